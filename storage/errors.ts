@@ -26,7 +26,9 @@ export class FutureRevisionError extends StorageError {
     readonly requested: number,
     readonly current: number,
   ) {
-    super(`mvcc: required revision is a future revision: revision ${requested} is newer than the current revision ${current}`);
+    super(
+      `mvcc: required revision is a future revision: revision ${requested} is newer than the current revision ${current}`,
+    );
   }
 }
 
@@ -51,7 +53,9 @@ export class WatchCancelledError extends StorageError {
     readonly lastRevision: number,
     reason: string,
   ) {
-    super(`watch cancelled after revision ${lastRevision}: ${reason}; resume from revision ${lastRevision + 1}`);
+    super(
+      `watch cancelled after revision ${lastRevision}: ${reason}; resume from revision ${lastRevision + 1}`,
+    );
   }
 }
 

@@ -1,0 +1,28 @@
+// The ~50-line seam between the SQLite KV and a SQLite binding: the KV uses only this, so the
+// storage package can run on bun:sqlite (driver-bun.ts) or on Node with better-sqlite3, whose
+// synchronous API has the same shape.
+
+/** A bound parameter: SQLite's storage classes as JavaScript values. */
+export type SqlValue = number | bigint | string | Uint8Array | null;
+
+/** A row as an object keyed by column name. */
+export type SqlRow = Record<string, SqlValue>;
+
+export interface Statement {
+  run(...params: SqlValue[]): { changes: number };
+  get(...params: SqlValue[]): SqlRow | undefined;
+  all(...params: SqlValue[]): SqlRow[];
+}
+
+export interface Database {
+  /** Run one or more statements that take no parameters. */
+  exec(sql: string): void;
+  /** Compile once, run many times. */
+  prepare(sql: string): Statement;
+  /** Run `fn` inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws. */
+  immediate<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Opens a database file; `driver-bun.ts` is the default implementation. */
+export type OpenDatabase = (path: string) => Database;

@@ -1,0 +1,53 @@
+// The SQLite layout of the KV: one append-only log of every write (kine's idea, keyed by
+// (key, rev) because etcd forbids two writes to one key in a transaction), a `head` index
+// pointing at each live key's latest row, the lease table, and counters in `meta`.
+
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS log (
+  key BLOB NOT NULL,
+  rev INTEGER NOT NULL,        -- the write's main revision (one per transaction)
+  sub INTEGER NOT NULL,        -- order of the write inside its transaction
+  value BLOB NOT NULL,
+  create_rev INTEGER NOT NULL, -- 0 on a tombstone
+  prev_rev INTEGER NOT NULL,   -- rev of the key's previous row, 0 if it did not exist
+  version INTEGER NOT NULL,    -- 0 on a tombstone
+  lease INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,    -- 1: tombstone
+  PRIMARY KEY (key, rev)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS log_rev ON log (rev, sub);
+CREATE TABLE IF NOT EXISTS head (
+  key BLOB PRIMARY KEY,
+  rev INTEGER NOT NULL,
+  lease INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS head_lease ON head (lease) WHERE lease != 0;
+CREATE TABLE IF NOT EXISTS lease (
+  id INTEGER PRIMARY KEY,
+  ttl INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/**
+ * Connection settings. WAL with exclusive locking: one process owns the file (a second one
+ * gets SQLITE_BUSY at once) and no shared-memory index is needed. synchronous=NORMAL writes
+ * each commit to the WAL before returning (survives a crash of the process); FULL also fsyncs
+ * it (survives power loss).
+ */
+export function pragmas(fsync: boolean): string {
+  return `
+PRAGMA busy_timeout = 0;
+PRAGMA locking_mode = EXCLUSIVE;
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = ${fsync ? "FULL" : "NORMAL"};
+PRAGMA journal_size_limit = 67108864;
+PRAGMA cache_size = -32768;
+PRAGMA temp_store = MEMORY;
+`;
+}

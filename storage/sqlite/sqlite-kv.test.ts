@@ -1,0 +1,163 @@
+// The conformance suite on the SQLite KV, plus what only the SQLite KV promises: persistence
+// across reopen, one owner per data dir, clear errors for bad data dirs, bounded watchers.
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runKvConformance } from "../conformance.ts";
+import { StorageError, StoreLockedError, WatchCancelledError } from "../errors.ts";
+import { bytes, prefixRange, text } from "../keys.ts";
+import { openSqliteKV } from "./sqlite-kv.ts";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "kt-sqlite-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+runKvConformance("sqlite", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kt-sqlite-conf-"));
+  const kv = await openSqliteKV({ dataDir: dir, leaseCheckIntervalMs: 100, compactBatch: 2 });
+  return {
+    kv,
+    cleanup: async () => {
+      await kv.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe("sqlite KV", () => {
+  test("data survives close and reopen: revision, values, compaction point, leases", async () => {
+    const dir = tempDir();
+    const kv = await openSqliteKV({ dataDir: dir });
+    const lease = await kv.leaseGrant(100);
+    await kv.put(bytes("/a"), bytes("1"), { lease: lease.id });
+    const last = await kv.put(bytes("/b"), bytes("2"));
+    await kv.compact(last.revision - 1);
+    await kv.close();
+    const again = await openSqliteKV({ dataDir: dir });
+    const s = await again.status();
+    expect(s.revision).toBe(last.revision);
+    expect(s.compactRevision).toBe(last.revision - 1);
+    const all = await again.range(prefixRange(bytes("/")));
+    expect(all.kvs.map((kv) => `${text(kv.key)}=${text(kv.value)}`)).toEqual(["/a=1", "/b=2"]);
+    expect(await again.leases()).toEqual([lease.id]);
+    expect((await again.leaseTimeToLive(lease.id)).ttl).toBeGreaterThan(90);
+    await again.close();
+  });
+
+  test("a second opener of the data dir gets an error naming the holder", async () => {
+    const dir = tempDir();
+    const kv = await openSqliteKV({ dataDir: dir });
+    const child = Bun.spawnSync([
+      process.execPath,
+      "-e",
+      `import { openSqliteKV } from ${JSON.stringify(join(import.meta.dir, "sqlite-kv.ts"))};
+       try { await openSqliteKV({ dataDir: ${JSON.stringify(dir)} }); console.log("opened"); }
+       catch (e) { console.log(e.name + ": " + e.message); }`,
+    ]);
+    const out = child.stdout.toString();
+    expect(out).toContain("StoreLockedError");
+    expect(out).toContain(`process ${process.pid}`);
+    expect(out).toContain("--data-dir");
+    await kv.close();
+  });
+
+  test("the lock is released on close", async () => {
+    const dir = tempDir();
+    await (await openSqliteKV({ dataDir: dir })).close();
+    const kv = await openSqliteKV({ dataDir: dir });
+    await kv.close();
+  });
+
+  test("a file that is not a database is reported, not overwritten", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "kube.db"), "this is not sqlite, but it is the user's file".repeat(100));
+    let error: unknown;
+    try {
+      await openSqliteKV({ dataDir: dir });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).not.toBeInstanceOf(StoreLockedError);
+    expect(String(error)).toContain("not a usable kube database");
+    expect(await Bun.file(join(dir, "kube.db")).text()).toStartWith("this is not sqlite");
+  });
+
+  test("a watcher that falls behind is cut off and can resume from its last revision", async () => {
+    const dir = tempDir();
+    const kv = await openSqliteKV({ dataDir: dir, maxWatchPending: 5 });
+    const w = kv.watch(prefixRange(bytes("/w/")));
+    const fast = kv.watch(prefixRange(bytes("/w/")));
+    const fastIt = fast[Symbol.asyncIterator]();
+    let fastSeen = 0;
+    for (let i = 0; i < 10; i++) {
+      await kv.put(bytes(`/w/${i}`), bytes("x"));
+      const batch = await fastIt.next();
+      fastSeen += batch.done ? 0 : batch.value.events.length;
+    }
+    expect(fastSeen).toBe(10);
+    const it = w[Symbol.asyncIterator]();
+    let error: unknown;
+    let slowSeen = 0;
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) break;
+        slowSeen += next.value.events.length;
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WatchCancelledError);
+    expect(slowSeen).toBe(5);
+    const resumeFrom = (error as WatchCancelledError).lastRevision + 1;
+    const resumed = kv.watch(prefixRange(bytes("/w/")), { startRevision: resumeFrom });
+    const first = await resumed[Symbol.asyncIterator]().next();
+    expect(first.done).toBe(false);
+    expect(slowSeen + (first.value?.events.length ?? 0)).toBe(10);
+    resumed.close();
+    fast.close();
+    await kv.close();
+  });
+
+  test("expired leases are revoked by the injected clock", async () => {
+    let now = 1_000_000;
+    const kv = await openSqliteKV({ dataDir: tempDir(), now: () => now, leaseCheckIntervalMs: 0 });
+    const lease = await kv.leaseGrant(10);
+    await kv.put(bytes("/l"), bytes("1"), { lease: lease.id });
+    now += 9_000;
+    expect(await kv.expireLeases()).toBe(0);
+    expect((await kv.leaseTimeToLive(lease.id)).ttl).toBe(1);
+    now += 1_000;
+    expect(await kv.expireLeases()).toBe(1);
+    expect((await kv.range({ key: bytes("/l") })).count).toBe(0);
+    await kv.close();
+  });
+
+  test("compaction removes old rows and tombstones but keeps each key's latest row", async () => {
+    const kv = await openSqliteKV({ dataDir: tempDir(), compactBatch: 3 });
+    for (let i = 0; i < 20; i++) await kv.put(bytes("/k"), bytes(String(i)));
+    await kv.put(bytes("/gone"), bytes("1"));
+    await kv.delete({ key: bytes("/gone") });
+    const last = await kv.put(bytes("/z"), bytes("1"));
+    await kv.compact(last.revision);
+    const r = await kv.range(prefixRange(bytes("/")), { revision: last.revision });
+    expect(r.kvs.map((x) => text(x.key))).toEqual(["/k", "/z"]);
+    expect(text(r.kvs[0]?.value ?? bytes(""))).toBe("19");
+    expect(r.kvs[0]?.version).toBe(20);
+    await kv.close();
+  });
+
+  test("operations after close fail clearly", async () => {
+    const kv = await openSqliteKV({ dataDir: tempDir() });
+    await kv.close();
+    await expect(kv.put(bytes("/a"), bytes("1"))).rejects.toThrow(/store is closed/);
+  });
+});

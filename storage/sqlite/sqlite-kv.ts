@@ -1,0 +1,459 @@
+// The KV contract on SQLite: etcd v3 semantics (one revision per transaction, create/mod
+// revisions and versions per key, history until compaction, leases) over the log/head tables
+// of schema.ts. One process owns the database; writes are synchronous transactions, so each
+// write is committed before its watch events are published and before the caller is answered.
+import { statSync } from "node:fs";
+import {
+  CompactedError,
+  FutureRevisionError,
+  LeaseNotFoundError,
+  StorageError,
+  StoreClosedError,
+} from "../errors.ts";
+import type {
+  Compare,
+  DeleteResult,
+  KeyRange,
+  KeyValue,
+  KV,
+  LeaseGrant,
+  LeaseInfo,
+  PutOptions,
+  PutResult,
+  RangeOptions,
+  RangeResult,
+  StoreStatus,
+  TxnOp,
+  TxnOpResult,
+  TxnResult,
+  Watch,
+  WatchEvent,
+  WatchOptions,
+} from "../kv.ts";
+import { evaluateCompare, sortKeyValues, validateKey, validateTxn } from "../semantics.ts";
+import { WatchHub } from "../watch-hub.ts";
+import { lockedError, prepareDataDir, recordOwner } from "./data-dir.ts";
+import type { Database, OpenDatabase, SqlValue, Statement } from "./driver.ts";
+import { openBunDatabase } from "./driver-bun.ts";
+import { LeaseTable } from "./lease-table.ts";
+import { EMPTY, KV_COLUMNS, rangeCondition, toKeyValue } from "./rows.ts";
+import { pragmas, SCHEMA, SCHEMA_VERSION } from "./schema.ts";
+
+export interface SqliteKVOptions {
+  /** Directory holding the database; created if missing. */
+  dataDir: string;
+  /** fsync every commit (power-loss durability). Default: survive a process crash only. */
+  fsync?: boolean;
+  /** Clock for lease deadlines, in milliseconds. */
+  now?: () => number;
+  /** How often expired leases are revoked; 0 disables the timer (tests call expireLeases()). */
+  leaseCheckIntervalMs?: number;
+  /** Events a watcher may have queued before it is cut off. */
+  maxWatchPending?: number;
+  /** Revisions removed per compaction transaction. */
+  compactBatch?: number;
+  openDatabase?: OpenDatabase;
+}
+
+/** The write in progress: its revision, the next sub-revision, and the events it makes. */
+interface Writer {
+  rev: number;
+  sub: number;
+  events: WatchEvent[];
+}
+
+export async function openSqliteKV(options: SqliteKVOptions): Promise<SqliteKV> {
+  return SqliteKV.open(options);
+}
+
+export class SqliteKV implements KV {
+  private rev: number;
+  private compacted: number;
+  private closed = false;
+  private readonly hub: WatchHub;
+  private readonly leaseTable: LeaseTable;
+  private readonly statements = new Map<string, Statement>();
+  private readonly timer: ReturnType<typeof setInterval> | undefined;
+  private compacting: Promise<void> = Promise.resolve();
+
+  static open(options: SqliteKVOptions): SqliteKV {
+    const path = prepareDataDir(options.dataDir);
+    let db: Database | undefined;
+    try {
+      db = (options.openDatabase ?? openBunDatabase)(path);
+      db.exec(pragmas(options.fsync === true));
+      db.exec(SCHEMA);
+    } catch (err) {
+      db?.close();
+      const code = (err as { code?: string }).code;
+      if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") throw lockedError(options.dataDir);
+      if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+        throw new StorageError(
+          `${path} is not a usable kube database (${(err as Error).message}); move it away or choose another --data-dir`,
+        );
+      }
+      throw err;
+    }
+    recordOwner(options.dataDir);
+    return new SqliteKV(db, path, options);
+  }
+
+  private constructor(
+    private readonly db: Database,
+    private readonly path: string,
+    options: SqliteKVOptions,
+  ) {
+    const schema = this.meta("schema");
+    if (schema > SCHEMA_VERSION) {
+      db.close();
+      throw new StorageError(
+        `${path} has schema ${schema}, newer than this kube's ${SCHEMA_VERSION}; upgrade kube`,
+      );
+    }
+    if (schema === 0) this.setMeta("schema", SCHEMA_VERSION);
+    this.rev = this.meta("revision");
+    this.compacted = this.meta("compact");
+    this.compactBatch = options.compactBatch ?? 1000;
+    this.leaseTable = new LeaseTable(db, options.now ?? Date.now);
+    this.hub = new WatchHub(
+      {
+        revision: () => this.rev,
+        compactRevision: () => this.compacted,
+        history: (range, from, prevKv) => this.history(range, from, prevKv),
+      },
+      options.maxWatchPending,
+    );
+    const interval = options.leaseCheckIntervalMs ?? 500;
+    if (interval > 0) {
+      this.timer = setInterval(() => void this.expireLeases(), interval);
+      this.timer.unref?.();
+    }
+  }
+
+  private readonly compactBatch: number;
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  async range(range: KeyRange, options: RangeOptions = {}): Promise<RangeResult> {
+    this.assertOpen();
+    return this.rangeNow(range, options, this.rev);
+  }
+
+  /** A range as of `options.revision` (or `current`, the revision a running write sees). */
+  private rangeNow(range: KeyRange, options: RangeOptions, current: number): RangeResult {
+    validateKey(range.key, range.end);
+    const at = options.revision ?? 0;
+    if (at > current) throw new FutureRevisionError(at, current);
+    if (at > 0 && at < this.compacted) throw new CompactedError(at, this.compacted);
+    const historic = at > 0 && at < current;
+    const limit = options.limit ?? 0;
+    const sorted = needsSort(options);
+    const cond = rangeCondition(historic ? "key" : "h.key", range);
+    const params: SqlValue[] = historic ? [...cond.params, at] : [...cond.params];
+
+    const countSql = historic
+      ? `SELECT COUNT(*) AS n FROM (SELECT MAX(rev), deleted FROM log WHERE ${cond.sql} AND rev <= ? GROUP BY key HAVING deleted = 0)`
+      : `SELECT COUNT(*) AS n FROM head h WHERE ${cond.sql}`;
+    if (options.countOnly) {
+      const n = this.stmt(countSql).get(...params)?.n as number;
+      return { kvs: [], more: false, count: n, revision: current };
+    }
+    const fetch = limit > 0 && !sorted ? limit + 1 : 0;
+    const rowsSql = historic
+      ? `SELECT key, MAX(rev) AS rev, ${options.keysOnly ? "x'' AS value" : "value"}, create_rev, version, lease, deleted
+         FROM log WHERE ${cond.sql} AND rev <= ? GROUP BY key HAVING deleted = 0 ORDER BY key`
+      : `SELECT l.key AS key, ${options.keysOnly ? "x''" : "l.value"} AS value, l.create_rev AS create_rev,
+           l.rev AS rev, l.version AS version, l.lease AS lease
+         FROM head h JOIN log l ON l.key = h.key AND l.rev = h.rev WHERE ${cond.sql} ORDER BY h.key`;
+    const rows = this.stmt(fetch > 0 ? `${rowsSql} LIMIT ${fetch}` : rowsSql).all(...params);
+    let kvs = rows.map(toKeyValue);
+    if (sorted) sortKeyValues(kvs, options.sortOrder ?? "none", options.sortTarget ?? "key");
+    let more = false;
+    if (limit > 0 && kvs.length > limit) {
+      kvs = kvs.slice(0, limit);
+      more = true;
+    }
+    const count = limit === 0 ? rows.length : (this.stmt(countSql).get(...params)?.n as number);
+    return { kvs, more, count, revision: current };
+  }
+
+  /** The live row of one key, with its value. */
+  private current(key: Uint8Array): KeyValue | undefined {
+    const row = this.stmt(
+      `SELECT l.key AS key, value, create_rev, l.rev AS rev, version, l.lease AS lease
+       FROM head h JOIN log l ON l.key = h.key AND l.rev = h.rev WHERE h.key = ?`,
+    ).get(key);
+    return row ? toKeyValue(row) : undefined;
+  }
+
+  private history(range: KeyRange, from: number, prevKv: boolean): WatchEvent[] {
+    const cond = rangeCondition("key", range);
+    const rows = this.stmt(
+      `SELECT ${KV_COLUMNS}, deleted, prev_rev FROM log WHERE rev >= ? AND ${cond.sql} ORDER BY rev, sub`,
+    ).all(from, ...cond.params);
+    const prevStmt = this.stmt(`SELECT ${KV_COLUMNS} FROM log WHERE key = ? AND rev = ?`);
+    return rows.map((row) => {
+      const event: WatchEvent = { type: row.deleted ? "delete" : "put", kv: toKeyValue(row) };
+      if (prevKv && (row.prev_rev as number) > 0) {
+        const prev = prevStmt.get(row.key as Uint8Array, row.prev_rev as number);
+        if (prev) event.prevKv = toKeyValue(prev);
+      }
+      return event;
+    });
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  async put(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
+    return this.write((w) => this.putIn(w, key, value, options));
+  }
+
+  async delete(range: KeyRange, options: { prevKv?: boolean } = {}): Promise<DeleteResult> {
+    return this.write((w) => this.deleteIn(w, range, options.prevKv === true));
+  }
+
+  async txn(compare: Compare[], success: TxnOp[], failure: TxnOp[]): Promise<TxnResult> {
+    validateTxn(compare, success, failure);
+    return this.write((w) => this.txnIn(w, compare, success, failure));
+  }
+
+  /** Run `fn` as one transaction at one new revision; publish its events after commit. */
+  private write<T>(fn: (w: Writer) => T): T {
+    this.assertOpen();
+    const w: Writer = { rev: this.rev + 1, sub: 0, events: [] };
+    const result = this.db.immediate(() => {
+      const out = fn(w);
+      if (w.sub > 0) this.setMeta("revision", w.rev);
+      return out;
+    });
+    if (w.sub > 0) {
+      this.rev = w.rev;
+      this.hub.publish(w.events, w.rev);
+    }
+    return result;
+  }
+
+  private seen(w: Writer): number {
+    return w.sub > 0 ? w.rev : this.rev;
+  }
+
+  private putIn(w: Writer, key: Uint8Array, value: Uint8Array, options: PutOptions): PutResult {
+    validateKey(key);
+    const cur = this.current(key);
+    if ((options.ignoreValue || options.ignoreLease) && !cur) {
+      throw new StorageError("etcdserver: key not found");
+    }
+    const lease = options.ignoreLease && cur ? cur.lease : (options.lease ?? 0);
+    if (lease !== 0 && !this.leaseTable.has(lease)) throw new LeaseNotFoundError(lease);
+    const kv: KeyValue = {
+      key,
+      value: options.ignoreValue && cur ? cur.value : value,
+      createRevision: cur ? cur.createRevision : w.rev,
+      modRevision: w.rev,
+      version: (cur?.version ?? 0) + 1,
+      lease,
+    };
+    this.stmt("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)").run(
+      key,
+      w.rev,
+      w.sub++,
+      kv.value,
+      kv.createRevision,
+      cur?.modRevision ?? 0,
+      kv.version,
+      lease,
+    );
+    this.stmt("INSERT OR REPLACE INTO head VALUES (?, ?, ?)").run(key, w.rev, lease);
+    w.events.push(cur ? { type: "put", kv, prevKv: cur } : { type: "put", kv });
+    return options.prevKv && cur ? { revision: w.rev, prevKv: cur } : { revision: w.rev };
+  }
+
+  private deleteIn(w: Writer, range: KeyRange, prevKv: boolean): DeleteResult {
+    const found = this.rangeNow(range, {}, this.seen(w)).kvs;
+    const tombstone = this.stmt("INSERT INTO log VALUES (?, ?, ?, x'', 0, ?, 0, 0, 1)");
+    const unhead = this.stmt("DELETE FROM head WHERE key = ?");
+    for (const cur of found) {
+      tombstone.run(cur.key, w.rev, w.sub++, cur.modRevision);
+      unhead.run(cur.key);
+      const kv: KeyValue = {
+        key: cur.key,
+        value: EMPTY,
+        createRevision: 0,
+        modRevision: w.rev,
+        version: 0,
+        lease: 0,
+      };
+      w.events.push({ type: "delete", kv, prevKv: cur });
+    }
+    return { revision: this.seen(w), deleted: found.length, prevKvs: prevKv ? found : [] };
+  }
+
+  private txnIn(w: Writer, compare: Compare[], success: TxnOp[], failure: TxnOp[]): TxnResult {
+    const succeeded = compare.every((c) =>
+      evaluateCompare(c, this.rangeNow({ key: c.key, end: c.end }, {}, this.seen(w)).kvs),
+    );
+    const results = (succeeded ? success : failure).map((op) => this.opIn(w, op));
+    return { succeeded, revision: this.seen(w), results };
+  }
+
+  private opIn(w: Writer, op: TxnOp): TxnOpResult {
+    switch (op.type) {
+      case "range":
+        return { type: "range", result: this.rangeNow(op, op.options ?? {}, this.seen(w)) };
+      case "put":
+        return { type: "put", result: this.putIn(w, op.key, op.value, op.options ?? {}) };
+      case "delete":
+        return { type: "delete", result: this.deleteIn(w, op, op.prevKv === true) };
+      case "txn":
+        return { type: "txn", result: this.txnIn(w, op.compare, op.success, op.failure) };
+    }
+  }
+
+  // ---- watch and compaction ---------------------------------------------------------------
+
+  watch(range: KeyRange, options: WatchOptions = {}): Watch {
+    this.assertOpen();
+    validateKey(range.key, range.end);
+    return this.hub.watch(range, options);
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.assertOpen();
+    if (revision > this.rev) throw new FutureRevisionError(revision, this.rev);
+    if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
+    // From now on reads and watches below `revision` fail; the rows go in small batches so
+    // that writers are never held up for long (kine's lesson), one compaction at a time.
+    this.db.immediate(() => this.setMeta("compact", revision));
+    this.compacted = revision;
+    const previous = this.compacting;
+    this.compacting = previous.then(() => this.removeHistory(revision));
+    await this.compacting;
+  }
+
+  private async removeHistory(upTo: number): Promise<void> {
+    const first = (this.stmt("SELECT MIN(rev) AS r FROM log").get()?.r as number | null) ?? upTo;
+    const remove = this.stmt(
+      `DELETE FROM log WHERE rev >= ? AND rev < ? AND (deleted = 1 OR EXISTS
+         (SELECT 1 FROM log n WHERE n.key = log.key AND n.rev > log.rev AND n.rev <= ?))`,
+    );
+    for (let lo = first; lo <= upTo && !this.closed; lo += this.compactBatch) {
+      const hi = Math.min(lo + this.compactBatch, upTo + 1);
+      this.db.immediate(() => remove.run(lo, hi, upTo));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (!this.closed) this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
+  // ---- leases ---------------------------------------------------------------------------
+
+  async leaseGrant(ttl: number, id = 0): Promise<LeaseGrant> {
+    this.assertOpen();
+    return this.db.immediate(() => this.leaseTable.grant(ttl, id));
+  }
+
+  async leaseRevoke(id: number): Promise<void> {
+    this.assertOpen();
+    if (!this.leaseTable.has(id)) throw new LeaseNotFoundError(id);
+    this.write((w) => {
+      for (const key of this.leaseKeys(id)) this.deleteIn(w, { key }, false);
+      this.leaseTable.drop(id);
+    });
+  }
+
+  async leaseKeepAlive(id: number): Promise<number> {
+    this.assertOpen();
+    return this.leaseTable.renew(id);
+  }
+
+  async leaseTimeToLive(id: number, withKeys = false): Promise<LeaseInfo> {
+    this.assertOpen();
+    const left = this.leaseTable.remaining(id);
+    if (!left) return { id, ttl: -1, grantedTtl: 0, keys: [] };
+    return { id, ...left, keys: withKeys ? this.leaseKeys(id) : [] };
+  }
+
+  async leases(): Promise<number[]> {
+    this.assertOpen();
+    return this.leaseTable.ids();
+  }
+
+  /** Revoke every lease past its deadline; returns how many. */
+  async expireLeases(): Promise<number> {
+    if (this.closed) return 0;
+    const expired = this.leaseTable.expired();
+    for (const id of expired) await this.leaseRevoke(id).catch(() => undefined);
+    return expired.length;
+  }
+
+  private leaseKeys(id: number): Uint8Array[] {
+    return this.stmt("SELECT key FROM head WHERE lease = ? ORDER BY key")
+      .all(id)
+      .map((r) => r.key as Uint8Array);
+  }
+
+  // ---- status and lifecycle --------------------------------------------------------------
+
+  async status(): Promise<StoreStatus> {
+    this.assertOpen();
+    const size = (p: string) => {
+      try {
+        return statSync(p).size;
+      } catch {
+        return 0;
+      }
+    };
+    const pages = this.stmt(
+      "SELECT * FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()",
+    ).get();
+    const inUse = pages
+      ? ((pages.page_count as number) - (pages.freelist_count as number)) * (pages.page_size as number)
+      : 0;
+    return {
+      revision: this.rev,
+      compactRevision: this.compacted,
+      dbSize: size(this.path) + size(`${this.path}-wal`),
+      dbSizeInUse: inUse,
+    };
+  }
+
+  /** Number of open watches (for tests and metrics). */
+  get watchers(): number {
+    return this.hub.size;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.hub.close();
+    await this.compacting.catch(() => undefined);
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private meta(name: string): number {
+    return (this.stmt("SELECT value FROM meta WHERE name = ?").get(name)?.value as number | undefined) ?? 0;
+  }
+
+  private setMeta(name: string, value: number): void {
+    this.stmt("INSERT OR REPLACE INTO meta VALUES (?, ?)").run(name, value);
+  }
+}
+
+function needsSort(options: RangeOptions): boolean {
+  const order = options.sortOrder ?? "none";
+  const target = options.sortTarget ?? "key";
+  return !(target === "key" && (order === "none" || order === "ascend"));
+}
