@@ -1,0 +1,72 @@
+// The store and its etcd v3 front as two supervised starters, shared by `kube etcd` and
+// `kube server`: the SQLite KV opens first and closes last, after the gRPC server stopped.
+// Storage and gRPC load lazily so `kube --help` and `kube version` stay fast.
+
+import { mkdir } from "node:fs/promises";
+import type { Component } from "../lib/component.ts";
+import type { KV } from "../storage/kv.ts";
+import type { Starter } from "./supervise.ts";
+
+export interface EtcdStackOptions {
+  /** Directory of the SQLite database; created (mode 0700) if missing. */
+  dataDir: string;
+  /** fsync every commit (power-loss durability) instead of surviving process crashes only. */
+  fsync: boolean;
+  listenClientUrls: string[];
+  /** Member name reported by the Cluster and Maintenance APIs. */
+  name?: string;
+  maxRequestBytes?: number;
+}
+
+export interface EtcdStack {
+  starters: Starter[];
+  /** The URLs actually served (port 0 resolved); empty until the etcd front is ready. */
+  urls(): string[];
+}
+
+/** The KV wrapped as a Component, so it is stopped (closed) like everything else. */
+function storeComponent(kv: KV): Component {
+  const done = Promise.withResolvers<void>();
+  let closing: Promise<void> | undefined;
+  return {
+    name: "store",
+    ready: Promise.resolve(),
+    done: done.promise,
+    stop: () => {
+      closing ??= kv.close().finally(() => done.resolve());
+      return closing;
+    },
+  };
+}
+
+export function etcdStarters(options: EtcdStackOptions): EtcdStack {
+  let kv: KV | undefined;
+  let urls: string[] = [];
+  const openStore: Starter = async () => {
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    const { openSqliteKV } = await import("../storage/sqlite/sqlite-kv.ts");
+    kv = await openSqliteKV({ dataDir: options.dataDir, fsync: options.fsync });
+    return storeComponent(kv);
+  };
+  const serveEtcd: Starter = async () => {
+    if (kv === undefined) throw new Error("the store must open before the etcd server starts");
+    // grpc-js prints its own copy of errors kube already reports in one line (e.g. a port in use).
+    const grpc = await import("@grpc/grpc-js");
+    grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+    const { startEtcd } = await import("../components/etcd/server.ts");
+    const etcd = await startEtcd({
+      kv,
+      listenClientUrls: options.listenClientUrls,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.maxRequestBytes === undefined ? {} : { maxRequestBytes: options.maxRequestBytes }),
+    });
+    etcd.ready.then(
+      () => {
+        urls = etcd.urls;
+      },
+      () => {},
+    );
+    return etcd;
+  };
+  return { starters: [openStore, serveEtcd], urls: () => urls };
+}

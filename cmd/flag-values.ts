@@ -1,0 +1,34 @@
+// Parsers for flag values that need more than a string: URL lists and byte counts. They throw
+// UsageErrors naming the flag, so a typo exits 2 with one line instead of failing later.
+
+import { UsageError } from "./usage-error.ts";
+
+/** A comma-separated list of http:// or unix:// URLs, as etcd's --listen-client-urls. */
+export function parseUrlList(flag: string, value: string): string[] {
+  const urls = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+  if (urls.length === 0) throw new UsageError(`--${flag} needs at least one URL`);
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`invalid URL "${url}" in --${flag}`);
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "unix:") {
+      throw new UsageError(`unsupported URL "${url}" in --${flag}: only http:// and unix:// (no TLS yet)`);
+    }
+  }
+  return urls;
+}
+
+/** A positive whole number. */
+export function parsePositiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(`invalid value "${value}" for --${flag}: want a positive whole number`);
+  }
+  return n;
+}

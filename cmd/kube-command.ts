@@ -1,0 +1,31 @@
+// A kube subcommand as plain data: name, one-line description, citty flag definitions, and a
+// run function from parsed flags to an exit status. Erases the flag types so cmd/main.ts can
+// hold every command in one table (citty's CommandDef<T> is invariant in T).
+
+import type { ArgsDef, ParsedArgs } from "citty";
+import { parseArgs } from "citty";
+
+export interface KubeCommand {
+  readonly name: string;
+  /** One line, shown in `kube --help`. */
+  readonly description: string;
+  readonly args: ArgsDef;
+  /** Runs with the raw arguments after the command name; resolves to the exit status. */
+  run(rawArgs: string[]): Promise<number>;
+}
+
+export interface KubeCommandDef<T extends ArgsDef> {
+  name: string;
+  description: string;
+  args: T;
+  run(args: ParsedArgs<T>): number | Promise<number>;
+}
+
+export function defineKubeCommand<const T extends ArgsDef>(def: KubeCommandDef<T>): KubeCommand {
+  return {
+    name: def.name,
+    description: def.description,
+    args: def.args,
+    run: async (rawArgs) => def.run(parseArgs<T>(rawArgs, def.args)),
+  };
+}

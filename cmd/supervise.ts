@@ -1,0 +1,99 @@
+// Runs components the way `kube server` and `kube etcd` need: started in order, each one ready
+// before the next starts (k3s's ordered start), then kept until SIGINT/SIGTERM or a crash, and
+// stopped in reverse order. Returns the exit status; only cmd/main.ts turns it into an exit.
+
+import type { Component } from "../lib/component.ts";
+
+/** Starts one component; it may rely on everything started before it being ready. */
+export type Starter = () => Promise<Component>;
+
+export interface SuperviseOptions {
+  /** Prefix of every log line, e.g. "kube etcd". */
+  prog: string;
+  starters: Starter[];
+  /** Called once every component is ready, e.g. to print where things run. */
+  onReady?: (components: Component[]) => void;
+  /** Where log lines go; stderr by default. */
+  log?: (line: string) => void;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
+}
+
+/**
+ * 0 when stopped by a signal, 1 when a component failed to start or crashed, 130 when a
+ * second signal cut the shutdown short.
+ */
+export async function supervise(options: SuperviseOptions): Promise<number> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const { prog } = options;
+  const stopRequested = Promise.withResolvers<string>();
+  const forced = Promise.withResolvers<number>();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) stopRequested.resolve(signal);
+    else forced.resolve(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const running: Component[] = [];
+  const stopping = stopRequested.promise.then(() => "stop" as const);
+  const lifecycle = async (): Promise<number> => {
+    let status = 0;
+    try {
+      if (await startAll(options.starters, running, stopping)) {
+        options.onReady?.(running);
+        const crashed = running.map((c) =>
+          c.done.then(
+            () => `${c.name} exited unexpectedly`,
+            (error: unknown) => `${c.name} failed: ${firstLine(error)}`,
+          ),
+        );
+        const reason = await Promise.race([stopping, ...crashed]);
+        if (reason !== "stop") {
+          log(`${prog}: ${reason}`);
+          status = 1;
+        }
+      }
+    } catch (error) {
+      log(`${prog}: ${firstLine(error)}`);
+      status = 1;
+    }
+    for (const component of [...running].reverse()) {
+      try {
+        await component.stop();
+      } catch (error) {
+        log(`${prog}: stopping ${component.name}: ${firstLine(error)}`);
+        status = 1;
+      }
+    }
+    return status;
+  };
+  try {
+    return await Promise.race([lifecycle(), forced.promise]);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** Starts in order; false when a stop was requested before everything was ready. */
+async function startAll(
+  starters: Starter[],
+  running: Component[],
+  stopping: Promise<"stop">,
+): Promise<boolean> {
+  for (const start of starters) {
+    const component = await start();
+    running.push(component);
+    // A crash is reported through the race in supervise(); never as an unhandled rejection.
+    component.done.catch(() => {});
+    const ready = await Promise.race([component.ready.then(() => "ready" as const), stopping]);
+    if (ready === "stop") return false;
+  }
+  return true;
+}
