@@ -1,0 +1,51 @@
+# kube: a thin, self-documenting front over the package.json scripts (the source of truth).
+# `make` or `make help` lists the targets. Bun is the pinned devDependency, not a global one.
+
+BUN := node_modules/.bin/bun
+NPM ?= npm
+# Everything that ends up inside ./kube; tests and benchmarks do not.
+SOURCES := $(shell find cmd components lib storage assets -type f -not -name '*.test.ts' 2>/dev/null) \
+	package.json tsconfig.json
+
+.DEFAULT_GOAL := help
+.PHONY: help deps system-deps build run test check typecheck lint bench clean
+
+help: ## List the targets (default)
+	@echo "kube: Kubernetes as one small executable. Targets:"
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+deps: node_modules/.package-lock.json system-deps ## Install npm packages (npm ci) and, if missing, etcd, etcdctl and ip
+
+# npm writes node_modules/.package-lock.json on every install: it is older than
+# package-lock.json exactly when node_modules is stale.
+node_modules/.package-lock.json: package-lock.json
+	$(NPM) ci
+	@touch $@
+
+system-deps: ## Install Debian's etcd-server, etcd-client and iproute2 when etcd, etcdctl or ip is missing
+	@.ci/install-system-deps
+
+build: kube ## Build ./kube (bun build --compile), only when sources changed
+
+kube: $(SOURCES) node_modules/.package-lock.json
+	$(NPM) run --silent build
+
+run: deps build ## Build and start `./kube server` (data: /var/lib/kube as root, else ~/.kube-server)
+	./kube server
+
+test: deps build ## Run the whole test suite (bun test) against the freshly built ./kube
+	$(BUN) test
+
+typecheck: node_modules/.package-lock.json ## tsc --noEmit
+	$(BUN) run typecheck
+
+lint: node_modules/.package-lock.json ## Biome lint and format check
+	$(BUN) run lint
+
+check: typecheck lint test ## Typecheck, lint and test
+
+bench: deps build ## Run the benchmarks (bench/main.ts)
+	$(BUN) run bench/main.ts
+
+clean: ## Remove ./kube and build leftovers
+	rm -f kube .*.bun-build
