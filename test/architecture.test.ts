@@ -1,0 +1,114 @@
+// Keeps the import directions of DESIGN.md true: cmd -> components -> lib; storage only from
+// cmd, components/etcd, components/apiserver and tests; storage -> lib; components never import
+// each other; lib imports nothing of kube's upper layers. Also bans default exports and `export *`.
+
+import { describe, expect, test } from "bun:test";
+import { readFile } from "node:fs/promises";
+import { dirname, join, normalize } from "node:path";
+import { repoRoot } from "./harness/kube-binary.ts";
+
+/** `from "x"`, `import "x"` and `import("x")`, including `import type` (Bun's scanner skips those). */
+const importPattern = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g;
+
+/** The layer a repo-relative path belongs to: "cmd", "lib", "storage", "components/etcd", ... */
+function layerOf(path: string): string {
+  const [top = "", second = ""] = path.split("/");
+  if (top === "components") return `components/${second}`;
+  if (["cmd", "lib", "storage", "assets", "test", "bench"].includes(top)) return top;
+  return "root";
+}
+
+/** Components allowed to use storage directly (everything else goes through the API). */
+const storageUsers = new Set(["components/etcd", "components/apiserver"]);
+
+/** Why `from` may not import `to`, or undefined if it may. Assets (data) and root files are open to all. */
+function violation(from: string, to: string): string | undefined {
+  if (from === to || to === "assets" || to === "root") return undefined;
+  if (from === "test" || from === "bench") return undefined;
+  if (from === "cmd") return undefined;
+  if (from === "lib") return "lib never imports components, storage or cmd";
+  if (from === "storage") return to === "lib" ? undefined : "storage imports only lib";
+  if (from.startsWith("components/")) {
+    if (to === "lib") return undefined;
+    if (to === "storage")
+      return storageUsers.has(from) ? undefined : "only components/etcd and components/apiserver use storage";
+    if (to.startsWith("components/")) return "components never import each other; they talk through the API";
+    return `components never import ${to}`;
+  }
+  return `${from} may not import ${to}`;
+}
+
+interface SourceFile {
+  path: string;
+  text: string;
+}
+
+async function sources(): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  for await (const path of new Bun.Glob("**/*.ts").scan({ cwd: repoRoot })) {
+    if (path.startsWith("node_modules/") || path.includes("/node_modules/")) continue;
+    files.push({ path, text: await readFile(join(repoRoot, path), "utf8") });
+  }
+  return files;
+}
+
+function importsOf(text: string): string[] {
+  return [...text.matchAll(importPattern)].map((match) => match[1] as string);
+}
+
+describe("architecture", () => {
+  test("the import scanner sees imports, including type-only and dynamic ones", () => {
+    const text = [
+      'import type { KV } from "../storage/kv.ts";',
+      'import {\n  a,\n  b,\n} from "./multi-line.ts";',
+      'const m = await import("../components/etcd/server.ts");',
+      'import "./side-effect.ts";',
+      'export { x } from "./re-export.ts";',
+    ].join("\n");
+    expect(importsOf(text)).toEqual([
+      "../storage/kv.ts",
+      "./multi-line.ts",
+      "../components/etcd/server.ts",
+      "./side-effect.ts",
+      "./re-export.ts",
+    ]);
+  });
+
+  test("imports follow the layer rules", async () => {
+    const files = await sources();
+    expect(files.some((file) => file.path === "cmd/main.ts")).toBe(true);
+    const problems: string[] = [];
+    for (const file of files) {
+      const from = layerOf(file.path);
+      for (const specifier of importsOf(file.text)) {
+        if (!specifier.startsWith(".")) continue;
+        const target = normalize(join(dirname(file.path), specifier));
+        if (target.startsWith("..")) {
+          problems.push(`${file.path} imports ${specifier}, outside the repository`);
+          continue;
+        }
+        const reason = violation(from, layerOf(target));
+        if (reason !== undefined) problems.push(`${file.path} imports ${specifier}: ${reason}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test("no default exports and no export *", async () => {
+    const problems: string[] = [];
+    // Declaration files describe modules kube does not write (e.g. `*.proto` text imports).
+    for (const file of (await sources()).filter((f) => !f.path.endsWith(".d.ts"))) {
+      if (/^\s*export\s+default\b/m.test(file.text)) problems.push(`${file.path}: export default`);
+      if (/^\s*export\s+\*/m.test(file.text)) problems.push(`${file.path}: export *`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test("only cmd/main.ts calls process.exit", async () => {
+    const callers = (await sources())
+      .filter((file) => !file.path.startsWith("test/") && !file.path.startsWith("bench/"))
+      .filter((file) => /\bprocess\.exit\s*\(/.test(file.text))
+      .map((file) => file.path);
+    expect(callers).toEqual(["cmd/main.ts"]);
+  });
+});
