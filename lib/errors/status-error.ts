@@ -1,0 +1,180 @@
+// One error type for the API: a StatusError carries a Kubernetes `Status` and is rendered in
+// one place. Constructors copy upstream's codes, reasons and message formats
+// (kubernetes/apimachinery pkg/api/errors/errors.go), which kubectl prints verbatim.
+
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
+
+export interface Status {
+  kind: "Status";
+  apiVersion: "v1";
+  metadata: Record<string, never>;
+  status: "Success" | "Failure";
+  message?: string;
+  reason?: string;
+  details?: StatusDetails;
+  code: number;
+}
+
+/** A resource as errors name it: plural, and group when not core ("deployments.apps"). */
+export interface Qualified {
+  group: string;
+  resource: string;
+}
+
+const qualified = (q: Qualified) => (q.group ? `${q.resource}.${q.group}` : q.resource);
+
+export class StatusError extends Error {
+  override name = "StatusError";
+  constructor(readonly status: Status) {
+    super(status.message ?? status.reason ?? `status ${status.code}`);
+  }
+
+  get code(): number {
+    return this.status.code;
+  }
+
+  get reason(): string | undefined {
+    return this.status.reason;
+  }
+
+  static of(code: number, reason: string, message: string, details?: StatusDetails): StatusError {
+    const status: Status = {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message,
+      reason,
+      code,
+    };
+    if (details) status.details = details;
+    return new StatusError(status);
+  }
+
+  static notFound(q: Qualified, name: string): StatusError {
+    return StatusError.of(404, "NotFound", `${qualified(q)} "${name}" not found`, detailsOf(q, name));
+  }
+
+  static alreadyExists(q: Qualified, name: string): StatusError {
+    return StatusError.of(
+      409,
+      "AlreadyExists",
+      `${qualified(q)} "${name}" already exists`,
+      detailsOf(q, name),
+    );
+  }
+
+  static conflict(q: Qualified, name: string, why: string): StatusError {
+    return StatusError.of(
+      409,
+      "Conflict",
+      `Operation cannot be fulfilled on ${qualified(q)} "${name}": ${why}`,
+      detailsOf(q, name),
+    );
+  }
+
+  /** The optimistic-concurrency conflict of a stale resourceVersion. */
+  static modified(q: Qualified, name: string): StatusError {
+    return StatusError.conflict(
+      q,
+      name,
+      "the object has been modified; please apply your changes to the latest version and try again",
+    );
+  }
+
+  /** 422 with one cause per field problem; kubectl prints the causes, not the message. */
+  static invalid(kind: { group: string; kind: string }, name: string, causes: StatusCause[]): StatusError {
+    const list = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? "")));
+    const summary = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
+    const details: StatusDetails = { name, kind: kind.kind, causes };
+    if (kind.group) details.group = kind.group;
+    return StatusError.of(422, "Invalid", `${kind.kind} "${name}" is invalid: ${summary}`, details);
+  }
+
+  static badRequest(message: string): StatusError {
+    return StatusError.of(400, "BadRequest", message);
+  }
+
+  static forbidden(q: Qualified, name: string, why: string): StatusError {
+    const what = name ? `${qualified(q)} "${name}"` : qualified(q);
+    return StatusError.of(403, "Forbidden", `${what} is forbidden: ${why}`, detailsOf(q, name));
+  }
+
+  /** 410: the requested resourceVersion was compacted away. */
+  static expired(message: string): StatusError {
+    return StatusError.of(410, "Expired", message);
+  }
+
+  static methodNotAllowed(verb: string, q: Qualified): StatusError {
+    return StatusError.of(
+      405,
+      "MethodNotAllowed",
+      `the server does not allow this method on the requested resource`,
+      { group: q.group, kind: q.resource, causes: [{ message: `verb ${verb} is not supported` }] },
+    );
+  }
+
+  static unsupportedMediaType(contentType: string, accepted: string[]): StatusError {
+    return StatusError.of(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
+      {
+        causes: [
+          { reason: "UnexpectedServerResponse", message: `unsupported content type "${contentType}"` },
+        ],
+      },
+    );
+  }
+
+  static tooLarge(limit: number): StatusError {
+    return StatusError.of(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`);
+  }
+
+  static notAcceptable(accept: string): StatusError {
+    return StatusError.of(
+      406,
+      "NotAcceptable",
+      `the server was unable to respond with a content type that the client supports (${accept})`,
+    );
+  }
+
+  static internal(message: string): StatusError {
+    return StatusError.of(500, "InternalError", `Internal error occurred: ${message}`, {
+      causes: [{ message }],
+    });
+  }
+
+  static unavailable(message: string): StatusError {
+    return StatusError.of(503, "ServiceUnavailable", message);
+  }
+
+  static notFoundPath(): StatusError {
+    return StatusError.of(404, "NotFound", "the server could not find the requested resource", {});
+  }
+}
+
+function detailsOf(q: Qualified, name: string): StatusDetails {
+  const d: StatusDetails = { name, kind: q.resource };
+  if (q.group) d.group = q.group;
+  return d;
+}
+
+export function successStatus(code = 200, details?: StatusDetails): Status {
+  const s: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code };
+  if (details) s.details = details;
+  return s;
+}
