@@ -23,7 +23,7 @@ export function parseFieldSelector(text: string): FieldSelector {
     const field = (m[1] as string).trim();
     if (field === "")
       throw new FieldSelectorParseError(`invalid selector: '${text}'; field name is empty in '${part}'`);
-    out.push({ field, operator: m[2] === "!=" ? "!=" : "=", value: unescape(m[3] as string) });
+    out.push({ field, operator: m[2] === "!=" ? "!=" : "=", value: unescapeValue(m[3] as string) });
   }
   return out;
 }
@@ -45,7 +45,7 @@ function splitUnescaped(text: string, sep: string): string[] {
   return parts;
 }
 
-function unescape(v: string): string {
+function unescapeValue(v: string): string {
   return v.replace(/\\(.)/g, "$1");
 }
 

@@ -65,7 +65,7 @@ function parseRequirement(p: string): Requirement {
     const values = (m[3] as string)
       .split(",")
       .map((v) => v.trim())
-      .filter((v, i, all) => v !== "" || all.length > 1);
+      .filter((v, _i, all) => v !== "" || all.length > 1);
     return requirement(m[1] as string, m[2] as Operator, values);
   }
   m = /^([^=!<>\s]+)\s*(==|=|!=|>|<)\s*(.*)$/.exec(p);
