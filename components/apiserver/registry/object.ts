@@ -1,0 +1,43 @@
+// API objects as the apiserver handles them: plain JSON values with ObjectMeta, stored as
+// JSON text without metadata.resourceVersion, which is the key's mod revision on every read
+// (upstream's APIObjectVersioner does the same with etcd's mod_revision).
+import type { ObjectMeta } from "kubernetes-types/meta/v1";
+import type { KeyValue } from "../../../storage/kv.ts";
+
+/** ObjectMeta without kubernetes-types' readonly marks: the server is who sets those fields. */
+export type Meta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
+
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Meta;
+  [field: string]: unknown;
+}
+
+/** An object that has been through the API: it has metadata. */
+export type Stored = KObject & { metadata: Meta };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeObject(obj: KObject): Uint8Array {
+  const { resourceVersion: _, ...metadata } = obj.metadata ?? {};
+  return encoder.encode(JSON.stringify({ ...obj, metadata }));
+}
+
+export function decodeObject(kv: KeyValue, revision = kv.modRevision): Stored {
+  const obj = JSON.parse(decoder.decode(kv.value)) as Stored;
+  obj.metadata ??= {};
+  obj.metadata.resourceVersion = String(revision);
+  return obj;
+}
+
+export function meta(obj: KObject): Meta {
+  obj.metadata ??= {};
+  return obj.metadata;
+}
+
+/** RFC 3339 with second precision, as metav1.Time marshals. */
+export function rfc3339(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}

@@ -1,0 +1,295 @@
+// The generic store of one resource over the KV: create-if-absent, read, paged list at a
+// revision, compare-and-swap updates with retry, guarded delete, and watch with selector
+// transitions. Upstream: k8s.io/apiserver pkg/storage/etcd3/store.go and
+// pkg/registry/generic/registry/store.go; the per-kind rules live in a Strategy.
+import type { ResourceInfo } from "../../../lib/api/resources.ts";
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import { CompactedError, FutureRevisionError } from "../../../storage/errors.ts";
+import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
+import type { KeyValue, KV } from "../../../storage/kv.ts";
+import { decodeContinue, encodeContinue } from "./continue-token.ts";
+import { decodeObject, encodeObject, type KObject, type Stored } from "./object.ts";
+
+/** Which objects a list or watch wants (namespace, selectors as a predicate). */
+export interface Scope {
+  /** Empty: all namespaces (or a cluster-scoped resource). */
+  namespace: string;
+  /** A predicate built from label and field selectors; absent: everything. */
+  filter?: (obj: Stored) => boolean;
+  /** True when `filter` is not trivial (remainingItemCount is then unknown). */
+  filtered?: boolean;
+}
+
+export interface ListOptions extends Scope {
+  limit?: number;
+  continue?: string;
+  /** "" or "0" or N with resourceVersionMatch. */
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: Stored[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+export interface ObjectEvent {
+  type: WatchEventType;
+  object: KObject;
+}
+
+const MAX_CAS_RETRIES = 16;
+
+export class Store {
+  constructor(
+    readonly kv: KV,
+    readonly resource: ResourceInfo,
+    /** Storage prefix without a trailing slash (the resource table's, or a CRD's). */
+    readonly prefix: string = resource.storagePrefix,
+  ) {}
+
+  get qualified(): { group: string; resource: string } {
+    return { group: this.resource.group, resource: this.resource.plural };
+  }
+
+  key(namespace: string, name: string): Uint8Array {
+    return bytes(this.resource.namespaced ? `${this.prefix}/${namespace}/${name}` : `${this.prefix}/${name}`);
+  }
+
+  private scopePrefix(namespace: string): Uint8Array {
+    return bytes(this.resource.namespaced && namespace ? `${this.prefix}/${namespace}/` : `${this.prefix}/`);
+  }
+
+  async current(namespace: string, name: string): Promise<{ obj: Stored; kv: KeyValue } | undefined> {
+    const r = await this.kv.range({ key: this.key(namespace, name) });
+    const kv = r.kvs[0];
+    return kv ? { obj: decodeObject(kv), kv } : undefined;
+  }
+
+  async get(namespace: string, name: string): Promise<Stored> {
+    const found = await this.current(namespace, name);
+    if (!found) throw StatusError.notFound(this.qualified, name);
+    return found.obj;
+  }
+
+  /** Store a new object; 409 AlreadyExists if the name is taken. */
+  async create(namespace: string, name: string, obj: KObject): Promise<Stored> {
+    const key = this.key(namespace, name);
+    const t = await this.kv.txn(
+      [{ key, target: "mod", result: "=", value: 0 }],
+      [{ type: "put", key, value: encodeObject(obj) }],
+      [],
+    );
+    if (!t.succeeded) throw StatusError.alreadyExists(this.qualified, name);
+    return withVersion(obj, t.revision);
+  }
+
+  /**
+   * Read-modify-write with compare-and-swap, retried on races. `mutate` gets the current
+   * object (undefined if absent) and returns the object to store, or undefined to delete it.
+   * When the caller pinned a resourceVersion, a race is a 409 instead of a retry.
+   */
+  async update(
+    namespace: string,
+    name: string,
+    mutate: (current: Stored | undefined) => Promise<KObject | undefined> | KObject | undefined,
+    options: { pinned?: boolean } = {},
+  ): Promise<{ obj: Stored; created: boolean; deleted: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      const found = await this.current(namespace, name);
+      const next = await mutate(found ? structuredClone(found.obj) : undefined);
+      const guard = [
+        { key, target: "mod" as const, result: "=" as const, value: found?.kv.modRevision ?? 0 },
+      ];
+      if (next === undefined) {
+        if (!found) throw StatusError.notFound(this.qualified, name);
+        const t = await this.kv.txn(guard, [{ type: "delete", key }], []);
+        if (t.succeeded) return { obj: withVersion(found.obj, t.revision), created: false, deleted: true };
+      } else {
+        if (found && unchanged(found, next)) return { obj: found.obj, created: false, deleted: false };
+        const t = await this.kv.txn(guard, [{ type: "put", key, value: encodeObject(next) }], []);
+        if (t.succeeded) return { obj: withVersion(next, t.revision), created: !found, deleted: false };
+      }
+      if (options.pinned) throw StatusError.modified(this.qualified, name);
+    }
+    throw StatusError.conflict(this.qualified, name, "too many concurrent writers; try again");
+  }
+
+  /** Remove the object if it still is at `modRevision` (or unconditionally without one). */
+  async remove(namespace: string, name: string, modRevision?: number): Promise<number> {
+    const key = this.key(namespace, name);
+    const guard =
+      modRevision === undefined
+        ? []
+        : [{ key, target: "mod" as const, result: "=" as const, value: modRevision }];
+    const t = await this.kv.txn(guard, [{ type: "delete", key }], []);
+    const d = t.results[0];
+    if (!t.succeeded) throw StatusError.modified(this.qualified, name);
+    if (d?.type === "delete" && d.result.deleted === 0) throw StatusError.notFound(this.qualified, name);
+    return t.revision;
+  }
+
+  async list(options: ListOptions): Promise<ListResult> {
+    const prefix = this.scopePrefix(options.namespace);
+    const end = prefixEnd(prefix);
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    let start = prefix;
+    let revision = 0;
+    if (options.continue) {
+      const token = decodeContinue(options.continue, text(prefix));
+      start = bytes(token.start);
+      revision = token.rv;
+    } else if (options.resourceVersionMatch === "Exact" && options.resourceVersion) {
+      revision = Number(options.resourceVersion);
+    }
+    const items: Stored[] = [];
+    let more = false;
+    let nextKey: Uint8Array | undefined;
+    let remaining: number | undefined;
+    try {
+      for (;;) {
+        const page = await this.kv.range(
+          { key: start, end },
+          { limit: limit > 0 ? Math.max(limit - items.length, 1) * (options.filtered ? 2 : 1) : 0, revision },
+        );
+        if (revision === 0) revision = page.revision;
+        for (let i = 0; i < page.kvs.length; i++) {
+          const kv = page.kvs[i] as KeyValue;
+          const obj = decodeObject(kv);
+          if (!options.filter || options.filter(obj)) items.push(obj);
+          if (limit > 0 && items.length === limit) {
+            const rest = page.kvs.length - i - 1;
+            more = rest > 0 || page.more;
+            nextKey = keyAfter(kv.key);
+            if (more && !options.filtered) remaining = page.count - (i + 1);
+            break;
+          }
+        }
+        if (nextKey || !page.more) break;
+        start = keyAfter((page.kvs[page.kvs.length - 1] as KeyValue).key);
+      }
+    } catch (err) {
+      throw mapStorageError(err, options.continue !== undefined);
+    }
+    const result: ListResult = { items, resourceVersion: String(revision) };
+    if (more && nextKey) {
+      result.continue = encodeContinue(revision, text(nextKey), text(prefix));
+      if (remaining !== undefined && remaining > 0) result.remainingItemCount = remaining;
+    }
+    return result;
+  }
+
+  /**
+   * Watch changes after `resourceVersion` ("" or "0": first the current objects as ADDED).
+   * Events for objects entering or leaving the scope's filter become ADDED or DELETED.
+   */
+  async *watch(
+    scope: Scope & { resourceVersion?: string; signal?: AbortSignal; progress?: boolean },
+  ): AsyncGenerator<ObjectEvent | { type: "PROGRESS"; revision: number }> {
+    const prefix = this.scopePrefix(scope.namespace);
+    const rv = scope.resourceVersion ?? "";
+    let from: number;
+    if (rv === "" || rv === "0") {
+      const initial = await this.list({
+        namespace: scope.namespace,
+        filter: scope.filter,
+        filtered: scope.filtered,
+      });
+      for (const obj of initial.items) yield { type: "ADDED", object: obj };
+      from = Number(initial.resourceVersion) + 1;
+    } else {
+      if (!/^\d+$/.test(rv)) throw StatusError.badRequest(`invalid resource version "${rv}"`);
+      from = Number(rv) + 1;
+    }
+    const watch = this.kv.watch(
+      { key: prefix, end: prefixEnd(prefix) },
+      { startRevision: from, prevKv: true, signal: scope.signal },
+    );
+    try {
+      for await (const batch of watch) {
+        if (batch.events.length === 0) {
+          yield { type: "PROGRESS", revision: batch.revision };
+          continue;
+        }
+        for (const event of batch.events) {
+          const out = toObjectEvent(event.type, event.kv, event.prevKv, scope.filter);
+          if (out) yield out;
+        }
+      }
+    } catch (err) {
+      if (err instanceof CompactedError) {
+        yield { type: "ERROR", object: expiredStatus(Number(rv), err.compacted) };
+        return;
+      }
+      throw err;
+    } finally {
+      watch.close();
+    }
+  }
+}
+
+function toObjectEvent(
+  type: "put" | "delete",
+  kv: KeyValue,
+  prevKv: KeyValue | undefined,
+  filter: ((obj: Stored) => boolean) | undefined,
+): ObjectEvent | undefined {
+  const prev = prevKv ? decodeObject(prevKv, kv.modRevision) : undefined;
+  if (type === "delete") {
+    if (!prev || (filter && !filter(prev))) return undefined;
+    return { type: "DELETED", object: prev };
+  }
+  const cur = decodeObject(kv);
+  const now = !filter || filter(cur);
+  const before = prev !== undefined && (!filter || filter(prev));
+  if (now) return { type: before ? "MODIFIED" : "ADDED", object: cur };
+  if (before) return { type: "DELETED", object: cur };
+  return undefined;
+}
+
+function expiredStatus(requested: number, compacted: number): KObject {
+  return StatusError.expired(`too old resource version: ${requested} (${compacted})`)
+    .status as unknown as KObject;
+}
+
+function mapStorageError(err: unknown, continuing: boolean): unknown {
+  if (err instanceof CompactedError) {
+    return continuing
+      ? StatusError.expired(
+          "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+        )
+      : StatusError.expired(`too old resource version: ${err.requested} (${err.compacted})`);
+  }
+  if (err instanceof FutureRevisionError) {
+    return StatusError.of(
+      504,
+      "Timeout",
+      `Too large resource version: ${err.requested}, current: ${err.current}`,
+    );
+  }
+  return err;
+}
+
+function keyAfter(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
+}
+
+function withVersion(obj: KObject, revision: number): Stored {
+  const copy = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+  return copy as Stored;
+}
+
+function unchanged(found: { kv: KeyValue }, next: KObject): boolean {
+  const a = found.kv.value;
+  const b = encodeObject(next);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

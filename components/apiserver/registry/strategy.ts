@@ -1,0 +1,37 @@
+// The per-kind rules the generic store applies (upstream's RESTCreateStrategy and
+// RESTUpdateStrategy, e.g. pkg/registry/apps/replicaset/strategy.go): defaulting, what a
+// create or update may change, validation, field-selector fields, graceful deletion.
+import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { KObject, Stored } from "./object.ts";
+
+export interface StrategyContext {
+  now: Date;
+  /** "" for the main resource, "status" for the status subresource. */
+  subresource: string;
+}
+
+export interface Strategy {
+  /** metadata.generation starts at 1 and is bumped when anything but metadata and status changes. */
+  generation?: boolean;
+  /** PUT of a missing object creates it (upstream's AllowCreateOnUpdate: nodes, events, leases, endpoints). */
+  allowCreateOnUpdate?: boolean;
+  /** Defaults as upstream's SetDefaults_* (also inside pod templates); applied on create and update. */
+  defaults?(obj: KObject): void;
+  /** After defaulting, before validation, on create: e.g. reset status, set initial phase. */
+  prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
+  /**
+   * On update of the main resource (status was already restored from `old` when the kind has
+   * a status subresource) or of the status subresource (everything but status restored).
+   */
+  prepareForUpdate?(obj: KObject, old: Stored, ctx: StrategyContext): void;
+  /** Problems with a new object; field paths like `spec.containers[0].image`. */
+  validate?(obj: KObject): StatusCause[];
+  /** Problems with an update, e.g. immutable fields (`field is immutable`). */
+  validateUpdate?(obj: KObject, old: Stored): StatusCause[];
+  /** Field-selector values beyond metadata.name and metadata.namespace. */
+  fields?(obj: KObject): Record<string, string>;
+  /** Seconds of graceful deletion for this object, given the requested grace period. */
+  gracePeriod?(obj: Stored, requested: number | undefined): number;
+  /** The name must be a DNS-1123 label (namespaces, services) rather than a subdomain. */
+  nameIsLabel?: boolean;
+}
