@@ -36,7 +36,7 @@ function runServer(options: ServerOptions): Promise<number> {
       log(
         `store: SQLite in ${storeDir} (${options.fsync ? "fsync on every commit" : "survives a process crash"})`,
       );
-      log(`etcd: etcd v3 API on ${urls}; try: etcdctl --endpoints=${urls} endpoint status`);
+      log(`etcd: etcd v3 API on ${urls}; try: etcdctl --endpoints=${urls} endpoint health`);
       log(`not running yet: ${notYet}`);
       log("ready; Ctrl-C stops everything");
     },

@@ -71,6 +71,7 @@ export async function supervise(options: SuperviseOptions): Promise<number> {
         status = 1;
       }
     }
+    if (status === 0) log(`${prog}: stopped`);
     return status;
   };
   try {
