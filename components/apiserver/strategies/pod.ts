@@ -1,0 +1,93 @@
+// The Pod strategy: defaults (pod template defaults plus SetDefaults_Pod), the initial
+// Pending status with its QoS class, admission's default tolerations and priority, the
+// update rules, field selectors and graceful deletion. Upstream: pkg/registry/core/pod/strategy.go.
+import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { KObject, Stored } from "../registry/object.ts";
+import type { Strategy } from "../registry/strategy.ts";
+import { checkType } from "../validation/type-checks.ts";
+import { child, ensure, isObject, type JsonObject, list, str } from "./json.ts";
+import { addDefaultTolerations, addPriority } from "./pod-admission-defaults.ts";
+import { podQos } from "./pod-qos.ts";
+import { defaultPodOnly, defaultPodSpec } from "./pod-spec-defaults.ts";
+import { validatePodSpec } from "./pod-spec-validation.ts";
+import { validatePodSpecUpdate } from "./pod-update.ts";
+
+function specOf(obj: KObject): JsonObject | undefined {
+  return ensure(obj, "spec");
+}
+
+function validatePod(obj: KObject): StatusCause[] {
+  if (obj.spec !== undefined && !isObject(obj.spec)) return checkType("spec", obj.spec, "object");
+  return validatePodSpec("spec", obj.spec ?? {});
+}
+
+export const podStrategy: Strategy = {
+  defaults(obj) {
+    const spec = specOf(obj);
+    if (!spec) return;
+    defaultPodSpec(spec);
+    defaultPodOnly(spec);
+  },
+  prepareForCreate(obj) {
+    const spec = specOf(obj);
+    if (spec) {
+      addDefaultTolerations(spec);
+      addPriority(spec);
+    }
+    const status: JsonObject = { phase: "Pending", qosClass: podQos(spec) };
+    if (list(spec, "schedulingGates").length > 0) {
+      status.conditions = [
+        {
+          type: "PodScheduled",
+          status: "False",
+          lastProbeTime: null,
+          lastTransitionTime: null,
+          reason: "SchedulingGated",
+          message: "Scheduling is blocked due to non-empty scheduling gates",
+        },
+      ];
+    }
+    obj.status = status;
+  },
+  prepareForUpdate(obj, old, ctx) {
+    if (ctx.subresource !== "status") return;
+    // The QoS class is fixed at creation (ValidatePodStatusUpdate rejects changes).
+    const oldQos = str(child(old, "status"), "qosClass");
+    const status = ensure(obj, "status");
+    if (status && oldQos) status.qosClass = oldQos;
+  },
+  validate: validatePod,
+  validateUpdate(obj, old) {
+    const out = validatePod(obj);
+    const spec = child(obj, "spec");
+    const oldSpec = child(old, "spec");
+    if (spec && oldSpec) out.push(...validatePodSpecUpdate(spec, oldSpec));
+    return out;
+  },
+  fields(obj) {
+    const spec = child(obj, "spec");
+    const status = child(obj, "status");
+    const ips = list(status, "podIPs");
+    const first = isObject(ips[0]) ? str(ips[0], "ip") : undefined;
+    return {
+      "spec.nodeName": str(spec, "nodeName") ?? "",
+      "spec.restartPolicy": str(spec, "restartPolicy") ?? "",
+      "spec.schedulerName": str(spec, "schedulerName") ?? "",
+      "spec.serviceAccountName": str(spec, "serviceAccountName") ?? "",
+      "spec.hostNetwork": spec?.hostNetwork === true ? "true" : "false",
+      "status.phase": str(status, "phase") ?? "",
+      "status.podIP": first ?? str(status, "podIP") ?? "",
+      "status.nominatedNodeName": str(status, "nominatedNodeName") ?? "",
+    };
+  },
+  gracePeriod(obj: Stored, requested) {
+    const spec = child(obj, "spec");
+    let period =
+      requested ??
+      (typeof spec?.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 0);
+    if (!str(spec, "nodeName")) period = 0;
+    const phase = str(child(obj, "status"), "phase");
+    if (phase === "Succeeded" || phase === "Failed") period = 0;
+    return period < 0 ? 1 : period;
+  },
+};

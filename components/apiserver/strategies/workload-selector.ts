@@ -1,0 +1,114 @@
+// The selector of a workload and its match with the pod template's labels, worded as
+// upstream (pkg/apis/apps/validation/validation.go ValidateDeploymentSpec and
+// ValidatePodTemplateSpecForReplicaSet; pkg/apis/core/validation ValidateReplicationControllerSpec).
+import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { fromLabelSelector, type LabelSelector, matches } from "../../../lib/labels/selector.ts";
+import { forbidden, notSupported, required } from "../validation/field-errors.ts";
+import { invalidShown } from "../validation/field-errors-extra.ts";
+import { goLabelSelector, goStringMap } from "../validation/go-format.ts";
+import { isEmptySelector, labelSelector } from "../validation/label-selector.ts";
+import { labelMap } from "../validation/qualified-name.ts";
+import { child, isObject, type JsonObject, stringMap } from "./json.ts";
+import { validatePodTemplate } from "./pod-template.ts";
+
+const MISMATCH = "`selector` does not match template `labels`";
+
+function templateLabels(spec: JsonObject): Record<string, string> | undefined {
+  const labels = child(child(spec, "template"), "metadata")?.labels;
+  return isObject(labels) ? stringMap(labels) : undefined;
+}
+
+export interface WorkloadOptions {
+  /** Lower-case kind for "empty selector is invalid for <kind>". */
+  kind: string;
+  /** ReplicaSet-like templates: restartPolicy Always and no activeDeadlineSeconds. */
+  replicaSetTemplate?: boolean;
+  /** Restart policies the template accepts (jobs). */
+  restartPolicies?: string[];
+}
+
+/** spec.selector (a LabelSelector) and spec.template of an apps/v1 or batch/v1 workload. */
+export function validateSelectorAndTemplate(
+  path: string,
+  spec: JsonObject,
+  opts: WorkloadOptions,
+): StatusCause[] {
+  const out: StatusCause[] = [];
+  const sel = spec.selector;
+  let selector: ReturnType<typeof fromLabelSelector>;
+  if (sel === undefined || sel === null) out.push(required(`${path}.selector`));
+  else {
+    const causes = labelSelector(`${path}.selector`, sel);
+    out.push(...causes);
+    if (isObject(sel) && isEmptySelector(sel)) {
+      out.push(
+        invalidShown(`${path}.selector`, goLabelSelector({}), `empty selector is invalid for ${opts.kind}`),
+      );
+    }
+    if (causes.length === 0) {
+      try {
+        selector = fromLabelSelector(sel as LabelSelector);
+      } catch {
+        selector = undefined;
+      }
+    }
+  }
+  out.push(
+    ...templateChecks(
+      path,
+      spec,
+      opts,
+      (labels) => selector !== undefined && (selector.length === 0 || matches(selector, labels)),
+    ),
+  );
+  return out;
+}
+
+/** spec.selector (a plain map) and spec.template of a ReplicationController. */
+export function validateMapSelectorAndTemplate(path: string, spec: JsonObject): StatusCause[] {
+  const out: StatusCause[] = [];
+  const sel = spec.selector;
+  const map = stringMap(sel);
+  out.push(...labelMap(`${path}.selector`, sel));
+  if (Object.keys(map).length === 0) out.push(required(`${path}.selector`));
+  if (spec.template === undefined || spec.template === null) return [...out, required(`${path}.template`)];
+  out.push(
+    ...templateChecks(path, spec, { kind: "replicationcontroller", replicaSetTemplate: true }, (labels) =>
+      Object.entries(map).every(([k, v]) => labels?.[k] === v),
+    ),
+  );
+  return out;
+}
+
+function templateChecks(
+  path: string,
+  spec: JsonObject,
+  opts: WorkloadOptions,
+  selects: (labels: Record<string, string> | undefined) => boolean,
+): StatusCause[] {
+  const out: StatusCause[] = [];
+  const labels = templateLabels(spec);
+  if (!selects(labels))
+    out.push(invalidShown(`${path}.template.metadata.labels`, goStringMap(labels), MISMATCH));
+  out.push(
+    ...validatePodTemplate(`${path}.template`, spec.template ?? {}, {
+      restartPolicies: opts.restartPolicies,
+    }),
+  );
+  const podSpec = child(child(spec, "template"), "spec");
+  if (opts.replicaSetTemplate && podSpec) {
+    const restart = podSpec.restartPolicy;
+    if (typeof restart === "string" && restart !== "Always" && ["OnFailure", "Never"].includes(restart)) {
+      out.push(notSupported(`${path}.template.spec.restartPolicy`, restart, ["Always"]));
+    }
+    if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) {
+      out.push(
+        forbidden(
+          `${path}.template.spec.activeDeadlineSeconds`,
+          "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ),
+      );
+    }
+  }
+  return out;
+}
