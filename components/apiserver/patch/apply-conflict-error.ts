@@ -1,0 +1,60 @@
+// The 409 that server-side apply returns for conflicts, with upstream's message and
+// FieldManagerConflict causes (apiserver pkg/endpoints/handlers/fieldmanager/internal/conflict.go).
+
+import { PatchError } from "./patch-error.ts";
+
+export interface ApplyConflict {
+  /** The manager that owns the field. */
+  manager: string;
+  /** The field, as upstream prints it: `.spec.replicas`, `.spec.containers[name="app"].image`. */
+  field: string;
+  /** How the owner wrote it; Update owners are printed with their apiVersion. */
+  operation?: "Apply" | "Update";
+  apiVersion?: string;
+}
+
+export interface StatusCauseLike {
+  reason: string;
+  message: string;
+  field: string;
+}
+
+export class ApplyConflictError extends PatchError {
+  readonly causes: StatusCauseLike[];
+  readonly conflicts: readonly ApplyConflict[];
+
+  constructor(conflicts: readonly ApplyConflict[]) {
+    super("Conflict", conflictMessage(conflicts));
+    this.conflicts = conflicts;
+    this.causes = conflicts.map((conflict) => ({
+      reason: "FieldManagerConflict",
+      message: `conflict with ${printManager(conflict)}`,
+      field: conflict.field,
+    }));
+  }
+}
+
+function printManager(conflict: ApplyConflict): string {
+  const name = JSON.stringify(conflict.manager);
+  return conflict.operation === "Update" && conflict.apiVersion
+    ? `${name} using ${conflict.apiVersion}`
+    : name;
+}
+
+function conflictMessage(conflicts: readonly ApplyConflict[]): string {
+  const [only] = conflicts;
+  if (conflicts.length === 1 && only) {
+    return `Apply failed with 1 conflict: conflict with ${printManager(only)}: ${only.field}`;
+  }
+  const byManager = new Map<string, { label: string; fields: string[] }>();
+  for (const conflict of conflicts) {
+    const label = printManager(conflict);
+    const group = byManager.get(label) ?? { label, fields: [] };
+    group.fields.push(conflict.field);
+    byManager.set(label, group);
+  }
+  const lines = [...byManager.values()]
+    .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+    .flatMap((group) => [`conflicts with ${group.label}:`, ...group.fields.map((field) => `- ${field}`)]);
+  return `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`;
+}
