@@ -1,6 +1,6 @@
 // A small JSONPath evaluator for CRD additionalPrinterColumns: `.spec.x`, `.a[0].b`, `.a['dotted.key']`,
-// `.items[*].name` and `.conditions[?(@.type=="Ready")].status`. Upstream uses client-go util/jsonpath;
-// this covers the "simple JSON path" subset the CRD validation allows.
+// `.labels.app\.io/name`, `.items[*].name`, `.conditions[?(@.type=="Ready")].status`.
+// Upstream uses client-go util/jsonpath; this covers the simple paths CRD printer columns use.
 
 type Step =
   | { kind: "field"; name: string }
@@ -18,9 +18,14 @@ export function parseJsonPath(input: string): Step[] | undefined {
   while (i < path.length) {
     const ch = path[i];
     if (ch === ".") {
+      // a backslash escapes the next character: `.labels.app\.kubernetes\.io/name`
       let j = i + 1;
-      while (j < path.length && path[j] !== "." && path[j] !== "[") j++;
-      const name = path.slice(i + 1, j);
+      let name = "";
+      while (j < path.length && path[j] !== "." && path[j] !== "[") {
+        if (path[j] === "\\" && j + 1 < path.length) j++;
+        name += path[j];
+        j++;
+      }
       if (name === "*") steps.push({ kind: "wildcard" });
       else if (name !== "") steps.push({ kind: "field", name });
       i = j;
