@@ -1,0 +1,208 @@
+// etcdserverpb.Watch: one bidi stream carries many watches, each with an ID; create, cancel and
+// progress requests come in, created/canceled/event/progress responses go out
+// (etcd-io/etcd server/etcdserver/api/v3rpc/watch.go: recvLoop and sendLoop).
+import type * as grpc from "@grpc/grpc-js";
+import { CompactedError, WatchCancelledError } from "../../storage/errors.ts";
+import { keyValueToWire } from "../../storage/etcd/convert.ts";
+import {
+  type Int64,
+  num,
+  plainBytes,
+  type WireEvent,
+  type WireWatchCreateRequest,
+  type WireWatchRequest,
+  type WireWatchResponse,
+} from "../../storage/etcd/wire.ts";
+import type { EventType, Watch, WatchEvent } from "../../storage/kv.ts";
+import { currentRevision, type ServiceContext } from "./service-context.ts";
+
+type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
+
+interface ActiveWatch {
+  watch: Watch;
+  /** Set once events or a progress response went out since the last progress_notify tick. */
+  sentSinceTick: boolean;
+  timer?: ReturnType<typeof setInterval>;
+}
+
+function eventToWire(event: WatchEvent): WireEvent {
+  return {
+    type: event.type === "put" ? "PUT" : "DELETE",
+    kv: keyValueToWire(event.kv),
+    ...(event.prevKv ? { prev_kv: keyValueToWire(event.prevKv) } : {}),
+  };
+}
+
+/** The state of one Watch RPC. */
+class WatchStream {
+  private readonly watches = new Map<number, ActiveWatch>();
+  private nextId = 0;
+  private closed = false;
+  /** Requests are handled one at a time, in order, so responses keep the order of requests. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly call: WatchCall,
+  ) {}
+
+  enqueue(req: WireWatchRequest): void {
+    this.queue = this.queue.then(() => this.handle(req)).catch((err: unknown) => this.fail(err));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const active of this.watches.values()) this.stopWatch(active);
+    this.watches.clear();
+  }
+
+  private fail(err: unknown): void {
+    this.close();
+    this.call.destroy(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  /** Writes one response, waiting while the transport's buffer is full. */
+  private send(res: WireWatchResponse): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.call.write(res)) return Promise.resolve();
+    return new Promise((resolve) => this.call.once("drain", () => resolve()));
+  }
+
+  private async handle(req: WireWatchRequest): Promise<void> {
+    if (this.closed) return;
+    if (req.create_request) await this.create(req.create_request);
+    else if (req.cancel_request) await this.cancel(num(req.cancel_request.watch_id));
+    else if (req.progress_request) await this.progress();
+  }
+
+  private async create(req: WireWatchCreateRequest): Promise<void> {
+    let id = num(req.watch_id);
+    const current = await currentRevision(this.ctx.kv);
+    const header = this.ctx.header(current);
+    if (id !== 0 && this.watches.has(id)) {
+      await this.send({
+        header,
+        watch_id: id,
+        created: true,
+        canceled: true,
+        cancel_reason: "mvcc: duplicate watch ID provided on the WatchStream",
+        events: [],
+      });
+      return;
+    }
+    if (id === 0) {
+      while (this.watches.has(this.nextId)) this.nextId++;
+      id = this.nextId++;
+    }
+    // etcd reads an empty key as "\0" and an empty range end as "this key only".
+    const key = req.key && req.key.length > 0 ? plainBytes(req.key) : Uint8Array.of(0);
+    const end = req.range_end && req.range_end.length > 0 ? plainBytes(req.range_end) : undefined;
+    const filters: EventType[] = (req.filters ?? []).map((f) => (f === "NOPUT" ? "put" : "delete"));
+    const start = num(req.start_revision);
+    // "From now" means after the revision the created response reports, so nothing falls between.
+    const watch = this.ctx.kv.watch(
+      { key, end },
+      { startRevision: start > 0 ? start : current + 1, prevKv: req.prev_kv === true, filters },
+    );
+    const active: ActiveWatch = { watch, sentSinceTick: false };
+    this.watches.set(id, active);
+    await this.send({ header, watch_id: id, created: true, events: [] });
+    if (req.progress_notify) {
+      active.timer = setInterval(() => {
+        if (!active.sentSinceTick) active.watch.requestProgress();
+        active.sentSinceTick = false;
+      }, this.ctx.progressNotifyIntervalMs);
+    }
+    void this.pump(id, active);
+  }
+
+  private async pump(id: Int64, active: ActiveWatch): Promise<void> {
+    try {
+      for await (const batch of active.watch) {
+        active.sentSinceTick = true;
+        await this.send({
+          header: this.ctx.header(batch.revision),
+          watch_id: id,
+          events: batch.events.map(eventToWire),
+        });
+      }
+    } catch (err) {
+      if (this.watches.get(num(id)) !== active) return;
+      this.forget(num(id));
+      const revision = await currentRevision(this.ctx.kv).catch(() => 0);
+      if (err instanceof CompactedError) {
+        await this.send({
+          header: this.ctx.header(revision),
+          watch_id: id,
+          canceled: true,
+          compact_revision: err.compacted,
+          events: [],
+        });
+      } else {
+        const reason = err instanceof WatchCancelledError || err instanceof Error ? err.message : String(err);
+        await this.send({
+          header: this.ctx.header(revision),
+          watch_id: id,
+          canceled: true,
+          cancel_reason: reason,
+          events: [],
+        });
+      }
+    }
+  }
+
+  private stopWatch(active: ActiveWatch): void {
+    if (active.timer) clearInterval(active.timer);
+    active.watch.close();
+  }
+
+  private forget(id: number): void {
+    const active = this.watches.get(id);
+    if (!active) return;
+    this.watches.delete(id);
+    this.stopWatch(active);
+  }
+
+  private async cancel(id: number): Promise<void> {
+    if (!this.watches.has(id)) return;
+    this.forget(id);
+    await this.send({ header: await this.ctx.currentHeader(), watch_id: id, canceled: true, events: [] });
+  }
+
+  /**
+   * Each watch answers with its own progress response once it has sent everything up to the
+   * revision it reports; with no watches the stream answers at once, as etcd does, with ID -1.
+   */
+  private async progress(): Promise<void> {
+    if (this.watches.size === 0) {
+      await this.send({ header: await this.ctx.currentHeader(), watch_id: -1, events: [] });
+      return;
+    }
+    for (const active of this.watches.values()) active.watch.requestProgress();
+  }
+}
+
+export function watchService(ctx: ServiceContext): grpc.UntypedServiceImplementation {
+  return {
+    Watch: (call: WatchCall) => {
+      const stream = new WatchStream(ctx, call);
+      const untrack = ctx.track(() => {
+        stream.close();
+        call.end();
+      });
+      const finish = () => {
+        untrack();
+        stream.close();
+      };
+      call.on("data", (req: WireWatchRequest) => stream.enqueue(req));
+      call.on("end", () => {
+        finish();
+        call.end();
+      });
+      call.on("error", finish);
+      call.on("close", finish);
+      call.on("cancelled", finish);
+    },
+  };
+}

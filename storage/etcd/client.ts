@@ -1,0 +1,358 @@
+// The storage contract (storage/kv.ts) over the etcd v3 gRPC API: how the apiserver talks to a
+// real etcd or to `kube etcd` given --etcd-servers. Errors come back as storage/errors.ts classes.
+import * as grpc from "@grpc/grpc-js";
+import { CompactedError, LeaseExistsError, StoreClosedError } from "../errors.ts";
+import type {
+  Compare,
+  DeleteResult,
+  KeyRange,
+  KV,
+  LeaseGrant,
+  LeaseInfo,
+  PutOptions,
+  PutResult,
+  RangeOptions,
+  RangeResult,
+  StoreStatus,
+  TxnOp,
+  TxnResult,
+  Watch,
+  WatchOptions,
+} from "../kv.ts";
+import { ClientWatch } from "./client-watch.ts";
+import {
+  compareToWire,
+  keyValueFromWire,
+  rangeEndToWire,
+  rangeRequestToWire,
+  rangeResultFromWire,
+  requestOpToWire,
+  txnResultFromWire,
+} from "./convert.ts";
+import { type ErrorContext, errorKind, toStorageError } from "./grpc-errors.ts";
+import { LeaseIds } from "./lease-ids.ts";
+import { etcdServices } from "./proto.ts";
+import { rpcErrors } from "./rpc-errors.ts";
+import {
+  num,
+  plainBytes,
+  type WireDeleteRangeResponse,
+  type WireLeaseGrantResponse,
+  type WireLeaseKeepAliveResponse,
+  type WireLeaseLeasesResponse,
+  type WireLeaseTimeToLiveResponse,
+  type WirePutResponse,
+  type WireRangeResponse,
+  type WireStatusResponse,
+  type WireTxnResponse,
+  type WireWatchRequest,
+  type WireWatchResponse,
+} from "./wire.ts";
+
+export interface EtcdClientOptions {
+  /** etcd client URLs, as --etcd-servers: `http://127.0.0.1:2379` or `127.0.0.1:2379`. */
+  endpoints: string[];
+  /** How long to wait for the first connection (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+/** grpc-js target for the endpoints: one address, or several IPs for pick-first failover. */
+export function grpcTarget(endpoints: string[]): string {
+  const hosts = endpoints.map((endpoint) => {
+    if (endpoint.startsWith("unix:")) return endpoint.replace(/^unix:(\/\/)?/, "unix:");
+    if (!endpoint.includes("://")) return endpoint;
+    const url = new URL(endpoint);
+    if (url.protocol !== "http:")
+      throw new Error(`etcd client: ${endpoint}: only http:// endpoints are supported (no TLS)`);
+    return `${url.hostname}:${url.port || "2379"}`;
+  });
+  const first = hosts[0];
+  if (first === undefined) throw new Error("etcd client: no endpoints given");
+  if (hosts.length > 1 && hosts.every((h) => /^\d+\.\d+\.\d+\.\d+:\d+$/.test(h)))
+    return `ipv4:${hosts.join(",")}`;
+  return first;
+}
+
+export async function connectEtcd(options: EtcdClientOptions): Promise<KV> {
+  const client = new grpc.Client(grpcTarget(options.endpoints), grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": -1,
+    "grpc.keepalive_time_ms": 30_000,
+    "grpc.keepalive_timeout_ms": 10_000,
+  });
+  const deadline = Date.now() + (options.connectTimeoutMs ?? 10_000);
+  await new Promise<void>((resolve, reject) => {
+    client.waitForReady(deadline, (err) => {
+      if (!err) return resolve();
+      client.close();
+      reject(new Error(`etcd client: cannot reach ${options.endpoints.join(", ")}: ${err.message}`));
+    });
+  });
+  return new EtcdKV(client);
+}
+
+const services = etcdServices();
+
+function method(service: keyof typeof services, name: string): grpc.MethodDefinition<object, object> {
+  const definition = services[service].service[name];
+  if (!definition) throw new Error(`etcd proto: method ${service}.${name} is missing`);
+  return definition;
+}
+
+/** A KV served by an etcd (or `kube etcd`) member over gRPC. */
+export class EtcdKV implements KV {
+  private readonly leaseIds = new LeaseIds();
+  private readonly watches = new Set<Watch>();
+  private closed = false;
+
+  constructor(private readonly client: grpc.Client) {}
+
+  private unary<Res>(
+    service: keyof typeof services,
+    name: string,
+    request: object,
+    context: ErrorContext = {},
+  ): Promise<Res> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    const definition = method(service, name);
+    return new Promise<Res>((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+        request,
+        (err, response) => {
+          if (err) this.translate(err, context).then(reject, reject);
+          else resolve(response as Res);
+        },
+      );
+    });
+  }
+
+  /** Fills in the revisions a compacted or future-revision error names, then converts it. */
+  private async translate(err: unknown, context: ErrorContext): Promise<Error> {
+    const kind = errorKind(err);
+    try {
+      if (kind === "compacted" && context.compactRevision === undefined) {
+        context.compactRevision = await this.compactRevision();
+      }
+      if (kind === "future" && context.currentRevision === undefined) {
+        context.currentRevision = (await this.range({ key: Uint8Array.of(0) }, { countOnly: true })).revision;
+      }
+    } catch {
+      // The error itself is what matters; leave the revisions unknown.
+    }
+    return toStorageError(err, context);
+  }
+
+  async range(range: KeyRange, options: RangeOptions = {}): Promise<RangeResult> {
+    const res = await this.unary<WireRangeResponse>("KV", "Range", rangeRequestToWire(range, options), {
+      revision: options.revision,
+    });
+    return rangeResultFromWire(res, this.leaseIds);
+  }
+
+  async put(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
+    const lease = options.lease ?? 0;
+    const res = await this.unary<WirePutResponse>(
+      "KV",
+      "Put",
+      {
+        key,
+        value,
+        lease: lease === 0 ? 0 : this.leaseIds.toWire(lease),
+        prev_kv: options.prevKv === true,
+        ignore_value: options.ignoreValue === true,
+        ignore_lease: options.ignoreLease === true,
+      },
+      { lease, size: key.length + value.length },
+    );
+    return {
+      revision: num(res.header?.revision),
+      ...(res.prev_kv ? { prevKv: keyValueFromWire(res.prev_kv, this.leaseIds) } : {}),
+    };
+  }
+
+  async delete(range: KeyRange, options: { prevKv?: boolean } = {}): Promise<DeleteResult> {
+    const res = await this.unary<WireDeleteRangeResponse>("KV", "DeleteRange", {
+      key: range.key,
+      ...rangeEndToWire(range.end),
+      prev_kv: options.prevKv === true,
+    });
+    return {
+      revision: num(res.header?.revision),
+      deleted: num(res.deleted),
+      prevKvs: (res.prev_kvs ?? []).map((kv) => keyValueFromWire(kv, this.leaseIds)),
+    };
+  }
+
+  async txn(compare: Compare[], success: TxnOp[], failure: TxnOp[]): Promise<TxnResult> {
+    const request = {
+      compare: compare.map((c) => compareToWire(c, this.leaseIds)),
+      success: success.map((op) => requestOpToWire(op, this.leaseIds)),
+      failure: failure.map((op) => requestOpToWire(op, this.leaseIds)),
+    };
+    const res = await this.unary<WireTxnResponse>("KV", "Txn", request, {
+      lease: firstLease([...success, ...failure]),
+    });
+    return txnResultFromWire(res, this.leaseIds);
+  }
+
+  watch(range: KeyRange, options: WatchOptions = {}): Watch {
+    if (this.closed) throw new StoreClosedError();
+    const definition = method("Watch", "Watch");
+    const open = () =>
+      this.client.makeBidiStreamRequest(
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+      ) as grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
+    const watch = new ClientWatch(open, range, options, this.leaseIds);
+    this.watches.add(watch);
+    const close = watch.close.bind(watch);
+    watch.close = () => {
+      this.watches.delete(watch);
+      close();
+    };
+    return watch;
+  }
+
+  async compact(revision: number): Promise<void> {
+    await this.unary("KV", "Compact", { revision, physical: false }, { revision });
+  }
+
+  async leaseGrant(ttl: number, id?: number): Promise<LeaseGrant> {
+    // Pick the ID ourselves (etcd honours a requested ID) so it stays below 2^53.
+    for (let attempt = 0; ; attempt++) {
+      const wanted = id ?? LeaseIds.random();
+      try {
+        const res = await this.unary<WireLeaseGrantResponse>(
+          "Lease",
+          "LeaseGrant",
+          { TTL: ttl, ID: this.leaseIds.toWire(wanted) },
+          { lease: wanted },
+        );
+        if (res.error)
+          throw toStorageError(serviceError(grpc.status.FAILED_PRECONDITION, res.error), { lease: wanted });
+        return { id: this.leaseIds.fromWire(res.ID), ttl: num(res.TTL) };
+      } catch (err) {
+        if (id !== undefined || !(err instanceof LeaseExistsError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  async leaseRevoke(id: number): Promise<void> {
+    await this.unary("Lease", "LeaseRevoke", { ID: this.leaseIds.toWire(id) }, { lease: id });
+  }
+
+  async leaseKeepAlive(id: number): Promise<number> {
+    if (this.closed) throw new StoreClosedError();
+    const definition = method("Lease", "LeaseKeepAlive");
+    const call = this.client.makeBidiStreamRequest(
+      definition.path,
+      definition.requestSerialize,
+      definition.responseDeserialize,
+    ) as grpc.ClientDuplexStream<{ ID: string | number }, WireLeaseKeepAliveResponse>;
+    try {
+      const res = await new Promise<WireLeaseKeepAliveResponse>((resolve, reject) => {
+        call.once("data", resolve);
+        call.once("error", (err: Error) => reject(toStorageError(err, { lease: id })));
+        call.once("end", () =>
+          reject(new Error("etcd client: the keep-alive stream ended without an answer")),
+        );
+        call.write({ ID: this.leaseIds.toWire(id) });
+      });
+      const ttl = num(res.TTL);
+      // etcd answers a renewal of an unknown or expired lease with TTL 0.
+      if (ttl <= 0)
+        throw toStorageError(serviceError(grpc.status.NOT_FOUND, rpcErrors.leaseNotFound.message), {
+          lease: id,
+        });
+      return ttl;
+    } finally {
+      call.removeAllListeners("error");
+      call.on("error", () => {});
+      call.cancel();
+    }
+  }
+
+  async leaseTimeToLive(id: number, withKeys = false): Promise<LeaseInfo> {
+    const res = await this.unary<WireLeaseTimeToLiveResponse>(
+      "Lease",
+      "LeaseTimeToLive",
+      { ID: this.leaseIds.toWire(id), keys: withKeys },
+      { lease: id },
+    );
+    return {
+      id,
+      ttl: num(res.TTL),
+      grantedTtl: num(res.grantedTTL),
+      keys: (res.keys ?? []).map(plainBytes),
+    };
+  }
+
+  async leases(): Promise<number[]> {
+    const res = await this.unary<WireLeaseLeasesResponse>("Lease", "LeaseLeases", {});
+    return (res.leases ?? []).map((l) => this.leaseIds.fromWire(l.ID));
+  }
+
+  async status(): Promise<StoreStatus> {
+    const res = await this.unary<WireStatusResponse>("Maintenance", "Status", {});
+    const revision = num(res.header?.revision);
+    return {
+      revision,
+      compactRevision: await this.compactRevision(revision),
+      dbSize: num(res.dbSize),
+      dbSizeInUse: num(res.dbSizeInUse),
+    };
+  }
+
+  /**
+   * The compacted revision, which etcd reports only in error cases: the lowest revision a range
+   * can still read, found by binary search over point reads (each is cheap for the server).
+   * 0 when nothing was compacted.
+   */
+  private async compactRevision(current?: number): Promise<number> {
+    const probe = Uint8Array.of(0);
+    const readable = async (revision: number) => {
+      try {
+        await this.unary("KV", "Range", { key: probe, revision, count_only: true }, { compactRevision: 0 });
+        return true;
+      } catch (err) {
+        if (err instanceof CompactedError) return false;
+        throw err;
+      }
+    };
+    let high = current ?? (await this.range({ key: probe }, { countOnly: true })).revision;
+    if (high <= 1 || (await readable(1))) return 0;
+    let low = 1; // unreadable
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if (await readable(mid)) high = mid;
+      else low = mid;
+    }
+    return high;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const watch of [...this.watches]) watch.close();
+    this.closed = true;
+    this.client.close();
+  }
+}
+
+function firstLease(ops: TxnOp[]): number | undefined {
+  for (const op of ops) {
+    if (op.type === "put" && op.options?.lease) return op.options.lease;
+    if (op.type === "txn") {
+      const inner = firstLease([...op.success, ...op.failure]);
+      if (inner !== undefined) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** A gRPC error as the server would have sent it, for answers etcd encodes in the response. */
+function serviceError(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}
