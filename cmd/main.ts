@@ -1,6 +1,6 @@
-// The kube executable: a citty root over lazy subcommands, one per component, plus multicall
-// (run through a symlink named kube-apiserver, kubelet, ... it is that component, as
-// busybox, k3s and hyperkube do). The only place in kube that calls process.exit.
+// The kube executable: the root command over lazy subcommands (citty flag definitions), one
+// per component, plus multicall (through a symlink named kube-apiserver, kubelet, ... it is that
+// component, as busybox, k3s and hyperkube do). The only place in kube that calls process.exit.
 
 import { basename } from "node:path";
 import { kubernetesVersion, kubeVersion } from "../lib/version.ts";
