@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { connectEtcd } from "../../storage/etcd/client.ts";
+import { etcdServices } from "../../storage/etcd/proto.ts";
+import { num, type WireWatchRequest, type WireWatchResponse } from "../../storage/etcd/wire.ts";
+import { bytes, text } from "../../storage/keys.ts";
+import type { KV } from "../../storage/kv.ts";
+import { openSqliteKV } from "../../storage/sqlite/sqlite-kv.ts";
+import { realEtcdOrSkip, startRealEtcd } from "../../test/harness/etcd.ts";
+import { startEtcd } from "./server.ts";
+
+/** One raw Watch stream: write requests, read responses in order (with a deadline, not a sleep). */
+class RawWatch {
+  private readonly responses: WireWatchResponse[] = [];
+  private wake: (() => void) | undefined;
+  readonly call: grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
+
+  constructor(client: grpc.Client) {
+    const method = etcdServices().Watch.service.Watch;
+    if (!method) throw new Error("no Watch method");
+    this.call = client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+    ) as grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
+    this.call.on("data", (res: WireWatchResponse) => {
+      this.responses.push(res);
+      this.wake?.();
+    });
+    this.call.on("error", () => {});
+  }
+
+  send(req: WireWatchRequest): void {
+    this.call.write(req);
+  }
+
+  async next(ms = 5000): Promise<WireWatchResponse> {
+    const deadline = Date.now() + ms;
+    while (this.responses.length === 0) {
+      if (Date.now() > deadline) throw new Error(`no watch response within ${ms} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return this.responses.shift() as WireWatchResponse;
+  }
+
+  close(): void {
+    this.call.cancel();
+  }
+}
+
+interface Target {
+  /** host:port */
+  address: string;
+  /** Writes go through the gRPC client, so both targets see the same requests. */
+  kv: KV;
+  /** Whether progress_notify ticks come quickly (kube: 100 ms; etcd: 10 minutes). */
+  fastProgressNotify: boolean;
+  stop(): Promise<void>;
+}
+
+async function kubeTarget(): Promise<Target> {
+  const dir = await mkdtemp(join(tmpdir(), "kt-watch-service-"));
+  const store = await openSqliteKV({ dataDir: dir });
+  const server = await startEtcd({
+    kv: store,
+    listenClientUrls: ["http://127.0.0.1:0"],
+    progressNotifyIntervalMs: 100,
+  });
+  const kv = await connectEtcd({ endpoints: server.urls });
+  return {
+    address: (server.urls[0] ?? "").replace("http://", ""),
+    kv,
+    fastProgressNotify: true,
+    stop: async () => {
+      await kv.close();
+      await server.stop();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function realTarget(): Promise<Target> {
+  const etcd = await startRealEtcd();
+  const kv = await connectEtcd({ endpoints: [etcd.endpoint] }).catch(async (err: unknown) => {
+    await etcd.stop();
+    throw err;
+  });
+  return {
+    address: etcd.endpoint.replace("http://", ""),
+    kv,
+    fastProgressNotify: false,
+    stop: async () => {
+      await kv.close();
+      await etcd.stop();
+    },
+  };
+}
+
+const targets: [string, () => Promise<Target>][] = [["kube etcd", kubeTarget]];
+if (realEtcdOrSkip("the Watch stream protocol against a real etcd"))
+  targets.push(["real etcd 3.4", realTarget]);
+
+for (const [name, open] of targets) {
+  describe(`Watch stream protocol: ${name}`, () => {
+    let target: Target;
+    let kv: KV;
+    let client: grpc.Client;
+
+    beforeAll(async () => {
+      target = await open();
+      kv = target.kv;
+      client = new grpc.Client(target.address, grpc.credentials.createInsecure());
+    });
+
+    afterAll(async () => {
+      client?.close();
+      await target?.stop();
+    });
+
+    test("watch IDs count from 0 per stream; created carries the current revision; events follow", async () => {
+      const w = new RawWatch(client);
+      const now = await kv.put(bytes("/ws/seed"), bytes("0"));
+      w.send({ create_request: { key: bytes("/ws/a") } });
+      w.send({ create_request: { key: bytes("/ws/b"), prev_kv: true } });
+      const first = await w.next();
+      const second = await w.next();
+      expect([first.created, num(first.watch_id), num(first.header.revision)]).toEqual([
+        true,
+        0,
+        now.revision,
+      ]);
+      expect([second.created, num(second.watch_id)]).toEqual([true, 1]);
+      await kv.put(bytes("/ws/b"), bytes("1"));
+      await kv.put(bytes("/ws/b"), bytes("2"));
+      const e1 = await w.next();
+      const e2 = await w.next();
+      expect(num(e1.watch_id)).toBe(1);
+      expect(e1.events.map((e) => `${e.type}:${text(e.kv?.value ?? bytes(""))}`)).toEqual(["PUT:1"]);
+      expect(text(e2.events[0]?.prev_kv?.value ?? bytes(""))).toBe("1");
+      expect(num(e2.header.revision)).toBe(num(e2.events[0]?.kv?.mod_revision));
+      w.close();
+    });
+
+    test("requested IDs, duplicates refused, cancel answered, progress with no watch is ID -1", async () => {
+      const w = new RawWatch(client);
+      w.send({ progress_request: {} });
+      const progress = await w.next();
+      expect(num(progress.watch_id)).toBe(-1);
+      expect(progress.events).toEqual([]);
+      w.send({ create_request: { key: bytes("/ws/c"), watch_id: 7 } });
+      expect(num((await w.next()).watch_id)).toBe(7);
+      w.send({ create_request: { key: bytes("/ws/c"), watch_id: 7 } });
+      const dup = await w.next();
+      expect([dup.created, dup.canceled, dup.cancel_reason]).toEqual([
+        true,
+        true,
+        "mvcc: duplicate watch ID provided on the WatchStream",
+      ]);
+      w.send({ cancel_request: { watch_id: 7 } });
+      const canceled = await w.next();
+      expect([num(canceled.watch_id), canceled.canceled]).toEqual([7, true]);
+      w.close();
+    });
+
+    test("a watch from a future revision waits for it; progress_notify ticks when idle", async () => {
+      const w = new RawWatch(client);
+      const now = await kv.put(bytes("/ws/f"), bytes("0"));
+      w.send({
+        create_request: { key: bytes("/ws/f"), start_revision: now.revision + 2, progress_notify: true },
+      });
+      expect((await w.next()).created).toBe(true);
+      await kv.put(bytes("/ws/f"), bytes("1"));
+      await kv.put(bytes("/ws/f"), bytes("2"));
+      let res = await w.next();
+      while (res.events.length === 0) res = await w.next();
+      expect(text(res.events[0]?.kv?.value ?? bytes(""))).toBe("2");
+      if (target.fastProgressNotify) {
+        const tick = await w.next();
+        expect([tick.events.length, num(tick.header.revision)]).toEqual([0, now.revision + 2]);
+      }
+      w.close();
+    });
+
+    test("a compacted start revision: created, then canceled with the compact revision", async () => {
+      const first = await kv.put(bytes("/ws/old"), bytes("1"));
+      const second = await kv.put(bytes("/ws/old"), bytes("2"));
+      await kv.compact(second.revision);
+      const w = new RawWatch(client);
+      w.send({ create_request: { key: bytes("/ws/old"), start_revision: first.revision } });
+      expect((await w.next()).created).toBe(true);
+      const canceled = await w.next();
+      expect([canceled.canceled, num(canceled.compact_revision)]).toEqual([true, second.revision]);
+      w.close();
+    });
+  });
+}
