@@ -9,6 +9,7 @@ import {
   podDisruptionBudgetPrinter,
   priorityClassPrinter,
   runtimeClassPrinter,
+  scalePrinter,
 } from "./cluster-printers.ts";
 import { clusterRoleBindingPrinter, roleBindingPrinter } from "./rbac-printers.ts";
 import { csiDriverPrinter, storageClassPrinter } from "./storage-printers.ts";
@@ -153,4 +154,12 @@ test("CertificateSigningRequest, CSIDriver and webhook configurations", () => {
     0,
     "<unknown>",
   ]);
+});
+
+test("Scale subresource: Name without the name format, integer Desired and Available", () => {
+  expect(
+    scalePrinter.print({ metadata: { name: "web" }, spec: { replicas: 3 }, status: { replicas: 2 } }, now)
+      .cells,
+  ).toEqual(["web", 3, 2, "<unknown>"]);
+  expect(scalePrinter.columns[0]?.format).toBe("");
 });

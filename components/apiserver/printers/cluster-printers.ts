@@ -1,6 +1,7 @@
 // Columns for cluster-policy kinds: PodDisruptionBudget, Lease, PriorityClass, RuntimeClass,
-// CertificateSigningRequest. Upstream: pkg/printers/internalversion/printers.go.
+// CertificateSigningRequest, and the autoscaling/v1 Scale subresource. Upstream: printers.go.
 
+import type { Scale } from "kubernetes-types/autoscaling/v1";
 import type { CertificateSigningRequest } from "kubernetes-types/certificates/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
 import type { RuntimeClass } from "kubernetes-types/node/v1";
@@ -107,4 +108,26 @@ export const certificateSigningRequestPrinter = definePrinter<CertificateSigning
       ],
     };
   },
+);
+
+/** `kubectl get --subresource=scale`; upstream's Name column here has no "name" format. */
+export const scalePrinter = definePrinter<Scale>(
+  [
+    column("Name", columnDescriptions.name),
+    column("Desired", "replicas is the desired number of instances for the scaled object.", {
+      type: "integer",
+    }),
+    column("Available", "replicas is the actual number of observed instances of the scaled object.", {
+      type: "integer",
+    }),
+    ageColumn,
+  ],
+  (scale, now) => ({
+    cells: [
+      scale.metadata?.name ?? "",
+      scale.spec?.replicas ?? 0,
+      scale.status?.replicas ?? 0,
+      age(scale.metadata?.creationTimestamp, now),
+    ],
+  }),
 );

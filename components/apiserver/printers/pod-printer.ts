@@ -6,6 +6,7 @@ import { age, parseTimestamp } from "./age.ts";
 import { columnDescriptions } from "./column-descriptions.ts";
 import { ageColumn, column, nameColumn } from "./columns.ts";
 import { definePrinter } from "./define-printer.ts";
+import { humanDuration } from "./human-duration.ts";
 import type { TableRowCondition } from "./table-types.ts";
 
 const podSuccessConditions: TableRowCondition[] = [
@@ -153,7 +154,7 @@ export const podPrinter = definePrinter<Pod>(
     const s = summarize(pod);
     let restarts = String(s.restarts);
     if (s.restarts !== 0 && Number.isFinite(s.lastRestart)) {
-      restarts = `${s.restarts} (${age(new Date(s.lastRestart).toISOString(), now)} ago)`;
+      restarts = `${s.restarts} (${humanDuration(now.getTime() - s.lastRestart)} ago)`;
     }
     const phase = pod.status?.phase;
     const conditions =

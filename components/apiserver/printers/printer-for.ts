@@ -23,6 +23,7 @@ import {
   podDisruptionBudgetPrinter,
   priorityClassPrinter,
   runtimeClassPrinter,
+  scalePrinter,
 } from "./cluster-printers.ts";
 import {
   componentStatusPrinter,
@@ -82,6 +83,7 @@ const printers = new Map<string, Printer>([
   ["batch/Job", jobPrinter],
   ["batch/CronJob", cronJobPrinter],
   ["autoscaling/HorizontalPodAutoscaler", horizontalPodAutoscalerPrinter],
+  ["autoscaling/Scale", scalePrinter],
   ["coordination.k8s.io/Lease", leasePrinter],
   ["discovery.k8s.io/EndpointSlice", endpointSlicePrinter],
   ["events.k8s.io/Event", eventsV1EventPrinter],
