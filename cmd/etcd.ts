@@ -12,6 +12,8 @@ import { supervise } from "./supervise.ts";
 const defaultMaxRequestBytes = 1.5 * 1024 * 1024;
 
 export interface EtcdOptions {
+  /** Names the program in log lines: "kube etcd", or "etcd" through a symlink. */
+  prog: string;
   dataDir: string;
   listenClientUrls: string[];
   /** Only logged: kube etcd is a single member and does not gossip its URLs. */
@@ -27,7 +29,7 @@ function runEtcd(options: EtcdOptions): Promise<number> {
     ? "fsync on every commit: survives power loss"
     : "survives a process crash; --fsync for power loss";
   return supervise({
-    prog: "kube etcd",
+    prog: options.prog,
     starters: stack.starters,
     onReady: () => {
       const advertised =
@@ -35,7 +37,7 @@ function runEtcd(options: EtcdOptions): Promise<number> {
           ? `, advertised as ${options.advertiseClientUrls.join(",")}`
           : "";
       console.error(
-        `kube etcd: serving the etcd v3 API on ${stack.urls().join(",")}${advertised}; member "${options.name}"; data in ${options.dataDir} (${durability})`,
+        `${options.prog}: serving the etcd v3 API on ${stack.urls().join(",")}${advertised}; member "${options.name}"; data in ${options.dataDir} (${durability})`,
       );
     },
   });
@@ -72,10 +74,11 @@ export const etcdCommand = defineKubeCommand({
         "writes reach the OS before they are acknowledged: none is lost when kube crashes or is killed",
     },
   },
-  run: (args) => {
+  run: (args, prog) => {
     const listenClientUrls = parseUrlList("listen-client-urls", args["listen-client-urls"]);
     const advertise = args["advertise-client-urls"];
     return runEtcd({
+      prog,
       dataDir: resolve(args["data-dir"] ?? defaultDataDir("etcd")),
       listenClientUrls,
       advertiseClientUrls: advertise === undefined ? [] : parseUrlList("advertise-client-urls", advertise),

@@ -10,15 +10,18 @@ export interface KubeCommand {
   /** One line, shown in `kube --help`. */
   readonly description: string;
   readonly args: ArgsDef;
-  /** Runs with the raw arguments after the command name; resolves to the exit status. */
-  run(rawArgs: string[]): Promise<number>;
+  /**
+   * Runs with the raw arguments after the command name; resolves to the exit status. `prog`
+   * is how the command was invoked ("kube etcd", or "etcd" through a symlink), for log lines.
+   */
+  run(rawArgs: string[], prog: string): Promise<number>;
 }
 
 export interface KubeCommandDef<T extends ArgsDef> {
   name: string;
   description: string;
   args: T;
-  run(args: ParsedArgs<T>): number | Promise<number>;
+  run(args: ParsedArgs<T>, prog: string): number | Promise<number>;
 }
 
 export function defineKubeCommand<const T extends ArgsDef>(def: KubeCommandDef<T>): KubeCommand {
@@ -26,6 +29,6 @@ export function defineKubeCommand<const T extends ArgsDef>(def: KubeCommandDef<T
     name: def.name,
     description: def.description,
     args: def.args,
-    run: async (rawArgs) => def.run(parseArgs<T>(rawArgs, def.args)),
+    run: async (rawArgs, prog) => def.run(parseArgs<T>(rawArgs, def.args), prog),
   };
 }

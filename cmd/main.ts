@@ -75,7 +75,7 @@ async function runSubcommand(name: string, prog: string, args: string[]): Promis
     return 0;
   }
   checkArgs(command.args, args);
-  return command.run(args);
+  return command.run(args, prog);
 }
 
 interface Invocation {

@@ -225,6 +225,23 @@ describe("multicall", () => {
     });
   }
 
+  test("a symlink named etcd serves etcdctl and logs under its own name", async () => {
+    const dataDir = join(await tempDir(), "data");
+    const etcd = start([
+      join(dir, "etcd"),
+      "--data-dir",
+      dataDir,
+      "--listen-client-urls",
+      "http://127.0.0.1:0",
+    ]);
+    const [, endpoint = ""] = await etcd.waitFor(/^etcd: serving the etcd v3 API on (http:\/\/[^\s,;]+)/m);
+    expect(etcdctl(endpoint, "put", "/kt/multicall", "yes").stdout).toBe("OK\n");
+    expect(etcdctl(endpoint, "get", "/kt/multicall", "--print-value-only").stdout).toBe("yes\n");
+    etcd.kill("SIGTERM");
+    expect(await etcd.exited).toBe(0);
+    expect(lines(etcd.stderr()).at(-1)).toBe("etcd: stopped");
+  }, 60_000);
+
   test("flags errors name the multicall program", () => {
     const { code, stderr } = run([join(dir, "etcd"), "--bogus"]);
     expect(code).toBe(2);
