@@ -2,7 +2,7 @@
 // batches, empty responses become progress batches, cancellation becomes CompactedError or
 // WatchCancelledError (etcd-io/etcd client/v3/watch.go does the same bookkeeping with channels).
 import type * as grpc from "@grpc/grpc-js";
-import { CompactedError, WatchCancelledError } from "../errors.ts";
+import { CompactedError, StorageError, WatchCancelledError } from "../errors.ts";
 import type { KeyRange, Watch, WatchBatch, WatchEvent, WatchOptions } from "../kv.ts";
 import { keyValueFromWire, type LeaseIdCodec, rangeEndToWire } from "./convert.ts";
 import { isServiceError, toStorageError } from "./grpc-errors.ts";
@@ -26,6 +26,7 @@ export class ClientWatch implements Watch {
     range: KeyRange,
     private readonly options: WatchOptions,
     private readonly leases: LeaseIdCodec,
+    private readonly onClose: () => void = () => {},
   ) {
     this.lastRevision = Math.max(0, (options.startRevision ?? 0) - 1);
     this.call = open();
@@ -34,7 +35,14 @@ export class ClientWatch implements Watch {
       if (this.closedByUs) this.push({ end: true });
       else this.push({ error: isServiceError(err) ? toStorageError(err) : err });
     });
-    this.call.on("end", () => this.push({ end: true }));
+    // etcd never ends a watch stream by itself: an end we did not ask for means the server went away.
+    this.call.on("end", () =>
+      this.push(
+        this.closedByUs
+          ? { end: true }
+          : { error: new StorageError("etcd: the server closed the watch stream") },
+      ),
+    );
     this.call.write({
       create_request: {
         key: range.key,
@@ -103,7 +111,10 @@ export class ClientWatch implements Watch {
 
   private push(item: Item): void {
     if (this.finished) return;
-    if (!("batch" in item)) this.finished = true;
+    if (!("batch" in item)) {
+      this.finished = true;
+      this.onClose();
+    }
     this.items.push(item);
     if (this.items.length >= highWater) this.call.pause();
     this.waiter?.();

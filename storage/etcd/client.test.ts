@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { startEtcd } from "../../components/etcd/server.ts";
 import { realEtcdOrSkip, startRealEtcd } from "../../test/harness/etcd.ts";
 import { runKvConformance } from "../conformance.ts";
-import { CompactedError, InvalidArgumentError, LeaseNotFoundError, RequestTooLargeError } from "../errors.ts";
+import {
+  CompactedError,
+  InvalidArgumentError,
+  LeaseNotFoundError,
+  RequestTooLargeError,
+  StorageError,
+} from "../errors.ts";
 import { bytes, prefixRange, text } from "../keys.ts";
 import type { KV } from "../kv.ts";
 import { openSqliteKV } from "../sqlite/sqlite-kv.ts";
@@ -275,3 +281,28 @@ for (const [name, open, enabled] of targets) {
     });
   });
 }
+
+test("a watch fails, rather than ends quietly, when the server goes away", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kt-kube-etcd-"));
+  const store = await openSqliteKV({ dataDir: dir });
+  const server = await startEtcd({ kv: store, listenClientUrls: ["http://127.0.0.1:0"] });
+  const kv = await connectEtcd({ endpoints: server.urls });
+  try {
+    const w = kv.watch({ key: bytes("/gone") });
+    w.requestProgress();
+    const it = w[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    const stopping = server.stop();
+    const err = await it.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await stopping;
+    expect(err).toBeInstanceOf(StorageError);
+  } finally {
+    await kv.close();
+    await server.stop();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

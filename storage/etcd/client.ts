@@ -29,6 +29,7 @@ import {
   requestOpToWire,
   txnResultFromWire,
 } from "./convert.ts";
+import { grpcTarget } from "./endpoints.ts";
 import { type ErrorContext, errorKind, toStorageError } from "./grpc-errors.ts";
 import { LeaseIds } from "./lease-ids.ts";
 import { etcdServices } from "./proto.ts";
@@ -54,23 +55,6 @@ export interface EtcdClientOptions {
   endpoints: string[];
   /** How long to wait for the first connection (default 10 s). */
   connectTimeoutMs?: number;
-}
-
-/** grpc-js target for the endpoints: one address, or several IPs for pick-first failover. */
-export function grpcTarget(endpoints: string[]): string {
-  const hosts = endpoints.map((endpoint) => {
-    if (endpoint.startsWith("unix:")) return endpoint.replace(/^unix:(\/\/)?/, "unix:");
-    if (!endpoint.includes("://")) return endpoint;
-    const url = new URL(endpoint);
-    if (url.protocol !== "http:")
-      throw new Error(`etcd client: ${endpoint}: only http:// endpoints are supported (no TLS)`);
-    return `${url.hostname}:${url.port || "2379"}`;
-  });
-  const first = hosts[0];
-  if (first === undefined) throw new Error("etcd client: no endpoints given");
-  if (hosts.length > 1 && hosts.every((h) => /^\d+\.\d+\.\d+\.\d+:\d+$/.test(h)))
-    return `ipv4:${hosts.join(",")}`;
-  return first;
 }
 
 export async function connectEtcd(options: EtcdClientOptions): Promise<KV> {
@@ -206,13 +190,10 @@ export class EtcdKV implements KV {
         definition.requestSerialize,
         definition.responseDeserialize,
       ) as grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
-    const watch = new ClientWatch(open, range, options, this.leaseIds);
+    const watch: ClientWatch = new ClientWatch(open, range, options, this.leaseIds, () =>
+      this.watches.delete(watch),
+    );
     this.watches.add(watch);
-    const close = watch.close.bind(watch);
-    watch.close = () => {
-      this.watches.delete(watch);
-      close();
-    };
     return watch;
   }
 
