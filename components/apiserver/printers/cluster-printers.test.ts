@@ -3,6 +3,7 @@
 
 import { expect, test } from "bun:test";
 import { webhookConfigurationPrinter } from "./admission-printers.ts";
+import { apiServicePrinter } from "./apiservice-printer.ts";
 import {
   certificateSigningRequestPrinter,
   leasePrinter,
@@ -162,4 +163,27 @@ test("Scale subresource: Name without the name format, integer Desired and Avail
       .cells,
   ).toEqual(["web", 3, 2, "<unknown>"]);
   expect(scalePrinter.columns[0]?.format).toBe("");
+});
+
+test("APIService: Local or namespace/name, Available with the reason when not True", () => {
+  const svc = (
+    service: { namespace: string; name: string } | undefined,
+    conditions: Array<{ type: string; status: string; reason?: string }>,
+  ) =>
+    apiServicePrinter.print(
+      { metadata: { name: "v1.apps" }, spec: service ? { service } : {}, status: { conditions } },
+      now,
+    ).cells;
+  expect(svc(undefined, [{ type: "Available", status: "True", reason: "Local" }])).toEqual([
+    "v1.apps",
+    "Local",
+    "True",
+    "<unknown>",
+  ]);
+  expect(
+    svc({ namespace: "kube-system", name: "metrics-server" }, [
+      { type: "Available", status: "False", reason: "MissingEndpoints" },
+    ]),
+  ).toEqual(["v1.apps", "kube-system/metrics-server", "False (MissingEndpoints)", "<unknown>"]);
+  expect(svc(undefined, [])[2]).toBe("Unknown");
 });

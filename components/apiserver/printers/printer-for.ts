@@ -9,6 +9,7 @@ import {
   validatingAdmissionPolicyPrinter,
   webhookConfigurationPrinter,
 } from "./admission-printers.ts";
+import { apiServicePrinter } from "./apiservice-printer.ts";
 import {
   controllerRevisionPrinter,
   daemonSetPrinter,
@@ -51,7 +52,6 @@ import { endpointsPrinter, servicePrinter } from "./service-printers.ts";
 import {
   csiDriverPrinter,
   csiNodePrinter,
-  csiStorageCapacityPrinter,
   storageClassPrinter,
   volumeAttachmentPrinter,
 } from "./storage-printers.ts";
@@ -97,7 +97,6 @@ const printers = new Map<string, Printer>([
   ["storage.k8s.io/VolumeAttachment", volumeAttachmentPrinter],
   ["storage.k8s.io/CSIDriver", csiDriverPrinter],
   ["storage.k8s.io/CSINode", csiNodePrinter],
-  ["storage.k8s.io/CSIStorageCapacity", csiStorageCapacityPrinter],
   ["scheduling.k8s.io/PriorityClass", priorityClassPrinter],
   ["node.k8s.io/RuntimeClass", runtimeClassPrinter],
   ["certificates.k8s.io/CertificateSigningRequest", certificateSigningRequestPrinter],
@@ -105,6 +104,7 @@ const printers = new Map<string, Printer>([
   ["admissionregistration.k8s.io/ValidatingWebhookConfiguration", webhookConfigurationPrinter],
   ["admissionregistration.k8s.io/ValidatingAdmissionPolicy", validatingAdmissionPolicyPrinter],
   ["admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding", validatingAdmissionPolicyBindingPrinter],
+  ["apiregistration.k8s.io/APIService", apiServicePrinter],
   ["flowcontrol.apiserver.k8s.io/FlowSchema", flowSchemaPrinter],
   ["flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration", priorityLevelConfigurationPrinter],
 ]);

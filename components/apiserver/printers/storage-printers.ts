@@ -1,18 +1,12 @@
 // storage.k8s.io columns: StorageClass ("standard (default)", ReclaimPolicy, VolumeBindingMode, ...),
-// VolumeAttachment, CSIDriver, CSINode, CSIStorageCapacity. Upstream: pkg/printers/internalversion/printers.go.
+// VolumeAttachment, CSIDriver, CSINode. CSIStorageCapacity has a printer upstream, but its storage registers
+// the default convertor, so it prints Name + Created At. Upstream: pkg/printers/internalversion/printers.go.
 
-import type {
-  CSIDriver,
-  CSINode,
-  CSIStorageCapacity,
-  StorageClass,
-  VolumeAttachment,
-} from "kubernetes-types/storage/v1";
+import type { CSIDriver, CSINode, StorageClass, VolumeAttachment } from "kubernetes-types/storage/v1";
 import { age } from "./age.ts";
 import { columnDescriptions } from "./column-descriptions.ts";
 import { ageColumn, column, nameColumn } from "./columns.ts";
 import { definePrinter } from "./define-printer.ts";
-import { formatQuantity } from "./quantity.ts";
 
 const isDefaultClass = (annotations: Record<string, string> | undefined): boolean =>
   annotations?.["storageclass.kubernetes.io/is-default-class"] === "true" ||
@@ -101,20 +95,5 @@ export const csiNodePrinter = definePrinter<CSINode>(
   ],
   (n, now) => ({
     cells: [n.metadata?.name ?? "", (n.spec?.drivers ?? []).length, age(n.metadata?.creationTimestamp, now)],
-  }),
-);
-
-export const csiStorageCapacityPrinter = definePrinter<CSIStorageCapacity>(
-  [
-    nameColumn,
-    column("StorageClassName", columnDescriptions.cscStorageClassName),
-    column("Capacity", columnDescriptions.cscCapacity),
-  ],
-  (c) => ({
-    cells: [
-      c.metadata?.name ?? "",
-      c.storageClassName ?? "",
-      c.capacity === undefined ? "<unset>" : formatQuantity(c.capacity),
-    ],
   }),
 );

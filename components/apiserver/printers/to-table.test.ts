@@ -186,6 +186,7 @@ test("printerFor covers every built-in kind the apiserver serves", () => {
   // upstream has no printer for these: they use Name + Created At
   for (const [group, kind] of [
     ["", "LimitRange"],
+    ["storage.k8s.io", "CSIStorageCapacity"],
     ["rbac.authorization.k8s.io", "Role"],
     ["rbac.authorization.k8s.io", "ClusterRole"],
     ["apiextensions.k8s.io", "CustomResourceDefinition"],
