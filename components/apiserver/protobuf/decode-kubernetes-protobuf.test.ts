@@ -71,15 +71,16 @@ describe("decodeKubernetesProtobuf", () => {
   });
 
   test("a pointer int present on the wire survives as 0; an absent one vanishes", () => {
+    // (selector is a pointer without omitempty: Go writes a nil one as null)
     // DeploymentSpec: replicas (pointer) = 0, minReadySeconds (value, omitempty) = 0, paused = false
     const zero = kubernetesBody(
       "apps/v1",
       "Deployment",
       concat(objectMeta("d"), msg(2, int(1, 0), int(5, 0), int(7, false))),
     );
-    expect(decodeKubernetesProtobuf(zero).object.spec).toEqual({ replicas: 0 });
+    expect(decodeKubernetesProtobuf(zero).object.spec).toEqual({ replicas: 0, selector: null });
     const unset = kubernetesBody("apps/v1", "Deployment", concat(objectMeta("d"), msg(2, int(5, 0))));
-    expect(decodeKubernetesProtobuf(unset).object.spec).toEqual({});
+    expect(decodeKubernetesProtobuf(unset).object.spec).toEqual({ selector: null });
   });
 
   test("times: an empty Time is null, others RFC3339 in UTC with whole seconds", () => {

@@ -136,7 +136,11 @@ export function messageToGoJson(type: Type, message: Decoded): Record<string, un
       }
       out[name] = list.map((element) => elementToJson(field, element));
     } else if (field.resolvedType instanceof Type) {
-      if (!present) continue;
+      if (!present) {
+        // A nil pointer without omitempty (`Selector *LabelSelector json:"selector"`) is null.
+        if (shape === "req") out[name] = null;
+        continue;
+      }
       if (shape === "inline") Object.assign(out, messageToGoJson(field.resolvedType, value as Decoded));
       else out[name] = messageValueToJson(field.resolvedType, value as Decoded);
     } else if (shape === "ptr") {
