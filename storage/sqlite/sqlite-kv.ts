@@ -75,6 +75,11 @@ export class SqliteKV implements KV {
   private readonly statements = new Map<string, Statement>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private compacting: Promise<void> = Promise.resolve();
+  private readonly pending: {
+    fn: (w: Writer) => unknown;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
 
   static open(options: SqliteKVOptions): SqliteKV {
     const path = prepareDataDir(options.dataDir);
@@ -217,20 +222,58 @@ export class SqliteKV implements KV {
     return this.write((w) => this.txnIn(w, compare, success, failure));
   }
 
-  /** Run `fn` as one transaction at one new revision; publish its events after commit. */
-  private write<T>(fn: (w: Writer) => T): T {
+  /**
+   * Queue `fn` as one write at its own new revision. Writes queued in the same turn of the event
+   * loop commit together (group commit: one WAL write, one fsync with --fsync), each inside a
+   * savepoint so that a failing write rolls back alone. Callers are answered, and watchers see
+   * the events, only after the commit.
+   */
+  private write<T>(fn: (w: Writer) => T): Promise<T> {
     this.assertOpen();
-    const w: Writer = { rev: this.rev + 1, sub: 0, events: [] };
-    const result = this.db.immediate(() => {
-      const out = fn(w);
-      if (w.sub > 0) this.setMeta("revision", w.rev);
-      return out;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
     });
-    if (w.sub > 0) {
-      this.rev = w.rev;
-      this.hub.publish(w.events, w.rev);
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    if (this.closed) {
+      for (const op of batch) op.reject(new StoreClosedError());
+      return;
     }
-    return result;
+    const before = this.rev;
+    const outcomes: { ok: boolean; value: unknown; w: Writer }[] = [];
+    try {
+      this.db.immediate(() => {
+        for (const op of batch) {
+          const w: Writer = { rev: this.rev + 1, sub: 0, events: [] };
+          this.stmt("SAVEPOINT write").run();
+          try {
+            const value = op.fn(w);
+            this.stmt("RELEASE write").run();
+            if (w.sub > 0) this.rev = w.rev;
+            outcomes.push({ ok: true, value, w });
+          } catch (err) {
+            this.stmt("ROLLBACK TO write").run();
+            this.stmt("RELEASE write").run();
+            outcomes.push({ ok: false, value: err, w });
+          }
+        }
+        if (this.rev !== before) this.setMeta("revision", this.rev);
+      });
+    } catch (err) {
+      this.rev = before;
+      for (const op of batch) op.reject(err);
+      return;
+    }
+    batch.forEach((op, i) => {
+      const o = outcomes[i] as { ok: boolean; value: unknown; w: Writer };
+      if (!o.ok) return op.reject(o.value);
+      if (o.w.sub > 0) this.hub.publish(o.w.events, o.w.rev);
+      op.resolve(o.value);
+    });
   }
 
   private seen(w: Writer): number {
@@ -354,7 +397,7 @@ export class SqliteKV implements KV {
   async leaseRevoke(id: number): Promise<void> {
     this.assertOpen();
     if (!this.leaseTable.has(id)) throw new LeaseNotFoundError(id);
-    this.write((w) => {
+    await this.write((w) => {
       for (const key of this.leaseKeys(id)) this.deleteIn(w, { key }, false);
       this.leaseTable.drop(id);
     });
@@ -423,6 +466,7 @@ export class SqliteKV implements KV {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.hub.close();
