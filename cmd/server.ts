@@ -36,7 +36,11 @@ function runServer(options: ServerOptions): Promise<number> {
       log(
         `store: SQLite in ${storeDir} (${options.fsync ? "fsync on every commit" : "survives a process crash"})`,
       );
-      log(`etcd: etcd v3 API on ${urls}; try: etcdctl --endpoints=${urls} endpoint health`);
+      const hostPorts = stack
+        .urls()
+        .map((url) => url.replace(/^http:\/\//, ""))
+        .join(",");
+      log(`etcd: etcd v3 API on ${urls}; try: etcdctl --endpoints=${hostPorts} endpoint status`);
       log(`not running yet: ${notYet}`);
       log("ready; Ctrl-C stops everything");
     },
