@@ -268,12 +268,15 @@ export class SqliteKV implements KV {
       for (const op of batch) op.reject(err);
       return;
     }
-    batch.forEach((op, i) => {
+    for (const [i, op] of batch.entries()) {
       const o = outcomes[i] as { ok: boolean; value: unknown; w: Writer };
-      if (!o.ok) return op.reject(o.value);
+      if (!o.ok) {
+        op.reject(o.value);
+        continue;
+      }
       if (o.w.sub > 0) this.hub.publish(o.w.events, o.w.rev);
       op.resolve(o.value);
-    });
+    }
   }
 
   private seen(w: Writer): number {
