@@ -122,6 +122,22 @@ describe("toTable", () => {
     ).toBeNull();
   });
 
+  test("custom resources: the CRD's printer columns, or NAME and AGE when it has none", () => {
+    const widget = {
+      metadata: { name: "w", creationTimestamp: "2024-06-01T16:00:00Z" },
+      spec: { size: "L" },
+    };
+    const base = { apiVersion: "example.com/v1", kind: "Widget", objects: [widget], now };
+    expect(toTable({ ...base, customResourceColumns: [] }).rows?.[0]?.cells).toEqual(["w", "60m"]);
+    const sized = toTable({
+      ...base,
+      customResourceColumns: [{ name: "Size", type: "string", jsonPath: ".spec.size" }],
+    });
+    expect(sized.columnDefinitions?.map((c) => c.name)).toEqual(["Name", "Size"]);
+    expect(sized.rows?.[0]?.cells).toEqual(["w", "L"]);
+    expect(toTable(base).columnDefinitions?.map((c) => c.name)).toEqual(["Name", "Created At"]);
+  });
+
   test("the default convertor: Name and Created At (date, RFC3339 UTC)", () => {
     const table = toTable({
       apiVersion: "rbac.authorization.k8s.io/v1",

@@ -1,7 +1,10 @@
-// toTable: objects of one built-in kind as the meta.k8s.io Table `kubectl get` asks for.
-// Upstream: pkg/printers/storage/storage.go (TableConvertor, always Wide) and rest/table.go (the default).
+// toTable: objects of one kind as the meta.k8s.io Table `kubectl get` asks for.
+// Upstream: pkg/printers/storage/storage.go (TableConvertor, always Wide), rest/table.go (the default), and
+// apiextensions' tableconvertor for custom resources.
 
+import type { CustomResourceColumnDefinition } from "kubernetes-types/apiextensions/v1";
 import { buildTable, type TableRequest } from "./build-table.ts";
+import { customResourcePrinter } from "./custom-resource-table.ts";
 import { printerFor } from "./printer-for.ts";
 import type { Table } from "./table-types.ts";
 
@@ -10,9 +13,16 @@ export interface ToTableInput extends TableRequest {
   apiVersion: string;
   /** The objects' kind ("Pod"); a list kind ("PodList") is accepted too. */
   kind: string;
+  /**
+   * For custom resources only: the served CRD version's additionalPrinterColumns. When present (even
+   * empty, which means upstream's default Age column) the CRD convertor is used instead of printerFor.
+   */
+  customResourceColumns?: readonly CustomResourceColumnDefinition[];
 }
 
 export function toTable(input: ToTableInput): Table {
+  if (input.customResourceColumns)
+    return buildTable(customResourcePrinter(input.customResourceColumns), input);
   const slash = input.apiVersion.indexOf("/");
   const group = slash < 0 ? "" : input.apiVersion.slice(0, slash);
   return buildTable(printerFor(group, input.kind), input);
