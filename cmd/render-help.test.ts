@@ -1,0 +1,38 @@
+// renderHelp(): upstream-style flag lines with value types and defaults, wrapped descriptions.
+
+import { expect, test } from "bun:test";
+import { renderHelp } from "./render-help.ts";
+
+test("renders usage, description and one aligned line per flag", () => {
+  const text = renderHelp("kube demo", "Does a demo", {
+    "data-dir": { type: "string", description: "Where data goes", default: "/d" },
+    port: { type: "string", valueHint: "int", description: "Port", default: "80" },
+    fsync: { type: "boolean", description: "Sync" },
+    "leader-elect": { type: "boolean", description: "Elect", default: true },
+  });
+  expect(text).toBe(
+    [
+      "Usage: kube demo [flags]",
+      "",
+      "Does a demo",
+      "",
+      "Flags:",
+      '  --data-dir string   Where data goes (default "/d")',
+      "  --port int          Port (default 80)",
+      "  --fsync             Sync",
+      "  --leader-elect      Elect (default true)",
+      "  -h, --help          Show this help and exit.",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("wraps long descriptions under their column, within 100 characters", () => {
+  const text = renderHelp("kube demo", "Demo", {
+    x: { type: "string", description: "word ".repeat(40).trim() },
+  });
+  const lines = text.split("\n").filter((line) => line.includes("word"));
+  expect(lines.length).toBeGreaterThan(1);
+  for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+  for (const line of lines.slice(1)) expect(line).toMatch(/^ {15}word/);
+});
