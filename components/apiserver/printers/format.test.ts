@@ -1,3 +1,5 @@
+// Cell formatting helpers against upstream labels.FormatLabels and metav1.FormatLabelSelector behaviour.
+
 import { expect, test } from "bun:test";
 import {
   formatLabelSelector,

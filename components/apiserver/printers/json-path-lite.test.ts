@@ -1,3 +1,5 @@
+// The JSONPath subset CRD printer columns use, as client-go util/jsonpath evaluates it.
+
 import { expect, test } from "bun:test";
 import { evaluateJsonPath, parseJsonPath } from "./json-path-lite.ts";
 

@@ -1,3 +1,5 @@
+// Canonical quantity strings, as apimachinery resource.Quantity.String() writes them.
+
 import { expect, test } from "bun:test";
 import { formatQuantity } from "./quantity.ts";
 
