@@ -1,6 +1,6 @@
-// Keeps the import directions of DESIGN.md true: cmd -> components -> lib; storage only from
-// cmd, components/etcd, components/apiserver and tests; storage -> lib; components never import
-// each other; lib imports nothing of kube's upper layers. Also bans default exports and `export *`.
+// Keeps DESIGN.md's rules true: imports flow cmd -> components -> lib; storage only from cmd,
+// components/etcd, components/apiserver and tests; storage -> lib; no component imports another;
+// kebab-case names, a header comment, no default export or `export *`, process.exit only in main.
 
 import { describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
@@ -106,6 +106,19 @@ describe("architecture", () => {
       if (/^\s*export\s+\*/m.test(file.text)) problems.push(`${file.path}: export *`);
     }
     expect(problems).toEqual([]);
+  });
+
+  test("file names are kebab-case", async () => {
+    const bad = (await sources()).map((file) => file.path).filter((path) => !/^[a-z0-9/.-]+$/.test(path));
+    expect(bad).toEqual([]);
+  });
+
+  test("every source file opens with a header comment naming its concept", async () => {
+    const bare = (await sources())
+      .filter((file) => !file.path.endsWith(".test.ts") && !file.path.endsWith(".d.ts"))
+      .filter((file) => !file.text.startsWith("//"))
+      .map((file) => file.path);
+    expect(bare).toEqual([]);
   });
 
   test("only cmd/main.ts calls process.exit", async () => {
