@@ -1,7 +1,7 @@
 // The data directory of the SQLite KV: where the database lives, and who holds it. SQLite's
 // exclusive lock is the real guard; the owner file only lets a second process name the holder.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { StoreLockedError } from "../errors.ts";
 
 export const DB_FILE = "kube.db";
@@ -14,7 +14,11 @@ export function prepareDataDir(dataDir: string): string {
 
 /** Record this process as the holder (called once the lock is taken). */
 export function recordOwner(dataDir: string): void {
-  const command = process.argv.slice(1, 3).join(" ");
+  // In a compiled binary argv[1] is the embedded script (/$bunfs/...): name the program the
+  // user ran (argv0, the symlink name for multicall) and its subcommand instead.
+  const program = basename(process.argv0 || process.execPath);
+  const sub = process.argv[2] && !process.argv[2].startsWith("-") ? ` ${process.argv[2]}` : "";
+  const command = `${program}${sub}`;
   writeFileSync(join(dataDir, OWNER_FILE), `${process.pid} ${command}\n`);
 }
 
