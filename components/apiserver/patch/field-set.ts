@@ -5,6 +5,8 @@
 import type { FieldPath } from "./field-path.ts";
 import { isJsonObject, type JsonObject } from "./json-value.ts";
 
+const SEPARATOR = "\u0000";
+
 export class FieldSet {
   readonly #members = new Map<string, FieldPath>();
 
@@ -12,12 +14,23 @@ export class FieldSet {
     for (const path of paths) this.add(path);
   }
 
-  add(path: FieldPath): void {
-    this.#members.set(JSON.stringify(path), [...path]);
+  /** A path's identity; path elements never contain NUL in practice (they are JSON keys). */
+  static key(path: FieldPath): string {
+    return path.join(SEPARATOR);
+  }
+
+  /** The key of a child path, from its parent's key. */
+  static childKey(parentKey: string, element: string): string {
+    return parentKey === "" ? element : `${parentKey}${SEPARATOR}${element}`;
+  }
+
+  /** Adds a member; `key` may be passed when the caller already has FieldSet.key(path). */
+  add(path: FieldPath, key = FieldSet.key(path)): void {
+    this.#members.set(key, path);
   }
 
   has(path: FieldPath): boolean {
-    return this.#members.has(JSON.stringify(path));
+    return this.#members.has(FieldSet.key(path));
   }
 
   get size(): number {
@@ -29,15 +42,38 @@ export class FieldSet {
   }
 
   union(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths(), ...other.paths()]);
+    const result = this.#copy((): boolean => true);
+    for (const [key, path] of other.#members) result.#members.set(key, path);
+    return result;
   }
 
   difference(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((path) => !other.has(path)));
+    return this.#copy((key) => !other.#members.has(key));
   }
 
   intersection(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((path) => other.has(path)));
+    return this.#copy((key) => other.#members.has(key));
+  }
+
+  #copy(keep: (key: string) => boolean): FieldSet {
+    const result = new FieldSet();
+    for (const [key, path] of this.#members) if (keep(key)) result.#members.set(key, path);
+    return result;
+  }
+
+  /** Members no other member lies under: values rather than containers of members. */
+  leaves(): FieldPath[] {
+    const parents = new Set<string>();
+    for (const key of this.#members.keys()) {
+      for (let end = key.lastIndexOf(SEPARATOR); end > 0; end = key.lastIndexOf(SEPARATOR, end - 1)) {
+        const parent = key.slice(0, end);
+        if (parents.has(parent)) break;
+        parents.add(parent);
+      }
+    }
+    const result: FieldPath[] = [];
+    for (const [key, path] of this.#members) if (!parents.has(key)) result.push(path);
+    return result;
   }
 
   /** True if some member lies at or under `prefix`. */
@@ -71,16 +107,16 @@ export class FieldSet {
 
   static fromFieldsV1(fields: unknown): FieldSet {
     const set = new FieldSet();
-    const walk = (node: unknown, path: string[]): void => {
+    const walk = (node: unknown, path: string[], key: string): void => {
       if (!isJsonObject(node)) return;
-      const keys = Object.keys(node);
-      if (keys.length === 0 && path.length > 0) set.add(path);
-      for (const key of keys) {
-        if (key === ".") set.add(path);
-        else walk(node[key], [...path, key]);
+      const elements = Object.keys(node);
+      if (elements.length === 0 && path.length > 0) set.add(path, key);
+      for (const element of elements) {
+        if (element === ".") set.add(path, key);
+        else walk(node[element], [...path, element], FieldSet.childKey(key, element));
       }
     };
-    walk(fields, []);
+    walk(fields, [], "");
     return set;
   }
 }

@@ -46,9 +46,19 @@ export function entryFields(entry: ManagedFieldsEntry): FieldSet {
   return FieldSet.fromFieldsV1(entry.fieldsV1);
 }
 
-/** Writes the entries into obj.metadata.managedFields (mutating obj); none removes the field. */
+/** A shallow copy of obj without metadata.managedFields (neither obj nor its metadata change). */
+export function withoutManagedFields(obj: JsonObject): JsonObject {
+  if (!isJsonObject(obj.metadata) || !Object.hasOwn(obj.metadata, "managedFields")) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/**
+ * Sets obj.metadata.managedFields to the entries (none removes the field). obj is mutated, but its
+ * metadata object is replaced by a copy, so objects sharing the old metadata are not affected.
+ */
 export function writeManagedFields(obj: JsonObject, entries: readonly ManagedFieldsEntry[]): void {
-  const metadata = isJsonObject(obj.metadata) ? obj.metadata : {};
+  const metadata: JsonObject = isJsonObject(obj.metadata) ? { ...obj.metadata } : {};
   obj.metadata = metadata;
   if (entries.length === 0) {
     delete metadata.managedFields;

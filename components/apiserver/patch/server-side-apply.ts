@@ -5,7 +5,7 @@
 // Upstream: apiserver pkg/endpoints/handlers/fieldmanager, sigs.k8s.io/structured-merge-diff.
 
 import type { ApplyConflict } from "./apply-conflict-error.ts";
-import { type FieldPath, pathString, removeAt, valueAt } from "./field-path.ts";
+import { pathString, removeAt, valueAt } from "./field-path.ts";
 import { FieldSet } from "./field-set.ts";
 import { cloneJson, isJsonObject, type JsonObject, jsonEqual } from "./json-value.ts";
 import {
@@ -13,6 +13,7 @@ import {
   formatTime,
   type ManagedFieldsEntry,
   readManagedFields,
+  withoutManagedFields,
   writeManagedFields,
 } from "./managed-fields-entry.ts";
 import { fieldSetOf } from "./object-fields.ts";
@@ -32,14 +33,10 @@ export interface ServerSideApplyOptions {
   now?: Date;
 }
 
-/** Paths of `set` that no other member of `set` lies under (values, not containers). */
-function leaves(set: FieldSet): FieldPath[] {
-  const paths = set.paths();
-  return paths.filter(
-    (path) => !paths.some((other) => other.length > path.length && path.every((e, i) => other[i] === e)),
-  );
-}
-
+/**
+ * Applies `applied` for `manager`. Neither input is mutated; the result may share unchanged
+ * subtrees (e.g. other managers' FieldsV1) with them, so treat it as immutable or clone it.
+ */
 export function applyServerSide(
   existing: object | undefined,
   applied: object,
@@ -49,8 +46,7 @@ export function applyServerSide(
   options: ServerSideApplyOptions = {},
 ): ServerSideApplyResult {
   if (!isJsonObject(applied)) throw PatchError.badRequest("apply patch must be an object");
-  const config = cloneJson(applied);
-  if (isJsonObject(config.metadata)) delete config.metadata.managedFields;
+  const config = withoutManagedFields(applied);
   const applySet = fieldSetOf(config, meta);
   const entry: ManagedFieldsEntry = {
     manager,
@@ -68,10 +64,10 @@ export function applyServerSide(
   }
   if (!isJsonObject(existing)) throw PatchError.badRequest("invalid JSON document");
 
-  const live = cloneJson(existing);
+  const live = existing;
   const entries = readManagedFields(live);
   const mine = entries.find((e) => e.manager === manager && e.operation === "Apply" && !e.subresource);
-  const appliedLeaves = new FieldSet(leaves(applySet));
+  const appliedLeaves = new FieldSet(applySet.leaves());
 
   const conflicts: ApplyConflict[] = [];
   const taken = new Map<ManagedFieldsEntry, FieldSet>();
@@ -92,11 +88,9 @@ export function applyServerSide(
       });
     }
   }
-  if (conflicts.length > 0 && !force) return { object: live, conflicts };
+  if (conflicts.length > 0 && !force) return { object: cloneJson(live), conflicts };
 
-  const base = cloneJson(live);
-  if (isJsonObject(base.metadata)) delete base.metadata.managedFields;
-  const merged = applyStrategicMergePatch(base, config, meta) as JsonObject;
+  const merged = applyStrategicMergePatch(withoutManagedFields(live), config, meta) as JsonObject;
 
   const kept: ManagedFieldsEntry[] = [];
   let others = new FieldSet();

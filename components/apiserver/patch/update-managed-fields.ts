@@ -3,17 +3,18 @@
 // removed fields leave every set. A request that rewrites managedFields itself is taken as given.
 // Upstream: apiserver pkg/endpoints/handlers/fieldmanager (FieldManager.Update).
 
-import { type FieldPath, valueAt } from "./field-path.ts";
 import { FieldSet } from "./field-set.ts";
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "./json-value.ts";
+import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "./json-value.ts";
 import {
   entryFields,
   formatTime,
   type ManagedFieldsEntry,
   readManagedFields,
+  withoutManagedFields,
   writeManagedFields,
 } from "./managed-fields-entry.ts";
-import { fieldSetOf } from "./object-fields.ts";
+import { type FieldNode, fieldNodesOf } from "./object-fields.ts";
+import { PatchError } from "./patch-error.ts";
 import type { PatchMeta } from "./patch-meta.ts";
 
 export interface UpdateManagedFieldsOptions {
@@ -36,10 +37,20 @@ const implicit = new Set([
   "updateStrategy",
 ]);
 
+function membersOf(nodes: Map<string, FieldNode>): FieldSet {
+  const set = new FieldSet();
+  for (const node of nodes.values()) if (node.member) set.add(node.path, node.key);
+  return set;
+}
+
 function managedFieldsOf(obj: JsonObject | undefined): JsonValue | undefined {
   return isJsonObject(obj?.metadata) ? obj.metadata.managedFields : undefined;
 }
 
+/**
+ * Returns `after` with managedFields updated for a write by `manager`. Neither input is mutated;
+ * the result shares unchanged subtrees with `after`, so treat it as immutable or clone it.
+ */
 export function updateManagedFields(
   before: object | undefined,
   after: object,
@@ -48,8 +59,10 @@ export function updateManagedFields(
   apiVersion: string,
   options: UpdateManagedFieldsOptions = {},
 ): JsonObject {
-  const next = cloneJson(after) as JsonObject;
-  const prev = before === undefined ? undefined : (cloneJson(before) as JsonObject);
+  if (!isJsonObject(after)) throw PatchError.badRequest("invalid JSON document");
+  // Neither input is mutated: `next` is a shallow copy whose metadata is replaced when written.
+  const next: JsonObject = { ...after };
+  const prev = isJsonObject(before) ? before : undefined;
   const requested = managedFieldsOf(next);
   if (
     prev
@@ -59,26 +72,24 @@ export function updateManagedFields(
     return next;
   }
   const { meta } = options;
-  const beforeSet = prev ? fieldSetOf(prev, meta) : new FieldSet();
-  const afterSet = fieldSetOf(next, meta);
-  const afterPaths = afterSet.paths();
-  const isLeaf = (path: FieldPath) =>
-    !afterPaths.some((other) => other.length > path.length && path.every((e, i) => other[i] === e));
-  const changed = new FieldSet(
-    afterPaths.filter(
-      (path) =>
-        !beforeSet.has(path) ||
-        (isLeaf(path) && !jsonEqual(prev && valueAt(prev, path, meta), valueAt(next, path, meta))),
-    ),
-  );
-  for (const path of changed.paths()) {
-    for (let length = 1; length < path.length; length++) {
-      const prefix = path.slice(0, length);
-      const last = prefix.at(-1) ?? "";
-      if (!last.startsWith("f:") || implicit.has(last.slice(2))) continue;
-      if (prev && valueAt(prev, prefix, meta) !== undefined) continue;
-      if (isJsonObject(valueAt(next, prefix, meta))) changed.add(prefix);
-    }
+  if (prev && jsonEqual(withoutManagedFields(prev), withoutManagedFields(next))) return next;
+  const beforeNodes = prev ? fieldNodesOf(prev, meta) : new Map<string, FieldNode>();
+  const afterNodes = fieldNodesOf(next, meta);
+  const beforeSet = membersOf(beforeNodes);
+  const afterSet = membersOf(afterNodes);
+  const leaves = new Set(afterSet.leaves().map(FieldSet.key));
+  const changed = new FieldSet();
+  for (const [key, node] of afterNodes) {
+    if (!node.member) continue;
+    const old = beforeNodes.get(key);
+    if (!old?.member || (leaves.has(key) && !jsonEqual(old.value, node.value))) changed.add(node.path, key);
+  }
+  // Maps the write created are members themselves (`.`), as upstream records them.
+  for (const [key, node] of afterNodes) {
+    const last = node.path.at(-1) ?? "";
+    if (node.member || beforeNodes.has(key) || !isJsonObject(node.value)) continue;
+    if (node.path.length > 0 && last.startsWith("f:") && !implicit.has(last.slice(2)))
+      changed.add(node.path, key);
   }
   const removed = beforeSet.difference(afterSet);
 
@@ -92,11 +103,10 @@ export function updateManagedFields(
       entries.push(entry);
       continue;
     }
-    const fields = entryFields(entry).difference(changed).difference(removed);
+    const owned = entryFields(entry);
+    const fields = owned.difference(changed).difference(removed);
     if (fields.size === 0) continue;
-    entries.push(
-      fields.size === entryFields(entry).size ? entry : { ...entry, fieldsV1: fields.toFieldsV1() },
-    );
+    entries.push(fields.size === owned.size ? entry : { ...entry, fieldsV1: fields.toFieldsV1() });
   }
 
   const previous = mine ? entryFields(mine) : new FieldSet();
