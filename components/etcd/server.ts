@@ -18,6 +18,8 @@ export interface EtcdServerOptions {
   kv: KV;
   /** Where to listen, as etcd's --listen-client-urls: `http://127.0.0.1:2379`; port 0 picks a free one. */
   listenClientUrls: string[];
+  /** What MemberList reports, as etcd's --advertise-client-urls; default: the bound listen URLs. */
+  advertiseClientUrls?: string[];
   /** Member name, as etcd's --name ("default"). */
   name?: string;
   /** As etcd's --max-request-bytes (1.5 MiB). */
@@ -77,7 +79,7 @@ export async function startEtcd(options: EtcdServerOptions): Promise<EtcdServer>
     kv: options.kv,
     identity: memberIdentity(options.name ?? "default"),
     maxRequestBytes,
-    clientUrls: () => [...urls],
+    clientUrls: () => [...(options.advertiseClientUrls ?? urls)],
     version: options.version ?? etcdServerVersion,
     progressNotifyIntervalMs: options.progressNotifyIntervalMs ?? 10 * 60 * 1000,
     track: (close) => {
