@@ -423,6 +423,26 @@ describe("upstream strategicpatch cases (apimachinery patch_test.go facts)", () 
     });
   });
 
+  test("retainKeys clears fields the directive does not list (discriminated unions)", () => {
+    expect(
+      smp({ retainKeysMap: { value: "foo" } }, { retainKeysMap: { $retainKeys: ["other"], other: "bar" } }),
+    ).toEqual({
+      retainKeysMap: { other: "bar" },
+    });
+    expect(
+      smp(
+        { retainKeysMap: { name: "type1", value: "foo" } },
+        { retainKeysMap: { $retainKeys: ["name", "other"], name: "type2", other: "bar" } },
+      ),
+    ).toEqual({ retainKeysMap: { name: "type2", other: "bar" } });
+    expect(
+      smp(
+        { retainKeysMap: { name: "foo", other: "a" } },
+        { retainKeysMap: { $retainKeys: ["name", "value"], value: "bar" } },
+      ),
+    ).toEqual({ retainKeysMap: { name: "foo", value: "bar" } });
+  });
+
   test("preserve the order from the patch in a merging list", () => {
     const original = { mergingList: [{ name: 1 }, { name: 2, value: "b" }, { name: 3 }] };
     const patch = {
