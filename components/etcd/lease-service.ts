@@ -13,6 +13,7 @@ import {
   type WireLeaseTimeToLiveResponse,
 } from "../../storage/etcd/wire.ts";
 import type { ServiceContext } from "./service-context.ts";
+import { writeMessage } from "./stream-write.ts";
 import { unary } from "./unary.ts";
 
 type KeepAliveCall = grpc.ServerDuplexStream<{ ID: Int64 }, WireLeaseKeepAliveResponse>;
@@ -39,7 +40,7 @@ function keepAliveStream(ctx: ServiceContext, call: KeepAliveCall): void {
     }
     if (closed) return;
     const res = { header: await ctx.currentHeader(), ID: id, TTL: ttl };
-    if (!call.write(res)) await new Promise<void>((resolve) => call.once("drain", () => resolve()));
+    await writeMessage(call, res);
   };
   call.on("data", (req: { ID: Int64 }) => {
     queue = queue

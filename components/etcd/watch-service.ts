@@ -15,6 +15,7 @@ import {
 } from "../../storage/etcd/wire.ts";
 import type { EventType, Watch, WatchEvent } from "../../storage/kv.ts";
 import { currentRevision, type ServiceContext } from "./service-context.ts";
+import { writeMessage } from "./stream-write.ts";
 
 type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
 
@@ -65,8 +66,7 @@ class WatchStream {
   /** Writes one response, waiting while the transport's buffer is full. */
   private send(res: WireWatchResponse): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (this.call.write(res)) return Promise.resolve();
-    return new Promise((resolve) => this.call.once("drain", () => resolve()));
+    return writeMessage(this.call, res);
   }
 
   private async handle(req: WireWatchRequest): Promise<void> {
