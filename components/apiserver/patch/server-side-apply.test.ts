@@ -194,6 +194,12 @@ describe("applyServerSide", () => {
     expect((second.spec as JsonObject).replicas).toBe(2);
   });
 
+  test("a no-op apply keeps the stored object identical, timestamps included", () => {
+    const first = applyServerSide(undefined, config(1), meta, "kubectl", false, { now }).object;
+    const again = applyServerSide(first, config(1), meta, "kubectl", false, { now: later }).object;
+    expect(again).toEqual(first);
+  });
+
   test("custom resources (no patch meta) merge maps and replace lists", () => {
     const cr = {
       apiVersion: "example.com/v1",

@@ -119,6 +119,16 @@ export function applyServerSide(
   );
   for (const path of outermost) removeAt(merged, path, meta);
 
+  // A no-op apply keeps the old timestamp, so the stored object does not change at all
+  // (upstream's IgnoreManagedFieldsTimestampsTransformer).
+  if (
+    mine &&
+    mine.apiVersion === entry.apiVersion &&
+    jsonEqual(mine.fieldsV1, entry.fieldsV1) &&
+    jsonEqual(withoutManagedFields(merged), withoutManagedFields(live))
+  ) {
+    entry.time = mine.time;
+  }
   writeManagedFields(
     merged,
     kept.filter((e) => e !== entry || applySet.size > 0),
