@@ -194,6 +194,50 @@ describe("applyServerSide", () => {
     expect((second.spec as JsonObject).replicas).toBe(2);
   });
 
+  test("kubectl's client-side to server-side apply upgrade: apply, last-applied apply, migration", () => {
+    const lastApplied = '{"kind":"Deployment"}\n';
+    const csa = config(1);
+    (csa.metadata as JsonObject).annotations = {
+      "kubectl.kubernetes.io/last-applied-configuration": lastApplied,
+    };
+    const live = created(csa, "kubectl-client-side-apply");
+    // Step 1: the same values, so the applier co-owns them.
+    const step1 = applyServerSide(live, config(1), meta, "kubectl", false, { now: later });
+    expect(step1.conflicts).toEqual([]);
+    // Step 2: kubectl re-applies the current annotation value under kubectl-last-applied.
+    const justAnnotation = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: {
+        name: "hello",
+        namespace: "default",
+        annotations: { "kubectl.kubernetes.io/last-applied-configuration": lastApplied },
+      },
+    };
+    const step2 = applyServerSide(step1.object, justAnnotation, meta, "kubectl-last-applied", false, {
+      now: later,
+    });
+    expect(step2.conflicts).toEqual([]);
+    expect(readManagedFields(step2.object).map((e) => `${e.manager}/${e.operation}`)).toEqual([
+      "kubectl-client-side-apply/Update",
+      "kubectl/Apply",
+      "kubectl-last-applied/Apply",
+    ]);
+    expect(readManagedFields(step2.object)[2]?.fieldsV1).toEqual({
+      "f:metadata": { "f:annotations": { "f:kubectl.kubernetes.io/last-applied-configuration": {} } },
+    });
+    // Step 3: kubectl rewrites managedFields with a JSON patch; the write keeps them as sent.
+    const migrated = structuredClone(step2.object);
+    const entries = readManagedFields(step2.object).filter((e) => e.manager !== "kubectl-client-side-apply");
+    (migrated.metadata as JsonObject).managedFields = entries as unknown as JsonObject[];
+    const stored = updateManagedFields(step2.object, migrated, "kubectl", "Update", "apps/v1", { meta });
+    expect(readManagedFields(stored).map((e) => e.manager)).toEqual(["kubectl", "kubectl-last-applied"]);
+    // Now kubectl alone owns replicas, so changing it applies cleanly.
+    const scaled = applyServerSide(stored, config(5), meta, "kubectl", false, { now: later });
+    expect(scaled.conflicts).toEqual([]);
+    expect((scaled.object.spec as JsonObject).replicas).toBe(5);
+  });
+
   test("a no-op apply keeps the stored object identical, timestamps included", () => {
     const first = applyServerSide(undefined, config(1), meta, "kubectl", false, { now }).object;
     const again = applyServerSide(first, config(1), meta, "kubectl", false, { now: later }).object;
