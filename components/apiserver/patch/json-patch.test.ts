@@ -101,6 +101,17 @@ describe("RFC 6902 operations", () => {
     expect(patch).toEqual(patchCopy);
   });
 
+  test("values the patch adds are copies: later operations do not reach into the patch", () => {
+    const patch = [
+      { op: "add", path: "/a", value: { list: [1] } },
+      { op: "add", path: "/a/list/-", value: 2 },
+      { op: "add", path: "/a/b", value: true },
+    ];
+    const copy = structuredClone(patch);
+    expect(applyJsonPatch({}, patch)).toEqual({ a: { list: [1, 2], b: true } });
+    expect(patch).toEqual(copy);
+  });
+
   test("negative indices count from the end, as evanphx/json-patch allows", () => {
     expect(applyJsonPatch({ a: [1, 2, 3] }, [{ op: "remove", path: "/a/-1" }])).toEqual({ a: [1, 2] });
     expect(applyJsonPatch({ a: [1, 2] }, [{ op: "add", path: "/a/-2", value: 9 }])).toEqual({ a: [1, 9, 2] });
@@ -270,6 +281,7 @@ describe("malformed patches (400)", () => {
       "json: cannot unmarshal object into Go value of type jsonpatch.Patch",
     );
     expectPatchError(() => applyJsonPatch({}, "x"), 400, /cannot unmarshal string/);
+    expectPatchError(() => applyJsonPatch({}, true), 400, /cannot unmarshal bool into/);
   });
 
   test("an operation that is not an object", () => {

@@ -18,7 +18,8 @@ const kinds = new Set<string>(["add", "remove", "replace", "move", "copy", "test
  * list of operations, 413 past 10000 operations, 422 when an operation does not apply.
  */
 export function applyJsonPatch(obj: unknown, patch: unknown): unknown {
-  const operations = decodePatch(patch);
+  // The patch is copied too: values it adds become part of the result and may be patched later.
+  const operations = decodePatch(cloneJson(patch));
   if (operations.length > maxOperations) {
     throw new PatchError(
       "RequestEntityTooLarge",
@@ -51,7 +52,7 @@ function goKind(value: unknown): string {
   if (Array.isArray(value)) return "array";
   if (value === null) return "null";
   if (typeof value === "object") return "object";
-  return typeof value;
+  return typeof value === "boolean" ? "bool" : typeof value;
 }
 
 function applyOne(doc: JsonValue, raw: JsonObject): JsonValue {
