@@ -140,6 +140,11 @@ for (const [name, open, enabled] of targets) {
       expect(err).toBeInstanceOf(CompactedError);
       expect((err as CompactedError).compacted).toBe(second.revision);
       expect((await kv.status()).compactRevision).toBe(second.revision);
+      // A later compaction is found past the one remembered.
+      await kv.put(bytes("/wire/c/a"), bytes("3"));
+      const fourth = await kv.put(bytes("/wire/c/a"), bytes("4"));
+      await kv.compact(fourth.revision);
+      expect((await kv.status()).compactRevision).toBe(fourth.revision);
     });
 
     test("watch: history with previous values, filters, and a compacted start", async () => {

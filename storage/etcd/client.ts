@@ -87,6 +87,8 @@ export class EtcdKV implements KV {
   private readonly leaseIds = new LeaseIds();
   private readonly watches = new Set<Watch>();
   private closed = false;
+  /** The compacted revision last found (see compactRevision). */
+  private knownCompactRevision = 0;
 
   constructor(private readonly client: grpc.Client) {}
 
@@ -303,14 +305,19 @@ export class EtcdKV implements KV {
         throw err;
       }
     };
+    // Compaction only moves forward: if the last answer is still readable, it is still the answer.
+    const known = this.knownCompactRevision;
+    if (known > 0 && (await readable(known))) return known;
     let high = current ?? (await this.range({ key: probe }, { countOnly: true })).revision;
-    if (high <= 1 || (await readable(1))) return 0;
-    let low = 1; // unreadable
+    if (known === 0 && (high <= 1 || (await readable(1)))) return 0;
+    let low = Math.max(known, 1); // unreadable
+    high = Math.max(high, low + 1);
     while (high - low > 1) {
       const mid = Math.floor((low + high) / 2);
       if (await readable(mid)) high = mid;
       else low = mid;
     }
+    this.knownCompactRevision = high;
     return high;
   }
 
