@@ -14,7 +14,11 @@ function create(body: KObject): KObject {
 const runBody: KObject = {
   kind: "Pod",
   apiVersion: "v1",
-  metadata: { name: "nginx", creationTimestamp: null, labels: { run: "nginx" } } as KObject["metadata"],
+  metadata: {
+    name: "nginx",
+    creationTimestamp: null,
+    labels: { run: "nginx" },
+  } as unknown as KObject["metadata"],
   spec: {
     containers: [{ name: "nginx", image: "nginx", resources: {} }],
     restartPolicy: "Always",

@@ -58,7 +58,7 @@ export const podStrategy: Strategy = {
   },
   validate: validatePod,
   validateUpdate(obj, old) {
-    const out = validatePod(obj);
+    const out: StatusCause[] = [];
     const spec = child(obj, "spec");
     const oldSpec = child(old, "spec");
     if (spec && oldSpec) out.push(...validatePodSpecUpdate(spec, oldSpec));

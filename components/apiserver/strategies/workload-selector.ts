@@ -19,12 +19,14 @@ function templateLabels(spec: JsonObject): Record<string, string> | undefined {
 }
 
 export interface WorkloadOptions {
-  /** Lower-case kind for "empty selector is invalid for <kind>". */
-  kind: string;
-  /** ReplicaSet-like templates: restartPolicy Always and no activeDeadlineSeconds. */
-  replicaSetTemplate?: boolean;
+  /** Upstream's detail for an empty selector ("empty selector is invalid for deployment"). */
+  emptySelector: string;
+  /** Kind named in "activeDeadlineSeconds in <kind> is not Supported"; also requires restartPolicy Always. */
+  alwaysRestartKind?: string;
   /** Restart policies the template accepts (jobs). */
   restartPolicies?: string[];
+  /** The caller validates the template itself (jobs validate it with the rest of the job spec). */
+  skipTemplate?: boolean;
 }
 
 /** spec.selector (a LabelSelector) and spec.template of an apps/v1 or batch/v1 workload. */
@@ -41,9 +43,7 @@ export function validateSelectorAndTemplate(
     const causes = labelSelector(`${path}.selector`, sel);
     out.push(...causes);
     if (isObject(sel) && isEmptySelector(sel)) {
-      out.push(
-        invalidShown(`${path}.selector`, goLabelSelector({}), `empty selector is invalid for ${opts.kind}`),
-      );
+      out.push(invalidShown(`${path}.selector`, goLabelSelector(sel), opts.emptySelector));
     }
     if (causes.length === 0) {
       try {
@@ -73,8 +73,11 @@ export function validateMapSelectorAndTemplate(path: string, spec: JsonObject): 
   if (Object.keys(map).length === 0) out.push(required(`${path}.selector`));
   if (spec.template === undefined || spec.template === null) return [...out, required(`${path}.template`)];
   out.push(
-    ...templateChecks(path, spec, { kind: "replicationcontroller", replicaSetTemplate: true }, (labels) =>
-      Object.entries(map).every(([k, v]) => labels?.[k] === v),
+    ...templateChecks(
+      path,
+      spec,
+      { emptySelector: "", alwaysRestartKind: "ReplicationController" },
+      (labels) => Object.entries(map).every(([k, v]) => labels?.[k] === v),
     ),
   );
   return out;
@@ -90,13 +93,12 @@ function templateChecks(
   const labels = templateLabels(spec);
   if (!selects(labels))
     out.push(invalidShown(`${path}.template.metadata.labels`, goStringMap(labels), MISMATCH));
-  out.push(
-    ...validatePodTemplate(`${path}.template`, spec.template ?? {}, {
-      restartPolicies: opts.restartPolicies,
-    }),
-  );
+  if (!opts.skipTemplate) {
+    const policies = opts.restartPolicies ? { restartPolicies: opts.restartPolicies } : {};
+    out.push(...validatePodTemplate(`${path}.template`, spec.template ?? {}, policies));
+  }
   const podSpec = child(child(spec, "template"), "spec");
-  if (opts.replicaSetTemplate && podSpec) {
+  if (opts.alwaysRestartKind && podSpec) {
     const restart = podSpec.restartPolicy;
     if (typeof restart === "string" && restart !== "Always" && ["OnFailure", "Never"].includes(restart)) {
       out.push(notSupported(`${path}.template.spec.restartPolicy`, restart, ["Always"]));
@@ -105,7 +107,7 @@ function templateChecks(
       out.push(
         forbidden(
           `${path}.template.spec.activeDeadlineSeconds`,
-          "activeDeadlineSeconds in ReplicaSet is not Supported",
+          `activeDeadlineSeconds in ${opts.alwaysRestartKind} is not Supported`,
         ),
       );
     }

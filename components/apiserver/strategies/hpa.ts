@@ -1,0 +1,102 @@
+// The HorizontalPodAutoscaler strategy (stored as autoscaling/v2): minReplicas 1, metrics
+// defaulting to 80% CPU, scaling behavior defaults, an empty status (Go prints
+// desiredReplicas 0), validation of the target and replica bounds. Upstream:
+// pkg/apis/autoscaling/v2/defaults.go, pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go,
+// pkg/apis/autoscaling/validation/validation.go.
+import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { KObject } from "../registry/object.ts";
+import type { Strategy } from "../registry/strategy.ts";
+import { invalid, required } from "../validation/field-errors.ts";
+import { checkFields, checkType } from "../validation/type-checks.ts";
+import { child, ensure, isObject, type JsonObject, list, objects, setDefault } from "./json.ts";
+
+const SCALE_UP = {
+  stabilizationWindowSeconds: 0,
+  selectPolicy: "Max",
+  policies: [
+    { type: "Pods", value: 4, periodSeconds: 15 },
+    { type: "Percent", value: 100, periodSeconds: 15 },
+  ],
+};
+const SCALE_DOWN = { selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] };
+
+function defaultRules(behavior: JsonObject, key: "scaleUp" | "scaleDown"): void {
+  const rules = child(behavior, key);
+  const base = key === "scaleUp" ? SCALE_UP : SCALE_DOWN;
+  if (!rules) {
+    if (behavior[key] === undefined || behavior[key] === null) behavior[key] = structuredClone(base);
+    return;
+  }
+  setDefault(rules, "selectPolicy", "Max");
+  if (
+    key === "scaleUp" &&
+    (rules.stabilizationWindowSeconds === undefined || rules.stabilizationWindowSeconds === null)
+  ) {
+    rules.stabilizationWindowSeconds = 0;
+  }
+  if (!Array.isArray(rules.policies) || rules.policies.length === 0)
+    rules.policies = structuredClone(base.policies);
+}
+
+function defaults(obj: KObject): void {
+  const spec = ensure(obj, "spec");
+  if (!spec) return;
+  if (spec.minReplicas === undefined || spec.minReplicas === null) spec.minReplicas = 1;
+  // autoscaling/v1's targetCPUUtilizationPercentage in a v2 object.
+  if (list(spec, "metrics").length === 0 && (spec.metrics === undefined || spec.metrics === null)) {
+    const pct =
+      typeof spec.targetCPUUtilizationPercentage === "number" ? spec.targetCPUUtilizationPercentage : 80;
+    if (spec.targetCPUUtilizationPercentage === undefined) {
+      spec.metrics = [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: pct } },
+        },
+      ];
+    }
+  }
+  const behavior = child(spec, "behavior");
+  if (behavior) {
+    defaultRules(behavior, "scaleUp");
+    defaultRules(behavior, "scaleDown");
+  }
+  const status = ensure(obj, "status");
+  if (status && (status.desiredReplicas === undefined || status.desiredReplicas === null))
+    status.desiredReplicas = 0;
+}
+
+function validate(obj: KObject): StatusCause[] {
+  const spec = obj.spec;
+  if (!isObject(spec)) return spec === undefined ? [required("spec")] : checkType("spec", spec, "object");
+  const typed = checkFields("spec", spec, {
+    minReplicas: "integer",
+    maxReplicas: "integer",
+    scaleTargetRef: "object",
+    metrics: "array",
+  });
+  if (typed.length) return typed;
+  const out: StatusCause[] = [];
+  const ref = child(spec, "scaleTargetRef");
+  if (!ref?.kind) out.push(required("spec.scaleTargetRef.kind"));
+  if (!ref?.name) out.push(required("spec.scaleTargetRef.name"));
+  const min = spec.minReplicas;
+  if (typeof min === "number" && min < 1)
+    out.push(invalid("spec.minReplicas", min, "must be greater than or equal to 1"));
+  const max = spec.maxReplicas;
+  if (typeof max !== "number") out.push(required("spec.maxReplicas"));
+  else if (max < 1) out.push(invalid("spec.maxReplicas", max, "must be greater than 0"));
+  else if (typeof min === "number" && max < min)
+    out.push(invalid("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
+  for (const [m, i] of objects(spec, "metrics")) {
+    if (!m.type) out.push(required(`spec.metrics[${i}].type`, "must specify a metric source type"));
+  }
+  return out;
+}
+
+export const hpaStrategy: Strategy = {
+  defaults,
+  prepareForCreate(obj) {
+    obj.status = { desiredReplicas: 0 };
+  },
+  validate,
+};
