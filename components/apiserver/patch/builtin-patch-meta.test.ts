@@ -73,6 +73,9 @@ describe("patchMetaFor", () => {
     const ports = at(patchMetaFor("v1", "Pod"), "spec", "containers", "ports");
     expect(listKind(ports)).toEqual({ type: "map", keys: ["containerPort", "protocol"] });
     expect(listKind(at(patchMetaFor("v1", "Pod"), "spec", "tolerations"))).toEqual({ type: "atomic" });
+    const claims = at(patchMetaFor("v1", "Pod"), "spec", "containers", "resources", "claims");
+    expect(listKind(claims)).toEqual({ type: "map", keys: ["name"] });
+    expect(claims?.strategy).toBeUndefined();
   });
 
   test("custom resources and unknown versions have none (SMP is a 415 for them)", () => {

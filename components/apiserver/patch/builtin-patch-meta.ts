@@ -26,7 +26,8 @@ const containerFields: Record<string, PatchMeta> = {
   env: byName,
   volumeMounts: { strategy: "merge", mergeKey: "mountPath" },
   volumeDevices: { strategy: "merge", mergeKey: "devicePath" },
-  resources: { fields: { claims: { strategy: "merge", mergeKey: "name" } } },
+  // listType=map for apply, but no patchStrategy: strategic merge replaces it.
+  resources: { fields: { claims: { listMapKeys: ["name"] } } },
 };
 const containers: PatchMeta = { strategy: "merge", mergeKey: "name", fields: containerFields };
 

@@ -18,7 +18,7 @@ export function itemElement(item: JsonValue, index: number, listMeta: PatchMeta 
       const value = Object.hasOwn(item, key) ? item[key] : listMeta?.keyDefaults?.[key];
       if (value !== undefined && value !== null) keys[key] = value;
     }
-    const primary = listMeta?.mergeKey;
+    const primary = listMeta?.mergeKey ?? kind.keys[0];
     if (primary !== undefined && Object.hasOwn(keys, primary)) return `k:${JSON.stringify(keys)}`;
   }
   return `i:${index}`;

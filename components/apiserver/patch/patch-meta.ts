@@ -16,7 +16,10 @@ export interface PatchMeta {
   readonly mergeKey?: string;
   /** `patchStrategy: retainKeys`: a `$retainKeys` directive clears the fields it does not list. */
   readonly retainKeys?: boolean;
-  /** Server-side apply: the keys of a list-map when they are more than the merge key. */
+  /**
+   * Server-side apply: the keys of a list-map when they differ from the merge key (or when the
+   * list is a list-map for apply but has no merge strategy, like container resource claims).
+   */
   readonly listMapKeys?: readonly string[];
   /** Server-side apply: defaults of list-map keys the applied config may leave out. */
   readonly keyDefaults?: Readonly<Record<string, string | number | boolean>>;
@@ -33,7 +36,8 @@ export function fieldMeta(meta: PatchMeta | undefined, key: string): PatchMeta |
 export type ListKind = { type: "map"; keys: readonly string[] } | { type: "set" } | { type: "atomic" };
 
 export function listKind(meta: PatchMeta | undefined): ListKind {
+  if (meta?.listMapKeys) return { type: "map", keys: meta.listMapKeys };
   if (meta?.strategy !== "merge") return { type: "atomic" };
   if (meta.mergeKey === undefined) return { type: "set" };
-  return { type: "map", keys: meta.listMapKeys ?? [meta.mergeKey] };
+  return { type: "map", keys: [meta.mergeKey] };
 }
