@@ -204,3 +204,37 @@ for (const [name, open] of targets) {
     });
   });
 }
+
+test("a watcher the store cuts off for falling behind resumes invisibly, as etcd's never drop", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kt-watch-service-"));
+  const store = await openSqliteKV({ dataDir: dir, maxWatchPending: 20 });
+  const server = await startEtcd({ kv: store, listenClientUrls: ["http://127.0.0.1:0"] });
+  const client = new grpc.Client(
+    (server.urls[0] ?? "").replace("http://", ""),
+    grpc.credentials.createInsecure(),
+  );
+  try {
+    const w = new RawWatch(client);
+    w.send({ create_request: { key: bytes("/slow/"), range_end: bytes("/slow0") } });
+    expect((await w.next()).created).toBe(true);
+    // Stop reading so HTTP/2 flow control backs up into the server and then the store.
+    w.call.pause();
+    const value = new Uint8Array(4096).fill(120);
+    const total = 400;
+    for (let i = 0; i < total; i++) await store.put(bytes(`/slow/${i}`), value);
+    w.call.resume();
+    const seen: string[] = [];
+    while (seen.length < total) {
+      const res = await w.next();
+      expect(res.canceled ?? false).toBe(false);
+      seen.push(...res.events.map((e) => text(e.kv?.key ?? bytes(""))));
+    }
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => `/slow/${i}`));
+    w.close();
+  } finally {
+    client.close();
+    await server.stop();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 30_000);

@@ -21,6 +21,8 @@ type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
 
 interface ActiveWatch {
   watch: Watch;
+  /** Opens the store watch again from a revision, to resume after the store cut it off. */
+  reopen: (startRevision: number) => Watch;
   /** Set once events or a progress response went out since the last progress_notify tick. */
   sentSinceTick: boolean;
   timer?: ReturnType<typeof setInterval>;
@@ -101,11 +103,13 @@ class WatchStream {
     const filters: EventType[] = (req.filters ?? []).map((f) => (f === "NOPUT" ? "put" : "delete"));
     const start = num(req.start_revision);
     // "From now" means after the revision the created response reports, so nothing falls between.
-    const watch = this.ctx.kv.watch(
-      { key, end },
-      { startRevision: start > 0 ? start : current + 1, prevKv: req.prev_kv === true, filters },
-    );
-    const active: ActiveWatch = { watch, sentSinceTick: false };
+    const reopen = (startRevision: number) =>
+      this.ctx.kv.watch({ key, end }, { startRevision, prevKv: req.prev_kv === true, filters });
+    const active: ActiveWatch = {
+      watch: reopen(start > 0 ? start : current + 1),
+      reopen,
+      sentSinceTick: false,
+    };
     this.watches.set(id, active);
     await this.send({ header, watch_id: id, created: true, events: [] });
     if (req.progress_notify) {
@@ -118,37 +122,40 @@ class WatchStream {
   }
 
   private async pump(id: Int64, active: ActiveWatch): Promise<void> {
-    try {
-      for await (const batch of active.watch) {
-        active.sentSinceTick = true;
-        await this.send({
-          header: this.ctx.header(batch.revision),
-          watch_id: id,
-          events: batch.events.map(eventToWire),
-        });
+    for (;;) {
+      try {
+        for await (const batch of active.watch) {
+          active.sentSinceTick = true;
+          await this.send({
+            header: this.ctx.header(batch.revision),
+            watch_id: id,
+            events: batch.events.map(eventToWire),
+          });
+        }
+        return;
+      } catch (err) {
+        if (this.watches.get(num(id)) !== active) return;
+        // The store cuts off a watcher that falls behind; etcd never does (its slow watchers catch
+        // up from history), so resume from where this one stopped, invisibly to the client.
+        if (err instanceof WatchCancelledError) {
+          active.watch = active.reopen(err.lastRevision + 1);
+          continue;
+        }
+        await this.cancelOnError(id, err);
+        return;
       }
-    } catch (err) {
-      if (this.watches.get(num(id)) !== active) return;
-      this.forget(num(id));
-      const revision = await currentRevision(this.ctx.kv).catch(() => 0);
-      if (err instanceof CompactedError) {
-        await this.send({
-          header: this.ctx.header(revision),
-          watch_id: id,
-          canceled: true,
-          compact_revision: err.compacted,
-          events: [],
-        });
-      } else {
-        const reason = err instanceof WatchCancelledError || err instanceof Error ? err.message : String(err);
-        await this.send({
-          header: this.ctx.header(revision),
-          watch_id: id,
-          canceled: true,
-          cancel_reason: reason,
-          events: [],
-        });
-      }
+    }
+  }
+
+  /** Ends a watch the store failed: compaction as etcd reports it, anything else with a reason. */
+  private async cancelOnError(id: Int64, err: unknown): Promise<void> {
+    this.forget(num(id));
+    const header = this.ctx.header(await currentRevision(this.ctx.kv).catch(() => 0));
+    if (err instanceof CompactedError) {
+      await this.send({ header, watch_id: id, canceled: true, compact_revision: err.compacted, events: [] });
+    } else {
+      const reason = err instanceof Error ? err.message : String(err);
+      await this.send({ header, watch_id: id, canceled: true, cancel_reason: reason, events: [] });
     }
   }
 
