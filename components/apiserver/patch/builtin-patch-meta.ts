@@ -79,10 +79,15 @@ const builtins: Record<string, Record<string, PatchMeta>> = {
   v1: {
     Pod: kind(podSpec, podStatus),
     PodTemplate: kind(undefined, undefined, { template: podTemplateSpec }),
-    ReplicationController: kind({ fields: { template: podTemplateSpec } }, withConditions),
+    // selector maps are `mapType=atomic` for apply; strategic merge still merges them.
+    ReplicationController: kind(
+      { fields: { selector: { atomic: true }, template: podTemplateSpec } },
+      withConditions,
+    ),
     Service: kind(
       {
         fields: {
+          selector: { atomic: true },
           ports: {
             strategy: "merge",
             mergeKey: "port",
