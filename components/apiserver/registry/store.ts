@@ -189,7 +189,7 @@ export class Store {
    * Events for objects entering or leaving the scope's filter become ADDED or DELETED.
    */
   async *watch(
-    scope: Scope & { resourceVersion?: string; signal?: AbortSignal; progress?: boolean },
+    scope: Scope & { resourceVersion?: string; signal?: AbortSignal; progressEveryMs?: number },
   ): AsyncGenerator<ObjectEvent | { type: "PROGRESS"; revision: number }> {
     const prefix = this.scopePrefix(scope.namespace);
     const rv = scope.resourceVersion ?? "";
@@ -210,6 +210,9 @@ export class Store {
       { key: prefix, end: prefixEnd(prefix) },
       { startRevision: from, prevKv: true, signal: scope.signal },
     );
+    const progress = scope.progressEveryMs
+      ? setInterval(() => watch.requestProgress(), scope.progressEveryMs)
+      : undefined;
     try {
       for await (const batch of watch) {
         if (batch.events.length === 0) {
@@ -228,6 +231,7 @@ export class Store {
       }
       throw err;
     } finally {
+      if (progress) clearInterval(progress);
       watch.close();
     }
   }

@@ -1,0 +1,119 @@
+// The apiserver as one fetch handler: (Request) => Response. Bun.serve serves it on a port,
+// and components inside `kube server` call it directly, with no socket. Non-resource paths
+// (version, health, metrics, discovery, OpenAPI) are answered here; resource paths go to
+// handlers/resource-handler.ts. Every error leaves as a Status.
+import { StatusError } from "../../lib/errors/status-error.ts";
+import {
+  aggregatedContentType,
+  aggregatedList,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  groupsOf,
+  legacyVersions,
+  wantsAggregated,
+} from "./discovery.ts";
+import type { ApiContext } from "./handlers/context.ts";
+import { handleResource } from "./handlers/resource-handler.ts";
+import { errorResponse, json } from "./http/respond.ts";
+import type { ApiMetrics } from "./metrics.ts";
+import { openApiV2 } from "./openapi/openapi-v2.ts";
+import { openApiV3 } from "./openapi/openapi-v3.ts";
+import { requestInfo } from "./request-info.ts";
+import { versionInfo } from "./version-info.ts";
+
+export interface ApiHandlerDeps {
+  ctx: ApiContext;
+  metrics: ApiMetrics;
+  /** Health of the storage behind the server, for /readyz and /healthz. */
+  storageHealthy: () => Promise<boolean>;
+  /** host:port clients reach the server at (legacy /api discovery). */
+  serverAddress: () => string;
+}
+
+export type FetchHandler = (req: Request) => Promise<Response>;
+
+const HEALTH = new Set(["/healthz", "/livez", "/readyz"]);
+
+export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
+  return async (req) => {
+    const started = performance.now();
+    const done = deps.metrics.begin();
+    const url = new URL(req.url);
+    const info = requestInfo(req.method, url);
+    let res: Response;
+    try {
+      res = info.isResourceRequest
+        ? await handleResource(req, url, info, deps.ctx)
+        : await nonResource(req, url, deps);
+    } catch (err) {
+      res = errorResponse(err);
+    }
+    done();
+    deps.metrics.record(
+      info.verb.toUpperCase(),
+      info.group,
+      info.resource,
+      info.subresource,
+      res.status,
+      (performance.now() - started) / 1000,
+    );
+    return res;
+  };
+}
+
+async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promise<Response> {
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const registry = deps.ctx.registry;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    throw StatusError.methodNotAllowed(req.method.toLowerCase(), { group: "", resource: path });
+  }
+  if (path === "/version") return json(versionInfo());
+  const health = [...HEALTH].find((h) => path === h || path.startsWith(`${h}/`));
+  if (health) {
+    const ok = await deps.storageHealthy();
+    if (url.searchParams.has("verbose")) {
+      const body = `[${ok ? "+" : "-"}]etcd ${ok ? "ok" : "failed"}\n${health.slice(1)} check ${ok ? "passed" : "failed"}\n`;
+      return new Response(body, {
+        status: ok ? 200 : 500,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
+    }
+    return new Response(ok ? "ok" : "etcd failed", {
+      status: ok ? 200 : 500,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  if (path === "/metrics") {
+    return new Response(deps.metrics.render(), {
+      headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
+    });
+  }
+  if (path === "/api" || path === "/apis") {
+    const agg = wantsAggregated(req.headers.get("accept"));
+    const resources = registry.resources();
+    if (agg) {
+      return json(aggregatedList(resources, path === "/api", agg), 200, {
+        "Content-Type": aggregatedContentType(agg),
+        Vary: "Accept",
+      });
+    }
+    return json(path === "/api" ? legacyVersions(deps.serverAddress()) : apiGroupList(resources), 200, {
+      Vary: "Accept",
+    });
+  }
+  const parts = path.split("/").filter(Boolean);
+  if (parts[0] === "apis" && parts.length === 2) {
+    const g = groupsOf(registry.resources()).find((x) => x.name === parts[1]);
+    if (g) return json(apiGroup(g));
+  }
+  if ((parts[0] === "api" && parts.length === 2) || (parts[0] === "apis" && parts.length === 3)) {
+    const group = parts[0] === "api" ? "" : (parts[1] as string);
+    const version = parts[parts.length - 1] as string;
+    const list = apiResourceList(registry.resources(), group, version);
+    if (list) return json(list);
+  }
+  if (path === "/openapi/v2") return openApiV2();
+  if (path === "/openapi/v3" || path.startsWith("/openapi/v3/")) return openApiV3(path, url, registry);
+  throw StatusError.notFoundPath();
+}

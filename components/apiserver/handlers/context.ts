@@ -1,0 +1,46 @@
+// What every resource handler gets: the registry, the clock, admission, and the pluggable
+// encoders (Tables, protobuf) that the server wires in. One request is one ResourceRequest.
+import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { ProtobufDecoder } from "../http/body.ts";
+import type { Wanted } from "../http/negotiate.ts";
+import type { KObject, Stored } from "../registry/object.ts";
+import type { Entry, Registry } from "../registry/registry.ts";
+import type { RequestInfo } from "../request-info.ts";
+
+/** Checks and side effects around writes (upstream's admission chain plus allocators). */
+export interface Admission {
+  /** Before a create is stored; may change the object (allocate IPs) or throw a StatusError. */
+  create(entry: Entry, obj: KObject, dryRun: boolean): Promise<void>;
+  /** Before an update is stored. */
+  update(entry: Entry, obj: KObject, old: Stored, dryRun: boolean): Promise<void>;
+  /** After an object is gone: release what it held. */
+  deleted(entry: Entry, obj: Stored): Promise<void>;
+}
+
+export interface TableRequest {
+  entry: Entry;
+  objects: KObject[];
+  wanted: Wanted;
+  includeObject: string;
+  noHeaders: boolean;
+  listMeta?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+}
+
+export interface ApiContext {
+  registry: Registry;
+  now(): Date;
+  admission: Admission;
+  toTable(request: TableRequest): object;
+  protobuf?: ProtobufDecoder;
+  /** Extra validation causes for every object (metadata rules), before the kind's own. */
+  validateMeta(entry: Entry, obj: KObject): StatusCause[];
+}
+
+export interface ResourceRequest {
+  req: Request;
+  url: URL;
+  info: RequestInfo;
+  entry: Entry;
+  wanted: Wanted;
+  ctx: ApiContext;
+}

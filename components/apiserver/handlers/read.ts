@@ -1,0 +1,85 @@
+// GET of one object and LIST of a collection, as JSON or as a Table (wire spec §6): list
+// paging with limit/continue, selectors, and resourceVersion semantics.
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import { json } from "../http/respond.ts";
+import type { KObject } from "../registry/object.ts";
+import type { Entry } from "../registry/registry.ts";
+import type { ResourceRequest } from "./context.ts";
+import { selectionScope } from "./selection.ts";
+
+/** The object as the served version shows it, with kind and apiVersion. */
+export function present(entry: Entry, obj: KObject): KObject {
+  const out = entry.codec ? entry.codec.fromStorage(obj) : obj;
+  const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
+  const { apiVersion: _a, kind: _k, ...rest } = out;
+  return { apiVersion, kind: entry.info.kind, ...rest };
+}
+
+export function partialMetadata(obj: KObject, version: string): KObject {
+  return {
+    kind: "PartialObjectMetadata",
+    apiVersion: `meta.k8s.io/${version}`,
+    metadata: obj.metadata ?? {},
+  };
+}
+
+export async function getObject(r: ResourceRequest): Promise<Response> {
+  const { entry, info, wanted, ctx } = r;
+  const obj = present(entry, await entry.store.get(info.namespace, info.name));
+  if (wanted.table) {
+    return json(
+      ctx.toTable({
+        entry,
+        objects: [obj],
+        wanted,
+        includeObject: r.url.searchParams.get("includeObject") ?? "Metadata",
+        noHeaders: false,
+        listMeta: { resourceVersion: obj.metadata?.resourceVersion },
+      }),
+    );
+  }
+  if (wanted.partial) return json(partialMetadata(obj, wanted.tableVersion));
+  return json(obj);
+}
+
+export async function listObjects(r: ResourceRequest): Promise<Response> {
+  const { entry, info, url, wanted, ctx } = r;
+  const limitParam = url.searchParams.get("limit");
+  const limit = limitParam ? Number(limitParam) : 0;
+  if (!Number.isInteger(limit) || limit < 0)
+    throw StatusError.badRequest(`invalid limit "${limitParam}": must be a non-negative integer`);
+  const scope = selectionScope(entry, url, info.namespace);
+  const result = await entry.store.list({
+    ...scope,
+    limit,
+    continue: url.searchParams.get("continue") ?? undefined,
+    resourceVersion: url.searchParams.get("resourceVersion") ?? undefined,
+    resourceVersionMatch: url.searchParams.get("resourceVersionMatch") ?? undefined,
+  });
+  const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+  if (result.continue) metadata.continue = result.continue;
+  if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
+  const items = result.items.map((o) => present(entry, o));
+  if (wanted.table) {
+    return json(
+      ctx.toTable({
+        entry,
+        objects: items,
+        wanted,
+        includeObject: url.searchParams.get("includeObject") ?? "Metadata",
+        noHeaders: false,
+        listMeta: metadata,
+      }),
+    );
+  }
+  if (wanted.partial) {
+    return json({
+      kind: "PartialObjectMetadataList",
+      apiVersion: `meta.k8s.io/${wanted.tableVersion}`,
+      metadata,
+      items: items.map((o) => partialMetadata(o, wanted.tableVersion)),
+    });
+  }
+  const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
+  return json({ kind: `${entry.info.kind}List`, apiVersion, metadata, items });
+}

@@ -1,0 +1,89 @@
+// Routes a resource request to its verb handler: the main resource, its status, scale,
+// binding and finalize subresources, the review kinds, and the kubelet-served subresources.
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import { createReview } from "../auth/reviews.ts";
+import { negotiate } from "../http/negotiate.ts";
+import type { RequestInfo } from "../request-info.ts";
+import type { ApiContext, ResourceRequest } from "./context.ts";
+import { createObject } from "./create.ts";
+import { deleteCollection, deleteObject } from "./delete.ts";
+import { getObject, listObjects } from "./read.ts";
+import { bindPod, getScale, nodeAgentOnly, writeScale } from "./subresources.ts";
+import { patchObject, updateObject } from "./update.ts";
+import { watchObjects } from "./watch.ts";
+
+const NODE_AGENT_SUBRESOURCES = new Set([
+  "log",
+  "exec",
+  "attach",
+  "portforward",
+  "proxy",
+  "eviction",
+  "ephemeralcontainers",
+]);
+
+export async function handleResource(
+  req: Request,
+  url: URL,
+  info: RequestInfo,
+  ctx: ApiContext,
+): Promise<Response> {
+  const entry = ctx.registry.lookup(info.group, info.version, info.resource);
+  if (!entry) throw StatusError.notFoundPath();
+  const r: ResourceRequest = { req, url, info, entry, wanted: negotiate(req.headers.get("accept")), ctx };
+  const { verb, subresource } = info;
+  const q = entry.store.qualified;
+  if (!entry.info.namespaced && info.namespace && entry.info.plural !== "namespaces")
+    throw StatusError.notFoundPath();
+
+  if (subresource) {
+    if (!info.name) throw StatusError.notFoundPath();
+    const sub = entry.info.subresources.find((s) => s.name === subresource);
+    if (!sub) throw StatusError.notFoundPath();
+    if (NODE_AGENT_SUBRESOURCES.has(subresource)) return nodeAgentOnly(r);
+    switch (subresource) {
+      case "status":
+        if (verb === "get") return getObject(r);
+        if (verb === "update") return updateObject(r);
+        if (verb === "patch") return patchObject(r);
+        break;
+      case "finalize":
+        if (verb === "update") return updateObject(r);
+        break;
+      case "scale":
+        if (verb === "get") return getScale(r);
+        if (verb === "update" || verb === "patch") return writeScale(r);
+        break;
+      case "binding":
+        if (verb === "create") return bindPod(r, info.name);
+        break;
+    }
+    throw StatusError.methodNotAllowed(verb, { group: q.group, resource: `${q.resource}/${subresource}` });
+  }
+
+  if (!(entry.info.verbs as string[]).includes(verb)) throw StatusError.methodNotAllowed(verb, q);
+  if (entry.info.plural === "bindings" && entry.info.group === "") return bindPod(r);
+  if (entry.info.verbs.length === 1 && verb === "create") return createReview(r);
+  if (entry.info.namespaced && !info.namespace && verb !== "list" && verb !== "watch")
+    throw StatusError.notFoundPath();
+  switch (verb) {
+    case "get":
+      return getObject(r);
+    case "list":
+      return listObjects(r);
+    case "watch":
+      return watchObjects(r);
+    case "create":
+      if (info.name) throw StatusError.methodNotAllowed(verb, q);
+      return createObject(r);
+    case "update":
+      return updateObject(r);
+    case "patch":
+      return patchObject(r);
+    case "delete":
+      return deleteObject(r);
+    case "deletecollection":
+      return deleteCollection(r);
+  }
+  throw StatusError.methodNotAllowed(verb, q);
+}

@@ -1,0 +1,238 @@
+// PUT and PATCH of an object or its status (wire spec §12, §10): optimistic concurrency on
+// resourceVersion (409 when stale), the four patch types, server-side apply creating missing
+// objects, and deletion once the last finalizer of a deleting object is gone.
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
+import { json } from "../http/respond.ts";
+import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
+import { applyJsonPatch } from "../patch/json-patch.ts";
+import { applyMergePatch } from "../patch/merge-patch.ts";
+import { PatchError } from "../patch/patch-error.ts";
+import { applyServerSide } from "../patch/server-side-apply.ts";
+import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
+import type { KObject, Stored } from "../registry/object.ts";
+import type { Entry } from "../registry/registry.ts";
+import type { ApiContext, ResourceRequest } from "./context.ts";
+import { createStored } from "./create.ts";
+import { present } from "./read.ts";
+import { checkKind, prepareUpdate, servedApiVersion, type WriteOptions, writeOptions } from "./write.ts";
+
+const PATCH_TYPES = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
+];
+
+export async function updateObject(r: ResourceRequest): Promise<Response> {
+  const { entry, info, ctx } = r;
+  const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf);
+  const next = checkKind(entry, body);
+  const sentName = next.metadata?.name;
+  if (sentName !== undefined && sentName !== info.name) {
+    throw StatusError.badRequest(
+      `the name of the object (${sentName}) does not match the name on the URL (${info.name})`,
+    );
+  }
+  const opts = writeOptions(r.req, r.url, info.subresource);
+  const pinned = next.metadata?.resourceVersion;
+  let created = false;
+  const result = await writeUpdate(
+    ctx,
+    entry,
+    info.namespace,
+    info.name,
+    opts,
+    async (cur) => {
+      if (!cur) {
+        if (!entry.strategy.allowCreateOnUpdate || opts.subresource)
+          throw StatusError.notFound(entry.store.qualified, info.name);
+        created = true;
+        return { create: structuredClone(next) };
+      }
+      if (pinned && pinned !== cur.metadata.resourceVersion)
+        throw StatusError.modified(entry.store.qualified, info.name);
+      return { update: structuredClone(next) };
+    },
+    pinned !== undefined,
+  );
+  return json(present(entry, result), created ? 201 : 200);
+}
+
+export async function patchObject(r: ResourceRequest): Promise<Response> {
+  const { entry, info, ctx, url } = r;
+  const type = mediaType(r.req);
+  if (!PATCH_TYPES.includes(type)) throw StatusError.unsupportedMediaType(type, PATCH_TYPES);
+  const raw = await readBody(r.req);
+  const opts = writeOptions(r.req, url, info.subresource);
+  const apply = type === "application/apply-patch+yaml";
+  const force = url.searchParams.get("force") === "true";
+  if (apply && !url.searchParams.get("fieldManager")) {
+    throw StatusError.of(
+      422,
+      "Invalid",
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      {
+        kind: "PatchOptions",
+        group: "meta.k8s.io",
+        causes: [
+          {
+            reason: "FieldValueRequired",
+            message: "Required value: is required for apply patch",
+            field: "fieldManager",
+          },
+        ],
+      },
+    );
+  }
+  if (!apply && url.searchParams.has("force"))
+    throw StatusError.badRequest("force is only allowed for apply patches");
+  const patch = apply ? decodeObjectBody(raw, type) : parseJson(raw);
+  const smpMeta =
+    type === "application/strategic-merge-patch+json"
+      ? patchMetaFor(servedApiVersion(entry), entry.info.kind)
+      : undefined;
+  if (type === "application/strategic-merge-patch+json" && !smpMeta) {
+    throw StatusError.unsupportedMediaType(
+      type,
+      PATCH_TYPES.filter((t) => !t.startsWith("application/strategic")),
+    );
+  }
+  let created = false;
+  const result = await writeUpdate(
+    ctx,
+    entry,
+    info.namespace,
+    info.name,
+    opts,
+    async (cur) => {
+      if (!cur) {
+        if (!apply || opts.subresource) throw StatusError.notFound(entry.store.qualified, info.name);
+        created = true;
+        const obj = checkKind(entry, patch as Record<string, unknown>);
+        return {
+          create: applyServerSide(
+            undefined,
+            obj,
+            patchMetaFor(servedApiVersion(entry), entry.info.kind),
+            opts.manager,
+            force,
+          ).object as KObject,
+        };
+      }
+      const current = present(entry, cur);
+      let patched: unknown;
+      try {
+        switch (type) {
+          case "application/json-patch+json":
+            patched = applyJsonPatch(current, patch);
+            break;
+          case "application/merge-patch+json":
+            patched = applyMergePatch(current, patch);
+            break;
+          case "application/strategic-merge-patch+json":
+            patched = applyStrategicMergePatch(current, patch, smpMeta!);
+            break;
+          default: {
+            const applied = checkKind(entry, patch as Record<string, unknown>);
+            const res = applyServerSide(
+              current,
+              applied,
+              patchMetaFor(servedApiVersion(entry), entry.info.kind),
+              opts.manager,
+              force,
+            );
+            if (res.conflicts.length > 0) throw applyConflict(res.conflicts, servedApiVersion(entry));
+            patched = res.object;
+          }
+        }
+      } catch (err) {
+        if (err instanceof PatchError) throw StatusError.of(422, "Invalid", err.message);
+        throw err;
+      }
+      if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
+        throw StatusError.badRequest("the patch must leave an object");
+      }
+      const next = checkKind(entry, patched as Record<string, unknown>);
+      const rv = next.metadata?.resourceVersion;
+      if (rv !== undefined && rv !== cur.metadata.resourceVersion) {
+        throw StatusError.modified(entry.store.qualified, info.name);
+      }
+      return { update: next };
+    },
+    false,
+  );
+  return json(present(entry, result), created ? 201 : 200);
+}
+
+function applyConflict(conflicts: { manager: string; field: string }[], apiVersion: string): StatusError {
+  const causes = conflicts.map((c) => ({
+    reason: "FieldManagerConflict",
+    message: `conflict with "${c.manager}" using ${apiVersion}`,
+    field: c.field,
+  }));
+  const message =
+    conflicts.length === 1
+      ? `Apply failed with 1 conflict: conflict with "${conflicts[0]?.manager}" using ${apiVersion}: ${conflicts[0]?.field}`
+      : `Apply failed with ${conflicts.length} conflicts: ${conflicts.map((c) => `conflict with "${c.manager}" using ${apiVersion}: ${c.field}`).join("\n")}`;
+  return StatusError.of(409, "Conflict", message, { causes });
+}
+
+type Next = { create: KObject } | { update: KObject };
+
+/**
+ * The read-modify-write of PUT and PATCH: `decide` sees the current object and returns what to
+ * create or the new version; everything the server owns is restored, validated and admitted
+ * before the compare-and-swap.
+ */
+async function writeUpdate(
+  ctx: ApiContext,
+  entry: Entry,
+  namespace: string,
+  name: string,
+  opts: WriteOptions,
+  decide: (cur: Stored | undefined) => Promise<Next>,
+  pinned: boolean,
+): Promise<Stored> {
+  try {
+    const { obj, deleted } = await entry.store.update(
+      namespace,
+      name,
+      async (cur) => {
+        const next = await decide(cur);
+        if ("create" in next) throw new Escape("create", next.create);
+        const out = prepareUpdate(ctx, entry, next.update, cur as Stored, opts);
+        await ctx.admission.update(entry, out, cur as Stored, opts.dryRun);
+        const m = out.metadata ?? {};
+        if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !hasSpecFinalizers(out)) {
+          if (opts.dryRun) throw new Escape("dry-run", out);
+          return undefined;
+        }
+        if (opts.dryRun) throw new Escape("dry-run", out);
+        return out;
+      },
+      { pinned },
+    );
+    if (deleted) await ctx.admission.deleted(entry, obj);
+    return obj;
+  } catch (err) {
+    if (!(err instanceof Escape)) throw err;
+    if (err.kind === "create") return createStored(ctx, entry, namespace, err.obj, opts);
+    return err.obj as Stored;
+  }
+}
+
+function hasSpecFinalizers(obj: KObject): boolean {
+  const spec = obj.spec as { finalizers?: unknown[] } | undefined;
+  return obj.kind === "Namespace" && (spec?.finalizers?.length ?? 0) > 0;
+}
+
+/** Leaves the compare-and-swap loop without writing: to create instead, or for a dry run. */
+class Escape extends Error {
+  constructor(
+    readonly kind: "create" | "dry-run",
+    readonly obj: KObject,
+  ) {
+    super(kind);
+  }
+}

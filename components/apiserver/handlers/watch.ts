@@ -1,0 +1,105 @@
+// WATCH: a chunked stream of {"type","object"} lines, one per event, flushed as it happens
+// (wire spec §7): from a resourceVersion or from "now" with the current objects as ADDED,
+// selector transitions, Table events (columns on the first only), bookmarks, timeoutSeconds,
+// and a 410 ERROR event when the requested revision was compacted.
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { KObject } from "../registry/object.ts";
+import type { ResourceRequest } from "./context.ts";
+import { partialMetadata, present } from "./read.ts";
+import { selectionScope } from "./selection.ts";
+
+const BOOKMARK_EVERY_MS = 60_000;
+const encoder = new TextEncoder();
+
+export async function watchObjects(r: ResourceRequest): Promise<Response> {
+  const { entry, info, url, wanted, ctx } = r;
+  const rv = url.searchParams.get("resourceVersion") ?? "";
+  if (rv !== "" && !/^\d+$/.test(rv))
+    throw StatusError.badRequest(`invalid resource version "${rv}": must be a number`);
+  const timeoutParam = url.searchParams.get("timeoutSeconds");
+  const timeout = timeoutParam ? Number(timeoutParam) : 0;
+  if (!Number.isFinite(timeout) || timeout < 0)
+    throw StatusError.badRequest(`invalid timeoutSeconds "${timeoutParam}"`);
+  const bookmarks = url.searchParams.get("allowWatchBookmarks") === "true";
+  const scope = selectionScope(entry, url, info.namespace);
+  if (info.name) {
+    const name = info.name;
+    const inner = scope.filter;
+    scope.filter = (o) => o.metadata.name === name && (!inner || inner(o));
+    scope.filtered = true;
+  }
+
+  const abort = new AbortController();
+  r.req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const timer = timeout > 0 ? setTimeout(() => abort.abort(), timeout * 1000) : undefined;
+  const events = entry.store.watch({
+    ...scope,
+    resourceVersion: rv,
+    signal: abort.signal,
+    progressEveryMs: bookmarks ? BOOKMARK_EVERY_MS : 0,
+  });
+  let first = true;
+  const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
+  const close = () => {
+    if (timer) clearTimeout(timer);
+    abort.abort();
+    void events.return(undefined);
+  };
+
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = await events.next();
+        } catch (err) {
+          const status =
+            err instanceof StatusError ? err.status : StatusError.internal((err as Error).message).status;
+          controller.enqueue(encoder.encode(`${JSON.stringify({ type: "ERROR", object: status })}\n`));
+          close();
+          controller.close();
+          return;
+        }
+        if (next.done) {
+          close();
+          controller.close();
+          return;
+        }
+        const ev = next.value as { type: string; object?: KObject; revision?: number };
+        let line: string;
+        if (ev.type === "PROGRESS") {
+          if (!bookmarks) continue;
+          line = JSON.stringify({
+            type: "BOOKMARK",
+            object: { kind: entry.info.kind, apiVersion, metadata: { resourceVersion: String(ev.revision) } },
+          });
+        } else if (ev.type === "ERROR") {
+          line = JSON.stringify({ type: "ERROR", object: ev.object });
+        } else {
+          const obj = present(entry, ev.object as KObject);
+          let object: unknown = obj;
+          if (wanted.table) {
+            object = ctx.toTable({
+              entry,
+              objects: [obj],
+              wanted,
+              includeObject: url.searchParams.get("includeObject") ?? "Metadata",
+              noHeaders: !first,
+              listMeta: { resourceVersion: obj.metadata?.resourceVersion },
+            });
+          } else if (wanted.partial) {
+            object = partialMetadata(obj, wanted.tableVersion);
+          }
+          first = false;
+          line = JSON.stringify({ type: ev.type, object });
+        }
+        controller.enqueue(encoder.encode(`${line}\n`));
+        return;
+      }
+    },
+    cancel() {
+      close();
+    },
+  });
+  return new Response(stream, { status: 200, headers: { "Content-Type": "application/json" } });
+}

@@ -1,0 +1,192 @@
+// `kube apiserver` as a Component: the registry over a KV, admission, bootstrap objects, the
+// fetch handler, and (when a port is given) Bun.serve on the insecure address. Also compacts
+// storage history every few minutes, as upstream's apiserver does for etcd.
+import type { Server } from "bun";
+import { RESOURCES } from "../../lib/api/resources.ts";
+import type { Component } from "../../lib/component.ts";
+import { type StatusCause, StatusError } from "../../lib/errors/status-error.ts";
+import type { KV } from "../../storage/kv.ts";
+import { KubeAdmission } from "./admission/admission.ts";
+import { nthAddress } from "./admission/cidr.ts";
+import { createApiHandler, type FetchHandler } from "./api-handler.ts";
+import { bootstrap } from "./bootstrap.ts";
+import { codecFor } from "./conversion/codecs.ts";
+import { CrdController } from "./crd/crd-controller.ts";
+import type { ApiContext, TableRequest } from "./handlers/context.ts";
+import { ApiMetrics } from "./metrics.ts";
+import { toTable } from "./printers/to-table.ts";
+import { decodeKubernetesProtobuf } from "./protobuf/decode-kubernetes-protobuf.ts";
+import { ProtobufError } from "./protobuf/protobuf-error.ts";
+import type { KObject } from "./registry/object.ts";
+import { type Entry, Registry } from "./registry/registry.ts";
+import { strategyFor } from "./strategies/strategy-table.ts";
+import { labelsAndAnnotations, objectName } from "./validation/names.ts";
+
+export interface ApiserverOptions {
+  kv: KV;
+  /** Serve HTTP here; undefined: no socket (in-process use through `handler` only). */
+  bindAddress?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  serviceClusterIpRange?: string;
+  /** Address written into the `kubernetes` endpoints (default: the bind address). */
+  advertiseAddress?: string;
+  /** How often old revisions are compacted; 0 disables. Default 5 minutes, as upstream. */
+  compactionIntervalMs?: number;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface Apiserver extends Component {
+  handler: FetchHandler;
+  /** http://host:port when serving on a socket. */
+  url: string | undefined;
+}
+
+export async function startApiserver(options: ApiserverOptions): Promise<Apiserver> {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => undefined);
+  let registry: Registry | undefined;
+  const admission = new KubeAdmission({
+    kv: options.kv,
+    registry: () => registry as Registry,
+    serviceClusterIpRange: options.serviceClusterIpRange ?? "10.96.0.0/12",
+  });
+  registry = new Registry({ kv: options.kv, resources: RESOURCES, strategyFor, codecFor });
+  const ctx: ApiContext = {
+    registry,
+    now,
+    admission,
+    toTable: (t: TableRequest) => tableOf(t, now()),
+    protobuf: decodeProtobuf,
+    validateMeta,
+  };
+  const metrics = new ApiMetrics();
+  let server: Server<unknown> | undefined;
+  const handler = createApiHandler({
+    ctx,
+    metrics,
+    storageHealthy: async () => {
+      try {
+        await options.kv.status();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    serverAddress: () => (server ? `${server.hostname}:${server.port}` : "127.0.0.1:8080"),
+  });
+
+  if (options.bindAddress !== undefined) {
+    server = Bun.serve({
+      hostname: options.bindAddress,
+      port: options.port ?? 8080,
+      fetch: handler,
+      // Watches and log follows stay open for as long as the client wants.
+      idleTimeout: 0,
+    });
+  }
+  const crdEntry = registry.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+  const crds = crdEntry ? new CrdController(registry, crdEntry, now, log) : undefined;
+  await crds?.start();
+  const url = server ? `http://${formatHost(server.hostname ?? "127.0.0.1")}:${server.port}` : undefined;
+  await bootstrap(ctx, {
+    kubernetesServiceIp: nthAddress(admission.serviceRange, 1),
+    endpointAddress:
+      options.advertiseAddress ??
+      (options.bindAddress && options.bindAddress !== "0.0.0.0" ? options.bindAddress : "127.0.0.1"),
+    endpointPort: server?.port ?? options.port ?? 8080,
+  });
+
+  const compaction = startCompaction(options.kv, options.compactionIntervalMs ?? 5 * 60_000, log);
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  let stopped = false;
+  return {
+    name: "apiserver",
+    ready: Promise.resolve(),
+    done,
+    handler,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (compaction) clearInterval(compaction);
+      crds?.stop();
+      await server?.stop(true);
+      resolveDone();
+    },
+  };
+}
+
+function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
+  try {
+    return decodeKubernetesProtobuf(body).object;
+  } catch (err) {
+    if (!(err instanceof ProtobufError)) throw err;
+    if (err.code === 415)
+      throw StatusError.unsupportedMediaType("application/vnd.kubernetes.protobuf", [
+        `application/json (${err.message})`,
+      ]);
+    throw StatusError.badRequest(`the protobuf body could not be decoded: ${err.message}`);
+  }
+}
+
+function formatHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function tableOf(t: TableRequest, now: Date): object {
+  const columns = t.entry.columns;
+  const include = t.includeObject === "Object" || t.includeObject === "None" ? t.includeObject : "Metadata";
+  const input = {
+    apiVersion: t.entry.info.group ? `${t.entry.info.group}/${t.entry.info.version}` : t.entry.info.version,
+    kind: t.entry.info.kind,
+    objects: t.objects,
+    now,
+    includeObject: include as "Metadata" | "Object" | "None",
+    noHeaders: t.noHeaders,
+    tableVersion: t.wanted.tableVersion,
+    ...(columns ? { customResourceColumns: columns } : {}),
+    ...(t.listMeta?.resourceVersion ? { resourceVersion: t.listMeta.resourceVersion } : {}),
+    ...(t.listMeta?.continue ? { continue: t.listMeta.continue } : {}),
+    ...(t.listMeta?.remainingItemCount !== undefined
+      ? { remainingItemCount: t.listMeta.remainingItemCount }
+      : {}),
+  };
+  return toTable(input);
+}
+
+function validateMeta(entry: Entry, obj: KObject): StatusCause[] {
+  const m = obj.metadata ?? {};
+  return [
+    ...objectName(m.name, m.generateName, entry.strategy.nameIsLabel === true),
+    ...labelsAndAnnotations(m),
+  ];
+}
+
+/**
+ * Every interval, compact to the revision seen one interval earlier, so that watchers and
+ * paged lists always have at least one interval of history (upstream's compactor).
+ */
+function startCompaction(
+  kv: KV,
+  intervalMs: number,
+  log: (line: string) => void,
+): ReturnType<typeof setInterval> | undefined {
+  if (intervalMs <= 0) return undefined;
+  let previous = 0;
+  const timer = setInterval(async () => {
+    try {
+      const status = await kv.status();
+      if (previous > status.compactRevision) await kv.compact(previous);
+      previous = status.revision;
+    } catch (err) {
+      log(`compaction: ${(err as Error).message}`);
+    }
+  }, intervalMs);
+  timer.unref?.();
+  return timer;
+}
