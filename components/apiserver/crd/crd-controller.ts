@@ -1,0 +1,165 @@
+// Serves custom resources while their CRD exists: on each CRD change it registers the served
+// versions (discovery, REST, watch), marks the CRD NamesAccepted and Established, and on
+// deletion removes every custom resource before letting the CRD go. It runs inside the
+// apiserver, as upstream's apiextensions controllers do (establishing, finalizing).
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import { bytes, prefixEnd } from "../../../storage/keys.ts";
+import { rfc3339, type Stored } from "../registry/object.ts";
+import type { Entry, Registry } from "../registry/registry.ts";
+import { type Crd, servedVersions } from "./crd-resources.ts";
+import { customResourceStrategy } from "./custom-resource-strategy.ts";
+
+const CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+
+export class CrdController {
+  private readonly served = new Map<string, { group: string; version: string; plural: string }[]>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly crds: Entry,
+    private readonly now: () => Date,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Register every existing CRD, then follow changes until stop(). */
+  async start(): Promise<void> {
+    const list = await this.crds.store.list({ namespace: "" });
+    for (const crd of list.items) await this.sync(crd);
+    void this.follow(list.resourceVersion);
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+
+  private async follow(resourceVersion: string): Promise<void> {
+    let rv = resourceVersion;
+    while (!this.abort.signal.aborted) {
+      try {
+        for await (const ev of this.crds.store.watch({
+          namespace: "",
+          resourceVersion: rv,
+          signal: this.abort.signal,
+        })) {
+          if (ev.type === "PROGRESS") continue;
+          if (ev.type === "ERROR") {
+            rv = "";
+            break;
+          }
+          const obj = ev.object as Stored;
+          rv = obj.metadata.resourceVersion ?? rv;
+          if (ev.type === "DELETED") this.unserve(obj.metadata.name ?? "");
+          else await this.sync(obj);
+        }
+      } catch (err) {
+        if (this.abort.signal.aborted) return;
+        this.log(`crd controller: ${(err as Error).message}; resyncing`);
+        rv = "";
+      }
+      if (rv === "" && !this.abort.signal.aborted) {
+        const list = await this.crds.store.list({ namespace: "" });
+        for (const crd of list.items) await this.sync(crd);
+        rv = list.resourceVersion;
+      }
+    }
+  }
+
+  private async sync(obj: Stored): Promise<void> {
+    const crd = obj as unknown as Crd;
+    const name = obj.metadata.name ?? "";
+    try {
+      if (crd.metadata.deletionTimestamp) {
+        await this.cleanup(crd, name);
+        return;
+      }
+      this.serve(crd, name);
+      await this.establish(name);
+    } catch (err) {
+      this.log(`crd controller: ${name}: ${(err as Error).message}`);
+    }
+  }
+
+  private serve(crd: Crd, name: string): void {
+    const versions = servedVersions(crd);
+    const keep = new Set(versions.map((v) => `${v.info.group}/${v.info.version}/${v.info.plural}`));
+    for (const old of this.served.get(name) ?? []) {
+      if (!keep.has(`${old.group}/${old.version}/${old.plural}`))
+        this.registry.remove(old.group, old.version, old.plural);
+    }
+    for (const v of versions) {
+      this.registry.add(v.info, {
+        prefix: v.prefix,
+        strategy: customResourceStrategy(v.version),
+        columns: v.version.additionalPrinterColumns ?? [],
+        ...(v.version.subresources?.scale ? { scale: v.version.subresources.scale } : {}),
+      });
+    }
+    this.served.set(
+      name,
+      versions.map((v) => ({ group: v.info.group, version: v.info.version, plural: v.info.plural })),
+    );
+  }
+
+  private unserve(name: string): void {
+    for (const old of this.served.get(name) ?? []) this.registry.remove(old.group, old.version, old.plural);
+    this.served.delete(name);
+  }
+
+  /** Conditions NamesAccepted and Established, accepted names, stored versions, cleanup finalizer. */
+  private async establish(name: string): Promise<void> {
+    await this.crds.store.update("", name, (cur) => {
+      if (!cur) throw StatusError.notFound(this.crds.store.qualified, name);
+      const crd = cur as unknown as Crd;
+      const status = (cur.status ?? {}) as {
+        conditions?: { type: string; status: string }[];
+        acceptedNames?: unknown;
+        storedVersions?: string[];
+      };
+      const time = rfc3339(this.now());
+      const conditions = status.conditions ?? [];
+      for (const [type, reason, message] of [
+        ["NamesAccepted", "NoConflicts", "no conflicts found"],
+        ["Established", "InitialNamesAccepted", "the initial names have been accepted"],
+      ] as const) {
+        if (!conditions.some((c) => c.type === type && c.status === "True")) {
+          const rest = conditions.filter((c) => c.type !== type);
+          rest.push({ type, status: "True", lastTransitionTime: time, reason, message } as {
+            type: string;
+            status: string;
+          });
+          conditions.splice(0, conditions.length, ...rest);
+        }
+      }
+      status.conditions = conditions;
+      status.acceptedNames = crd.spec.names;
+      const storage = crd.spec.versions.find((v) => v.storage)?.name;
+      const stored = new Set(status.storedVersions ?? []);
+      if (storage) stored.add(storage);
+      status.storedVersions = [...stored];
+      cur.status = status;
+      const finalizers = new Set(cur.metadata.finalizers ?? []);
+      finalizers.add(CLEANUP_FINALIZER);
+      cur.metadata.finalizers = [...finalizers];
+      return cur;
+    });
+  }
+
+  /** Delete every custom resource of the CRD, stop serving it, then drop the finalizer. */
+  private async cleanup(crd: Crd, name: string): Promise<void> {
+    const prefix = bytes(`/registry/${crd.spec.group}/${crd.spec.names.plural}/`);
+    await this.crds.store.kv.delete({ key: prefix, end: prefixEnd(prefix) });
+    this.unserve(name);
+    await this.crds.store
+      .update("", name, (cur) => {
+        if (!cur) throw StatusError.notFound(this.crds.store.qualified, name);
+        const finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
+        if (finalizers.length === 0) return undefined;
+        cur.metadata.finalizers = finalizers;
+        return cur;
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      });
+  }
+}
