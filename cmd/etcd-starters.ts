@@ -22,6 +22,8 @@ export interface EtcdStack {
   starters: Starter[];
   /** The URLs actually served (port 0 resolved); empty until the etcd front is ready. */
   urls(): string[];
+  /** The store, once its starter ran (kube server hands it to the apiserver too). */
+  kv(): KV | undefined;
 }
 
 /** The KV wrapped as a Component, so it is stopped (closed) like everything else. */
@@ -68,5 +70,5 @@ export function etcdStarters(options: EtcdStackOptions): EtcdStack {
     );
     return etcd;
   };
-  return { starters: [openStore, serveEtcd], urls: () => urls };
+  return { starters: [openStore, serveEtcd], urls: () => urls, kv: () => kv };
 }

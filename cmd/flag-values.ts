@@ -32,3 +32,12 @@ export function parsePositiveInt(flag: string, value: string): number {
   }
   return n;
 }
+
+/** A TCP port, 0 to 65535 (0: pick a free one). */
+export function parsePort(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535) {
+    throw new UsageError(`invalid value "${value}" for --${flag}: want a port number from 0 to 65535`);
+  }
+  return n;
+}

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import packageJson from "../package.json";
 import { ensureKubeBuilt, kubeBinary } from "./harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "./harness/kube-process.ts";
+import { kubectlFor } from "./harness/kubectl.ts";
 
 const etcdctlPath = "/usr/bin/etcdctl";
 
@@ -100,13 +101,12 @@ const expectedFlags: Record<string, string[]> = {
     "--api-servers",
   ],
   proxy: ["--kubeconfig", "--master", "--leader-elect"],
-  server: ["--data-dir", "--listen-client-urls", "--fsync"],
+  server: ["--data-dir", "--listen-client-urls", "--fsync", "--bind-address", "--insecure-port"],
   version: [],
 };
 
 /** Subcommands whose component does not exist yet, and the issue that builds each. */
 const unbuilt: Record<string, number> = {
-  apiserver: 3,
   scheduler: 5,
   "controller-manager": 5,
   kubelet: 4,
@@ -339,7 +339,53 @@ describe("kube server", () => {
     expect(server.stderr()).toContain(join(dataDir, "db"));
     expect(etcdctl(endpoint, "put", "/kt/server", "up").stdout).toBe("OK\n");
     expect(etcdctl(endpoint, "get", "/kt/server", "--print-value-only").stdout).toBe("up\n");
+    // The apiserver runs over the same store: what kubectl creates, etcdctl sees.
+    const [, api = ""] = (await server.waitFor(/the Kubernetes API on (http:\/\/\S+)/)) ?? [];
+    const kubeconfig = join(dataDir, "kubeconfig.yaml");
+    expect(server.stderr()).toContain(`export KUBECONFIG=${kubeconfig}`);
+    const kubectl = kubectlFor(api);
+    try {
+      const created = await kubectl(["--kubeconfig", kubeconfig, "create", "namespace", "kt-server"]);
+      expect(created.stdout).toBe("namespace/kt-server created\n");
+      expect(etcdctl(endpoint, "get", "/registry/namespaces/kt-server", "--keys-only").stdout).toBe(
+        "/registry/namespaces/kt-server\n\n",
+      );
+    } finally {
+      kubectl.cleanup();
+    }
     server.kill("SIGINT");
     expect(await server.exited).toBe(0);
   }, 60_000);
+});
+
+describe("kube apiserver", () => {
+  test("serves kubectl on its insecure port over SQLite, says so, stops on SIGTERM", async () => {
+    const dataDir = join(await tempDir(), "api");
+    const api = start([kubeBinary, "apiserver", "--data-dir", dataDir, "--insecure-port", "0"]);
+    const [, url = ""] = await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
+    expect(api.stderr()).toContain("unauthenticated");
+    const version = (await (await fetch(`${url}/version`)).json()) as { minor: string };
+    expect(version.minor).toBe("32");
+    const kubectl = kubectlFor(url);
+    try {
+      expect((await kubectl(["get", "ns", "kube-system", "-o", "name"])).stdout).toBe(
+        "namespace/kube-system\n",
+      );
+    } finally {
+      kubectl.cleanup();
+    }
+    const second = start([kubeBinary, "apiserver", "--data-dir", dataDir, "--insecure-port", "0"]);
+    expect(await second.exited).toBe(1);
+    expect(lines(second.stderr())[0]).toContain(`in use by process ${api.pid}`);
+    api.kill("SIGTERM");
+    expect(await api.exited).toBe(0);
+  }, 60_000);
+
+  test("a bad port is a usage error", () => {
+    const { code, stderr } = kube("apiserver", "--insecure-port", "99999");
+    expect(code).toBe(2);
+    expect(lines(stderr)).toEqual([
+      'kube apiserver: invalid value "99999" for --insecure-port: want a port number from 0 to 65535',
+    ]);
+  });
 });
