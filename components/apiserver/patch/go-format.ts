@@ -1,7 +1,7 @@
 // Go's `fmt` `%v` rendering of decoded JSON (map[string]interface{}, []interface{}, float64),
 // so that patch error messages read exactly like kube-apiserver's (e.g. ErrNoMergeKey).
 
-import { isJsonObject } from "./json-value.ts";
+import { isJsonObject, type JsonValue } from "./json-value.ts";
 
 export function goFormat(value: unknown): string {
   if (value === null || value === undefined) return "<nil>";
@@ -25,4 +25,13 @@ function goFloat(n: number): string {
     return `${mantissa}e${sign}${digits}`;
   }
   return String(n);
+}
+
+/** The Go type name of a decoded JSON value, as reflect prints it in mergepatch errors. */
+export function goTypeName(value: JsonValue): string {
+  if (value === null) return "<nil>";
+  if (Array.isArray(value)) return "[]interface {}";
+  if (isJsonObject(value)) return "map[string]interface {}";
+  if (typeof value === "number") return "float64";
+  return typeof value === "boolean" ? "bool" : "string";
 }

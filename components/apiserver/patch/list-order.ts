@@ -2,7 +2,7 @@
 // `$setElementOrder`) keep the patch's relative order, server-only items keep the live order,
 // and the two are interleaved by live position (apimachinery strategicpatch normalizeElementOrder).
 
-import { goFormat } from "./go-format.ts";
+import { goFormat, goTypeName } from "./go-format.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "./json-value.ts";
 import { PatchError } from "./patch-error.ts";
 
@@ -28,14 +28,6 @@ export function requireMergeKey(items: readonly JsonValue[], mergeKey: string): 
     }
     if (!Object.hasOwn(item, mergeKey)) throw noMergeKey(item, mergeKey);
   }
-}
-
-export function goTypeName(value: JsonValue): string {
-  if (value === null) return "<nil>";
-  if (Array.isArray(value)) return "[]interface {}";
-  if (isJsonObject(value)) return "map[string]interface {}";
-  if (typeof value === "number") return "float64";
-  return typeof value === "boolean" ? "bool" : "string";
 }
 
 /** Splits `merged` into the items present in `by` (by merge key) and the others. */

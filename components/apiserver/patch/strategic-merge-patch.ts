@@ -3,10 +3,9 @@
 // `$deleteFromPrimitiveList/` directives. Behaviour of apimachinery pkg/util/strategicpatch/patch.go
 // (StrategicMergeMapPatch); malformed patches are 400 where upstream leaks a plain error (500).
 
-import { goFormat } from "./go-format.ts";
+import { goFormat, goTypeName } from "./go-format.ts";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json-value.ts";
 import {
-  goTypeName,
   noMergeKey,
   normalizeElementOrder,
   partition,
