@@ -363,7 +363,7 @@ describe("kube apiserver", () => {
     const dataDir = join(await tempDir(), "api");
     const api = start([kubeBinary, "apiserver", "--data-dir", dataDir, "--insecure-port", "0"]);
     const [, url = ""] = await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
-    expect(api.stderr()).toContain("unauthenticated");
+    await api.waitFor(/this port is unauthenticated/);
     const version = (await (await fetch(`${url}/version`)).json()) as { minor: string };
     expect(version.minor).toBe("32");
     const kubectl = kubectlFor(url);
@@ -385,7 +385,7 @@ describe("kube apiserver", () => {
     const { code, stderr } = kube("apiserver", "--insecure-port", "99999");
     expect(code).toBe(2);
     expect(lines(stderr)).toEqual([
-      'kube apiserver: invalid value "99999" for --insecure-port: want a port number from 0 to 65535',
+      "kube apiserver: invalid value \"99999\" for --insecure-port: want a port number from 0 to 65535; see 'kube apiserver --help'",
     ]);
   });
 });
