@@ -191,6 +191,26 @@ for (const [name, open] of targets) {
       w.close();
     });
 
+    test("fragment: one revision larger than the request limit comes in marked parts", async () => {
+      const w = new RawWatch(client);
+      w.send({
+        create_request: { key: bytes("/frag/"), range_end: bytes("/frag0"), prev_kv: true, fragment: true },
+      });
+      expect((await w.next()).created).toBe(true);
+      const big = new Uint8Array(1024 * 1024).fill(66);
+      for (let i = 0; i < 4; i++) await kv.put(bytes(`/frag/${i}`), big);
+      for (let i = 0; i < 4; i++) expect((await w.next()).events.length).toBe(1);
+      await kv.delete({ key: bytes("/frag/"), end: bytes("/frag0") });
+      const parts: WireWatchResponse[] = [];
+      do parts.push(await w.next());
+      while (parts.at(-1)?.fragment);
+      expect(parts.length).toBeGreaterThan(1);
+      expect(parts.flatMap((p) => p.events.map((e) => `${e.type}:${text(e.kv?.key ?? bytes(""))}`))).toEqual(
+        [0, 1, 2, 3].map((i) => `DELETE:/frag/${i}`),
+      );
+      w.close();
+    }, 30_000);
+
     test("a compacted start revision: created, then canceled with the compact revision", async () => {
       const first = await kv.put(bytes("/ws/old"), bytes("1"));
       const second = await kv.put(bytes("/ws/old"), bytes("2"));

@@ -16,6 +16,7 @@ import {
 import type { EventType, Watch, WatchEvent } from "../../storage/kv.ts";
 import { currentRevision, type ServiceContext } from "./service-context.ts";
 import { writeMessage } from "./stream-write.ts";
+import { fragmentEvents } from "./watch-fragments.ts";
 
 type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
 
@@ -23,6 +24,8 @@ interface ActiveWatch {
   watch: Watch;
   /** Opens the store watch again from a revision, to resume after the store cut it off. */
   reopen: (startRevision: number) => Watch;
+  /** Split responses over the request size limit (the watcher asked for fragment). */
+  fragment: boolean;
   /** Set once events or a progress response went out since the last progress_notify tick. */
   sentSinceTick: boolean;
   timer?: ReturnType<typeof setInterval>;
@@ -108,6 +111,7 @@ class WatchStream {
     const active: ActiveWatch = {
       watch: reopen(start > 0 ? start : current + 1),
       reopen,
+      fragment: req.fragment === true,
       sentSinceTick: false,
     };
     this.watches.set(id, active);
@@ -126,11 +130,13 @@ class WatchStream {
       try {
         for await (const batch of active.watch) {
           active.sentSinceTick = true;
-          await this.send({
-            header: this.ctx.header(batch.revision),
-            watch_id: id,
-            events: batch.events.map(eventToWire),
-          });
+          const header = this.ctx.header(batch.revision);
+          const events = batch.events.map(eventToWire);
+          const parts = active.fragment ? fragmentEvents(events, this.ctx.maxRequestBytes) : [events];
+          for (const [i, part] of parts.entries()) {
+            const fragment = i < parts.length - 1;
+            await this.send({ header, watch_id: id, events: part, ...(fragment ? { fragment } : {}) });
+          }
         }
         return;
       } catch (err) {
