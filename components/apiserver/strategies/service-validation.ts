@@ -119,6 +119,7 @@ export function validateServiceSpec(spec: unknown): StatusCause[] {
     type: "string",
     clusterIP: "string",
     clusterIPs: "array",
+    ports: "array",
     externalName: "string",
     sessionAffinity: "string",
     externalTrafficPolicy: "string",

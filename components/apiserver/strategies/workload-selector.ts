@@ -45,7 +45,10 @@ export function validateSelectorAndTemplate(
     if (isObject(sel) && isEmptySelector(sel)) {
       out.push(invalidShown(`${path}.selector`, goLabelSelector(sel), opts.emptySelector));
     }
-    if (causes.length === 0) {
+    if (causes.length > 0) {
+      out.push(invalidShown(`${path}.selector`, goLabelSelector(sel), "invalid label selector"));
+      selector = [];
+    } else {
       try {
         selector = fromLabelSelector(sel as LabelSelector);
       } catch {
