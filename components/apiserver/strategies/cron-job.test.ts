@@ -44,7 +44,7 @@ describe("cronjob", () => {
       'spec.jobTemplate.spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"a":"b"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated',
       'spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
     ]);
-    const noSchedule = structuredClone(body) as typeof body & { spec: Record<string, unknown> };
+    const noSchedule = structuredClone(body) as unknown as { spec: Record<string, unknown> };
     delete noSchedule.spec.schedule;
     expect(createErrors(cronJobStrategy, noSchedule)).toEqual(["spec.schedule: Required value"]);
   });

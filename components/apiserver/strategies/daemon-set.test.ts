@@ -44,7 +44,7 @@ describe("daemonset", () => {
 
   test("empty selector and bad template policies", () => {
     const b = structuredClone(body) as typeof body & { spec: Record<string, unknown> };
-    b.spec.selector = {};
+    (b.spec as Record<string, unknown>).selector = {};
     (b.spec.template.spec as Record<string, unknown>).restartPolicy = "OnFailure";
     expect(createErrors(daemonSetStrategy, b)).toEqual([
       "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for daemonset.",

@@ -81,8 +81,8 @@ describe("deployment", () => {
       'spec.template.metadata.labels: Invalid value: map[string]string{"app":"nginx"}: `selector` does not match template `labels`',
       'spec.strategy.type: Unsupported value: "Sometimes": supported values: "Recreate", "RollingUpdate"',
     ]);
-    const e = structuredClone(body) as typeof body & { spec: { selector: object } };
-    e.spec.selector = {};
+    const e = structuredClone(body);
+    (e.spec as Record<string, unknown>).selector = {};
     expect(createErrors(deploymentStrategy, e)).toEqual([
       "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment",
     ]);
@@ -100,7 +100,7 @@ describe("deployment", () => {
 
   test("wrong types give causes", () => {
     const b = structuredClone(body) as typeof body & { spec: Record<string, unknown> };
-    b.spec.replicas = "three";
+    (b.spec as Record<string, unknown>).replicas = "three";
     b.spec.template = "x" as unknown as typeof body.spec.template;
     const errs = createErrors(deploymentStrategy, b);
     expect(errs).toContain('spec.replicas: Invalid value: "three": must be of type integer');

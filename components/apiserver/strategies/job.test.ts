@@ -44,10 +44,8 @@ describe("job", () => {
   });
 
   test("a job's pods may not restart Always", () => {
-    const b = structuredClone(body) as typeof body & {
-      spec: { template: { spec: Record<string, unknown> } };
-    };
-    delete b.spec.template.spec.restartPolicy;
+    const b = structuredClone(body);
+    delete (b.spec.template.spec as Record<string, unknown>).restartPolicy;
     expect(createErrors(jobStrategy, b)).toEqual([
       'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
     ]);

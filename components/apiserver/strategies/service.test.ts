@@ -7,7 +7,7 @@ import { created, createErrors, updated, updateErrors } from "./strategy-harness
 const exposeBody = {
   kind: "Service",
   apiVersion: "v1",
-  metadata: { name: "hello", creationTimestamp: null, labels: { app: "hello" } },
+  metadata: { name: "hello", labels: { app: "hello" } },
   spec: {
     ports: [{ protocol: "TCP", port: 8080, targetPort: 8080 }],
     selector: { app: "hello" },

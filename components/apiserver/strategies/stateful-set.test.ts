@@ -52,7 +52,7 @@ describe("statefulset", () => {
   test("validation", () => {
     const b = structuredClone(body) as typeof body & { spec: Record<string, unknown> };
     b.spec.podManagementPolicy = "Random";
-    b.spec.selector = {};
+    (b.spec as Record<string, unknown>).selector = {};
     expect(createErrors(statefulSetStrategy, b)).toEqual([
       `spec.podManagementPolicy: Invalid value: "Random": must be 'OrderedReady' or 'Parallel'`,
       "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for statefulset",
