@@ -3,13 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { connectEtcd } from "../../storage/etcd/client.ts";
 import { etcdServices } from "../../storage/etcd/proto.ts";
 import { num, type WireWatchRequest, type WireWatchResponse } from "../../storage/etcd/wire.ts";
 import { bytes, text } from "../../storage/keys.ts";
 import type { KV } from "../../storage/kv.ts";
 import { openSqliteKV } from "../../storage/sqlite/sqlite-kv.ts";
-import { realEtcdOrSkip, startRealEtcd } from "../../test/harness/etcd.ts";
+import { type EtcdTarget, etcdTargets } from "../../test/harness/etcd-targets.ts";
 import { startEtcd } from "./server.ts";
 
 /** One raw Watch stream: write requests, read responses in order (with a deadline, not a sleep). */
@@ -57,62 +56,11 @@ class RawWatch {
   }
 }
 
-interface Target {
-  /** host:port */
-  address: string;
-  /** Writes go through the gRPC client, so both targets see the same requests. */
-  kv: KV;
-  /** Whether progress_notify ticks come quickly (kube: 100 ms; etcd: 10 minutes). */
-  fastProgressNotify: boolean;
-  stop(): Promise<void>;
-}
-
-async function kubeTarget(): Promise<Target> {
-  const dir = await mkdtemp(join(tmpdir(), "kt-watch-service-"));
-  const store = await openSqliteKV({ dataDir: dir });
-  const server = await startEtcd({
-    kv: store,
-    listenClientUrls: ["http://127.0.0.1:0"],
-    progressNotifyIntervalMs: 100,
-  });
-  const kv = await connectEtcd({ endpoints: server.urls });
-  return {
-    address: (server.urls[0] ?? "").replace("http://", ""),
-    kv,
-    fastProgressNotify: true,
-    stop: async () => {
-      await kv.close();
-      await server.stop();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function realTarget(): Promise<Target> {
-  const etcd = await startRealEtcd();
-  const kv = await connectEtcd({ endpoints: [etcd.endpoint] }).catch(async (err: unknown) => {
-    await etcd.stop();
-    throw err;
-  });
-  return {
-    address: etcd.endpoint.replace("http://", ""),
-    kv,
-    fastProgressNotify: false,
-    stop: async () => {
-      await kv.close();
-      await etcd.stop();
-    },
-  };
-}
-
-const targets: [string, () => Promise<Target>][] = [["kube etcd", kubeTarget]];
-if (realEtcdOrSkip("the Watch stream protocol against a real etcd"))
-  targets.push(["real etcd 3.4", realTarget]);
+const targets = etcdTargets("the Watch stream protocol against a real etcd");
 
 for (const [name, open] of targets) {
   describe(`Watch stream protocol: ${name}`, () => {
-    let target: Target;
+    let target: EtcdTarget;
     let kv: KV;
     let client: grpc.Client;
 
