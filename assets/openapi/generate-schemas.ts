@@ -42,6 +42,49 @@ const INT_OR_STRING_SCHEMA: Schema = {
   oneOf: [{ type: "integer" }, { type: "string" }],
 };
 
+const JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
+const flag = (description: string): Schema => ({ description, type: "boolean" });
+
+/**
+ * Fields upstream's types have and kubernetes-types leaves out: the Kubernetes extensions of a
+ * CRD's JSONSchemaProps (apiextensions-apiserver types_jsonschema.go). Descriptions are ours.
+ */
+const EXTRA_PROPERTIES: Record<string, Record<string, Schema>> = {
+  [JSON_SCHEMA_PROPS]: {
+    "x-kubernetes-embedded-resource": flag(
+      "The value is a complete Kubernetes object with apiVersion, kind and metadata, validated as such.",
+    ),
+    "x-kubernetes-int-or-string": flag("The value may be an integer or a string."),
+    "x-kubernetes-list-map-keys": {
+      description: "For a list of type map: the item fields that together identify an item.",
+      type: "array",
+      items: { type: "string" },
+      "x-kubernetes-list-type": "atomic",
+    },
+    "x-kubernetes-list-type": {
+      description:
+        "How server-side apply merges the list: atomic (whole), set (unique scalars) or map (items by key).",
+      type: "string",
+    },
+    "x-kubernetes-map-type": {
+      description: "How server-side apply merges the object: granular (field by field) or atomic (whole).",
+      type: "string",
+    },
+    "x-kubernetes-preserve-unknown-fields": flag(
+      "Keep fields the schema does not describe instead of pruning them, in this object and below.",
+    ),
+    "x-kubernetes-validations": {
+      description: "CEL rules the value must satisfy.",
+      type: "array",
+      items: { $ref: schemaRef("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule") },
+      "x-kubernetes-list-map-keys": ["rule"],
+      "x-kubernetes-list-type": "map",
+      "x-kubernetes-patch-merge-key": "rule",
+      "x-kubernetes-patch-strategy": "merge",
+    },
+  },
+};
+
 /** Kinds without a literal apiVersion in kubernetes-types that upstream still tags with a GVK. */
 const EXTRA_GVKS: Record<string, GroupVersionKindRef> = {
   [`${META}.Status`]: { group: "", version: "v1", kind: "Status" },
@@ -127,6 +170,7 @@ class ModuleReader {
       properties[field] = withDescription(this.typeSchema(member.type, field), this.doc(member));
       if (!member.questionToken) required.push(field);
     }
+    Object.assign(properties, EXTRA_PROPERTIES[name]);
     const schema: Schema = withDescription({}, this.doc(decl));
     schema.type = "object";
     if (Object.keys(properties).length > 0) schema.properties = properties;

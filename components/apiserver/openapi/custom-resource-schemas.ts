@@ -15,11 +15,12 @@ export function customResourceSchemaName(gvk: GroupVersionKind): string {
 
 /**
  * The schemas to serve for custom resource `gvk`, given the version's `schema.openAPIV3Schema`
- * (undefined: any content, as with `x-kubernetes-preserve-unknown-fields` at the root).
+ * (undefined: any content, as with `x-kubernetes-preserve-unknown-fields` at the root). Typed as
+ * either shape because kubernetes-types' JSONSchemaProps leaves out the x-kubernetes-* fields.
  */
 export function customResourceSchemas(
   gvk: GroupVersionKind,
-  openAPIV3Schema: JSONSchemaProps | undefined,
+  openAPIV3Schema: JSONSchemaProps | Schema | undefined,
 ): Schemas {
   const name = customResourceSchemaName(gvk);
   const pod = builtinSchemas()["io.k8s.api.core.v1.Pod"]?.properties ?? {};

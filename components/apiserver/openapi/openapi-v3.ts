@@ -30,7 +30,7 @@ function docKey(r: { group: string; version: string }): string {
   return r.group === "" ? `api/${r.version}` : `apis/${r.group}/${r.version}`;
 }
 
-function state(registry: Registry, catalog: SchemaCatalog): Rendered {
+function state(registry: Pick<Registry, "resources">, catalog: SchemaCatalog): Rendered {
   const resources = registry.resources();
   let current = rendered.get(catalog);
   if (!current || current.resources !== resources || current.revision !== catalog.revision) {
@@ -58,7 +58,12 @@ function documentOf(current: Rendered, key: string, catalog: SchemaCatalog): Ren
  * Answer an /openapi/v3 request. `catalog` holds the schemas (custom resources included); by
  * default the built-in schemas only.
  */
-export function openApiV3(path: string, url: URL, registry: Registry, catalog?: SchemaCatalog): Response {
+export function openApiV3(
+  path: string,
+  url: URL,
+  registry: Pick<Registry, "resources">,
+  catalog?: SchemaCatalog,
+): Response {
   builtinCatalog ??= new SchemaCatalog();
   const schemas = catalog ?? builtinCatalog;
   const current = state(registry, schemas);
