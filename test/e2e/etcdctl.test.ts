@@ -205,6 +205,7 @@ describe.skipIf(!enabled)("etcdctl: kube etcd answers as a real etcd 3.4 does", 
     await both(() => ["get", "/e2e/", "--prefix", "--sort-by=CREATE", "--order=DESCEND", "--limit=2"]);
     await both(() => ["get", "/e2e/a", "/e2e/c"]);
     await both(() => ["get", "/e2e/b", "--from-key", "--keys-only"]);
+    await both(() => ["get", "", "--prefix", "--keys-only"]);
     await both(() => ["put", "/e2e/b", "22", "--prev-kv"]);
     // The URL form of --endpoints works for ordinary commands too.
     await same((t) => etcdctl(t, [`--endpoints=${t.endpoint}`, "get", "/e2e/b"]));
