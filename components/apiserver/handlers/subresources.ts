@@ -12,6 +12,7 @@ import { PatchError } from "../patch/patch-error.ts";
 import { type KObject, meta, rfc3339, type Stored } from "../registry/object.ts";
 import type { ScalePaths } from "../registry/registry.ts";
 import type { ResourceRequest } from "./context.ts";
+import { patchStatus } from "./update.ts";
 import { prepareUpdate, writeOptions } from "./write.ts";
 
 interface Scale {
@@ -121,7 +122,7 @@ export async function writeScale(r: ResourceRequest): Promise<Response> {
               : applyMergePatch(current, body)
         ) as Scale;
       } catch (err) {
-        if (err instanceof PatchError) throw StatusError.of(422, "Invalid", err.message);
+        if (err instanceof PatchError) throw patchStatus(err);
         throw err;
       }
       const rv = next.metadata?.resourceVersion;

@@ -4,6 +4,7 @@
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
+import { ApplyConflictError } from "../patch/apply-conflict-error.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
@@ -64,8 +65,8 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
   const type = mediaType(r.req);
   if (!PATCH_TYPES.includes(type)) throw StatusError.unsupportedMediaType(type, PATCH_TYPES);
   const raw = await readBody(r.req);
-  const opts = writeOptions(r.req, url, info.subresource);
   const apply = type === "application/apply-patch+yaml";
+  const opts = { ...writeOptions(r.req, url, info.subresource), apply };
   const force = url.searchParams.get("force") === "true";
   if (apply && !url.searchParams.get("fieldManager")) {
     throw StatusError.of(
@@ -88,6 +89,10 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
   if (!apply && url.searchParams.has("force"))
     throw StatusError.badRequest("force is only allowed for apply patches");
   const patch = apply ? decodeObjectBody(raw, type) : parseJson(raw);
+  // An apply to the main resource does not own status (upstream resets it before applying).
+  if (apply && !info.subresource && entry.info.subresources.some((s) => s.name === "status")) {
+    delete (patch as Record<string, unknown>).status;
+  }
   const smpMeta =
     type === "application/strategic-merge-patch+json"
       ? patchMetaFor(servedApiVersion(entry), entry.info.kind)
@@ -142,7 +147,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
               opts.manager,
               force,
             );
-            if (res.conflicts.length > 0) throw applyConflict(res.conflicts, servedApiVersion(entry));
+            if (res.conflicts.length > 0) throw new ApplyConflictError(res.conflicts);
             patched = res.object;
           }
         }
@@ -165,17 +170,10 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
   return json(present(entry, result), created ? 201 : 200);
 }
 
-function applyConflict(conflicts: { manager: string; field: string }[], apiVersion: string): StatusError {
-  const causes = conflicts.map((c) => ({
-    reason: "FieldManagerConflict",
-    message: `conflict with "${c.manager}" using ${apiVersion}`,
-    field: c.field,
-  }));
-  const message =
-    conflicts.length === 1
-      ? `Apply failed with 1 conflict: conflict with "${conflicts[0]?.manager}" using ${apiVersion}: ${conflicts[0]?.field}`
-      : `Apply failed with ${conflicts.length} conflicts: ${conflicts.map((c) => `conflict with "${c.manager}" using ${apiVersion}: ${c.field}`).join("\n")}`;
-  return StatusError.of(409, "Conflict", message, { causes });
+/** A patch engine's error as a Status with its own code and reason. */
+export function patchStatus(err: PatchError): StatusError {
+  const causes = err instanceof ApplyConflictError ? { causes: err.causes } : undefined;
+  return StatusError.of(err.code, err.reason, err.message, causes);
 }
 
 type Next = { create: KObject } | { update: KObject };

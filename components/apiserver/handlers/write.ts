@@ -15,6 +15,8 @@ export interface WriteOptions {
   manager: string;
   /** "" for the main resource, or "status". */
   subresource: string;
+  /** A server-side apply: managedFields were already set by the apply, no Update entry is added. */
+  apply?: boolean;
 }
 
 export function writeOptions(req: Request, url: URL, subresource = ""): WriteOptions {
@@ -100,7 +102,7 @@ export function prepareCreate(ctx: ApiContext, entry: Entry, obj: KObject, opts:
   entry.strategy.defaults?.(obj);
   entry.strategy.prepareForCreate?.(obj, { now, subresource: "" });
   validate(ctx, entry, obj, undefined);
-  m.managedFields = managedFields(entry, undefined, obj, opts, now);
+  if (!opts.apply) m.managedFields = managedFields(entry, undefined, obj, opts, now);
 }
 
 /**
@@ -159,7 +161,7 @@ export function prepareUpdate(
   } else if (om.generation !== undefined) m.generation = om.generation;
   else delete m.generation;
   validate(ctx, entry, out, old);
-  m.managedFields = managedFields(entry, old, out, opts, now);
+  if (!opts.apply) m.managedFields = managedFields(entry, old, out, opts, now);
   m.resourceVersion = om.resourceVersion;
   return out;
 }
