@@ -1,3 +1,5 @@
+// Range as etcd serves it, raw over gRPC against kube etcd and a real etcd: revision filters,
+// default sort order, keys-only and count-only, and the empty-key status.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as grpc from "@grpc/grpc-js";
 import { etcdServices } from "../../storage/etcd/proto.ts";

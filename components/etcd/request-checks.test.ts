@@ -1,3 +1,5 @@
+// The checks etcd makes before a txn or put reaches the store: duplicate keys per branch,
+// operation counts, empty keys, ignore_value/ignore_lease conflicts.
 import { describe, expect, test } from "bun:test";
 import type { WireRequestOp, WireTxnRequest } from "../../storage/etcd/wire.ts";
 import { bytes } from "../../storage/keys.ts";

@@ -1,3 +1,4 @@
+// Splitting one oversized watch response into fragments.
 import { expect, test } from "bun:test";
 import type { WireEvent } from "../../storage/etcd/wire.ts";
 import { eventSize, fragmentEvents } from "./watch-fragments.ts";

@@ -1,3 +1,5 @@
+// The Watch stream protocol spoken raw over gRPC, against kube etcd and a real etcd side by side:
+// watch IDs, created/canceled responses, progress, future and compacted starts, fragments.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,3 +1,4 @@
+// Endpoint strings (--etcd-servers) to grpc-js targets.
 import { expect, test } from "bun:test";
 import { grpcTarget } from "./endpoints.ts";
 
