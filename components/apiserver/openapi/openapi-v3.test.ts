@@ -105,6 +105,19 @@ describe("/openapi/v3", () => {
     expect(containers?.["x-kubernetes-list-type"]).toBe("map");
   });
 
+  test("every served kind has a schema tagged with its GVK, and every listable kind a List", () => {
+    const catalog = new SchemaCatalog();
+    const missing = RESOURCES.flatMap((r) => {
+      const out: string[] = [];
+      if (!catalog.kindSchemaName(r)) out.push(`${r.group}/${r.version} ${r.kind}`);
+      if (r.verbs.includes("list") && !catalog.kindSchemaName({ ...r, kind: `${r.kind}List` })) {
+        out.push(`${r.group}/${r.version} ${r.kind}List`);
+      }
+      return out;
+    });
+    expect(missing).toEqual([]);
+  });
+
   test("custom resources plug in through the catalog; documents follow its changes", async () => {
     const crd: ResourceInfo = {
       group: "stable.example.com",
