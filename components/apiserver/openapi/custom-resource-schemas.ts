@@ -1,7 +1,6 @@
 // customResourceSchemas: the component schemas of one served custom resource version, built from
 // its CRD's structural schema as upstream's CRD OpenAPI builder does: named by the reversed group
 // (`com.example.stable.v1.CronTab`), with apiVersion, kind, metadata and the GVK added, plus a List.
-import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1";
 import { type Schema, type Schemas, schemaRef } from "../../../assets/openapi/schema.ts";
 import type { GroupVersionKind } from "../../../lib/api/resources.ts";
 import { builtinSchemas } from "./builtin-schemas.ts";
@@ -15,13 +14,10 @@ export function customResourceSchemaName(gvk: GroupVersionKind): string {
 
 /**
  * The schemas to serve for custom resource `gvk`, given the version's `schema.openAPIV3Schema`
- * (undefined: any content, as with `x-kubernetes-preserve-unknown-fields` at the root). Typed as
- * either shape because kubernetes-types' JSONSchemaProps leaves out the x-kubernetes-* fields.
+ * (undefined: any content, as with `x-kubernetes-preserve-unknown-fields` at the root): any JSON
+ * schema object, since kubernetes-types' JSONSchemaProps leaves out the x-kubernetes-* fields.
  */
-export function customResourceSchemas(
-  gvk: GroupVersionKind,
-  openAPIV3Schema: JSONSchemaProps | Schema | undefined,
-): Schemas {
+export function customResourceSchemas(gvk: GroupVersionKind, openAPIV3Schema: object | undefined): Schemas {
   const name = customResourceSchemaName(gvk);
   const pod = builtinSchemas()["io.k8s.api.core.v1.Pod"]?.properties ?? {};
   const typeMeta = { apiVersion: pod.apiVersion ?? { type: "string" }, kind: pod.kind ?? { type: "string" } };

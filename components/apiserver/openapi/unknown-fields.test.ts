@@ -120,6 +120,11 @@ describe("unknownFields", () => {
               cronSpec: { type: "string" },
               labels: { type: "object", additionalProperties: { type: "string" } },
               free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+              template: {
+                type: "object",
+                "x-kubernetes-embedded-resource": true,
+                properties: { spec: { type: "object", properties: { size: { type: "integer" } } } },
+              },
             },
           },
         },
@@ -129,11 +134,24 @@ describe("unknownFields", () => {
       apiVersion: "stable.example.com/v1",
       kind: "CronTab",
       metadata: { name: "x", nope: 1 },
-      spec: { cronSpec: "* * * * *", labels: { a: "b" }, free: { x: { y: 1 } }, image: "i" },
+      spec: {
+        cronSpec: "* * * * *",
+        labels: { a: "b" },
+        free: { x: { y: 1 } },
+        image: "i",
+        template: {
+          apiVersion: "v1",
+          kind: "X",
+          metadata: { name: "t", bad: 1 },
+          spec: { size: 1, colour: "red" },
+        },
+      },
     };
     expect(unknownFields("stable.example.com/v1", "CronTab", obj, catalog)).toEqual([
       "metadata.nope",
       "spec.image",
+      "spec.template.metadata.bad",
+      "spec.template.spec.colour",
     ]);
     catalog.removeCustomResource(gvk);
     expect(unknownFields("stable.example.com/v1", "CronTab", obj, catalog)).toEqual([]);

@@ -17,6 +17,13 @@ const OPAQUE = new Set([
   "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON",
 ]);
 
+/** What an `x-kubernetes-embedded-resource` object has besides the fields its schema lists. */
+const EMBEDDED: Record<string, Schema> = {
+  apiVersion: { type: "string" },
+  kind: { type: "string" },
+  metadata: { $ref: "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" },
+};
+
 let builtinCatalog: SchemaCatalog | undefined;
 
 /**
@@ -84,10 +91,15 @@ class Walker {
     // A schema with no type and no structure describes any JSON value (JSONSchemaPropsOrBool ...).
     if (!schema.type && !schema.properties && extra === undefined) return;
     if (schema.type !== undefined && schema.type !== "object") return;
+    const embedded = schema["x-kubernetes-embedded-resource"] === true;
     for (const [key, child] of Object.entries(obj)) {
       const childPath = path === "" ? key : `${path}.${key}`;
       const property =
-        schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+        schema.properties && Object.hasOwn(schema.properties, key)
+          ? schema.properties[key]
+          : embedded && Object.hasOwn(EMBEDDED, key)
+            ? EMBEDDED[key]
+            : undefined;
       if (property) this.value(resolve(this.catalog, property), child, childPath);
       else if (typeof extra === "object") this.value(resolve(this.catalog, extra), child, childPath);
       else if (!preserve && extra !== true) this.found.push(childPath);
