@@ -57,8 +57,33 @@ export interface EtcdClientOptions {
   connectTimeoutMs?: number;
 }
 
+/**
+ * Reads that find the server unreachable (restarting, or the connection just dropped) are retried
+ * for a few seconds, as clientv3 does; writes are not, since they may have been applied.
+ */
+const readRetries = JSON.stringify({
+  methodConfig: [
+    {
+      name: [
+        { service: "etcdserverpb.KV", method: "Range" },
+        { service: "etcdserverpb.Lease", method: "LeaseTimeToLive" },
+        { service: "etcdserverpb.Lease", method: "LeaseLeases" },
+        { service: "etcdserverpb.Maintenance", method: "Status" },
+      ],
+      retryPolicy: {
+        maxAttempts: 5,
+        initialBackoff: "0.2s",
+        maxBackoff: "2s",
+        backoffMultiplier: 2,
+        retryableStatusCodes: ["UNAVAILABLE"],
+      },
+    },
+  ],
+});
+
 export async function connectEtcd(options: EtcdClientOptions): Promise<KV> {
   const client = new grpc.Client(grpcTarget(options.endpoints), grpc.credentials.createInsecure(), {
+    "grpc.service_config": readRetries,
     "grpc.max_receive_message_length": -1,
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
