@@ -68,12 +68,7 @@ export function groupVersionDocument(
     const kindName = catalog.kindSchemaName(gvk);
     const listName = catalog.kindSchemaName({ ...gvk, kind: `${r.kind}List` });
     for (const name of [kindName, listName]) if (name) roots.add(name);
-    const op = (action: string, verb: string, extra: Record<string, unknown>) => ({
-      operationId: `${verb}${r.group === "" ? "Core" : ""}${r.kind}`,
-      "x-kubernetes-action": action,
-      "x-kubernetes-group-version-kind": gvk,
-      ...extra,
-    });
+    const op = operationFactory(r.group === "" ? `Core${r.kind}` : r.kind, gvk);
     const has = (v: Verb) => r.verbs.includes(v);
     const base = `${docPrefix(r)}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
     const collection: Record<string, unknown> = {};
@@ -88,24 +83,22 @@ export function groupVersionDocument(
     if (has("deletecollection"))
       collection.delete = op("deletecollection", "deleteCollection", { responses: ok(`${META}.Status`) });
     if (Object.keys(collection).length > 0) paths[base] = collection;
-    const item: Record<string, unknown> = {};
-    if (has("get")) item.get = op("get", "read", { responses: ok(kindName) });
-    if (has("update")) {
-      item.put = op("put", "replace", {
-        parameters: WRITE_PARAMETERS,
-        requestBody: { content: { "*/*": { schema: body(kindName) } }, required: true },
-        responses: ok(kindName),
-      });
-    }
-    if (has("patch")) {
-      item.patch = op("patch", "patch", {
-        parameters: [...WRITE_PARAMETERS, FORCE],
-        requestBody: { content: patchContent(r, kindName !== undefined), required: true },
-        responses: ok(kindName),
-      });
-    }
+    const item = objectOperations(op, r.verbs, kindName, patchContent(r, kindName !== undefined));
     if (has("delete")) item.delete = op("delete", "delete", { responses: ok(kindName) });
     if (Object.keys(item).length > 0) paths[`${base}/{name}`] = item;
+    // The status and scale subresources: the object (or an autoscaling/v1 Scale) read and written
+    // at .../{name}/<subresource>, tagged with the kind they carry.
+    for (const sub of r.subresources) {
+      if (!sub.kind || (sub.name !== "status" && sub.name !== "scale")) continue;
+      const subName = catalog.kindSchemaName(sub.kind);
+      if (subName) roots.add(subName);
+      const subOp = operationFactory(
+        `${r.group === "" ? `Core${r.kind}` : r.kind}${capitalize(sub.name)}`,
+        sub.kind,
+      );
+      const subPatch = patchContent({ ...sub.kind }, subName !== undefined);
+      paths[`${base}/{name}/${sub.name}`] = objectOperations(subOp, sub.verbs, subName, subPatch);
+    }
   }
   return {
     openapi: "3.0.0",
@@ -115,12 +108,63 @@ export function groupVersionDocument(
   };
 }
 
+type OperationFactory = (
+  action: string,
+  verb: string,
+  extra: Record<string, unknown>,
+) => Record<string, unknown>;
+
+function operationFactory(
+  name: string,
+  gvk: { group: string; version: string; kind: string },
+): OperationFactory {
+  return (action, verb, extra) => ({
+    operationId: `${verb}${name}`,
+    "x-kubernetes-action": action,
+    "x-kubernetes-group-version-kind": gvk,
+    ...extra,
+  });
+}
+
+/** get, put and patch of one object, as far as `verbs` allows. */
+function objectOperations(
+  op: OperationFactory,
+  verbs: readonly string[],
+  schemaName: string | undefined,
+  patchTypes: Record<string, unknown>,
+): Record<string, unknown> {
+  const ops: Record<string, unknown> = {};
+  if (verbs.includes("get")) ops.get = op("get", "read", { responses: ok(schemaName) });
+  if (verbs.includes("update")) {
+    ops.put = op("put", "replace", {
+      parameters: WRITE_PARAMETERS,
+      requestBody: { content: { "*/*": { schema: body(schemaName) } }, required: true },
+      responses: ok(schemaName),
+    });
+  }
+  if (verbs.includes("patch")) {
+    ops.patch = op("patch", "patch", {
+      parameters: [...WRITE_PARAMETERS, FORCE],
+      requestBody: { content: patchTypes, required: true },
+      responses: ok(schemaName),
+    });
+  }
+  return ops;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /**
  * The patch types a kind accepts. Strategic merge patch only for built-in kinds, which have Go
  * types (upstream answers 415 for custom resources), and only when their schema is served: kubectl
  * then computes apply patches from the schema's patch extensions.
  */
-function patchContent(r: ResourceInfo, schemaKnown: boolean): Record<string, unknown> {
+function patchContent(
+  r: { group: string; version: string; kind: string },
+  schemaKnown: boolean,
+): Record<string, unknown> {
   const patch = { schema: { $ref: schemaRef(`${META}.Patch`) } };
   const types = ["application/json-patch+json", "application/merge-patch+json"];
   const apiVersion = r.group === "" ? r.version : `${r.group}/${r.version}`;

@@ -75,6 +75,21 @@ describe("/openapi/v3", () => {
       "application/strategic-merge-patch+json",
       "application/apply-patch+yaml",
     ]);
+    const status = apps.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status"]
+      ?.patch as Operation;
+    expect(status["x-kubernetes-group-version-kind"]).toEqual({
+      group: "apps",
+      version: "v1",
+      kind: "Deployment",
+    });
+    const scale = apps.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale"]
+      ?.put as Operation;
+    expect(scale["x-kubernetes-group-version-kind"]).toEqual({
+      group: "autoscaling",
+      version: "v1",
+      kind: "Scale",
+    });
+    expect(apps.components.schemas["io.k8s.api.autoscaling.v1.Scale"]).toBeDefined();
     const core = await doc("api/v1");
     expect(core.paths["/api/v1/nodes/{name}"]?.patch).toBeDefined();
     expect(core.paths["/api/v1/namespaces/{namespace}/bindings"]?.post).toBeDefined();
