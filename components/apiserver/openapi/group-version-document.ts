@@ -23,16 +23,8 @@ const query = (name: string, type: "string" | "boolean" | "integer", description
   schema: { type, uniqueItems: true },
 });
 
-const DRY_RUN = query(
-  "dryRun",
-  "string",
-  "When present, indicates that modifications should not be persisted.",
-);
-const FIELD_MANAGER = query(
-  "fieldManager",
-  "string",
-  "A name associated with the actor or entity making these changes.",
-);
+const DRY_RUN = query("dryRun", "string", "All: run every stage of the request but store nothing.");
+const FIELD_MANAGER = query("fieldManager", "string", "Who makes the change, as recorded in managedFields.");
 const FIELD_VALIDATION = query(
   "fieldValidation",
   "string",
@@ -41,7 +33,7 @@ const FIELD_VALIDATION = query(
 const FORCE = query(
   "force",
   "boolean",
-  "Force is going to force Apply requests; leave it unset for other patches.",
+  "Apply patches only: take over fields other managers own instead of failing with a conflict.",
 );
 const WRITE_PARAMETERS = [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION];
 
