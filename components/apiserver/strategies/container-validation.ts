@@ -164,22 +164,15 @@ function validateContainer(
     restartPolicy: "string",
   });
   if (typed.length) return typed;
+  // Upstream's order: validateContainerCommon, then the duplicate check, then hooks and probes.
   const out: StatusCause[] = [];
   const name = (c.name as string | undefined) ?? "";
   if (name === "") out.push(required(`${at}.name`));
-  else {
-    out.push(...dns1123Label(`${at}.name`, name));
-    if (names.has(name)) out.push(duplicate(`${at}.name`, name));
-    names.add(name);
-  }
+  else out.push(...dns1123Label(`${at}.name`, name));
   const image = (c.image as string | undefined) ?? "";
   if (image === "") out.push(required(`${at}.image`));
-  else if (image.trim() !== image)
+  else if (image.trim() !== image) {
     out.push(invalid(`${at}.image`, image, "must not have leading or trailing whitespace"));
-  const pull = (c.imagePullPolicy as string | undefined) ?? "";
-  if (pull === "") out.push(required(`${at}.imagePullPolicy`));
-  else if (!["Always", "IfNotPresent", "Never"].includes(pull)) {
-    out.push(notSupported(`${at}.imagePullPolicy`, pull, ["Always", "IfNotPresent", "Never"]));
   }
   const tmp = (c.terminationMessagePolicy as string | undefined) ?? "";
   if (tmp === "") out.push(required(`${at}.terminationMessagePolicy`));
@@ -191,7 +184,16 @@ function validateContainer(
   } else out.push(...validatePorts(`${at}.ports`, c.ports));
   out.push(...validateEnv(`${at}.env`, c.env));
   out.push(...validateMounts(`${at}.volumeMounts`, c.volumeMounts, volumes));
+  const pull = (c.imagePullPolicy as string | undefined) ?? "";
+  if (pull === "") out.push(required(`${at}.imagePullPolicy`));
+  else if (!["Always", "IfNotPresent", "Never"].includes(pull)) {
+    out.push(notSupported(`${at}.imagePullPolicy`, pull, ["Always", "IfNotPresent", "Never"]));
+  }
   out.push(...validateResources(`${at}.resources`, child(c, "resources")));
+  if (name !== "") {
+    if (names.has(name)) out.push(duplicate(`${at}.name`, name));
+    names.add(name);
+  }
   const sidecar = kind === "initContainers" && c.restartPolicy === "Always";
   if (kind === "initContainers" && c.restartPolicy !== undefined && c.restartPolicy !== "Always") {
     out.push(notSupported(`${at}.restartPolicy`, c.restartPolicy, ["Always"]));

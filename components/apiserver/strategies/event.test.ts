@@ -57,18 +57,44 @@ describe("core/v1 event", () => {
     };
     expect(createErrors(eventStrategy, node)).toEqual([]);
   });
+
+  test("new-style core events need reporting fields", () => {
+    expect(createErrors(eventStrategy, { ...event, eventTime: "2026-01-01T00:00:00.000000Z" })).toEqual([
+      "reportingComponent: Required value",
+      "reportingInstance: Required value",
+      "action: Required value",
+    ]);
+  });
 });
 
-describe("events.k8s.io/v1 event", () => {
-  test("required fields", () => {
+describe("events.k8s.io/v1 event (stored in the core shape)", () => {
+  test("required fields use the v1 names", () => {
     expect(
-      createErrors(eventsV1Strategy, { metadata: { name: "e", namespace: "default" }, type: "Normal" }),
+      createErrors(eventsV1Strategy, { metadata: { name: "e", namespace: "default" }, type: "Sometimes" }),
+    ).toEqual(["eventTime: Required value", 'type: Invalid value: "": has invalid value: Sometimes']);
+    expect(
+      createErrors(eventsV1Strategy, {
+        metadata: { name: "e", namespace: "default" },
+        eventTime: "2026-01-01T00:00:00.000000Z",
+        type: "Normal",
+        involvedObject: { kind: "Pod", name: "p", namespace: "default" },
+        count: 2,
+      }),
     ).toEqual([
-      "eventTime: Required value",
       "reportingController: Required value",
       "reportingInstance: Required value",
       "action: Required value",
       "reason: Required value",
+      'deprecatedCount: Invalid value: "": needs to be unset',
     ]);
+  });
+
+  test("field selectors use the v1 labels", () => {
+    const obj = created(eventsV1Strategy, { ...event, reportingComponent: "kubelet" });
+    expect(eventsV1Strategy.fields?.(obj)).toMatchObject({
+      "regarding.name": "web",
+      reportingController: "kubelet",
+      reason: "Pulled",
+    });
   });
 });

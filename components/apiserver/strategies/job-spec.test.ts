@@ -16,6 +16,7 @@ test("job spec defaults", () => {
       rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }],
     },
     podReplacementPolicy: "Failed",
+    manualSelector: false,
   });
   const perIndex: Record<string, unknown> = {
     backoffLimitPerIndex: 1,

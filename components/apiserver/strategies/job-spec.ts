@@ -27,6 +27,7 @@ export function defaultJobSpec(spec: JsonObject): void {
     }
   }
   if (unset("podReplacementPolicy")) spec.podReplacementPolicy = pfp ? "Failed" : "TerminatingOrFailed";
+  if (unset("manualSelector")) spec.manualSelector = false;
 }
 
 export function validateJobSpec(path: string, spec: JsonObject): StatusCause[] {

@@ -31,7 +31,7 @@ describe("job", () => {
       backoffLimit: 6,
       completionMode: "NonIndexed",
       completions: 1,
-      manualSelector: undefined,
+      manualSelector: false,
       parallelism: 1,
       podReplacementPolicy: "TerminatingOrFailed",
       suspend: false,

@@ -97,15 +97,6 @@ export function validatePodSpec(path: string, spec: unknown, opts: PodSpecOption
   const volumes = validateVolumes(`${path}.volumes`, s.volumes);
   out.push(...volumes.causes);
   const names = new Set<string>();
-  out.push(
-    ...validateContainerList(
-      `${path}.initContainers`,
-      s.initContainers,
-      "initContainers",
-      names,
-      volumes.names,
-    ),
-  );
   if (
     list(s, "containers").length === 0 &&
     (s.containers === undefined || Array.isArray(s.containers) || s.containers === null)
@@ -116,6 +107,15 @@ export function validatePodSpec(path: string, spec: unknown, opts: PodSpecOption
       ...validateContainerList(`${path}.containers`, s.containers, "containers", names, volumes.names),
     );
   }
+  out.push(
+    ...validateContainerList(
+      `${path}.initContainers`,
+      s.initContainers,
+      "initContainers",
+      names,
+      volumes.names,
+    ),
+  );
   out.push(
     ...validateContainerList(
       `${path}.ephemeralContainers`,

@@ -170,12 +170,12 @@ describe("pod validation", () => {
     });
     expect(messages(obj)).toEqual([
       `spec.containers[0].name: Invalid value: "Web": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
-      `spec.containers[0].imagePullPolicy: Unsupported value: "Maybe": supported values: "Always", "IfNotPresent", "Never"`,
       `spec.containers[0].ports[0].name: Invalid value: "a-very-long-port-name": must be no more than 15 characters`,
       "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
       "spec.containers[0].ports[1].containerPort: Required value",
       `spec.containers[0].ports[1].protocol: Unsupported value: "TCPX": supported values: "SCTP", "TCP", "UDP"`,
       `spec.containers[0].volumeMounts[0].name: Not found: "missing"`,
+      `spec.containers[0].imagePullPolicy: Unsupported value: "Maybe": supported values: "Always", "IfNotPresent", "Never"`,
       `spec.containers[1].name: Invalid value: "Web": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
       `spec.containers[1].name: Duplicate value: "Web"`,
       `spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"`,

@@ -103,7 +103,7 @@ function templateChecks(
   const podSpec = child(child(spec, "template"), "spec");
   if (opts.alwaysRestartKind && podSpec) {
     const restart = podSpec.restartPolicy;
-    if (typeof restart === "string" && restart !== "Always" && ["OnFailure", "Never"].includes(restart)) {
+    if (typeof restart === "string" && restart !== "Always") {
       out.push(notSupported(`${path}.template.spec.restartPolicy`, restart, ["Always"]));
     }
     if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) {
