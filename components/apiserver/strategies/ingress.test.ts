@@ -66,3 +66,10 @@ describe("ingress", () => {
     ]);
   });
 });
+
+test("ingress class parameters default to cluster scope", () => {
+  const obj = created(ingressClassStrategy, {
+    spec: { controller: "x.io/c", parameters: { kind: "P", name: "p" } },
+  });
+  expect(obj.spec).toEqual({ controller: "x.io/c", parameters: { kind: "P", name: "p", scope: "Cluster" } });
+});

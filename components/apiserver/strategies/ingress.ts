@@ -90,6 +90,11 @@ export const ingressStrategy: Strategy = {
 
 export const ingressClassStrategy: Strategy = {
   generation: true,
+  defaults(obj) {
+    // SetDefaults_IngressClass: parameters are cluster-scoped unless said otherwise.
+    const params = child(child(obj, "spec"), "parameters");
+    if (params && (params.scope === undefined || params.scope === null)) params.scope = "Cluster";
+  },
   validate(obj) {
     const spec = obj.spec;
     if (!isObject(spec))

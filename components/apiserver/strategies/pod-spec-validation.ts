@@ -159,15 +159,7 @@ export function validatePodSpec(path: string, spec: unknown, opts: PodSpecOption
       ),
     );
   }
-  if (typeof s.terminationGracePeriodSeconds === "number" && s.terminationGracePeriodSeconds < 0) {
-    out.push(
-      invalid(
-        `${path}.terminationGracePeriodSeconds`,
-        s.terminationGracePeriodSeconds,
-        "must be greater than or equal to 0",
-      ),
-    );
-  }
+  // A negative terminationGracePeriodSeconds is accepted (deletion treats it as 1), as upstream.
   out.push(...validateTolerations(`${path}.tolerations`, s.tolerations));
   list(s, "imagePullSecrets").forEach((r, i) => {
     if (!isObject(r) || !r.name) out.push(required(`${path}.imagePullSecrets[${i}].name`));

@@ -37,3 +37,14 @@ test("template validation", () => {
     }).map((c) => c.field),
   ).toEqual(["spec.template.metadata.labels"]);
 });
+
+test("template annotations", () => {
+  const spec = {
+    containers: [{ name: "a", image: "a", imagePullPolicy: "Always", terminationMessagePolicy: "File" }],
+    restartPolicy: "Always",
+    dnsPolicy: "ClusterFirst",
+  };
+  expect(
+    validatePodTemplate("t", { metadata: { annotations: { "ok/x": "1", n: 2 } }, spec }).map((c) => c.field),
+  ).toEqual(["t.metadata.annotations[n]"]);
+});

@@ -4,7 +4,7 @@
 // pkg/apis/core/validation/validation.go ValidatePodTemplateSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { required } from "../validation/field-errors.ts";
-import { labelMap } from "../validation/qualified-name.ts";
+import { labelMap, qualifiedName } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject } from "./json.ts";
 import { defaultPodSpec } from "./pod-spec-defaults.ts";
@@ -43,6 +43,13 @@ export function validatePodTemplate(
   if (meta !== undefined && meta !== null && !isObject(meta))
     out.push(...checkType(`${path}.metadata`, meta, "object"));
   out.push(...labelMap(`${path}.metadata.labels`, child(template, "metadata")?.labels));
+  const annotations = child(template, "metadata")?.annotations;
+  if (isObject(annotations)) {
+    for (const [k, v] of Object.entries(annotations)) {
+      out.push(...qualifiedName(`${path}.metadata.annotations`, k.toLowerCase()));
+      out.push(...checkType(`${path}.metadata.annotations[${k}]`, v, "string"));
+    }
+  } else out.push(...checkType(`${path}.metadata.annotations`, annotations, "map of strings"));
   out.push(...validatePodSpec(`${path}.spec`, template.spec ?? {}, opts));
   return out;
 }

@@ -160,5 +160,9 @@ export function validateServiceSpec(spec: unknown): StatusCause[] {
     out.push(notSupported("spec.internalTrafficPolicy", itp, ["Cluster", "Local"]));
   }
   out.push(...labelMap("spec.selector", spec.selector));
+  list(spec, "externalIPs").forEach((ip, i) => {
+    if (typeof ip !== "string") out.push(...checkType(`spec.externalIPs[${i}]`, ip, "string"));
+    else out.push(...ipAddress(`spec.externalIPs[${i}]`, ip));
+  });
   return out;
 }
