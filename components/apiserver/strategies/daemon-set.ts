@@ -94,7 +94,10 @@ export const daemonSetStrategy: Strategy = {
     meta.annotations = { ...meta.annotations, [TEMPLATE_GENERATION]: "1" };
   },
   prepareForUpdate(obj, old, ctx) {
-    if (ctx.subresource === "status") return;
+    if (ctx.subresource === "status") {
+      statusZeros(obj, STATUS_ZEROS);
+      return;
+    }
     const oldGen = Number.parseInt(old.metadata.annotations?.[TEMPLATE_GENERATION] ?? "1", 10) || 1;
     const changed = !jsonEqual(child(obj, "spec")?.template, child(old, "spec")?.template);
     const meta = obj.metadata ?? {};

@@ -20,6 +20,9 @@ export const pdbStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = Object.fromEntries(STATUS_ZEROS.map((f) => [f, 0]));
   },
+  prepareForUpdate(obj, _old, ctx) {
+    if (ctx.subresource === "status") statusZeros(obj, STATUS_ZEROS);
+  },
   validate(obj) {
     const spec = obj.spec;
     if (spec === undefined || spec === null) return [];

@@ -59,3 +59,11 @@ describe("replicaset", () => {
     ]);
   });
 });
+
+test("status writes keep the replicas Go always prints", () => {
+  const old = created(replicaSetStrategy, body);
+  const obj = structuredClone(old);
+  obj.status = { readyReplicas: 1 };
+  replicaSetStrategy.prepareForUpdate?.(obj, old, { now: new Date(0), subresource: "status" });
+  expect(obj.status).toEqual({ readyReplicas: 1, replicas: 0 });
+});

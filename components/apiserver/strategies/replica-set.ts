@@ -38,6 +38,9 @@ export const replicaSetStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = { replicas: 0 };
   },
+  prepareForUpdate(obj, _old, ctx) {
+    if (ctx.subresource === "status") statusZeros(obj, ["replicas"]);
+  },
   validate,
   validateUpdate: immutableSelector,
   fields(obj) {

@@ -45,6 +45,9 @@ export const replicationControllerStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = { replicas: 0 };
   },
+  prepareForUpdate(obj, _old, ctx) {
+    if (ctx.subresource === "status") statusZeros(obj, ["replicas"]);
+  },
   validate,
   fields(obj) {
     const replicas = child(obj, "status")?.replicas;

@@ -67,7 +67,7 @@ describe("statefulset", () => {
     const renamed = structuredClone(old);
     (renamed.spec as Record<string, unknown>).serviceName = "other";
     expect(updateErrors(statefulSetStrategy, renamed, old)).toEqual([
-      "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+      "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
     ]);
   });
 });

@@ -121,6 +121,9 @@ export const statefulSetStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = { replicas: 0, availableReplicas: 0 };
   },
+  prepareForUpdate(obj, _old, ctx) {
+    if (ctx.subresource === "status") statusZeros(obj, ["replicas", "availableReplicas"]);
+  },
   validate,
   validateUpdate(obj, old) {
     const spec = { ...(child(obj, "spec") ?? {}) };
@@ -133,7 +136,7 @@ export const statefulSetStrategy: Strategy = {
     return [
       forbidden(
         "spec",
-        "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
       ),
     ];
   },
