@@ -49,3 +49,23 @@ describe("horizontalpodautoscaler", () => {
     ]);
   });
 });
+
+test("metric specs", () => {
+  const spec = { scaleTargetRef: { kind: "Deployment", name: "w" }, maxReplicas: 3 };
+  expect(
+    createErrors(hpaStrategy, {
+      spec: {
+        ...spec,
+        metrics: [
+          { type: "Magic" },
+          { type: "Resource" },
+          { type: "Pods", pods: { metric: { name: "m" }, target: { type: "Most" } } },
+        ],
+      },
+    }),
+  ).toEqual([
+    'spec.metrics[0].type: Unsupported value: "Magic": supported values: "ContainerResource", "External", "Object", "Pods", "Resource"',
+    "spec.metrics[1].resource: Required value: must populate information for the given metric source",
+    'spec.metrics[2].pods.target.type: Unsupported value: "Most": supported values: "AverageValue", "Utilization", "Value"',
+  ]);
+});

@@ -6,7 +6,7 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
-import { invalid, required } from "../validation/field-errors.ts";
+import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject, list, objects, setDefault } from "./json.ts";
 
@@ -65,6 +65,36 @@ function defaults(obj: KObject): void {
     status.desiredReplicas = 0;
 }
 
+const METRIC_TYPES = ["ContainerResource", "External", "Object", "Pods", "Resource"];
+const TARGET_TYPES = ["AverageValue", "Utilization", "Value"];
+const SOURCE_KEY: Record<string, string> = {
+  ContainerResource: "containerResource",
+  External: "external",
+  Object: "object",
+  Pods: "pods",
+  Resource: "resource",
+};
+
+/** validateMetricSpec: a known type with its matching source and a target. */
+function validateMetric(path: string, m: JsonObject): StatusCause[] {
+  const type = m.type;
+  if (type === undefined || type === "")
+    return [required(`${path}.type`, "must specify a metric source type")];
+  if (!METRIC_TYPES.includes(type as string)) return [notSupported(`${path}.type`, type, METRIC_TYPES)];
+  const key = SOURCE_KEY[type as string] ?? "";
+  const source = child(m, key);
+  if (!source) return [required(`${path}.${key}`, `must populate information for the given metric source`)];
+  const out: StatusCause[] = [];
+  if ((type === "Resource" || type === "ContainerResource") && !source.name)
+    out.push(required(`${path}.${key}.name`));
+  const target = child(source, "target");
+  if (!target) out.push(required(`${path}.${key}.target`, "must specify a metric target"));
+  else if (!TARGET_TYPES.includes(target.type as string)) {
+    out.push(notSupported(`${path}.${key}.target.type`, target.type ?? "", TARGET_TYPES));
+  }
+  return out;
+}
+
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;
   if (!isObject(spec)) return spec === undefined ? [required("spec")] : checkType("spec", spec, "object");
@@ -87,9 +117,7 @@ function validate(obj: KObject): StatusCause[] {
   else if (max < 1) out.push(invalid("spec.maxReplicas", max, "must be greater than 0"));
   else if (typeof min === "number" && max < min)
     out.push(invalid("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
-  for (const [m, i] of objects(spec, "metrics")) {
-    if (!m.type) out.push(required(`spec.metrics[${i}].type`, "must specify a metric source type"));
-  }
+  for (const [m, i] of objects(spec, "metrics")) out.push(...validateMetric(`spec.metrics[${i}]`, m));
   return out;
 }
 

@@ -40,3 +40,14 @@ test("scheduling fields and tolerations", () => {
     ),
   ).toEqual(['spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"']);
 });
+
+test("host network ports", () => {
+  const spec = {
+    ...base,
+    hostNetwork: true,
+    containers: [{ ...base.containers[0], ports: [{ containerPort: 80, hostPort: 8080, protocol: "TCP" }] }],
+  };
+  expect(lines(validatePodSpec("spec", spec))).toEqual([
+    "spec.containers[0].ports[0].containerPort: Invalid value: 80: must match `hostPort` when `hostNetwork` is true",
+  ]);
+});

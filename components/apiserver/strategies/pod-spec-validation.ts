@@ -7,7 +7,7 @@ import { dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { labelMap, qualifiedName } from "../validation/qualified-name.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
 import { validateContainerList } from "./container-validation.ts";
-import { isObject, type JsonObject, list } from "./json.ts";
+import { isObject, type JsonObject, list, objects } from "./json.ts";
 import { validateVolumes } from "./volume-validation.ts";
 
 const RESTART_POLICIES = ["Always", "OnFailure", "Never"];
@@ -125,6 +125,24 @@ export function validatePodSpec(path: string, spec: unknown, opts: PodSpecOption
       volumes.names,
     ),
   );
+  if (s.hostNetwork === true) {
+    // validatePodHostNetworkDeps: with the host's network a port is the host port.
+    for (const list of ["containers", "initContainers"]) {
+      for (const [c, i] of objects(s, list)) {
+        for (const [p, j] of objects(c, "ports")) {
+          if (typeof p.hostPort === "number" && p.hostPort !== 0 && p.hostPort !== p.containerPort) {
+            out.push(
+              invalid(
+                `${path}.${list}[${i}].ports[${j}].containerPort`,
+                p.containerPort,
+                "must match `hostPort` when `hostNetwork` is true",
+              ),
+            );
+          }
+        }
+      }
+    }
+  }
   const restart = (s.restartPolicy as string | undefined) ?? "";
   if (restart === "") out.push(required(`${path}.restartPolicy`));
   else if (!RESTART_POLICIES.includes(restart))
