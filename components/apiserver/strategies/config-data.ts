@@ -3,8 +3,7 @@
 // ValidateConfigMap, ValidateSecret and their Update functions.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { configKey } from "../validation/config-key.ts";
-import { forbidden, invalid } from "../validation/field-errors.ts";
-import { tooLongBytes } from "../validation/field-errors-extra.ts";
+import { forbidden, invalid, tooLong } from "../validation/field-errors.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { isObject, type JsonObject, jsonEqual } from "./json.ts";
 
@@ -44,7 +43,7 @@ export function invalidBase64(field: string, value: string): StatusCause {
 }
 
 export function checkTotal(field: string, bytes: number): StatusCause[] {
-  return bytes > MAX_DATA_BYTES ? [tooLongBytes(field, MAX_DATA_BYTES)] : [];
+  return bytes > MAX_DATA_BYTES ? [tooLong(field, MAX_DATA_BYTES)] : [];
 }
 
 /** The update rule of `immutable: true` objects. */

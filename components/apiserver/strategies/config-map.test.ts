@@ -21,7 +21,7 @@ describe("configmap", () => {
         metadata: { name: "c" },
         data: { big: "x".repeat(1024 * 1024 + 1) },
       }),
-    ).toEqual(["data: Too long: must have at most 1048576 bytes"]);
+    ).toEqual([": Too long: may not be more than 1048576 bytes"]);
   });
 
   test("immutable config maps keep their data", () => {

@@ -30,7 +30,8 @@ export const configMapStrategy: Strategy = {
       if (binary.keys.includes(k))
         out.push(invalid(`data[${k}]`, k, "duplicate of key present in binaryData"));
     }
-    out.push(...checkTotal("data", data.bytes + binary.bytes));
+    // The limit applies to the whole object, so upstream reports it with an empty field path.
+    out.push(...checkTotal("", data.bytes + binary.bytes));
     return out;
   },
   validateUpdate(obj, old) {

@@ -21,3 +21,17 @@ test("resources", () => {
   ]);
   expect(validateResources("r", undefined)).toEqual([]);
 });
+
+test("resource names and extended resources", () => {
+  expect(lines(validateResources("r", { limits: { memroy: "1Gi" } }))).toEqual([
+    'r.limits[memroy]: Invalid value: "memroy": must be a standard resource for containers',
+  ]);
+  expect(lines(validateResources("r", { requests: { "example.com/gpu": "1" } }))).toEqual([
+    "r.limits: Required value: Limit must be set for non overcommitable resources",
+  ]);
+  expect(
+    lines(
+      validateResources("r", { requests: { "example.com/gpu": "1" }, limits: { "example.com/gpu": "2" } }),
+    ),
+  ).toEqual(['r.requests: Invalid value: "1": must be equal to example.com/gpu limit of 2']);
+});

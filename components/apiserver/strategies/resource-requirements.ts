@@ -3,11 +3,19 @@
 // ValidateResourceRequirements and ValidateResourceQuantityValue.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { formatQuantity } from "../printers/quantity.ts";
-import { invalid } from "../validation/field-errors.ts";
+import { invalid, required } from "../validation/field-errors.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
 import { QUANTITY_MESSAGE, quantityNanos } from "../validation/quantity.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, isObject, type JsonObject } from "./json.ts";
+
+const STANDARD = ["cpu", "memory", "ephemeral-storage"];
+
+/** Native resources other than huge pages may be requested below their limit (helper.IsOvercommitAllowed). */
+function overcommitAllowed(name: string): boolean {
+  const native = !name.includes("/") || name.includes("kubernetes.io/");
+  return native && !name.startsWith("hugepages-");
+}
 
 function resourceList(path: string, list: unknown, out: StatusCause[]): Map<string, bigint> {
   const values = new Map<string, bigint>();
@@ -19,6 +27,9 @@ function resourceList(path: string, list: unknown, out: StatusCause[]): Map<stri
   for (const [name, q] of Object.entries(list)) {
     const field = `${path}[${name}]`;
     out.push(...qualifiedName(field, name));
+    if (!name.includes("/") && !STANDARD.includes(name) && !name.startsWith("hugepages-")) {
+      out.push(invalid(field, name, "must be a standard resource for containers"));
+    }
     const nanos = quantityNanos(q);
     if (nanos === undefined) {
       out.push(invalid(field, q, QUANTITY_MESSAGE));
@@ -40,7 +51,18 @@ export function validateResources(path: string, resources: JsonObject | undefine
   const requestList = child(resources, "requests") ?? {};
   for (const [name, req] of requests) {
     const lim = limits.get(name);
-    if (lim !== undefined && req > lim) {
+    if (lim === undefined) {
+      if (!overcommitAllowed(name))
+        out.push(required(`${path}.limits`, "Limit must be set for non overcommitable resources"));
+    } else if (!overcommitAllowed(name) && req !== lim) {
+      out.push(
+        invalid(
+          `${path}.requests`,
+          formatQuantity(String(requestList[name])),
+          `must be equal to ${name} limit of ${formatQuantity(String(limitList[name]))}`,
+        ),
+      );
+    } else if (req > lim) {
       out.push(
         invalid(
           `${path}.requests`,

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { invalidShown, notFound, tooLongBytes, tooMany, typeInvalid } from "./field-errors-extra.ts";
+import { invalidShown, notFound, tooMany, typeInvalid } from "./field-errors-extra.ts";
 
 test("extra field errors as upstream words them", () => {
   expect(notFound("f", "x")).toEqual({ reason: "FieldValueNotFound", message: 'Not found: "x"', field: "f" });
@@ -8,5 +8,4 @@ test("extra field errors as upstream words them", () => {
   expect(invalidShown("f", "map[string]string(nil)", "bad").message).toBe(
     "Invalid value: map[string]string(nil): bad",
   );
-  expect(tooLongBytes("data", 10).message).toBe("Too long: must have at most 10 bytes");
 });

@@ -30,8 +30,3 @@ export function tooMany(field: string, actual: number, max: number): StatusCause
 export function invalidShown(field: string, shown: string, detail: string): StatusCause {
   return { reason: "FieldValueInvalid", message: `Invalid value: ${shown}: ${detail}`, field };
 }
-
-/** Too long for a collection measured in bytes (ConfigMap and Secret data). */
-export function tooLongBytes(field: string, max: number): StatusCause {
-  return { reason: "FieldValueTooLong", message: `Too long: must have at most ${max} bytes`, field };
-}
