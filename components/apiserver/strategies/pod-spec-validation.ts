@@ -6,6 +6,7 @@ import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { labelMap, qualifiedName } from "../validation/qualified-name.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
+import { validateAffinity, validateTopologySpread } from "./affinity-validation.ts";
 import { validateContainerList } from "./container-validation.ts";
 import { isObject, type JsonObject, list, objects } from "./json.ts";
 import { validateVolumes } from "./volume-validation.ts";
@@ -179,6 +180,8 @@ export function validatePodSpec(path: string, spec: unknown, opts: PodSpecOption
   }
   // A negative terminationGracePeriodSeconds is accepted (deletion treats it as 1), as upstream.
   out.push(...validateTolerations(`${path}.tolerations`, s.tolerations));
+  out.push(...validateAffinity(`${path}.affinity`, s.affinity));
+  out.push(...validateTopologySpread(`${path}.topologySpreadConstraints`, s.topologySpreadConstraints));
   list(s, "imagePullSecrets").forEach((r, i) => {
     if (!isObject(r) || !r.name) out.push(required(`${path}.imagePullSecrets[${i}].name`));
   });
