@@ -56,3 +56,27 @@ test("ephemeral containers may not have ports", () => {
     ),
   ).toEqual(["spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container"]);
 });
+
+test("envFrom", () => {
+  expect(
+    lines(
+      validateContainerList(
+        "c",
+        [
+          {
+            ...base,
+            name: "a",
+            envFrom: [{ prefix: "A=", configMapRef: { name: "x" } }, {}, { secretRef: {} }],
+          },
+        ],
+        "containers",
+        new Set(),
+        new Set(),
+      ),
+    ),
+  ).toEqual([
+    `c[0].envFrom[0].prefix: Invalid value: "A=": a valid environment variable name must consist only of printable ASCII characters other than '='`,
+    'c[0].envFrom[1]: Invalid value: "": must specify one of: `configMapRef` or `secretRef`',
+    "c[0].envFrom[2].secretRef.name: Required value",
+  ]);
+});

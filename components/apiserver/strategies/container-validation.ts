@@ -12,6 +12,7 @@ import { checkFields, checkType } from "../validation/type-checks.ts";
 import { child, isObject, type JsonObject } from "./json.ts";
 import { validateHandler, validateProbe } from "./probe-validation.ts";
 import { validateResources } from "./resource-requirements.ts";
+import { validateContainerSecurityContext } from "./security-context-validation.ts";
 
 export type ContainerKind = "containers" | "initContainers" | "ephemeralContainers";
 
@@ -106,6 +107,26 @@ function validateEnv(path: string, env: unknown): StatusCause[] {
   return out;
 }
 
+function validateEnvFrom(path: string, sources: unknown): StatusCause[] {
+  if (sources === undefined || sources === null) return [];
+  if (!Array.isArray(sources)) return checkType(path, sources, "array");
+  const out: StatusCause[] = [];
+  sources.forEach((s, i) => {
+    const at = `${path}[${i}]`;
+    if (!isObject(s)) {
+      out.push(...checkType(at, s, "object"));
+      return;
+    }
+    if (typeof s.prefix === "string" && s.prefix !== "") out.push(...envVarName(`${at}.prefix`, s.prefix));
+    const refs = ["configMapRef", "secretRef"].filter((k) => s[k] !== undefined && s[k] !== null);
+    if (refs.length === 0) out.push(invalid(at, "", "must specify one of: `configMapRef` or `secretRef`"));
+    else if (refs.length > 1)
+      out.push(invalid(at, "", "may not have more than one field specified at a time"));
+    for (const k of refs) if (!child(s, k)?.name) out.push(required(`${at}.${k}.name`));
+  });
+  return out;
+}
+
 function validateMounts(path: string, mounts: unknown, volumes: Set<string>): StatusCause[] {
   if (mounts === undefined || mounts === null) return [];
   if (!Array.isArray(mounts)) return checkType(path, mounts, "array");
@@ -183,6 +204,7 @@ function validateContainer(
     out.push(forbidden(`${at}.ports`, "cannot be set for an Ephemeral Container"));
   } else out.push(...validatePorts(`${at}.ports`, c.ports));
   out.push(...validateEnv(`${at}.env`, c.env));
+  out.push(...validateEnvFrom(`${at}.envFrom`, c.envFrom));
   out.push(...validateMounts(`${at}.volumeMounts`, c.volumeMounts, volumes));
   const pull = (c.imagePullPolicy as string | undefined) ?? "";
   if (pull === "") out.push(required(`${at}.imagePullPolicy`));
@@ -190,6 +212,7 @@ function validateContainer(
     out.push(notSupported(`${at}.imagePullPolicy`, pull, ["Always", "IfNotPresent", "Never"]));
   }
   out.push(...validateResources(`${at}.resources`, child(c, "resources")));
+  out.push(...validateContainerSecurityContext(`${at}.securityContext`, c.securityContext));
   if (name !== "") {
     if (names.has(name)) out.push(duplicate(`${at}.name`, name));
     names.add(name);

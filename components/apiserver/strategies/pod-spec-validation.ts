@@ -8,7 +8,9 @@ import { labelMap, qualifiedName } from "../validation/qualified-name.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
 import { validateAffinity, validateTopologySpread } from "./affinity-validation.ts";
 import { validateContainerList } from "./container-validation.ts";
+import { validateDnsConfig } from "./dns-config-validation.ts";
 import { isObject, type JsonObject, list, objects } from "./json.ts";
+import { validatePodSecurityContext } from "./security-context-validation.ts";
 import { validateVolumes } from "./volume-validation.ts";
 
 const RESTART_POLICIES = ["Always", "OnFailure", "Never"];
@@ -154,9 +156,8 @@ export function validatePodSpec(path: string, spec: unknown, opts: PodSpecOption
   const dns = (s.dnsPolicy as string | undefined) ?? "";
   if (dns === "") out.push(required(`${path}.dnsPolicy`));
   else if (!DNS_POLICIES.includes(dns)) out.push(notSupported(`${path}.dnsPolicy`, dns, DNS_POLICIES));
-  if (dns === "None" && !isObject(s.dnsConfig)) {
-    out.push(required(`${path}.dnsConfig`, "must provide `dnsConfig` when `dnsPolicy` is None"));
-  }
+  out.push(...validateDnsConfig(`${path}.dnsConfig`, s.dnsConfig, dns));
+  out.push(...validatePodSecurityContext(`${path}.securityContext`, s.securityContext));
   out.push(...labelMap(`${path}.nodeSelector`, s.nodeSelector));
   for (const key of ["serviceAccountName", "nodeName", "priorityClassName"]) {
     if (typeof s[key] === "string" && s[key] !== "")
