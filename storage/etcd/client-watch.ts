@@ -21,14 +21,20 @@ export class ClientWatch implements Watch {
   private lastRevision = 0;
   private readonly call: grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
 
+  /**
+   * `fromRevision`: where a watch "from now" (no startRevision) starts, so that it sees every
+   * write this client makes after watch() returns even though etcd registers the watch later;
+   * 0 when the client has seen no revision yet.
+   */
   constructor(
     open: () => grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>,
-    range: KeyRange,
+    private readonly range: KeyRange,
     private readonly options: WatchOptions,
     private readonly leases: LeaseIdCodec,
     private readonly onClose: () => void = () => {},
+    private fromRevision = 0,
   ) {
-    this.lastRevision = Math.max(0, (options.startRevision ?? 0) - 1);
+    this.lastRevision = Math.max(0, (options.startRevision || fromRevision) - 1);
     this.call = open();
     this.call.on("data", (res: WireWatchResponse) => this.onResponse(res));
     this.call.on("error", (err: Error) => {
@@ -43,20 +49,24 @@ export class ClientWatch implements Watch {
           : { error: new StorageError("etcd: the server closed the watch stream") },
       ),
     );
-    this.call.write({
-      create_request: {
-        key: range.key,
-        ...rangeEndToWire(range.end),
-        start_revision: options.startRevision ?? 0,
-        prev_kv: options.prevKv === true,
-        filters: (options.filters ?? []).map((f) => (f === "put" ? "NOPUT" : "NODELETE")),
-      },
-    });
+    this.create();
     const signal = options.signal;
     if (signal) {
       if (signal.aborted) this.close();
       else signal.addEventListener("abort", () => this.close(), { once: true });
     }
+  }
+
+  private create(): void {
+    this.call.write({
+      create_request: {
+        key: this.range.key,
+        ...rangeEndToWire(this.range.end),
+        start_revision: this.options.startRevision || this.fromRevision,
+        prev_kv: this.options.prevKv === true,
+        filters: (this.options.filters ?? []).map((f) => (f === "put" ? "NOPUT" : "NODELETE")),
+      },
+    });
   }
 
   requestProgress(): void {
@@ -91,6 +101,14 @@ export class ClientWatch implements Watch {
   private onResponse(res: WireWatchResponse): void {
     const revision = num(res.header?.revision);
     const compactRevision = num(res.compact_revision);
+    if (compactRevision > this.fromRevision && !this.options.startRevision && this.fromRevision > 0) {
+      // "From now" fell below a compaction made meanwhile by someone else: start at the oldest
+      // revision still kept rather than at the server's now, which could miss a write made since.
+      this.fromRevision = compactRevision;
+      this.lastRevision = compactRevision - 1;
+      this.create();
+      return;
+    }
     if (compactRevision > 0) {
       this.push({ error: new CompactedError(this.options.startRevision ?? 0, compactRevision) });
       this.call.cancel();

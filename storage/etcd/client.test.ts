@@ -258,6 +258,25 @@ for (const [name, open, enabled] of targets) {
       expect((await kv.range({ key: bytes("/wire/foreign-lease") })).count).toBe(0);
     });
 
+    test("a watch from now sees this client's next write, even after a compaction elsewhere", async () => {
+      const other = await connectEtcd({ endpoints: [opened.endpoint] });
+      try {
+        await kv.put(bytes("/wire/now/seen"), bytes("1"));
+        // Another client moves the store on and compacts past everything this one has seen.
+        await other.put(bytes("/wire/now/x"), bytes("1"));
+        const moved = await other.put(bytes("/wire/now/x"), bytes("2"));
+        await other.compact(moved.revision);
+        const w = kv.watch({ key: bytes("/wire/now/key") });
+        // No round trip in between: the write may reach etcd before the watch does.
+        await kv.put(bytes("/wire/now/key"), bytes("v"));
+        const next = await w[Symbol.asyncIterator]().next();
+        expect(next.done ? [] : next.value.events.map((e) => text(e.kv.value))).toEqual(["v"]);
+        w.close();
+      } finally {
+        await other.close();
+      }
+    });
+
     test("progress requests give an empty batch at the current revision", async () => {
       const w = kv.watch(prefixRange(bytes("/wire/progress/")));
       const put = await kv.put(bytes("/wire/other"), bytes("x"));

@@ -112,6 +112,8 @@ export class EtcdKV implements KV {
   private readonly leaseIds = new LeaseIds();
   private readonly watches = new Set<Watch>();
   private closed = false;
+  /** The highest store revision any response has shown this client (see ClientWatch). */
+  private seenRevision = 0;
   /** The compacted revision last found (see compactRevision). */
   private knownCompactRevision = 0;
 
@@ -132,8 +134,15 @@ export class EtcdKV implements KV {
         definition.responseDeserialize,
         request,
         (err, response) => {
-          if (err) this.translate(err, context).then(reject, reject);
-          else resolve(response as Res);
+          if (err) {
+            this.translate(err, context).then(reject, reject);
+            return;
+          }
+          const revision = num(
+            (response as { header?: { revision?: string } } | undefined)?.header?.revision,
+          );
+          if (revision > this.seenRevision) this.seenRevision = revision;
+          resolve(response as Res);
         },
       );
     });
@@ -217,8 +226,14 @@ export class EtcdKV implements KV {
         definition.requestSerialize,
         definition.responseDeserialize,
       ) as grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
-    const watch: ClientWatch = new ClientWatch(open, range, options, this.leaseIds, () =>
-      this.watches.delete(watch),
+    const from = this.seenRevision > 0 ? this.seenRevision + 1 : 0;
+    const watch: ClientWatch = new ClientWatch(
+      open,
+      range,
+      options,
+      this.leaseIds,
+      () => this.watches.delete(watch),
+      from,
     );
     this.watches.add(watch);
     return watch;
