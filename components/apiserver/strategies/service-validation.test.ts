@@ -23,7 +23,7 @@ test("service spec details", () => {
   ).toEqual([
     'spec.ports[0].targetPort: Invalid value: "Bad_Name": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
     'spec.ports[1].name: Duplicate value: "a"',
-    'spec.ports[1]: Duplicate value: {"port":80,"protocol":"TCP"}',
+    'spec.ports[1]: Duplicate value: validation.portKey{port:80, protocol:"TCP"}',
     'spec.clusterIPs[0]: Invalid value: "300.1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
     'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services',
   ]);

@@ -3,6 +3,7 @@
 // pkg/apis/core/validation/validation.go ValidateService and validateServicePort.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { duplicate, forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
+import { duplicateShown } from "../validation/field-errors-extra.ts";
 import { ipAddress } from "../validation/ip-address.ts";
 import { dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { portName, portNumber } from "../validation/ports.ts";
@@ -58,7 +59,10 @@ function validatePorts(spec: JsonObject, type: string): StatusCause[] {
     else if (target !== undefined && target !== null)
       out.push(...checkType(`${at}.targetPort`, target, "integer"));
     const key = `${p.port}/${protocol}`;
-    if (portKeys.has(key)) out.push(duplicate(at, { port: p.port, protocol }));
+    if (portKeys.has(key))
+      out.push(
+        duplicateShown(at, `validation.portKey{port:${p.port}, protocol:${JSON.stringify(protocol)}}`),
+      );
     portKeys.add(key);
     const nodePort = p.nodePort;
     if (typeof nodePort === "number" && nodePort !== 0) {

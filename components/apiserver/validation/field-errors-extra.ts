@@ -30,3 +30,8 @@ export function tooMany(field: string, actual: number, max: number): StatusCause
 export function invalidShown(field: string, shown: string, detail: string): StatusCause {
   return { reason: "FieldValueInvalid", message: `Invalid value: ${shown}: ${detail}`, field };
 }
+
+/** Duplicate with the value text given verbatim (Go's %#v of a key struct). */
+export function duplicateShown(field: string, shown: string): StatusCause {
+  return { reason: "FieldValueDuplicate", message: `Duplicate value: ${shown}`, field };
+}
