@@ -46,3 +46,16 @@ describe("endpoints", () => {
     ]);
   });
 });
+
+test("endpoints addresses are sorted by IP as upstream repacks them", () => {
+  const obj = created(endpointsStrategy, {
+    subsets: [
+      { addresses: [{ ip: "10.0.0.9" }, { ip: "10.0.0.10" }, { ip: "10.0.0.1" }], ports: [{ port: 80 }] },
+    ],
+  });
+  expect((obj.subsets as { addresses: { ip: string }[] }[])[0]?.addresses.map((a) => a.ip)).toEqual([
+    "10.0.0.1",
+    "10.0.0.10",
+    "10.0.0.9",
+  ]);
+});

@@ -3,6 +3,7 @@
 // pkg/apis/core/v1/defaults.go SetDefaults_Endpoints, pkg/apis/discovery/v1/defaults.go,
 // pkg/apis/core/validation ValidateEndpoints, pkg/apis/discovery/validation.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, invalid, notSupported, required } from "../validation/field-errors.ts";
 import { ipAddress, ipFamily } from "../validation/ip-address.ts";
@@ -10,7 +11,7 @@ import { dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { portNumber } from "../validation/ports.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { immutableField } from "./immutable.ts";
-import { isObject, list, objects, setDefault } from "./json.ts";
+import { child, isObject, list, objects, setDefault, str } from "./json.ts";
 
 const PROTOCOLS = ["SCTP", "TCP", "UDP"];
 
@@ -42,8 +43,31 @@ function validatePorts(path: string, ports: unknown, nameRequired: boolean): Sta
   return out;
 }
 
+/**
+ * Part of upstream's RepackSubsets (pkg/api/v1/endpoints/util.go): addresses in each subset
+ * sorted by IP bytes, then target UID. The regrouping by port set is left as sent.
+ */
+function sortAddresses(obj: KObject): void {
+  const key = (a: unknown) => (isObject(a) && typeof a.ip === "string" ? a.ip : "");
+  const uid = (a: unknown) => str(child(a, "targetRef"), "uid") ?? "";
+  for (const [subset] of objects(obj, "subsets")) {
+    for (const k of ["addresses", "notReadyAddresses"]) {
+      const list = subset[k];
+      if (!Array.isArray(list)) continue;
+      list.sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        if (ka !== kb) return Buffer.compare(Buffer.from(ka), Buffer.from(kb));
+        return uid(a) < uid(b) ? -1 : uid(a) > uid(b) ? 1 : 0;
+      });
+    }
+  }
+}
+
 export const endpointsStrategy: Strategy = {
   allowCreateOnUpdate: true,
+  prepareForCreate: sortAddresses,
+  prepareForUpdate: (obj) => sortAddresses(obj),
   defaults(obj) {
     for (const [subset] of objects(obj, "subsets"))
       for (const [p] of objects(subset, "ports")) setDefault(p, "protocol", "TCP");
