@@ -275,3 +275,16 @@ describe("pod update, fields and grace period", () => {
     expect(podStrategy.gracePeriod?.(obj, 5)).toBe(0);
   });
 });
+
+test("status addresses reported by a kubelet", () => {
+  const obj = create(runBody);
+  obj.status = {
+    phase: "Running",
+    podIP: "10.244.0.5",
+    podIPs: [{ ip: "10.244.0.5" }, { ip: "bad" }],
+    hostIPs: [{ ip: "10.0.0.1" }],
+  };
+  expect(messages(obj)).toEqual([
+    'status.podIPs[1].ip: Invalid value: "bad": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+  ]);
+});

@@ -4,6 +4,9 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
+import { duplicate, invalid } from "../validation/field-errors.ts";
+import { ipAddress } from "../validation/ip-address.ts";
+import { dns1123Subdomain } from "../validation/names.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject, list, str } from "./json.ts";
 import { addDefaultTolerations, addPriority } from "./pod-admission-defaults.ts";
@@ -16,9 +19,34 @@ function specOf(obj: KObject): JsonObject | undefined {
   return ensure(obj, "spec");
 }
 
+/** The addresses a kubelet reports (ValidatePodStatusUpdate): IPs, one per family. */
+function validateStatusIPs(status: JsonObject | undefined): StatusCause[] {
+  const out: StatusCause[] = [];
+  for (const [key, single] of [
+    ["podIPs", "podIP"],
+    ["hostIPs", "hostIP"],
+  ] as const) {
+    const seen = new Set<string>();
+    list(status, key).forEach((entry, i) => {
+      const ip = str(entry, "ip") ?? "";
+      const field = `status.${key}[${i}].ip`;
+      out.push(...ipAddress(field, ip));
+      if (seen.has(ip)) out.push(duplicate(`status.${key}[${i}]`, ip));
+      seen.add(ip);
+    });
+    const first = str(list(status, key)[0], "ip");
+    const one = str(status, single);
+    if (one && first && one !== first)
+      out.push(invalid(`status.${single}`, one, `must match status.${key}[0].ip`));
+  }
+  const nominated = str(status, "nominatedNodeName");
+  if (nominated) out.push(...dns1123Subdomain("status.nominatedNodeName", nominated));
+  return out;
+}
+
 function validatePod(obj: KObject): StatusCause[] {
   if (obj.spec !== undefined && !isObject(obj.spec)) return checkType("spec", obj.spec, "object");
-  return validatePodSpec("spec", obj.spec ?? {});
+  return [...validatePodSpec("spec", obj.spec ?? {}), ...validateStatusIPs(child(obj, "status"))];
 }
 
 export const podStrategy: Strategy = {
