@@ -10,6 +10,7 @@ import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, invalid, notSupported, required } from "../validation/field-errors.ts";
 import { dns1035Label, dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { checkType } from "../validation/type-checks.ts";
+import { validateVersionSchema } from "./crd-schema-validation.ts";
 import { immutableField } from "./immutable.ts";
 import { child, ensure, isObject, type JsonObject, list, objects, setDefault, str } from "./json.ts";
 
@@ -68,13 +69,7 @@ function validateVersions(spec: JsonObject): StatusCause[] {
     }
     if (v.storage === true) storage++;
     if (v.served === true) served++;
-    const schema = child(child(v, "schema"), "openAPIV3Schema");
-    if (!schema) out.push(required(`${at}.schema.openAPIV3Schema`, "schemas are required"));
-    else if (schema.type !== "object") {
-      if (schema.type === undefined)
-        out.push(required(`${at}.schema.openAPIV3Schema.type`, "must not be empty at the root"));
-      else out.push(invalid(`${at}.schema.openAPIV3Schema.type`, schema.type, "must be object at the root"));
-    }
+    out.push(...validateVersionSchema(at, v));
   }
   if (storage !== 1)
     out.push(
