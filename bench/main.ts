@@ -1,5 +1,17 @@
 // `make bench`: every benchmark of kube, printing its figures side by side with a peer where
-// one exists. Figures belong here, never in timed unit tests.
+// one exists. Figures belong here, never in timed unit tests. BENCH=etcd,apiserver picks some.
+import { benchApiserver } from "./apiserver.ts";
 import { benchEtcd } from "./etcd.ts";
 
-await benchEtcd();
+// Bun's fetch allows 256 connections at once by default; the watch fan-out holds 1000.
+if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" },
+    stdio: ["inherit", "inherit", "inherit"],
+  });
+  process.exitCode = await child.exited;
+} else {
+  const only = (process.env.BENCH ?? "etcd,apiserver").split(",");
+  if (only.includes("etcd")) await benchEtcd();
+  if (only.includes("apiserver")) await benchApiserver();
+}

@@ -1,0 +1,242 @@
+// `make bench`, apiserver: `kube apiserver` (a separate process, embedded SQLite) driven over
+// HTTP from this process: create/get/list throughput and latency at 1, 16 and 64 concurrent
+// clients, p99 of creates at a fixed 500 requests/s, LIST of 10k pods (JSON and Table), and
+// watch fan-out to 1000 watchers.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { spawnKube } from "../test/harness/kube-process.ts";
+
+const RUN_MS = Number(process.env.BENCH_MS ?? 3000);
+const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
+interface Stats {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+async function run(workers: number, op: (w: number, i: number) => Promise<void>): Promise<Stats> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const end = start + RUN_MS;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const t = performance.now();
+        await op(w, i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: latencies.length / ((performance.now() - start) / 1000),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+async function ok(res: Response, what: string): Promise<void> {
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+function configMap(name: string): string {
+  return JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { key: "value" } });
+}
+
+function pod(name: string): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, labels: { app: "bench" } },
+    spec: { containers: [{ name: "c", image: "hello", ports: [{ containerPort: 80 }] }] },
+  });
+}
+
+const json = { "Content-Type": "application/json" };
+
+export async function benchApiserver(): Promise<void> {
+  await ensureKubeBuilt();
+  const dir = mkdtempSync(join(tmpdir(), "kt-bench-api-"));
+  const proc = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "data"), "--insecure-port", "0"]);
+  try {
+    const [, url = ""] = await proc.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
+    const cms = `${url}/api/v1/namespaces/default/configmaps`;
+    const rows: [string, string, string, string][] = [];
+    const fmt = (s: Stats) => [s.perSecond.toFixed(0), s.p50.toFixed(2), s.p99.toFixed(2)] as const;
+
+    for (const c of [1, 16, 64]) {
+      const create = await run(c, async (w, i) =>
+        ok(await fetch(cms, { method: "POST", headers: json, body: configMap(`c${c}-${w}-${i}`) }), "create"),
+      );
+      rows.push([`create configmap, ${c} client${c > 1 ? "s" : ""}`, ...fmt(create)]);
+    }
+    for (const c of [1, 16, 64]) {
+      const get = await run(c, async (w) => ok(await fetch(`${cms}/c1-0-${w % 10}`), "get"));
+      rows.push([`get configmap, ${c} client${c > 1 ? "s" : ""}`, ...fmt(get)]);
+    }
+    for (const c of [1, 16]) {
+      const list = await run(c, async () => ok(await fetch(`${cms}?limit=500`), "list"));
+      rows.push([`list 500 configmaps, ${c} client${c > 1 ? "s" : ""}`, ...fmt(list)]);
+    }
+
+    // Creates at a fixed 500 requests/s: the latency a steady load sees.
+    console.error("bench apiserver: steady 500/s");
+    const steady: number[] = [];
+    const total = Math.round((RUN_MS / 1000) * 500);
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: total }, async (_, i) => {
+        const due = t0 + i * 2;
+        const wait = due - performance.now();
+        if (wait > 0) await Bun.sleep(wait);
+        const t = performance.now();
+        await ok(
+          await fetch(cms, { method: "POST", headers: json, body: configMap(`steady-${i}`) }),
+          "steady create",
+        );
+        steady.push(performance.now() - t);
+      }),
+    );
+    steady.sort((a, b) => a - b);
+    rows.push([
+      "create at a steady 500/s",
+      (total / ((performance.now() - t0) / 1000)).toFixed(0),
+      percentile(steady, 50).toFixed(2),
+      percentile(steady, 99).toFixed(2),
+    ]);
+
+    console.error("bench apiserver: 10k pods");
+    // 10k pods, then LIST them whole.
+    const pods = `${url}/api/v1/namespaces/default/pods`;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < 10_000) {
+          const i = next++;
+          await ok(await fetch(pods, { method: "POST", headers: json, body: pod(`p${i}`) }), "pod create");
+        }
+      }),
+    );
+    for (const [label, accept] of [
+      ["LIST 10k pods (JSON)", "application/json"],
+      ["LIST 10k pods (Table)", TABLE],
+    ] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await ok(await fetch(pods, { headers: { Accept: accept } }), "list pods");
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      rows.push([
+        label,
+        (1000 / (percentile(times, 50) || 1)).toFixed(1),
+        percentile(times, 50).toFixed(1),
+        percentile(times, 99).toFixed(1),
+      ]);
+    }
+
+    console.error("bench apiserver: watch fan-out");
+    // 1000 watchers of one namespace's configmaps; time from create to the last watcher's event.
+    const fanout = await watchFanout(url, 1000, 20);
+    rows.push([
+      "watch fan-out to 1000 watchers (create → all delivered)",
+      "-",
+      fanout.p50.toFixed(1),
+      fanout.p99.toFixed(1),
+    ]);
+
+    const header: [string, string, string, string] = [
+      "apiserver (HTTP, embedded SQLite)",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+    ];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
+    console.log(`\n${line(header)}`);
+    for (const r of rows) console.log(line(r));
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function watchFanout(
+  url: string,
+  watchers: number,
+  events: number,
+): Promise<{ p50: number; p99: number }> {
+  await ok(
+    await fetch(`${url}/api/v1/namespaces`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ metadata: { name: "fanout" } }),
+    }),
+    "namespace",
+  );
+  const base = `${url}/api/v1/namespaces/fanout/configmaps`;
+  const list = (await (await fetch(base)).json()) as { metadata: { resourceVersion: string } };
+  const abort = new AbortController();
+  const seen = new Map<string, number>();
+  let warm = 0;
+  const warmed = Promise.withResolvers<void>();
+  // Bun's fetch resolves at the first body byte, so watches are opened all at once and a
+  // warm-up object tells when every watcher is streaming.
+  const done = Array.from({ length: watchers }, async () => {
+    try {
+      const res = await fetch(`${base}?watch=true&resourceVersion=${list.metadata.resourceVersion}`, {
+        signal: abort.signal,
+      });
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      let buf = "";
+      let count = 0;
+      while (count < events) {
+        const { value, done: end } = await reader.read();
+        if (end) return;
+        buf += new TextDecoder().decode(value);
+        let nl = buf.indexOf("\n");
+        while (nl >= 0) {
+          const name = /"name":"(fan-[a-z0-9]+)"/.exec(buf.slice(0, nl))?.[1];
+          buf = buf.slice(nl + 1);
+          nl = buf.indexOf("\n");
+          if (name === "fan-warm") {
+            if (++warm === watchers) warmed.resolve();
+          } else if (name) {
+            count++;
+            seen.set(name, Math.max(seen.get(name) ?? 0, performance.now()));
+          }
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  });
+  await ok(
+    await fetch(base, { method: "POST", headers: json, body: configMap("fan-warm") }),
+    "warm-up create",
+  );
+  await Promise.race([warmed.promise, Bun.sleep(60_000)]);
+  const created = new Map<string, number>();
+  for (let i = 0; i < events; i++) {
+    created.set(`fan-${i}`, performance.now());
+    await ok(await fetch(base, { method: "POST", headers: json, body: configMap(`fan-${i}`) }), "fan create");
+    await Bun.sleep(50);
+  }
+  await Promise.race([Promise.all(done), Bun.sleep(30_000)]);
+  abort.abort();
+  const lat = [...created]
+    .map(([name, t]) => (seen.get(name) ?? Number.NaN) - t)
+    .filter((x) => !Number.isNaN(x));
+  lat.sort((a, b) => a - b);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
