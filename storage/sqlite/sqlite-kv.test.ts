@@ -155,6 +155,13 @@ describe("sqlite KV", () => {
     await kv.close();
   });
 
+  test("a new store starts at revision 1, as etcd does", async () => {
+    const kv = await openSqliteKV({ dataDir: tempDir() });
+    expect((await kv.status()).revision).toBe(1);
+    expect((await kv.put(bytes("/first"), bytes("1"))).revision).toBe(2);
+    await kv.close();
+  });
+
   test("operations after close fail clearly", async () => {
     const kv = await openSqliteKV({ dataDir: tempDir() });
     await kv.close();

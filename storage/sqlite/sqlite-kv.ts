@@ -115,7 +115,12 @@ export class SqliteKV implements KV {
         `${path} has schema ${schema}, newer than this kube's ${SCHEMA_VERSION}; upgrade kube`,
       );
     }
-    if (schema === 0) this.setMeta("schema", SCHEMA_VERSION);
+    if (schema === 0) {
+      // A new store is at revision 1, as a new etcd is: the first write gets 2, and no
+      // resourceVersion is ever "0", which Kubernetes clients read as "any version".
+      this.setMeta("schema", SCHEMA_VERSION);
+      this.setMeta("revision", 1);
+    }
     this.rev = this.meta("revision");
     this.compacted = this.meta("compact");
     this.compactBatch = options.compactBatch ?? 1000;
