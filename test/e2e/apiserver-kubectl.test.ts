@@ -298,6 +298,23 @@ for (const backend of backends()) {
       expect(invalid.stderr).toContain('The Pod "Bad_Name" is invalid: ');
       expect(invalid.stderr).toContain('metadata.name: Invalid value: "Bad_Name"');
       expect(invalid.stderr).toContain("spec.containers[0].image: Required value");
+      const typo = kubectl.file(
+        "typo.yaml",
+        POD.replace("name: web", "name: typo").replace(
+          "image: nginx:1.27",
+          "image: nginx:1.27\n    imagePullPolice: Always",
+        ),
+      );
+      const strict = await kubectl(["create", "-f", typo]);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain(
+        'Error from server (BadRequest): error when creating "' +
+          typo +
+          '": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].imagePullPolice"',
+      );
+      const warn = await kubectl(["create", "--validate=warn", "-f", typo]);
+      expect(warn.stderr).toContain('Warning: unknown field "spec.containers[0].imagePullPolice"');
+      expect(warn.stdout).toBe("pod/typo created\n");
       const noNs = await kubectl(["create", "configmap", "x", "-n", "missing-namespace"]);
       expect(noNs.stderr).toContain('namespaces "missing-namespace" not found');
       const badSel = await kubectl(["get", "pods", "--field-selector", "spec.nope=x"]);

@@ -43,4 +43,6 @@ export interface ResourceRequest {
   entry: Entry;
   wanted: Wanted;
   ctx: ApiContext;
+  /** Sent back as `Warning: 299` headers (field validation under Warn). */
+  warnings: string[];
 }

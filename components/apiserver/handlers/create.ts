@@ -6,12 +6,14 @@ import { json } from "../http/respond.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { ApiContext, ResourceRequest } from "./context.ts";
+import { checkFields } from "./field-validation.ts";
 import { present } from "./read.ts";
 import { checkKind, prepareCreate, settleNamespace, type WriteOptions, writeOptions } from "./write.ts";
 
 export async function createObject(r: ResourceRequest): Promise<Response> {
   const { entry, info, ctx } = r;
   const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf);
+  checkFields(r, body);
   const obj = checkKind(entry, body);
   if (entry.info.namespaced && !info.namespace) {
     throw StatusError.badRequest(

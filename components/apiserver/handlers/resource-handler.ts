@@ -7,6 +7,7 @@ import type { RequestInfo } from "../request-info.ts";
 import type { ApiContext, ResourceRequest } from "./context.ts";
 import { createObject } from "./create.ts";
 import { deleteCollection, deleteObject } from "./delete.ts";
+import { withWarnings } from "./field-validation.ts";
 import { getObject, listObjects } from "./read.ts";
 import { bindPod, getScale, nodeAgentOnly, writeScale } from "./subresources.ts";
 import { patchObject, updateObject } from "./update.ts";
@@ -28,9 +29,29 @@ export async function handleResource(
   info: RequestInfo,
   ctx: ApiContext,
 ): Promise<Response> {
+  const warnings: string[] = [];
+  const res = await route(req, url, info, ctx, warnings);
+  return warnings.length > 0 ? withWarnings(res, warnings) : res;
+}
+
+async function route(
+  req: Request,
+  url: URL,
+  info: RequestInfo,
+  ctx: ApiContext,
+  warnings: string[],
+): Promise<Response> {
   const entry = ctx.registry.lookup(info.group, info.version, info.resource);
   if (!entry) throw StatusError.notFoundPath();
-  const r: ResourceRequest = { req, url, info, entry, wanted: negotiate(req.headers.get("accept")), ctx };
+  const r: ResourceRequest = {
+    req,
+    url,
+    info,
+    entry,
+    wanted: negotiate(req.headers.get("accept")),
+    ctx,
+    warnings,
+  };
   const { verb, subresource } = info;
   const q = entry.store.qualified;
   if (!entry.info.namespaced && info.namespace && entry.info.plural !== "namespaces")

@@ -15,6 +15,7 @@ import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { ApiContext, ResourceRequest } from "./context.ts";
 import { createStored } from "./create.ts";
+import { checkFields } from "./field-validation.ts";
 import { present } from "./read.ts";
 import { checkKind, prepareUpdate, servedApiVersion, type WriteOptions, writeOptions } from "./write.ts";
 
@@ -28,6 +29,7 @@ const PATCH_TYPES = [
 export async function updateObject(r: ResourceRequest): Promise<Response> {
   const { entry, info, ctx } = r;
   const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf);
+  checkFields(r, body);
   const next = checkKind(entry, body);
   const sentName = next.metadata?.name;
   if (sentName !== undefined && sentName !== info.name) {
