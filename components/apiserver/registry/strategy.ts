@@ -13,6 +13,11 @@ export interface StrategyContext {
 export interface Strategy {
   /** metadata.generation starts at 1 and is bumped when anything but metadata and status changes. */
   generation?: boolean;
+  /**
+   * With `generation`: also bump it when this returns true although only metadata changed
+   * (a Deployment's annotations, as upstream's deployment strategy does).
+   */
+  generationChanged?(obj: KObject, old: Stored): boolean;
   /** PUT of a missing object creates it (upstream's AllowCreateOnUpdate: nodes, events, leases, endpoints). */
   allowCreateOnUpdate?: boolean;
   /** Defaults as upstream's SetDefaults_* (also inside pod templates); applied on create and update. */

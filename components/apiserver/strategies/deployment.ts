@@ -13,7 +13,6 @@ import { checkType } from "../validation/type-checks.ts";
 import { immutableSelector } from "./immutable.ts";
 import { ensure, isObject, jsonEqual, setDefault } from "./json.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
-import type { StrategyExtensions } from "./strategy-extensions.ts";
 import { intOrPercent, isZeroIntOrPercent, nonNegative, notMoreThan100Percent } from "./workload-fields.ts";
 import { validateSelectorAndTemplate } from "./workload-selector.ts";
 
@@ -100,7 +99,7 @@ function validate(obj: KObject): StatusCause[] {
   return out;
 }
 
-export const deploymentStrategy: Strategy & StrategyExtensions = {
+export const deploymentStrategy: Strategy = {
   generation: true,
   defaults,
   prepareForCreate(obj) {
