@@ -4,6 +4,7 @@ import { StatusError } from "../../../lib/errors/status-error.ts";
 import { createReview } from "../auth/reviews.ts";
 import { negotiate } from "../http/negotiate.ts";
 import type { RequestInfo } from "../request-info.ts";
+import { componentStatuses } from "./component-statuses.ts";
 import type { ApiContext, ResourceRequest } from "./context.ts";
 import { createObject } from "./create.ts";
 import { deleteCollection, deleteObject } from "./delete.ts";
@@ -84,6 +85,7 @@ async function route(
 
   if (!(entry.info.verbs as string[]).includes(verb)) throw StatusError.methodNotAllowed(verb, q);
   if (entry.info.plural === "bindings" && entry.info.group === "") return bindPod(r);
+  if (entry.info.plural === "componentstatuses" && entry.info.group === "") return componentStatuses(r);
   if (entry.info.verbs.length === 1 && verb === "create") return createReview(r);
   if (entry.info.namespaced && !info.namespace && verb !== "list" && verb !== "watch")
     throw StatusError.notFoundPath();
