@@ -3,8 +3,8 @@
 // insecure address. Loaded lazily so `kube --help` stays fast.
 import { mkdir } from "node:fs/promises";
 import type { Apiserver } from "../components/apiserver/server.ts";
-import type { Component } from "../lib/component.ts";
 import type { KV } from "../storage/kv.ts";
+import { storeComponent } from "./store-component.ts";
 import type { Starter } from "./supervise.ts";
 
 export interface ApiserverStackOptions {
@@ -28,20 +28,6 @@ export interface ApiserverStack {
   apiserver(): Apiserver | undefined;
 }
 
-function kvComponent(kv: KV, name: string): Component {
-  const done = Promise.withResolvers<void>();
-  let closing: Promise<void> | undefined;
-  return {
-    name,
-    ready: Promise.resolve(),
-    done: done.promise,
-    stop: () => {
-      closing ??= kv.close().finally(() => done.resolve());
-      return closing;
-    },
-  };
-}
-
 export function apiserverStarters(options: ApiserverStackOptions): ApiserverStack {
   let kv: KV | undefined;
   let apiserver: Apiserver | undefined;
@@ -51,12 +37,12 @@ export function apiserverStarters(options: ApiserverStackOptions): ApiserverStac
       grpc.setLogVerbosity(grpc.logVerbosity.NONE);
       const { connectEtcd } = await import("../storage/etcd/client.ts");
       kv = await connectEtcd({ endpoints: options.etcdServers });
-      return kvComponent(kv, "etcd client");
+      return storeComponent(kv, "etcd client");
     }
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const { openSqliteKV } = await import("../storage/sqlite/sqlite-kv.ts");
     kv = await openSqliteKV({ dataDir: options.dataDir, fsync: options.fsync });
-    return kvComponent(kv, "store");
+    return storeComponent(kv);
   };
   const serve: Starter = async () => {
     kv ??= options.sharedKv?.();

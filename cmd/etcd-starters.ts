@@ -3,8 +3,8 @@
 // Storage and gRPC load lazily so `kube --help` and `kube version` stay fast.
 
 import { mkdir } from "node:fs/promises";
-import type { Component } from "../lib/component.ts";
 import type { KV } from "../storage/kv.ts";
+import { storeComponent } from "./store-component.ts";
 import type { Starter } from "./supervise.ts";
 
 export interface EtcdStackOptions {
@@ -24,21 +24,6 @@ export interface EtcdStack {
   urls(): string[];
   /** The store, once its starter ran (kube server hands it to the apiserver too). */
   kv(): KV | undefined;
-}
-
-/** The KV wrapped as a Component, so it is stopped (closed) like everything else. */
-function storeComponent(kv: KV): Component {
-  const done = Promise.withResolvers<void>();
-  let closing: Promise<void> | undefined;
-  return {
-    name: "store",
-    ready: Promise.resolve(),
-    done: done.promise,
-    stop: () => {
-      closing ??= kv.close().finally(() => done.resolve());
-      return closing;
-    },
-  };
 }
 
 export function etcdStarters(options: EtcdStackOptions): EtcdStack {
