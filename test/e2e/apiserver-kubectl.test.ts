@@ -286,6 +286,38 @@ for (const backend of backends()) {
       }
     });
 
+    test("binding, get all, paging, dry run, graceful deletion of a bound pod", async () => {
+      await kubectl(["create", "-f", kubectl.file("bound.yaml", POD.replace("name: web", "name: bound"))]);
+      const bind = kubectl.file(
+        "bind.yaml",
+        "apiVersion: v1\nkind: Binding\nmetadata: {name: bound}\ntarget: {apiVersion: v1, kind: Node, name: node1}\n",
+      );
+      const b = await kubectl(["create", "-f", bind]);
+      // Upstream answers a Status, so kubectl prints this odd line on real clusters too.
+      expect(b.stdout).toBe("status/<unknown> created\n");
+      expect((await kubectl(["get", "pod", "bound", "-o", "jsonpath={.spec.nodeName}"])).stdout).toBe(
+        "node1",
+      );
+      const again = await kubectl(["create", "-f", bind]);
+      expect(again.stderr).toContain('is already assigned to node "node1"');
+      const all = await kubectl(["get", "all"]);
+      expect(all.stdout).toMatch(/^pod\/bound\s+0\/1\s+Pending/m);
+      expect(all.stdout).toMatch(/^service\/kubernetes\s+ClusterIP/m);
+      expect(all.stdout).toMatch(/^deployment\.apps\/gen\s/m);
+      const chunked = await kubectl(["get", "pods", "--chunk-size=1", "-o", "name"]);
+      expect(chunked.stdout.split("\n").filter(Boolean).length).toBeGreaterThanOrEqual(2);
+      const dry = await kubectl(["create", "configmap", "dry", "--from-literal=a=b", "--dry-run=server"]);
+      expect(dry.stdout).toBe("configmap/dry created (server dry run)\n");
+      expect((await kubectl(["get", "configmap", "dry"])).code).toBe(1);
+      // A pod bound to a node is deleted gracefully: it stays, Terminating, for its kubelet.
+      const del = await kubectl(["delete", "pod", "bound", "--wait=false"]);
+      expect(del.stdout).toBe('pod "bound" deleted\n');
+      const terminating = await kubectl(["get", "pod", "bound"]);
+      expect(terminating.stdout).toMatch(/^bound\s+0\/1\s+Terminating/m);
+      expect((await kubectl(["delete", "pod", "bound", "--grace-period=0", "--force"])).code).toBe(0);
+      expect((await kubectl(["get", "pod", "bound"])).code).toBe(1);
+    });
+
     test("delete and bad input", async () => {
       expect((await kubectl(["delete", "pod", "web"])).stdout).toBe('pod "web" deleted\n');
       expect((await kubectl(["delete", "deploy", "hello"])).stdout).toBe('deployment.apps "hello" deleted\n');
