@@ -30,13 +30,14 @@ import type {
   WatchEvent,
   WatchOptions,
 } from "../kv.ts";
-import { evaluateCompare, sortKeyValues, validateKey, validateTxn } from "../semantics.ts";
+import { evaluateCompare, validateKey, validateTxn } from "../semantics.ts";
 import { WatchHub } from "../watch-hub.ts";
 import { lockedError, prepareDataDir, recordOwner } from "./data-dir.ts";
-import type { Database, OpenDatabase, SqlValue, Statement } from "./driver.ts";
+import type { Database, OpenDatabase, Statement } from "./driver.ts";
 import { openBunDatabase } from "./driver-bun.ts";
 import { LeaseTable } from "./lease-table.ts";
-import { EMPTY, KV_COLUMNS, rangeCondition, toKeyValue } from "./rows.ts";
+import { SqliteReads } from "./reads.ts";
+import { EMPTY } from "./rows.ts";
 import { pragmas, SCHEMA, SCHEMA_VERSION } from "./schema.ts";
 
 export interface SqliteKVOptions {
@@ -73,6 +74,10 @@ export class SqliteKV implements KV {
   private readonly hub: WatchHub;
   private readonly leaseTable: LeaseTable;
   private readonly statements = new Map<string, Statement>();
+  private readonly reads = new SqliteReads(
+    (sql) => this.stmt(sql),
+    () => this.compacted,
+  );
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private compacting: Promise<void> = Promise.resolve();
   private readonly pending: {
@@ -129,7 +134,7 @@ export class SqliteKV implements KV {
       {
         revision: () => this.rev,
         compactRevision: () => this.compacted,
-        history: (range, from, prevKv) => this.history(range, from, prevKv),
+        history: (range, from, prevKv) => this.reads.history(range, from, prevKv),
       },
       options.maxWatchPending,
     );
@@ -146,70 +151,7 @@ export class SqliteKV implements KV {
 
   async range(range: KeyRange, options: RangeOptions = {}): Promise<RangeResult> {
     this.assertOpen();
-    return this.rangeNow(range, options, this.rev);
-  }
-
-  /** A range as of `options.revision` (or `current`, the revision a running write sees). */
-  private rangeNow(range: KeyRange, options: RangeOptions, current: number): RangeResult {
-    validateKey(range.key, range.end);
-    const at = options.revision ?? 0;
-    if (at > current) throw new FutureRevisionError(at, current);
-    if (at > 0 && at < this.compacted) throw new CompactedError(at, this.compacted);
-    const historic = at > 0 && at < current;
-    const limit = options.limit ?? 0;
-    const sorted = needsSort(options);
-    const cond = rangeCondition(historic ? "key" : "h.key", range);
-    const params: SqlValue[] = historic ? [...cond.params, at] : [...cond.params];
-
-    const countSql = historic
-      ? `SELECT COUNT(*) AS n FROM (SELECT MAX(rev), deleted FROM log WHERE ${cond.sql} AND rev <= ? GROUP BY key HAVING deleted = 0)`
-      : `SELECT COUNT(*) AS n FROM head h WHERE ${cond.sql}`;
-    if (options.countOnly) {
-      const n = this.stmt(countSql).get(...params)?.n as number;
-      return { kvs: [], more: false, count: n, revision: current };
-    }
-    const fetch = limit > 0 && !sorted ? limit + 1 : 0;
-    const rowsSql = historic
-      ? `SELECT key, MAX(rev) AS rev, ${options.keysOnly ? "x'' AS value" : "value"}, create_rev, version, lease, deleted
-         FROM log WHERE ${cond.sql} AND rev <= ? GROUP BY key HAVING deleted = 0 ORDER BY key`
-      : `SELECT l.key AS key, ${options.keysOnly ? "x''" : "l.value"} AS value, l.create_rev AS create_rev,
-           l.rev AS rev, l.version AS version, l.lease AS lease
-         FROM head h JOIN log l ON l.key = h.key AND l.rev = h.rev WHERE ${cond.sql} ORDER BY h.key`;
-    const rows = this.stmt(fetch > 0 ? `${rowsSql} LIMIT ${fetch}` : rowsSql).all(...params);
-    let kvs = rows.map(toKeyValue);
-    if (sorted) sortKeyValues(kvs, options.sortOrder ?? "none", options.sortTarget ?? "key");
-    let more = false;
-    if (limit > 0 && kvs.length > limit) {
-      kvs = kvs.slice(0, limit);
-      more = true;
-    }
-    const count = limit === 0 ? rows.length : (this.stmt(countSql).get(...params)?.n as number);
-    return { kvs, more, count, revision: current };
-  }
-
-  /** The live row of one key, with its value. */
-  private current(key: Uint8Array): KeyValue | undefined {
-    const row = this.stmt(
-      `SELECT l.key AS key, value, create_rev, l.rev AS rev, version, l.lease AS lease
-       FROM head h JOIN log l ON l.key = h.key AND l.rev = h.rev WHERE h.key = ?`,
-    ).get(key);
-    return row ? toKeyValue(row) : undefined;
-  }
-
-  private history(range: KeyRange, from: number, prevKv: boolean): WatchEvent[] {
-    const cond = rangeCondition("key", range);
-    const rows = this.stmt(
-      `SELECT ${KV_COLUMNS}, deleted, prev_rev FROM log WHERE rev >= ? AND ${cond.sql} ORDER BY rev, sub`,
-    ).all(from, ...cond.params);
-    const prevStmt = this.stmt(`SELECT ${KV_COLUMNS} FROM log WHERE key = ? AND rev = ?`);
-    return rows.map((row) => {
-      const event: WatchEvent = { type: row.deleted ? "delete" : "put", kv: toKeyValue(row) };
-      if (prevKv && (row.prev_rev as number) > 0) {
-        const prev = prevStmt.get(row.key as Uint8Array, row.prev_rev as number);
-        if (prev) event.prevKv = toKeyValue(prev);
-      }
-      return event;
-    });
+    return this.reads.range(range, options, this.rev);
   }
 
   // ---- writes ---------------------------------------------------------------------------
@@ -290,7 +232,7 @@ export class SqliteKV implements KV {
 
   private putIn(w: Writer, key: Uint8Array, value: Uint8Array, options: PutOptions): PutResult {
     validateKey(key);
-    const cur = this.current(key);
+    const cur = this.reads.current(key);
     if ((options.ignoreValue || options.ignoreLease) && !cur) {
       throw new StorageError("etcdserver: key not found");
     }
@@ -320,7 +262,7 @@ export class SqliteKV implements KV {
   }
 
   private deleteIn(w: Writer, range: KeyRange, prevKv: boolean): DeleteResult {
-    const found = this.rangeNow(range, {}, this.seen(w)).kvs;
+    const found = this.reads.range(range, {}, this.seen(w)).kvs;
     const tombstone = this.stmt("INSERT INTO log VALUES (?, ?, ?, x'', 0, ?, 0, 0, 1)");
     const unhead = this.stmt("DELETE FROM head WHERE key = ?");
     for (const cur of found) {
@@ -341,7 +283,7 @@ export class SqliteKV implements KV {
 
   private txnIn(w: Writer, compare: Compare[], success: TxnOp[], failure: TxnOp[]): TxnResult {
     const succeeded = compare.every((c) =>
-      evaluateCompare(c, this.rangeNow({ key: c.key, end: c.end }, {}, this.seen(w)).kvs),
+      evaluateCompare(c, this.reads.range({ key: c.key, end: c.end }, {}, this.seen(w)).kvs),
     );
     const results = (succeeded ? success : failure).map((op) => this.opIn(w, op));
     return { succeeded, revision: this.seen(w), results };
@@ -350,7 +292,7 @@ export class SqliteKV implements KV {
   private opIn(w: Writer, op: TxnOp): TxnOpResult {
     switch (op.type) {
       case "range":
-        return { type: "range", result: this.rangeNow(op, op.options ?? {}, this.seen(w)) };
+        return { type: "range", result: this.reads.range(op, op.options ?? {}, this.seen(w)) };
       case "put":
         return { type: "put", result: this.putIn(w, op.key, op.value, op.options ?? {}) };
       case "delete":
@@ -502,10 +444,4 @@ export class SqliteKV implements KV {
   private setMeta(name: string, value: number): void {
     this.stmt("INSERT OR REPLACE INTO meta VALUES (?, ?)").run(name, value);
   }
-}
-
-function needsSort(options: RangeOptions): boolean {
-  const order = options.sortOrder ?? "none";
-  const target = options.sortTarget ?? "key";
-  return !(target === "key" && (order === "none" || order === "ascend"));
 }
