@@ -49,8 +49,11 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
   if (!Number.isInteger(limit) || limit < 0)
     throw StatusError.badRequest(`invalid limit "${limitParam}": must be a non-negative integer`);
   const scope = selectionScope(entry, url, info.namespace);
+  // A plain JSON list of unconverted objects splices the stored JSON: no parse, no re-encode.
+  const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion && !scope.filter;
   const result = await entry.store.list({
     ...scope,
+    raw,
     limit,
     continue: url.searchParams.get("continue") ?? undefined,
     resourceVersion: url.searchParams.get("resourceVersion") ?? undefined,
@@ -59,6 +62,13 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
   const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) metadata.continue = result.continue;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
+  const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
+  if (result.raw) {
+    const head = JSON.stringify({ kind: `${entry.info.kind}List`, apiVersion, metadata });
+    return new Response(`${head.slice(0, -1)},"items":[${result.raw.join(",")}]}`, {
+      headers: { "Content-Type": "application/json" },
+    });
+  }
   const items = result.items.map((o) => present(entry, o));
   if (wanted.table) {
     return json(
@@ -80,6 +90,5 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
       items: items.map((o) => partialMetadata(o, wanted.tableVersion)),
     });
   }
-  const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
   return json({ kind: `${entry.info.kind}List`, apiVersion, metadata, items });
 }

@@ -20,9 +20,21 @@ export type Stored = KObject & { metadata: Meta };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Stored JSON starts with metadata, so a list can splice resourceVersion in without parsing. */
 export function encodeObject(obj: KObject): Uint8Array {
   const { resourceVersion: _, ...metadata } = obj.metadata ?? {};
-  return encoder.encode(JSON.stringify({ ...obj, metadata }));
+  const { metadata: _m, ...rest } = obj;
+  return encoder.encode(JSON.stringify({ metadata, ...rest }));
+}
+
+const METADATA_PREFIX = '{"metadata":{';
+
+/** The object's JSON text with its resourceVersion, without a parse when the layout allows. */
+export function objectJson(kv: KeyValue, revision = kv.modRevision): string {
+  const text = decoder.decode(kv.value);
+  if (!text.startsWith(METADATA_PREFIX)) return JSON.stringify(decodeObject(kv, revision));
+  const rest = text.slice(METADATA_PREFIX.length);
+  return `${METADATA_PREFIX}"resourceVersion":"${revision}"${rest.startsWith("}") ? "" : ","}${rest}`;
 }
 
 export function decodeObject(kv: KeyValue, revision = kv.modRevision): Stored {

@@ -8,7 +8,7 @@ import { CompactedError, FutureRevisionError } from "../../../storage/errors.ts"
 import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
 import type { KeyValue, KV } from "../../../storage/kv.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
-import { decodeObject, encodeObject, type KObject, type Stored } from "./object.ts";
+import { decodeObject, encodeObject, type KObject, objectJson, type Stored } from "./object.ts";
 
 /** Which objects a list or watch wants (namespace, selectors as a predicate). */
 export interface Scope {
@@ -26,10 +26,14 @@ export interface ListOptions extends Scope {
   /** "" or "0" or N with resourceVersionMatch. */
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Return unfiltered items as stored JSON text (no parse); ignored when there is a filter. */
+  raw?: boolean;
 }
 
 export interface ListResult {
   items: Stored[];
+  /** With `raw`: the items as JSON text instead (items is then empty). */
+  raw?: string[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -148,6 +152,7 @@ export class Store {
       revision = Number(options.resourceVersion);
     }
     const items: Stored[] = [];
+    const raw: string[] | undefined = options.raw && !options.filter ? [] : undefined;
     let more = false;
     let nextKey: Uint8Array | undefined;
     let remaining: number | undefined;
@@ -155,14 +160,21 @@ export class Store {
       for (;;) {
         const page = await this.kv.range(
           { key: start, end },
-          { limit: limit > 0 ? Math.max(limit - items.length, 1) * (options.filtered ? 2 : 1) : 0, revision },
+          {
+            limit:
+              limit > 0 ? Math.max(limit - (raw?.length ?? items.length), 1) * (options.filtered ? 2 : 1) : 0,
+            revision,
+          },
         );
         if (revision === 0) revision = page.revision;
         for (let i = 0; i < page.kvs.length; i++) {
           const kv = page.kvs[i] as KeyValue;
-          const obj = decodeObject(kv);
-          if (!options.filter || options.filter(obj)) items.push(obj);
-          if (limit > 0 && items.length === limit) {
+          if (raw) raw.push(objectJson(kv));
+          else {
+            const obj = decodeObject(kv);
+            if (!options.filter || options.filter(obj)) items.push(obj);
+          }
+          if (limit > 0 && (raw?.length ?? items.length) === limit) {
             const rest = page.kvs.length - i - 1;
             more = rest > 0 || page.more;
             nextKey = keyAfter(kv.key);
@@ -177,6 +189,7 @@ export class Store {
       throw mapStorageError(err, options.continue !== undefined);
     }
     const result: ListResult = { items, resourceVersion: String(revision) };
+    if (raw) result.raw = raw;
     if (more && nextKey) {
       result.continue = encodeContinue(revision, text(nextKey), text(prefix));
       if (remaining !== undefined && remaining > 0) result.remainingItemCount = remaining;
