@@ -75,31 +75,6 @@ export class RequestTooLargeError extends StorageError {
   }
 }
 
-/** Create-if-absent found the key. */
-export class KeyExistsError extends StorageError {
-  override name = "KeyExistsError";
-  constructor(readonly key: string) {
-    super(`key exists: ${key}`);
-  }
-}
-
-/** A compare-and-swap found another revision than the one expected (or no key). */
-export class RevisionConflictError extends StorageError {
-  override name = "RevisionConflictError";
-  constructor(
-    readonly key: string,
-    readonly expected: number,
-    /** 0 when the key does not exist. */
-    readonly actual: number,
-  ) {
-    super(
-      actual === 0
-        ? `key ${key} not found (expected mod revision ${expected})`
-        : `key ${key} is at mod revision ${actual}, not ${expected}`,
-    );
-  }
-}
-
 /** The data directory is held by another process. */
 export class StoreLockedError extends StorageError {
   override name = "StoreLockedError";

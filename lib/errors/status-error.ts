@@ -144,22 +144,10 @@ export class StatusError extends Error {
     return StatusError.of(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`);
   }
 
-  static notAcceptable(accept: string): StatusError {
-    return StatusError.of(
-      406,
-      "NotAcceptable",
-      `the server was unable to respond with a content type that the client supports (${accept})`,
-    );
-  }
-
   static internal(message: string): StatusError {
     return StatusError.of(500, "InternalError", `Internal error occurred: ${message}`, {
       causes: [{ message }],
     });
-  }
-
-  static unavailable(message: string): StatusError {
-    return StatusError.of(503, "ServiceUnavailable", message);
   }
 
   static notFoundPath(): StatusError {

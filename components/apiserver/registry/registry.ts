@@ -1,7 +1,7 @@
 // Every served resource with its store and strategy, looked up by the URL's group, version
 // and plural. Versions of one resource (autoscaling v1 and v2) share one store; a Codec
 // converts between the served version and the stored one.
-import { groupVersion, isStored, type ResourceInfo } from "../../../lib/api/resources.ts";
+import { isStored, type ResourceInfo } from "../../../lib/api/resources.ts";
 import type { KV } from "../../../storage/kv.ts";
 import type { KObject } from "./object.ts";
 import { Store } from "./store.ts";
@@ -109,10 +109,6 @@ export class Registry {
   /** The served resources, in discovery order. */
   resources(): ResourceInfo[] {
     return this.list;
-  }
-
-  hasGroupVersion(group: string, version: string): boolean {
-    return this.list.some((r) => groupVersion(r) === groupVersion({ group, version }));
   }
 }
 

@@ -124,20 +124,6 @@ export class Store {
     throw StatusError.conflict(this.qualified, name, "too many concurrent writers; try again");
   }
 
-  /** Remove the object if it still is at `modRevision` (or unconditionally without one). */
-  async remove(namespace: string, name: string, modRevision?: number): Promise<number> {
-    const key = this.key(namespace, name);
-    const guard =
-      modRevision === undefined
-        ? []
-        : [{ key, target: "mod" as const, result: "=" as const, value: modRevision }];
-    const t = await this.kv.txn(guard, [{ type: "delete", key }], []);
-    const d = t.results[0];
-    if (!t.succeeded) throw StatusError.modified(this.qualified, name);
-    if (d?.type === "delete" && d.result.deleted === 0) throw StatusError.notFound(this.qualified, name);
-    return t.revision;
-  }
-
   async list(options: ListOptions): Promise<ListResult> {
     const prefix = this.scopePrefix(options.namespace);
     const end = prefixEnd(prefix);
