@@ -22,6 +22,7 @@ const subCommands: Record<string, Loader> = {
   proxy: () => import("./proxy.ts").then((m) => m.proxyCommand),
   server: () => import("./server.ts").then((m) => m.serverCommand),
   version: () => import("./version.ts").then((m) => m.versionCommand),
+  image: () => import("./image.ts").then((m) => m.imageCommand),
 };
 
 /** Executable names that run one component directly, as the upstream binaries are named. */
