@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createImageResolver } from "./image-resolver.ts";
 import { ImagePullError } from "./image-pull-error.ts";
+import { createImageResolver } from "./image-resolver.ts";
 
 const kubeExecutable = ["/usr/bin/kube-test"];
 let dir = "";
