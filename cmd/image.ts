@@ -10,8 +10,7 @@ const stopSignals: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGQUIT"];
 
 export const imageCommand = defineKubeCommand({
   name: "image",
-  description:
-    "Internal: runs an embedded image's program (what the kubelet runs for image hello, nginx, ...)",
+  description: "Internal: runs an embedded image for the kubelet (kube image hello|hello-world|nginx|pause)",
   args: {
     name: { type: "positional", required: false, description: "The embedded image to run" },
   },

@@ -71,6 +71,7 @@ const subcommands = [
   "proxy",
   "server",
   "version",
+  "image",
 ];
 
 /** Flags each subcommand's --help must show, named as upstream names them. */
@@ -103,6 +104,7 @@ const expectedFlags: Record<string, string[]> = {
   proxy: ["--kubeconfig", "--master", "--leader-elect"],
   server: ["--data-dir", "--listen-client-urls", "--fsync", "--bind-address", "--insecure-port"],
   version: [],
+  image: [],
 };
 
 /** Subcommands whose component does not exist yet, and the issue that builds each. */
