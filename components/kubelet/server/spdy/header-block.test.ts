@@ -22,7 +22,7 @@ describe("SPDY header blocks", () => {
     const c = new HeaderCompressor();
     const d = new HeaderDecompressor();
     try {
-      const blocks = [
+      const blocks: Record<string, string>[] = [
         { streamtype: "error", port: "80", requestid: "0" },
         { streamtype: "data", port: "80", requestid: "0" },
         {},

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { encodeFrame, FrameReader, type SpdyFrame } from "./frames.ts";
 import { HeaderCompressor, HeaderDecompressor } from "./header-block.ts";
-import { type SpdyStream, SpdySession } from "./spdy-session.ts";
+import { SpdySession, type SpdyStream } from "./spdy-session.ts";
 
 async function until(cond: () => boolean): Promise<void> {
   const deadline = Date.now() + 2000;

@@ -1,0 +1,142 @@
+// The kubelet's HTTP server (pkg/kubelet/server/server.go): on the main port the read-only
+// endpoints plus container logs, exec, attach and port-forward; on the read-only port only
+// /healthz, /pods, /spec/ and /stats/summary. Plain HTTP (upstream serves TLS on 10250).
+import type { Server, ServerWebSocket } from "bun";
+import type { Pod } from "kubernetes-types/core/v1";
+import type { Component } from "../../../lib/component.ts";
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { containerLogs } from "./log-route.ts";
+import { machineInfo } from "./machine-info.ts";
+import type { KubeletSocketData } from "./socket-handler.ts";
+import { StatsCollector } from "./stats-summary.ts";
+import { statusResponse } from "./status-response.ts";
+import { execOrAttach, portForward, type StreamDeps } from "./stream-routes.ts";
+
+export interface KubeletServerOptions {
+  address: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Undefined: no read-only port; 0 picks a free port. */
+  readOnlyPort?: number;
+  runtime: Runtime;
+  /** The pods this kubelet runs. */
+  pods(): Pod[];
+  nodeName: string;
+  log(line: string): void;
+}
+
+export interface KubeletServer extends Component {
+  port: number;
+  readOnlyPort: number | undefined;
+}
+
+const websocket = {
+  open(ws: ServerWebSocket<KubeletSocketData>) {
+    ws.data.handler = ws.data.open(ws);
+  },
+  message(ws: ServerWebSocket<KubeletSocketData>, message: string | Buffer) {
+    ws.data.handler?.receive(typeof message === "string" ? new TextEncoder().encode(message) : message);
+  },
+  close(ws: ServerWebSocket<KubeletSocketData>) {
+    ws.data.handler?.closed();
+  },
+};
+
+function json(body: unknown): Response {
+  return new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
+}
+
+export async function startKubeletServer(options: KubeletServerOptions): Promise<KubeletServer> {
+  const stats = new StatsCollector({ runtime: options.runtime, nodeName: options.nodeName });
+
+  const readOnly = async (path: string): Promise<Response | null> => {
+    if (path === "/healthz")
+      return new Response("ok", { headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (path === "/pods" || path === "/pods/") {
+      return json({ kind: "PodList", apiVersion: "v1", metadata: {}, items: options.pods() });
+    }
+    if (path === "/spec" || path === "/spec/") return json(machineInfo());
+    if (path === "/stats/summary" || path === "/stats/summary/")
+      return json(await stats.summary(options.pods()));
+    return null;
+  };
+
+  const main = async (req: Request, server: Server<KubeletSocketData>): Promise<Response | undefined> => {
+    const url = new URL(req.url);
+    const ro = await readOnly(url.pathname);
+    if (ro) return ro;
+    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const [verb, namespace, pod, container] = parts;
+    const deps: StreamDeps = { runtime: options.runtime, pods: options.pods, server, log: options.log };
+    if (verb === "containerLogs" && parts.length === 4 && namespace && pod && container) {
+      return containerLogs(options.runtime, options.pods(), namespace, pod, container, url);
+    }
+    if ((verb === "exec" || verb === "attach") && namespace && pod && container) {
+      // Upstream also accepts /exec/{ns}/{pod}/{uid}/{container}; the container is last.
+      return execOrAttach(deps, req, url, verb, namespace, pod, parts[parts.length - 1] as string);
+    }
+    if (verb === "portForward" && namespace && pod) return portForward(deps, req, namespace, pod);
+    throw StatusError.notFoundPath();
+  };
+
+  const guarded =
+    (handler: (req: Request, server: Server<KubeletSocketData>) => Promise<Response | undefined>) =>
+    async (req: Request, server: Server<KubeletSocketData>): Promise<Response | undefined> => {
+      try {
+        return await handler(req, server);
+      } catch (err) {
+        if (!(err instanceof StatusError))
+          options.log(`kubelet server: ${req.method} ${new URL(req.url).pathname}: ${err}`);
+        return statusResponse(err);
+      }
+    };
+
+  const mainServer = Bun.serve<KubeletSocketData>({
+    hostname: options.address,
+    port: options.port,
+    // Log follows, exec and port-forward sessions last as long as the client wants.
+    idleTimeout: 0,
+    fetch: guarded(main),
+    websocket,
+  });
+  let roServer: Server<KubeletSocketData> | undefined;
+  try {
+    if (options.readOnlyPort !== undefined) {
+      roServer = Bun.serve<KubeletSocketData>({
+        hostname: options.address,
+        port: options.readOnlyPort,
+        fetch: guarded(
+          async (req) =>
+            (await readOnly(new URL(req.url).pathname)) ?? statusResponse(StatusError.notFoundPath()),
+        ),
+        websocket,
+      });
+    }
+  } catch (err) {
+    await mainServer.stop(true);
+    throw err;
+  }
+  options.log(
+    `kubelet server listening on ${options.address}:${mainServer.port}${roServer ? `, read-only on ${roServer.port}` : ""}`,
+  );
+
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  let stopped = false;
+  return {
+    name: "kubelet-server",
+    ready: Promise.resolve(),
+    done,
+    port: mainServer.port as number,
+    readOnlyPort: roServer?.port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([mainServer.stop(true), roServer?.stop(true)]);
+      resolveDone();
+    },
+  };
+}
