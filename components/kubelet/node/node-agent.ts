@@ -1,0 +1,142 @@
+// Keeps this kubelet's Node alive in the API (upstream kubelet_node_status.go and
+// pkg/kubelet/nodelease): registers the Node (or adopts an existing one), renews its Lease in
+// kube-node-lease every 10 s, and posts node status when it changes or every minute.
+
+import type { Lease } from "kubernetes-types/coordination/v1";
+import type { Node } from "kubernetes-types/core/v1";
+import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
+import { type NodeFacts, nodeLabels, nodeObject, nodeStatus } from "./node-object.ts";
+
+export interface NodeAgent {
+  /** Resolves once the Node exists with this kubelet's status. */
+  readonly registered: Promise<void>;
+  stop(): void;
+}
+
+function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+function seconds(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+export function startNodeAgent(options: {
+  client: ApiClient;
+  facts: NodeFacts;
+  register: boolean;
+  leaseDurationSeconds: number;
+  statusIntervalMs: number;
+  now: () => Date;
+  log: (line: string) => void;
+}): NodeAgent {
+  const { client, facts, log, now } = options;
+  const name = facts.nodeName;
+  const nodePath = `/api/v1/nodes/${encodeURIComponent(name)}`;
+  const leasePath = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${encodeURIComponent(name)}`;
+  let stopped = false;
+  let node: Node | undefined;
+  let nodeUid: string | undefined;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const after = (ms: number, fn: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+
+  const register = async (): Promise<void> => {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        if (options.register) {
+          try {
+            node = await client.create<Node>("/api/v1/nodes", nodeObject(facts, seconds(now())));
+            log(`node ${name} registered`);
+          } catch (error) {
+            if (!isStatus(error, 409)) throw error;
+            const existing = await client.get<Node>(nodePath);
+            const labels = { ...existing.metadata?.labels, ...nodeLabels(facts) };
+            const podCIDR = existing.spec?.podCIDR ?? facts.podCIDR;
+            node = await client.patch<Node>(nodePath, {
+              metadata: { labels },
+              spec: podCIDR && !existing.spec?.podCIDR ? { podCIDR, podCIDRs: [podCIDR] } : undefined,
+            });
+            log(`node ${name} already registered; updating it`);
+          }
+        } else {
+          node = await client.get<Node>(nodePath);
+        }
+        nodeUid = node.metadata?.uid;
+        await postStatus();
+        return;
+      } catch (error) {
+        log(`node ${name}: registration failed (${(error as Error).message}); retrying`);
+        await new Promise<void>((r) => after(Math.min(500 * 2 ** attempt, 7000), r));
+      }
+    }
+  };
+
+  let lastPosted = "";
+  let lastPostTime = 0;
+  const postStatus = async (): Promise<void> => {
+    const status = nodeStatus(facts, seconds(now()), node?.status);
+    const comparable = JSON.stringify({
+      ...status,
+      conditions: status.conditions?.map((c) => [c.type, c.status]),
+    });
+    if (comparable === lastPosted && Date.now() - lastPostTime < 60_000) return;
+    node = await client.patch<Node>(`${nodePath}/status`, { status }, "merge");
+    lastPosted = comparable;
+    lastPostTime = Date.now();
+  };
+
+  const renewLease = async (): Promise<void> => {
+    const spec = {
+      holderIdentity: name,
+      leaseDurationSeconds: options.leaseDurationSeconds,
+      renewTime: microTime(now()),
+    };
+    try {
+      await client.patch(leasePath, { spec });
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+      await client.create("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
+        metadata: {
+          name,
+          namespace: "kube-node-lease",
+          ownerReferences: nodeUid ? [{ apiVersion: "v1", kind: "Node", name, uid: nodeUid }] : undefined,
+        },
+        spec,
+      } satisfies Lease);
+    }
+  };
+
+  const every = (ms: number, fn: () => Promise<void>, what: string): void => {
+    const tick = async (): Promise<void> => {
+      if (stopped) return;
+      try {
+        await fn();
+      } catch (error) {
+        log(`node ${name}: ${what} failed: ${(error as Error).message}`);
+        if (isStatus(error, 404) && what === "status update") await register();
+      }
+      if (!stopped) after(ms, () => void tick());
+    };
+    void tick();
+  };
+
+  const registered = register().then(() => {
+    every((options.leaseDurationSeconds * 1000) / 4, renewLease, "lease renewal");
+    every(options.statusIntervalMs, postStatus, "status update");
+  });
+  return {
+    registered,
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,516 @@
+// One pod's worker (upstream pkg/kubelet/pod_workers.go + kuberuntime SyncPod): every sync
+// compares the pod spec with what the runtime reports and takes the next steps — sandbox,
+// volumes, init containers in order, containers per restart policy with crash-loop back-off,
+// probes — then reports status. Syncs of one pod never overlap; termination is one-way.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Container, Pod, PodStatus } from "kubernetes-types/core/v1";
+import { ImagePullError } from "../images/image-pull-error.ts";
+import type { ImageResolver } from "../images/image-resolver.ts";
+import type { ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
+import type { Backoff } from "./backoff.ts";
+import { containerArgv } from "./container-argv.ts";
+import { containerEnv } from "./container-env.ts";
+import { type DnsSettings, hostsFile, podHostname, resolvConf } from "./etc-files.ts";
+import type { EventRecorder } from "./events.ts";
+import type { ObjectSource } from "./object-source.ts";
+import { attemptsByName, podStatus, type Waiting } from "./pod-status.ts";
+import { containerMounts, podDir, prepareVolumes, removePodDir } from "./pod-volumes.ts";
+import { type ProbeKind, ProbeLoop } from "./prober.ts";
+import { quantityValue } from "./quantity.ts";
+
+export interface PodWorkerDeps {
+  runtime: Runtime;
+  images: ImageResolver;
+  rootDir: string;
+  objects: ObjectSource;
+  dns: DnsSettings;
+  hostIP(): string;
+  events: EventRecorder;
+  backoff: Backoff;
+  log(line: string): void;
+  now(): Date;
+  /** Called after every sync with the pod's computed status. */
+  reportStatus(pod: Pod, status: PodStatus): void;
+}
+
+const DEFAULT_GRACE_SECONDS = 30;
+
+export class PodWorker {
+  private sandbox: SandboxStatus | undefined;
+  private volumes: Map<string, string> | undefined;
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly ready = new Map<string, boolean>();
+  private readonly started = new Map<string, boolean>();
+  private readonly probes = new Map<string, ProbeLoop[]>();
+  private readonly imageIDs = new Map<string, string>();
+  private readonly reportedExits = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> | undefined;
+  private dirty = false;
+  private terminating: Promise<void> | undefined;
+  status: PodStatus | undefined;
+
+  constructor(
+    public pod: Pod,
+    private readonly deps: PodWorkerDeps,
+  ) {}
+
+  get sandboxId(): string | undefined {
+    return this.sandbox?.id;
+  }
+
+  get uid(): string {
+    return this.pod.metadata?.uid ?? "";
+  }
+
+  private get label(): string {
+    return `${this.pod.metadata?.namespace ?? "default"}/${this.pod.metadata?.name}`;
+  }
+
+  update(pod: Pod): void {
+    this.pod = pod;
+    this.kick();
+  }
+
+  /** Asks for a sync soon; syncs never overlap (a kick during one runs another after it). */
+  kick(): void {
+    if (this.terminating) return;
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when no sync is in progress. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.dirty = false;
+      try {
+        await this.sync();
+      } catch (error) {
+        this.deps.log(`pod ${this.label}: sync failed: ${(error as Error).message}`);
+        this.later(2000);
+      }
+    } while (this.dirty && !this.terminating);
+  }
+
+  private later(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.kick();
+      },
+      Math.max(ms, 0),
+    );
+  }
+
+  private async ensureSandbox(): Promise<SandboxStatus> {
+    if (this.sandbox) return this.sandbox;
+    const { runtime } = this.deps;
+    const existing = (await runtime.listSandboxes()).find((s) => s.uid === this.uid);
+    if (existing) {
+      this.sandbox = existing;
+      return existing;
+    }
+    const pod = this.pod;
+    this.sandbox = await runtime.runSandbox({
+      uid: this.uid,
+      name: pod.metadata?.name ?? "",
+      namespace: pod.metadata?.namespace ?? "default",
+      hostNetwork: pod.spec?.hostNetwork ?? false,
+      hostname: podHostname(pod),
+      hostsFile: hostsFile(pod, "127.0.0.1", this.deps.dns.clusterDomain),
+      resolvConf: resolvConf(pod, this.deps.dns),
+      labels: {
+        "io.kubernetes.pod.name": pod.metadata?.name ?? "",
+        "io.kubernetes.pod.namespace": pod.metadata?.namespace ?? "",
+      },
+    });
+    return this.sandbox;
+  }
+
+  /** The pod's /etc/hosts and /etc/resolv.conf, mounted into every container as upstream does. */
+  private etcMounts(sandbox: SandboxStatus) {
+    const dir = join(podDir(this.deps.rootDir, this.uid), "etc");
+    mkdirSync(dir, { recursive: true });
+    const hosts = join(dir, "hosts");
+    const resolv = join(dir, "resolv.conf");
+    writeFileSync(hosts, hostsFile(this.pod, sandbox.ip, this.deps.dns.clusterDomain));
+    writeFileSync(resolv, resolvConf(this.pod, this.deps.dns));
+    return [
+      { hostPath: hosts, containerPath: "/etc/hosts", readOnly: false },
+      { hostPath: resolv, containerPath: "/etc/resolv.conf", readOnly: false },
+    ];
+  }
+
+  private async sync(): Promise<void> {
+    const { runtime, events } = this.deps;
+    const pod = this.pod;
+    const sandbox = await this.ensureSandbox();
+    if (!this.volumes) {
+      try {
+        this.volumes = await prepareVolumes(this.deps.rootDir, pod, this.deps.objects, {
+          hostIP: this.deps.hostIP(),
+          podIP: sandbox.ip,
+        });
+      } catch (error) {
+        events.record(pod, "Warning", "FailedMount", (error as Error).message);
+        this.report(await runtime.listContainers(sandbox.id));
+        this.later(5000);
+        return;
+      }
+    }
+    let containers = await runtime.listContainers(sandbox.id);
+    this.noteExits(containers);
+    const byName = attemptsByName(containers);
+    const policy = pod.spec?.restartPolicy ?? "Always";
+    let nextWake = Number.POSITIVE_INFINITY;
+    let changed = false;
+
+    // Init containers, in order: each must succeed before the next (and before the app containers).
+    let initDone = true;
+    for (const spec of pod.spec?.initContainers ?? []) {
+      const latest = byName.get(spec.name)?.[0];
+      if (latest?.state === "exited" && latest.exitCode === 0) continue;
+      initDone = false;
+      if (latest?.state === "running" || latest?.state === "created") break;
+      if (latest?.state === "exited" && policy === "Never") break;
+      const wake = await this.startIfDue(spec, latest, sandbox);
+      nextWake = Math.min(nextWake, wake);
+      changed = true;
+      break;
+    }
+
+    if (initDone) {
+      for (const spec of pod.spec?.containers ?? []) {
+        const latest = byName.get(spec.name)?.[0];
+        if (latest && latest.state !== "exited") {
+          this.ensureProbes(spec, latest, sandbox);
+          continue;
+        }
+        if (latest && !this.shouldRestart(latest, policy)) continue;
+        const wake = await this.startIfDue(spec, latest, sandbox);
+        nextWake = Math.min(nextWake, wake);
+        changed = true;
+      }
+    }
+    if (changed) containers = await runtime.listContainers(sandbox.id);
+    this.report(containers);
+    if (Number.isFinite(nextWake)) this.later(nextWake - Date.now());
+  }
+
+  private shouldRestart(c: ContainerStatus, policy: string): boolean {
+    if (policy === "Always") return true;
+    if (policy === "OnFailure") return c.exitCode !== 0;
+    return false;
+  }
+
+  private noteExits(containers: ContainerStatus[]): void {
+    for (const c of containers) {
+      if (c.state !== "exited" || this.reportedExits.has(c.id)) continue;
+      this.reportedExits.add(c.id);
+      this.stopProbes(c.id);
+    }
+  }
+
+  /** Starts `spec` unless it is backing off; returns when to look again (Infinity: no need). */
+  private async startIfDue(
+    spec: Container,
+    latest: ContainerStatus | undefined,
+    sandbox: SandboxStatus,
+  ): Promise<number> {
+    const { backoff, events } = this.deps;
+    const key = `${this.uid}/${spec.name}`;
+    const now = Date.now();
+    if (latest?.state === "exited") {
+      const until = backoff.until(key);
+      const finished = latest.finishedAt?.getTime() ?? now;
+      if (until <= finished) {
+        const ranFor = finished - (latest.startedAt?.getTime() ?? finished);
+        backoff.next(key, finished, ranFor);
+      }
+      const due = backoff.until(key);
+      if (due > now) {
+        const seconds = Math.round(backoff.delay(key) / 1000);
+        const message = `back-off ${seconds < 60 ? `${seconds}s` : `${Math.round(seconds / 60)}m0s`} restarting failed container=${spec.name} pod=${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`;
+        if (this.waiting.get(spec.name)?.reason !== "CrashLoopBackOff")
+          events.record(
+            this.pod,
+            "Warning",
+            "BackOff",
+            `Back-off restarting failed container ${spec.name} in pod ${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`,
+            fieldPathOf(this.pod, spec),
+          );
+        this.waiting.set(spec.name, { reason: "CrashLoopBackOff", message });
+        return due;
+      }
+    }
+    const pullKey = `${key}#pull`;
+    const pullDue = backoff.until(pullKey);
+    if (this.waiting.get(spec.name)?.reason === "ImagePullBackOff" && pullDue > now) return pullDue;
+    let image: Awaited<ReturnType<ImageResolver["resolve"]>>;
+    try {
+      image = await this.deps.images.resolve(spec.image ?? "");
+    } catch (error) {
+      if (!(error instanceof ImagePullError)) throw error;
+      const already = this.waiting.get(spec.name)?.reason;
+      const message = `Failed to pull image "${spec.image}": ${error.message}`;
+      events.record(this.pod, "Warning", "Failed", message, fieldPathOf(this.pod, spec));
+      if (already === "ErrImagePull" || already === "ImagePullBackOff") {
+        events.record(
+          this.pod,
+          "Normal",
+          "BackOff",
+          `Back-off pulling image "${spec.image}"`,
+          fieldPathOf(this.pod, spec),
+        );
+        this.waiting.set(spec.name, {
+          reason: "ImagePullBackOff",
+          message: `Back-off pulling image "${spec.image}": ${error.message}`,
+        });
+      } else {
+        this.waiting.set(spec.name, { reason: "ErrImagePull", message: error.message });
+      }
+      return backoff.next(pullKey, now, 0);
+    }
+    this.imageIDs.set(spec.image ?? "", image.imageID);
+    if (!latest)
+      events.record(
+        this.pod,
+        "Normal",
+        "Pulled",
+        `Container image "${spec.image}" already present on machine`,
+        fieldPathOf(this.pod, spec),
+      );
+    let env: Map<string, string>;
+    let mounts: ReturnType<typeof containerMounts>;
+    try {
+      env = await containerEnv(this.pod, spec, this.deps.objects, {
+        hostIP: this.deps.hostIP(),
+        podIP: sandbox.ip,
+      });
+      mounts = [...this.etcMounts(sandbox), ...containerMounts(spec, this.volumes ?? new Map())];
+    } catch (error) {
+      const message = (error as Error).message;
+      if (this.waiting.get(spec.name)?.reason !== "CreateContainerConfigError")
+        events.record(this.pod, "Warning", "Failed", `Error: ${message}`, fieldPathOf(this.pod, spec));
+      this.waiting.set(spec.name, { reason: "CreateContainerConfigError", message });
+      return now + 5000;
+    }
+    const security = { ...this.pod.spec?.securityContext, ...spec.securityContext };
+    const limits = spec.resources?.limits ?? {};
+    const requests = spec.resources?.requests ?? {};
+    const attempt = latest ? latest.attempt + 1 : 0;
+    const status = await this.deps.runtime.startContainer({
+      sandboxId: sandbox.id,
+      name: spec.name,
+      attempt,
+      image: spec.image ?? "",
+      argv: containerArgv(spec, image, env),
+      env: [...env.entries()],
+      workingDir: spec.workingDir,
+      runAsUser: security.runAsUser,
+      runAsGroup: security.runAsGroup,
+      mounts,
+      stdin: spec.stdin ?? false,
+      tty: spec.tty ?? false,
+      memoryLimitBytes: limits.memory === undefined ? undefined : quantityValue(String(limits.memory)),
+      cpuLimitMillis:
+        limits.cpu === undefined ? undefined : Math.round((quantityValue(String(limits.cpu)) ?? 0) * 1000),
+      cpuRequestMillis:
+        requests.cpu === undefined
+          ? undefined
+          : Math.round((quantityValue(String(requests.cpu)) ?? 0) * 1000),
+      labels: { "io.kubernetes.container.name": spec.name },
+    });
+    this.waiting.delete(spec.name);
+    if (status.state === "exited" && status.exitCode === 128) {
+      events.record(
+        this.pod,
+        "Warning",
+        "Failed",
+        `Error: ${status.message ?? status.reason}`,
+        fieldPathOf(this.pod, spec),
+      );
+      return Number.POSITIVE_INFINITY;
+    }
+    events.record(
+      this.pod,
+      "Normal",
+      "Created",
+      `Created container ${spec.name}`,
+      fieldPathOf(this.pod, spec),
+    );
+    events.record(
+      this.pod,
+      "Normal",
+      "Started",
+      `Started container ${spec.name}`,
+      fieldPathOf(this.pod, spec),
+    );
+    if (status.state === "running") this.ensureProbes(spec, status, sandbox);
+    return Number.POSITIVE_INFINITY;
+  }
+
+  private ensureProbes(spec: Container, c: ContainerStatus, sandbox: SandboxStatus): void {
+    if (this.probes.has(c.id) || c.state !== "running") return;
+    const loops: ProbeLoop[] = [];
+    this.probes.set(c.id, loops);
+    const target = { runtime: this.deps.runtime, containerId: c.id, podIP: sandbox.ip, container: spec };
+    const handlers = {
+      onChange: (kind: ProbeKind, ok: boolean, message?: string) =>
+        this.probeChanged(spec, c, kind, ok, message),
+      onFailure: (kind: ProbeKind, message: string) => {
+        const name = kind === "liveness" ? "Liveness" : kind === "readiness" ? "Readiness" : "Startup";
+        this.deps.events.record(
+          this.pod,
+          "Warning",
+          "Unhealthy",
+          `${name} probe failed: ${message}`,
+          fieldPathOf(this.pod, spec),
+        );
+      },
+    };
+    if (spec.startupProbe) loops.push(new ProbeLoop("startup", spec.startupProbe, target, handlers));
+    else this.startMainProbes(spec, target, handlers, loops);
+  }
+
+  private startMainProbes(
+    spec: Container,
+    target: ConstructorParameters<typeof ProbeLoop>[2],
+    handlers: ConstructorParameters<typeof ProbeLoop>[3],
+    loops: ProbeLoop[],
+  ): void {
+    if (spec.livenessProbe) loops.push(new ProbeLoop("liveness", spec.livenessProbe, target, handlers));
+    if (spec.readinessProbe) loops.push(new ProbeLoop("readiness", spec.readinessProbe, target, handlers));
+  }
+
+  private probeChanged(
+    spec: Container,
+    c: ContainerStatus,
+    kind: ProbeKind,
+    ok: boolean,
+    message?: string,
+  ): void {
+    if (kind === "readiness") this.ready.set(c.id, ok);
+    if (kind === "startup" && ok) {
+      this.started.set(c.id, true);
+      const loops = this.probes.get(c.id) ?? [];
+      const target = {
+        runtime: this.deps.runtime,
+        containerId: c.id,
+        podIP: this.sandbox?.ip ?? "",
+        container: spec,
+      };
+      this.startMainProbes(
+        spec,
+        target,
+        {
+          onChange: (k, o, m) => this.probeChanged(spec, c, k, o, m),
+          onFailure: (k, m) =>
+            this.deps.events.record(
+              this.pod,
+              "Warning",
+              "Unhealthy",
+              `${k === "liveness" ? "Liveness" : "Readiness"} probe failed: ${m}`,
+              fieldPathOf(this.pod, spec),
+            ),
+        },
+        loops,
+      );
+    }
+    if ((kind === "liveness" || kind === "startup") && !ok) {
+      const what = kind === "liveness" ? "liveness" : "startup";
+      this.deps.events.record(
+        this.pod,
+        "Normal",
+        "Killing",
+        `Container ${spec.name} failed ${what} probe, will be restarted`,
+        fieldPathOf(this.pod, spec),
+      );
+      this.stopProbes(c.id);
+      this.deps.runtime
+        .stopContainer(c.id, this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS)
+        .catch((error: Error) => this.deps.log(`pod ${this.label}: stop ${spec.name}: ${error.message}`))
+        .finally(() => this.kick());
+      return;
+    }
+    void message;
+    this.kick();
+  }
+
+  private stopProbes(containerId: string): void {
+    for (const loop of this.probes.get(containerId) ?? []) loop.stop();
+    this.probes.delete(containerId);
+  }
+
+  private report(containers: ContainerStatus[]): void {
+    const status = podStatus({
+      pod: this.pod,
+      sandbox: this.sandbox,
+      containers,
+      waiting: this.waiting,
+      ready: this.ready,
+      started: this.started,
+      hostIP: this.deps.hostIP(),
+      imageIDs: this.imageIDs,
+      now: this.deps.now(),
+      previous: this.status,
+    });
+    this.status = status;
+    this.deps.reportStatus(this.pod, status);
+  }
+
+  /**
+   * Stops every container (SIGTERM, grace period, SIGKILL), reports the final status and
+   * removes the sandbox and the pod's volumes. Idempotent; later kicks do nothing.
+   */
+  terminate(gracePeriodSeconds?: number): Promise<void> {
+    this.terminating ??= (async () => {
+      if (this.timer) clearTimeout(this.timer);
+      await this.idle();
+      for (const id of [...this.probes.keys()]) this.stopProbes(id);
+      const grace =
+        gracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+      const { runtime } = this.deps;
+      const sandbox = this.sandbox ?? (await runtime.listSandboxes()).find((s) => s.uid === this.uid);
+      if (sandbox) {
+        const containers = await runtime.listContainers(sandbox.id);
+        for (const c of containers.filter((x) => x.state === "running")) {
+          const spec = this.pod.spec?.containers.find((s) => s.name === c.name);
+          if (spec)
+            this.deps.events.record(
+              this.pod,
+              "Normal",
+              "Killing",
+              `Stopping container ${c.name}`,
+              fieldPathOf(this.pod, spec),
+            );
+        }
+        await runtime.stopSandbox(sandbox.id, grace);
+        this.report(await runtime.listContainers(sandbox.id));
+        for (const c of await runtime.listContainers(sandbox.id)) await runtime.removeContainer(c.id);
+        await runtime.removeSandbox(sandbox.id);
+      }
+      removePodDir(this.deps.rootDir, this.uid);
+      this.deps.backoff.forget(`${this.uid}/`);
+    })();
+    return this.terminating;
+  }
+}
+
+/** `spec.containers{name}`: the fieldPath events name a container by. */
+function fieldPathOf(pod: Pod, spec: Container): string {
+  const init = pod.spec?.initContainers?.some((c) => c.name === spec.name);
+  return `spec.${init ? "initContainers" : "containers"}{${spec.name}}`;
+}

@@ -1,0 +1,82 @@
+// Writes pod status to the API (upstream pkg/kubelet/status/status_manager.go): only when it
+// changed, one write in flight per pod, the latest status winning; static pods' status goes to
+// their mirror pod. Once a deleted pod's containers are gone it finishes the deletion (grace 0).
+
+import type { Pod, PodStatus } from "kubernetes-types/core/v1";
+import { type ApiClient, isStatus } from "../../lib/client/api-client.ts";
+
+function podPath(pod: Pod): string {
+  return `/api/v1/namespaces/${pod.metadata?.namespace ?? "default"}/pods/${encodeURIComponent(pod.metadata?.name ?? "")}`;
+}
+
+/** Status without the timestamps that change on every computation, for change detection. */
+function comparable(status: PodStatus): string {
+  return JSON.stringify({
+    ...status,
+    conditions: status.conditions?.map((c) => [c.type, c.status, c.reason]),
+  });
+}
+
+export class StatusManager {
+  private readonly written = new Map<string, string>();
+  private readonly pending = new Map<string, { pod: Pod; status: PodStatus }>();
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** `target` is the API object to write (the pod itself, or a static pod's mirror pod). */
+  set(target: Pod, status: PodStatus): void {
+    const key = target.metadata?.uid ?? "";
+    const text = comparable(status);
+    if (this.written.get(key) === text && !this.pending.has(key)) return;
+    this.pending.set(key, { pod: target, status });
+    void this.flush(key);
+  }
+
+  private async flush(key: string): Promise<void> {
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      for (let next = this.pending.get(key); next; next = this.pending.get(key)) {
+        this.pending.delete(key);
+        const text = comparable(next.status);
+        if (this.written.get(key) === text) continue;
+        try {
+          await this.client.patch(`${podPath(next.pod)}/status`, {
+            metadata: { uid: next.pod.metadata?.uid },
+            status: next.status,
+          });
+          this.written.set(key, text);
+        } catch (error) {
+          if (isStatus(error, 404) || isStatus(error, 409)) break; // gone or replaced: nothing to write
+          this.log(
+            `pod ${next.pod.metadata?.namespace}/${next.pod.metadata?.name}: status update failed: ${(error as Error).message}`,
+          );
+          if (!this.pending.has(key)) this.pending.set(key, next);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** Finishes a graceful deletion once the kubelet stopped the pod (upstream: canBeDeleted). */
+  async finishDeletion(pod: Pod): Promise<void> {
+    try {
+      await this.client.delete(podPath(pod), { gracePeriodSeconds: 0, uid: pod.metadata?.uid });
+    } catch (error) {
+      if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
+    }
+    this.forget(pod);
+  }
+
+  forget(pod: Pod): void {
+    const key = pod.metadata?.uid ?? "";
+    this.written.delete(key);
+    this.pending.delete(key);
+  }
+}

@@ -1,0 +1,164 @@
+// A small Kubernetes REST client (what client-go's rest.Interface is to upstream components):
+// JSON over fetch, errors decoded into StatusError, watches as async iterables. In `kube server`
+// it is handed the apiserver's own fetch handler, so components talk to it without sockets.
+
+import { type Status, StatusError } from "../errors/status-error.ts";
+
+export type FetchLike = (request: Request) => Promise<Response>;
+
+export interface ApiClientOptions {
+  /** e.g. "http://127.0.0.1:8080" (no trailing slash). */
+  server: string;
+  /** Defaults to the global fetch; `kube server` passes the apiserver's handler. */
+  fetch?: FetchLike;
+  userAgent?: string;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface WatchOptions extends ListOptions {
+  allowWatchBookmarks?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface WatchEvent<T> {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: T;
+}
+
+export type PatchType = "merge" | "strategic" | "json" | "apply";
+
+const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  json: "application/json-patch+json",
+  apply: "application/apply-patch+yaml",
+};
+
+function query(options: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || key === "signal") continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+export class ApiClient {
+  readonly server: string;
+  private readonly doFetch: FetchLike;
+  private readonly userAgent: string;
+
+  constructor(options: ApiClientOptions) {
+    this.server = options.server.replace(/\/+$/, "");
+    this.doFetch = options.fetch ?? ((request) => fetch(request));
+    this.userAgent = options.userAgent ?? "kube";
+  }
+
+  /** Sends a request and returns the raw response (any status). */
+  async raw(
+    method: string,
+    path: string,
+    init: { body?: string; contentType?: string; signal?: AbortSignal } = {},
+  ) {
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
+    if (init.body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
+    return this.doFetch(
+      new Request(`${this.server}${path}`, { method, headers, body: init.body, signal: init.signal }),
+    );
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+    const response = await this.raw(method, path, {
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      contentType,
+    });
+    const text = await response.text();
+    if (!response.ok) throw decodeError(response.status, text, method, path);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>("GET", path);
+  }
+
+  list<T>(path: string, options: ListOptions = {}): Promise<T> {
+    return this.request<T>("GET", `${path}${query(options)}`);
+  }
+
+  create<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("POST", path, body);
+  }
+
+  update<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PUT", path, body);
+  }
+
+  patch<T>(path: string, body: unknown, type: PatchType = "merge"): Promise<T> {
+    return this.request<T>("PATCH", path, body, PATCH_CONTENT_TYPE[type]);
+  }
+
+  delete<T>(
+    path: string,
+    options?: { gracePeriodSeconds?: number; propagationPolicy?: string; uid?: string },
+  ) {
+    const body = options
+      ? {
+          kind: "DeleteOptions",
+          apiVersion: "v1",
+          gracePeriodSeconds: options.gracePeriodSeconds,
+          propagationPolicy: options.propagationPolicy,
+          preconditions: options.uid ? { uid: options.uid } : undefined,
+        }
+      : undefined;
+    return this.request<T>("DELETE", path, body);
+  }
+
+  /** Watch events until the server ends the stream or `signal` aborts. */
+  async *watch<T>(path: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
+    const response = await this.raw("GET", `${path}${query({ ...options, watch: true })}`, {
+      signal: options.signal,
+    });
+    if (!response.ok) throw decodeError(response.status, await response.text(), "GET", path);
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline = buffer.indexOf("\n");
+        while (newline >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          if (line) yield JSON.parse(line) as WatchEvent<T>;
+          newline = buffer.indexOf("\n");
+        }
+      }
+    } catch (error) {
+      if (options.signal?.aborted) return;
+      throw error;
+    }
+  }
+}
+
+function decodeError(code: number, text: string, method: string, path: string): StatusError {
+  try {
+    const status = JSON.parse(text) as Status;
+    if (status.kind === "Status") return new StatusError({ ...status, code: status.code || code });
+  } catch {
+    // not a Status: fall through
+  }
+  return StatusError.of(code, "Unknown", `${method} ${path}: HTTP ${code}: ${text.slice(0, 200)}`);
+}
+
+/** True for a StatusError with this HTTP code (404, 409, ...). */
+export function isStatus(error: unknown, code: number): boolean {
+  return error instanceof StatusError && error.code === code;
+}

@@ -1,0 +1,145 @@
+// A shared-informer-shaped cache (client-go tools/cache): LIST, then WATCH from the list's
+// resourceVersion, keeping an in-memory store and calling handlers; on a broken watch it
+// resumes from the last seen resourceVersion, and relists when that is too old (410 Gone).
+
+import type { ApiClient, WatchEvent } from "../client/api-client.ts";
+import { StatusError } from "../errors/status-error.ts";
+
+export interface ObjectMeta {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string };
+}
+
+export interface InformerHandlers<T> {
+  onAdd?(object: T): void;
+  onUpdate?(old: T, object: T): void;
+  onDelete?(object: T): void;
+}
+
+export interface InformerOptions<T> extends InformerHandlers<T> {
+  client: ApiClient;
+  /** Collection path, e.g. "/api/v1/pods". */
+  path: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  log?: (line: string) => void;
+  /** Delay before a retry after an error (ms); default 1000. */
+  retryDelayMs?: number;
+}
+
+interface ListResult<T> {
+  metadata?: { resourceVersion?: string };
+  items?: T[];
+}
+
+/** "namespace/name", or "name" for cluster-scoped objects: client-go's MetaNamespaceKey. */
+export function objectKey(object: ObjectMeta): string {
+  const m = object.metadata ?? {};
+  return m.namespace ? `${m.namespace}/${m.name}` : (m.name ?? "");
+}
+
+export class Informer<T extends ObjectMeta> {
+  private readonly store = new Map<string, T>();
+  private readonly abort = new AbortController();
+  private resourceVersion = "";
+  private markSynced!: () => void;
+  /** Resolves after the first LIST has filled the store and its handlers ran. */
+  readonly synced = new Promise<void>((resolve) => {
+    this.markSynced = resolve;
+  });
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: InformerOptions<T>) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  list(): T[] {
+    return [...this.store.values()];
+  }
+
+  get(key: string): T | undefined {
+    return this.store.get(key);
+  }
+
+  private async run(): Promise<void> {
+    const { client, path, labelSelector, fieldSelector } = this.options;
+    const retry = this.options.retryDelayMs ?? 1000;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (!this.resourceVersion) await this.relist();
+        for await (const event of client.watch<T>(path, {
+          labelSelector,
+          fieldSelector,
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          signal: this.abort.signal,
+        })) {
+          this.apply(event);
+        }
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        if (error instanceof StatusError && error.code === 410) this.resourceVersion = "";
+        this.options.log?.(`informer ${path}: ${(error as Error).message}; retrying`);
+        await this.delay(retry);
+      }
+    }
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async relist(): Promise<void> {
+    const { client, path, labelSelector, fieldSelector } = this.options;
+    const result = await client.list<ListResult<T>>(path, { labelSelector, fieldSelector });
+    const seen = new Set<string>();
+    for (const item of result.items ?? []) {
+      const key = objectKey(item);
+      seen.add(key);
+      const old = this.store.get(key);
+      this.store.set(key, item);
+      if (old) this.options.onUpdate?.(old, item);
+      else this.options.onAdd?.(item);
+    }
+    for (const [key, old] of this.store) {
+      if (seen.has(key)) continue;
+      this.store.delete(key);
+      this.options.onDelete?.(old);
+    }
+    this.resourceVersion = result.metadata?.resourceVersion ?? "";
+    this.markSynced();
+  }
+
+  private apply(event: WatchEvent<T>): void {
+    if (event.type === "ERROR") {
+      const status = event.object as unknown as { code?: number; message?: string };
+      if (status.code === 410) this.resourceVersion = "";
+      throw StatusError.of(status.code ?? 500, "Expired", status.message ?? "watch error");
+    }
+    const rv = event.object.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    if (event.type === "BOOKMARK") return;
+    const key = objectKey(event.object);
+    const old = this.store.get(key);
+    if (event.type === "DELETED") {
+      this.store.delete(key);
+      this.options.onDelete?.(old ?? event.object);
+      return;
+    }
+    this.store.set(key, event.object);
+    if (old) this.options.onUpdate?.(old, event.object);
+    else this.options.onAdd?.(event.object);
+  }
+}

@@ -1,0 +1,202 @@
+// The kubelet core against a real apiserver with the fake runtime: node registration and
+// lease, pods bound to the node running with status as upstream writes it, ErrImagePull,
+// crash-loop restarts, graceful deletion finished by the kubelet, static pods and mirror pods.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Node, Pod } from "kubernetes-types/core/v1";
+import { createImageResolver } from "../../components/kubelet/images/image-resolver.ts";
+import { type Kubelet, startKubelet } from "../../components/kubelet/kubelet.ts";
+import { createFakeRuntime, type FakeRuntime } from "../../components/kubelet/runtime/fake/fake-runtime.ts";
+import { ApiClient, isStatus } from "../../lib/client/api-client.ts";
+import { startTestApiserver, type TestApiserver } from "../harness/apiserver.ts";
+
+let api: TestApiserver;
+let client: ApiClient;
+let kubelet: Kubelet;
+let runtime: FakeRuntime;
+let dir: string;
+const node = "kt-fake-node";
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+}
+
+const getPod = (name: string) => client.get<Pod>(`/api/v1/namespaces/default/pods/${name}`);
+
+beforeAll(async () => {
+  api = await startTestApiserver();
+  client = new ApiClient({ server: api.url });
+  dir = mkdtempSync(join(tmpdir(), "kt-kubelet-"));
+  runtime = createFakeRuntime({ podCIDR: "10.250.0.0/24", nodeIP: "127.0.0.1" });
+  kubelet = await startKubelet({
+    nodeName: node,
+    rootDir: join(dir, "root"),
+    runtime,
+    images: createImageResolver({ kubeExecutable: ["kube"] }),
+    client,
+    manifestPath: join(dir, "manifests"),
+    fileCheckFrequencyMs: 200,
+    kubeletPort: 12345,
+    crashLoopBackoffMs: 100,
+    dns: { clusterDNS: [], clusterDomain: "cluster.local", hostResolvConf: "/etc/resolv.conf" },
+    log: () => {},
+  });
+  await kubelet.ready;
+});
+
+afterAll(async () => {
+  await kubelet?.stopAllPods();
+  await kubelet?.stop();
+  await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("kubelet with the fake runtime", () => {
+  test("registers a Ready node with capacity, addresses and a lease", async () => {
+    const n = await client.get<Node>(`/api/v1/nodes/${node}`);
+    expect(n.metadata?.labels?.["kubernetes.io/hostname"]).toBe(node);
+    expect(n.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+    expect(n.status?.addresses).toContainEqual({ type: "InternalIP", address: "127.0.0.1" });
+    expect(n.status?.daemonEndpoints?.kubeletEndpoint?.Port).toBe(12345);
+    expect(Number(n.status?.capacity?.cpu)).toBeGreaterThan(0);
+    expect(n.spec?.podCIDR).toBe("10.250.0.0/24");
+    const lease = await until("lease", () =>
+      client.get<{ spec: { holderIdentity: string } }>(
+        `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${node}`,
+      ),
+    );
+    expect(lease.spec.holderIdentity).toBe(node);
+  });
+
+  test("a pod bound to the node runs, with status as upstream writes it", async () => {
+    await client.create("/api/v1/namespaces/default/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web" },
+      spec: { nodeName: node, containers: [{ name: "web", image: "hello" }] },
+    });
+    const pod = await until("web running", async () => {
+      const p = await getPod("web");
+      return p.status?.phase === "Running" ? p : undefined;
+    });
+    expect(pod.status?.podIP).toMatch(/^10\.250\.0\./);
+    expect(pod.status?.hostIP).toBe("127.0.0.1");
+    expect(pod.status?.qosClass).toBe("BestEffort");
+    const ready = pod.status?.conditions?.find((c) => c.type === "Ready");
+    expect(ready?.status).toBe("True");
+    const cs = pod.status?.containerStatuses?.[0];
+    expect(cs?.ready).toBe(true);
+    expect(cs?.state?.running?.startedAt).toBeDefined();
+    expect(cs?.imageID).toBe("kube://embedded/hello");
+  });
+
+  test("an unknown image waits in ErrImagePull naming the image", async () => {
+    await client.create("/api/v1/namespaces/default/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "nope" },
+      spec: { nodeName: node, containers: [{ name: "c", image: "no-such-image" }] },
+    });
+    const waiting = await until("ErrImagePull", async () => {
+      const w = (await getPod("nope")).status?.containerStatuses?.[0]?.state?.waiting;
+      return w?.reason === "ErrImagePull" || w?.reason === "ImagePullBackOff" ? w : undefined;
+    });
+    expect(waiting.message).toContain('"no-such-image"');
+    expect((await getPod("nope")).status?.phase).toBe("Pending");
+  });
+
+  test("a crashing container restarts with a growing restartCount", async () => {
+    await client.create("/api/v1/namespaces/default/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "crash" },
+      spec: { nodeName: node, containers: [{ name: "c", image: "pause" }] },
+    });
+    const pod = await until("crash running", async () => {
+      const p = await getPod("crash");
+      return p.status?.phase === "Running" ? p : undefined;
+    });
+    const id = pod.status?.containerStatuses?.[0]?.containerID?.replace("kube://", "") ?? "";
+    runtime.exit(id, 3);
+    const restarted = await until("restart", async () => {
+      const cs = (await getPod("crash")).status?.containerStatuses?.[0];
+      return cs && (cs.restartCount ?? 0) >= 1 && cs.state?.running ? cs : undefined;
+    });
+    expect(restarted.lastState?.terminated?.exitCode).toBe(3);
+    expect(restarted.lastState?.terminated?.reason).toBe("Error");
+  });
+
+  test("restartPolicy Never: a pod whose container exits 0 Succeeds", async () => {
+    await client.create("/api/v1/namespaces/default/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "once" },
+      spec: { nodeName: node, restartPolicy: "Never", containers: [{ name: "c", image: "pause" }] },
+    });
+    const pod = await until("once running", async () => {
+      const p = await getPod("once");
+      return p.status?.phase === "Running" ? p : undefined;
+    });
+    runtime.exit(pod.status?.containerStatuses?.[0]?.containerID?.replace("kube://", "") ?? "", 0);
+    const done = await until("Succeeded", async () => {
+      const p = await getPod("once");
+      return p.status?.phase === "Succeeded" ? p : undefined;
+    });
+    expect(done.status?.containerStatuses?.[0]?.state?.terminated?.reason).toBe("Completed");
+  });
+
+  test("deleting a pod: the kubelet stops it and finishes the deletion", async () => {
+    await client.delete("/api/v1/namespaces/default/pods/web");
+    await until("web gone", async () => {
+      try {
+        await getPod("web");
+        return undefined;
+      } catch (error) {
+        return isStatus(error, 404) ? true : undefined;
+      }
+    });
+    const sandboxes = await runtime.listSandboxes();
+    expect(sandboxes.some((s) => s.name === "web")).toBe(false);
+  });
+
+  test("a static pod runs from the manifest dir and shows as a mirror pod", async () => {
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(dir, "manifests"), { recursive: true });
+    const file = join(dir, "manifests", "static.yaml");
+    writeFileSync(
+      file,
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: static\nspec:\n  containers:\n  - name: c\n    image: hello\n",
+    );
+    writeFileSync(join(dir, "manifests", "broken.yaml"), "kind: Deployment\n");
+    const mirror = await until("mirror pod running", async () => {
+      const p = await getPod(`static-${node}`);
+      return p.status?.phase === "Running" ? p : undefined;
+    });
+    expect(mirror.metadata?.annotations?.["kubernetes.io/config.mirror"]).toBeDefined();
+    expect(mirror.metadata?.annotations?.["kubernetes.io/config.source"]).toBe("file");
+    expect(mirror.spec?.nodeName).toBe(node);
+    unlinkSync(file);
+    await until("mirror pod gone", async () => {
+      try {
+        await getPod(`static-${node}`);
+        return undefined;
+      } catch (error) {
+        return isStatus(error, 404) ? true : undefined;
+      }
+    });
+  });
+});
