@@ -1,0 +1,69 @@
+// Pod IP allocation in the style of CNI's host-local IPAM plugin: one file per allocated IP (named
+// by the IP, holding the owner's ID) in a directory that survives restarts; `O_EXCL` makes it atomic.
+
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { formatIpv4, parseCidr, prefixSize } from "./pod-cidr.ts";
+
+export class HostLocalIpam {
+  readonly #dir: string;
+  readonly #first: number;
+  readonly #last: number;
+  #next: number;
+
+  /** `cidr` "10.88.3.0/24": hands out .2 to .254 (.1 is the gateway, the last the broadcast). */
+  constructor(dir: string, cidr: string) {
+    const prefix = parseCidr(cidr);
+    if (prefix.bits > 30) throw new Error(`pod CIDR ${cidr} is too small (at most /30)`);
+    this.#dir = dir;
+    this.#first = prefix.network + 2;
+    this.#last = prefix.network + prefixSize(prefix) - 2;
+    this.#next = this.#first;
+  }
+
+  /** The gateway (first usable) address of the range. */
+  static gateway(cidr: string): string {
+    return formatIpv4(parseCidr(cidr).network + 1);
+  }
+
+  /** Reserves a free IP for `owner`, round-robin from the last one handed out (like host-local). */
+  async allocate(owner: string): Promise<string> {
+    await mkdir(this.#dir, { recursive: true });
+    const count = this.#last - this.#first + 1;
+    for (let i = 0; i < count; i++) {
+      const candidate = this.#first + ((this.#next - this.#first + i) % count);
+      const address = formatIpv4(candidate);
+      try {
+        await writeFile(join(this.#dir, address), owner, { flag: "wx" });
+        this.#next = candidate + 1 > this.#last ? this.#first : candidate + 1;
+        return address;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+    }
+    throw new Error(`no free IP left in the pod range (${count} addresses in use)`);
+  }
+
+  async release(address: string): Promise<void> {
+    await rm(join(this.#dir, address), { force: true });
+  }
+
+  /** The allocations: IP -> owner. */
+  async list(): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    let names: string[] = [];
+    try {
+      names = await readdir(this.#dir);
+    } catch {
+      return result;
+    }
+    for (const name of names) {
+      try {
+        result.set(name, (await readFile(join(this.#dir, name), "utf8")).trim());
+      } catch {
+        // Released concurrently.
+      }
+    }
+    return result;
+  }
+}

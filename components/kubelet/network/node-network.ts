@@ -1,0 +1,93 @@
+// The node's pod network as one object: its pod CIDR (given, remembered, or picked free), the
+// bridge holding the gateway, host-local IP allocation, and per-pod namespace setup and teardown.
+
+import { bridgeName, ensureBridge, removeBridge } from "./bridge.ts";
+import { HostLocalIpam } from "./host-local-ipam.ts";
+import { hostPrefixes, parseCidr, pickFreeCidr } from "./pod-cidr.ts";
+import { netnsName, setupPodNetwork, teardownPodNetwork, vethName } from "./pod-network.ts";
+
+export interface NodeNetworkOptions {
+  nodeName: string;
+  /** Wanted pod CIDR; else the one remembered in `remembered`; else a free /24 in 10.88.0.0/16. */
+  podCIDR?: string;
+  remembered?: string;
+  /** Directory of the host-local allocation files. */
+  ipamDir: string;
+}
+
+export interface PodAttachment {
+  netns: string;
+  veth: string;
+  ip: string;
+}
+
+export class NodeNetwork {
+  readonly podCIDR: string;
+  readonly bridge: string;
+  readonly gateway: string;
+  readonly #nodeName: string;
+  readonly #ipam: HostLocalIpam;
+
+  private constructor(nodeName: string, podCIDR: string, ipamDir: string) {
+    this.#nodeName = nodeName;
+    this.podCIDR = podCIDR;
+    this.bridge = bridgeName(nodeName);
+    this.gateway = HostLocalIpam.gateway(podCIDR);
+    this.#ipam = new HostLocalIpam(ipamDir, podCIDR);
+  }
+
+  /** Chooses the CIDR and brings the bridge up (idempotent: an existing bridge is reused). */
+  static async start(options: NodeNetworkOptions): Promise<NodeNetwork> {
+    let cidr = options.podCIDR ?? options.remembered;
+    if (cidr === undefined) {
+      // Our own bridge's addresses (left by a previous run) do not count as taken.
+      cidr = pickFreeCidr(options.nodeName, await hostPrefixes(bridgeName(options.nodeName)));
+    }
+    const prefix = parseCidr(cidr);
+    const network = new NodeNetwork(
+      options.nodeName,
+      `${cidr.split("/")[0]}/${prefix.bits}`,
+      options.ipamDir,
+    );
+    await ensureBridge(network.bridge, `${network.gateway}/${prefix.bits}`);
+    return network;
+  }
+
+  /** Creates the pod's namespace, veth and address; `key` (the sandbox ID) owns the IP. */
+  async attach(key: string, namespace: string, pod: string, uid: string): Promise<PodAttachment> {
+    const address = await this.#ipam.allocate(key);
+    const attachment = {
+      netns: netnsName(this.#nodeName, namespace, pod, uid),
+      veth: vethName(key),
+      ip: address,
+    };
+    try {
+      await setupPodNetwork({
+        ...attachment,
+        bridge: this.bridge,
+        prefixLength: parseCidr(this.podCIDR).bits,
+        gateway: this.gateway,
+      });
+    } catch (error) {
+      await this.#ipam.release(address);
+      throw error;
+    }
+    return attachment;
+  }
+
+  async detach(attachment: PodAttachment): Promise<void> {
+    await teardownPodNetwork(attachment.netns, attachment.veth);
+    await this.#ipam.release(attachment.ip);
+  }
+
+  /** IPs held by owners not in `live` (sandboxes that vanished while the kubelet was away). */
+  async releaseOrphans(live: Set<string>): Promise<void> {
+    for (const [address, owner] of await this.#ipam.list()) {
+      if (!live.has(owner)) await this.#ipam.release(address);
+    }
+  }
+
+  async removeBridge(): Promise<void> {
+    await removeBridge(this.bridge);
+  }
+}

@@ -1,0 +1,56 @@
+// A pod's network (CNI bridge plugin, per sandbox): a named network namespace (`ip netns add`), a
+// veth pair with the host end on the node bridge and the pod end as eth0, lo up, a default route.
+
+import { createHash } from "node:crypto";
+import { ip, ipQuiet } from "./ip-command.ts";
+
+export interface PodNetworkSpec {
+  /** `ip netns` name (see netnsName). */
+  netns: string;
+  /** Host side of the veth (see vethName). */
+  veth: string;
+  bridge: string;
+  /** The pod's address, e.g. "10.88.3.7". */
+  ip: string;
+  prefixLength: number;
+  gateway: string;
+}
+
+/** `kube-<node>-<namespace>-<pod>-<uid8>`, sanitised to what `ip netns` accepts; readable in `ip netns list`. */
+export function netnsName(node: string, namespace: string, pod: string, uid: string): string {
+  const clean = (text: string) => text.replace(/[^A-Za-z0-9_.-]/g, "-");
+  const name = `kube-${clean(node)}-${clean(namespace)}-${clean(pod)}`.slice(0, 200);
+  return `${name}-${clean(uid).slice(0, 8)}`;
+}
+
+/** `kv` + 11 hex of sha1(key): unique per sandbox and within IFNAMSIZ. */
+export function vethName(key: string): string {
+  return `kv${createHash("sha1").update(key).digest("hex").slice(0, 11)}`;
+}
+
+export async function netnsExists(name: string): Promise<boolean> {
+  return (await ip("netns", "list")).split("\n").some((line) => line.split(" ")[0] === name);
+}
+
+/** Builds the namespace and its plumbing; on failure undoes what it made and rethrows. */
+export async function setupPodNetwork(spec: PodNetworkSpec): Promise<void> {
+  try {
+    await ip("netns", "add", spec.netns);
+    // The pod end is created directly inside the namespace, so "eth0" never clashes on the host.
+    await ip("link", "add", spec.veth, "type", "veth", "peer", "name", "eth0", "netns", spec.netns);
+    await ip("link", "set", "dev", spec.veth, "master", spec.bridge, "up");
+    await ip("-n", spec.netns, "link", "set", "dev", "lo", "up");
+    await ip("-n", spec.netns, "addr", "add", `${spec.ip}/${spec.prefixLength}`, "dev", "eth0");
+    await ip("-n", spec.netns, "link", "set", "dev", "eth0", "up");
+    await ip("-n", spec.netns, "route", "add", "default", "via", spec.gateway, "dev", "eth0");
+  } catch (error) {
+    await teardownPodNetwork(spec.netns, spec.veth);
+    throw error;
+  }
+}
+
+/** Deletes the namespace and the veth (either may already be gone). */
+export async function teardownPodNetwork(netns: string, veth: string): Promise<void> {
+  await ipQuiet("netns", "del", netns);
+  await ipQuiet("link", "del", "dev", veth);
+}

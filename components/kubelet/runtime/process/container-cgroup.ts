@@ -1,0 +1,111 @@
+// Per-container cgroup v1 groups (kubelet's container manager, cgroupfs driver, flattened): one
+// `kube-<id>` group per controller under this process's own cgroup, with the pod spec's limits.
+
+import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const controllers = ["memory", "cpu", "cpuacct"] as const;
+type Controller = (typeof controllers)[number];
+
+export interface CgroupLimits {
+  memoryLimitBytes?: number;
+  cpuLimitMillis?: number;
+  cpuRequestMillis?: number;
+}
+
+/** The usable controllers: their directory (this process's cgroup) where we may create children. */
+export class CgroupManager {
+  readonly #parents: Map<Controller, string>;
+
+  private constructor(parents: Map<Controller, string>) {
+    this.#parents = parents;
+  }
+
+  /** Probes each controller by creating and removing a child group; logs once what is unusable. */
+  static async detect(log: (line: string) => void, root = "/sys/fs/cgroup"): Promise<CgroupManager> {
+    const parents = new Map<Controller, string>();
+    let self = "";
+    try {
+      self = await readFile("/proc/self/cgroup", "utf8");
+    } catch {
+      // Not Linux: nothing usable.
+    }
+    const missing: string[] = [];
+    for (const controller of controllers) {
+      const line = self.split("\n").find((l) => l.split(":")[1]?.split(",").includes(controller));
+      const parent = join(root, controller, line?.split(":").slice(2).join(":") ?? "/");
+      const probe = join(parent, `kube-probe-${process.pid}`);
+      try {
+        if (line === undefined) throw new Error("not in /proc/self/cgroup");
+        await mkdir(probe);
+        await rmdir(probe);
+        parents.set(controller, parent);
+      } catch {
+        missing.push(controller);
+      }
+    }
+    if (missing.length > 0) {
+      log(`cgroup v1 controllers ${missing.join(", ")} not writable: containers run without those limits`);
+    }
+    return new CgroupManager(parents);
+  }
+
+  get usable(): boolean {
+    return this.#parents.size > 0;
+  }
+
+  /** Paths the container's group would have (whether or not it exists). */
+  paths(containerId: string): string[] {
+    return [...this.#parents.values()].map((parent) => join(parent, `kube-${containerId}`));
+  }
+
+  /** Creates the groups and writes the limits; returns the directories (the supervisor joins them). */
+  async create(containerId: string, limits: CgroupLimits): Promise<string[]> {
+    const dirs: string[] = [];
+    for (const [controller, parent] of this.#parents) {
+      const dir = join(parent, `kube-${containerId}`);
+      await mkdir(dir, { recursive: true });
+      dirs.push(dir);
+      if (controller === "memory" && limits.memoryLimitBytes !== undefined) {
+        await writeFile(join(dir, "memory.limit_in_bytes"), `${limits.memoryLimitBytes}`);
+      }
+      if (controller === "cpu") {
+        if (limits.cpuRequestMillis !== undefined) {
+          const shares = Math.max(2, Math.floor((limits.cpuRequestMillis * 1024) / 1000));
+          await writeFile(join(dir, "cpu.shares"), `${shares}`);
+        }
+        if (limits.cpuLimitMillis !== undefined) {
+          const period = 100_000;
+          await writeFile(join(dir, "cpu.cfs_period_us"), `${period}`);
+          const quota = Math.max(1000, Math.floor((limits.cpuLimitMillis * period) / 1000));
+          await writeFile(join(dir, "cpu.cfs_quota_us"), `${quota}`);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  /** Removes the groups (the supervisor normally did; this covers a supervisor that was killed). */
+  async remove(containerId: string): Promise<void> {
+    for (const dir of this.paths(containerId)) await rmdir(dir).catch(() => undefined);
+  }
+
+  /** CPU ns (cpuacct.usage) and working set (usage minus inactive file pages, as the kubelet computes). */
+  async stats(
+    containerId: string,
+  ): Promise<{ cpuUsageNanos: number; memoryWorkingSetBytes: number } | undefined> {
+    const memory = this.#parents.get("memory");
+    const cpuacct = this.#parents.get("cpuacct");
+    if (memory === undefined || cpuacct === undefined) return undefined;
+    const group = `kube-${containerId}`;
+    try {
+      const cpu = Number((await readFile(join(cpuacct, group, "cpuacct.usage"), "utf8")).trim());
+      const usage = Number((await readFile(join(memory, group, "memory.usage_in_bytes"), "utf8")).trim());
+      const stat = await readFile(join(memory, group, "memory.stat"), "utf8");
+      const inactive = Number(/^total_inactive_file (\d+)$/m.exec(stat)?.[1] ?? "0");
+      return { cpuUsageNanos: cpu, memoryWorkingSetBytes: Math.max(0, usage - inactive) };
+    } catch {
+      return undefined;
+    }
+  }
+}

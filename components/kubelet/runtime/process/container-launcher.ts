@@ -1,0 +1,82 @@
+// Starts one container: spawns its supervisor (detached into its own session, stdio to a file so
+// the kubelet's death cannot reach it) and waits for the init script's verdict on the start.
+
+import { closeSync, openSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { defaultPath } from "./launch-command.ts";
+import { processStartTime } from "./proc-stat.ts";
+import type { RuntimeState } from "./runtime-state.ts";
+
+export interface LaunchResult {
+  supervisorPid: number;
+  supervisorStartTime: string | undefined;
+  /** Resolves when the supervisor process ends (only for a supervisor this process spawned). */
+  supervisorExited: Promise<number>;
+  pid?: number;
+  pidStartTime?: string;
+  /** When the init script handed over to the argv (the `start` file's mtime). */
+  startedAt?: Date;
+  /** The init script's or supervisor's error when the argv never ran. */
+  startError?: string;
+}
+
+/** How long a start may take before the container is reported running anyway. */
+const handshakeTimeoutMs = 10_000;
+
+export async function launchContainer(
+  state: RuntimeState,
+  id: string,
+  argv: string[],
+): Promise<LaunchResult> {
+  const dir = state.containerDir(id);
+  const output = openSync(join(dir, "supervisor.log"), "a");
+  let proc: ReturnType<typeof Bun.spawn>;
+  try {
+    proc = Bun.spawn(argv, {
+      stdin: "ignore",
+      stdout: output,
+      stderr: output,
+      cwd: "/",
+      env: { PATH: defaultPath, LC_ALL: "C" },
+    });
+  } finally {
+    closeSync(output);
+  }
+  proc.unref();
+  const result: LaunchResult = {
+    supervisorPid: proc.pid,
+    supervisorStartTime: await processStartTime(proc.pid),
+    supervisorExited: proc.exited,
+  };
+  let supervisorDone = false;
+  proc.exited.then(() => {
+    supervisorDone = true;
+  });
+  const deadline = Date.now() + handshakeTimeoutMs;
+  let verdict: string | undefined;
+  for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
+    verdict = await state.readContainerFile(id, "start");
+    if (verdict !== undefined && verdict !== "") break;
+    if (supervisorDone) {
+      verdict = await state.readContainerFile(id, "start");
+      break;
+    }
+    await Bun.sleep(delay);
+  }
+  const pidText = await state.readContainerFile(id, "pid");
+  if (pidText !== undefined && pidText !== "") {
+    result.pid = Number(pidText);
+    const startTime = await processStartTime(result.pid);
+    if (startTime !== undefined) result.pidStartTime = startTime;
+  }
+  if (verdict === "ok") {
+    result.startedAt = (await stat(join(dir, "start"))).mtime;
+  } else if (verdict?.startsWith("error ")) {
+    result.startError = verdict.slice("error ".length);
+  } else if (verdict !== "ok" && supervisorDone && (await state.readExit(id)) === undefined) {
+    const log = (await state.readContainerFile(id, "supervisor.log")) ?? "";
+    result.startError = `the container supervisor failed: ${log.split("\n").slice(-3).join(" ") || "no output"}`;
+  }
+  return result;
+}

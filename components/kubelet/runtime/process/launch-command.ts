@@ -1,0 +1,111 @@
+// Builds the argv that starts a container: the supervisor, then (as root) nsenter into the pod's
+// netns, a private mount namespace, the init script's mounts and cd, setpriv, and `env -i` + argv.
+
+import { join } from "node:path";
+import type { ContainerConfig, Mount } from "../runtime.ts";
+import { initScript } from "./init-script.ts";
+
+export const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+export interface LaunchSpec {
+  /** Where supervisor.pl lives. */
+  binDir: string;
+  /** The container's state directory. */
+  stateDir: string;
+  logPath: string;
+  cgroupDirs: string[];
+  config: ContainerConfig;
+  /** `ip netns` name of the pod; undefined shares the host's network. */
+  netns?: string;
+  /** Files bind-mounted at /etc/hosts and /etc/resolv.conf (unless the pod mounts its own). */
+  hostsFile?: string;
+  resolvConf?: string;
+  /** Root: namespaces, mounts and setpriv are available. Otherwise the argv runs plainly. */
+  privileged: boolean;
+}
+
+/** The PATH the container's argv[0] is looked up in: the pod's last PATH, or the default. */
+export function containerPath(env: Array<[string, string]>): string {
+  return env.findLast(([name]) => name === "PATH")?.[1] ?? defaultPath;
+}
+
+/** The container's own env: exactly the pod's entries, plus PATH when the pod sets none. */
+export function containerEnv(env: Array<[string, string]>): string[] {
+  const pairs = env.map(([name, value]) => `${name}=${value}`);
+  return env.some(([name]) => name === "PATH") ? pairs : [`PATH=${defaultPath}`, ...pairs];
+}
+
+/** setpriv's arguments for runAsUser/runAsGroup (empty when the container runs as root). */
+export function setprivArgs(config: Pick<ContainerConfig, "runAsUser" | "runAsGroup">): string[] {
+  if (config.runAsUser === undefined && config.runAsGroup === undefined) return [];
+  const args = ["setpriv"];
+  if (config.runAsUser !== undefined) args.push(`--reuid=${config.runAsUser}`);
+  if (config.runAsGroup !== undefined) args.push(`--regid=${config.runAsGroup}`);
+  args.push("--clear-groups", "--");
+  return args;
+}
+
+function podMounts(spec: LaunchSpec): Mount[] {
+  const mounts: Mount[] = [];
+  const userPaths = new Set(spec.config.mounts.map((mount) => mount.containerPath));
+  if (spec.hostsFile !== undefined && !userPaths.has("/etc/hosts")) {
+    mounts.push({ hostPath: spec.hostsFile, containerPath: "/etc/hosts", readOnly: false });
+  }
+  if (spec.resolvConf !== undefined && !userPaths.has("/etc/resolv.conf")) {
+    mounts.push({ hostPath: spec.resolvConf, containerPath: "/etc/resolv.conf", readOnly: false });
+  }
+  return [...mounts, ...spec.config.mounts];
+}
+
+/** The full argv to spawn (the supervisor makes its own session) for one container start. */
+export function launchCommand(spec: LaunchSpec): string[] {
+  const { config } = spec;
+  // Passed inline (`sh -c`), so the container's user needs no access to the runtime's directory.
+  const init = ["/bin/sh", "-c", initScript, "kube-init"];
+  const argv0 = config.argv[0] ?? "";
+  const userStage = [
+    ...(spec.privileged ? setprivArgs(config) : []),
+    ...init,
+    "exec",
+    containerPath(config.env),
+    argv0,
+    "--",
+    "env",
+    "-i",
+    "--",
+    ...containerEnv(config.env),
+    ...config.argv,
+  ];
+  const mounts = spec.privileged ? podMounts(spec) : [];
+  const mountStage = [
+    ...init,
+    "mount",
+    `${mounts.length}`,
+    ...mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? "ro" : "rw"]),
+    config.workingDir ?? "",
+    "--",
+    ...userStage,
+  ];
+  const namespaces = spec.privileged
+    ? [
+        ...(spec.netns !== undefined ? ["nsenter", `--net=/run/netns/${spec.netns}`, "--"] : []),
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "--",
+      ]
+    : [];
+  return [
+    "perl",
+    join(spec.binDir, "supervisor.pl"),
+    spec.stateDir,
+    spec.logPath,
+    config.stdin ? "1" : "0",
+    config.tty ? "1" : "0",
+    spec.cgroupDirs.join(":"),
+    "--",
+    ...namespaces,
+    ...mountStage,
+  ];
+}

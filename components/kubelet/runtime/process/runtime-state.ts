@@ -1,0 +1,155 @@
+// The process runtime's persisted state under <rootDir>/runtime: what a restarted kubelet reads to
+// adopt the sandboxes and containers a previous run left running (the role of containerd's metadata).
+
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ContainerConfig } from "../runtime.ts";
+
+export interface SandboxRecord {
+  id: string;
+  uid: string;
+  name: string;
+  namespace: string;
+  hostname: string;
+  hostNetwork: boolean;
+  ip: string;
+  /** `ip netns` name and host veth, absent for hostNetwork pods and in host networking mode. */
+  netns?: string;
+  veth?: string;
+  createdAt: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerRecord {
+  id: string;
+  config: ContainerConfig;
+  createdAt: string;
+  startedAt?: string;
+  logPath: string;
+  supervisorPid?: number;
+  supervisorStartTime?: string;
+  /** The container's pid (also its process group and session). */
+  pid?: number;
+  pidStartTime?: string;
+  /** Set when the container could not start (no supervisor ran or the init script failed). */
+  startError?: { reason: string; message: string; at: string };
+}
+
+/** What the supervisor wrote in `exit`: "<code> <oomKills> <unixNanos>". */
+export interface ExitRecord {
+  exitCode: number;
+  oomKills: number;
+  finishedAt: Date;
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+async function readJsonDir<T>(dir: string, file: string): Promise<T[]> {
+  let names: string[] = [];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const records: T[] = [];
+  for (const name of names) {
+    try {
+      records.push(JSON.parse(await readFile(join(dir, name, file), "utf8")) as T);
+    } catch {
+      // Half-created or half-removed: not a record.
+    }
+  }
+  return records;
+}
+
+export class RuntimeState {
+  readonly root: string;
+
+  constructor(rootDir: string) {
+    this.root = join(rootDir, "runtime");
+  }
+
+  sandboxDir(id: string): string {
+    return join(this.root, "sandboxes", id);
+  }
+
+  containerDir(id: string): string {
+    return join(this.root, "containers", id);
+  }
+
+  get binDir(): string {
+    return join(this.root, "bin");
+  }
+
+  get ipamDir(): string {
+    return join(this.root, "ipam");
+  }
+
+  async saveSandbox(record: SandboxRecord): Promise<void> {
+    await mkdir(this.sandboxDir(record.id), { recursive: true });
+    await writeJson(join(this.sandboxDir(record.id), "sandbox.json"), record);
+  }
+
+  async saveContainer(record: ContainerRecord): Promise<void> {
+    await mkdir(this.containerDir(record.id), { recursive: true });
+    await writeJson(join(this.containerDir(record.id), "container.json"), record);
+  }
+
+  loadSandboxes(): Promise<SandboxRecord[]> {
+    return readJsonDir<SandboxRecord>(join(this.root, "sandboxes"), "sandbox.json");
+  }
+
+  loadContainers(): Promise<ContainerRecord[]> {
+    return readJsonDir<ContainerRecord>(join(this.root, "containers"), "container.json");
+  }
+
+  async removeSandbox(id: string): Promise<void> {
+    await rm(this.sandboxDir(id), { recursive: true, force: true });
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await rm(this.containerDir(id), { recursive: true, force: true });
+  }
+
+  /** The supervisor's `exit` file, or undefined while the container runs. */
+  async readExit(id: string): Promise<ExitRecord | undefined> {
+    try {
+      const [code = "", oom = "0", nanos = "0"] = (
+        await readFile(join(this.containerDir(id), "exit"), "utf8")
+      )
+        .trim()
+        .split(" ");
+      return { exitCode: Number(code), oomKills: Number(oom), finishedAt: new Date(Number(nanos) / 1e6) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A small state file of the container (`pid`, `start`), trimmed, or undefined when absent. */
+  async readContainerFile(id: string, name: string): Promise<string | undefined> {
+    try {
+      return (await readFile(join(this.containerDir(id), name), "utf8")).trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  async loadNetwork(): Promise<{ podCIDR: string; bridge: string } | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.root, "network.json"), "utf8")) as {
+        podCIDR: string;
+        bridge: string;
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async saveNetwork(network: { podCIDR: string; bridge: string }): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await writeJson(join(this.root, "network.json"), network);
+  }
+}
