@@ -3,7 +3,7 @@
 
 import { bridgeName, ensureBridge, removeBridge } from "./bridge.ts";
 import { HostLocalIpam } from "./host-local-ipam.ts";
-import { hostPrefixes, parseCidr, pickFreeCidr } from "./pod-cidr.ts";
+import { hostPrefixes, overlaps, parseCidr, pickFreeCidr } from "./pod-cidr.ts";
 import { netnsName, setupPodNetwork, teardownPodNetwork, vethName } from "./pod-network.ts";
 
 export interface NodeNetworkOptions {
@@ -38,10 +38,16 @@ export class NodeNetwork {
 
   /** Chooses the CIDR and brings the bridge up (idempotent: an existing bridge is reused). */
   static async start(options: NodeNetworkOptions): Promise<NodeNetwork> {
-    let cidr = options.podCIDR ?? options.remembered;
+    let cidr = options.podCIDR;
     if (cidr === undefined) {
       // Our own bridge's addresses (left by a previous run) do not count as taken.
-      cidr = pickFreeCidr(options.nodeName, await hostPrefixes(bridgeName(options.nodeName)));
+      const taken = await hostPrefixes(bridgeName(options.nodeName));
+      const remembered = options.remembered;
+      // The range a previous run used, unless something else took it meanwhile.
+      cidr =
+        remembered !== undefined && !taken.some((prefix) => overlaps(prefix, parseCidr(remembered)))
+          ? remembered
+          : pickFreeCidr(options.nodeName, taken);
     }
     const prefix = parseCidr(cidr);
     const network = new NodeNetwork(
