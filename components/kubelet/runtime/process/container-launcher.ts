@@ -55,7 +55,7 @@ export async function launchContainer(
   });
   const deadline = Date.now() + handshakeTimeoutMs;
   let verdict: string | undefined;
-  for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
+  for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 10)) {
     verdict = await state.readContainerFile(id, "start");
     if (verdict !== undefined && verdict !== "") break;
     if (supervisorDone) {

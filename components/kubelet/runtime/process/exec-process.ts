@@ -30,6 +30,7 @@ export function execCommand(target: ExecTarget, argv: string[], tty: boolean): s
     `--target=${target.pid}`,
     "--net",
     "--mount",
+    "--uts",
     `--wd=${target.config.workingDir ?? "/"}`,
     "--",
     ...setprivArgs(target.config),

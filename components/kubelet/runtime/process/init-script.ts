@@ -3,8 +3,8 @@
 
 /**
  * Run as `sh -c <initScript> kube-init <stage> ...`, in two stages chained by exec (one pid):
- * - `mount <n> (<host> <container> <rw|ro>){n} <workingDir> -- <next...>` (as root): bind
- *   mounts (mount points created when missing), cd, exec next (setpriv ... sh -c <initScript> kube-init exec ...).
+ * - `mount <hostname> <n> (<host> <container> <rw|ro>){n} <workingDir> -- <next...>` (as root):
+ *   hostname (own UTS namespace), bind mounts (mount points made when missing), cd, exec next (setpriv ... sh -c <initScript> kube-init exec ...).
  * - `exec <PATH> <argv0> -- env -i -- K=V... argv...` (as the container's user): fails like
  *   runc when argv0 is missing or not executable, else reports "ok" on fd 3 and execs.
  * Failures write "error <message>" to fd 3 (the supervisor's `start` file) and exit 128.
@@ -19,8 +19,11 @@ stage=$1
 shift
 case $stage in
 mount)
-  n=$1
-  shift
+  if [ -n "$1" ]; then
+    printf '%s' "$1" >/proc/sys/kernel/hostname || fail "cannot set the hostname $1"
+  fi
+  n=$2
+  shift 2
   while [ "$n" -gt 0 ]; do
     src=$1 dst=$2 mode=$3
     shift 3

@@ -17,6 +17,8 @@ export interface LaunchSpec {
   config: ContainerConfig;
   /** `ip netns` name of the pod; undefined shares the host's network. */
   netns?: string;
+  /** The pod's hostname, set in a UTS namespace of the container's own (absent: the host's). */
+  hostname?: string;
   /** Files bind-mounted at /etc/hosts and /etc/resolv.conf (unless the pod mounts its own). */
   hostsFile?: string;
   resolvConf?: string;
@@ -80,6 +82,7 @@ export function launchCommand(spec: LaunchSpec): string[] {
   const mountStage = [
     ...init,
     "mount",
+    spec.privileged ? (spec.hostname ?? "") : "",
     `${mounts.length}`,
     ...mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? "ro" : "rw"]),
     config.workingDir ?? "",
@@ -91,6 +94,7 @@ export function launchCommand(spec: LaunchSpec): string[] {
         ...(spec.netns !== undefined ? ["nsenter", `--net=/run/netns/${spec.netns}`, "--"] : []),
         "unshare",
         "--mount",
+        ...(spec.hostname !== undefined ? ["--uts"] : []),
         "--propagation",
         "private",
         "--",

@@ -176,6 +176,7 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
       'echo "pwd=$(pwd) uid=$(id -u) gid=$(id -g) foo=$FOO path=$PATH"',
       "env | sort | tr '\\n' ' '; echo",
       "grep kt-hosts /etc/hosts",
+      'echo "hostname=$(cat /proc/sys/kernel/hostname)"',
     ].join("; ");
     const status = await runtime.startContainer(
       containerConfig(sandbox.id, "c", ["/bin/sh", "-c", script], {
@@ -201,6 +202,7 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
       "FOO=two PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin PWD=/tmp",
     );
     expect(text).toContain("# kt-hosts mounts");
+    expect(text).toContain("hostname=mounts");
     // The mount point exists on the host, empty: the bind mount lived only in the container's namespace.
     expect(await readdir(target)).toEqual([]);
   });
@@ -317,7 +319,11 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
     expect(status.state).toBe("running");
     const proc = await runtime.exec(
       status.id,
-      ["/bin/sh", "-c", 'echo "$GREETING $(pwd)"; ip -4 -o addr show eth0; echo oops >&2; exit 3'],
+      [
+        "/bin/sh",
+        "-c",
+        'echo "$GREETING $(pwd) $(cat /proc/sys/kernel/hostname)"; ip -4 -o addr show eth0; echo oops >&2; exit 3',
+      ],
       {
         stdin: false,
         tty: false,
@@ -328,8 +334,8 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
       new Response(proc.stderr as unknown as ReadableStream).text(),
       proc.exited,
     ]);
-    expect(code).toBe(3);
-    expect(out).toContain("hi /tmp");
+    expect({ code, out, err }).toMatchObject({ code: 3, err: "oops\n" });
+    expect(out).toContain("hi /tmp exec");
     expect(out).toContain(sandbox.ip);
     expect(err).toBe("oops\n");
 

@@ -237,6 +237,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       hostsFile: join(this.#state.sandboxDir(sandbox.id), "hosts"),
       resolvConf: join(this.#state.sandboxDir(sandbox.id), "resolv.conf"),
       ...(sandbox.netns !== undefined ? { netns: sandbox.netns } : {}),
+      ...(!sandbox.hostNetwork ? { hostname: sandbox.hostname } : {}),
     });
     const launched = await launchContainer(this.#state, id, argv);
     record.supervisorPid = launched.supervisorPid;
