@@ -13,6 +13,8 @@ import { bootstrap } from "./bootstrap.ts";
 import { codecFor } from "./conversion/codecs.ts";
 import { CrdController } from "./crd/crd-controller.ts";
 import type { ApiContext, TableRequest } from "./handlers/context.ts";
+import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
+import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { toTable } from "./printers/to-table.ts";
 import { decodeKubernetesProtobuf } from "./protobuf/decode-kubernetes-protobuf.ts";
@@ -61,8 +63,13 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     protobuf: decodeProtobuf,
     validateMeta,
   };
+  if (options.bindAddress !== undefined) {
+    ctx.upgrade = (req, data) =>
+      server?.upgrade(req, { data, headers: { "Sec-WebSocket-Protocol": data.protocol } }) ?? false;
+  }
+  for (const info of METRICS_RESOURCES) registry.add(info);
   const metrics = new ApiMetrics();
-  let server: Server<unknown> | undefined;
+  let server: Server<RelaySocketData> | undefined;
   const handler = createApiHandler({
     ctx,
     metrics,
@@ -82,6 +89,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       hostname: options.bindAddress,
       port: options.port ?? 8080,
       fetch: handler,
+      // exec, attach and port-forward: websockets relayed to the kubelet.
+      websocket: relayWebSocket,
       // Watches and log follows stay open for as long as the client wants.
       idleTimeout: 0,
     });

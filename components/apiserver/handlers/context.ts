@@ -3,6 +3,7 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { ProtobufDecoder } from "../http/body.ts";
 import type { Wanted } from "../http/negotiate.ts";
+import type { RelayUpgrade } from "../http/websocket-relay.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import type { RequestInfo } from "../request-info.ts";
@@ -34,6 +35,8 @@ export interface ApiContext {
   protobuf?: ProtobufDecoder;
   /** Extra validation causes for every object (metadata rules), before the kind's own. */
   validateMeta(entry: Entry, obj: KObject): StatusCause[];
+  /** Upgrades a request to a websocket relayed to a kubelet; absent without a Bun server. */
+  upgrade?: RelayUpgrade;
 }
 
 export interface ResourceRequest {

@@ -9,6 +9,7 @@ import type { ApiContext, ResourceRequest } from "./context.ts";
 import { createObject } from "./create.ts";
 import { deleteCollection, deleteObject } from "./delete.ts";
 import { withWarnings } from "./field-validation.ts";
+import { METRICS_GROUP, serveMetrics } from "./metrics-api.ts";
 import { getObject, listObjects } from "./read.ts";
 import { bindPod, getScale, nodeAgentOnly, writeScale } from "./subresources.ts";
 import { patchObject, updateObject } from "./update.ts";
@@ -53,6 +54,7 @@ async function route(
     ctx,
     warnings,
   };
+  if (info.group === METRICS_GROUP) return serveMetrics(r);
   const { verb, subresource } = info;
   const q = entry.store.qualified;
   if (!entry.info.namespaced && info.namespace && entry.info.plural !== "namespaces")

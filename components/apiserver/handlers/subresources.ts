@@ -12,6 +12,7 @@ import { PatchError } from "../patch/patch-error.ts";
 import { type KObject, meta, rfc3339, type Stored } from "../registry/object.ts";
 import type { ScalePaths } from "../registry/registry.ts";
 import type { ResourceRequest } from "./context.ts";
+import { kubeletSubresource } from "./kubelet-proxy.ts";
 import { patchStatus } from "./update.ts";
 import { prepareUpdate, writeOptions } from "./write.ts";
 
@@ -211,11 +212,14 @@ export async function bindPod(r: ResourceRequest, podName?: string): Promise<Res
   return json(successStatus(201), 201);
 }
 
-/** Subresources served by the node agent once one is connected (issue 4). */
-export function nodeAgentOnly(r: ResourceRequest): never {
+const KUBELET_SERVED = new Set(["log", "exec", "attach", "portforward", "proxy"]);
+
+/** Subresources served by the node agent: proxied to the kubelet, or (eviction, ephemeral containers) not yet. */
+export function nodeAgentOnly(r: ResourceRequest): Promise<Response> {
+  if (KUBELET_SERVED.has(r.info.subresource)) return kubeletSubresource(r);
   throw StatusError.of(
     503,
     "ServiceUnavailable",
-    `${r.info.resource}/${r.info.subresource} is served through the kubelet of the pod's node, and no kubelet answers for this cluster yet`,
+    `${r.info.resource}/${r.info.subresource} is not served yet`,
   );
 }

@@ -13,6 +13,11 @@ import { isWebSocketUpgrade, type KubeletSocketData, offeredProtocols } from "./
 import { queryBool } from "./status-response.ts";
 
 export const PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
+/**
+ * The same protocol under a name websocket clients accept: "/" is not allowed in a subprotocol
+ * token, so WHATWG WebSocket clients (the apiserver's relay) cannot offer the name kubectl uses.
+ */
+export const PORT_FORWARD_PROTOCOL_TOKEN = "spdy-3.1.portforward.k8s.io";
 
 export interface StreamDeps {
   runtime: Runtime;
@@ -50,7 +55,6 @@ export async function execOrAttach(
   podName: string,
   containerName: string,
 ): Promise<Response | undefined> {
-  const protocol = requireUpgrade(req, CHANNEL_PROTOCOLS) as ChannelProtocol;
   const command = url.searchParams.getAll("command");
   if (kind === "exec" && command.length === 0)
     throw StatusError.badRequest("you must specify at least 1 command");
@@ -60,6 +64,8 @@ export async function execOrAttach(
   if (container.state !== "running") {
     throw StatusError.badRequest(`container "${containerName}" in pod "${podName}" is not running`);
   }
+  // Checked after the pod and container, so a plain request learns what is wrong, and starts nothing.
+  const protocol = requireUpgrade(req, CHANNEL_PROTOCOLS) as ChannelProtocol;
   let proc: ExecProcess;
   try {
     proc =
@@ -104,11 +110,11 @@ export async function portForward(
   namespace: string,
   podName: string,
 ): Promise<Response | undefined> {
-  const protocol = requireUpgrade(req, [PORT_FORWARD_PROTOCOL]);
   const { pod, sandbox } = await resolvePod(deps.runtime, deps.pods(), namespace, podName);
   if (sandbox?.state !== "ready" || !sandbox.ip) {
     throw StatusError.badRequest(`pod "${podName}" has no running sandbox to forward to`);
   }
+  const protocol = requireUpgrade(req, [PORT_FORWARD_PROTOCOL, PORT_FORWARD_PROTOCOL_TOKEN]);
   const ok = upgrade(deps, req, protocol, (ws) => {
     const session = new PortForwardSession({
       podIP: sandbox.ip,

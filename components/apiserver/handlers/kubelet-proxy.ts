@@ -1,0 +1,194 @@
+// The pod and node subresources the kubelet serves, proxied by the apiserver as upstream does
+// (pkg/registry/core/pod/rest/log.go, subresources.go; node/rest/proxy.go): pods/log streamed
+// through unbuffered; exec, attach and portforward as websocket relays; pods/proxy and
+// nodes/proxy as plain HTTP proxies to the pod IP or the kubelet.
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import { dialRelay, type RelaySocketData } from "../http/websocket-relay.ts";
+import type { ResourceRequest } from "./context.ts";
+import { getPod, kubeletBase, nodeOf, noHost, validateContainer } from "./kubelet-location.ts";
+
+/** Subprotocol names a WHATWG WebSocket client cannot offer ("/" is not a token character), and the kubelet's alias. */
+const BACKEND_PROTOCOL: Record<string, string> = {
+  "SPDY/3.1+portforward.k8s.io": "spdy-3.1.portforward.k8s.io",
+};
+
+const LOG_PARAMS = [
+  "follow",
+  "previous",
+  "sinceSeconds",
+  "sinceTime",
+  "timestamps",
+  "tailLines",
+  "limitBytes",
+];
+const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length"];
+
+function isWebSocket(req: Request): boolean {
+  return (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
+}
+
+function backendError(err: unknown): StatusError {
+  return StatusError.internal(`error dialing backend: ${(err as Error).message}`);
+}
+
+/** Passes a response through, dropping headers that belong to the hop, not the content. */
+function passThrough(res: Response): Response {
+  const headers = new Headers(res.headers);
+  for (const h of HOP_BY_HOP) headers.delete(h);
+  // fetch already decoded any gzip; the length and encoding no longer hold.
+  headers.delete("content-encoding");
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
+
+async function podLog(r: ResourceRequest): Promise<Response> {
+  const { info, url } = r;
+  const pod = await getPod(r.ctx, info.namespace, info.name);
+  const container = validateContainer(pod, url.searchParams.get("container"));
+  const node = nodeOf(pod);
+  // Upstream answers an unscheduled pod's log with an empty body (LogLocation returns no location).
+  if (!node) return new Response("", { headers: { "Content-Type": "text/plain" } });
+  const query = new URLSearchParams();
+  for (const p of LOG_PARAMS) for (const v of url.searchParams.getAll(p)) query.append(p, v);
+  const target = `${await kubeletBase(r.ctx, node)}/containerLogs/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(container)}?${query}`;
+  let res: Response;
+  try {
+    res = await fetch(target, { signal: r.req.signal });
+  } catch (err) {
+    throw backendError(err);
+  }
+  return passThrough(res);
+}
+
+/** exec, attach, portforward: relay the websocket to the kubelet's endpoint. */
+async function streamRelay(r: ResourceRequest): Promise<Response> {
+  const { info, url, req } = r;
+  const pod = await getPod(r.ctx, info.namespace, info.name);
+  const query = new URLSearchParams(url.search);
+  let path: string;
+  const ns = encodeURIComponent(info.namespace);
+  const name = encodeURIComponent(info.name);
+  if (info.subresource === "portforward") {
+    path = `/portForward/${ns}/${name}`;
+  } else {
+    const container = validateContainer(pod, url.searchParams.get("container"));
+    query.delete("container");
+    path = `/${info.subresource}/${ns}/${name}/${encodeURIComponent(container)}`;
+  }
+  const node = nodeOf(pod);
+  if (!node) throw noHost(pod);
+  if (!isWebSocket(req)) {
+    throw StatusError.badRequest(
+      `${info.subresource} is served over websockets only (subprotocols v5.channel.k8s.io, v4.channel.k8s.io and SPDY/3.1+portforward.k8s.io); SPDY/3.1 upgrades are not supported`,
+    );
+  }
+  const upgrade = r.ctx.upgrade;
+  if (!upgrade) {
+    throw StatusError.of(
+      503,
+      "ServiceUnavailable",
+      `${info.subresource} needs the apiserver's HTTP server (websocket upgrade); the in-process handler cannot upgrade`,
+    );
+  }
+  const base = await kubeletBase(r.ctx, node);
+  const qs = query.toString();
+  const target = `${base}${path}${qs ? `?${qs}` : ""}`;
+  const offered = (req.headers.get("sec-websocket-protocol") ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  let data: RelaySocketData;
+  try {
+    data = await dialRelay(
+      target.replace(/^http/, "ws"),
+      offered.map((p) => BACKEND_PROTOCOL[p] ?? p),
+    );
+  } catch (err) {
+    throw await explainRefusal(target, err);
+  }
+  // Echo the client's own spelling of the protocol the kubelet chose.
+  data.protocol = offered.find((p) => (BACKEND_PROTOCOL[p] ?? p) === data.protocol) ?? data.protocol;
+  if (!upgrade(req, data)) {
+    data.backend.close();
+    throw StatusError.badRequest("the websocket upgrade failed");
+  }
+  return new Response(null, { status: 101 });
+}
+
+/**
+ * The websocket client does not show why a handshake was refused, so ask again without the
+ * upgrade: the kubelet checks the pod and container before it looks at the upgrade, and starts
+ * nothing for a plain request.
+ */
+async function explainRefusal(target: string, cause: unknown): Promise<StatusError> {
+  try {
+    const res = await fetch(target);
+    const body = (await res.json()) as { kind?: string; message?: string; reason?: string };
+    if (
+      res.status >= 400 &&
+      body.kind === "Status" &&
+      body.message &&
+      !body.message.includes("websocket upgrade")
+    ) {
+      return StatusError.of(res.status, body.reason ?? "BadRequest", body.message);
+    }
+  } catch {
+    // Fall through to the dial error.
+  }
+  return backendError(cause);
+}
+
+/** `[scheme:]name[:port]` of a proxy URL (upstream's net.SplitSchemeNamePort). */
+function splitName(raw: string): { scheme: string; name: string; port: string } {
+  const parts = raw.split(":");
+  if (parts.length === 3)
+    return { scheme: parts[0] as string, name: parts[1] as string, port: parts[2] as string };
+  if (parts.length === 2) return { scheme: "http", name: parts[0] as string, port: parts[1] as string };
+  return { scheme: "http", name: raw, port: "" };
+}
+
+async function proxy(r: ResourceRequest): Promise<Response> {
+  const { info, url, req } = r;
+  const { scheme, name, port } = splitName(info.name);
+  let base: string;
+  if (info.resource === "nodes") {
+    base = await kubeletBase(r.ctx, name);
+    if (port) base = base.replace(/:\d+$/, `:${port}`);
+  } else {
+    const pod = await getPod(r.ctx, info.namespace, name);
+    const ip = (pod.status as { podIP?: string } | undefined)?.podIP;
+    if (!ip) throw StatusError.of(503, "ServiceUnavailable", `address not allowed`);
+    base = `${scheme === "https" ? "https" : "http"}://${ip.includes(":") ? `[${ip}]` : ip}${port ? `:${port}` : ""}`;
+  }
+  const rest = info.rest.map(encodeURIComponent).join("/");
+  const target = `${base}/${rest}${url.pathname.endsWith("/") && rest ? "/" : ""}${url.search}`;
+  const headers = new Headers(req.headers);
+  for (const h of HOP_BY_HOP) headers.delete(h);
+  let res: Response;
+  try {
+    res = await fetch(target, {
+      method: req.method,
+      headers,
+      ...(req.method === "GET" || req.method === "HEAD" ? {} : { body: await req.arrayBuffer() }),
+      redirect: "manual",
+      signal: req.signal,
+    });
+  } catch (err) {
+    throw backendError(err);
+  }
+  return passThrough(res);
+}
+
+/** Serves pods/{log,exec,attach,portforward,proxy} and nodes/proxy. */
+export async function kubeletSubresource(r: ResourceRequest): Promise<Response> {
+  const { resource, subresource, verb } = r.info;
+  if (subresource === "proxy") return proxy(r);
+  if (resource === "pods" && subresource === "log" && verb === "get") return podLog(r);
+  if (
+    resource === "pods" &&
+    ["exec", "attach", "portforward"].includes(subresource) &&
+    (verb === "get" || verb === "create")
+  ) {
+    return streamRelay(r);
+  }
+  throw StatusError.methodNotAllowed(verb, { group: "", resource: `${resource}/${subresource}` });
+}
