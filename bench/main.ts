@@ -1,7 +1,8 @@
 // `make bench`: every benchmark of kube, printing its figures side by side with a peer where
-// one exists. Figures belong here, never in timed unit tests. BENCH=etcd,apiserver picks some.
+// one exists. Figures belong here, never in timed unit tests. BENCH=etcd,apiserver,kubelet picks some.
 import { benchApiserver } from "./apiserver.ts";
 import { benchEtcd } from "./etcd.ts";
+import { benchKubelet } from "./kubelet.ts";
 
 // Bun's fetch allows 256 connections at once by default; the watch fan-out holds 1000.
 if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -11,7 +12,8 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   });
   process.exitCode = await child.exited;
 } else {
-  const only = (process.env.BENCH ?? "etcd,apiserver").split(",");
+  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet").split(",");
   if (only.includes("etcd")) await benchEtcd();
   if (only.includes("apiserver")) await benchApiserver();
+  if (only.includes("kubelet")) await benchKubelet();
 }

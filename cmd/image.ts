@@ -14,6 +14,8 @@ export const imageCommand = defineKubeCommand({
   args: {
     name: { type: "positional", required: false, description: "The embedded image to run" },
   },
+  // A pod's `args` for an embedded image (nginx -g 'daemon off;') reach it and are ignored.
+  passThroughArgs: true,
   run: async (args): Promise<number> => {
     const programs = embeddedImages.flatMap((image) => (image.kind === "program" ? [image] : []));
     const known = programs.map((image) => image.name).join(", ");

@@ -10,6 +10,8 @@ export interface KubeCommand {
   /** One line, shown in `kube --help`. */
   readonly description: string;
   readonly args: ArgsDef;
+  /** Arguments after the positionals are the program's own (kube image): not checked. */
+  readonly passThroughArgs?: boolean;
   /**
    * Runs with the raw arguments after the command name; resolves to the exit status. `prog`
    * is how the command was invoked ("kube etcd", or "etcd" through a symlink), for log lines.
@@ -21,6 +23,7 @@ export interface KubeCommandDef<T extends ArgsDef> {
   name: string;
   description: string;
   args: T;
+  passThroughArgs?: boolean;
   run(args: ParsedArgs<T>, prog: string): number | Promise<number>;
 }
 
@@ -29,6 +32,7 @@ export function defineKubeCommand<const T extends ArgsDef>(def: KubeCommandDef<T
     name: def.name,
     description: def.description,
     args: def.args,
+    passThroughArgs: def.passThroughArgs,
     run: async (rawArgs, prog) => def.run(parseArgs<T>(rawArgs, def.args), prog),
   };
 }

@@ -1,8 +1,36 @@
 // `kube kubelet` (multicall: kubelet): runs pods as processes, standalone from a manifest
-// directory or registered with an API server. Flags follow upstream kubelet; issue 4 builds it.
+// directory or URL, or registered with an API server (`--kubeconfig`, or seed 003's
+// `--api-servers`). Flags follow upstream kubelet.
 
+import { existsSync, statSync } from "node:fs";
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import { kubeconfigServer, normalizeServer } from "../lib/client/kubeconfig.ts";
+import { parsePort, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
-import { NotBuiltError } from "./not-built-error.ts";
+import { startKubeletStack } from "./kubelet-starter.ts";
+import { supervise } from "./supervise.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** Go-style durations as upstream flags take them: "20s", "1m30s", "500ms". */
+export function parseDuration(flag: string, value: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== value.trim())
+    throw new UsageError(`invalid value "${value}" for --${flag}: want a duration such as 20s or 1m`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] ?? 0), 0);
+}
+
+function parseLabels(value: string | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of (value ?? "").split(",").filter(Boolean)) {
+    const [key, v] = pair.split("=");
+    if (!key || v === undefined)
+      throw new UsageError(`invalid --node-labels entry "${pair}": want key=value`);
+    labels[key.trim()] = v.trim();
+  }
+  return labels;
+}
 
 export const kubeletCommand = defineKubeCommand({
   name: "kubelet",
@@ -14,22 +42,141 @@ export const kubeletCommand = defineKubeCommand({
     },
     "api-servers": {
       type: "string",
-      description: "Comma-separated API server URLs (legacy; prefer --kubeconfig)",
+      description: "API server URL or host:port (legacy spelling of --kubeconfig)",
     },
-    "node-name": { type: "string", description: "Name of the Node object this kubelet registers" },
+    "node-name": { type: "string", description: "Name of the Node this kubelet is (default: the hostname)" },
     "hostname-override": {
       type: "string",
       description: "Use this name instead of the hostname as the node name",
     },
     "pod-manifest-path": { type: "string", description: "Directory of static pod manifests to run" },
-    config: { type: "string", description: "Path to a KubeletConfiguration file" },
+    config: {
+      type: "string",
+      description: "A directory: same as --pod-manifest-path (hyperkube's spelling)",
+    },
+    "manifest-url": { type: "string", description: "URL to read static pod manifests from" },
+    "file-check-frequency": { type: "string", description: "How often to rescan manifests", default: "20s" },
     "root-dir": {
       type: "string",
-      description: "Directory for pod volumes and state",
+      description: "Directory for pod volumes, logs and state",
       default: "/var/lib/kubelet",
     },
+    "register-node": { type: "boolean", description: "Register the Node with the API server", default: true },
+    "node-labels": { type: "string", description: "Labels to add when registering: key=value,..." },
+    address: { type: "string", description: "Address the kubelet server listens on", default: "0.0.0.0" },
+    port: {
+      type: "string",
+      valueHint: "int",
+      description: "Kubelet server port (logs, exec, port-forward); 0: any",
+      default: "10250",
+    },
+    "read-only-port": {
+      type: "string",
+      valueHint: "int",
+      description: "Read-only port (/healthz, /pods, /spec/, /stats/summary); 0: off",
+      default: "10255",
+    },
+    "image-dir": {
+      type: "string",
+      description: "Directory of executables used as images before the embedded ones",
+    },
+    runtime: {
+      type: "string",
+      description: "process (real processes) or fake (reported Running, no processes)",
+      default: "process",
+    },
+    networking: {
+      type: "string",
+      description: "auto (a network namespace per pod when root) or host",
+      default: "auto",
+    },
+    "pod-cidr": {
+      type: "string",
+      description: "CIDR for pod IPs (default: the Node's podCIDR, else a free 10.88.x.0/24)",
+    },
+    "cluster-dns": { type: "string", description: "Comma-separated DNS server IPs for ClusterFirst pods" },
+    "cluster-domain": { type: "string", description: "The cluster's DNS domain", default: "cluster.local" },
+    "resolv-conf": {
+      type: "string",
+      description: "The host resolv.conf pods with dnsPolicy Default use",
+      default: "/etc/resolv.conf",
+    },
+    "max-pods": { type: "string", valueHint: "int", description: "Pods this node accepts", default: "110" },
+    "stop-pods-on-exit": {
+      type: "boolean",
+      description: "Stop every pod when the kubelet stops (upstream leaves them running)",
+    },
   },
-  run: () => {
-    throw new NotBuiltError(4);
+  run: async (args, prog) => {
+    const log = (line: string): void => console.error(`${prog}: ${line}`);
+    const nodeName = (args["hostname-override"] ?? args["node-name"] ?? hostname()).toLowerCase();
+    let manifestPath = args["pod-manifest-path"];
+    if (args.config) {
+      if (existsSync(args.config) && !statSync(args.config).isDirectory())
+        throw new UsageError(
+          `--config ${args.config} is a file: kube reads --config as a manifest directory (KubeletConfiguration files are not supported)`,
+        );
+      manifestPath ??= args.config;
+    }
+    let server: string | undefined;
+    if (args.kubeconfig) server = kubeconfigServer(args.kubeconfig);
+    else if (args["api-servers"]) server = normalizeServer(args["api-servers"].split(",")[0] ?? "");
+    const runtime = args.runtime;
+    if (runtime !== "process" && runtime !== "fake")
+      throw new UsageError(`invalid --runtime "${runtime}": want process or fake`);
+    const networking = args.networking;
+    if (networking !== "auto" && networking !== "host")
+      throw new UsageError(`invalid --networking "${networking}": want auto or host`);
+    const options = {
+      nodeName,
+      rootDir: resolve(args["root-dir"]),
+      server,
+      manifestPath: manifestPath ? resolve(manifestPath) : undefined,
+      manifestUrl: args["manifest-url"],
+      fileCheckFrequencyMs: parseDuration("file-check-frequency", args["file-check-frequency"]),
+      registerNode: args["register-node"] !== false,
+      nodeLabels: parseLabels(args["node-labels"]),
+      imageDir: args["image-dir"] ? resolve(args["image-dir"]) : undefined,
+      runtime: runtime as "process" | "fake",
+      networking: networking as "auto" | "host",
+      podCIDR: args["pod-cidr"],
+      address: args.address,
+      port: parsePort("port", args.port),
+      readOnlyPort: parsePort("read-only-port", args["read-only-port"]),
+      clusterDNS: (args["cluster-dns"] ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      clusterDomain: args["cluster-domain"],
+      resolvConf: args["resolv-conf"],
+      maxPods: parsePositiveInt("max-pods", args["max-pods"]),
+      stopPodsOnExit: args["stop-pods-on-exit"] === true,
+      log,
+    };
+    if (!server && !manifestPath && !args["manifest-url"])
+      log(
+        "no --kubeconfig, --api-servers, --pod-manifest-path or --manifest-url: nothing will run until one is given",
+      );
+    let port = 0;
+    return supervise({
+      prog,
+      starters: [
+        async () => {
+          const kubelet = await startKubeletStack(options);
+          port = kubelet.port;
+          return kubelet;
+        },
+      ],
+      onReady: () => {
+        const mode = server ? `joined to ${server} as node ${nodeName}` : "standalone";
+        const sources = [
+          options.manifestPath && `manifests in ${options.manifestPath}`,
+          options.manifestUrl && `manifests at ${options.manifestUrl}`,
+        ]
+          .filter(Boolean)
+          .join(", ");
+        log(`kubelet ready (${mode}${sources ? `; ${sources}` : ""}); server on port ${port}`);
+      },
+    });
   },
 });

@@ -75,7 +75,7 @@ async function runSubcommand(name: string, prog: string, args: string[]): Promis
     process.stdout.write(renderHelp(prog, command.description, command.args));
     return 0;
   }
-  checkArgs(command.args, args);
+  if (!command.passThroughArgs) checkArgs(command.args, args);
   return command.run(args, prog);
 }
 

@@ -100,6 +100,10 @@ const expectedFlags: Record<string, string[]> = {
     "--pod-manifest-path",
     "--config",
     "--api-servers",
+    "--root-dir",
+    "--image-dir",
+    "--runtime",
+    "--port",
   ],
   proxy: ["--kubeconfig", "--master", "--leader-elect"],
   server: ["--data-dir", "--listen-client-urls", "--fsync", "--bind-address", "--insecure-port"],
@@ -111,7 +115,6 @@ const expectedFlags: Record<string, string[]> = {
 const unbuilt: Record<string, number> = {
   scheduler: 5,
   "controller-manager": 5,
-  kubelet: 4,
   proxy: 6,
 };
 
@@ -181,6 +184,12 @@ describe("usage errors: one line naming the problem and --help, exit 2", () => {
     [["etcd", "stray"], /^kube etcd: unexpected argument "stray"/],
     [["scheduler", "--leader-elect=maybe"], /^kube scheduler: invalid value "maybe" for --leader-elect/],
     [["version", "--short"], /^kube version: unknown flag: --short/],
+    [["kubelet", "--runtime", "docker"], /^kube kubelet: invalid --runtime "docker": want process or fake/],
+    [
+      ["kubelet", "--file-check-frequency", "soon"],
+      /^kube kubelet: invalid value "soon" for --file-check-frequency/,
+    ],
+    [["kubelet", "--port", "99999"], /^kube kubelet: invalid value "99999" for --port/],
   ];
   for (const [args, pattern] of cases) {
     test(`kube ${args.join(" ")}`, () => {

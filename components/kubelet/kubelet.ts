@@ -284,14 +284,17 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const cleanupOrphans = async (): Promise<void> => {
     await Promise.all(sources.map((s) => s.synced));
     const want = allDesired();
+    let removed = 0;
     for (const sandbox of await runtime.listSandboxes()) {
       if (want.has(sandbox.uid) || workers.has(sandbox.uid)) continue;
+      removed++;
       log(`removing orphaned pod ${sandbox.namespace}/${sandbox.name} (${sandbox.uid}): no source wants it`);
       await runtime.stopSandbox(sandbox.id, 2);
       for (const c of await runtime.listContainers(sandbox.id)) await runtime.removeContainer(c.id);
       await runtime.removeSandbox(sandbox.id);
       removePodDir(options.rootDir, sandbox.uid);
     }
+    log(`pods from before this start checked: ${removed} no source wants removed`);
   };
   void cleanupOrphans().catch((error: Error) => log(`orphan cleanup failed: ${error.message}`));
 
@@ -311,7 +314,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     name: "kubelet",
     ready: (nodeAgent?.registered ?? Promise.resolve()).then(() => undefined),
     done,
-    pods: () => [...workers.values()].map((w) => w.pod),
+    pods: () => [...workers.values()].map((w) => (w.status ? { ...w.pod, status: w.status } : w.pod)),
     stopAllPods,
     async stop() {
       if (stopped) return;

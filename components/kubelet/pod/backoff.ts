@@ -1,18 +1,25 @@
-// Crash-loop back-off per container (upstream flowcontrol.Backoff as the kubelet uses it):
-// 10 s doubling to 5 min, reset when the container ran for 10 minutes without exiting.
+// Crash-loop back-off per container, as the kubelet uses upstream's flowcontrol.Backoff: the
+// first restart is immediate, then 10 s doubling to 5 min; the delay resets once a container
+// ran for 10 minutes without exiting.
 
 export class Backoff {
-  private readonly entries = new Map<string, { delayMs: number; until: number }>();
+  private readonly entries = new Map<string, { nextDelayMs: number; delayMs: number; until: number }>();
   constructor(
     private readonly initialMs = 10_000,
     private readonly maxMs = 300_000,
   ) {}
 
-  /** Records a restart of `key` at `now`; returns when the next start may happen. */
-  next(key: string, now: number, ranForMs: number): number {
+  /** Records an exit of `key` at `finished`; returns when the next start may happen. */
+  next(key: string, finished: number, ranForMs: number): number {
     const old = this.entries.get(key);
-    const delayMs = !old || ranForMs >= 600_000 ? this.initialMs : Math.min(old.delayMs * 2, this.maxMs);
-    const entry = { delayMs, until: now + delayMs };
+    const entry =
+      !old || ranForMs >= 600_000
+        ? { delayMs: 0, nextDelayMs: this.initialMs, until: finished }
+        : {
+            delayMs: old.nextDelayMs,
+            nextDelayMs: Math.min(old.nextDelayMs * 2, this.maxMs),
+            until: finished + old.nextDelayMs,
+          };
     this.entries.set(key, entry);
     return entry.until;
   }
@@ -22,8 +29,9 @@ export class Backoff {
     return this.entries.get(key)?.until ?? 0;
   }
 
+  /** The delay of the current back-off of `key` (ms). */
   delay(key: string): number {
-    return this.entries.get(key)?.delayMs ?? this.initialMs;
+    return this.entries.get(key)?.delayMs ?? 0;
   }
 
   forget(prefix: string): void {

@@ -46,6 +46,7 @@ export class PodWorker {
   private readonly probes = new Map<string, ProbeLoop[]>();
   private readonly imageIDs = new Map<string, string>();
   private readonly reportedExits = new Set<string>();
+  private readonly countedExits = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -233,22 +234,21 @@ export class PodWorker {
     const key = `${this.uid}/${spec.name}`;
     const now = Date.now();
     if (latest?.state === "exited") {
-      const until = backoff.until(key);
-      const finished = latest.finishedAt?.getTime() ?? now;
-      if (until <= finished) {
-        const ranFor = finished - (latest.startedAt?.getTime() ?? finished);
-        backoff.next(key, finished, ranFor);
+      if (!this.countedExits.has(latest.id)) {
+        this.countedExits.add(latest.id);
+        const finished = latest.finishedAt?.getTime() ?? now;
+        backoff.next(key, finished, finished - (latest.startedAt?.getTime() ?? finished));
       }
       const due = backoff.until(key);
       if (due > now) {
-        const seconds = Math.round(backoff.delay(key) / 1000);
-        const message = `back-off ${seconds < 60 ? `${seconds}s` : `${Math.round(seconds / 60)}m0s`} restarting failed container=${spec.name} pod=${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`;
+        const pod = `${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`;
+        const message = `back-off ${goDuration(backoff.delay(key))} restarting failed container=${spec.name} pod=${pod}`;
         if (this.waiting.get(spec.name)?.reason !== "CrashLoopBackOff")
           events.record(
             this.pod,
             "Warning",
             "BackOff",
-            `Back-off restarting failed container ${spec.name} in pod ${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`,
+            `Back-off restarting failed container ${spec.name} in pod ${pod}`,
             fieldPathOf(this.pod, spec),
           );
         this.waiting.set(spec.name, { reason: "CrashLoopBackOff", message });
@@ -507,6 +507,12 @@ export class PodWorker {
     })();
     return this.terminating;
   }
+}
+
+/** A Go-style duration for messages: 10s, 1m20s, 5m0s. */
+function goDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  return total < 60 ? `${total}s` : `${Math.floor(total / 60)}m${total % 60}s`;
 }
 
 /** `spec.containers{name}`: the fieldPath events name a container by. */
