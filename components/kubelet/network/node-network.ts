@@ -59,11 +59,14 @@ export class NodeNetwork {
     return network;
   }
 
-  /** Creates the pod's namespace, veth and address; `key` (the sandbox ID) owns the IP. */
-  async attach(key: string, namespace: string, pod: string, uid: string): Promise<PodAttachment> {
+  /**
+   * Creates the pod's namespace, veth and address; `key` (the sandbox ID) owns the IP and ends the
+   * netns name, so a pod's next sandbox never clashes with a stopped one not yet removed.
+   */
+  async attach(key: string, namespace: string, pod: string): Promise<PodAttachment> {
     const address = await this.#ipam.allocate(key);
     const attachment = {
-      netns: netnsName(this.#nodeName, namespace, pod, uid),
+      netns: netnsName(this.#nodeName, namespace, pod, key),
       veth: vethName(key),
       ip: address,
     };

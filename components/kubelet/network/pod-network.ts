@@ -16,11 +16,11 @@ export interface PodNetworkSpec {
   gateway: string;
 }
 
-/** `kube-<node>-<namespace>-<pod>-<uid8>`, sanitised to what `ip netns` accepts; readable in `ip netns list`. */
-export function netnsName(node: string, namespace: string, pod: string, uid: string): string {
+/** `kube-<node>-<namespace>-<pod>-<id8>`, sanitised to what `ip netns` accepts; readable in `ip netns list`. */
+export function netnsName(node: string, namespace: string, pod: string, sandboxId: string): string {
   const clean = (text: string) => text.replace(/[^A-Za-z0-9_.-]/g, "-");
   const name = `kube-${clean(node)}-${clean(namespace)}-${clean(pod)}`.slice(0, 200);
-  return `${name}-${clean(uid).slice(0, 8)}`;
+  return `${name}-${clean(sandboxId).slice(0, 8)}`;
 }
 
 /** `kv` + 11 hex of sha1(key): unique per sandbox and within IFNAMSIZ. */

@@ -317,6 +317,14 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
       }),
     );
     expect(status.state).toBe("running");
+    const tty = await runtime.exec(status.id, ["/bin/sh", "-c", "echo one; echo two >&2"], {
+      stdin: false,
+      tty: true,
+    });
+    expect(tty.stderr).toBeUndefined();
+    expect(await new Response(tty.stdout as unknown as ReadableStream).text()).toBe("one\ntwo\n");
+    expect(await tty.exited).toBe(0);
+
     const proc = await runtime.exec(
       status.id,
       [
@@ -425,3 +433,54 @@ async function bridgeOf(runtime: Runtime): Promise<string | undefined> {
   const routes = (await runCommand(["ip", "-4", "route", "show", runtime.podCIDR!])).stdout;
   return /dev (\S+)/.exec(routes)?.[1];
 }
+
+describe.skipIf(!isRoot)("process runtime, more lifecycle (root)", () => {
+  test("a pod's next sandbox runs while the stopped one still exists", async () => {
+    const runtime = await newRuntime();
+    const config = sandboxConfig("again");
+    const first = await runtime.runSandbox(config);
+    expect((await runtime.runSandbox(config)).id).toBe(first.id);
+    await runtime.stopSandbox(first.id, 0);
+    const second = await runtime.runSandbox(config);
+    expect(second.id).not.toBe(first.id);
+    expect(second.netns).not.toBe(first.netns);
+    expect(second.ip).not.toBe(first.ip);
+    const states = Object.fromEntries((await runtime.listSandboxes()).map((s) => [s.id, s.state]));
+    expect(states).toEqual({ [first.id]: "notready", [second.id]: "ready" });
+  });
+
+  test("host networking: no netns, node IP 127.0.0.1, containers still get their own mounts", async () => {
+    const runtime = await startProcessRuntime({
+      rootDir: await tempDir(),
+      nodeName: "kt-host",
+      log: () => {},
+      networking: "host",
+    });
+    runtimes.push(runtime);
+    expect(runtime).toMatchObject({ networking: "host", nodeIP: "127.0.0.1", podCIDR: undefined });
+    const sandbox = await runtime.runSandbox(sandboxConfig("h"));
+    expect(sandbox).toMatchObject({ ip: "127.0.0.1", state: "ready" });
+    expect(sandbox.netns).toBeUndefined();
+    const status = await runtime.startContainer(
+      containerConfig(sandbox.id, "c", ["/bin/sh", "-c", "grep kt-hosts /etc/hosts"]),
+    );
+    expect((await exited(runtime, status.id)).exitCode).toBe(0);
+  });
+
+  test("close() keeps the bridge while pods remain and removes it once none is left", async () => {
+    const rootDir = await tempDir();
+    const nodeName = `kt-${randomBytes(3).toString("hex")}`;
+    const first = await startProcessRuntime({ rootDir, nodeName, log: () => {} });
+    runtimes.push(first);
+    const bridge = (await bridgeOf(first))!;
+    const sandbox = await first.runSandbox(sandboxConfig("last"));
+    await first.close();
+    expect((await runCommand(["ip", "link", "show", "dev", bridge])).exitCode).toBe(0);
+    const second = await startProcessRuntime({ rootDir, nodeName, log: () => {} });
+    runtimes.push(second);
+    expect(second.podCIDR).toBe(first.podCIDR);
+    await second.removeSandbox(sandbox.id);
+    await second.close();
+    expect((await runCommand(["ip", "link", "show", "dev", bridge])).exitCode).not.toBe(0);
+  });
+});

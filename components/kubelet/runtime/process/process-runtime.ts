@@ -154,7 +154,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     };
     try {
       if (!config.hostNetwork && this.#network !== undefined) {
-        const attachment = await this.#network.attach(id, config.namespace, config.name, config.uid);
+        const attachment = await this.#network.attach(id, config.namespace, config.name);
         Object.assign(record, attachment);
       }
       await this.#state.saveSandbox(record);
