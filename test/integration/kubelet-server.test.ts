@@ -72,7 +72,8 @@ const stubRuntime: Runtime = {
   removeContainer: notUsed,
   listContainers: async (id) => containers.filter((c) => !id || c.sandboxId === id),
   exec: async (_id, argv, options) => localExec(argv, options.stdin),
-  attach: notUsed,
+  // Attach sees the container's output from now on: here a process that prints and ends.
+  attach: async () => localExec(["sh", "-c", "echo attached output"], false),
   stats: async (id) => ({
     cpuUsageNanos: Math.round(performance.now() * 1e6 * 0.05) + (id.length % 3),
     memoryWorkingSetBytes: 40 * 1024 * 1024,
@@ -332,6 +333,12 @@ describe.skipIf(!hasKubectl)("through the apiserver with the real kubectl", () =
     expect(cat.code).toBe(0);
   });
 
+  test("kubectl attach relays the container's output", async () => {
+    const r = await kubectl(["attach", "web"]);
+    expect(r.stdout).toContain("attached output\n");
+    expect(r.code).toBe(0);
+  });
+
   test("kubectl port-forward to a TCP server behind the pod IP", async () => {
     const port = String(target.port);
     const proc = Bun.spawn(
@@ -405,6 +412,25 @@ describe.skipIf(!hasKubectl)("through the apiserver with the real kubectl", () =
     expect(((await several.json()) as { message: string }).message).toBe(
       "a container name must be specified for pod multi, choose one of: [main side]",
     );
+  });
+
+  test("pods/proxy and nodes/proxy; the metrics group in discovery and OpenAPI", async () => {
+    const pod = await kubectl([
+      "get",
+      "--raw",
+      `/api/v1/namespaces/default/pods/web:${target.port}/proxy/hello?x=1`,
+    ]);
+    expect(pod.stdout).toBe("pod says hi to /hello");
+    const node = await kubectl(["get", "--raw", "/api/v1/nodes/kt-node/proxy/healthz"]);
+    expect(node.stdout).toBe("ok");
+    const spec = await fetch(`${api.url}/api/v1/nodes/kt-node/proxy/spec/`);
+    expect(((await spec.json()) as { num_cores: number }).num_cores).toBeGreaterThan(0);
+    const resources = await kubectl(["api-resources", "--api-group=metrics.k8s.io"]);
+    expect(resources.stdout).toMatch(/pods\s+metrics\.k8s\.io\/v1beta1\s+true\s+PodMetrics/);
+    expect((await fetch(`${api.url}/openapi/v3`)).status).toBe(200);
+    expect((await fetch(`${api.url}/openapi/v3/apis/metrics.k8s.io/v1beta1`)).status).toBe(200);
+    const missing = await fetch(`${api.url}/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/ghost`);
+    expect(missing.status).toBe(404);
   });
 
   test("the in-process handler (no Bun server) answers 503 for upgrades", async () => {
