@@ -90,6 +90,20 @@ export class CgroupManager {
     for (const dir of this.paths(containerId)) await rmdir(dir).catch(() => undefined);
   }
 
+  /** SIGKILLs every process in the container's groups (those that left its process group too). */
+  async killAll(containerId: string): Promise<void> {
+    for (const dir of this.paths(containerId)) {
+      const procs = await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => "");
+      for (const pid of procs.split("\n").filter((line) => /^\d+$/.test(line))) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // Gone.
+        }
+      }
+    }
+  }
+
   /** CPU ns (cpuacct.usage) and working set (usage minus inactive file pages, as the kubelet computes). */
   async stats(
     containerId: string,

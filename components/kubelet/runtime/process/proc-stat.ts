@@ -1,5 +1,5 @@
-// Reading /proc: a process's start time (to tell a live pid from a reused one) and the CPU and
-// memory of a process group when there is no cgroup to ask.
+// Processes through /proc: a process's start time (to tell a live pid from a reused one), the CPU
+// and memory of a process group when there is no cgroup to ask, and signalling a whole group.
 
 import { readdir, readFile } from "node:fs/promises";
 
@@ -51,4 +51,13 @@ export async function processGroupUsage(
     cpuUsageNanos: Math.round((cpuTicks * 1e9) / ticksPerSecond),
     memoryWorkingSetBytes: rssPages * pageSize,
   };
+}
+
+/** Sends `signal` to every process in group `pgid`; a group already gone is fine. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // The group is gone.
+  }
 }

@@ -387,6 +387,8 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
       await rt.close();
       console.log(JSON.stringify({ sandbox: sb.id, container: c.id, state: c.state }));`;
     const first = await runCommand([bun, "-e", script]);
+    // Adopt before any assertion: afterEach then removes whatever the other process made.
+    const runtime = await newRuntime(rootDir, nodeName);
     expect(first.exitCode).toBe(0);
     const ids = JSON.parse(first.stdout.trim().split("\n").pop()!) as {
       sandbox: string;
@@ -394,8 +396,6 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
       state: string;
     };
     expect(ids.state).toBe("running");
-
-    const runtime = await newRuntime(rootDir, nodeName);
     expect((await runtime.listSandboxes()).map((s) => [s.id, s.state])).toEqual([[ids.sandbox, "ready"]]);
     const [container] = await runtime.listContainers(ids.sandbox);
     expect(container).toMatchObject({ id: ids.container, state: "running" });

@@ -2,8 +2,7 @@
 // (CRI RuntimeService semantics over supervisor processes; state under <rootDir>/runtime survives restarts).
 
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
 import { NodeNetwork } from "../../network/node-network.ts";
@@ -25,8 +24,9 @@ import { type ContainerEnd, containerStatus } from "./container-status.ts";
 import { startExec } from "./exec-process.ts";
 import { installHelperScripts } from "./helper-scripts.ts";
 import { launchCommand } from "./launch-command.ts";
-import { processAlive, processGroupUsage } from "./proc-stat.ts";
+import { processAlive, processGroupUsage, signalGroup } from "./proc-stat.ts";
 import { type ContainerRecord, RuntimeState, type SandboxRecord } from "./runtime-state.ts";
+import { sandboxReady, sandboxStatus } from "./sandbox-status.ts";
 
 export interface ProcessRuntimeOptions {
   /** kubelet --root-dir: state in <rootDir>/runtime, logs in <rootDir>/pods/<uid>/containers. */
@@ -94,7 +94,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   readonly #network: NodeNetwork | undefined;
   readonly #cgroups: CgroupManager | undefined;
   readonly #privileged: boolean;
-  readonly #sandboxes = new Map<string, SandboxRecord & { stopped?: boolean }>();
+  readonly #sandboxes = new Map<string, SandboxRecord>();
   readonly #containers = new Map<string, ContainerEntry>();
   readonly #listeners = new Set<(event: RuntimeEvent) => void>();
   readonly #poller: ReturnType<typeof setInterval>;
@@ -134,7 +134,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
     for (const existing of this.#sandboxes.values()) {
-      if (existing.uid === config.uid && this.#sandboxReady(existing)) return this.#sandboxStatus(existing);
+      if (existing.uid === config.uid && sandboxReady(existing)) return sandboxStatus(existing);
     }
     const id = newId();
     const dir = this.#state.sandboxDir(id);
@@ -163,7 +163,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       throw error;
     }
     this.#sandboxes.set(id, record);
-    return this.#sandboxStatus(record);
+    return sandboxStatus(record);
   }
 
   async stopSandbox(id: string, gracePeriodSeconds: number): Promise<void> {
@@ -188,7 +188,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   async listSandboxes(): Promise<SandboxStatus[]> {
-    return [...this.#sandboxes.values()].map((record) => this.#sandboxStatus(record));
+    return [...this.#sandboxes.values()].map((record) => sandboxStatus(record));
   }
 
   async startContainer(config: ContainerConfig): Promise<ContainerStatus> {
@@ -258,10 +258,10 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const entry = this.#container(id);
     if (!(await this.#check(id))) return;
     const { pid, pidStartTime } = entry.record;
-    if (pid !== undefined && (await processAlive(pid, pidStartTime))) this.#signalGroup(pid, "SIGTERM");
+    if (pid !== undefined && (await processAlive(pid, pidStartTime))) signalGroup(pid, "SIGTERM");
     if (await this.#waitEnd(entry, gracePeriodSeconds * 1000)) return;
-    if (pid !== undefined && (await processAlive(pid, pidStartTime))) this.#signalGroup(pid, "SIGKILL");
-    await this.#killCgroup(id);
+    if (pid !== undefined && (await processAlive(pid, pidStartTime))) signalGroup(pid, "SIGKILL");
+    await this.#cgroups?.killAll(id);
     if (await this.#waitEnd(entry, 10_000)) return;
     this.#options.log(`container ${entry.record.config.name} (${id}) did not end after SIGKILL`);
   }
@@ -333,7 +333,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   // --- internals ---
 
-  #sandbox(id: string): SandboxRecord & { stopped?: boolean } {
+  #sandbox(id: string): SandboxRecord {
     const sandbox = this.#sandboxes.get(id);
     if (sandbox === undefined) throw new Error(`pod sandbox "${id}" not found`);
     return sandbox;
@@ -352,49 +352,6 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       throw new Error(`cannot ${verb} container "${entry.record.config.name}": it is not running`);
     }
     return entry.record.pid;
-  }
-
-  #sandboxReady(record: SandboxRecord & { stopped?: boolean }): boolean {
-    return (
-      record.stopped !== true && (record.netns === undefined || existsSync(`/run/netns/${record.netns}`))
-    );
-  }
-
-  #sandboxStatus(record: SandboxRecord & { stopped?: boolean }): SandboxStatus {
-    const status: SandboxStatus = {
-      id: record.id,
-      uid: record.uid,
-      name: record.name,
-      namespace: record.namespace,
-      state: this.#sandboxReady(record) ? "ready" : "notready",
-      ip: record.ip,
-      hostNetwork: record.hostNetwork,
-      createdAt: new Date(record.createdAt),
-      labels: record.labels,
-    };
-    if (record.netns !== undefined) status.netns = record.netns;
-    return status;
-  }
-
-  #signalGroup(pgid: number, signal: NodeJS.Signals): void {
-    try {
-      process.kill(-pgid, signal);
-    } catch {
-      // The group is gone.
-    }
-  }
-
-  async #killCgroup(id: string): Promise<void> {
-    for (const dir of this.#cgroups?.paths(id) ?? []) {
-      const procs = await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => "");
-      for (const pid of procs.split("\n").filter((line) => /^\d+$/.test(line))) {
-        try {
-          process.kill(Number(pid), "SIGKILL");
-        } catch {
-          // Gone.
-        }
-      }
-    }
   }
 
   /** Polls (with a deadline) until the container's end is known; true when it ended. */
@@ -425,20 +382,21 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       exit = await this.#state.readExit(id); // It may have written the file just before ending.
       if (exit === undefined) {
         if (record.pid !== undefined && (await processAlive(record.pid, record.pidStartTime))) {
-          this.#signalGroup(record.pid, "SIGKILL");
+          signalGroup(record.pid, "SIGKILL");
         }
         lost = "the container's supervisor ended without recording an exit status";
         exit = { exitCode: 255, oomKills: 0, finishedAt: new Date() };
       }
     }
-    if (entry.end !== undefined) return false; // Another check got there during the awaits.
     const start = await this.#state.readContainerFile(id, "start");
+    // No await from here to the emit: a concurrent check (poller, stop) must not report twice.
+    if (entry.end !== undefined) return false;
     entry.end = { exit };
     if (start?.startsWith("error ")) entry.end.startError = start.slice("error ".length);
     if (lost !== undefined) entry.end.lost = lost;
     for (const waiter of entry.waiters.splice(0)) waiter();
-    await this.#cgroups?.remove(id);
     this.#emit({ type: "container-exited", sandboxId: record.config.sandboxId, containerId: id });
+    await this.#cgroups?.remove(id);
     return false;
   }
 

@@ -18,6 +18,8 @@ export interface SandboxRecord {
   veth?: string;
   createdAt: string;
   labels: Record<string, string>;
+  /** Set by stopSandbox: the sandbox is "notready" until removed. */
+  stopped?: boolean;
 }
 
 export interface ContainerRecord {
