@@ -201,6 +201,8 @@ beforeAll(async () => {
   container("sb-multi", "side", 0, "running");
   await runPod("pending", ["p"], { node: false, sandbox: false });
   await runPod("waiting", ["w"], { sandbox: false });
+  await runPod("stopped", ["s"]);
+  container("sb-stopped", "s", 0, "exited");
 });
 
 afterAll(async () => {
@@ -405,6 +407,11 @@ describe.skipIf(!hasKubectl)("through the apiserver with the real kubectl", () =
     expect(exec.code).not.toBe(0);
     const pending = await kubectl(["exec", "pending", "--", "true"]);
     expect(pending.stderr).toContain("pod pending does not have a host assigned");
+    // Refused by the kubelet: kubectl's SPDY retry gets the kubelet's reason too.
+    const stopped = await kubectl(["exec", "stopped", "--", "true"]);
+    expect(stopped.stderr).toContain(
+      'Error from server (BadRequest): container "s" in pod "stopped" is not running',
+    );
     const waiting = await kubectl(["logs", "waiting"]);
     expect(waiting.stderr).toContain('container "w" in pod "waiting" is waiting to start: ContainerCreating');
     const several = await fetch(`${api.url}/api/v1/namespaces/default/pods/multi/log`);

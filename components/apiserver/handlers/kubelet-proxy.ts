@@ -76,9 +76,17 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
   }
   const node = nodeOf(pod);
   if (!node) throw noHost(pod);
+  const base = await kubeletBase(r.ctx, node);
+  const qs = query.toString();
+  const target = `${base}${path}${qs ? `?${qs}` : ""}`;
   if (!isWebSocket(req)) {
-    throw StatusError.badRequest(
-      `${info.subresource} is served over websockets only (subprotocols v5.channel.k8s.io, v4.channel.k8s.io and SPDY/3.1+portforward.k8s.io); SPDY/3.1 upgrades are not supported`,
+    // kubectl's SPDY retry after a refused websocket: it prints this answer, so say why the
+    // kubelet refuses if it does, else that only websockets are served.
+    throw (
+      (await kubeletRefusal(target)) ??
+      StatusError.badRequest(
+        `${info.subresource} is served over websockets only (subprotocols v5.channel.k8s.io, v4.channel.k8s.io and SPDY/3.1+portforward.k8s.io); SPDY/3.1 upgrades are not supported`,
+      )
     );
   }
   const upgrade = r.ctx.upgrade;
@@ -89,9 +97,6 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
       `${info.subresource} needs the apiserver's HTTP server (websocket upgrade); the in-process handler cannot upgrade`,
     );
   }
-  const base = await kubeletBase(r.ctx, node);
-  const qs = query.toString();
-  const target = `${base}${path}${qs ? `?${qs}` : ""}`;
   const offered = (req.headers.get("sec-websocket-protocol") ?? "")
     .split(",")
     .map((p) => p.trim())
@@ -103,7 +108,7 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
       offered.map((p) => BACKEND_PROTOCOL[p] ?? p),
     );
   } catch (err) {
-    throw await explainRefusal(target, err);
+    throw (await kubeletRefusal(target)) ?? backendError(err);
   }
   // Echo the client's own spelling of the protocol the kubelet chose.
   data.protocol = offered.find((p) => (BACKEND_PROTOCOL[p] ?? p) === data.protocol) ?? data.protocol;
@@ -115,13 +120,13 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
 }
 
 /**
- * The websocket client does not show why a handshake was refused, so ask again without the
- * upgrade: the kubelet checks the pod and container before it looks at the upgrade, and starts
- * nothing for a plain request.
+ * Why the kubelet refuses this stream, if it does. The websocket client does not show a refused
+ * handshake's answer, so ask again without the upgrade: the kubelet checks the pod and container
+ * before it looks at the upgrade, and starts nothing for a plain request.
  */
-async function explainRefusal(target: string, cause: unknown): Promise<StatusError> {
+async function kubeletRefusal(target: string): Promise<StatusError | undefined> {
   try {
-    const res = await fetch(target);
+    const res = await fetch(target, { signal: AbortSignal.timeout(5000) });
     const body = (await res.json()) as { kind?: string; message?: string; reason?: string };
     if (
       res.status >= 400 &&
@@ -132,9 +137,9 @@ async function explainRefusal(target: string, cause: unknown): Promise<StatusErr
       return StatusError.of(res.status, body.reason ?? "BadRequest", body.message);
     }
   } catch {
-    // Fall through to the dial error.
+    // No answer: the caller reports its own error.
   }
-  return backendError(cause);
+  return undefined;
 }
 
 /** `[scheme:]name[:port]` of a proxy URL (upstream's net.SplitSchemeNamePort). */
