@@ -1,5 +1,5 @@
 // `kube image <name>` (internal): runs one of kube's embedded images, which is how a container
-// of image hello, hello-world, nginx or pause runs (the kubelet's entrypoint for it). Stops
+// of image hello, hello-world or nginx runs (the kubelet's entrypoint for it). Stops
 // gracefully on SIGTERM, SIGINT or SIGQUIT (nginx's graceful quit) and then exits 0.
 
 import { embeddedImages } from "../components/kubelet/images/embedded/embedded-images.ts";
@@ -10,7 +10,7 @@ const stopSignals: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGQUIT"];
 
 export const imageCommand = defineKubeCommand({
   name: "image",
-  description: "Internal: runs an embedded image for the kubelet (kube image hello|hello-world|nginx|pause)",
+  description: "Internal: runs an embedded image for the kubelet (kube image hello|hello-world|nginx)",
   args: {
     name: { type: "positional", required: false, description: "The embedded image to run" },
   },

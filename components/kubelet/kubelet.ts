@@ -136,36 +136,49 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       });
   };
 
-  const reconcile = (): void => {
-    if (stopped) return;
-    const want = allDesired();
-    for (const [uid, pod] of want) {
-      let worker = workers.get(uid);
-      if (!worker) {
-        worker = new PodWorker(pod, workerDeps);
-        workers.set(uid, worker);
-        log(`pod ${podKey(pod)} (${isStaticPod(pod) ? "static" : "api"}) added`);
-      }
-      if (pod.metadata?.deletionTimestamp) {
-        worker.pod = pod;
-        terminateWorker(worker, pod.metadata.deletionGracePeriodSeconds ?? undefined, true);
-        continue;
-      }
-      if (worker.pod !== pod) worker.update(pod);
-      else worker.kick();
-      if (isStaticPod(pod)) void ensureMirror(pod);
+  const desiredPod = (uid: string): Pod | undefined => {
+    for (const pods of desired.values()) {
+      const pod = pods.get(uid);
+      if (pod) return pod;
     }
-    for (const [uid, worker] of workers) {
-      if (want.has(uid)) continue;
+    return undefined;
+  };
+
+  /** Brings one pod's worker in line with what the sources want (the only place workers change). */
+  const reconcileOne = (uid: string): void => {
+    if (stopped) return;
+    const pod = desiredPod(uid);
+    let worker = workers.get(uid);
+    if (!pod) {
+      if (!worker) return;
       log(`pod ${podKey(worker.pod)} removed`);
       if (isStaticPod(worker.pod)) void deleteMirror(worker.pod);
       terminateWorker(worker, isStaticPod(worker.pod) ? undefined : 1, false);
+      return;
     }
+    if (!worker) {
+      worker = new PodWorker(pod, workerDeps);
+      workers.set(uid, worker);
+      log(`pod ${podKey(pod)} (${isStaticPod(pod) ? "static" : "api"}) added`);
+      worker.kick();
+    } else if (worker.pod !== pod) {
+      // Status writes come back as updates: only a spec or metadata change needs a sync.
+      if (podChanged(worker.pod, pod)) worker.update(pod);
+      else worker.pod = pod;
+    }
+    if (pod.metadata?.deletionTimestamp) {
+      terminateWorker(worker, pod.metadata.deletionGracePeriodSeconds ?? undefined, true);
+      return;
+    }
+    if (isStaticPod(pod)) void ensureMirror(pod);
   };
 
   const setSource = (name: SourceName, pods: Pod[]): void => {
-    desired.set(name, new Map(pods.map((p) => [p.metadata?.uid ?? "", p])));
-    reconcile();
+    const old = desired.get(name) ?? new Map<string, Pod>();
+    const next = new Map(pods.map((p) => [p.metadata?.uid ?? "", p]));
+    desired.set(name, next);
+    for (const uid of new Set([...old.keys(), ...next.keys()]))
+      if (old.get(uid) !== next.get(uid)) reconcileOne(uid);
   };
 
   // Mirror pods: a joined kubelet shows its static pods in the API (upstream mirror_client.go).
@@ -256,24 +269,36 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       now,
       log,
     });
-    const apiPods = (): void => {
-      const pods = informer?.list() ?? [];
-      mirrors.clear();
-      for (const pod of pods) if (isMirrorPod(pod)) mirrors.set(podKey(pod), pod);
-      // A pod already finished is not started again after a kubelet restart (upstream: terminal pods stay terminal).
-      const terminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
-      setSource(
-        "api",
-        pods.filter((p) => !isMirrorPod(p) && (!terminal(p) || workers.has(p.metadata?.uid ?? ""))),
-      );
+    const api = new Map<string, Pod>();
+    desired.set("api", api);
+    // A pod already finished is not started again after a kubelet restart (upstream: terminal pods stay terminal).
+    const terminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
+    const apiPod = (pod: Pod): void => {
+      const uid = pod.metadata?.uid ?? "";
+      if (isMirrorPod(pod)) {
+        mirrors.set(podKey(pod), pod);
+        return;
+      }
+      if (terminal(pod) && !workers.has(uid)) return;
+      api.set(uid, pod);
+      reconcileOne(uid);
+    };
+    const apiPodGone = (pod: Pod): void => {
+      const uid = pod.metadata?.uid ?? "";
+      if (isMirrorPod(pod)) {
+        if (mirrors.get(podKey(pod))?.metadata?.uid === uid) mirrors.delete(podKey(pod));
+        return;
+      }
+      api.delete(uid);
+      reconcileOne(uid);
     };
     informer = new Informer<Pod>({
       client,
       path: "/api/v1/pods",
       fieldSelector: `spec.nodeName=${nodeName}`,
-      onAdd: apiPods,
-      onUpdate: apiPods,
-      onDelete: apiPods,
+      onAdd: apiPod,
+      onUpdate: (_old, pod) => apiPod(pod),
+      onDelete: apiPodGone,
       log,
     });
     informer.start();
@@ -330,6 +355,18 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       settle();
     },
   };
+}
+
+/** A change the pod worker must act on (not just a status write coming back). */
+function podChanged(old: Pod, pod: Pod): boolean {
+  const a = old.metadata ?? {};
+  const b = pod.metadata ?? {};
+  return (
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    JSON.stringify(old.spec) !== JSON.stringify(pod.spec) ||
+    JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
+    JSON.stringify(a.annotations) !== JSON.stringify(b.annotations)
+  );
 }
 
 async function getOrUndefined<T>(client: ApiClient, path: string): Promise<T | undefined> {
