@@ -53,7 +53,7 @@ beforeAll(async () => {
     kubeletPort: 12345,
     crashLoopBackoffMs: 100,
     dns: { clusterDNS: [], clusterDomain: "cluster.local", hostResolvConf: "/etc/resolv.conf" },
-    log: () => {},
+    log: process.env.KT_DEBUG ? (line) => console.error(line) : () => {},
   });
   await kubelet.ready;
 });
@@ -198,5 +198,123 @@ describe("kubelet with the fake runtime", () => {
         return isStatus(error, 404) ? true : undefined;
       }
     });
+  });
+
+  test("init containers run in order before the app containers (Init:0/1, then Running)", async () => {
+    await client.create("/api/v1/namespaces/default/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "init" },
+      spec: {
+        nodeName: node,
+        initContainers: [{ name: "setup", image: "pause" }],
+        containers: [{ name: "app", image: "pause" }],
+      },
+    });
+    const pending = await until("init running", async () => {
+      const p = await getPod("init");
+      return p.status?.initContainerStatuses?.[0]?.state?.running ? p : undefined;
+    });
+    expect(pending.status?.phase).toBe("Pending");
+    expect(pending.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe("PodInitializing");
+    expect(pending.status?.conditions?.find((c) => c.type === "Initialized")?.status).toBe("False");
+    runtime.exit(pending.status?.initContainerStatuses?.[0]?.containerID?.replace("kube://", "") ?? "", 0);
+    const running = await until("app running", async () => {
+      const p = await getPod("init");
+      return p.status?.phase === "Running" ? p : undefined;
+    });
+    expect(running.status?.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe("Completed");
+  });
+
+  test("readiness and liveness probes (httpGet): not Ready while failing; a failing liveness probe restarts", async () => {
+    let healthy = false;
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => new Response("", { status: healthy ? 200 : 500 }),
+    });
+    try {
+      const probe = { httpGet: { host: "127.0.0.1", port: server.port, path: "/healthz" }, periodSeconds: 1 };
+      await client.create("/api/v1/namespaces/default/pods", {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "probed" },
+        spec: {
+          nodeName: node,
+          containers: [
+            { name: "ready", image: "pause", readinessProbe: { ...probe, failureThreshold: 1 } },
+            { name: "live", image: "pause", livenessProbe: { ...probe, failureThreshold: 1 } },
+          ],
+        },
+      });
+      const restarted = await until("liveness restart", async () => {
+        const p = await getPod("probed");
+        const live = p.status?.containerStatuses?.find((c) => c.name === "live");
+        return (live?.restartCount ?? 0) >= 1 ? p : undefined;
+      });
+      expect(restarted.status?.phase).toBe("Running");
+      expect(restarted.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("False");
+      expect(restarted.status?.containerStatuses?.find((c) => c.name === "ready")?.ready).toBe(false);
+      healthy = true;
+      const ready = await until("Ready", async () => {
+        const p = await getPod("probed");
+        return p.status?.conditions?.find((c) => c.type === "Ready")?.status === "True" ? p : undefined;
+      });
+      expect(ready.status?.containerStatuses?.every((c) => c.ready)).toBe(true);
+      const events = await client.list<{ items: { reason: string; message: string }[] }>(
+        "/api/v1/namespaces/default/events",
+        { fieldSelector: "involvedObject.name=probed" },
+      );
+      expect(
+        events.items.some((e) => e.reason === "Unhealthy" && e.message.startsWith("Readiness probe failed")),
+      ).toBe(true);
+      expect(
+        events.items.some((e) => e.reason === "Killing" && e.message.includes("failed liveness probe")),
+      ).toBe(true);
+    } finally {
+      server.stop(true);
+    }
+  }, 20_000);
+
+  test("a failing postStart hook kills the container (FailedPostStartHook)", async () => {
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => new Response("", { status: 500 }),
+    });
+    try {
+      await client.create("/api/v1/namespaces/default/pods", {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "hooked" },
+        spec: {
+          nodeName: node,
+          restartPolicy: "Never",
+          containers: [
+            {
+              name: "c",
+              image: "pause",
+              lifecycle: { postStart: { httpGet: { host: "127.0.0.1", port: server.port, path: "/" } } },
+            },
+          ],
+        },
+      });
+      await until("FailedPostStartHook", async () => {
+        const events = await client.list<{ items: { reason: string }[] }>(
+          "/api/v1/namespaces/default/events",
+          {
+            fieldSelector: "involvedObject.name=hooked",
+          },
+        );
+        return events.items.some((e) => e.reason === "FailedPostStartHook") ? true : undefined;
+      });
+      const done = await until("hooked terminated", async () => {
+        const p = await getPod("hooked");
+        return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
+      });
+      expect(done.status?.phase).not.toBe("Running");
+    } finally {
+      server.stop(true);
+    }
   });
 });

@@ -67,6 +67,7 @@ function containerStatus(
   attempts: ContainerStatus[] | undefined,
   inputs: StatusInputs,
   init: boolean,
+  defaultWaiting = "ContainerCreating",
 ): ApiContainerStatus {
   const latest = attempts?.[0];
   const previous = attempts?.[1];
@@ -95,7 +96,7 @@ function containerStatus(
     if (init && latest.exitCode === 0) status.ready = true;
     if (previous?.state === "exited") status.lastState = { terminated: terminated(previous) };
   } else {
-    status.state = { waiting: { reason: waiting?.reason ?? "ContainerCreating", message: waiting?.message } };
+    status.state = { waiting: { reason: waiting?.reason ?? defaultWaiting, message: waiting?.message } };
     if (latest?.state === "exited") status.lastState = { terminated: terminated(latest) };
   }
   return status;
@@ -177,9 +178,17 @@ export function podStatus(inputs: StatusInputs): PodStatus {
   const init = (pod.spec?.initContainers ?? []).map((c) =>
     containerStatus(c, byName.get(c.name), inputs, true),
   );
-  const main = (pod.spec?.containers ?? []).map((c) => containerStatus(c, byName.get(c.name), inputs, false));
-  const phase = phaseOf(pod, init, main);
   const initialized = init.every((s) => s.state?.terminated?.exitCode === 0);
+  const main = (pod.spec?.containers ?? []).map((c) =>
+    containerStatus(
+      c,
+      byName.get(c.name),
+      inputs,
+      false,
+      initialized ? "ContainerCreating" : "PodInitializing",
+    ),
+  );
+  const phase = phaseOf(pod, init, main);
   const notReady = main.filter((s) => !s.ready).map((s) => s.name);
   const containersReady = notReady.length === 0 && phase === "Running";
   const terminal = phase === "Succeeded" || phase === "Failed";

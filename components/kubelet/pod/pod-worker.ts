@@ -3,7 +3,7 @@
 // volumes, init containers in order, containers per restart policy with crash-loop back-off,
 // probes — then reports status. Syncs of one pod never overlap; termination is one-way.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Container, Pod, PodStatus } from "kubernetes-types/core/v1";
 import { ImagePullError } from "../images/image-pull-error.ts";
@@ -14,6 +14,7 @@ import { containerArgv } from "./container-argv.ts";
 import { containerEnv } from "./container-env.ts";
 import { type DnsSettings, hostsFile, podHostname, resolvConf } from "./etc-files.ts";
 import type { EventRecorder } from "./events.ts";
+import { runHook } from "./lifecycle-hooks.ts";
 import type { ObjectSource } from "./object-source.ts";
 import { attemptsByName, podStatus, type Waiting } from "./pod-status.ts";
 import { containerMounts, podDir, prepareVolumes, removePodDir } from "./pod-volumes.ts";
@@ -47,6 +48,7 @@ export class PodWorker {
   private readonly imageIDs = new Map<string, string>();
   private readonly reportedExits = new Set<string>();
   private readonly countedExits = new Set<string>();
+  private readonly messages = new Map<string, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -358,6 +360,22 @@ export class PodWorker {
       `Started container ${spec.name}`,
       fieldPathOf(this.pod, spec),
     );
+    const postStart = spec.lifecycle?.postStart;
+    if (postStart && status.state === "running") {
+      const target = {
+        runtime: this.deps.runtime,
+        containerId: status.id,
+        podIP: sandbox.ip,
+        container: spec,
+      };
+      const failure = await runHook(postStart, target, this.graceSeconds() * 1000);
+      if (failure !== undefined) {
+        const message = `PostStartHookError: ${failure}`;
+        events.record(this.pod, "Warning", "FailedPostStartHook", message, fieldPathOf(this.pod, spec));
+        await this.deps.runtime.stopContainer(status.id, this.graceSeconds());
+        return Number.POSITIVE_INFINITY;
+      }
+    }
     if (status.state === "running") this.ensureProbes(spec, status, sandbox);
     return Number.POSITIVE_INFINITY;
   }
@@ -439,14 +457,55 @@ export class PodWorker {
         fieldPathOf(this.pod, spec),
       );
       this.stopProbes(c.id);
-      this.deps.runtime
-        .stopContainer(c.id, this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS)
+      void this.runPreStopHooks([c], this.graceSeconds())
+        .then(() => this.deps.runtime.stopContainer(c.id, this.graceSeconds()))
         .catch((error: Error) => this.deps.log(`pod ${this.label}: stop ${spec.name}: ${error.message}`))
         .finally(() => this.kick());
       return;
     }
     void message;
     this.kick();
+  }
+
+  /** terminationMessagePolicy FallbackToLogsOnError: a failed container's message is its log's tail. */
+  private withTerminationMessage(c: ContainerStatus): ContainerStatus {
+    if (c.state !== "exited" || c.exitCode === 0 || c.message) return c;
+    const spec = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])].find(
+      (s) => s.name === c.name,
+    );
+    if (spec?.terminationMessagePolicy !== "FallbackToLogsOnError") return c;
+    let message = this.messages.get(c.id);
+    if (message === undefined) {
+      message = logTail(c.logPath, 80, 2048);
+      this.messages.set(c.id, message);
+    }
+    return { ...c, message };
+  }
+
+  private graceSeconds(): number {
+    return this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  }
+
+  /** Runs the preStop hooks of running containers (in parallel), within the grace period. */
+  private async runPreStopHooks(containers: ContainerStatus[], graceSeconds: number): Promise<void> {
+    const sandbox = this.sandbox;
+    await Promise.all(
+      containers.map(async (c) => {
+        const spec = this.pod.spec?.containers.find((s) => s.name === c.name);
+        const handler = spec?.lifecycle?.preStop;
+        if (!spec || !handler || c.state !== "running" || !sandbox) return;
+        const target = { runtime: this.deps.runtime, containerId: c.id, podIP: sandbox.ip, container: spec };
+        const failure = await runHook(handler, target, graceSeconds * 1000);
+        if (failure !== undefined)
+          this.deps.events.record(
+            this.pod,
+            "Warning",
+            "FailedPreStopHook",
+            `PreStopHook failed: ${failure}`,
+            fieldPathOf(this.pod, spec),
+          );
+      }),
+    );
   }
 
   private stopProbes(containerId: string): void {
@@ -458,7 +517,7 @@ export class PodWorker {
     const status = podStatus({
       pod: this.pod,
       sandbox: this.sandbox,
-      containers,
+      containers: containers.map((c) => this.withTerminationMessage(c)),
       waiting: this.waiting,
       ready: this.ready,
       started: this.started,
@@ -484,6 +543,7 @@ export class PodWorker {
         gracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
       const { runtime } = this.deps;
       const sandbox = this.sandbox ?? (await runtime.listSandboxes()).find((s) => s.uid === this.uid);
+      this.sandbox = sandbox;
       if (sandbox) {
         const containers = await runtime.listContainers(sandbox.id);
         for (const c of containers.filter((x) => x.state === "running")) {
@@ -497,7 +557,10 @@ export class PodWorker {
               fieldPathOf(this.pod, spec),
             );
         }
-        await runtime.stopSandbox(sandbox.id, grace);
+        const started = Date.now();
+        if (grace > 0) await this.runPreStopHooks(containers, grace);
+        const left = Math.max(0, grace - Math.floor((Date.now() - started) / 1000));
+        await runtime.stopSandbox(sandbox.id, left);
         this.report(await runtime.listContainers(sandbox.id));
         for (const c of await runtime.listContainers(sandbox.id)) await runtime.removeContainer(c.id);
         await runtime.removeSandbox(sandbox.id);
@@ -507,6 +570,23 @@ export class PodWorker {
     })();
     return this.terminating;
   }
+}
+
+/** The last `lines` lines (at most `bytes` bytes) of a CRI-format log, without the CRI prefixes. */
+function logTail(path: string, lines: number, bytes: number): string {
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+  const out = text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.replace(/^\S+ (?:stdout|stderr) [FP] /, ""))
+    .slice(-lines)
+    .join("\n");
+  return out.length > bytes ? out.slice(-bytes) : out;
 }
 
 /** A Go-style duration for messages: 10s, 1m20s, 5m0s. */
