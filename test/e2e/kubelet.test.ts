@@ -298,7 +298,7 @@ describe.skipIf(!root)("joined kubelet (seed 003 through the API server, kubectl
     await until("nginx gone", async () =>
       (await fetch(`${url}/api/v1/namespaces/default/pods/nginx`)).status === 404 ? true : undefined,
     );
-    expect(leftovers(node).length).toBe(0);
+    await until("its network namespace gone", () => (leftovers(node).length === 0 ? true : undefined));
   });
 
   test("kubectl run, logs, exec (exit code, stdin), top", async () => {
@@ -367,6 +367,146 @@ spec:
     });
     expect(done.status?.containerStatuses?.[0]?.state?.terminated?.reason).toBe("Completed");
     expect(done.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+  });
+
+  test("env and volumes from a ConfigMap, a Secret and the downward API; runAsUser; kubectl cp", async () => {
+    const manifest = kubectl.file(
+      "config.yaml",
+      `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {greeting: bonjour, "app.conf": "level=debug"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+stringData: {password: s3cret}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: conf, labels: {tier: web}}
+spec:
+  nodeName: ${node}
+  containers:
+  - name: c
+    image: pause
+    env:
+    - {name: GREETING, valueFrom: {configMapKeyRef: {name: settings, key: greeting}}}
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: MESSAGE, value: "$(GREETING) from $(POD_NAME)"}
+    securityContext: {runAsUser: 1234, runAsGroup: 1234}
+    volumeMounts:
+    - {name: config, mountPath: /etc/app}
+    - {name: secret, mountPath: /etc/creds, readOnly: true}
+    - {name: info, mountPath: /etc/podinfo}
+  volumes:
+  - {name: config, configMap: {name: settings}}
+  - {name: secret, secret: {secretName: creds}}
+  - {name: info, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
+`,
+    );
+    expect((await kubectl(["apply", "-f", manifest])).code).toBe(0);
+    await running("conf");
+    const env = await kubectl([
+      "exec",
+      "conf",
+      "--",
+      "sh",
+      "-c",
+      'echo "$MESSAGE/$PASSWORD/$(id -u):$(id -g)"',
+    ]);
+    expect(env.stdout).toBe("bonjour from conf/s3cret/1234:1234\n");
+    const files = await kubectl([
+      "exec",
+      "conf",
+      "--",
+      "sh",
+      "-c",
+      "cat /etc/app/app.conf /etc/creds/password /etc/podinfo/labels",
+    ]);
+    expect(files.stdout).toBe('level=debugs3crettier="web"');
+    expect(existsSync("/etc/app/app.conf")).toBe(false); // mounted only inside the container
+    const copied = join(dir, "copied.conf");
+    const cp = await kubectl(["cp", "conf:/etc/app/app.conf", copied]);
+    expect(cp.stderr).not.toContain("error");
+    expect(readFileSync(copied, "utf8")).toBe("level=debug");
+  });
+
+  test("kubectl port-forward reaches the pod's port", async () => {
+    const pf = Bun.spawn(
+      [
+        Bun.which("kubectl") ?? "kubectl",
+        `--kubeconfig=${kubectl.kubeconfig}`,
+        "port-forward",
+        "pod/web",
+        ":80",
+      ],
+      { stdout: "pipe", stderr: "pipe", env: { ...process.env, HOME: kubectl.dir } },
+    );
+    try {
+      const reader = pf.stdout.getReader();
+      let text = "";
+      while (!/Forwarding from 127\.0\.0\.1:(\d+)/.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`port-forward exited: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+      const port = Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
+      expect(await recvOnly("127.0.0.1", port)).toBe("hello\n");
+    } finally {
+      pf.kill("SIGTERM");
+      await pf.exited;
+    }
+  });
+
+  test("a second kubelet on the same host: its own bridge and CIDR, pods reach each other", async () => {
+    const node2 = `${tag}-j2`;
+    const second = await startKubeletProcess({
+      nodeName: node2,
+      rootDir: join(dir, "root2"),
+      args: ["--api-servers", url],
+    });
+    try {
+      const spec = (name: string, nodeName: string, image: string) => ({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name },
+        spec: { nodeName, containers: [{ name: "c", image }] },
+      });
+      for (const body of [spec("far", node2, "nginx")]) {
+        await fetch(`${url}/api/v1/namespaces/default/pods`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      }
+      const far = await running("far");
+      const near = await running("web");
+      const farNet = far.status?.podIP?.split(".").slice(0, 3).join(".");
+      expect(farNet).not.toBe(near.status?.podIP?.split(".").slice(0, 3).join("."));
+      const fetched = await until("pod to pod", async () => {
+        const r = await kubectl([
+          "exec",
+          "web",
+          "--",
+          "curl",
+          "-s",
+          "-m",
+          "2",
+          `http://${far.status?.podIP}/`,
+        ]);
+        return r.stdout.includes("Welcome to nginx!") ? r : undefined;
+      });
+      expect(fetched.code).toBe(0);
+      await fetch(`${url}/api/v1/namespaces/default/pods/far`, { method: "DELETE" });
+      await until("far gone", async () =>
+        (await fetch(`${url}/api/v1/namespaces/default/pods/far`)).status === 404 ? true : undefined,
+      );
+    } finally {
+      await removeKubeletPods(node2, join(dir, "root2"), second);
+      expect(leftovers(node2)).toEqual([]);
+    }
   });
 
   test("a restarted kubelet adopts running pods and removes pods deleted while it was down", async () => {
