@@ -1,5 +1,5 @@
 // Runs iproute2's `ip` (and other host tools) with an argv, never a shell string: the one way the
-// kubelet's network plumbing touches the kernel.
+// kubelet's network plumbing touches the kernel; `ipBatch` runs several commands in one process.
 
 /** The result of a host command that ran to completion. */
 export interface CommandResult {
@@ -8,10 +8,10 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs argv with a minimal environment; resolves with its output whatever the exit code. */
-export async function runCommand(argv: string[]): Promise<CommandResult> {
+/** Runs argv (with `input` on stdin) and a minimal environment; resolves whatever the exit code. */
+export async function runCommand(argv: string[], input?: string): Promise<CommandResult> {
   const proc = Bun.spawn(argv, {
-    stdin: "ignore",
+    stdin: input !== undefined ? new TextEncoder().encode(input) : "ignore",
     stdout: "pipe",
     stderr: "pipe",
     env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" },
@@ -36,4 +36,35 @@ export async function ip(...args: string[]): Promise<string> {
 /** Like `ip` but ignores failures (teardown of things that may already be gone). */
 export async function ipQuiet(...args: string[]): Promise<boolean> {
   return (await runCommand(["ip", ...args])).exitCode === 0;
+}
+
+export interface IpBatchOptions {
+  /** Run every line inside this `ip netns` (`ip -n <netns>`). */
+  netns?: string;
+  /** Go on past failing lines (`-force`), for teardown; the result is then only informative. */
+  force?: boolean;
+}
+
+/**
+ * One `ip -batch -` process for several commands (one line each, `ip` without its options): a spawn
+ * costs ~5-10 ms here, a line microseconds. Throws naming the failed line unless `force` is set.
+ */
+export async function ipBatch(lines: string[][], options: IpBatchOptions = {}): Promise<boolean> {
+  const argv = [
+    "ip",
+    ...(options.netns !== undefined ? ["-n", options.netns] : []),
+    ...(options.force === true ? ["-force"] : []),
+    "-batch",
+    "-",
+  ];
+  const result = await runCommand(argv, `${lines.map((line) => line.join(" ")).join("\n")}\n`);
+  if (result.exitCode !== 0 && options.force !== true) {
+    const failed = Number(/Command failed -:(\d+)/.exec(result.stderr)?.[1] ?? "0");
+    const what = lines[failed - 1]?.join(" ") ?? lines.map((line) => line.join(" ")).join("; ");
+    const message = result.stderr.replace(/Command failed -:\d+\s*/g, "").trim();
+    throw new Error(
+      `ip ${argv.slice(1, -2).concat(what).join(" ")}: ${message || `exit code ${result.exitCode}`}`,
+    );
+  }
+  return result.exitCode === 0;
 }

@@ -2,7 +2,7 @@
 // veth pair with the host end on the node bridge and the pod end as eth0, lo up, a default route.
 
 import { createHash } from "node:crypto";
-import { ip, ipQuiet } from "./ip-command.ts";
+import { ip, ipBatch } from "./ip-command.ts";
 
 export interface PodNetworkSpec {
   /** `ip netns` name (see netnsName). */
@@ -32,25 +32,41 @@ export async function netnsExists(name: string): Promise<boolean> {
   return (await ip("netns", "list")).split("\n").some((line) => line.split(" ")[0] === name);
 }
 
-/** Builds the namespace and its plumbing; on failure undoes what it made and rethrows. */
+/**
+ * Builds the namespace and its plumbing in two `ip -batch` processes (host side, then pod side:
+ * a spawn is the expensive part); on failure undoes what it made and rethrows.
+ */
 export async function setupPodNetwork(spec: PodNetworkSpec): Promise<void> {
   try {
-    await ip("netns", "add", spec.netns);
-    // The pod end is created directly inside the namespace, so "eth0" never clashes on the host.
-    await ip("link", "add", spec.veth, "type", "veth", "peer", "name", "eth0", "netns", spec.netns);
-    await ip("link", "set", "dev", spec.veth, "master", spec.bridge, "up");
-    await ip("-n", spec.netns, "link", "set", "dev", "lo", "up");
-    await ip("-n", spec.netns, "addr", "add", `${spec.ip}/${spec.prefixLength}`, "dev", "eth0");
-    await ip("-n", spec.netns, "link", "set", "dev", "eth0", "up");
-    await ip("-n", spec.netns, "route", "add", "default", "via", spec.gateway, "dev", "eth0");
+    await ipBatch([
+      ["netns", "add", spec.netns],
+      // The pod end is created directly inside the namespace, so "eth0" never clashes on the host.
+      ["link", "add", spec.veth, "type", "veth", "peer", "name", "eth0", "netns", spec.netns],
+      ["link", "set", "dev", spec.veth, "master", spec.bridge, "up"],
+    ]);
+    await ipBatch(
+      [
+        ["link", "set", "dev", "lo", "up"],
+        ["addr", "add", `${spec.ip}/${spec.prefixLength}`, "dev", "eth0"],
+        ["link", "set", "dev", "eth0", "up"],
+        ["route", "add", "default", "via", spec.gateway, "dev", "eth0"],
+      ],
+      { netns: spec.netns },
+    );
   } catch (error) {
     await teardownPodNetwork(spec.netns, spec.veth);
     throw error;
   }
 }
 
-/** Deletes the namespace and the veth (either may already be gone). */
+/** Deletes the veth and the namespace (either may already be gone), in one `ip -force -batch`. */
 export async function teardownPodNetwork(netns: string, veth: string): Promise<void> {
-  await ipQuiet("netns", "del", netns);
-  await ipQuiet("link", "del", "dev", veth);
+  // The veth first: the kernel frees a deleted namespace's devices asynchronously.
+  await ipBatch(
+    [
+      ["link", "del", "dev", veth],
+      ["netns", "del", netns],
+    ],
+    { force: true },
+  );
 }
