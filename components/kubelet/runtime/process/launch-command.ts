@@ -1,15 +1,16 @@
-// Builds the argv that starts a container: the supervisor, then (as root) nsenter into the pod's
-// netns, a private mount namespace, the init script's mounts and cd, setpriv, and `env -i` + argv.
+// Builds the argv that starts a container: one Perl supervisor told (as root) the pod's netns, a
+// private mount and UTS namespace, the mounts, cwd, user and exact env in which to exec the argv.
 
 import { join } from "node:path";
 import type { ContainerConfig, Mount } from "../runtime.ts";
-import { initScript } from "./init-script.ts";
 
 export const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export interface LaunchSpec {
   /** Where supervisor.pl lives. */
   binDir: string;
+  /** Syscall numbers for this architecture (see linux-syscalls.ts). */
+  syscalls: string;
   /** The container's state directory. */
   stateDir: string;
   logPath: string;
@@ -22,7 +23,7 @@ export interface LaunchSpec {
   /** Files bind-mounted at /etc/hosts and /etc/resolv.conf (unless the pod mounts its own). */
   hostsFile?: string;
   resolvConf?: string;
-  /** Root: namespaces, mounts and setpriv are available. Otherwise the argv runs plainly. */
+  /** Root: namespaces, mounts and runAsUser are available. Otherwise the argv runs plainly. */
   privileged: boolean;
 }
 
@@ -61,45 +62,9 @@ function podMounts(spec: LaunchSpec): Mount[] {
 
 /** The full argv to spawn (the supervisor makes its own session) for one container start. */
 export function launchCommand(spec: LaunchSpec): string[] {
-  const { config } = spec;
-  // Passed inline (`sh -c`), so the container's user needs no access to the runtime's directory.
-  const init = ["/bin/sh", "-c", initScript, "kube-init"];
-  const argv0 = config.argv[0] ?? "";
-  const userStage = [
-    ...(spec.privileged ? setprivArgs(config) : []),
-    ...init,
-    "exec",
-    containerPath(config.env),
-    argv0,
-    "--",
-    "env",
-    "-i",
-    "--",
-    ...containerEnv(config.env),
-    ...config.argv,
-  ];
-  const mounts = spec.privileged ? podMounts(spec) : [];
-  const mountStage = [
-    ...init,
-    "mount",
-    spec.privileged ? (spec.hostname ?? "") : "",
-    `${mounts.length}`,
-    ...mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? "ro" : "rw"]),
-    config.workingDir ?? "",
-    "--",
-    ...userStage,
-  ];
-  const namespaces = spec.privileged
-    ? [
-        ...(spec.netns !== undefined ? ["nsenter", `--net=/run/netns/${spec.netns}`, "--"] : []),
-        "unshare",
-        "--mount",
-        ...(spec.hostname !== undefined ? ["--uts"] : []),
-        "--propagation",
-        "private",
-        "--",
-      ]
-    : [];
+  const { config, privileged } = spec;
+  const mounts = privileged ? podMounts(spec) : [];
+  const env = containerEnv(config.env);
   return [
     "perl",
     join(spec.binDir, "supervisor.pl"),
@@ -108,8 +73,19 @@ export function launchCommand(spec: LaunchSpec): string[] {
     config.stdin ? "1" : "0",
     config.tty ? "1" : "0",
     spec.cgroupDirs.join(":"),
+    spec.syscalls,
+    privileged ? (spec.netns ?? "") : "",
+    privileged ? "1" : "0",
+    privileged ? (spec.hostname ?? "") : "",
+    config.workingDir ?? "",
+    privileged && config.runAsUser !== undefined ? `${config.runAsUser}` : "",
+    privileged && config.runAsGroup !== undefined ? `${config.runAsGroup}` : "",
+    containerPath(config.env),
+    `${mounts.length}`,
+    ...mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? "ro" : "rw"]),
+    `${env.length}`,
+    ...env,
     "--",
-    ...namespaces,
-    ...mountStage,
+    ...config.argv,
   ];
 }

@@ -24,6 +24,7 @@ import { type ContainerEnd, containerStatus } from "./container-status.ts";
 import { startExec } from "./exec-process.ts";
 import { installHelperScripts } from "./helper-scripts.ts";
 import { launchCommand } from "./launch-command.ts";
+import { supervisorSyscalls } from "./linux-syscalls.ts";
 import { processAlive, processGroupUsage, signalGroup } from "./proc-stat.ts";
 import { type ContainerRecord, RuntimeState, type SandboxRecord } from "./runtime-state.ts";
 import { sandboxReady, sandboxStatus } from "./sandbox-status.ts";
@@ -38,12 +39,15 @@ export interface ProcessRuntimeOptions {
   log: (line: string) => void;
   /** auto (default): a netns per pod when root and `ip netns` works, else the host network. */
   networking?: "auto" | "host";
-  /** How often adopted containers are checked for exit (ms, default 250). */
+  /** How often adopted containers are checked for exit (ms, default 250); the runtime's own
+   * containers report their end through their supervisor's exit. */
   pollIntervalMs?: number;
 }
 
 interface ContainerEntry {
   record: ContainerRecord;
+  /** Left by a previous run: its supervisor is not our child, so its end is found by polling. */
+  adopted?: boolean;
   end?: ContainerEnd;
   waiters: Array<() => void>;
 }
@@ -54,6 +58,7 @@ export interface ProcessRuntime extends Runtime {
 }
 
 export async function startProcessRuntime(options: ProcessRuntimeOptions): Promise<ProcessRuntime> {
+  const syscalls = supervisorSyscalls();
   const state = new RuntimeState(options.rootDir);
   await installHelperScripts(state.binDir);
   const privileged = process.getuid?.() === 0;
@@ -77,7 +82,7 @@ export async function startProcessRuntime(options: ProcessRuntimeOptions): Promi
   }
   const cgroups = privileged ? await CgroupManager.detect(options.log) : undefined;
   if (!privileged) options.log("process runtime: not root: no cgroups, mounts or runAsUser");
-  const runtime = new ProcessRuntimeImpl(options, state, network, cgroups, privileged);
+  const runtime = new ProcessRuntimeImpl(options, state, network, cgroups, privileged, syscalls);
   await runtime.adopt();
   return runtime;
 }
@@ -94,6 +99,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   readonly #network: NodeNetwork | undefined;
   readonly #cgroups: CgroupManager | undefined;
   readonly #privileged: boolean;
+  readonly #syscalls: string;
   readonly #sandboxes = new Map<string, SandboxRecord>();
   readonly #containers = new Map<string, ContainerEntry>();
   readonly #listeners = new Set<(event: RuntimeEvent) => void>();
@@ -105,12 +111,14 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     network: NodeNetwork | undefined,
     cgroups: CgroupManager | undefined,
     privileged: boolean,
+    syscalls: string,
   ) {
     this.#options = options;
     this.#state = state;
     this.#network = network;
     this.#cgroups = cgroups;
     this.#privileged = privileged;
+    this.#syscalls = syscalls;
     this.networking = network !== undefined ? "netns" : "host";
     this.nodeIP = network?.gateway ?? "127.0.0.1";
     this.podCIDR = network?.podCIDR;
@@ -121,7 +129,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   async adopt(): Promise<void> {
     for (const record of await this.#state.loadSandboxes()) this.#sandboxes.set(record.id, record);
     for (const record of await this.#state.loadContainers()) {
-      this.#containers.set(record.id, { record, waiters: [] });
+      this.#containers.set(record.id, { record, adopted: true, waiters: [] });
       await this.#check(record.id);
     }
     await this.#network?.releaseOrphans(new Set(this.#sandboxes.keys()));
@@ -229,6 +237,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     await this.#state.saveContainer(record);
     const argv = launchCommand({
       binDir: this.#state.binDir,
+      syscalls: this.#syscalls,
       stateDir,
       logPath,
       cgroupDirs,
@@ -365,7 +374,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   async #pollAll(): Promise<void> {
-    for (const [id, entry] of this.#containers) if (entry.end === undefined) await this.#check(id);
+    for (const [id, entry] of this.#containers) {
+      if (entry.adopted === true && entry.end === undefined) await this.#check(id);
+    }
   }
 
   /** Refreshes one container's end from the state files; true while it still runs. */

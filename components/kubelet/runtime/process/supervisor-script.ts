@@ -1,54 +1,142 @@
 // The container supervisor (a constant Perl script, one process per container, its own session):
-// starts the container in a new session, writes its stdout/stderr to the CRI log, records the exit.
+// sets the container up (netns, mount/UTS namespaces, mounts, cwd, user, env), logs its output, records the exit.
 
 /**
- * Usage: `perl supervisor.pl <stateDir> <logPath> <stdin 0|1> <tty 0|1> <cgroupDirs ":"-joined> -- <argv>`.
- * It outlives the kubelet (so logs are never lost and output never blocks on a dead reader) and
- * leaves in <stateDir>: `pid` ("<pid>\n", the container's pid = its pgid), `start` (written by the
- * init script: "ok" or "error <message>"), and finally `exit` ("<code> <oomKills> <unixNanos>\n").
+ * Usage: `perl supervisor.pl <stateDir> <logPath> <stdin 0|1> <tty 0|1> <cgroupDirs ":"-joined>
+ * <syscalls> <netns> <mntns 0|1> <hostname> <workingDir> <uid> <gid> <PATH> <n> (<host> <container>
+ * <rw|ro>){n} <m> (<K=V>){m} -- <argv>` (empty strings for what is unset; `syscalls` from
+ * linux-syscalls.ts). The forked child does what nsenter, unshare, mount, setpriv and `env -i` did,
+ * with raw syscalls and no Perl module (a module costs milliseconds per start), then execs argv:
+ * it fails like runc when argv[0] is missing or not executable.
+ * The supervisor outlives the kubelet (so logs are never lost and output never blocks on a dead
+ * reader) and leaves in <stateDir>: `pid` ("<pid>\n", the container's pid = its pgid), `start` ("ok"
+ * or "error <message>"), and finally `exit` ("<code> <oomKills> <unixNanos>\n").
  * Log lines: `<RFC3339Nano> <stream> <F|P> <text>`, P for a line cut at 16 KiB.
  */
 export const supervisorScript = `#!/usr/bin/perl
 use strict;
-use warnings;
-use POSIX qw(setsid strftime WNOHANG _exit dup2);
-use Fcntl qw(F_SETFD);
-use Time::HiRes qw(time);
 
-my ($state, $log, $want_stdin, $tty, $cgroups, $sep, @argv) = @ARGV;
-die "usage: supervisor.pl state log stdin tty cgroups -- argv\\n" unless defined $sep && $sep eq '--' && @argv;
+my ($state, $log, $want_stdin, $tty, $cgroups, $sys, $netns, $mntns, $hostname, $wd, $uid, $gid,
+  $path, $nmounts, @rest) = @ARGV;
+my %sys;
+@sys{qw(setsid setns unshare mount setgroups setresgid setresuid clock_gettime exit_group)} = split /:/, $sys // '';
+my @mounts = splice(@rest, 0, 3 * ($nmounts // 0));
+my @env = splice(@rest, 0, shift(@rest) // 0);
+my ($sep, @argv) = @rest;
+die "usage: supervisor.pl state log stdin tty cgroups syscalls netns mntns hostname wd uid gid path n mounts m env -- argv\\n"
+  unless defined $sep && $sep eq '--' && @argv && defined $sys{exit_group};
 # Our own session: the kubelet's process group, terminal and death do not reach us.
-setsid();
+syscall($sys{setsid});
 $SIG{PIPE} = 'IGNORE';
 $SIG{HUP} = 'IGNORE';
 $SIG{INT} = 'IGNORE';
 $SIG{TERM} = 'IGNORE';
+# Wakes the select below when the container ends.
+$SIG{CHLD} = sub { };
 my @cgroups = grep { length } split /:/, $cgroups;
+
+my $tsbuf = "\\0" x 16;
+sub clock {
+  syscall($sys{clock_gettime}, 0, $tsbuf) == 0 or die "clock_gettime: $!";
+  return unpack('q q', $tsbuf);
+}
+sub now { my ($s, $ns) = clock(); return $s + $ns / 1e9; }
 
 open(my $start, '>', "$state/start") or die "open $state/start: $!";
 pipe(my $out_r, my $out_w) or die "pipe: $!";
 my ($err_r, $err_w);
 pipe($err_r, $err_w) or die "pipe: $!" unless $tty;
 
+sub fail {
+  truncate($start, 0);
+  sysseek($start, 0, 0);
+  syswrite($start, "error $_[0]\\n");
+  syscall($sys{exit_group}, 128);
+}
+sub mkpath {
+  my $p = '';
+  for my $part (split m{/}, $_[0]) {
+    $p .= "$part/";
+    next if $part eq '';
+    mkdir($p) or -d $p or return 0;
+  }
+  return 1;
+}
+
 my $pid = fork();
 die "fork: $!" unless defined $pid;
 if ($pid == 0) {
-  setsid();
-  $SIG{$_} = 'DEFAULT' for qw(PIPE HUP INT TERM);
+  syscall($sys{setsid});
+  $SIG{$_} = 'DEFAULT' for qw(PIPE HUP INT TERM CHLD);
   for my $cg (@cgroups) {
     if (open(my $fh, '>', "$cg/cgroup.procs")) { print $fh "$$\\n"; close $fh; }
   }
-  if ($want_stdin) { open(STDIN, '+<', "$state/stdin") or _exit(128); }
-  else { open(STDIN, '<', '/dev/null') or _exit(128); }
-  open(STDOUT, '>&', $out_w) or _exit(128);
-  open(STDERR, '>&', $tty ? $out_w : $err_w) or _exit(128);
-  dup2(fileno($start), 3) or _exit(128);
-  # fd 3 ("start") stays open across exec for the init script; perl marks fds above 2 close-on-exec.
-  open(my $three, '>&=', 3) or _exit(128);
-  fcntl($three, F_SETFD, 0);
-  exec { $argv[0] } @argv;
-  syswrite($start, "error cannot run $argv[0]: $!\\n");
-  _exit(128);
+  if ($want_stdin) { open(STDIN, '+<', "$state/stdin") or fail("cannot open stdin: $!"); }
+  else { open(STDIN, '<', '/dev/null') or fail("cannot open /dev/null: $!"); }
+  open(STDOUT, '>&', $out_w) or fail("cannot redirect stdout: $!");
+  open(STDERR, '>&', $tty ? $out_w : $err_w) or fail("cannot redirect stderr: $!");
+  if ($netns ne '') {
+    open(my $ns, '<', "/run/netns/$netns") or fail("cannot open the network namespace $netns: $!");
+    syscall($sys{setns}, fileno($ns), 0x40000000) == 0 or fail("cannot enter the network namespace $netns: $!");
+    close($ns);
+  }
+  if ($mntns) {
+    # CLONE_NEWNS, and CLONE_NEWUTS with a hostname; then MS_REC|MS_PRIVATE on / (unshare --propagation private).
+    syscall($sys{unshare}, 0x20000 | ($hostname ne '' ? 0x4000000 : 0)) == 0 or fail("cannot unshare namespaces: $!");
+    my ($none, $root) = ('none', '/');
+    syscall($sys{mount}, $none, $root, undef, 0x4000 | 0x40000, undef) == 0 or fail("cannot make / private: $!");
+  }
+  if ($hostname ne '') {
+    my $fh;
+    (open($fh, '>', '/proc/sys/kernel/hostname') && print({$fh} $hostname) && close($fh))
+      or fail("cannot set the hostname $hostname");
+  }
+  while (my ($src, $dst, $mode) = splice(@mounts, 0, 3)) {
+    -e $src or fail("mount source $src does not exist");
+    if (-d $src) {
+      -d $dst or mkpath($dst) or fail("cannot create mount point $dst");
+    } elsif (!-e $dst) {
+      (my $parent = $dst) =~ s{/[^/]*$}{};
+      (mkpath($parent) && open(my $fh, '>', $dst)) or fail("cannot create mount point $dst");
+    }
+    # MS_BIND, then MS_REMOUNT|MS_BIND|MS_RDONLY for a read-only mount.
+    syscall($sys{mount}, $src, $dst, undef, 4096, undef) == 0 or fail("cannot bind-mount $src at $dst: $!");
+    if ($mode eq 'ro') {
+      my $none = 'none';
+      syscall($sys{mount}, $none, $dst, undef, 4096 | 32 | 1, undef) == 0 or fail("cannot make $dst read-only: $!");
+    }
+  }
+  if ($wd ne '') {
+    -d $wd or mkpath($wd) or fail("cannot create workingDir $wd");
+    chdir($wd) or fail("cannot enter workingDir $wd");
+  }
+  if ($uid ne '' || $gid ne '') {
+    syscall($sys{setgroups}, 0, undef) == 0 or fail("cannot clear the supplementary groups: $!");
+    if ($gid ne '') { my $g = $gid + 0; syscall($sys{setresgid}, $g, $g, $g) == 0 or fail("cannot set group $gid: $!"); }
+    if ($uid ne '') { my $u = $uid + 0; syscall($sys{setresuid}, $u, $u, $u) == 0 or fail("cannot set user $uid: $!"); }
+  }
+  my $cmd = $argv[0];
+  my $exe;
+  if (index($cmd, '/') >= 0) {
+    -e $cmd or fail("exec: \\"$cmd\\": stat $cmd: no such file or directory");
+    (-f $cmd && -x _) or fail("exec: \\"$cmd\\": permission denied");
+    $exe = $cmd;
+  } else {
+    for my $dir (split /:/, $path) {
+      $dir = '.' if $dir eq '';
+      if (-f "$dir/$cmd" && -x _) { $exe = "$dir/$cmd"; last; }
+    }
+    defined $exe or fail("exec: \\"$cmd\\": executable file not found in \\$PATH");
+  }
+  # Exactly the container's environment.
+  %ENV = ();
+  for my $pair (@env) {
+    my ($name, $value) = split /=/, $pair, 2;
+    $ENV{$name} = $value if length $name;
+  }
+  syswrite($start, "ok\\n");
+  exec { $exe } @argv;
+  fail("cannot run $cmd: $!");
 }
 close($start);
 close($out_w);
@@ -65,9 +153,9 @@ my %streams = (fileno($out_r) => ['stdout', $out_r, '']);
 $streams{fileno($err_r)} = ['stderr', $err_r, ''] if $err_r;
 
 sub stamp {
-  my $t = time;
-  my $s = int($t);
-  return strftime('%Y-%m-%dT%H:%M:%S', gmtime($s)) . sprintf('.%09dZ', int(($t - $s) * 1e9));
+  my ($s, $ns) = clock();
+  my @t = gmtime($s);
+  return sprintf('%04d-%02d-%02dT%02d:%02d:%02d.%09dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0], $ns);
 }
 sub emit {
   my ($name, $tag, $text) = @_;
@@ -90,20 +178,22 @@ sub drain {
   if ($final && length $st->[2]) { emit($st->[0], 'F', $st->[2]); $st->[2] = ''; }
 }
 
+# SIGCHLD or output wakes the loop; the timeout only covers a SIGCHLD that raced the select.
 my ($status, $deadline);
 while (1) {
   if (!defined $status) {
-    my $r = waitpid($pid, WNOHANG);
+    my $r = waitpid($pid, 1);
     if ($r == $pid) {
       $status = $?;
       kill('KILL', -$pid);
-      $deadline = time + 2;
+      $deadline = now() + 2;
     }
   }
-  last if defined $status && (!%streams || time > $deadline);
+  my $wait = defined $status ? $deadline - now() : 1;
+  last if defined $status && (!%streams || $wait <= 0);
   my $rin = '';
   vec($rin, $_, 1) = 1 for keys %streams;
-  my $n = %streams ? select(my $rout = $rin, undef, undef, 0.1) : select(undef, undef, undef, 0.1);
+  my $n = %streams ? select(my $rout = $rin, undef, undef, $wait) : select(undef, undef, undef, $wait);
   next unless $n && $n > 0;
   for my $fd (keys %streams) {
     next unless vec($rout, $fd, 1);
@@ -137,9 +227,9 @@ for my $cg (@cgroups) {
   for (1 .. 50) { last if rmdir($cg) || !-d $cg; select(undef, undef, undef, 0.02); }
 }
 my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);
-my $now = sprintf('%.0f', time * 1e9);
+my ($s, $ns) = clock();
 open(my $fh, '>', "$state/exit.tmp") or die "open exit: $!";
-print $fh "$code $oom $now\\n";
+printf $fh "%d %d %d%09d\\n", $code, $oom, $s, $ns;
 close($fh);
 rename("$state/exit.tmp", "$state/exit");
 `;
