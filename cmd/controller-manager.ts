@@ -1,8 +1,17 @@
 // `kube controller-manager` (multicall: kube-controller-manager): the control loops. Flags
-// follow upstream kube-controller-manager; the component itself arrives with issue 5.
+// follow upstream kube-controller-manager.
 
+import { startControllerManager } from "../components/controller-manager/controller-manager.ts";
+import { CONTROLLERS } from "../components/controller-manager/controllers.ts";
+import {
+  ControllerSelectionError,
+  selectControllers,
+} from "../components/controller-manager/select-controllers.ts";
+import { apiClientFromFlags } from "./api-client-flags.ts";
+import { parseDuration, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
-import { NotBuiltError } from "./not-built-error.ts";
+import { supervise } from "./supervise.ts";
+import { UsageError } from "./usage-error.ts";
 
 export const controllerManagerCommand = defineKubeCommand({
   name: "controller-manager",
@@ -25,8 +34,55 @@ export const controllerManagerCommand = defineKubeCommand({
       type: "boolean",
       description: "Give each node a pod CIDR out of --cluster-cidr",
     },
+    "node-monitor-grace-period": {
+      type: "string",
+      description: "How long a node may go without renewing its lease before it is NotReady",
+      default: "40s",
+    },
+    "pod-eviction-timeout": {
+      type: "string",
+      description: "Default tolerationSeconds for not-ready/unreachable taints before eviction",
+      default: "5m",
+    },
+    "concurrent-syncs": {
+      type: "string",
+      valueHint: "int",
+      description: "Workers per controller (upstream's --concurrent-*-syncs)",
+      default: "5",
+    },
   },
-  run: () => {
-    throw new NotBuiltError(5);
+  run: (args, prog) => {
+    const log = (line: string): void => console.error(`${prog}: ${line}`);
+    let controllers: ReturnType<typeof selectControllers>;
+    try {
+      controllers = selectControllers(args.controllers, CONTROLLERS);
+    } catch (error) {
+      if (error instanceof ControllerSelectionError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (args["allocate-node-cidrs"] && !args["cluster-cidr"])
+      throw new UsageError("--allocate-node-cidrs needs --cluster-cidr (for example 10.244.0.0/16)");
+    const client = apiClientFromFlags(args, "kube-controller-manager");
+    const options = {
+      clusterCIDR: args["cluster-cidr"],
+      allocateNodeCIDRs: args["allocate-node-cidrs"] === true,
+      nodeMonitorGracePeriodMs: parseDuration("node-monitor-grace-period", args["node-monitor-grace-period"]),
+      podEvictionTimeoutMs: parseDuration("pod-eviction-timeout", args["pod-eviction-timeout"]),
+      workers: parsePositiveInt("concurrent-syncs", args["concurrent-syncs"]),
+    };
+    return supervise({
+      prog,
+      starters: [
+        () =>
+          startControllerManager({
+            client,
+            controllers,
+            leaderElect: args["leader-elect"] !== false,
+            options,
+            log,
+          }),
+      ],
+      onReady: () => log(`controller manager running against ${client.server}`),
+    });
   },
 });

@@ -41,3 +41,12 @@ export function parsePort(flag: string, value: string): number {
   }
   return n;
 }
+
+/** Go-style durations as upstream flags take them: "20s", "1m30s", "500ms". */
+export function parseDuration(flag: string, value: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== value.trim())
+    throw new UsageError(`invalid value "${value}" for --${flag}: want a duration such as 20s or 1m`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] ?? 0), 0);
+}

@@ -92,7 +92,15 @@ const expectedFlags: Record<string, string[]> = {
     "--service-cluster-ip-range",
   ],
   scheduler: ["--kubeconfig", "--master", "--leader-elect"],
-  "controller-manager": ["--kubeconfig", "--master", "--leader-elect"],
+  "controller-manager": [
+    "--kubeconfig",
+    "--master",
+    "--leader-elect",
+    "--controllers",
+    "--cluster-cidr",
+    "--allocate-node-cidrs",
+    "--node-monitor-grace-period",
+  ],
   kubelet: [
     "--kubeconfig",
     "--node-name",
@@ -114,7 +122,6 @@ const expectedFlags: Record<string, string[]> = {
 /** Subcommands whose component does not exist yet, and the issue that builds each. */
 const unbuilt: Record<string, number> = {
   scheduler: 5,
-  "controller-manager": 5,
   proxy: 6,
 };
 
@@ -190,6 +197,9 @@ describe("usage errors: one line naming the problem and --help, exit 2", () => {
       /^kube kubelet: invalid value "soon" for --file-check-frequency/,
     ],
     [["kubelet", "--port", "99999"], /^kube kubelet: invalid value "99999" for --port/],
+    [["controller-manager", "--controllers", "*,nope"], /^kube controller-manager: unknown controller "nope" in --controllers/],
+    [["controller-manager", "--master", "http://127.0.0.1:1", "--allocate-node-cidrs"], /^kube controller-manager: --allocate-node-cidrs needs --cluster-cidr/],
+    [["controller-manager"], /^kube controller-manager: no API server: give --master/],
   ];
   for (const [args, pattern] of cases) {
     test(`kube ${args.join(" ")}`, () => {

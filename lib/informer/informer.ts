@@ -47,8 +47,29 @@ export class Informer<T extends ObjectMeta> {
     this.markSynced = resolve;
   });
   private running: Promise<void> | undefined;
+  private readonly handlers: InformerHandlers<T>[] = [];
 
-  constructor(private readonly options: InformerOptions<T>) {}
+  constructor(private readonly options: InformerOptions<T>) {
+    this.handlers.push(options);
+  }
+
+  /** Adds handlers; objects already in the store are replayed to them as adds (client-go semantics). */
+  addHandlers(handlers: InformerHandlers<T>): void {
+    this.handlers.push(handlers);
+    for (const object of this.store.values()) handlers.onAdd?.(object);
+  }
+
+  private emitAdd(object: T): void {
+    for (const h of this.handlers) h.onAdd?.(object);
+  }
+
+  private emitUpdate(old: T, object: T): void {
+    for (const h of this.handlers) h.onUpdate?.(old, object);
+  }
+
+  private emitDelete(object: T): void {
+    for (const h of this.handlers) h.onDelete?.(object);
+  }
 
   start(): void {
     this.running ??= this.run();
@@ -110,13 +131,13 @@ export class Informer<T extends ObjectMeta> {
       seen.add(key);
       const old = this.store.get(key);
       this.store.set(key, item);
-      if (old) this.options.onUpdate?.(old, item);
-      else this.options.onAdd?.(item);
+      if (old) this.emitUpdate(old, item);
+      else this.emitAdd(item);
     }
     for (const [key, old] of this.store) {
       if (seen.has(key)) continue;
       this.store.delete(key);
-      this.options.onDelete?.(old);
+      this.emitDelete(old);
     }
     this.resourceVersion = result.metadata?.resourceVersion ?? "";
     this.markSynced();
@@ -135,11 +156,11 @@ export class Informer<T extends ObjectMeta> {
     const old = this.store.get(key);
     if (event.type === "DELETED") {
       this.store.delete(key);
-      this.options.onDelete?.(old ?? event.object);
+      this.emitDelete(old ?? event.object);
       return;
     }
     this.store.set(key, event.object);
-    if (old) this.options.onUpdate?.(old, event.object);
-    else this.options.onAdd?.(event.object);
+    if (old) this.emitUpdate(old, event.object);
+    else this.emitAdd(event.object);
   }
 }

@@ -1,0 +1,42 @@
+// What every controller of `kube controller-manager` gets and gives (upstream
+// cmd/kube-controller-manager/app: ControllerContext and the InitFunc table): shared informers,
+// a client, an event recorder per controller, options; a running controller can be stopped.
+
+import type { ApiClient } from "../../lib/client/api-client.ts";
+import type { EventRecorder } from "../../lib/events/event-recorder.ts";
+import type { InformerFactory } from "../../lib/informer/informer-factory.ts";
+
+export interface ControllerOptions {
+  /** `--cluster-cidr` (node IPAM). */
+  clusterCIDR?: string;
+  /** `--allocate-node-cidrs`. */
+  allocateNodeCIDRs: boolean;
+  /** `--node-monitor-grace-period` in ms (default 40 s). */
+  nodeMonitorGracePeriodMs: number;
+  /** `--pod-eviction-timeout` / default toleration seconds for not-ready/unreachable (300 s). */
+  podEvictionTimeoutMs: number;
+  /** `--concurrent-*-syncs`: workers per controller (default 5). */
+  workers: number;
+}
+
+export interface ControllerContext {
+  client: ApiClient;
+  informers: InformerFactory;
+  /** An event recorder reporting as `component` ("replicaset-controller", ...). */
+  recorder(component: string): EventRecorder;
+  options: ControllerOptions;
+  log(line: string): void;
+  now(): Date;
+}
+
+export interface RunningController {
+  stop(): Promise<void>;
+}
+
+export interface ControllerDescriptor {
+  /** Upstream's controller name, as `--controllers` spells it ("replicaset", "deployment", ...). */
+  name: string;
+  /** Off unless named explicitly (upstream's disabled-by-default controllers). */
+  disabledByDefault?: boolean;
+  start(context: ControllerContext): RunningController | Promise<RunningController>;
+}

@@ -1,0 +1,34 @@
+// Shared informers (client-go's SharedInformerFactory): one LIST+WATCH per collection path,
+// shared by every controller of a process that asks for it, started on first use.
+
+import type { ApiClient } from "../client/api-client.ts";
+import { Informer, type ObjectMeta } from "./informer.ts";
+
+export class InformerFactory {
+  private readonly informers = new Map<string, Informer<ObjectMeta>>();
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The shared informer for a collection path such as "/api/v1/pods" or "/apis/apps/v1/replicasets". */
+  for<T extends ObjectMeta>(path: string): Informer<T> {
+    let informer = this.informers.get(path);
+    if (!informer) {
+      informer = new Informer<ObjectMeta>({ client: this.client, path, log: this.log });
+      this.informers.set(path, informer);
+      informer.start();
+    }
+    return informer as unknown as Informer<T>;
+  }
+
+  /** Resolves once every informer created so far has listed. */
+  async synced(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.synced));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  }
+}

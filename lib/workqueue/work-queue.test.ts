@@ -1,0 +1,44 @@
+// client-go work queue semantics: dedupe, re-queue of a key added while processing, back-off.
+import { expect, test } from "bun:test";
+import { WorkQueue } from "./work-queue.ts";
+
+test("a key added twice is processed once", async () => {
+  const q = new WorkQueue();
+  q.add("a");
+  q.add("a");
+  q.add("b");
+  expect(q.length).toBe(2);
+  expect(await q.get()).toBe("a");
+  expect(await q.get()).toBe("b");
+});
+
+test("a key added while processing comes back after done()", async () => {
+  const q = new WorkQueue();
+  q.add("a");
+  const key = await q.get();
+  q.add("a");
+  expect(q.length).toBe(0);
+  q.done(key as string);
+  expect(await q.get()).toBe("a");
+});
+
+test("get() waits for an add; shutDown releases waiters with undefined", async () => {
+  const q = new WorkQueue();
+  const next = q.get();
+  q.add("x");
+  expect(await next).toBe("x");
+  const waiting = q.get();
+  q.shutDown();
+  expect(await waiting).toBeUndefined();
+});
+
+test("rate-limited retries back off per key until forget()", async () => {
+  const q = new WorkQueue({ baseDelayMs: 1 });
+  q.addRateLimited("k");
+  expect(q.retries("k")).toBe(1);
+  expect(await q.get()).toBe("k");
+  q.done("k");
+  q.forget("k");
+  expect(q.retries("k")).toBe(0);
+  q.shutDown();
+});
