@@ -286,7 +286,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     const apiPodGone = (pod: Pod): void => {
       const uid = pod.metadata?.uid ?? "";
       if (isMirrorPod(pod)) {
-        if (mirrors.get(podKey(pod))?.metadata?.uid === uid) mirrors.delete(podKey(pod));
+        if (mirrors.get(podKey(pod))?.metadata?.uid !== uid) return;
+        mirrors.delete(podKey(pod));
+        // A mirror pod deleted through the API comes back while its static pod runs (upstream).
+        for (const p of desired.get("file")?.values() ?? [])
+          if (podKey(p) === podKey(pod)) void ensureMirror(p);
+        for (const p of desired.get("http")?.values() ?? [])
+          if (podKey(p) === podKey(pod)) void ensureMirror(p);
         return;
       }
       api.delete(uid);

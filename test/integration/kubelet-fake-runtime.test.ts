@@ -189,6 +189,11 @@ describe("kubelet with the fake runtime", () => {
     expect(mirror.metadata?.annotations?.["kubernetes.io/config.mirror"]).toBeDefined();
     expect(mirror.metadata?.annotations?.["kubernetes.io/config.source"]).toBe("file");
     expect(mirror.spec?.nodeName).toBe(node);
+    await client.delete(`/api/v1/namespaces/default/pods/static-${node}`, { gracePeriodSeconds: 0 });
+    await until("mirror pod recreated", async () => {
+      const p = await getPod(`static-${node}`);
+      return p.metadata?.uid !== mirror.metadata?.uid ? p : undefined;
+    });
     unlinkSync(file);
     await until("mirror pod gone", async () => {
       try {
