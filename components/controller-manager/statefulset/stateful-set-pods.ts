@@ -1,0 +1,58 @@
+// A StatefulSet's pods and their identity (upstream pkg/controller/statefulset/stateful_set_utils.go):
+// `<set>-<ordinal>`, hostname = pod name, subdomain = spec.serviceName, the pod-name,
+// pod-index and controller-revision-hash labels, the set as controller owner.
+
+import type { StatefulSet } from "kubernetes-types/apps/v1";
+import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
+import { controllerRef } from "./controller-ref.ts";
+
+export const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
+export const REVISION_LABEL = "controller-revision-hash";
+
+/** The ordinal of a pod named `<set>-<n>`, or -1 when the name is not one of the set's. */
+export function ordinalOf(set: StatefulSet, pod: Pod): number {
+  const prefix = `${set.metadata?.name}-`;
+  const name = pod.metadata?.name ?? "";
+  if (!name.startsWith(prefix)) return -1;
+  const rest = name.slice(prefix.length);
+  return /^(0|[1-9][0-9]*)$/.test(rest) ? Number(rest) : -1;
+}
+
+export function startOrdinal(set: StatefulSet): number {
+  return set.spec?.ordinals?.start ?? 0;
+}
+
+/** The pod for `ordinal` from `template` at revision `hash` (newVersionedStatefulSetPod). */
+export function newStatefulSetPod(
+  set: StatefulSet,
+  template: PodTemplateSpec,
+  ordinal: number,
+  hash: string,
+): Pod {
+  const name = `${set.metadata?.name}-${ordinal}`;
+  const spec = structuredClone(template.spec ?? { containers: [] });
+  spec.hostname = name;
+  if (set.spec?.serviceName) spec.subdomain = set.spec.serviceName;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace: set.metadata?.namespace,
+      labels: {
+        ...(template.metadata?.labels ?? {}),
+        [POD_NAME_LABEL]: name,
+        [POD_INDEX_LABEL]: String(ordinal),
+        [REVISION_LABEL]: hash,
+      },
+      annotations: template.metadata?.annotations ? { ...template.metadata.annotations } : undefined,
+      ownerReferences: [controllerRef({ ...set, apiVersion: "apps/v1", kind: "StatefulSet" })],
+    },
+    spec,
+  };
+}
+
+export function revisionOf(pod: Pod): string | undefined {
+  return pod.metadata?.labels?.[REVISION_LABEL];
+}

@@ -1,0 +1,29 @@
+// Writing a workload's status subresource as upstream controllers do: only when it changed,
+// PUT to `<path>/status` with the cached resourceVersion, and on a conflict once more over a
+// fresh GET (upstream's updateStatus retry loops).
+
+import type { ApiClient } from "../../../lib/client/api-client.ts";
+import { isStatus } from "../../../lib/client/api-client.ts";
+import { canonicalJson } from "./controller-history.ts";
+
+export interface WithStatus<S> {
+  metadata?: { resourceVersion?: string };
+  status?: S;
+}
+
+/** Writes `status` on the object at `path` unless it already has it; returns the stored object. */
+export async function updateStatus<S, T extends WithStatus<S>>(
+  client: ApiClient,
+  path: string,
+  object: T,
+  status: S,
+): Promise<T> {
+  if (canonicalJson(object.status ?? {}) === canonicalJson(status)) return object;
+  try {
+    return await client.update<T>(`${path}/status`, { ...object, status });
+  } catch (error) {
+    if (!isStatus(error, 409)) throw error;
+    const fresh = await client.get<T>(path);
+    return client.update<T>(`${path}/status`, { ...fresh, status });
+  }
+}
