@@ -2,5 +2,16 @@
 // controller lives in its own folder and adds one line here.
 
 import type { ControllerDescriptor } from "./controller.ts";
+import { garbageCollectorController } from "./garbagecollector/garbage-collector.ts";
+import { namespaceController } from "./namespace/namespace-controller.ts";
+import { replicaSetDescriptor } from "./replicaset/replica-set-descriptor.ts";
+import { replicationControllerDescriptor } from "./replicationcontroller/replication-controller-descriptor.ts";
+import { serviceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
 
-export const CONTROLLERS: ControllerDescriptor[] = [];
+export const CONTROLLERS: ControllerDescriptor[] = [
+  garbageCollectorController,
+  namespaceController,
+  serviceAccountsController,
+  replicaSetDescriptor,
+  replicationControllerDescriptor,
+];
