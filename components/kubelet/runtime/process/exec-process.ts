@@ -1,12 +1,19 @@
-// `kubectl exec` and exec probes: a process started in a running container's namespaces
-// (`nsenter --target <pid> --net --mount`) with the container's user, env and working directory.
+// `kubectl exec` and exec probes: a process started in a running container's cgroups and namespaces
+// (net, mount, UTS) with the container's user, env and working directory, through enter.pl.
 
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { join } from "node:path";
 import type { ContainerConfig, ExecOptions, ExecProcess } from "../runtime.ts";
-import { containerEnv, defaultPath, setprivArgs } from "./launch-command.ts";
+import { containerEnv, defaultPath } from "./launch-command.ts";
 
 export interface ExecTarget {
+  /** Where enter.pl lives. */
+  binDir: string;
+  /** Syscall numbers for this architecture (see linux-syscalls.ts). */
+  syscalls: string;
+  /** The container's cgroup directories, which the process joins (its limits and stats cover it). */
+  cgroupDirs: string[];
   /** The container's pid (its namespaces are entered). */
   pid: number;
   config: ContainerConfig;
@@ -22,19 +29,22 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
 
 /** The argv run for an exec (tty merges stderr into stdout: there is no pty). */
 export function execCommand(target: ExecTarget, argv: string[], tty: boolean): string[] {
-  const inner = ["env", "-i", "--", ...containerEnv(target.config.env), ...argv];
-  const merged = tty ? ["/bin/sh", "-c", 'exec "$@" 2>&1', "sh", ...inner] : inner;
-  if (!target.privileged) return merged;
+  const { config, privileged } = target;
+  const env = containerEnv(config.env);
   return [
-    "nsenter",
-    `--target=${target.pid}`,
-    "--net",
-    "--mount",
-    "--uts",
-    `--wd=${target.config.workingDir ?? "/"}`,
+    "perl",
+    join(target.binDir, "enter.pl"),
+    target.syscalls,
+    privileged ? `${target.pid}` : "",
+    target.cgroupDirs.join(":"),
+    privileged ? (config.workingDir ?? "/") : "",
+    privileged && config.runAsUser !== undefined ? `${config.runAsUser}` : "",
+    privileged && config.runAsGroup !== undefined ? `${config.runAsGroup}` : "",
+    tty ? "1" : "0",
+    `${env.length}`,
+    ...env,
     "--",
-    ...setprivArgs(target.config),
-    ...merged,
+    ...argv,
   ];
 }
 

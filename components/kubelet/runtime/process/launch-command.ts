@@ -38,16 +38,6 @@ export function containerEnv(env: Array<[string, string]>): string[] {
   return env.some(([name]) => name === "PATH") ? pairs : [`PATH=${defaultPath}`, ...pairs];
 }
 
-/** setpriv's arguments for runAsUser/runAsGroup (empty when the container runs as root). */
-export function setprivArgs(config: Pick<ContainerConfig, "runAsUser" | "runAsGroup">): string[] {
-  if (config.runAsUser === undefined && config.runAsGroup === undefined) return [];
-  const args = ["setpriv"];
-  if (config.runAsUser !== undefined) args.push(`--reuid=${config.runAsUser}`);
-  if (config.runAsGroup !== undefined) args.push(`--regid=${config.runAsGroup}`);
-  args.push("--clear-groups", "--");
-  return args;
-}
-
 function podMounts(spec: LaunchSpec): Mount[] {
   const mounts: Mount[] = [];
   const userPaths = new Set(spec.config.mounts.map((mount) => mount.containerPath));

@@ -347,6 +347,12 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
     expect(out).toContain(sandbox.ip);
     expect(err).toBe("oops\n");
 
+    // The exec'd process joins the container's cgroups (its limits and stats cover it).
+    const cgroup = await runtime.exec(status.id, ["cat", "/proc/self/cgroup"], { stdin: false, tty: false });
+    const cgroupText = await new Response(cgroup.stdout as unknown as ReadableStream).text();
+    expect(await cgroup.exited).toBe(0);
+    expect(cgroupText).toMatch(new RegExp(`:memory:.*/kube-${status.id}$`, "m"));
+
     const slow = await runtime.exec(status.id, ["sleep", "100"], {
       stdin: false,
       tty: false,

@@ -294,7 +294,14 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   async exec(containerId: string, argv: string[], options: ExecOptions): Promise<ExecProcess> {
     const pid = await this.#runningPid(containerId, "exec in");
     return startExec(
-      { pid, config: this.#container(containerId).record.config, privileged: this.#privileged },
+      {
+        binDir: this.#state.binDir,
+        syscalls: this.#syscalls,
+        cgroupDirs: this.#cgroups?.paths(containerId) ?? [],
+        pid,
+        config: this.#container(containerId).record.config,
+        privileged: this.#privileged,
+      },
       argv,
       options,
     );
