@@ -1,0 +1,227 @@
+// The node lifecycle controller (upstream pkg/controller/nodelifecycle/node_lifecycle_controller.go):
+// every monitor period it checks each Node's heartbeats (its kube-node-lease Lease and its Ready
+// condition); one silent for longer than the grace period gets its conditions set Unknown and its
+// pods marked not ready. A work queue keyed by node name keeps the not-ready/unreachable
+// (NoExecute and NoSchedule) and condition taints in line with the node's conditions.
+
+import type { Lease } from "kubernetes-types/coordination/v1";
+import type { Node, Pod } from "kubernetes-types/core/v1";
+import { isStatus } from "../../../lib/client/api-client.ts";
+import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
+import type { Informer } from "../../../lib/informer/informer.ts";
+import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { readyCondition, reconcileTaints, unknownConditions } from "./node-taints.ts";
+import { PodNodeIndex } from "./pod-node-index.ts";
+
+export interface NodeLifecycleOptions {
+  /** Overrides ControllerOptions.nodeMonitorGracePeriodMs (tests). */
+  gracePeriodMs?: number;
+  /** `--node-monitor-period`: how often node health is checked (default 5 s). */
+  monitorPeriodMs?: number;
+}
+
+interface NodeHealth {
+  /** Local time (ms) the controller last saw the kubelet's heartbeat change. */
+  probeTimestamp: number;
+  leaseRenewTime?: string;
+  heartbeat?: string;
+  /** The Ready status seen on the previous pass. */
+  readyStatus?: string;
+}
+
+function seconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+export class NodeLifecycleController {
+  readonly queue = new WorkQueue();
+  private readonly health = new Map<string, NodeHealth>();
+  private readonly nodes: Informer<Node>;
+  private readonly leases: Informer<Lease>;
+  private readonly podIndex: PodNodeIndex;
+  private readonly recorder: EventRecorder;
+  readonly gracePeriodMs: number;
+
+  constructor(
+    private readonly context: ControllerContext,
+    options: NodeLifecycleOptions = {},
+  ) {
+    this.gracePeriodMs = options.gracePeriodMs ?? context.options.nodeMonitorGracePeriodMs;
+    this.nodes = context.informers.for<Node>("/api/v1/nodes");
+    this.leases = context.informers.for<Lease>(
+      "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+    );
+    this.podIndex = new PodNodeIndex(context.informers.for<Pod>("/api/v1/pods"));
+    this.recorder = context.recorder("node-controller");
+  }
+
+  async start(): Promise<void> {
+    this.podIndex.attach();
+    await Promise.all([this.nodes.synced, this.leases.synced]);
+    const enqueue = (node: Node) => node.metadata?.name && this.queue.add(node.metadata.name);
+    this.nodes.addHandlers({
+      onAdd: enqueue,
+      onUpdate: (_old, node) => enqueue(node),
+      onDelete: (node) => this.health.delete(node.metadata?.name ?? ""),
+    });
+  }
+
+  private now(): number {
+    return this.context.now().getTime();
+  }
+
+  /** One pass of upstream's monitorNodeHealth over every node in the cache. */
+  async monitorNodeHealth(): Promise<void> {
+    const now = this.now();
+    await Promise.all(
+      this.nodes
+        .list()
+        .map((node) =>
+          this.checkNode(node, now).catch((error: Error) =>
+            this.context.log(`node ${node.metadata?.name}: health update failed: ${error.message}`),
+          ),
+        ),
+    );
+  }
+
+  private observe(node: Node, now: number): NodeHealth {
+    const name = node.metadata?.name ?? "";
+    const lease = this.leases.get(`kube-node-lease/${name}`);
+    const renewTime = lease?.spec?.renewTime;
+    const heartbeat = readyCondition(node)?.lastHeartbeatTime;
+    let health = this.health.get(name);
+    if (!health) {
+      // A node first seen (or seen after a controller restart) gets a full grace period.
+      health = {
+        probeTimestamp: now,
+        leaseRenewTime: renewTime,
+        heartbeat,
+        readyStatus: readyCondition(node)?.status,
+      };
+      this.health.set(name, health);
+    }
+    if (renewTime !== health.leaseRenewTime || heartbeat !== health.heartbeat) {
+      health.probeTimestamp = now;
+      health.leaseRenewTime = renewTime;
+      health.heartbeat = heartbeat;
+    }
+    return health;
+  }
+
+  private async checkNode(node: Node, now: number): Promise<void> {
+    const name = node.metadata?.name ?? "";
+    const health = this.observe(node, now);
+    let current = node;
+    if (now - health.probeTimestamp > this.gracePeriodMs) {
+      const conditions = unknownConditions(node, seconds(now));
+      if (conditions) {
+        this.context.log(
+          `node ${name} hasn't been updated for ${now - health.probeTimestamp} ms: marking it Unknown`,
+        );
+        const updated: Node = { ...node, status: { ...node.status, conditions } };
+        current = await this.context.client.update<Node>(
+          `/api/v1/nodes/${encodeURIComponent(name)}/status`,
+          updated,
+        );
+      }
+    }
+    const ready = readyCondition(current)?.status;
+    if (ready !== "True" && health.readyStatus === "True") {
+      this.recorder.event(
+        { ...current, apiVersion: "v1", kind: "Node" },
+        "Normal",
+        "NodeNotReady",
+        `Node ${name} status is now: NodeNotReady`,
+      );
+      await this.markPodsNotReady(name);
+    }
+    health.readyStatus = ready;
+  }
+
+  /** Upstream MarkPodsNotReady: the Ready condition of the node's pods goes False. */
+  private async markPodsNotReady(nodeName: string): Promise<void> {
+    const now = seconds(this.now());
+    for (const pod of this.podIndex.pods(nodeName)) {
+      const conditions = pod.status?.conditions ?? [];
+      const ready = conditions.find((c) => c.type === "Ready");
+      if (!ready || ready.status === "False" || pod.metadata?.deletionTimestamp) continue;
+      const updated = structuredClone(pod);
+      for (const c of updated.status?.conditions ?? []) {
+        if (c.type !== "Ready") continue;
+        c.status = "False";
+        c.lastTransitionTime = now;
+      }
+      const path = `/api/v1/namespaces/${pod.metadata?.namespace}/pods/${pod.metadata?.name}/status`;
+      try {
+        await this.context.client.update(path, updated);
+        this.recorder.event(
+          { ...pod, apiVersion: "v1", kind: "Pod" },
+          "Warning",
+          "NodeNotReady",
+          "Node is not ready",
+        );
+      } catch (error) {
+        if (!isStatus(error, 404))
+          this.context.log(`pod ${pod.metadata?.name}: mark not ready: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Keeps the node's controller-owned taints in line with its conditions. */
+  async sync(name: string): Promise<void> {
+    const node = this.nodes.get(name);
+    if (!node) return;
+    const taints = reconcileTaints(node, seconds(this.now()));
+    if (!taints) return;
+    const updated: Node = { ...node, spec: { ...node.spec, taints } };
+    try {
+      await this.context.client.update(`/api/v1/nodes/${encodeURIComponent(name)}`, updated);
+      const keys = taints.map((t) => `${t.key}:${t.effect}`).join(", ") || "none";
+      this.context.log(`node ${name}: taints now ${keys}`);
+    } catch (error) {
+      if (isStatus(error, 404)) return;
+      // A conflict means a newer node is on its way through the informer; retry from it.
+      throw error;
+    }
+  }
+}
+
+async function startNodeLifecycle(
+  context: ControllerContext,
+  options: NodeLifecycleOptions,
+): Promise<RunningController> {
+  const controller = new NodeLifecycleController(context, options);
+  await controller.start();
+  const workers = runWorkers(
+    controller.queue,
+    context.options.workers,
+    (key) => controller.sync(key),
+    context.log,
+  );
+  const period = options.monitorPeriodMs ?? 5000;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The pass in flight, so stop() waits for it rather than racing its writes.
+  let pass: Promise<void> = Promise.resolve();
+  const tick = (): void => {
+    pass = controller.monitorNodeHealth().finally(() => {
+      if (!stopped) timer = setTimeout(tick, period);
+    });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      controller.queue.shutDown();
+      await pass;
+      await workers;
+    },
+  };
+}
+
+/** The `nodelifecycle` controller; `options` override the command's flags (tests). */
+export function nodeLifecycleController(options: NodeLifecycleOptions = {}): ControllerDescriptor {
+  return { name: "nodelifecycle", start: (context) => startNodeLifecycle(context, options) };
+}
