@@ -40,8 +40,7 @@ test("monitored conditions go Unknown with upstream's reason and message; heartb
     "Ready=Unknown",
   ]);
   expect(conditions.find((c) => c.type === "DiskPressure")?.reason).toBe("NodeStatusNeverUpdated");
-  const again = structuredClone(node("True"));
-  again.status = { conditions };
+  const again: Node = { ...node("True"), status: { conditions } };
   expect(unknownConditions(again, "2025-01-01T00:02:00Z")).toBeUndefined();
 });
 
