@@ -29,13 +29,28 @@ export function startNamespaceController(context: ControllerContext): NamespaceC
     },
   });
 
+  // client-go's AddAfter keeps the earliest deadline of a key; WorkQueue.addAfter keeps the first
+  // call's, so a shorter estimate (pods gone, finalizers left) would wait out a longer one.
+  const timers = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
+  const requeueAfter = (name: string, ms: number): void => {
+    const at = Date.now() + ms;
+    const pending = timers.get(name);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      timers.delete(name);
+      queue.add(name);
+    }, ms);
+    timers.set(name, { at, timer });
+  };
+
   const sync = async (name: string): Promise<void> => {
     const started = Date.now();
     try {
       await deleter.delete(name);
     } catch (error) {
       if (!(error instanceof ResourcesRemainingError)) throw error;
-      queue.addAfter(name, (Math.floor(error.estimate / 2) + 1) * 1000);
+      requeueAfter(name, (Math.floor(error.estimate / 2) + 1) * 1000);
     } finally {
       log(`finished syncing namespace "${name}" (${Date.now() - started} ms)`);
     }
@@ -45,6 +60,8 @@ export function startNamespaceController(context: ControllerContext): NamespaceC
   return {
     sync,
     async stop() {
+      for (const { timer } of timers.values()) clearTimeout(timer);
+      timers.clear();
       queue.shutDown();
       await workers;
     },
