@@ -1,0 +1,71 @@
+// A DaemonSet's pod for one node (upstream pkg/controller/daemon/util: NewPod,
+// ReplaceDaemonSetPodNodeNameNodeAffinity, GetTargetNodeName): the template with the
+// DaemonSet tolerations, required node affinity `matchFields metadata.name In [node]` (the
+// scheduler binds it there), the controller-revision-hash and pod-template-generation labels.
+
+import type { DaemonSet } from "kubernetes-types/apps/v1";
+import type { Pod } from "kubernetes-types/core/v1";
+import { controllerRef } from "../statefulset/controller-ref.ts";
+import { daemonPodTolerations } from "./node-eligibility.ts";
+
+export const DS_HASH_LABEL = "controller-revision-hash";
+export const DS_GENERATION_LABEL = "pod-template-generation";
+const TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
+export function templateGeneration(ds: DaemonSet): string | undefined {
+  return (
+    ds.metadata?.annotations?.[TEMPLATE_GENERATION] ?? (ds.metadata?.generation?.toString() || undefined)
+  );
+}
+
+export function newDaemonPod(ds: DaemonSet, nodeName: string, hash: string): Pod {
+  const template = ds.spec?.template ?? {};
+  const spec = structuredClone(template.spec ?? { containers: [] });
+  spec.tolerations = daemonPodTolerations(spec);
+  spec.affinity = {
+    ...(spec.affinity ?? {}),
+    nodeAffinity: {
+      ...(spec.affinity?.nodeAffinity ?? {}),
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] }],
+      },
+    },
+  };
+  const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}), [DS_HASH_LABEL]: hash };
+  const generation = templateGeneration(ds);
+  if (generation) labels[DS_GENERATION_LABEL] = generation;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      generateName: `${ds.metadata?.name}-`,
+      namespace: ds.metadata?.namespace,
+      labels,
+      annotations: template.metadata?.annotations ? { ...template.metadata.annotations } : undefined,
+      ownerReferences: [controllerRef({ ...ds, apiVersion: "apps/v1", kind: "DaemonSet" })],
+    },
+    spec,
+  };
+}
+
+/** The node a daemon pod is for: spec.nodeName once bound, else its matchFields affinity. */
+export function targetNodeName(pod: Pod): string | undefined {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  const terms =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  for (const term of terms ?? []) {
+    for (const field of term.matchFields ?? []) {
+      if (field.key === "metadata.name" && field.operator === "In" && field.values?.length === 1)
+        return field.values[0];
+    }
+  }
+  return undefined;
+}
+
+/** IsPodUpdated: at the current template generation or revision hash. */
+export function isPodUpdated(pod: Pod, hash: string, generation: string | undefined): boolean {
+  const labels = pod.metadata?.labels ?? {};
+  return (
+    (generation !== undefined && labels[DS_GENERATION_LABEL] === generation) || labels[DS_HASH_LABEL] === hash
+  );
+}
