@@ -1,8 +1,10 @@
 // `kube scheduler` (multicall: kube-scheduler): binds pending pods to nodes. Flags follow
-// upstream kube-scheduler; the component itself arrives with issue 5.
+// upstream kube-scheduler.
 
+import { startScheduler } from "../components/scheduler/start-scheduler.ts";
+import { apiClientFromFlags } from "./api-client-flags.ts";
 import { defineKubeCommand } from "./kube-command.ts";
-import { NotBuiltError } from "./not-built-error.ts";
+import { supervise } from "./supervise.ts";
 
 export const schedulerCommand = defineKubeCommand({
   name: "scheduler",
@@ -15,8 +17,27 @@ export const schedulerCommand = defineKubeCommand({
       description: "Take a leader lease before scheduling, so several replicas can run",
       default: true,
     },
+    "scheduler-name": {
+      type: "string",
+      description: "Schedule the pods whose spec.schedulerName is this",
+      default: "default-scheduler",
+    },
   },
-  run: () => {
-    throw new NotBuiltError(5);
+  run: (args, prog) => {
+    const log = (line: string): void => console.error(`${prog}: ${line}`);
+    const client = apiClientFromFlags(args, "kube-scheduler");
+    return supervise({
+      prog,
+      starters: [
+        () =>
+          startScheduler({
+            client,
+            schedulerName: args["scheduler-name"],
+            leaderElect: args["leader-elect"] !== false,
+            log,
+          }),
+      ],
+      onReady: () => log(`scheduler running against ${client.server}`),
+    });
   },
 });
