@@ -1,0 +1,219 @@
+// The endpointslice controller (upstream pkg/controller/endpointslice): for every Service with a
+// selector, discovery.k8s.io/v1 EndpointSlices named <service>-<random>, labelled with the
+// service name and managed-by endpointslice-controller.k8s.io, owned by the service, one set per
+// resolved port set, at most 100 endpoints each; a placeholder slice when there are none.
+
+import type { Pod, Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { isStatus } from "../../../lib/client/api-client.ts";
+import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
+import type { Informer } from "../../../lib/informer/informer.ts";
+import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { isHeadless, selectsPod, serviceSelector } from "../endpoints/pod-endpoints.ts";
+import { watchServicesAndPods } from "../endpoints/service-pod-handlers.ts";
+import { canonicalEndpoints, desiredPortGroups, type PortGroup, portsKey } from "./slice-endpoints.ts";
+import { SliceTracker } from "./slice-tracker.ts";
+
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+const MANAGED_BY = "endpointslice-controller.k8s.io";
+const HEADLESS_LABEL = "service.kubernetes.io/headless";
+
+export interface EndpointSliceOptions {
+  /** `--max-endpoints-per-slice` (default 100). */
+  maxEndpointsPerSlice?: number;
+}
+
+export class EndpointSliceController {
+  readonly queue = new WorkQueue();
+  readonly tracker = new SliceTracker();
+  private readonly services: Informer<Service>;
+  private readonly pods: Informer<Pod>;
+  private readonly slices: Informer<EndpointSlice>;
+  private readonly recorder: EventRecorder;
+  private readonly maxPerSlice: number;
+
+  constructor(
+    private readonly context: ControllerContext,
+    options: EndpointSliceOptions = {},
+  ) {
+    this.services = context.informers.for<Service>("/api/v1/services");
+    this.pods = context.informers.for<Pod>("/api/v1/pods");
+    this.slices = context.informers.for<EndpointSlice>("/apis/discovery.k8s.io/v1/endpointslices");
+    this.recorder = context.recorder("endpoint-slice-controller");
+    this.maxPerSlice = options.maxEndpointsPerSlice ?? 100;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.services.synced, this.pods.synced, this.slices.synced]);
+    watchServicesAndPods({ services: this.services, pods: this.pods, queue: this.queue });
+    const enqueueOwner = (slice: EndpointSlice) => {
+      const labels = slice.metadata?.labels ?? {};
+      const service = labels[SERVICE_NAME_LABEL];
+      if (service && labels[MANAGED_BY_LABEL] === MANAGED_BY)
+        this.queue.add(`${slice.metadata?.namespace}/${service}`);
+    };
+    this.slices.addHandlers({
+      onAdd: enqueueOwner,
+      onUpdate: (_old, s) => enqueueOwner(s),
+      onDelete: enqueueOwner,
+    });
+  }
+
+  private ownedSlices(namespace: string, name: string): EndpointSlice[] {
+    return this.slices.list().filter((s) => {
+      const labels = s.metadata?.labels ?? {};
+      return (
+        s.metadata?.namespace === namespace &&
+        labels[SERVICE_NAME_LABEL] === name &&
+        labels[MANAGED_BY_LABEL] === MANAGED_BY
+      );
+    });
+  }
+
+  async sync(key: string): Promise<void> {
+    const [namespace = "", name = ""] = key.split("/");
+    const base = `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`;
+    const existing = this.ownedSlices(namespace, name);
+    if (!this.tracker.current(key, existing))
+      throw new Error(`EndpointSlice informer cache is out of date for service ${key}`);
+    const service = this.services.get(key);
+    if (!service) {
+      for (const slice of existing) await this.remove(key, base, slice);
+      this.tracker.forget(key);
+      return;
+    }
+    const selector = serviceSelector(service);
+    if (!selector || service.metadata?.deletionTimestamp) return;
+    const pods = this.pods
+      .list()
+      .filter((p) => p.metadata?.namespace === namespace && selectsPod(selector, p));
+    let groups = desiredPortGroups(service, pods);
+    // Upstream keeps one placeholder slice (no ports, no endpoints) for a service without endpoints.
+    if (groups.length === 0) groups = [{ key: portsKey([]), ports: [], endpoints: [] }];
+    try {
+      await this.reconcile(key, base, service, groups, existing);
+    } catch (error) {
+      if (!isStatus(error, 409))
+        this.recorder.event(
+          { ...service, apiVersion: "v1", kind: "Service" },
+          "Warning",
+          "FailedToUpdateEndpointSlices",
+          `Error updating Endpoint Slices for Service ${key}: ${(error as Error).message}`,
+        );
+      throw error;
+    }
+  }
+
+  private labels(service: Service): Record<string, string> {
+    const labels: Record<string, string> = { ...service.metadata?.labels };
+    delete labels[HEADLESS_LABEL];
+    if (isHeadless(service)) labels[HEADLESS_LABEL] = "";
+    labels[SERVICE_NAME_LABEL] = service.metadata?.name ?? "";
+    labels[MANAGED_BY_LABEL] = MANAGED_BY;
+    return labels;
+  }
+
+  private async reconcile(
+    key: string,
+    base: string,
+    service: Service,
+    groups: PortGroup[],
+    existing: EndpointSlice[],
+  ): Promise<void> {
+    const labels = this.labels(service);
+    const sameLabels = (s: EndpointSlice) =>
+      JSON.stringify(Object.entries(s.metadata?.labels ?? {}).sort()) ===
+      JSON.stringify(Object.entries(labels).sort());
+    const byPorts = new Map<string, EndpointSlice[]>();
+    for (const slice of existing) {
+      const k = portsKey(slice.ports);
+      byPorts.set(k, [...(byPorts.get(k) ?? []), slice]);
+    }
+    for (const group of groups) {
+      const reusable = byPorts.get(group.key) ?? [];
+      byPorts.delete(group.key);
+      const chunks: PortGroup["endpoints"][] = [];
+      for (let i = 0; i < group.endpoints.length; i += this.maxPerSlice)
+        chunks.push(group.endpoints.slice(i, i + this.maxPerSlice));
+      if (chunks.length === 0) chunks.push([]);
+      for (const [i, endpoints] of chunks.entries()) {
+        const slice = reusable[i];
+        if (slice) {
+          if (canonicalEndpoints(slice.endpoints) === canonicalEndpoints(endpoints) && sameLabels(slice))
+            continue;
+          const updated = await this.context.client.update<EndpointSlice>(`${base}/${slice.metadata?.name}`, {
+            ...slice,
+            metadata: { ...slice.metadata, labels },
+            endpoints,
+            ports: group.ports,
+          });
+          this.tracker.written(key, updated);
+        } else {
+          const created = await this.context.client.create<EndpointSlice>(base, {
+            apiVersion: "discovery.k8s.io/v1",
+            kind: "EndpointSlice",
+            metadata: {
+              generateName: `${service.metadata?.name}-`,
+              namespace: service.metadata?.namespace,
+              labels,
+              ownerReferences: [
+                {
+                  apiVersion: "v1",
+                  kind: "Service",
+                  name: service.metadata?.name ?? "",
+                  uid: service.metadata?.uid ?? "",
+                  controller: true,
+                  blockOwnerDeletion: true,
+                },
+              ],
+            },
+            addressType: "IPv4",
+            endpoints,
+            ports: group.ports,
+          });
+          this.tracker.written(key, created);
+        }
+      }
+      for (const extra of reusable.slice(chunks.length)) await this.remove(key, base, extra);
+    }
+    // Slices for port sets no pod resolves any more.
+    for (const stale of byPorts.values()) for (const slice of stale) await this.remove(key, base, slice);
+  }
+
+  private async remove(key: string, base: string, slice: EndpointSlice): Promise<void> {
+    const name = slice.metadata?.name ?? "";
+    try {
+      await this.context.client.delete(`${base}/${name}`);
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+    this.tracker.deleted(key, name);
+  }
+}
+
+async function startEndpointSlice(
+  context: ControllerContext,
+  options: EndpointSliceOptions,
+): Promise<RunningController> {
+  const controller = new EndpointSliceController(context, options);
+  await controller.start();
+  const workers = runWorkers(
+    controller.queue,
+    context.options.workers,
+    (key) => controller.sync(key),
+    context.log,
+  );
+  return {
+    async stop() {
+      controller.queue.shutDown();
+      await workers;
+    },
+  };
+}
+
+/** The `endpointslice` controller; `options` override flags (tests). */
+export function endpointSliceController(options: EndpointSliceOptions = {}): ControllerDescriptor {
+  return { name: "endpointslice", start: (context) => startEndpointSlice(context, options) };
+}
