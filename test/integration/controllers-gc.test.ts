@@ -205,12 +205,67 @@ const CRD = {
   },
 };
 
+/** Creates the Widget CRD once; the widgets collection path of `ns`, once served. */
+async function widgetsIn(ns: string): Promise<string> {
+  await cp.client
+    .create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", CRD)
+    .catch((error: unknown) => {
+      if (!isStatus(error, 409)) throw error;
+    });
+  const widgets = `/apis/kt.example.com/v1/namespaces/${ns}/widgets`;
+  await cp.until("widgets served", () => cp.client.list(widgets));
+  return widgets;
+}
+
+test("custom resources are owners and dependents too: ConfigMap -> Widget -> ConfigMap", async () => {
+  const widgets = await widgetsIn("default");
+  const root = await cp.client.create<{ metadata: ObjectMeta }>(core("default", "configmaps"), {
+    metadata: { name: "kt-root" },
+  });
+  const widget = await cp.client.create<{ metadata: ObjectMeta }>(widgets, {
+    apiVersion: "kt.example.com/v1",
+    kind: "Widget",
+    metadata: { name: "kt-mid", ownerReferences: [ownerRef("ConfigMap", "v1", root.metadata)] },
+  });
+  await cp.client.create(core("default", "configmaps"), {
+    metadata: {
+      name: "kt-leaf",
+      ownerReferences: [ownerRef("Widget", "kt.example.com/v1", widget.metadata)],
+    },
+  });
+  await cp.client.delete(core("default", "configmaps/kt-root"));
+  await gone("widget collected", `${widgets}/kt-mid`);
+  await gone("leaf configmap collected", core("default", "configmaps/kt-leaf"));
+});
+
+test("a dependent whose owner never existed is collected; one with a live owner too keeps that owner only", async () => {
+  const live = await cp.client.create<{ metadata: ObjectMeta }>(core("default", "configmaps"), {
+    metadata: { name: "kt-live" },
+  });
+  const ghost = { name: "kt-ghost", uid: "00000000-0000-0000-0000-000000000001" };
+  await cp.client.create(core("default", "configmaps"), {
+    metadata: { name: "kt-dangling", ownerReferences: [ownerRef("ConfigMap", "v1", ghost)] },
+  });
+  await cp.client.create(core("default", "configmaps"), {
+    metadata: {
+      name: "kt-shared",
+      ownerReferences: [ownerRef("ConfigMap", "v1", ghost), ownerRef("ConfigMap", "v1", live.metadata)],
+    },
+  });
+  await gone("dangling dependent collected", core("default", "configmaps/kt-dangling"));
+  const shared = await cp.until("ghost reference dropped", async () => {
+    const cm = await cp.client.get<{ metadata: ObjectMeta }>(core("default", "configmaps/kt-shared"));
+    return cm.metadata.ownerReferences?.length === 1 ? cm : undefined;
+  });
+  expect(shared.metadata.ownerReferences?.[0]?.uid).toBe(live.metadata.uid as string);
+  await cp.client.delete(core("default", "configmaps/kt-live"));
+  await gone("shared dependent collected with its last owner", core("default", "configmaps/kt-shared"));
+});
+
 test("deleting a namespace deletes pods, configmaps, services and custom resources, then the namespace", async () => {
   const ns = "kt-doomed";
   await cp.client.create("/api/v1/namespaces", { metadata: { name: ns } });
-  await cp.client.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", CRD);
-  const widgets = `/apis/kt.example.com/v1/namespaces/${ns}/widgets`;
-  await cp.until("widgets served", () => cp.client.list(widgets));
+  const widgets = await widgetsIn(ns);
   await cp.client.create(widgets, {
     apiVersion: "kt.example.com/v1",
     kind: "Widget",

@@ -25,6 +25,8 @@ export interface CollectorState {
   mapper(): RestMapper;
   /** uids of owners known to be absent (upstream absentOwnerCache). */
   absentOwners: Set<string>;
+  /** A kind discovery did not know: discover again (custom resources appear at run time). */
+  unmapped(): void;
   /** Adds a node to the attemptToDelete queue again. */
   requeue(node: GraphNode): void;
   log(line: string): void;
@@ -37,7 +39,10 @@ export class RetryLater extends Error {
 
 function pathOf(state: CollectorState, identity: ObjectIdentity): string {
   const path = state.mapper().pathFor(identity);
-  if (!path) throw new RetryLater(`unable to get REST mapping for ${identity.apiVersion}/${identity.kind}`);
+  if (!path) {
+    state.unmapped();
+    throw new RetryLater(`unable to get REST mapping for ${identity.apiVersion}/${identity.kind}`);
+  }
   return path;
 }
 

@@ -68,6 +68,7 @@ export function startGarbageCollector(
     mapper: () => mapper,
     absentOwners: new Set(),
     requeue: (node) => deleteQueue.add(node.identity.uid),
+    unmapped: () => scheduleResync(),
     log,
   };
   const builtin = new Set(RESOURCES.map((r) => `${r.group}/${r.plural}`));
