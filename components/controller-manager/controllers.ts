@@ -2,8 +2,13 @@
 // controller lives in its own folder and adds one line here.
 
 import type { ControllerDescriptor } from "./controller.ts";
+import { endpointsController } from "./endpoints/endpoints-controller.ts";
+import { endpointSliceController } from "./endpointslice/endpoint-slice-controller.ts";
 import { garbageCollectorController } from "./garbagecollector/garbage-collector.ts";
 import { namespaceController } from "./namespace/namespace-controller.ts";
+import { nodeIpamController } from "./nodeipam/node-ipam-controller.ts";
+import { nodeLifecycleController } from "./nodelifecycle/node-lifecycle-controller.ts";
+import { taintEvictionController } from "./nodelifecycle/taint-eviction-controller.ts";
 import { replicaSetDescriptor } from "./replicaset/replica-set-descriptor.ts";
 import { replicationControllerDescriptor } from "./replicationcontroller/replication-controller-descriptor.ts";
 import { serviceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
@@ -14,4 +19,9 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   serviceAccountsController,
   replicaSetDescriptor,
   replicationControllerDescriptor,
+  endpointsController,
+  endpointSliceController(),
+  nodeIpamController(),
+  nodeLifecycleController(),
+  taintEvictionController,
 ];
