@@ -42,3 +42,11 @@ test("rate-limited retries back off per key until forget()", async () => {
   expect(q.retries("k")).toBe(0);
   q.shutDown();
 });
+
+test("addAfter: the earliest of several pending delays wins", async () => {
+  const q = new WorkQueue();
+  q.addAfter("k", 60_000);
+  q.addAfter("k", 1);
+  expect(await q.get()).toBe("k");
+  q.shutDown();
+});
