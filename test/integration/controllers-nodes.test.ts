@@ -58,7 +58,7 @@ test("node lifecycle: a silent node goes Unknown and tainted, pods evicted by to
     binder: true,
     // The fake kubelets renew their leases every 10 s: the grace period must outlast that.
     controllers: [
-      nodeLifecycleController({ gracePeriodMs: 14_000, monitorPeriodMs: 250 }),
+      nodeLifecycleController({ gracePeriodMs: 16_000, monitorPeriodMs: 250 }),
       taintEvictionController,
     ],
   });
