@@ -9,6 +9,10 @@ export class Nominator implements Nominations {
   private readonly byNode = new Map<string, Map<string, PodInfo>>();
   private readonly nodeOf = new Map<string, string>();
 
+  any(): boolean {
+    return this.nodeOf.size > 0;
+  }
+
   nominatedTo(nodeName: string): PodInfo[] | undefined {
     const pods = this.byNode.get(nodeName);
     return pods?.size ? [...pods.values()] : undefined;

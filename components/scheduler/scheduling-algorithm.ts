@@ -17,6 +17,8 @@ export interface Profile {
 
 /** Pods nominated to nodes by preemption, counted there for pods of lower priority. */
 export interface Nominations {
+  /** False when no pod is nominated anywhere (the common case, checked per node). */
+  any(): boolean;
   nominatedTo(nodeName: string): PodInfo[] | undefined;
 }
 
@@ -94,7 +96,7 @@ export class SchedulingAlgorithm {
 
   /** The first failing filter's status on `node`, counting pods nominated there; SUCCESS if it fits. */
   runFilters(filters: FilterPlugin[], state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    const nominated = this.nominations.nominatedTo(node.name);
+    const nominated = this.nominations.any() ? this.nominations.nominatedTo(node.name) : undefined;
     let target = node;
     if (nominated) {
       const others = nominated.filter((p) => p.key !== pod.key && p.priority >= pod.priority);
@@ -112,10 +114,11 @@ export class SchedulingAlgorithm {
   }
 
   private selectHost(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): string {
-    const totals = new Array<number>(nodes.length).fill(0);
+    const totals = new Float64Array(nodes.length);
+    const scores: number[] = new Array(nodes.length);
     for (const plugin of this.profile.scores) {
       if (plugin.preScore && plugin.preScore(state, pod, nodes, this.cache).code === "Skip") continue;
-      const scores = nodes.map((node) => plugin.score(state, pod, node));
+      for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);
       plugin.normalize?.(state, scores);
       for (let i = 0; i < nodes.length; i++)
         totals[i] = (totals[i] as number) + (scores[i] as number) * plugin.weight;

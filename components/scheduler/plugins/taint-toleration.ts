@@ -2,7 +2,7 @@
 // NoExecute taint the pod does not tolerate; Score counts untolerated PreferNoSchedule taints,
 // fewer is better (normalized in reverse).
 
-import type { Taint } from "kubernetes-types/core/v1";
+import type { Taint, Toleration } from "kubernetes-types/core/v1";
 import { defaultNormalize, type FilterPlugin, type ScorePlugin } from "../plugin.ts";
 import { SUCCESS, unresolvable } from "../status.ts";
 import { tolerated } from "../tolerations.ts";

@@ -1,0 +1,130 @@
+// `make bench`, scheduler: pods scheduled per second with 100, 1000 and 5000 nodes. Each size
+// gets a fresh `kube apiserver` (a separate process, embedded SQLite); Nodes are created
+// through the API with allocatable (no kubelets), then the scheduler (in this process) and a
+// few thousand pods; measured from the first pod create to the last binding accepted.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startScheduler } from "../components/scheduler/start-scheduler.ts";
+import { ApiClient } from "../lib/client/api-client.ts";
+import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { spawnKube } from "../test/harness/kube-process.ts";
+
+const SIZES = (process.env.BENCH_NODES ?? "100,1000,5000").split(",").map(Number);
+const PODS = Number(process.env.BENCH_PODS ?? 3000);
+const CREATORS = 32;
+
+async function inParallel(
+  count: number,
+  workers: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = next++; i < count; i = next++) await op(i);
+    }),
+  );
+}
+
+function node(i: number) {
+  const name = `kt-bench-node-${i}`;
+  const resources = { cpu: "32", memory: "256Gi", pods: "110", "ephemeral-storage": "100Gi" };
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      labels: {
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "topology.kubernetes.io/zone": `zone-${i % 3}`,
+      },
+    },
+    status: {
+      capacity: resources,
+      allocatable: resources,
+      conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "bench node" }],
+    },
+  };
+}
+
+function pod(i: number, schedulerName = "default-scheduler") {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: `kt-bench-pod-${i}`, labels: { app: `bench-${i % 10}` } },
+    spec: {
+      schedulerName,
+      containers: [{ name: "c", image: "pause", resources: { requests: { cpu: "100m", memory: "128Mi" } } }],
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const ownCpuSeconds = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+
+async function benchSize(nodes: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "kt-bench-scheduler-"));
+  const api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0"]);
+  let scheduler: Awaited<ReturnType<typeof startScheduler>> | undefined;
+  try {
+    const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
+    const client = new ApiClient({ server: url });
+    const nodesStart = performance.now();
+    await inParallel(nodes, CREATORS, (i) => client.create("/api/v1/nodes", node(i)));
+    const nodesMs = performance.now() - nodesStart;
+    // Baseline: the same creates with no scheduler interested (the apiserver's own ceiling).
+    await client.create("/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "kt-baseline" },
+    });
+    const baseStart = performance.now();
+    await inParallel(PODS, CREATORS, (i) =>
+      client.create("/api/v1/namespaces/kt-baseline/pods", pod(i, "kt-nobody")),
+    );
+    const baselineMs = performance.now() - baseStart;
+    scheduler = await startScheduler({ client, leaderElect: false, log: () => {} });
+    const s = scheduler.current();
+    if (!s) throw new Error("the scheduler did not start");
+    const apiCpu = cpuSeconds(api.pid);
+    const ownCpu = ownCpuSeconds();
+    const start = performance.now();
+    await inParallel(PODS, CREATORS, (i) => client.create("/api/v1/namespaces/default/pods", pod(i)));
+    const createdMs = performance.now() - start;
+    const deadline = Date.now() + 300_000;
+    while (s.bound < PODS) {
+      if (Date.now() > deadline) throw new Error(`only ${s.bound}/${PODS} pods bound after 300 s`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const totalMs = performance.now() - start;
+    console.log(
+      `  ${String(nodes).padStart(5)} nodes: ${PODS} pods bound in ${totalMs.toFixed(0)} ms = ${((PODS * 1000) / totalMs).toFixed(0)} pods/s (creates done after ${createdMs.toFixed(0)} ms; the same creates alone: ${((PODS * 1000) / baselineMs).toFixed(0)}/s; ${nodes} nodes created in ${nodesMs.toFixed(0)} ms)`,
+    );
+    console.log(
+      `         cpu meanwhile: apiserver ${(cpuSeconds(api.pid) - apiCpu).toFixed(1)} s, scheduler + pod creators ${(ownCpuSeconds() - ownCpu).toFixed(1)} s`,
+    );
+  } finally {
+    await scheduler?.stop();
+    api.kill("SIGTERM");
+    await api.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchScheduler(): Promise<void> {
+  await ensureKubeBuilt();
+  console.log(
+    `scheduler: pods scheduled per second (${PODS} pods, 100m/128Mi each, created by ${CREATORS} clients; first create → last binding; target 2000 pods/s at 5000 nodes, upstream CI floor 270)`,
+  );
+  for (const nodes of SIZES) await benchSize(nodes);
+}
