@@ -1,0 +1,118 @@
+// The job controller (upstream pkg/controller/job/job_controller.go): pod events lower the
+// owning job's expectations and enqueue it; pods of a job that is gone lose their tracking
+// finalizer (the orphan-pod path); workers run sync(key) from job-sync.ts.
+
+import type { Job } from "kubernetes-types/batch/v1";
+import type { Pod } from "kubernetes-types/core/v1";
+import { objectKey } from "../../../lib/informer/informer.ts";
+import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { ControllerExpectations } from "../daemonset/controller-expectations.ts";
+import { controllerOf } from "../statefulset/controller-ref.ts";
+import { hasTrackingFinalizer } from "./job-pods.ts";
+import { createJobSync } from "./job-sync.ts";
+import { releasePods } from "./job-tracking.ts";
+
+export interface JobController extends RunningController {
+  sync(key: string): Promise<void>;
+}
+
+export interface JobControllerOptions {
+  /** The first back-off before replacing a failed pod (upstream 10 s); tests shorten it. */
+  backoffBaseMs?: number;
+}
+
+export async function startJobController(
+  context: ControllerContext,
+  options: JobControllerOptions = {},
+): Promise<JobController> {
+  const jobs = context.informers.for<Job>("/apis/batch/v1/jobs");
+  const pods = context.informers.for<Pod>("/api/v1/pods");
+  const queue = new WorkQueue();
+  const expectations = new ControllerExpectations();
+  const removedFinalizers = new Map<string, Set<string>>();
+  let synced = false;
+
+  const ownerKey = (pod: Pod): string | undefined => {
+    const ref = controllerOf(pod);
+    return ref?.kind === "Job" ? `${pod.metadata?.namespace}/${ref.name}` : undefined;
+  };
+  const orphaned = (pod: Pod, key: string): void => {
+    const job = jobs.get(key);
+    if (!synced || !hasTrackingFinalizer(pod) || (job && job.metadata?.uid === controllerOf(pod)?.uid))
+      return;
+    releasePods(context.client, [pod]).catch((error: Error) => context.log(`orphan pod: ${error.message}`));
+  };
+  const finalizerGone = (key: string, pod: Pod): void => {
+    if (!hasTrackingFinalizer(pod)) removedFinalizers.get(key)?.delete(pod.metadata?.uid ?? "");
+  };
+
+  jobs.addHandlers({
+    onAdd: (job) => queue.add(objectKey(job)),
+    onUpdate: (_old, job) => queue.add(objectKey(job)),
+    onDelete: (job) => {
+      expectations.delete(objectKey(job));
+      queue.add(objectKey(job));
+    },
+  });
+  pods.addHandlers({
+    onAdd: (pod) => {
+      const key = ownerKey(pod);
+      if (!key) return;
+      expectations.creationObserved(key);
+      if (pod.metadata?.deletionTimestamp) expectations.deletionObserved(key);
+      orphaned(pod, key);
+      queue.add(key);
+    },
+    onUpdate: (old, pod) => {
+      const key = ownerKey(pod);
+      if (!key) return;
+      if (!old.metadata?.deletionTimestamp && pod.metadata?.deletionTimestamp)
+        expectations.deletionObserved(key);
+      finalizerGone(key, pod);
+      orphaned(pod, key);
+      queue.add(key);
+    },
+    onDelete: (pod) => {
+      const key = ownerKey(pod);
+      if (!key) return;
+      if (!pod.metadata?.deletionTimestamp) expectations.deletionObserved(key);
+      removedFinalizers.get(key)?.delete(pod.metadata?.uid ?? "");
+      queue.add(key);
+    },
+  });
+
+  const sync = createJobSync({
+    client: context.client,
+    jobs,
+    pods,
+    expectations,
+    removedFinalizers,
+    recorder: context.recorder("job-controller"),
+    backoffBaseMs: options.backoffBaseMs ?? 10_000,
+    enqueueAfter: (key, ms) => queue.addAfter(key, ms),
+    log: context.log,
+    now: context.now,
+  });
+  await Promise.all([jobs.synced, pods.synced]);
+  synced = true;
+  for (const pod of pods.list()) {
+    const key = ownerKey(pod);
+    if (key) orphaned(pod, key);
+  }
+  const workers = runWorkers(queue, context.options.workers, sync, context.log);
+  return {
+    sync,
+    async stop() {
+      queue.shutDown();
+      await workers;
+    },
+  };
+}
+
+/** The job controller's descriptor; `options` (back-off) for tests. */
+export function createJobControllerDescriptor(options: JobControllerOptions = {}): ControllerDescriptor {
+  return { name: "job", start: (context) => startJobController(context, options) };
+}
+
+export const jobController: ControllerDescriptor = createJobControllerDescriptor();

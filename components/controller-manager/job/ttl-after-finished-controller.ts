@@ -1,0 +1,84 @@
+// The ttl-after-finished controller (upstream pkg/controller/ttlafterfinished): a finished Job
+// with spec.ttlSecondsAfterFinished is deleted (foreground propagation, as upstream) that many
+// seconds after its Complete/Failed condition; earlier syncs requeue for the remaining time.
+
+import type { Job } from "kubernetes-types/batch/v1";
+import { isStatus } from "../../../lib/client/api-client.ts";
+import { objectKey } from "../../../lib/informer/informer.ts";
+import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { finishedCondition } from "./job-conditions.ts";
+
+export interface TtlAfterFinishedController extends RunningController {
+  sync(key: string): Promise<void>;
+}
+
+/** When `job` expires (ms), or undefined if it has no TTL or has not finished. */
+export function expiresAt(job: Job): number | undefined {
+  const ttl = job.spec?.ttlSecondsAfterFinished;
+  const finished = finishedCondition(job);
+  if (ttl === undefined || ttl === null || !finished) return undefined;
+  const at = job.status?.completionTime ?? finished.lastTransitionTime;
+  if (!at) return undefined;
+  return Date.parse(at) + ttl * 1000;
+}
+
+export async function startTtlAfterFinishedController(
+  context: ControllerContext,
+): Promise<TtlAfterFinishedController> {
+  const jobs = context.informers.for<Job>("/apis/batch/v1/jobs");
+  const queue = new WorkQueue();
+  const enqueue = (job: Job) => {
+    if (job.metadata?.deletionTimestamp || expiresAt(job) === undefined) return;
+    queue.add(objectKey(job));
+  };
+  jobs.addHandlers({ onAdd: enqueue, onUpdate: (_old, job) => enqueue(job) });
+
+  const sync = async (key: string): Promise<void> => {
+    const cached = jobs.get(key);
+    if (!cached || cached.metadata?.deletionTimestamp) return;
+    const expires = expiresAt(cached);
+    if (expires === undefined) return;
+    const left = expires - context.now().getTime();
+    if (left > 0) {
+      queue.addAfter(key, left);
+      return;
+    }
+    // The cache may be stale (the TTL was raised): check the live object before deleting.
+    const path = `/apis/batch/v1/namespaces/${cached.metadata?.namespace}/jobs/${cached.metadata?.name}`;
+    let fresh: Job;
+    try {
+      fresh = await context.client.get<Job>(path);
+    } catch (error) {
+      if (isStatus(error, 404)) return;
+      throw error;
+    }
+    const freshExpires = expiresAt(fresh);
+    if (freshExpires === undefined || fresh.metadata?.deletionTimestamp) return;
+    if (freshExpires > context.now().getTime()) {
+      queue.addAfter(key, freshExpires - context.now().getTime());
+      return;
+    }
+    context.log(`cleaning up job ${key}`);
+    await context.client
+      .delete(path, { propagationPolicy: "Foreground", uid: fresh.metadata?.uid })
+      .catch((error: unknown) => {
+        if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
+      });
+  };
+
+  await jobs.synced;
+  const workers = runWorkers(queue, context.options.workers, sync, context.log);
+  return {
+    sync,
+    async stop() {
+      queue.shutDown();
+      await workers;
+    },
+  };
+}
+
+export const ttlAfterFinishedController: ControllerDescriptor = {
+  name: "ttl-after-finished",
+  start: startTtlAfterFinishedController,
+};
