@@ -1,5 +1,5 @@
 // Starts one container: spawns its supervisor (detached into its own session, stdio to a file so
-// the kubelet's death cannot reach it) and waits for the init script's verdict on the start.
+// the kubelet's death cannot reach it) and waits for its verdict on the start (the `start` file).
 
 import { closeSync, openSync } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -15,9 +15,9 @@ export interface LaunchResult {
   supervisorExited: Promise<number>;
   pid?: number;
   pidStartTime?: string;
-  /** When the init script handed over to the argv (the `start` file's mtime). */
+  /** When the supervisor's child execed the argv (the `start` file's mtime). */
   startedAt?: Date;
-  /** The init script's or supervisor's error when the argv never ran. */
+  /** The supervisor's error (set-up or exec) when the argv never ran. */
   startError?: string;
 }
 

@@ -1,5 +1,5 @@
 // A container's CRI status from what the runtime knows: its record, the supervisor's `exit` file,
-// the init script's `start` verdict ("ok" / "error <message>"), or that its supervisor vanished.
+// the supervisor's `start` verdict ("ok" / "error <message>"), or that its supervisor vanished.
 
 import type { ContainerStatus } from "../runtime.ts";
 import type { ContainerRecord, ExitRecord } from "./runtime-state.ts";
@@ -7,7 +7,7 @@ import type { ContainerRecord, ExitRecord } from "./runtime-state.ts";
 /** How a container ended, as far as the runtime could tell. */
 export interface ContainerEnd {
   exit: ExitRecord;
-  /** The init script's error, when the container never ran its argv. */
+  /** The supervisor's set-up or exec error, when the container never ran its argv. */
   startError?: string;
   /** Set when no supervisor recorded the end (it was killed); the code is then a guess. */
   lost?: string;

@@ -33,7 +33,7 @@ export interface ContainerRecord {
   /** The container's pid (also its process group and session). */
   pid?: number;
   pidStartTime?: string;
-  /** Set when the container could not start (no supervisor ran or the init script failed). */
+  /** Set when the container could not start (no supervisor ran or its set-up failed). */
   startError?: { reason: string; message: string; at: string };
 }
 
