@@ -22,14 +22,23 @@ export const taintTolerationFilter: FilterPlugin = {
   },
 };
 
+const SCORE_STATE = "TaintToleration/score";
+
 export const taintTolerationScore: ScorePlugin = {
   name: "TaintToleration",
   weight: 3,
-  score(_state, pod, node) {
-    let count = 0;
-    const tolerations = pod.pod.spec?.tolerations?.filter(
-      (t) => !t.effect || t.effect === "PreferNoSchedule",
+  preScore(state, pod) {
+    const tolerations = pod.pod.spec?.tolerations ?? [];
+    state.set(
+      SCORE_STATE,
+      tolerations.filter((t) => !t.effect || t.effect === "PreferNoSchedule"),
     );
+    return SUCCESS;
+  },
+  score(state, _pod, node) {
+    if (node.taints.length === 0) return 0;
+    const tolerations = state.get(SCORE_STATE) as Toleration[];
+    let count = 0;
     for (const taint of node.taints)
       if (taint.effect === "PreferNoSchedule" && !tolerated(tolerations, taint)) count++;
     return count;
