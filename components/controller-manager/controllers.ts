@@ -2,9 +2,13 @@
 // controller lives in its own folder and adds one line here.
 
 import type { ControllerDescriptor } from "./controller.ts";
+import { cronJobController } from "./cronjob/cron-job-controller.ts";
+import { daemonSetController } from "./daemonset/daemon-set-controller.ts";
 import { endpointsController } from "./endpoints/endpoints-controller.ts";
 import { endpointSliceController } from "./endpointslice/endpoint-slice-controller.ts";
 import { garbageCollectorController } from "./garbagecollector/garbage-collector.ts";
+import { jobController } from "./job/job-controller.ts";
+import { ttlAfterFinishedController } from "./job/ttl-after-finished-controller.ts";
 import { namespaceController } from "./namespace/namespace-controller.ts";
 import { nodeIpamController } from "./nodeipam/node-ipam-controller.ts";
 import { nodeLifecycleController } from "./nodelifecycle/node-lifecycle-controller.ts";
@@ -12,6 +16,7 @@ import { taintEvictionController } from "./nodelifecycle/taint-eviction-controll
 import { replicaSetDescriptor } from "./replicaset/replica-set-descriptor.ts";
 import { replicationControllerDescriptor } from "./replicationcontroller/replication-controller-descriptor.ts";
 import { serviceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
+import { statefulSetController } from "./statefulset/stateful-set-controller.ts";
 
 export const CONTROLLERS: ControllerDescriptor[] = [
   garbageCollectorController,
@@ -24,4 +29,9 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   nodeIpamController(),
   nodeLifecycleController(),
   taintEvictionController,
+  daemonSetController,
+  statefulSetController,
+  jobController,
+  ttlAfterFinishedController,
+  cronJobController,
 ];
