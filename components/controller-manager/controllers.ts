@@ -4,6 +4,7 @@
 import type { ControllerDescriptor } from "./controller.ts";
 import { cronJobController } from "./cronjob/cron-job-controller.ts";
 import { daemonSetController } from "./daemonset/daemon-set-controller.ts";
+import { deploymentDescriptor } from "./deployment/deployment-descriptor.ts";
 import { endpointsController } from "./endpoints/endpoints-controller.ts";
 import { endpointSliceController } from "./endpointslice/endpoint-slice-controller.ts";
 import { garbageCollectorController } from "./garbagecollector/garbage-collector.ts";
@@ -24,6 +25,7 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   serviceAccountsController,
   replicaSetDescriptor,
   replicationControllerDescriptor,
+  deploymentDescriptor,
   endpointsController,
   endpointSliceController(),
   nodeIpamController(),

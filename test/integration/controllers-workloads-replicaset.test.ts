@@ -115,29 +115,33 @@ test("a deleted pod is replaced", async () => {
   await readyReplicas("hello", 2);
 });
 
-test("an orphan pod matching the selector is adopted; a pod whose labels stop matching is released", async () => {
+test("a running orphan pod matching the selector is adopted; a pod whose labels stop matching is released", async () => {
   await cp.client.create(PODS, {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name: "kt-orphan", labels: { app: "hello" } },
+    metadata: { name: "kt-orphan", labels: { app: "adopt" } },
     spec: { containers: [{ name: "c", image: "hello" }] },
   });
-  const rs = await cp.client.get<ReplicaSet>(`${RS}/hello`);
+  await cp.until("orphan running", async () => {
+    const pod = await cp.client.get<Pod>(`${PODS}/kt-orphan`);
+    return pod.status?.phase === "Running" ? pod : undefined;
+  });
+  const rs = await cp.client.create<ReplicaSet>(RS, replicaSet("adopt", 1));
   const adopted = await cp.until("orphan adopted", async () => {
     const pod = await cp.client.get<Pod>(`${PODS}/kt-orphan`);
     return pod.metadata?.ownerReferences?.[0]?.uid === rs.metadata?.uid ? pod : undefined;
   });
-  expect(adopted.metadata?.ownerReferences?.[0]?.controller).toBe(true);
-  // Now 3 pods for 2 replicas: one is deleted.
-  await cp.until("back to 2 pods", async () => ((await podsOf("hello")).length === 2 ? true : undefined));
-  const [kept] = await podsOf("hello");
-  await cp.client.patch(`${PODS}/${kept?.metadata?.name}`, { metadata: { labels: { app: "other" } } });
+  expect(adopted.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "ReplicaSet", controller: true });
+  await readyReplicas("adopt", 1);
+  expect((await podsOf("adopt")).map((p) => p.metadata?.name)).toEqual(["kt-orphan"]);
+  await cp.client.patch(`${PODS}/kt-orphan`, { metadata: { labels: { app: "released" } } });
   await cp.until("pod released", async () => {
-    const pod = await cp.client.get<Pod>(`${PODS}/${kept?.metadata?.name}`);
+    const pod = await cp.client.get<Pod>(`${PODS}/kt-orphan`);
     return pod.metadata?.ownerReferences?.length ? undefined : true;
   });
-  await readyReplicas("hello", 2);
-  await cp.client.delete(`${PODS}/${kept?.metadata?.name}`, { gracePeriodSeconds: 0 });
+  await readyReplicas("adopt", 1);
+  expect((await podsOf("adopt")).map((p) => p.metadata?.name)).toEqual([expect.stringMatching(/^adopt-/)]);
+  await cp.client.delete(`${PODS}/kt-orphan`, { gracePeriodSeconds: 0 });
 });
 
 test("a ReplicationController keeps its replicas too", async () => {

@@ -1,0 +1,21 @@
+// `--controllers=deployment`: the Deployment controller over the shared informers, reporting
+// events as deployment-controller.
+
+import type { ControllerDescriptor } from "../controller.ts";
+import { DeploymentController } from "./deployment-controller.ts";
+
+export const deploymentDescriptor: ControllerDescriptor = {
+  name: "deployment",
+  async start(context) {
+    const controller = new DeploymentController({
+      client: context.client,
+      informers: context.informers,
+      recorder: context.recorder("deployment-controller"),
+      workers: context.options.workers,
+      log: context.log,
+      now: context.now,
+    });
+    await controller.start();
+    return controller;
+  },
+};
