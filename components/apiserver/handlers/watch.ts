@@ -47,6 +47,12 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
   };
 
   const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // Bun sends the header block only with the first body byte; a client waiting for the
+      // headers of a quiet watch (kubectl rollout status on a finished rollout) would hang. JSON
+      // stream decoders skip whitespace between objects.
+      controller.enqueue(encoder.encode("\n"));
+    },
     async pull(controller) {
       for (;;) {
         let next: IteratorResult<unknown>;

@@ -157,7 +157,9 @@ export function prepareUpdate(
   entry.strategy.prepareForUpdate?.(out, old, { now, subresource: opts.subresource });
   if (entry.strategy.generation) {
     m.generation = om.generation ?? 1;
-    if (specChanged(out, old) || entry.strategy.generationChanged?.(out, old)) m.generation += 1;
+    // A status write may carry annotations (the deployment controller's revision) without bumping it.
+    const metaBump = opts.subresource !== "status" && entry.strategy.generationChanged?.(out, old);
+    if (specChanged(out, old) || metaBump) m.generation += 1;
   } else if (om.generation !== undefined) m.generation = om.generation;
   else delete m.generation;
   validate(ctx, entry, out, old);
