@@ -247,3 +247,34 @@ test("revisionHistoryLimit deletes the oldest empty ReplicaSets", async () => {
   });
   expect(sets.map((rs) => rs.metadata?.annotations?.[REVISION])).toEqual(["2", "3"]);
 }, 30_000);
+
+test("no progress within progressDeadlineSeconds: ProgressDeadlineExceeded, and kubectl rollout status fails", async () => {
+  const stuck = deployment("stuck", 1, { progressDeadlineSeconds: 1 });
+  stuck.spec.template.spec.containers[0] = { name: "stuck", image: "kt-no-such-image" };
+  await cp.client.create(DEPLOY, stuck);
+  const d = await cp.until("deadline exceeded", async () => {
+    const d = await cp.client.get<Deployment>(`${DEPLOY}/stuck`);
+    const c = d.status?.conditions?.find((x) => x.type === "Progressing");
+    return c?.reason === "ProgressDeadlineExceeded" ? d : undefined;
+  });
+  const progressing = d.status?.conditions?.find((x) => x.type === "Progressing");
+  expect(progressing?.status).toBe("False");
+  expect(progressing?.message).toMatch(/^ReplicaSet "stuck-\w+" has timed out progressing\.$/);
+  expect(d.status?.conditions?.find((x) => x.type === "Available")?.status).toBe("False");
+  expect(d.status?.unavailableReplicas).toBe(1);
+  const status = await kubectl(["rollout", "status", "deployment/stuck", "--timeout=20s"]);
+  expect(status.code).toBe(1);
+  expect(status.stderr).toBe('error: deployment "stuck" exceeded its progress deadline\n');
+}, 30_000);
+
+test("minReadySeconds: a ready pod counts as available only after that long", async () => {
+  await cp.client.create(DEPLOY, deployment("slow", 1, { minReadySeconds: 2 }));
+  const ready = await cp.until("ready, not yet available", async () => {
+    const d = await cp.client.get<Deployment>(`${DEPLOY}/slow`);
+    return d.status?.readyReplicas === 1 ? d : undefined;
+  });
+  const readyAt = Date.now();
+  expect(ready.status?.availableReplicas ?? 0).toBe(0);
+  await rolledOut("slow", 1);
+  expect(Date.now() - readyAt).toBeGreaterThan(900);
+}, 30_000);

@@ -6,6 +6,7 @@ import type { Event, Pod } from "kubernetes-types/core/v1";
 import { replicaSetDescriptor } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
 import { replicationControllerDescriptor } from "../../components/controller-manager/replicationcontroller/replication-controller-descriptor.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
+import { kubectlFor } from "../harness/kubectl.ts";
 
 let cp: ControlPlane;
 const RS = "/apis/apps/v1/namespaces/default/replicasets";
@@ -160,3 +161,57 @@ test("a ReplicationController keeps its replicas too", async () => {
   expect(pods).toHaveLength(2);
   expect(pods[0]?.metadata?.ownerReferences?.[0]?.kind).toBe("ReplicationController");
 });
+
+test("seed 000 with kubectl: create -f rs.yaml, get rs, scale --replicas=4 -f rs.yaml", async () => {
+  const kubectl = kubectlFor(cp.url);
+  try {
+    const file = kubectl.file(
+      "rs.yaml",
+      `apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: seed
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: seed
+  template:
+    metadata:
+      labels:
+        app: seed
+    spec:
+      containers:
+      - name: seed
+        image: hello
+`,
+    );
+    expect((await kubectl(["create", "--filename", file])).stdout).toBe("replicaset.apps/seed created\n");
+    await readyReplicas("seed", 3);
+    const get = await kubectl(["get", "rs", "seed", "--no-headers"]);
+    expect(get.stdout).toMatch(/^seed\s+3\s+3\s+3\s+\d+s\n$/);
+    const pods = await kubectl([
+      "get",
+      "pods",
+      "-l",
+      "app=seed",
+      "-o",
+      "custom-columns=Name:.metadata.name,Node:.spec.nodeName",
+      "--no-headers",
+    ]);
+    const nodes = pods.stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/\s+/)[1]);
+    expect(nodes.sort()).toEqual(["kt-n1", "kt-n2", "kt-n3"]);
+    expect((await kubectl(["scale", "--replicas=4", "--filename", file])).stdout).toBe(
+      "replicaset.apps/seed scaled\n",
+    );
+    await readyReplicas("seed", 4);
+    expect((await kubectl(["get", "rs", "seed", "--no-headers"])).stdout).toMatch(
+      /^seed\s+4\s+4\s+4\s+\d+s\n$/,
+    );
+  } finally {
+    kubectl.cleanup();
+  }
+}, 30_000);
