@@ -34,6 +34,8 @@ export interface KubeletStarterOptions {
   clusterDomain: string;
   resolvConf: string;
   maxPods: number;
+  nodeLeaseDurationSeconds: number;
+  nodeStatusUpdateFrequencyMs: number;
   stopPodsOnExit: boolean;
   log: (line: string) => void;
 }
@@ -112,6 +114,8 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
       hostResolvConf: options.resolvConf,
     },
     stopPodsOnExit: options.stopPodsOnExit,
+    nodeLeaseDurationSeconds: options.nodeLeaseDurationSeconds,
+    nodeStatusUpdateFrequencyMs: options.nodeStatusUpdateFrequencyMs,
     log,
   });
   const core = kubelet;

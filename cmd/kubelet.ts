@@ -93,6 +93,18 @@ export const kubeletCommand = defineKubeCommand({
       default: "/etc/resolv.conf",
     },
     "max-pods": { type: "string", valueHint: "int", description: "Pods this node accepts", default: "110" },
+    "node-lease-duration-seconds": {
+      type: "string",
+      valueHint: "int",
+      description: "Duration of the node's Lease; it is renewed every quarter of it",
+      default: "40",
+    },
+    "node-status-update-frequency": {
+      type: "string",
+      description:
+        "How often the kubelet checks the node's status (posted when it changed, else every minute)",
+      default: "10s",
+    },
     "stop-pods-on-exit": {
       type: "boolean",
       description: "Stop every pod when the kubelet stops (upstream leaves them running)",
@@ -141,6 +153,14 @@ export const kubeletCommand = defineKubeCommand({
       clusterDomain: args["cluster-domain"],
       resolvConf: args["resolv-conf"],
       maxPods: parsePositiveInt("max-pods", args["max-pods"]),
+      nodeLeaseDurationSeconds: parsePositiveInt(
+        "node-lease-duration-seconds",
+        args["node-lease-duration-seconds"],
+      ),
+      nodeStatusUpdateFrequencyMs: parseDuration(
+        "node-status-update-frequency",
+        args["node-status-update-frequency"],
+      ),
       stopPodsOnExit: args["stop-pods-on-exit"] === true,
       log,
     };

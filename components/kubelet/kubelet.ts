@@ -38,6 +38,10 @@ export interface KubeletOptions {
   /** The kubelet server's port as the Node advertises it. */
   kubeletPort?: number;
   dns: DnsSettings;
+  /** `--node-lease-duration-seconds` (40): the Lease is renewed every quarter of it, as upstream. */
+  nodeLeaseDurationSeconds?: number;
+  /** `--node-status-update-frequency` (10 s). */
+  nodeStatusUpdateFrequencyMs?: number;
   /** First crash-loop back-off delay (doubling to 5 min); default 10 s as upstream. */
   crashLoopBackoffMs?: number;
   /** Stop every pod when the kubelet stops (kube server); upstream leaves them running. */
@@ -165,6 +169,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       // Status writes come back as updates: only a spec or metadata change needs a sync.
       if (podChanged(worker.pod, pod)) worker.update(pod);
       else worker.pod = pod;
+      // Another writer changed the status (or a write was lost): write ours again.
+      if (statusManager?.observe(pod) && worker.status) statusManager.set(pod, worker.status);
     }
     if (pod.metadata?.deletionTimestamp) {
       terminateWorker(worker, pod.metadata.deletionGracePeriodSeconds ?? undefined, true);
@@ -264,8 +270,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         runtimeName: runtime.name,
       },
       register: options.registerNode ?? true,
-      leaseDurationSeconds: 40,
-      statusIntervalMs: 10_000,
+      leaseDurationSeconds: options.nodeLeaseDurationSeconds ?? 40,
+      statusIntervalMs: options.nodeStatusUpdateFrequencyMs ?? 10_000,
       now,
       log,
     });

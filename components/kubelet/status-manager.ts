@@ -17,8 +17,23 @@ function comparable(status: PodStatus): string {
   });
 }
 
+/** What matters of a status, in a form that does not depend on key order or defaulting. */
+function summary(status: PodStatus | undefined): string {
+  const containers = (list: PodStatus["containerStatuses"]) =>
+    (list ?? []).map((c) => [c.name, c.ready, c.restartCount, Object.keys(c.state ?? {})[0]]);
+  return JSON.stringify([
+    status?.phase,
+    status?.podIP,
+    (status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).sort(),
+    containers(status?.initContainerStatuses),
+    containers(status?.containerStatuses),
+  ]);
+}
+
 export class StatusManager {
   private readonly written = new Map<string, string>();
+  /** The summary of the last status written, to notice another writer changing it. */
+  private readonly writtenSummary = new Map<string, string>();
   private readonly pending = new Map<string, { pod: Pod; status: PodStatus }>();
   private readonly inFlight = new Set<string>();
 
@@ -50,18 +65,45 @@ export class StatusManager {
             status: next.status,
           });
           this.written.set(key, text);
+          this.writtenSummary.set(key, summary(next.status));
         } catch (error) {
-          if (isStatus(error, 404) || isStatus(error, 409)) break; // gone or replaced: nothing to write
+          if (isStatus(error, 404)) break; // gone: nothing to write
+          if (isStatus(error, 409) && this.conflicts(key) > 5) break; // replaced by a pod with another UID
           this.log(
             `pod ${next.pod.metadata?.namespace}/${next.pod.metadata?.name}: status update failed: ${(error as Error).message}`,
           );
           if (!this.pending.has(key)) this.pending.set(key, next);
-          await new Promise((r) => setTimeout(r, 1000));
+          await new Promise((r) => setTimeout(r, isStatus(error, 409) ? 50 : 1000));
         }
       }
     } finally {
       this.inFlight.delete(key);
     }
+    // A set() that arrived after the loop gave up is not left behind.
+    if (this.pending.has(key)) void this.flush(key);
+  }
+
+  private readonly conflictCounts = new Map<string, number>();
+  private conflicts(key: string): number {
+    const n = (this.conflictCounts.get(key) ?? 0) + 1;
+    this.conflictCounts.set(key, n);
+    if (n > 5) this.conflictCounts.delete(key);
+    return n;
+  }
+
+  /**
+   * An update of the pod from the API: when its status is not what this kubelet last wrote
+   * (another writer, or a write that was lost), forget the write so the next report rewrites it.
+   * Returns true when the caller should report again.
+   */
+  observe(pod: Pod): boolean {
+    const key = pod.metadata?.uid ?? "";
+    const wrote = this.writtenSummary.get(key);
+    if (wrote === undefined || this.pending.has(key) || this.inFlight.has(key)) return false;
+    if (summary(pod.status) === wrote) return false;
+    this.written.delete(key);
+    this.writtenSummary.delete(key);
+    return true;
   }
 
   /** Finishes a graceful deletion once the kubelet stopped the pod (upstream: canBeDeleted). */
@@ -77,6 +119,7 @@ export class StatusManager {
   forget(pod: Pod): void {
     const key = pod.metadata?.uid ?? "";
     this.written.delete(key);
+    this.writtenSummary.delete(key);
     this.pending.delete(key);
   }
 }

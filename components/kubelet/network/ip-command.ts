@@ -1,6 +1,11 @@
 // Runs iproute2's `ip` (and other host tools) with an argv, never a shell string: the one way the
 // kubelet's network plumbing touches the kernel; `ipBatch` runs several commands in one process.
 
+import { randomBytes } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /** The result of a host command that ran to completion. */
 export interface CommandResult {
   exitCode: number;
@@ -8,20 +13,37 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs argv (with `input` on stdin) and a minimal environment; resolves whatever the exit code. */
-export async function runCommand(argv: string[], input?: string): Promise<CommandResult> {
+/** A host command that has not ended after this long is killed (none of ours should take a second). */
+const COMMAND_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs argv with a minimal environment and no stdin; resolves whatever the exit code. A command
+ * still running after 30 s is killed and reported as failed, so a stuck tool cannot wedge a pod.
+ */
+export async function runCommand(argv: string[]): Promise<CommandResult> {
   const proc = Bun.spawn(argv, {
-    stdin: input !== undefined ? new TextEncoder().encode(input) : "ignore",
+    stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
     env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" },
   });
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { exitCode, stdout, stderr };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill("SIGKILL");
+  }, COMMAND_TIMEOUT_MS);
+  try {
+    const [stdout, stderr, exitCode] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    if (timedOut)
+      return { exitCode: 124, stdout, stderr: `${stderr}${argv[0]} killed after ${COMMAND_TIMEOUT_MS} ms` };
+    return { exitCode, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `ip <args>`; throws an Error naming the command and ip's message when it fails. */
@@ -57,11 +79,21 @@ export async function ipBatch(lines: string[][], options: IpBatchOptions = {}): 
     "-batch",
     "-",
   ];
-  const result = await runCommand(argv, `${lines.map((line) => line.join(" ")).join("\n")}\n`);
+  // The batch goes through a file, not a stdin pipe: a pipe's EOF was seen to go missing under
+  // load (ip then waits forever), and a file costs microseconds.
+  const file = join(tmpdir(), `kube-ip-batch-${randomBytes(8).toString("hex")}`);
+  await writeFile(file, `${lines.map((line) => line.join(" ")).join("\n")}\n`, { mode: 0o600 });
+  argv[argv.length - 1] = file;
+  let result: CommandResult;
+  try {
+    result = await runCommand(argv);
+  } finally {
+    await rm(file, { force: true });
+  }
   if (result.exitCode !== 0 && options.force !== true) {
-    const failed = Number(/Command failed -:(\d+)/.exec(result.stderr)?.[1] ?? "0");
+    const failed = Number(/Command failed \S+:(\d+)/.exec(result.stderr)?.[1] ?? "0");
     const what = lines[failed - 1]?.join(" ") ?? lines.map((line) => line.join(" ")).join("; ");
-    const message = result.stderr.replace(/Command failed -:\d+\s*/g, "").trim();
+    const message = result.stderr.replace(/Command failed \S+:\d+\s*/g, "").trim();
     throw new Error(
       `ip ${argv.slice(1, -2).concat(what).join(" ")}: ${message || `exit code ${result.exitCode}`}`,
     );

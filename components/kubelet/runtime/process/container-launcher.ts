@@ -64,7 +64,15 @@ export async function launchContainer(
     }
     await Bun.sleep(delay);
   }
-  const pidText = await state.readContainerFile(id, "pid");
+  // The child may report its start before the supervisor has written its pid: wait for the pid
+  // too, or the container would stay "created" (never running) in every later status.
+  let pidText = await state.readContainerFile(id, "pid");
+  for (let delay = 2; (pidText === undefined || pidText === "") && verdict === "ok" && !supervisorDone; ) {
+    if (Date.now() >= deadline) break;
+    await Bun.sleep(delay);
+    delay = Math.min(delay * 2, 10);
+    pidText = await state.readContainerFile(id, "pid");
+  }
   if (pidText !== undefined && pidText !== "") {
     result.pid = Number(pidText);
     const startTime = await processStartTime(result.pid);
