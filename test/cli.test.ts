@@ -196,8 +196,14 @@ describe("usage errors: one line naming the problem and --help, exit 2", () => {
       /^kube kubelet: invalid value "soon" for --file-check-frequency/,
     ],
     [["kubelet", "--port", "99999"], /^kube kubelet: invalid value "99999" for --port/],
-    [["controller-manager", "--controllers", "*,nope"], /^kube controller-manager: unknown controller "nope" in --controllers/],
-    [["controller-manager", "--master", "http://127.0.0.1:1", "--allocate-node-cidrs"], /^kube controller-manager: --allocate-node-cidrs needs --cluster-cidr/],
+    [
+      ["controller-manager", "--controllers", "*,nope"],
+      /^kube controller-manager: unknown controller "nope" in --controllers/,
+    ],
+    [
+      ["controller-manager", "--master", "http://127.0.0.1:1", "--allocate-node-cidrs"],
+      /^kube controller-manager: --allocate-node-cidrs needs --cluster-cidr/,
+    ],
     [["controller-manager"], /^kube controller-manager: no API server: give --master/],
   ];
   for (const [args, pattern] of cases) {

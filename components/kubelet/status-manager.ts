@@ -17,14 +17,17 @@ function comparable(status: PodStatus): string {
   });
 }
 
-/** What matters of a status, in a form that does not depend on key order or defaulting. */
+/**
+ * The part of a status only the kubelet knows (phase, IP, container states), in a form that does
+ * not depend on key order or defaulting. Conditions are left out: controllers legitimately set
+ * them too (the node lifecycle controller's Ready=False on an unreachable node).
+ */
 function summary(status: PodStatus | undefined): string {
   const containers = (list: PodStatus["containerStatuses"]) =>
     (list ?? []).map((c) => [c.name, c.ready, c.restartCount, Object.keys(c.state ?? {})[0]]);
   return JSON.stringify([
     status?.phase,
     status?.podIP,
-    (status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).sort(),
     containers(status?.initContainerStatuses),
     containers(status?.containerStatuses),
   ]);

@@ -53,7 +53,8 @@ const settled = (want: Partial<Record<keyof NonNullable<DaemonSet["status"]>, nu
   const ds = await getDs();
   const s: NonNullable<DaemonSet["status"]> = ds.status ?? ({} as NonNullable<DaemonSet["status"]>);
   if (s.observedGeneration !== ds.metadata?.generation) return undefined;
-  for (const [k, v] of Object.entries(want)) if ((s as unknown as Record<string, unknown>)[k] !== v) return undefined;
+  for (const [k, v] of Object.entries(want))
+    if ((s as unknown as Record<string, unknown>)[k] !== v) return undefined;
   return ds;
 };
 

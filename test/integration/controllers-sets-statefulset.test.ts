@@ -151,7 +151,10 @@ test("Parallel creates all pods at once", async () => {
       podManagementPolicy: "Parallel",
       serviceName: "par",
       selector: { matchLabels: { app: "par" } },
-      template: { metadata: { labels: { app: "par" } }, spec: { containers: [{ name: "c", image: "nginx:1" }] } },
+      template: {
+        metadata: { labels: { app: "par" } },
+        spec: { containers: [{ name: "c", image: "nginx:1" }] },
+      },
     },
   });
   await cp.until("3 ready", async () => {

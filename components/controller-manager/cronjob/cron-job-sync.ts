@@ -134,6 +134,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
         `/apis/batch/v1/namespaces/${ns}/cronjobs/${cj.metadata?.name}`,
         cached,
         status,
+        { retryOnConflict: false },
       );
     };
 
@@ -214,6 +215,9 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
       ownedByName.has(name) ||
       status.lastScheduleTime === seconds(scheduled)
     ) {
+      // The job of this schedule time exists (an earlier sync created it but its status write
+      // lost a conflict): record the schedule time now.
+      status.lastScheduleTime = seconds(scheduled);
       await writeStatus();
       return requeue;
     }

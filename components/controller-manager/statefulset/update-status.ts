@@ -11,18 +11,23 @@ export interface WithStatus<S> {
   status?: S;
 }
 
-/** Writes `status` on the object at `path` unless it already has it; returns the stored object. */
+/**
+ * Writes `status` on the object at `path` unless it already has it; returns the stored object.
+ * `retryOnConflict: false` rethrows a conflict instead, for a status computed from the cached
+ * object's own status (the CronJob's lastScheduleTime): the sync must recompute it from fresh data.
+ */
 export async function updateStatus<S, T extends WithStatus<S>>(
   client: ApiClient,
   path: string,
   object: T,
   status: S,
+  options: { retryOnConflict?: boolean } = {},
 ): Promise<T> {
   if (canonicalJson(object.status ?? {}) === canonicalJson(status)) return object;
   try {
     return await client.update<T>(`${path}/status`, { ...object, status });
   } catch (error) {
-    if (!isStatus(error, 409)) throw error;
+    if (!isStatus(error, 409) || options.retryOnConflict === false) throw error;
     const fresh = await client.get<T>(path);
     return client.update<T>(`${path}/status`, { ...fresh, status });
   }
