@@ -34,7 +34,7 @@ run: deps build ## Build and start `./kube server` (data: /var/lib/kube as root,
 	./kube server
 
 test: deps build ## Run the whole test suite (bun test) against the freshly built ./kube
-	$(BUN) test
+	$(BUN) test --timeout 30000
 
 typecheck: node_modules/.package-lock.json ## tsc --noEmit
 	$(BUN) run typecheck
