@@ -68,10 +68,12 @@ export async function benchKubelet(
       for await (const chunk of watch.body as ReadableStream<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
         for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-          const event = JSON.parse(buffer.slice(0, nl)) as {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (!line) continue; // the apiserver opens a watch with a newline
+          const event = JSON.parse(line) as {
             object: { metadata: { name: string }; status?: { phase?: string } };
           };
-          buffer = buffer.slice(nl + 1);
           const name = event.object.metadata.name;
           if (event.object.status?.phase === "Running" && !running.has(name))
             running.set(name, performance.now());
