@@ -5,6 +5,7 @@ import type { ControllerDescriptor } from "./controller.ts";
 import { cronJobController } from "./cronjob/cron-job-controller.ts";
 import { daemonSetController } from "./daemonset/daemon-set-controller.ts";
 import { deploymentDescriptor } from "./deployment/deployment-descriptor.ts";
+import { disruptionController } from "./disruption/disruption-controller.ts";
 import { endpointsController } from "./endpoints/endpoints-controller.ts";
 import { endpointSliceController } from "./endpointslice/endpoint-slice-controller.ts";
 import { garbageCollectorController } from "./garbagecollector/garbage-collector.ts";
@@ -36,4 +37,5 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   jobController,
   ttlAfterFinishedController,
   cronJobController,
+  disruptionController,
 ];
