@@ -94,6 +94,11 @@ test("a PDB matching no pods allows nothing", async () => {
     PDB,
     pdb("nothing", { minAvailable: 0, selector: { matchLabels: { app: "none" } } }),
   );
-  const got = await statusOf("nothing", { currentHealthy: 0, expectedPods: 0, disruptionsAllowed: 0 });
+  const got = await statusOf("nothing", {
+    currentHealthy: 0,
+    expectedPods: 0,
+    disruptionsAllowed: 0,
+    observedGeneration: 1,
+  });
   expect(got.status?.conditions?.[0]?.reason).toBe("InsufficientPods");
 }, 30_000);
