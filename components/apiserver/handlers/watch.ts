@@ -32,8 +32,11 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
   const abort = new AbortController();
   r.req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const timer = timeout > 0 ? setTimeout(() => abort.abort(), timeout * 1000) : undefined;
+  // Plain JSON events of a kind stored as served: the stored text, spliced (as lists do).
+  const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion && !scope.filter;
   const events = entry.store.watch({
     ...scope,
+    raw,
     resourceVersion: rv,
     signal: abort.signal,
     progressEveryMs: bookmarks ? BOOKMARK_EVERY_MS : 0,
@@ -71,9 +74,11 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
           controller.close();
           return;
         }
-        const ev = next.value as { type: string; object?: KObject; revision?: number };
+        const ev = next.value as { type: string; object?: KObject; json?: string; revision?: number };
         let line: string;
-        if (ev.type === "PROGRESS") {
+        if (ev.json !== undefined) {
+          line = `{"type":"${ev.type}","object":${ev.json}}`;
+        } else if (ev.type === "PROGRESS") {
           if (!bookmarks) continue;
           line = JSON.stringify({
             type: "BOOKMARK",

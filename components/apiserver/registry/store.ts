@@ -46,6 +46,19 @@ export interface ObjectEvent {
   object: KObject;
 }
 
+export type WatchScope = Scope & { resourceVersion?: string; signal?: AbortSignal; progressEveryMs?: number };
+
+export interface ProgressEvent {
+  type: "PROGRESS";
+  revision: number;
+}
+
+/** An event of a `raw` watch: the object as JSON text (stored layout, resourceVersion set). */
+export interface RawObjectEvent {
+  type: WatchEventType;
+  json: string;
+}
+
 const MAX_CAS_RETRIES = 16;
 
 export class Store {
@@ -106,7 +119,8 @@ export class Store {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const found = await this.current(namespace, name);
-      const next = await mutate(found ? structuredClone(found.obj) : undefined);
+      // A second parse of the stored JSON is the mutable deep copy (cheaper than structuredClone).
+      const next = await mutate(found ? decodeObject(found.kv) : undefined);
       const guard = [
         { key, target: "mod" as const, result: "=" as const, value: found?.kv.modRevision ?? 0 },
       ];
@@ -115,8 +129,10 @@ export class Store {
         const t = await this.kv.txn(guard, [{ type: "delete", key }], []);
         if (t.succeeded) return { obj: withVersion(found.obj, t.revision), created: false, deleted: true };
       } else {
-        if (found && unchanged(found, next)) return { obj: found.obj, created: false, deleted: false };
-        const t = await this.kv.txn(guard, [{ type: "put", key, value: encodeObject(next) }], []);
+        const value = encodeObject(next);
+        if (found && sameBytes(found.kv.value, value))
+          return { obj: found.obj, created: false, deleted: false };
+        const t = await this.kv.txn(guard, [{ type: "put", key, value }], []);
         if (t.succeeded) return { obj: withVersion(next, t.revision), created: !found, deleted: false };
       }
       if (options.pinned) throw StatusError.modified(this.qualified, name);
@@ -187,19 +203,27 @@ export class Store {
    * Watch changes after `resourceVersion` ("" or "0": first the current objects as ADDED).
    * Events for objects entering or leaving the scope's filter become ADDED or DELETED.
    */
+  watch(scope: WatchScope & { raw?: false }): AsyncGenerator<ObjectEvent | ProgressEvent>;
+  watch(scope: WatchScope & { raw?: boolean }): AsyncGenerator<ObjectEvent | RawObjectEvent | ProgressEvent>;
   async *watch(
-    scope: Scope & { resourceVersion?: string; signal?: AbortSignal; progressEveryMs?: number },
-  ): AsyncGenerator<ObjectEvent | { type: "PROGRESS"; revision: number }> {
+    scope: WatchScope & {
+      /** Without a filter: yield RawObjectEvents (no parse, one serialization for all watchers). */
+      raw?: boolean;
+    },
+  ): AsyncGenerator<ObjectEvent | RawObjectEvent | ProgressEvent> {
     const prefix = this.scopePrefix(scope.namespace);
     const rv = scope.resourceVersion ?? "";
+    const raw = scope.raw === true && !scope.filter;
     let from: number;
     if (rv === "" || rv === "0") {
       const initial = await this.list({
         namespace: scope.namespace,
         filter: scope.filter,
         filtered: scope.filtered,
+        raw,
       });
-      for (const obj of initial.items) yield { type: "ADDED", object: obj };
+      if (initial.raw) for (const json of initial.raw) yield { type: "ADDED", json };
+      else for (const obj of initial.items) yield { type: "ADDED", object: obj };
       from = Number(initial.resourceVersion) + 1;
     } else {
       if (!/^\d+$/.test(rv)) throw StatusError.badRequest(`invalid resource version "${rv}"`);
@@ -219,7 +243,9 @@ export class Store {
           continue;
         }
         for (const event of batch.events) {
-          const out = toObjectEvent(event.type, event.kv, event.prevKv, scope.filter);
+          const out = raw
+            ? toRawEvent(event.type, event.kv, event.prevKv)
+            : toObjectEvent(event.type, event.kv, event.prevKv, scope.filter);
           if (out) yield out;
         }
       }
@@ -253,6 +279,31 @@ function toObjectEvent(
   if (now) return { type: before ? "MODIFIED" : "ADDED", object: cur };
   if (before) return { type: "DELETED", object: cur };
   return undefined;
+}
+
+/**
+ * toObjectEvent without a filter, as text. The storage hands every watcher of a range the same
+ * KeyValue objects, so the text is made once per event and shared by all raw watchers.
+ */
+function toRawEvent(
+  type: "put" | "delete",
+  kv: KeyValue,
+  prevKv: KeyValue | undefined,
+): RawObjectEvent | undefined {
+  if (type === "delete")
+    return prevKv ? { type: "DELETED", json: sharedJson(prevKv, kv.modRevision) } : undefined;
+  return { type: prevKv ? "MODIFIED" : "ADDED", json: sharedJson(kv, kv.modRevision) };
+}
+
+const jsonOfKv = new WeakMap<KeyValue, { revision: number; json: string }>();
+
+/** objectJson(kv, revision), cached per KeyValue object and revision. */
+function sharedJson(kv: KeyValue, revision: number): string {
+  const cached = jsonOfKv.get(kv);
+  if (cached?.revision === revision) return cached.json;
+  const json = objectJson(kv, revision);
+  jsonOfKv.set(kv, { revision, json });
+  return json;
 }
 
 function expiredStatus(requested: number, compacted: number): KObject {
@@ -289,9 +340,7 @@ function withVersion(obj: KObject, revision: number): Stored {
   return copy as Stored;
 }
 
-function unchanged(found: { kv: KeyValue }, next: KObject): boolean {
-  const a = found.kv.value;
-  const b = encodeObject(next);
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
