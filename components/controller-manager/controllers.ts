@@ -15,6 +15,7 @@ import { namespaceController } from "./namespace/namespace-controller.ts";
 import { nodeIpamController } from "./nodeipam/node-ipam-controller.ts";
 import { nodeLifecycleController } from "./nodelifecycle/node-lifecycle-controller.ts";
 import { taintEvictionController } from "./nodelifecycle/taint-eviction-controller.ts";
+import { horizontalPodAutoscalerController } from "./podautoscaler/horizontal-controller.ts";
 import { replicaSetDescriptor } from "./replicaset/replica-set-descriptor.ts";
 import { replicationControllerDescriptor } from "./replicationcontroller/replication-controller-descriptor.ts";
 import { serviceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
@@ -38,4 +39,5 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   ttlAfterFinishedController,
   cronJobController,
   disruptionController,
+  horizontalPodAutoscalerController,
 ];
