@@ -3,6 +3,7 @@
 // removed fields leave every set. A request that rewrites managedFields itself is taken as given.
 // Upstream: apiserver pkg/endpoints/handlers/fieldmanager (FieldManager.Update).
 
+import { createdFieldsV1 } from "./created-fields.ts";
 import { FieldSet } from "./field-set.ts";
 import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "./json-value.ts";
 import {
@@ -72,8 +73,9 @@ export function updateManagedFields(
     return next;
   }
   const { meta } = options;
-  if (prev && jsonEqual(withoutManagedFields(prev), withoutManagedFields(next))) return next;
-  const beforeNodes = prev ? fieldNodesOf(prev, meta) : new Map<string, FieldNode>();
+  if (!prev) return created(next, manager, operation, apiVersion, options);
+  if (jsonEqual(withoutManagedFields(prev), withoutManagedFields(next))) return next;
+  const beforeNodes = fieldNodesOf(prev, meta);
   const afterNodes = fieldNodesOf(next, meta);
   const beforeSet = membersOf(beforeNodes);
   const afterSet = membersOf(afterNodes);
@@ -95,7 +97,7 @@ export function updateManagedFields(
 
   const entries: ManagedFieldsEntry[] = [];
   let mine: ManagedFieldsEntry | undefined;
-  for (const entry of readManagedFields(prev ?? next)) {
+  for (const entry of readManagedFields(prev)) {
     const isMine =
       entry.manager === manager && entry.operation === operation && entry.subresource === options.subresource;
     if (isMine) {
@@ -127,5 +129,34 @@ export function updateManagedFields(
   });
   if (!mine && fields.size > 0) result.push(updated);
   writeManagedFields(next, result);
+  return next;
+}
+
+/**
+ * The same result with no previous object: no other manager's entry exists and nothing is
+ * removed, so the writer's entry holds every field the object sets (createdFieldsV1).
+ */
+function created(
+  next: JsonObject,
+  manager: string,
+  operation: "Update",
+  apiVersion: string,
+  options: UpdateManagedFieldsOptions,
+): JsonObject {
+  const fieldsV1 = createdFieldsV1(next, options.meta);
+  if (!fieldsV1) {
+    writeManagedFields(next, []);
+    return next;
+  }
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation,
+    apiVersion,
+    time: formatTime(options.now ?? new Date()),
+    fieldsType: "FieldsV1",
+    fieldsV1,
+  };
+  if (options.subresource !== undefined) entry.subresource = options.subresource;
+  writeManagedFields(next, [entry]);
   return next;
 }
