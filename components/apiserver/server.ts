@@ -124,6 +124,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       stopped = true;
       if (compaction) clearInterval(compaction);
       crds?.stop();
+      admission.stop();
       await server?.stop(true);
       resolveDone();
     },

@@ -9,6 +9,7 @@ import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import { Allocator } from "./allocator.ts";
 import { type Cidr, contains, ipToNumber, ipToString, parseCidr } from "./cidr.ts";
+import { NamespaceCache } from "./namespace-cache.ts";
 
 export interface AdmissionOptions {
   kv: KV;
@@ -35,8 +36,10 @@ export class KubeAdmission implements Admission {
   private readonly ips: Allocator;
   private readonly ports: Allocator;
   private readonly portRange: [number, number];
+  private readonly namespaces: NamespaceCache;
 
   constructor(private readonly options: AdmissionOptions) {
+    this.namespaces = new NamespaceCache(() => options.registry().lookup("", "v1", "namespaces")?.store);
     this.cidr = parseCidr(options.serviceClusterIpRange);
     this.ips = new Allocator(options.kv, "/registry/ranges/serviceips");
     this.ports = new Allocator(options.kv, "/registry/ranges/servicenodeports");
@@ -45,6 +48,11 @@ export class KubeAdmission implements Admission {
 
   get serviceRange(): Cidr {
     return this.cidr;
+  }
+
+  /** Ends the namespace watch. */
+  stop(): void {
+    this.namespaces.stop();
   }
 
   async create(entry: Entry, obj: KObject, dryRun: boolean): Promise<void> {
@@ -69,6 +77,7 @@ export class KubeAdmission implements Admission {
   private async namespaceLifecycle(entry: Entry, obj: KObject): Promise<void> {
     if (!entry.info.namespaced) return;
     const ns = obj.metadata?.namespace ?? "";
+    if (this.namespaces.isActive(ns)) return;
     const namespaces = this.options.registry().lookup("", "v1", "namespaces");
     if (!namespaces) return;
     const found = await namespaces.store.current("", ns);
