@@ -282,8 +282,12 @@ export class SqliteKV implements KV {
   }
 
   private txnIn(w: Writer, compare: Compare[], success: TxnOp[], failure: TxnOp[]): TxnResult {
+    // Only a value comparison needs the value (large ones live in overflow pages).
     const succeeded = compare.every((c) =>
-      evaluateCompare(c, this.reads.range({ key: c.key, end: c.end }, {}, this.seen(w)).kvs),
+      evaluateCompare(
+        c,
+        this.reads.range({ key: c.key, end: c.end }, { keysOnly: c.target !== "value" }, this.seen(w)).kvs,
+      ),
     );
     const results = (succeeded ? success : failure).map((op) => this.opIn(w, op));
     return { succeeded, revision: this.seen(w), results };
