@@ -118,20 +118,20 @@ export class Store {
   ): Promise<{ obj: Stored; created: boolean; deleted: boolean }> {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
-      const found = await this.current(namespace, name);
-      // A second parse of the stored JSON is the mutable deep copy (cheaper than structuredClone).
-      const next = await mutate(found ? decodeObject(found.kv) : undefined);
-      const guard = [
-        { key, target: "mod" as const, result: "=" as const, value: found?.kv.modRevision ?? 0 },
-      ];
+      const found = (await this.kv.range({ key })).kvs[0];
+      // `mutate` gets its own parse of the stored JSON; the stored object is parsed again only
+      // when it is the answer (a delete or no change).
+      const next = await mutate(found ? decodeObject(found) : undefined);
+      const guard = [{ key, target: "mod" as const, result: "=" as const, value: found?.modRevision ?? 0 }];
       if (next === undefined) {
         if (!found) throw StatusError.notFound(this.qualified, name);
         const t = await this.kv.txn(guard, [{ type: "delete", key }], []);
-        if (t.succeeded) return { obj: withVersion(found.obj, t.revision), created: false, deleted: true };
+        if (t.succeeded)
+          return { obj: withVersion(decodeObject(found), t.revision), created: false, deleted: true };
       } else {
         const value = encodeObject(next);
-        if (found && sameBytes(found.kv.value, value))
-          return { obj: found.obj, created: false, deleted: false };
+        if (found && sameBytes(found.value, value))
+          return { obj: decodeObject(found), created: false, deleted: false };
         const t = await this.kv.txn(guard, [{ type: "put", key, value }], []);
         if (t.succeeded) return { obj: withVersion(next, t.revision), created: !found, deleted: false };
       }
