@@ -111,8 +111,10 @@ test("an HPA scales a Deployment up on high CPU utilization and down after the w
     },
   });
   await cp.until("scaled to 4", async () => ((await replicas()) === 4 ? true : undefined), 20_000);
-  expect(await events("SuccessfulRescale")).toContain(
-    "New size: 4; reason: cpu resource utilization (percentage of request) above target",
+  // Events are posted after the scale, best-effort: wait for it rather than race it.
+  const rescaled = "New size: 4; reason: cpu resource utilization (percentage of request) above target";
+  await cp.until("the SuccessfulRescale event", async () =>
+    (await events("SuccessfulRescale")).includes(rescaled) ? true : undefined,
   );
   // Four pods share the load at 50% each: the HPA settles at 4.
   const settled = await cp.until(
@@ -143,5 +145,9 @@ test("an HPA scales a Deployment up on high CPU utilization and down after the w
   await cp.until("scaled to 1", async () => ((await replicas()) === 1 ? true : undefined), 20_000);
   // The last recommendation of 4 was made at most one sync period before the load dropped.
   expect(Date.now() - lowered).toBeGreaterThanOrEqual(WINDOW_MS - 200);
-  expect(await events("SuccessfulRescale")).toContain("New size: 1; reason: All metrics below target");
+  await cp.until("the scale-down event", async () =>
+    (await events("SuccessfulRescale")).includes("New size: 1; reason: All metrics below target")
+      ? true
+      : undefined,
+  );
 }, 60_000);

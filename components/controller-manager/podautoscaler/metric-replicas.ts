@@ -9,9 +9,9 @@ import type {
   MetricTarget,
 } from "kubernetes-types/autoscaling/v2";
 import type { Pod } from "kubernetes-types/core/v1";
+import { formatMilli, milliValue } from "../../../lib/api/quantity.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { MetricsSource } from "./metrics-source.ts";
-import { formatMilli, milliValue } from "./quantity.ts";
 import { type CalculatorOptions, calculateReplicas, type ResourceTarget } from "./replica-calculator.ts";
 import { type Conditions, setCondition } from "./replica-normalizer.ts";
 

@@ -2,8 +2,8 @@
 // client.go resourceMetricsClient.GetResourceMetric): an interface, and the default backed by
 // metrics.k8s.io/v1beta1 PodMetrics. Tests inject their own to feed usage.
 
+import { milliValue } from "../../../lib/api/quantity.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
-import { milliValue } from "./quantity.ts";
 
 export interface PodMetric {
   /** Usage in milli-units (millicores, milli-bytes) summed over the pod's containers. */

@@ -4,8 +4,8 @@
 // and 0% on a scale-up, unready pods as 0% on a scale-up; a change within tolerance is none.
 
 import type { Pod } from "kubernetes-types/core/v1";
+import { milliValue } from "../../../lib/api/quantity.ts";
 import type { PodMetric } from "./metrics-source.ts";
-import { milliValue } from "./quantity.ts";
 
 export const DEFAULT_TOLERANCE = 0.1;
 

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Container, Pod, PodStatus } from "kubernetes-types/core/v1";
+import { parseQuantity } from "../../../lib/api/quantity.ts";
 import { ImagePullError } from "../images/image-pull-error.ts";
 import type { ImageResolver } from "../images/image-resolver.ts";
 import type { ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
@@ -19,7 +20,6 @@ import type { ObjectSource } from "./object-source.ts";
 import { attemptsByName, podStatus, type Waiting } from "./pod-status.ts";
 import { containerMounts, podDir, prepareVolumes, removePodDir } from "./pod-volumes.ts";
 import { type ProbeKind, ProbeLoop } from "./prober.ts";
-import { quantityValue } from "./quantity.ts";
 
 export interface PodWorkerDeps {
   runtime: Runtime;
@@ -326,13 +326,15 @@ export class PodWorker {
       mounts,
       stdin: spec.stdin ?? false,
       tty: spec.tty ?? false,
-      memoryLimitBytes: limits.memory === undefined ? undefined : quantityValue(String(limits.memory)),
+      memoryLimitBytes: limits.memory === undefined ? undefined : quantityOrUndefined(String(limits.memory)),
       cpuLimitMillis:
-        limits.cpu === undefined ? undefined : Math.round((quantityValue(String(limits.cpu)) ?? 0) * 1000),
+        limits.cpu === undefined
+          ? undefined
+          : Math.round((quantityOrUndefined(String(limits.cpu)) ?? 0) * 1000),
       cpuRequestMillis:
         requests.cpu === undefined
           ? undefined
-          : Math.round((quantityValue(String(requests.cpu)) ?? 0) * 1000),
+          : Math.round((quantityOrUndefined(String(requests.cpu)) ?? 0) * 1000),
       labels: { "io.kubernetes.container.name": spec.name },
     });
     this.waiting.delete(spec.name);
@@ -599,4 +601,10 @@ function goDuration(ms: number): string {
 function fieldPathOf(pod: Pod, spec: Container): string {
   const init = pod.spec?.initContainers?.some((c) => c.name === spec.name);
   return `spec.${init ? "initContainers" : "containers"}{${spec.name}}`;
+}
+
+/** A quantity's value, undefined when it is not a quantity. */
+function quantityOrUndefined(text: string | number): number | undefined {
+  const value = parseQuantity(text);
+  return Number.isNaN(value) ? undefined : value;
 }
