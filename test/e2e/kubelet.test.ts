@@ -26,28 +26,10 @@ import {
   removeKubeletPods,
   startKubeletProcess,
 } from "../harness/kubelet.ts";
+import { until } from "../harness/until.ts";
 
 const root = process.getuid?.() === 0;
 const tag = `kt${process.pid % 100000}`;
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-}
 
 /**
  * Connects to ip:port and returns everything the server sends before closing (ncat --recv-only),

@@ -16,6 +16,7 @@ import {
   removeKubeletPods,
   startKubeletProcess,
 } from "../harness/kubelet.ts";
+import { until as waitUntil } from "../harness/until.ts";
 
 const root = process.getuid?.() === 0;
 // Leases renewed every second and a 5 s grace period, so a stopped kubelet shows in seconds.
@@ -23,25 +24,8 @@ const kubeletArgs = (url: string) => ["--api-servers", url, "--node-lease-durati
 const tag = `kt${process.pid % 100000}`;
 const nodeNames = [1, 2, 3].map((i) => `${tag}-node${i}`);
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (onTimeout) await onTimeout(what);
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) =>
+  waitUntil(what, fn, { timeoutMs, intervalMs: 100, onTimeout });
 
 /** Set by the suite: records the cluster's state when a wait times out (KT_DEBUG_DIR). */
 let onTimeout: ((what: string) => Promise<void>) | undefined;

@@ -16,6 +16,7 @@ import { ApiClient } from "../../lib/client/api-client.ts";
 import type { Component } from "../../lib/component.ts";
 import { Informer } from "../../lib/informer/informer.ts";
 import { startTestApiserver, type TestApiserver } from "./apiserver.ts";
+import { until as waitUntil } from "./until.ts";
 
 export interface FakeNode {
   name: string;
@@ -115,24 +116,8 @@ export async function startControlPlane(options: {
     binder.start();
   }
 
-  const until = async <T>(
-    what: string,
-    fn: () => Promise<T | undefined> | T | undefined,
-    timeoutMs = 15_000,
-  ) => {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      try {
-        const value = await fn();
-        if (value !== undefined) return value;
-      } catch (error) {
-        last = error;
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-  };
+  const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000) =>
+    waitUntil(what, fn, { timeoutMs, intervalMs: 25 });
 
   return {
     api,

@@ -12,6 +12,7 @@ import { type Kubelet, startKubelet } from "../../components/kubelet/kubelet.ts"
 import { createFakeRuntime, type FakeRuntime } from "../../components/kubelet/runtime/fake/fake-runtime.ts";
 import { ApiClient, isStatus } from "../../lib/client/api-client.ts";
 import { startTestApiserver, type TestApiserver } from "../harness/apiserver.ts";
+import { until as waitUntil } from "../harness/until.ts";
 
 let api: TestApiserver;
 let client: ApiClient;
@@ -20,20 +21,8 @@ let runtime: FakeRuntime;
 let dir: string;
 const node = "kt-fake-node";
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000) =>
+  waitUntil(what, fn, { timeoutMs, intervalMs: 25 });
 
 const getPod = (name: string) => client.get<Pod>(`/api/v1/namespaces/default/pods/${name}`);
 
