@@ -12,7 +12,7 @@ import type { ApiContext, ResourceRequest } from "./context.ts";
 import { present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
 
-interface DeleteOptions {
+export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: string;
   orphanDependents?: boolean;

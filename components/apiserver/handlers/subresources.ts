@@ -12,6 +12,7 @@ import { PatchError } from "../patch/patch-error.ts";
 import { type KObject, meta, rfc3339, type Stored } from "../registry/object.ts";
 import type { ScalePaths } from "../registry/registry.ts";
 import type { ResourceRequest } from "./context.ts";
+import { evictPod } from "./eviction.ts";
 import { kubeletSubresource } from "./kubelet-proxy.ts";
 import { patchStatus } from "./update.ts";
 import { prepareUpdate, writeOptions } from "./write.ts";
@@ -214,9 +215,10 @@ export async function bindPod(r: ResourceRequest, podName?: string): Promise<Res
 
 const KUBELET_SERVED = new Set(["log", "exec", "attach", "portforward", "proxy"]);
 
-/** Subresources served by the node agent: proxied to the kubelet, or (eviction, ephemeral containers) not yet. */
+/** Subresources around the node agent: proxied to the kubelet, eviction, or (ephemeral containers) not yet. */
 export function nodeAgentOnly(r: ResourceRequest): Promise<Response> {
   if (KUBELET_SERVED.has(r.info.subresource)) return kubeletSubresource(r);
+  if (r.info.subresource === "eviction" && r.req.method === "POST") return evictPod(r);
   throw StatusError.of(
     503,
     "ServiceUnavailable",
