@@ -37,7 +37,53 @@ export interface KubeletStarterOptions {
   nodeLeaseDurationSeconds: number;
   nodeStatusUpdateFrequencyMs: number;
   stopPodsOnExit: boolean;
+  /**
+   * `--configure-cbr0` (seed 004): the pod CIDR comes from the Node's spec.podCIDR, allocated by
+   * the controller manager (`--allocate-node-cidrs`); the kubelet registers first and waits.
+   */
+  configureCbr0: boolean;
   log: (line: string) => void;
+}
+
+const POD_CIDR_WAIT_MS = 60_000;
+
+/**
+ * The Node's podCIDR, if it has one. With --configure-cbr0 the kubelet registers a bare Node and
+ * waits for the controller manager to give it one (upstream's kubelet does the same before it
+ * sets up cbr0); otherwise a missing one means the runtime picks a free range.
+ */
+async function nodePodCIDR(client: ApiClient, options: KubeletStarterOptions): Promise<string | undefined> {
+  const path = `/api/v1/nodes/${encodeURIComponent(options.nodeName)}`;
+  const read = async () => {
+    try {
+      return (await client.get<{ spec?: { podCIDR?: string } }>(path)).spec?.podCIDR;
+    } catch {
+      return undefined; // not registered yet
+    }
+  };
+  const existing = await read();
+  if (existing || !options.configureCbr0) return existing;
+  try {
+    await client.create("/api/v1/nodes", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: options.nodeName, labels: { "kubernetes.io/hostname": options.nodeName } },
+    });
+  } catch {
+    // registered meanwhile: fine
+  }
+  options.log(
+    `--configure-cbr0: waiting for the controller manager to give node ${options.nodeName} a pod CIDR`,
+  );
+  const deadline = Date.now() + POD_CIDR_WAIT_MS;
+  while (Date.now() < deadline) {
+    const cidr = await read();
+    if (cidr) return cidr;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `node ${options.nodeName} got no pod CIDR in ${POD_CIDR_WAIT_MS / 1000} s: run kube controller-manager with --allocate-node-cidrs --cluster-cidr, or drop --configure-cbr0`,
+  );
 }
 
 /** How this kube executable runs itself (embedded images `kube image <name>`, static pods `kube ...`). */
@@ -56,16 +102,7 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
       })
     : undefined;
   let podCIDR = options.podCIDR;
-  if (client && !podCIDR) {
-    try {
-      const node = await client.get<{ spec?: { podCIDR?: string } }>(
-        `/api/v1/nodes/${encodeURIComponent(options.nodeName)}`,
-      );
-      podCIDR = node.spec?.podCIDR;
-    } catch {
-      // not registered yet: the runtime picks a free CIDR and registration records it
-    }
-  }
+  if (client && !podCIDR) podCIDR = await nodePodCIDR(client, options);
   const runtime: Runtime =
     options.runtime === "fake"
       ? createFakeRuntime({ podCIDR })

@@ -105,6 +105,11 @@ export const kubeletCommand = defineKubeCommand({
         "How often the kubelet checks the node's status (posted when it changed, else every minute)",
       default: "10s",
     },
+    "configure-cbr0": {
+      type: "boolean",
+      description:
+        "Take the pod CIDR from the Node (allocated by controller-manager --allocate-node-cidrs); wait for it",
+    },
     "stop-pods-on-exit": {
       type: "boolean",
       description: "Stop every pod when the kubelet stops (upstream leaves them running)",
@@ -162,6 +167,7 @@ export const kubeletCommand = defineKubeCommand({
         args["node-status-update-frequency"],
       ),
       stopPodsOnExit: args["stop-pods-on-exit"] === true,
+      configureCbr0: args["configure-cbr0"] === true,
       log,
     };
     if (!server && !manifestPath && !args["manifest-url"])
