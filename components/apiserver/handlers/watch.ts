@@ -33,7 +33,7 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
   r.req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const timer = timeout > 0 ? setTimeout(() => abort.abort(), timeout * 1000) : undefined;
   // Plain JSON events of a kind stored as served: the stored text, spliced (as lists do).
-  const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion && !scope.filter;
+  const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
   const events = entry.store.watch({
     ...scope,
     raw,

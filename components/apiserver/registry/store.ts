@@ -9,6 +9,7 @@ import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
 import type { KeyValue, KV } from "../../../storage/kv.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
 import { decodeObject, encodeObject, type KObject, objectJson, type Stored } from "./object.ts";
+import { type RawObjectEvent, toRawEvent } from "./raw-watch-event.ts";
 
 /** Which objects a list or watch wants (namespace, selectors as a predicate). */
 export interface Scope {
@@ -51,12 +52,6 @@ export type WatchScope = Scope & { resourceVersion?: string; signal?: AbortSigna
 export interface ProgressEvent {
   type: "PROGRESS";
   revision: number;
-}
-
-/** An event of a `raw` watch: the object as JSON text (stored layout, resourceVersion set). */
-export interface RawObjectEvent {
-  type: WatchEventType;
-  json: string;
 }
 
 const MAX_CAS_RETRIES = 16;
@@ -207,13 +202,13 @@ export class Store {
   watch(scope: WatchScope & { raw?: boolean }): AsyncGenerator<ObjectEvent | RawObjectEvent | ProgressEvent>;
   async *watch(
     scope: WatchScope & {
-      /** Without a filter: yield RawObjectEvents (no parse, one serialization for all watchers). */
+      /** Yield RawObjectEvents: one serialization (and one parse for a filter) for all watchers. */
       raw?: boolean;
     },
   ): AsyncGenerator<ObjectEvent | RawObjectEvent | ProgressEvent> {
     const prefix = this.scopePrefix(scope.namespace);
     const rv = scope.resourceVersion ?? "";
-    const raw = scope.raw === true && !scope.filter;
+    const raw = scope.raw === true;
     let from: number;
     if (rv === "" || rv === "0") {
       const initial = await this.list({
@@ -244,7 +239,7 @@ export class Store {
         }
         for (const event of batch.events) {
           const out = raw
-            ? toRawEvent(event.type, event.kv, event.prevKv)
+            ? toRawEvent(event.type, event.kv, event.prevKv, scope.filter)
             : toObjectEvent(event.type, event.kv, event.prevKv, scope.filter);
           if (out) yield out;
         }
@@ -279,31 +274,6 @@ function toObjectEvent(
   if (now) return { type: before ? "MODIFIED" : "ADDED", object: cur };
   if (before) return { type: "DELETED", object: cur };
   return undefined;
-}
-
-/**
- * toObjectEvent without a filter, as text. The storage hands every watcher of a range the same
- * KeyValue objects, so the text is made once per event and shared by all raw watchers.
- */
-function toRawEvent(
-  type: "put" | "delete",
-  kv: KeyValue,
-  prevKv: KeyValue | undefined,
-): RawObjectEvent | undefined {
-  if (type === "delete")
-    return prevKv ? { type: "DELETED", json: sharedJson(prevKv, kv.modRevision) } : undefined;
-  return { type: prevKv ? "MODIFIED" : "ADDED", json: sharedJson(kv, kv.modRevision) };
-}
-
-const jsonOfKv = new WeakMap<KeyValue, { revision: number; json: string }>();
-
-/** objectJson(kv, revision), cached per KeyValue object and revision. */
-function sharedJson(kv: KeyValue, revision: number): string {
-  const cached = jsonOfKv.get(kv);
-  if (cached?.revision === revision) return cached.json;
-  const json = objectJson(kv, revision);
-  jsonOfKv.set(kv, { revision, json });
-  return json;
 }
 
 function expiredStatus(requested: number, compacted: number): KObject {
