@@ -34,6 +34,12 @@ export function parseQuantity(text: string | number | undefined): number {
   return Number(match[1]) * factor;
 }
 
+/** The value of a quantity, undefined when the text is not one. */
+export function quantityValue(text: string | number): number | undefined {
+  const value = parseQuantity(text);
+  return Number.isNaN(value) ? undefined : value;
+}
+
 /** A quantity in milli-units, rounded up (MilliValue); throws on a malformed one. */
 export function milliValue(quantity: string | number): number {
   const value = parseQuantity(quantity);

@@ -2,7 +2,7 @@
 // pkg/kubelet/kubelet_pods.go podFieldSelectorRuntimeValue): values a pod can read about itself.
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
-import { parseQuantity } from "../../../lib/api/quantity.ts";
+import { quantityValue } from "../../../lib/api/quantity.ts";
 
 export function fieldPathValue(pod: Pod, path: string, extra: { hostIP?: string; podIP?: string }): string {
   const meta = pod.metadata ?? {};
@@ -46,19 +46,13 @@ export function resourceFieldValue(container: Container, resource: string, divis
   const [kind, name] = resource.split(".") as [string, string];
   const table = kind === "limits" ? container.resources?.limits : container.resources?.requests;
   const raw = table?.[name];
-  let value = raw === undefined ? undefined : quantityOrUndefined(String(raw));
+  let value = raw === undefined ? undefined : quantityValue(String(raw));
   if (value === undefined) {
     if (kind === "limits" && name === "cpu")
       value = 2; // node allocatable stands in for "no limit"
     else if (kind === "limits" && name === "memory") value = 0;
     else value = 0;
   }
-  const d = divisor ? quantityOrUndefined(divisor) : name === "cpu" ? 1 : 1;
+  const d = divisor ? quantityValue(divisor) : 1;
   return String(Math.ceil(value / (d || 1)));
-}
-
-/** A quantity's value, undefined when it is not a quantity. */
-function quantityOrUndefined(text: string | number): number | undefined {
-  const value = parseQuantity(text);
-  return Number.isNaN(value) ? undefined : value;
 }

@@ -3,23 +3,25 @@
 // volumes, init containers in order, containers per restart policy with crash-loop back-off,
 // probes — then reports status. Syncs of one pod never overlap; termination is one-way.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Container, Pod, PodStatus } from "kubernetes-types/core/v1";
-import { parseQuantity } from "../../../lib/api/quantity.ts";
+import { quantityValue } from "../../../lib/api/quantity.ts";
 import { ImagePullError } from "../images/image-pull-error.ts";
 import type { ImageResolver } from "../images/image-resolver.ts";
 import type { ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
 import type { Backoff } from "./backoff.ts";
 import { containerArgv } from "./container-argv.ts";
 import { containerEnv } from "./container-env.ts";
+import { containerFieldPath } from "./container-field-path.ts";
+import { ContainerProbes } from "./container-probes.ts";
 import { type DnsSettings, hostsFile, podHostname, resolvConf } from "./etc-files.ts";
 import type { EventRecorder } from "./events.ts";
 import { runHook } from "./lifecycle-hooks.ts";
 import type { ObjectSource } from "./object-source.ts";
 import { attemptsByName, podStatus, type Waiting } from "./pod-status.ts";
 import { containerMounts, podDir, prepareVolumes, removePodDir } from "./pod-volumes.ts";
-import { type ProbeKind, ProbeLoop } from "./prober.ts";
+import { TerminationMessages } from "./termination-messages.ts";
 
 export interface PodWorkerDeps {
   runtime: Runtime;
@@ -42,13 +44,11 @@ export class PodWorker {
   private sandbox: SandboxStatus | undefined;
   private volumes: Map<string, string> | undefined;
   private readonly waiting = new Map<string, Waiting>();
-  private readonly ready = new Map<string, boolean>();
-  private readonly started = new Map<string, boolean>();
-  private readonly probes = new Map<string, ProbeLoop[]>();
+  private readonly probes: ContainerProbes;
   private readonly imageIDs = new Map<string, string>();
   private readonly reportedExits = new Set<string>();
   private readonly countedExits = new Set<string>();
-  private readonly messages = new Map<string, string>();
+  private readonly terminationMessages = new TerminationMessages();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -58,7 +58,29 @@ export class PodWorker {
   constructor(
     public pod: Pod,
     private readonly deps: PodWorkerDeps,
-  ) {}
+  ) {
+    this.probes = new ContainerProbes(deps.runtime, {
+      unhealthy: (spec, _kind, message) =>
+        deps.events.record(this.pod, "Warning", "Unhealthy", message, containerFieldPath(this.pod, spec)),
+      restart: (spec, c, kind) => this.restartUnhealthy(spec, c, kind),
+      changed: () => this.kick(),
+    });
+  }
+
+  /** Liveness or startup gave up: preStop, stop, and let the restart policy start it again. */
+  private restartUnhealthy(spec: Container, c: ContainerStatus, kind: "liveness" | "startup"): void {
+    this.deps.events.record(
+      this.pod,
+      "Normal",
+      "Killing",
+      `Container ${spec.name} failed ${kind} probe, will be restarted`,
+      containerFieldPath(this.pod, spec),
+    );
+    void this.runPreStopHooks([c], this.graceSeconds())
+      .then(() => this.deps.runtime.stopContainer(c.id, this.graceSeconds()))
+      .catch((error: Error) => this.deps.log(`pod ${this.label}: stop ${spec.name}: ${error.message}`))
+      .finally(() => this.kick());
+  }
 
   get sandboxId(): string | undefined {
     return this.sandbox?.id;
@@ -198,7 +220,7 @@ export class PodWorker {
       for (const spec of pod.spec?.containers ?? []) {
         const latest = byName.get(spec.name)?.[0];
         if (latest && latest.state !== "exited") {
-          this.ensureProbes(spec, latest, sandbox);
+          this.probes.ensure(spec, latest, sandbox.ip);
           continue;
         }
         if (latest && !this.shouldRestart(latest, policy)) continue;
@@ -222,7 +244,7 @@ export class PodWorker {
     for (const c of containers) {
       if (c.state !== "exited" || this.reportedExits.has(c.id)) continue;
       this.reportedExits.add(c.id);
-      this.stopProbes(c.id);
+      this.probes.stop(c.id);
     }
   }
 
@@ -251,7 +273,7 @@ export class PodWorker {
             "Warning",
             "BackOff",
             `Back-off restarting failed container ${spec.name} in pod ${pod}`,
-            fieldPathOf(this.pod, spec),
+            containerFieldPath(this.pod, spec),
           );
         this.waiting.set(spec.name, { reason: "CrashLoopBackOff", message });
         return due;
@@ -267,14 +289,14 @@ export class PodWorker {
       if (!(error instanceof ImagePullError)) throw error;
       const already = this.waiting.get(spec.name)?.reason;
       const message = `Failed to pull image "${spec.image}": ${error.message}`;
-      events.record(this.pod, "Warning", "Failed", message, fieldPathOf(this.pod, spec));
+      events.record(this.pod, "Warning", "Failed", message, containerFieldPath(this.pod, spec));
       if (already === "ErrImagePull" || already === "ImagePullBackOff") {
         events.record(
           this.pod,
           "Normal",
           "BackOff",
           `Back-off pulling image "${spec.image}"`,
-          fieldPathOf(this.pod, spec),
+          containerFieldPath(this.pod, spec),
         );
         this.waiting.set(spec.name, {
           reason: "ImagePullBackOff",
@@ -292,7 +314,7 @@ export class PodWorker {
         "Normal",
         "Pulled",
         `Container image "${spec.image}" already present on machine`,
-        fieldPathOf(this.pod, spec),
+        containerFieldPath(this.pod, spec),
       );
     let env: Map<string, string>;
     let mounts: ReturnType<typeof containerMounts>;
@@ -305,7 +327,7 @@ export class PodWorker {
     } catch (error) {
       const message = (error as Error).message;
       if (this.waiting.get(spec.name)?.reason !== "CreateContainerConfigError")
-        events.record(this.pod, "Warning", "Failed", `Error: ${message}`, fieldPathOf(this.pod, spec));
+        events.record(this.pod, "Warning", "Failed", `Error: ${message}`, containerFieldPath(this.pod, spec));
       this.waiting.set(spec.name, { reason: "CreateContainerConfigError", message });
       return now + 5000;
     }
@@ -326,15 +348,13 @@ export class PodWorker {
       mounts,
       stdin: spec.stdin ?? false,
       tty: spec.tty ?? false,
-      memoryLimitBytes: limits.memory === undefined ? undefined : quantityOrUndefined(String(limits.memory)),
+      memoryLimitBytes: limits.memory === undefined ? undefined : quantityValue(String(limits.memory)),
       cpuLimitMillis:
-        limits.cpu === undefined
-          ? undefined
-          : Math.round((quantityOrUndefined(String(limits.cpu)) ?? 0) * 1000),
+        limits.cpu === undefined ? undefined : Math.round((quantityValue(String(limits.cpu)) ?? 0) * 1000),
       cpuRequestMillis:
         requests.cpu === undefined
           ? undefined
-          : Math.round((quantityOrUndefined(String(requests.cpu)) ?? 0) * 1000),
+          : Math.round((quantityValue(String(requests.cpu)) ?? 0) * 1000),
       labels: { "io.kubernetes.container.name": spec.name },
     });
     this.waiting.delete(spec.name);
@@ -344,7 +364,7 @@ export class PodWorker {
         "Warning",
         "Failed",
         `Error: ${status.message ?? status.reason}`,
-        fieldPathOf(this.pod, spec),
+        containerFieldPath(this.pod, spec),
       );
       return Number.POSITIVE_INFINITY;
     }
@@ -353,14 +373,14 @@ export class PodWorker {
       "Normal",
       "Created",
       `Created container ${spec.name}`,
-      fieldPathOf(this.pod, spec),
+      containerFieldPath(this.pod, spec),
     );
     events.record(
       this.pod,
       "Normal",
       "Started",
       `Started container ${spec.name}`,
-      fieldPathOf(this.pod, spec),
+      containerFieldPath(this.pod, spec),
     );
     const postStart = spec.lifecycle?.postStart;
     if (postStart && status.state === "running") {
@@ -373,115 +393,19 @@ export class PodWorker {
       const failure = await runHook(postStart, target, this.graceSeconds() * 1000);
       if (failure !== undefined) {
         const message = `PostStartHookError: ${failure}`;
-        events.record(this.pod, "Warning", "FailedPostStartHook", message, fieldPathOf(this.pod, spec));
+        events.record(
+          this.pod,
+          "Warning",
+          "FailedPostStartHook",
+          message,
+          containerFieldPath(this.pod, spec),
+        );
         await this.deps.runtime.stopContainer(status.id, this.graceSeconds());
         return Number.POSITIVE_INFINITY;
       }
     }
-    if (status.state === "running") this.ensureProbes(spec, status, sandbox);
+    if (status.state === "running") this.probes.ensure(spec, status, sandbox.ip);
     return Number.POSITIVE_INFINITY;
-  }
-
-  private ensureProbes(spec: Container, c: ContainerStatus, sandbox: SandboxStatus): void {
-    if (this.probes.has(c.id) || c.state !== "running") return;
-    const loops: ProbeLoop[] = [];
-    this.probes.set(c.id, loops);
-    const target = { runtime: this.deps.runtime, containerId: c.id, podIP: sandbox.ip, container: spec };
-    const handlers = {
-      onChange: (kind: ProbeKind, ok: boolean, message?: string) =>
-        this.probeChanged(spec, c, kind, ok, message),
-      onFailure: (kind: ProbeKind, message: string) => {
-        const name = kind === "liveness" ? "Liveness" : kind === "readiness" ? "Readiness" : "Startup";
-        this.deps.events.record(
-          this.pod,
-          "Warning",
-          "Unhealthy",
-          `${name} probe failed: ${message}`,
-          fieldPathOf(this.pod, spec),
-        );
-      },
-    };
-    if (spec.startupProbe) loops.push(new ProbeLoop("startup", spec.startupProbe, target, handlers));
-    else this.startMainProbes(spec, target, handlers, loops);
-  }
-
-  private startMainProbes(
-    spec: Container,
-    target: ConstructorParameters<typeof ProbeLoop>[2],
-    handlers: ConstructorParameters<typeof ProbeLoop>[3],
-    loops: ProbeLoop[],
-  ): void {
-    if (spec.livenessProbe) loops.push(new ProbeLoop("liveness", spec.livenessProbe, target, handlers));
-    if (spec.readinessProbe) loops.push(new ProbeLoop("readiness", spec.readinessProbe, target, handlers));
-  }
-
-  private probeChanged(
-    spec: Container,
-    c: ContainerStatus,
-    kind: ProbeKind,
-    ok: boolean,
-    message?: string,
-  ): void {
-    if (kind === "readiness") this.ready.set(c.id, ok);
-    if (kind === "startup" && ok) {
-      this.started.set(c.id, true);
-      const loops = this.probes.get(c.id) ?? [];
-      const target = {
-        runtime: this.deps.runtime,
-        containerId: c.id,
-        podIP: this.sandbox?.ip ?? "",
-        container: spec,
-      };
-      this.startMainProbes(
-        spec,
-        target,
-        {
-          onChange: (k, o, m) => this.probeChanged(spec, c, k, o, m),
-          onFailure: (k, m) =>
-            this.deps.events.record(
-              this.pod,
-              "Warning",
-              "Unhealthy",
-              `${k === "liveness" ? "Liveness" : "Readiness"} probe failed: ${m}`,
-              fieldPathOf(this.pod, spec),
-            ),
-        },
-        loops,
-      );
-    }
-    if ((kind === "liveness" || kind === "startup") && !ok) {
-      const what = kind === "liveness" ? "liveness" : "startup";
-      this.deps.events.record(
-        this.pod,
-        "Normal",
-        "Killing",
-        `Container ${spec.name} failed ${what} probe, will be restarted`,
-        fieldPathOf(this.pod, spec),
-      );
-      this.stopProbes(c.id);
-      void this.runPreStopHooks([c], this.graceSeconds())
-        .then(() => this.deps.runtime.stopContainer(c.id, this.graceSeconds()))
-        .catch((error: Error) => this.deps.log(`pod ${this.label}: stop ${spec.name}: ${error.message}`))
-        .finally(() => this.kick());
-      return;
-    }
-    void message;
-    this.kick();
-  }
-
-  /** terminationMessagePolicy FallbackToLogsOnError: a failed container's message is its log's tail. */
-  private withTerminationMessage(c: ContainerStatus): ContainerStatus {
-    if (c.state !== "exited" || c.exitCode === 0 || c.message) return c;
-    const spec = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])].find(
-      (s) => s.name === c.name,
-    );
-    if (spec?.terminationMessagePolicy !== "FallbackToLogsOnError") return c;
-    let message = this.messages.get(c.id);
-    if (message === undefined) {
-      message = logTail(c.logPath, 80, 2048);
-      this.messages.set(c.id, message);
-    }
-    return { ...c, message };
   }
 
   private graceSeconds(): number {
@@ -504,25 +428,20 @@ export class PodWorker {
             "Warning",
             "FailedPreStopHook",
             `PreStopHook failed: ${failure}`,
-            fieldPathOf(this.pod, spec),
+            containerFieldPath(this.pod, spec),
           );
       }),
     );
-  }
-
-  private stopProbes(containerId: string): void {
-    for (const loop of this.probes.get(containerId) ?? []) loop.stop();
-    this.probes.delete(containerId);
   }
 
   private report(containers: ContainerStatus[]): void {
     const status = podStatus({
       pod: this.pod,
       sandbox: this.sandbox,
-      containers: containers.map((c) => this.withTerminationMessage(c)),
+      containers: containers.map((c) => this.terminationMessages.apply(this.pod, c)),
       waiting: this.waiting,
-      ready: this.ready,
-      started: this.started,
+      ready: this.probes.ready,
+      started: this.probes.started,
       hostIP: this.deps.hostIP(),
       imageIDs: this.imageIDs,
       now: this.deps.now(),
@@ -540,7 +459,7 @@ export class PodWorker {
     this.terminating ??= (async () => {
       if (this.timer) clearTimeout(this.timer);
       await this.idle();
-      for (const id of [...this.probes.keys()]) this.stopProbes(id);
+      this.probes.stopAll();
       const grace =
         gracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
       const { runtime } = this.deps;
@@ -556,7 +475,7 @@ export class PodWorker {
               "Normal",
               "Killing",
               `Stopping container ${c.name}`,
-              fieldPathOf(this.pod, spec),
+              containerFieldPath(this.pod, spec),
             );
         }
         const started = Date.now();
@@ -574,37 +493,8 @@ export class PodWorker {
   }
 }
 
-/** The last `lines` lines (at most `bytes` bytes) of a CRI-format log, without the CRI prefixes. */
-function logTail(path: string, lines: number, bytes: number): string {
-  let text = "";
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-  const out = text
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.replace(/^\S+ (?:stdout|stderr) [FP] /, ""))
-    .slice(-lines)
-    .join("\n");
-  return out.length > bytes ? out.slice(-bytes) : out;
-}
-
 /** A Go-style duration for messages: 10s, 1m20s, 5m0s. */
 function goDuration(ms: number): string {
   const total = Math.round(ms / 1000);
   return total < 60 ? `${total}s` : `${Math.floor(total / 60)}m${total % 60}s`;
-}
-
-/** `spec.containers{name}`: the fieldPath events name a container by. */
-function fieldPathOf(pod: Pod, spec: Container): string {
-  const init = pod.spec?.initContainers?.some((c) => c.name === spec.name);
-  return `spec.${init ? "initContainers" : "containers"}{${spec.name}}`;
-}
-
-/** A quantity's value, undefined when it is not a quantity. */
-function quantityOrUndefined(text: string | number): number | undefined {
-  const value = parseQuantity(text);
-  return Number.isNaN(value) ? undefined : value;
 }
