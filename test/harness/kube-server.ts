@@ -1,0 +1,218 @@
+// `kube server` for end-to-end tests: the compiled binary on free ports over a `kt-` data dir,
+// with service and cluster CIDRs of its own per run and a resolv.conf naming only 127.0.0.1;
+// stop() sends SIGTERM, waits, checks no netns or bridge of its nodes is left, removes the dir.
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bridgeName } from "../../components/kubelet/network/bridge.ts";
+import { ensureKubeBuilt, kubeBinary } from "./kube-binary.ts";
+import { type KubeProcess, spawnKube } from "./kube-process.ts";
+import { type Kubectl, kubectlFor } from "./kubectl.ts";
+import { leftovers } from "./kubelet.ts";
+import { until } from "./until.ts";
+
+export interface KubeServer {
+  /** The Kubernetes API, e.g. http://127.0.0.1:41234 (changes on restart). */
+  readonly url: string;
+  /** The admin kubeconfig kube server wrote (<dataDir>/kubeconfig.yaml). */
+  readonly kubeconfig: string;
+  readonly dataDir: string;
+  /** Where the server's kubelet reads static pod manifests (<dataDir>/pod-manifests). */
+  readonly podManifests: string;
+  readonly serviceCIDR: string;
+  readonly clusterCIDR: string;
+  /** Names of the Ready nodes, sorted. */
+  readonly nodeNames: string[];
+  /** The real kubectl against this server (follows restarts). */
+  readonly kubectl: Kubectl;
+  /** Everything the server wrote to stderr (this start). */
+  stderr(): string;
+  /**
+   * SIGTERM, wait for exit, start again on the same data dir (the resume case); `args`, when
+   * given, replace the extra flags of the first start (e.g. drop a `--disable`).
+   */
+  restart(options?: { args?: string[] }): Promise<void>;
+  /** SIGTERM, wait for exit, check nothing is left behind, remove the data dir. */
+  stop(): Promise<void>;
+}
+
+export interface KubeServerOptions {
+  /** Nodes (kubelets) to run; 1 by default. */
+  nodes?: number;
+  /** More flags for `kube server`. */
+  args?: string[];
+  /** How long to wait for "ready" and the nodes; 60 s by default. */
+  timeoutMs?: number;
+}
+
+let helpText: string | undefined;
+
+/** The flags this build's `kube server --help` lists (it grows as components land). */
+function serverFlags(): string {
+  helpText ??= spawnSync(kubeBinary, ["server", "--help"], { encoding: "utf8" }).stdout ?? "";
+  return helpText;
+}
+
+const supports = (flag: string): boolean => serverFlags().includes(`--${flag} `);
+
+/** A second octet in [from, to] that no address or route on this host uses yet. */
+function freeOctet(from: number, to: number, taken: Set<number>): number {
+  const routes = spawnSync("ip", ["-4", "route", "show", "table", "all"], { encoding: "utf8" }).stdout ?? "";
+  const addrs = spawnSync("ip", ["-4", "-o", "addr"], { encoding: "utf8" }).stdout ?? "";
+  for (const m of `${routes}\n${addrs}`.matchAll(/\b10\.(\d+)\./g)) taken.add(Number(m[1]));
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const octet = from + Math.floor(Math.random() * (to - from + 1));
+    if (!taken.has(octet)) {
+      taken.add(octet);
+      return octet;
+    }
+  }
+  throw new Error(`no free 10.x.0.0/16 with x in ${from}..${to}`);
+}
+
+export async function startKubeServer(options: KubeServerOptions = {}): Promise<KubeServer> {
+  await ensureKubeBuilt();
+  const nodes = options.nodes ?? 1;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const tag = `kt${process.pid % 10000}${Math.floor(Math.random() * 1000)}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "kt-server-"));
+  const taken = new Set<number>();
+  const serviceCIDR = `10.${freeOctet(100, 199, taken)}.0.0/16`;
+  const clusterCIDR = `10.${freeOctet(200, 250, taken)}.0.0/16`;
+  const resolvConf = join(dataDir, "kt-resolv.conf");
+  // The host's resolver is outside this machine: pods and the DNS forwarder may only ask loopback.
+  writeFileSync(resolvConf, "nameserver 127.0.0.1\n");
+  const podManifests = join(dataDir, "pod-manifests");
+  mkdirSync(podManifests, { recursive: true });
+
+  const argv = [kubeBinary, "server", "--data-dir", dataDir, "--insecure-port", "0"];
+  argv.push("--listen-client-urls", "http://127.0.0.1:0", "--service-cluster-ip-range", serviceCIDR);
+  const optional: [string, string][] = [
+    ["nodes", String(nodes)],
+    // node names carry the tag, so every netns and bridge of this cluster is recognisable.
+    ["node-name", nodes === 1 ? tag : `${tag}n`],
+    ["dns-port", "0"],
+    ["cluster-cidr", clusterCIDR],
+    ["resolv-conf", resolvConf],
+  ];
+  for (const [flag, value] of optional) if (supports(flag)) argv.push(`--${flag}`, value);
+  const fixedArgs = argv.length;
+  argv.push(...(options.args ?? []));
+  let proc: KubeProcess | undefined;
+  let url = "";
+  let kubeconfig = "";
+  let kubectl: Kubectl | undefined;
+  let nodeNames: string[] = [];
+
+  const start = async (): Promise<void> => {
+    proc = spawnKube(argv);
+    await proc.waitFor(/kube server: ready/, timeoutMs);
+    url = (proc.stderr().match(/apiserver: the Kubernetes API on (http:\/\/\S+)/) ?? [])[1] ?? "";
+    kubeconfig = (proc.stderr().match(/export KUBECONFIG=(\S+)/) ?? [])[1] ?? "";
+    if (!url) throw new Error(`kube server printed no API URL:\n${proc.stderr()}`);
+    kubectl?.cleanup();
+    kubectl = kubectlFor(url);
+    nodeNames = await until(
+      `${nodes} Ready node(s)`,
+      async () => {
+        const list = (await (await fetch(`${url}/api/v1/nodes`)).json()) as {
+          items: {
+            metadata: { name: string };
+            status?: { conditions?: { type: string; status: string }[] };
+          }[];
+        };
+        const ready = list.items.filter((n) =>
+          n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+        );
+        return ready.length >= nodes ? ready.map((n) => n.metadata.name).sort() : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  };
+
+  const halt = async (): Promise<void> => {
+    proc?.kill("SIGTERM");
+    const code = await proc?.exited;
+    if (code !== 0) throw new Error(`kube server exited with ${code}:\n${proc?.stderr()}`);
+  };
+
+  const server: KubeServer = {
+    get url() {
+      return url;
+    },
+    get kubeconfig() {
+      return kubeconfig;
+    },
+    dataDir,
+    podManifests,
+    serviceCIDR,
+    clusterCIDR,
+    get nodeNames() {
+      return nodeNames;
+    },
+    kubectl: followingKubectl(() => kubectl),
+    stderr: () => proc?.stderr() ?? "",
+    async restart(restartOptions = {}) {
+      await halt();
+      if (restartOptions.args) argv.splice(fixedArgs, argv.length - fixedArgs, ...restartOptions.args);
+      await start();
+    },
+    async stop() {
+      try {
+        await halt();
+      } finally {
+        kubectl?.cleanup();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+      const left = [
+        ...leftovers(tag),
+        ...nodeNames.map(bridgeName).filter(linkExists),
+        ...proxyLeftovers(proxyName(dataDir)),
+      ];
+      if (left.length) throw new Error(`kube server left behind: ${left.join(", ")}`);
+    },
+  };
+  try {
+    await start();
+  } catch (error) {
+    await server.stop().catch(() => {});
+    throw error;
+  }
+  return server;
+}
+
+/** A Kubectl that always runs the current one (a restart gives the server a new port). */
+function followingKubectl(current: () => Kubectl | undefined): Kubectl {
+  const now = (): Kubectl => {
+    const k = current();
+    if (!k) throw new Error("kube server is not started");
+    return k;
+  };
+  const run = ((args, options) => now()(args, options)) as Kubectl;
+  Object.defineProperties(run, {
+    kubeconfig: { get: () => now().kubeconfig },
+    dir: { get: () => now().dir },
+  });
+  run.file = (name, content) => now().file(name, content);
+  run.cleanup = () => current()?.cleanup();
+  return run;
+}
+
+function linkExists(name: string): boolean {
+  return spawnSync("ip", ["link", "show", "dev", name], { stdio: "ignore" }).status === 0;
+}
+
+/** The name kube server gives its proxy's nftables table and dummy interface (per data dir). */
+function proxyName(dataDir: string): string {
+  return `kube-${createHash("sha256").update(dataDir).digest("hex").slice(0, 6)}`;
+}
+
+/** nftables tables and links named `name` (empty when the proxy cleaned up). */
+function proxyLeftovers(name: string): string[] {
+  const tables = spawnSync("nft", ["list", "tables"], { encoding: "utf8" }).stdout ?? "";
+  const left = tables.split("\n").filter((line) => line.trim().endsWith(` ${name}`));
+  return linkExists(name) ? [...left, `link ${name}`] : left;
+}
