@@ -50,3 +50,24 @@ export function parseDuration(flag: string, value: string): number {
     throw new UsageError(`invalid value "${value}" for --${flag}: want a duration such as 20s or 1m`);
   return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] ?? 0), 0);
 }
+
+/** An IPv4 CIDR such as 10.42.0.0/16, returned as given. */
+export function parseCidr(flag: string, value: string): string {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value.trim());
+  const octets = match?.slice(1, 5).map(Number) ?? [];
+  const bits = Number(match?.[5]);
+  if (!match || octets.some((o) => o > 255) || bits > 32)
+    throw new UsageError(`invalid value "${value}" for --${flag}: want an IPv4 CIDR such as 10.42.0.0/16`);
+  return value.trim();
+}
+
+/** The n-th address of an IPv4 CIDR (upstream puts kube-dns at the 10th of the service range). */
+export function nthAddress(flag: string, cidr: string, n: number): string {
+  const [ip = "", bits = "32"] = parseCidr(flag, cidr).split("/");
+  const base = ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(bits));
+  if (n >= size) throw new UsageError(`--${flag} ${cidr} is too small: it has no address number ${n}`);
+  const network = base - (base % size);
+  const value = network + n;
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}

@@ -1,6 +1,6 @@
 // Builds a running kubelet from typed options: the runtime (process or fake), the image
 // resolver, the kubelet server and the kubelet core, as one Component. `kube kubelet` uses it,
-// and `kube server` will (issue 6), handing it the apiserver's own fetch handler.
+// and `kube server` does, handing it the apiserver's own fetch handler.
 
 import { createImageResolver } from "../components/kubelet/images/image-resolver.ts";
 import { type Kubelet, startKubelet } from "../components/kubelet/kubelet.ts";
@@ -27,7 +27,8 @@ export interface KubeletStarterOptions {
   runtime: "process" | "fake";
   networking: "auto" | "host";
   podCIDR?: string;
-  address: string;
+  /** Where the kubelet server listens; absent: on the node IP only (kube server's nodes). */
+  address?: string;
   port: number;
   readOnlyPort: number;
   clusterDNS: string[];
@@ -92,7 +93,15 @@ export function kubeExecutable(): string[] {
   return /(^|\/)bun(-debug)?$/.test(exe) ? [exe, Bun.main] : [exe];
 }
 
-export async function startKubeletStack(options: KubeletStarterOptions): Promise<Kubelet & { port: number }> {
+/** A running kubelet with where it serves and what network its pods get. */
+export interface KubeletStack extends Kubelet {
+  port: number;
+  /** The node's address (the bridge address with pod networking, else the host's). */
+  nodeIP: string;
+  podCIDR: string | undefined;
+}
+
+export async function startKubeletStack(options: KubeletStarterOptions): Promise<KubeletStack> {
   const { log } = options;
   const client = options.server
     ? new ApiClient({
@@ -122,7 +131,7 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
   );
   let kubelet: Kubelet | undefined;
   const server = await startKubeletServer({
-    address: options.address,
+    address: options.address ?? runtime.nodeIP,
     port: options.port,
     // Upstream: --read-only-port=0 disables the read-only server.
     readOnlyPort: options.readOnlyPort === 0 ? undefined : options.readOnlyPort,
@@ -160,6 +169,8 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
   return {
     ...core,
     port: server.port,
+    nodeIP: runtime.nodeIP,
+    podCIDR: runtime.podCIDR,
     done: Promise.race(components.map((c) => c.done)),
     async stop() {
       await core.stop();

@@ -1,0 +1,143 @@
+// The cluster half of `kube server` (k3s's agent + control loops in one process): the controller
+// manager, the scheduler, one kubelet per node, the proxy and the cluster DNS, each talking to
+// the apiserver through its in-process handler instead of a socket.
+
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ApiClient, type FetchLike } from "../lib/client/api-client.ts";
+import { startKubeletStack } from "./kubelet-starter.ts";
+import type { Starter } from "./supervise.ts";
+
+export interface ClusterOptions {
+  dataDir: string;
+  /** The apiserver's URL (written into the kubeconfig and Node objects' view of it). */
+  server: () => string;
+  /** The apiserver's request handler: every component's transport. */
+  fetch: () => FetchLike;
+  nodeNames: string[];
+  clusterCIDR: string;
+  clusterDomain: string;
+  /** The kube-dns Service's ClusterIP (the 10th address of the service range). */
+  clusterDNS: string;
+  dnsPort: number;
+  resolvConf: string;
+  imageDir?: string;
+  proxyMode: "auto" | "nftables" | "userspace";
+  /** The proxy's nftables table / dummy interface names, unique per data dir. */
+  proxyName: string;
+  /** Parts `--disable` leaves out: controller-manager, scheduler, kubelet, proxy, dns. */
+  disabled: ReadonlySet<string>;
+  log: (line: string) => void;
+}
+
+export interface ClusterStack {
+  starters: Starter[];
+  /** What runs where, for the ready banner. */
+  summary(): string[];
+}
+
+/** `node1` for one node named `node1`; `node-1`.. when several share a base name. */
+export function nodeNames(base: string, count: number): string[] {
+  if (count === 1) return [base];
+  return Array.from({ length: count }, (_, i) => `${base}${/\d$/.test(base) ? "-" : ""}${i + 1}`);
+}
+
+export function clusterStarters(options: ClusterOptions): ClusterStack {
+  const client = (userAgent: string): ApiClient =>
+    new ApiClient({ server: options.server(), fetch: options.fetch(), userAgent });
+  const prefixed =
+    (name: string) =>
+    (line: string): void =>
+      options.log(`${name}: ${line}`);
+  const summary: string[] = [];
+  let firstNodeIP: string | undefined;
+
+  const controllerManager: Starter = async () => {
+    const { startControllerManager } = await import("../components/controller-manager/controller-manager.ts");
+    const { CONTROLLERS } = await import("../components/controller-manager/controllers.ts");
+    const { selectControllers } = await import("../components/controller-manager/select-controllers.ts");
+    return startControllerManager({
+      client: client("kube-controller-manager"),
+      controllers: selectControllers("*", CONTROLLERS),
+      // One process, one copy of each loop: no Lease to renew every two seconds.
+      leaderElect: false,
+      options: {
+        clusterCIDR: options.clusterCIDR,
+        allocateNodeCIDRs: true,
+        nodeMonitorGracePeriodMs: 40_000,
+        podEvictionTimeoutMs: 300_000,
+        workers: 5,
+      },
+      log: prefixed("controller-manager"),
+    });
+  };
+
+  const scheduler: Starter = async () => {
+    const { startScheduler } = await import("../components/scheduler/start-scheduler.ts");
+    return startScheduler({
+      client: client("kube-scheduler"),
+      schedulerName: "default-scheduler",
+      leaderElect: false,
+      log: prefixed("scheduler"),
+    });
+  };
+
+  const kubelet =
+    (nodeName: string, index: number): Starter =>
+    async () => {
+      const rootDir = join(options.dataDir, "kubelet", nodeName);
+      const manifestPath = index === 0 ? join(options.dataDir, "pod-manifests") : undefined;
+      await mkdir(rootDir, { recursive: true });
+      if (manifestPath) await mkdir(manifestPath, { recursive: true });
+      const stack = await startKubeletStack({
+        nodeName,
+        rootDir,
+        server: options.server(),
+        fetch: options.fetch(),
+        manifestPath,
+        fileCheckFrequencyMs: 20_000,
+        registerNode: true,
+        nodeLabels: {},
+        imageDir: options.imageDir,
+        runtime: "process",
+        networking: "auto",
+        port: 0,
+        readOnlyPort: 0,
+        clusterDNS: [options.clusterDNS],
+        clusterDomain: options.clusterDomain,
+        resolvConf: options.resolvConf,
+        maxPods: 110,
+        nodeLeaseDurationSeconds: 40,
+        nodeStatusUpdateFrequencyMs: 10_000,
+        // Ctrl-C leaves nothing running; a crash leaves pods the next start adopts.
+        stopPodsOnExit: true,
+        configureCbr0: true,
+        log: prefixed(`kubelet ${nodeName}`),
+      });
+      firstNodeIP ??= stack.nodeIP;
+      summary.push(
+        `node ${nodeName}: pod CIDR ${stack.podCIDR ?? "host network"}, node IP ${stack.nodeIP}${
+          manifestPath ? `, static pods from ${manifestPath}` : ""
+        }`,
+      );
+      return stack;
+    };
+
+  const manifests: Starter = async () => {
+    const dir = join(options.dataDir, "manifests");
+    const { startManifestApplier } = await import("../components/manifests/manifest-applier.ts");
+    summary.push(`manifests: the YAML files in ${dir} are applied at start and on change`);
+    return startManifestApplier({ client: client("kube-server-manifests"), dir, log: prefixed("manifests") });
+  };
+
+  const parts: [string, Starter[]][] = [
+    ["controller-manager", [controllerManager]],
+    ["scheduler", [scheduler]],
+    ["kubelet", options.nodeNames.map(kubelet)],
+    ["manifests", [manifests]],
+  ];
+  return {
+    starters: parts.filter(([name]) => !options.disabled.has(name)).flatMap(([, starters]) => starters),
+    summary: () => summary,
+  };
+}
