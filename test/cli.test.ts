@@ -114,7 +114,19 @@ const expectedFlags: Record<string, string[]> = {
     "--port",
   ],
   proxy: ["--kubeconfig", "--master", "--leader-elect"],
-  server: ["--data-dir", "--listen-client-urls", "--fsync", "--bind-address", "--insecure-port"],
+  server: [
+    "--data-dir",
+    "--listen-client-urls",
+    "--fsync",
+    "--bind-address",
+    "--insecure-port",
+    "--node-name",
+    "--nodes",
+    "--cluster-cidr",
+    "--cluster-dns",
+    "--proxy-mode",
+    "--disable",
+  ],
   version: [],
   image: [],
 };
@@ -205,6 +217,10 @@ describe("usage errors: one line naming the problem and --help, exit 2", () => {
       /^kube controller-manager: --allocate-node-cidrs needs --cluster-cidr/,
     ],
     [["controller-manager"], /^kube controller-manager: no API server: give --master/],
+    [["server", "--disable", "kubelet,etcd"], /^kube server: unknown component "etcd" in --disable/],
+    [["server", "--nodes", "0"], /^kube server: invalid value "0" for --nodes/],
+    [["server", "--cluster-cidr", "10.42.0.0"], /^kube server: invalid value "10.42.0.0" for --cluster-cidr/],
+    [["server", "--proxy-mode", "ipvs"], /^kube server: invalid --proxy-mode "ipvs"/],
   ];
   for (const [args, pattern] of cases) {
     test(`kube ${args.join(" ")}`, () => {
@@ -358,8 +374,13 @@ describe("kube server", () => {
       dataDir,
       "--listen-client-urls",
       "http://127.0.0.1:0",
+      "--insecure-port",
+      "0",
+      // The store, the API and the control loops: the whole cluster is test/e2e/seeds/'s.
+      "--disable",
+      "kubelet,proxy,dns",
     ]);
-    await server.waitFor(/ready; Ctrl-C stops everything/);
+    await server.waitFor(/Ctrl-C stops everything/);
     const [, endpoint = ""] = (await server.waitFor(/etcd v3 API on (http:\/\/[^\s,;]+)/)) ?? [];
     expect(server.stderr()).toContain(`data in ${dataDir}`);
     expect(server.stderr()).toContain(join(dataDir, "db"));
