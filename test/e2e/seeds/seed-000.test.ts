@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type KubeServer, startKubeServer } from "../../harness/kube-server.ts";
-import { until as waitUntil } from "../../harness/until.ts";
 import { recvOnly } from "./recv-only.ts";
+import { seedUntil } from "./seed-until.ts";
 
 const root = process.getuid?.() === 0;
-const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 25_000) =>
-  waitUntil(what, fn, { timeoutMs, intervalMs: 100 });
 
 // manifests/pod.yaml, bind.yaml, rs.yaml and deployment.yaml of the seed (apps/v1 instead of
 // the 2017 extensions/v1beta1, which needs a selector).
@@ -55,6 +53,7 @@ spec:
 
 describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server", () => {
   let server: KubeServer;
+  const until = seedUntil(() => server);
   const kubectl = (args: string[], options?: { timeoutMs?: number }) => server.kubectl(args, options);
   const lines = (text: string) => text.split("\n").filter(Boolean);
   const podIPs = async (): Promise<string[]> => {
