@@ -4,6 +4,7 @@ import { benchApiserver } from "./apiserver.ts";
 import { benchEtcd } from "./etcd.ts";
 import { benchKubelet } from "./kubelet.ts";
 import { benchScheduler } from "./scheduler.ts";
+import { benchServer } from "./server.ts";
 
 // Bun's fetch allows 256 connections at once by default; the watch fan-out holds 1000.
 if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -13,9 +14,10 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   });
   process.exitCode = await child.exited;
 } else {
-  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler").split(",");
+  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,server").split(",");
   if (only.includes("etcd")) await benchEtcd();
   if (only.includes("apiserver")) await benchApiserver();
   if (only.includes("kubelet")) await benchKubelet();
   if (only.includes("scheduler")) await benchScheduler();
+  if (only.includes("server")) await benchServer();
 }

@@ -19,7 +19,11 @@ export interface EtcdStackOptions {
 }
 
 export interface EtcdStack {
+  /** [store, front]: the store first (it closes last). */
   starters: Starter[];
+  /** The two starters by name, for a caller that puts other components between them. */
+  store: Starter;
+  front: Starter;
   /** The URLs actually served (port 0 resolved); empty until the etcd front is ready. */
   urls(): string[];
   /** The store, once its starter ran (kube server hands it to the apiserver too). */
@@ -55,5 +59,11 @@ export function etcdStarters(options: EtcdStackOptions): EtcdStack {
     );
     return etcd;
   };
-  return { starters: [openStore, serveEtcd], urls: () => urls, kv: () => kv };
+  return {
+    starters: [openStore, serveEtcd],
+    store: openStore,
+    front: serveEtcd,
+    urls: () => urls,
+    kv: () => kv,
+  };
 }

@@ -80,7 +80,7 @@ async function nodePodCIDR(client: ApiClient, options: KubeletStarterOptions): P
   while (Date.now() < deadline) {
     const cidr = await read();
     if (cidr) return cidr;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(
     `node ${options.nodeName} got no pod CIDR in ${POD_CIDR_WAIT_MS / 1000} s: run kube controller-manager with --allocate-node-cidrs --cluster-cidr, or drop --configure-cbr0`,

@@ -1,0 +1,156 @@
+// `make bench`, kube server: cold start (process spawn → the node Ready in the API, polled every
+// 5 ms), over BENCH_STARTS runs on fresh data dirs, and resident memory of the one process idle
+// after start and with BENCH_SERVER_PODS pause pods (a Deployment) running. Targets: Ready in
+// under 500 ms; under 100 MB idle (k3s idles around 500 MB).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { type KubeProcess, spawnKube } from "../test/harness/kube-process.ts";
+
+const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+const PODS = Number(process.env.BENCH_SERVER_PODS ?? 100);
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(match?.[1] ?? 0) / 1024;
+}
+
+function startServer(dir: string): KubeProcess {
+  return spawnKube([
+    kubeBinary,
+    "server",
+    "--data-dir",
+    dir,
+    "--insecure-port",
+    "0",
+    "--listen-client-urls",
+    "http://127.0.0.1:0",
+    "--node-name",
+    "kt-bench",
+    "--cluster-cidr",
+    "10.199.0.0/16",
+    "--service-cluster-ip-range",
+    "10.198.0.0/16",
+    "--dns-port",
+    "0",
+    "--resolv-conf",
+    join(dir, "..", "resolv.conf"),
+  ]);
+}
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch {
+      // not up yet
+    }
+    await Bun.sleep(5);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function apiURL(server: KubeProcess): Promise<string> {
+  return (await server.waitFor(/the Kubernetes API on (http:\/\/\S+)/, 30_000))[1] as string;
+}
+
+async function nodeReady(url: string): Promise<true | undefined> {
+  const response = await fetch(`${url}/api/v1/nodes/kt-bench`);
+  if (!response.ok) return undefined;
+  const node = (await response.json()) as { status?: { conditions?: { type: string; status: string }[] } };
+  return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ? true : undefined;
+}
+
+async function stop(server: KubeProcess): Promise<void> {
+  server.kill("SIGTERM");
+  await server.exited;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+export async function benchServer(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.log("server: skipped (needs root for pod network namespaces)");
+    return;
+  }
+  await ensureKubeBuilt();
+  const root = mkdtempSync(join(tmpdir(), "kt-bench-server-"));
+  // Non-cluster names go to a resolver on loopback that is not there: never off the machine.
+  await Bun.write(join(root, "resolv.conf"), "nameserver 127.0.0.1\n");
+  const readyMs: number[] = [];
+  let server: KubeProcess | undefined;
+  try {
+    for (let run = 0; run < STARTS; run++) {
+      const dir = join(root, `run${run}`);
+      const started = performance.now();
+      server = startServer(dir);
+      const url = await apiURL(server);
+      await poll("the node Ready", () => nodeReady(url));
+      readyMs.push(performance.now() - started);
+      if (run < STARTS - 1) {
+        await stop(server);
+        server = undefined;
+      }
+    }
+    console.log(
+      `server: cold start to node Ready: median ${median(readyMs).toFixed(0)} ms, runs ${readyMs
+        .map((ms) => ms.toFixed(0))
+        .join(" / ")} ms (target < 500 ms)`,
+    );
+    if (!server) return;
+    const url = await apiURL(server);
+    // Idle: let start-up garbage go first (a full GC is what a long-idle process reaches).
+    await Bun.sleep(3000);
+    console.log(
+      `server: RSS idle after start, no user pods: ${rssMiB(server.pid).toFixed(1)} MiB (target < 100 MB)`,
+    );
+    const deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "kt-bench" },
+      spec: {
+        replicas: PODS,
+        selector: { matchLabels: { app: "kt-bench" } },
+        template: {
+          metadata: { labels: { app: "kt-bench" } },
+          spec: { containers: [{ name: "pause", image: "pause" }], terminationGracePeriodSeconds: 1 },
+        },
+      },
+    };
+    const created = performance.now();
+    const response = await fetch(`${url}/apis/apps/v1/namespaces/default/deployments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(deployment),
+    });
+    if (!response.ok)
+      throw new Error(`creating the bench Deployment: ${response.status} ${await response.text()}`);
+    const server_ = server;
+    await poll(
+      `${PODS} pods available`,
+      async () => {
+        const d = (await (
+          await fetch(`${url}/apis/apps/v1/namespaces/default/deployments/kt-bench`)
+        ).json()) as {
+          status?: { availableReplicas?: number };
+        };
+        return d.status?.availableReplicas === PODS ? true : undefined;
+      },
+      300_000,
+    );
+    const allUp = performance.now() - created;
+    await Bun.sleep(3000);
+    console.log(
+      `server: ${PODS} pause pods available ${(allUp / 1000).toFixed(1)} s after the Deployment was created; RSS of kube server then: ${rssMiB(server_.pid).toFixed(1)} MiB (pods are their own processes)`,
+    );
+  } finally {
+    if (server) await stop(server);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
