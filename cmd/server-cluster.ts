@@ -16,6 +16,7 @@ export interface ClusterOptions {
   fetch: () => FetchLike;
   nodeNames: string[];
   clusterCIDR: string;
+  serviceClusterIPRange: string;
   clusterDomain: string;
   /** The kube-dns Service's ClusterIP (the 10th address of the service range). */
   clusterDNS: string;
@@ -123,6 +124,44 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
       return stack;
     };
 
+  const proxy: Starter = async () => {
+    const { startProxy } = await import("../components/proxy/proxy.ts");
+    const running = await startProxy({
+      client: client("kube-proxy"),
+      nodeName: options.nodeNames[0] ?? "",
+      mode: options.proxyMode,
+      tableName: options.proxyName,
+      interfaceName: options.proxyName,
+      serviceClusterIPRange: options.serviceClusterIPRange,
+      log: prefixed("proxy"),
+    });
+    summary.push(
+      running.mode === "nftables"
+        ? `proxy: Service IPs and NodePorts by nftables (table ip ${options.proxyName})`
+        : `proxy: Service IPs and NodePorts in userspace (VIPs on interface ${options.proxyName})`,
+    );
+    return running;
+  };
+
+  const dns: Starter = async () => {
+    const { startDns } = await import("../components/dns/dns-server.ts");
+    // On the first node's address, where pods (through the kube-dns Service) and the host reach it.
+    const address = firstNodeIP ?? "127.0.0.1";
+    const running = await startDns({
+      client: client("kube-dns"),
+      bindAddress: address,
+      port: options.dnsPort,
+      clusterDomain: options.clusterDomain,
+      resolvConf: options.resolvConf,
+      service: { clusterIP: options.clusterDNS, advertiseAddress: address },
+      log: prefixed("dns"),
+    });
+    summary.push(
+      `dns: ${options.clusterDomain} on ${running.address}:${running.port}, Service kube-system/kube-dns at ${options.clusterDNS}`,
+    );
+    return running;
+  };
+
   const manifests: Starter = async () => {
     const dir = join(options.dataDir, "manifests");
     const { startManifestApplier } = await import("../components/manifests/manifest-applier.ts");
@@ -134,6 +173,8 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     ["controller-manager", [controllerManager]],
     ["scheduler", [scheduler]],
     ["kubelet", options.nodeNames.map(kubelet)],
+    ["proxy", [proxy]],
+    ["dns", [dns]],
     ["manifests", [manifests]],
   ];
   return {

@@ -68,6 +68,7 @@ function runServer(options: ServerOptions): Promise<number> {
     fetch: () => apiserver().handler,
     nodeNames: nodeNames(options.nodeName, options.nodes),
     clusterCIDR: options.clusterCIDR,
+    serviceClusterIPRange: options.serviceClusterIpRange,
     clusterDomain: options.clusterDomain,
     clusterDNS: options.clusterDNS,
     dnsPort: options.dnsPort,
