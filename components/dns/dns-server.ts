@@ -2,7 +2,7 @@
 // Services and EndpointSlices, answers the cluster domain over UDP and TCP, forwards other names to
 // the upstream resolvers, and optionally publishes itself as Service kube-system/kube-dns.
 
-import type { Service } from "kubernetes-types/core/v1";
+import type { Endpoints, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
 import type { Component } from "../../lib/component.ts";
@@ -116,12 +116,20 @@ export async function startDns(options: DnsOptions): Promise<DnsServer> {
         reregister();
     },
   });
-  services.start();
-  slices.start();
+  // Our Endpoints only, to put them back when the endpoints controller or a user deletes them.
+  const endpoints = new Informer<Endpoints>({
+    client,
+    path: `/api/v1/namespaces/${KUBE_DNS_NAMESPACE}/endpoints`,
+    fieldSelector: `metadata.name=${KUBE_DNS_NAME}`,
+    log,
+    onDelete: reregister,
+  });
+  const informers = options.service ? [services, slices, endpoints] : [services, slices];
+  for (const informer of informers) informer.start();
 
   const done = Promise.withResolvers<void>();
   const ready = (async () => {
-    await Promise.all([services.synced, slices.synced]);
+    await Promise.all(informers.map((i) => i.synced));
     synced = true;
     await register();
     const where = upstreams.length
@@ -139,7 +147,7 @@ export async function startDns(options: DnsOptions): Promise<DnsServer> {
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       stopping = true;
-      await Promise.all([services.stop(), slices.stop()]);
+      await Promise.all(informers.map((i) => i.stop()));
       await reregistering;
       if (registered) {
         // Best effort and bounded: the apiserver may already be gone.

@@ -2,10 +2,15 @@
 // records (A, SRV, PTR, pod A, ExternalName CNAME) and its NXDOMAIN / NODATA distinctions.
 
 import { describe, expect, test } from "bun:test";
+import type { Answer } from "dns-packet";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { ClusterRecords } from "./cluster-records.ts";
 import { lookup, reverseAddress } from "./lookup.ts";
+
+function dataOf(answer: Answer | undefined): unknown {
+  return answer && "data" in answer ? answer.data : undefined;
+}
 
 function service(name: string, spec: Service["spec"], namespace = "default"): Service {
   return { metadata: { name, namespace }, spec };
@@ -18,7 +23,11 @@ function slice(
   namespace = "default",
 ): EndpointSlice {
   return {
-    metadata: { name: `${serviceName}-abc`, namespace, labels: { "kubernetes.io/service-name": serviceName } },
+    metadata: {
+      name: `${serviceName}-abc`,
+      namespace,
+      labels: { "kubernetes.io/service-name": serviceName },
+    },
     addressType: "IPv4",
     endpoints,
     ports,
@@ -54,7 +63,10 @@ function records(): ClusterRecords {
   return r;
 }
 
-const q = (name: string, type: "A" | "AAAA" | "SRV" | "PTR" | "TXT" | "SOA" | "CNAME" = "A") => ({ name, type });
+const q = (name: string, type: "A" | "AAAA" | "SRV" | "PTR" | "TXT" | "SOA" | "CNAME" = "A") => ({
+  name,
+  type,
+});
 
 describe("lookup", () => {
   const r = records();
@@ -71,15 +83,15 @@ describe("lookup", () => {
 
   test("a headless service is its ready endpoints; without any it does not exist", () => {
     const result = lookup(q("db.default.svc.cluster.local"), r);
-    expect(result.kind === "answer" && result.answers.map((a) => a.data)).toEqual(["10.244.0.7", "10.244.0.8"]);
+    expect(result.kind === "answer" && result.answers.map(dataOf)).toEqual(["10.244.0.7", "10.244.0.8"]);
     expect(lookup(q("empty.default.svc.cluster.local"), r).kind).toBe("nxdomain");
   });
 
   test("endpoint names: hostname, else the dashed IP; not-ready endpoints have none", () => {
     const byHost = lookup(q("db-0.db.default.svc.cluster.local"), r);
-    expect(byHost.kind === "answer" && byHost.answers[0]?.data).toBe("10.244.0.7");
+    expect(byHost.kind === "answer" && dataOf(byHost.answers[0])).toBe("10.244.0.7");
     const byIp = lookup(q("10-244-0-8.db.default.svc.cluster.local"), r);
-    expect(byIp.kind === "answer" && byIp.answers[0]?.data).toBe("10.244.0.8");
+    expect(byIp.kind === "answer" && dataOf(byIp.answers[0])).toBe("10.244.0.8");
     expect(lookup(q("db-2.db.default.svc.cluster.local"), r).kind).toBe("nxdomain");
   });
 
@@ -106,11 +118,11 @@ describe("lookup", () => {
     const db = lookup(q("_pg._tcp.db.default.svc.cluster.local", "SRV"), r);
     expect(db.kind).toBe("answer");
     if (db.kind !== "answer") return;
-    expect(db.answers.map((a) => a.data)).toEqual([
+    expect(db.answers.map(dataOf)).toEqual([
       { priority: 0, weight: 50, port: 5432, target: "db-0.db.default.svc.cluster.local" },
       { priority: 0, weight: 50, port: 5432, target: "10-244-0-8.db.default.svc.cluster.local" },
     ]);
-    expect(db.additionals.map((a) => [a.name, a.data])).toEqual([
+    expect(db.additionals.map((a) => [a.name, dataOf(a)])).toEqual([
       ["db-0.db.default.svc.cluster.local", "10.244.0.7"],
       ["10-244-0-8.db.default.svc.cluster.local", "10.244.0.8"],
     ]);
@@ -118,18 +130,20 @@ describe("lookup", () => {
 
   test("PTR: ClusterIPs name the service, endpoint IPs the endpoint; others go upstream", () => {
     const svc = lookup(q("20.0.96.10.in-addr.arpa", "PTR"), r);
-    expect(svc.kind === "answer" && svc.answers[0]?.data).toBe("web.default.svc.cluster.local");
+    expect(svc.kind === "answer" && dataOf(svc.answers[0])).toBe("web.default.svc.cluster.local");
     const ep = lookup(q("7.0.244.10.in-addr.arpa", "PTR"), r);
-    expect(ep.kind === "answer" && ep.answers[0]?.data).toBe("db-0.db.default.svc.cluster.local");
+    expect(ep.kind === "answer" && dataOf(ep.answers[0])).toBe("db-0.db.default.svc.cluster.local");
     const pod = lookup(q("5.0.244.10.in-addr.arpa", "PTR"), r);
-    expect(pod.kind === "answer" && pod.answers[0]?.data).toBe("10-244-0-5.web.default.svc.cluster.local");
+    expect(pod.kind === "answer" && dataOf(pod.answers[0])).toBe("10-244-0-5.web.default.svc.cluster.local");
     expect(lookup(q("1.1.168.192.in-addr.arpa", "PTR"), r).kind).toBe("forward");
-    expect(reverseAddress("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa")).toBe("fd00::1");
+    expect(reverseAddress("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa")).toBe(
+      "fd00::1",
+    );
   });
 
   test("pods: <a-b-c-d>.<ns>.pod answers the address in the name", () => {
     const pod = lookup(q("10-244-1-3.default.pod.cluster.local"), r);
-    expect(pod.kind === "answer" && pod.answers[0]?.data).toBe("10.244.1.3");
+    expect(pod.kind === "answer" && dataOf(pod.answers[0])).toBe("10.244.1.3");
     expect(lookup(q("10-244-1-3.default.pod.cluster.local", "AAAA"), r).kind).toBe("nodata");
     expect(lookup(q("not-an-ip.default.pod.cluster.local"), r).kind).toBe("nxdomain");
   });
