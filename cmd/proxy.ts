@@ -1,8 +1,32 @@
 // `kube proxy` (multicall: kube-proxy): Service virtual IPs and node ports. Flags follow
-// upstream kube-proxy; the component itself arrives with issue 6.
+// upstream kube-proxy (--hostname-override, --proxy-mode, --sync-period, --nodeport-addresses).
 
+import { hostname } from "node:os";
+import { startProxy } from "../components/proxy/proxy.ts";
+import { apiClientFromFlags } from "./api-client-flags.ts";
+import { parseDuration } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
-import { NotBuiltError } from "./not-built-error.ts";
+import { supervise } from "./supervise.ts";
+import { UsageError } from "./usage-error.ts";
+
+const MODES = ["auto", "nftables", "userspace"] as const;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function ipv4(flag: string, value: string): string {
+  const octets = IPV4.exec(value)?.slice(1).map(Number);
+  if (!octets || octets.some((o) => o > 255))
+    throw new UsageError(`invalid value "${value}" for --${flag}: want an IPv4 address`);
+  return value;
+}
+
+function cidr(flag: string, value: string): string {
+  const [address = "", bits, ...rest] = value.split("/");
+  const n = Number(bits);
+  if (rest.length || bits === undefined || !/^\d+$/.test(bits) || n > 32 || !IPV4.test(address))
+    throw new UsageError(`invalid value "${value}" for --${flag}: want an IPv4 CIDR such as 10.96.0.0/12`);
+  ipv4(flag, address);
+  return value;
+}
 
 export const proxyCommand = defineKubeCommand({
   name: "proxy",
@@ -10,13 +34,71 @@ export const proxyCommand = defineKubeCommand({
   args: {
     kubeconfig: { type: "string", description: "Path to a kubeconfig with the API server and credentials" },
     master: { type: "string", description: "API server URL (overrides the kubeconfig's server)" },
-    "leader-elect": { type: "boolean", description: "Take a leader lease before programming rules" },
     "hostname-override": {
       type: "string",
       description: "Use this name instead of the hostname as the node name",
     },
+    "proxy-mode": {
+      type: "string",
+      description: "auto (nftables when nft works, else userspace), nftables or userspace",
+      default: "auto",
+    },
+    "sync-period": {
+      type: "string",
+      description: "Full resync interval of the rules or listeners",
+      default: "30s",
+    },
+    "nodeport-addresses": {
+      type: "string",
+      description: "Comma-separated IPv4 addresses node ports answer on (default: every local address)",
+    },
+    "service-cluster-ip-range": {
+      type: "string",
+      description: "The cluster IP range: unallocated cluster IPs are rejected, never routed out",
+    },
+    "nftables-table": {
+      type: "string",
+      description: "nftables mode: the table (family ip) the proxy owns",
+      default: "kube-proxy",
+    },
+    "dummy-interface": {
+      type: "string",
+      description: "userspace mode: the dummy interface holding the cluster IPs",
+      default: "kube-proxy0",
+    },
   },
-  run: () => {
-    throw new NotBuiltError(6);
+  run: (args, prog) => {
+    const log = (line: string): void => console.error(`${prog}: ${line}`);
+    const mode = args["proxy-mode"];
+    if (!(MODES as readonly string[]).includes(mode))
+      throw new UsageError(`invalid --proxy-mode "${mode}": want auto, nftables or userspace`);
+    const syncPeriodMs = parseDuration("sync-period", args["sync-period"]);
+    const nodePortAddresses = args["nodeport-addresses"]
+      ?.split(",")
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .map((a) => ipv4("nodeport-addresses", a));
+    const range = args["service-cluster-ip-range"];
+    const serviceClusterIPRange = range === undefined ? undefined : cidr("service-cluster-ip-range", range);
+    const client = apiClientFromFlags(args, "kube-proxy");
+    const nodeName = args["hostname-override"] || hostname();
+    return supervise({
+      prog,
+      starters: [
+        () =>
+          startProxy({
+            client,
+            nodeName,
+            mode: mode as (typeof MODES)[number],
+            tableName: args["nftables-table"],
+            interfaceName: args["dummy-interface"],
+            syncPeriodMs,
+            nodePortAddresses,
+            serviceClusterIPRange,
+            log,
+          }),
+      ],
+      onReady: () => log(`proxy ready on node ${nodeName} against ${client.server}`),
+    });
   },
 });
