@@ -19,6 +19,7 @@ import { horizontalPodAutoscalerController } from "./podautoscaler/horizontal-co
 import { replicaSetDescriptor } from "./replicaset/replica-set-descriptor.ts";
 import { replicationControllerDescriptor } from "./replicationcontroller/replication-controller-descriptor.ts";
 import { serviceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
+import { serviceLbController } from "./servicelb/service-lb-controller.ts";
 import { statefulSetController } from "./statefulset/stateful-set-controller.ts";
 
 export const CONTROLLERS: ControllerDescriptor[] = [
@@ -40,4 +41,5 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   cronJobController,
   disruptionController,
   horizontalPodAutoscalerController,
+  serviceLbController,
 ];
