@@ -20,6 +20,7 @@ const subCommands: Record<string, Loader> = {
   "controller-manager": () => import("./controller-manager.ts").then((m) => m.controllerManagerCommand),
   kubelet: () => import("./kubelet.ts").then((m) => m.kubeletCommand),
   proxy: () => import("./proxy.ts").then((m) => m.proxyCommand),
+  dns: () => import("./dns.ts").then((m) => m.dnsCommand),
   server: () => import("./server.ts").then((m) => m.serverCommand),
   version: () => import("./version.ts").then((m) => m.versionCommand),
   image: () => import("./image.ts").then((m) => m.imageCommand),
