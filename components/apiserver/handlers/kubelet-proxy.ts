@@ -1,7 +1,7 @@
 // The pod and node subresources the kubelet serves, proxied by the apiserver as upstream does
 // (pkg/registry/core/pod/rest/log.go, subresources.go; node/rest/proxy.go): pods/log streamed
 // through unbuffered; exec, attach and portforward as websocket relays; pods/proxy and
-// nodes/proxy as plain HTTP proxies to the pod IP or the kubelet.
+// nodes/proxy and services/proxy as plain HTTP proxies to the pod IP, the kubelet or an endpoint.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { dialRelay, type RelaySocketData } from "../http/websocket-relay.ts";
 import type { ResourceRequest } from "./context.ts";
@@ -151,6 +151,43 @@ function splitName(raw: string): { scheme: string; name: string; port: string } 
   return { scheme: "http", name: raw, port: "" };
 }
 
+interface EndpointsObject {
+  subsets?: Array<{ addresses?: Array<{ ip: string }>; ports?: Array<{ name?: string; port: number }> }>;
+}
+
+/**
+ * services/proxy goes to one ready endpoint of the named (or numbered) service port, as upstream's
+ * service REST ResourceLocation does, not to the ClusterIP: the apiserver need not be on the
+ * pod network's data path.
+ */
+async function serviceEndpoint(r: ResourceRequest, name: string, port: string): Promise<string> {
+  const { namespace } = r.info;
+  const services = r.ctx.registry.lookup("", "v1", "services");
+  const endpoints = r.ctx.registry.lookup("", "v1", "endpoints");
+  if (!services || !endpoints) throw StatusError.notFoundPath();
+  const svc = await services.store.get(namespace, name);
+  const ports = (svc.spec as { ports?: Array<{ name?: string; port: number }> } | undefined)?.ports ?? [];
+  let portName = port;
+  if (/^\d+$/.test(port)) portName = ports.find((p) => String(p.port) === port)?.name ?? "";
+  else if (!port && ports.length === 1) portName = ports[0]?.name ?? "";
+  const eps = (await endpoints.store.get(namespace, name).catch(() => undefined)) as
+    | EndpointsObject
+    | undefined;
+  const candidates: string[] = [];
+  for (const subset of eps?.subsets ?? []) {
+    const match = (subset.ports ?? []).find((p) => (p.name ?? "") === portName);
+    if (!match) continue;
+    for (const address of subset.addresses ?? []) {
+      const ip = address.ip.includes(":") ? `[${address.ip}]` : address.ip;
+      candidates.push(`${ip}:${match.port}`);
+    }
+  }
+  const chosen = candidates[Math.floor(Math.random() * candidates.length)];
+  if (!chosen)
+    throw StatusError.of(503, "ServiceUnavailable", `no endpoints available for service "${name}"`);
+  return chosen;
+}
+
 async function proxy(r: ResourceRequest): Promise<Response> {
   const { info, url, req } = r;
   const { scheme, name, port } = splitName(info.name);
@@ -158,6 +195,8 @@ async function proxy(r: ResourceRequest): Promise<Response> {
   if (info.resource === "nodes") {
     base = await kubeletBase(r.ctx, name);
     if (port) base = base.replace(/:\d+$/, `:${port}`);
+  } else if (info.resource === "services") {
+    base = `${scheme === "https" ? "https" : "http"}://${await serviceEndpoint(r, name, port)}`;
   } else {
     const pod = await getPod(r.ctx, info.namespace, name);
     const ip = (pod.status as { podIP?: string } | undefined)?.podIP;
@@ -183,7 +222,7 @@ async function proxy(r: ResourceRequest): Promise<Response> {
   return passThrough(res);
 }
 
-/** Serves pods/{log,exec,attach,portforward,proxy} and nodes/proxy. */
+/** Serves pods/{log,exec,attach,portforward,proxy}, nodes/proxy and services/proxy. */
 export async function kubeletSubresource(r: ResourceRequest): Promise<Response> {
   const { resource, subresource, verb } = r.info;
   if (subresource === "proxy") return proxy(r);
