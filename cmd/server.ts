@@ -82,6 +82,13 @@ function runServer(options: ServerOptions): Promise<number> {
   log(`data in ${options.dataDir}`);
   const started = performance.now();
   const timings: string[] = [];
+  let kubeconfig = "";
+  // kubectl works as soon as the API serves, while the nodes still come up.
+  const announceApi = (): void => {
+    const url = api.apiserver()?.url ?? "";
+    kubeconfig = writeAdminKubeconfig(options.dataDir, url);
+    log(`apiserver: the Kubernetes API on ${url} (unauthenticated: keep it on loopback)`);
+  };
   // Each component's time from its start to its readiness, for the ready line.
   const timed =
     (start: Starter): Starter =>
@@ -89,7 +96,10 @@ function runServer(options: ServerOptions): Promise<number> {
       const t0 = performance.now();
       const component = await start();
       void component.ready.then(
-        () => timings.push(`${component.name} ${Math.round(performance.now() - t0)}`),
+        () => {
+          timings.push(`${component.name} ${Math.round(performance.now() - t0)}`);
+          if (component === api.apiserver()) announceApi();
+        },
         () => undefined,
       );
       return component;
@@ -99,8 +109,6 @@ function runServer(options: ServerOptions): Promise<number> {
     // The etcd front (gRPC, ~150 ms to load) starts last: nothing in the process needs it.
     starters: [stack.store, ...api.starters, ...cluster.starters, stack.front].map(timed),
     onReady: () => {
-      const url = api.apiserver()?.url ?? "";
-      const kubeconfig = writeAdminKubeconfig(options.dataDir, url);
       const urls = stack.urls().join(",");
       log(
         `store: SQLite in ${storeDir} (${options.fsync ? "fsync on every commit" : "survives a process crash"})`,
@@ -110,7 +118,6 @@ function runServer(options: ServerOptions): Promise<number> {
         .map((url) => url.replace(/^http:\/\//, ""))
         .join(",");
       log(`etcd: etcd v3 API on ${urls}; try: etcdctl --endpoints=${hostPorts} endpoint status`);
-      log(`apiserver: the Kubernetes API on ${url} (unauthenticated: keep it on loopback)`);
       for (const line of cluster.summary()) log(line);
       if (options.disabled.size) log(`not running (--disable): ${[...options.disabled].join(", ")}`);
       log(`kubeconfig: export KUBECONFIG=${kubeconfig}`);
