@@ -125,14 +125,25 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
     });
     const ip = (await kubectl(["get", "pod", "hello", "-o", "jsonpath={ .status.podIP }"])).stdout;
     expect(await recvOnly(ip)).toBe("hello\n");
-    expect((await kubectl(["delete", "pod", "hello"])).code).toBe(0);
   }, 40_000);
 
   test("the scheduler binds it: restart the master with the scheduler, the pod runs by itself", async () => {
     // ./bin/start-single-master scheduler controller-manager: the same data dir, everything on.
+    // kube server resumes: the nodes and the bound pod are still there, and the pod runs again.
     await server.restart({ args: [] });
     const nodes = await kubectl(["get", "nodes", "--no-headers"]);
     expect(lines(nodes.stdout)).toHaveLength(3);
+    const again = await until("the bound hello Running again", async () => {
+      const r = await kubectl(["get", "pod", "hello", "-o", "jsonpath={.status.phase} {.status.podIP}"]);
+      const [phase, podIP] = r.stdout.split(" ");
+      return phase === "Running" && podIP ? podIP : undefined;
+    });
+    expect(await recvOnly(again)).toBe("hello\n");
+    expect((await kubectl(["delete", "pod", "hello"])).code).toBe(0);
+    await until("hello deleted", async () => {
+      const r = await kubectl(["get", "pod", "hello"]);
+      return r.stderr.includes("not found") ? true : undefined;
+    });
     const pod = server.kubectl.file("pod.yaml", podYaml);
     expect((await kubectl(["create", "--filename", pod])).stdout).toBe("pod/hello created\n");
     await until("hello 1/1 Running", async () => {
