@@ -1,6 +1,7 @@
 // `make bench`: every benchmark of kube, printing its figures side by side with a peer where
 // one exists. Figures belong here, never in timed unit tests. BENCH=etcd,apiserver,kubelet picks some.
 import { benchApiserver } from "./apiserver.ts";
+import { benchDns } from "./dns.ts";
 import { benchEtcd } from "./etcd.ts";
 import { benchKubelet } from "./kubelet.ts";
 import { benchScheduler } from "./scheduler.ts";
@@ -19,5 +20,6 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   if (only.includes("apiserver")) await benchApiserver();
   if (only.includes("kubelet")) await benchKubelet();
   if (only.includes("scheduler")) await benchScheduler();
+  if (only.includes("dns")) await benchDns();
   if (only.includes("server")) await benchServer();
 }
