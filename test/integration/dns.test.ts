@@ -25,7 +25,7 @@ let dns: DnsServer;
 const upstreamQueries: string[] = [];
 const NS = "/api/v1/namespaces/default";
 
-/** A fake upstream resolver: *.kt-upstream.test are 192.0.2.1, "silent.*" never answers, others NXDOMAIN. */
+/** A fake upstream resolver: *.kt-upstream.test are 198.51.100.7, "silent.*" never answers, others NXDOMAIN. */
 async function startFakeUpstream(): Promise<DnsListener> {
   return listenDns({
     bindAddress: "127.0.0.1",
@@ -45,7 +45,7 @@ async function startFakeUpstream(): Promise<DnsListener> {
         questions: [question],
         answers:
           known && question.type === "A"
-            ? [{ type: "A", name: question.name, ttl: 60, data: "192.0.2.1" }]
+            ? [{ type: "A", name: question.name, ttl: 60, data: "198.51.100.7" }]
             : [],
       });
     },
@@ -267,7 +267,7 @@ describe("cluster names", () => {
     const ext = await ask("kt-ext.default.svc.cluster.local");
     expect(ext.answers?.map((a) => [a.type, a.name, "data" in a ? a.data : undefined])).toEqual([
       ["CNAME", "kt-ext.default.svc.cluster.local", "www.kt-upstream.test"],
-      ["A", "www.kt-upstream.test", "192.0.2.1"],
+      ["A", "www.kt-upstream.test", "198.51.100.7"],
     ]);
   });
 
@@ -298,10 +298,10 @@ describe("cluster names", () => {
 describe("forwarding", () => {
   test("other names go to the upstream, over UDP and TCP; its NXDOMAIN passes through", async () => {
     const udp = await ask("www.kt-upstream.test");
-    expect(data(udp)).toEqual(["192.0.2.1"]);
+    expect(data(udp)).toEqual(["198.51.100.7"]);
     expect(udp.flag_aa).toBe(false);
     const tcp = await ask("tcp.kt-upstream.test", "A", { transport: "tcp" });
-    expect(data(tcp)).toEqual(["192.0.2.1"]);
+    expect(data(tcp)).toEqual(["198.51.100.7"]);
     expect((await ask("nowhere.kt-other.test")).rcode).toBe("NXDOMAIN");
     expect(upstreamQueries).toContain("nowhere.kt-other.test");
     // Reverse names that are not the cluster's are the upstream's too.
