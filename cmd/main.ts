@@ -6,7 +6,6 @@ import { basename } from "node:path";
 import { kubernetesVersion, kubeVersion } from "../lib/version.ts";
 import { checkArgs } from "./check-args.ts";
 import type { KubeCommand } from "./kube-command.ts";
-import { NotBuiltError } from "./not-built-error.ts";
 import { renderHelp } from "./render-help.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -128,10 +127,6 @@ function resolveInvocation(argv0: string, args: string[]): Invocation {
 function exitCodeFor(prog: string, error: unknown): number {
   if (error instanceof UsageError) {
     console.error(`${prog}: ${error.message}; see '${prog} --help'`);
-    return 2;
-  }
-  if (error instanceof NotBuiltError) {
-    console.error(`${prog}: ${error.message}`);
     return 2;
   }
   const message = error instanceof Error ? error.message : String(error);
