@@ -4,6 +4,7 @@ import { benchApiserver } from "./apiserver.ts";
 import { benchDns } from "./dns.ts";
 import { benchEtcd } from "./etcd.ts";
 import { benchKubelet } from "./kubelet.ts";
+import { benchProxy } from "./proxy.ts";
 import { benchScheduler } from "./scheduler.ts";
 import { benchServer } from "./server.ts";
 
@@ -15,11 +16,12 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   });
   process.exitCode = await child.exited;
 } else {
-  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,server").split(",");
+  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server").split(",");
   if (only.includes("etcd")) await benchEtcd();
   if (only.includes("apiserver")) await benchApiserver();
   if (only.includes("kubelet")) await benchKubelet();
   if (only.includes("scheduler")) await benchScheduler();
+  if (only.includes("proxy")) await benchProxy();
   if (only.includes("dns")) await benchDns();
   if (only.includes("server")) await benchServer();
 }

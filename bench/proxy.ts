@@ -1,0 +1,214 @@
+// `make bench`, proxy: HTTP requests/s and p99 latency through a ClusterIP vs directly to the pod
+// IP, side by side, with keep-alive and with a new connection per request (NAT and conntrack on
+// every request), for the nftables and the userspace data path. Real processes: apiserver,
+// controller manager, kubelet with the embedded nginx pod, kube proxy; load from wrk (Debian).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { type KubeProcess, spawnKube } from "../test/harness/kube-process.ts";
+import { removeKubeletPods, startKubeletProcess } from "../test/harness/kubelet.ts";
+import { until } from "../test/harness/until.ts";
+
+const DURATION = process.env.BENCH_PROXY_DURATION ?? "3s";
+/** Direct and ClusterIP runs alternate this many times; the medians are printed (a busy host drifts). */
+const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 3);
+const CONNECTIONS = process.env.BENCH_PROXY_CONNECTIONS ?? "16";
+
+interface WrkResult {
+  rps: number;
+  p99Ms: number;
+  /** wrk's socket errors (connect, read, write, timeout) plus non-2xx/3xx responses. */
+  errors: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function medianResult(runs: WrkResult[]): WrkResult {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+function ensureWrk(): boolean {
+  if (spawnSync("wrk", ["--version"]).error === undefined) return true;
+  console.log("proxy: installing wrk (Debian) for the load");
+  const install = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "wrk"], {
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    stdio: "ignore",
+  });
+  return install.status === 0;
+}
+
+function wrk(url: string, close: boolean): WrkResult {
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}`, "--latency"];
+  if (close) args.push("-H", "Connection: close");
+  const out = spawnSync("wrk", [...args, url], { encoding: "utf8" }).stdout ?? "";
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(out);
+  const scale = { us: 0.001, ms: 1, s: 1000 }[(p99?.[2] ?? "ms") as "us" | "ms" | "s"];
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const errors = (socket?.slice(1) ?? []).reduce((sum, n) => sum + Number(n), non2xx);
+  if (process.env.BENCH_PROXY_VERBOSE) console.log(out);
+  return { rps, p99Ms: Number(p99?.[1] ?? 0) * scale, errors };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+async function post(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+}
+
+export async function benchProxy(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.log("proxy: skipped (needs root for network namespaces and rules)");
+    return;
+  }
+  if (!ensureWrk()) {
+    console.log("proxy: skipped (wrk missing and apt-get install wrk failed)");
+    return;
+  }
+  await ensureKubeBuilt();
+  const dir = mkdtempSync(join(tmpdir(), "kt-bench-proxy-"));
+  const range = `10.${100 + Math.floor(Math.random() * 100)}.0.0/16`;
+  const node = `kt-bench-px${process.pid % 10000}`;
+  const table = `kt-bench-px${process.pid % 10000}`;
+  const dummy = `kt-bpx${process.pid % 10000}`;
+  const processes: KubeProcess[] = [];
+  let kubelet: KubeProcess | undefined;
+  try {
+    const api = spawnKube([
+      kubeBinary,
+      "apiserver",
+      "--data-dir",
+      join(dir, "db"),
+      "--insecure-port",
+      "0",
+      "--service-cluster-ip-range",
+      range,
+    ]);
+    processes.push(api);
+    const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
+    processes.push(
+      spawnKube([
+        kubeBinary,
+        "controller-manager",
+        "--master",
+        url,
+        "--leader-elect=false",
+        "--controllers",
+        "endpointslice",
+      ]),
+    );
+    kubelet = await startKubeletProcess({
+      nodeName: node,
+      rootDir: join(dir, "kubelet"),
+      args: ["--api-servers", url],
+    });
+    const ns = `${url}/api/v1/namespaces/default`;
+    await post(`${ns}/pods`, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "nginx", labels: { app: "nginx" } },
+      spec: {
+        nodeName: node,
+        containers: [{ name: "nginx", image: "nginx", ports: [{ containerPort: 80 }] }],
+      },
+    });
+    await post(`${ns}/services`, {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "nginx" },
+      spec: { selector: { app: "nginx" }, ports: [{ port: 80 }] },
+    });
+    type Pod = { status?: { phase?: string; podIP?: string } };
+    const podIP = await until(
+      "nginx Running",
+      async () => {
+        const pod = await getJson<Pod>(`${ns}/pods/nginx`);
+        return pod.status?.phase === "Running" ? pod.status.podIP : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    const vip = (await getJson<{ spec: { clusterIP: string } }>(`${ns}/services/nginx`)).spec.clusterIP;
+    const direct = `http://${podIP}:80/`;
+    const viaVip = `http://${vip}:80/`;
+    await until("nginx answers", async () => ((await fetch(direct)).ok ? true : undefined));
+
+    const nftOk = spawnSync("nft", ["list", "tables"]).status === 0;
+    const rows: [string, WrkResult][] = [];
+    for (const mode of nftOk ? ["nftables", "userspace"] : ["userspace"]) {
+      const proxy = spawnKube([
+        kubeBinary,
+        "proxy",
+        "--master",
+        url,
+        "--hostname-override",
+        node,
+        "--proxy-mode",
+        mode,
+        "--nftables-table",
+        table,
+        "--dummy-interface",
+        dummy,
+        "--service-cluster-ip-range",
+        range,
+      ]);
+      try {
+        await proxy.waitFor(/proxy ready/, 30_000);
+        await until(`${vip} answers`, async () => ((await fetch(viaVip)).ok ? true : undefined));
+        for (const close of [false, true]) {
+          const how = close ? "new connection per request" : "keep-alive";
+          const runs: { direct: WrkResult[]; vip: WrkResult[] } = { direct: [], vip: [] };
+          for (let round = 0; round < ROUNDS; round++) {
+            runs.direct.push(wrk(direct, close));
+            runs.vip.push(wrk(viaVip, close));
+          }
+          rows.push([`direct pod IP, ${how}`, medianResult(runs.direct)]);
+          rows.push([`ClusterIP (${mode}), ${how}`, medianResult(runs.vip)]);
+        }
+      } finally {
+        proxy.kill("SIGTERM");
+        await proxy.exited;
+      }
+    }
+    console.log(
+      `proxy: wrk -t1 -c${CONNECTIONS} -d${DURATION} against the embedded nginx pod, median of ${ROUNDS} alternating runs`,
+    );
+    const width = Math.max(...rows.map(([name]) => name.length));
+    for (const [i, [name, r]] of rows.entries()) {
+      const base = i % 2 === 1 ? rows[i - 1]?.[1] : undefined;
+      const ratio = base?.rps ? `  ${((100 * r.rps) / base.rps).toFixed(0)}% of direct` : "";
+      const errors = r.errors ? `  (${r.errors} errors)` : "";
+      console.log(
+        `  ${name.padEnd(width)}  ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms${ratio}${errors}`,
+      );
+    }
+  } finally {
+    await removeKubeletPods(node, join(dir, "kubelet"), kubelet);
+    for (const p of processes.reverse()) {
+      p.kill("SIGTERM");
+      await p.exited;
+    }
+    spawnSync("nft", ["delete", "table", "ip", table]);
+    spawnSync("ip", ["link", "del", "dev", dummy]);
+    spawnSync("ip", ["route", "del", "unreachable", range]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
