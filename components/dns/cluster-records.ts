@@ -1,6 +1,6 @@
-// What cluster DNS knows about the cluster (CoreDNS kubernetes plugin's object cache): Services by
-// namespace/name, their EndpointSlices (label kubernetes.io/service-name), and a reverse index of
-// ClusterIPs and ready endpoint addresses to the names they answer PTR queries with.
+// What cluster DNS knows about the cluster (CoreDNS kubernetes plugin's object cache): Namespaces,
+// Services by namespace/name, their EndpointSlices (label kubernetes.io/service-name), and a reverse
+// index of ClusterIPs and ready endpoint addresses to the names they answer PTR queries with.
 
 import type { Service } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointPort, EndpointSlice } from "kubernetes-types/discovery/v1";
@@ -41,6 +41,7 @@ export class ClusterRecords {
   /** Service key -> slice key -> slice. */
   private readonly slices = new Map<string, Map<string, EndpointSlice>>();
   private readonly namespaceCounts = new Map<string, number>();
+  private readonly namespaces = new Set<string>();
   private reverseIndex: Map<string, string> | undefined;
   /** Seconds since the epoch of the last change: the zone's SOA serial, as CoreDNS's. */
   serial = Math.floor(Date.now() / 1000);
@@ -50,6 +51,14 @@ export class ClusterRecords {
   private changed(): void {
     this.reverseIndex = undefined;
     this.serial = Math.max(this.serial, Math.floor(Date.now() / 1000));
+  }
+
+  setNamespace(name: string): void {
+    this.namespaces.add(name);
+  }
+
+  deleteNamespace(name: string): void {
+    this.namespaces.delete(name);
   }
 
   setService(service: Service): void {
@@ -99,9 +108,9 @@ export class ClusterRecords {
     return this.services.get(keyOf(namespace, name));
   }
 
-  /** Whether any service lives in the namespace (stands in for "the namespace exists"). */
+  /** Whether the namespace exists (or, for records filled without Namespaces, has a service). */
   hasNamespace(namespace: string): boolean {
-    return this.namespaceCounts.has(namespace);
+    return this.namespaces.has(namespace) || this.namespaceCounts.has(namespace);
   }
 
   /** The ready addresses of a service's EndpointSlices, one entry per (slice, address). */

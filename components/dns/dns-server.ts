@@ -1,8 +1,8 @@
-// `kube dns` as a Component (the CoreDNS deployment of a kubeadm cluster, run on the host): watches
-// Services and EndpointSlices, answers the cluster domain over UDP and TCP, forwards other names to
-// the upstream resolvers, and optionally publishes itself as Service kube-system/kube-dns.
+// `kube dns` as a Component (CoreDNS in a kubeadm cluster, run on the host): watches Namespaces,
+// Services and EndpointSlices, answers the cluster domain over UDP and TCP, forwards other names
+// upstream, and optionally publishes itself as Service kube-system/kube-dns.
 
-import type { Endpoints, Service } from "kubernetes-types/core/v1";
+import type { Endpoints, Namespace, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
 import type { Component } from "../../lib/component.ts";
@@ -116,6 +116,13 @@ export async function startDns(options: DnsOptions): Promise<DnsServer> {
         reregister();
     },
   });
+  const namespaces = new Informer<Namespace>({
+    client,
+    path: "/api/v1/namespaces",
+    log,
+    onAdd: (n) => records.setNamespace(n.metadata?.name ?? ""),
+    onDelete: (n) => records.deleteNamespace(n.metadata?.name ?? ""),
+  });
   // Our Endpoints only, to put them back when the endpoints controller or a user deletes them.
   const endpoints = new Informer<Endpoints>({
     client,
@@ -124,7 +131,7 @@ export async function startDns(options: DnsOptions): Promise<DnsServer> {
     log,
     onDelete: reregister,
   });
-  const informers = options.service ? [services, slices, endpoints] : [services, slices];
+  const informers = [namespaces, services, slices, ...(options.service ? [endpoints] : [])];
   for (const informer of informers) informer.start();
 
   const done = Promise.withResolvers<void>();

@@ -146,6 +146,9 @@ describe("lookup", () => {
     expect(pod.kind === "answer" && dataOf(pod.answers[0])).toBe("10.244.1.3");
     expect(lookup(q("10-244-1-3.default.pod.cluster.local", "AAAA"), r).kind).toBe("nodata");
     expect(lookup(q("not-an-ip.default.pod.cluster.local"), r).kind).toBe("nxdomain");
+    expect(lookup(q("10-244-1-3.nowhere.pod.cluster.local"), r).kind).toBe("nxdomain");
+    expect(lookup(q("default.pod.cluster.local"), r).kind).toBe("nodata");
+    expect(lookup(q("nowhere.pod.cluster.local"), r).kind).toBe("nxdomain");
   });
 
   test("ExternalName is a CNAME to the external name", () => {
@@ -166,6 +169,22 @@ describe("lookup", () => {
     expect(lookup(q("a.b.web.default.svc.cluster.local"), r).kind).toBe("nxdomain");
     expect(lookup(q("cluster.local", "SOA"), r).kind).toBe("answer");
     expect(lookup(q("cluster.local"), r).kind).toBe("nodata");
+  });
+
+  test("a namespace without services exists once the Namespace does", () => {
+    const fresh = records();
+    expect(lookup(q("quiet.svc.cluster.local"), fresh).kind).toBe("nxdomain");
+    fresh.setNamespace("quiet");
+    expect(lookup(q("quiet.svc.cluster.local"), fresh).kind).toBe("nodata");
+    expect(lookup(q("web.quiet.svc.cluster.local"), fresh).kind).toBe("nxdomain");
+    fresh.deleteNamespace("quiet");
+    expect(lookup(q("quiet.svc.cluster.local"), fresh).kind).toBe("nxdomain");
+  });
+
+  test("dns-version is the specification's schema version", () => {
+    const version = lookup(q("dns-version.cluster.local", "TXT"), r);
+    expect(version.kind === "answer" && version.answers.map(dataOf)).toEqual(["1.1.0"]);
+    expect(lookup(q("dns-version.cluster.local"), r).kind).toBe("nodata");
   });
 
   test("names outside the zone are forwarded", () => {

@@ -9,6 +9,8 @@ import { type ClusterRecords, clusterIPs } from "./cluster-records.ts";
 
 /** CoreDNS's default `ttl` for the kubernetes plugin. */
 export const RECORD_TTL = 5;
+/** The specification version served (dns-version.<zone> TXT). */
+const SCHEMA_VERSION = "1.1.0";
 
 export type LookupResult =
   /** Records for the name (additionals: addresses of SRV targets). */
@@ -125,7 +127,11 @@ export function lookup(question: Question, records: ClusterRecords): LookupResul
   const labels = name.slice(0, -(zone.length + 1)).split(".");
   const kind = labels.pop();
   if (kind === "svc") return serviceLookup(question, labels, records);
-  if (kind === "pod") return podLookup(question, labels);
+  if (kind === "pod") return podLookup(question, labels, records);
+  if (kind === "dns-version" && labels.length === 0) {
+    // The schema version record of the Kubernetes DNS specification (section 2.2).
+    return type === "TXT" ? answer([{ type: "TXT", name, ttl: RECORD_TTL, data: SCHEMA_VERSION }]) : nodata;
+  }
   if (kind === "dns" && labels.length === 1 && labels[0] === "ns") {
     const dns = records.service("kube-system", "kube-dns");
     return dns ? answer(addresses(name, type, clusterIPs(dns))) : nodata;
@@ -133,9 +139,11 @@ export function lookup(question: Question, records: ClusterRecords): LookupResul
   return labels.length === 0 && kind === "dns" ? nodata : nxdomain;
 }
 
-function podLookup(question: Question, labels: string[]): LookupResult {
-  // pod.<zone> and <ns>.pod.<zone> are empty non-terminals.
-  if (labels.length <= 1) return nodata;
+function podLookup(question: Question, labels: string[], records: ClusterRecords): LookupResult {
+  // pod.<zone> and <ns>.pod.<zone> are empty non-terminals; names in a missing namespace do not exist.
+  if (labels.length === 0) return nodata;
+  if (!records.hasNamespace(labels.at(-1) ?? "")) return nxdomain;
+  if (labels.length === 1) return nodata;
   if (labels.length !== 2) return nxdomain;
   const ip = podAddress(labels[0] ?? "");
   if (ip === undefined) return nxdomain;
