@@ -2,6 +2,7 @@
 // Services and EndpointSlices, answers the cluster domain over UDP and TCP, forwards other names
 // upstream, and optionally publishes itself as Service kube-system/kube-dns.
 
+import { networkInterfaces } from "node:os";
 import type { Endpoints, Namespace, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
@@ -9,7 +10,7 @@ import type { Component } from "../../lib/component.ts";
 import { Informer } from "../../lib/informer/informer.ts";
 import { ClusterRecords } from "./cluster-records.ts";
 import { listenDns } from "./dns-listener.ts";
-import { Forwarder, parseUpstream, resolvConfNameservers } from "./forwarder.ts";
+import { Forwarder, parseUpstream, resolvConfNameservers, type Upstream } from "./forwarder.ts";
 import {
   KUBE_DNS_MANAGED_BY,
   KUBE_DNS_NAME,
@@ -50,6 +51,17 @@ function normalizeDomain(domain: string): string {
   return d;
 }
 
+/** Whether `upstream` is this server's own socket (its address, or any local one when bound to all). */
+function isSelf(upstream: Upstream, bindAddress: string, port: number): boolean {
+  if (upstream.port !== port) return false;
+  if (upstream.host === bindAddress) return true;
+  if (bindAddress !== "0.0.0.0" && bindAddress !== "::") return false;
+  if (upstream.host.startsWith("127.") || upstream.host === "::1") return true;
+  return Object.values(networkInterfaces()).some((addresses) =>
+    (addresses ?? []).some((a) => a.address === upstream.host),
+  );
+}
+
 function isOurs(object: Service | EndpointSlice): boolean {
   return object.metadata?.namespace === KUBE_DNS_NAMESPACE && object.metadata?.name === KUBE_DNS_NAME;
 }
@@ -57,18 +69,23 @@ function isOurs(object: Service | EndpointSlice): boolean {
 export async function startDns(options: DnsOptions): Promise<DnsServer> {
   const { client, log } = options;
   const domain = normalizeDomain(options.clusterDomain);
-  const upstreams =
+  const configured =
     options.upstream?.map(parseUpstream) ?? resolvConfNameservers(options.resolvConf ?? "/etc/resolv.conf");
   const records = new ClusterRecords(domain);
-  const forwarder = new Forwarder({ upstreams, timeoutMs: options.forwardTimeoutMs ?? 2000 });
   let synced = false;
-  const responder = new Responder({ records, forwarder, synced: () => synced });
+  let responder: Responder | undefined;
   const listener = await listenDns({
     bindAddress: options.bindAddress,
     port: options.port,
-    handler: (message, transport) => responder.respond(message, transport),
+    handler: async (message, transport) => responder?.respond(message, transport),
     onError: (error) => log(`dns: ${error.message}`),
   });
+  // Forwarding to ourselves would send every outside query round in circles (CoreDNS's loop plugin).
+  const upstreams = configured.filter((u) => !isSelf(u, listener.address, listener.port));
+  for (const u of configured)
+    if (!upstreams.includes(u)) log(`dns: not forwarding to ${u.host}:${u.port}: that is this server`);
+  const forwarder = new Forwarder({ upstreams, timeoutMs: options.forwardTimeoutMs ?? 2000 });
+  responder = new Responder({ records, forwarder, synced: () => synced });
 
   let registered = false;
   let stopping = false;

@@ -315,6 +315,33 @@ describe("forwarding", () => {
     expect(reply.rcode).toBe("SERVFAIL");
     expect(performance.now() - started).toBeLessThan(2000);
   });
+  test("an upstream that is the server itself is dropped, so queries do not loop", async () => {
+    const probe = await listenDns({
+      bindAddress: "127.0.0.1",
+      port: 0,
+      onError: () => {},
+      handler: async () => undefined,
+    });
+    const port = probe.port;
+    await probe.close();
+    const lines: string[] = [];
+    const self = await startDns({
+      client: cp.client,
+      bindAddress: "127.0.0.1",
+      port,
+      clusterDomain: "cluster.local",
+      upstream: [`127.0.0.1:${port}`],
+      log: (line) => lines.push(line),
+    });
+    try {
+      await self.ready;
+      expect(lines).toContain(`dns: not forwarding to 127.0.0.1:${port}: that is this server`);
+      const raw = await sendUdp(queryPacket("loop.kt-upstream.test", "A"), port);
+      expect(raw && (decode(raw) as Reply).rcode).toBe("SERVFAIL");
+    } finally {
+      await self.stop();
+    }
+  });
 });
 
 describe("transport", () => {
