@@ -4,7 +4,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bridgeName } from "../../components/kubelet/network/bridge.ts";
@@ -44,7 +44,7 @@ export interface KubeServerOptions {
   nodes?: number;
   /** More flags for `kube server`. */
   args?: string[];
-  /** How long to wait for "ready" and the nodes; 60 s by default. */
+  /** How long to wait for "ready" and the nodes; 45 s by default. */
   timeoutMs?: number;
 }
 
@@ -76,7 +76,7 @@ function freeOctet(from: number, to: number, taken: Set<number>): number {
 export async function startKubeServer(options: KubeServerOptions = {}): Promise<KubeServer> {
   await ensureKubeBuilt();
   const nodes = options.nodes ?? 1;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 45_000;
   const tag = `kt${process.pid % 10000}${Math.floor(Math.random() * 1000)}`;
   const dataDir = mkdtempSync(join(tmpdir(), "kt-server-"));
   const taken = new Set<number>();
@@ -93,7 +93,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   const optional: [string, string][] = [
     ["nodes", String(nodes)],
     // node names carry the tag, so every netns and bridge of this cluster is recognisable.
-    ["node-name", nodes === 1 ? tag : `${tag}n`],
+    ["node-name", nodeBase(tag, nodes)],
     ["dns-port", "0"],
     ["cluster-cidr", clusterCIDR],
     ["resolv-conf", resolvConf],
@@ -134,9 +134,21 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   };
 
   const halt = async (): Promise<void> => {
-    proc?.kill("SIGTERM");
-    const code = await proc?.exited;
-    if (code !== 0) throw new Error(`kube server exited with ${code}:\n${proc?.stderr()}`);
+    if (!proc) return;
+    const running = proc;
+    running.kill("SIGTERM");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), 30_000);
+    });
+    const code = await Promise.race([running.exited, late]);
+    clearTimeout(timer);
+    if (code === "late") {
+      running.kill("SIGKILL");
+      await running.exited;
+      throw new Error(`kube server did not stop within 30 s of SIGTERM:\n${running.stderr()}`);
+    }
+    if (code !== 0) throw new Error(`kube server exited with ${code}:\n${running.stderr()}`);
   };
 
   const server: KubeServer = {
@@ -161,18 +173,19 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       await start();
     },
     async stop() {
+      let failure: Error | undefined;
       try {
         await halt();
-      } finally {
-        kubectl?.cleanup();
-        rmSync(dataDir, { recursive: true, force: true });
+      } catch (error) {
+        failure = error as Error;
       }
-      const left = [
-        ...leftovers(tag),
-        ...nodeNames.map(bridgeName).filter(linkExists),
-        ...proxyLeftovers(proxyName(dataDir)),
-      ];
-      if (left.length) throw new Error(`kube server left behind: ${left.join(", ")}`);
+      kubectl?.cleanup();
+      // Whatever the server failed to remove, the harness removes (by PID and by name), then fails.
+      const names = new Set([...nodeNames, ...expectedNodeNames(tag, nodes)]);
+      const left = removeLeftovers(dataDir, tag, [...names]);
+      rmSync(dataDir, { recursive: true, force: true });
+      if (left.length) throw new Error(`kube server left behind (now removed): ${left.join(", ")}`);
+      if (failure) throw failure;
     },
   };
   try {
@@ -182,6 +195,17 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     throw error;
   }
   return server;
+}
+
+/** The --node-name given: the tag itself for one node, else a base that numbers as `<tag>n1`... */
+function nodeBase(tag: string, nodes: number): string {
+  return nodes === 1 ? tag : `${tag}n`;
+}
+
+/** The names kube server gives `nodes` nodes from nodeBase (known even if it never got Ready). */
+function expectedNodeNames(tag: string, nodes: number): string[] {
+  if (nodes === 1) return [tag];
+  return Array.from({ length: nodes }, (_, i) => `${nodeBase(tag, nodes)}${i + 1}`);
 }
 
 /** A Kubectl that always runs the current one (a restart gives the server a new port). */
@@ -201,6 +225,49 @@ function followingKubectl(current: () => Kubectl | undefined): Kubectl {
   return run;
 }
 
+/** Finds and removes what a stopped server left: processes, netns, bridges, proxy rules. */
+function removeLeftovers(dataDir: string, tag: string, nodeNames: string[]): string[] {
+  const processes = processesMentioning(dataDir);
+  for (const { pid } of processes) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  const netns = leftovers(tag);
+  for (const name of netns) spawnSync("ip", ["netns", "del", name]);
+  const bridges = nodeNames.map(bridgeName).filter(linkExists);
+  for (const name of bridges) spawnSync("ip", ["link", "del", "dev", name]);
+  const proxy = proxyName(dataDir);
+  const tables = proxyTables(proxy);
+  for (const table of tables) spawnSync("nft", ["delete", "table", ...table.split(" ")]);
+  const links = linkExists(proxy) ? [proxy] : [];
+  for (const name of links) spawnSync("ip", ["link", "del", "dev", name]);
+  return [
+    ...processes.map((p) => `process ${p.pid} (${p.args})`),
+    ...netns.map((n) => `netns ${n}`),
+    ...bridges.map((b) => `bridge ${b}`),
+    ...tables.map((t) => `nft table ${t}`),
+    ...links.map((l) => `link ${l}`),
+  ];
+}
+
+/** Processes (pod supervisors, a stray server) whose command line names `dir`. */
+function processesMentioning(dir: string): { pid: number; args: string }[] {
+  const found: { pid: number; args: string }[] = [];
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+      if (args.includes(dir)) found.push({ pid: Number(pid), args: args.slice(0, 120) });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
 function linkExists(name: string): boolean {
   return spawnSync("ip", ["link", "show", "dev", name], { stdio: "ignore" }).status === 0;
 }
@@ -210,9 +277,11 @@ function proxyName(dataDir: string): string {
   return `kube-${createHash("sha256").update(dataDir).digest("hex").slice(0, 6)}`;
 }
 
-/** nftables tables and links named `name` (empty when the proxy cleaned up). */
-function proxyLeftovers(name: string): string[] {
+/** nftables tables named `name`, as "family name" (empty when the proxy cleaned up). */
+function proxyTables(name: string): string[] {
   const tables = spawnSync("nft", ["list", "tables"], { encoding: "utf8" }).stdout ?? "";
-  const left = tables.split("\n").filter((line) => line.trim().endsWith(` ${name}`));
-  return linkExists(name) ? [...left, `link ${name}`] : left;
+  return tables
+    .split("\n")
+    .map((line) => line.trim().replace(/^table /, ""))
+    .filter((table) => table.endsWith(` ${name}`));
 }
