@@ -95,8 +95,10 @@ describe.skipIf(!root)("cluster DNS from a pod", () => {
       "53",
       "--upstream",
       `127.0.0.1:${upstream.port}`,
+      "--cluster-ip",
+      "10.96.0.10",
     ]);
-    await dns.waitFor(/serving cluster\.local on/, 30_000);
+    await dns.waitFor(/registered as kube-system\/kube-dns/, 30_000);
     await kubectl(["create", "service", "clusterip", "kt-web", "--tcp=80:8080"]);
   }, 120_000);
 
@@ -153,6 +155,25 @@ describe.skipIf(!root)("cluster DNS from a pod", () => {
       ["missing"],
       [],
     ]);
+  });
+
+  test("kubectl cluster-info lists it; SIGTERM stops it cleanly and takes its endpoints away", async () => {
+    const k = kubectl as Kubectl;
+    expect((await k(["cluster-info"])).stdout).toContain("CoreDNS is running at");
+    const endpoints = await k([
+      "get",
+      "endpoints",
+      "-n",
+      "kube-system",
+      "kube-dns",
+      "-o",
+      "jsonpath={.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}",
+    ]);
+    expect(endpoints.stdout).toBe(`${gateway}:53`);
+    dns?.kill("SIGTERM");
+    expect(await dns?.exited).toBe(0);
+    expect(dns?.stderr().trim().split("\n").at(-1)).toBe("kube dns: stopped");
+    expect((await k(["get", "endpoints", "-n", "kube-system", "kube-dns"])).stderr).toContain("NotFound");
   });
 });
 
