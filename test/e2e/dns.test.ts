@@ -22,11 +22,11 @@ const node = `kt${process.pid % 100000}-dns`;
 const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) =>
   waitUntil(what, fn, { timeoutMs, intervalMs: 100 });
 
-/** A /24 under 10.0.0.0/8 that no interface of this host has yet. */
+/** A /24 in 10.60-79.x (clear of the kubelet's default 10.88.x) that no interface here has yet. */
 function freePodCIDR(): { cidr: string; gateway: string } {
   const used = spawnSync("ip", ["-4", "-o", "addr"], { encoding: "utf8" }).stdout ?? "";
   for (;;) {
-    const prefix = `10.${60 + Math.floor(Math.random() * 30)}.${Math.floor(Math.random() * 250)}`;
+    const prefix = `10.${60 + Math.floor(Math.random() * 20)}.${Math.floor(Math.random() * 250)}`;
     if (!used.includes(` ${prefix}.`)) return { cidr: `${prefix}.0/24`, gateway: `${prefix}.1` };
   }
 }
