@@ -1,11 +1,17 @@
-// A long-running kubectl (`port-forward`, `proxy`) for the seed walkthroughs: started with the
-// test server's kubeconfig, resolved once its stdout prints `ready`, stopped by its own PID.
+// A long-running kubectl (`port-forward`, `proxy`, `get --watch`) for the seed walkthroughs:
+// started with the test server's kubeconfig, resolved once its stdout prints `ready`, its later
+// output waited on by pattern, stopped by its own PID.
 
 import type { Kubectl } from "../../harness/kubectl.ts";
+import { until } from "../../harness/until.ts";
 
 export interface BackgroundKubectl {
   /** The match of the ready pattern, e.g. the port it listens on. */
   match: RegExpMatchArray;
+  /** Everything it printed on stdout so far. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in its stdout. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** SIGTERM to this kubectl only; resolves when it exited. */
   stop(): Promise<void>;
 }
@@ -29,29 +35,34 @@ export async function startBackgroundKubectl(
     await proc.exited;
   };
   let text = "";
+  let ended = false;
   const stderr = new Response(proc.stderr).text();
-  const timer = setTimeout(() => proc.kill("SIGTERM"), timeoutMs);
-  try {
+  // Read stdout to its end ("Handling connection for ...", watch lines) so kubectl never blocks.
+  const pump = (async () => {
     const decoder = new TextDecoder();
-    const reader = proc.stdout.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-      const match = text.match(ready);
-      if (match) {
-        // Keep draining stdout ("Handling connection for ...") so kubectl never blocks on it.
-        void (async () => {
-          while (!(await reader.read()).done);
-        })().catch(() => {});
-        return { match, stop };
-      }
-    }
-    throw new Error(`kubectl ${args.join(" ")} exited before printing ${ready}:\n${text}${await stderr}`);
+    for await (const chunk of proc.stdout) text += decoder.decode(chunk, { stream: true });
+  })()
+    .catch(() => {})
+    .finally(() => {
+      ended = true;
+    });
+  const waitFor = (pattern: RegExp, waitMs = 15_000): Promise<RegExpMatchArray> =>
+    until(
+      `kubectl ${args.join(" ")} to print ${pattern}`,
+      () => {
+        const match = text.match(pattern);
+        if (match) return match;
+        if (ended) throw new Error(`it exited; stdout:\n${text}`);
+        return undefined;
+      },
+      { timeoutMs: waitMs, intervalMs: 25 },
+    );
+  try {
+    const match = await waitFor(ready, timeoutMs);
+    return { match, output: () => text, waitFor, stop };
   } catch (error) {
     await stop();
-    throw error;
-  } finally {
-    clearTimeout(timer);
+    await pump;
+    throw new Error(`${(error as Error).message}\nstderr: ${await stderr}`);
   }
 }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type KubeServer, startKubeServer } from "../../harness/kube-server.ts";
+import { leftovers } from "../../harness/kubelet.ts";
+import { startBackgroundKubectl } from "./kubectl-background.ts";
 import { recvOnly } from "./recv-only.ts";
 import { seedUntil } from "./seed-until.ts";
 
@@ -92,6 +94,8 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
       const [phase, podIP] = r.stdout.split(" ");
       return phase === "Running" && podIP ? podIP : undefined;
     });
+    // ip netns add ${hostname}: the pod's own network namespace, named after node and pod.
+    expect(leftovers(node).some((netns) => netns.startsWith(`kube-${node}-default-${mirror}-`))).toBe(true);
     // ncat --recv-only $(./bin/showip hello-node1) 80
     expect(await recvOnly(ip)).toBe("hello\n");
     rmSync(join(server.podManifests, "pod.yaml"));
@@ -116,13 +120,22 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
     const bind = server.kubectl.file("bind.yaml", bindYaml(server.nodeNames[0] as string));
     // The seed's kubectl printed `binding "hello" created`; a v1.32 kubectl prints the Status
     // the API answers a Binding with, as against any real cluster.
-    const bound = await kubectl(["create", "--filename", bind]);
-    expect(bound.code).toBe(0);
-    expect(bound.stdout).toBe("status/<unknown> created\n");
-    await until("hello 1/1 Running", async () => {
-      const r = await kubectl(["get", "pods", "hello"]);
-      return /^hello\s+1\/1\s+Running\s+0\s/m.test(r.stdout) ? true : undefined;
-    });
+    const watch = await startBackgroundKubectl(
+      server.kubectl,
+      ["get", "pods", "--watch"],
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nhello\s+0\/1\s+Pending\s+0\s/m,
+    );
+    try {
+      const bound = await kubectl(["create", "--filename", bind]);
+      expect(bound.code).toBe(0);
+      expect(bound.stdout).toBe("status/<unknown> created\n");
+      // kubectl get pods --watch: ContainerCreating (when the watch catches it), then Running.
+      await watch.waitFor(/^hello\s+1\/1\s+Running\s+0\s/m, 25_000);
+      for (const line of lines(watch.output()).slice(1))
+        expect(line).toMatch(/^hello\s+[01]\/1\s+(Pending|ContainerCreating|Running)\s+0\s/);
+    } finally {
+      await watch.stop();
+    }
     const ip = (await kubectl(["get", "pod", "hello", "-o", "jsonpath={ .status.podIP }"])).stdout;
     expect(await recvOnly(ip)).toBe("hello\n");
   }, 40_000);

@@ -2,8 +2,9 @@
 // against one `kube server` of two nodes. Images are kube's embedded ones: `hello` (answers
 // "hello" on $PORT, here 8080, standing in for kubernetes-bootcamp) and `nginx` (HTTP on 80).
 // Skipped, and why: minikube, Azure disks/files, Vagrant, ssh/scp, openssl client certificates
-// and the "hard way" TLS setup (no TLS in kube yet), the dashboard UI (not served), iptables
-// listings (kube's proxy programs nftables), and interactive shells (`exec -it ... bash`).
+// and the "hard way" TLS setup (no TLS in kube yet), the dashboard UI (not served), the
+// admin-user token secret (no ServiceAccount tokens yet), iptables listings (kube's proxy
+// programs nftables), and interactive shells (`exec -it ... bash`).
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Service } from "kubernetes-types/core/v1";
@@ -71,6 +72,7 @@ describe.skipIf(!root)("seed 001: kubectl, Services, the API through kubectl pro
     );
     expect((await kubectl(["config", "view"])).stdout).toContain(`server: ${server.url}`);
     expect((await kubectl(["config", "get-contexts"])).stdout).toMatch(/^\*\s+kt\s+kt\s+kt\s+default$/m);
+    expect((await kubectl(["config", "use-context", "kt"])).stdout).toBe('Switched to context "kt".\n');
     const nodes = await kubectl(["get", "nodes"]);
     expect(lines(nodes.stdout)).toHaveLength(3);
     expect(nodeIPs).toHaveLength(2);
