@@ -98,6 +98,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     ["cluster-cidr", clusterCIDR],
     ["resolv-conf", resolvConf],
   ];
+  // KT_PROXY_MODE=userspace runs the same tests over the proxy's fallback data path.
+  if (process.env.KT_PROXY_MODE) optional.push(["proxy-mode", process.env.KT_PROXY_MODE]);
   for (const [flag, value] of optional) if (supports(flag)) argv.push(`--${flag}`, value);
   const fixedArgs = argv.length;
   argv.push(...(options.args ?? []));

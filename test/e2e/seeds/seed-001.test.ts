@@ -75,6 +75,9 @@ describe.skipIf(!root)("seed 001: kubectl, Services, the API through kubectl pro
     expect((await kubectl(["config", "use-context", "kt"])).stdout).toBe('Switched to context "kt".\n');
     const nodes = await kubectl(["get", "nodes"]);
     expect(lines(nodes.stdout)).toHaveLength(3);
+    // The proxy says which data path runs (KT_PROXY_MODE=userspace picks the fallback).
+    const mode = process.env.KT_PROXY_MODE ?? "(nftables|userspace)";
+    expect(server.stderr()).toMatch(new RegExp(`proxy: using ${mode} mode`));
     expect(nodeIPs).toHaveLength(2);
   }, 30_000);
 
