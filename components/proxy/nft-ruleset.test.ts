@@ -47,7 +47,7 @@ describe("renderRuleset", () => {
 
   test("ClientIP affinity: a timed set per endpoint, checked before the random choice", () => {
     const { text, contents } = renderRuleset({ table: "t", ports: [port({ affinitySeconds: 60 })] });
-    expect(contents.sets).toEqual([
+    expect([...contents.sets.keys()]).toEqual([
       "aff-default/web/tcp/80__10.88.0.2/8080",
       "aff-default/web/tcp/80__10.88.1.2/8081",
     ]);
@@ -107,25 +107,37 @@ describe("renderRuleset", () => {
     expect(text).not.toContain("chain ip t svc-default/web/tcp/80");
   });
 
-  test("an incremental sync flushes rules, keeps affinity sets and deletes what is gone", () => {
-    const first = renderRuleset({ table: "t", ports: [port({ affinitySeconds: 60 })] });
+  test("an incremental sync touches only what changed, keeps affinity sets, deletes what is gone", () => {
+    const other = port({ id: "default/other/tcp/80", clusterIP: "10.96.0.11" });
+    const first = renderRuleset({ table: "t", ports: [port({ affinitySeconds: 60 }), other] });
     const next = renderRuleset(
       {
         table: "t",
-        ports: [port({ affinitySeconds: 60, endpoints: [{ ip: "10.88.0.2", port: 8080, local: true }] })],
+        ports: [
+          port({ affinitySeconds: 60, endpoints: [{ ip: "10.88.0.2", port: 8080, local: true }] }),
+          other,
+        ],
       },
       first.contents,
     );
     const text = lines(next.text);
-    expect(text.slice(0, 2)).toEqual(["add table ip t", "flush table ip t"]);
     expect(text).not.toContain("delete table ip t");
+    expect(text).not.toContain("flush table ip t");
+    expect(text).toContain("flush chain ip t svc-default/web/tcp/80");
+    expect(next.text).not.toContain("other");
+    expect(next.text).not.toContain("services");
     expect(text).toContain("delete chain ip t ep-default/web/tcp/80__10.88.1.2/8081");
     expect(text).toContain("delete set ip t aff-default/web/tcp/80__10.88.1.2/8081");
     expect(text).not.toContain("delete set ip t aff-default/web/tcp/80__10.88.0.2/8080");
-    // Deletes come after the rules that referenced the chains are gone.
-    expect(text.indexOf("delete chain ip t ep-default/web/tcp/80__10.88.1.2/8081")).toBeGreaterThan(
-      text.findLastIndex((l) => l.startsWith("add rule")),
-    );
+    // The stale chain is emptied, and the chain that jumped to it rewritten, before it is deleted.
+    const deleted = text.indexOf("delete chain ip t ep-default/web/tcp/80__10.88.1.2/8081");
+    expect(text.indexOf("flush chain ip t ep-default/web/tcp/80__10.88.1.2/8081")).toBeLessThan(deleted);
+    expect(text.findLastIndex((l) => l.startsWith("add rule"))).toBeLessThan(deleted);
+    // Nothing changed: nothing but the idempotent `add table`.
+    expect(
+      renderRuleset({ table: "t", ports: [other] }, renderRuleset({ table: "t", ports: [other] }).contents)
+        .text,
+    ).toBe("add table ip t\n");
   });
 
   test("two services claiming one IP and port: the first keeps it (nft rejects duplicate keys)", () => {

@@ -15,10 +15,10 @@ export interface NftRulesetOptions {
   nodePortAddresses?: readonly string[];
 }
 
-/** The chains and sets a transaction leaves in the table, so the next one deletes stale ones. */
+/** What a transaction leaves in the table (chain → its rules; set → its declaration), to diff against. */
 export interface TableContents {
-  chains: string[];
-  sets: string[];
+  chains: Map<string, string[]>;
+  sets: Map<string, string>;
 }
 
 export interface RenderedRuleset {
@@ -74,22 +74,22 @@ function vmap(entries: string[]): string {
 /**
  * The transaction bringing table `options.table` to exactly the rules for `options.ports`.
  * Without `previous` it deletes and recreates the whole table (first sync after start: nothing a
- * previous run left survives). With `previous` it flushes every chain's rules, re-adds them and
- * deletes chains and sets no longer wanted: affinity sets keep their entries across syncs.
+ * previous run left survives). With `previous` (what the last successful transaction left) it
+ * touches only what differs: new chains and sets added, changed chains flushed and refilled,
+ * stale ones flushed then deleted. Affinity sets keep their entries; an endpoint change rewrites
+ * only its service's chains.
  */
 export function renderRuleset(options: NftRulesetOptions, previous?: TableContents): RenderedRuleset {
   const t = `ip ${options.table}`;
-  const out: string[] = [`add table ${t}`];
-  if (previous) out.push(`flush table ${t}`);
-  else out.push(`delete table ${t}`, `add table ${t}`);
-  const chains: string[] = [];
-  const sets: string[] = [];
-  const rules: string[] = [];
+  const chains = new Map<string, string[]>();
+  const decls = new Map<string, string>();
+  const sets = new Map<string, string>();
   const chain = (name: string, decl = "") => {
-    chains.push(name);
-    out.push(decl ? `add chain ${t} ${name} { ${decl} }` : `add chain ${t} ${name}`);
+    chains.set(name, []);
+    if (decl) decls.set(name, decl);
   };
-  const rule = (name: string, body: string) => rules.push(`add rule ${t} ${name} ${body}`);
+  const rule = (name: string, body: string) => chains.get(name)?.push(body);
+  const addSet = (name: string, decl: string) => sets.set(name, decl);
 
   for (const [name, decl, body] of BASE_CHAINS) {
     chain(name, decl);
@@ -129,10 +129,7 @@ export function renderRuleset(options: NftRulesetOptions, previous?: TableConten
       chain(name);
       if (p.affinitySeconds !== undefined) {
         const set = affinitySet(p, ep.ip, ep.port);
-        sets.push(set);
-        out.push(
-          `add set ${t} ${set} { type ipv4_addr; flags dynamic,timeout; timeout ${p.affinitySeconds}s; }`,
-        );
+        addSet(set, `{ type ipv4_addr; flags dynamic,timeout; timeout ${p.affinitySeconds}s; }`);
         rule(name, `update @${set} { ip saddr timeout ${p.affinitySeconds}s }`);
       }
       rule(name, `meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`);
@@ -185,12 +182,36 @@ export function renderRuleset(options: NftRulesetOptions, previous?: TableConten
   if (clusterIPs.size) rule("cluster-ips-check", `ip daddr { ${[...clusterIPs].join(", ")} } reject`);
   if (options.serviceCIDR) rule("cluster-ips-check", `ip daddr ${options.serviceCIDR} reject`);
 
-  out.push(...rules);
-  if (previous) {
-    const keepChains = new Set(chains);
-    const keepSets = new Set(sets);
-    for (const name of previous.chains) if (!keepChains.has(name)) out.push(`delete chain ${t} ${name}`);
-    for (const name of previous.sets) if (!keepSets.has(name)) out.push(`delete set ${t} ${name}`);
+  const contents = { chains, sets };
+  return { text: transaction(t, decls, contents, previous), contents };
+}
+
+function transaction(
+  t: string,
+  decls: Map<string, string>,
+  want: TableContents,
+  previous: TableContents | undefined,
+): string {
+  const out: string[] = [`add table ${t}`];
+  if (!previous) out.push(`delete table ${t}`, `add table ${t}`);
+  const had = previous ?? { chains: new Map<string, string[]>(), sets: new Map<string, string>() };
+  for (const [name, decl] of want.sets) if (!had.sets.has(name)) out.push(`add set ${t} ${name} ${decl}`);
+  // Every new chain exists before any rule jumps to it.
+  for (const name of want.chains.keys()) {
+    if (had.chains.has(name)) continue;
+    const decl = decls.get(name);
+    out.push(decl ? `add chain ${t} ${name} { ${decl} }` : `add chain ${t} ${name}`);
   }
-  return { text: `${out.join("\n")}\n`, contents: { chains, sets } };
+  for (const [name, rules] of want.chains) {
+    const old = had.chains.get(name);
+    if (old && old.join("\n") === rules.join("\n")) continue;
+    if (old) out.push(`flush chain ${t} ${name}`);
+    for (const body of rules) out.push(`add rule ${t} ${name} ${body}`);
+  }
+  // Stale chains are emptied first, so none is still referenced when they are deleted.
+  const stale = [...had.chains.keys()].filter((name) => !want.chains.has(name));
+  for (const name of stale) out.push(`flush chain ${t} ${name}`);
+  for (const name of stale) out.push(`delete chain ${t} ${name}`);
+  for (const name of had.sets.keys()) if (!want.sets.has(name)) out.push(`delete set ${t} ${name}`);
+  return `${out.join("\n")}\n`;
 }

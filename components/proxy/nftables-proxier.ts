@@ -1,6 +1,7 @@
-// The nftables data path: each sync renders the whole table and applies it with one atomic
-// `nft -f -` transaction (the first one deletes whatever a previous run left); cleanup deletes
-// the table. After a failed transaction the next sync rewrites the table from scratch.
+// The nftables data path: each sync renders the whole table and applies what differs from the
+// last successful sync in one atomic `nft -f -` transaction; the first sync, the first after a
+// failure and one every fullSyncIntervalMs (out-of-band edits repaired) rewrite the whole table.
+// Cleanup deletes the table.
 
 import { mustRun, runHostCommand } from "./host-command.ts";
 import { renderRuleset, type TableContents } from "./nft-ruleset.ts";
@@ -11,22 +12,28 @@ export interface NftablesProxierOptions {
   table: string;
   serviceCIDR?: string;
   nodePortAddresses?: string[];
+  /** A full rewrite at least this often; default 5 min. */
+  fullSyncIntervalMs?: number;
 }
 
 export class NftablesProxier implements Proxier {
   readonly mode = "nftables";
   readonly describe: string;
   #contents: TableContents | undefined;
+  #lastFull = 0;
 
   constructor(private readonly options: NftablesProxierOptions) {
     this.describe = `table ip ${options.table}`;
   }
 
   async sync(ports: readonly ServicePort[]): Promise<void> {
-    const rendered = renderRuleset({ ...this.options, ports }, this.#contents);
+    const full =
+      !this.#contents || Date.now() - this.#lastFull > (this.options.fullSyncIntervalMs ?? 300_000);
+    const rendered = renderRuleset({ ...this.options, ports }, full ? undefined : this.#contents);
     this.#contents = undefined;
     await mustRun(["nft", "-f", "-"], rendered.text);
     this.#contents = rendered.contents;
+    if (full) this.#lastFull = Date.now();
   }
 
   async cleanup(): Promise<void> {
