@@ -31,7 +31,7 @@ export interface KubeServer {
   /** Everything the server wrote to stderr (this start). */
   stderr(): string;
   /**
-   * SIGTERM, wait for exit, start again on the same data dir (the resume case); `args`, when
+   * SIGINT (Ctrl-C), wait for exit, start again on the same data dir (the resume case); `args`, when
    * given, replace the extra flags of the first start (e.g. drop a `--disable`).
    */
   restart(options?: { args?: string[] }): Promise<void>;
@@ -135,10 +135,10 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     );
   };
 
-  const halt = async (): Promise<void> => {
+  const halt = async (signal: "SIGTERM" | "SIGINT"): Promise<void> => {
     if (!proc) return;
     const running = proc;
-    running.kill("SIGTERM");
+    running.kill(signal);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), 30_000);
@@ -148,7 +148,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     if (code === "late") {
       running.kill("SIGKILL");
       await running.exited;
-      throw new Error(`kube server did not stop within 30 s of SIGTERM:\n${running.stderr()}`);
+      throw new Error(`kube server did not stop within 30 s of ${signal}:\n${running.stderr()}`);
     }
     if (code !== 0) throw new Error(`kube server exited with ${code}:\n${running.stderr()}`);
   };
@@ -170,14 +170,14 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     kubectl: followingKubectl(() => kubectl),
     stderr: () => proc?.stderr() ?? "",
     async restart(restartOptions = {}) {
-      await halt();
+      await halt("SIGINT");
       if (restartOptions.args) argv.splice(fixedArgs, argv.length - fixedArgs, ...restartOptions.args);
       await start();
     },
     async stop() {
       let failure: Error | undefined;
       try {
-        await halt();
+        await halt("SIGTERM");
       } catch (error) {
         failure = error as Error;
       }
