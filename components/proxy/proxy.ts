@@ -28,6 +28,8 @@ export interface ProxyOptions {
   serviceClusterIPRange?: string;
   /** Node port addresses (upstream --nodeport-addresses, as IPs); default every local address. */
   nodePortAddresses?: string[];
+  /** A data path to use instead of choosing one by `mode` (tests). */
+  proxier?: Proxier;
 }
 
 export interface Proxy extends Component {
@@ -64,7 +66,9 @@ async function chooseProxier(options: ProxyOptions): Promise<{ proxier: Proxier;
 
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const { client, log } = options;
-  const { proxier, why } = await chooseProxier(options);
+  const { proxier, why } = options.proxier
+    ? { proxier: options.proxier, why: "given" }
+    : await chooseProxier(options);
   log(`using ${proxier.mode} mode (${proxier.describe}; ${why})`);
   const services = new Informer<Service>({ client, path: "/api/v1/services", log });
   const slices = new Informer<EndpointSlice>({
@@ -103,6 +107,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     await Promise.race([Promise.all([services.synced, slices.synced]), aborted]);
     let backoff = 0;
     let lastError = "";
+    let first = true;
     while (!stopping.signal.aborted) {
       // Changes that arrive while a sync runs set `dirty` again and wake the next round.
       wake = Promise.withResolvers<void>();
@@ -114,10 +119,9 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
         if (lastError) log(`sync recovered after: ${lastError}`);
         lastError = "";
         backoff = 0;
-        if (process.env.KUBE_PROXY_DEBUG)
-          log(
-            `proxy: synced ${ports.length} service ports in ${(performance.now() - started).toFixed(1)} ms`,
-          );
+        if (first)
+          log(`first sync: ${ports.length} service ports in ${(performance.now() - started).toFixed(0)} ms`);
+        first = false;
         ready.resolve();
       } catch (error) {
         const line = ((error as Error).message ?? String(error)).split("\n")[0] ?? "";
