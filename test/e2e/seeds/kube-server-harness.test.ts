@@ -16,7 +16,7 @@ describe.skipIf(!root)("kube server harness", () => {
 
   afterAll(async () => {
     await server?.stop().catch(() => {});
-  }, 60_000);
+  }, 30_000);
 
   test("start, restart, and a stop that finds and removes a leftover netns", async () => {
     server = await startKubeServer();
@@ -45,5 +45,5 @@ describe.skipIf(!root)("kube server harness", () => {
     expect(message).toContain(`netns ${planted}`);
     expect(leftovers(node)).toEqual([]);
     expect(existsSync(s.dataDir)).toBe(false);
-  }, 60_000);
+  }, 30_000);
 });

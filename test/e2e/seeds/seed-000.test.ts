@@ -103,7 +103,7 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
       const r = await kubectl(["get", "pod", mirror]);
       return r.code !== 0 && r.stderr.includes("not found") ? true : undefined;
     });
-  }, 40_000);
+  }, 30_000);
 
   test("binding: kubectl get nodes, the pod stays Pending, a Binding runs it, it answers hello", async () => {
     const nodes = await kubectl(["get", "nodes"]);
@@ -138,7 +138,7 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
     }
     const ip = (await kubectl(["get", "pod", "hello", "-o", "jsonpath={ .status.podIP }"])).stdout;
     expect(await recvOnly(ip)).toBe("hello\n");
-  }, 40_000);
+  }, 30_000);
 
   test("the scheduler binds it: restart the master with the scheduler, the pod runs by itself", async () => {
     // ./bin/start-single-master scheduler controller-manager: the same data dir, everything on.
@@ -166,7 +166,7 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
     const ip = (await kubectl(["get", "pod", "hello", "-o", "jsonpath={ .status.podIP }"])).stdout;
     expect(await recvOnly(ip)).toBe("hello\n");
     expect((await kubectl(["delete", "pod", "hello"])).code).toBe(0);
-  }, 45_000);
+  }, 30_000);
 
   test("replicas: a ReplicaSet of 3, one pod per node, all answer hello; scale to 4", async () => {
     const rs = server.kubectl.file("rs.yaml", workload("ReplicaSet"));
@@ -202,7 +202,7 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
     });
     expect((await kubectl(["delete", "--filename", rs])).code).toBe(0);
     await until("the ReplicaSet's pods gone", async () => ((await podIPs()).length === 0 ? true : undefined));
-  }, 45_000);
+  }, 30_000);
 
   test("deployment: create, 3 available, all answer hello", async () => {
     const deployment = server.kubectl.file("deployment.yaml", workload("Deployment"));
@@ -221,14 +221,14 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
     const ips = await podIPs();
     expect(ips).toHaveLength(3);
     for (const ip of ips) expect(await recvOnly(ip)).toBe("hello\n");
-  }, 40_000);
+  }, 30_000);
 
   test("rolling update: set image hello-world, rollout status, old RS at 0, all answer hello world", async () => {
     expect((await kubectl(["set", "image", "deployment/hello", "hello=hello-world"])).stdout).toBe(
       "deployment.apps/hello image updated\n",
     );
-    const status = await kubectl(["rollout", "status", "deployment/hello", "--timeout=40s"], {
-      timeoutMs: 45_000,
+    const status = await kubectl(["rollout", "status", "deployment/hello", "--timeout=25s"], {
+      timeoutMs: 28_000,
     });
     expect(status.code).toBe(0);
     const out = lines(status.stdout);
@@ -246,5 +246,5 @@ describe.skipIf(!root)("seed 000: rootless Kubernetes walkthrough on kube server
       return now.length === 3 ? now : undefined;
     });
     for (const ip of ips) expect(await recvOnly(ip)).toBe("hello world\n");
-  }, 50_000);
+  }, 30_000);
 });

@@ -115,7 +115,7 @@ describe.skipIf(!root)("seed 003: kubelet, apiserver, kubectl, scheduler on kube
     });
     rmSync(join(server.podManifests, "nginx.yml"));
     await gone(mirror);
-  }, 40_000);
+  }, 30_000);
 
   test("etcdctl get --prefix '' --keys-only lists the cluster's keys in the store", async () => {
     const endpoint = server.stderr().match(/etcd v3 API on http:\/\/(\S+?)[,;\s]/)?.[1];
@@ -158,7 +158,7 @@ describe.skipIf(!root)("seed 003: kubelet, apiserver, kubectl, scheduler on kube
     const deleted = await api("/api/v1/namespaces/default/pods/nginx", { method: "DELETE" });
     expect(deleted.status).toBe(200);
     await gone("nginx");
-  }, 40_000);
+  }, 30_000);
 
   test("kubectl get nodes; kubectl create -f nginx.yml with nodeName", async () => {
     const nodes = await kubectl(["get", "nodes"]);
@@ -170,7 +170,7 @@ describe.skipIf(!root)("seed 003: kubelet, apiserver, kubectl, scheduler on kube
     await runningIP("nginx");
     expect((await kubectl(["delete", "-f", file])).stdout).toBe('pod "nginx" deleted\n');
     await gone("nginx");
-  }, 40_000);
+  }, 30_000);
 
   test("scheduler: kubectl create -f nginx.yml without nodeName, the scheduler places it", async () => {
     const file = server.kubectl.file("nginx.yml", nginxYaml());
@@ -182,5 +182,5 @@ describe.skipIf(!root)("seed 003: kubelet, apiserver, kubectl, scheduler on kube
     expect(events.stdout).toMatch(
       new RegExp(`Scheduled\\s+pod/nginx\\s+Successfully assigned default/nginx to ${node}`),
     );
-  }, 40_000);
+  }, 30_000);
 });
