@@ -1,6 +1,6 @@
 // `kube server` for end-to-end tests: the compiled binary on free ports over a `kt-` data dir,
 // with service and cluster CIDRs of its own per run and a resolv.conf naming only 127.0.0.1;
-// stop() sends SIGTERM, waits, checks no netns or bridge of its nodes is left, removes the dir.
+// stop() sends SIGTERM, waits, fails on (and removes) any process, netns, bridge or nft table left.
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
