@@ -41,7 +41,9 @@ describe("renderRuleset", () => {
     expect(text).toContain(
       "add rule ip kt-t ep-default/web/tcp/80__10.88.1.2/8081 meta l4proto tcp dnat to 10.88.1.2:8081",
     );
-    expect(text).toContain("add rule ip kt-t svc-default/web/tcp/80 jump mark-for-masquerade");
+    expect(text).toContain(
+      "add rule ip kt-t svc-default/web/tcp/80 fib saddr type != local jump mark-for-masquerade",
+    );
     expect(text).toContain("add rule ip kt-t masquerading masquerade fully-random");
   });
 
