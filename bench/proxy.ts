@@ -21,6 +21,13 @@ interface WrkResult {
   p99Ms: number;
   /** wrk's socket errors (connect, read, write, timeout) plus non-2xx/3xx responses. */
   errors: number;
+  /** The host's TCP SYN retransmissions during the run (nstat; other processes' count too). */
+  synRetrans: number;
+}
+
+function synRetransmits(): number {
+  const out = spawnSync("nstat", ["-az", "TcpExtTCPSynRetrans"], { encoding: "utf8" }).stdout ?? "";
+  return Number(/TcpExtTCPSynRetrans\s+(\d+)/.exec(out)?.[1] ?? 0);
 }
 
 function median(values: number[]): number {
@@ -33,6 +40,7 @@ function medianResult(runs: WrkResult[]): WrkResult {
     rps: median(runs.map((r) => r.rps)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    synRetrans: runs.reduce((sum, r) => sum + r.synRetrans, 0),
   };
 }
 
@@ -49,7 +57,9 @@ function ensureWrk(): boolean {
 function wrk(url: string, close: boolean): WrkResult {
   const args = ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}`, "--latency"];
   if (close) args.push("-H", "Connection: close");
+  const syns = synRetransmits();
   const out = spawnSync("wrk", [...args, url], { encoding: "utf8" }).stdout ?? "";
+  const synRetrans = synRetransmits() - syns;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(out);
   const scale = { us: 0.001, ms: 1, s: 1000 }[(p99?.[2] ?? "ms") as "us" | "ms" | "s"];
@@ -57,7 +67,7 @@ function wrk(url: string, close: boolean): WrkResult {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const errors = (socket?.slice(1) ?? []).reduce((sum, n) => sum + Number(n), non2xx);
   if (process.env.BENCH_PROXY_VERBOSE) console.log(out);
-  return { rps, p99Ms: Number(p99?.[1] ?? 0) * scale, errors };
+  return { rps, p99Ms: Number(p99?.[1] ?? 0) * scale, errors, synRetrans };
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -122,38 +132,49 @@ export async function benchProxy(): Promise<void> {
       args: ["--api-servers", url],
     });
     const ns = `${url}/api/v1/namespaces/default`;
-    await post(`${ns}/pods`, {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "nginx", labels: { app: "nginx" } },
-      spec: {
-        nodeName: node,
-        containers: [{ name: "nginx", image: "nginx", ports: [{ containerPort: 80 }] }],
-      },
-    });
-    await post(`${ns}/services`, {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "nginx" },
-      spec: { selector: { app: "nginx" }, ports: [{ port: 80 }] },
-    });
+    // Identical pods: the pod IP is measured on one, each mode's ClusterIP (a service selecting
+    // only its pod) on another. Sharing one would mix the paths' TCP state: all reach the pod from
+    // the bridge address, with different timestamp offsets, and the pod's TIME_WAIT sockets from
+    // one path drop the other's SYNs (PAWS) when a new connection per request recycles ports.
+    const modes =
+      spawnSync("nft", ["list", "tables"]).status === 0 ? ["nftables", "userspace"] : ["userspace"];
+    for (const name of ["nginx-direct", ...modes.map((m) => `nginx-${m}`)])
+      await post(`${ns}/pods`, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, labels: { app: name } },
+        spec: {
+          nodeName: node,
+          containers: [{ name: "nginx", image: "nginx", ports: [{ containerPort: 80 }] }],
+        },
+      });
+    for (const mode of modes)
+      await post(`${ns}/services`, {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: `nginx-${mode}` },
+        spec: { selector: { app: `nginx-${mode}` }, ports: [{ port: 80 }] },
+      });
     type Pod = { status?: { phase?: string; podIP?: string } };
-    const podIP = await until(
-      "nginx Running",
-      async () => {
-        const pod = await getJson<Pod>(`${ns}/pods/nginx`);
-        return pod.status?.phase === "Running" ? pod.status.podIP : undefined;
-      },
-      { timeoutMs: 60_000 },
-    );
-    const vip = (await getJson<{ spec: { clusterIP: string } }>(`${ns}/services/nginx`)).spec.clusterIP;
+    const running = (name: string) =>
+      until(
+        `${name} Running`,
+        async () => {
+          const pod = await getJson<Pod>(`${ns}/pods/${name}`);
+          return pod.status?.phase === "Running" ? pod.status.podIP : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+    const podIP = await running("nginx-direct");
+    for (const mode of modes) await running(`nginx-${mode}`);
     const direct = `http://${podIP}:80/`;
-    const viaVip = `http://${vip}:80/`;
     await until("nginx answers", async () => ((await fetch(direct)).ok ? true : undefined));
 
-    const nftOk = spawnSync("nft", ["list", "tables"]).status === 0;
     const rows: [string, WrkResult][] = [];
-    for (const mode of nftOk ? ["nftables", "userspace"] : ["userspace"]) {
+    for (const mode of modes) {
+      const vip = (await getJson<{ spec: { clusterIP: string } }>(`${ns}/services/nginx-${mode}`)).spec
+        .clusterIP;
+      const viaVip = `http://${vip}:80/`;
       const proxy = spawnKube([
         kubeBinary,
         "proxy",
@@ -196,8 +217,9 @@ export async function benchProxy(): Promise<void> {
       const base = i % 2 === 1 ? rows[i - 1]?.[1] : undefined;
       const ratio = base?.rps ? `  ${((100 * r.rps) / base.rps).toFixed(0)}% of direct` : "";
       const errors = r.errors ? `  (${r.errors} errors)` : "";
+      const syns = r.synRetrans ? `  (${r.synRetrans} SYN retransmits)` : "";
       console.log(
-        `  ${name.padEnd(width)}  ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms${ratio}${errors}`,
+        `  ${name.padEnd(width)}  ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms${ratio}${errors}${syns}`,
       );
     }
   } finally {
