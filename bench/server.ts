@@ -16,6 +16,8 @@ function rssMiB(pid: number): number {
   return Number(match?.[1] ?? 0) / 1024;
 }
 
+// Ranges outside those the tests pick at random (10.100-250.0.0/16), so a test cluster running
+// meanwhile never holds rules for our node and pod addresses.
 function startServer(dir: string): KubeProcess {
   return spawnKube([
     kubeBinary,
@@ -29,9 +31,9 @@ function startServer(dir: string): KubeProcess {
     "--node-name",
     "kt-bench",
     "--cluster-cidr",
-    "10.199.0.0/16",
+    "10.61.0.0/16",
     "--service-cluster-ip-range",
-    "10.198.0.0/16",
+    "10.60.0.0/16",
     "--dns-port",
     "0",
     "--resolv-conf",

@@ -64,11 +64,15 @@ export async function supervise(options: SuperviseOptions): Promise<number> {
       status = 1;
     }
     for (const component of [...running].reverse()) {
+      // A stop that hangs is named, so a stuck shutdown says what it waits for.
+      const slow = setTimeout(() => log(`${prog}: still stopping ${component.name} after 5 s`), 5000);
       try {
         await component.stop();
       } catch (error) {
         log(`${prog}: stopping ${component.name}: ${firstLine(error)}`);
         status = 1;
+      } finally {
+        clearTimeout(slow);
       }
     }
     if (status === 0) log(`${prog}: stopped`);

@@ -123,6 +123,7 @@ export class ApiClient {
 
   /** Watch events until the server ends the stream or `signal` aborts. */
   async *watch<T>(path: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
+    if (options.signal?.aborted) return; // stopped before it started: nothing to watch
     const response = await this.raw("GET", `${path}${query({ ...options, watch: true })}`, {
       signal: options.signal,
     });

@@ -126,3 +126,13 @@ test("plain and selected watches: stored text, transitions, the same events for 
   const two = events.filter((e) => e.object.metadata.name === "two");
   expect(await byName(3)).toEqual(two);
 });
+
+test("an in-process watch whose request was aborted before it arrived ends at once", async () => {
+  const gone = new AbortController();
+  gone.abort();
+  const response = await api.handler(
+    new Request("http://x/api/v1/namespaces/default/configmaps?watch=true", { signal: gone.signal }),
+  );
+  // The stream closes (after the opening newline) instead of waiting for events forever.
+  expect((await response.text()).trim()).toBe("");
+});

@@ -30,7 +30,9 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
   }
 
   const abort = new AbortController();
-  r.req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  // An in-process client may hand over a request that was aborted before it got here.
+  if (r.req.signal?.aborted) abort.abort();
+  else r.req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const timer = timeout > 0 ? setTimeout(() => abort.abort(), timeout * 1000) : undefined;
   // Plain JSON events of a kind stored as served: the stored text, spliced (as lists do).
   const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
