@@ -66,8 +66,12 @@ function viaUdp(upstream: Upstream, query: Buffer, timeoutMs: number): Promise<B
       if (from.port !== upstream.port || reply.length < 12 || queryId(reply) !== queryId(query)) return;
       finish(reply);
     });
-    socket.send(query, upstream.port, upstream.host, (error) => {
-      if (error) finish(undefined);
+    // A connected socket hears the ICMP "port unreachable" of an upstream that is not there
+    // as an error at once, instead of waiting out the whole timeout.
+    socket.connect(upstream.port, upstream.host, () => {
+      socket.send(query, (error) => {
+        if (error) finish(undefined);
+      });
     });
   });
 }

@@ -315,6 +315,34 @@ describe("forwarding", () => {
     expect(reply.rcode).toBe("SERVFAIL");
     expect(performance.now() - started).toBeLessThan(2000);
   });
+  test("an upstream nobody listens on is SERVFAIL at once, not after the forward timeout", async () => {
+    const probe = await listenDns({
+      bindAddress: "127.0.0.1",
+      port: 0,
+      onError: () => {},
+      handler: async () => undefined,
+    });
+    const deadPort = probe.port;
+    await probe.close();
+    const lonely = await startDns({
+      client: cp.client,
+      bindAddress: "127.0.0.1",
+      port: 0,
+      clusterDomain: "cluster.local",
+      upstream: [`127.0.0.1:${deadPort}`],
+      // Longer than this test may run: only the ICMP "port unreachable" can end the wait.
+      forwardTimeoutMs: 60_000,
+      log: () => {},
+    });
+    try {
+      await lonely.ready;
+      const raw = await sendUdp(queryPacket("anything.kt-other.test", "A"), lonely.port);
+      expect(raw && (decode(raw) as Reply).rcode).toBe("SERVFAIL");
+    } finally {
+      await lonely.stop();
+    }
+  });
+
   test("an upstream that is the server itself is dropped, so queries do not loop", async () => {
     const probe = await listenDns({
       bindAddress: "127.0.0.1",
