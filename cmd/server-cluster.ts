@@ -51,6 +51,15 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     (line: string): void =>
       options.log(`${name}: ${line}`);
   const summary: string[] = [];
+  // Network rules and port 53 need root; without it the proxy and DNS are left out, said once.
+  const root = process.getuid?.() === 0;
+  const leftOut = new Set(options.disabled);
+  if (!root && !(leftOut.has("proxy") && leftOut.has("dns"))) {
+    summary.push(
+      "not root: no proxy and no cluster DNS (Service IPs are not reachable; pods use the host's resolvers)",
+    );
+    leftOut.add("proxy").add("dns");
+  }
   let firstNodeIP: string | undefined;
 
   const controllerManager: Starter = async () => {
@@ -104,7 +113,8 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
         networking: "auto",
         port: 0,
         readOnlyPort: 0,
-        clusterDNS: [options.clusterDNS],
+        // Without the cluster DNS (not root, or --disable dns) pods use the host's resolvers.
+        clusterDNS: leftOut.has("dns") ? [] : [options.clusterDNS],
         clusterDomain: options.clusterDomain,
         resolvConf: options.resolvConf,
         maxPods: 110,
@@ -178,7 +188,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     ["manifests", [manifests]],
   ];
   return {
-    starters: parts.filter(([name]) => !options.disabled.has(name)).flatMap(([, starters]) => starters),
+    starters: parts.filter(([name]) => !leftOut.has(name)).flatMap(([, starters]) => starters),
     summary: () => summary,
   };
 }
