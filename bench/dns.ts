@@ -5,8 +5,8 @@ import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decode, encode, RECURSION_DESIRED } from "dns-packet";
 import { ApiClient } from "../lib/client/api-client.ts";
+import { decodeReply, queryPacket, spawnKubeDns } from "../test/harness/dns-wire.ts";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
 
@@ -32,12 +32,7 @@ function load(port: number, inFlight: number, seconds: number): Promise<Figures>
     const end = performance.now() + seconds * 1000;
     const send = (): void => {
       const id = nextId++ & 0xffff;
-      const packet = encode({
-        type: "query",
-        id,
-        flags: RECURSION_DESIRED,
-        questions: [{ type: "A", name: NAME, class: "IN" }],
-      });
+      const packet = queryPacket(NAME, "A", { id });
       sent.set(id, performance.now());
       socket.send(packet, port, "127.0.0.1");
     };
@@ -54,7 +49,7 @@ function load(port: number, inFlight: number, seconds: number): Promise<Figures>
     };
     socket.on("message", (reply) => {
       const now = performance.now();
-      const answer = decode(reply);
+      const answer = decodeReply(reply);
       const started = sent.get(answer.id ?? -1);
       if (started === undefined) return;
       sent.delete(answer.id ?? -1);
@@ -92,18 +87,7 @@ export async function benchDns(): Promise<void> {
       metadata: { name: "kt-bench" },
       spec: { ports: [{ port: 80 }], selector: { app: "kt-bench" } },
     });
-    dns = spawnKube([
-      kubeBinary,
-      "dns",
-      "--master",
-      url,
-      "--bind-address",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--upstream",
-      "127.0.0.1:9",
-    ]);
+    dns = spawnKubeDns({ master: url, bindAddress: "127.0.0.1", port: 0, upstream: "127.0.0.1:9" });
     const port = Number((await dns.waitFor(/serving cluster\.local on 127\.0\.0\.1:(\d+)/))[1]);
     await load(port, 16, 0.5); // warm-up
     console.log(`dns: A ${NAME} over UDP, kube dns in its own process, ${SECONDS} s per row`);

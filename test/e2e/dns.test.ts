@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decode, encode, RECURSION_DESIRED } from "dns-packet";
-import { type DnsListener, listenDns } from "../../components/dns/dns-listener.ts";
+import type { DnsListener } from "../../components/dns/dns-listener.ts";
+import { spawnKubeDns, startFakeUpstream } from "../harness/dns-wire.ts";
 import { ensureKubeBuilt, kubeBinary } from "../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../harness/kube-process.ts";
 import { type Kubectl, kubectlFor } from "../harness/kubectl.ts";
@@ -66,38 +66,14 @@ describe.skipIf(!root)("cluster DNS from a pod", () => {
       args: ["--api-servers", url, "--pod-cidr", cidr, "--cluster-dns", gateway],
     });
     bridge = (kubelet.stderr().match(/bridge (kb[0-9a-f]+)/) ?? [])[1] ?? "";
-    upstream = await listenDns({
-      bindAddress: "127.0.0.1",
-      port: 0,
-      onError: () => {},
-      handler: async (message) => {
-        const query = decode(message);
-        const question = query.questions?.[0];
-        if (!question) return undefined;
-        const known = question.name === "www.kt-upstream.test" && question.type === "A";
-        return encode({
-          type: "response",
-          id: query.id,
-          flags: RECURSION_DESIRED | (question.name.endsWith("kt-upstream.test") ? 0 : 3),
-          questions: [question],
-          answers: known ? [{ type: "A", name: question.name, ttl: 60, data: "198.51.100.7" }] : [],
-        });
-      },
+    upstream = await startFakeUpstream();
+    dns = spawnKubeDns({
+      master: url,
+      bindAddress: gateway,
+      port: 53,
+      upstream: `127.0.0.1:${upstream.port}`,
+      clusterIP: "10.96.0.10",
     });
-    dns = spawnKube([
-      kubeBinary,
-      "dns",
-      "--master",
-      url,
-      "--bind-address",
-      gateway,
-      "--port",
-      "53",
-      "--upstream",
-      `127.0.0.1:${upstream.port}`,
-      "--cluster-ip",
-      "10.96.0.10",
-    ]);
     await dns.waitFor(/registered as kube-system\/kube-dns/, 30_000);
     await kubectl(["create", "service", "clusterip", "kt-web", "--tcp=80:8080"]);
   }, 120_000);

@@ -4,20 +4,26 @@
 // it is silent; truncation and TCP; garbage packets; live updates; kube-dns self-registration.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createSocket } from "node:dgram";
 import { Resolver } from "node:dns/promises";
-import { connect } from "node:net";
-import { type DecodedPacket, decode, encode, RECURSION_DESIRED, type RecordType } from "dns-packet";
+import { encode, type RecordType } from "dns-packet";
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { endpointsController } from "../../components/controller-manager/endpoints/endpoints-controller.ts";
 import { endpointSliceController } from "../../components/controller-manager/endpointslice/endpoint-slice-controller.ts";
-import { type DnsListener, listenDns } from "../../components/dns/dns-listener.ts";
+import type { DnsListener } from "../../components/dns/dns-listener.ts";
 import { type DnsServer, startDns } from "../../components/dns/dns-server.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
+import {
+  askDns,
+  answerData as data,
+  decodeReply,
+  queryPacket,
+  sendTcp,
+  sendUdp,
+  startFakeUpstream,
+  unusedDnsPort,
+} from "../harness/dns-wire.ts";
 import { kubectlBinary, kubectlFor } from "../harness/kubectl.ts";
-
-type Reply = DecodedPacket & { rcode?: string };
 
 let cp: ControlPlane;
 let upstream: DnsListener;
@@ -25,119 +31,11 @@ let dns: DnsServer;
 const upstreamQueries: string[] = [];
 const NS = "/api/v1/namespaces/default";
 
-/** A fake upstream resolver: *.kt-upstream.test are 198.51.100.7, "silent.*" never answers, others NXDOMAIN. */
-async function startFakeUpstream(): Promise<DnsListener> {
-  return listenDns({
-    bindAddress: "127.0.0.1",
-    port: 0,
-    onError: () => {},
-    handler: async (message) => {
-      const query = decode(message);
-      const question = query.questions?.[0];
-      if (!question) return undefined;
-      upstreamQueries.push(question.name);
-      if (question.name.startsWith("silent.")) return undefined;
-      const known = question.name.endsWith(".kt-upstream.test");
-      return encode({
-        type: "response",
-        id: query.id,
-        flags: RECURSION_DESIRED | (known ? 0 : 3),
-        questions: [question],
-        answers:
-          known && question.type === "A"
-            ? [{ type: "A", name: question.name, ttl: 60, data: "198.51.100.7" }]
-            : [],
-      });
-    },
-  });
-}
-
-function queryPacket(name: string, type: RecordType, edns = false): Buffer {
-  return encode({
-    type: "query",
-    id: Math.floor(Math.random() * 65536),
-    flags: RECURSION_DESIRED,
-    questions: [{ type, name, class: "IN" }],
-    additionals: edns
-      ? [
-          {
-            type: "OPT",
-            name: ".",
-            udpPayloadSize: 4096,
-            extendedRcode: 0,
-            ednsVersion: 0,
-            flags: 0,
-            flag_do: false,
-            options: [],
-          },
-        ]
-      : [],
-  });
-}
-
-function sendUdp(packet: Buffer, port: number, timeoutMs = 3000): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const socket = createSocket("udp4");
-    const timer = setTimeout(() => {
-      socket.close();
-      resolve(undefined);
-    }, timeoutMs);
-    socket.on("message", (reply) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(reply);
-    });
-    socket.send(packet, port, "127.0.0.1");
-  });
-}
-
-function sendTcp(packets: Buffer[], port: number): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    const replies: Buffer[] = [];
-    let buffered: Buffer = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`TCP: ${replies.length} of ${packets.length} replies`));
-    }, 5000);
-    socket.on("error", reject);
-    socket.on("connect", () => {
-      for (const p of packets) {
-        const length = Buffer.alloc(2);
-        length.writeUInt16BE(p.length);
-        socket.write(Buffer.concat([length, p]));
-      }
-    });
-    socket.on("data", (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-        replies.push(buffered.subarray(2, 2 + buffered.readUInt16BE(0)));
-        buffered = buffered.subarray(2 + buffered.readUInt16BE(0));
-      }
-      if (replies.length === packets.length) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(replies);
-      }
-    });
-  });
-}
-
-async function ask(
+const ask = (
   name: string,
   type: RecordType = "A",
   options: { transport?: "udp" | "tcp"; edns?: boolean } = {},
-): Promise<Reply> {
-  const packet = queryPacket(name, type, options.edns);
-  const raw =
-    options.transport === "tcp" ? (await sendTcp([packet], dns.port))[0] : await sendUdp(packet, dns.port);
-  if (!raw) throw new Error(`no reply for ${name} ${type}`);
-  return decode(raw) as Reply;
-}
-
-function data(reply: Reply): unknown[] {
-  return (reply.answers ?? []).map((a) => ("data" in a ? a.data : undefined));
-}
+) => askDns(dns.port, name, type, options);
 
 function pod(name: string, labels: Record<string, string>, extra: Partial<Pod["spec"]> = {}): Pod {
   return {
@@ -157,7 +55,7 @@ beforeAll(async () => {
     binder: true,
     controllers: [endpointsController, endpointSliceController()],
   });
-  upstream = await startFakeUpstream();
+  upstream = await startFakeUpstream(upstreamQueries);
   await cp.client.create(`${NS}/services`, {
     metadata: { name: "kt-web" },
     spec: {
@@ -316,14 +214,7 @@ describe("forwarding", () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
   test("an upstream nobody listens on is SERVFAIL at once, not after the forward timeout", async () => {
-    const probe = await listenDns({
-      bindAddress: "127.0.0.1",
-      port: 0,
-      onError: () => {},
-      handler: async () => undefined,
-    });
-    const deadPort = probe.port;
-    await probe.close();
+    const deadPort = await unusedDnsPort();
     const lonely = await startDns({
       client: cp.client,
       bindAddress: "127.0.0.1",
@@ -337,21 +228,14 @@ describe("forwarding", () => {
     try {
       await lonely.ready;
       const raw = await sendUdp(queryPacket("anything.kt-other.test", "A"), lonely.port);
-      expect(raw && (decode(raw) as Reply).rcode).toBe("SERVFAIL");
+      expect(raw && decodeReply(raw).rcode).toBe("SERVFAIL");
     } finally {
       await lonely.stop();
     }
   });
 
   test("an upstream that is the server itself is dropped, so queries do not loop", async () => {
-    const probe = await listenDns({
-      bindAddress: "127.0.0.1",
-      port: 0,
-      onError: () => {},
-      handler: async () => undefined,
-    });
-    const port = probe.port;
-    await probe.close();
+    const port = await unusedDnsPort();
     const lines: string[] = [];
     const self = await startDns({
       client: cp.client,
@@ -365,7 +249,7 @@ describe("forwarding", () => {
       await self.ready;
       expect(lines).toContain(`dns: not forwarding to 127.0.0.1:${port}: that is this server`);
       const raw = await sendUdp(queryPacket("loop.kt-upstream.test", "A"), port);
-      expect(raw && (decode(raw) as Reply).rcode).toBe("SERVFAIL");
+      expect(raw && decodeReply(raw).rcode).toBe("SERVFAIL");
     } finally {
       await self.stop();
     }
@@ -403,7 +287,7 @@ describe("transport", () => {
       0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff,
     ]);
     const formerr = await sendUdp(junk, dns.port);
-    expect(formerr && (decode(formerr) as Reply).rcode).toBe("FORMERR");
+    expect(formerr && decodeReply(formerr).rcode).toBe("FORMERR");
     expect(formerr?.readUInt16BE(0)).toBe(0x1234);
     // Too short to be a message: ignored.
     expect(await sendUdp(Buffer.from([1, 2, 3]), dns.port, 300)).toBeUndefined();
@@ -420,7 +304,7 @@ describe("transport", () => {
         { type: "A", name: "b.cluster.local" },
       ],
     });
-    expect((decode((await sendUdp(two, dns.port)) ?? Buffer.alloc(0)) as Reply).rcode).toBe("FORMERR");
+    expect(decodeReply((await sendUdp(two, dns.port)) ?? Buffer.alloc(0)).rcode).toBe("FORMERR");
     const replies = await sendTcp(
       [
         junk,
@@ -429,7 +313,7 @@ describe("transport", () => {
       ],
       dns.port,
     );
-    expect(replies.map((r) => (decode(r) as Reply).rcode)).toEqual(["FORMERR", "NOERROR", "NOERROR"]);
+    expect(replies.map((r) => decodeReply(r).rcode)).toEqual(["FORMERR", "NOERROR", "NOERROR"]);
     expect(data(await ask("kt-web.default.svc.cluster.local"))).toEqual(["10.96.0.50"]);
   });
 });
