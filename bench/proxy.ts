@@ -6,9 +6,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
-import { type KubeProcess, spawnKube } from "../test/harness/kube-process.ts";
-import { removeKubeletPods, startKubeletProcess } from "../test/harness/kubelet.ts";
+import { ensureKubeBuilt } from "../test/harness/kube-binary.ts";
+import {
+  type ProxyCluster,
+  type ProxyOptions,
+  removeProxyState,
+  spawnProxy,
+  startProxyCluster,
+} from "../test/harness/proxy-cluster.ts";
 import { until } from "../test/harness/until.ts";
 
 const DURATION = process.env.BENCH_PROXY_DURATION ?? "3s";
@@ -100,43 +105,16 @@ export async function benchProxy(): Promise<void> {
   const node = `kt-bench-px${process.pid % 10000}`;
   const table = `kt-bench-px${process.pid % 10000}`;
   const dummy = `kt-bpx${process.pid % 10000}`;
-  const processes: KubeProcess[] = [];
-  let kubelet: KubeProcess | undefined;
+  let cluster: ProxyCluster | undefined;
   try {
-    const api = spawnKube([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      join(dir, "db"),
-      "--insecure-port",
-      "0",
-      "--service-cluster-ip-range",
-      range,
-    ]);
-    processes.push(api);
-    const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
-    processes.push(
-      spawnKube([
-        kubeBinary,
-        "controller-manager",
-        "--master",
-        url,
-        "--leader-elect=false",
-        "--controllers",
-        "endpointslice",
-      ]),
-    );
-    kubelet = await startKubeletProcess({
-      nodeName: node,
-      rootDir: join(dir, "kubelet"),
-      args: ["--api-servers", url],
-    });
+    cluster = await startProxyCluster({ dir, node, range, controllers: "endpointslice" });
+    const url = cluster.url;
     const ns = `${url}/api/v1/namespaces/default`;
     // Identical pods: the pod IP is measured on one, each mode's ClusterIP (a service selecting
     // only its pod) on another. Sharing one would mix the paths' TCP state: all reach the pod from
     // the bridge address, with different timestamp offsets, and the pod's TIME_WAIT sockets from
     // one path drop the other's SYNs (PAWS) when a new connection per request recycles ports.
-    const modes =
+    const modes: ProxyOptions["mode"][] =
       spawnSync("nft", ["list", "tables"]).status === 0 ? ["nftables", "userspace"] : ["userspace"];
     for (const name of ["nginx-direct", ...modes.map((m) => `nginx-${m}`)])
       await post(`${ns}/pods`, {
@@ -175,22 +153,7 @@ export async function benchProxy(): Promise<void> {
       const vip = (await getJson<{ spec: { clusterIP: string } }>(`${ns}/services/nginx-${mode}`)).spec
         .clusterIP;
       const viaVip = `http://${vip}:80/`;
-      const proxy = spawnKube([
-        kubeBinary,
-        "proxy",
-        "--master",
-        url,
-        "--hostname-override",
-        node,
-        "--proxy-mode",
-        mode,
-        "--nftables-table",
-        table,
-        "--dummy-interface",
-        dummy,
-        "--service-cluster-ip-range",
-        range,
-      ]);
+      const proxy = spawnProxy({ url, node, mode, table, dummy, range });
       try {
         await proxy.waitFor(/proxy ready/, 30_000);
         await until(`${vip} answers`, async () => ((await fetch(viaVip)).ok ? true : undefined));
@@ -223,14 +186,8 @@ export async function benchProxy(): Promise<void> {
       );
     }
   } finally {
-    await removeKubeletPods(node, join(dir, "kubelet"), kubelet);
-    for (const p of processes.reverse()) {
-      p.kill("SIGTERM");
-      await p.exited;
-    }
-    spawnSync("nft", ["delete", "table", "ip", table]);
-    spawnSync("ip", ["link", "del", "dev", dummy]);
-    spawnSync("ip", ["route", "del", "unreachable", range]);
+    await cluster?.stop();
+    removeProxyState({ table, dummy, range });
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -9,10 +9,16 @@ import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureKubeBuilt, kubeBinary } from "../harness/kube-binary.ts";
+import { ensureKubeBuilt } from "../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../harness/kube-process.ts";
 import { type Kubectl, kubectlFor } from "../harness/kubectl.ts";
-import { leftovers, removeKubeletPods, startKubeletProcess } from "../harness/kubelet.ts";
+import { leftovers } from "../harness/kubelet.ts";
+import {
+  type ProxyCluster,
+  removeProxyState,
+  spawnProxy,
+  startProxyCluster,
+} from "../harness/proxy-cluster.ts";
 import { until as waitUntil } from "../harness/until.ts";
 
 const root = process.getuid?.() === 0;
@@ -89,91 +95,35 @@ function udpOnce(ip: string, port: number, message: string): Promise<string | un
   });
 }
 
-const podsYaml = `apiVersion: v1
-kind: Pod
-metadata: {name: hello-a, labels: {app: px}}
-spec:
-  nodeName: ${node}
-  containers:
-  - name: c
-    image: hello
-    env: [{name: PORT, value: "8081"}]
-    ports: [{name: greet, containerPort: 8081}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: hello-b, labels: {app: px}}
-spec:
-  nodeName: ${node}
-  containers:
-  - name: c
-    image: hello-world
-    env: [{name: PORT, value: "8082"}]
-    ports: [{name: greet, containerPort: 8082}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: udp, labels: {app: udp}}
-spec:
-  nodeName: ${node}
-  containers:
-  - {name: c, image: pause, ports: [{name: echo, containerPort: 5353, protocol: UDP}]}
-`;
+const pod = (name: string, app: string, container: object) =>
+  `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, labels: {app: ${app}}}\nspec: {nodeName: ${node}, containers: [${JSON.stringify({ name: "c", ...container })}]}\n`;
+const hello = (image: string, port: number) => ({
+  image,
+  env: [{ name: "PORT", value: String(port) }],
+  ports: [{ name: "greet", containerPort: port }],
+});
+const podsYaml = [
+  pod("hello-a", "px", hello("hello", 8081)),
+  pod("hello-b", "px", hello("hello-world", 8082)),
+  pod("udp", "udp", { image: "pause", ports: [{ name: "echo", containerPort: 5353, protocol: "UDP" }] }),
+].join("---\n");
 
-const servicesYaml = `apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: px}
-  ports: [{port: 80, targetPort: greet}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-np}
-spec:
-  type: NodePort
-  selector: {app: px}
-  ports: [{port: 80, targetPort: greet}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-lb}
-spec:
-  type: LoadBalancer
-  selector: {app: px}
-  ports: [{port: 8765, targetPort: greet}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: sticky}
-spec:
-  selector: {app: px}
-  sessionAffinity: ClientIP
-  sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}
-  ports: [{port: 80, targetPort: greet}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: echo}
-spec:
-  selector: {app: udp}
-  ports: [{port: 53, protocol: UDP, targetPort: echo}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: headless}
-spec:
-  clusterIP: None
-  selector: {app: px}
-  ports: [{port: 80, targetPort: greet}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: empty}
-spec:
-  selector: {app: nothing}
-  ports: [{port: 80}]
-`;
+const service = (name: string, spec: object) =>
+  `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: ${JSON.stringify(spec)}\n`;
+const greet = { selector: { app: "px" }, ports: [{ port: 80, targetPort: "greet" }] };
+const servicesYaml = [
+  service("web", greet),
+  service("web-np", { type: "NodePort", ...greet }),
+  service("web-lb", { ...greet, type: "LoadBalancer", ports: [{ port: 8765, targetPort: "greet" }] }),
+  service("sticky", {
+    ...greet,
+    sessionAffinity: "ClientIP",
+    sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+  }),
+  service("echo", { selector: { app: "udp" }, ports: [{ port: 53, protocol: "UDP", targetPort: "echo" }] }),
+  service("headless", { ...greet, clusterIP: "None" }),
+  service("empty", { selector: { app: "nothing" }, ports: [{ port: 80 }] }),
+].join("---\n");
 
 /** A UDP echo server on port 5353, run by the test in the udp pod's network namespace. */
 const udpEchoScript = `const s = require("node:dgram").createSocket("udp4");
@@ -183,10 +133,7 @@ s.bind(5353, "0.0.0.0", () => console.error("udp echo listening"));`;
 describe.skipIf(!root)("kube proxy", () => {
   setDefaultTimeout(30_000);
   let dir = "";
-  let url = "";
-  let api: KubeProcess | undefined;
-  let controllers: KubeProcess | undefined;
-  let kubelet: KubeProcess | undefined;
+  let cluster: ProxyCluster | undefined;
   let proxy: KubeProcess | undefined;
   let echo: KubeProcess | undefined;
   let kubectl: Kubectl;
@@ -194,24 +141,8 @@ describe.skipIf(!root)("kube proxy", () => {
   const clusterIP: Record<string, string> = {};
 
   const startProxy = async (mode: "nftables" | "userspace"): Promise<KubeProcess> => {
-    const p = spawnKube([
-      kubeBinary,
-      "proxy",
-      "--master",
-      url,
-      "--hostname-override",
-      node,
-      "--proxy-mode",
-      mode,
-      "--nftables-table",
-      table,
-      "--dummy-interface",
-      dummy,
-      "--service-cluster-ip-range",
-      range,
-      "--nodeport-addresses",
-      nodeIP,
-    ]);
+    const url = cluster?.url ?? "";
+    const p = spawnProxy({ url, node, mode, table, dummy, range, nodePortAddresses: nodeIP });
     await p.waitFor(/proxy ready/, 30_000);
     return p;
   };
@@ -224,38 +155,36 @@ describe.skipIf(!root)("kube proxy", () => {
     const r = spawnSync("nft", ["list", "table", "ip", table], { encoding: "utf8" });
     return r.status === 0 ? r.stdout : undefined;
   };
+  /** Connects to web's ClusterIP from the host until both pods have answered; their greetings, sorted. */
+  const bothEndpoints = async (): Promise<string[]> => {
+    const seen = new Set<string>();
+    await until("both endpoints answered", async () => {
+      const r = await tcpOnce(clusterIP.web ?? "", 80);
+      if (r.kind === "data" && r.text) seen.add(r.text);
+      return seen.size === 2 ? true : undefined;
+    });
+    return [...seen].sort();
+  };
+  /** A greeting from web's ClusterIP read inside the hello-a pod (bash's /dev/tcp). */
+  const insideHelloA = () =>
+    until("an answer inside hello-a", async () => {
+      const script = `exec 3<>/dev/tcp/${clusterIP.web}/80; cat <&3`;
+      const out = await kubectl(["exec", "hello-a", "--", "bash", "-c", script]);
+      return out.stdout.startsWith("hello") ? out.stdout : undefined;
+    });
+  /** ClientIP affinity: `times` more greetings from sticky's ClusterIP are all the first one. */
+  const affinityHolds = async (times: number): Promise<void> => {
+    const first = await greeting(clusterIP.sticky ?? "", 80);
+    for (let i = 0; i < times; i++) expect(await greeting(clusterIP.sticky ?? "", 80)).toBe(first);
+  };
   const svcField = async (name: string, path: string) =>
     (await kubectl(["get", "svc", name, "-o", `jsonpath={${path}}`])).stdout.trim();
 
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-proxy-e2e-"));
-    api = spawnKube([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      join(dir, "db"),
-      "--insecure-port",
-      "0",
-      "--service-cluster-ip-range",
-      range,
-    ]);
-    url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
-    kubectl = kubectlFor(url);
-    controllers = spawnKube([
-      kubeBinary,
-      "controller-manager",
-      "--master",
-      url,
-      "--leader-elect=false",
-      "--controllers",
-      "endpointslice,service-lb",
-    ]);
-    kubelet = await startKubeletProcess({
-      nodeName: node,
-      rootDir: join(dir, "kubelet"),
-      args: ["--api-servers", url],
-    });
+    cluster = await startProxyCluster({ dir, node, range, controllers: "endpointslice,service-lb" });
+    kubectl = kubectlFor(cluster.url);
     nodeIP = await until("node InternalIP", async () => {
       const r = await kubectl([
         "get",
@@ -304,15 +233,9 @@ describe.skipIf(!root)("kube proxy", () => {
       await stopProxy();
       echo?.kill("SIGTERM");
       await echo?.exited;
-      await removeKubeletPods(node, join(dir, "kubelet"), kubelet);
-      controllers?.kill("SIGTERM");
-      await controllers?.exited;
-      api?.kill("SIGTERM");
-      await api?.exited;
+      await cluster?.stop();
     } finally {
-      spawnSync("nft", ["delete", "table", "ip", table]);
-      spawnSync("ip", ["link", "del", "dev", dummy]);
-      spawnSync("ip", ["route", "del", "unreachable", range]);
+      removeProxyState({ table, dummy, range });
       kubectl?.cleanup();
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
@@ -328,29 +251,12 @@ describe.skipIf(!root)("kube proxy", () => {
   test.skipIf(!nftWorks)(
     "nftables: ClusterIP from the host balances over both pods (named targetPort per pod)",
     async () => {
-      const seen = new Set<string>();
-      await until("both endpoints answered", async () => {
-        const r = await tcpOnce(clusterIP.web ?? "", 80);
-        if (r.kind === "data" && r.text) seen.add(r.text);
-        return seen.size === 2 ? true : undefined;
-      });
-      expect([...seen].sort()).toEqual(["hello\n", "hello world\n"]);
+      expect(await bothEndpoints()).toEqual(["hello\n", "hello world\n"]);
     },
   );
 
   test.skipIf(!nftWorks)("nftables: ClusterIP from inside a pod", async () => {
-    const r = await until("an answer inside hello-a", async () => {
-      const out = await kubectl([
-        "exec",
-        "hello-a",
-        "--",
-        "bash",
-        "-c",
-        `exec 3<>/dev/tcp/${clusterIP.web}/80; cat <&3`,
-      ]);
-      return out.stdout.startsWith("hello") ? out.stdout : undefined;
-    });
-    expect(["hello\n", "hello world\n"]).toContain(r);
+    expect(["hello\n", "hello world\n"]).toContain(await insideHelloA());
   });
 
   test.skipIf(!nftWorks)("nftables: NodePort on the node IP and the LoadBalancer's EXTERNAL-IP", async () => {
@@ -368,8 +274,7 @@ describe.skipIf(!root)("kube proxy", () => {
   });
 
   test.skipIf(!nftWorks)("nftables: ClientIP affinity keeps one endpoint", async () => {
-    const first = await greeting(clusterIP.sticky ?? "", 80);
-    for (let i = 0; i < 10; i++) expect(await greeting(clusterIP.sticky ?? "", 80)).toBe(first);
+    await affinityHolds(10);
   });
 
   test.skipIf(!nftWorks)("nftables: UDP", async () => {
@@ -414,28 +319,11 @@ describe.skipIf(!root)("kube proxy", () => {
     expect(proxy.stderr()).toMatch(/using userspace mode \(interface kt-px\d+/);
     const addresses = spawnSync("ip", ["-br", "addr", "show", "dev", dummy], { encoding: "utf8" }).stdout;
     expect(addresses).toContain(`${clusterIP.web}/32`);
-    const seen = new Set<string>();
-    await until("both endpoints answered", async () => {
-      const r = await tcpOnce(clusterIP.web ?? "", 80);
-      if (r.kind === "data" && r.text) seen.add(r.text);
-      return seen.size === 2 ? true : undefined;
-    });
-    const inside = await until("an answer inside hello-a", async () => {
-      const out = await kubectl([
-        "exec",
-        "hello-a",
-        "--",
-        "bash",
-        "-c",
-        `exec 3<>/dev/tcp/${clusterIP.web}/80; cat <&3`,
-      ]);
-      return out.stdout.startsWith("hello") ? out.stdout : undefined;
-    });
-    expect(inside).toStartWith("hello");
+    await bothEndpoints();
+    expect(await insideHelloA()).toStartWith("hello");
     const nodePort = Number(await svcField("web-np", ".spec.ports[0].nodePort"));
     expect(await greeting(nodeIP, nodePort)).toStartWith("hello");
-    const first = await greeting(clusterIP.sticky ?? "", 80);
-    for (let i = 0; i < 5; i++) expect(await greeting(clusterIP.sticky ?? "", 80)).toBe(first);
+    await affinityHolds(5);
     expect(await until("a UDP echo", () => udpOnce(clusterIP.echo ?? "", 53, "pong"))).toBe("echo pong");
     expect(await refused(clusterIP.empty ?? "", 80)).toBe(true);
   }, 60_000);
