@@ -32,9 +32,10 @@ export interface KubeServer {
   stderr(): string;
   /**
    * SIGINT (Ctrl-C), wait for exit, start again on the same data dir (the resume case); `args`, when
-   * given, replace the extra flags of the first start (e.g. drop a `--disable`).
+   * given, replace the extra flags of the first start (e.g. drop a `--disable`). `crash` sends
+   * SIGKILL instead: pods, bridges and rules stay behind for the next start to adopt.
    */
-  restart(options?: { args?: string[] }): Promise<void>;
+  restart(options?: { args?: string[]; crash?: boolean }): Promise<void>;
   /** SIGTERM, wait for exit, check nothing is left behind, remove the data dir. */
   stop(): Promise<void>;
 }
@@ -135,10 +136,14 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     );
   };
 
-  const halt = async (signal: "SIGTERM" | "SIGINT"): Promise<void> => {
+  const halt = async (signal: "SIGTERM" | "SIGINT" | "SIGKILL"): Promise<void> => {
     if (!proc) return;
     const running = proc;
     running.kill(signal);
+    if (signal === "SIGKILL") {
+      await running.exited;
+      return;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), 30_000);
@@ -170,7 +175,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     kubectl: followingKubectl(() => kubectl),
     stderr: () => proc?.stderr() ?? "",
     async restart(restartOptions = {}) {
-      await halt("SIGINT");
+      await halt(restartOptions.crash ? "SIGKILL" : "SIGINT");
       if (restartOptions.args) argv.splice(fixedArgs, argv.length - fixedArgs, ...restartOptions.args);
       await start();
     },
