@@ -3,7 +3,7 @@
 // PodWorker per pod, writes status and mirror pods, keeps the Node and its Lease alive, and
 // removes what no source wants any more — also pods left running by a previous kubelet.
 
-import type { Pod, PodStatus } from "kubernetes-types/core/v1";
+import type { Pod, PodStatus, Service } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
 import { isStatus } from "../../lib/client/api-client.ts";
 import type { Component } from "../../lib/component.ts";
@@ -59,6 +59,9 @@ export interface Kubelet extends Component {
 
 type SourceName = "file" | "http" | "api";
 
+/** How long a container start waits for the first list of Services (its environment needs them). */
+const SERVICES_WAIT_MS = 5000;
+
 function podKey(pod: Pod): string {
   return `${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name}`;
 }
@@ -81,12 +84,31 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   });
   void fail;
 
+  // Services for the pods' environment variables, watched from the first container start on.
+  let services: Informer<Service> | undefined;
   const objects: ObjectSource = client
     ? {
         configMap: (ns, name) =>
           getOrUndefined(client, `/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`),
         secret: (ns, name) =>
           getOrUndefined(client, `/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(name)}`),
+        async services() {
+          if (!services) {
+            services = new Informer<Service>({ client, path: "/api/v1/services", log });
+            services.start();
+          }
+          const synced = services.synced;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const late = new Promise<"late">((resolve) => {
+            timer = setTimeout(() => resolve("late"), SERVICES_WAIT_MS);
+          });
+          const result = await Promise.race([synced.then(() => "synced" as const), late]);
+          clearTimeout(timer);
+          // Upstream's words; the pod worker reports CreateContainerConfigError and tries again.
+          if (result === "late")
+            throw new Error("services have not yet been read at least once, cannot construct envvars");
+          return services.list();
+        },
       }
     : NO_OBJECTS;
   const events = eventRecorder({
@@ -361,6 +383,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       nodeAgent?.stop();
       for (const source of sources) source.stop();
       await informer?.stop();
+      await services?.stop();
       if (options.stopPodsOnExit) await stopAllPods();
       else for (const worker of workers.values()) await worker.idle();
       await runtime.close();

@@ -1,11 +1,13 @@
 // A container's environment as upstream builds it (kubelet_pods.go makeEnvironmentVariables):
 // envFrom first (ConfigMaps/Secrets, with prefix), then env in order, later entries winning,
-// each value expanding `$(VAR)` references to variables defined before it.
+// each value expanding `$(VAR)` references to variables defined before it or to the service
+// variables, which fill in last wherever the container did not set the name itself.
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import { expandVars } from "./container-argv.ts";
 import { fieldPathValue, resourceFieldValue } from "./field-path.ts";
 import type { ObjectSource } from "./object-source.ts";
+import { serviceEnv, servicesForPod } from "./service-env.ts";
 
 export class EnvError extends Error {
   override name = "EnvError";
@@ -19,6 +21,10 @@ export async function containerEnv(
 ): Promise<Map<string, string>> {
   const ns = pod.metadata?.namespace ?? "default";
   const env = new Map<string, string>();
+  const services = serviceEnv(
+    servicesForPod(await objects.services(), ns, pod.spec?.enableServiceLinks ?? true),
+  );
+  const lookup = (): Map<string, string> => (services.size ? new Map([...services, ...env]) : env);
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? "";
     if (from.configMapRef) {
@@ -37,7 +43,7 @@ export async function containerEnv(
   for (const item of container.env ?? []) {
     const source = item.valueFrom;
     if (!source) {
-      env.set(item.name, expandVars(item.value ?? "", env));
+      env.set(item.name, expandVars(item.value ?? "", lookup()));
       continue;
     }
     if (source.fieldRef) env.set(item.name, fieldPathValue(pod, source.fieldRef.fieldPath, ips));
@@ -80,6 +86,7 @@ export async function containerEnv(
       env.set(item.name, decodeBase64(value));
     }
   }
+  for (const [name, value] of services) if (!env.has(name)) env.set(name, value);
   return env;
 }
 

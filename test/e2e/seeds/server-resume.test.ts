@@ -1,7 +1,7 @@
-// kube server after a crash and its manifests directory: `kill -9` leaves pods, bridges and rules
-// behind, and the next start on the same data dir adopts the running pod (same container, no
-// restart) and keeps serving its Service; files in <data-dir>/manifests are applied and
-// re-applied when they change. stop() then checks nothing is left.
+// kube server after a crash: `kill -9` leaves pods, bridges and rules behind, and the next start
+// on the same data dir adopts the running pod (same container, no restart) and keeps serving its
+// Service. Also: files in <data-dir>/manifests are applied and re-applied when they change, and a
+// pod gets its services' environment variables. stop() then checks nothing is left.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -85,6 +85,24 @@ test.skipIf(!root)(
     writeFileSync(file, configMap("second"));
     await wait("the ConfigMap edited in the manifests dir", () => read("second"));
     expect(server.stderr()).toContain("manifests: kt-settings.yaml: applied 1 object");
+  },
+  60_000,
+);
+
+test.skipIf(!root)(
+  "a pod started after a Service gets its variables, and the API server's",
+  async () => {
+    await server.kubectl(["run", "kt-env", "--image=busybox", "--", "sleep", "3600"]);
+    await wait("kt-env Running", async () => {
+      const out = await server.kubectl(["get", "pod", "kt-env", "-o", "jsonpath={.status.phase}"]);
+      return out.stdout === "Running" ? true : undefined;
+    });
+    const env = (await server.kubectl(["exec", "kt-env", "--", "env"])).stdout;
+    const ip = await clusterIP();
+    expect(env).toContain(`HELLO_SERVICE_HOST=${ip}\n`);
+    expect(env).toContain("HELLO_SERVICE_PORT=80\n");
+    expect(env).toContain(`HELLO_PORT_80_TCP_ADDR=${ip}\n`);
+    expect(env).toMatch(/^KUBERNETES_SERVICE_HOST=10\.\d+\.0\.1$/m);
   },
   60_000,
 );
