@@ -28,15 +28,6 @@ const labels = {
 const base = `/api/v1/namespaces/${KUBE_DNS_NAMESPACE}`;
 const slicePath = `/apis/discovery.k8s.io/v1/namespaces/${KUBE_DNS_NAMESPACE}/endpointslices`;
 
-async function getOrUndefined<T>(client: ApiClient, path: string): Promise<T | undefined> {
-  try {
-    return await client.get<T>(path);
-  } catch (error) {
-    if (isStatus(error, 404)) return undefined;
-    throw error;
-  }
-}
-
 /** Creates the object, or replaces the fields we own when they differ; 409s from races retry once. */
 async function upsert<T extends { metadata?: { resourceVersion?: string } }>(
   client: ApiClient,
@@ -48,7 +39,7 @@ async function upsert<T extends { metadata?: { resourceVersion?: string } }>(
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const current = await getOrUndefined<T>(client, `${collection}/${name}`);
+      const current = await client.getIfExists<T>(`${collection}/${name}`);
       if (!current) await client.create(collection, desired);
       else if (!same(current)) await client.update(`${collection}/${name}`, merge(current));
       return;
@@ -93,7 +84,7 @@ export async function registerKubeDns(options: KubeDnsRegistration): Promise<voi
     metadata: { name: KUBE_DNS_NAME, namespace: KUBE_DNS_NAMESPACE, labels },
     spec: { clusterIP, ports, type: "ClusterIP" },
   };
-  const existing = await getOrUndefined<Service>(client, `${base}/services/${KUBE_DNS_NAME}`);
+  const existing = await client.getIfExists<Service>(`${base}/services/${KUBE_DNS_NAME}`);
   if (existing && existing.spec?.clusterIP !== clusterIP) {
     // spec.clusterIP is immutable: a service at another address has to go first.
     await client.delete(`${base}/services/${KUBE_DNS_NAME}`);

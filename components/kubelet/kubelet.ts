@@ -89,9 +89,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const objects: ObjectSource = client
     ? {
         configMap: (ns, name) =>
-          getOrUndefined(client, `/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`),
+          client.getIfExists(`/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`),
         secret: (ns, name) =>
-          getOrUndefined(client, `/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(name)}`),
+          client.getIfExists(`/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(name)}`),
         async services() {
           if (!services) {
             services = new Informer<Service>({ client, path: "/api/v1/services", log });
@@ -402,13 +402,4 @@ function podChanged(old: Pod, pod: Pod): boolean {
     JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
     JSON.stringify(a.annotations) !== JSON.stringify(b.annotations)
   );
-}
-
-async function getOrUndefined<T>(client: ApiClient, path: string): Promise<T | undefined> {
-  try {
-    return await client.get<T>(path);
-  } catch (error) {
-    if (isStatus(error, 404)) return undefined;
-    throw error;
-  }
 }

@@ -89,6 +89,16 @@ export class ApiClient {
     return this.request<T>("GET", path);
   }
 
+  /** The object, or undefined when the API answers 404 (other errors throw). */
+  async getIfExists<T>(path: string): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path);
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
   list<T>(path: string, options: ListOptions = {}): Promise<T> {
     return this.request<T>("GET", `${path}${query(options)}`);
   }
