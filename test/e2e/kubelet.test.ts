@@ -26,6 +26,7 @@ import {
   removeKubeletPods,
   startKubeletProcess,
 } from "../harness/kubelet.ts";
+import { seed003NginxYaml } from "../harness/seed-manifests.ts";
 import { until } from "../harness/until.ts";
 
 const root = process.getuid?.() === 0;
@@ -122,34 +123,7 @@ describe.skipIf(!root)("standalone kubelet (seed 000, seed 003)", () => {
   });
 
   test("seed 003: nginx and a log-truncator share an emptyDir; the host's /var/log is untouched", async () => {
-    writeFileSync(
-      join(dir, "manifests", "nginx.yml"),
-      `apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx
-spec:
-  containers:
-  - name: nginx
-    image: nginx
-    ports:
-    - containerPort: 80
-    volumeMounts:
-    - mountPath: /var/log/nginx
-      name: nginx-logs
-  - name: log-truncator
-    image: busybox
-    command:
-    - /bin/sh
-    args: [-c, 'while true; do cat /dev/null > /logdir/access.log; sleep 10; done']
-    volumeMounts:
-    - mountPath: /logdir
-      name: nginx-logs
-  volumes:
-  - name: nginx-logs
-    emptyDir: {}
-`,
-    );
+    writeFileSync(join(dir, "manifests", "nginx.yml"), seed003NginxYaml());
     const pod = await until("nginx running", async () =>
       (await kubeletPods(kubelet?.port ?? 0)).find(
         (p) => p.metadata?.name === `nginx-${node}` && p.status?.phase === "Running",

@@ -8,36 +8,10 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Pod } from "kubernetes-types/core/v1";
 import { type KubeServer, startKubeServer } from "../../harness/kube-server.ts";
+import { seed003NginxYaml as nginxYaml } from "../../harness/seed-manifests.ts";
 import { seedUntil } from "./seed-until.ts";
 
 const root = process.getuid?.() === 0;
-
-/** The seed's nginx.yml; `nodeName` added when given (its nginx.json / "ajouter le champ nodeName"). */
-const nginxYaml = (nodeName?: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx
-spec:
-${nodeName ? `  nodeName: ${nodeName}\n` : ""}  containers:
-  - name: nginx
-    image: nginx
-    ports:
-    - containerPort: 80
-    volumeMounts:
-    - mountPath: /var/log/nginx
-      name: nginx-logs
-  - name: log-truncator
-    image: busybox
-    command:
-    - /bin/sh
-    args: [-c, 'while true; do cat /dev/null > /logdir/access.log; sleep 10; done']
-    volumeMounts:
-    - mountPath: /logdir
-      name: nginx-logs
-  volumes:
-  - name: nginx-logs
-    emptyDir: {}
-`;
 
 /** The seed's nginx.json with `$$ma_machine$$` replaced by the node's name. */
 const nginxJson = (nodeName: string): Pod => ({
