@@ -150,9 +150,6 @@ const expectedFlags: Record<string, string[]> = {
   image: [],
 };
 
-/** Subcommands whose component does not exist yet, and the issue that builds each. */
-const unbuilt: Record<string, number> = {};
-
 describe("kube --help", () => {
   test("lists every subcommand with a one-line description", () => {
     const { code, stdout } = kube("--help");
@@ -190,19 +187,6 @@ describe("kube version", () => {
   test("--version prints kube's version", () => {
     expect(kube("--version").stdout).toBe(`kube v${packageJson.version}\n`);
   });
-});
-
-describe("unbuilt subcommands", () => {
-  for (const [name, issue] of Object.entries(unbuilt)) {
-    test(`kube ${name} says it is not built yet, in one line, and exits 2`, () => {
-      const { code, stdout, stderr } = kube(name);
-      expect(code).toBe(2);
-      expect(stdout).toBe("");
-      expect(lines(stderr)).toEqual([
-        `kube ${name}: not built yet (issue ${issue}); see README.md "What works"`,
-      ]);
-    });
-  }
 });
 
 describe("usage errors: one line naming the problem and --help, exit 2", () => {
@@ -289,14 +273,6 @@ describe("multicall", () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toStartWith(`Usage: ${link} [flags]`);
       for (const flag of expectedFlags[name] ?? []) expect(help.stdout).toContain(`  ${flag}`);
-      const issue = unbuilt[name];
-      if (issue !== undefined) {
-        const direct = run([join(dir, link)]);
-        expect(direct.code).toBe(2);
-        expect(lines(direct.stderr)).toEqual([
-          `${link}: not built yet (issue ${issue}); see README.md "What works"`,
-        ]);
-      }
     });
   }
 
