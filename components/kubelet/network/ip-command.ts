@@ -2,7 +2,7 @@
 // kubelet's network plumbing touches the kernel; `ipBatch` runs several commands in one process.
 
 import { randomBytes } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
+import { readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -67,6 +67,23 @@ export interface IpBatchOptions {
   force?: boolean;
 }
 
+const BATCH_PREFIX = "kube-ip-batch-";
+let swept = false;
+
+/**
+ * Removes batch files a killed kubelet left (ipBatch does it once per process): none older than
+ * the command timeout can still be in use, by this kubelet or another.
+ */
+export async function sweepStaleBatches(): Promise<void> {
+  const dir = tmpdir();
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(BATCH_PREFIX))) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > 2 * COMMAND_TIMEOUT_MS) await rm(path, { force: true });
+  }
+}
+
 /**
  * One `ip -batch -` process for several commands (one line each, `ip` without its options): a spawn
  * costs ~5-10 ms here, a line microseconds. Throws naming the failed line unless `force` is set.
@@ -81,7 +98,11 @@ export async function ipBatch(lines: string[][], options: IpBatchOptions = {}): 
   ];
   // The batch goes through a file, not a stdin pipe: a pipe's EOF was seen to go missing under
   // load (ip then waits forever), and a file costs microseconds.
-  const file = join(tmpdir(), `kube-ip-batch-${randomBytes(8).toString("hex")}`);
+  if (!swept) {
+    swept = true;
+    sweepStaleBatches().catch(() => {}); // best effort, off the pod's path
+  }
+  const file = join(tmpdir(), `${BATCH_PREFIX}${randomBytes(8).toString("hex")}`);
   await writeFile(file, `${lines.map((line) => line.join(" ")).join("\n")}\n`, { mode: 0o600 });
   argv[argv.length - 1] = file;
   let result: CommandResult;
