@@ -70,17 +70,28 @@ export interface IpBatchOptions {
 const BATCH_PREFIX = "kube-ip-batch-";
 let swept = false;
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
- * Removes batch files a killed kubelet left (ipBatch does it once per process): none older than
- * the command timeout can still be in use, by this kubelet or another.
+ * Removes batch files a killed kubelet left (ipBatch does it once per process): those whose
+ * writer (the PID in the name) is gone, and any older than a batch can run.
  */
 export async function sweepStaleBatches(): Promise<void> {
   const dir = tmpdir();
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names.filter((n) => n.startsWith(BATCH_PREFIX))) {
     const path = join(dir, name);
+    const pid = Number(/^(\d+)-/.exec(name.slice(BATCH_PREFIX.length))?.[1] ?? Number.NaN);
     const info = await stat(path).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > 2 * COMMAND_TIMEOUT_MS) await rm(path, { force: true });
+    const old = info !== undefined && Date.now() - info.mtimeMs > 2 * COMMAND_TIMEOUT_MS;
+    if (old || (Number.isInteger(pid) && pid !== process.pid && !alive(pid))) await rm(path, { force: true });
   }
 }
 
@@ -102,7 +113,7 @@ export async function ipBatch(lines: string[][], options: IpBatchOptions = {}): 
     swept = true;
     sweepStaleBatches().catch(() => {}); // best effort, off the pod's path
   }
-  const file = join(tmpdir(), `${BATCH_PREFIX}${randomBytes(8).toString("hex")}`);
+  const file = join(tmpdir(), `${BATCH_PREFIX}${process.pid}-${randomBytes(8).toString("hex")}`);
   await writeFile(file, `${lines.map((line) => line.join(" ")).join("\n")}\n`, { mode: 0o600 });
   argv[argv.length - 1] = file;
   let result: CommandResult;
