@@ -133,7 +133,6 @@ export async function benchServer(): Promise<void> {
     });
     if (!response.ok)
       throw new Error(`creating the bench Deployment: ${response.status} ${await response.text()}`);
-    const server_ = server;
     await poll(
       `${PODS} pods available`,
       async () => {
@@ -149,7 +148,7 @@ export async function benchServer(): Promise<void> {
     const allUp = performance.now() - created;
     await Bun.sleep(3000);
     console.log(
-      `server: ${PODS} pause pods available ${(allUp / 1000).toFixed(1)} s after the Deployment was created; RSS of kube server then: ${rssMiB(server_.pid).toFixed(1)} MiB (pods are their own processes)`,
+      `server: ${PODS} pause pods available ${(allUp / 1000).toFixed(1)} s after the Deployment was created; RSS of kube server then: ${rssMiB(server.pid).toFixed(1)} MiB (pods are their own processes)`,
     );
   } finally {
     if (server) await stop(server);

@@ -37,7 +37,7 @@ export interface ClusterStack {
   summary(): string[];
 }
 
-/** `node1` for one node named `node1`; `node-1`.. when several share a base name. */
+/** One node: the base name itself; several: `node` -> node1..nodeN, `node7` -> node7-1..node7-N. */
 export function nodeNames(base: string, count: number): string[] {
   if (count === 1) return [base];
   return Array.from({ length: count }, (_, i) => `${base}${/\d$/.test(base) ? "-" : ""}${i + 1}`);
