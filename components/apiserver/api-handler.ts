@@ -13,6 +13,8 @@ import {
   legacyVersions,
   wantsAggregated,
 } from "./discovery.ts";
+import { chain, type Filter, type Handler } from "./filters/chain.ts";
+import { contextOf } from "./filters/request-context.ts";
 import type { ApiContext } from "./handlers/context.ts";
 import { handleResource } from "./handlers/resource-handler.ts";
 import { errorResponse, json } from "./http/respond.ts";
@@ -24,6 +26,11 @@ import { versionInfo } from "./version-info.ts";
 
 export interface ApiHandlerDeps {
   ctx: ApiContext;
+  /**
+   * Filters between request info and the handler, outermost first: authentication,
+   * impersonation, authorization (filters/). Each request must leave them with a user.
+   */
+  filters?: Filter[];
   metrics: ApiMetrics;
   /** Health of the storage behind the server, for /readyz and /healthz. */
   storageHealthy: () => Promise<boolean>;
@@ -36,16 +43,23 @@ export type FetchHandler = (req: Request) => Promise<Response>;
 const HEALTH = new Set(["/healthz", "/livez", "/readyz"]);
 
 export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
+  const serve: Handler = async (req) => {
+    const url = new URL(req.url);
+    const info = contextOf(req).info ?? requestInfo(req.method, url);
+    return info.isResourceRequest
+      ? await handleResource(req, url, info, deps.ctx)
+      : await nonResource(req, url, deps);
+  };
+  const inner = chain(serve, ...(deps.filters ?? []));
   return async (req) => {
     const started = performance.now();
     const done = deps.metrics.begin();
     const url = new URL(req.url);
     const info = requestInfo(req.method, url);
+    contextOf(req).info = info;
     let res: Response;
     try {
-      res = info.isResourceRequest
-        ? await handleResource(req, url, info, deps.ctx)
-        : await nonResource(req, url, deps);
+      res = await inner(req);
     } catch (err) {
       res = errorResponse(err);
     }

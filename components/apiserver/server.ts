@@ -9,9 +9,11 @@ import type { KV } from "../../storage/kv.ts";
 import { KubeAdmission } from "./admission/admission.ts";
 import { nthAddress } from "./admission/cidr.ts";
 import { createApiHandler, type FetchHandler } from "./api-handler.ts";
+import { GROUPS, UNSECURED_USER, USERS, type UserInfo } from "./authn/user-info.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { codecFor } from "./conversion/codecs.ts";
 import { CrdController } from "./crd/crd-controller.ts";
+import { withUser } from "./filters/request-context.ts";
 import type { ApiContext, TableRequest } from "./handlers/context.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
 import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
@@ -40,10 +42,16 @@ export interface ApiserverOptions {
 }
 
 export interface Apiserver extends Component {
+  /** The loopback identity's handler (system:apiserver, in system:masters), as upstream's loopback client. */
   handler: FetchHandler;
+  /** A handler whose every request is from `user` (components inside `kube server`). */
+  handlerFor(user: UserInfo): FetchHandler;
   /** http://host:port when serving on a socket. */
   url: string | undefined;
 }
+
+/** The apiserver's own identity for in-process calls (upstream's loopback client config). */
+const LOOPBACK_USER: UserInfo = { username: USERS.apiserver, groups: [GROUPS.masters, GROUPS.authenticated] };
 
 export async function startApiserver(options: ApiserverOptions): Promise<Apiserver> {
   const now = options.now ?? (() => new Date());
@@ -70,7 +78,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   for (const info of METRICS_RESOURCES) registry.add(info);
   const metrics = new ApiMetrics();
   let server: Server<RelaySocketData> | undefined;
-  const handler = createApiHandler({
+  const chainHandler = createApiHandler({
     ctx,
     metrics,
     storageHealthy: async () => {
@@ -84,11 +92,16 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     serverAddress: () => (server ? `${server.hostname}:${server.port}` : "127.0.0.1:8080"),
   });
 
+  const handlerFor =
+    (user: UserInfo): FetchHandler =>
+    (req) =>
+      chainHandler(withUser(req, user));
+  const handler = handlerFor(LOOPBACK_USER);
   if (options.bindAddress !== undefined) {
     server = Bun.serve({
       hostname: options.bindAddress,
       port: options.port ?? 8080,
-      fetch: handler,
+      fetch: (req) => chainHandler(withUser(req, UNSECURED_USER)),
       // exec, attach and port-forward: websockets relayed to the kubelet.
       websocket: relayWebSocket,
       // Watches and log follows stay open for as long as the client wants.
@@ -118,6 +131,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     ready: Promise.resolve(),
     done,
     handler,
+    handlerFor,
     url,
     async stop() {
       if (stopped) return;

@@ -4,7 +4,7 @@
 // serviceaccount,priority} and pkg/registry/core/service/ipallocator and portallocator.
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import type { KV } from "../../../storage/kv.ts";
-import type { Admission } from "../handlers/context.ts";
+import type { Admission, AdmissionAttributes } from "../handlers/context.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import { Allocator } from "./allocator.ts";
@@ -55,13 +55,15 @@ export class KubeAdmission implements Admission {
     this.namespaces.stop();
   }
 
-  async create(entry: Entry, obj: KObject, dryRun: boolean): Promise<void> {
+  async create(entry: Entry, obj: KObject, attrs: AdmissionAttributes): Promise<void> {
+    const dryRun = attrs.dryRun;
     await this.namespaceLifecycle(entry, obj);
     if (isCore(entry, "Pod")) await this.podDefaults(obj);
     if (isCore(entry, "Service")) await this.allocateService(obj, undefined, dryRun);
   }
 
-  async update(entry: Entry, obj: KObject, old: Stored, dryRun: boolean): Promise<void> {
+  async update(entry: Entry, obj: KObject, old: Stored, attrs: AdmissionAttributes): Promise<void> {
+    const dryRun = attrs.dryRun;
     if (isCore(entry, "Service")) await this.allocateService(obj, old, dryRun);
   }
 

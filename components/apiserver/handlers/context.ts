@@ -1,6 +1,7 @@
 // What every resource handler gets: the registry, the clock, admission, and the pluggable
 // encoders (Tables, protobuf) that the server wires in. One request is one ResourceRequest.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { UserInfo } from "../authn/user-info.ts";
 import type { ProtobufDecoder } from "../http/body.ts";
 import type { Wanted } from "../http/negotiate.ts";
 import type { RelayUpgrade } from "../http/websocket-relay.ts";
@@ -8,12 +9,21 @@ import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import type { RequestInfo } from "../request-info.ts";
 
+/** Who writes and how (upstream's admission.Attributes, the parts kube's plugins read). */
+export interface AdmissionAttributes {
+  dryRun: boolean;
+  /** "" for the main resource, or "status", "binding", ... */
+  subresource: string;
+  /** Absent only for the apiserver's own writes (bootstrap objects). */
+  user?: UserInfo;
+}
+
 /** Checks and side effects around writes (upstream's admission chain plus allocators). */
 export interface Admission {
   /** Before a create is stored; may change the object (allocate IPs) or throw a StatusError. */
-  create(entry: Entry, obj: KObject, dryRun: boolean): Promise<void>;
+  create(entry: Entry, obj: KObject, attrs: AdmissionAttributes): Promise<void>;
   /** Before an update is stored. */
-  update(entry: Entry, obj: KObject, old: Stored, dryRun: boolean): Promise<void>;
+  update(entry: Entry, obj: KObject, old: Stored, attrs: AdmissionAttributes): Promise<void>;
   /** After an object is gone: release what it held. */
   deleted(entry: Entry, obj: Stored): Promise<void>;
 }
@@ -46,6 +56,8 @@ export interface ResourceRequest {
   entry: Entry;
   wanted: Wanted;
   ctx: ApiContext;
+  /** Who asks (after authentication and impersonation). */
+  user: UserInfo;
   /** Sent back as `Warning: 299` headers (field validation under Warn). */
   warnings: string[];
 }

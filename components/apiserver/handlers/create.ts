@@ -34,7 +34,7 @@ export async function createStored(
 ): Promise<Stored> {
   settleNamespace(entry, obj, namespace);
   prepareCreate(ctx, entry, obj, opts);
-  await ctx.admission.create(entry, obj, opts.dryRun);
+  await ctx.admission.create(entry, obj, opts);
   const name = obj.metadata?.name as string;
   if (opts.dryRun) {
     if (await entry.store.current(namespace, name))

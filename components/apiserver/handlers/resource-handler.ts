@@ -2,6 +2,7 @@
 // binding and finalize subresources, the review kinds, and the kubelet-served subresources.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { createReview } from "../auth/reviews.ts";
+import { userOf } from "../filters/request-context.ts";
 import { negotiate } from "../http/negotiate.ts";
 import type { RequestInfo } from "../request-info.ts";
 import { componentStatuses } from "./component-statuses.ts";
@@ -52,6 +53,7 @@ async function route(
     entry,
     wanted: negotiate(req.headers.get("accept")),
     ctx,
+    user: userOf(req),
     warnings,
   };
   if (info.group === METRICS_GROUP) return serveMetrics(r);

@@ -202,7 +202,7 @@ async function writeUpdate(
         const next = await decide(cur);
         if ("create" in next) throw new Escape("create", next.create);
         const out = prepareUpdate(ctx, entry, next.update, cur as Stored, opts);
-        await ctx.admission.update(entry, out, cur as Stored, opts.dryRun);
+        await ctx.admission.update(entry, out, cur as Stored, opts);
         const m = out.metadata ?? {};
         if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !hasSpecFinalizers(out)) {
           if (opts.dryRun) throw new Escape("dry-run", out);

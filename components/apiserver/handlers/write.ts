@@ -7,6 +7,8 @@ import { type StatusCause, StatusError } from "../../../lib/errors/status-error.
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
 import { updateManagedFields } from "../patch/update-managed-fields.ts";
 import { type KObject, type Meta, meta, rfc3339, type Stored } from "../registry/object.ts";
+import type { UserInfo } from "../authn/user-info.ts";
+import { contextOf } from "../filters/request-context.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { ApiContext } from "./context.ts";
 
@@ -17,6 +19,8 @@ export interface WriteOptions {
   subresource: string;
   /** A server-side apply: managedFields were already set by the apply, no Update entry is added. */
   apply?: boolean;
+  /** Who writes (admission reads it); absent for the apiserver's own writes. */
+  user?: UserInfo;
 }
 
 export function writeOptions(req: Request, url: URL, subresource = ""): WriteOptions {
@@ -27,7 +31,8 @@ export function writeOptions(req: Request, url: URL, subresource = ""): WriteOpt
   const manager = url.searchParams.get("fieldManager") ?? managerFromUserAgent(req.headers.get("user-agent"));
   if (manager.length > 128)
     throw StatusError.badRequest("fieldManager must not be longer than 128 characters");
-  return { dryRun: dryRun.length > 0, manager, subresource };
+  const user = contextOf(req).user;
+  return { dryRun: dryRun.length > 0, manager, subresource, ...(user ? { user } : {}) };
 }
 
 function managerFromUserAgent(ua: string | null): string {
