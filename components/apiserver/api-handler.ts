@@ -3,6 +3,7 @@
 // (version, health, metrics, discovery, OpenAPI) are answered here; resource paths go to
 // handlers/resource-handler.ts. Every error leaves as a Status.
 import { StatusError } from "../../lib/errors/status-error.ts";
+import { statusResponse } from "../../lib/errors/status-response.ts";
 import {
   aggregatedContentType,
   aggregatedList,
@@ -17,7 +18,7 @@ import { chain, type Filter, type Handler } from "./filters/chain.ts";
 import { contextOf } from "./filters/request-context.ts";
 import type { ApiContext } from "./handlers/context.ts";
 import { handleResource } from "./handlers/resource-handler.ts";
-import { errorResponse, json } from "./http/respond.ts";
+import { json } from "./http/respond.ts";
 import type { ApiMetrics } from "./metrics.ts";
 import { openApiV2 } from "./openapi/openapi-v2.ts";
 import { openApiV3 } from "./openapi/openapi-v3.ts";
@@ -61,7 +62,7 @@ export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
     try {
       res = await inner(req);
     } catch (err) {
-      res = errorResponse(err);
+      res = statusResponse(err);
     }
     done();
     deps.metrics.record(

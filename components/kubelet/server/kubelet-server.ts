@@ -5,12 +5,12 @@ import type { Server, ServerWebSocket } from "bun";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Component } from "../../../lib/component.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import { statusResponse } from "../../../lib/errors/status-response.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { containerLogs } from "./log-route.ts";
 import { machineInfo } from "./machine-info.ts";
 import type { KubeletSocketData } from "./socket-handler.ts";
 import { StatsCollector } from "./stats-summary.ts";
-import { statusResponse } from "./status-response.ts";
 import { execOrAttach, portForward, type StreamDeps } from "./stream-routes.ts";
 
 export interface KubeletServerOptions {
