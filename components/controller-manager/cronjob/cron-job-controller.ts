@@ -6,7 +6,7 @@ import type { CronJob, Job } from "kubernetes-types/batch/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
-import { controllerOf } from "../statefulset/controller-ref.ts";
+import { controllerOf } from "../common/controller-ref.ts";
 import { createCronJobSync } from "./cron-job-sync.ts";
 
 export interface CronJobController extends RunningController {

@@ -7,12 +7,13 @@ import type { CronJob, CronJobStatus, Job } from "kubernetes-types/batch/v1";
 import type { ObjectReference } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { type CronSchedule, parseSchedule } from "../../../lib/cron/cron-schedule.ts";
+import { nextTime } from "../../../lib/cron/next-time.ts";
+import { wallClock } from "../../../lib/cron/wall-clock.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
-import { controllerOf, controllerRef } from "../statefulset/controller-ref.ts";
+import { controllerOf, newControllerRef } from "../common/controller-ref.ts";
 import { updateStatus } from "../statefulset/update-status.ts";
-import { type CronSchedule, nextTime, parseSchedule } from "./cron-schedule.ts";
-import { wallClock } from "./time-zone.ts";
 
 export interface CronJobSyncDeps {
   client: ApiClient;
@@ -250,7 +251,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
             scheduled.getTime(),
           ),
         },
-        ownerReferences: [controllerRef(cj)],
+        ownerReferences: [newControllerRef(cj)],
       },
       spec: structuredClone(template.spec ?? { template: {} }),
     };
