@@ -2,10 +2,10 @@
 // limits 3 and 1), jobTemplate pod defaults, an empty status on create, validation of the
 // schedule, policies and job template. Upstream: pkg/apis/batch/v1/defaults.go,
 // pkg/registry/batch/cronjob/strategy.go, pkg/apis/batch/validation/validation.go ValidateCronJob.
+import { cronScheduleError } from "../../../lib/cron/cron-schedule.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
-import { cronScheduleError } from "../validation/cron-schedule.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goLabelSelector } from "../validation/go-format.ts";

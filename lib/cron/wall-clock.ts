@@ -1,6 +1,6 @@
-// Wall-clock time in an IANA time zone through Intl (what Go's time.LoadLocation gives the
-// cronjob controller): an instant's local fields, a local time's instant (a time skipped by a
-// DST jump moves forward, as time.Date normalises it), RFC 3339 with the zone's offset.
+// Wall-clock time in an IANA time zone through Intl (what Go's time.LoadLocation gives cron
+// schedules): an instant's local fields, a local time's instant (a time skipped by a DST jump
+// moves forward, as time.Date normalises it), RFC 3339 with the zone's offset.
 
 export interface WallClock {
   /** The instant (ms) whose UTC fields are `instant`'s local fields in the zone. */

@@ -1,9 +1,10 @@
 // Tests for the cron parser and next-time search: fields, names, steps, descriptors, the
-// day-of-month/day-of-week OR rule, time zones and DST.
+// day-of-month/day-of-week OR rule, time zones and DST, @every, and robfig's error texts.
 
 import { expect, test } from "bun:test";
-import { CronParseError, nextTime, parseSchedule } from "./cron-schedule.ts";
-import { wallClock } from "./time-zone.ts";
+import { CronParseError, cronScheduleError, parseSchedule } from "./cron-schedule.ts";
+import { nextTime } from "./next-time.ts";
+import { wallClock } from "./wall-clock.ts";
 
 const next = (spec: string, after: string, tz?: string) =>
   nextTime(parseSchedule(spec, tz), new Date(after))?.toISOString();
@@ -49,4 +50,48 @@ test("bad schedules are rejected with robfig's messages", () => {
   expect(() => parseSchedule("0 0 * * 7")).toThrow("end of range (7) above maximum (6)"); // as robfig
   expect(() => parseSchedule("@often")).toThrow("unrecognized descriptor");
   expect(() => parseSchedule("* * * * *", "Mars/Olympus")).toThrow("unknown time zone");
+});
+
+test("@every is a constant delay from the whole second", () => {
+  expect(next("@every 1h30m", "2024-01-01T00:00:30.700Z")).toBe("2024-01-01T01:30:30.000Z");
+  expect(next("@every 100ms", "2024-01-01T00:00:00Z")).toBe("2024-01-01T00:00:01.000Z"); // at least 1s
+});
+
+test("valid schedules as CronJob validation sees them", () => {
+  for (const s of [
+    "*/1 * * * *",
+    "0 0 * * 0",
+    "@hourly",
+    "5 4 * jan-mar mon-fri",
+    "TZ=UTC 0 0 * * *",
+    "CRON_TZ=Europe/Berlin 0 0 * * *",
+    "@every 1h30m",
+    "5/15 * * * *",
+  ]) {
+    expect(cronScheduleError(s)).toBeUndefined();
+  }
+});
+
+test("errors word for word as robfig/cron", () => {
+  expect(cronScheduleError("bad")).toBe("expected exactly 5 fields, found 1: [bad]");
+  expect(cronScheduleError("70 * * * *")).toBe("end of range (70) above maximum (59): 70");
+  expect(cronScheduleError("* * 0 * *")).toBe("beginning of range (0) below minimum (1): 0");
+  expect(cronScheduleError("5-2 * * * *")).toBe("beginning of range (5) beyond end of range (2): 5-2");
+  expect(cronScheduleError("*/0 * * * *")).toBe("step of range should be a positive number: */0");
+  expect(cronScheduleError("1/2/3 * * * *")).toBe("too many slashes: 1/2/3");
+  expect(cronScheduleError("1-2-3 * * * *")).toBe("too many hyphens: 1-2-3");
+  expect(cronScheduleError("x * * * *")).toBe(
+    'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax',
+  );
+  expect(cronScheduleError("-1 * * * *")).toBe(
+    'failed to parse int from : strconv.Atoi: parsing "": invalid syntax',
+  );
+  expect(cronScheduleError("@often")).toBe("unrecognized descriptor: @often");
+  expect(cronScheduleError("@every soon")).toBe(
+    'failed to parse duration @every soon: time: invalid duration "soon"',
+  );
+  expect(cronScheduleError("TZ=Mars/Olympus 0 0 * * *")).toBe(
+    "provided bad location Mars/Olympus: unknown time zone Mars/Olympus",
+  );
+  expect(cronScheduleError("")).toBe("empty spec string");
 });
