@@ -3,7 +3,7 @@
 // and the "non-zero" requests scoring uses (100m cpu, 200Mi memory for a container without).
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
-import { milliValue, unitValue } from "./quantity.ts";
+import { milliValue, unitValue } from "../../lib/api/quantity.ts";
 
 export interface Resources {
   milliCPU: number;
@@ -24,10 +24,10 @@ export function emptyResources(): Resources {
 export function resourcesOf(list: Record<string, string | number> | undefined): Resources {
   const out = emptyResources();
   for (const [name, value] of Object.entries(list ?? {})) {
-    if (name === "cpu") out.milliCPU = milliValue(value);
-    else if (name === "memory") out.memory = unitValue(value);
-    else if (name === "ephemeral-storage") out.ephemeralStorage = unitValue(value);
-    else if (name !== "pods") out.scalar[name] = unitValue(value);
+    if (name === "cpu") out.milliCPU = milliValue(value, 0);
+    else if (name === "memory") out.memory = unitValue(value, 0);
+    else if (name === "ephemeral-storage") out.ephemeralStorage = unitValue(value, 0);
+    else if (name !== "pods") out.scalar[name] = unitValue(value, 0);
   }
   return out;
 }
@@ -78,8 +78,8 @@ export function podNonZeroRequests(pod: Pod): { milliCPU: number; memory: number
   const one = (c: Container) => {
     const requests = c.resources?.requests as Record<string, string> | undefined;
     return {
-      milliCPU: requests?.cpu !== undefined ? milliValue(requests.cpu) : DEFAULT_MILLI_CPU_REQUEST,
-      memory: requests?.memory !== undefined ? unitValue(requests.memory) : DEFAULT_MEMORY_REQUEST,
+      milliCPU: requests?.cpu !== undefined ? milliValue(requests.cpu, 0) : DEFAULT_MILLI_CPU_REQUEST,
+      memory: requests?.memory !== undefined ? unitValue(requests.memory, 0) : DEFAULT_MEMORY_REQUEST,
     };
   };
   for (const c of pod.spec?.containers ?? []) {
@@ -93,7 +93,7 @@ export function podNonZeroRequests(pod: Pod): { milliCPU: number; memory: number
     memory = Math.max(memory, r.memory);
   }
   const overhead = pod.spec?.overhead as Record<string, string> | undefined;
-  if (overhead?.cpu) milliCPU += milliValue(overhead.cpu);
-  if (overhead?.memory) memory += unitValue(overhead.memory);
+  if (overhead?.cpu) milliCPU += milliValue(overhead.cpu, 0);
+  if (overhead?.memory) memory += unitValue(overhead.memory, 0);
   return { milliCPU, memory };
 }

@@ -1,67 +1,87 @@
-// Kubernetes resource quantities as numbers (apimachinery pkg/api/resource): "250m" → 0.25,
-// "64Mi" → 67108864, "1e3" → 1000; milli-units rounded up as Quantity.MilliValue does, and
-// milli-units printed back in canonical DecimalSI form. Shared by the kubelet, the scheduler and
-// the controllers (the apiserver keeps its own validating parser).
+// The one resource.Quantity parser (apimachinery pkg/api/resource/quantity.go): exact
+// decimal values (bigint mantissa, nano precision, finer digits rounded away from zero), the
+// suffix's format, and the number views the kubelet, scheduler and controllers use.
 
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+export const QUANTITY_MESSAGE =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
-const PATTERN = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/;
+export type QuantityFormat = "BinarySI" | "DecimalSI" | "DecimalExponent";
 
-/** The value of a quantity; 0 for undefined, NaN when the text is not a quantity. */
-export function parseQuantity(text: string | number | undefined): number {
-  if (text === undefined) return 0;
-  if (typeof text === "number") return text;
-  const match = PATTERN.exec(text.trim());
-  if (!match) return Number.NaN;
-  const factor = match[2] ? 10 ** Number(match[2].slice(1)) : (SUFFIX[match[3] ?? ""] ?? 1);
-  return Number(match[1]) * factor;
+/** value = mantissa * 10^exponent, exponent >= -9 (nano precision). */
+export interface Quantity {
+  mantissa: bigint;
+  exponent: number;
+  format: QuantityFormat;
 }
 
-/** The value of a quantity, undefined when the text is not one. */
-export function quantityValue(text: string | number): number | undefined {
-  const value = parseQuantity(text);
-  return Number.isNaN(value) ? undefined : value;
-}
+const BINARY: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const PATTERN = /^([+-]?)([0-9]*)(?:\.([0-9]*))?([eE][-+]?[0-9]+|[A-Za-z]*)$/;
 
-/** A quantity in milli-units, rounded up (MilliValue); throws on a malformed one. */
-export function milliValue(quantity: string | number): number {
-  const value = parseQuantity(quantity);
-  if (Number.isNaN(value))
-    throw new Error(
-      `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
-    );
-  // Round away float noise before rounding up (0.1 * 1000 is 100.00000000000001).
-  return Math.ceil(Number((value * 1000).toPrecision(15)));
-}
-
-/** Canonical DecimalSI text of a milli-unit count: 1500 -> "1500m", 2000 -> "2", 3e6 -> "3k". */
-export function formatMilli(milli: number): string {
-  const value = Math.round(milli);
-  if (value === 0) return "0";
-  if (value % 1000 !== 0) return `${value}m`;
-  let base = value / 1000;
-  const suffixes = ["", "k", "M", "G", "T", "P", "E"];
-  let i = 0;
-  while (i < suffixes.length - 1 && base % 1000 === 0) {
-    base /= 1000;
-    i++;
+/** Parses a quantity (a number is taken as its decimal text); undefined when it is not one. */
+export function parseQuantity(text: unknown): Quantity | undefined {
+  const s = typeof text === "number" ? String(text) : text;
+  if (typeof s !== "string") return undefined;
+  const m = PATTERN.exec(s);
+  if (!m) return undefined;
+  const [, sign = "", whole = "", fraction = "", suffix = ""] = m;
+  if (whole === "" && fraction === "") return undefined;
+  let mantissa = BigInt(`${sign}${whole}${fraction}` || "0");
+  let exponent = -fraction.length;
+  let format: QuantityFormat;
+  const binary = BINARY[suffix];
+  const decimal = DECIMAL[suffix];
+  if (binary !== undefined) {
+    format = "BinarySI";
+    mantissa *= 1024n ** BigInt(binary);
+  } else if (decimal !== undefined) {
+    format = "DecimalSI";
+    exponent += decimal;
+  } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
+    format = "DecimalExponent";
+    exponent += Number(suffix.slice(1));
+  } else return undefined;
+  if (exponent < -9) {
+    const divisor = 10n ** BigInt(-9 - exponent);
+    const rounded = mantissa / divisor;
+    mantissa = rounded * divisor === mantissa ? rounded : rounded + (mantissa < 0n ? -1n : 1n);
+    exponent = -9;
   }
-  return `${base}${suffixes[i]}`;
+  return { mantissa, exponent, format };
+}
+
+/** The value in nano units, or undefined when `text` is not a quantity (comparisons, sums). */
+export function quantityNanos(text: unknown): bigint | undefined {
+  const q = parseQuantity(text);
+  return q === undefined ? undefined : q.mantissa * 10n ** BigInt(q.exponent + 9);
+}
+
+/** The value as a float ("250m" -> 0.25), undefined when the text is not a quantity. */
+export function quantityValue(text: string | number): number | undefined {
+  const nanos = quantityNanos(typeof text === "string" ? text.trim() : text);
+  return nanos === undefined ? undefined : Number(nanos) / 1e9;
+}
+
+/** nanos / unit rounded up (toward +infinity), as Quantity.ScaledValue rounds. */
+function ceilDiv(nanos: bigint, unit: bigint): number {
+  const q = nanos / unit;
+  return Number(nanos % unit > 0n ? q + 1n : q);
+}
+
+function scaled(quantity: string | number | undefined, unit: bigint, onInvalid: number | undefined): number {
+  if (quantity === undefined) return 0;
+  const nanos = quantityNanos(typeof quantity === "string" ? quantity.trim() : quantity);
+  if (nanos !== undefined) return ceilDiv(nanos, unit);
+  if (onInvalid !== undefined) return onInvalid;
+  throw new Error(QUANTITY_MESSAGE);
+}
+
+/** Milli-units rounded up (Quantity.MilliValue); a malformed quantity throws unless `onInvalid` is given. */
+export function milliValue(quantity: string | number | undefined, onInvalid?: number): number {
+  return scaled(quantity, 1_000_000n, onInvalid);
+}
+
+/** Whole units rounded up (Quantity.Value); a malformed quantity throws unless `onInvalid` is given. */
+export function unitValue(quantity: string | number | undefined, onInvalid?: number): number {
+  return scaled(quantity, 1_000_000_000n, onInvalid);
 }

@@ -11,12 +11,12 @@ import type {
   Secret,
   ServiceAccount,
 } from "kubernetes-types/core/v1";
+import { formatQuantity } from "../../../lib/api/quantity-format.ts";
 import { age } from "./age.ts";
 import { columnDescriptions } from "./column-descriptions.ts";
 import { ageColumn, column, containersColumn, imagesColumn, nameColumn } from "./columns.ts";
 import { definePrinter } from "./define-printer.ts";
 import { formatLabels, layoutContainerCells } from "./format.ts";
-import { formatQuantity } from "./quantity.ts";
 
 export const namespacePrinter = definePrinter<Namespace>(
   [nameColumn, column("Status", "The status of the namespace"), ageColumn],

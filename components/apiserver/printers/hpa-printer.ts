@@ -7,11 +7,11 @@ import type {
   MetricSpec,
   MetricStatus,
 } from "kubernetes-types/autoscaling/v2";
+import { formatQuantity } from "../../../lib/api/quantity-format.ts";
 import { age } from "./age.ts";
 import { columnDescriptions } from "./column-descriptions.ts";
 import { ageColumn, column, nameColumn } from "./columns.ts";
 import { definePrinter } from "./define-printer.ts";
-import { formatQuantity } from "./quantity.ts";
 
 type AnyHpa = HpaV2 & { spec?: HpaV1["spec"] & HpaV2["spec"]; status?: HpaV1["status"] & HpaV2["status"] };
 

@@ -2,11 +2,11 @@
 // Upstream: pkg/printers/internalversion/printers.go (printPersistentVolume[Claim]), core/helper GetAccessModesAsString.
 
 import type { PersistentVolume, PersistentVolumeClaim } from "kubernetes-types/core/v1";
+import { formatQuantity } from "../../../lib/api/quantity-format.ts";
 import { age } from "./age.ts";
 import { columnDescriptions } from "./column-descriptions.ts";
 import { ageColumn, column, nameColumn } from "./columns.ts";
 import { definePrinter } from "./define-printer.ts";
-import { formatQuantity } from "./quantity.ts";
 
 const betaStorageClassAnnotation = "volume.beta.kubernetes.io/storage-class";
 

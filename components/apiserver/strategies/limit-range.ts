@@ -1,11 +1,12 @@
 // The LimitRange strategy: SetDefaults_LimitRangeItem for Container limits (default from max,
 // defaultRequest from default or min) and the ordering min <= defaultRequest <= default <= max.
 // Upstream: pkg/apis/core/v1/defaults.go, pkg/apis/core/validation ValidateLimitRange.
+
+import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
+import { formatQuantity } from "../../../lib/api/quantity-format.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { formatQuantity } from "../printers/quantity.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, required } from "../validation/field-errors.ts";
-import { QUANTITY_MESSAGE, quantityNanos } from "../validation/quantity.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject, objects } from "./json.ts";
 

@@ -3,10 +3,11 @@
 // storage request, and the update rule (only requests grow, on bound claims). Upstream:
 // pkg/apis/core/v1/defaults.go, pkg/registry/core/persistentvolumeclaim/strategy.go,
 // pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaim(Update).
+
+import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
-import { QUANTITY_MESSAGE, quantityNanos } from "../validation/quantity.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject, jsonEqual, setDefault, str } from "./json.ts";
 import { defaultTemplateMeta } from "./pod-template.ts";

@@ -2,11 +2,12 @@
 // with its phase transition time, validation of capacity, access modes and the single
 // volume source, and the immutable source. Upstream: pkg/apis/core/v1/defaults.go,
 // pkg/registry/core/persistentvolume/strategy.go, pkg/apis/core/validation ValidatePersistentVolume.
+
+import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { rfc3339 } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
-import { QUANTITY_MESSAGE, quantityNanos } from "../validation/quantity.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, jsonEqual, setDefault, str } from "./json.ts";
 import { validateAccessModes } from "./persistent-volume-claim.ts";

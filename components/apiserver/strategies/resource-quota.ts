@@ -1,11 +1,12 @@
 // The ResourceQuota strategy: an empty status on create, quantities in spec.hard valid and
 // non-negative, known scopes. Upstream: pkg/registry/core/resourcequota/strategy.go,
 // pkg/apis/core/validation ValidateResourceQuota.
+
+import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported } from "../validation/field-errors.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
-import { QUANTITY_MESSAGE, quantityNanos } from "../validation/quantity.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, isObject, list } from "./json.ts";
 

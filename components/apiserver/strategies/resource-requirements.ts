@@ -1,11 +1,12 @@
 // Validation of a container's resources (requests and limits): quantity syntax, no negative
 // values, requests not above limits. Upstream: pkg/apis/core/validation/validation.go
 // ValidateResourceRequirements and ValidateResourceQuantityValue.
+
+import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
+import { formatQuantity } from "../../../lib/api/quantity-format.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { formatQuantity } from "../printers/quantity.ts";
 import { invalid, required } from "../validation/field-errors.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
-import { QUANTITY_MESSAGE, quantityNanos } from "../validation/quantity.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, isObject, type JsonObject } from "./json.ts";
 

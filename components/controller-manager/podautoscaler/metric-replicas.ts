@@ -9,7 +9,8 @@ import type {
   MetricTarget,
 } from "kubernetes-types/autoscaling/v2";
 import type { Pod } from "kubernetes-types/core/v1";
-import { formatMilli, milliValue } from "../../../lib/api/quantity.ts";
+import { milliValue } from "../../../lib/api/quantity.ts";
+import { formatMilli } from "../../../lib/api/quantity-format.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { MetricsSource } from "./metrics-source.ts";
 import { type CalculatorOptions, calculateReplicas, type ResourceTarget } from "./replica-calculator.ts";

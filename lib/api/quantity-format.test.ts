@@ -1,7 +1,7 @@
 // Canonical quantity strings, as apimachinery resource.Quantity.String() writes them.
 
 import { expect, test } from "bun:test";
-import { formatQuantity } from "./quantity.ts";
+import { formatMilli, formatQuantity } from "./quantity-format.ts";
 
 test("canonical quantity strings, as resource.Quantity.String()", () => {
   const cases: Array<[string | number | undefined, string]> = [
@@ -35,4 +35,13 @@ test("canonical quantity strings, as resource.Quantity.String()", () => {
     ["abc", "abc"],
   ];
   for (const [input, want] of cases) expect([input, formatQuantity(input)]).toEqual([input, want]);
+});
+
+test("formatMilli prints the canonical DecimalSI form", () => {
+  expect(formatMilli(0)).toBe("0");
+  expect(formatMilli(250)).toBe("250m");
+  expect(formatMilli(2000)).toBe("2");
+  expect(formatMilli(104_857_600_000)).toBe("104857600");
+  expect(formatMilli(3_000_000)).toBe("3k");
+  expect(formatMilli(-1500)).toBe("-1500m");
 });
