@@ -7,6 +7,7 @@ import { StatusError } from "../../../lib/errors/status-error.ts";
 import { CompactedError, FutureRevisionError } from "../../../storage/errors.ts";
 import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
 import type { KeyValue, KV } from "../../../storage/kv.ts";
+import { isStale } from "../encryption/stale-values.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
 import { decodeObject, encodeObject, type KObject, objectJson, type Stored } from "./object.ts";
 import { type RawObjectEvent, toRawEvent } from "./raw-watch-event.ts";
@@ -125,7 +126,8 @@ export class Store {
           return { obj: withVersion(decodeObject(found), t.revision), created: false, deleted: true };
       } else {
         const value = encodeObject(next);
-        if (found && sameBytes(found.value, value))
+        // A value under an old encryption key is rewritten even when unchanged (key rotation).
+        if (found && sameBytes(found.value, value) && !isStale(found))
           return { obj: decodeObject(found), created: false, deleted: false };
         const t = await this.kv.txn(guard, [{ type: "put", key, value }], []);
         if (t.succeeded) return { obj: withVersion(next, t.revision), created: !found, deleted: false };
