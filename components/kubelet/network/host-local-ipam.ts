@@ -3,7 +3,7 @@
 
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { formatIpv4, parseCidr, prefixSize } from "./pod-cidr.ts";
+import { cidrSize, formatIpv4, requireCidr } from "../../../lib/net/ipv4.ts";
 
 export class HostLocalIpam {
   readonly #dir: string;
@@ -13,17 +13,17 @@ export class HostLocalIpam {
 
   /** `cidr` "10.88.3.0/24": hands out .2 to .254 (.1 is the gateway, the last the broadcast). */
   constructor(dir: string, cidr: string) {
-    const prefix = parseCidr(cidr);
+    const prefix = requireCidr(cidr);
     if (prefix.bits > 30) throw new Error(`pod CIDR ${cidr} is too small (at most /30)`);
     this.#dir = dir;
     this.#first = prefix.network + 2;
-    this.#last = prefix.network + prefixSize(prefix) - 2;
+    this.#last = prefix.network + cidrSize(prefix) - 2;
     this.#next = this.#first;
   }
 
   /** The gateway (first usable) address of the range. */
   static gateway(cidr: string): string {
-    return formatIpv4(parseCidr(cidr).network + 1);
+    return formatIpv4(requireCidr(cidr).network + 1);
   }
 
   /** Reserves a free IP for `owner`, round-robin from the last one handed out (like host-local). */

@@ -1,9 +1,10 @@
 // The node's pod network as one object: its pod CIDR (given, remembered, or picked free), the
 // bridge holding the gateway, host-local IP allocation, and per-pod namespace setup and teardown.
 
+import { cidrsOverlap, requireCidr } from "../../../lib/net/ipv4.ts";
 import { bridgeName, ensureBridge, removeBridge } from "./bridge.ts";
 import { HostLocalIpam } from "./host-local-ipam.ts";
-import { hostPrefixes, overlaps, parseCidr, pickFreeCidr } from "./pod-cidr.ts";
+import { hostPrefixes, pickFreeCidr } from "./pod-cidr.ts";
 import { netnsName, setupPodNetwork, teardownPodNetwork, vethName } from "./pod-network.ts";
 
 export interface NodeNetworkOptions {
@@ -45,11 +46,11 @@ export class NodeNetwork {
       const remembered = options.remembered;
       // The range a previous run used, unless something else took it meanwhile.
       cidr =
-        remembered !== undefined && !taken.some((prefix) => overlaps(prefix, parseCidr(remembered)))
+        remembered !== undefined && !taken.some((prefix) => cidrsOverlap(prefix, requireCidr(remembered)))
           ? remembered
           : pickFreeCidr(options.nodeName, taken);
     }
-    const prefix = parseCidr(cidr);
+    const prefix = requireCidr(cidr);
     const network = new NodeNetwork(
       options.nodeName,
       `${cidr.split("/")[0]}/${prefix.bits}`,
@@ -74,7 +75,7 @@ export class NodeNetwork {
       await setupPodNetwork({
         ...attachment,
         bridge: this.bridge,
-        prefixLength: parseCidr(this.podCIDR).bits,
+        prefixLength: requireCidr(this.podCIDR).bits,
         gateway: this.gateway,
       });
     } catch (error) {

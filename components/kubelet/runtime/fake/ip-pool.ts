@@ -2,6 +2,8 @@
 // address and the first host (the bridge gateway) are never given, nor the broadcast address;
 // released IPs are reused. Used by the fake runtime, so it costs O(1) per pod.
 
+import { cidrSize, formatIpv4, parseCidr, parseIpv4 } from "../../../../lib/net/ipv4.ts";
+
 export interface IpPool {
   readonly cidr: string;
   /** The next free IP; throws when the CIDR is exhausted. */
@@ -9,30 +11,14 @@ export interface IpPool {
   release(ip: string): void;
 }
 
-function parseIPv4(text: string): number | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = value * 256 + Number(part);
-  }
-  return value;
-}
-
-const formatIPv4 = (value: number): string =>
-  [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join(".");
-
 /** Throws for anything but an IPv4 CIDR with room for at least one pod (prefix up to /30). */
 export function createIpPool(cidr: string): IpPool {
-  const [address = "", prefixText = ""] = cidr.split("/");
-  const base = parseIPv4(address);
-  const prefix = Number(prefixText);
-  if (base === undefined || !/^\d+$/.test(prefixText) || prefix > 30) {
+  const prefix = parseCidr(cidr);
+  if (prefix === undefined || prefix.bits > 30) {
     throw new Error(`invalid pod CIDR "${cidr}": want an IPv4 CIDR such as 10.244.0.0/16, at most /30`);
   }
-  const size = 2 ** (32 - prefix);
-  const network = base - (base % size);
+  const size = cidrSize(prefix);
+  const network = prefix.network;
   const first = network + 2;
   const last = network + size - 2;
   let next = first;
@@ -44,10 +30,10 @@ export function createIpPool(cidr: string): IpPool {
       const value = free.pop() ?? (next <= last ? next++ : undefined);
       if (value === undefined) throw new Error(`pod CIDR ${cidr} has no free IP (${inUse.size} in use)`);
       inUse.add(value);
-      return formatIPv4(value);
+      return formatIpv4(value);
     },
     release: (ip) => {
-      const value = parseIPv4(ip);
+      const value = parseIpv4(ip);
       if (value !== undefined && inUse.delete(value)) free.push(value);
     },
   };
