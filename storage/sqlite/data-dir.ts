@@ -1,15 +1,29 @@
 // The data directory of the SQLite KV: where the database lives, and who holds it. SQLite's
 // exclusive lock is the real guard; the owner file only lets a second process name the holder.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// Every file in it is 0600 whatever the umask: the database holds Secrets and tokens.
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { StoreLockedError } from "../errors.ts";
 
 export const DB_FILE = "kube.db";
 const OWNER_FILE = "owner";
 
+/** SQLite's companions of the database file; it creates them with the database file's mode. */
+const SIDE_FILES = ["-wal", "-shm", "-journal"];
+
+/** Only the owner reads or writes the data: kube's own files, whatever mode an older run left. */
+const FILE_MODE = 0o600;
+
 export function prepareDataDir(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  return join(dataDir, DB_FILE);
+  const path = join(dataDir, DB_FILE);
+  // Created here rather than by SQLite (which uses 0644 less the umask); SQLite then gives the
+  // WAL and journal files the database file's mode. chmod as well: the umask may take bits away.
+  closeSync(openSync(path, "a", FILE_MODE));
+  for (const file of [path, ...SIDE_FILES.map((suffix) => path + suffix)]) {
+    if (existsSync(file)) chmodSync(file, FILE_MODE);
+  }
+  return path;
 }
 
 /** Record this process as the holder (called once the lock is taken). */
@@ -19,7 +33,9 @@ export function recordOwner(dataDir: string): void {
   const program = basename(process.argv0 || process.execPath);
   const sub = process.argv[2] && !process.argv[2].startsWith("-") ? ` ${process.argv[2]}` : "";
   const command = `${program}${sub}`;
-  writeFileSync(join(dataDir, OWNER_FILE), `${process.pid} ${command}\n`);
+  const owner = join(dataDir, OWNER_FILE);
+  writeFileSync(owner, `${process.pid} ${command}\n`, { mode: FILE_MODE });
+  chmodSync(owner, FILE_MODE);
 }
 
 export function lockedError(dataDir: string): StoreLockedError {

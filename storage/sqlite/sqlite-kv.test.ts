@@ -1,7 +1,7 @@
 // The conformance suite on the SQLite KV, plus what only the SQLite KV promises: persistence
 // across reopen, one owner per data dir, clear errors for bad data dirs, bounded watchers.
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runKvConformance } from "../conformance.ts";
@@ -166,5 +166,29 @@ describe("sqlite KV", () => {
     const kv = await openSqliteKV({ dataDir: tempDir() });
     await kv.close();
     await expect(kv.put(bytes("/a"), bytes("1"))).rejects.toThrow(/store is closed/);
+  });
+
+  test("data files are 0600 whatever the umask and the data dir's mode, and old ones are tightened", async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o777);
+    const mode = (file: string) => (statSync(join(dir, file)).mode & 0o777).toString(8);
+    const umask = process.umask(0);
+    try {
+      const kv = await openSqliteKV({ dataDir: dir });
+      await kv.put(bytes("/secret"), bytes("s3cr3t"));
+      expect(existsSync(join(dir, "kube.db-wal"))).toBe(true);
+      for (const file of ["kube.db", "kube.db-wal", "owner"])
+        expect([file, mode(file)]).toEqual([file, "600"]);
+      await kv.close();
+      // A database an older kube left world-readable is made private on the next open.
+      chmodSync(join(dir, "kube.db"), 0o644);
+      chmodSync(join(dir, "owner"), 0o644);
+      const again = await openSqliteKV({ dataDir: dir });
+      for (const file of ["kube.db", "owner"]) expect([file, mode(file)]).toEqual([file, "600"]);
+      expect(text((await again.range({ key: bytes("/secret") })).kvs[0]?.value ?? bytes(""))).toBe("s3cr3t");
+      await again.close();
+    } finally {
+      process.umask(umask);
+    }
   });
 });
