@@ -4,12 +4,13 @@
 
 import type { CronJob, Job } from "kubernetes-types/batch/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
-import { controllerOf } from "../common/controller-ref.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { controllerKey } from "../common/controller-ref.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createCronJobSync } from "./cron-job-sync.ts";
 
-export interface CronJobController extends RunningController {
+export interface CronJobController extends ControllerRun {
   /** Syncs one CronJob now; returns ms until its next schedule time. */
   sync(key: string): Promise<number | undefined>;
 }
@@ -19,16 +20,16 @@ export interface CronJobControllerOptions {
   now?: () => Date;
 }
 
-export async function startCronJobController(
+export function startCronJobController(
   context: ControllerContext,
   options: CronJobControllerOptions = {},
-): Promise<CronJobController> {
+): CronJobController {
   const cronJobs = context.informers.for<CronJob>("/apis/batch/v1/cronjobs");
   const jobs = context.informers.for<Job>("/apis/batch/v1/jobs");
   const queue = new WorkQueue();
   const enqueueOwner = (job: Job) => {
-    const ref = controllerOf(job);
-    if (ref?.kind === "CronJob") queue.add(`${job.metadata?.namespace}/${ref.name}`);
+    const key = controllerKey(job, "CronJob");
+    if (key) queue.add(key);
   };
   cronJobs.addHandlers({
     onAdd: (cj) => queue.add(objectKey(cj)),
@@ -47,23 +48,17 @@ export async function startCronJobController(
     log: context.log,
     now: options.now ?? context.now,
   });
-  await Promise.all([cronJobs.synced, jobs.synced]);
-  const workers = runWorkers(
+  const run = runController({
     queue,
-    context.options.workers,
-    async (key) => {
+    sync: async (key) => {
       const after = await sync(key);
       if (after !== undefined) queue.addAfter(key, after);
     },
-    context.log,
-  );
-  return {
-    sync,
-    async stop() {
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [cronJobs.synced, jobs.synced],
+    log: context.log,
+  });
+  return { ...run, sync };
 }
 
 /** The cronjob controller's descriptor; `options.now` injects a clock (tests). */

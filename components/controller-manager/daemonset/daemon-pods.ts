@@ -5,10 +5,10 @@
 
 import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { controllerRef } from "../statefulset/controller-ref.ts";
+import { newControllerRef } from "../common/controller-ref.ts";
+import { CONTROLLER_REVISION_HASH_LABEL } from "../common/labels.ts";
 import { daemonPodTolerations } from "./node-eligibility.ts";
 
-export const DS_HASH_LABEL = "controller-revision-hash";
 export const DS_GENERATION_LABEL = "pod-template-generation";
 const TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
 
@@ -31,7 +31,10 @@ export function newDaemonPod(ds: DaemonSet, nodeName: string, hash: string): Pod
       },
     },
   };
-  const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}), [DS_HASH_LABEL]: hash };
+  const labels: Record<string, string> = {
+    ...(template.metadata?.labels ?? {}),
+    [CONTROLLER_REVISION_HASH_LABEL]: hash,
+  };
   const generation = templateGeneration(ds);
   if (generation) labels[DS_GENERATION_LABEL] = generation;
   return {
@@ -42,7 +45,7 @@ export function newDaemonPod(ds: DaemonSet, nodeName: string, hash: string): Pod
       namespace: ds.metadata?.namespace,
       labels,
       annotations: template.metadata?.annotations ? { ...template.metadata.annotations } : undefined,
-      ownerReferences: [controllerRef({ ...ds, apiVersion: "apps/v1", kind: "DaemonSet" })],
+      ownerReferences: [newControllerRef({ ...ds, apiVersion: "apps/v1", kind: "DaemonSet" })],
     },
     spec,
   };
@@ -66,6 +69,7 @@ export function targetNodeName(pod: Pod): string | undefined {
 export function isPodUpdated(pod: Pod, hash: string, generation: string | undefined): boolean {
   const labels = pod.metadata?.labels ?? {};
   return (
-    (generation !== undefined && labels[DS_GENERATION_LABEL] === generation) || labels[DS_HASH_LABEL] === hash
+    (generation !== undefined && labels[DS_GENERATION_LABEL] === generation) ||
+    labels[CONTROLLER_REVISION_HASH_LABEL] === hash
   );
 }

@@ -7,17 +7,18 @@ import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector, matches } from "../../../lib/labels/selector.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
-import { controllerOf, type Ownable } from "../statefulset/controller-ref.ts";
-import { ControllerExpectations } from "./controller-expectations.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { ControllerExpectations } from "../common/controller-expectations.ts";
+import { controllerKey, controllerOf, type Ownable } from "../common/controller-ref.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createDaemonSetSync } from "./daemon-set-sync.ts";
 
-export interface DaemonSetController extends RunningController {
+export interface DaemonSetController extends ControllerRun {
   sync(key: string): Promise<void>;
 }
 
-export async function startDaemonSetController(context: ControllerContext): Promise<DaemonSetController> {
+export function startDaemonSetController(context: ControllerContext): DaemonSetController {
   const daemonSets = context.informers.for<DaemonSet>("/apis/apps/v1/daemonsets");
   const pods = context.informers.for<Pod>("/api/v1/pods");
   const nodes = context.informers.for<Node>("/api/v1/nodes");
@@ -26,10 +27,7 @@ export async function startDaemonSetController(context: ControllerContext): Prom
   const expectations = new ControllerExpectations();
 
   /** The DaemonSet key controlling `object`, or undefined. */
-  const ownerKey = (object: Ownable): string | undefined => {
-    const ref = controllerOf(object);
-    return ref?.kind === "DaemonSet" ? `${object.metadata?.namespace}/${ref.name}` : undefined;
-  };
+  const ownerKey = (object: Ownable): string | undefined => controllerKey(object, "DaemonSet");
   const enqueueFor = (object: Ownable): void => {
     const key = ownerKey(object);
     if (key) {
@@ -102,15 +100,14 @@ export async function startDaemonSetController(context: ControllerContext): Prom
     log: context.log,
     now: context.now,
   });
-  await Promise.all([daemonSets.synced, pods.synced, nodes.synced, revisions.synced]);
-  const workers = runWorkers(queue, context.options.workers, sync, context.log);
-  return {
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [daemonSets.synced, pods.synced, nodes.synced, revisions.synced],
+    log: context.log,
+  });
+  return { ...run, sync };
 }
 
 export const daemonSetController: ControllerDescriptor = {

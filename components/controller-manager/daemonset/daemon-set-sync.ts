@@ -10,18 +10,14 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector } from "../../../lib/labels/selector.ts";
+import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
+import type { ControllerExpectations } from "../common/controller-expectations.ts";
+import { controllerOf } from "../common/controller-ref.ts";
+import { CONTROLLER_REVISION_HASH_LABEL } from "../common/labels.ts";
+import { isPodAvailable, isPodReady, isPodTerminating } from "../common/pod-predicates.ts";
 import { ensureRevision, truncateHistory } from "../statefulset/controller-history.ts";
-import { claimObjects, controllerOf } from "../statefulset/controller-ref.ts";
-import { isPodAvailable, isPodReady, isPodTerminating } from "../statefulset/pod-state.ts";
 import { updateStatus } from "../statefulset/update-status.ts";
-import type { ControllerExpectations } from "./controller-expectations.ts";
-import {
-  DS_HASH_LABEL,
-  isPodUpdated,
-  newDaemonPod,
-  targetNodeName,
-  templateGeneration,
-} from "./daemon-pods.ts";
+import { isPodUpdated, newDaemonPod, targetNodeName, templateGeneration } from "./daemon-pods.ts";
 import { nodeShouldRunDaemonPod } from "./node-eligibility.ts";
 import { rollingUpdateDeletions } from "./rolling-update.ts";
 
@@ -62,8 +58,9 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
       client,
       owner: ds,
       selector: fromLabelSelector(ds.spec?.selector),
-      candidates: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
+      objects: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
       pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
+      canAdopt: recheckOwner(client, `/apis/apps/v1/namespaces/${ns}/daemonsets/${ds.metadata?.name}`, ds),
     });
     const byNode = new Map<string, Pod[]>();
     for (const pod of pods) {
@@ -79,9 +76,9 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
         .filter((r) => r.metadata?.namespace === ns && controllerOf(r)?.uid === uid),
       template: ds.spec?.template,
       collisionCount: ds.status?.collisionCount ?? 0,
-      hashLabel: DS_HASH_LABEL,
+      hashLabel: CONTROLLER_REVISION_HASH_LABEL,
     });
-    const hash = history.update.metadata?.labels?.[DS_HASH_LABEL] ?? "";
+    const hash = history.update.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? "";
     const nodes = deps.nodes.list();
     const template = ds.spec?.template?.spec ?? { containers: [] };
     const eligibility = new Map(
@@ -185,7 +182,8 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
           if (remove.length) await syncNodes([], remove);
         }
         const live = new Set([history.update.metadata?.name ?? ""]);
-        for (const pod of pods) live.add(`${ds.metadata?.name}-${pod.metadata?.labels?.[DS_HASH_LABEL]}`);
+        for (const pod of pods)
+          live.add(`${ds.metadata?.name}-${pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL]}`);
         await truncateHistory({
           client,
           revisions: history.revisions,

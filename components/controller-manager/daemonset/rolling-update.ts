@@ -4,7 +4,7 @@
 
 import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { isPodAvailable, isPodTerminating } from "../statefulset/pod-state.ts";
+import { isPodAvailable, isPodTerminating } from "../common/pod-predicates.ts";
 import { isPodUpdated } from "./daemon-pods.ts";
 import type { Eligibility } from "./node-eligibility.ts";
 

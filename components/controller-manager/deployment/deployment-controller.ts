@@ -8,9 +8,10 @@ import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import { type Informer, objectKey } from "../../../lib/informer/informer.ts";
 import type { InformerFactory } from "../../../lib/informer/informer-factory.ts";
 import { fromLabelSelector, matches, type Selector } from "../../../lib/labels/selector.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { claimObjects } from "../replicaset/claim-objects.ts";
-import { controllerOf } from "../replicaset/controller-ref.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
+import { controllerOf } from "../common/controller-ref.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
 import { checkPausedConditions, syncDeploymentStatus } from "./deployment-status.ts";
 import type { DeploymentObject, ReplicaSetObject } from "./deployment-types.ts";
 import { getAllReplicaSetsAndSyncRevision } from "./new-replica-set.ts";
@@ -42,7 +43,6 @@ export class DeploymentController {
   private readonly sets: Informer<ReplicaSetObject>;
   private readonly pods: Informer<Pod>;
   private readonly ctx: SyncContext;
-  private running: Promise<void> | undefined;
 
   constructor(private readonly options: DeploymentControllerOptions) {
     this.deployments = options.informers.for<DeploymentObject>("/apis/apps/v1/deployments");
@@ -59,7 +59,8 @@ export class DeploymentController {
     };
   }
 
-  async start(): Promise<void> {
+  /** Registers the handlers and runs the workers once the caches synced. */
+  start(): ControllerRun {
     const enqueue = (d: DeploymentObject) => this.queue.add(objectKey(d));
     this.deployments.addHandlers({ onAdd: enqueue, onUpdate: (_, d) => enqueue(d), onDelete: enqueue });
     this.sets.addHandlers({
@@ -71,13 +72,13 @@ export class DeploymentController {
       },
     });
     this.pods.addHandlers({ onDelete: (pod) => this.podDeleted(pod) });
-    await Promise.all([this.deployments.synced, this.sets.synced, this.pods.synced]);
-    this.running = runWorkers(this.queue, this.options.workers, (key) => this.sync(key), this.options.log);
-  }
-
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.running;
+    return runController({
+      queue: this.queue,
+      sync: (key) => this.sync(key),
+      workers: this.options.workers,
+      synced: [this.deployments.synced, this.sets.synced, this.pods.synced],
+      log: this.options.log,
+    });
   }
 
   /** The Deployment a controllerRef names, if it still is that object. */
@@ -128,13 +129,7 @@ export class DeploymentController {
       selector,
       objects: this.sets.list().filter((rs) => rs.metadata?.namespace === namespace),
       pathOf: (rs) => `${replicaSetsPath(namespace)}/${rs.metadata?.name}`,
-      canAdopt: async () => {
-        const fresh = await this.options.client.get<DeploymentObject>(deploymentPath(d));
-        if (fresh.metadata?.uid !== d.metadata?.uid)
-          throw new Error(`original Deployment ${objectKey(d)} is gone: got uid ${fresh.metadata?.uid}`);
-        if (fresh.metadata?.deletionTimestamp)
-          throw new Error(`${objectKey(d)} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-      },
+      canAdopt: recheckOwner(this.options.client, deploymentPath(d), asDeployment(d)),
     });
   }
 

@@ -6,16 +6,13 @@ import { DeploymentController } from "./deployment-controller.ts";
 
 export const deploymentDescriptor: ControllerDescriptor = {
   name: "deployment",
-  async start(context) {
-    const controller = new DeploymentController({
+  start: (context) =>
+    new DeploymentController({
       client: context.client,
       informers: context.informers,
       recorder: context.recorder("deployment-controller"),
       workers: context.options.workers,
       log: context.log,
       now: context.now,
-    });
-    await controller.start();
-    return controller;
-  },
+    }).start(),
 };

@@ -4,7 +4,7 @@
 
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
-import { controllerOf, newControllerRef } from "../replicaset/controller-ref.ts";
+import { controllerOf, newControllerRef } from "../common/controller-ref.ts";
 import {
   getCondition,
   hasProgressDeadline,

@@ -6,16 +6,17 @@ import type { Deployment, ReplicaSet, StatefulSet } from "kubernetes-types/apps/
 import type { Pod, ReplicationController } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createDisruptionSync, podsForPdb } from "./disruption-sync.ts";
 
-export interface DisruptionController extends RunningController {
+export interface DisruptionController extends ControllerRun {
   /** Syncs one PDB now ("namespace/name"), as a worker would. */
   sync(key: string): Promise<void>;
 }
 
-export async function startDisruptionController(context: ControllerContext): Promise<DisruptionController> {
+export function startDisruptionController(context: ControllerContext): DisruptionController {
   const pdbs = context.informers.for<PodDisruptionBudget>("/apis/policy/v1/poddisruptionbudgets");
   const pods = context.informers.for<Pod>("/api/v1/pods");
   const replicaSets = context.informers.for<ReplicaSet>("/apis/apps/v1/replicasets");
@@ -57,22 +58,21 @@ export async function startDisruptionController(context: ControllerContext): Pro
     now: context.now,
     recheck: (key, ms) => queue.addAfter(key, ms),
   });
-  await Promise.all([
-    pdbs.synced,
-    pods.synced,
-    replicaSets.synced,
-    deployments.synced,
-    statefulSets.synced,
-    replicationControllers.synced,
-  ]);
-  const workers = runWorkers(queue, context.options.workers, sync, context.log);
-  return {
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [
+      pdbs.synced,
+      pods.synced,
+      replicaSets.synced,
+      deployments.synced,
+      statefulSets.synced,
+      replicationControllers.synced,
+    ],
+    log: context.log,
+  });
+  return { ...run, sync };
 }
 
 export const disruptionController: ControllerDescriptor = {

@@ -11,8 +11,8 @@ import { parseApiVersion, RESOURCES } from "../../../lib/api/resources.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
+import { controllerOf } from "../common/controller-ref.ts";
 import { scaledValue } from "../deployment/rollout-math.ts";
-import { controllerOf } from "../replicaset/controller-ref.ts";
 
 export interface ScaleSources {
   client: ApiClient;

@@ -5,7 +5,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Condition } from "kubernetes-types/meta/v1";
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from "kubernetes-types/policy/v1";
-import { isPodReady } from "../statefulset/pod-state.ts";
+import { isPodReady } from "../common/pod-predicates.ts";
 
 /** How long a pod the eviction subresource admitted may take to be deleted (upstream DeletionTimeout). */
 export const DELETION_TIMEOUT_MS = 2 * 60 * 1000;

@@ -4,13 +4,8 @@
 // canonical (sorted like the apiserver sorts on write), so equal endpoints compare equal.
 
 import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service } from "kubernetes-types/core/v1";
-import {
-  findPort,
-  isHeadless,
-  isPodReady,
-  shouldPodBeInEndpoints,
-  shouldSetHostname,
-} from "./pod-endpoints.ts";
+import { isPodReady } from "../common/pod-predicates.ts";
+import { findPort, isHeadless, shouldPodBeInEndpoints, shouldSetHostname } from "./pod-endpoints.ts";
 
 interface Entry {
   address: EndpointAddress;

@@ -7,8 +7,9 @@ import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { desiredSubsets, subsetsEqual } from "./endpoint-subsets.ts";
 import { isHeadless, selectsPod, serviceSelector } from "./pod-endpoints.ts";
 import { watchServicesAndPods } from "./service-pod-handlers.ts";
@@ -101,21 +102,15 @@ export class EndpointsController {
   }
 }
 
-async function startEndpoints(context: ControllerContext): Promise<RunningController> {
+function startEndpoints(context: ControllerContext): ControllerRun {
   const controller = new EndpointsController(context);
-  await controller.start();
-  const workers = runWorkers(
-    controller.queue,
-    context.options.workers,
-    (key) => controller.sync(key),
-    context.log,
-  );
-  return {
-    async stop() {
-      controller.queue.shutDown();
-      await workers;
-    },
-  };
+  return runController({
+    queue: controller.queue,
+    sync: (key) => controller.sync(key),
+    workers: context.options.workers,
+    synced: [controller.start()],
+    log: context.log,
+  });
 }
 
 /** The `endpoint` controller (upstream's --controllers name). */

@@ -1,12 +1,9 @@
 // What a Service's endpoints take from a Pod, shared by the endpoints and endpointslice
 // controllers (upstream staging/src/k8s.io/endpointslice/util: ShouldPodBeInEndpoints,
-// ShouldSetHostname; pkg/api/v1/pod FindPort, IsPodReady; GetPodServiceMemberships).
+// ShouldSetHostname; pkg/api/v1/pod FindPort; GetPodServiceMemberships).
 
 import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-}
+import { isPodReady } from "../common/pod-predicates.ts";
 
 /** A pod with an IP that is not finished; a terminating one only when `includeTerminating`. */
 export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {

@@ -8,8 +8,9 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { isHeadless, selectsPod, serviceSelector } from "../endpoints/pod-endpoints.ts";
 import { watchServicesAndPods } from "../endpoints/service-pod-handlers.ts";
 import { canonicalEndpoints, desiredPortGroups, type PortGroup, portsKey } from "./slice-endpoints.ts";
@@ -193,24 +194,15 @@ export class EndpointSliceController {
   }
 }
 
-async function startEndpointSlice(
-  context: ControllerContext,
-  options: EndpointSliceOptions,
-): Promise<RunningController> {
+function startEndpointSlice(context: ControllerContext, options: EndpointSliceOptions): ControllerRun {
   const controller = new EndpointSliceController(context, options);
-  await controller.start();
-  const workers = runWorkers(
-    controller.queue,
-    context.options.workers,
-    (key) => controller.sync(key),
-    context.log,
-  );
-  return {
-    async stop() {
-      controller.queue.shutDown();
-      await workers;
-    },
-  };
+  return runController({
+    queue: controller.queue,
+    sync: (key) => controller.sync(key),
+    workers: context.options.workers,
+    synced: [controller.start()],
+    log: context.log,
+  });
 }
 
 /** The `endpointslice` controller; `options` override flags (tests). */

@@ -5,12 +5,8 @@
 
 import type { Pod, Service } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointPort } from "kubernetes-types/discovery/v1";
-import {
-  findPort,
-  isPodReady,
-  shouldPodBeInEndpoints,
-  shouldSetHostname,
-} from "../endpoints/pod-endpoints.ts";
+import { isPodReady } from "../common/pod-predicates.ts";
+import { findPort, shouldPodBeInEndpoints, shouldSetHostname } from "../endpoints/pod-endpoints.ts";
 
 export interface PortGroup {
   /** Canonical key of `ports` (the same for slices that carry the same ports). */

@@ -5,7 +5,8 @@
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import { RESOURCES } from "../../../lib/api/resources.ts";
 import { Informer } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
 import { attemptToDeleteItem, type CollectorState, orphanDependents } from "./attempt-to-delete.ts";
 import { DependencyGraph, type ObjectIdentity } from "./dependency-graph.ts";
@@ -162,15 +163,21 @@ export function startGarbageCollector(
     await Promise.race([Promise.all([...monitors.values()].map((m) => m.informer.synced)), stopping.promise]);
   })();
 
-  const workers = (async () => {
-    await synced;
-    if (stopped) return;
-    log(`dependency graph synced: ${graph.size} objects over ${monitors.size} resources`);
-    await Promise.all([
-      runWorkers(deleteQueue, context.options.workers, (uid) => attemptToDeleteItem(state, uid), log),
-      runWorkers(orphanQueue, context.options.workers, (uid) => orphanDependents(state, uid), log),
-    ]);
-  })();
+  const deleting = runController({
+    queue: deleteQueue,
+    sync: (uid) => attemptToDeleteItem(state, uid),
+    workers: context.options.workers,
+    synced: [synced],
+    log,
+    onSynced: () => log(`dependency graph synced: ${graph.size} objects over ${monitors.size} resources`),
+  });
+  const orphaning = runController({
+    queue: orphanQueue,
+    sync: (uid) => orphanDependents(state, uid),
+    workers: context.options.workers,
+    synced: [synced],
+    log,
+  });
 
   return {
     graph,
@@ -182,10 +189,11 @@ export function startGarbageCollector(
       stopping.resolve();
       clearInterval(interval);
       clearTimeout(debounce);
-      deleteQueue.shutDown();
-      orphanQueue.shutDown();
-      await Promise.all([...monitors.values()].filter((m) => m.owned).map((m) => m.informer.stop()));
-      await workers;
+      await Promise.all([
+        deleting.stop(),
+        orphaning.stop(),
+        ...[...monitors.values()].filter((m) => m.owned).map((m) => m.informer.stop()),
+      ]);
     },
   };
 }

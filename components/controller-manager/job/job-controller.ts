@@ -5,15 +5,16 @@
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
-import { ControllerExpectations } from "../daemonset/controller-expectations.ts";
-import { controllerOf } from "../statefulset/controller-ref.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { ControllerExpectations } from "../common/controller-expectations.ts";
+import { controllerKey, controllerOf } from "../common/controller-ref.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { hasTrackingFinalizer } from "./job-pods.ts";
 import { createJobSync } from "./job-sync.ts";
 import { releasePods } from "./job-tracking.ts";
 
-export interface JobController extends RunningController {
+export interface JobController extends ControllerRun {
   sync(key: string): Promise<void>;
 }
 
@@ -22,10 +23,10 @@ export interface JobControllerOptions {
   backoffBaseMs?: number;
 }
 
-export async function startJobController(
+export function startJobController(
   context: ControllerContext,
   options: JobControllerOptions = {},
-): Promise<JobController> {
+): JobController {
   const jobs = context.informers.for<Job>("/apis/batch/v1/jobs");
   const pods = context.informers.for<Pod>("/api/v1/pods");
   const queue = new WorkQueue();
@@ -33,10 +34,7 @@ export async function startJobController(
   const removedFinalizers = new Map<string, Set<string>>();
   let synced = false;
 
-  const ownerKey = (pod: Pod): string | undefined => {
-    const ref = controllerOf(pod);
-    return ref?.kind === "Job" ? `${pod.metadata?.namespace}/${ref.name}` : undefined;
-  };
+  const ownerKey = (pod: Pod): string | undefined => controllerKey(pod, "Job");
   const orphaned = (pod: Pod, key: string): void => {
     const job = jobs.get(key);
     if (!synced || !hasTrackingFinalizer(pod) || (job && job.metadata?.uid === controllerOf(pod)?.uid))
@@ -94,20 +92,21 @@ export async function startJobController(
     log: context.log,
     now: context.now,
   });
-  await Promise.all([jobs.synced, pods.synced]);
-  synced = true;
-  for (const pod of pods.list()) {
-    const key = ownerKey(pod);
-    if (key) orphaned(pod, key);
-  }
-  const workers = runWorkers(queue, context.options.workers, sync, context.log);
-  return {
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      queue.shutDown();
-      await workers;
+    workers: context.options.workers,
+    synced: [jobs.synced, pods.synced],
+    log: context.log,
+    onSynced: () => {
+      synced = true;
+      for (const pod of pods.list()) {
+        const key = ownerKey(pod);
+        if (key) orphaned(pod, key);
+      }
     },
-  };
+  });
+  return { ...run, sync };
 }
 
 /** The job controller's descriptor; `options` (back-off) for tests. */

@@ -5,7 +5,7 @@
 
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { controllerRef } from "../statefulset/controller-ref.ts";
+import { newControllerRef } from "../common/controller-ref.ts";
 
 export const TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 export const COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
@@ -38,7 +38,7 @@ export function newJobPod(job: Job, index?: number): Pod {
       labels,
       annotations: Object.keys(annotations).length ? annotations : undefined,
       finalizers: [TRACKING_FINALIZER],
-      ownerReferences: [controllerRef({ ...job, apiVersion: "batch/v1", kind: "Job" })],
+      ownerReferences: [newControllerRef({ ...job, apiVersion: "batch/v1", kind: "Job" })],
     },
     spec,
   };

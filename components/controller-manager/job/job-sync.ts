@@ -9,9 +9,9 @@ import type { ApiClient } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector } from "../../../lib/labels/selector.ts";
-import type { ControllerExpectations } from "../daemonset/controller-expectations.ts";
-import { claimObjects } from "../statefulset/controller-ref.ts";
-import { isPodActive, isPodReady } from "../statefulset/pod-state.ts";
+import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
+import type { ControllerExpectations } from "../common/controller-expectations.ts";
+import { isPodActive, isPodReady } from "../common/pod-predicates.ts";
 import { updateStatus } from "../statefulset/update-status.ts";
 import { finishedCondition, setCondition } from "./job-conditions.ts";
 import { completionIndexOf, formatIndexes, parseIndexes } from "./job-pods.ts";
@@ -56,8 +56,9 @@ export function createJobSync(deps: JobSyncDeps): (key: string) => Promise<void>
       client,
       owner: job,
       selector: fromLabelSelector(job.spec?.selector),
-      candidates: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
+      objects: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
       pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
+      canAdopt: recheckOwner(client, path, job),
     });
     if (job.metadata?.deletionTimestamp) {
       await releasePods(client, pods);

@@ -7,7 +7,7 @@ import type { Job, JobStatus } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
-import { isPodTerminating } from "../statefulset/pod-state.ts";
+import { isPodTerminating } from "../common/pod-predicates.ts";
 import { completionIndexOf, hasTrackingFinalizer, TRACKING_FINALIZER } from "./job-pods.ts";
 
 export type Outcome = "succeeded" | "failed";

@@ -5,7 +5,7 @@
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
-import { isPodReady } from "../statefulset/pod-state.ts";
+import { isPodReady } from "../common/pod-predicates.ts";
 import { completionIndexOf, newJobPod } from "./job-pods.ts";
 import type { JobSyncDeps } from "./job-sync.ts";
 

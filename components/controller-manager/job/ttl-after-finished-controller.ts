@@ -5,11 +5,12 @@
 import type { Job } from "kubernetes-types/batch/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import { objectKey } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { finishedCondition } from "./job-conditions.ts";
 
-export interface TtlAfterFinishedController extends RunningController {
+export interface TtlAfterFinishedController extends ControllerRun {
   sync(key: string): Promise<void>;
 }
 
@@ -23,9 +24,7 @@ export function expiresAt(job: Job): number | undefined {
   return Date.parse(at) + ttl * 1000;
 }
 
-export async function startTtlAfterFinishedController(
-  context: ControllerContext,
-): Promise<TtlAfterFinishedController> {
+export function startTtlAfterFinishedController(context: ControllerContext): TtlAfterFinishedController {
   const jobs = context.informers.for<Job>("/apis/batch/v1/jobs");
   const queue = new WorkQueue();
   const enqueue = (job: Job) => {
@@ -67,15 +66,14 @@ export async function startTtlAfterFinishedController(
       });
   };
 
-  await jobs.synced;
-  const workers = runWorkers(queue, context.options.workers, sync, context.log);
-  return {
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [jobs.synced],
+    log: context.log,
+  });
+  return { ...run, sync };
 }
 
 export const ttlAfterFinishedController: ControllerDescriptor = {

@@ -3,11 +3,12 @@
 // going away requeues it after estimate/2+1 s, or sooner when a pod of a terminating namespace goes.
 
 import type { Namespace, Pod } from "kubernetes-types/core/v1";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { NamespacedResourcesDeleter, ResourcesRemainingError } from "./namespaced-resources-deleter.ts";
 
-export interface NamespaceController extends RunningController {
+export interface NamespaceController extends ControllerRun {
   /** One pass for a namespace name (what the workers run). */
   sync(name: string): Promise<void>;
 }
@@ -29,43 +30,25 @@ export function startNamespaceController(context: ControllerContext): NamespaceC
     },
   });
 
-  // client-go's AddAfter keeps the earliest deadline of a key; WorkQueue.addAfter keeps the first
-  // call's, so a shorter estimate (pods gone, finalizers left) would wait out a longer one.
-  const timers = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
-  const requeueAfter = (name: string, ms: number): void => {
-    const at = Date.now() + ms;
-    const pending = timers.get(name);
-    if (pending && pending.at <= at) return;
-    if (pending) clearTimeout(pending.timer);
-    const timer = setTimeout(() => {
-      timers.delete(name);
-      queue.add(name);
-    }, ms);
-    timers.set(name, { at, timer });
-  };
-
   const sync = async (name: string): Promise<void> => {
     const started = Date.now();
     try {
       await deleter.delete(name);
     } catch (error) {
       if (!(error instanceof ResourcesRemainingError)) throw error;
-      requeueAfter(name, (Math.floor(error.estimate / 2) + 1) * 1000);
+      queue.addAfter(name, (Math.floor(error.estimate / 2) + 1) * 1000);
     } finally {
       log(`finished syncing namespace "${name}" (${Date.now() - started} ms)`);
     }
   };
-  const workers = runWorkers(queue, context.options.workers, sync, log);
-
-  return {
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      for (const { timer } of timers.values()) clearTimeout(timer);
-      timers.clear();
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [namespaces.synced],
+    log,
+  });
+  return { ...run, sync };
 }
 
 export const namespaceController: ControllerDescriptor = {

@@ -2,24 +2,20 @@
 // pkg/controller/nodeipam/ipam/cidrset/cidr_set.go): equal subnets of the node mask size, handed
 // out round-robin after the last one given, occupied for nodes that bring their own, released on delete.
 
+import { formatCidr, parseCidr } from "../../../lib/net/ipv4.ts";
+
 interface Prefix {
   base: number;
   bits: number;
 }
 
 function parsePrefix(cidr: string): Prefix | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr.trim());
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const bits = Number(match[5]);
-  if (octets.some((o) => o > 255) || bits > 32) return undefined;
-  const ip = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - bits);
-  return { base: ip - (ip % size), bits };
+  const p = parseCidr(cidr.trim());
+  return p && { base: p.network, bits: p.bits };
 }
 
 function format(ip: number, bits: number): string {
-  return `${[24, 16, 8, 0].map((shift) => Math.floor(ip / 2 ** shift) % 256).join(".")}/${bits}`;
+  return formatCidr({ network: ip, bits });
 }
 
 export class CidrSetError extends Error {

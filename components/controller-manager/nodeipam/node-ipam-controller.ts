@@ -7,8 +7,9 @@ import type { Node } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { CidrSet } from "./cidr-set.ts";
 
 export interface NodeIpamOptions {
@@ -150,26 +151,23 @@ export class NodeIpamController {
   }
 }
 
-async function startNodeIpam(
-  context: ControllerContext,
-  options: NodeIpamOptions,
-): Promise<RunningController> {
+function startNodeIpam(context: ControllerContext, options: NodeIpamOptions): ControllerRun {
   const allocate = options.allocateNodeCIDRs ?? context.options.allocateNodeCIDRs;
   if (!allocate) {
     context.log("--allocate-node-cidrs is off: not allocating node CIDRs");
-    return { stop: async () => {} };
+    return { started: Promise.resolve(), stop: async () => {} };
   }
   const clusterCIDR = options.clusterCIDR ?? context.options.clusterCIDR;
   if (!clusterCIDR) throw new Error("--allocate-node-cidrs needs --cluster-cidr (for example 10.244.0.0/16)");
   const controller = new NodeIpamController(context, clusterCIDR, options.nodeCIDRMaskSize ?? 24);
-  await controller.start();
-  const workers = runWorkers(controller.queue, 1, (key) => controller.sync(key), context.log);
-  return {
-    async stop() {
-      controller.queue.shutDown();
-      await workers;
-    },
-  };
+  // One worker: allocations from one CIDR set must not race.
+  return runController({
+    queue: controller.queue,
+    sync: (key) => controller.sync(key),
+    workers: 1,
+    synced: [controller.start()],
+    log: context.log,
+  });
 }
 
 /** The `nodeipam` controller; `options` override the command's flags (tests). */

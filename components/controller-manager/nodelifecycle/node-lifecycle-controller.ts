@@ -9,8 +9,9 @@ import type { Node, Pod } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { readyCondition, reconcileTaints, unknownConditions } from "./node-taints.ts";
 import { PodNodeIndex } from "./pod-node-index.ts";
 
@@ -187,18 +188,8 @@ export class NodeLifecycleController {
   }
 }
 
-async function startNodeLifecycle(
-  context: ControllerContext,
-  options: NodeLifecycleOptions,
-): Promise<RunningController> {
+function startNodeLifecycle(context: ControllerContext, options: NodeLifecycleOptions): ControllerRun {
   const controller = new NodeLifecycleController(context, options);
-  await controller.start();
-  const workers = runWorkers(
-    controller.queue,
-    context.options.workers,
-    (key) => controller.sync(key),
-    context.log,
-  );
   const period = options.monitorPeriodMs ?? 5000;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -209,16 +200,19 @@ async function startNodeLifecycle(
       if (!stopped) timer = setTimeout(tick, period);
     });
   };
-  tick();
-  return {
-    async stop() {
+  return runController({
+    queue: controller.queue,
+    sync: (key) => controller.sync(key),
+    workers: context.options.workers,
+    synced: [controller.start()],
+    log: context.log,
+    onSynced: tick,
+    onStop: async () => {
       stopped = true;
       clearTimeout(timer);
-      controller.queue.shutDown();
       await pass;
-      await workers;
     },
-  };
+  });
 }
 
 /** The `nodelifecycle` controller; `options` override the command's flags (tests). */

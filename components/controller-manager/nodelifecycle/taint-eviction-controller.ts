@@ -7,8 +7,9 @@ import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import { type Informer, objectKey } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { PodNodeIndex } from "./pod-node-index.ts";
 import { evictionVerdict } from "./tolerations.ts";
 
@@ -158,21 +159,16 @@ export class TaintEvictionController {
   }
 }
 
-async function startTaintEviction(context: ControllerContext): Promise<RunningController> {
+function startTaintEviction(context: ControllerContext): ControllerRun {
   const controller = new TaintEvictionController(context);
-  await controller.start();
-  const workers = runWorkers(
-    controller.queue,
-    context.options.workers,
-    (key) => controller.sync(key),
-    context.log,
-  );
-  return {
-    async stop() {
-      controller.stop();
-      await workers;
-    },
-  };
+  return runController({
+    queue: controller.queue,
+    sync: (key) => controller.sync(key),
+    workers: context.options.workers,
+    synced: [controller.start()],
+    log: context.log,
+    onStop: () => controller.stop(),
+  });
 }
 
 /** The `taint-eviction-controller`. */

@@ -5,8 +5,9 @@
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Pod } from "kubernetes-types/core/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { reconcileAutoscaler } from "./hpa-reconcile.ts";
 import { apiMetricsSource, type MetricsSource } from "./metrics-source.ts";
 import { DEFAULT_TOLERANCE } from "./replica-calculator.ts";
@@ -27,15 +28,15 @@ export interface HorizontalControllerOptions {
   metrics?: MetricsSource;
 }
 
-export interface HorizontalController extends RunningController {
+export interface HorizontalController extends ControllerRun {
   /** Reconciles one HPA now ("namespace/name"), as a worker would (without requeueing it). */
   sync(key: string): Promise<void>;
 }
 
-export async function startHorizontalController(
+export function startHorizontalController(
   context: ControllerContext,
   options: HorizontalControllerOptions = {},
-): Promise<HorizontalController> {
+): HorizontalController {
   const hpas = context.informers.for<HorizontalPodAutoscaler>(
     "/apis/autoscaling/v2/horizontalpodautoscalers",
   );
@@ -76,15 +77,14 @@ export async function startHorizontalController(
     }
     if (exists) queue.addAfter(key, syncPeriodMs);
   };
-  await Promise.all([hpas.synced, pods.synced]);
-  const workers = runWorkers(queue, context.options.workers, worker, context.log);
-  return {
-    sync,
-    async stop() {
-      queue.shutDown();
-      await workers;
-    },
-  };
+  const run = runController({
+    queue,
+    sync: worker,
+    workers: context.options.workers,
+    synced: [hpas.synced, pods.synced],
+    log: context.log,
+  });
+  return { ...run, sync };
 }
 
 export const horizontalPodAutoscalerController: ControllerDescriptor = {

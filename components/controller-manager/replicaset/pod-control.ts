@@ -5,7 +5,7 @@
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
-import { newControllerRef, type OwnerIdentity } from "./controller-ref.ts";
+import { newControllerRef, type OwnerIdentity } from "../common/controller-ref.ts";
 
 /** The pod a controller creates from `template` (upstream GetPodFromTemplate). */
 export function podFromTemplate(template: PodTemplateSpec | undefined, owner: OwnerIdentity): Pod {

@@ -4,7 +4,7 @@
 // pods doubled up on a node with related pods first, ready for less time, more restarts, newer.
 
 import type { Pod } from "kubernetes-types/core/v1";
-import { isPodActive, isPodReady, podReadyCondition } from "./pod-conditions.ts";
+import { isPodActive, isPodReady, podReadyCondition } from "../common/pod-predicates.ts";
 
 export const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 

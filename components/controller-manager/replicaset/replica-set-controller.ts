@@ -8,11 +8,12 @@ import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import { type Informer, objectKey } from "../../../lib/informer/informer.ts";
 import type { InformerFactory } from "../../../lib/informer/informer-factory.ts";
 import { matches } from "../../../lib/labels/selector.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { claimObjects } from "./claim-objects.ts";
-import { ControllerExpectations } from "./controller-expectations.ts";
-import { controllerOf } from "./controller-ref.ts";
-import { isPodActive, isPodReady } from "./pod-conditions.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
+import { ControllerExpectations } from "../common/controller-expectations.ts";
+import { controllerOf } from "../common/controller-ref.ts";
+import { isPodActive, isPodReady } from "../common/pod-predicates.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
 import { PodControl } from "./pod-control.ts";
 import { podsToDelete } from "./pods-to-delete.ts";
 import { calculateReplicaSetStatus, updateReplicaSetStatus } from "./replica-set-status.ts";
@@ -38,7 +39,6 @@ export class ReplicaSetController {
   private readonly sets: Informer<Replicated>;
   private readonly pods: Informer<Pod>;
   private readonly podControl: PodControl;
-  private running: Promise<void> | undefined;
 
   constructor(private readonly options: ReplicaSetControllerOptions) {
     this.expectations = new ControllerExpectations(() => options.now().getTime());
@@ -47,8 +47,8 @@ export class ReplicaSetController {
     this.podControl = new PodControl(options.client, options.recorder);
   }
 
-  /** Registers the handlers, waits for the caches and starts the workers. */
-  async start(): Promise<void> {
+  /** Registers the handlers and runs the workers once the caches synced. */
+  start(): ControllerRun {
     this.sets.addHandlers({
       onAdd: (rs) => this.enqueue(rs),
       onUpdate: (old, rs) => {
@@ -65,13 +65,13 @@ export class ReplicaSetController {
       onUpdate: (old, pod) => this.updatePod(old, pod),
       onDelete: (pod) => this.deletePod(pod),
     });
-    await Promise.all([this.sets.synced, this.pods.synced]);
-    this.running = runWorkers(this.queue, this.options.workers, (key) => this.sync(key), this.options.log);
-  }
-
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.running;
+    return runController({
+      queue: this.queue,
+      sync: (key) => this.sync(key),
+      workers: this.options.workers,
+      synced: [this.sets.synced, this.pods.synced],
+      log: this.options.log,
+    });
   }
 
   private enqueue(object: Replicated): void {
@@ -168,15 +168,7 @@ export class ReplicaSetController {
       selector,
       objects: active,
       pathOf: (p) => `/api/v1/namespaces/${namespace}/pods/${p.metadata?.name}`,
-      canAdopt: async () => {
-        const fresh = await client.get<Replicated>(`${kind.namespaced(namespace)}/${rs.metadata?.name}`);
-        if (fresh.metadata?.uid !== rs.metadata?.uid)
-          throw new Error(
-            `original ${kind.kind} ${key} is gone: got uid ${fresh.metadata?.uid}, wanted ${rs.metadata?.uid}`,
-          );
-        if (fresh.metadata?.deletionTimestamp)
-          throw new Error(`${key} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-      },
+      canAdopt: recheckOwner(client, `${kind.namespaced(namespace)}/${rs.metadata?.name}`, owner),
     });
     let manageError: Error | undefined;
     if (needsSync && !rs.metadata?.deletionTimestamp) {

@@ -1,23 +1,29 @@
-// `--controllers=replicaset`: the ReplicaSet controller over the shared informers, with
-// --concurrent-replicaset-syncs workers, reporting events as replicaset-controller.
+// `--controllers=replicaset` (and `replicationcontroller`, the same controller over another
+// kind): the ReplicaSet controller over the shared informers, with --concurrent-replicaset-syncs
+// workers, reporting events as the kind's component.
 
 import type { ControllerDescriptor } from "../controller.ts";
 import { ReplicaSetController } from "./replica-set-controller.ts";
-import { REPLICA_SET_KIND } from "./replicated-kind.ts";
+import { REPLICA_SET_KIND, type ReplicatedKind } from "./replicated-kind.ts";
 
-export const replicaSetDescriptor: ControllerDescriptor = {
-  name: "replicaset",
-  async start(context) {
-    const controller = new ReplicaSetController({
-      client: context.client,
-      informers: context.informers,
-      recorder: context.recorder(REPLICA_SET_KIND.component),
-      kind: REPLICA_SET_KIND,
-      workers: context.options.workers,
-      log: context.log,
-      now: context.now,
-    });
-    await controller.start();
-    return controller;
-  },
-};
+/** The descriptor running the ReplicaSet controller for `kind` under `name`. */
+export function replicatedController(name: string, kind: ReplicatedKind): ControllerDescriptor {
+  return {
+    name,
+    start: (context) =>
+      new ReplicaSetController({
+        client: context.client,
+        informers: context.informers,
+        recorder: context.recorder(kind.component),
+        kind,
+        workers: context.options.workers,
+        log: context.log,
+        now: context.now,
+      }).start(),
+  };
+}
+
+export const replicaSetDescriptor: ControllerDescriptor = replicatedController(
+  "replicaset",
+  REPLICA_SET_KIND,
+);

@@ -5,7 +5,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { matches, type Selector } from "../../../lib/labels/selector.ts";
-import { isPodAvailable, isPodReady } from "./pod-conditions.ts";
+import { isPodAvailable, isPodReady } from "../common/pod-predicates.ts";
 import type { Replicated, ReplicatedKind, ReplicatedStatus } from "./replicated-kind.ts";
 
 function templateSelector(object: Replicated): Selector {

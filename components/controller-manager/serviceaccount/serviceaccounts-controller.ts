@@ -4,15 +4,16 @@
 
 import type { Namespace, ServiceAccount } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 
 export interface ServiceAccountsControllerOptions {
   /** Accounts every namespace gets (upstream DefaultServiceAccountsControllerOptions: "default"). */
   accounts?: string[];
 }
 
-export interface ServiceAccountsController extends RunningController {
+export interface ServiceAccountsController extends ControllerRun {
   /** Ensures the accounts of one namespace (what the workers run). */
   sync(namespace: string): Promise<void>;
 }
@@ -56,21 +57,15 @@ export function startServiceAccountsController(
       }
     }
   };
-  const stopping = Promise.withResolvers<void>();
-  const workers = (async () => {
-    // Wait for the account cache, so existing accounts are not created again.
-    await Promise.race([Promise.all([namespaces.synced, serviceAccounts.synced]), stopping.promise]);
-    await runWorkers(queue, context.options.workers, sync, log);
-  })();
-
-  return {
+  // Wait for the account cache, so existing accounts are not created again.
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      stopping.resolve();
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [namespaces.synced, serviceAccounts.synced],
+    log,
+  });
+  return { ...run, sync };
 }
 
 export const serviceAccountsController: ControllerDescriptor = {

@@ -4,10 +4,11 @@
 
 import type { Node, Service } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 
-export interface ServiceLbController extends RunningController {
+export interface ServiceLbController extends ControllerRun {
   /** Brings one service's ingress ("namespace/name") in line (what the workers run). */
   sync(key: string): Promise<void>;
 }
@@ -77,19 +78,14 @@ export function startServiceLbController(context: ControllerContext): ServiceLbC
     log(`service ${key}: load balancer ingress ${wanted.map((i) => i.ip).join(",") || "cleared"}`);
   };
 
-  const stopping = Promise.withResolvers<void>();
-  const workers = (async () => {
-    await Promise.race([Promise.all([services.synced, nodes.synced]), stopping.promise]);
-    await runWorkers(queue, context.options.workers, sync, log);
-  })();
-  return {
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      stopping.resolve();
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [services.synced, nodes.synced],
+    log,
+  });
+  return { ...run, sync };
 }
 
 export const serviceLbController: ControllerDescriptor = {

@@ -7,7 +7,7 @@ import type { ControllerRevision } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
-import { controllerRef, type Owner } from "./controller-ref.ts";
+import { newControllerRef, type OwnerIdentity } from "../common/controller-ref.ts";
 
 const ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -75,7 +75,7 @@ const byRevision = (a: ControllerRevision, b: ControllerRevision) => a.revision 
  */
 export async function ensureRevision(options: {
   client: ApiClient;
-  owner: Owner;
+  owner: OwnerIdentity;
   revisions: ControllerRevision[];
   template: PodTemplateSpec | undefined;
   collisionCount: number;
@@ -112,7 +112,7 @@ export async function ensureRevision(options: {
         name,
         namespace,
         labels: { ...(template?.metadata?.labels ?? {}), [options.hashLabel]: hash },
-        ownerReferences: [controllerRef(owner)],
+        ownerReferences: [newControllerRef(owner)],
       },
       data: revisionData(template),
       revision: next,

@@ -6,17 +6,18 @@ import type { ControllerRevision, StatefulSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector, matches } from "../../../lib/labels/selector.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
-import { controllerOf, type Ownable } from "./controller-ref.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { controllerOf, type Ownable } from "../common/controller-ref.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createStatefulSetSync } from "./stateful-set-sync.ts";
 
-export interface StatefulSetController extends RunningController {
+export interface StatefulSetController extends ControllerRun {
   /** Syncs one set now ("namespace/name"), as a worker would. */
   sync(key: string): Promise<void>;
 }
 
-export async function startStatefulSetController(context: ControllerContext): Promise<StatefulSetController> {
+export function startStatefulSetController(context: ControllerContext): StatefulSetController {
   const sets = context.informers.for<StatefulSet>("/apis/apps/v1/statefulsets");
   const pods = context.informers.for<Pod>("/api/v1/pods");
   const revisions = context.informers.for<ControllerRevision>("/apis/apps/v1/controllerrevisions");
@@ -63,15 +64,14 @@ export async function startStatefulSetController(context: ControllerContext): Pr
     log: context.log,
     now: context.now,
   });
-  await Promise.all([sets.synced, pods.synced, revisions.synced]);
-  const workers = runWorkers(queue, context.options.workers, sync, context.log);
-  return {
+  const run = runController({
+    queue,
     sync,
-    async stop() {
-      queue.shutDown();
-      await workers;
-    },
-  };
+    workers: context.options.workers,
+    synced: [sets.synced, pods.synced, revisions.synced],
+    log: context.log,
+  });
+  return { ...run, sync };
 }
 
 export const statefulSetController: ControllerDescriptor = {

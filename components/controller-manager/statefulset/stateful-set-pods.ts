@@ -4,11 +4,11 @@
 
 import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
-import { controllerRef } from "./controller-ref.ts";
+import { newControllerRef } from "../common/controller-ref.ts";
+import { CONTROLLER_REVISION_HASH_LABEL } from "../common/labels.ts";
 
 export const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
-export const REVISION_LABEL = "controller-revision-hash";
 
 /** The ordinal of a pod named `<set>-<n>`, or -1 when the name is not one of the set's. */
 export function ordinalOf(set: StatefulSet, pod: Pod): number {
@@ -44,15 +44,15 @@ export function newStatefulSetPod(
         ...(template.metadata?.labels ?? {}),
         [POD_NAME_LABEL]: name,
         [POD_INDEX_LABEL]: String(ordinal),
-        [REVISION_LABEL]: hash,
+        [CONTROLLER_REVISION_HASH_LABEL]: hash,
       },
       annotations: template.metadata?.annotations ? { ...template.metadata.annotations } : undefined,
-      ownerReferences: [controllerRef({ ...set, apiVersion: "apps/v1", kind: "StatefulSet" })],
+      ownerReferences: [newControllerRef({ ...set, apiVersion: "apps/v1", kind: "StatefulSet" })],
     },
     spec,
   };
 }
 
 export function revisionOf(pod: Pod): string | undefined {
-  return pod.metadata?.labels?.[REVISION_LABEL];
+  return pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL];
 }

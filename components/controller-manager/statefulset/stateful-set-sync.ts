@@ -10,9 +10,12 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector } from "../../../lib/labels/selector.ts";
+import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
+import { controllerOf } from "../common/controller-ref.ts";
+import { REVISION_HASH_LABEL } from "../common/labels.ts";
+import { isPodAvailable, isPodReady, isPodTerminal, isPodTerminating } from "../common/pod-predicates.ts";
 import { ensureRevision, templateOfRevision, truncateHistory } from "./controller-history.ts";
-import { claimObjects, controllerOf } from "./controller-ref.ts";
-import { isPodAvailable, isPodHealthy, isPodReady, isPodTerminal, isPodTerminating } from "./pod-state.ts";
+import { isPodHealthy } from "./pod-state.ts";
 import { newStatefulSetPod, ordinalOf, revisionOf, startOrdinal } from "./stateful-set-pods.ts";
 import { updateStatus } from "./update-status.ts";
 
@@ -83,8 +86,14 @@ export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) 
       client,
       owner: set,
       selector,
-      candidates: deps.pods.list().filter((p) => p.metadata?.namespace === ns && ordinalOf(set, p) >= 0),
+      objects: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
+      filter: (p) => ordinalOf(set, p) >= 0,
       pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
+      canAdopt: recheckOwner(
+        client,
+        `/apis/apps/v1/namespaces/${ns}/statefulsets/${set.metadata?.name}`,
+        set,
+      ),
     });
     const owned = deps.revisions
       .list()
@@ -95,7 +104,7 @@ export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) 
       revisions: owned,
       template: set.spec?.template,
       collisionCount: set.status?.collisionCount ?? 0,
-      hashLabel: "controller.kubernetes.io/hash",
+      hashLabel: REVISION_HASH_LABEL,
     });
     const update = history.update;
     const current = history.revisions.find((r) => r.metadata?.name === set.status?.currentRevision) ?? update;
