@@ -23,6 +23,7 @@ import { decodeKubernetesProtobuf } from "./protobuf/decode-kubernetes-protobuf.
 import { ProtobufError } from "./protobuf/protobuf-error.ts";
 import type { KObject } from "./registry/object.ts";
 import { type Entry, Registry } from "./registry/registry.ts";
+import type { ServiceAccountTokenOptions } from "./serviceaccount/token-options.ts";
 import { strategyFor } from "./strategies/strategy-table.ts";
 import { labelsAndAnnotations, objectName } from "./validation/names.ts";
 
@@ -37,6 +38,8 @@ export interface ApiserverOptions {
   advertiseAddress?: string;
   /** How often old revisions are compacted; 0 disables. Default 5 minutes, as upstream. */
   compactionIntervalMs?: number;
+  /** Mints ServiceAccount tokens (serviceaccounts/token) and turns on ServiceAccount admission in full. */
+  serviceAccountTokens?: ServiceAccountTokenOptions;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -61,6 +64,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     kv: options.kv,
     registry: () => registry as Registry,
     serviceClusterIpRange: options.serviceClusterIpRange ?? "10.96.0.0/12",
+    serviceAccounts: options.serviceAccountTokens !== undefined,
   });
   registry = new Registry({ kv: options.kv, resources: RESOURCES, strategyFor, codecFor });
   const ctx: ApiContext = {
@@ -70,6 +74,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     toTable: (t: TableRequest) => tableOf(t, now()),
     protobuf: decodeProtobuf,
     validateMeta,
+    serviceAccountTokens: options.serviceAccountTokens,
   };
   if (options.bindAddress !== undefined) {
     ctx.upgrade = (req, data) =>
