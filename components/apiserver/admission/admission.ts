@@ -2,6 +2,7 @@
 // or terminating namespace), ServiceAccount and Priority defaults for pods, and the service
 // IP and NodePort allocators. Upstream: plugin/pkg/admission/{namespace/lifecycle,
 // serviceaccount,priority} and pkg/registry/core/service/ipallocator and portallocator.
+import type { Pod, ServiceAccount } from "kubernetes-types/core/v1";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import type { KV } from "../../../storage/kv.ts";
 import type { Admission, AdmissionAttributes } from "../handlers/context.ts";
@@ -10,12 +11,18 @@ import type { Entry, Registry } from "../registry/registry.ts";
 import { Allocator } from "./allocator.ts";
 import { type Cidr, contains, ipToNumber, ipToString, parseCidr } from "./cidr.ts";
 import { NamespaceCache } from "./namespace-cache.ts";
+import { admitServiceAccount } from "./service-account-admission.ts";
 
 export interface AdmissionOptions {
   kv: KV;
   registry: () => Registry;
   serviceClusterIpRange: string;
   nodePortRange?: [number, number];
+  /**
+   * Upstream's ServiceAccount plugin in full: the pod's account must exist and pods get the
+   * kube-api-access volume. Off: only the account name is defaulted (no tokens to mount).
+   */
+  serviceAccounts?: boolean;
 }
 
 interface ServicePort {
@@ -98,14 +105,27 @@ export class KubeAdmission implements Admission {
 
   /** ServiceAccount and Priority admission: the default account and the class's priority. */
   private async podDefaults(obj: KObject): Promise<void> {
+    if (this.options.serviceAccounts) {
+      const serviceAccounts = this.options.registry().lookup("", "v1", "serviceaccounts");
+      const pod = obj as Pod;
+      if (pod.spec && !pod.spec.serviceAccountName && pod.spec.serviceAccount)
+        pod.spec.serviceAccountName = pod.spec.serviceAccount;
+      await admitServiceAccount(pod, obj.metadata?.namespace ?? "", {
+        getServiceAccount: async (ns, name) =>
+          (await serviceAccounts?.store.current(ns, name))?.obj as ServiceAccount | undefined,
+      });
+    }
     const spec = (obj.spec ?? {}) as {
       serviceAccountName?: string;
       serviceAccount?: string;
       priority?: number;
       priorityClassName?: string;
     };
-    spec.serviceAccountName ||= spec.serviceAccount || "default";
-    spec.serviceAccount = spec.serviceAccountName;
+    const mirror = obj.metadata?.annotations?.["kubernetes.io/config.mirror"] !== undefined;
+    if (!(this.options.serviceAccounts && mirror)) {
+      spec.serviceAccountName ||= spec.serviceAccount || "default";
+      spec.serviceAccount = spec.serviceAccountName;
+    }
     if (spec.priorityClassName) {
       const classes = this.options.registry().lookup("scheduling.k8s.io", "v1", "priorityclasses");
       const pc = classes ? await classes.store.current("", spec.priorityClassName) : undefined;

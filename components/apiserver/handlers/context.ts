@@ -8,6 +8,7 @@ import type { RelayUpgrade } from "../http/websocket-relay.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import type { RequestInfo } from "../request-info.ts";
+import type { ServiceAccountTokenOptions } from "../serviceaccount/token-options.ts";
 
 /** Who writes and how (upstream's admission.Attributes, the parts kube's plugins read). */
 export interface AdmissionAttributes {
@@ -47,6 +48,8 @@ export interface ApiContext {
   validateMeta(entry: Entry, obj: KObject): StatusCause[];
   /** Upgrades a request to a websocket relayed to a kubelet; absent without a Bun server. */
   upgrade?: RelayUpgrade;
+  /** Signs ServiceAccount tokens (serviceaccounts/token); absent: that subresource is not served. */
+  serviceAccountTokens?: ServiceAccountTokenOptions;
 }
 
 export interface ResourceRequest {

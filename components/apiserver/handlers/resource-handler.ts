@@ -5,6 +5,7 @@ import { createReview } from "../auth/reviews.ts";
 import { userOf } from "../filters/request-context.ts";
 import { negotiate } from "../http/negotiate.ts";
 import type { RequestInfo } from "../request-info.ts";
+import { createTokenRequest } from "../serviceaccount/token-request.ts";
 import { componentStatuses } from "./component-statuses.ts";
 import type { ApiContext, ResourceRequest } from "./context.ts";
 import { createObject } from "./create.ts";
@@ -82,6 +83,9 @@ async function route(
         break;
       case "binding":
         if (verb === "create") return bindPod(r, info.name);
+        break;
+      case "token":
+        if (verb === "create" && entry.info.plural === "serviceaccounts") return createTokenRequest(r);
         break;
     }
     throw StatusError.methodNotAllowed(verb, { group: q.group, resource: `${q.resource}/${subresource}` });
