@@ -1,6 +1,8 @@
-// Parsers for flag values that need more than a string: URL lists and byte counts. They throw
-// UsageErrors naming the flag, so a typo exits 2 with one line instead of failing later.
+// Parsers for flag values that need more than a string: URL lists, numbers, durations, IPv4
+// addresses and CIDRs (lib/net/ipv4.ts). They throw UsageErrors naming the flag, so a typo
+// exits 2 with one line instead of failing later.
 
+import { nthAddress as nthCidrAddress, parseIpv4, parseCidr as parseIpv4Cidr } from "../lib/net/ipv4.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** A comma-separated list of http:// or unix:// URLs, as etcd's --listen-client-urls. */
@@ -51,23 +53,25 @@ export function parseDuration(flag: string, value: string): number {
   return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] ?? 0), 0);
 }
 
+/** An IPv4 address such as 10.0.0.1, returned as given. */
+export function parseIpAddress(flag: string, value: string): string {
+  if (parseIpv4(value) === undefined)
+    throw new UsageError(`invalid value "${value}" for --${flag}: want an IPv4 address`);
+  return value;
+}
+
 /** An IPv4 CIDR such as 10.42.0.0/16, returned as given. */
 export function parseCidr(flag: string, value: string): string {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value.trim());
-  const octets = match?.slice(1, 5).map(Number) ?? [];
-  const bits = Number(match?.[5]);
-  if (!match || octets.some((o) => o > 255) || bits > 32)
+  if (!parseIpv4Cidr(value.trim()))
     throw new UsageError(`invalid value "${value}" for --${flag}: want an IPv4 CIDR such as 10.42.0.0/16`);
   return value.trim();
 }
 
 /** The n-th address of an IPv4 CIDR (upstream puts kube-dns at the 10th of the service range). */
 export function nthAddress(flag: string, cidr: string, n: number): string {
-  const [ip = "", bits = "32"] = parseCidr(flag, cidr).split("/");
-  const base = ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-  const size = 2 ** (32 - Number(bits));
-  if (n >= size) throw new UsageError(`--${flag} ${cidr} is too small: it has no address number ${n}`);
-  const network = base - (base % size);
-  const value = network + n;
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+  const prefix = parseIpv4Cidr(parseCidr(flag, cidr));
+  const address = prefix && nthCidrAddress(prefix, n);
+  if (address === undefined)
+    throw new UsageError(`--${flag} ${cidr} is too small: it has no address number ${n}`);
+  return address;
 }

@@ -4,29 +4,12 @@
 import { hostname } from "node:os";
 import { startProxy } from "../components/proxy/proxy.ts";
 import { apiClientFromFlags } from "./api-client-flags.ts";
-import { parseDuration } from "./flag-values.ts";
+import { parseCidr as cidr, parseIpAddress as ipv4, parseDuration } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { supervise } from "./supervise.ts";
 import { UsageError } from "./usage-error.ts";
 
 const MODES = ["auto", "nftables", "userspace"] as const;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-function ipv4(flag: string, value: string): string {
-  const octets = IPV4.exec(value)?.slice(1).map(Number);
-  if (!octets || octets.some((o) => o > 255))
-    throw new UsageError(`invalid value "${value}" for --${flag}: want an IPv4 address`);
-  return value;
-}
-
-function cidr(flag: string, value: string): string {
-  const [address = "", bits, ...rest] = value.split("/");
-  const n = Number(bits);
-  if (rest.length || bits === undefined || !/^\d+$/.test(bits) || n > 32 || !IPV4.test(address))
-    throw new UsageError(`invalid value "${value}" for --${flag}: want an IPv4 CIDR such as 10.96.0.0/12`);
-  ipv4(flag, address);
-  return value;
-}
 
 export const proxyCommand = defineKubeCommand({
   name: "proxy",

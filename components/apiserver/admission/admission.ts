@@ -4,12 +4,13 @@
 // serviceaccount,priority} and pkg/registry/core/service/ipallocator and portallocator.
 import type { Pod, ServiceAccount } from "kubernetes-types/core/v1";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
+import { formatIpv4 as ipToString, parseIpv4 as ipToNumber } from "../../../lib/net/ipv4.ts";
 import type { KV } from "../../../storage/kv.ts";
 import type { Admission, AdmissionAttributes } from "../handlers/context.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import { Allocator } from "./allocator.ts";
-import { type Cidr, contains, ipToNumber, ipToString, parseCidr } from "./cidr.ts";
+import { type Cidr, contains, parseCidr } from "./cidr.ts";
 import { NamespaceCache } from "./namespace-cache.ts";
 import { admitServiceAccount } from "./service-account-admission.ts";
 

@@ -1,4 +1,6 @@
-// IPv4 CIDR arithmetic for the service IP range (--service-cluster-ip-range).
+// The service IP range (--service-cluster-ip-range) over lib/net/ipv4.ts: a /8 to /30 IPv4
+// prefix whose usable addresses exclude the network and broadcast addresses.
+import { cidrSize, formatIpv4, parseCidr as parseIpv4Cidr } from "../../../lib/net/ipv4.ts";
 
 export interface Cidr {
   base: number;
@@ -7,35 +9,20 @@ export interface Cidr {
 }
 
 export function parseCidr(text: string): Cidr {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new Error(`invalid CIDR "${text}": want an IPv4 range such as 10.96.0.0/12`);
-  const octets = m.slice(1, 5).map(Number);
-  const bits = Number(m[5]);
-  if (octets.some((o) => o > 255) || bits < 8 || bits > 30) {
+  const cidr = parseIpv4Cidr(text.trim());
+  if (!cidr) throw new Error(`invalid CIDR "${text}": want an IPv4 range such as 10.96.0.0/12`);
+  if (cidr.bits < 8 || cidr.bits > 30) {
     throw new Error(`invalid CIDR "${text}": octets must be 0-255 and the prefix 8-30 bits`);
   }
-  const ip = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - bits);
-  return { base: ip - (ip % size), size, text };
-}
-
-export function ipToString(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
-}
-
-export function ipToNumber(text: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  if (octets.some((o) => o > 255)) return undefined;
-  return octets.reduce((acc, o) => acc * 256 + o, 0);
+  return { base: cidr.network, size: cidrSize(cidr), text };
 }
 
 /** The n-th address of the range (1 is the `kubernetes` service, 10 the cluster DNS). */
 export function nthAddress(cidr: Cidr, n: number): string {
-  return ipToString(cidr.base + n);
+  return formatIpv4(cidr.base + n);
 }
 
+/** True for a usable address of the range (not its network or broadcast address). */
 export function contains(cidr: Cidr, ip: number): boolean {
   return ip > cidr.base && ip < cidr.base + cidr.size - 1;
 }

@@ -21,6 +21,11 @@ export interface RequestContext {
   authenticatedUser?: UserInfo;
   peer?: PeerCertificate;
   info?: RequestInfo;
+  /**
+   * The audiences a token must be good for (upstream's authenticator.WithAudiences): the API
+   * audiences, set by the authentication filter, or a TokenReview's spec.audiences.
+   */
+  audiences?: string[];
 }
 
 const contexts = new WeakMap<Request, RequestContext>();
