@@ -1,6 +1,6 @@
 // How every queue-driven controller runs (upstream pkg/controller's Run(ctx, workers) shape):
 // wait for its informers' caches, start N workers over the queue, and on stop shut the queue
-// down and wait for the workers (a sync in flight finishes; nothing new starts).
+// down and wait for the workers (what is queued drains, as client-go's ShutDown; adds are ignored).
 
 import { runWorkers, type WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import type { RunningController } from "../controller.ts";
