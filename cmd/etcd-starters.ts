@@ -16,6 +16,18 @@ export interface EtcdStackOptions {
   /** Member name reported by the Cluster and Maintenance APIs. */
   name?: string;
   maxRequestBytes?: number;
+  /** Serving TLS for https:// client URLs. */
+  tls?: EtcdTlsFiles;
+}
+
+/** etcd's client TLS flags with the files' contents. */
+export interface EtcdTlsFiles {
+  /** For log lines. */
+  certFile: string;
+  certPem: string;
+  keyPem: string;
+  trustedCaPem?: string;
+  clientCertAuth: boolean;
 }
 
 export interface EtcdStack {
@@ -50,6 +62,7 @@ export function etcdStarters(options: EtcdStackOptions): EtcdStack {
       listenClientUrls: options.listenClientUrls,
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(options.maxRequestBytes === undefined ? {} : { maxRequestBytes: options.maxRequestBytes }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
     etcd.ready.then(
       () => {

@@ -5,7 +5,7 @@
 import { nthAddress as nthCidrAddress, parseIpv4, parseCidr as parseIpv4Cidr } from "../lib/net/ipv4.ts";
 import { UsageError } from "./usage-error.ts";
 
-/** A comma-separated list of http:// or unix:// URLs, as etcd's --listen-client-urls. */
+/** A comma-separated list of http://, https:// or unix:// URLs, as etcd's --listen-client-urls. */
 export function parseUrlList(flag: string, value: string): string[] {
   const urls = value
     .split(",")
@@ -19,8 +19,8 @@ export function parseUrlList(flag: string, value: string): string[] {
     } catch {
       throw new UsageError(`invalid URL "${url}" in --${flag}`);
     }
-    if (parsed.protocol !== "http:" && parsed.protocol !== "unix:") {
-      throw new UsageError(`unsupported URL "${url}" in --${flag}: only http:// and unix:// (no TLS yet)`);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:" && parsed.protocol !== "unix:") {
+      throw new UsageError(`unsupported URL "${url}" in --${flag}: only http://, https:// and unix://`);
     }
   }
   return urls;

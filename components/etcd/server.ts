@@ -28,6 +28,17 @@ export interface EtcdServerOptions {
   version?: string;
   /** Idle interval after which watches asking for progress_notify get one (etcd: 10 minutes). */
   progressNotifyIntervalMs?: number;
+  /** Serving certificate and key for https:// client URLs, as etcd's --cert-file and --key-file. */
+  tls?: EtcdServerTls;
+}
+
+export interface EtcdServerTls {
+  certPem: string;
+  keyPem: string;
+  /** CA bundle for client certificates, as --trusted-ca-file. */
+  trustedCaPem?: string;
+  /** Refuse clients without a certificate signed by `trustedCaPem`, as --client-cert-auth. */
+  clientCertAuth?: boolean;
 }
 
 export interface EtcdServer extends Component {
@@ -41,25 +52,51 @@ export const etcdServerVersion = "3.4.0-kube";
 /** etcd adds this much to --max-request-bytes for gRPC's own limit on received messages. */
 const grpcOverheadBytes = 512 * 1024;
 
-/** `http://host:port` to grpc-js's `host:port`; `unix://path` to `unix:path`. */
-function bindAddress(url: string): { address: string; format: (port: number) => string } {
+/** A listen URL: grpc-js's address, whether it is https, and the URL for a bound port. */
+function bindAddress(url: string): { address: string; tls: boolean; format: (port: number) => string } {
   if (url.startsWith("unix://") || url.startsWith("unix:")) {
     const path = url.replace(/^unix:(\/\/)?/, "");
-    return { address: `unix:${path}`, format: () => `unix://${path}` };
+    return { address: `unix:${path}`, tls: false, format: () => `unix://${path}` };
   }
   const parsed = new URL(url);
-  if (parsed.protocol !== "http:") {
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new Error(
-      `etcd: cannot listen on ${url}: only http:// and unix:// client URLs are supported (no TLS)`,
+      `etcd: cannot listen on ${url}: only http://, https:// and unix:// client URLs are supported`,
     );
   }
-  const port = parsed.port === "" ? "80" : parsed.port;
-  return { address: `${parsed.hostname}:${port}`, format: (p) => `http://${parsed.hostname}:${p}` };
+  const scheme = parsed.protocol.slice(0, -1);
+  // URL drops a scheme's default port: http://h:80 and https://h:443 have port "".
+  const port = parsed.port === "" ? (scheme === "https" ? "443" : "80") : parsed.port;
+  return {
+    address: `${parsed.hostname}:${port}`,
+    tls: scheme === "https",
+    format: (p) => `${scheme}://${parsed.hostname}:${p}`,
+  };
 }
 
-function bind(server: grpc.Server, address: string): Promise<number> {
+/** etcd's checks of the TLS flags against the URLs (server/embed/etcd.go), then the credentials. */
+function credentials(url: string, wantsTls: boolean, tls: EtcdServerTls | undefined): grpc.ServerCredentials {
+  if (!wantsTls) return grpc.ServerCredentials.createInsecure();
+  if (tls === undefined) {
+    throw new Error(
+      `etcd: TLS key/cert (--cert-file, --key-file) must be provided for client url ${url} with HTTPS scheme`,
+    );
+  }
+  if (tls.clientCertAuth && tls.trustedCaPem === undefined) {
+    throw new Error(
+      "etcd: --client-cert-auth needs --trusted-ca-file, the CA that signs client certificates",
+    );
+  }
+  return grpc.ServerCredentials.createSsl(
+    tls.trustedCaPem === undefined ? null : Buffer.from(tls.trustedCaPem),
+    [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }],
+    tls.clientCertAuth === true,
+  );
+}
+
+function bind(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+    server.bindAsync(address, creds, (err, port) => {
       if (err) reject(new Error(`etcd: cannot listen on ${address}: ${err.message}`));
       else resolve(port);
     });
@@ -97,8 +134,8 @@ export async function startEtcd(options: EtcdServerOptions): Promise<EtcdServer>
 
   try {
     for (const url of options.listenClientUrls) {
-      const { address, format } = bindAddress(url);
-      urls.push(format(await bind(server, address)));
+      const { address, tls, format } = bindAddress(url);
+      urls.push(format(await bind(server, address, credentials(url, tls, options.tls))));
     }
   } catch (err) {
     server.forceShutdown();

@@ -1,5 +1,7 @@
 // The storage contract (storage/kv.ts) over the etcd v3 gRPC API: how the apiserver talks to a
 // real etcd or to `kube etcd` given --etcd-servers. Errors come back as storage/errors.ts classes.
+import { isIP } from "node:net";
+import { checkServerIdentity } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { CompactedError, LeaseExistsError, StoreClosedError } from "../errors.ts";
 import type {
@@ -29,7 +31,7 @@ import {
   requestOpToWire,
   txnResultFromWire,
 } from "./convert.ts";
-import { grpcTarget } from "./endpoints.ts";
+import { endpointHosts, endpointsUseTls, grpcTarget } from "./endpoints.ts";
 import { type ErrorContext, errorKind, toStorageError } from "./grpc-errors.ts";
 import { LeaseIds } from "./lease-ids.ts";
 import { etcdServices } from "./proto.ts";
@@ -51,8 +53,13 @@ import {
 } from "./wire.ts";
 
 export interface EtcdClientOptions {
-  /** etcd client URLs, as --etcd-servers: `http://127.0.0.1:2379` or `127.0.0.1:2379`. */
+  /** etcd client URLs, as --etcd-servers: `http://127.0.0.1:2379`, `https://...` or `127.0.0.1:2379`. */
   endpoints: string[];
+  /** CA bundle that signed the server's certificate, as --etcd-cafile (default: the system's roots). */
+  caPem?: string;
+  /** Client certificate and key, as --etcd-certfile and --etcd-keyfile (etcd's --client-cert-auth). */
+  certPem?: string;
+  keyPem?: string;
   /** How long to wait for the first connection (default 10 s). */
   connectTimeoutMs?: number;
 }
@@ -81,8 +88,45 @@ const readRetries = JSON.stringify({
   ],
 });
 
+/** TLS credentials when the endpoints are https:// (or TLS files were given for host:port ones). */
+function channelCredentials(options: EtcdClientOptions): grpc.ChannelCredentials {
+  const { caPem, certPem, keyPem } = options;
+  if ((certPem === undefined) !== (keyPem === undefined)) {
+    throw new Error(
+      "etcd client: a client certificate needs its key and a key its certificate (--etcd-certfile, --etcd-keyfile)",
+    );
+  }
+  const tlsGiven = caPem !== undefined || certPem !== undefined;
+  if (!endpointsUseTls(options.endpoints, tlsGiven)) return grpc.credentials.createInsecure();
+  const buffer = (pem: string | undefined) => (pem === undefined ? null : Buffer.from(pem));
+  // The server's certificate must name one of the endpoints' hosts (IP or DNS subject alt names).
+  const hosts = endpointHosts(options.endpoints);
+  return grpc.credentials.createSsl(buffer(caPem), buffer(keyPem), buffer(certPem), {
+    checkServerIdentity: (_servername, cert) => {
+      let failure: Error | undefined;
+      for (const host of hosts) {
+        failure = checkServerIdentity(host, cert);
+        if (failure === undefined) return undefined;
+      }
+      return failure;
+    },
+  });
+}
+
+/**
+ * Channel options for TLS to an IP address: Bun's TLS refuses an IP as the SNI server name, which
+ * grpc-js sends by default, so the name sent is "localhost" and the identity check above still
+ * verifies the real address against the certificate.
+ */
+function tlsChannelOptions(options: EtcdClientOptions, secure: boolean): grpc.ChannelOptions {
+  const hosts = endpointHosts(options.endpoints);
+  return secure && hosts.some((h) => isIP(h) !== 0) ? { "grpc.ssl_target_name_override": "localhost" } : {};
+}
+
 export async function connectEtcd(options: EtcdClientOptions): Promise<KV> {
-  const client = new grpc.Client(grpcTarget(options.endpoints), grpc.credentials.createInsecure(), {
+  const credentials = channelCredentials(options);
+  const client = new grpc.Client(grpcTarget(options.endpoints), credentials, {
+    ...tlsChannelOptions(options, credentials._isSecure()),
     "grpc.service_config": readRetries,
     "grpc.max_receive_message_length": -1,
     "grpc.keepalive_time_ms": 30_000,

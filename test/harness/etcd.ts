@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface RealEtcd {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with TLS) */
   readonly endpoint: string;
   readonly pid: number;
   stop(): Promise<void>;
@@ -55,9 +55,26 @@ process.on("exit", () => {
   for (const proc of running) proc.kill("SIGKILL");
 });
 
-async function healthy(endpoint: string): Promise<boolean> {
+/** Client TLS for a real etcd: etcd's --cert-file, --key-file, --trusted-ca-file, --client-cert-auth. */
+export interface RealEtcdTls {
+  certFile: string;
+  keyFile: string;
+  trustedCaFile: string;
+  clientCertAuth?: boolean;
+}
+
+async function healthy(endpoint: string, tls: RealEtcdTls | undefined): Promise<boolean> {
   try {
-    const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+    // With TLS the health probe presents the server's own pair (the test PKI's leaves do both).
+    const clientTls = tls && {
+      ca: await readFile(tls.trustedCaFile, "utf8"),
+      cert: await readFile(tls.certFile, "utf8"),
+      key: await readFile(tls.keyFile, "utf8"),
+    };
+    const res = await fetch(`${endpoint}/health`, {
+      signal: AbortSignal.timeout(1000),
+      ...(clientTls ? { tls: clientTls } : {}),
+    });
     const body = (await res.json()) as { health?: string };
     return body.health === "true";
   } catch {
@@ -65,11 +82,19 @@ async function healthy(endpoint: string): Promise<boolean> {
   }
 }
 
-async function startOnce(dir: string): Promise<RealEtcd | "port-taken"> {
+async function startOnce(dir: string, tls: RealEtcdTls | undefined): Promise<RealEtcd | "port-taken"> {
   const binary = etcdBinary();
   if (!binary) throw new Error("etcd is not installed");
   const [clientPort, peerPort] = [await freePort(), await freePort()];
-  const client = `http://127.0.0.1:${clientPort}`;
+  const client = `${tls ? "https" : "http"}://127.0.0.1:${clientPort}`;
+  const tlsFlags = tls
+    ? [
+        `--cert-file=${tls.certFile}`,
+        `--key-file=${tls.keyFile}`,
+        `--trusted-ca-file=${tls.trustedCaFile}`,
+        ...(tls.clientCertAuth ? ["--client-cert-auth"] : []),
+      ]
+    : [];
   const peer = `http://127.0.0.1:${peerPort}`;
   const logPath = join(dir, `etcd-${clientPort}.log`);
   const proc = Bun.spawn(
@@ -85,6 +110,7 @@ async function startOnce(dir: string): Promise<RealEtcd | "port-taken"> {
       "--logger=zap",
       "--log-outputs=stderr",
       "--log-level=warn",
+      ...tlsFlags,
     ],
     {
       stdin: "ignore",
@@ -112,7 +138,7 @@ async function startOnce(dir: string): Promise<RealEtcd | "port-taken"> {
       if (/address already in use/.test(log)) return "port-taken";
       throw new Error(`etcd exited with ${proc.exitCode ?? proc.signalCode} before it was healthy:\n${log}`);
     }
-    if (await healthy(client)) return { endpoint: client, pid: proc.pid, stop };
+    if (await healthy(client, tls)) return { endpoint: client, pid: proc.pid, stop };
     await Bun.sleep(50);
   }
   await stop();
@@ -120,11 +146,11 @@ async function startOnce(dir: string): Promise<RealEtcd | "port-taken"> {
 }
 
 /** Starts a fresh single-member etcd; always pair with `stop()` in afterAll/afterEach. */
-export async function startRealEtcd(): Promise<RealEtcd> {
+export async function startRealEtcd(options: { tls?: RealEtcdTls } = {}): Promise<RealEtcd> {
   const dir = await mkdtemp(join(tmpdir(), "kt-etcd-"));
   try {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const started = await startOnce(dir);
+      const started = await startOnce(dir, options.tls);
       if (started === "port-taken") continue;
       return {
         endpoint: started.endpoint,
