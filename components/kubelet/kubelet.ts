@@ -16,6 +16,7 @@ import { eventRecorder } from "./pod/events.ts";
 import { NO_OBJECTS, type ObjectSource } from "./pod/object-source.ts";
 import { removePodDir } from "./pod/pod-volumes.ts";
 import { PodWorker } from "./pod/pod-worker.ts";
+import { apiTokenFetcher, TokenManager } from "./pod/token-manager.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { type PodSource, watchManifestDir } from "./sources/file-source.ts";
 import { CONFIG_HASH, CONFIG_MIRROR, isMirrorPod, isStaticPod } from "./sources/static-pod.ts";
@@ -86,8 +87,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
 
   // Services for the pods' environment variables, watched from the first container start on.
   let services: Informer<Service> | undefined;
+  // ServiceAccount tokens for projected volumes, bound to their pods (upstream's token manager).
+  const tokens = client ? new TokenManager({ fetch: apiTokenFetcher(client), now }) : undefined;
   const objects: ObjectSource = client
     ? {
+        serviceAccountToken: (ns, name, spec) => (tokens as TokenManager).serviceAccountToken(ns, name, spec),
         configMap: (ns, name) =>
           client.getIfExists(`/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`),
         secret: (ns, name) =>
@@ -157,6 +161,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       })
       .catch((error: Error) => log(`pod ${podKey(worker.pod)}: termination failed: ${error.message}`))
       .finally(() => {
+        tokens?.deleteServiceAccountToken(worker.uid);
         if (workers.get(worker.uid) === worker && !allDesired().has(worker.uid)) workers.delete(worker.uid);
         else if (workers.get(worker.uid) === worker && finishDeletion) workers.delete(worker.uid);
       });

@@ -1,14 +1,16 @@
 // A pod's volumes on the host, under <root-dir>/pods/<uid>/volumes/<plugin>/<name> as upstream
 // lays them out (pkg/kubelet/kubelet_getters.go): emptyDir (tmpfs for medium Memory), hostPath,
-// configMap, secret, downwardAPI and projected written as files, and the mounts a container gets.
+// configMap, secret, downwardAPI and projected written atomically (refreshed on every call), and
+// the mounts a container gets.
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
-import type { Container, KeyToPath, Pod, Volume } from "kubernetes-types/core/v1";
+import type { Container, Pod, Volume } from "kubernetes-types/core/v1";
 import type { Mount } from "../runtime/runtime.ts";
-import { fieldPathValue, resourceFieldValue } from "./field-path.ts";
+import { writeAtomically } from "./atomic-writer.ts";
 import type { ObjectSource } from "./object-source.ts";
+import { volumePayload } from "./volume-payload.ts";
 
 export class VolumeError extends Error {
   override name = "VolumeError";
@@ -27,16 +29,30 @@ function pluginDir(volume: Volume): string {
   return "kubernetes.io~other";
 }
 
-/** Host paths of each volume by name, after writing their contents. */
+export interface PreparedVolumes {
+  /** Host path of each volume by name. */
+  paths: Map<string, string>;
+  /** Epoch ms when a projected token should be renewed; Infinity when no volume needs it. */
+  refreshAt: number;
+  /** Some volume mirrors API objects (configMap, secret, downwardAPI, projected): refresh it now and then. */
+  refreshes: boolean;
+}
+
+/**
+ * Sets up every volume of the pod and (re)writes the contents of configMap, secret,
+ * downwardAPI and projected volumes through the atomic writer, so calling it again refreshes
+ * them; an unchanged volume is not touched.
+ */
 export async function prepareVolumes(
   rootDir: string,
   pod: Pod,
   objects: ObjectSource,
   ips: { hostIP?: string; podIP?: string },
-): Promise<Map<string, string>> {
+): Promise<PreparedVolumes> {
   const uid = pod.metadata?.uid ?? "";
-  const ns = pod.metadata?.namespace ?? "default";
   const paths = new Map<string, string>();
+  let refreshAt = Number.POSITIVE_INFINITY;
+  let refreshes = false;
   for (const volume of pod.spec?.volumes ?? []) {
     if (volume.hostPath) {
       const path = volume.hostPath.path;
@@ -62,84 +78,31 @@ export async function prepareVolumes(
         if (result.status !== 0)
           throw new VolumeError(`mount tmpfs for ${volume.name}: ${String(result.stderr)}`);
       }
-    } else if (volume.configMap) {
-      const cm = await objects.configMap(ns, volume.configMap.name ?? "");
-      if (!cm && !volume.configMap.optional)
-        throw new VolumeError(`configmap "${volume.configMap.name}" not found`);
-      const data = { ...(cm?.data ?? {}) };
-      for (const [k, v] of Object.entries(cm?.binaryData ?? {}))
-        data[k] = Buffer.from(v, "base64").toString("latin1");
-      writeKeys(dir, data, volume.configMap.items, volume.configMap.defaultMode);
-    } else if (volume.secret) {
-      const secret = await objects.secret(ns, volume.secret.secretName ?? "");
-      if (!secret && !volume.secret.optional)
-        throw new VolumeError(`secret "${volume.secret.secretName}" not found`);
-      const data: Record<string, string> = {};
-      for (const [k, v] of Object.entries(secret?.data ?? {}))
-        data[k] = Buffer.from(v, "base64").toString("latin1");
-      writeKeys(dir, data, volume.secret.items, volume.secret.defaultMode ?? 0o644);
-    } else if (volume.downwardAPI) {
-      for (const item of volume.downwardAPI.items ?? []) {
-        const value = item.fieldRef
-          ? fieldPathValue(pod, item.fieldRef.fieldPath, ips)
-          : resourceFieldValue(
-              pod.spec?.containers.find((c) => c.name === item.resourceFieldRef?.containerName) ??
-                (pod.spec?.containers[0] as Container),
-              item.resourceFieldRef?.resource ?? "",
-              item.resourceFieldRef?.divisor as string | undefined,
-            );
-        writeFile(dir, item.path, value, item.mode ?? volume.downwardAPI.defaultMode);
-      }
-    } else if (volume.projected) {
-      for (const source of volume.projected.sources ?? []) {
-        if (source.configMap) {
-          const cm = await objects.configMap(ns, source.configMap.name ?? "");
-          if (!cm && !source.configMap.optional)
-            throw new VolumeError(`configmap "${source.configMap.name}" not found`);
-          writeKeys(dir, cm?.data ?? {}, source.configMap.items, volume.projected.defaultMode);
-        } else if (source.secret) {
-          const secret = await objects.secret(ns, source.secret.name ?? "");
-          if (!secret && !source.secret.optional)
-            throw new VolumeError(`secret "${source.secret.name}" not found`);
-          const data: Record<string, string> = {};
-          for (const [k, v] of Object.entries(secret?.data ?? {}))
-            data[k] = Buffer.from(v, "base64").toString("latin1");
-          writeKeys(dir, data, source.secret.items, volume.projected.defaultMode);
-        } else if (source.downwardAPI) {
-          for (const item of source.downwardAPI.items ?? []) {
-            if (item.fieldRef)
-              writeFile(dir, item.path, fieldPathValue(pod, item.fieldRef.fieldPath, ips), item.mode);
-          }
-        }
-      }
-    } else {
+      continue;
+    }
+    let result: Awaited<ReturnType<typeof volumePayload>>;
+    try {
+      result = await volumePayload(pod, volume, { objects, ips });
+    } catch (error) {
+      throw new VolumeError(
+        `MountVolume.SetUp failed for volume "${volume.name}" : ${(error as Error).message}`,
+      );
+    }
+    if (!result)
       throw new VolumeError(
         `volume "${volume.name}": this kind of volume is not supported by kube's kubelet`,
       );
+    try {
+      writeAtomically(dir, result.payload);
+    } catch (error) {
+      throw new VolumeError(
+        `MountVolume.SetUp failed for volume "${volume.name}" : ${(error as Error).message}`,
+      );
     }
+    refreshAt = Math.min(refreshAt, result.refreshAt);
+    refreshes = true;
   }
-  return paths;
-}
-
-function writeKeys(dir: string, data: Record<string, string>, items: KeyToPath[] | undefined, mode?: number) {
-  if (items?.length) {
-    for (const item of items) {
-      const value = data[item.key];
-      if (value === undefined) throw new VolumeError(`configuration key "${item.key}" not found`);
-      writeFile(dir, item.path, value, item.mode ?? mode);
-    }
-    return;
-  }
-  for (const [key, value] of Object.entries(data)) writeFile(dir, key, value, mode);
-}
-
-function writeFile(dir: string, relative: string, value: string, mode?: number): void {
-  const path = normalize(join(dir, relative));
-  if (!path.startsWith(`${dir}/`))
-    throw new VolumeError(`volume path "${relative}" must stay inside the volume`);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, value, "latin1");
-  chmodSync(path, mode ?? 0o644);
+  return { paths, refreshAt, refreshes };
 }
 
 function isMountPoint(dir: string): boolean {

@@ -39,10 +39,14 @@ export interface PodWorkerDeps {
 }
 
 const DEFAULT_GRACE_SECONDS = 30;
+/** How often volume contents are refreshed from the API (upstream's pod resync, about a minute). */
+const VOLUME_RESYNC_MS = 60_000;
 
 export class PodWorker {
   private sandbox: SandboxStatus | undefined;
   private volumes: Map<string, string> | undefined;
+  /** When configMap, secret, downwardAPI and projected volumes are next rewritten (tokens renewed). */
+  private volumesRefreshAt = 0;
   private readonly waiting = new Map<string, Waiting>();
   private readonly probes: ContainerProbes;
   private readonly imageIDs = new Map<string, string>();
@@ -182,17 +186,24 @@ export class PodWorker {
     const { runtime, events } = this.deps;
     const pod = this.pod;
     const sandbox = await this.ensureSandbox();
-    if (!this.volumes) {
+    if (!this.volumes || Date.now() >= this.volumesRefreshAt) {
       try {
-        this.volumes = await prepareVolumes(this.deps.rootDir, pod, this.deps.objects, {
+        const prepared = await prepareVolumes(this.deps.rootDir, pod, this.deps.objects, {
           hostIP: this.deps.hostIP(),
           podIP: sandbox.ip,
         });
+        this.volumes = prepared.paths;
+        const resync = prepared.refreshes ? Date.now() + VOLUME_RESYNC_MS : Number.POSITIVE_INFINITY;
+        this.volumesRefreshAt = Math.min(prepared.refreshAt, resync);
       } catch (error) {
         events.record(pod, "Warning", "FailedMount", (error as Error).message);
-        this.report(await runtime.listContainers(sandbox.id));
-        this.later(5000);
-        return;
+        if (!this.volumes) {
+          this.report(await runtime.listContainers(sandbox.id));
+          this.later(5000);
+          return;
+        }
+        // A refresh failed: the containers keep the last contents; try again soon.
+        this.volumesRefreshAt = Date.now() + 5000;
       }
     }
     let containers = await runtime.listContainers(sandbox.id);
@@ -231,6 +242,7 @@ export class PodWorker {
     }
     if (changed) containers = await runtime.listContainers(sandbox.id);
     this.report(containers);
+    nextWake = Math.min(nextWake, this.volumesRefreshAt);
     if (Number.isFinite(nextWake)) this.later(nextWake - Date.now());
   }
 
