@@ -6,6 +6,7 @@ import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../handlers/context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
+import { createTokenReview } from "./token-review.ts";
 
 const REASON = "the insecure port serves every request without authorization";
 
@@ -52,6 +53,8 @@ export async function createReview(r: ResourceRequest): Promise<Response> {
         },
         201,
       );
+    case "TokenReview":
+      return await createTokenReview(r, body);
     default:
       throw StatusError.of(
         501,

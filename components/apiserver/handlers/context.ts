@@ -1,6 +1,7 @@
 // What every resource handler gets: the registry, the clock, admission, and the pluggable
 // encoders (Tables, protobuf) that the server wires in. One request is one ResourceRequest.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { Authenticator } from "../authn/authenticator.ts";
 import type { UserInfo } from "../authn/user-info.ts";
 import type { ProtobufDecoder } from "../http/body.ts";
 import type { Wanted } from "../http/negotiate.ts";
@@ -48,6 +49,8 @@ export interface ApiContext {
   validateMeta(entry: Entry, obj: KObject): StatusCause[];
   /** Upgrades a request to a websocket relayed to a kubelet; absent without a Bun server. */
   upgrade?: RelayUpgrade;
+  /** What TokenReview authenticates with (the secure port's authenticator); absent: reviews get no status. */
+  tokenReview?: { authenticator: Authenticator; apiAudiences: string[] };
   /** Signs ServiceAccount tokens (serviceaccounts/token); absent: that subresource is not served. */
   serviceAccountTokens?: ServiceAccountTokenOptions;
 }

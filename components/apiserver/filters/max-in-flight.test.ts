@@ -1,0 +1,63 @@
+import { describe, expect, test } from "bun:test";
+import { GROUPS } from "../authn/user-info.ts";
+import { requestInfo } from "../request-info.ts";
+import { chain } from "./chain.ts";
+import { withMaxInFlight } from "./max-in-flight.ts";
+import { contextOf } from "./request-context.ts";
+
+/** A handler that holds every request until released. */
+function held() {
+  const waiting: (() => void)[] = [];
+  const handler = async () => {
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    return new Response("ok");
+  };
+  return {
+    handler,
+    waiting,
+    release: () => {
+      for (const r of waiting.splice(0)) r();
+    },
+  };
+}
+
+function req(method: string, path: string, groups: string[] = []): Request {
+  const r = new Request(`https://kube${path}`, { method });
+  contextOf(r).info = requestInfo(method, new URL(r.url));
+  contextOf(r).user = { username: "u", groups };
+  return r;
+}
+
+describe("withMaxInFlight", () => {
+  test("reads and writes have their own limits; over it: 429, Retry-After 1, upstream's text", async () => {
+    const h = held();
+    const serve = chain(
+      h.handler,
+      withMaxInFlight({ maxRequestsInFlight: 2, maxMutatingRequestsInFlight: 1 }),
+    );
+    const running = [
+      serve(req("GET", "/api/v1/pods")),
+      serve(req("GET", "/api/v1/pods")),
+      serve(req("POST", "/api/v1/namespaces/a/pods")),
+    ];
+    const refused = await serve(req("GET", "/api/v1/nodes"));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(await refused.text()).toBe("Too many requests, please try again later.\n");
+    expect((await serve(req("PUT", "/api/v1/namespaces/a/pods/x"))).status).toBe(429);
+    // A system:masters member always gets through.
+    const admin = serve(req("GET", "/api/v1/nodes", [GROUPS.masters]));
+    // Long-running requests are not counted.
+    const watch = serve(req("GET", "/api/v1/pods?watch=true"));
+    const logs = serve(req("GET", "/api/v1/namespaces/a/pods/p/log"));
+    await Promise.resolve();
+    expect(h.waiting.length).toBe(6);
+    h.release();
+    for (const r of await Promise.all([...running, admin, watch, logs])) expect(r.status).toBe(200);
+    // Slots are freed when requests end.
+    const again = serve(req("GET", "/api/v1/pods"));
+    await Promise.resolve();
+    h.release();
+    expect((await again).status).toBe(200);
+  });
+});

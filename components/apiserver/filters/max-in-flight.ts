@@ -1,0 +1,64 @@
+// At most N requests at once, reads and writes counted apart: upstream's WithMaxInFlightLimit
+// (--max-requests-inflight 400, --max-mutating-requests-inflight 200). Long-running requests
+// (watch, proxy, exec, attach, logs, port-forward) are not counted; system:masters always passes.
+// Over the limit: 429, Retry-After: 1, upstream's plain-text body.
+import { GROUPS } from "../authn/user-info.ts";
+import { type RequestInfo, requestInfo } from "../request-info.ts";
+import type { Filter } from "./chain.ts";
+import { contextOf } from "./request-context.ts";
+
+export interface MaxInFlightOptions {
+  /** Reads (get, list, watch) at once; 0: unlimited. Default 400. */
+  maxRequestsInFlight?: number;
+  /** Writes at once; 0: unlimited. Default 200. */
+  maxMutatingRequestsInFlight?: number;
+}
+
+const NON_MUTATING = new Set(["get", "list", "watch"]);
+const LONG_RUNNING_VERBS = new Set(["watch", "proxy"]);
+const LONG_RUNNING_SUBRESOURCES = new Set(["attach", "exec", "proxy", "log", "portforward"]);
+
+/** Upstream's BasicLongRunningRequestCheck with kube-apiserver's verbs and subresources. */
+export function isLongRunning(info: RequestInfo): boolean {
+  if (LONG_RUNNING_VERBS.has(info.verb)) return true;
+  if (info.isResourceRequest) return LONG_RUNNING_SUBRESOURCES.has(info.subresource);
+  return info.path.startsWith("/debug/pprof/");
+}
+
+export function tooManyRequestsResponse(): Response {
+  return new Response("Too many requests, please try again later.\n", {
+    status: 429,
+    headers: {
+      "Content-Type": "text/plain; charset=utf-8",
+      "X-Content-Type-Options": "nosniff",
+      "Retry-After": "1",
+    },
+  });
+}
+
+export function withMaxInFlight(options: MaxInFlightOptions = {}): Filter {
+  const limits = {
+    read: options.maxRequestsInFlight ?? 400,
+    write: options.maxMutatingRequestsInFlight ?? 200,
+  };
+  const inFlight = { read: 0, write: 0 };
+  return (next) => async (req) => {
+    const ctx = contextOf(req);
+    const info = ctx.info ?? requestInfo(req.method, new URL(req.url));
+    if (isLongRunning(info)) return await next(req);
+    const kind = NON_MUTATING.has(info.verb) ? "read" : "write";
+    const limit = limits[kind];
+    if (limit === 0) return await next(req);
+    if (inFlight[kind] >= limit) {
+      // A system:masters member (an admin, the loopback client) always gets an answer.
+      if (ctx.user?.groups.includes(GROUPS.masters)) return await next(req);
+      return tooManyRequestsResponse();
+    }
+    inFlight[kind]++;
+    try {
+      return await next(req);
+    } finally {
+      inFlight[kind]--;
+    }
+  };
+}
