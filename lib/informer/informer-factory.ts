@@ -2,6 +2,7 @@
 // shared by every controller of a process that asks for it, started on first use.
 
 import type { ApiClient } from "../client/api-client.ts";
+import type { Clock } from "../clock/clock.ts";
 import { Informer, type ObjectMeta } from "./informer.ts";
 
 export class InformerFactory {
@@ -10,13 +11,14 @@ export class InformerFactory {
   constructor(
     private readonly client: ApiClient,
     private readonly log: (line: string) => void,
+    private readonly clock?: Clock,
   ) {}
 
   /** The shared informer for a collection path such as "/api/v1/pods" or "/apis/apps/v1/replicasets". */
   for<T extends ObjectMeta>(path: string): Informer<T> {
     let informer = this.informers.get(path);
     if (!informer) {
-      informer = new Informer<ObjectMeta>({ client: this.client, path, log: this.log });
+      informer = new Informer<ObjectMeta>({ client: this.client, path, log: this.log, clock: this.clock });
       this.informers.set(path, informer);
       informer.start();
     }

@@ -1,9 +1,12 @@
 // A shared-informer-shaped cache (client-go tools/cache): LIST, then WATCH from the list's
 // resourceVersion, keeping an in-memory store and calling handlers; on a broken watch it
 // resumes from the last seen resourceVersion, and relists when that is too old (410 Gone).
+// The store is an Indexer: by key, by namespace, and by any index function added.
 
 import type { ApiClient, WatchEvent } from "../client/api-client.ts";
+import { type Clock, realClock } from "../clock/clock.ts";
 import { StatusError } from "../errors/status-error.ts";
+import { Indexer, type IndexFunc, NAMESPACE_INDEX } from "./indexer.ts";
 
 export interface ObjectMeta {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string };
@@ -24,6 +27,8 @@ export interface InformerOptions<T> extends InformerHandlers<T> {
   log?: (line: string) => void;
   /** Delay before a retry after an error (ms); default 1000. */
   retryDelayMs?: number;
+  /** Times the retry delay; defaults to the real clock. */
+  clock?: Clock;
 }
 
 interface ListResult<T> {
@@ -38,7 +43,7 @@ export function objectKey(object: ObjectMeta): string {
 }
 
 export class Informer<T extends ObjectMeta> {
-  private readonly store = new Map<string, T>();
+  private readonly store = new Indexer<T>();
   private readonly abort = new AbortController();
   private resourceVersion = "";
   private markSynced!: () => void;
@@ -56,7 +61,7 @@ export class Informer<T extends ObjectMeta> {
   /** Adds handlers; objects already in the store are replayed to them as adds (client-go semantics). */
   addHandlers(handlers: InformerHandlers<T>): void {
     this.handlers.push(handlers);
-    for (const object of this.store.values()) handlers.onAdd?.(object);
+    for (const object of this.store.list()) handlers.onAdd?.(object);
   }
 
   private emitAdd(object: T): void {
@@ -81,11 +86,31 @@ export class Informer<T extends ObjectMeta> {
   }
 
   list(): T[] {
-    return [...this.store.values()];
+    return this.store.list();
   }
 
   get(key: string): T | undefined {
     return this.store.get(key);
+  }
+
+  /** Adds named index functions (client-go AddIndexers); objects already cached are indexed at once. */
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    this.store.addIndexers(indexers);
+  }
+
+  /** The cached objects filed under `value` in index `name` (client-go ByIndex). */
+  byIndex(name: string, value: string): T[] {
+    return this.store.byIndex(name, value);
+  }
+
+  /** Keys of the cached objects filed under `value` in index `name` (client-go IndexKeys). */
+  indexKeys(name: string, value: string): string[] {
+    return this.store.indexKeys(name, value);
+  }
+
+  /** The cached objects of one namespace, through the built-in namespace index. */
+  listNamespace(namespace: string): T[] {
+    return this.store.byIndex(NAMESPACE_INDEX, namespace);
   }
 
   private async run(): Promise<void> {
@@ -113,13 +138,7 @@ export class Informer<T extends ObjectMeta> {
   }
 
   private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return (this.options.clock ?? realClock).sleep(ms, this.abort.signal);
   }
 
   private async relist(): Promise<void> {
@@ -134,7 +153,7 @@ export class Informer<T extends ObjectMeta> {
       if (old) this.emitUpdate(old, item);
       else this.emitAdd(item);
     }
-    for (const [key, old] of this.store) {
+    for (const [key, old] of [...this.store.entries()]) {
       if (seen.has(key)) continue;
       this.store.delete(key);
       this.emitDelete(old);

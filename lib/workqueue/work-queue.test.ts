@@ -1,5 +1,6 @@
 // client-go work queue semantics: dedupe, re-queue of a key added while processing, back-off.
 import { expect, test } from "bun:test";
+import { FakeClock } from "../clock/fake-clock.ts";
 import { WorkQueue } from "./work-queue.ts";
 
 test("a key added twice is processed once", async () => {
@@ -49,4 +50,25 @@ test("addAfter: the earliest of several pending delays wins", async () => {
   q.addAfter("k", 1);
   expect(await q.get()).toBe("k");
   q.shutDown();
+});
+
+test("with a FakeClock, delays and back-off wait for the clock, not for real time", async () => {
+  const clock = new FakeClock();
+  const q = new WorkQueue({ clock, baseDelayMs: 5 });
+  q.addAfter("later", 1000);
+  q.addRateLimited("retry"); // 5 ms
+  q.addRateLimited("retry"); // a second failure: 10 ms, the pending 5 ms wins
+  await Promise.resolve();
+  expect(q.length).toBe(0);
+  clock.step(5);
+  expect(await q.get()).toBe("retry");
+  q.done("retry");
+  clock.step(994);
+  await Promise.resolve();
+  expect(q.length).toBe(0);
+  clock.step(1);
+  expect(await q.get()).toBe("later");
+  q.addAfter("never", 10);
+  q.shutDown();
+  expect(clock.waiterCount).toBe(0);
 });

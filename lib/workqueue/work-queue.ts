@@ -1,10 +1,15 @@
 // A work queue with client-go's semantics (k8s.io/client-go/util/workqueue): a key added many
 // times is processed once; a key added while being processed is processed again after done();
-// rate-limited retries back off per key (5 ms doubling to 1000 s) until forget().
+// rate-limited retries back off per key (5 ms doubling to 1000 s) until forget(). Delays run on
+// an injected Clock (FakeClock in tests), as client-go's delaying queue takes one.
+
+import { type Clock, realClock, type Timer } from "../clock/clock.ts";
 
 export interface WorkQueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Defaults to the real clock. */
+  clock?: Clock;
 }
 
 export class WorkQueue {
@@ -12,11 +17,14 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly timers = new Map<string, { timer: ReturnType<typeof setTimeout>; at: number }>();
+  private readonly timers = new Map<string, { timer: Timer; at: number }>();
+  private readonly clock: Clock;
   private readonly waiters: Array<(key: string | undefined) => void> = [];
   private shuttingDown = false;
 
-  constructor(private readonly options: WorkQueueOptions = {}) {}
+  constructor(private readonly options: WorkQueueOptions = {}) {
+    this.clock = options.clock ?? realClock;
+  }
 
   get length(): number {
     return this.queue.length;
@@ -43,14 +51,14 @@ export class WorkQueue {
       this.add(key);
       return;
     }
-    const at = Date.now() + ms;
+    const at = this.clock.now() + ms;
     const pending = this.timers.get(key);
     if (pending && pending.at <= at) return;
-    if (pending) clearTimeout(pending.timer);
-    const timer = setTimeout(() => {
+    pending?.timer.stop();
+    const timer = this.clock.after(ms, () => {
       this.timers.delete(key);
       this.add(key);
-    }, ms);
+    });
     this.timers.set(key, { timer, at });
   }
 
@@ -94,7 +102,7 @@ export class WorkQueue {
 
   shutDown(): void {
     this.shuttingDown = true;
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) timer.stop();
     this.timers.clear();
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
   }
