@@ -3,6 +3,7 @@
 // recorded as an action, and reactors to make a verb fail. Writes change the store but are not
 // sent to watchers: as in upstream controller tests, the informers show what the test put there.
 
+import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import type { FetchLike } from "../../../../lib/client/api-client.ts";
 import { StatusError, successStatus } from "../../../../lib/errors/status-error.ts";
 import { statusResponse } from "../../../../lib/errors/status-response.ts";
@@ -20,14 +21,7 @@ export interface Action extends ApiPath {
 export interface FakeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: {
-    name?: string;
-    generateName?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    creationTimestamp?: string;
-  };
+  metadata?: ObjectMeta;
 }
 
 /** Answers an action instead of the store (a thrown StatusError becomes its Status), or passes. */
