@@ -76,9 +76,17 @@ export class FakeApi {
     return this.collections.get(p.collection)?.get(p.key) as T | undefined;
   }
 
-  /** Makes `verb` on `resource` ("pods", "*") answer with `react` first (upstream PrependReactor). */
-  react(verb: Verb | "*", resource: string, react: Reactor): void {
-    this.reactors.unshift({ verb, resource, react });
+  /**
+   * Makes `verb` on `resource` ("pods", "*") answer with `react` first (upstream PrependReactor);
+   * returns a function that removes it.
+   */
+  react(verb: Verb | "*", resource: string, react: Reactor): () => void {
+    const entry = { verb, resource, react };
+    this.reactors.unshift(entry);
+    return () => {
+      const index = this.reactors.indexOf(entry);
+      if (index >= 0) this.reactors.splice(index, 1);
+    };
   }
 
   /** Recorded writes, optionally of one resource: what a sync did. */
