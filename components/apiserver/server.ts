@@ -1,10 +1,12 @@
 // `kube apiserver` as a Component: the registry over a KV, admission, bootstrap objects, the
-// fetch handler, and (when a port is given) Bun.serve on the insecure address. Also compacts
-// storage history every few minutes, as upstream's apiserver does for etcd.
+// fetch handler, Bun.serve on the insecure address when given, and secure serving (a TLS front
+// that knows the client certificate, lib/tls) when given. Also compacts storage history every
+// few minutes, as upstream's apiserver does for etcd.
 import type { Server } from "bun";
 import { RESOURCES } from "../../lib/api/resources.ts";
 import type { Component } from "../../lib/component.ts";
 import { type StatusCause, StatusError } from "../../lib/errors/status-error.ts";
+import { startTlsFront, type TlsFront } from "../../lib/tls/tls-front.ts";
 import type { KV } from "../../storage/kv.ts";
 import { KubeAdmission } from "./admission/admission.ts";
 import { nthAddress } from "./admission/cidr.ts";
@@ -13,7 +15,8 @@ import { GROUPS, UNSECURED_USER, USERS, type UserInfo } from "./authn/user-info.
 import { bootstrap } from "./bootstrap.ts";
 import { codecFor } from "./conversion/codecs.ts";
 import { CrdController } from "./crd/crd-controller.ts";
-import { withUser } from "./filters/request-context.ts";
+import type { Filter } from "./filters/chain.ts";
+import { contextOf, withUser } from "./filters/request-context.ts";
 import type { ApiContext, TableRequest } from "./handlers/context.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
 import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
@@ -33,6 +36,13 @@ export interface ApiserverOptions {
   bindAddress?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Serve HTTPS here (upstream's --secure-port, --tls-cert-file, --client-ca-file). */
+  secure?: SecureServingOptions;
+  /**
+   * The request filters after request info, outermost first (authentication, impersonation,
+   * authorization). In-process and insecure-port requests carry their user already.
+   */
+  filters?: Filter[];
   serviceClusterIpRange?: string;
   /** Address written into the `kubernetes` endpoints (default: the bind address). */
   advertiseAddress?: string;
@@ -44,13 +54,25 @@ export interface ApiserverOptions {
   log?: (line: string) => void;
 }
 
+export interface SecureServingOptions {
+  bindAddress: string;
+  /** 0 picks a free port. */
+  port: number;
+  certPem: string;
+  keyPem: string;
+  /** Client certificates are asked for and verified against this bundle when given. */
+  clientCaPem?: string;
+}
+
 export interface Apiserver extends Component {
   /** The loopback identity's handler (system:apiserver, in system:masters), as upstream's loopback client. */
   handler: FetchHandler;
   /** A handler whose every request is from `user` (components inside `kube server`). */
   handlerFor(user: UserInfo): FetchHandler;
-  /** http://host:port when serving on a socket. */
+  /** http://host:port when serving on the insecure port. */
   url: string | undefined;
+  /** https://host:port when serving securely. */
+  secureUrl: string | undefined;
 }
 
 /** The apiserver's own identity for in-process calls (upstream's loopback client config). */
@@ -76,16 +98,21 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     validateMeta,
     serviceAccountTokens: options.serviceAccountTokens,
   };
-  if (options.bindAddress !== undefined) {
+  // A websocket upgrade must be done by the Bun server that received the request.
+  const receivedBy = new WeakMap<Request, Server<RelaySocketData>>();
+  if (options.bindAddress !== undefined || options.secure) {
     ctx.upgrade = (req, data) =>
-      server?.upgrade(req, { data, headers: { "Sec-WebSocket-Protocol": data.protocol } }) ?? false;
+      receivedBy.get(req)?.upgrade(req, { data, headers: { "Sec-WebSocket-Protocol": data.protocol } }) ??
+      false;
   }
   for (const info of METRICS_RESOURCES) registry.add(info);
   const metrics = new ApiMetrics();
   let server: Server<RelaySocketData> | undefined;
+  let secure: SecureServer | undefined;
   const chainHandler = createApiHandler({
     ctx,
     metrics,
+    ...(options.filters ? { filters: options.filters } : {}),
     storageHealthy: async () => {
       try {
         await options.kv.status();
@@ -94,7 +121,12 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
         return false;
       }
     },
-    serverAddress: () => (server ? `${server.hostname}:${server.port}` : "127.0.0.1:8080"),
+    serverAddress: () =>
+      secure
+        ? `${formatHost(secure.front.hostname)}:${secure.front.port}`
+        : server
+          ? `${server.hostname}:${server.port}`
+          : "127.0.0.1:8080",
   });
 
   const handlerFor =
@@ -106,23 +138,29 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     server = Bun.serve({
       hostname: options.bindAddress,
       port: options.port ?? 8080,
-      fetch: (req) => chainHandler(withUser(req, UNSECURED_USER)),
+      fetch: (req, srv) => {
+        receivedBy.set(req, srv);
+        return chainHandler(withUser(req, UNSECURED_USER));
+      },
       // exec, attach and port-forward: websockets relayed to the kubelet.
       websocket: relayWebSocket,
       // Watches and log follows stay open for as long as the client wants.
       idleTimeout: 0,
     });
   }
+  if (options.secure) secure = startSecureServer(options.secure, chainHandler, receivedBy);
   const crdEntry = registry.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions");
   const crds = crdEntry ? new CrdController(registry, crdEntry, now, log) : undefined;
   await crds?.start();
   const url = server ? `http://${formatHost(server.hostname ?? "127.0.0.1")}:${server.port}` : undefined;
+  const secureUrl = secure ? `https://${formatHost(secure.front.hostname)}:${secure.front.port}` : undefined;
+  const publicBind = options.secure?.bindAddress ?? options.bindAddress;
   await bootstrap(ctx, {
     kubernetesServiceIp: nthAddress(admission.serviceRange, 1),
     endpointAddress:
       options.advertiseAddress ??
-      (options.bindAddress && options.bindAddress !== "0.0.0.0" ? options.bindAddress : "127.0.0.1"),
-    endpointPort: server?.port ?? options.port ?? 8080,
+      (publicBind && publicBind !== "0.0.0.0" && publicBind !== "::" ? publicBind : "127.0.0.1"),
+    endpointPort: secure?.front.port ?? server?.port ?? options.port ?? 8080,
   });
 
   const compaction = startCompaction(options.kv, options.compactionIntervalMs ?? 5 * 60_000, log);
@@ -138,14 +176,67 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     handler,
     handlerFor,
     url,
+    secureUrl,
     async stop() {
       if (stopped) return;
       stopped = true;
       if (compaction) clearInterval(compaction);
       crds?.stop();
       admission.stop();
-      await server?.stop(true);
+      await Promise.all([server?.stop(true), secure?.stop()]);
       resolveDone();
+    },
+  };
+}
+
+interface SecureServer {
+  front: TlsFront;
+  stop(): Promise<void>;
+}
+
+/**
+ * HTTPS: the TLS front (lib/tls) terminates and records the client's certificate; the inner
+ * Bun.serve, on loopback only, puts it in the request context for the authentication filter.
+ * A request that reaches the inner port directly has no peer, so it is anonymous.
+ */
+function startSecureServer(
+  opts: SecureServingOptions,
+  chainHandler: FetchHandler,
+  receivedBy: WeakMap<Request, Server<RelaySocketData>>,
+): SecureServer {
+  let front: TlsFront | undefined;
+  const inner: Server<RelaySocketData> = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req, srv) => {
+      receivedBy.set(req, srv);
+      const port = srv.requestIP(req)?.port;
+      const peer = port === undefined ? undefined : front?.peerOf(port);
+      if (peer) contextOf(req).peer = peer;
+      return chainHandler(req);
+    },
+    websocket: relayWebSocket,
+    idleTimeout: 0,
+  });
+  try {
+    front = startTlsFront({
+      hostname: opts.bindAddress,
+      port: opts.port,
+      certPem: opts.certPem,
+      keyPem: opts.keyPem,
+      ...(opts.clientCaPem ? { clientCaPem: opts.clientCaPem } : {}),
+      target: { hostname: "127.0.0.1", port: inner.port ?? 0 },
+    });
+  } catch (err) {
+    void inner.stop(true);
+    throw err;
+  }
+  const started = front;
+  return {
+    front: started,
+    async stop() {
+      await started.stop();
+      await inner.stop(true);
     },
   };
 }

@@ -1,0 +1,186 @@
+// A TLS terminator in front of a plain HTTP server on 127.0.0.1: Bun.serve cannot tell a handler
+// the client's certificate, so this front accepts TLS (asking for a client certificate and
+// verifying it against the client CA if given: upstream's VerifyClientCertIfGiven), opens one
+// plain connection to the inner server per TLS connection and pipes both ways. The inner server
+// asks `peerOf(remotePort)` what the TLS stack saw of the client on that connection.
+import type { Socket, TCPSocketListener } from "bun";
+import { BytePipe } from "./byte-pipe.ts";
+
+/** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
+export interface TlsPeer {
+  /** DER of the leaf certificate, then the intermediates the client sent. */
+  chain: Uint8Array[];
+  /** True when the chain verified against the client CA. */
+  authorized: boolean;
+  /** OpenSSL's code when not authorized, e.g. "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY". */
+  authorizationError?: string;
+}
+
+export interface TlsFrontOptions {
+  hostname: string;
+  /** 0 picks a free port. */
+  port: number;
+  certPem: string;
+  keyPem: string;
+  /** CA bundle client certificates are verified against; without it no certificate is asked for. */
+  clientCaPem?: string;
+  /** The plain server to forward to (bound to loopback). */
+  target: { hostname: string; port: number };
+}
+
+export interface TlsFront {
+  hostname: string;
+  port: number;
+  /** The client's certificate for the inner connection from this local port (undefined: none, or not through the front). */
+  peerOf(port: number): TlsPeer | undefined;
+  /** Open TLS connections. */
+  readonly connections: number;
+  stop(): Promise<void>;
+}
+
+interface Conn {
+  upstream: BytePipe;
+  downstream: BytePipe;
+  inner?: Socket<InnerData>;
+  innerPort?: number;
+  closed: boolean;
+  /** OpenSSL's verification error from the handshake, if any. */
+  verifyError?: string;
+}
+
+interface InnerData {
+  conn: Conn;
+  client: Socket<Conn | undefined>;
+}
+
+interface PeerCertificateDetail {
+  raw?: Uint8Array;
+  issuerCertificate?: PeerCertificateDetail;
+}
+
+export function startTlsFront(options: TlsFrontOptions): TlsFront {
+  const peers = new Map<number, TlsPeer>();
+  const open = new Set<Socket<Conn | undefined>>();
+  const requestCert = options.clientCaPem !== undefined;
+
+  const closeConn = (conn: Conn) => {
+    if (conn.closed) return;
+    conn.closed = true;
+    if (conn.innerPort !== undefined) peers.delete(conn.innerPort);
+  };
+
+  const connectInner = async (client: Socket<Conn | undefined>, conn: Conn) => {
+    try {
+      const inner = await Bun.connect<InnerData>({
+        hostname: options.target.hostname,
+        port: options.target.port,
+        data: { conn, client },
+        socket: {
+          data: (s, chunk) => s.data.conn.downstream.push(chunk),
+          drain: (s) => s.data.conn.upstream.flush(),
+          end: (s) => s.data.conn.downstream.end(),
+          close: (s) => {
+            s.data.conn.downstream.end();
+            closeConn(s.data.conn);
+          },
+          error: (s) => {
+            s.data.client.end();
+          },
+        },
+      });
+      if (conn.closed) {
+        inner.end();
+        return;
+      }
+      conn.inner = inner;
+      conn.innerPort = inner.localPort;
+      const peer = requestCert ? peerOf(client, conn.verifyError) : undefined;
+      if (peer) peers.set(inner.localPort, peer);
+      conn.downstream.from(inner);
+      conn.upstream.to(inner);
+    } catch {
+      client.end();
+    }
+  };
+
+  const listener: TCPSocketListener<Conn | undefined> = Bun.listen<Conn | undefined>({
+    hostname: options.hostname,
+    port: options.port,
+    tls: {
+      cert: options.certPem,
+      key: options.keyPem,
+      ...(requestCert ? { ca: options.clientCaPem, requestCert: true, rejectUnauthorized: false } : {}),
+      // Only HTTP/1.1: a Go client offered h2 would otherwise speak it to a server that cannot.
+      ALPNProtocols: "\x08http/1.1",
+    },
+    socket: {
+      open(client) {
+        open.add(client);
+        const conn: Conn = { upstream: new BytePipe(), downstream: new BytePipe(), closed: false };
+        conn.upstream.from(client);
+        conn.downstream.to(client);
+        client.data = conn;
+      },
+      handshake(client, success, verifyError) {
+        const conn = client.data;
+        if (!conn || !success) {
+          client.end();
+          return;
+        }
+        const code = (verifyError as (Error & { code?: string }) | null)?.code ?? verifyError?.message;
+        if (code) conn.verifyError = code;
+        void connectInner(client, conn);
+      },
+      data(client, chunk) {
+        client.data?.upstream.push(chunk);
+      },
+      drain(client) {
+        client.data?.downstream.flush();
+      },
+      end(client) {
+        client.data?.upstream.end();
+      },
+      close(client) {
+        open.delete(client);
+        const conn = client.data;
+        if (!conn) return;
+        conn.upstream.end();
+        if (conn.inner) conn.inner.end();
+        closeConn(conn);
+      },
+      error(client) {
+        client.end();
+      },
+    },
+  });
+
+  return {
+    hostname: listener.hostname,
+    port: listener.port,
+    peerOf: (port) => peers.get(port),
+    get connections() {
+      return open.size;
+    },
+    async stop() {
+      listener.stop(true);
+      for (const client of open) client.terminate();
+      open.clear();
+      peers.clear();
+    },
+  };
+}
+
+function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
+  const detailed = client as unknown as {
+    getPeerCertificate(detailed: boolean): PeerCertificateDetail | undefined;
+  };
+  const detail = detailed.getPeerCertificate(true);
+  if (!detail?.raw) return undefined;
+  const chain: Uint8Array[] = [];
+  for (let c: PeerCertificateDetail | undefined = detail; c?.raw; c = c.issuerCertificate) {
+    chain.push(new Uint8Array(c.raw));
+    if (c.issuerCertificate === c || chain.length > 10) break;
+  }
+  const authorized = client.authorized;
+  return { chain, authorized, ...(!authorized ? { authorizationError: verifyError ?? "UNKNOWN" } : {}) };
+}
