@@ -37,6 +37,11 @@ export class Indexer<T extends Namespaced> {
     }
   }
 
+  /** True when an index of that name exists (client-go GetIndexers()[name]). */
+  hasIndex(name: string): boolean {
+    return this.funcs.has(name);
+  }
+
   get(key: string): T | undefined {
     return this.items.get(key);
   }

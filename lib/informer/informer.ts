@@ -98,6 +98,11 @@ export class Informer<T extends ObjectMeta> {
     this.store.addIndexers(indexers);
   }
 
+  /** True when an index of that name exists, so shared informers add a well-known index once. */
+  hasIndex(name: string): boolean {
+    return this.store.hasIndex(name);
+  }
+
   /** The cached objects filed under `value` in index `name` (client-go ByIndex). */
   byIndex(name: string, value: string): T[] {
     return this.store.byIndex(name, value);

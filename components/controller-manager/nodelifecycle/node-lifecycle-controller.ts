@@ -9,11 +9,11 @@ import type { Node, Pod } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
+import { addPodNodeNameIndexer, POD_NODE_NAME_INDEX } from "../../../lib/informer/pod-node-name-index.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { readyCondition, reconcileTaints, unknownConditions } from "./node-taints.ts";
-import { PodNodeIndex } from "./pod-node-index.ts";
 
 export interface NodeLifecycleOptions {
   /** Overrides ControllerOptions.nodeMonitorGracePeriodMs (tests). */
@@ -40,7 +40,7 @@ export class NodeLifecycleController {
   private readonly health = new Map<string, NodeHealth>();
   private readonly nodes: Informer<Node>;
   private readonly leases: Informer<Lease>;
-  private readonly podIndex: PodNodeIndex;
+  private readonly pods: Informer<Pod>;
   private readonly recorder: EventRecorder;
   readonly gracePeriodMs: number;
 
@@ -53,12 +53,12 @@ export class NodeLifecycleController {
     this.leases = context.informers.for<Lease>(
       "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
     );
-    this.podIndex = new PodNodeIndex(context.informers.for<Pod>("/api/v1/pods"));
+    this.pods = context.informers.for<Pod>("/api/v1/pods");
+    addPodNodeNameIndexer(this.pods);
     this.recorder = context.recorder("node-controller");
   }
 
   async start(): Promise<void> {
-    this.podIndex.attach();
     await Promise.all([this.nodes.synced, this.leases.synced]);
     const enqueue = (node: Node) => node.metadata?.name && this.queue.add(node.metadata.name);
     this.nodes.addHandlers({
@@ -143,7 +143,7 @@ export class NodeLifecycleController {
   /** Upstream MarkPodsNotReady: the Ready condition of the node's pods goes False. */
   private async markPodsNotReady(nodeName: string): Promise<void> {
     const now = seconds(this.now());
-    for (const pod of this.podIndex.pods(nodeName)) {
+    for (const pod of this.pods.byIndex(POD_NODE_NAME_INDEX, nodeName)) {
       const conditions = pod.status?.conditions ?? [];
       const ready = conditions.find((c) => c.type === "Ready");
       if (!ready || ready.status === "False" || pod.metadata?.deletionTimestamp) continue;

@@ -7,10 +7,10 @@ import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import { type Informer, objectKey } from "../../../lib/informer/informer.ts";
+import { addPodNodeNameIndexer, POD_NODE_NAME_INDEX } from "../../../lib/informer/pod-node-name-index.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
-import { PodNodeIndex } from "./pod-node-index.ts";
 import { evictionVerdict } from "./tolerations.ts";
 
 interface Scheduled {
@@ -34,20 +34,20 @@ export class TaintEvictionController {
   private readonly scheduled = new Map<string, Scheduled>();
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
-  private readonly podIndex: PodNodeIndex;
   private readonly recorder: EventRecorder;
 
   constructor(private readonly context: ControllerContext) {
     this.pods = context.informers.for<Pod>("/api/v1/pods");
     this.nodes = context.informers.for<Node>("/api/v1/nodes");
-    this.podIndex = new PodNodeIndex(this.pods);
+    addPodNodeNameIndexer(this.pods);
     this.recorder = context.recorder("taint-eviction-controller");
   }
 
   async start(): Promise<void> {
     await Promise.all([this.pods.synced, this.nodes.synced]);
     const enqueueNode = (node: Node) => {
-      for (const key of this.podIndex.keys(node.metadata?.name ?? "")) this.queue.add(key);
+      for (const key of this.pods.indexKeys(POD_NODE_NAME_INDEX, node.metadata?.name ?? ""))
+        this.queue.add(key);
     };
     this.nodes.addHandlers({
       onAdd: enqueueNode,
@@ -56,7 +56,7 @@ export class TaintEvictionController {
       },
       onDelete: enqueueNode,
     });
-    this.podIndex.attach({
+    this.pods.addHandlers({
       onAdd: (pod) => this.queue.add(objectKey(pod)),
       onUpdate: (old, pod) => {
         if (
