@@ -46,6 +46,21 @@ describe("buildAuthentication", () => {
     });
   });
 
+  test("a client certificate the TLS stack refused: 401 alone, but a good token still wins (upstream's union)", async () => {
+    const withPeer = (headers: Record<string, string> = {}) => {
+      const r = req(headers);
+      contextOf(r).peer = { chain: [new Uint8Array([48, 3, 2, 1, 1])], authorized: false };
+      return r;
+    };
+    expect((await build().authenticator.authenticate(withPeer())).kind).toBe("error");
+    expect(
+      await build().authenticator.authenticate(withPeer({ Authorization: "Bearer plain" })),
+    ).toMatchObject({
+      kind: "ok",
+      user: { username: "plain-user" },
+    });
+  });
+
   test("--anonymous-auth=false: no credential is no user", async () => {
     expect(await build(false).authenticator.authenticate(req())).toEqual({ kind: "none" });
     expect(await build(false).authenticator.authenticate(req({ Authorization: "Basic eDp5" }))).toEqual({

@@ -12,9 +12,8 @@ export function withAuthorization(authorizer: Authorizer | undefined): Filter {
   if (!authorizer) return (next) => next;
   return (next) => async (req) => {
     const ctx = contextOf(req);
-    const url = new URL(req.url);
-    const info = ctx.info ?? requestInfo(req.method, url);
-    const attrs = authorizerAttributes(userOf(req), info, url);
+    const info = ctx.info ?? requestInfo(req.method, new URL(req.url));
+    const attrs = authorizerAttributes(userOf(req), info, req.url);
     const { decision, reason } = await authorizer.authorize(attrs);
     if (decision === "allow") return await next(req);
     return forbiddenResponse(attrs, reason);

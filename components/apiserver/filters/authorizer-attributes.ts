@@ -8,10 +8,11 @@ import type { RequestInfo } from "../request-info.ts";
 
 const SEGMENT_INVALID = /^\.\.?$|[/%]/;
 
-export function authorizerAttributes(user: UserInfo, info: RequestInfo, url: URL): Attributes {
+export function authorizerAttributes(user: UserInfo, info: RequestInfo, url: URL | string): Attributes {
   let name = info.name;
   if (info.isResourceRequest && !name && (info.verb === "list" || info.verb === "watch")) {
-    const selected = exactName(url.searchParams.get("fieldSelector"));
+    const query = typeof url === "string" ? new URL(url).searchParams : url.searchParams;
+    const selected = exactName(query.get("fieldSelector"));
     if (selected !== undefined && selected !== "" && !SEGMENT_INVALID.test(selected)) name = selected;
   }
   return {

@@ -30,6 +30,15 @@ const values = (v: string | null): string[] => (v === null ? [] : v.split(", "))
 
 function asks(headers: Headers): { asks: Ask[]; error?: string } {
   const out: Ask[] = [];
+  // The common case (no Impersonate-* header at all) costs one pass over the header names.
+  let any = false;
+  for (const name of headers.keys()) {
+    if (name.startsWith("impersonate-")) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return { asks: out };
   const user = headers.get(USER) ?? "";
   if (user) {
     const sa = splitServiceAccountUsername(user);
