@@ -220,12 +220,12 @@ describe("ServiceAccountAuthenticator", () => {
     });
     expect(await authenticator(w).authenticateToken(t, undefined)).toEqual({
       kind: "error",
-      message: "token does not match server's copy",
+      message: "Token does not match server's copy",
     });
     w.map.delete("secrets/default/builder-token");
     expect(await authenticator(w).authenticateToken(t, undefined)).toEqual({
       kind: "error",
-      message: "token has been invalidated",
+      message: "Token has been invalidated",
     });
   });
 

@@ -100,7 +100,7 @@ export async function validateBound(
   return { ok: info };
 }
 
-/** Legacy secret-based tokens (issuer kubernetes/serviceaccount), looked up as --service-account-lookup does. */
+/** Legacy secret-based tokens (issuer kubernetes/serviceaccount), looked up as --service-account-lookup does; legacy.go's own (capitalised) texts. */
 export async function validateLegacy(
   token: string,
   claims: Record<string, unknown>,
@@ -119,17 +119,17 @@ export async function validateLegacy(
   if (!uid) return { error: "serviceAccountUID claim is missing" };
   if (sub !== `system:serviceaccount:${namespace}:${name}`) return { error: "sub claim is invalid" };
   const secret = await objects.get("secrets", namespace, secretName);
-  if (!secret || secret.metadata?.deletionTimestamp) return { error: "token has been invalidated" };
+  if (!secret || secret.metadata?.deletionTimestamp) return { error: "Token has been invalidated" };
   const data = (secret.data ?? {}) as Record<string, string>;
   if (Buffer.from(data.token ?? "", "base64").toString("utf8") !== token) {
-    return { error: "token does not match server's copy" };
+    return { error: "Token does not match server's copy" };
   }
   const account = await objects.get("serviceaccounts", namespace, name);
   if (!account) return { error: `serviceaccounts "${name}" not found` };
   if (account.metadata?.deletionTimestamp)
-    return { error: `service account ${namespace}/${name} has been deleted` };
+    return { error: `ServiceAccount ${namespace}/${name} has been deleted` };
   if (uidOf(account) !== uid)
-    return { error: `service account UID (${uidOf(account)}) does not match claim (${uid})` };
+    return { error: `ServiceAccount UID (${uidOf(account)}) does not match claim (${uid})` };
   return { ok: { namespace, name, uid } };
 }
 
