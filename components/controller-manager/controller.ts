@@ -17,6 +17,10 @@ export interface ControllerOptions {
   podEvictionTimeoutMs: number;
   /** `--concurrent-*-syncs`: workers per controller (default 5). */
   workers: number;
+  /** `--root-ca-file` contents (PEM): kube-root-ca.crt in every namespace, ca.crt of token Secrets. */
+  rootCA?: string;
+  /** `--service-account-private-key-file` contents (PEM): signs legacy ServiceAccount token Secrets. */
+  serviceAccountPrivateKey?: string;
 }
 
 export interface ControllerContext {

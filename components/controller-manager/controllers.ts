@@ -18,7 +18,9 @@ import { taintEvictionController } from "./nodelifecycle/taint-eviction-controll
 import { horizontalPodAutoscalerController } from "./podautoscaler/horizontal-controller.ts";
 import { replicaSetDescriptor } from "./replicaset/replica-set-descriptor.ts";
 import { replicationControllerDescriptor } from "./replicationcontroller/replication-controller-descriptor.ts";
+import { rootCaCertPublisherController } from "./rootcacertpublisher/root-ca-cert-publisher.ts";
 import { serviceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
+import { serviceAccountTokenController } from "./serviceaccount-token/tokens-controller.ts";
 import { serviceLbController } from "./servicelb/service-lb-controller.ts";
 import { statefulSetController } from "./statefulset/stateful-set-controller.ts";
 
@@ -26,6 +28,8 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   garbageCollectorController,
   namespaceController,
   serviceAccountsController,
+  serviceAccountTokenController,
+  rootCaCertPublisherController,
   replicaSetDescriptor,
   replicationControllerDescriptor,
   deploymentDescriptor,
