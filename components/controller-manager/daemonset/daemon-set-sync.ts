@@ -58,7 +58,7 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
       client,
       owner: ds,
       selector: fromLabelSelector(ds.spec?.selector),
-      objects: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
+      objects: deps.pods.listNamespace(ns),
       pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
       canAdopt: recheckOwner(client, `/apis/apps/v1/namespaces/${ns}/daemonsets/${ds.metadata?.name}`, ds),
     });

@@ -127,7 +127,7 @@ export class DeploymentController {
       client: this.options.client,
       owner: asDeployment(d),
       selector,
-      objects: this.sets.list().filter((rs) => rs.metadata?.namespace === namespace),
+      objects: this.sets.listNamespace(namespace),
       pathOf: (rs) => `${replicaSetsPath(namespace)}/${rs.metadata?.name}`,
       canAdopt: recheckOwner(this.options.client, deploymentPath(d), asDeployment(d)),
     });
@@ -135,9 +135,8 @@ export class DeploymentController {
 
   private podMap(d: DeploymentObject, selector: Selector, sets: ReplicaSetObject[]): PodMap {
     const map: PodMap = new Map(sets.map((rs) => [rs.metadata?.uid ?? "", [] as Pod[]]));
-    for (const pod of this.pods.list()) {
-      if (pod.metadata?.namespace !== d.metadata?.namespace || !matches(selector, pod.metadata?.labels))
-        continue;
+    for (const pod of this.pods.listNamespace(d.metadata?.namespace ?? "default")) {
+      if (!matches(selector, pod.metadata?.labels)) continue;
       map.get(controllerOf(pod)?.uid ?? "")?.push(pod);
     }
     return map;

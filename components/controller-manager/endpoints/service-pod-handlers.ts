@@ -15,9 +15,8 @@ export function watchServicesAndPods(options: {
 }): void {
   const { services, pods, queue } = options;
   const enqueueFor = (...versions: Pod[]) => {
-    const namespace = versions[0]?.metadata?.namespace;
-    for (const service of services.list()) {
-      if (service.metadata?.namespace !== namespace) continue;
+    const namespace = versions[0]?.metadata?.namespace ?? "";
+    for (const service of services.listNamespace(namespace)) {
       const selector = serviceSelector(service);
       if (selector && versions.some((pod) => selectsPod(selector, pod))) queue.add(objectKey(service));
     }

@@ -56,7 +56,7 @@ export function createJobSync(deps: JobSyncDeps): (key: string) => Promise<void>
       client,
       owner: job,
       selector: fromLabelSelector(job.spec?.selector),
-      objects: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
+      objects: deps.pods.listNamespace(ns),
       pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
       canAdopt: recheckOwner(client, path, job),
     });

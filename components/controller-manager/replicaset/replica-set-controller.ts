@@ -88,8 +88,7 @@ export class ReplicaSetController {
 
   /** The ReplicaSets whose selector matches an orphan pod. */
   private setsSelecting(pod: Pod): Replicated[] {
-    return this.sets.list().filter((rs) => {
-      if (rs.metadata?.namespace !== pod.metadata?.namespace) return false;
+    return this.sets.listNamespace(pod.metadata?.namespace ?? "").filter((rs) => {
       const selector = this.options.kind.selector(rs);
       return selector !== undefined && selector.length > 0 && matches(selector, pod.metadata?.labels);
     });
@@ -161,7 +160,7 @@ export class ReplicaSetController {
     }
     const namespace = rs.metadata?.namespace ?? "default";
     const owner = { ...rs, apiVersion: kind.apiVersion, kind: kind.kind };
-    const active = this.pods.list().filter((p) => p.metadata?.namespace === namespace && isPodActive(p));
+    const active = this.pods.listNamespace(namespace).filter((p) => isPodActive(p));
     const pods = await claimObjects({
       client,
       owner,
@@ -240,12 +239,15 @@ export class ReplicaSetController {
   private relatedPods(rs: Replicated, own: Pod[]): Pod[] {
     const ownerUid = controllerOf(rs)?.uid;
     if (!ownerUid) return own;
+    const namespace = rs.metadata?.namespace ?? "default";
     const siblings = new Set(
       this.sets
-        .list()
-        .filter((s) => s.metadata?.namespace === rs.metadata?.namespace && controllerOf(s)?.uid === ownerUid)
+        .listNamespace(namespace)
+        .filter((s) => controllerOf(s)?.uid === ownerUid)
         .map((s) => s.metadata?.uid),
     );
-    return this.pods.list().filter((p) => isPodActive(p) && siblings.has(controllerOf(p)?.uid));
+    return this.pods
+      .listNamespace(namespace)
+      .filter((p) => isPodActive(p) && siblings.has(controllerOf(p)?.uid));
   }
 }

@@ -86,7 +86,7 @@ export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) 
       client,
       owner: set,
       selector,
-      objects: deps.pods.list().filter((p) => p.metadata?.namespace === ns),
+      objects: deps.pods.listNamespace(ns),
       filter: (p) => ordinalOf(set, p) >= 0,
       pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
       canAdopt: recheckOwner(
