@@ -63,13 +63,9 @@ export class EndpointSliceController {
   }
 
   private ownedSlices(namespace: string, name: string): EndpointSlice[] {
-    return this.slices.list().filter((s) => {
+    return this.slices.listNamespace(namespace).filter((s) => {
       const labels = s.metadata?.labels ?? {};
-      return (
-        s.metadata?.namespace === namespace &&
-        labels[SERVICE_NAME_LABEL] === name &&
-        labels[MANAGED_BY_LABEL] === MANAGED_BY
-      );
+      return labels[SERVICE_NAME_LABEL] === name && labels[MANAGED_BY_LABEL] === MANAGED_BY;
     });
   }
 
