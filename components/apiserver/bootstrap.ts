@@ -5,6 +5,7 @@
 // Upstream: pkg/controlplane/controller (bootstrap, kubernetesservice) and
 // pkg/registry/scheduling/rest (default priority classes).
 import { StatusError } from "../../lib/errors/status-error.ts";
+import { ensureBootstrapPolicy } from "./authz/bootstrap-policy.ts";
 import type { ApiContext } from "./handlers/context.ts";
 import { createStored } from "./handlers/create.ts";
 import type { KObject } from "./registry/object.ts";
@@ -76,6 +77,7 @@ export async function bootstrap(ctx: ApiContext, options: BootstrapOptions): Pro
     },
   });
   await reconcileEndpoints(ctx, options);
+  await ensureBootstrapPolicy(ctx);
 }
 
 /** The `kubernetes` endpoints always name this apiserver's current address and port. */

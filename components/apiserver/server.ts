@@ -281,8 +281,11 @@ function tableOf(t: TableRequest, now: Date): object {
 
 function validateMeta(entry: Entry, obj: KObject): StatusCause[] {
   const m = obj.metadata ?? {};
+  const custom = m.name && entry.strategy.validateName;
   return [
-    ...objectName(m.name, m.generateName, entry.strategy.nameIsLabel === true),
+    ...(custom
+      ? custom(m.name as string)
+      : objectName(m.name, m.generateName, entry.strategy.nameIsLabel === true)),
     ...labelsAndAnnotations(m),
   ];
 }

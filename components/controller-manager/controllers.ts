@@ -1,6 +1,7 @@
 // The table of controllers `kube controller-manager` can run, in upstream's names. Each
 // controller lives in its own folder and adds one line here.
 
+import { clusterRoleAggregationController } from "./clusterroleaggregation/cluster-role-aggregation-controller.ts";
 import type { ControllerDescriptor } from "./controller.ts";
 import { cronJobController } from "./cronjob/cron-job-controller.ts";
 import { daemonSetController } from "./daemonset/daemon-set-controller.ts";
@@ -46,4 +47,5 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   disruptionController,
   horizontalPodAutoscalerController,
   serviceLbController,
+  clusterRoleAggregationController,
 ];

@@ -4,7 +4,7 @@
 // serviceaccount,priority} and pkg/registry/core/service/ipallocator and portallocator.
 import type { Pod, ServiceAccount } from "kubernetes-types/core/v1";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
-import { formatIpv4 as ipToString, parseIpv4 as ipToNumber } from "../../../lib/net/ipv4.ts";
+import { parseIpv4 as ipToNumber, formatIpv4 as ipToString } from "../../../lib/net/ipv4.ts";
 import type { KV } from "../../../storage/kv.ts";
 import type { Admission, AdmissionAttributes } from "../handlers/context.ts";
 import type { KObject, Stored } from "../registry/object.ts";
@@ -12,6 +12,7 @@ import type { Entry, Registry } from "../registry/registry.ts";
 import { Allocator } from "./allocator.ts";
 import { type Cidr, contains, parseCidr } from "./cidr.ts";
 import { NamespaceCache } from "./namespace-cache.ts";
+import { NodeRestriction } from "./node-restriction.ts";
 import { admitServiceAccount } from "./service-account-admission.ts";
 
 export interface AdmissionOptions {
@@ -45,9 +46,11 @@ export class KubeAdmission implements Admission {
   private readonly ports: Allocator;
   private readonly portRange: [number, number];
   private readonly namespaces: NamespaceCache;
+  private readonly nodeRestriction: NodeRestriction;
 
   constructor(private readonly options: AdmissionOptions) {
     this.namespaces = new NamespaceCache(() => options.registry().lookup("", "v1", "namespaces")?.store);
+    this.nodeRestriction = new NodeRestriction(options.registry);
     this.cidr = parseCidr(options.serviceClusterIpRange);
     this.ips = new Allocator(options.kv, "/registry/ranges/serviceips");
     this.ports = new Allocator(options.kv, "/registry/ranges/servicenodeports");
@@ -66,12 +69,14 @@ export class KubeAdmission implements Admission {
   async create(entry: Entry, obj: KObject, attrs: AdmissionAttributes): Promise<void> {
     const dryRun = attrs.dryRun;
     await this.namespaceLifecycle(entry, obj);
+    await this.nodeRestriction.create(entry, obj, attrs);
     if (isCore(entry, "Pod")) await this.podDefaults(obj);
     if (isCore(entry, "Service")) await this.allocateService(obj, undefined, dryRun);
   }
 
   async update(entry: Entry, obj: KObject, old: Stored, attrs: AdmissionAttributes): Promise<void> {
     const dryRun = attrs.dryRun;
+    await this.nodeRestriction.update(entry, obj, old, attrs);
     if (isCore(entry, "Service")) await this.allocateService(obj, old, dryRun);
   }
 

@@ -1,6 +1,7 @@
 // What an authorizer is asked and what it answers: upstream's authorizer.Attributes and
 // Decision (k8s.io/apiserver pkg/authorization/authorizer/interfaces.go). RBAC, Node and
 // AlwaysAllow implement it; a union asks each in --authorization-mode order.
+import type { PolicyRule } from "kubernetes-types/rbac/v1";
 import type { UserInfo } from "../authn/user-info.ts";
 
 export interface Attributes {
@@ -27,6 +28,15 @@ export interface AuthorizerResult {
   reason?: string;
 }
 
+/** What SelfSubjectRulesReview reports: the rules, and whether some authorizer could not list its own. */
+export interface UserRules {
+  rules: PolicyRule[];
+  incomplete: boolean;
+  evaluationError?: string;
+}
+
 export interface Authorizer {
   authorize(attrs: Attributes): Promise<AuthorizerResult> | AuthorizerResult;
+  /** The rules `user` holds in `namespace` (upstream's RuleResolver); absent: not enumerable. */
+  rulesFor?(user: UserInfo, namespace: string): UserRules;
 }

@@ -3,6 +3,7 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Authenticator } from "../authn/authenticator.ts";
 import type { UserInfo } from "../authn/user-info.ts";
+import type { Authorizer } from "../authz/authorizer.ts";
 import type { ProtobufDecoder } from "../http/body.ts";
 import type { Wanted } from "../http/negotiate.ts";
 import type { RelayUpgrade } from "../http/websocket-relay.ts";
@@ -49,6 +50,8 @@ export interface ApiContext {
   validateMeta(entry: Entry, obj: KObject): StatusCause[];
   /** Upgrades a request to a websocket relayed to a kubelet; absent without a Bun server. */
   upgrade?: RelayUpgrade;
+  /** What the access reviews ask (authz/union.ts); absent: every request is allowed. */
+  authorizer?: Authorizer;
   /** What TokenReview authenticates with (the secure port's authenticator); absent: reviews get no status. */
   tokenReview?: { authenticator: Authenticator; apiAudiences: string[] };
   /** Signs ServiceAccount tokens (serviceaccounts/token); absent: that subresource is not served. */

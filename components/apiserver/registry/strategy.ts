@@ -39,4 +39,6 @@ export interface Strategy {
   gracePeriod?(obj: Stored, requested: number | undefined): number;
   /** The name must be a DNS-1123 label (namespaces, services) rather than a subdomain. */
   nameIsLabel?: boolean;
+  /** Replaces the DNS-1123 name check (RBAC objects take any path-segment name, as upstream). */
+  validateName?(name: string): StatusCause[];
 }

@@ -4,13 +4,22 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
-import { notSupported, required } from "../validation/field-errors.ts";
+import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { labelSelector } from "../validation/label-selector.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, jsonEqual, list, objects, setDefault, str } from "./json.ts";
 
 const GROUP = "rbac.authorization.k8s.io";
+
+/** upstream's ValidateRBACName (path.ValidatePathSegmentName): `system:node`, `testing-CR` are fine. */
+export function rbacName(name: string): StatusCause[] {
+  if (name === "." || name === "..") return [invalid("metadata.name", name, `may not be '${name}'`)];
+  const out: StatusCause[] = [];
+  for (const bad of ["/", "%"])
+    if (name.includes(bad)) out.push(invalid("metadata.name", name, `may not contain '${bad}'`));
+  return out;
+}
 
 function validateRules(obj: KObject, namespaced: boolean): StatusCause[] {
   if (obj.rules !== undefined && obj.rules !== null && !Array.isArray(obj.rules))
@@ -50,9 +59,10 @@ function validateRules(obj: KObject, namespaced: boolean): StatusCause[] {
   return out;
 }
 
-export const roleStrategy: Strategy = { validate: (obj) => validateRules(obj, true) };
+export const roleStrategy: Strategy = { validateName: rbacName, validate: (obj) => validateRules(obj, true) };
 
 export const clusterRoleStrategy: Strategy = {
+  validateName: rbacName,
   validate(obj) {
     const out = validateRules(obj, false);
     const agg = child(obj, "aggregationRule");
@@ -116,12 +126,14 @@ function roleRefUpdate(obj: KObject, old: KObject): StatusCause[] {
 }
 
 export const roleBindingStrategy: Strategy = {
+  validateName: rbacName,
   defaults: bindingDefaults,
   validate: (obj) => validateBinding(obj, ["Role", "ClusterRole"], true),
   validateUpdate: roleRefUpdate,
 };
 
 export const clusterRoleBindingStrategy: Strategy = {
+  validateName: rbacName,
   defaults: bindingDefaults,
   validate: (obj) => validateBinding(obj, ["ClusterRole"], false),
   validateUpdate: roleRefUpdate,
