@@ -1,12 +1,15 @@
 // The kubelet's HTTP server (pkg/kubelet/server/server.go): on the main port the read-only
-// endpoints plus container logs, exec, attach and port-forward; on the read-only port only
-// /healthz, /pods, /spec/ and /stats/summary. Plain HTTP (upstream serves TLS on 10250).
+// endpoints plus container logs, exec, attach and port-forward, served over TLS with every caller
+// authenticated and authorized (auth/kubelet-auth.ts); on the read-only port (plain HTTP, no
+// authentication, as upstream's 10255) only /healthz, /pods, /spec/ and /stats/summary.
 import type { Server, ServerWebSocket } from "bun";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Component } from "../../../lib/component.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { statusResponse } from "../../../lib/errors/status-response.ts";
+import { startTlsFront, type TlsFront } from "../../../lib/tls/tls-front.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { KubeletAuth, type ReviewApi } from "./auth/kubelet-auth.ts";
 import { containerLogs } from "./log-route.ts";
 import { machineInfo } from "./machine-info.ts";
 import type { KubeletSocketData } from "./socket-handler.ts";
@@ -24,7 +27,26 @@ export interface KubeletServerOptions {
   pods(): Pod[];
   nodeName: string;
   log(line: string): void;
+  /**
+   * How the main port is served. `tls`: HTTPS (--tls-cert-file, --tls-private-key-file,
+   * --client-ca-file), every caller authenticated and authorized through `api` (webhook mode).
+   * `loopback`: plain HTTP on 127.0.0.1 only, for a standalone kubelet without an API server.
+   * Absent: plain HTTP on `address` without authentication (older setups and tests).
+   */
+  serving?: KubeletServing;
 }
+
+export type KubeletServing =
+  | {
+      mode: "tls";
+      certPem: string;
+      keyPem: string;
+      /** CA bundle for client certificates; absent: only bearer tokens authenticate. */
+      clientCaPem?: string;
+      /** The kubelet's API client, for TokenReviews and SubjectAccessReviews; absent: certificate users may do anything. */
+      api?: ReviewApi;
+    }
+  | { mode: "loopback" };
 
 export interface KubeletServer extends Component {
   port: number;
@@ -92,19 +114,51 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
       }
     };
 
+  const serving = options.serving;
+  const tls = serving?.mode === "tls" ? serving : undefined;
+  const auth = tls
+    ? new KubeletAuth({
+        nodeName: options.nodeName,
+        log: options.log,
+        ...(tls.clientCaPem === undefined ? {} : { clientCaPem: tls.clientCaPem }),
+        ...(tls.api === undefined ? {} : { api: tls.api }),
+      })
+    : undefined;
+  let front: TlsFront | undefined;
+  const authenticated = async (
+    req: Request,
+    server: Server<KubeletSocketData>,
+  ): Promise<Response | undefined> => {
+    if (!auth) return main(req, server);
+    const port = server.requestIP(req)?.port;
+    const outcome = await auth.check(req, port === undefined ? undefined : front?.peerOf(port));
+    return outcome.ok ? main(req, server) : outcome.response;
+  };
+  // With TLS the handler listens on loopback behind the TLS front, which tells it the client's certificate.
+  const plainAddress = serving === undefined ? options.address : "127.0.0.1";
   const mainServer = Bun.serve<KubeletSocketData>({
-    hostname: options.address,
-    port: options.port,
+    hostname: plainAddress,
+    port: tls ? 0 : options.port,
     // Log follows, exec and port-forward sessions last as long as the client wants.
     idleTimeout: 0,
-    fetch: guarded(main),
+    fetch: guarded(authenticated),
     websocket,
   });
   let roServer: Server<KubeletSocketData> | undefined;
   try {
+    if (tls) {
+      front = startTlsFront({
+        hostname: options.address,
+        port: options.port,
+        certPem: tls.certPem,
+        keyPem: tls.keyPem,
+        ...(tls.clientCaPem === undefined ? {} : { clientCaPem: tls.clientCaPem }),
+        target: { hostname: "127.0.0.1", port: mainServer.port as number },
+      });
+    }
     if (options.readOnlyPort !== undefined) {
       roServer = Bun.serve<KubeletSocketData>({
-        hostname: options.address,
+        hostname: serving?.mode === "loopback" ? "127.0.0.1" : options.address,
         port: options.readOnlyPort,
         fetch: guarded(
           async (req) =>
@@ -114,11 +168,18 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
       });
     }
   } catch (err) {
+    await front?.stop();
     await mainServer.stop(true);
     throw err;
   }
+  const port = front?.port ?? (mainServer.port as number);
+  const how = tls
+    ? `https, callers authenticated (${tls.clientCaPem === undefined ? "" : "client certificates, "}${tls.api ? "TokenReview" : "no tokens"}) and authorized (${tls.api ? "SubjectAccessReview" : "any authenticated caller"})`
+    : serving?.mode === "loopback"
+      ? `plain http on 127.0.0.1 only (standalone: no API server to authenticate callers${options.address === "127.0.0.1" ? "" : `; not on ${options.address}`})`
+      : "plain http without authentication";
   options.log(
-    `kubelet server listening on ${options.address}:${mainServer.port}${roServer ? `, read-only on ${roServer.port}` : ""}`,
+    `kubelet server listening on ${tls ? options.address : plainAddress}:${port} (${how})${roServer ? `, read-only on ${roServer.port}` : ""}`,
   );
 
   let resolveDone: () => void = () => undefined;
@@ -130,11 +191,12 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
     name: "kubelet-server",
     ready: Promise.resolve(),
     done,
-    port: mainServer.port as number,
+    port,
     readOnlyPort: roServer?.port,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await front?.stop();
       await Promise.all([mainServer.stop(true), roServer?.stop(true)]);
       resolveDone();
     },
