@@ -77,9 +77,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
     const uid = cj.metadata?.uid;
     const now = deps.now();
     const status: CronJobStatus = structuredClone(cj.status ?? {});
-    const owned = deps.jobs
-      .list()
-      .filter((j) => j.metadata?.namespace === ns && controllerOf(j)?.uid === uid);
+    const owned = deps.jobs.listNamespace(ns).filter((j) => controllerOf(j)?.uid === uid);
     const ownedByName = new Map(owned.map((j) => [j.metadata?.name ?? "", j]));
     let active: ObjectReference[] = [...(status.active ?? [])];
 

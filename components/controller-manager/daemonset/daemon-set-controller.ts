@@ -35,8 +35,7 @@ export function startDaemonSetController(context: ControllerContext): DaemonSetC
       return;
     }
     if (controllerOf(object)) return;
-    for (const ds of daemonSets.list()) {
-      if (ds.metadata?.namespace !== object.metadata?.namespace) continue;
+    for (const ds of daemonSets.listNamespace(object.metadata?.namespace ?? "")) {
       const selector = fromLabelSelector(ds.spec?.selector);
       if (selector?.length && matches(selector, object.metadata?.labels)) queue.add(objectKey(ds));
     }

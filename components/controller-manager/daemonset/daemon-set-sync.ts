@@ -71,9 +71,7 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
     const history = await ensureRevision({
       client,
       owner: ds,
-      revisions: deps.revisions
-        .list()
-        .filter((r) => r.metadata?.namespace === ns && controllerOf(r)?.uid === uid),
+      revisions: deps.revisions.listNamespace(ns).filter((r) => controllerOf(r)?.uid === uid),
       template: ds.spec?.template,
       collisionCount: ds.status?.collisionCount ?? 0,
       hashLabel: CONTROLLER_REVISION_HASH_LABEL,

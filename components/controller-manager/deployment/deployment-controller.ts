@@ -105,8 +105,7 @@ export class DeploymentController {
     const labelsChanged = JSON.stringify(old?.metadata?.labels) !== JSON.stringify(rs.metadata?.labels);
     if (old && !labelsChanged && !oldRef) return;
     // An orphan: every Deployment that selects it may adopt it.
-    for (const d of this.deployments.list()) {
-      if (d.metadata?.namespace !== rs.metadata?.namespace) continue;
+    for (const d of this.deployments.listNamespace(rs.metadata?.namespace ?? "")) {
       const selector = selectorOf(d);
       if (selector?.length && matches(selector, rs.metadata?.labels)) this.queue.add(objectKey(d));
     }

@@ -162,9 +162,7 @@ export async function reconcileAutoscaler(deps: ReconcileDeps, key: string): Pro
     }
     const selector = parseSelector(selectorText);
     const ns = hpa.metadata?.namespace;
-    const pods = deps.pods
-      .list()
-      .filter((p) => p.metadata?.namespace === ns && matches(selector, p.metadata?.labels));
+    const pods = deps.pods.listNamespace(ns ?? "").filter((p) => matches(selector, p.metadata?.labels));
     const computed = await computeReplicasForMetrics(
       {
         hpa,

@@ -31,8 +31,7 @@ export function startStatefulSetController(context: ControllerContext): Stateful
       return;
     }
     // An orphan: every set that would adopt it.
-    for (const set of sets.list()) {
-      if (set.metadata?.namespace !== ns) continue;
+    for (const set of sets.listNamespace(ns ?? "")) {
       const selector = fromLabelSelector(set.spec?.selector);
       if (selector?.length && matches(selector, object.metadata?.labels)) queue.add(objectKey(set));
     }

@@ -95,9 +95,7 @@ export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) 
         set,
       ),
     });
-    const owned = deps.revisions
-      .list()
-      .filter((r) => r.metadata?.namespace === ns && controllerOf(r)?.uid === uid);
+    const owned = deps.revisions.listNamespace(ns).filter((r) => controllerOf(r)?.uid === uid);
     const history = await ensureRevision({
       client,
       owner: set,
