@@ -39,6 +39,8 @@ describe("issueCertificate", () => {
     expect(info.notAfter).toEqual(new Date("2027-01-01T00:00:00Z"));
     const caInfo = parseCertificate(ca.certPem);
     expect(caInfo.isCa).toBe(true);
+    expect(caInfo.subjectKeyId).toMatch(/^[0-9A-F]{40}$/);
+    expect(info.authorityKeyId).toBe(caInfo.subjectKeyId);
     expect(caInfo.notAfter).toEqual(new Date(now.getTime() + 3650 * 86_400_000));
     writeFileSync(join(dir, "ca.crt"), ca.certPem);
     writeFileSync(join(dir, "client.crt"), pem);

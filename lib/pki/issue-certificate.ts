@@ -1,11 +1,29 @@
 // Self-signed CAs and the certificates they sign (client: CN = user, O = groups, EKU clientAuth;
 // server: SANs, EKU serverAuth), the shapes of upstream's client-go util/cert and kubeadm's
 // certs phase. Validity as k3s: CA 10 years, leaves 1 year; NotBefore an hour back for skew.
-
+import { createHash, sign, X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
-import type * as X509 from "@peculiar/x509";
+import {
+  bitString,
+  booleanTrue,
+  children,
+  type Der,
+  directoryString,
+  explicit,
+  ia5String,
+  implicit,
+  namedBits,
+  nullValue,
+  octetString,
+  oid,
+  sequence,
+  set,
+  smallInteger,
+  time,
+  unsignedInteger,
+} from "./der.ts";
+import { certificatesFromPem, pemEncode } from "./pem.ts";
 import type { PrivateKey } from "./private-key.ts";
-import { loadX509 } from "./x509.ts";
 
 export interface CertificateAuthority {
   certPem: string;
@@ -27,7 +45,8 @@ export interface LeafSpec {
   commonName: string;
   /** Subject O values (Kubernetes reads them as the user's groups). */
   organizations?: string[];
-  usage: "client" | "server" | "client-server";
+  /** "ca": an intermediate CA that may sign leaves. */
+  usage: "client" | "server" | "client-server" | "ca";
   /** Subject alternative names: DNS names and IP addresses (v4 or v6). */
   sans?: string[];
   /** Default 365. */
@@ -39,106 +58,184 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** client-go's GenerateSelfSignedCertKey backdates by an hour so skewed clocks still accept it. */
 const BACKDATE_MS = 60 * 60 * 1000;
 
+const OID = {
+  commonName: "2.5.4.3",
+  organization: "2.5.4.10",
+  subjectKeyId: "2.5.29.14",
+  keyUsage: "2.5.29.15",
+  subjectAltName: "2.5.29.17",
+  basicConstraints: "2.5.29.19",
+  authorityKeyId: "2.5.29.35",
+  extKeyUsage: "2.5.29.37",
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  clientAuth: "1.3.6.1.5.5.7.3.2",
+} as const;
+
+const SIGNATURE_OID = {
+  ec: { sha256: "1.2.840.10045.4.3.2", sha384: "1.2.840.10045.4.3.3", sha512: "1.2.840.10045.4.3.4" },
+  rsa: { sha256: "1.2.840.113549.1.1.11", sha384: "1.2.840.113549.1.1.12", sha512: "1.2.840.113549.1.1.13" },
+} as const;
+
+/** KeyUsage bits (RFC 5280 4.2.1.3). */
+const KU = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5 } as const;
+
 export async function createCertificateAuthority(spec: CaSpec): Promise<CertificateAuthority> {
-  const x509 = loadX509();
   const now = spec.now ?? new Date();
   const name = distinguishedName(spec.commonName, []);
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject: name,
+  const certPem = certificate({
+    signer: spec.key,
     issuer: name,
+    subject: name,
+    subjectKey: spec.key,
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter: new Date(now.getTime() + (spec.validityDays ?? 3650) * DAY_MS),
-    signingAlgorithm: spec.key.signingAlgorithm,
-    publicKey: spec.key.publicKey,
-    signingKey: spec.key.signingKey,
     extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign |
-          x509.KeyUsageFlags.digitalSignature |
-          x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(spec.key.publicKey),
+      extension(OID.basicConstraints, sequence(booleanTrue()), true),
+      extension(OID.keyUsage, namedBits([KU.digitalSignature, KU.keyEncipherment, KU.keyCertSign]), true),
+      extension(OID.subjectKeyId, octetString(keyId(spec.key))),
     ],
   });
-  return { certPem: cert.toString("pem"), key: spec.key };
+  return { certPem, key: spec.key };
 }
 
 export async function issueCertificate(spec: LeafSpec): Promise<string> {
-  const x509 = loadX509();
   const now = spec.now ?? new Date();
-  const issuer = await issuerOf(spec.ca);
-  const eku: string[] = [];
-  if (spec.usage !== "server") eku.push(x509.ExtendedKeyUsage.clientAuth);
-  if (spec.usage !== "client") eku.push(x509.ExtendedKeyUsage.serverAuth);
-  const subject = distinguishedName(spec.commonName, spec.organizations ?? []);
-  const extensions: X509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(
-      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+  const eku: Der[] = [];
+  if (spec.usage === "client" || spec.usage === "client-server") eku.push(oid(OID.clientAuth));
+  if (spec.usage === "server" || spec.usage === "client-server") eku.push(oid(OID.serverAuth));
+  const isCa = spec.usage === "ca";
+  const extensions = [
+    extension(OID.basicConstraints, isCa ? sequence(booleanTrue()) : sequence(), true),
+    extension(
+      OID.keyUsage,
+      namedBits([KU.digitalSignature, KU.keyEncipherment, ...(isCa ? [KU.keyCertSign] : [])]),
       true,
     ),
-    new x509.ExtendedKeyUsageExtension(eku),
-    issuer.authorityKeyId,
+    ...(isCa
+      ? [extension(OID.subjectKeyId, octetString(keyId(spec.key)))]
+      : [extension(OID.extKeyUsage, sequence(...eku))]),
+    extension(OID.authorityKeyId, sequence(implicit(0, keyId(spec.ca.key)))),
   ];
   const sans = spec.sans ?? [];
-  if (sans.length > 0) {
-    extensions.push(
-      new x509.SubjectAlternativeNameExtension(
-        sans.map((value) => ({ type: isIP(value) ? ("ip" as const) : ("dns" as const), value })),
-      ),
-    );
-  }
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject,
-    issuer: issuer.name,
+  if (sans.length > 0) extensions.push(extension(OID.subjectAltName, sequence(...sans.map(generalName))));
+  return certificate({
+    signer: spec.ca.key,
+    issuer: subjectOf(spec.ca.certPem),
+    subject: distinguishedName(spec.commonName, spec.organizations ?? []),
+    subjectKey: spec.key,
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter: new Date(now.getTime() + (spec.validityDays ?? 365) * DAY_MS),
-    signingAlgorithm: spec.ca.key.signingAlgorithm,
-    publicKey: spec.key.publicKey,
-    signingKey: spec.ca.key.signingKey,
     extensions,
   });
-  return cert.toString("pem");
 }
 
-/**
- * CN then one RDN per O, as Go's pkix.Name marshals. Values go in as typed strings: the library
- * would read a plain string as RFC 4514 text (quotes, backslashes, a leading "#" mean something).
- */
-function distinguishedName(commonName: string, organizations: string[]): X509.Name {
-  const x509 = loadX509();
-  const value = (v: string) => (x509.Name.isPrintableString(v) ? { printableString: v } : { utf8String: v });
-  return new x509.Name([{ CN: [value(commonName)] }, ...organizations.map((o) => ({ O: [value(o)] }))]);
+interface Template {
+  signer: PrivateKey;
+  issuer: Der;
+  subject: Der;
+  subjectKey: PrivateKey;
+  notBefore: Date;
+  notAfter: Date;
+  extensions: Der[];
 }
 
-interface Issuer {
-  name: X509.Name;
-  authorityKeyId: X509.AuthorityKeyIdentifierExtension;
+function certificate(t: Template): string {
+  const algorithm = sequence(
+    oid(SIGNATURE_OID[t.signer.type][t.signer.hash]),
+    ...(t.signer.type === "rsa" ? [nullValue()] : []),
+  );
+  const tbs = sequence(
+    explicit(0, smallInteger(2)), // v3
+    unsignedInteger(randomSerial()),
+    algorithm,
+    t.issuer,
+    sequence(time(t.notBefore), time(t.notAfter)),
+    t.subject,
+    t.subjectKey.publicDer,
+    explicit(3, sequence(...t.extensions)),
+  );
+  const signature = sign(t.signer.hash, tbs, t.signer.keyObject);
+  return pemEncode("CERTIFICATE", sequence(tbs, algorithm, bitString(signature)));
 }
 
-/** The CA's subject and key id, parsed once per CA (the ASN.1 library is slow to parse). */
-const issuers = new WeakMap<CertificateAuthority, Promise<Issuer>>();
+function extension(id: string, value: Der, critical = false): Der {
+  return sequence(oid(id), ...(critical ? [booleanTrue()] : []), octetString(value));
+}
 
-function issuerOf(ca: CertificateAuthority): Promise<Issuer> {
-  let issuer = issuers.get(ca);
-  if (!issuer) {
-    const x509 = loadX509();
-    issuer = (async () => ({
-      name: new x509.X509Certificate(ca.certPem).subjectName,
-      authorityKeyId: await x509.AuthorityKeyIdentifierExtension.create(ca.key.publicKey),
-    }))();
-    issuers.set(ca, issuer);
+/** CN then one RDN per O, as Go's pkix.Name marshals. */
+function distinguishedName(commonName: string, organizations: string[]): Der {
+  const rdn = (type: string, value: string) => set(sequence(oid(type), directoryString(value)));
+  return sequence(rdn(OID.commonName, commonName), ...organizations.map((o) => rdn(OID.organization, o)));
+}
+
+function generalName(san: string): Der {
+  const family = isIP(san);
+  if (family === 0) return implicit(2, ia5String(san).subarray(2)); // dNSName [2] IA5String
+  return implicit(7, ipBytes(san, family)); // iPAddress [7]
+}
+
+function ipBytes(ip: string, family: number): Der {
+  if (family === 4) return Uint8Array.from(ip.split(".").map(Number));
+  const [head = "", tail = ""] = ip.includes("::") ? ip.split("::") : [ip, ""];
+  const groups = (s: string) => (s ? s.split(":") : []);
+  let h = groups(head);
+  let t = groups(tail);
+  // An embedded IPv4 tail ("::ffff:10.0.0.1") is two groups.
+  const v4 = (parts: string[]) => {
+    const last = parts.at(-1);
+    if (!last?.includes(".")) return parts;
+    const b = last.split(".").map(Number);
+    return [
+      ...parts.slice(0, -1),
+      (((b[0] ?? 0) << 8) | (b[1] ?? 0)).toString(16),
+      (((b[2] ?? 0) << 8) | (b[3] ?? 0)).toString(16),
+    ];
+  };
+  if (t.length > 0) t = v4(t);
+  else h = v4(h);
+  const all = [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
+  const out = new Uint8Array(16);
+  all.forEach((g, i) => {
+    const v = Number.parseInt(g, 16);
+    out[2 * i] = v >> 8;
+    out[2 * i + 1] = v & 0xff;
+  });
+  return out;
+}
+
+/** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
+function keyId(key: PrivateKey): Der {
+  const spki = children(key.publicDer)[0];
+  const bits = spki ? children(spki.body)[1] : undefined;
+  if (!bits) throw new Error("malformed public key");
+  return new Uint8Array(createHash("sha1").update(bits.body.subarray(1)).digest());
+}
+
+/** The issuer's subject exactly as its certificate encodes it. */
+const subjects = new Map<string, Der>();
+function subjectOf(certPem: string): Der {
+  let subject = subjects.get(certPem);
+  if (!subject) {
+    const der = certificatesFromPem(certPem)[0];
+    if (!der) throw new Error("the CA certificate PEM holds no CERTIFICATE block");
+    new X509Certificate(der); // throws on a malformed certificate
+    const cert = children(der)[0];
+    const tbsElement = cert ? children(cert.body)[0] : undefined;
+    const tbs = tbsElement ? children(tbsElement.body) : [];
+    // [0] version is optional; then serial, signature algorithm, issuer, validity, subject.
+    const offset = tbs[0]?.tag === 0xa0 ? 1 : 0;
+    const s = tbs[offset + 4];
+    if (!s) throw new Error("malformed CA certificate");
+    subject = new Uint8Array(s.raw);
+    if (subjects.size > 64) subjects.clear();
+    subjects.set(certPem, subject);
   }
-  return issuer;
+  return subject;
 }
 
-/** A positive 127-bit serial (RFC 5280 allows up to 20 octets; the top bit clear keeps it positive). */
-function randomSerial(): string {
+/** A positive 127-bit serial (RFC 5280 allows up to 20 octets). */
+function randomSerial(): Der {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
-  return Buffer.from(bytes).toString("hex");
+  return bytes;
 }

@@ -44,15 +44,27 @@ describe("verifyChain", () => {
   });
   test("an intermediate the client sends links the leaf to the root", async () => {
     const interKey = await generatePrivateKey();
-    const inter = await createCertificateAuthority({ commonName: "inter", key: interKey, now });
-    // Re-sign the intermediate's key by the root: an intermediate CA certificate.
-    const interByRoot = { certPem: await issueIntermediate(inter.key), key: interKey };
-    const leaf = der(
-      await issueCertificate({ ca: interByRoot, key, commonName: "bob", usage: "client", now }),
-    );
-    expect(verifyChain(leaf, ca.certPem, now).ok).toBe(false);
-    const r = verifyChain(leaf, ca.certPem, now, { intermediates: [der(interByRoot.certPem)] });
+    const inter = {
+      certPem: await issueCertificate({ ca, key: interKey, commonName: "inter", usage: "ca", now }),
+      key: interKey,
+    };
+    const leaf = der(await issueCertificate({ ca: inter, key, commonName: "bob", usage: "client", now }));
+    expect(verifyChain(leaf, ca.certPem, now)).toEqual({
+      ok: false,
+      error: "x509: certificate signed by unknown authority",
+    });
+    const r = verifyChain(leaf, ca.certPem, now, { intermediates: [der(inter.certPem)], usage: "client" });
     expect(r.ok).toBe(true);
+    if (r.ok) expect(r.chain.length).toBe(3);
+    // A leaf (CA:FALSE) cannot act as an intermediate.
+    const notCa = {
+      certPem: await issueCertificate({ ca, key: interKey, commonName: "x", usage: "client", now }),
+      key: interKey,
+    };
+    const leaf2 = der(
+      await issueCertificate({ ca: notCa, key, commonName: "mallory", usage: "client", now }),
+    );
+    expect(verifyChain(leaf2, ca.certPem, now, { intermediates: [der(notCa.certPem)] }).ok).toBe(false);
   });
   test("garbage is a malformed certificate", () => {
     const r = verifyChain(new Uint8Array([1, 2, 3]), ca.certPem, now);
@@ -60,19 +72,3 @@ describe("verifyChain", () => {
     if (!r.ok) expect(r.error).toStartWith("x509: malformed certificate");
   });
 });
-
-async function issueIntermediate(k: Awaited<ReturnType<typeof generatePrivateKey>>): Promise<string> {
-  const { loadX509 } = await import("./x509.ts");
-  const x509 = loadX509();
-  const cert = await x509.X509CertificateGenerator.create({
-    subject: "CN=inter",
-    issuer: new x509.X509Certificate(ca.certPem).subjectName,
-    notBefore: new Date(now.getTime() - 3_600_000),
-    notAfter: new Date(now.getTime() + 86_400_000),
-    signingAlgorithm: ca.key.signingAlgorithm,
-    publicKey: k.publicKey,
-    signingKey: ca.key.signingKey,
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
-  });
-  return cert.toString("pem");
-}

@@ -1,6 +1,6 @@
-// @peculiar/x509, loaded on first use (it takes ~100 ms to load, and only issuing certificates
-// needs it), after the Reflect metadata it needs (reflect-metadata.ts), bound to WebCrypto.
-// Every file of lib/pki takes the library from here, never by a static import.
+// @peculiar/x509 for callers that need more of a certificate than parseCertificate gives, loaded
+// on first use (it takes ~100 ms to load), after the Reflect metadata it needs
+// (reflect-metadata.ts), bound to WebCrypto. lib/pki itself encodes with der.ts.
 import { installReflectMetadata } from "./reflect-metadata.ts";
 
 type X509 = typeof import("@peculiar/x509");
