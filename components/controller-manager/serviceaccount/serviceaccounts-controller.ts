@@ -1,6 +1,6 @@
 // The serviceaccount controller (upstream pkg/controller/serviceaccount/serviceaccounts_controller.go):
-// every active namespace has the `default` ServiceAccount; one deleted is created again. Tokens are
-// not minted: kube's apiserver neither serves serviceaccounts/token nor authenticates tokens.
+// every active namespace has the `default` ServiceAccount; one deleted is created again. Tokens
+// come from TokenRequest (pods) and the serviceaccount-token controller (token Secrets).
 
 import type { Namespace, ServiceAccount } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";

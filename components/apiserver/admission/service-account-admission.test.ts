@@ -1,0 +1,105 @@
+// The ServiceAccount admission plugin as a function: the default account is retried while the
+// controller creates it, an existing kube-api-access volume and existing mounts are kept, and
+// mirror pods may reference no secrets.
+import { expect, test } from "bun:test";
+import type { Pod, ServiceAccount } from "kubernetes-types/core/v1";
+import { StatusError } from "../../../lib/errors/status-error.ts";
+import {
+  admitServiceAccount,
+  DEFAULT_API_TOKEN_MOUNT_PATH,
+  tokenVolume,
+} from "./service-account-admission.ts";
+
+const pod = (spec: Partial<NonNullable<Pod["spec"]>> = {}): Pod => ({
+  metadata: { name: "p", namespace: "ns" },
+  spec: { containers: [{ name: "c" }], ...spec },
+});
+const account: ServiceAccount = { metadata: { name: "default", namespace: "ns", uid: "u" } };
+
+test("the default account is looked up again (up to 10 times) before the pod is refused", async () => {
+  let calls = 0;
+  const sleeps: number[] = [];
+  const p = pod();
+  await admitServiceAccount(p, "ns", {
+    getServiceAccount: async () => (++calls === 3 ? account : undefined),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0,
+  });
+  expect(calls).toBe(3);
+  expect(sleeps).toEqual([100, 100]);
+  expect(p.spec?.serviceAccountName).toBe("default");
+  expect(p.spec?.volumes?.[0]?.name).toBe("kube-api-access-bbbbb");
+
+  calls = 0;
+  const refused = admitServiceAccount(pod(), "ns", {
+    getServiceAccount: async () => {
+      calls++;
+      return undefined;
+    },
+    sleep: async () => {},
+  });
+  await expect(refused).rejects.toThrow(StatusError);
+  await expect(refused).rejects.toThrow(
+    'error looking up service account ns/default: serviceaccount "default" not found',
+  );
+  expect(calls).toBe(10);
+});
+
+test("an existing kube-api-access volume is reused; a container mounting the path is left alone", async () => {
+  const p = pod({
+    volumes: [tokenVolume("kube-api-access-mine1")],
+    containers: [
+      { name: "a" },
+      { name: "b", volumeMounts: [{ name: "custom", mountPath: DEFAULT_API_TOKEN_MOUNT_PATH }] },
+    ],
+  });
+  await admitServiceAccount(p, "ns", { getServiceAccount: async () => account });
+  expect(p.spec?.volumes?.map((v) => v.name)).toEqual(["kube-api-access-mine1"]);
+  expect(p.spec?.containers[0]?.volumeMounts).toEqual([
+    { name: "kube-api-access-mine1", readOnly: true, mountPath: DEFAULT_API_TOKEN_MOUNT_PATH },
+  ]);
+  expect(p.spec?.containers[1]?.volumeMounts).toEqual([
+    { name: "custom", mountPath: DEFAULT_API_TOKEN_MOUNT_PATH },
+  ]);
+});
+
+test("no volume when every container already mounts the path; the pod's automount wins over the account's", async () => {
+  const p = pod({
+    containers: [{ name: "a", volumeMounts: [{ name: "x", mountPath: DEFAULT_API_TOKEN_MOUNT_PATH }] }],
+  });
+  await admitServiceAccount(p, "ns", { getServiceAccount: async () => account });
+  expect(p.spec?.volumes).toBeUndefined();
+  const on = pod({ automountServiceAccountToken: true });
+  await admitServiceAccount(on, "ns", {
+    getServiceAccount: async () => ({ ...account, automountServiceAccountToken: false }),
+  });
+  expect(on.spec?.volumes).toHaveLength(1);
+});
+
+test("mirror pods: no secrets of any kind, no token projections", async () => {
+  const mirror = (spec: Partial<NonNullable<Pod["spec"]>>): Pod => ({
+    metadata: { name: "m", annotations: { "kubernetes.io/config.mirror": "hash" } },
+    spec: { containers: [{ name: "c" }], ...spec },
+  });
+  const deps = { getServiceAccount: async () => account };
+  await admitServiceAccount(mirror({}), "ns", deps);
+  await expect(
+    admitServiceAccount(mirror({ volumes: [{ name: "s", secret: { secretName: "x" } }] }), "ns", deps),
+  ).rejects.toThrow("a mirror pod may not reference secrets");
+  await expect(
+    admitServiceAccount(
+      mirror({
+        containers: [
+          { name: "c", env: [{ name: "E", valueFrom: { secretKeyRef: { name: "x", key: "k" } } }] },
+        ],
+      }),
+      "ns",
+      deps,
+    ),
+  ).rejects.toThrow("a mirror pod may not reference secrets");
+  await expect(
+    admitServiceAccount(mirror({ volumes: [tokenVolume("kube-api-access-x")] }), "ns", deps),
+  ).rejects.toThrow("a mirror pod may not use ServiceAccountToken volume projections");
+});
