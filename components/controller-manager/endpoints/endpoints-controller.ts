@@ -11,16 +11,9 @@ import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { desiredSubsets, subsetsEqual } from "./endpoint-subsets.ts";
-import { isHeadless, selectsPod, serviceSelector } from "./pod-endpoints.ts";
+import { serviceSelector } from "./pod-endpoints.ts";
 import { watchServicesAndPods } from "./service-pod-handlers.ts";
-
-const HEADLESS_LABEL = "service.kubernetes.io/headless";
-
-function sameLabels(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
-  const ea = Object.entries(a ?? {}).sort();
-  const eb = Object.entries(b).sort();
-  return JSON.stringify(ea) === JSON.stringify(eb);
-}
+import { endpointLabels, podsForService, sameLabels } from "./service-pods.ts";
 
 export class EndpointsController {
   readonly queue = new WorkQueue();
@@ -58,15 +51,9 @@ export class EndpointsController {
       }
       return;
     }
-    const selector = serviceSelector(service);
-    if (!selector || service.metadata?.deletionTimestamp) return;
-    const pods = this.pods
-      .list()
-      .filter((p) => p.metadata?.namespace === namespace && selectsPod(selector, p));
-    const subsets = desiredSubsets(service, pods);
-    const labels: Record<string, string> = { ...service.metadata?.labels };
-    if (isHeadless(service)) labels[HEADLESS_LABEL] = "";
-    else delete labels[HEADLESS_LABEL];
+    if (!serviceSelector(service) || service.metadata?.deletionTimestamp) return;
+    const subsets = desiredSubsets(service, podsForService(service, this.pods.list()));
+    const labels = endpointLabels(service);
 
     const current = this.endpoints.get(key);
     if (current && subsetsEqual(current.subsets, subsets) && sameLabels(current.metadata?.labels, labels))

@@ -9,17 +9,16 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../common/labels.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
-import { isHeadless, selectsPod, serviceSelector } from "../endpoints/pod-endpoints.ts";
+import { serviceSelector } from "../endpoints/pod-endpoints.ts";
 import { watchServicesAndPods } from "../endpoints/service-pod-handlers.ts";
+import { endpointLabels, podsForService, sameLabels } from "../endpoints/service-pods.ts";
 import { canonicalEndpoints, desiredPortGroups, type PortGroup, portsKey } from "./slice-endpoints.ts";
 import { SliceTracker } from "./slice-tracker.ts";
 
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 const MANAGED_BY = "endpointslice-controller.k8s.io";
-const HEADLESS_LABEL = "service.kubernetes.io/headless";
 
 export interface EndpointSliceOptions {
   /** `--max-endpoints-per-slice` (default 100). */
@@ -81,12 +80,8 @@ export class EndpointSliceController {
       this.tracker.forget(key);
       return;
     }
-    const selector = serviceSelector(service);
-    if (!selector || service.metadata?.deletionTimestamp) return;
-    const pods = this.pods
-      .list()
-      .filter((p) => p.metadata?.namespace === namespace && selectsPod(selector, p));
-    let groups = desiredPortGroups(service, pods);
+    if (!serviceSelector(service) || service.metadata?.deletionTimestamp) return;
+    let groups = desiredPortGroups(service, podsForService(service, this.pods.list()));
     // Upstream keeps one placeholder slice (no ports, no endpoints) for a service without endpoints.
     if (groups.length === 0) groups = [{ key: portsKey([]), ports: [], endpoints: [] }];
     try {
@@ -104,9 +99,7 @@ export class EndpointSliceController {
   }
 
   private labels(service: Service): Record<string, string> {
-    const labels: Record<string, string> = { ...service.metadata?.labels };
-    delete labels[HEADLESS_LABEL];
-    if (isHeadless(service)) labels[HEADLESS_LABEL] = "";
+    const labels = endpointLabels(service);
     labels[SERVICE_NAME_LABEL] = service.metadata?.name ?? "";
     labels[MANAGED_BY_LABEL] = MANAGED_BY;
     return labels;
@@ -120,9 +113,6 @@ export class EndpointSliceController {
     existing: EndpointSlice[],
   ): Promise<void> {
     const labels = this.labels(service);
-    const sameLabels = (s: EndpointSlice) =>
-      JSON.stringify(Object.entries(s.metadata?.labels ?? {}).sort()) ===
-      JSON.stringify(Object.entries(labels).sort());
     const byPorts = new Map<string, EndpointSlice[]>();
     for (const slice of existing) {
       const k = portsKey(slice.ports);
@@ -138,7 +128,10 @@ export class EndpointSliceController {
       for (const [i, endpoints] of chunks.entries()) {
         const slice = reusable[i];
         if (slice) {
-          if (canonicalEndpoints(slice.endpoints) === canonicalEndpoints(endpoints) && sameLabels(slice))
+          if (
+            canonicalEndpoints(slice.endpoints) === canonicalEndpoints(endpoints) &&
+            sameLabels(slice.metadata?.labels, labels)
+          )
             continue;
           const updated = await this.context.client.update<EndpointSlice>(`${base}/${slice.metadata?.name}`, {
             ...slice,

@@ -2,7 +2,7 @@
 // pods created up to parallelism with the tracking finalizer, finished pods counted through
 // uncountedTerminatedPods and their finalizers removed, completion, the back-off limit.
 import { afterEach, expect, test } from "bun:test";
-import type { Job } from "kubernetes-types/batch/v1";
+import type { Job, JobSpec } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import {
@@ -16,7 +16,7 @@ const JOB_UID = "job-uid";
 let t: TestControllerContext;
 afterEach(() => t?.close());
 
-function job(spec: Job["spec"] = {}): Job {
+function job(spec: Partial<JobSpec> = {}): Job {
   return {
     apiVersion: "batch/v1",
     kind: "Job",
