@@ -28,7 +28,7 @@ export function startDisruptionController(context: ControllerContext): Disruptio
   const queue = new WorkQueue();
 
   const enqueueForPod = (pod: Pod): void => {
-    for (const pdb of pdbs.list()) {
+    for (const pdb of pdbs.listNamespace(pod.metadata?.namespace ?? "")) {
       if (podsForPdb([pod], pdb).length) queue.add(objectKey(pdb));
     }
   };

@@ -54,7 +54,7 @@ export function createDisruptionSync(deps: DisruptionSyncDeps): (key: string) =>
   };
 
   const trySync = async (key: string, pdb: PodDisruptionBudget): Promise<void> => {
-    const pods = podsForPdb(deps.pods.list(), pdb);
+    const pods = podsForPdb(deps.pods.listNamespace(pdb.metadata?.namespace ?? ""), pdb);
     if (pods.length === 0) deps.recorder.event(withKind(pdb), "Normal", "NoPods", "No matching pods found");
     let counts: Awaited<ReturnType<typeof expectedPodCount>>;
     try {
