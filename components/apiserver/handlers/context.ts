@@ -11,6 +11,7 @@ import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import type { RequestInfo } from "../request-info.ts";
 import type { ServiceAccountTokenOptions } from "../serviceaccount/token-options.ts";
+import type { KubeletClientConfig } from "./kubelet-client.ts";
 
 /** Who writes and how (upstream's admission.Attributes, the parts kube's plugins read). */
 export interface AdmissionAttributes {
@@ -50,6 +51,8 @@ export interface ApiContext {
   validateMeta(entry: Entry, obj: KObject): StatusCause[];
   /** Upgrades a request to a websocket relayed to a kubelet; absent without a Bun server. */
   upgrade?: RelayUpgrade;
+  /** https to kubelets with this client certificate (--kubelet-client-*); absent: plain http. */
+  kubeletClient?: KubeletClientConfig;
   /** What the access reviews ask (authz/union.ts); absent: every request is allowed. */
   authorizer?: Authorizer;
   /** What TokenReview authenticates with (the secure port's authenticator); absent: reviews get no status. */

@@ -1,10 +1,12 @@
 // Where the apiserver reaches a pod's kubelet, and which container a request means: upstream's
 // pkg/registry/core/pod/strategy.go (ValidateContainer, LogLocation, streamLocation) and
 // pkg/registry/core/node/strategy.go (ResourceLocation): the node's address (InternalIP, else
-// Hostname) and status.daemonEndpoints.kubeletEndpoint.Port (default 10250). Plain HTTP.
+// Hostname) and status.daemonEndpoints.kubeletEndpoint.Port (default 10250); https when the
+// apiserver has a kubelet client certificate (kubelet-client.ts).
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { Stored } from "../registry/object.ts";
 import type { ApiContext } from "./context.ts";
+import { kubeletScheme } from "./kubelet-client.ts";
 
 export interface PodContainerSpec {
   containers?: Array<{ name: string; ports?: Array<{ containerPort: number }> }>;
@@ -55,15 +57,15 @@ function formatHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-/** http://address:port of a node's kubelet. */
+/** http(s)://address:port of a node's kubelet. */
 export async function kubeletBase(ctx: ApiContext, nodeName: string): Promise<string> {
   const nodes = ctx.registry.lookup("", "v1", "nodes");
   if (!nodes) throw StatusError.notFoundPath();
   const node = await nodes.store.get("", nodeName);
-  return kubeletBaseOf(node);
+  return kubeletBaseOf(node, kubeletScheme(ctx));
 }
 
-export function kubeletBaseOf(node: Stored): string {
+export function kubeletBaseOf(node: Stored, scheme: "http" | "https" = "http"): string {
   const status = (node.status ?? {}) as NodeStatus;
   const addresses = status.addresses ?? [];
   const address =
@@ -77,7 +79,7 @@ export function kubeletBaseOf(node: Stored): string {
       `no preferred addresses found; known addresses: [] (node ${name})`,
     );
   const port = status.daemonEndpoints?.kubeletEndpoint?.Port || 10250;
-  return `http://${formatHost(address)}:${port}`;
+  return `${scheme}://${formatHost(address)}:${port}`;
 }
 
 /** The node a pod runs on; a pod without one cannot be streamed from (upstream streamLocation). */

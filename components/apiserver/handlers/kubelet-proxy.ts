@@ -5,6 +5,7 @@
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { dialRelay, type RelaySocketData } from "../http/websocket-relay.ts";
 import type { ResourceRequest } from "./context.ts";
+import { kubeletFetch, kubeletWebSocket } from "./kubelet-client.ts";
 import { getPod, kubeletBase, nodeOf, noHost, validateContainer } from "./kubelet-location.ts";
 
 /** Subprotocol names a WHATWG WebSocket client cannot offer ("/" is not a token character), and the kubelet's alias. */
@@ -52,7 +53,7 @@ async function podLog(r: ResourceRequest): Promise<Response> {
   const target = `${await kubeletBase(r.ctx, node)}/containerLogs/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(container)}?${query}`;
   let res: Response;
   try {
-    res = await fetch(target, { signal: r.req.signal });
+    res = await kubeletFetch(r.ctx, target, { signal: r.req.signal });
   } catch (err) {
     throw backendError(err);
   }
@@ -83,7 +84,7 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
     // kubectl's SPDY retry after a refused websocket: it prints this answer, so say why the
     // kubelet refuses if it does, else that only websockets are served.
     throw (
-      (await kubeletRefusal(target)) ??
+      (await kubeletRefusal(r, target)) ??
       StatusError.badRequest(
         `${info.subresource} is served over websockets only (subprotocols v5.channel.k8s.io, v4.channel.k8s.io and SPDY/3.1+portforward.k8s.io); SPDY/3.1 upgrades are not supported`,
       )
@@ -103,12 +104,10 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
     .filter(Boolean);
   let data: RelaySocketData;
   try {
-    data = await dialRelay(
-      target.replace(/^http/, "ws"),
-      offered.map((p) => BACKEND_PROTOCOL[p] ?? p),
-    );
+    const protocols = offered.map((p) => BACKEND_PROTOCOL[p] ?? p);
+    data = await dialRelay(kubeletWebSocket(r.ctx, target.replace(/^http/, "ws"), protocols));
   } catch (err) {
-    throw (await kubeletRefusal(target)) ?? backendError(err);
+    throw (await kubeletRefusal(r, target)) ?? backendError(err);
   }
   // Echo the client's own spelling of the protocol the kubelet chose.
   data.protocol = offered.find((p) => (BACKEND_PROTOCOL[p] ?? p) === data.protocol) ?? data.protocol;
@@ -124,9 +123,9 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
  * handshake's answer, so ask again without the upgrade: the kubelet checks the pod and container
  * before it looks at the upgrade, and starts nothing for a plain request.
  */
-async function kubeletRefusal(target: string): Promise<StatusError | undefined> {
+async function kubeletRefusal(r: ResourceRequest, target: string): Promise<StatusError | undefined> {
   try {
-    const res = await fetch(target, { signal: AbortSignal.timeout(5000) });
+    const res = await kubeletFetch(r.ctx, target, { signal: AbortSignal.timeout(5000) });
     const body = (await res.json()) as { kind?: string; message?: string; reason?: string };
     if (
       res.status >= 400 &&
@@ -192,7 +191,8 @@ async function proxy(r: ResourceRequest): Promise<Response> {
   const { info, url, req } = r;
   const { scheme, name, port } = splitName(info.name);
   let base: string;
-  if (info.resource === "nodes") {
+  const toKubelet = info.resource === "nodes";
+  if (toKubelet) {
     base = await kubeletBase(r.ctx, name);
     if (port) base = base.replace(/:\d+$/, `:${port}`);
   } else if (info.resource === "services") {
@@ -209,7 +209,10 @@ async function proxy(r: ResourceRequest): Promise<Response> {
   for (const h of HOP_BY_HOP) headers.delete(h);
   let res: Response;
   try {
-    res = await fetch(target, {
+    // Only the kubelet gets the apiserver's client certificate; pods and services never see it.
+    const send = (url: string, init: RequestInit) =>
+      toKubelet ? kubeletFetch(r.ctx, url, init) : fetch(url, init);
+    res = await send(target, {
       method: req.method,
       headers,
       ...(req.method === "GET" || req.method === "HEAD" ? {} : { body: await req.arrayBuffer() }),

@@ -6,6 +6,7 @@ import { StatusError } from "../../../lib/errors/status-error.ts";
 import { json } from "../http/respond.ts";
 import type { Stored } from "../registry/object.ts";
 import type { ApiContext, ResourceRequest } from "./context.ts";
+import { kubeletFetch, kubeletScheme } from "./kubelet-client.ts";
 import { kubeletBaseOf } from "./kubelet-location.ts";
 import { selectionScope } from "./selection.ts";
 
@@ -67,7 +68,7 @@ async function summaries(ctx: ApiContext): Promise<Array<{ node: Stored; summary
   const results = await Promise.all(
     list.items.map(async (node) => {
       try {
-        const res = await fetch(`${kubeletBaseOf(node)}/stats/summary`, {
+        const res = await kubeletFetch(ctx, `${kubeletBaseOf(node, kubeletScheme(ctx))}/stats/summary`, {
           signal: AbortSignal.timeout(5000),
         });
         if (!res.ok) return undefined;

@@ -24,10 +24,12 @@ function sendableCode(code: number): number {
     : 1000;
 }
 
-/** Opens the backend websocket; rejects if the handshake fails or takes longer than timeoutMs. */
-export function dialRelay(url: string, protocols: string[], timeoutMs = 10_000): Promise<RelaySocketData> {
+/**
+ * Waits for the backend websocket (opened by the caller, with its TLS options) to open; rejects
+ * if the handshake fails or takes longer than timeoutMs.
+ */
+export function dialRelay(backend: WebSocket, timeoutMs = 10_000): Promise<RelaySocketData> {
   return new Promise((resolve, reject) => {
-    const backend = new WebSocket(url, protocols);
     backend.binaryType = "arraybuffer";
     const data: RelaySocketData = { backend, protocol: "", pending: [] };
     let opened = false;
