@@ -1,9 +1,7 @@
 // Client certificates: upstream's request/x509 authenticator with CommonNameUserConversion. The
 // TLS front verified the chain against the client CA (contextOf(req).peer); a verified leaf is
 // user CN in groups O, a presented but unverified one is a 401 with Go's verify error.
-import { createHash } from "node:crypto";
-import { parseCertificate } from "../../../lib/pki/parse-certificate.ts";
-import { x509 } from "../../../lib/pki/x509.ts";
+import { type CertificateInfo, parseCertificate } from "../../../lib/pki/parse-certificate.ts";
 import { contextOf } from "../filters/request-context.ts";
 import type { Authenticator, AuthResult } from "./authenticator.ts";
 
@@ -20,7 +18,7 @@ export class X509Authenticator implements Authenticator {
     const peer = contextOf(req).peer;
     const leaf = peer?.chain[0];
     if (!peer || !leaf) return { kind: "none" };
-    let cert: ReturnType<typeof parseCertificate>;
+    let cert: CertificateInfo;
     try {
       cert = parseCertificate(leaf);
     } catch (err) {
@@ -28,7 +26,7 @@ export class X509Authenticator implements Authenticator {
     }
     const fail = (why: string): AuthResult => ({
       kind: "error",
-      message: `verifying certificate ${identifier(leaf)} failed: ${why}`,
+      message: `verifying certificate ${identifier(cert)} failed: ${why}`,
     });
     if (!peer.authorized)
       return fail(verifyError(peer.authorizationError, cert.notBefore, cert.notAfter, this.now()));
@@ -82,15 +80,11 @@ function rfc3339(d: Date): string {
 }
 
 /** Upstream's certificateIdentifier: "SN=<decimal>, SKID=<AA:BB>, AKID=<CC:DD>". */
-function identifier(der: Uint8Array): string {
-  try {
-    const cert = new x509.X509Certificate(der);
-    const skid = cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? "";
-    const akid = cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId ?? "";
-    return `SN=${BigInt(`0x${cert.serialNumber || "0"}`)}, SKID=${colonHex(skid)}, AKID=${colonHex(akid)}`;
-  } catch {
-    return `SHA256=${createHash("sha256").update(der).digest("hex")}`;
-  }
+function identifier(cert: CertificateInfo): string {
+  const serial = /^[0-9a-fA-F]+$/.test(cert.serialNumber)
+    ? BigInt(`0x${cert.serialNumber}`).toString()
+    : cert.serialNumber;
+  return `SN=${serial}, SKID=${colonHex(cert.subjectKeyId)}, AKID=${colonHex(cert.authorityKeyId)}`;
 }
 
 function colonHex(hex: string): string {
