@@ -130,6 +130,66 @@ describe("secure serving", () => {
     expect(ep.subsets[0]?.ports[0]?.port).toBe(Number(new URL(api.secureUrl ?? "").port));
   });
 
+  test("an exec websocket upgrades through the TLS front and relays to the kubelet", async () => {
+    // A stand-in kubelet: accepts the exec websocket and echoes each message.
+    const kubelet = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (req, srv) =>
+        new URL(req.url).pathname === "/exec/default/p/c" &&
+        srv.upgrade(req, { data: undefined, headers: { "Sec-WebSocket-Protocol": "v5.channel.k8s.io" } })
+          ? undefined
+          : new Response("no", { status: 404 }),
+      websocket: { message: (ws, m) => void ws.send(m) },
+    });
+    try {
+      const post = (path: string, body: object, method = "POST") =>
+        fetch(`${api.url}${path}`, {
+          method,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const node = { apiVersion: "v1", kind: "Node", metadata: { name: "kt-n1" } };
+      expect((await post("/api/v1/nodes", node)).status).toBe(201);
+      const status = {
+        ...node,
+        status: {
+          addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
+          daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } },
+        },
+      };
+      expect((await post("/api/v1/nodes/kt-n1/status", status, "PUT")).status).toBe(200);
+      await post("/api/v1/namespaces/default/serviceaccounts", { metadata: { name: "default" } });
+      const pod = {
+        metadata: { name: "p" },
+        spec: {
+          nodeName: "kt-n1",
+          automountServiceAccountToken: false,
+          containers: [{ name: "c", image: "x" }],
+        },
+      };
+      const created = await post("/api/v1/namespaces/default/pods", pod);
+      expect(created.status).toBe(201);
+
+      const wsUrl = `${api.secureUrl?.replace("https", "wss")}/api/v1/namespaces/default/pods/p/exec?command=sh&container=c&stdout=true`;
+      const ws = new WebSocket(wsUrl, {
+        protocols: ["v5.channel.k8s.io"],
+        tls: { ca: ca.certPem, cert: adminCert, key: adminKey.pem },
+      } as unknown as string[]);
+      const echoed = await new Promise<string>((resolve, reject) => {
+        ws.onopen = () => ws.send("hello");
+        ws.onmessage = (e) =>
+          resolve(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data as ArrayBuffer));
+        ws.onerror = () => reject(new Error("websocket failed"));
+      });
+      expect(echoed).toBe("hello");
+      expect(ws.protocol).toBe("v5.channel.k8s.io");
+      ws.close();
+    } finally {
+      await kubelet.stop(true);
+    }
+  });
+
   test.skipIf(!kubectlBinary())("kubectl with a client certificate in its kubeconfig", async () => {
     const b64 = (s: string) => Buffer.from(s).toString("base64");
     const kubectl = kubectlWithKubeconfig();
