@@ -10,8 +10,8 @@ export const EXPIRATION_EXTENSION_SECONDS = 24 * 365 * 60 * 60;
 export const LEGACY_ISSUER = "kubernetes/serviceaccount";
 
 export interface ObjectRef {
-  name: string;
-  uid: string;
+  name?: string;
+  uid?: string;
 }
 
 export interface KubernetesClaim {
@@ -67,8 +67,12 @@ export interface BoundClaimsInput {
   jti: string;
 }
 
+/** Go's `omitempty` on both fields: a node known only by name has no uid. */
 function ref(obj: NamedObject): ObjectRef {
-  return { name: obj.metadata?.name ?? "", uid: obj.metadata?.uid ?? "" };
+  const out: ObjectRef = {};
+  if (obj.metadata?.name) out.name = obj.metadata.name;
+  if (obj.metadata?.uid) out.uid = obj.metadata.uid;
+  return out;
 }
 
 /** Claims of a bound token (upstream Claims()): sub, aud, iat, nbf, exp, jti and kubernetes.io. */

@@ -63,7 +63,7 @@ afterAll(async () => {
 interface Reply {
   kind?: string;
   message?: string;
-  metadata: { uid: string; name: string };
+  metadata: { uid: string; name: string; namespace?: string; creationTimestamp?: string };
   spec: {
     audiences?: string[];
     expirationSeconds?: number;
@@ -114,6 +114,12 @@ describe("TokenRequest", () => {
     expect(body.kind).toBe("TokenRequest");
     expect(body.spec).toEqual({ audiences: [ISSUER], expirationSeconds: 3600 });
     expect(body.status.expirationTimestamp).toBe("2026-12-07T11:00:00Z");
+    expect(body.metadata).toEqual({
+      name: "robot",
+      namespace: "default",
+      uid: sa.metadata.uid,
+      creationTimestamp: "2026-12-07T10:00:00Z",
+    });
     expect(await claimsOf(body.status.token)).toEqual({
       aud: [ISSUER],
       exp: T0 + 3600,
@@ -131,6 +137,11 @@ describe("TokenRequest", () => {
     expect(short.status).toBe(422);
     expect(short.body.message).toBe(
       'TokenRequest "" is invalid: spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes',
+    );
+    const renamed = await call("POST", tokenPath("robot"), { ...request({}), metadata: { name: "other" } });
+    expect(renamed.status).toBe(422);
+    expect(renamed.body.message).toBe(
+      'TokenRequest "robot" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified',
     );
     const missing = await call("POST", tokenPath("ghost"), request({}));
     expect(missing.status).toBe(404);
@@ -166,6 +177,8 @@ describe("TokenRequest", () => {
     const claims = await claimsOf(ok.body.status.token);
     expect(claims.aud).toEqual(["vault"]);
     expect((claims["kubernetes.io"] as { pod: unknown }).pod).toEqual({ name: "bound", uid });
+    // Its node n1 does not exist: named, without a uid.
+    expect((claims["kubernetes.io"] as { node: unknown }).node).toEqual({ name: "n1" });
 
     const wrongUid = await call(
       "POST",

@@ -75,15 +75,33 @@ export async function createTokenRequest(r: ResourceRequest): Promise<Response> 
       `the body of a serviceaccounts/token request must be a TokenRequest, not ${String(body.kind)}`,
     );
   const spec = (body.spec ?? {}) as TokenRequestSpec;
-  let expirationSeconds = validate(spec);
+  const meta = (body.metadata ?? {}) as { name?: string; namespace?: string; uid?: string };
+  const ns = info.namespace;
+  // The body may name the account; it must be the one in the URL.
+  const mismatch = (field: string, value: string, what: string) =>
+    StatusError.invalid({ group: GROUP, kind: "TokenRequest" }, info.name, [
+      {
+        reason: "FieldValueInvalid",
+        field,
+        message: `Invalid value: ${JSON.stringify(value)}: must match the service account ${what} if specified`,
+      },
+    ]);
+  if (meta.name && meta.name !== info.name) throw mismatch("metadata.name", meta.name, "name");
+  if (meta.namespace && meta.namespace !== ns)
+    throw mismatch("metadata.namespace", meta.namespace, "namespace");
 
   const lookup = (resource: string) => {
     const entry = ctx.registry.lookup("", "v1", resource);
     if (!entry) throw StatusError.internal(`the ${resource} resource is not served`);
     return entry.store;
   };
-  const ns = info.namespace;
   const serviceAccount = await lookup("serviceaccounts").get(ns, info.name);
+  const saUid = serviceAccount.metadata.uid ?? "";
+  if (meta.uid && meta.uid !== saUid)
+    r.warnings.push(
+      `the UID in the token request (${meta.uid}) does not match the UID of the service account (${saUid}) but TokenRequestServiceAccountUIDValidation is not enabled. In the future, this will return a conflict error`,
+    );
+  let expirationSeconds = validate(spec);
 
   let pod: NamedObject | undefined;
   let secret: NamedObject | undefined;
@@ -105,8 +123,9 @@ export async function createTokenRequest(r: ResourceRequest): Promise<Response> 
       pod = found;
       uid = found.metadata.uid;
       const nodeName = (found.spec as { nodeName?: string } | undefined)?.nodeName;
-      // The pod's node is a soft addition: a missing node does not fail the request.
-      if (nodeName) node = (await lookup("nodes").current("", nodeName))?.obj;
+      // The pod's node is a soft addition: a missing node is named without a uid.
+      if (nodeName)
+        node = (await lookup("nodes").current("", nodeName))?.obj ?? { metadata: { name: nodeName } };
     } else if (group === "" && kind === "Node") {
       node = await lookup("nodes").get("", name);
       uid = node.metadata?.uid;
@@ -163,10 +182,11 @@ export async function createTokenRequest(r: ResourceRequest): Promise<Response> 
   const outSpec: Record<string, unknown> = { audiences, expirationSeconds };
   if (ref) outSpec.boundObjectRef = ref;
   const metadata = {
-    ...((body.metadata as Record<string, unknown> | undefined) ?? {}),
+    ...(body.metadata as Record<string, unknown> | undefined),
     name: info.name,
     namespace: ns,
-    creationTimestamp: null,
+    uid: meta.uid || saUid,
+    creationTimestamp: rfc3339(now),
   };
   return json(
     {
