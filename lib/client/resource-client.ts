@@ -1,0 +1,114 @@
+// A client addressed by resource (client-go's dynamic client: Resource(gvr).Namespace(ns)):
+// paths come from lib/api/resources.ts and names are checked and escaped here, in one place,
+// instead of URL templates across the components. Verbs map to lib/client/api-client.ts.
+
+import { type ResourceRef, resourceFor } from "../api/resource-lookup.ts";
+import { groupVersion, type ResourceInfo } from "../api/resources.ts";
+import type { ApiClient, ListOptions, PatchType, WatchEvent, WatchOptions } from "./api-client.ts";
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  /** Precondition: delete only the object with this uid. */
+  uid?: string;
+}
+
+export interface ObjectList<T> {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+interface Named {
+  metadata?: { name?: string; namespace?: string };
+}
+
+/** client-go's IsValidPathSegmentName: a name or namespace must be usable as one path segment. */
+function checkSegment(what: string, value: string): void {
+  const problems: string[] = [];
+  if (value === "." || value === "..") problems.push(`may not be '${value}'`);
+  if (value.includes("/")) problems.push("may not contain '/'");
+  if (value.includes("%")) problems.push("may not contain '%'");
+  if (problems.length) throw new Error(`invalid ${what} ${JSON.stringify(value)}: [${problems.join(" ")}]`);
+}
+
+export class ResourceClient<T = unknown> {
+  readonly info: ResourceInfo;
+
+  constructor(
+    private readonly client: ApiClient,
+    ref: ResourceRef,
+    private readonly ns?: string,
+  ) {
+    this.info = resourceFor(ref);
+    if (ns !== undefined && ns !== "") checkSegment("namespace", ns);
+  }
+
+  /** The same resource in namespace `ns` ("" for all namespaces). */
+  namespace(ns: string): ResourceClient<T> {
+    return new ResourceClient<T>(this.client, this.info, ns);
+  }
+
+  /** The URL path of the collection, of one object, or of one object's subresource. */
+  path(name?: string, subresource?: string): string {
+    const r = this.info;
+    const root = r.group === "" ? `/api/${r.version}` : `/apis/${groupVersion(r)}`;
+    const ns = r.namespaced && this.ns ? `/namespaces/${encodeURIComponent(this.ns)}` : "";
+    if (name === undefined) return `${root}${ns}/${r.plural}`;
+    if (name === "") throw new Error("resource name may not be empty");
+    checkSegment("resource name", name);
+    if (r.namespaced && !this.ns)
+      throw new Error("an empty namespace may not be set when a resource name is provided");
+    const sub = subresource ? `/${subresource}` : "";
+    return `${root}${ns}/${r.plural}/${encodeURIComponent(name)}${sub}`;
+  }
+
+  get(name: string, subresource?: string): Promise<T> {
+    return this.client.get<T>(this.path(name, subresource));
+  }
+
+  /** The object, or undefined on 404. */
+  getIfExists(name: string): Promise<T | undefined> {
+    return this.client.getIfExists<T>(this.path(name));
+  }
+
+  list(options?: ListOptions): Promise<ObjectList<T>> {
+    return this.client.list<ObjectList<T>>(this.path(), options);
+  }
+
+  create(object: T & Named): Promise<T> {
+    return this.client.create<T>(this.path(), object);
+  }
+
+  /** POST to a subresource of `name` (pods/binding, pods/eviction, serviceaccounts/token). */
+  createSubresource<R>(name: string, subresource: string, body: unknown): Promise<R> {
+    return this.client.create<R>(this.path(name, subresource), body);
+  }
+
+  /** PUT the object (named by its metadata) or its `subresource` ("status", "scale"). */
+  update(object: T & Named, subresource?: string): Promise<T> {
+    return this.client.update<T>(this.path(object.metadata?.name ?? "", subresource), object);
+  }
+
+  updateStatus(object: T & Named): Promise<T> {
+    return this.update(object, "status");
+  }
+
+  patch(name: string, body: unknown, type: PatchType = "merge", subresource?: string): Promise<T> {
+    return this.client.patch<T>(this.path(name, subresource), body, type);
+  }
+
+  delete<R = unknown>(name: string, options?: DeleteOptions): Promise<R> {
+    return this.client.delete<R>(this.path(name), options);
+  }
+
+  watch(options?: WatchOptions): AsyncGenerator<WatchEvent<T>> {
+    return this.client.watch<T>(this.path(), options);
+  }
+}
+
+/** `resource(client, "deployments.apps").namespace("default").get("web")`. */
+export function resource<T = unknown>(client: ApiClient, ref: ResourceRef): ResourceClient<T> {
+  return new ResourceClient<T>(client, ref);
+}
