@@ -23,7 +23,12 @@ export class BootstrapTokenAuthenticator implements TokenAuthenticator {
     const [, id, secretPart] = m as unknown as [string, string, string];
     // Every mismatch below is "not a token I know" (upstream logs why and answers no opinion).
     const none: AuthResult = { kind: "none" };
-    const secret = await this.objects.get("secrets", "kube-system", `bootstrap-token-${id}`);
+    let secret: Awaited<ReturnType<ObjectGetter["get"]>>;
+    try {
+      secret = await this.objects.get("secrets", "kube-system", `bootstrap-token-${id}`);
+    } catch (err) {
+      return { kind: "error", message: (err as Error).message };
+    }
     if (!secret || secret.metadata?.deletionTimestamp) return none;
     if (secret.type !== BOOTSTRAP_TOKEN_SECRET_TYPE || !secret.data) return none;
     const data = secret.data as Record<string, string>;

@@ -188,6 +188,18 @@ describe("ServiceAccountAuthenticator", () => {
     });
   });
 
+  test("storage trouble while looking up the ServiceAccount fails authentication, it does not throw", async () => {
+    const broken: ObjectGetter = {
+      get: async () => {
+        throw new Error("etcdserver: request timed out");
+      },
+    };
+    expect(await authenticator(broken).authenticateToken(await sign(boundClaims()), undefined)).toEqual({
+      kind: "error",
+      message: "etcdserver: request timed out",
+    });
+  });
+
   test("malformed tokens are not ours", async () => {
     const a = authenticator();
     for (const t of ["", "abc", "a.b.c", "{}.x.y", "a.b", `${btoa("{")}.e30.x`]) {

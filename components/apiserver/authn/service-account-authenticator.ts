@@ -68,10 +68,16 @@ export class ServiceAccountAuthenticator implements TokenAuthenticator {
         message: `token audiences ${goQuote(tokenAudiences)} is invalid for the target audiences ${goQuote(requested)}`,
       };
     }
-    const validation =
-      iss === LEGACY_ISSUER && this.options.legacy !== false
-        ? await validateLegacy(token, claims, this.options.objects)
-        : await validateBound(claims, this.options.objects, this.now());
+    let validation: Awaited<ReturnType<typeof validateBound>>;
+    try {
+      validation =
+        iss === LEGACY_ISSUER && this.options.legacy !== false
+          ? await validateLegacy(token, claims, this.options.objects)
+          : await validateBound(claims, this.options.objects, this.now());
+    } catch (err) {
+      // Storage trouble reading the bound objects fails this authentication (401), as upstream's getter error does.
+      return { kind: "error", message: (err as Error).message };
+    }
     if ("error" in validation) return { kind: "error", message: validation.error };
     return { kind: "ok", user: serviceAccountUser(validation.ok), audiences: auds };
   }
