@@ -103,3 +103,46 @@ test("mirror pods: no secrets of any kind, no token projections", async () => {
     admitServiceAccount(mirror({ volumes: [tokenVolume("kube-api-access-x")] }), "ns", deps),
   ).rejects.toThrow("a mirror pod may not use ServiceAccountToken volume projections");
 });
+
+test("an account with enforce-mountable-secrets allows only its own secrets", async () => {
+  const strict: ServiceAccount = {
+    metadata: { name: "strict", annotations: { "kubernetes.io/enforce-mountable-secrets": "true" } },
+    secrets: [{ name: "mine" }],
+  };
+  const deps = { getServiceAccount: async () => strict };
+  await admitServiceAccount(
+    pod({ serviceAccountName: "strict", volumes: [{ name: "s", secret: { secretName: "mine" } }] }),
+    "ns",
+    deps,
+  );
+  await expect(
+    admitServiceAccount(
+      pod({ serviceAccountName: "strict", volumes: [{ name: "s", secret: { secretName: "theirs" } }] }),
+      "ns",
+      deps,
+    ),
+  ).rejects.toThrow(
+    'pods "p" is forbidden: volume with secret.secretName="theirs" is not allowed because service account strict does not reference that secret',
+  );
+  await expect(
+    admitServiceAccount(
+      pod({
+        serviceAccountName: "strict",
+        containers: [
+          { name: "c", env: [{ name: "E", valueFrom: { secretKeyRef: { name: "x", key: "k" } } }] },
+        ],
+      }),
+      "ns",
+      deps,
+    ),
+  ).rejects.toThrow('container c with envVar E referencing secret.secretName="x" is not allowed');
+  await expect(
+    admitServiceAccount(
+      pod({ serviceAccountName: "strict", imagePullSecrets: [{ name: "reg" }] }),
+      "ns",
+      deps,
+    ),
+  ).rejects.toThrow(
+    'imagePullSecrets[0].name="reg" is not allowed because service account strict does not reference that imagePullSecret',
+  );
+});

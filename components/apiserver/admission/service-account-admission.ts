@@ -76,6 +76,39 @@ function mirrorChecks(pod: Pod): void {
     throw forbidden(pod, "a mirror pod may not use ServiceAccountToken volume projections");
 }
 
+const TRUE_VALUES = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+/** With `kubernetes.io/enforce-mountable-secrets: "true"` on the account, only its secrets may be used. */
+function limitSecretReferences(sa: ServiceAccount, pod: Pod): string | undefined {
+  if (!TRUE_VALUES.has(sa.metadata?.annotations?.["kubernetes.io/enforce-mountable-secrets"] ?? ""))
+    return undefined;
+  const name = sa.metadata?.name ?? "";
+  const mountable = new Set((sa.secrets ?? []).map((s) => s.name));
+  for (const volume of pod.spec?.volumes ?? []) {
+    const secret = volume.secret?.secretName;
+    if (secret !== undefined && !mountable.has(secret))
+      return `volume with secret.secretName="${secret}" is not allowed because service account ${name} does not reference that secret`;
+  }
+  for (const [kind, containers] of [
+    ["init container", pod.spec?.initContainers ?? []],
+    ["container", pod.spec?.containers ?? []],
+  ] as const) {
+    for (const c of containers) {
+      for (const env of c.env ?? []) {
+        const ref = env.valueFrom?.secretKeyRef?.name;
+        if (ref !== undefined && !mountable.has(ref))
+          return `${kind} ${c.name} with envVar ${env.name} referencing secret.secretName="${ref}" is not allowed because service account ${name} does not reference that secret`;
+      }
+    }
+  }
+  const pull = new Set((sa.imagePullSecrets ?? []).map((s) => s.name));
+  for (const [i, ref] of (pod.spec?.imagePullSecrets ?? []).entries()) {
+    if (!pull.has(ref.name))
+      return `imagePullSecrets[${i}].name="${ref.name}" is not allowed because service account ${name} does not reference that imagePullSecret`;
+  }
+  return undefined;
+}
+
 function shouldAutomount(sa: ServiceAccount, pod: Pod): boolean {
   return pod.spec?.automountServiceAccountToken ?? sa.automountServiceAccountToken ?? true;
 }
@@ -123,4 +156,6 @@ export async function admitServiceAccount(
   if (shouldAutomount(sa, pod)) mountToken(pod, deps.random ?? Math.random);
   if (!spec.imagePullSecrets?.length && sa.imagePullSecrets?.length)
     spec.imagePullSecrets = sa.imagePullSecrets.map((s) => ({ name: s.name ?? "" }));
+  const refused = limitSecretReferences(sa, pod);
+  if (refused) throw forbidden(pod, refused);
 }
