@@ -152,6 +152,7 @@ describe("cachedTokens", () => {
     for (const r of requests) await authenticator.authenticate(r);
     const perRequestUs = ((performance.now() - started) * 1000) / n;
     console.log(`cached bearer authentication: ${perRequestUs.toFixed(2)} µs per request`);
-    expect(perRequestUs).toBeLessThan(100);
+    // ~12 µs measured on a busy 2-core machine; the bound leaves room for load.
+    expect(perRequestUs).toBeLessThan(200);
   });
 });
