@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clusterIdentities } from "./cluster-identities.ts";
@@ -100,6 +100,41 @@ describe("ensureClusterPki", () => {
     const later = await ensureClusterPki(dir, { ...spec, now: new Date(Date.now() + 300 * 86_400_000) });
     expect(later.written).toContain("admin.crt");
     expect(later.ca.certPem).toBe(first.ca.certPem);
+  });
+
+  test("a CA the user made with openssl (RSA, PKCS#1 key) is used as it is", async () => {
+    const dir = join(root, "f");
+    mkdirSync(dir, { recursive: true });
+    const openssl = (...args: string[]) => {
+      const r = Bun.spawnSync(["openssl", ...args], { stderr: "pipe" });
+      if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+    };
+    openssl("genrsa", "-traditional", "-out", join(dir, "ca.key"), "2048");
+    openssl(
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      join(dir, "ca.key"),
+      "-subj",
+      "/CN=seed-ca",
+      "-days",
+      "30",
+      "-out",
+      join(dir, "ca.crt"),
+    );
+    const userCa = readFileSync(join(dir, "ca.crt"), "utf8");
+    const pki = await ensureClusterPki(dir, spec);
+    expect(pki.ca.certPem).toBe(userCa);
+    expect(pki.written).not.toContain("ca.crt");
+    const admin = parseCertificate(pki.clients.admin?.certPem ?? "");
+    expect(admin.issuer).toBe("CN=seed-ca");
+    expect(verifyChain(admin.der, userCa, new Date(), { usage: "client" }).ok).toBe(true);
+    const v = Bun.spawnSync(["openssl", "verify", "-CAfile", join(dir, "ca.crt"), pki.server.certPath], {
+      stderr: "pipe",
+    });
+    expect(v.stdout.toString()).toContain(": OK");
+    for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
   });
 
   test("a bad identity name is refused", async () => {

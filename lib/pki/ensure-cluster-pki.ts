@@ -2,7 +2,7 @@
 // certs phase): a CA, the apiserver's serving pair, a client pair per identity, kubelet serving
 // pairs and the ServiceAccount signing key. Made on first call, reused after, reissued when stale.
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type CertificateAuthority,
@@ -125,6 +125,13 @@ export async function ensureClusterPki(dir: string, spec: ClusterPkiSpec): Promi
     kubeletServing[k.node] = byName.get(`kubelet-${k.node}-serving`) as CertPair;
 
   const serviceAccount = await ensureServiceAccountKey(dir, write);
+  // Files kept from before (or put there by the user) are made 0600 too.
+  for (const p of [...pairs, { certPath: join(dir, "ca.crt"), keyPath: join(dir, "ca.key") }]) {
+    chmodSync(p.certPath, 0o600);
+    chmodSync(p.keyPath, 0o600);
+  }
+  chmodSync(serviceAccount.keyPath, 0o600);
+  chmodSync(serviceAccount.publicKeyPath, 0o600);
   return {
     dir,
     ca: {
