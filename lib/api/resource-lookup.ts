@@ -32,6 +32,6 @@ export function findResource(ref: ResourceRef): ResourceInfo | undefined {
 export function resourceFor(ref: ResourceRef): ResourceInfo {
   const info = findResource(ref);
   if (info) return info;
-  const what = typeof ref === "string" ? ref : `${ref.kind} in ${ref.apiVersion}`;
+  const what = typeof ref === "string" ? ref : isInfo(ref) ? ref.plural : `${ref.kind} in ${ref.apiVersion}`;
   throw new Error(`the server doesn't have a resource type "${what}"`);
 }
