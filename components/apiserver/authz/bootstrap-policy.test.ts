@@ -108,10 +108,11 @@ test("one decision with the whole default policy loaded", () => {
 test("reconciliation adds missing rules, selectors, labels and subjects; keeps additions", () => {
   const want = byName("system:kube-dns") as unknown as KObject;
   const existing = structuredClone(want);
-  existing.rules = [{ verbs: ["get"], apiGroups: ["example.com"], resources: ["things"] }];
+  const added = { verbs: ["get"], apiGroups: ["example.com"], resources: ["things"] };
+  existing.rules = [added];
   (existing.metadata as { labels?: Record<string, string> }).labels = { mine: "yes" };
   const next = reconcileRole(existing, want) as KObject;
-  expect(next.rules).toEqual([existing.rules[0], ...(want.rules as object[])]);
+  expect(next.rules).toEqual([added, ...(want.rules as object[])]);
   expect(next.metadata?.labels).toEqual({ "kubernetes.io/bootstrapping": "rbac-defaults", mine: "yes" });
   expect(reconcileRole(next, want)).toBeUndefined();
   const crb = policy.clusterRoleBindings.find(
