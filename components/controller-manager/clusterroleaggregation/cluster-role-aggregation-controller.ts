@@ -5,12 +5,13 @@
 import type { ClusterRole, PolicyRule } from "kubernetes-types/rbac/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import { fromLabelSelector, matches } from "../../../lib/labels/selector.ts";
-import { runWorkers, WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { type ControllerRun, runController } from "../common/run-controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 
 const PATH = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
 
-export interface ClusterRoleAggregationController extends RunningController {
+export interface ClusterRoleAggregationController extends ControllerRun {
   /** Brings one aggregated ClusterRole's rules in line (what the workers run). */
   sync(name: string): Promise<void>;
 }
@@ -64,19 +65,8 @@ export function startClusterRoleAggregationController(
       throw error;
     }
   };
-  const stopping = Promise.withResolvers<void>();
-  const workers = (async () => {
-    await Promise.race([roles.synced, stopping.promise]);
-    await runWorkers(queue, context.options.workers, sync, log);
-  })();
-  return {
-    sync,
-    async stop() {
-      stopping.resolve();
-      queue.shutDown();
-      await workers;
-    },
-  };
+  const run = runController({ queue, sync, workers: context.options.workers, synced: [roles.synced], log });
+  return { ...run, sync };
 }
 
 export const clusterRoleAggregationController: ControllerDescriptor = {
