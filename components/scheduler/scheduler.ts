@@ -5,6 +5,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../lib/client/api-client.ts";
+import { resource } from "../../lib/client/resource-client.ts";
 import { createEventRecorder, type EventRecorder } from "../../lib/events/event-recorder.ts";
 import { fitErrorMessage } from "./fit-error.ts";
 import { Nominator } from "./nominator.ts";
@@ -141,8 +142,9 @@ export class Scheduler {
     for (const victim of victims) {
       const meta = victim.pod.metadata ?? {};
       if (meta.deletionTimestamp) continue;
-      this.client
-        .delete(`/api/v1/namespaces/${victim.namespace}/pods/${meta.name}`)
+      resource(this.client, "pods")
+        .namespace(victim.namespace)
+        .delete(meta.name ?? "")
         .then(() =>
           this.recorder.event(
             podRef(victim.pod),
@@ -164,12 +166,14 @@ export class Scheduler {
     const name = qp.info.pod.metadata?.name ?? "";
     this.bindingsInFlight++;
     try {
-      await this.client.create(`/api/v1/namespaces/${namespace}/pods/${name}/binding`, {
-        apiVersion: "v1",
-        kind: "Binding",
-        metadata: { name, namespace, uid: qp.info.pod.metadata?.uid },
-        target: { apiVersion: "v1", kind: "Node", name: nodeName },
-      });
+      await resource(this.client, "pods")
+        .namespace(namespace)
+        .createSubresource(name, "binding", {
+          apiVersion: "v1",
+          kind: "Binding",
+          metadata: { name, namespace, uid: qp.info.pod.metadata?.uid },
+          target: { apiVersion: "v1", kind: "Node", name: nodeName },
+        });
       this.bound++;
       this.nominator.remove(key);
       this.queue.done(key);
@@ -229,12 +233,9 @@ export class Scheduler {
       ],
     };
     if (nominationChanges) status.nominatedNodeName = nominated || null;
-    this.client
-      .patch(
-        `/api/v1/namespaces/${qp.info.namespace}/pods/${pod.metadata?.name}/status`,
-        { status },
-        "strategic",
-      )
+    resource(this.client, "pods")
+      .namespace(qp.info.namespace)
+      .patch(pod.metadata?.name ?? "", { status }, "strategic", "status")
       .catch((e: Error) => {
         if (!isStatus(e, 404)) this.log(`updating the status of ${qp.info.key}: ${e.message}`);
       });

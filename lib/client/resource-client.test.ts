@@ -119,6 +119,8 @@ describe("resource client", () => {
       kind: "DeleteOptions",
       propagationPolicy: "Background",
     });
-    expect(() => rs.update({ metadata: { name: "" } })).toThrow("resource name may not be empty");
+    await expect(rs.update({ metadata: { name: "" } })).rejects.toThrow("resource name may not be empty");
+    await expect(rs.namespace("").get("r1")).rejects.toThrow("an empty namespace may not be set");
+    expect(sent.length).toBe(9);
   });
 });

@@ -1,6 +1,6 @@
-// A client addressed by resource (client-go's dynamic client: Resource(gvr).Namespace(ns)):
-// paths come from lib/api/resources.ts and names are checked and escaped here, in one place,
-// instead of URL templates across the components. Verbs map to lib/client/api-client.ts.
+// A client addressed by resource (client-go's dynamic client: Resource(gvr).Namespace(ns)): paths
+// come from lib/api/resources.ts, names are checked and escaped here in one place (a bad one
+// rejects before any request), verbs map to lib/client/api-client.ts.
 
 import { type ResourceRef, resourceFor } from "../api/resource-lookup.ts";
 import { groupVersion, type ResourceInfo } from "../api/resources.ts";
@@ -64,47 +64,47 @@ export class ResourceClient<T = unknown> {
     return `${root}${ns}/${r.plural}/${encodeURIComponent(name)}${sub}`;
   }
 
-  get(name: string, subresource?: string): Promise<T> {
+  async get(name: string, subresource?: string): Promise<T> {
     return this.client.get<T>(this.path(name, subresource));
   }
 
   /** The object, or undefined on 404. */
-  getIfExists(name: string): Promise<T | undefined> {
+  async getIfExists(name: string): Promise<T | undefined> {
     return this.client.getIfExists<T>(this.path(name));
   }
 
-  list(options?: ListOptions): Promise<ObjectList<T>> {
+  async list(options?: ListOptions): Promise<ObjectList<T>> {
     return this.client.list<ObjectList<T>>(this.path(), options);
   }
 
-  create(object: T & Named): Promise<T> {
+  async create(object: T & Named): Promise<T> {
     return this.client.create<T>(this.path(), object);
   }
 
   /** POST to a subresource of `name` (pods/binding, pods/eviction, serviceaccounts/token). */
-  createSubresource<R>(name: string, subresource: string, body: unknown): Promise<R> {
+  async createSubresource<R>(name: string, subresource: string, body: unknown): Promise<R> {
     return this.client.create<R>(this.path(name, subresource), body);
   }
 
   /** PUT the object (named by its metadata) or its `subresource` ("status", "scale"). */
-  update(object: T & Named, subresource?: string): Promise<T> {
+  async update(object: T & Named, subresource?: string): Promise<T> {
     return this.client.update<T>(this.path(object.metadata?.name ?? "", subresource), object);
   }
 
-  updateStatus(object: T & Named): Promise<T> {
+  async updateStatus(object: T & Named): Promise<T> {
     return this.update(object, "status");
   }
 
-  patch(name: string, body: unknown, type: PatchType = "merge", subresource?: string): Promise<T> {
+  async patch(name: string, body: unknown, type: PatchType = "merge", subresource?: string): Promise<T> {
     return this.client.patch<T>(this.path(name, subresource), body, type);
   }
 
-  delete<R = unknown>(name: string, options?: DeleteOptions): Promise<R> {
+  async delete<R = unknown>(name: string, options?: DeleteOptions): Promise<R> {
     return this.client.delete<R>(this.path(name), options);
   }
 
-  watch(options?: WatchOptions): AsyncGenerator<WatchEvent<T>> {
-    return this.client.watch<T>(this.path(), options);
+  async *watch(options?: WatchOptions): AsyncGenerator<WatchEvent<T>> {
+    yield* this.client.watch<T>(this.path(), options);
   }
 }
 
