@@ -1,7 +1,7 @@
 // The storage contract (storage/kv.ts) over the etcd v3 gRPC API: how the apiserver talks to a
 // real etcd or to `kube etcd` given --etcd-servers. Errors come back as storage/errors.ts classes.
 import { isIP } from "node:net";
-import { checkServerIdentity } from "node:tls";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { CompactedError, LeaseExistsError, StoreClosedError } from "../errors.ts";
 import type {
@@ -31,11 +31,12 @@ import {
   requestOpToWire,
   txnResultFromWire,
 } from "./convert.ts";
-import { endpointHosts, endpointsUseTls, grpcTarget } from "./endpoints.ts";
+import { endpointAddress, endpointHosts, endpointsUseTls, grpcTarget } from "./endpoints.ts";
 import { type ErrorContext, errorKind, toStorageError } from "./grpc-errors.ts";
 import { LeaseIds } from "./lease-ids.ts";
 import { etcdServices } from "./proto.ts";
 import { rpcErrors } from "./rpc-errors.ts";
+import { diagnoseTls } from "./tls-diagnosis.ts";
 import {
   num,
   plainBytes,
@@ -99,18 +100,40 @@ function channelCredentials(options: EtcdClientOptions): grpc.ChannelCredentials
   const tlsGiven = caPem !== undefined || certPem !== undefined;
   if (!endpointsUseTls(options.endpoints, tlsGiven)) return grpc.credentials.createInsecure();
   const buffer = (pem: string | undefined) => (pem === undefined ? null : Buffer.from(pem));
-  // The server's certificate must name one of the endpoints' hosts (IP or DNS subject alt names).
-  const hosts = endpointHosts(options.endpoints);
   return grpc.credentials.createSsl(buffer(caPem), buffer(keyPem), buffer(certPem), {
-    checkServerIdentity: (_servername, cert) => {
-      let failure: Error | undefined;
-      for (const host of hosts) {
-        failure = checkServerIdentity(host, cert);
-        if (failure === undefined) return undefined;
-      }
-      return failure;
-    },
+    checkServerIdentity: serverIdentityCheck(endpointHosts(options.endpoints)),
   });
+}
+
+/** What a plain TLS handshake with the first endpoint says, for the error message. */
+async function tlsFailure(options: EtcdClientOptions): Promise<string | undefined> {
+  const first = options.endpoints.find((e) => !e.startsWith("unix:"));
+  if (first === undefined) return undefined;
+  const host = endpointHosts([first])[0] ?? "";
+  const port = Number(endpointAddress(first).split(":").pop());
+  return diagnoseTls({
+    host,
+    port,
+    servername: isIP(host) === 0 ? host : "localhost",
+    checkServerIdentity: serverIdentityCheck(endpointHosts(options.endpoints)),
+    ...(options.caPem === undefined ? {} : { caPem: options.caPem }),
+    ...(options.certPem === undefined ? {} : { certPem: options.certPem }),
+    ...(options.keyPem === undefined ? {} : { keyPem: options.keyPem }),
+  });
+}
+
+/** The server's certificate must name one of the endpoints' hosts (IP or DNS subject alt names). */
+function serverIdentityCheck(
+  hosts: string[],
+): (servername: string, cert: PeerCertificate) => Error | undefined {
+  return (_servername, cert) => {
+    let failure: Error | undefined;
+    for (const host of hosts) {
+      failure = checkServerIdentity(host, cert);
+      if (failure === undefined) return undefined;
+    }
+    return failure;
+  };
 }
 
 /**
@@ -133,13 +156,16 @@ export async function connectEtcd(options: EtcdClientOptions): Promise<KV> {
     "grpc.keepalive_timeout_ms": 10_000,
   });
   const deadline = Date.now() + (options.connectTimeoutMs ?? 10_000);
-  await new Promise<void>((resolve, reject) => {
-    client.waitForReady(deadline, (err) => {
-      if (!err) return resolve();
-      client.close();
-      reject(new Error(`etcd client: cannot reach ${options.endpoints.join(", ")}: ${err.message}`));
-    });
+  const failure = await new Promise<string | undefined>((resolve) => {
+    client.waitForReady(deadline, (err) => resolve(err?.message));
   });
+  if (failure !== undefined) {
+    client.close();
+    const why = credentials._isSecure() ? await tlsFailure(options) : undefined;
+    throw new Error(
+      `etcd client: cannot reach ${options.endpoints.join(", ")}: ${failure}${why ? ` (TLS: ${why})` : ""}`,
+    );
+  }
   return new EtcdKV(client);
 }
 
