@@ -235,9 +235,20 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         mirrors.delete(podKey(pod));
       }
       const { uid: _uid, resourceVersion: _rv, ...meta } = pod.metadata ?? {};
+      // Owned by the Node, as upstream's mirror_client.go sets it (NodeRestriction requires it).
+      const node = await client.getIfExists<{ metadata?: { uid?: string } }>(
+        `/api/v1/nodes/${encodeURIComponent(nodeName)}`,
+      );
+      const owner = node?.metadata?.uid
+        ? {
+            ownerReferences: [
+              { apiVersion: "v1", kind: "Node", name: nodeName, uid: node.metadata.uid, controller: true },
+            ],
+          }
+        : {};
       const mirror: Pod = {
         ...structuredClone(pod),
-        metadata: { ...meta, annotations: { ...meta.annotations, [CONFIG_MIRROR]: hash ?? "" } },
+        metadata: { ...meta, ...owner, annotations: { ...meta.annotations, [CONFIG_MIRROR]: hash ?? "" } },
       };
       const created = await client.create<Pod>(path, mirror);
       mirrors.set(podKey(pod), created);

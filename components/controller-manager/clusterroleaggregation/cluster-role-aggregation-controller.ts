@@ -41,7 +41,7 @@ export function aggregatedRules(role: ClusterRole, all: readonly ClusterRole[]):
 export function startClusterRoleAggregationController(
   context: ControllerContext,
 ): ClusterRoleAggregationController {
-  const { client, log } = context;
+  const { client } = context;
   const queue = new WorkQueue();
   const roles = context.informers.for<ClusterRole>(PATH);
   // Any change may add or remove rules of any aggregated role: enqueue them all, as upstream.
@@ -65,7 +65,7 @@ export function startClusterRoleAggregationController(
       throw error;
     }
   };
-  const run = runController({ queue, sync, workers: context.options.workers, synced: [roles.synced], log });
+  const run = runController(context, { queue, sync, synced: [roles.synced] });
   return { ...run, sync };
 }
 
