@@ -222,4 +222,32 @@ describe("TLS front connection lifetime", () => {
       raw.stop(true);
     }
   });
+
+  test("a connection that never finishes its handshake is closed", async () => {
+    const f = startTlsFront({
+      hostname: "127.0.0.1",
+      port: 0,
+      certPem: serverCert,
+      keyPem: serverKey.pem,
+      target: { hostname: "127.0.0.1", port: inner.port ?? 0 },
+      handshakeTimeoutMs: 200,
+    });
+    try {
+      let closed = false;
+      await Bun.connect({
+        hostname: "127.0.0.1",
+        port: f.port,
+        socket: {
+          data: () => undefined,
+          close: () => {
+            closed = true;
+          },
+        },
+      });
+      await until("the silent connection is closed", () => (closed ? true : undefined), { timeoutMs: 5000 });
+      expect(f.connections).toBe(0);
+    } finally {
+      await f.stop();
+    }
+  });
 });

@@ -26,6 +26,8 @@ export interface TlsFrontOptions {
   clientCaPem?: string;
   /** The plain server to forward to (bound to loopback). */
   target: { hostname: string; port: number };
+  /** A connection that has not finished its TLS handshake by then is closed. Default 10 s. */
+  handshakeTimeoutMs?: number;
 }
 
 export interface TlsFront {
@@ -46,6 +48,7 @@ interface Conn {
   closed: boolean;
   /** OpenSSL's verification error from the handshake, if any. */
   verifyError?: string;
+  handshakeTimer?: ReturnType<typeof setTimeout>;
 }
 
 interface InnerData {
@@ -120,9 +123,12 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         conn.upstream.from(client);
         conn.downstream.to(client);
         client.data = conn;
+        // A peer that connects and never finishes a handshake would hold the socket forever.
+        conn.handshakeTimer = setTimeout(() => client.terminate(), options.handshakeTimeoutMs ?? 10_000);
       },
       handshake(client, success, verifyError) {
         const conn = client.data;
+        clearTimeout(conn?.handshakeTimer);
         if (!conn || !success) {
           client.end();
           return;
@@ -144,6 +150,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         open.delete(client);
         const conn = client.data;
         if (!conn) return;
+        clearTimeout(conn.handshakeTimer);
         conn.upstream.end();
         if (conn.inner) conn.inner.end();
         closeConn(conn);
