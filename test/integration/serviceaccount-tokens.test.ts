@@ -10,6 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt, jwtVerify } from "jose";
 import type { Pod, Secret } from "kubernetes-types/core/v1";
+import type { BoundResource } from "../../components/apiserver/authn/object-getter.ts";
+import { ServiceAccountAuthenticator } from "../../components/apiserver/authn/service-account-authenticator.ts";
+import { verificationKeys } from "../../components/apiserver/authn/service-account-keys.ts";
+import type { KObject } from "../../components/apiserver/registry/object.ts";
 import { type Apiserver, startApiserver } from "../../components/apiserver/server.ts";
 import { startControllerManager } from "../../components/controller-manager/controller-manager.ts";
 import { CONTROLLERS } from "../../components/controller-manager/controllers.ts";
@@ -41,6 +45,8 @@ let controllers: Component;
 let kubelet: Kubelet;
 let client: ApiClient;
 let kubectl: Kubectl | undefined;
+let podToken = "";
+let secretToken = "";
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "kt-satokens-"));
@@ -126,6 +132,7 @@ test("a pod gets a token bound to it, the root CA and its namespace, from the ku
   expect(readFileSync(join(volumeDir, "ca.crt"), "utf8")).toBe(CA);
   expect(readFileSync(join(volumeDir, "namespace"), "utf8")).toBe("default");
   const token = readFileSync(join(volumeDir, "token"), "utf8");
+  podToken = token;
   const { payload } = await jwtVerify(token, key.publicKey, { issuer: ISSUER, audience: ISSUER });
   const sa = await client.get<{ metadata: { uid: string } }>(
     "/api/v1/namespaces/default/serviceaccounts/default",
@@ -154,9 +161,38 @@ test("a token Secret is populated by the controller", async () => {
     return s.data?.token ? s : undefined;
   });
   expect(Buffer.from(secret.data?.["ca.crt"] ?? "", "base64").toString()).toBe(CA);
-  const claims = decodeJwt(Buffer.from(secret.data?.token ?? "", "base64").toString());
+  secretToken = Buffer.from(secret.data?.token ?? "", "base64").toString();
+  const claims = decodeJwt(secretToken);
   expect(claims.iss).toBe("kubernetes/serviceaccount");
   expect(claims["kubernetes.io/serviceaccount/secret.name"]).toBe("default-token");
+});
+
+test("both tokens authenticate through the apiserver's ServiceAccount authenticator", async () => {
+  expect(podToken).not.toBe("");
+  expect(secretToken).not.toBe("");
+  const publicPem = key.publicKey.export({ type: "spki", format: "pem" }).toString();
+  const authenticator = new ServiceAccountAuthenticator({
+    keys: verificationKeys(publicPem),
+    issuers: [ISSUER],
+    apiAudiences: [ISSUER],
+    objects: {
+      get: (resource: BoundResource, namespace: string, name: string) =>
+        client.getIfExists<KObject>(
+          resource === "nodes"
+            ? `/api/v1/nodes/${name}`
+            : `/api/v1/namespaces/${namespace}/${resource}/${name}`,
+        ),
+    },
+  });
+  const bound = await authenticator.authenticateToken(podToken, undefined);
+  expect(bound.kind).toBe("ok");
+  if (bound.kind === "ok") {
+    expect(bound.user.username).toBe("system:serviceaccount:default:default");
+    expect(bound.user.extra?.["authentication.kubernetes.io/pod-name"]).toEqual(["web"]);
+  }
+  const legacy = await authenticator.authenticateToken(secretToken, undefined);
+  expect(legacy.kind).toBe("ok");
+  if (legacy.kind === "ok") expect(legacy.user.username).toBe("system:serviceaccount:default:default");
 });
 
 test.skipIf(!kubectlBinary())(
