@@ -3,6 +3,7 @@
 // authorizer's pod graph, NodeRestriction, SelfSubjectRulesReview, and the aggregation
 // controller filling admin/edit/view.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { ensureBootstrapPolicy } from "../../components/apiserver/authz/bootstrap-policy.ts";
 import { clusterRoleAggregationController } from "../../components/controller-manager/clusterroleaggregation/cluster-role-aggregation-controller.ts";
 import type { ApiClient } from "../../lib/client/api-client.ts";
 import { StatusError } from "../../lib/errors/status-error.ts";
@@ -326,4 +327,33 @@ test("the aggregation controller fills admin, edit and view from the labelled ro
   } finally {
     await cp.stop();
   }
+});
+
+test("a restart reconciles edited defaults unless autoupdate is false", async () => {
+  const admin = stack.clientAs("root", ["system:masters"]);
+  type Binding = { metadata: { annotations?: Record<string, string> }; subjects?: { name: string }[] };
+  const path = `${RBAC}/clusterrolebindings/system:kube-scheduler`;
+  const cur = await admin.get<Binding>(path);
+  await admin.update(path, { ...cur, subjects: [{ kind: "User", apiGroup: G, name: "kt-extra" }] });
+  const dns = await admin.get<{ rules: unknown[] }>(`${RBAC}/clusterroles/system:kube-dns`);
+  await admin.update(`${RBAC}/clusterroles/system:kube-dns`, { ...dns, rules: [] });
+  expect(await ensureBootstrapPolicy(stack.ctx)).toEqual([
+    "reconciled clusterroles system:kube-dns",
+    "reconciled clusterrolebindings system:kube-scheduler",
+  ]);
+  expect((await admin.get<Binding>(path)).subjects?.map((s) => s.name)).toEqual([
+    "kt-extra",
+    "system:kube-scheduler",
+  ]);
+  expect((await admin.get<{ rules: unknown[] }>(`${RBAC}/clusterroles/system:kube-dns`)).rules).toEqual(
+    dns.rules,
+  );
+  const kept = await admin.get<Binding>(path);
+  await admin.update(path, {
+    ...kept,
+    metadata: { ...kept.metadata, annotations: { "rbac.authorization.kubernetes.io/autoupdate": "false" } },
+    subjects: [],
+  });
+  expect(await ensureBootstrapPolicy(stack.ctx)).toEqual([]);
+  expect((await admin.get<Binding>(path)).subjects).toEqual([]);
 });
