@@ -245,6 +245,24 @@ describe("TokenRequest", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("node-bound tokens carry the node; a stale node uid is a conflict", async () => {
+    const n = await call("POST", "/api/v1/nodes", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "kt-n2" },
+    });
+    expect(n.status).toBe(201);
+    const ref = { kind: "Node", apiVersion: "v1", name: "kt-n2" };
+    const ok = await call("POST", tokenPath("robot"), request({ boundObjectRef: ref }));
+    expect(ok.status).toBe(201);
+    const claims = await claimsOf(ok.body.status.token);
+    expect(claims["kubernetes.io"]).toMatchObject({ node: { name: "kt-n2", uid: n.body.metadata.uid } });
+    expect((claims["kubernetes.io"] as { pod?: unknown }).pod).toBeUndefined();
+    const stale = await call("POST", tokenPath("robot"), request({ boundObjectRef: { ...ref, uid: "old" } }));
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toContain('Operation cannot be fulfilled on Node "kt-n2"');
+  });
+
   test("GET on the subresource is not allowed", async () => {
     expect((await call("GET", tokenPath("robot"))).status).toBe(405);
   });
