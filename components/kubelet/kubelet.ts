@@ -88,7 +88,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   // Services for the pods' environment variables, watched from the first container start on.
   let services: Informer<Service> | undefined;
   // ServiceAccount tokens for projected volumes, bound to their pods (upstream's token manager).
-  const tokens = client ? new TokenManager({ fetch: apiTokenFetcher(client), now }) : undefined;
+  // On the wall clock, as the pod workers' refresh timers that use its answers.
+  const tokens = client ? new TokenManager({ fetch: apiTokenFetcher(client) }) : undefined;
   const objects: ObjectSource = client
     ? {
         serviceAccountToken: (ns, name, spec) => (tokens as TokenManager).serviceAccountToken(ns, name, spec),

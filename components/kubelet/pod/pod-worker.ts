@@ -194,7 +194,8 @@ export class PodWorker {
         });
         this.volumes = prepared.paths;
         const resync = prepared.refreshes ? Date.now() + VOLUME_RESYNC_MS : Number.POSITIVE_INFINITY;
-        this.volumesRefreshAt = Math.min(prepared.refreshAt, resync);
+        // At least a second away, so a token due in the past cannot spin the worker.
+        this.volumesRefreshAt = Math.max(Math.min(prepared.refreshAt, resync), Date.now() + 1000);
       } catch (error) {
         events.record(pod, "Warning", "FailedMount", (error as Error).message);
         if (!this.volumes) {
