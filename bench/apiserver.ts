@@ -1,10 +1,14 @@
-// `make bench`, apiserver: `kube apiserver` (a separate process, embedded SQLite) driven over
-// HTTP from this process: create/get/list throughput and latency at 1, 16 and 64 concurrent
-// clients, p99 of creates at a fixed 500 requests/s, LIST of 10k pods (JSON and Table), and
-// watch fan-out to 1000 watchers.
-import { mkdtempSync, rmSync } from "node:fs";
+// `make bench`, apiserver: `kube apiserver` (a separate process, embedded SQLite) driven from
+// this process, side by side over the insecure port (plain HTTP) and the secure port (TLS with
+// a client certificate, authenticated and authorized by RBAC as system:masters):
+// create/get/list throughput and latency at 1, 16 and 64 concurrent clients, p99 of creates at
+// a fixed 500 requests/s; then (insecure port) LIST of 10k pods (JSON and Table) and watch
+// fan-out to 1000 watchers.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCertificateAuthority, issueCertificate } from "../lib/pki/issue-certificate.ts";
+import { generatePrivateKey } from "../lib/pki/private-key.ts";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
 
@@ -62,56 +66,111 @@ function pod(name: string): string {
 
 const json = { "Content-Type": "application/json" };
 
+type Row = [string, string, string, string];
+
+/** One way in: the insecure port's URL, or the secure port's with a client certificate. */
+interface Target {
+  label: string;
+  url: string;
+  tls?: { ca: string; cert: string; key: string };
+}
+
+/** create/get/list at 1..64 clients and creates at a steady 500/s through `target`. */
+async function requestRows(target: Target): Promise<Row[]> {
+  const call = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, ...(target.tls ? { tls: target.tls } : {}) });
+  const cms = `${target.url}/api/v1/namespaces/default/configmaps`;
+  const tag = target.tls ? "s" : "i";
+  const rows: Row[] = [];
+  const fmt = (s: Stats) => [s.perSecond.toFixed(0), s.p50.toFixed(2), s.p99.toFixed(2)] as const;
+  const name = (what: string, c: number) => `${what}, ${c} client${c > 1 ? "s" : ""} (${target.label})`;
+  for (const c of [1, 16, 64]) {
+    const create = await run(c, async (w, i) =>
+      ok(
+        await call(cms, { method: "POST", headers: json, body: configMap(`${tag}c${c}-${w}-${i}`) }),
+        "create",
+      ),
+    );
+    rows.push([name("create configmap", c), ...fmt(create)]);
+  }
+  for (const c of [1, 16, 64]) {
+    const get = await run(c, async (w) => ok(await call(`${cms}/${tag}c1-0-${w % 10}`), "get"));
+    rows.push([name("get configmap", c), ...fmt(get)]);
+  }
+  for (const c of [1, 16]) {
+    const list = await run(c, async () => ok(await call(`${cms}?limit=500`), "list"));
+    rows.push([name("list 500 configmaps", c), ...fmt(list)]);
+  }
+  // Creates at a fixed 500 requests/s: the latency a steady load sees.
+  console.error(`bench apiserver: steady 500/s (${target.label})`);
+  const steady: number[] = [];
+  const total = Math.round((RUN_MS / 1000) * 500);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: total }, async (_, i) => {
+      const due = t0 + i * 2;
+      const wait = due - performance.now();
+      if (wait > 0) await Bun.sleep(wait);
+      const t = performance.now();
+      await ok(
+        await call(cms, { method: "POST", headers: json, body: configMap(`${tag}steady-${i}`) }),
+        "steady create",
+      );
+      steady.push(performance.now() - t);
+    }),
+  );
+  steady.sort((a, b) => a - b);
+  rows.push([
+    `create at a steady 500/s (${target.label})`,
+    (total / ((performance.now() - t0) / 1000)).toFixed(0),
+    percentile(steady, 50).toFixed(2),
+    percentile(steady, 99).toFixed(2),
+  ]);
+  return rows;
+}
+
 export async function benchApiserver(): Promise<void> {
   await ensureKubeBuilt();
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-api-"));
-  const proc = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "data"), "--insecure-port", "0"]);
+  // A client CA of the bench's own and an admin certificate it signs (CN admin, O system:masters).
+  const ca = await createCertificateAuthority({ commonName: "kt-bench-ca", key: await generatePrivateKey() });
+  const adminKey = await generatePrivateKey();
+  const adminCert = await issueCertificate({
+    ca,
+    key: adminKey,
+    commonName: "kt-bench-admin",
+    organizations: ["system:masters"],
+    usage: "client",
+  });
+  writeFileSync(join(dir, "client-ca.crt"), ca.certPem);
+  const proc = spawnKube([
+    kubeBinary,
+    "apiserver",
+    "--data-dir",
+    join(dir, "data"),
+    "--insecure-port",
+    "0",
+    "--secure-port",
+    "0",
+    "--bind-address",
+    "127.0.0.1",
+    "--client-ca-file",
+    join(dir, "client-ca.crt"),
+  ]);
   try {
-    const [, url = ""] = await proc.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
-    const cms = `${url}/api/v1/namespaces/default/configmaps`;
-    const rows: [string, string, string, string][] = [];
-    const fmt = (s: Stats) => [s.perSecond.toFixed(0), s.p50.toFixed(2), s.p99.toFixed(2)] as const;
-
-    for (const c of [1, 16, 64]) {
-      const create = await run(c, async (w, i) =>
-        ok(await fetch(cms, { method: "POST", headers: json, body: configMap(`c${c}-${w}-${i}`) }), "create"),
-      );
-      rows.push([`create configmap, ${c} client${c > 1 ? "s" : ""}`, ...fmt(create)]);
-    }
-    for (const c of [1, 16, 64]) {
-      const get = await run(c, async (w) => ok(await fetch(`${cms}/c1-0-${w % 10}`), "get"));
-      rows.push([`get configmap, ${c} client${c > 1 ? "s" : ""}`, ...fmt(get)]);
-    }
-    for (const c of [1, 16]) {
-      const list = await run(c, async () => ok(await fetch(`${cms}?limit=500`), "list"));
-      rows.push([`list 500 configmaps, ${c} client${c > 1 ? "s" : ""}`, ...fmt(list)]);
-    }
-
-    // Creates at a fixed 500 requests/s: the latency a steady load sees.
-    console.error("bench apiserver: steady 500/s");
-    const steady: number[] = [];
-    const total = Math.round((RUN_MS / 1000) * 500);
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: total }, async (_, i) => {
-        const due = t0 + i * 2;
-        const wait = due - performance.now();
-        if (wait > 0) await Bun.sleep(wait);
-        const t = performance.now();
-        await ok(
-          await fetch(cms, { method: "POST", headers: json, body: configMap(`steady-${i}`) }),
-          "steady create",
-        );
-        steady.push(performance.now() - t);
-      }),
+    const [, secureUrl = ""] = await proc.waitFor(/serving the Kubernetes API on (https:\/\/\S+)/);
+    const [, url = ""] = await proc.waitFor(/also on (http:\/\/\S+)/);
+    // The serving certificate kube made itself is signed by <data-dir>/tls/ca.crt.
+    const servingCa = await Bun.file(join(dir, "data", "tls", "ca.crt")).text();
+    const rows: Row[] = [];
+    rows.push(...(await requestRows({ label: "HTTP", url })));
+    rows.push(
+      ...(await requestRows({
+        label: "TLS+cert",
+        url: secureUrl,
+        tls: { ca: servingCa, cert: adminCert, key: adminKey.pem },
+      })),
     );
-    steady.sort((a, b) => a - b);
-    rows.push([
-      "create at a steady 500/s",
-      (total / ((performance.now() - t0) / 1000)).toFixed(0),
-      percentile(steady, 50).toFixed(2),
-      percentile(steady, 99).toFixed(2),
-    ]);
 
     console.error("bench apiserver: 10k pods");
     // 10k pods, then LIST them whole.
@@ -154,12 +213,7 @@ export async function benchApiserver(): Promise<void> {
       fanout.p99.toFixed(1),
     ]);
 
-    const header: [string, string, string, string] = [
-      "apiserver (HTTP, embedded SQLite)",
-      "req/s",
-      "p50 ms",
-      "p99 ms",
-    ];
+    const header: Row = ["apiserver (embedded SQLite)", "req/s", "p50 ms", "p99 ms"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
     console.log(`\n${line(header)}`);

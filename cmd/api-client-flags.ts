@@ -1,20 +1,42 @@
-// `--kubeconfig` and `--master` as upstream components read them: --master wins, else the
-// kubeconfig's server; one of them is required (a usage error names both).
+// `--kubeconfig` and `--master` as upstream components read them: --master overrides the
+// kubeconfig's server, the kubeconfig gives the CA and credentials; one of them is required
+// (a usage error names both).
 
 import { ApiClient } from "../lib/client/api-client.ts";
-import { kubeconfigServer, normalizeServer } from "../lib/client/kubeconfig.ts";
+import { type ClientConfig, loadKubeconfig, normalizeServer } from "../lib/client/kubeconfig.ts";
 import { UsageError } from "./usage-error.ts";
+
+/** The server and credentials the flags name (kubeconfig first, then --master over its server). */
+export function clientConfigFromFlags(args: { kubeconfig?: string; master?: string }): ClientConfig {
+  const fromFile = args.kubeconfig ? loadKubeconfig(args.kubeconfig) : undefined;
+  if (args.master) return { ...(fromFile ?? {}), server: normalizeServer(args.master) };
+  if (fromFile) return fromFile;
+  throw new UsageError("no API server: give --kubeconfig <file> or --master https://127.0.0.1:6443");
+}
+
+export function apiClientFor(config: ClientConfig, userAgent: string): ApiClient {
+  const secure = config.server.startsWith("https://");
+  return new ApiClient({
+    server: config.server,
+    userAgent,
+    ...(config.token ? { token: config.token } : {}),
+    ...(secure
+      ? {
+          tls: {
+            ...(config.caPem ? { caPem: config.caPem } : {}),
+            ...(config.certPem ? { certPem: config.certPem } : {}),
+            ...(config.keyPem ? { keyPem: config.keyPem } : {}),
+            ...(config.tlsServerName ? { serverName: config.tlsServerName } : {}),
+            verify: config.insecureSkipTlsVerify !== true,
+          },
+        }
+      : {}),
+  });
+}
 
 export function apiClientFromFlags(
   args: { kubeconfig?: string; master?: string },
   userAgent: string,
 ): ApiClient {
-  const server = args.master
-    ? normalizeServer(args.master)
-    : args.kubeconfig
-      ? kubeconfigServer(args.kubeconfig)
-      : undefined;
-  if (!server)
-    throw new UsageError("no API server: give --master http://127.0.0.1:8080 or --kubeconfig <file>");
-  return new ApiClient({ server, userAgent });
+  return apiClientFor(clientConfigFromFlags(args), userAgent);
 }

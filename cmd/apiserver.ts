@@ -1,13 +1,39 @@
-// `kube apiserver` (multicall: kube-apiserver): the Kubernetes REST API on plain HTTP, over
-// embedded SQLite (--data-dir) or etcd servers (--etcd-servers: kube etcd or a real etcd).
-// Flags follow upstream kube-apiserver.
+// `kube apiserver` (multicall: kube-apiserver): the Kubernetes REST API over HTTPS with
+// authentication and authorization (and, when asked for, plain HTTP on loopback), over embedded
+// SQLite (--data-dir) or etcd servers (--etcd-servers: kube etcd or a real etcd). Flags follow
+// upstream kube-apiserver.
 
 import { resolve } from "node:path";
+import { readSecurityFlags, SECURITY_FLAGS } from "./apiserver-security-flags.ts";
 import { apiserverStarters } from "./apiserver-starters.ts";
 import { defaultDataDir, defaultDataDirHelp } from "./default-data-dir.ts";
+import { deprecatedArgs, warnDeprecated } from "./deprecated-flags.ts";
 import { parsePort, parseUrlList } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { supervise } from "./supervise.ts";
+
+/** What seed 004's apiserver manifest passes that upstream has since removed. */
+const DEPRECATED = {
+  "admission-control": {
+    type: "string",
+    replacement: "use --enable-admission-plugins (kube runs its admission chain always)",
+  },
+  "allow-privileged": {
+    type: "string",
+    replacement: "privileged containers are governed by Pod Security admission",
+  },
+  "cluster-name": { type: "string", replacement: "the cluster name is not used by the apiserver" },
+  "basic-auth-file": {
+    type: "string",
+    replacement: "basic authentication was removed in 1.19: use --token-auth-file or client certificates",
+  },
+  address: { type: "string", replacement: "use --insecure-bind-address" },
+  "enable-admission-plugins": {
+    type: "string",
+    replacement:
+      "kube runs a fixed admission chain (NamespaceLifecycle, ServiceAccount, NodeRestriction, Priority)",
+  },
+} as const;
 
 export const apiserverCommand = defineKubeCommand({
   name: "apiserver",
@@ -22,16 +48,17 @@ export const apiserverCommand = defineKubeCommand({
       type: "string",
       description: `Data directory when no --etcd-servers (default: ${defaultDataDirHelp("apiserver")})`,
     },
+    ...SECURITY_FLAGS,
     "insecure-bind-address": {
       type: "string",
-      description: "Address to serve plain HTTP on (no authentication: keep it on loopback)",
+      description: "Address of the plain-HTTP port (no authentication: every client may do everything)",
       default: "127.0.0.1",
     },
     "insecure-port": {
       type: "string",
       valueHint: "int",
-      description: "Port to serve plain HTTP on; 0 picks a free port",
-      default: "8080",
+      description:
+        "Serve plain HTTP, unauthenticated, on this port (seeds 002/003 use 8080); 0 picks a free port; default: off",
     },
     "service-cluster-ip-range": {
       type: "string",
@@ -47,16 +74,24 @@ export const apiserverCommand = defineKubeCommand({
       type: "boolean",
       description: "With embedded SQLite: fsync every commit (power-loss durability)",
     },
+    ...deprecatedArgs(DEPRECATED),
   },
   run: (args, prog) => {
     const etcd = args["etcd-servers"];
     const log = (line: string): void => console.error(`${prog}: ${line}`);
+    warnDeprecated(DEPRECATED, args, log);
+    const insecureBind = args.address ?? args["insecure-bind-address"];
+    const insecurePort = args["insecure-port"];
+    const dataDir = resolve(args["data-dir"] ?? defaultDataDir("apiserver"));
+    const security = readSecurityFlags(args);
     const options = {
       etcdServers: etcd ? parseUrlList("etcd-servers", etcd) : [],
-      dataDir: resolve(args["data-dir"] ?? defaultDataDir("apiserver")),
+      dataDir,
       fsync: args.fsync === true,
-      bindAddress: args["insecure-bind-address"],
-      port: parsePort("insecure-port", args["insecure-port"]),
+      ...(insecurePort !== undefined
+        ? { insecure: { bindAddress: insecureBind, port: parsePort("insecure-port", insecurePort) } }
+        : {}),
+      security: { ...security, certDir: resolve(security.certDir ?? resolve(dataDir, "tls")) },
       serviceClusterIpRange: args["service-cluster-ip-range"],
       log,
       ...(args["advertise-address"] ? { advertiseAddress: args["advertise-address"] } : {}),
@@ -66,15 +101,21 @@ export const apiserverCommand = defineKubeCommand({
       prog,
       starters: stack.starters,
       onReady: () => {
+        const api = stack.apiserver();
         const storage =
           options.etcdServers.length > 0
             ? `etcd at ${options.etcdServers.join(",")}`
             : `SQLite in ${options.dataDir}`;
-        log(`serving the Kubernetes API on ${stack.apiserver()?.url} (storage: ${storage})`);
+        log(`serving the Kubernetes API on ${api?.secureUrl} (storage: ${storage})`);
         log(
-          "this port is unauthenticated: every client may do everything; secure serving comes in a later issue",
+          `authorization: ${security.authorizationModes.join(",")}; anonymous requests ${security.anonymousAuth ? "allowed as system:anonymous" : "refused"}`,
         );
-        log(`try: kubectl --server ${stack.apiserver()?.url} get namespaces`);
+        if (api?.url) {
+          log(
+            `also on ${api.url}: plain HTTP, unauthenticated (every client may do everything; keep it on loopback)`,
+          );
+          log(`try: kubectl --server ${api.url} get namespaces`);
+        }
       },
     });
   },

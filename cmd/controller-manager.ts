@@ -8,6 +8,7 @@ import {
   selectControllers,
 } from "../components/controller-manager/select-controllers.ts";
 import { apiClientFromFlags } from "./api-client-flags.ts";
+import { readFlagFile } from "./apiserver-security-flags.ts";
 import { parseDuration, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { supervise } from "./supervise.ts";
@@ -44,6 +45,14 @@ export const controllerManagerCommand = defineKubeCommand({
       description: "Default tolerationSeconds for not-ready/unreachable taints before eviction",
       default: "5m",
     },
+    "root-ca-file": {
+      type: "string",
+      description: "PEM CA bundle published as ConfigMap kube-root-ca.crt in every namespace (pods' ca.crt)",
+    },
+    "service-account-private-key-file": {
+      type: "string",
+      description: "PEM private key that signs the tokens of kubernetes.io/service-account-token Secrets",
+    },
     "concurrent-syncs": {
       type: "string",
       valueHint: "int",
@@ -69,6 +78,15 @@ export const controllerManagerCommand = defineKubeCommand({
       nodeMonitorGracePeriodMs: parseDuration("node-monitor-grace-period", args["node-monitor-grace-period"]),
       podEvictionTimeoutMs: parseDuration("pod-eviction-timeout", args["pod-eviction-timeout"]),
       workers: parsePositiveInt("concurrent-syncs", args["concurrent-syncs"]),
+      ...(args["root-ca-file"] ? { rootCA: readFlagFile("root-ca-file", args["root-ca-file"]) } : {}),
+      ...(args["service-account-private-key-file"]
+        ? {
+            serviceAccountPrivateKey: readFlagFile(
+              "service-account-private-key-file",
+              args["service-account-private-key-file"],
+            ),
+          }
+        : {}),
     };
     return supervise({
       prog,

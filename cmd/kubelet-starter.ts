@@ -2,20 +2,30 @@
 // resolver, the kubelet server and the kubelet core, as one Component. `kube kubelet` uses it,
 // and `kube server` does, handing it the apiserver's own fetch handler.
 
+import { join } from "node:path";
 import { createImageResolver } from "../components/kubelet/images/image-resolver.ts";
 import { type Kubelet, startKubelet } from "../components/kubelet/kubelet.ts";
 import { createFakeRuntime } from "../components/kubelet/runtime/fake/fake-runtime.ts";
 import { startProcessRuntime } from "../components/kubelet/runtime/process/process-runtime.ts";
 import type { Runtime } from "../components/kubelet/runtime/runtime.ts";
-import { startKubeletServer } from "../components/kubelet/server/kubelet-server.ts";
+import { type KubeletServing, startKubeletServer } from "../components/kubelet/server/kubelet-server.ts";
 import { ApiClient, type FetchLike } from "../lib/client/api-client.ts";
+import type { ClientConfig } from "../lib/client/kubeconfig.ts";
 import type { Component } from "../lib/component.ts";
+import { apiClientFor } from "./api-client-flags.ts";
+
+export interface KubeletTls {
+  certPem: string;
+  keyPem: string;
+  /** CA bundle for callers' client certificates (the apiserver's kubelet client certificate). */
+  clientCaPem?: string;
+}
 
 export interface KubeletStarterOptions {
   nodeName: string;
   rootDir: string;
-  /** API server URL; absent: standalone. */
-  server?: string;
+  /** The API server and credentials (from --kubeconfig / --api-servers); absent: standalone. */
+  api?: ClientConfig;
   /** In-process transport to the apiserver (kube server). */
   fetch?: FetchLike;
   manifestPath?: string;
@@ -29,6 +39,14 @@ export interface KubeletStarterOptions {
   podCIDR?: string;
   /** Where the kubelet server listens; absent: on the node IP only (kube server's nodes). */
   address?: string;
+  /**
+   * The kubelet server's certificate for the node's addresses (--tls-cert-file, or kube server's
+   * CA): the main port serves HTTPS and authorizes every caller through the API. Absent with
+   * an API server: a self-signed pair in <root-dir>/pki; standalone: plain HTTP on 127.0.0.1.
+   */
+  servingCert?: (addresses: string[]) => Promise<KubeletTls | undefined>;
+  /** --client-ca-file when the serving pair does not name one. */
+  clientCaPem?: string;
   port: number;
   readOnlyPort: number;
   clusterDNS: string[];
@@ -103,12 +121,11 @@ export interface KubeletStack extends Kubelet {
 
 export async function startKubeletStack(options: KubeletStarterOptions): Promise<KubeletStack> {
   const { log } = options;
-  const client = options.server
-    ? new ApiClient({
-        server: options.server,
-        fetch: options.fetch,
-        userAgent: `kubelet/${options.nodeName}`,
-      })
+  const userAgent = `kubelet/${options.nodeName}`;
+  const client = options.api
+    ? options.fetch
+      ? new ApiClient({ server: options.api.server, fetch: options.fetch, userAgent })
+      : apiClientFor(options.api, userAgent)
     : undefined;
   let podCIDR = options.podCIDR;
   if (client && !podCIDR) podCIDR = await nodePodCIDR(client, options);
@@ -130,7 +147,22 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
         : "runtime process: network namespaces are not available (not root?): pods share the host network",
   );
   let kubelet: Kubelet | undefined;
+  let serving: KubeletServing = { mode: "loopback" };
+  if (client) {
+    const tls =
+      (await options.servingCert?.([runtime.nodeIP, options.nodeName])) ??
+      (await selfSignedServing(options.rootDir, options.nodeName, runtime.nodeIP));
+    const clientCaPem = tls.clientCaPem ?? options.clientCaPem;
+    serving = {
+      mode: "tls",
+      certPem: tls.certPem,
+      keyPem: tls.keyPem,
+      ...(clientCaPem ? { clientCaPem } : {}),
+      api: client,
+    };
+  }
   const server = await startKubeletServer({
+    serving,
     address: options.address ?? runtime.nodeIP,
     port: options.port,
     // Upstream: --read-only-port=0 disables the read-only server.
@@ -177,4 +209,21 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
       await server.stop();
     },
   };
+}
+
+/**
+ * A self-signed serving pair in <root-dir>/pki, as upstream's kubelet makes one when no
+ * --tls-cert-file is given (kubelet.crt/kubelet.key), reused while its names still fit.
+ */
+async function selfSignedServing(rootDir: string, nodeName: string, nodeIP: string): Promise<KubeletTls> {
+  const { ensureClusterPki } = await import("../lib/pki/ensure-cluster-pki.ts");
+  const pki = await ensureClusterPki(join(rootDir, "pki"), {
+    serverSans: [],
+    clients: [],
+    kubeletServing: [{ node: nodeName, addresses: [nodeIP, "127.0.0.1"] }],
+    caCommonName: `${nodeName}-ca`,
+  });
+  const pair = pki.kubeletServing[nodeName];
+  if (!pair) throw new Error(`no kubelet serving certificate was made in ${pki.dir}`);
+  return { certPem: pair.certPem, keyPem: pair.keyPem };
 }

@@ -2,13 +2,13 @@
 // directory or URL, or registered with an API server (`--kubeconfig`, or seed 003's
 // `--api-servers`). Flags follow upstream kubelet.
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { kubeconfigServer, normalizeServer } from "../lib/client/kubeconfig.ts";
+import { type ClientConfig, loadKubeconfig, normalizeServer } from "../lib/client/kubeconfig.ts";
 import { parseDuration, parsePort, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
-import { startKubeletStack } from "./kubelet-starter.ts";
+import { type KubeletStarterOptions, startKubeletStack } from "./kubelet-starter.ts";
 import { supervise } from "./supervise.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -27,6 +27,16 @@ export const kubeletCommand = defineKubeCommand({
   name: "kubelet",
   description: "Runs pods as real processes, standalone from manifests or joined to an API server",
   args: {
+    "tls-cert-file": {
+      type: "string",
+      description:
+        "PEM serving certificate of the kubelet's port (default with an API server: a self-signed one in <root-dir>/pki)",
+    },
+    "tls-private-key-file": { type: "string", description: "PEM private key of --tls-cert-file" },
+    "client-ca-file": {
+      type: "string",
+      description: "PEM CA bundle: client certificates it signs (the apiserver's) authenticate as their CN",
+    },
     kubeconfig: {
       type: "string",
       description: "Path to a kubeconfig for the API server; absent: standalone",
@@ -126,9 +136,14 @@ export const kubeletCommand = defineKubeCommand({
         );
       manifestPath ??= args.config;
     }
-    let server: string | undefined;
-    if (args.kubeconfig) server = kubeconfigServer(args.kubeconfig);
-    else if (args["api-servers"]) server = normalizeServer(args["api-servers"].split(",")[0] ?? "");
+    // Upstream's old kubelet: --api-servers names the server, --kubeconfig the credentials.
+    const apiServers = args["api-servers"]?.split(",")[0];
+    const api: ClientConfig | undefined = args.kubeconfig
+      ? { ...loadKubeconfig(args.kubeconfig), ...(apiServers ? { server: normalizeServer(apiServers) } : {}) }
+      : apiServers
+        ? { server: normalizeServer(apiServers) }
+        : undefined;
+    const tls = kubeletTlsFlags(args);
     const runtime = args.runtime;
     if (runtime !== "process" && runtime !== "fake")
       throw new UsageError(`invalid --runtime "${runtime}": want process or fake`);
@@ -138,7 +153,8 @@ export const kubeletCommand = defineKubeCommand({
     const options = {
       nodeName,
       rootDir: resolve(args["root-dir"]),
-      server,
+      api,
+      ...tls,
       manifestPath: manifestPath ? resolve(manifestPath) : undefined,
       manifestUrl: args["manifest-url"],
       fileCheckFrequencyMs: parseDuration("file-check-frequency", args["file-check-frequency"]),
@@ -170,6 +186,7 @@ export const kubeletCommand = defineKubeCommand({
       configureCbr0: args["configure-cbr0"] === true,
       log,
     };
+    const server = api?.server;
     if (!server && !manifestPath && !args["manifest-url"])
       log(
         "no --kubeconfig, --api-servers, --pod-manifest-path or --manifest-url: nothing will run until one is given",
@@ -197,3 +214,35 @@ export const kubeletCommand = defineKubeCommand({
     });
   },
 });
+
+/** --tls-cert-file, --tls-private-key-file and --client-ca-file, read now so a bad path is a usage error. */
+function kubeletTlsFlags(args: {
+  "tls-cert-file"?: string;
+  "tls-private-key-file"?: string;
+  "client-ca-file"?: string;
+}): Pick<KubeletStarterOptions, "servingCert" | "clientCaPem"> | undefined {
+  const cert = args["tls-cert-file"];
+  const key = args["tls-private-key-file"];
+  const ca = args["client-ca-file"];
+  if (!cert && !key && !ca) return undefined;
+  if (Boolean(cert) !== Boolean(key))
+    throw new UsageError("--tls-cert-file and --tls-private-key-file go together: give both");
+  const read = (flag: string, path: string): string => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (error) {
+      throw new UsageError(
+        `cannot read --${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      );
+    }
+  };
+  const clientCaPem = ca ? read("client-ca-file", ca) : undefined;
+  const pair =
+    cert && key
+      ? { certPem: read("tls-cert-file", cert), keyPem: read("tls-private-key-file", key) }
+      : undefined;
+  return {
+    ...(pair ? { servingCert: async () => pair } : {}),
+    ...(clientCaPem ? { clientCaPem } : {}),
+  };
+}

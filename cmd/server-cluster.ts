@@ -4,16 +4,25 @@
 
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { nodeUser, systemUser, USERS, type UserInfo } from "../components/apiserver/authn/user-info.ts";
 import { ApiClient, type FetchLike } from "../lib/client/api-client.ts";
-import { startKubeletStack } from "./kubelet-starter.ts";
+import { type KubeletTls, startKubeletStack } from "./kubelet-starter.ts";
 import type { Starter } from "./supervise.ts";
 
 export interface ClusterOptions {
   dataDir: string;
   /** The apiserver's URL (written into the kubeconfig and Node objects' view of it). */
   server: () => string;
-  /** The apiserver's request handler: every component's transport. */
+  /** The apiserver's request handler as the loopback admin (the manifests applier). */
   fetch: () => FetchLike;
+  /** The apiserver's request handler as `user`: each component's transport, with its identity. */
+  fetchAs: (user: UserInfo) => FetchLike;
+  /** A node's kubelet serving certificate for its addresses, signed by the cluster CA. */
+  kubeletServingCert: (node: string, addresses: string[]) => Promise<KubeletTls | undefined>;
+  /** The cluster CA (kube-root-ca.crt) and the ServiceAccount signing key (legacy token Secrets). */
+  controllerSecrets: () => { rootCA?: string; serviceAccountPrivateKey?: string };
+  /** Points the `kubernetes` Service at the first node's IP once it exists; absent: --advertise-address was given. */
+  advertise: ((address: string) => Promise<void>) | undefined;
   nodeNames: string[];
   clusterCIDR: string;
   serviceClusterIPRange: string;
@@ -44,8 +53,12 @@ export function nodeNames(base: string, count: number): string[] {
 }
 
 export function clusterStarters(options: ClusterOptions): ClusterStack {
-  const client = (userAgent: string): ApiClient =>
-    new ApiClient({ server: options.server(), fetch: options.fetch(), userAgent });
+  const client = (userAgent: string, user?: UserInfo): ApiClient =>
+    new ApiClient({
+      server: options.server(),
+      fetch: user ? options.fetchAs(user) : options.fetch(),
+      userAgent,
+    });
   const prefixed =
     (name: string) =>
     (line: string): void =>
@@ -67,7 +80,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     const { CONTROLLERS } = await import("../components/controller-manager/controllers.ts");
     const { selectControllers } = await import("../components/controller-manager/select-controllers.ts");
     return startControllerManager({
-      client: client("kube-controller-manager"),
+      client: client("kube-controller-manager", systemUser(USERS.controllerManager)),
       controllers: selectControllers("*", CONTROLLERS),
       // One process, one copy of each loop: no Lease to renew every two seconds.
       leaderElect: false,
@@ -77,6 +90,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
         nodeMonitorGracePeriodMs: 40_000,
         podEvictionTimeoutMs: 300_000,
         workers: 5,
+        ...options.controllerSecrets(),
       },
       log: prefixed("controller-manager"),
     });
@@ -85,7 +99,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
   const scheduler: Starter = async () => {
     const { startScheduler } = await import("../components/scheduler/start-scheduler.ts");
     return startScheduler({
-      client: client("kube-scheduler"),
+      client: client("kube-scheduler", systemUser(USERS.scheduler)),
       schedulerName: "default-scheduler",
       leaderElect: false,
       log: prefixed("scheduler"),
@@ -102,8 +116,9 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
       const stack = await startKubeletStack({
         nodeName,
         rootDir,
-        server: options.server(),
-        fetch: options.fetch(),
+        api: { server: options.server() },
+        fetch: options.fetchAs(nodeUser(nodeName)),
+        servingCert: (addresses) => options.kubeletServingCert(nodeName, addresses),
         manifestPath,
         fileCheckFrequencyMs: 20_000,
         registerNode: true,
@@ -125,7 +140,11 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
         configureCbr0: true,
         log: prefixed(`kubelet ${nodeName}`),
       });
-      firstNodeIP ??= stack.nodeIP;
+      if (firstNodeIP === undefined) {
+        firstNodeIP = stack.nodeIP;
+        // Pods reach the API through the `kubernetes` Service, whose endpoint is this address.
+        if (stack.podCIDR) await options.advertise?.(stack.nodeIP);
+      }
       summary.push(
         `node ${nodeName}: pod CIDR ${stack.podCIDR ?? "host network"}, node IP ${stack.nodeIP}${
           manifestPath ? `, static pods from ${manifestPath}` : ""
@@ -137,7 +156,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
   const proxy: Starter = async () => {
     const { startProxy } = await import("../components/proxy/proxy.ts");
     const running = await startProxy({
-      client: client("kube-proxy"),
+      client: client("kube-proxy", systemUser(USERS.proxy)),
       nodeName: options.nodeNames[0] ?? "",
       mode: options.proxyMode,
       tableName: options.proxyName,
@@ -158,7 +177,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     // On the first node's address, where pods (through the kube-dns Service) and the host reach it.
     const address = firstNodeIP ?? "127.0.0.1";
     const running = await startDns({
-      client: client("kube-dns"),
+      client: client("kube-dns", systemUser("system:kube-dns")),
       bindAddress: address,
       port: options.dnsPort,
       clusterDomain: options.clusterDomain,

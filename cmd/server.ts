@@ -3,15 +3,18 @@
 // etcd v3 front, the apiserver, then the cluster (cmd/server-cluster.ts).
 
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import type { Apiserver } from "../components/apiserver/server.ts";
-import { apiserverStarters } from "./apiserver-starters.ts";
+import { clusterIdentities } from "../lib/pki/cluster-identities.ts";
+import { type ClusterPki, ensureClusterPki } from "../lib/pki/ensure-cluster-pki.ts";
+import { readSecurityFlags, SECURITY_FLAGS, type SecurityConfig } from "./apiserver-security-flags.ts";
+import { apiserverStarters, servingSans } from "./apiserver-starters.ts";
 import { defaultDataDir, defaultDataDirHelp } from "./default-data-dir.ts";
 import { etcdStarters } from "./etcd-starters.ts";
 import { nthAddress, parseCidr, parsePort, parsePositiveInt, parseUrlList } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
+import { writeKubeconfig } from "./kubeconfig-file.ts";
 import { clusterStarters, nodeNames } from "./server-cluster.ts";
 import { type Starter, supervise } from "./supervise.ts";
 import { UsageError } from "./usage-error.ts";
@@ -20,8 +23,16 @@ export interface ServerOptions {
   dataDir: string;
   listenClientUrls: string[];
   fsync: boolean;
+  /** The secure port's address and port (0 picks one). */
   bindAddress: string;
-  port: number;
+  securePort: number;
+  /** The plain-HTTP port on 127.0.0.1, unauthenticated; absent: off. */
+  insecurePort?: number;
+  advertiseAddress?: string;
+  tokenAuthFile?: string;
+  authorizationModes: string;
+  anonymousAuth: boolean;
+  encryptionProviderConfig?: string;
   serviceClusterIpRange: string;
   nodeName: string;
   nodes: number;
@@ -47,13 +58,22 @@ function runServer(options: ServerOptions): Promise<number> {
     listenClientUrls: options.listenClientUrls,
   });
   const log = (line: string): void => console.error(`kube server: ${line}`);
+  const names = nodeNames(options.nodeName, options.nodes);
+  let pki: ClusterPki | undefined;
   const api = apiserverStarters({
     etcdServers: [],
     dataDir: storeDir,
     fsync: options.fsync,
-    bindAddress: options.bindAddress,
-    port: options.port,
+    ...(options.insecurePort !== undefined
+      ? { insecure: { bindAddress: "127.0.0.1", port: options.insecurePort } }
+      : {}),
+    security: async () => {
+      pki = await clusterPki(options, names, log);
+      return serverSecurity(options, pki);
+    },
     serviceClusterIpRange: options.serviceClusterIpRange,
+    clusterDomain: options.clusterDomain,
+    ...(options.advertiseAddress ? { advertiseAddress: options.advertiseAddress } : {}),
     log,
     sharedKv: stack.kv,
   });
@@ -64,9 +84,14 @@ function runServer(options: ServerOptions): Promise<number> {
   };
   const cluster = clusterStarters({
     dataDir: options.dataDir,
-    server: () => apiserver().url ?? "http://in-process",
+    server: () => apiserver().secureUrl ?? apiserver().url ?? "https://in-process",
     fetch: () => apiserver().handler,
-    nodeNames: nodeNames(options.nodeName, options.nodes),
+    fetchAs: (user) => apiserver().handlerFor(user),
+    kubeletServingCert: (node, addresses) => kubeletServingPair(options, pki, node, addresses),
+    controllerSecrets: () =>
+      pki ? { rootCA: pki.ca.certPem, serviceAccountPrivateKey: pki.serviceAccount.keyPem } : {},
+    advertise: options.advertiseAddress ? undefined : (address) => apiserver().advertise(address),
+    nodeNames: names,
     clusterCIDR: options.clusterCIDR,
     serviceClusterIPRange: options.serviceClusterIpRange,
     clusterDomain: options.clusterDomain,
@@ -85,9 +110,22 @@ function runServer(options: ServerOptions): Promise<number> {
   let kubeconfig = "";
   // kubectl works as soon as the API serves, while the nodes still come up.
   const announceApi = (): void => {
-    const url = api.apiserver()?.url ?? "";
-    kubeconfig = writeAdminKubeconfig(options.dataDir, url);
-    log(`apiserver: the Kubernetes API on ${url} (unauthenticated: keep it on loopback)`);
+    const running = api.apiserver();
+    const secureUrl = running?.secureUrl ?? "";
+    const admin = pki?.clients.admin;
+    kubeconfig = writeKubeconfig(join(options.dataDir, "kubeconfig.yaml"), {
+      server: loopbackUrl(secureUrl),
+      ...(pki ? { caPem: pki.ca.certPem } : {}),
+      ...(admin ? { certPem: admin.certPem, keyPem: admin.keyPem } : {}),
+    });
+    const security = api.security();
+    log(
+      `apiserver: the Kubernetes API on ${secureUrl} (TLS; client certificates signed by ${pki?.ca.certPath}, authorization ${security?.authorizationModes.join(",")})`,
+    );
+    if (running?.url)
+      log(
+        `apiserver: the Kubernetes API on ${running.url} (plain HTTP, unauthenticated: every client may do everything)`,
+      );
   };
   // Each component's time from its start to its readiness, for the ready line.
   const timed =
@@ -165,17 +203,23 @@ export const serverCommand = defineKubeCommand({
       description:
         "fsync every commit (power-loss durability); default: no acknowledged write lost on a crash",
     },
-    "bind-address": {
+    "bind-address": SECURITY_FLAGS["bind-address"],
+    "secure-port": SECURITY_FLAGS["secure-port"],
+    "advertise-address": {
       type: "string",
-      description: "Address the Kubernetes API listens on (plain HTTP, unauthenticated)",
-      default: "127.0.0.1",
+      description:
+        "Address of the `kubernetes` Service's endpoints, where pods reach the API (default: the first node's IP)",
     },
     "insecure-port": {
       type: "string",
       valueHint: "int",
-      description: "Port of the Kubernetes API; 0 picks a free port",
-      default: "8080",
+      description:
+        "Also serve plain HTTP, unauthenticated, on 127.0.0.1 at this port (0 picks one); default: off",
     },
+    "token-auth-file": SECURITY_FLAGS["token-auth-file"],
+    "authorization-mode": SECURITY_FLAGS["authorization-mode"],
+    "anonymous-auth": SECURITY_FLAGS["anonymous-auth"],
+    "encryption-provider-config": SECURITY_FLAGS["encryption-provider-config"],
     "service-cluster-ip-range": {
       type: "string",
       description: "CIDR from which Service ClusterIPs are allocated",
@@ -231,7 +275,17 @@ export const serverCommand = defineKubeCommand({
       listenClientUrls: parseUrlList("listen-client-urls", args["listen-client-urls"]),
       fsync: args.fsync === true,
       bindAddress: args["bind-address"],
-      port: parsePort("insecure-port", args["insecure-port"]),
+      securePort: parsePort("secure-port", args["secure-port"]),
+      ...(args["insecure-port"] !== undefined
+        ? { insecurePort: parsePort("insecure-port", args["insecure-port"]) }
+        : {}),
+      ...(args["advertise-address"] ? { advertiseAddress: args["advertise-address"] } : {}),
+      ...(args["token-auth-file"] ? { tokenAuthFile: resolve(args["token-auth-file"]) } : {}),
+      authorizationModes: args["authorization-mode"],
+      anonymousAuth: args["anonymous-auth"] !== false,
+      ...(args["encryption-provider-config"]
+        ? { encryptionProviderConfig: resolve(args["encryption-provider-config"]) }
+        : {}),
       serviceClusterIpRange: serviceRange,
       nodeName: (args["node-name"] ?? hostname()).toLowerCase(),
       nodes,
@@ -247,25 +301,78 @@ export const serverCommand = defineKubeCommand({
   },
 });
 
-/** The admin kubeconfig at a known place in the data dir (k3s writes one the same way). */
-function writeAdminKubeconfig(dataDir: string, server: string): string {
-  const path = join(dataDir, "kubeconfig.yaml");
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters:
-- name: kube
-  cluster: {server: "${server}"}
-contexts:
-- name: kube
-  context: {cluster: kube, user: admin}
-current-context: kube
-users:
-- name: admin
-  user: {}
-`,
-    { mode: 0o600 },
-  );
-  return path;
+/** The kubeconfig names the loopback address when the API listens on every interface. */
+function loopbackUrl(url: string): string {
+  return url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://127.0.0.1:");
+}
+
+/** `<data-dir>/tls`: the CA, the apiserver's serving pair, a client pair per component and node. */
+async function clusterPki(
+  options: ServerOptions,
+  nodes: string[],
+  log: (line: string) => void,
+): Promise<ClusterPki> {
+  const started = performance.now();
+  const pki = await ensureClusterPki(join(options.dataDir, "tls"), {
+    serverSans: servingSans({
+      serviceClusterIpRange: options.serviceClusterIpRange,
+      clusterDomain: options.clusterDomain,
+      extra: options.advertiseAddress ? [options.advertiseAddress] : [],
+    }),
+    clients: [...clusterIdentities(nodes), { name: "kube-dns", commonName: "system:kube-dns" }],
+  });
+  if (pki.written.length)
+    log(
+      `certificates: made ${pki.written.length} files in ${pki.dir} in ${Math.round(performance.now() - started)} ms`,
+    );
+  return pki;
+}
+
+function serverSecurity(options: ServerOptions, pki: ClusterPki): SecurityConfig {
+  const kubeletClient = pki.clients["apiserver-kubelet-client"];
+  return readSecurityFlags({
+    "secure-port": String(options.securePort),
+    "bind-address": options.bindAddress,
+    "tls-cert-file": pki.server.certPath,
+    "tls-private-key-file": pki.server.keyPath,
+    "client-ca-file": pki.ca.certPath,
+    "service-account-key-file": pki.serviceAccount.publicKeyPath,
+    "service-account-signing-key-file": pki.serviceAccount.keyPath,
+    "service-account-issuer": `https://kubernetes.default.svc.${options.clusterDomain}`,
+    "authorization-mode": options.authorizationModes,
+    "anonymous-auth": options.anonymousAuth,
+    ...(options.tokenAuthFile ? { "token-auth-file": options.tokenAuthFile } : {}),
+    ...(kubeletClient
+      ? {
+          "kubelet-client-certificate": kubeletClient.certPath,
+          "kubelet-client-key": kubeletClient.keyPath,
+          // kubeadm's default: kubelets' serving certificates are not verified, so a kubelet
+          // joined with its own self-signed pair still serves logs and exec.
+        }
+      : {}),
+    ...(options.encryptionProviderConfig
+      ? { "encryption-provider-config": options.encryptionProviderConfig }
+      : {}),
+  });
+}
+
+/** A node's kubelet serving certificate for the addresses it has now (reissued when they change). */
+async function kubeletServingPair(
+  options: ServerOptions,
+  pki: ClusterPki | undefined,
+  node: string,
+  addresses: string[],
+): Promise<{ certPem: string; keyPem: string; clientCaPem: string } | undefined> {
+  if (!pki) return undefined;
+  const updated = await ensureClusterPki(pki.dir, {
+    serverSans: servingSans({
+      serviceClusterIpRange: options.serviceClusterIpRange,
+      clusterDomain: options.clusterDomain,
+      extra: options.advertiseAddress ? [options.advertiseAddress] : [],
+    }),
+    clients: [],
+    kubeletServing: [{ node, addresses }],
+  });
+  const pair = updated.kubeletServing[node];
+  return pair ? { certPem: pair.certPem, keyPem: pair.keyPem, clientCaPem: updated.ca.certPem } : undefined;
 }

@@ -80,35 +80,62 @@ export async function bootstrap(ctx: ApiContext, options: BootstrapOptions): Pro
   await ensureBootstrapPolicy(ctx);
 }
 
-/** The `kubernetes` endpoints always name this apiserver's current address and port. */
-async function reconcileEndpoints(ctx: ApiContext, options: BootstrapOptions): Promise<void> {
-  const entry = ctx.registry.lookup("", "v1", "endpoints");
-  if (!entry) return;
+/**
+ * The `kubernetes` Endpoints and EndpointSlice always name this apiserver's current address and
+ * port (upstream's endpoint reconciler writes both; the proxy reads the slice).
+ */
+export async function reconcileEndpoints(ctx: ApiContext, options: BootstrapOptions): Promise<void> {
   const subsets = [
     {
       addresses: [{ ip: options.endpointAddress }],
       ports: [{ name: "https", port: options.endpointPort, protocol: "TCP" }],
     },
   ];
+  await upsert(ctx, "", "endpoints", (cur) => (cur ? { ...cur, subsets } : undefined), {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: {
+      name: "kubernetes",
+      namespace: "default",
+      labels: { "endpointslice.kubernetes.io/skip-mirror": "true" },
+    },
+    subsets,
+  });
+  const slice = {
+    addressType: options.endpointAddress.includes(":") ? "IPv6" : "IPv4",
+    endpoints: [{ addresses: [options.endpointAddress], conditions: { ready: true } }],
+    ports: [{ name: "https", port: options.endpointPort, protocol: "TCP" }],
+  };
+  await upsert(ctx, "discovery.k8s.io", "endpointslices", (cur) => (cur ? { ...cur, ...slice } : undefined), {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: {
+      name: "kubernetes",
+      namespace: "default",
+      labels: { "kubernetes.io/service-name": "kubernetes" },
+    },
+    ...slice,
+  });
+}
+
+/** Updates default/kubernetes of `plural` with `change` (when it differs), or creates `fresh`. */
+async function upsert(
+  ctx: ApiContext,
+  group: string,
+  plural: string,
+  change: (cur: KObject | undefined) => KObject | undefined,
+  fresh: KObject,
+): Promise<void> {
+  const entry = ctx.registry.lookup(group, "v1", plural);
+  if (!entry) return;
   await entry.store
     .update("default", "kubernetes", async (cur) => {
-      if (cur) {
-        if (JSON.stringify(cur.subsets) === JSON.stringify(subsets)) return cur;
-        return { ...cur, subsets };
-      }
-      return undefined;
+      if (!cur) return undefined;
+      const next = change(cur);
+      return next && JSON.stringify(next) !== JSON.stringify(cur) ? next : cur;
     })
     .catch(async (err: unknown) => {
       if (!(err instanceof StatusError && err.code === 404)) throw err;
-      await ensure(ctx, "", "endpoints", "default", {
-        apiVersion: "v1",
-        kind: "Endpoints",
-        metadata: {
-          name: "kubernetes",
-          namespace: "default",
-          labels: { "endpointslice.kubernetes.io/skip-mirror": "true" },
-        },
-        subsets,
-      });
+      await ensure(ctx, group, plural, "default", fresh);
     });
 }

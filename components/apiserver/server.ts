@@ -12,10 +12,13 @@ import { KubeAdmission } from "./admission/admission.ts";
 import { nthAddress } from "./admission/cidr.ts";
 import { createApiHandler, type FetchHandler } from "./api-handler.ts";
 import { GROUPS, UNSECURED_USER, USERS, type UserInfo } from "./authn/user-info.ts";
-import { bootstrap } from "./bootstrap.ts";
+import { bootstrap, reconcileEndpoints } from "./bootstrap.ts";
 import { codecFor } from "./conversion/codecs.ts";
 import { CrdController } from "./crd/crd-controller.ts";
+import type { Authenticator } from "./authn/authenticator.ts";
+import type { Authorizer } from "./authz/authorizer.ts";
 import type { Filter } from "./filters/chain.ts";
+import type { KubeletClientConfig } from "./handlers/kubelet-client.ts";
 import { contextOf, withUser } from "./filters/request-context.ts";
 import type { ApiContext, TableRequest } from "./handlers/context.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
@@ -43,6 +46,13 @@ export interface ApiserverOptions {
    * authorization). In-process and insecure-port requests carry their user already.
    */
   filters?: Filter[];
+  /**
+   * The secure port's filters and authorizer, built once the registry exists (ServiceAccount
+   * tokens are checked against stored objects, RBAC watches the roles). Wins over `filters`.
+   */
+  security?: (deps: SecurityDeps) => Promise<Security> | Security;
+  /** https to kubelets with this client certificate (--kubelet-client-*); absent: plain http. */
+  kubeletClient?: KubeletClientConfig;
   serviceClusterIpRange?: string;
   /** Address written into the `kubernetes` endpoints (default: the bind address). */
   advertiseAddress?: string;
@@ -52,6 +62,20 @@ export interface ApiserverOptions {
   serviceAccountTokens?: ServiceAccountTokenOptions;
   now?: () => Date;
   log?: (line: string) => void;
+}
+
+export interface SecurityDeps {
+  registry: Registry;
+  log: (line: string) => void;
+}
+
+export interface Security {
+  filters: Filter[];
+  /** Asked by the access reviews (SubjectAccessReview, can-i). */
+  authorizer?: Authorizer;
+  /** What TokenReview authenticates with. */
+  tokenReview?: { authenticator: Authenticator; apiAudiences: string[] };
+  stop?(): void;
 }
 
 export interface SecureServingOptions {
@@ -73,6 +97,8 @@ export interface Apiserver extends Component {
   url: string | undefined;
   /** https://host:port when serving securely. */
   secureUrl: string | undefined;
+  /** Points the `kubernetes` Service's endpoints at `address` (kube server: the first node's IP). */
+  advertise(address: string): Promise<void>;
 }
 
 /** The apiserver's own identity for in-process calls (upstream's loopback client config). */
@@ -106,13 +132,18 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       false;
   }
   for (const info of METRICS_RESOURCES) registry.add(info);
+  if (options.kubeletClient) ctx.kubeletClient = options.kubeletClient;
+  const security = options.security ? await options.security({ registry, log }) : undefined;
+  if (security?.authorizer) ctx.authorizer = security.authorizer;
+  if (security?.tokenReview) ctx.tokenReview = security.tokenReview;
+  const filters = security?.filters ?? options.filters;
   const metrics = new ApiMetrics();
   let server: Server<RelaySocketData> | undefined;
   let secure: SecureServer | undefined;
   const chainHandler = createApiHandler({
     ctx,
     metrics,
-    ...(options.filters ? { filters: options.filters } : {}),
+    ...(filters ? { filters } : {}),
     storageHealthy: async () => {
       try {
         await options.kv.status();
@@ -155,13 +186,14 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   const url = server ? `http://${formatHost(server.hostname ?? "127.0.0.1")}:${server.port}` : undefined;
   const secureUrl = secure ? `https://${formatHost(secure.front.hostname)}:${secure.front.port}` : undefined;
   const publicBind = options.secure?.bindAddress ?? options.bindAddress;
-  await bootstrap(ctx, {
+  const endpoint = {
     kubernetesServiceIp: nthAddress(admission.serviceRange, 1),
     endpointAddress:
       options.advertiseAddress ??
       (publicBind && publicBind !== "0.0.0.0" && publicBind !== "::" ? publicBind : "127.0.0.1"),
     endpointPort: secure?.front.port ?? server?.port ?? options.port ?? 8080,
-  });
+  };
+  await bootstrap(ctx, endpoint);
 
   const compaction = startCompaction(options.kv, options.compactionIntervalMs ?? 5 * 60_000, log);
   let resolveDone: () => void = () => undefined;
@@ -177,9 +209,14 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     handlerFor,
     url,
     secureUrl,
+    async advertise(address) {
+      endpoint.endpointAddress = address;
+      await reconcileEndpoints(ctx, endpoint);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
+      security?.stop?.();
       if (compaction) clearInterval(compaction);
       crds?.stop();
       admission.stop();

@@ -12,6 +12,19 @@ export interface ApiClientOptions {
   /** Defaults to the global fetch; `kube server` passes the apiserver's handler. */
   fetch?: FetchLike;
   userAgent?: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** TLS for an https server with the global fetch: the CA to trust and a client certificate. */
+  tls?: ClientTls;
+}
+
+export interface ClientTls {
+  caPem?: string;
+  certPem?: string;
+  keyPem?: string;
+  /** false: accept any server certificate (kubeconfig's insecure-skip-tls-verify). */
+  verify?: boolean;
+  serverName?: string;
 }
 
 export interface ListOptions {
@@ -55,11 +68,27 @@ export class ApiClient {
   readonly server: string;
   private readonly doFetch: FetchLike;
   private readonly userAgent: string;
+  private readonly token: string | undefined;
 
   constructor(options: ApiClientOptions) {
     this.server = options.server.replace(/\/+$/, "");
-    this.doFetch = options.fetch ?? ((request) => fetch(request));
+    const tls = options.tls;
+    this.doFetch =
+      options.fetch ??
+      (tls
+        ? (request) =>
+            fetch(request, {
+              tls: {
+                ...(tls.caPem ? { ca: tls.caPem } : {}),
+                ...(tls.certPem ? { cert: tls.certPem } : {}),
+                ...(tls.keyPem ? { key: tls.keyPem } : {}),
+                ...(tls.serverName ? { serverName: tls.serverName } : {}),
+                rejectUnauthorized: tls.verify !== false,
+              },
+            })
+        : (request) => fetch(request));
     this.userAgent = options.userAgent ?? "kube";
+    this.token = options.token;
   }
 
   /** Sends a request and returns the raw response (any status). */
@@ -69,6 +98,7 @@ export class ApiClient {
     init: { body?: string; contentType?: string; signal?: AbortSignal } = {},
   ) {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (init.body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
     return this.doFetch(
       new Request(`${this.server}${path}`, { method, headers, body: init.body, signal: init.signal }),

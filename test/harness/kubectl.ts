@@ -40,6 +40,20 @@ current-context: kt
 users: [{name: kt, user: {}}]
 `,
   );
+  return kubectlIn(dir, kubeconfig);
+}
+
+/**
+ * kubectl with a kubeconfig the test made or the server wrote (credentials and all); its
+ * discovery cache and HOME in a private `kt-` dir. `kubeconfig` defaults to `<dir>/kubeconfig`,
+ * for tests that build it with `kubectl config set-cluster ...` as the seeds do.
+ */
+export function kubectlWithKubeconfig(kubeconfig?: string): Kubectl {
+  const dir = mkdtempSync(join(tmpdir(), "kt-kubectl-"));
+  return kubectlIn(dir, kubeconfig ?? join(dir, "kubeconfig"));
+}
+
+function kubectlIn(dir: string, kubeconfig: string): Kubectl {
   const run = (async (args, options = {}) => {
     const bin = kubectlBinary();
     if (!bin) throw new Error("kubectl is not on PATH");
