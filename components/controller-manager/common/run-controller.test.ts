@@ -3,7 +3,7 @@
 // are ignored) and waits for the workers, and stop before the caches synced returns at once.
 import { expect, test } from "bun:test";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { runController } from "./run-controller.ts";
+import { runController, runQueueController } from "./run-controller.ts";
 import { waitFor } from "./testing/wait-for.ts";
 
 test("no sync before the caches synced; keys processed after; a failing key is retried", async () => {
@@ -11,19 +11,20 @@ test("no sync before the caches synced; keys processed after; a failing key is r
   const cache = Promise.withResolvers<void>();
   const order: string[] = [];
   let failures = 1;
-  const run = runController({
-    queue,
-    workers: 2,
-    synced: [cache.promise],
-    log: (line) => order.push(`log ${line}`),
-    onSynced: () => {
-      order.push("synced");
+  const run = runController(
+    { options: { workers: 2 }, log: (line) => order.push(`log ${line}`) },
+    {
+      queue,
+      synced: [cache.promise],
+      onSynced: () => {
+        order.push("synced");
+      },
+      sync: async (key) => {
+        if (key === "b" && failures-- > 0) throw new Error("boom");
+        order.push(`sync ${key}`);
+      },
     },
-    sync: async (key) => {
-      if (key === "b" && failures-- > 0) throw new Error("boom");
-      order.push(`sync ${key}`);
-    },
-  });
+  );
   queue.add("a");
   queue.add("b");
   await Bun.sleep(5);
@@ -41,19 +42,20 @@ test("stop() waits for the sync in flight and the queued keys, ignores new ones;
   const release = Promise.withResolvers<void>();
   const synced: string[] = [];
   let stopHook = 0;
-  const run = runController({
-    queue,
-    workers: 1,
-    synced: [],
-    log: () => {},
-    onStop: () => {
-      stopHook++;
+  const run = runController(
+    { options: { workers: 1 }, log: () => {} },
+    {
+      queue,
+      synced: [],
+      onStop: () => {
+        stopHook++;
+      },
+      sync: async (key) => {
+        if (key === "slow") await release.promise;
+        synced.push(key);
+      },
     },
-    sync: async (key) => {
-      if (key === "slow") await release.promise;
-      synced.push(key);
-    },
-  });
+  );
   queue.add("slow");
   queue.add("next");
   await run.started;
@@ -75,15 +77,16 @@ test("stop() waits for the sync in flight and the queued keys, ignores new ones;
 test("stop() before the caches sync returns at once and never starts workers", async () => {
   const queue = new WorkQueue();
   let ran = false;
-  const run = runController({
-    queue,
-    workers: 1,
-    synced: [new Promise<void>(() => {})],
-    log: () => {},
-    sync: async () => {
-      ran = true;
+  const run = runController(
+    { options: { workers: 1 }, log: () => {} },
+    {
+      queue,
+      synced: [new Promise<void>(() => {})],
+      sync: async () => {
+        ran = true;
+      },
     },
-  });
+  );
   queue.add("a");
   await run.stop();
   await run.started;
@@ -92,14 +95,43 @@ test("stop() before the caches sync returns at once and never starts workers", a
 
 test("a failing start-up step is logged, not thrown", async () => {
   const logs: string[] = [];
-  const run = runController({
-    queue: new WorkQueue(),
-    workers: 1,
-    synced: [Promise.reject(new Error("discovery failed"))],
-    log: (line) => logs.push(line),
-    sync: async () => {},
-  });
+  const run = runController(
+    { options: { workers: 1 }, log: (line) => logs.push(line) },
+    {
+      queue: new WorkQueue(),
+      synced: [Promise.reject(new Error("discovery failed"))],
+      sync: async () => {},
+    },
+  );
   await run.started;
   expect(logs).toEqual(["controller failed to start: discovery failed"]);
   await run.stop();
+});
+
+test("runQueueController waits for the controller's start() and honours a worker override", async () => {
+  const started = Promise.withResolvers<void>();
+  let running = 0;
+  let most = 0;
+  const release = Promise.withResolvers<void>();
+  const controller = {
+    queue: new WorkQueue(),
+    start: () => started.promise,
+    sync: async () => {
+      running++;
+      most = Math.max(most, running);
+      await release.promise;
+      running--;
+    },
+  };
+  const run = runQueueController({ options: { workers: 5 }, log: () => {} }, controller, { workers: 1 });
+  controller.queue.add("a");
+  controller.queue.add("b");
+  await Bun.sleep(5);
+  expect(running).toBe(0);
+  started.resolve();
+  await run.started;
+  await waitFor("a sync", () => running === 1);
+  release.resolve();
+  await run.stop();
+  expect(most).toBe(1);
 });

@@ -3,21 +3,27 @@
 // down and wait for the workers (what is queued drains, as client-go's ShutDown; adds are ignored).
 
 import { runWorkers, type WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import type { RunningController } from "../controller.ts";
+import type { ControllerContext, RunningController } from "../controller.ts";
 
-export interface RunControllerOptions {
+export interface ControllerLoop {
   queue: WorkQueue;
   /** Processes one key; a throw retries it with back-off. */
-  sync(key: string): Promise<void>;
-  /** How many keys are processed at once (`--concurrent-*-syncs`). */
-  workers: number;
+  sync(key: string): Promise<unknown>;
   /** What must be ready before the first sync: informers' `synced`, or any start-up work. */
   synced: Promise<unknown>[];
-  log(line: string): void;
+  /** How many keys are processed at once; default `--concurrent-*-syncs` (context.options.workers). */
+  workers?: number;
   /** Runs once after the caches synced, before the workers start (a first scan, a ticker). */
   onSynced?(): void | Promise<void>;
   /** Runs on stop after the queue shut down, before the workers are awaited (timers, tickers). */
   onStop?(): void | Promise<void>;
+}
+
+/** A controller written as a class: its queue, start() registering handlers and awaiting caches, sync. */
+export interface QueueController {
+  readonly queue: WorkQueue;
+  start(): Promise<void>;
+  sync(key: string): Promise<unknown>;
 }
 
 export interface ControllerRun extends RunningController {
@@ -25,19 +31,28 @@ export interface ControllerRun extends RunningController {
   readonly started: Promise<void>;
 }
 
+/** What a run takes from the ControllerContext: the worker count and the log. */
+export interface RunContext {
+  options: Pick<ControllerContext["options"], "workers">;
+  log(line: string): void;
+}
+
 /** Starts the loop in the background and returns at once; `stop()` is idempotent. */
-export function runController(options: RunControllerOptions): ControllerRun {
+export function runController(context: RunContext, loop: ControllerLoop): ControllerRun {
   const stopping = Promise.withResolvers<void>();
   let stopped = false;
   let workers: Promise<void> = Promise.resolve();
+  const sync = async (key: string): Promise<void> => {
+    await loop.sync(key);
+  };
   const started = (async () => {
     // A cache whose LIST keeps failing must not keep stop() waiting.
-    await Promise.race([Promise.all(options.synced), stopping.promise]);
+    await Promise.race([Promise.all(loop.synced), stopping.promise]);
     if (stopped) return;
-    await options.onSynced?.();
+    await loop.onSynced?.();
     if (stopped) return;
-    workers = runWorkers(options.queue, options.workers, options.sync, options.log);
-  })().catch((error: Error) => options.log(`controller failed to start: ${error.message}`));
+    workers = runWorkers(loop.queue, loop.workers ?? context.options.workers, sync, context.log);
+  })().catch((error: Error) => context.log(`controller failed to start: ${error.message}`));
   let stopOnce: Promise<void> | undefined;
   return {
     started,
@@ -45,12 +60,26 @@ export function runController(options: RunControllerOptions): ControllerRun {
       stopOnce ??= (async () => {
         stopped = true;
         stopping.resolve();
-        options.queue.shutDown();
-        await options.onStop?.();
+        loop.queue.shutDown();
+        await loop.onStop?.();
         await started;
         await workers;
       })();
       return stopOnce;
     },
   };
+}
+
+/** Runs a class-shaped controller: its start() is what the workers wait for. */
+export function runQueueController(
+  context: RunContext,
+  controller: QueueController,
+  loop: Omit<Partial<ControllerLoop>, "queue" | "sync"> = {},
+): ControllerRun {
+  return runController(context, {
+    ...loop,
+    queue: controller.queue,
+    sync: (key) => controller.sync(key),
+    synced: [controller.start(), ...(loop.synced ?? [])],
+  });
 }

@@ -48,15 +48,13 @@ export function startCronJobController(
     log: context.log,
     now: options.now ?? context.now,
   });
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync: async (key) => {
       const after = await sync(key);
       if (after !== undefined) queue.addAfter(key, after);
     },
-    workers: context.options.workers,
     synced: [cronJobs.synced, jobs.synced],
-    log: context.log,
   });
   return { ...run, sync };
 }

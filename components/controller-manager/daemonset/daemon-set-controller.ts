@@ -99,12 +99,10 @@ export function startDaemonSetController(context: ControllerContext): DaemonSetC
     log: context.log,
     now: context.now,
   });
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [daemonSets.synced, pods.synced, nodes.synced, revisions.synced],
-    log: context.log,
   });
   return { ...run, sync };
 }

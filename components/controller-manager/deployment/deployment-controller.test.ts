@@ -72,11 +72,10 @@ async function start(d: Deployment, sets: ReplicaSet[] = []): Promise<Deployment
     client: t.client,
     informers: t.informers,
     recorder: t.context.recorder("deployment-controller"),
-    workers: 0,
     log: t.context.log,
     now: t.context.now,
   });
-  controller.start();
+  await controller.start();
   await t.synced();
   return controller;
 }

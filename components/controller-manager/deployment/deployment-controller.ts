@@ -11,7 +11,6 @@ import { fromLabelSelector, matches, type Selector } from "../../../lib/labels/s
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
 import { controllerOf } from "../common/controller-ref.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
 import { checkPausedConditions, syncDeploymentStatus } from "./deployment-status.ts";
 import type { DeploymentObject, ReplicaSetObject } from "./deployment-types.ts";
 import { getAllReplicaSetsAndSyncRevision } from "./new-replica-set.ts";
@@ -24,7 +23,6 @@ export interface DeploymentControllerOptions {
   client: ApiClient;
   informers: InformerFactory;
   recorder: EventRecorder;
-  workers: number;
   log(line: string): void;
   now(): Date;
 }
@@ -59,8 +57,8 @@ export class DeploymentController {
     };
   }
 
-  /** Registers the handlers and runs the workers once the caches synced. */
-  start(): ControllerRun {
+  /** Registers the handlers and waits for the caches (run it with runQueueController). */
+  async start(): Promise<void> {
     const enqueue = (d: DeploymentObject) => this.queue.add(objectKey(d));
     this.deployments.addHandlers({ onAdd: enqueue, onUpdate: (_, d) => enqueue(d), onDelete: enqueue });
     this.sets.addHandlers({
@@ -72,13 +70,7 @@ export class DeploymentController {
       },
     });
     this.pods.addHandlers({ onDelete: (pod) => this.podDeleted(pod) });
-    return runController({
-      queue: this.queue,
-      sync: (key) => this.sync(key),
-      workers: this.options.workers,
-      synced: [this.deployments.synced, this.sets.synced, this.pods.synced],
-      log: this.options.log,
-    });
+    await Promise.all([this.deployments.synced, this.sets.synced, this.pods.synced]);
   }
 
   /** The Deployment a controllerRef names, if it still is that object. */

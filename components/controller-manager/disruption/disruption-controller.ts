@@ -58,10 +58,9 @@ export function startDisruptionController(context: ControllerContext): Disruptio
     now: context.now,
     recheck: (key, ms) => queue.addAfter(key, ms),
   });
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [
       pdbs.synced,
       pods.synced,
@@ -70,7 +69,6 @@ export function startDisruptionController(context: ControllerContext): Disruptio
       statefulSets.synced,
       replicationControllers.synced,
     ],
-    log: context.log,
   });
   return { ...run, sync };
 }

@@ -8,7 +8,7 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { type ControllerRun, runQueueController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { desiredSubsets, subsetsEqual } from "./endpoint-subsets.ts";
 import { serviceSelector } from "./pod-endpoints.ts";
@@ -91,13 +91,7 @@ export class EndpointsController {
 
 function startEndpoints(context: ControllerContext): ControllerRun {
   const controller = new EndpointsController(context);
-  return runController({
-    queue: controller.queue,
-    sync: (key) => controller.sync(key),
-    workers: context.options.workers,
-    synced: [controller.start()],
-    log: context.log,
-  });
+  return runQueueController(context, controller);
 }
 
 /** The `endpoint` controller (upstream's --controllers name). */

@@ -10,7 +10,7 @@ import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../common/labels.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { type ControllerRun, runQueueController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { serviceSelector } from "../endpoints/pod-endpoints.ts";
 import { watchServicesAndPods } from "../endpoints/service-pod-handlers.ts";
@@ -185,13 +185,7 @@ export class EndpointSliceController {
 
 function startEndpointSlice(context: ControllerContext, options: EndpointSliceOptions): ControllerRun {
   const controller = new EndpointSliceController(context, options);
-  return runController({
-    queue: controller.queue,
-    sync: (key) => controller.sync(key),
-    workers: context.options.workers,
-    synced: [controller.start()],
-    log: context.log,
-  });
+  return runQueueController(context, controller);
 }
 
 /** The `endpointslice` controller; `options` override flags (tests). */

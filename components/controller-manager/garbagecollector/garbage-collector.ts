@@ -163,20 +163,16 @@ export function startGarbageCollector(
     await Promise.race([Promise.all([...monitors.values()].map((m) => m.informer.synced)), stopping.promise]);
   })();
 
-  const deleting = runController({
+  const deleting = runController(context, {
     queue: deleteQueue,
     sync: (uid) => attemptToDeleteItem(state, uid),
-    workers: context.options.workers,
     synced: [synced],
-    log,
     onSynced: () => log(`dependency graph synced: ${graph.size} objects over ${monitors.size} resources`),
   });
-  const orphaning = runController({
+  const orphaning = runController(context, {
     queue: orphanQueue,
     sync: (uid) => orphanDependents(state, uid),
-    workers: context.options.workers,
     synced: [synced],
-    log,
   });
 
   return {

@@ -92,12 +92,10 @@ export function startJobController(
     log: context.log,
     now: context.now,
   });
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [jobs.synced, pods.synced],
-    log: context.log,
     onSynced: () => {
       synced = true;
       for (const pod of pods.list()) {

@@ -66,12 +66,10 @@ export function startTtlAfterFinishedController(context: ControllerContext): Ttl
       });
   };
 
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [jobs.synced],
-    log: context.log,
   });
   return { ...run, sync };
 }

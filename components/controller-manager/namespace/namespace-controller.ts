@@ -41,12 +41,10 @@ export function startNamespaceController(context: ControllerContext): NamespaceC
       log(`finished syncing namespace "${name}" (${Date.now() - started} ms)`);
     }
   };
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [namespaces.synced],
-    log,
   });
   return { ...run, sync };
 }

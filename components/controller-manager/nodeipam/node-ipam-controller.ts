@@ -8,7 +8,7 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { type ControllerRun, runQueueController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { CidrSet } from "./cidr-set.ts";
 
@@ -161,12 +161,8 @@ function startNodeIpam(context: ControllerContext, options: NodeIpamOptions): Co
   if (!clusterCIDR) throw new Error("--allocate-node-cidrs needs --cluster-cidr (for example 10.244.0.0/16)");
   const controller = new NodeIpamController(context, clusterCIDR, options.nodeCIDRMaskSize ?? 24);
   // One worker: allocations from one CIDR set must not race.
-  return runController({
-    queue: controller.queue,
-    sync: (key) => controller.sync(key),
+  return runQueueController(context, controller, {
     workers: 1,
-    synced: [controller.start()],
-    log: context.log,
   });
 }
 

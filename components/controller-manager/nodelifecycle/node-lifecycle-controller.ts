@@ -11,7 +11,7 @@ import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { addPodNodeNameIndexer, POD_NODE_NAME_INDEX } from "../../../lib/informer/pod-node-name-index.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { type ControllerRun, runQueueController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { readyCondition, reconcileTaints, unknownConditions } from "./node-taints.ts";
 
@@ -200,12 +200,7 @@ function startNodeLifecycle(context: ControllerContext, options: NodeLifecycleOp
       if (!stopped) timer = setTimeout(tick, period);
     });
   };
-  return runController({
-    queue: controller.queue,
-    sync: (key) => controller.sync(key),
-    workers: context.options.workers,
-    synced: [controller.start()],
-    log: context.log,
+  return runQueueController(context, controller, {
     onSynced: tick,
     onStop: async () => {
       stopped = true;

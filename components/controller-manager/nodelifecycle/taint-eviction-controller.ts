@@ -9,7 +9,7 @@ import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import { type Informer, objectKey } from "../../../lib/informer/informer.ts";
 import { addPodNodeNameIndexer, POD_NODE_NAME_INDEX } from "../../../lib/informer/pod-node-name-index.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { type ControllerRun, runQueueController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { evictionVerdict } from "./tolerations.ts";
 
@@ -161,12 +161,7 @@ export class TaintEvictionController {
 
 function startTaintEviction(context: ControllerContext): ControllerRun {
   const controller = new TaintEvictionController(context);
-  return runController({
-    queue: controller.queue,
-    sync: (key) => controller.sync(key),
-    workers: context.options.workers,
-    synced: [controller.start()],
-    log: context.log,
+  return runQueueController(context, controller, {
     onStop: () => controller.stop(),
   });
 }

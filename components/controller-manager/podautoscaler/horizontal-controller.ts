@@ -77,12 +77,10 @@ export function startHorizontalController(
     }
     if (exists) queue.addAfter(key, syncPeriodMs);
   };
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync: worker,
-    workers: context.options.workers,
     synced: [hpas.synced, pods.synced],
-    log: context.log,
   });
   return { ...run, sync };
 }

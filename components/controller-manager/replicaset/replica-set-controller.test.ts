@@ -65,11 +65,10 @@ async function start(rs: Replicated, pods: Pod[]): Promise<ReplicaSetController>
     informers: t.informers,
     recorder: t.context.recorder("replicaset-controller"),
     kind: REPLICA_SET_KIND,
-    workers: 0,
     log: t.context.log,
     now: t.context.now,
   });
-  controller.start();
+  await controller.start();
   await t.synced();
   return controller;
 }

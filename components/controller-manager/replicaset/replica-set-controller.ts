@@ -13,7 +13,6 @@ import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
 import { ControllerExpectations } from "../common/controller-expectations.ts";
 import { controllerOf } from "../common/controller-ref.ts";
 import { isPodActive, isPodReady } from "../common/pod-predicates.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
 import { PodControl } from "./pod-control.ts";
 import { podsToDelete } from "./pods-to-delete.ts";
 import { calculateReplicaSetStatus, updateReplicaSetStatus } from "./replica-set-status.ts";
@@ -28,7 +27,6 @@ export interface ReplicaSetControllerOptions {
   informers: InformerFactory;
   recorder: EventRecorder;
   kind: ReplicatedKind;
-  workers: number;
   log(line: string): void;
   now(): Date;
 }
@@ -47,8 +45,8 @@ export class ReplicaSetController {
     this.podControl = new PodControl(options.client, options.recorder);
   }
 
-  /** Registers the handlers and runs the workers once the caches synced. */
-  start(): ControllerRun {
+  /** Registers the handlers and waits for the caches (run it with runQueueController). */
+  async start(): Promise<void> {
     this.sets.addHandlers({
       onAdd: (rs) => this.enqueue(rs),
       onUpdate: (old, rs) => {
@@ -65,13 +63,7 @@ export class ReplicaSetController {
       onUpdate: (old, pod) => this.updatePod(old, pod),
       onDelete: (pod) => this.deletePod(pod),
     });
-    return runController({
-      queue: this.queue,
-      sync: (key) => this.sync(key),
-      workers: this.options.workers,
-      synced: [this.sets.synced, this.pods.synced],
-      log: this.options.log,
-    });
+    await Promise.all([this.sets.synced, this.pods.synced]);
   }
 
   private enqueue(object: Replicated): void {

@@ -2,6 +2,7 @@
 // kind): the ReplicaSet controller over the shared informers, with --concurrent-replicaset-syncs
 // workers, reporting events as the kind's component.
 
+import { runQueueController } from "../common/run-controller.ts";
 import type { ControllerDescriptor } from "../controller.ts";
 import { ReplicaSetController } from "./replica-set-controller.ts";
 import { REPLICA_SET_KIND, type ReplicatedKind } from "./replicated-kind.ts";
@@ -11,15 +12,17 @@ export function replicatedController(name: string, kind: ReplicatedKind): Contro
   return {
     name,
     start: (context) =>
-      new ReplicaSetController({
-        client: context.client,
-        informers: context.informers,
-        recorder: context.recorder(kind.component),
-        kind,
-        workers: context.options.workers,
-        log: context.log,
-        now: context.now,
-      }).start(),
+      runQueueController(
+        context,
+        new ReplicaSetController({
+          client: context.client,
+          informers: context.informers,
+          recorder: context.recorder(kind.component),
+          kind,
+          log: context.log,
+          now: context.now,
+        }),
+      ),
   };
 }
 

@@ -25,7 +25,7 @@ function sameData(a: Record<string, string> | undefined, b: Record<string, strin
 }
 
 export function startRootCaCertPublisher(context: ControllerContext, rootCA: string): RootCaCertPublisher {
-  const { client, log } = context;
+  const { client } = context;
   const queue = new WorkQueue();
   const namespaces = context.informers.for<Namespace>("/api/v1/namespaces");
   const configMaps = context.informers.for<ConfigMap>("/api/v1/configmaps");
@@ -68,12 +68,10 @@ export function startRootCaCertPublisher(context: ControllerContext, rootCA: str
     };
     await client.update(`${path}/${ROOT_CA_CONFIG_MAP}`, fixed);
   };
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [namespaces.synced, configMaps.synced],
-    log,
   });
   return { ...run, sync };
 }

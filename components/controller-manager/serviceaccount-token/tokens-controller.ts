@@ -156,12 +156,10 @@ export function startTokensController(
     }
   };
 
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [secrets.synced, accounts.synced],
-    log,
   });
   return { ...run, sync };
 }

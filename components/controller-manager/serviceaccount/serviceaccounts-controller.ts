@@ -58,12 +58,10 @@ export function startServiceAccountsController(
     }
   };
   // Wait for the account cache, so existing accounts are not created again.
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [namespaces.synced, serviceAccounts.synced],
-    log,
   });
   return { ...run, sync };
 }

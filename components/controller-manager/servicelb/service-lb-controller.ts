@@ -78,12 +78,10 @@ export function startServiceLbController(context: ControllerContext): ServiceLbC
     log(`service ${key}: load balancer ingress ${wanted.map((i) => i.ip).join(",") || "cleared"}`);
   };
 
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [services.synced, nodes.synced],
-    log,
   });
   return { ...run, sync };
 }

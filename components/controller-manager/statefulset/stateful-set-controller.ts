@@ -63,12 +63,10 @@ export function startStatefulSetController(context: ControllerContext): Stateful
     log: context.log,
     now: context.now,
   });
-  const run = runController({
+  const run = runController(context, {
     queue,
     sync,
-    workers: context.options.workers,
     synced: [sets.synced, pods.synced, revisions.synced],
-    log: context.log,
   });
   return { ...run, sync };
 }
