@@ -256,6 +256,18 @@ describe("nodes", () => {
       metadata: { name },
       spec: { holderIdentity: name },
     });
+    // Deletes: pods bound to itself only.
+    await admin().create("/api/v1/namespaces/default/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "kt-p2" },
+      spec: { nodeName: "kt-n2", containers: [{ name: "c", image: "pause" }] },
+    });
+    const del = await failure(n1.delete("/api/v1/namespaces/default/pods/kt-p2"));
+    expect(del.message).toBe(
+      'pods "kt-p2" is forbidden: node "kt-n1" can only delete pods with spec.nodeName set to itself',
+    );
+    await n1.delete("/api/v1/namespaces/default/pods/kt-static-kt-n1", { gracePeriodSeconds: 0 });
     await n1.create("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease("kt-n1"));
     const foreign = await failure(
       n1.create("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease("kt-n2")),

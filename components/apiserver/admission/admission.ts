@@ -80,6 +80,10 @@ export class KubeAdmission implements Admission {
     if (isCore(entry, "Service")) await this.allocateService(obj, old, dryRun);
   }
 
+  async validateDelete(entry: Entry, obj: Stored, attrs: AdmissionAttributes): Promise<void> {
+    await this.nodeRestriction.delete(entry, obj, attrs);
+  }
+
   async deleted(entry: Entry, obj: Stored): Promise<void> {
     if (!isCore(entry, "Service")) return;
     const owner = ownerOf(obj);

@@ -182,6 +182,34 @@ export class NodeRestriction {
     if (group === "coordination.k8s.io" && plural === "leases") this.lease(entry, obj, node);
   }
 
+  /** Deletes: pods bound to the node, its own Node and Lease (upstream's admitPod/admitNode/admitLease). */
+  async delete(entry: Entry, obj: Stored, attrs: AdmissionAttributes): Promise<void> {
+    const node = nodeOf(attrs);
+    if (node === undefined || !this.restricted(entry)) return;
+    if (node === "")
+      throw forbidden(
+        entry,
+        obj,
+        `could not determine node from user ${JSON.stringify(attrs.user?.username)}`,
+      );
+    const { group, plural } = entry.info;
+    if (group === "" && plural === "pods" && (obj as unknown as Pod).spec?.nodeName !== node)
+      throw forbidden(
+        entry,
+        obj,
+        `node ${JSON.stringify(node)} can only delete pods with spec.nodeName set to itself`,
+      );
+    if (group === "" && plural === "nodes" && obj.metadata.name !== node)
+      throw forbidden(
+        entry,
+        obj,
+        `node ${JSON.stringify(node)} is not allowed to modify node ${JSON.stringify(obj.metadata.name ?? "")}`,
+      );
+    if (group === "" && plural === "persistentvolumeclaims")
+      throw forbidden(entry, obj, "may only update PVC status");
+    if (group === "coordination.k8s.io" && plural === "leases") this.lease(entry, obj, node);
+  }
+
   private restricted(entry: Entry): boolean {
     const { group, plural } = entry.info;
     if (group === "") return ["pods", "nodes", "persistentvolumeclaims", "serviceaccounts"].includes(plural);

@@ -156,6 +156,7 @@ export function withEscalationChecks(inner: Admission, deps: EscalationDeps): Ad
       await checkEscalation(deps, entry, obj, old, attrs);
       await inner.update(entry, obj, old, attrs);
     },
+    ...(inner.validateDelete ? { validateDelete: inner.validateDelete.bind(inner) } : {}),
     deleted: (entry, obj) => inner.deleted(entry, obj),
   };
 }

@@ -28,6 +28,8 @@ export interface Admission {
   create(entry: Entry, obj: KObject, attrs: AdmissionAttributes): Promise<void>;
   /** Before an update is stored. */
   update(entry: Entry, obj: KObject, old: Stored, attrs: AdmissionAttributes): Promise<void>;
+  /** Before a delete of `obj` (the stored object): may refuse it with a StatusError (NodeRestriction). */
+  validateDelete?(entry: Entry, obj: Stored, attrs: AdmissionAttributes): Promise<void>;
   /** After an object is gone: release what it held. */
   deleted(entry: Entry, obj: Stored): Promise<void>;
 }

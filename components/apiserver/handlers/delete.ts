@@ -59,6 +59,11 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
 
 export async function deleteObject(r: ResourceRequest): Promise<Response> {
   const opts = await deleteOptions(r);
+  if (r.ctx.admission.validateDelete) {
+    const found = await r.entry.store.current(r.info.namespace, r.info.name);
+    const attrs = { dryRun: (opts.dryRun ?? []).length > 0, subresource: "", user: r.user };
+    if (found) await r.ctx.admission.validateDelete(r.entry, found.obj, attrs);
+  }
   const obj = await deleteOne(r.ctx, r.entry, r.info.namespace, r.info.name, opts);
   return json(present(r.entry, obj), 200);
 }
