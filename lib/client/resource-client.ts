@@ -24,6 +24,9 @@ interface Named {
   metadata?: { name?: string; namespace?: string };
 }
 
+/** What create and update send: a typed object, or any object literal with metadata. */
+type Body<T> = T | (Named & Record<string, unknown>);
+
 /** client-go's IsValidPathSegmentName: a name or namespace must be usable as one path segment. */
 function checkSegment(what: string, value: string): void {
   const problems: string[] = [];
@@ -77,7 +80,7 @@ export class ResourceClient<T = unknown> {
     return this.client.list<ObjectList<T>>(this.path(), options);
   }
 
-  async create(object: T & Named): Promise<T> {
+  async create(object: Body<T>): Promise<T> {
     return this.client.create<T>(this.path(), object);
   }
 
@@ -87,11 +90,11 @@ export class ResourceClient<T = unknown> {
   }
 
   /** PUT the object (named by its metadata) or its `subresource` ("status", "scale"). */
-  async update(object: T & Named, subresource?: string): Promise<T> {
-    return this.client.update<T>(this.path(object.metadata?.name ?? "", subresource), object);
+  async update(object: Body<T>, subresource?: string): Promise<T> {
+    return this.client.update<T>(this.path((object as Named).metadata?.name ?? "", subresource), object);
   }
 
-  async updateStatus(object: T & Named): Promise<T> {
+  async updateStatus(object: Body<T>): Promise<T> {
     return this.update(object, "status");
   }
 

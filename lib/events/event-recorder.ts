@@ -3,6 +3,7 @@
 // ten minutes bumps its count instead of creating another (the recorder's aggregation).
 
 import type { ApiClient } from "../client/api-client.ts";
+import { resource } from "../client/resource-client.ts";
 
 export interface EventTarget {
   apiVersion?: string;
@@ -47,19 +48,19 @@ export function createEventRecorder(options: {
       const time = now();
       const old = recent.get(key);
       if (recent.size > 4096) recent.clear();
-      const base = `/api/v1/namespaces/${namespace}/events`;
+      const events = resource(client, "events").namespace(namespace);
       if (old && time.getTime() - old.at < 600_000) {
         old.count++;
         old.at = time.getTime();
-        client
-          .patch(`${base}/${old.name}`, { count: old.count, lastTimestamp: seconds(time) })
+        events
+          .patch(old.name, { count: old.count, lastTimestamp: seconds(time) })
           .catch((error: Error) => options.log?.(`event ${reason}: ${error.message}`));
         return;
       }
       const name = `${meta.name}.${(time.getTime() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
       recent.set(key, { name, namespace, count: 1, firstTimestamp: seconds(time), at: time.getTime() });
-      client
-        .create(base, {
+      events
+        .create({
           apiVersion: "v1",
           kind: "Event",
           metadata: { name, namespace },

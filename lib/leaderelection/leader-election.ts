@@ -3,6 +3,7 @@
 // a renewal fails past the deadline. Several replicas of a component can run; one leads.
 
 import { type ApiClient, isStatus } from "../client/api-client.ts";
+import { resource } from "../client/resource-client.ts";
 
 export interface LeaderElectionOptions {
   client: ApiClient;
@@ -47,7 +48,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   const duration = options.leaseDurationSeconds ?? 15;
   const retry = options.retryPeriodMs ?? 2000;
   const renewDeadline = options.renewDeadlineMs ?? 10_000;
-  const path = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`;
+  const leases = resource<Lease>(client, "leases").namespace(namespace);
   let leader = false;
   let lastRenew = 0;
   let stopped = false;
@@ -57,7 +58,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
     const time = now();
     let lease: Lease | undefined;
     try {
-      lease = await client.get<Lease>(path);
+      lease = await leases.get(name);
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
     }
@@ -69,7 +70,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       leaseTransitions: 0,
     };
     if (!lease) {
-      await client.create(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, {
+      await leases.create({
         apiVersion: "coordination.k8s.io/v1",
         kind: "Lease",
         metadata: { name, namespace },
@@ -88,7 +89,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       spec.leaseTransitions = (lease.spec?.leaseTransitions ?? 0) + 1;
     }
     // The resourceVersion makes this a compare-and-swap: two replicas cannot both win.
-    await client.update(path, {
+    await leases.update({
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
       metadata: { name, namespace, resourceVersion: lease.metadata?.resourceVersion },
@@ -134,9 +135,9 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       if (!leader) return;
       leader = false;
       try {
-        const lease = await client.get<Lease>(path);
+        const lease = await leases.get(name);
         if (lease.spec?.holderIdentity === identity) {
-          await client.update(path, {
+          await leases.update({
             apiVersion: "coordination.k8s.io/v1",
             kind: "Lease",
             metadata: { name, namespace, resourceVersion: lease.metadata?.resourceVersion },
