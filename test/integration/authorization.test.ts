@@ -185,6 +185,16 @@ describe("RBAC decisions and kubectl", () => {
       }),
     );
     expect(bad.code).toBe(422);
+    const neither = await status(
+      admin().create("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SelfSubjectAccessReview",
+        spec: {},
+      }),
+    );
+    expect(neither.message).toContain(
+      'spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    );
     expect(bad.message).toContain(
       'spec.user: Invalid value: "": at least one of user or group must be specified',
     );

@@ -1,6 +1,6 @@
 // The review kinds: SubjectAccessReview, LocalSubjectAccessReview, SelfSubjectAccessReview
 // (`kubectl auth can-i`), SelfSubjectRulesReview (`can-i --list`), SelfSubjectReview (`auth
-// whoami`) answered from the apiserver's authorizer. Upstream:
+// whoami`) and TokenReview, answered from the apiserver's authorizer. Upstream:
 // pkg/registry/authorization/*/rest.go, pkg/apis/authorization/validation, pkg/registry/authentication.
 import type { PolicyRule } from "kubernetes-types/rbac/v1";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
@@ -9,6 +9,7 @@ import type { Attributes } from "../authz/authorizer.ts";
 import type { ResourceRequest } from "../handlers/context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
+import { createTokenReview } from "./token-review.ts";
 
 const NO_AUTHORIZER = "no authorizer is configured: every request is allowed";
 
@@ -38,9 +39,9 @@ function validateAccessSpec(
     });
   if (!spec.resourceAttributes && !spec.nonResourceAttributes)
     causes.push({
-      reason: "FieldValueRequired",
+      reason: "FieldValueInvalid",
       field: "spec.resourceAttributes",
-      message: "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified",
+      message: `Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`,
     });
   if (needsUser && !spec.user && (spec.groups ?? []).length === 0)
     causes.push({
@@ -173,6 +174,8 @@ export async function createReview(r: ResourceRequest): Promise<Response> {
       if (r.user.extra && Object.keys(r.user.extra).length > 0) userInfo.extra = r.user.extra;
       return json({ kind, apiVersion, metadata: { creationTimestamp: null }, status: { userInfo } }, 201);
     }
+    case "TokenReview":
+      return await createTokenReview(r, body);
     default:
       throw StatusError.of(501, "NotImplemented", `creating a ${kind} is not supported`);
   }
