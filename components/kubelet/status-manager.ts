@@ -4,9 +4,10 @@
 
 import type { Pod, PodStatus } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../lib/client/api-client.ts";
+import { resource } from "../../lib/client/resource-client.ts";
 
-function podPath(pod: Pod): string {
-  return `/api/v1/namespaces/${pod.metadata?.namespace ?? "default"}/pods/${encodeURIComponent(pod.metadata?.name ?? "")}`;
+function podsOf(client: ApiClient, pod: Pod) {
+  return resource<Pod>(client, "pods").namespace(pod.metadata?.namespace ?? "default");
 }
 
 /** Status without the timestamps that change on every computation, for change detection. */
@@ -63,10 +64,12 @@ export class StatusManager {
         const text = comparable(next.status);
         if (this.written.get(key) === text) continue;
         try {
-          await this.client.patch(`${podPath(next.pod)}/status`, {
-            metadata: { uid: next.pod.metadata?.uid },
-            status: next.status,
-          });
+          await podsOf(this.client, next.pod).patch(
+            next.pod.metadata?.name ?? "",
+            { metadata: { uid: next.pod.metadata?.uid }, status: next.status },
+            "merge",
+            "status",
+          );
           this.written.set(key, text);
           this.writtenSummary.set(key, summary(next.status));
         } catch (error) {
@@ -112,7 +115,10 @@ export class StatusManager {
   /** Finishes a graceful deletion once the kubelet stopped the pod (upstream: canBeDeleted). */
   async finishDeletion(pod: Pod): Promise<void> {
     try {
-      await this.client.delete(podPath(pod), { gracePeriodSeconds: 0, uid: pod.metadata?.uid });
+      await podsOf(this.client, pod).delete(pod.metadata?.name ?? "", {
+        gracePeriodSeconds: 0,
+        uid: pod.metadata?.uid,
+      });
     } catch (error) {
       if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
     }

@@ -5,6 +5,7 @@
 import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Node } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { type NodeFacts, nodeLabels, nodeObject, nodeStatus } from "./node-object.ts";
 
 export interface NodeAgent {
@@ -32,8 +33,8 @@ export function startNodeAgent(options: {
 }): NodeAgent {
   const { client, facts, log, now } = options;
   const name = facts.nodeName;
-  const nodePath = `/api/v1/nodes/${encodeURIComponent(name)}`;
-  const leasePath = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${encodeURIComponent(name)}`;
+  const nodes = resource<Node>(client, "nodes");
+  const leases = resource<Lease>(client, "leases").namespace("kube-node-lease");
   let stopped = false;
   let node: Node | undefined;
   let nodeUid: string | undefined;
@@ -51,21 +52,21 @@ export function startNodeAgent(options: {
       try {
         if (options.register) {
           try {
-            node = await client.create<Node>("/api/v1/nodes", nodeObject(facts, seconds(now())));
+            node = await nodes.create(nodeObject(facts, seconds(now())));
             log(`node ${name} registered`);
           } catch (error) {
             if (!isStatus(error, 409)) throw error;
-            const existing = await client.get<Node>(nodePath);
+            const existing = await nodes.get(name);
             const labels = { ...existing.metadata?.labels, ...nodeLabels(facts) };
             const podCIDR = existing.spec?.podCIDR ?? facts.podCIDR;
-            node = await client.patch<Node>(nodePath, {
+            node = await nodes.patch(name, {
               metadata: { labels },
               spec: podCIDR && !existing.spec?.podCIDR ? { podCIDR, podCIDRs: [podCIDR] } : undefined,
             });
             log(`node ${name} already registered; updating it`);
           }
         } else {
-          node = await client.get<Node>(nodePath);
+          node = await nodes.get(name);
         }
         nodeUid = node.metadata?.uid;
         await postStatus();
@@ -86,7 +87,7 @@ export function startNodeAgent(options: {
       conditions: status.conditions?.map((c) => [c.type, c.status]),
     });
     if (comparable === lastPosted && Date.now() - lastPostTime < 60_000) return;
-    node = await client.patch<Node>(`${nodePath}/status`, { status }, "merge");
+    node = await nodes.patch(name, { status }, "merge", "status");
     lastPosted = comparable;
     lastPostTime = Date.now();
   };
@@ -98,10 +99,10 @@ export function startNodeAgent(options: {
       renewTime: microTime(now()),
     };
     try {
-      await client.patch(leasePath, { spec });
+      await leases.patch(name, { spec });
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
-      await client.create("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", {
+      await leases.create({
         apiVersion: "coordination.k8s.io/v1",
         kind: "Lease",
         metadata: {

@@ -4,6 +4,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { rfc3339 } from "./pod-status.ts";
 
 export type EventType = "Normal" | "Warning";
@@ -55,9 +56,12 @@ export function eventRecorder(options: {
         reportingComponent: "kubelet",
         reportingInstance: nodeName,
       };
-      client.create(`/api/v1/namespaces/${namespace}/events`, event).catch((error: Error) => {
-        log(`event ${reason} for pod ${namespace}/${name} not recorded: ${error.message}`);
-      });
+      resource(client, "events")
+        .namespace(namespace)
+        .create(event)
+        .catch((error: Error) => {
+          log(`event ${reason} for pod ${namespace}/${name} not recorded: ${error.message}`);
+        });
     },
   };
 }
