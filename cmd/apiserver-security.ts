@@ -26,6 +26,7 @@ export async function buildSecurity(config: SecurityConfig, deps: SecurityDeps):
       log: deps.log,
     }),
     authorizer: authz.authorizer,
+    ...(authz.rbac ? { rbac: authz.rbac } : {}),
     tokenReview: { authenticator: authn.authenticator, apiAudiences: authn.apiAudiences },
     stop: () => authz.stop(),
   };

@@ -11,16 +11,18 @@ import type { KV } from "../../storage/kv.ts";
 import { KubeAdmission } from "./admission/admission.ts";
 import { nthAddress } from "./admission/cidr.ts";
 import { createApiHandler, type FetchHandler } from "./api-handler.ts";
+import type { Authenticator } from "./authn/authenticator.ts";
 import { GROUPS, UNSECURED_USER, USERS, type UserInfo } from "./authn/user-info.ts";
+import type { Authorizer } from "./authz/authorizer.ts";
+import { withEscalationChecks } from "./authz/escalation-admission.ts";
+import type { RuleResolver } from "./authz/rbac-authorizer.ts";
 import { bootstrap, reconcileEndpoints } from "./bootstrap.ts";
 import { codecFor } from "./conversion/codecs.ts";
 import { CrdController } from "./crd/crd-controller.ts";
-import type { Authenticator } from "./authn/authenticator.ts";
-import type { Authorizer } from "./authz/authorizer.ts";
 import type { Filter } from "./filters/chain.ts";
-import type { KubeletClientConfig } from "./handlers/kubelet-client.ts";
 import { contextOf, withUser } from "./filters/request-context.ts";
 import type { ApiContext, TableRequest } from "./handlers/context.ts";
+import type { KubeletClientConfig } from "./handlers/kubelet-client.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
 import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
 import { ApiMetrics } from "./metrics.ts";
@@ -73,6 +75,8 @@ export interface Security {
   filters: Filter[];
   /** Asked by the access reviews (SubjectAccessReview, can-i). */
   authorizer?: Authorizer;
+  /** RBAC's rules (when RBAC is a mode): writes of roles and bindings are checked for escalation. */
+  rbac?: RuleResolver;
   /** What TokenReview authenticates with. */
   tokenReview?: { authenticator: Authenticator; apiAudiences: string[] };
   stop?(): void;
@@ -135,6 +139,11 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   if (options.kubeletClient) ctx.kubeletClient = options.kubeletClient;
   const security = options.security ? await options.security({ registry, log }) : undefined;
   if (security?.authorizer) ctx.authorizer = security.authorizer;
+  if (security?.authorizer && security.rbac)
+    ctx.admission = withEscalationChecks(ctx.admission, {
+      authorizer: security.authorizer,
+      rules: security.rbac,
+    });
   if (security?.tokenReview) ctx.tokenReview = security.tokenReview;
   const filters = security?.filters ?? options.filters;
   const metrics = new ApiMetrics();
