@@ -3,9 +3,10 @@
 // PodWorker per pod, writes status and mirror pods, keeps the Node and its Lease alive, and
 // removes what no source wants any more — also pods left running by a previous kubelet.
 
-import type { Pod, PodStatus, Service } from "kubernetes-types/core/v1";
+import type { ConfigMap, Pod, PodStatus, Secret, Service } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
 import { isStatus } from "../../lib/client/api-client.ts";
+import { resource } from "../../lib/client/resource-client.ts";
 import type { Component } from "../../lib/component.ts";
 import { Informer } from "../../lib/informer/informer.ts";
 import type { ImageResolver } from "./images/image-resolver.ts";
@@ -93,10 +94,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const objects: ObjectSource = client
     ? {
         serviceAccountToken: (ns, name, spec) => (tokens as TokenManager).serviceAccountToken(ns, name, spec),
-        configMap: (ns, name) =>
-          client.getIfExists(`/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`),
-        secret: (ns, name) =>
-          client.getIfExists(`/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(name)}`),
+        configMap: (ns, name) => resource<ConfigMap>(client, "configmaps").namespace(ns).getIfExists(name),
+        secret: (ns, name) => resource<Secret>(client, "secrets").namespace(ns).getIfExists(name),
         async services() {
           if (!services) {
             services = new Informer<Service>({ client, path: "/api/v1/services", log });
@@ -226,10 +225,10 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       !existing.metadata?.deletionTimestamp
     )
       return;
-    const path = `/api/v1/namespaces/${pod.metadata?.namespace}/pods`;
+    const pods = resource<Pod>(client, "pods").namespace(pod.metadata?.namespace ?? "");
     try {
       if (existing) {
-        await client.delete(`${path}/${encodeURIComponent(pod.metadata?.name ?? "")}`, {
+        await pods.delete(pod.metadata?.name ?? "", {
           gracePeriodSeconds: 0,
           uid: existing.metadata?.uid,
         });
@@ -237,9 +236,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       }
       const { uid: _uid, resourceVersion: _rv, ...meta } = pod.metadata ?? {};
       // Owned by the Node, as upstream's mirror_client.go sets it (NodeRestriction requires it).
-      const node = await client.getIfExists<{ metadata?: { uid?: string } }>(
-        `/api/v1/nodes/${encodeURIComponent(nodeName)}`,
-      );
+      const node = await resource<{ metadata?: { uid?: string } }>(client, "nodes").getIfExists(nodeName);
       const owner = node?.metadata?.uid
         ? {
             ownerReferences: [
@@ -251,7 +248,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         ...structuredClone(pod),
         metadata: { ...meta, ...owner, annotations: { ...meta.annotations, [CONFIG_MIRROR]: hash ?? "" } },
       };
-      const created = await client.create<Pod>(path, mirror);
+      const created = await pods.create(mirror);
       mirrors.set(podKey(pod), created);
       const worker = workers.get(pod.metadata?.uid ?? "");
       if (worker?.status && statusManager) statusManager.set(created, worker.status);
@@ -266,10 +263,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     // A newer version of the same static pod keeps the name: its own mirror replaces this one.
     if ([...allDesired().values()].some((p) => podKey(p) === podKey(pod))) return;
     mirrors.delete(podKey(pod));
-    const path = `/api/v1/namespaces/${pod.metadata?.namespace}/pods/${encodeURIComponent(pod.metadata?.name ?? "")}`;
-    await client.delete(path, { gracePeriodSeconds: 0, uid: mirror.metadata?.uid }).catch((error: Error) => {
-      if (!isStatus(error, 404)) log(`mirror pod ${podKey(pod)}: delete failed: ${error.message}`);
-    });
+    const pods = resource(client, "pods").namespace(pod.metadata?.namespace ?? "");
+    await pods
+      .delete(pod.metadata?.name ?? "", { gracePeriodSeconds: 0, uid: mirror.metadata?.uid })
+      .catch((error: Error) => {
+        if (!isStatus(error, 404)) log(`mirror pod ${podKey(pod)}: delete failed: ${error.message}`);
+      });
   };
 
   let informer: Informer<Pod> | undefined;
