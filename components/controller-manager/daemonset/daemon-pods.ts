@@ -5,8 +5,8 @@
 
 import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { newControllerRef } from "../common/controller-ref.ts";
 import { CONTROLLER_REVISION_HASH_LABEL } from "../common/labels.ts";
+import { podFromTemplate } from "../common/pod-template.ts";
 import { daemonPodTolerations } from "./node-eligibility.ts";
 
 export const DS_GENERATION_LABEL = "pod-template-generation";
@@ -19,8 +19,8 @@ export function templateGeneration(ds: DaemonSet): string | undefined {
 }
 
 export function newDaemonPod(ds: DaemonSet, nodeName: string, hash: string): Pod {
-  const template = ds.spec?.template ?? {};
-  const spec = structuredClone(template.spec ?? { containers: [] });
+  const pod = podFromTemplate(ds.spec?.template, { ...ds, apiVersion: "apps/v1", kind: "DaemonSet" });
+  const { metadata, spec } = pod;
   spec.tolerations = daemonPodTolerations(spec);
   spec.affinity = {
     ...(spec.affinity ?? {}),
@@ -31,24 +31,10 @@ export function newDaemonPod(ds: DaemonSet, nodeName: string, hash: string): Pod
       },
     },
   };
-  const labels: Record<string, string> = {
-    ...(template.metadata?.labels ?? {}),
-    [CONTROLLER_REVISION_HASH_LABEL]: hash,
-  };
+  metadata.labels[CONTROLLER_REVISION_HASH_LABEL] = hash;
   const generation = templateGeneration(ds);
-  if (generation) labels[DS_GENERATION_LABEL] = generation;
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      generateName: `${ds.metadata?.name}-`,
-      namespace: ds.metadata?.namespace,
-      labels,
-      annotations: template.metadata?.annotations ? { ...template.metadata.annotations } : undefined,
-      ownerReferences: [newControllerRef({ ...ds, apiVersion: "apps/v1", kind: "DaemonSet" })],
-    },
-    spec,
-  };
+  if (generation) metadata.labels[DS_GENERATION_LABEL] = generation;
+  return pod;
 }
 
 /** The node a daemon pod is for: spec.nodeName once bound, else its matchFields affinity. */

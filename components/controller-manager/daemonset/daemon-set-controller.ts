@@ -10,6 +10,7 @@ import { fromLabelSelector, matches } from "../../../lib/labels/selector.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { ControllerExpectations } from "../common/controller-expectations.ts";
 import { controllerKey, controllerOf, type Ownable } from "../common/controller-ref.ts";
+import { ownerHandlers, podExpectationHandlers } from "../common/expectation-handlers.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createDaemonSetSync } from "./daemon-set-sync.ts";
@@ -44,35 +45,15 @@ export function startDaemonSetController(context: ControllerContext): DaemonSetC
     for (const ds of daemonSets.list()) queue.add(objectKey(ds));
   };
 
-  daemonSets.addHandlers({
-    onAdd: (ds) => queue.add(objectKey(ds)),
-    onUpdate: (_old, ds) => queue.add(objectKey(ds)),
-    onDelete: (ds) => {
-      expectations.delete(objectKey(ds));
-      queue.add(objectKey(ds));
-    },
-  });
+  daemonSets.addHandlers(ownerHandlers(queue, expectations));
+  pods.addHandlers(podExpectationHandlers(expectations, ownerKey));
   pods.addHandlers({
-    onAdd: (pod) => {
-      const key = ownerKey(pod);
-      if (key) expectations.creationObserved(key);
-      if (pod.metadata?.deletionTimestamp && key) expectations.deletionObserved(key);
-      enqueueFor(pod);
-    },
+    onAdd: enqueueFor,
     onUpdate: (old, pod) => {
-      const key = ownerKey(pod);
-      if (key && !old.metadata?.deletionTimestamp && pod.metadata?.deletionTimestamp) {
-        expectations.deletionObserved(key);
-      }
       enqueueFor(pod);
-      if (ownerKey(old) !== key) enqueueFor(old);
+      if (ownerKey(old) !== ownerKey(pod)) enqueueFor(old);
     },
-    onDelete: (pod) => {
-      const key = ownerKey(pod);
-      // A pod deleted without a graceful phase was not counted when its deletionTimestamp appeared.
-      if (key && !pod.metadata?.deletionTimestamp) expectations.deletionObserved(key);
-      enqueueFor(pod);
-    },
+    onDelete: enqueueFor,
   });
   revisions.addHandlers({ onAdd: enqueueFor, onUpdate: (_o, r) => enqueueFor(r), onDelete: enqueueFor });
   nodes.addHandlers({

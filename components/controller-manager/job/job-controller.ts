@@ -4,10 +4,10 @@
 
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { objectKey } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { ControllerExpectations } from "../common/controller-expectations.ts";
 import { controllerKey, controllerOf } from "../common/controller-ref.ts";
+import { ownerHandlers, podExpectationHandlers } from "../common/expectation-handlers.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { hasTrackingFinalizer } from "./job-pods.ts";
@@ -45,28 +45,18 @@ export function startJobController(
     if (!hasTrackingFinalizer(pod)) removedFinalizers.get(key)?.delete(pod.metadata?.uid ?? "");
   };
 
-  jobs.addHandlers({
-    onAdd: (job) => queue.add(objectKey(job)),
-    onUpdate: (_old, job) => queue.add(objectKey(job)),
-    onDelete: (job) => {
-      expectations.delete(objectKey(job));
-      queue.add(objectKey(job));
-    },
-  });
+  jobs.addHandlers(ownerHandlers(queue, expectations));
+  pods.addHandlers(podExpectationHandlers(expectations, ownerKey));
   pods.addHandlers({
     onAdd: (pod) => {
       const key = ownerKey(pod);
       if (!key) return;
-      expectations.creationObserved(key);
-      if (pod.metadata?.deletionTimestamp) expectations.deletionObserved(key);
       orphaned(pod, key);
       queue.add(key);
     },
-    onUpdate: (old, pod) => {
+    onUpdate: (_old, pod) => {
       const key = ownerKey(pod);
       if (!key) return;
-      if (!old.metadata?.deletionTimestamp && pod.metadata?.deletionTimestamp)
-        expectations.deletionObserved(key);
       finalizerGone(key, pod);
       orphaned(pod, key);
       queue.add(key);
@@ -74,7 +64,6 @@ export function startJobController(
     onDelete: (pod) => {
       const key = ownerKey(pod);
       if (!key) return;
-      if (!pod.metadata?.deletionTimestamp) expectations.deletionObserved(key);
       removedFinalizers.get(key)?.delete(pod.metadata?.uid ?? "");
       queue.add(key);
     },

@@ -5,21 +5,20 @@
 
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { newControllerRef } from "../common/controller-ref.ts";
+import { podFromTemplate } from "../common/pod-template.ts";
 
 export const TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 export const COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
 export function newJobPod(job: Job, index?: number): Pod {
-  const template = job.spec?.template ?? {};
-  const spec = structuredClone(template.spec ?? { containers: [] });
-  const labels = { ...(template.metadata?.labels ?? {}) };
-  const annotations = { ...(template.metadata?.annotations ?? {}) };
-  let generateName = `${job.metadata?.name}-`;
+  const pod = podFromTemplate(job.spec?.template, { ...job, apiVersion: "batch/v1", kind: "Job" });
+  const { metadata, spec } = pod;
+  if (!metadata.finalizers?.includes(TRACKING_FINALIZER))
+    metadata.finalizers = [...(metadata.finalizers ?? []), TRACKING_FINALIZER];
   if (index !== undefined) {
-    generateName = `${job.metadata?.name}-${index}-`;
-    labels[COMPLETION_INDEX] = String(index);
-    annotations[COMPLETION_INDEX] = String(index);
+    metadata.generateName = `${job.metadata?.name}-${index}-`;
+    metadata.labels[COMPLETION_INDEX] = String(index);
+    metadata.annotations = { ...metadata.annotations, [COMPLETION_INDEX]: String(index) };
     spec.hostname = `${job.metadata?.name}-${index}`;
     const env = {
       name: "JOB_COMPLETION_INDEX",
@@ -29,19 +28,7 @@ export function newJobPod(job: Job, index?: number): Pod {
       if (!c.env?.some((e) => e.name === env.name)) c.env = [...(c.env ?? []), env];
     }
   }
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      generateName,
-      namespace: job.metadata?.namespace,
-      labels,
-      annotations: Object.keys(annotations).length ? annotations : undefined,
-      finalizers: [TRACKING_FINALIZER],
-      ownerReferences: [newControllerRef({ ...job, apiVersion: "batch/v1", kind: "Job" })],
-    },
-    spec,
-  };
+  return pod;
 }
 
 /** The completion index of an Indexed job's pod, or undefined. */

@@ -5,26 +5,8 @@
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
-import { newControllerRef, type OwnerIdentity } from "../common/controller-ref.ts";
-
-/** The pod a controller creates from `template` (upstream GetPodFromTemplate). */
-export function podFromTemplate(template: PodTemplateSpec | undefined, owner: OwnerIdentity): Pod {
-  const meta = template?.metadata ?? {};
-  const pod: Pod = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      generateName: `${owner.metadata?.name}-`,
-      namespace: owner.metadata?.namespace,
-      labels: { ...(meta.labels ?? {}) },
-      annotations: meta.annotations ? { ...meta.annotations } : undefined,
-      finalizers: meta.finalizers ? [...meta.finalizers] : undefined,
-      ownerReferences: [newControllerRef(owner)],
-    },
-    spec: structuredClone(template?.spec ?? { containers: [] }),
-  };
-  return pod;
-}
+import type { OwnerIdentity } from "../common/controller-ref.ts";
+import { podFromTemplate } from "../common/pod-template.ts";
 
 export class PodControl {
   constructor(

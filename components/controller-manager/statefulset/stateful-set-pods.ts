@@ -4,8 +4,8 @@
 
 import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
-import { newControllerRef } from "../common/controller-ref.ts";
 import { CONTROLLER_REVISION_HASH_LABEL } from "../common/labels.ts";
+import { podFromTemplate } from "../common/pod-template.ts";
 
 export const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
@@ -31,26 +31,18 @@ export function newStatefulSetPod(
   hash: string,
 ): Pod {
   const name = `${set.metadata?.name}-${ordinal}`;
-  const spec = structuredClone(template.spec ?? { containers: [] });
+  const pod = podFromTemplate(template, { ...set, apiVersion: "apps/v1", kind: "StatefulSet" });
+  const { metadata, spec } = pod;
+  delete metadata.generateName;
+  metadata.name = name;
+  Object.assign(metadata.labels, {
+    [POD_NAME_LABEL]: name,
+    [POD_INDEX_LABEL]: String(ordinal),
+    [CONTROLLER_REVISION_HASH_LABEL]: hash,
+  });
   spec.hostname = name;
   if (set.spec?.serviceName) spec.subdomain = set.spec.serviceName;
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name,
-      namespace: set.metadata?.namespace,
-      labels: {
-        ...(template.metadata?.labels ?? {}),
-        [POD_NAME_LABEL]: name,
-        [POD_INDEX_LABEL]: String(ordinal),
-        [CONTROLLER_REVISION_HASH_LABEL]: hash,
-      },
-      annotations: template.metadata?.annotations ? { ...template.metadata.annotations } : undefined,
-      ownerReferences: [newControllerRef({ ...set, apiVersion: "apps/v1", kind: "StatefulSet" })],
-    },
-    spec,
-  };
+  return pod;
 }
 
 export function revisionOf(pod: Pod): string | undefined {
