@@ -6,6 +6,7 @@ import { networkInterfaces } from "node:os";
 import type { Endpoints, Namespace, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
+import { resource } from "../../lib/client/resource-client.ts";
 import type { Component } from "../../lib/component.ts";
 import { Informer } from "../../lib/informer/informer.ts";
 import { ClusterRecords } from "./cluster-records.ts";
@@ -143,7 +144,7 @@ export async function startDns(options: DnsOptions): Promise<DnsServer> {
   // Our Endpoints only, to put them back when the endpoints controller or a user deletes them.
   const endpoints = new Informer<Endpoints>({
     client,
-    path: `/api/v1/namespaces/${KUBE_DNS_NAMESPACE}/endpoints`,
+    path: resource(client, "endpoints").namespace(KUBE_DNS_NAMESPACE).path(),
     fieldSelector: `metadata.name=${KUBE_DNS_NAME}`,
     log,
     onDelete: reregister,

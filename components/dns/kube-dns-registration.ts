@@ -5,6 +5,7 @@
 import type { Endpoints, Namespace, Service, ServicePort } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { type ApiClient, isStatus } from "../../lib/client/api-client.ts";
+import { type ResourceClient, resource } from "../../lib/client/resource-client.ts";
 
 export const KUBE_DNS_NAMESPACE = "kube-system";
 export const KUBE_DNS_NAME = "kube-dns";
@@ -25,13 +26,13 @@ const labels = {
   "kubernetes.io/name": "CoreDNS",
 };
 
-const base = `/api/v1/namespaces/${KUBE_DNS_NAMESPACE}`;
-const slicePath = `/apis/discovery.k8s.io/v1/namespaces/${KUBE_DNS_NAMESPACE}/endpointslices`;
+/** A resource in the kube-dns namespace. */
+const inDnsNamespace = <T>(client: ApiClient, plural: string): ResourceClient<T> =>
+  resource<T>(client, plural).namespace(KUBE_DNS_NAMESPACE);
 
 /** Creates the object, or replaces the fields we own when they differ; 409s from races retry once. */
 async function upsert<T extends { metadata?: { resourceVersion?: string } }>(
-  client: ApiClient,
-  collection: string,
+  objects: ResourceClient<T>,
   name: string,
   desired: T,
   same: (current: T) => boolean,
@@ -39,9 +40,9 @@ async function upsert<T extends { metadata?: { resourceVersion?: string } }>(
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const current = await client.getIfExists<T>(`${collection}/${name}`);
-      if (!current) await client.create(collection, desired);
-      else if (!same(current)) await client.update(`${collection}/${name}`, merge(current));
+      const current = await objects.getIfExists(name);
+      if (!current) await objects.create(desired);
+      else if (!same(current)) await objects.update(merge(current));
       return;
     } catch (error) {
       if (attempt < 2 && isStatus(error, 409)) continue;
@@ -84,16 +85,16 @@ export async function registerKubeDns(options: KubeDnsRegistration): Promise<voi
     metadata: { name: KUBE_DNS_NAME, namespace: KUBE_DNS_NAMESPACE, labels },
     spec: { clusterIP, ports, type: "ClusterIP" },
   };
-  const existing = await client.getIfExists<Service>(`${base}/services/${KUBE_DNS_NAME}`);
+  const services = inDnsNamespace<Service>(client, "services");
+  const existing = await services.getIfExists(KUBE_DNS_NAME);
   if (existing && existing.spec?.clusterIP !== clusterIP) {
     // spec.clusterIP is immutable: a service at another address has to go first.
-    await client.delete(`${base}/services/${KUBE_DNS_NAME}`);
+    await services.delete(KUBE_DNS_NAME);
   }
   const portsOf = (s: Service) =>
     json((s.spec?.ports ?? []).map((p) => [p.name, p.port, p.protocol, p.targetPort]));
   await upsert<Service>(
-    client,
-    `${base}/services`,
+    services,
     KUBE_DNS_NAME,
     service,
     (current) =>
@@ -122,8 +123,7 @@ export async function registerKubeDns(options: KubeDnsRegistration): Promise<voi
     ],
   };
   await upsert<Endpoints>(
-    client,
-    `${base}/endpoints`,
+    inDnsNamespace(client, "endpoints"),
     KUBE_DNS_NAME,
     endpoints,
     (current) => hasLabels(current, labels) && json(current.subsets) === json(endpoints.subsets),
@@ -149,8 +149,7 @@ export async function registerKubeDns(options: KubeDnsRegistration): Promise<voi
     ],
   };
   await upsert<EndpointSlice>(
-    client,
-    slicePath,
+    inDnsNamespace(client, "endpointslices.discovery.k8s.io"),
     KUBE_DNS_NAME,
     slice,
     (current) =>
@@ -168,9 +167,9 @@ export async function registerKubeDns(options: KubeDnsRegistration): Promise<voi
 
 /** Removes the Endpoints and EndpointSlice (the server is going away); the Service stays. */
 export async function unregisterKubeDns(client: ApiClient): Promise<void> {
-  for (const path of [`${base}/endpoints/${KUBE_DNS_NAME}`, `${slicePath}/${KUBE_DNS_NAME}`]) {
+  for (const plural of ["endpoints", "endpointslices.discovery.k8s.io"]) {
     try {
-      await client.delete(path);
+      await inDnsNamespace(client, plural).delete(KUBE_DNS_NAME);
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
     }
