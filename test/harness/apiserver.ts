@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { KubeletClientConfig } from "../../components/apiserver/handlers/kubelet-client.ts";
 import { type Apiserver, startApiserver } from "../../components/apiserver/server.ts";
 import type { KV } from "../../storage/kv.ts";
 import { openSqliteKV } from "../../storage/sqlite/sqlite-kv.ts";
@@ -15,14 +16,22 @@ export interface TestApiserver {
   stop(): Promise<void>;
 }
 
-export async function startTestApiserver(options: { kv?: KV } = {}): Promise<TestApiserver> {
+export async function startTestApiserver(
+  options: { kv?: KV; kubeletClient?: KubeletClientConfig } = {},
+): Promise<TestApiserver> {
   let dir: string | undefined;
   let kv = options.kv;
   if (!kv) {
     dir = mkdtempSync(join(tmpdir(), "kt-apiserver-"));
     kv = await openSqliteKV({ dataDir: dir });
   }
-  const apiserver = await startApiserver({ kv, bindAddress: "127.0.0.1", port: 0, compactionIntervalMs: 0 });
+  const apiserver = await startApiserver({
+    kv,
+    bindAddress: "127.0.0.1",
+    port: 0,
+    compactionIntervalMs: 0,
+    ...(options.kubeletClient ? { kubeletClient: options.kubeletClient } : {}),
+  });
   const store = kv;
   return {
     url: apiserver.url as string,

@@ -2,12 +2,15 @@
 // timestamps, previous, follow until exit), exec (exit codes, stdin), port-forward to a TCP
 // server, top pod/node, and the errors for an unknown container, an unscheduled pod and a
 // container still waiting. The runtime is a stub: exec runs local processes, the "pod" is 127.0.0.1.
+// The kubelet's port is TLS with webhook authentication and authorization, and the apiserver
+// reaches it with its kubelet client certificate, as in a secured cluster.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Pod } from "kubernetes-types/core/v1";
+import type { KubeletClientConfig } from "../../components/apiserver/handlers/kubelet-client.ts";
 import { startApiserver } from "../../components/apiserver/server.ts";
 import type {
   ContainerStatus,
@@ -17,8 +20,10 @@ import type {
 } from "../../components/kubelet/runtime/runtime.ts";
 import { criLine } from "../../components/kubelet/server/cri-log.ts";
 import { type KubeletServer, startKubeletServer } from "../../components/kubelet/server/kubelet-server.ts";
+import { ApiClient } from "../../lib/client/api-client.ts";
 import { startTestApiserver, type TestApiserver } from "../harness/apiserver.ts";
 import { type Kubectl, kubectlBinary, kubectlFor } from "../harness/kubectl.ts";
+import { makeTestPki, type TestPki } from "../harness/openssl-pki.ts";
 
 const hasKubectl = kubectlBinary() !== null;
 
@@ -27,6 +32,8 @@ let kubelet: KubeletServer;
 let kubectl: Kubectl;
 let dir: string;
 let target: ReturnType<typeof Bun.serve>;
+let pki: TestPki;
+let kubeletClient: KubeletClientConfig;
 const pods: Pod[] = [];
 const sandboxes: SandboxStatus[] = [];
 const containers: ContainerStatus[] = [];
@@ -160,7 +167,14 @@ async function runPod(name: string, names: string[], options: { node?: boolean; 
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "kt-kubelet-server-"));
-  api = await startTestApiserver();
+  pki = makeTestPki();
+  const serving = pki.issue("kt-node");
+  const client = pki.issue("apiserver-kubelet-client", {
+    cn: "kube-apiserver-kubelet-client",
+    organizations: ["system:masters"],
+  });
+  kubeletClient = { certPem: client.certPem, keyPem: client.keyPem, caPem: pki.ca.certPem };
+  api = await startTestApiserver({ kubeletClient });
   kubelet = await startKubeletServer({
     address: "127.0.0.1",
     port: 0,
@@ -169,6 +183,13 @@ beforeAll(async () => {
     pods: () => pods,
     nodeName: "kt-node",
     log: () => undefined,
+    serving: {
+      mode: "tls",
+      certPem: serving.certPem,
+      keyPem: serving.keyPem,
+      clientCaPem: pki.ca.certPem,
+      api: new ApiClient({ server: api.url }),
+    },
   });
   target = Bun.serve({
     hostname: "127.0.0.1",
@@ -211,6 +232,7 @@ afterAll(async () => {
   target?.stop(true);
   await kubelet?.stop();
   await api?.stop();
+  pki?.remove();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -243,8 +265,10 @@ describe("kubelet server endpoints", () => {
   });
 
   test("an unknown container or pod is refused before any upgrade, with a Status", async () => {
-    const base = `http://127.0.0.1:${kubelet.port}`;
+    const base = `https://127.0.0.1:${kubelet.port}`;
+    const tls = { ca: kubeletClient.caPem, cert: kubeletClient.certPem, key: kubeletClient.keyPem };
     const res = await fetch(`${base}/exec/default/web/nope?command=true`, {
+      tls,
       headers: {
         Upgrade: "websocket",
         Connection: "Upgrade",
@@ -257,8 +281,21 @@ describe("kubelet server endpoints", () => {
     expect(((await res.json()) as { message: string }).message).toBe(
       'container "nope" not found in pod "web"',
     );
-    const gone = await fetch(`${base}/containerLogs/default/ghost/x`);
+    const gone = await fetch(`${base}/containerLogs/default/ghost/x`, { tls });
     expect(gone.status).toBe(404);
+  });
+
+  test("the main port wants credentials: anonymous is 401, plain http gets nothing", async () => {
+    const anonymous = await fetch(`https://127.0.0.1:${kubelet.port}/pods`, {
+      tls: { ca: kubeletClient.caPem },
+    });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toBe("Unauthorized");
+    const plain = await fetch(`http://127.0.0.1:${kubelet.port}/pods`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    expect(plain).not.toBe(200);
   });
 });
 
@@ -440,8 +477,44 @@ describe.skipIf(!hasKubectl)("through the apiserver with the real kubectl", () =
     expect(missing.status).toBe(404);
   });
 
+  test("an apiserver that does not trust the kubelet's CA, or has no kubelet certificate, gets no logs", async () => {
+    const other = makeTestPki();
+    const stranger = other.issue("stranger", { organizations: ["system:masters"] });
+    const logsWith = async (client: KubeletClientConfig | undefined) => {
+      const inProcess = await startApiserver({
+        kv: api.kv,
+        compactionIntervalMs: 0,
+        ...(client ? { kubeletClient: client } : {}),
+      });
+      try {
+        const res = await inProcess.handler(
+          new Request("http://x/api/v1/namespaces/default/pods/web/log?tailLines=1"),
+        );
+        return { status: res.status, body: await res.text() };
+      } finally {
+        await inProcess.stop();
+      }
+    };
+    try {
+      const untrusted = await logsWith({ ...kubeletClient, caPem: other.ca.certPem });
+      expect(untrusted.status).toBe(500);
+      expect(untrusted.body).toContain("error dialing backend");
+      const unknownClient = await logsWith({
+        certPem: stranger.certPem,
+        keyPem: stranger.keyPem,
+        caPem: pki.ca.certPem,
+      });
+      expect(unknownClient.status).toBe(401);
+      expect(unknownClient.body).toBe("Unauthorized");
+      const plain = await logsWith(undefined);
+      expect(plain.status).not.toBe(200);
+    } finally {
+      other.remove();
+    }
+  });
+
   test("the in-process handler (no Bun server) answers 503 for upgrades", async () => {
-    const inProcess = await startApiserver({ kv: api.kv, compactionIntervalMs: 0 });
+    const inProcess = await startApiserver({ kv: api.kv, compactionIntervalMs: 0, kubeletClient });
     try {
       const res = await inProcess.handler(
         new Request("http://x/api/v1/namespaces/default/pods/web/exec?command=true&container=web", {
