@@ -2,6 +2,8 @@
 // RequestInfoFactory does (k8s.io/apiserver pkg/endpoints/request/requestinfo.go): API group,
 // version, namespace, resource, name, subresource and verb.
 
+import { queryBool } from "./http/query-bool.ts";
+
 export interface RequestInfo {
   /** False for /version, /healthz, discovery roots and the like. */
   isResourceRequest: boolean;
@@ -72,8 +74,7 @@ export function requestInfo(method: string, url: URL): RequestInfo {
   info.rest = cur.slice(3);
   if (info.resource === "namespaces" && info.name && !info.namespace) info.namespace = info.name;
 
-  const watch =
-    watchPrefix || url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
+  const watch = watchPrefix || queryBool(url.searchParams, "watch");
   switch (method) {
     case "GET":
     case "HEAD":

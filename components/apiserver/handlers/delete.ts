@@ -5,6 +5,7 @@
 // BeforeDelete (pkg/registry/rest/delete.go).
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { mediaType, parseJson, readBody } from "../http/body.ts";
+import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
 import { rfc3339, type Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
@@ -39,7 +40,7 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   const q = r.url.searchParams;
   if (q.has("gracePeriodSeconds")) opts.gracePeriodSeconds = Number(q.get("gracePeriodSeconds"));
   if (q.has("propagationPolicy")) opts.propagationPolicy = q.get("propagationPolicy") ?? undefined;
-  if (q.has("orphanDependents")) opts.orphanDependents = q.get("orphanDependents") === "true";
+  if (q.has("orphanDependents")) opts.orphanDependents = queryBool(q, "orphanDependents");
   if (q.getAll("dryRun").length > 0) opts.dryRun = q.getAll("dryRun");
   const g = opts.gracePeriodSeconds;
   if (g !== undefined && (!Number.isInteger(g) || g < 0)) {

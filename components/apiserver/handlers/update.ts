@@ -3,6 +3,7 @@
 // objects, and deletion once the last finalizer of a deleting object is gone.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
+import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
 import { ApplyConflictError } from "../patch/apply-conflict-error.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
@@ -69,7 +70,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
   const raw = await readBody(r.req);
   const apply = type === "application/apply-patch+yaml";
   const opts = { ...writeOptions(r.req, url, info.subresource), apply };
-  const force = url.searchParams.get("force") === "true";
+  const force = queryBool(url.searchParams, "force");
   if (apply && !url.searchParams.get("fieldManager")) {
     throw StatusError.of(
       422,

@@ -3,6 +3,7 @@
 // selector transitions, Table events (columns on the first only), bookmarks, timeoutSeconds,
 // and a 410 ERROR event when the requested revision was compacted.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import { queryBool } from "../http/query-bool.ts";
 import type { KObject } from "../registry/object.ts";
 import type { ResourceRequest } from "./context.ts";
 import { partialMetadata, present } from "./read.ts";
@@ -20,7 +21,7 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
   const timeout = timeoutParam ? Number(timeoutParam) : 0;
   if (!Number.isFinite(timeout) || timeout < 0)
     throw StatusError.badRequest(`invalid timeoutSeconds "${timeoutParam}"`);
-  const bookmarks = url.searchParams.get("allowWatchBookmarks") === "true";
+  const bookmarks = queryBool(url.searchParams, "allowWatchBookmarks");
   const scope = selectionScope(entry, url, info.namespace);
   if (info.name) {
     const name = info.name;
