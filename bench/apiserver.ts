@@ -159,7 +159,7 @@ export async function benchApiserver(): Promise<void> {
   ]);
   try {
     const [, secureUrl = ""] = await proc.waitFor(/serving the Kubernetes API on (https:\/\/\S+)/);
-    const [, url = ""] = await proc.waitFor(/also on (http:\/\/\S+)/);
+    const [, url = ""] = await proc.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
     // The serving certificate kube made itself is signed by <data-dir>/tls/ca.crt.
     const servingCa = await Bun.file(join(dir, "data", "tls", "ca.crt")).text();
     const rows: Row[] = [];

@@ -78,7 +78,18 @@ function load(port: number, inFlight: number, seconds: number): Promise<Figures>
 export async function benchDns(): Promise<void> {
   await ensureKubeBuilt();
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-dns-"));
-  const api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0"]);
+  const api = spawnKube([
+    kubeBinary,
+    "apiserver",
+    "--data-dir",
+    join(dir, "db"),
+    "--insecure-port",
+    "0",
+    "--secure-port",
+    "0",
+    "--bind-address",
+    "127.0.0.1",
+  ]);
   let dns: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;

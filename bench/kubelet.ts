@@ -33,7 +33,18 @@ export async function benchKubelet(
   }
   await ensureKubeBuilt();
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-kubelet-"));
-  const api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0"]);
+  const api = spawnKube([
+    kubeBinary,
+    "apiserver",
+    "--data-dir",
+    join(dir, "db"),
+    "--insecure-port",
+    "0",
+    "--secure-port",
+    "0",
+    "--bind-address",
+    "127.0.0.1",
+  ]);
   let kubelet: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;

@@ -74,7 +74,18 @@ const ownCpuSeconds = (): number => {
 
 async function benchSize(nodes: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-scheduler-"));
-  const api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0"]);
+  const api = spawnKube([
+    kubeBinary,
+    "apiserver",
+    "--data-dir",
+    join(dir, "db"),
+    "--insecure-port",
+    "0",
+    "--secure-port",
+    "0",
+    "--bind-address",
+    "127.0.0.1",
+  ]);
   let scheduler: Awaited<ReturnType<typeof startScheduler>> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;

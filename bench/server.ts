@@ -26,6 +26,8 @@ function startServer(dir: string): KubeProcess {
     dir,
     "--insecure-port",
     "0",
+    "--secure-port",
+    "0",
     "--listen-client-urls",
     "http://127.0.0.1:0",
     "--node-name",

@@ -112,7 +112,7 @@ export const apiserverCommand = defineKubeCommand({
         );
         if (api?.url) {
           log(
-            `also on ${api.url}: plain HTTP, unauthenticated (every client may do everything; keep it on loopback)`,
+            `serving the Kubernetes API on ${api.url} too, plain HTTP: this port is unauthenticated, every client may do everything (keep it on loopback)`,
           );
           log(`try: kubectl --server ${api.url} get namespaces`);
         }

@@ -385,6 +385,8 @@ describe("kube server", () => {
       "http://127.0.0.1:0",
       "--insecure-port",
       "0",
+      "--secure-port",
+      "0",
       // The store, the API and the control loops: the whole cluster is test/e2e/seeds/'s.
       "--disable",
       "kubelet,proxy,dns",
@@ -417,7 +419,16 @@ describe("kube server", () => {
 describe("kube apiserver", () => {
   test("serves kubectl on its insecure port over SQLite, says so, stops on SIGTERM", async () => {
     const dataDir = join(await tempDir(), "api");
-    const api = start([kubeBinary, "apiserver", "--data-dir", dataDir, "--insecure-port", "0"]);
+    const api = start([
+      kubeBinary,
+      "apiserver",
+      "--data-dir",
+      dataDir,
+      "--insecure-port",
+      "0",
+      "--secure-port",
+      "0",
+    ]);
     const [, url = ""] = await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
     await api.waitFor(/this port is unauthenticated/);
     const version = (await (await fetch(`${url}/version`)).json()) as { minor: string };
@@ -430,7 +441,16 @@ describe("kube apiserver", () => {
     } finally {
       kubectl.cleanup();
     }
-    const second = start([kubeBinary, "apiserver", "--data-dir", dataDir, "--insecure-port", "0"]);
+    const second = start([
+      kubeBinary,
+      "apiserver",
+      "--data-dir",
+      dataDir,
+      "--insecure-port",
+      "0",
+      "--secure-port",
+      "0",
+    ]);
     expect(await second.exited).toBe(1);
     expect(lines(second.stderr())[0]).toContain(`in use by process ${api.pid}`);
     api.kill("SIGTERM");

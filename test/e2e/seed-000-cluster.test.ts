@@ -120,7 +120,7 @@ describe.skipIf(!root)("seed 000: binding, scheduler, replicas, rolling update",
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-seed000-"));
-    api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0"]);
+    api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0", "--secure-port", "0", "--bind-address", "127.0.0.1"]);
     url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubectl = kubectlFor(url);
     const debugDir = process.env.KT_DEBUG_DIR;

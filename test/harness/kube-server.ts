@@ -93,6 +93,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   argv.push("--listen-client-urls", "http://127.0.0.1:0", "--service-cluster-ip-range", serviceCIDR);
   const optional: [string, string][] = [
     ["nodes", String(nodes)],
+    ["secure-port", "0"],
     // node names carry the tag, so every netns and bridge of this cluster is recognisable.
     ["node-name", nodeBase(tag, nodes)],
     ["dns-port", "0"],

@@ -48,6 +48,10 @@ export async function startProxyCluster(options: ProxyClusterOptions): Promise<P
       join(dir, "db"),
       "--insecure-port",
       "0",
+      "--secure-port",
+      "0",
+      "--bind-address",
+      "127.0.0.1",
       "--service-cluster-ip-range",
       range,
     ]);

@@ -131,7 +131,7 @@ describe.skipIf(!root)(
     test.skipIf(!havePython)("the Python client lists, creates and watches; 401 and 403 as upstream", () => {
       const list = run([python, pyScript, server.kubeconfig, "list"]);
       expect(list.stderr).toBe("");
-      expect(list.stdout).toContain("default kube-node-lease kube-public kube-system");
+      expect(list.stdout).toContain("default kt-clients kube-node-lease kube-public kube-system");
       const watched = run([python, pyScript, server.kubeconfig, "watch", "kt-clients"]);
       expect(watched.stdout.trim(), watched.stderr).toBe("ADDED b");
       expect(run([python, pyScript, badKubeconfig, "list"]).stdout.trim()).toBe("status 401 Unauthorized");
@@ -143,7 +143,7 @@ describe.skipIf(!root)(
       () => {
         const env = { NODE_PATH: join(repoRoot, "node_modules") };
         const list = run(["node", nodeScript, server.kubeconfig, "list"], env);
-        expect(list.stdout, list.stderr).toContain("default kube-node-lease kube-public kube-system");
+        expect(list.stdout, list.stderr).toContain("default kt-clients kube-node-lease kube-public kube-system");
         const watched = run(["node", nodeScript, server.kubeconfig, "watch", "kt-clients"], env);
         expect(watched.stdout.trim(), watched.stderr).toBe("ADDED b");
         expect(run(["node", nodeScript, badKubeconfig, "list"], env).stdout.trim()).toBe("status 401");
