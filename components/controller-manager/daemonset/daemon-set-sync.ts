@@ -7,6 +7,7 @@ import type { ControllerRevision, DaemonSet, DaemonSetStatus } from "kubernetes-
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector } from "../../../lib/labels/selector.ts";
@@ -52,6 +53,9 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
     if (cached.metadata?.deletionTimestamp) return;
     const ds = { ...cached, apiVersion: "apps/v1" as const, kind: "DaemonSet" as const };
     const ns = ds.metadata?.namespace ?? "default";
+    const daemonSetPath = resource(client, "daemonsets.apps")
+      .namespace(ns)
+      .path(ds.metadata?.name ?? "");
     const uid = ds.metadata?.uid;
     const now = deps.now();
     const pods = await claimObjects({
@@ -59,8 +63,11 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
       owner: ds,
       selector: fromLabelSelector(ds.spec?.selector),
       objects: deps.pods.listNamespace(ns),
-      pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
-      canAdopt: recheckOwner(client, `/apis/apps/v1/namespaces/${ns}/daemonsets/${ds.metadata?.name}`, ds),
+      pathOf: (p) =>
+        resource(client, "pods")
+          .namespace(ns)
+          .path(p.metadata?.name ?? ""),
+      canAdopt: recheckOwner(client, daemonSetPath, ds),
     });
     const byNode = new Map<string, Pod[]>();
     for (const pod of pods) {
@@ -90,10 +97,9 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
       for (let i = 0; i < create.length; i += batch, batch *= 2) {
         const results = await Promise.allSettled(
           create.slice(i, i + batch).map(async (node) => {
-            const pod = await client.create<Pod>(
-              `/api/v1/namespaces/${ns}/pods`,
-              newDaemonPod(ds, node, hash),
-            );
+            const pod = await resource<Pod>(client, "pods")
+              .namespace(ns)
+              .create(newDaemonPod(ds, node, hash));
             recorder.event(ds, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata?.name}`);
           }),
         );
@@ -111,9 +117,11 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
       await Promise.all(
         remove.map(async (pod) => {
           try {
-            await client.delete(`/api/v1/namespaces/${ns}/pods/${pod.metadata?.name}`, {
-              uid: pod.metadata?.uid,
-            });
+            await resource(client, "pods")
+              .namespace(ns)
+              .delete(pod.metadata?.name ?? "", {
+                uid: pod.metadata?.uid,
+              });
             recorder.event(ds, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata?.name}`);
           } catch (error) {
             expectations.deletionObserved(key);
@@ -222,12 +230,7 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
       if (unavailable > 0) status.numberUnavailable = unavailable;
       if (history.collisionCount) status.collisionCount = history.collisionCount;
       if (ds.status?.conditions) status.conditions = ds.status.conditions;
-      await updateStatus(
-        client,
-        `/apis/apps/v1/namespaces/${ns}/daemonsets/${ds.metadata?.name}`,
-        cached,
-        status,
-      );
+      await updateStatus(client, daemonSetPath, cached, status);
       if (waitForAvailable && minReady > 0) deps.enqueueAfter(key, minReady * 1000);
     }
   };

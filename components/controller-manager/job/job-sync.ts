@@ -6,6 +6,7 @@
 import type { Job, JobStatus } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector } from "../../../lib/labels/selector.ts";
@@ -50,14 +51,19 @@ export function createJobSync(deps: JobSyncDeps): (key: string) => Promise<void>
     }
     const job = { ...cached, apiVersion: "batch/v1" as const, kind: "Job" as const };
     const ns = job.metadata?.namespace ?? "default";
-    const path = `/apis/batch/v1/namespaces/${ns}/jobs/${job.metadata?.name}`;
+    const path = resource(client, "jobs.batch")
+      .namespace(ns)
+      .path(job.metadata?.name ?? "");
     const now = deps.now();
     const pods = await claimObjects({
       client,
       owner: job,
       selector: fromLabelSelector(job.spec?.selector),
       objects: deps.pods.listNamespace(ns),
-      pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
+      pathOf: (p) =>
+        resource(client, "pods")
+          .namespace(ns)
+          .path(p.metadata?.name ?? ""),
       canAdopt: recheckOwner(client, path, job),
     });
     if (job.metadata?.deletionTimestamp) {

@@ -7,6 +7,7 @@ import type { Job, JobStatus } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { isPodTerminating } from "../common/pod-predicates.ts";
 import { completionIndexOf, hasTrackingFinalizer, TRACKING_FINALIZER } from "./job-pods.ts";
 
@@ -68,12 +69,14 @@ export async function trackFinishedPods(options: {
       if (pod && hasTrackingFinalizer(pod)) {
         const ns = pod.metadata?.namespace ?? "default";
         try {
-          await client.patch(`/api/v1/namespaces/${ns}/pods/${pod.metadata?.name}`, {
-            metadata: {
-              finalizers: (pod.metadata?.finalizers ?? []).filter((f) => f !== TRACKING_FINALIZER),
-              resourceVersion: pod.metadata?.resourceVersion,
-            },
-          });
+          await resource(client, "pods")
+            .namespace(ns)
+            .patch(pod.metadata?.name ?? "", {
+              metadata: {
+                finalizers: (pod.metadata?.finalizers ?? []).filter((f) => f !== TRACKING_FINALIZER),
+                resourceVersion: pod.metadata?.resourceVersion,
+              },
+            });
         } catch (error) {
           if (isStatus(error, 409)) throw error; // changed under us: count it in the next sync
           if (!isStatus(error, 404)) throw error;
@@ -96,8 +99,9 @@ export async function releasePods(client: ApiClient, pods: Pod[]): Promise<void>
   for (const pod of pods) {
     if (!hasTrackingFinalizer(pod)) continue;
     const ns = pod.metadata?.namespace ?? "default";
-    await client
-      .patch(`/api/v1/namespaces/${ns}/pods/${pod.metadata?.name}`, {
+    await resource(client, "pods")
+      .namespace(ns)
+      .patch(pod.metadata?.name ?? "", {
         metadata: { finalizers: (pod.metadata?.finalizers ?? []).filter((f) => f !== TRACKING_FINALIZER) },
       })
       .catch((error: unknown) => {

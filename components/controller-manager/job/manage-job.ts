@@ -5,6 +5,7 @@
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { isPodReady } from "../common/pod-predicates.ts";
 import { completionIndexOf, newJobPod } from "./job-pods.ts";
 import type { JobSyncDeps } from "./job-sync.ts";
@@ -52,9 +53,11 @@ export async function manageJob(options: {
     await Promise.all(
       surplus.map(async (pod) => {
         try {
-          await client.delete(`/api/v1/namespaces/${ns}/pods/${pod.metadata?.name}`, {
-            uid: pod.metadata?.uid,
-          });
+          await resource(client, "pods")
+            .namespace(ns)
+            .delete(pod.metadata?.name ?? "", {
+              uid: pod.metadata?.uid,
+            });
           recorder.event(job, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata?.name}`);
         } catch (error) {
           expectations.deletionObserved(key);
@@ -80,10 +83,9 @@ export async function manageJob(options: {
     const size = Math.min(batch, missing - i);
     const results = await Promise.allSettled(
       Array.from({ length: size }, async (_x, j) => {
-        const pod = await client.create<Pod>(
-          `/api/v1/namespaces/${ns}/pods`,
-          newJobPod(job, indexes?.[i + j]),
-        );
+        const pod = await resource<Pod>(client, "pods")
+          .namespace(ns)
+          .create(newJobPod(job, indexes?.[i + j]));
         recorder.event(job, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata?.name}`);
         created.push(pod);
       }),

@@ -4,6 +4,7 @@
 
 import type { Job } from "kubernetes-types/batch/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
@@ -44,10 +45,10 @@ export function startTtlAfterFinishedController(context: ControllerContext): Ttl
       return;
     }
     // The cache may be stale (the TTL was raised): check the live object before deleting.
-    const path = `/apis/batch/v1/namespaces/${cached.metadata?.namespace}/jobs/${cached.metadata?.name}`;
+    const live = resource<Job>(context.client, "jobs.batch").namespace(cached.metadata?.namespace ?? "");
     let fresh: Job;
     try {
-      fresh = await context.client.get<Job>(path);
+      fresh = await live.get(cached.metadata?.name ?? "");
     } catch (error) {
       if (isStatus(error, 404)) return;
       throw error;
@@ -59,8 +60,8 @@ export function startTtlAfterFinishedController(context: ControllerContext): Ttl
       return;
     }
     context.log(`cleaning up job ${key}`);
-    await context.client
-      .delete(path, { propagationPolicy: "Foreground", uid: fresh.metadata?.uid })
+    await live
+      .delete(cached.metadata?.name ?? "", { propagationPolicy: "Foreground", uid: fresh.metadata?.uid })
       .catch((error: unknown) => {
         if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
       });

@@ -4,6 +4,7 @@
 
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { OwnerIdentity } from "../common/controller-ref.ts";
 import { podFromTemplate } from "../common/pod-template.ts";
@@ -18,7 +19,7 @@ export class PodControl {
     const pod = podFromTemplate(template, owner);
     if (!Object.keys(pod.metadata?.labels ?? {}).length) throw new Error(`unable to create pods, no labels`);
     try {
-      const created = await this.client.create<Pod>(`/api/v1/namespaces/${namespace}/pods`, pod);
+      const created = await resource<Pod>(this.client, "pods").namespace(namespace).create(pod);
       this.recorder.event(owner, "Normal", "SuccessfulCreate", `Created pod: ${created.metadata?.name}`);
       return created;
     } catch (error) {
@@ -30,7 +31,7 @@ export class PodControl {
   /** Deletes the pod; a pod already gone throws the 404 without an event. */
   async delete(namespace: string, name: string, owner: OwnerIdentity): Promise<void> {
     try {
-      await this.client.delete(`/api/v1/namespaces/${namespace}/pods/${name}`);
+      await resource(this.client, "pods").namespace(namespace).delete(name);
       this.recorder.event(owner, "Normal", "SuccessfulDelete", `Deleted pod: ${name}`);
     } catch (error) {
       if (!isStatus(error, 404))

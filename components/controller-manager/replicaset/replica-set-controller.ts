@@ -4,6 +4,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import { type Informer, objectKey } from "../../../lib/informer/informer.ts";
 import type { InformerFactory } from "../../../lib/informer/informer-factory.ts";
@@ -158,7 +159,10 @@ export class ReplicaSetController {
       owner,
       selector,
       objects: active,
-      pathOf: (p) => `/api/v1/namespaces/${namespace}/pods/${p.metadata?.name}`,
+      pathOf: (p) =>
+        resource(client, "pods")
+          .namespace(namespace)
+          .path(p.metadata?.name ?? ""),
       canAdopt: recheckOwner(client, `${kind.namespaced(namespace)}/${rs.metadata?.name}`, owner),
     });
     let manageError: Error | undefined;
