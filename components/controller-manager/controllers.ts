@@ -5,7 +5,7 @@ import { clusterRoleAggregationController } from "./clusterroleaggregation/clust
 import type { ControllerDescriptor } from "./controller.ts";
 import { cronJobController } from "./cronjob/cron-job-controller.ts";
 import { daemonSetController } from "./daemonset/daemon-set-controller.ts";
-import { deploymentDescriptor } from "./deployment/deployment-descriptor.ts";
+import { deploymentController } from "./deployment/deployment-descriptor.ts";
 import { disruptionController } from "./disruption/disruption-controller.ts";
 import { endpointsController } from "./endpoints/endpoints-controller.ts";
 import { endpointSliceController } from "./endpointslice/endpoint-slice-controller.ts";
@@ -17,8 +17,8 @@ import { nodeIpamController } from "./nodeipam/node-ipam-controller.ts";
 import { nodeLifecycleController } from "./nodelifecycle/node-lifecycle-controller.ts";
 import { taintEvictionController } from "./nodelifecycle/taint-eviction-controller.ts";
 import { horizontalPodAutoscalerController } from "./podautoscaler/horizontal-controller.ts";
-import { replicaSetDescriptor } from "./replicaset/replica-set-descriptor.ts";
-import { replicationControllerDescriptor } from "./replicationcontroller/replication-controller-descriptor.ts";
+import { replicaSetController } from "./replicaset/replica-set-descriptor.ts";
+import { replicationControllerController } from "./replicationcontroller/replication-controller-descriptor.ts";
 import { rootCaCertPublisherController } from "./rootcacertpublisher/root-ca-cert-publisher.ts";
 import { serviceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
 import { serviceAccountTokenController } from "./serviceaccount-token/tokens-controller.ts";
@@ -31,13 +31,13 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   serviceAccountsController,
   serviceAccountTokenController,
   rootCaCertPublisherController,
-  replicaSetDescriptor,
-  replicationControllerDescriptor,
-  deploymentDescriptor,
+  replicaSetController,
+  replicationControllerController,
+  deploymentController,
   endpointsController,
-  endpointSliceController(),
-  nodeIpamController(),
-  nodeLifecycleController(),
+  endpointSliceController,
+  nodeIpamController,
+  nodeLifecycleController,
   taintEvictionController,
   daemonSetController,
   statefulSetController,

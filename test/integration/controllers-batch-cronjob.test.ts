@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { CronJob, Job } from "kubernetes-types/batch/v1";
 import type { Event } from "kubernetes-types/core/v1";
-import { createCronJobControllerDescriptor } from "../../components/controller-manager/cronjob/cron-job-controller.ts";
+import { cronJobControllerWith } from "../../components/controller-manager/cronjob/cron-job-controller.ts";
 import { isStatus } from "../../lib/client/api-client.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 
@@ -16,7 +16,7 @@ const jobs = "/apis/batch/v1/namespaces/default/jobs";
 let pokes = 0;
 
 beforeAll(async () => {
-  cp = await startControlPlane({ controllers: [createCronJobControllerDescriptor({ now: () => clock })] });
+  cp = await startControlPlane({ controllers: [cronJobControllerWith({ now: () => clock })] });
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Event, Pod } from "kubernetes-types/core/v1";
-import { createJobControllerDescriptor } from "../../components/controller-manager/job/job-controller.ts";
+import { jobControllerWith } from "../../components/controller-manager/job/job-controller.ts";
 import { ttlAfterFinishedController } from "../../components/controller-manager/job/ttl-after-finished-controller.ts";
 import { isStatus } from "../../lib/client/api-client.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
@@ -16,7 +16,7 @@ const base = "/apis/batch/v1/namespaces/default/jobs";
 beforeAll(async () => {
   cp = await startControlPlane({
     nodes: ["kt-n1", "kt-n2"],
-    controllers: [createJobControllerDescriptor({ backoffBaseMs: 50 }), ttlAfterFinishedController],
+    controllers: [jobControllerWith({ backoffBaseMs: 50 }), ttlAfterFinishedController],
     binder: true,
   });
 });

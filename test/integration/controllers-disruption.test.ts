@@ -4,9 +4,9 @@
 // for a selector that matches nothing.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
-import { deploymentDescriptor } from "../../components/controller-manager/deployment/deployment-descriptor.ts";
+import { deploymentController } from "../../components/controller-manager/deployment/deployment-descriptor.ts";
 import { disruptionController } from "../../components/controller-manager/disruption/disruption-controller.ts";
-import { replicaSetDescriptor } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
+import { replicaSetController } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 
 let cp: ControlPlane;
@@ -16,7 +16,7 @@ const PDB = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
 beforeAll(async () => {
   cp = await startControlPlane({
     nodes: ["kt-n1", "kt-n2", "kt-n3"],
-    controllers: [replicaSetDescriptor, deploymentDescriptor, disruptionController],
+    controllers: [replicaSetController, deploymentController, disruptionController],
     binder: true,
   });
   await cp.client.create(DEPLOY, {

@@ -63,7 +63,7 @@ test("endpoints and slices follow pods: named ports per pod, readiness, deletion
   cp = await startControlPlane({
     nodes: ["kt-n1", "kt-n2"],
     binder: true,
-    controllers: [endpointsController, endpointSliceController()],
+    controllers: [endpointsController, endpointSliceController],
   });
   const plane = cp;
   // Each pod names its port "http" but numbers it differently.
@@ -183,7 +183,7 @@ test("publishNotReadyAddresses, headless without ports, and selector-less servic
   cp = await startControlPlane({
     nodes: ["kt-n1"],
     binder: true,
-    controllers: [endpointsController, endpointSliceController()],
+    controllers: [endpointsController, endpointSliceController],
   });
   const plane = cp;
   await plane.client.create(`${NS}/pods`, {

@@ -7,13 +7,13 @@ import type { Deployment } from "kubernetes-types/apps/v1";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Event, Pod } from "kubernetes-types/core/v1";
 import type { ControllerDescriptor } from "../../components/controller-manager/controller.ts";
-import { deploymentDescriptor } from "../../components/controller-manager/deployment/deployment-descriptor.ts";
+import { deploymentController } from "../../components/controller-manager/deployment/deployment-descriptor.ts";
 import { startHorizontalController } from "../../components/controller-manager/podautoscaler/horizontal-controller.ts";
 import type {
   MetricsSource,
   PodMetric,
 } from "../../components/controller-manager/podautoscaler/metrics-source.ts";
-import { replicaSetDescriptor } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
+import { replicaSetController } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 
 let cp: ControlPlane;
@@ -60,7 +60,7 @@ const hpaController: ControllerDescriptor = {
 beforeAll(async () => {
   cp = await startControlPlane({
     nodes: ["kt-n1", "kt-n2"],
-    controllers: [replicaSetDescriptor, deploymentDescriptor, hpaController],
+    controllers: [replicaSetController, deploymentController, hpaController],
     binder: true,
   });
 }, 30_000);

@@ -5,7 +5,7 @@
 
 import { afterEach, expect, test } from "bun:test";
 import type { Node, Pod } from "kubernetes-types/core/v1";
-import { nodeIpamController } from "../../components/controller-manager/nodeipam/node-ipam-controller.ts";
+import { nodeIpamControllerWith } from "../../components/controller-manager/nodeipam/node-ipam-controller.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 
 let cp: ControlPlane | undefined;
@@ -19,7 +19,7 @@ test("nodeipam and kubelet-chosen pod CIDRs", async () => {
   cp = await startControlPlane({
     nodes: ["kt-n1"],
     binder: true,
-    controllers: [nodeIpamController({ allocateNodeCIDRs: true, clusterCIDR: "10.244.0.0/16" })],
+    controllers: [nodeIpamControllerWith({ allocateNodeCIDRs: true, clusterCIDR: "10.244.0.0/16" })],
     log: (line) => logs.push(line),
   });
   const plane = cp;

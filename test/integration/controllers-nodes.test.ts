@@ -4,8 +4,8 @@
 
 import { afterEach, expect, test } from "bun:test";
 import type { Event, Node, Pod } from "kubernetes-types/core/v1";
-import { nodeIpamController } from "../../components/controller-manager/nodeipam/node-ipam-controller.ts";
-import { nodeLifecycleController } from "../../components/controller-manager/nodelifecycle/node-lifecycle-controller.ts";
+import { nodeIpamControllerWith } from "../../components/controller-manager/nodeipam/node-ipam-controller.ts";
+import { nodeLifecycleControllerWith } from "../../components/controller-manager/nodelifecycle/node-lifecycle-controller.ts";
 import { taintEvictionController } from "../../components/controller-manager/nodelifecycle/taint-eviction-controller.ts";
 import { isStatus } from "../../lib/client/api-client.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
@@ -22,7 +22,7 @@ test("node IPAM: distinct CIDRs, existing ones kept, CIDRNotAvailable when full,
   // A /22 holds four /24s; the fake kubelet kt-n1 registered with 10.244.1.0/24 itself.
   cp = await startControlPlane({
     nodes: ["kt-n1"],
-    controllers: [nodeIpamController({ allocateNodeCIDRs: true, clusterCIDR: "10.244.0.0/22" })],
+    controllers: [nodeIpamControllerWith({ allocateNodeCIDRs: true, clusterCIDR: "10.244.0.0/22" })],
   });
   const plane = cp;
   const create = (name: string) =>
@@ -58,7 +58,7 @@ test("node lifecycle: a silent node goes Unknown and tainted, pods evicted by to
     binder: true,
     // The fake kubelets renew their leases every 10 s: the grace period must outlast that.
     controllers: [
-      nodeLifecycleController({ gracePeriodMs: 16_000, monitorPeriodMs: 250 }),
+      nodeLifecycleControllerWith({ gracePeriodMs: 16_000, monitorPeriodMs: 250 }),
       taintEvictionController,
     ],
   });

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Event, Pod } from "kubernetes-types/core/v1";
-import { deploymentDescriptor } from "../../components/controller-manager/deployment/deployment-descriptor.ts";
-import { replicaSetDescriptor } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
+import { deploymentController } from "../../components/controller-manager/deployment/deployment-descriptor.ts";
+import { replicaSetController } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { type Kubectl, kubectlFor } from "../harness/kubectl.ts";
 
@@ -18,7 +18,7 @@ const REVISION = "deployment.kubernetes.io/revision";
 beforeAll(async () => {
   cp = await startControlPlane({
     nodes: ["kt-n1", "kt-n2", "kt-n3"],
-    controllers: [replicaSetDescriptor, deploymentDescriptor],
+    controllers: [replicaSetController, deploymentController],
     binder: true,
   });
   kubectl = kubectlFor(cp.url);

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Event, Pod } from "kubernetes-types/core/v1";
-import { replicaSetDescriptor } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
-import { replicationControllerDescriptor } from "../../components/controller-manager/replicationcontroller/replication-controller-descriptor.ts";
+import { replicaSetController } from "../../components/controller-manager/replicaset/replica-set-descriptor.ts";
+import { replicationControllerController } from "../../components/controller-manager/replicationcontroller/replication-controller-descriptor.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { kubectlFor } from "../harness/kubectl.ts";
 
@@ -15,7 +15,7 @@ const PODS = "/api/v1/namespaces/default/pods";
 beforeAll(async () => {
   cp = await startControlPlane({
     nodes: ["kt-n1", "kt-n2", "kt-n3"],
-    controllers: [replicaSetDescriptor, replicationControllerDescriptor],
+    controllers: [replicaSetController, replicationControllerController],
     binder: true,
   });
 });

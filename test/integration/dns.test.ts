@@ -53,7 +53,7 @@ beforeAll(async () => {
   cp = await startControlPlane({
     nodes: ["kt-dns-n1"],
     binder: true,
-    controllers: [endpointsController, endpointSliceController()],
+    controllers: [endpointsController, endpointSliceController],
   });
   upstream = await startFakeUpstream(upstreamQueries);
   await cp.client.create(`${NS}/services`, {

@@ -59,11 +59,9 @@ export function startCronJobController(
   return { ...run, sync };
 }
 
-/** The cronjob controller's descriptor; `options.now` injects a clock (tests). */
-export function createCronJobControllerDescriptor(
-  options: CronJobControllerOptions = {},
-): ControllerDescriptor {
+/** The cronjob controller with `options` (an injected clock, for tests). */
+export function cronJobControllerWith(options: CronJobControllerOptions): ControllerDescriptor {
   return { name: "cronjob", start: (context) => startCronJobController(context, options) };
 }
 
-export const cronJobController: ControllerDescriptor = createCronJobControllerDescriptor();
+export const cronJobController: ControllerDescriptor = cronJobControllerWith({});

@@ -5,7 +5,7 @@ import { runQueueController } from "../common/run-controller.ts";
 import type { ControllerDescriptor } from "../controller.ts";
 import { DeploymentController } from "./deployment-controller.ts";
 
-export const deploymentDescriptor: ControllerDescriptor = {
+export const deploymentController: ControllerDescriptor = {
   name: "deployment",
   start: (context) =>
     runQueueController(

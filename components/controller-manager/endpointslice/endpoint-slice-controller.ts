@@ -188,7 +188,9 @@ function startEndpointSlice(context: ControllerContext, options: EndpointSliceOp
   return runQueueController(context, controller);
 }
 
-/** The `endpointslice` controller; `options` override flags (tests). */
-export function endpointSliceController(options: EndpointSliceOptions = {}): ControllerDescriptor {
+/** The `endpointslice` controller with `options` overriding flags (tests). */
+export function endpointSliceControllerWith(options: EndpointSliceOptions): ControllerDescriptor {
   return { name: "endpointslice", start: (context) => startEndpointSlice(context, options) };
 }
+
+export const endpointSliceController: ControllerDescriptor = endpointSliceControllerWith({});

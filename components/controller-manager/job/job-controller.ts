@@ -96,9 +96,9 @@ export function startJobController(
   return { ...run, sync };
 }
 
-/** The job controller's descriptor; `options` (back-off) for tests. */
-export function createJobControllerDescriptor(options: JobControllerOptions = {}): ControllerDescriptor {
+/** The job controller with `options` (a shorter back-off, for tests). */
+export function jobControllerWith(options: JobControllerOptions): ControllerDescriptor {
   return { name: "job", start: (context) => startJobController(context, options) };
 }
 
-export const jobController: ControllerDescriptor = createJobControllerDescriptor();
+export const jobController: ControllerDescriptor = jobControllerWith({});

@@ -166,7 +166,9 @@ function startNodeIpam(context: ControllerContext, options: NodeIpamOptions): Co
   });
 }
 
-/** The `nodeipam` controller; `options` override the command's flags (tests). */
-export function nodeIpamController(options: NodeIpamOptions = {}): ControllerDescriptor {
+/** The `nodeipam` controller with `options` overriding the command's flags (tests). */
+export function nodeIpamControllerWith(options: NodeIpamOptions): ControllerDescriptor {
   return { name: "nodeipam", start: (context) => startNodeIpam(context, options) };
 }
+
+export const nodeIpamController: ControllerDescriptor = nodeIpamControllerWith({});

@@ -210,7 +210,9 @@ function startNodeLifecycle(context: ControllerContext, options: NodeLifecycleOp
   });
 }
 
-/** The `nodelifecycle` controller; `options` override the command's flags (tests). */
-export function nodeLifecycleController(options: NodeLifecycleOptions = {}): ControllerDescriptor {
+/** The `nodelifecycle` controller with `options` overriding the command's flags (tests). */
+export function nodeLifecycleControllerWith(options: NodeLifecycleOptions): ControllerDescriptor {
   return { name: "nodelifecycle", start: (context) => startNodeLifecycle(context, options) };
 }
+
+export const nodeLifecycleController: ControllerDescriptor = nodeLifecycleControllerWith({});

@@ -26,7 +26,7 @@ export function replicatedController(name: string, kind: ReplicatedKind): Contro
   };
 }
 
-export const replicaSetDescriptor: ControllerDescriptor = replicatedController(
+export const replicaSetController: ControllerDescriptor = replicatedController(
   "replicaset",
   REPLICA_SET_KIND,
 );

@@ -5,7 +5,7 @@ import type { ControllerDescriptor } from "../controller.ts";
 import { replicatedController } from "../replicaset/replica-set-descriptor.ts";
 import { REPLICATION_CONTROLLER_KIND } from "./replication-controller-kind.ts";
 
-export const replicationControllerDescriptor: ControllerDescriptor = replicatedController(
+export const replicationControllerController: ControllerDescriptor = replicatedController(
   "replicationcontroller",
   REPLICATION_CONTROLLER_KIND,
 );
