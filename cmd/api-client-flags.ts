@@ -11,7 +11,7 @@ export function clientConfigFromFlags(args: { kubeconfig?: string; master?: stri
   const fromFile = args.kubeconfig ? loadKubeconfig(args.kubeconfig) : undefined;
   if (args.master) return { ...(fromFile ?? {}), server: normalizeServer(args.master) };
   if (fromFile) return fromFile;
-  throw new UsageError("no API server: give --kubeconfig <file> or --master https://127.0.0.1:6443");
+  throw new UsageError("no API server: give --master https://127.0.0.1:6443 or --kubeconfig <file>");
 }
 
 export function apiClientFor(config: ClientConfig, userAgent: string): ApiClient {

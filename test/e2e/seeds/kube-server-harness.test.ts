@@ -22,7 +22,8 @@ describe.skipIf(!root)("kube server harness", () => {
     server = await startKubeServer();
     const s = server;
     expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(readFileSync(s.kubeconfig, "utf8")).toContain(s.url);
+    // The kubeconfig names the secure port (the harness's own url is the insecure one).
+    expect(readFileSync(s.kubeconfig, "utf8")).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/);
     expect(s.serviceCIDR).toMatch(/^10\.1\d\d\.0\.0\/16$/);
     expect(s.nodeNames).toHaveLength(1);
     expect((await s.kubectl(["get", "nodes", "--no-headers"])).stdout).toMatch(/\sReady\s/);
