@@ -7,6 +7,7 @@ import type { CronJob, CronJobStatus, Job } from "kubernetes-types/batch/v1";
 import type { ObjectReference } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { type CronSchedule, parseSchedule } from "../../../lib/cron/cron-schedule.ts";
 import { nextTime } from "../../../lib/cron/next-time.ts";
 import { wallClock } from "../../../lib/cron/wall-clock.ts";
@@ -57,7 +58,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
   const deleteJob = async (cj: CronJob, name: string): Promise<void> => {
     const ns = cj.metadata?.namespace ?? "default";
     try {
-      await client.delete(`/apis/batch/v1/namespaces/${ns}/jobs/${name}`, {
+      await resource(client, "jobs.batch").namespace(ns).delete(name, {
         propagationPolicy: "Background",
       });
       recorder.event(cj, "Normal", "SuccessfulDelete", `Deleted job ${name}`);
@@ -116,7 +117,9 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
       }
       // Only trust a missing job once the live API agrees (the cache may lag our own create).
       try {
-        await client.get(`/apis/batch/v1/namespaces/${ns}/jobs/${ref.name}`);
+        await resource(client, "jobs.batch")
+          .namespace(ns)
+          .get(ref.name ?? "");
         kept.push(ref);
       } catch (error) {
         if (!isStatus(error, 404)) throw error;
@@ -130,7 +133,9 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
       if (!status.active) delete status.active;
       await updateStatus(
         client,
-        `/apis/batch/v1/namespaces/${ns}/cronjobs/${cj.metadata?.name}`,
+        resource(client, "cronjobs.batch")
+          .namespace(ns)
+          .path(cj.metadata?.name ?? ""),
         cached,
         status,
         { retryOnConflict: false },
@@ -255,7 +260,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
     };
     let made: Job | undefined;
     try {
-      made = await client.create<Job>(`/apis/batch/v1/namespaces/${ns}/jobs`, job);
+      made = await resource<Job>(client, "jobs.batch").namespace(ns).create(job);
       recorder.event(cj, "Normal", "SuccessfulCreate", `Created job ${name}`);
     } catch (error) {
       if (!isStatus(error, 409)) {

@@ -7,6 +7,7 @@ import type { ControllerRevision } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { newControllerRef, type OwnerIdentity } from "../common/controller-ref.ts";
 
 const ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
@@ -84,7 +85,7 @@ export async function ensureRevision(options: {
 }): Promise<RevisionResult> {
   const { client, owner, template } = options;
   const namespace = owner.metadata?.namespace ?? "default";
-  const base = `/apis/apps/v1/namespaces/${namespace}/controllerrevisions`;
+  const history = resource<ControllerRevision>(client, "controllerrevisions.apps").namespace(namespace);
   const revisions = [...options.revisions].sort(byRevision);
   const next = (revisions.at(-1)?.revision ?? 0) + 1;
   const data = canonicalJson(revisionData(template));
@@ -94,7 +95,7 @@ export async function ensureRevision(options: {
     return { update: newest, revisions, collisionCount: options.collisionCount };
   }
   if (newest) {
-    const renumbered = await client.update<ControllerRevision>(`${base}/${newest.metadata?.name}`, {
+    const renumbered = await history.update({
       ...newest,
       revision: next,
     });
@@ -118,11 +119,11 @@ export async function ensureRevision(options: {
       revision: next,
     };
     try {
-      const created = await client.create<ControllerRevision>(base, revision);
+      const created = await history.create(revision);
       return { update: created, revisions: [...revisions, created], collisionCount };
     } catch (error) {
       if (!isStatus(error, 409)) throw error;
-      const existing = await client.get<ControllerRevision>(`${base}/${name}`);
+      const existing = await history.get(name);
       if (canonicalJson(existing.data) === data) {
         // Ours from a sync whose create the cache has not shown yet (or an orphan): reuse it.
         return { update: existing, revisions: [...revisions, existing], collisionCount };
@@ -147,8 +148,9 @@ export async function truncateHistory(options: {
   const excess = dead.length - Math.max(0, options.limit);
   for (const revision of dead.slice(0, Math.max(0, excess))) {
     const ns = revision.metadata?.namespace ?? "default";
-    await options.client
-      .delete(`/apis/apps/v1/namespaces/${ns}/controllerrevisions/${revision.metadata?.name}`)
+    await resource(options.client, "controllerrevisions.apps")
+      .namespace(ns)
+      .delete(revision.metadata?.name ?? "")
       .catch((error: unknown) => {
         if (!isStatus(error, 404)) throw error;
       });

@@ -7,6 +7,7 @@ import type { ControllerRevision, StatefulSet, StatefulSetStatus } from "kuberne
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector } from "../../../lib/labels/selector.ts";
@@ -29,10 +30,11 @@ export interface StatefulSetSyncDeps {
   now(): Date;
 }
 
-const setPath = (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/statefulsets/${name}`;
-
 export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) => Promise<void> {
   const { client, recorder } = deps;
+  const setPath = (ns: string, name: string) =>
+    resource(client, "statefulsets.apps").namespace(ns).path(name);
+  const podsIn = (ns: string) => resource<Pod>(client, "pods").namespace(ns);
 
   const podEvent = (set: StatefulSet, verb: string, pod: Pod, error?: Error): void => {
     const name = pod.metadata?.name;
@@ -54,7 +56,7 @@ export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) 
   const createPod = async (set: StatefulSet, pod: Pod): Promise<void> => {
     const ns = set.metadata?.namespace ?? "default";
     try {
-      await client.create(`/api/v1/namespaces/${ns}/pods`, pod);
+      await podsIn(ns).create(pod);
       podEvent(set, "create", pod);
     } catch (error) {
       if (isStatus(error, 409)) return; // Made by an earlier sync the cache has not shown yet.
@@ -66,7 +68,7 @@ export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) 
   const deletePod = async (set: StatefulSet, pod: Pod): Promise<void> => {
     const ns = pod.metadata?.namespace ?? "default";
     try {
-      await client.delete(`/api/v1/namespaces/${ns}/pods/${pod.metadata?.name}`, { uid: pod.metadata?.uid });
+      await podsIn(ns).delete(pod.metadata?.name ?? "", { uid: pod.metadata?.uid });
       podEvent(set, "delete", pod);
     } catch (error) {
       if (isStatus(error, 404) || isStatus(error, 409)) return;
@@ -88,12 +90,8 @@ export function createStatefulSetSync(deps: StatefulSetSyncDeps): (key: string) 
       selector,
       objects: deps.pods.listNamespace(ns),
       filter: (p) => ordinalOf(set, p) >= 0,
-      pathOf: (p) => `/api/v1/namespaces/${ns}/pods/${p.metadata?.name}`,
-      canAdopt: recheckOwner(
-        client,
-        `/apis/apps/v1/namespaces/${ns}/statefulsets/${set.metadata?.name}`,
-        set,
-      ),
+      pathOf: (p) => podsIn(ns).path(p.metadata?.name ?? ""),
+      canAdopt: recheckOwner(client, setPath(ns, set.metadata?.name ?? ""), set),
     });
     const owned = deps.revisions.listNamespace(ns).filter((r) => controllerOf(r)?.uid === uid);
     const history = await ensureRevision({
