@@ -198,3 +198,82 @@ test("standalone: plain http on 127.0.0.1 only, whatever address was asked, and 
     await standalone.stop();
   }
 });
+
+test("--anonymous-auth: no credentials is system:anonymous, authorized like anyone; a bad token is still 401", async () => {
+  const before = reviews.calls.length;
+  const lines: string[] = [];
+  const open = await startKubeletServer({
+    address: "127.0.0.1",
+    port: 0,
+    runtime,
+    pods: () => [],
+    nodeName: "kt-anon",
+    log: (line) => lines.push(line),
+    serving: { mode: "tls", certPem: serving.certPem, keyPem: serving.keyPem, api: reviews, anonymous: true },
+  });
+  try {
+    const url = `https://127.0.0.1:${open.port}`;
+    const anonymous = await fetch(`${url}/pods`, { tls: { ca: pki.ca.certPem } });
+    expect(anonymous.status).toBe(403);
+    expect(await anonymous.text()).toBe(
+      "Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource(s)=[proxy])\n",
+    );
+    const sar = reviews.calls.slice(before).find((c) => c.kind === "SubjectAccessReview");
+    expect(sar?.spec.groups).toEqual(["system:unauthenticated"]);
+    const bad = await fetch(`${url}/pods`, {
+      tls: { ca: pki.ca.certPem },
+      headers: { Authorization: "Bearer nope" },
+    });
+    expect(bad.status).toBe(401);
+    expect(lines.join("\n")).toContain(
+      "callers authenticated by TokenReview, anonymous, authorized by SubjectAccessReview",
+    );
+  } finally {
+    await open.stop();
+  }
+});
+
+test("--authorization-mode=AlwaysAllow with the token webhook: any authenticated caller; Webhook needs an API", async () => {
+  const open = await startKubeletServer({
+    address: "127.0.0.1",
+    port: 0,
+    runtime,
+    pods: () => [],
+    nodeName: "kt-allow",
+    log: () => undefined,
+    serving: {
+      mode: "tls",
+      certPem: serving.certPem,
+      keyPem: serving.keyPem,
+      api: reviews,
+      authorizationMode: "AlwaysAllow",
+    },
+  });
+  try {
+    const sars = reviews.count("SubjectAccessReview");
+    const res = await fetch(`https://127.0.0.1:${open.port}/pods`, {
+      tls: { ca: pki.ca.certPem },
+      headers: { Authorization: "Bearer alice-token" },
+    });
+    expect(res.status).toBe(200);
+    expect(reviews.count("SubjectAccessReview")).toBe(sars);
+  } finally {
+    await open.stop();
+  }
+  await expect(
+    startKubeletServer({
+      address: "127.0.0.1",
+      port: 0,
+      runtime,
+      pods: () => [],
+      nodeName: "kt-bad",
+      log: () => undefined,
+      serving: {
+        mode: "tls",
+        certPem: serving.certPem,
+        keyPem: serving.keyPem,
+        authorizationMode: "Webhook",
+      },
+    }),
+  ).rejects.toThrow("webhook authentication or authorization needs an API server to ask");
+});

@@ -9,7 +9,7 @@ import { StatusError } from "../../../lib/errors/status-error.ts";
 import { statusResponse } from "../../../lib/errors/status-response.ts";
 import { startTlsFront, type TlsFront } from "../../../lib/tls/tls-front.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { KubeletAuth, type ReviewApi } from "./auth/kubelet-auth.ts";
+import { KubeletAuth, type KubeletAuthOptions } from "./auth/kubelet-auth.ts";
 import { containerLogs } from "./log-route.ts";
 import { machineInfo } from "./machine-info.ts";
 import type { KubeletSocketData } from "./socket-handler.ts";
@@ -37,15 +37,11 @@ export interface KubeletServerOptions {
 }
 
 export type KubeletServing =
-  | {
+  | ({
       mode: "tls";
       certPem: string;
       keyPem: string;
-      /** CA bundle for client certificates; absent: only bearer tokens authenticate. */
-      clientCaPem?: string;
-      /** The kubelet's API client, for TokenReviews and SubjectAccessReviews; absent: certificate users may do anything. */
-      api?: ReviewApi;
-    }
+    } & Omit<KubeletAuthOptions, "nodeName" | "log" | "now">)
   | { mode: "loopback" };
 
 export interface KubeletServer extends Component {
@@ -117,12 +113,10 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   const serving = options.serving;
   const tls = serving?.mode === "tls" ? serving : undefined;
   const auth = tls
-    ? new KubeletAuth({
-        nodeName: options.nodeName,
-        log: options.log,
-        ...(tls.clientCaPem === undefined ? {} : { clientCaPem: tls.clientCaPem }),
-        ...(tls.api === undefined ? {} : { api: tls.api }),
-      })
+    ? (() => {
+        const { mode: _mode, certPem: _cert, keyPem: _key, ...authOptions } = tls;
+        return new KubeletAuth({ ...authOptions, nodeName: options.nodeName, log: options.log });
+      })()
     : undefined;
   let front: TlsFront | undefined;
   const authenticated = async (
@@ -174,7 +168,7 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   }
   const port = front?.port ?? (mainServer.port as number);
   const how = tls
-    ? `https, callers authenticated (${tls.clientCaPem === undefined ? "" : "client certificates, "}${tls.api ? "TokenReview" : "no tokens"}) and authorized (${tls.api ? "SubjectAccessReview" : "any authenticated caller"})`
+    ? `https, ${auth?.summary()}`
     : serving?.mode === "loopback"
       ? `plain http on 127.0.0.1 only (standalone: no API server to authenticate callers${options.address === "127.0.0.1" ? "" : `; not on ${options.address}`})`
       : "plain http without authentication";

@@ -25,8 +25,14 @@ export interface KubeletAuthOptions {
   nodeName: string;
   /** CA bundle for client certificates (--client-ca-file); absent: certificates are not accepted. */
   clientCaPem?: string;
-  /** TokenReview and SubjectAccessReview go here; absent: tokens are refused, and a certificate user may do anything (AlwaysAllow). */
+  /** TokenReview and SubjectAccessReview go here (the kubelet's API client). */
   api?: ReviewApi;
+  /** --authentication-token-webhook: bearer tokens by TokenReview (default: when `api` is given). */
+  tokenWebhook?: boolean;
+  /** --authorization-mode (default: Webhook when `api` is given, else AlwaysAllow). */
+  authorizationMode?: "Webhook" | "AlwaysAllow";
+  /** --anonymous-auth: a request without credentials is system:anonymous instead of a 401 (default false). */
+  anonymous?: boolean;
   /** Cache TTLs (upstream defaults: authentication 2 min; authorization 5 min allowed, 30 s denied). */
   authenticatedTtlMs?: number;
   unauthenticatedTtlMs?: number;
@@ -54,6 +60,7 @@ interface SubjectAccessReviewStatus {
 }
 
 const AUTHENTICATED = "system:authenticated";
+const ANONYMOUS: KubeletUser = { username: "system:anonymous", groups: ["system:unauthenticated"] };
 
 function text(status: number, body: string): Response {
   return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
@@ -65,11 +72,32 @@ export class KubeletAuth {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
 
+  private readonly tokenApi: ReviewApi | undefined;
+  private readonly authorizeApi: ReviewApi | undefined;
+
   constructor(private readonly options: KubeletAuthOptions) {
+    const { api } = options;
+    if ((options.tokenWebhook === true || options.authorizationMode === "Webhook") && api === undefined) {
+      throw new Error("kubelet server: webhook authentication or authorization needs an API server to ask");
+    }
+    this.tokenApi = (options.tokenWebhook ?? api !== undefined) ? api : undefined;
+    this.authorizeApi =
+      (options.authorizationMode ?? (api ? "Webhook" : "AlwaysAllow")) === "Webhook" ? api : undefined;
     this.now = options.now ?? Date.now;
     this.tokens = new TtlCache(this.now);
     this.decisions = new TtlCache(this.now);
     this.log = options.log ?? (() => undefined);
+  }
+
+  /** For the start-up log line: how callers are authenticated and authorized. */
+  summary(): string {
+    const authn = [
+      ...(this.options.clientCaPem === undefined ? [] : ["client certificates"]),
+      ...(this.tokenApi ? ["TokenReview"] : []),
+      ...(this.options.anonymous ? ["anonymous"] : []),
+    ];
+    const authz = this.authorizeApi ? "SubjectAccessReview" : "AlwaysAllow";
+    return `callers authenticated by ${authn.join(", ") || "nothing (every request is refused)"}, authorized by ${authz}`;
   }
 
   /** Authenticates and authorizes one request; `peer` is what the TLS front saw of the client. */
@@ -115,16 +143,19 @@ export class KubeletAuth {
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
     const token = match?.[1];
-    const user = token !== undefined && this.options.api !== undefined ? await this.reviewToken(token) : null;
+    const user =
+      token !== undefined && this.tokenApi !== undefined
+        ? await this.reviewToken(this.tokenApi, token)
+        : null;
     if (user) return user;
     if (certificateError !== undefined) throw new Error(certificateError);
-    return undefined;
+    // Upstream: anonymous only when nothing was presented (a bad token is still a 401).
+    return this.options.anonymous === true && token === undefined ? ANONYMOUS : undefined;
   }
 
-  private async reviewToken(token: string): Promise<KubeletUser | null> {
+  private async reviewToken(api: ReviewApi, token: string): Promise<KubeletUser | null> {
     const cached = this.tokens.get(token);
     if (cached !== undefined) return cached;
-    const api = this.options.api as ReviewApi;
     const review = await api.create<{ status?: TokenReviewStatus }>(
       "/apis/authentication.k8s.io/v1/tokenreviews",
       {
@@ -153,7 +184,8 @@ export class KubeletAuth {
   }
 
   private async authorize(user: KubeletUser, attributes: KubeletRequestAttributes): Promise<boolean> {
-    if (this.options.api === undefined) return true;
+    const api = this.authorizeApi;
+    if (api === undefined) return true;
     const spec = {
       user: user.username,
       groups: user.groups,
@@ -170,7 +202,7 @@ export class KubeletAuth {
     const key = JSON.stringify(spec);
     const cached = this.decisions.get(key);
     if (cached !== undefined) return cached;
-    const review = await this.options.api.create<{ status?: SubjectAccessReviewStatus }>(
+    const review = await api.create<{ status?: SubjectAccessReviewStatus }>(
       "/apis/authorization.k8s.io/v1/subjectaccessreviews",
       { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec },
     );
