@@ -5,6 +5,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from "kubernetes-types/policy/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector, matches, selectorString } from "../../../lib/labels/selector.ts";
@@ -44,13 +45,12 @@ export function createDisruptionSync(deps: DisruptionSyncDeps): (key: string) =>
   const writeStatus = async (pdb: PodDisruptionBudget, status: PodDisruptionBudgetStatus): Promise<void> => {
     if (sameStatus(pdb.status, status)) return;
     const ns = pdb.metadata?.namespace;
-    await deps.client.update(
-      `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${pdb.metadata?.name}/status`,
-      {
+    await resource(deps.client, "poddisruptionbudgets.policy")
+      .namespace(ns ?? "")
+      .updateStatus({
         ...withKind(pdb),
         status,
-      },
-    );
+      });
   };
 
   const trySync = async (key: string, pdb: PodDisruptionBudget): Promise<void> => {

@@ -5,6 +5,7 @@
 
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
@@ -40,12 +41,12 @@ export class EndpointsController {
 
   async sync(key: string): Promise<void> {
     const [namespace = "", name = ""] = key.split("/");
-    const base = `/api/v1/namespaces/${namespace}/endpoints`;
+    const endpoints = resource(this.context.client, "endpoints").namespace(namespace);
     const service = this.services.get(key);
     if (!service) {
       // The service is gone: so are its Endpoints (upstream deletes them, 404 is fine).
       try {
-        await this.context.client.delete(`${base}/${name}`);
+        await endpoints.delete(name);
       } catch (error) {
         if (!isStatus(error, 404)) throw error;
       }
@@ -71,8 +72,8 @@ export class EndpointsController {
     };
     const ref = { ...service, apiVersion: "v1", kind: "Service" };
     try {
-      if (current) await this.context.client.update(`${base}/${name}`, object);
-      else await this.context.client.create(base, object);
+      if (current) await endpoints.update(object);
+      else await endpoints.create(object);
     } catch (error) {
       // A conflict or AlreadyExists: the informer has not caught up; the retry starts from it.
       if (!isStatus(error, 409)) {

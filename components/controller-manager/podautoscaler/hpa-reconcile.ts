@@ -6,6 +6,7 @@ import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus } from "kub
 import type { Pod } from "kubernetes-types/core/v1";
 import { parseApiVersion, RESOURCES } from "../../../lib/api/resources.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { matches, parseSelector } from "../../../lib/labels/selector.ts";
@@ -61,8 +62,10 @@ export async function reconcileAutoscaler(deps: ReconcileDeps, key: string): Pro
 
   const writeStatus = async (status: HorizontalPodAutoscalerStatus): Promise<void> => {
     if (JSON.stringify(status) === JSON.stringify(hpa.status)) return;
-    const path = `/apis/autoscaling/v2/namespaces/${hpa.metadata?.namespace}/horizontalpodautoscalers/${hpa.metadata?.name}/status`;
-    await deps.client.update(path, { ...target, status });
+    const hpas = resource(deps.client, "horizontalpodautoscalers.autoscaling").namespace(
+      hpa.metadata?.namespace ?? "",
+    );
+    await hpas.updateStatus({ ...target, status });
   };
   const statusWith = (
     current: number,

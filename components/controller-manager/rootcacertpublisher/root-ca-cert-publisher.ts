@@ -5,6 +5,7 @@
 
 import type { ConfigMap, Namespace } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
@@ -42,11 +43,11 @@ export function startRootCaCertPublisher(context: ControllerContext, rootCA: str
   const sync = async (name: string): Promise<void> => {
     const ns = namespaces.get(name);
     if (!ns || ns.metadata?.deletionTimestamp || (ns.status?.phase ?? "Active") !== "Active") return;
-    const path = `/api/v1/namespaces/${name}/configmaps`;
+    const configMapsIn = resource(client, "configmaps").namespace(name);
     const cm = configMaps.get(`${name}/${ROOT_CA_CONFIG_MAP}`);
     if (!cm) {
       try {
-        await client.create(path, {
+        await configMapsIn.create({
           apiVersion: "v1",
           kind: "ConfigMap",
           metadata: { name: ROOT_CA_CONFIG_MAP, annotations: { [DESCRIPTION_ANNOTATION]: DESCRIPTION } },
@@ -66,7 +67,7 @@ export function startRootCaCertPublisher(context: ControllerContext, rootCA: str
       ...fixed.metadata,
       annotations: { ...(fixed.metadata?.annotations ?? {}), [DESCRIPTION_ANNOTATION]: DESCRIPTION },
     };
-    await client.update(`${path}/${ROOT_CA_CONFIG_MAP}`, fixed);
+    await configMapsIn.update(fixed);
   };
   const run = runController(context, {
     queue,

@@ -6,6 +6,7 @@
 
 import type { Secret, ServiceAccount } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { loadSigningKey } from "../../../lib/serviceaccount/signing-key.ts";
 import { legacyClaims } from "../../../lib/serviceaccount/token-claims.ts";
 import { TokenSigner } from "../../../lib/serviceaccount/token-signer.ts";
@@ -68,9 +69,7 @@ export function startTokensController(
     const sa =
       accounts.get(`${ns}/${name}`) ??
       (name
-        ? await client.getIfExists<ServiceAccount>(
-            `/api/v1/namespaces/${ns}/serviceaccounts/${encodeURIComponent(name)}`,
-          )
+        ? await resource<ServiceAccount>(client, "serviceaccounts").namespace(ns).getIfExists(name)
         : undefined);
     if (!sa || (uid && sa.metadata?.uid !== uid)) return undefined;
     return sa;
@@ -84,10 +83,9 @@ export function startTokensController(
 
   const deleteSecret = async (ns: string, name: string, uid: string | undefined): Promise<void> => {
     try {
-      await client.delete(
-        `/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(name)}`,
-        uid ? { uid } : undefined,
-      );
+      await resource(client, "secrets")
+        .namespace(ns)
+        .delete(name, uid ? { uid } : undefined);
       log(`deleted token secret ${ns}/${name}: its service account is gone`);
     } catch (error) {
       if (isStatus(error, 404) || isStatus(error, 409)) return;
@@ -99,9 +97,9 @@ export function startTokensController(
     const need = updateNeeded(cached);
     if (!need.ca && !need.namespace && !need.token) return;
     const ns = cached.metadata?.namespace ?? "";
-    const path = `/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(cached.metadata?.name ?? "")}`;
+    const secrets = resource<Secret>(client, "secrets").namespace(ns);
     // Work on a fresh copy; if the cache is behind, its update event brings us back.
-    const live = await client.getIfExists<Secret>(path);
+    const live = await secrets.getIfExists(cached.metadata?.name ?? "");
     if (!live || live.metadata?.resourceVersion !== cached.metadata?.resourceVersion) return;
     const now = updateNeeded(live);
     const data = { ...(live.data ?? {}) };
@@ -118,7 +116,7 @@ export function startTokensController(
       },
     };
     try {
-      await client.update(path, live);
+      await secrets.update(live);
       log(`populated token secret ${ns}/${live.metadata.name} for service account ${sa.metadata?.name}`);
     } catch (error) {
       // Conflict: someone else wrote it and we will hear of it; NotFound: nothing to populate.

@@ -4,6 +4,7 @@
 
 import type { Namespace, ServiceAccount } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
@@ -44,11 +45,13 @@ export function startServiceAccountsController(
     for (const account of accounts) {
       if (serviceAccounts.get(`${name}/${account}`)) continue;
       try {
-        await client.create(`/api/v1/namespaces/${name}/serviceaccounts`, {
-          apiVersion: "v1",
-          kind: "ServiceAccount",
-          metadata: { name: account, namespace: name },
-        });
+        await resource(client, "serviceaccounts")
+          .namespace(name)
+          .create({
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { name: account, namespace: name },
+          });
         log(`created serviceaccount ${name}/${account}`);
       } catch (error) {
         // Already there (the cache lags), or the namespace started terminating meanwhile.

@@ -4,6 +4,7 @@
 
 import type { Node, Service } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
@@ -68,9 +69,14 @@ export function startServiceLbController(context: ControllerContext): ServiceLbC
     if (JSON.stringify(current) === JSON.stringify(wanted)) return;
     const [namespace, name] = key.split("/");
     try {
-      await client.patch(`/api/v1/namespaces/${namespace}/services/${name}/status`, {
-        status: { loadBalancer: wanted.length ? { ingress: wanted } : { ingress: null } },
-      });
+      await resource(client, "services")
+        .namespace(namespace ?? "")
+        .patch(
+          name ?? "",
+          { status: { loadBalancer: wanted.length ? { ingress: wanted } : { ingress: null } } },
+          "merge",
+          "status",
+        );
     } catch (error) {
       if (isStatus(error, 404)) return;
       throw error;
