@@ -15,7 +15,7 @@ import { claimObjects, recheckOwner } from "../common/claim-objects.ts";
 import type { ControllerExpectations } from "../common/controller-expectations.ts";
 import { controllerOf } from "../common/controller-ref.ts";
 import { CONTROLLER_REVISION_HASH_LABEL } from "../common/labels.ts";
-import { isPodAvailable, isPodReady, isPodTerminating } from "../common/pod-predicates.ts";
+import { isPodAvailable, isPodReady, isPodTerminal, isPodTerminating } from "../common/pod-predicates.ts";
 import { ensureRevision, truncateHistory } from "../statefulset/controller-history.ts";
 import { updateStatus } from "../statefulset/update-status.ts";
 import { isPodUpdated, newDaemonPod, targetNodeName, templateGeneration } from "./daemon-pods.ts";
@@ -149,7 +149,7 @@ export function createDaemonSetSync(deps: DaemonSetSyncDeps): (key: string) => P
           const running: Pod[] = [];
           for (const pod of here) {
             if (isPodTerminating(pod)) continue;
-            if (pod.status?.phase === "Failed" || pod.status?.phase === "Succeeded") {
+            if (isPodTerminal(pod)) {
               const backoffKey = `${uid}/${name}`;
               const backoff = failedBackoff.get(backoffKey);
               if (backoff && now.getTime() < backoff.until) {

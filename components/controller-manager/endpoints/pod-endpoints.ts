@@ -3,12 +3,11 @@
 // ShouldSetHostname; pkg/api/v1/pod FindPort; GetPodServiceMemberships).
 
 import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
-import { isPodReady } from "../common/pod-predicates.ts";
+import { isPodReady, isPodTerminal } from "../common/pod-predicates.ts";
 
 /** A pod with an IP that is not finished; a terminating one only when `includeTerminating`. */
 export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
-  const phase = pod.status?.phase;
-  if (phase === "Succeeded" || phase === "Failed") return false;
+  if (isPodTerminal(pod)) return false;
   if (!pod.status?.podIP && !pod.status?.podIPs?.length) return false;
   if (!includeTerminating && pod.metadata?.deletionTimestamp) return false;
   return true;

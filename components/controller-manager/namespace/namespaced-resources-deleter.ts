@@ -5,6 +5,7 @@
 import type { Namespace, Pod } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
+import { isPodTerminal } from "../common/pod-predicates.ts";
 import {
   type ApiResource,
   collectionPath,
@@ -196,8 +197,7 @@ export class NamespacedResourcesDeleter {
     const pods = await this.options.client.list<{ items?: Pod[] }>(`/api/v1/namespaces/${namespace}/pods`);
     let estimate = 0;
     for (const pod of pods.items ?? []) {
-      const phase = pod.status?.phase;
-      if (phase === "Succeeded" || phase === "Failed") continue;
+      if (isPodTerminal(pod)) continue;
       estimate = Math.max(estimate, pod.spec?.terminationGracePeriodSeconds ?? 0);
     }
     return estimate;

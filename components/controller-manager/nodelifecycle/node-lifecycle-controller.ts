@@ -11,6 +11,7 @@ import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { addPodNodeNameIndexer, POD_NODE_NAME_INDEX } from "../../../lib/informer/pod-node-name-index.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
+import { podReadyCondition } from "../common/pod-predicates.ts";
 import { type ControllerRun, runQueueController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { readyCondition, reconcileTaints, unknownConditions } from "./node-taints.ts";
@@ -144,8 +145,7 @@ export class NodeLifecycleController {
   private async markPodsNotReady(nodeName: string): Promise<void> {
     const now = seconds(this.now());
     for (const pod of this.pods.byIndex(POD_NODE_NAME_INDEX, nodeName)) {
-      const conditions = pod.status?.conditions ?? [];
-      const ready = conditions.find((c) => c.type === "Ready");
+      const ready = podReadyCondition(pod);
       if (!ready || ready.status === "False" || pod.metadata?.deletionTimestamp) continue;
       const updated = structuredClone(pod);
       for (const c of updated.status?.conditions ?? []) {

@@ -5,6 +5,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import { milliValue } from "../../../lib/api/quantity.ts";
+import { podReadyCondition } from "../common/pod-predicates.ts";
 import type { PodMetric } from "./metrics-source.ts";
 
 export const DEFAULT_TOLERANCE = 0.1;
@@ -58,7 +59,7 @@ function groupPods(
       continue;
     }
     if (resource === "cpu") {
-      const condition = pod.status?.conditions?.find((c) => c.type === "Ready");
+      const condition = podReadyCondition(pod);
       const start = pod.status?.startTime ? Date.parse(pod.status.startTime) : undefined;
       let unready: boolean;
       if (!condition || start === undefined) {
