@@ -1,9 +1,10 @@
 // A client addressed by resource (client-go's dynamic client: Resource(gvr).Namespace(ns)): paths
-// come from lib/api/resources.ts, names are checked and escaped here in one place (a bad one
-// rejects before any request), verbs map to lib/client/api-client.ts.
+// from lib/api/resource-path.ts (names checked and escaped there; a bad one rejects before any
+// request), verbs mapped to lib/client/api-client.ts.
 
 import { type ResourceRef, resourceFor } from "../api/resource-lookup.ts";
-import { groupVersion, type ResourceInfo } from "../api/resources.ts";
+import { resourcePath } from "../api/resource-path.ts";
+import type { ResourceInfo } from "../api/resources.ts";
 import type { ApiClient, ListOptions, PatchType, WatchEvent, WatchOptions } from "./api-client.ts";
 
 export interface DeleteOptions {
@@ -27,15 +28,6 @@ interface Named {
 /** What create and update send: a typed object, or any object literal with metadata. */
 type Body<T> = T | (Named & Record<string, unknown>);
 
-/** client-go's IsValidPathSegmentName: a name or namespace must be usable as one path segment. */
-function checkSegment(what: string, value: string): void {
-  const problems: string[] = [];
-  if (value === "." || value === "..") problems.push(`may not be '${value}'`);
-  if (value.includes("/")) problems.push("may not contain '/'");
-  if (value.includes("%")) problems.push("may not contain '%'");
-  if (problems.length) throw new Error(`invalid ${what} ${JSON.stringify(value)}: [${problems.join(" ")}]`);
-}
-
 export class ResourceClient<T = unknown> {
   readonly info: ResourceInfo;
 
@@ -45,7 +37,7 @@ export class ResourceClient<T = unknown> {
     private readonly ns?: string,
   ) {
     this.info = resourceFor(ref);
-    if (ns !== undefined && ns !== "") checkSegment("namespace", ns);
+    if (ns) resourcePath(this.info, { namespace: ns }); // rejects a bad namespace now
   }
 
   /** The same resource in namespace `ns` ("" for all namespaces). */
@@ -55,16 +47,7 @@ export class ResourceClient<T = unknown> {
 
   /** The URL path of the collection, of one object, or of one object's subresource. */
   path(name?: string, subresource?: string): string {
-    const r = this.info;
-    const root = r.group === "" ? `/api/${r.version}` : `/apis/${groupVersion(r)}`;
-    const ns = r.namespaced && this.ns ? `/namespaces/${encodeURIComponent(this.ns)}` : "";
-    if (name === undefined) return `${root}${ns}/${r.plural}`;
-    if (name === "") throw new Error("resource name may not be empty");
-    checkSegment("resource name", name);
-    if (r.namespaced && !this.ns)
-      throw new Error("an empty namespace may not be set when a resource name is provided");
-    const sub = subresource ? `/${subresource}` : "";
-    return `${root}${ns}/${r.plural}/${encodeURIComponent(name)}${sub}`;
+    return resourcePath(this.info, { namespace: this.ns, name, subresource });
   }
 
   async get(name: string, subresource?: string): Promise<T> {
