@@ -107,7 +107,9 @@ test("scaling down deletes the highest ordinal first, one at a time", async () =
 });
 
 test("an owned pod that is not a member (wrong name) is released, not counted", async () => {
-  const controller = await start(statefulSet({ replicas: 1 }), [member(0, true), member(0, true, "stray")]);
+  // OnDelete: db-0 (no revision label in this fixture) is not replaced by a rolling update.
+  const set = statefulSet({ replicas: 1, updateStrategy: { type: "OnDelete" } });
+  const controller = await start(set, [member(0, true), member(0, true, "stray")]);
   await controller.sync("ns/db");
   const release = t.api.writes("pods").find((a) => a.verb === "patch");
   expect(release?.name).toBe("stray");
