@@ -17,7 +17,7 @@ import { getAllReplicaSetsAndSyncRevision } from "./new-replica-set.ts";
 import { type PodMap, rolloutRecreate } from "./recreate.ts";
 import { rolloutRolling } from "./rolling.ts";
 import { cleanupDeployment, isScalingEvent, scale } from "./scaling.ts";
-import { asDeployment, deploymentPath, replicaSetsPath, type SyncContext } from "./sync-context.ts";
+import { asDeployment, deploymentPath, replicaSets, type SyncContext } from "./sync-context.ts";
 
 export interface DeploymentControllerOptions {
   client: ApiClient;
@@ -119,7 +119,7 @@ export class DeploymentController {
       owner: asDeployment(d),
       selector,
       objects: this.sets.listNamespace(namespace),
-      pathOf: (rs) => `${replicaSetsPath(namespace)}/${rs.metadata?.name}`,
+      pathOf: (rs) => replicaSets(this.options, namespace).path(rs.metadata?.name ?? ""),
       canAdopt: recheckOwner(this.options.client, deploymentPath(d), asDeployment(d)),
     });
   }

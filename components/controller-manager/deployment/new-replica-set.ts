@@ -19,7 +19,7 @@ import { maxRevision, REVISION, setDeploymentRevision, setNewReplicaSetAnnotatio
 import { maxSurge, newRSNewReplicas } from "./rollout-math.ts";
 import {
   asDeployment,
-  replicaSetsPath,
+  replicaSets,
   type SyncContext,
   updateDeploymentStatus,
   updateReplicaSet,
@@ -99,12 +99,12 @@ async function getNewReplicaSet(
   let created: ReplicaSetObject;
   let alreadyExisted = false;
   try {
-    created = await ctx.client.create<ReplicaSetObject>(replicaSetsPath(namespace), rs);
+    created = await replicaSets(ctx, namespace).create(rs);
   } catch (error) {
     if (isStatus(error, 409)) {
       const found =
         ctx.cachedReplicaSet(`${namespace}/${rs.metadata?.name}`) ??
-        (await ctx.client.get<ReplicaSetObject>(`${replicaSetsPath(namespace)}/${rs.metadata?.name}`));
+        (await replicaSets(ctx, namespace).get(rs.metadata?.name ?? ""));
       const ours =
         controllerOf(found)?.uid === d.metadata?.uid &&
         equalIgnoreHash(d.spec?.template, found.spec?.template);

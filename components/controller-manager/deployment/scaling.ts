@@ -12,7 +12,7 @@ import {
   setReplicasAnnotations,
 } from "./revisions.ts";
 import { isRollingUpdate, maxSurge, proportion, sumReplicas } from "./rollout-math.ts";
-import { asDeployment, replicaSetsPath, type SyncContext, updateReplicaSet } from "./sync-context.ts";
+import { asDeployment, replicaSets, type SyncContext, updateReplicaSet } from "./sync-context.ts";
 
 export interface Scaled {
   scaled: boolean;
@@ -121,7 +121,7 @@ export async function cleanupDeployment(
       (rs.metadata?.generation ?? 0) > (rs.status?.observedGeneration ?? 0);
     if (busy) continue;
     try {
-      await ctx.client.delete(`${replicaSetsPath(rs.metadata?.namespace ?? "default")}/${rs.metadata?.name}`);
+      await replicaSets(ctx, rs.metadata?.namespace ?? "default").delete(rs.metadata?.name ?? "");
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
     }

@@ -2,7 +2,9 @@
 // receiver): the client, the event recorder, the clock, the ReplicaSet cache and requeueing, plus
 // the API paths and the status write every step ends with.
 
+import { resourcePath } from "../../../lib/api/resource-path.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
+import { type ResourceClient, resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { DeploymentObject, ReplicaSetObject } from "./deployment-types.ts";
 
@@ -17,12 +19,16 @@ export interface SyncContext {
   enqueueRateLimited(d: DeploymentObject): void;
 }
 
-export function replicaSetsPath(namespace: string): string {
-  return `/apis/apps/v1/namespaces/${namespace}/replicasets`;
+/** The ReplicaSets of a namespace. */
+export function replicaSets(ctx: { client: ApiClient }, namespace: string): ResourceClient<ReplicaSetObject> {
+  return resource<ReplicaSetObject>(ctx.client, "replicasets.apps").namespace(namespace);
 }
 
 export function deploymentPath(d: DeploymentObject): string {
-  return `/apis/apps/v1/namespaces/${d.metadata?.namespace ?? "default"}/deployments/${d.metadata?.name}`;
+  return resourcePath("deployments.apps", {
+    namespace: d.metadata?.namespace ?? "default",
+    name: d.metadata?.name ?? "",
+  });
 }
 
 /** The Deployment as events and ownerReferences name it (cache items lack kind and apiVersion). */
@@ -35,7 +41,9 @@ export function asDeployment(d: DeploymentObject): DeploymentObject & { apiVersi
  * the new resourceVersion, so the next write of the same sync does not conflict.
  */
 export async function updateDeploymentStatus(ctx: SyncContext, d: DeploymentObject): Promise<void> {
-  const stored = await ctx.client.update<DeploymentObject>(`${deploymentPath(d)}/status`, asDeployment(d));
+  const stored = await resource<DeploymentObject>(ctx.client, "deployments.apps")
+    .namespace(d.metadata?.namespace ?? "default")
+    .updateStatus(asDeployment(d));
   d.metadata = {
     ...d.metadata,
     resourceVersion: stored.metadata?.resourceVersion,
@@ -46,7 +54,7 @@ export async function updateDeploymentStatus(ctx: SyncContext, d: DeploymentObje
 /** PUTs a ReplicaSet and returns what was stored. */
 export function updateReplicaSet(ctx: SyncContext, rs: ReplicaSetObject): Promise<ReplicaSetObject> {
   const namespace = rs.metadata?.namespace ?? "default";
-  return ctx.client.update<ReplicaSetObject>(`${replicaSetsPath(namespace)}/${rs.metadata?.name}`, {
+  return replicaSets(ctx, namespace).update({
     ...rs,
     apiVersion: "apps/v1",
     kind: "ReplicaSet",
