@@ -5,6 +5,7 @@
 
 import type { Node } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
@@ -113,9 +114,9 @@ export class NodeIpamController {
   /** Writes `cidr` to the node, unless it got one meanwhile (then ours goes back). */
   private async assign(node: Node, cidr: string): Promise<void> {
     const name = node.metadata?.name ?? "";
-    const path = `/api/v1/nodes/${encodeURIComponent(name)}`;
+    const nodes = resource<Node>(this.context.client, "nodes");
     try {
-      const fresh = await this.context.client.get<Node>(path);
+      const fresh = await nodes.get(name);
       const theirs = fresh.spec?.podCIDR;
       if (theirs) {
         if (theirs !== cidr) {
@@ -127,7 +128,7 @@ export class NodeIpamController {
         }
         return;
       }
-      await this.context.client.patch(path, {
+      await nodes.patch(name, {
         metadata: { resourceVersion: fresh.metadata?.resourceVersion },
         spec: { podCIDR: cidr, podCIDRs: [cidr] },
       });

@@ -7,6 +7,7 @@
 import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { addPodNodeNameIndexer, POD_NODE_NAME_INDEX } from "../../../lib/informer/pod-node-name-index.ts";
@@ -122,10 +123,7 @@ export class NodeLifecycleController {
           `node ${name} hasn't been updated for ${now - health.probeTimestamp} ms: marking it Unknown`,
         );
         const updated: Node = { ...node, status: { ...node.status, conditions } };
-        current = await this.context.client.update<Node>(
-          `/api/v1/nodes/${encodeURIComponent(name)}/status`,
-          updated,
-        );
+        current = await resource<Node>(this.context.client, "nodes").updateStatus(updated);
       }
     }
     const ready = readyCondition(current)?.status;
@@ -153,9 +151,10 @@ export class NodeLifecycleController {
         c.status = "False";
         c.lastTransitionTime = now;
       }
-      const path = `/api/v1/namespaces/${pod.metadata?.namespace}/pods/${pod.metadata?.name}/status`;
       try {
-        await this.context.client.update(path, updated);
+        await resource(this.context.client, "pods")
+          .namespace(pod.metadata?.namespace ?? "")
+          .updateStatus(updated);
         this.recorder.event(
           { ...pod, apiVersion: "v1", kind: "Pod" },
           "Warning",
@@ -177,7 +176,7 @@ export class NodeLifecycleController {
     if (!taints) return;
     const updated: Node = { ...node, spec: { ...node.spec, taints } };
     try {
-      await this.context.client.update(`/api/v1/nodes/${encodeURIComponent(name)}`, updated);
+      await resource(this.context.client, "nodes").update(updated);
       const keys = taints.map((t) => `${t.key}:${t.effect}`).join(", ") || "none";
       this.context.log(`node ${name}: taints now ${keys}`);
     } catch (error) {

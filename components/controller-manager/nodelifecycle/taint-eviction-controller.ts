@@ -5,6 +5,7 @@
 
 import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import { type Informer, objectKey } from "../../../lib/informer/informer.ts";
 import { addPodNodeNameIndexer, POD_NODE_NAME_INDEX } from "../../../lib/informer/pod-node-name-index.ts";
@@ -127,7 +128,8 @@ export class TaintEvictionController {
     const ref = { ...pod, apiVersion: "v1", kind: "Pod" };
     this.recorder.event(ref, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${key}`);
     const ns = pod.metadata?.namespace ?? "default";
-    const path = `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(pod.metadata?.name ?? "")}`;
+    const pods = resource<Pod>(this.context.client, "pods").namespace(ns);
+    const name = pod.metadata?.name ?? "";
     const now = `${this.context.now().toISOString().slice(0, 19)}Z`;
     try {
       const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== "DisruptionTarget");
@@ -138,14 +140,14 @@ export class TaintEvictionController {
         message: "Taint manager: deleting due to NoExecute taint",
         lastTransitionTime: now,
       });
-      await this.context.client.update(`${path}/status`, { ...pod, status: { ...pod.status, conditions } });
+      await pods.updateStatus({ ...pod, status: { ...pod.status, conditions } });
     } catch (error) {
       // The condition is informative; the deletion is what counts.
       if (!isStatus(error, 404))
         this.context.log(`pod ${key}: DisruptionTarget: ${(error as Error).message}`);
     }
     try {
-      await this.context.client.delete(path, { uid: pod.metadata?.uid });
+      await pods.delete(name, { uid: pod.metadata?.uid });
       entry.fired = true;
       this.context.log(`evicted pod ${key} from node ${pod.spec?.nodeName}`);
     } catch (error) {
