@@ -6,6 +6,7 @@
 import type { Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { type ResourceClient, resource } from "../../../lib/client/resource-client.ts";
 import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
 import type { Informer } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
@@ -70,7 +71,9 @@ export class EndpointSliceController {
 
   async sync(key: string): Promise<void> {
     const [namespace = "", name = ""] = key.split("/");
-    const base = `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`;
+    const base = resource<EndpointSlice>(this.context.client, "endpointslices.discovery.k8s.io").namespace(
+      namespace,
+    );
     const existing = this.ownedSlices(namespace, name);
     if (!this.tracker.current(key, existing))
       throw new Error(`EndpointSlice informer cache is out of date for service ${key}`);
@@ -107,7 +110,7 @@ export class EndpointSliceController {
 
   private async reconcile(
     key: string,
-    base: string,
+    base: ResourceClient<EndpointSlice>,
     service: Service,
     groups: PortGroup[],
     existing: EndpointSlice[],
@@ -133,7 +136,7 @@ export class EndpointSliceController {
             sameLabels(slice.metadata?.labels, labels)
           )
             continue;
-          const updated = await this.context.client.update<EndpointSlice>(`${base}/${slice.metadata?.name}`, {
+          const updated = await base.update({
             ...slice,
             metadata: { ...slice.metadata, labels },
             endpoints,
@@ -141,7 +144,7 @@ export class EndpointSliceController {
           });
           this.tracker.written(key, updated);
         } else {
-          const created = await this.context.client.create<EndpointSlice>(base, {
+          const created = await base.create({
             apiVersion: "discovery.k8s.io/v1",
             kind: "EndpointSlice",
             metadata: {
@@ -172,10 +175,14 @@ export class EndpointSliceController {
     for (const stale of byPorts.values()) for (const slice of stale) await this.remove(key, base, slice);
   }
 
-  private async remove(key: string, base: string, slice: EndpointSlice): Promise<void> {
+  private async remove(
+    key: string,
+    base: ResourceClient<EndpointSlice>,
+    slice: EndpointSlice,
+  ): Promise<void> {
     const name = slice.metadata?.name ?? "";
     try {
-      await this.context.client.delete(`${base}/${name}`);
+      await base.delete(name);
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
     }
