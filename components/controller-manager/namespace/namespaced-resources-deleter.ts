@@ -5,6 +5,7 @@
 import type { Namespace, Pod } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { isPodTerminal } from "../common/pod-predicates.ts";
 import {
   type ApiResource,
@@ -60,10 +61,13 @@ export class NamespacedResourcesDeleter {
     if (!namespace?.metadata?.deletionTimestamp) return;
     if (namespace.status?.phase !== "Terminating") {
       namespace = await this.retryOnConflict(namespace, (ns) =>
-        client.update<Namespace>(`/api/v1/namespaces/${name}/status`, {
-          ...ns,
-          status: { ...ns.status, phase: "Terminating" },
-        }),
+        resource<Namespace>(client, "namespaces").update(
+          {
+            ...ns,
+            status: { ...ns.status, phase: "Terminating" },
+          },
+          "status",
+        ),
       );
       if (!namespace) return;
     }
@@ -71,20 +75,23 @@ export class NamespacedResourcesDeleter {
     const estimate = await this.deleteAllContent(namespace);
     if (estimate > 0) throw new ResourcesRemainingError(estimate);
     await this.retryOnConflict(namespace, (ns) =>
-      client.update<Namespace>(`/api/v1/namespaces/${name}/finalize`, {
-        ...ns,
-        spec: {
-          ...ns.spec,
-          finalizers: (ns.spec?.finalizers ?? []).filter((f) => f !== FINALIZER_KUBERNETES),
+      resource<Namespace>(client, "namespaces").update(
+        {
+          ...ns,
+          spec: {
+            ...ns.spec,
+            finalizers: (ns.spec?.finalizers ?? []).filter((f) => f !== FINALIZER_KUBERNETES),
+          },
         },
-      }),
+        "finalize",
+      ),
     );
     this.options.log(`namespace ${name} emptied and finalized`);
   }
 
   private async get(name: string): Promise<Namespace | undefined> {
     try {
-      return await this.options.client.get<Namespace>(`/api/v1/namespaces/${name}`);
+      return await resource<Namespace>(this.options.client, "namespaces").get(name);
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
       throw error;
@@ -140,8 +147,8 @@ export class NamespacedResourcesDeleter {
       }),
     );
     if (updateConditions(namespace, report, this.options.now())) {
-      await this.options.client
-        .update(`/api/v1/namespaces/${name}/status`, namespace)
+      await resource(this.options.client, "namespaces")
+        .updateStatus(namespace)
         .catch((error: Error) =>
           this.options.log(`couldn't update status condition for namespace "${name}": ${error.message}`),
         );
@@ -194,7 +201,7 @@ export class NamespacedResourcesDeleter {
 
   /** The longest grace period of the namespace's pods that have not finished. */
   private async podEstimate(namespace: string): Promise<number> {
-    const pods = await this.options.client.list<{ items?: Pod[] }>(`/api/v1/namespaces/${namespace}/pods`);
+    const pods = await resource<Pod>(this.options.client, "pods").namespace(namespace).list();
     let estimate = 0;
     for (const pod of pods.items ?? []) {
       if (isPodTerminal(pod)) continue;
