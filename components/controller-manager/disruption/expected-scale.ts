@@ -7,6 +7,7 @@ import type { Deployment, ReplicaSet, StatefulSet } from "kubernetes-types/apps/
 import type { Pod, ReplicationController } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
+import { resourcePath } from "../../../lib/api/resource-path.ts";
 import { parseApiVersion, RESOURCES } from "../../../lib/api/resources.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { isStatus } from "../../../lib/client/api-client.ts";
@@ -75,10 +76,9 @@ function finders(s: ScaleSources): Finder[] {
         (x) => x.group === gv.group && x.version === gv.version && x.kind === ref.kind,
       );
       if (!r?.subresources.some((sub) => sub.name === "scale")) return undefined;
-      const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
       try {
         const scale = await s.client.get<{ metadata?: { uid?: string }; spec?: { replicas?: number } }>(
-          `${base}/namespaces/${ns}/${r.plural}/${ref.name}/scale`,
+          resourcePath(r, { namespace: ns, name: ref.name, subresource: "scale" }),
         );
         return scale.metadata?.uid === ref.uid
           ? { uid: ref.uid, scale: scale.spec?.replicas ?? 0 }

@@ -4,6 +4,7 @@
 
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus } from "kubernetes-types/autoscaling/v2";
 import type { Pod } from "kubernetes-types/core/v1";
+import { resourcePath } from "../../../lib/api/resource-path.ts";
 import { parseApiVersion, RESOURCES } from "../../../lib/api/resources.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
@@ -43,8 +44,7 @@ function scalePath(hpa: HorizontalPodAutoscaler): string {
       `unable to determine resource for scale target reference: no matches for kind "${ref?.kind}" in group "${gv.group}"`,
     );
   }
-  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
-  return `${base}/namespaces/${hpa.metadata?.namespace}/${r.plural}/${ref?.name}/scale`;
+  return resourcePath(r, { namespace: hpa.metadata?.namespace, name: ref?.name ?? "", subresource: "scale" });
 }
 
 /** Returns false when the HPA is gone. */

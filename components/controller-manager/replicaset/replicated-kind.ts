@@ -4,6 +4,7 @@
 
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
+import { resourcePath } from "../../../lib/api/resource-path.ts";
 import { fromLabelSelector, type LabelSelector, type Selector } from "../../../lib/labels/selector.ts";
 
 export interface ReplicaCondition {
@@ -54,7 +55,7 @@ export const REPLICA_SET_KIND: ReplicatedKind = {
   kind: "ReplicaSet",
   apiVersion: "apps/v1",
   path: "/apis/apps/v1/replicasets",
-  namespaced: (ns) => `/apis/apps/v1/namespaces/${ns}/replicasets`,
+  namespaced: (ns) => resourcePath("replicasets.apps", { namespace: ns }),
   selector(object) {
     try {
       return fromLabelSelector(object.spec?.selector as LabelSelector | undefined);
