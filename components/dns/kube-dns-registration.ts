@@ -70,7 +70,7 @@ export async function registerKubeDns(options: KubeDnsRegistration): Promise<voi
     metadata: { name: KUBE_DNS_NAMESPACE },
   };
   try {
-    await client.create("/api/v1/namespaces", namespace);
+    await resource(client, "namespaces").create(namespace);
   } catch (error) {
     if (!isStatus(error, 409)) throw error;
   }

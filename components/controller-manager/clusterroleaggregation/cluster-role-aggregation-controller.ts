@@ -4,6 +4,7 @@
 
 import type { ClusterRole, PolicyRule } from "kubernetes-types/rbac/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
 import { fromLabelSelector, matches } from "../../../lib/labels/selector.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { type ControllerRun, runController } from "../common/run-controller.ts";
@@ -57,7 +58,7 @@ export function startClusterRoleAggregationController(
     const rules = aggregatedRules(role, roles.list());
     if (JSON.stringify(rules) === JSON.stringify(role.rules ?? [])) return;
     try {
-      await client.update(`${PATH}/${encodeURIComponent(name)}`, { ...role, rules });
+      await resource(client, "clusterroles.rbac.authorization.k8s.io").update({ ...role, rules });
     } catch (error) {
       if (isStatus(error, 404)) return;
       // 409: the cache was behind; the informer's update event enqueues the role again.
