@@ -24,4 +24,11 @@ describe("statusResponse", () => {
     expect(toStatusError("boom").message).toBe("Internal error occurred: boom");
     expect(toStatusError(undefined).code).toBe(500);
   });
+
+  test("extra headers go along (the filters' X-Content-Type-Options: nosniff)", () => {
+    const res = statusResponse(StatusError.badRequest("no"), { "X-Content-Type-Options": "nosniff" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-type")).toBe("application/json");
+  });
 });

@@ -10,11 +10,11 @@ export function toStatusError(err: unknown): StatusError {
   return StatusError.internal(message);
 }
 
-/** Any thrown value as a Status response with the status's HTTP code. */
-export function statusResponse(err: unknown): Response {
+/** Any thrown value as a Status response with the status's HTTP code (plus any extra headers). */
+export function statusResponse(err: unknown, headers: Record<string, string> = {}): Response {
   const status = toStatusError(err).status;
   return new Response(JSON.stringify(status), {
     status: status.code,
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...headers },
   });
 }
