@@ -26,6 +26,15 @@ export interface CronJobSyncDeps {
 }
 
 const seconds = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
+/** The reference status.active keeps to a Job (upstream ref.GetReference). */
+const jobReference = (job: Job): ObjectReference => ({
+  apiVersion: "batch/v1",
+  kind: "Job",
+  name: job.metadata?.name,
+  namespace: job.metadata?.namespace,
+  uid: job.metadata?.uid,
+  resourceVersion: job.metadata?.resourceVersion,
+});
 const finishedType = (job: Job) =>
   job.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True")
     ?.type;
@@ -88,14 +97,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
       const listed = active.some((a) => a.name === name);
       const finished = finishedType(job);
       if (!listed && !finished) {
-        active.push({
-          apiVersion: "batch/v1",
-          kind: "Job",
-          name,
-          namespace: ns,
-          uid: job.metadata?.uid,
-          resourceVersion: job.metadata?.resourceVersion,
-        });
+        active.push(jobReference(job));
       } else if (listed && finished) {
         active = active.filter((a) => a.name !== name);
         recorder.event(cj, "Normal", "SawCompletedJob", `Saw completed job: ${name}, status: ${finished}`);
@@ -270,14 +272,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
       }
     }
     if (made) {
-      active.push({
-        apiVersion: "batch/v1",
-        kind: "Job",
-        name,
-        namespace: ns,
-        uid: made.metadata?.uid,
-        resourceVersion: made.metadata?.resourceVersion,
-      });
+      active.push(jobReference(made));
     }
     status.lastScheduleTime = seconds(scheduled);
     await writeStatus();
