@@ -53,7 +53,7 @@ export class EndpointsController {
       return;
     }
     if (!serviceSelector(service) || service.metadata?.deletionTimestamp) return;
-    const subsets = desiredSubsets(service, podsForService(service, this.pods.list()));
+    const subsets = desiredSubsets(service, podsForService(service, this.pods.listNamespace(namespace)));
     const labels = endpointLabels(service);
 
     const current = this.endpoints.get(key);

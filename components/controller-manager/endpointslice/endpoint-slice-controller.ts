@@ -84,7 +84,7 @@ export class EndpointSliceController {
       return;
     }
     if (!serviceSelector(service) || service.metadata?.deletionTimestamp) return;
-    let groups = desiredPortGroups(service, podsForService(service, this.pods.list()));
+    let groups = desiredPortGroups(service, podsForService(service, this.pods.listNamespace(namespace)));
     // Upstream keeps one placeholder slice (no ports, no endpoints) for a service without endpoints.
     if (groups.length === 0) groups = [{ key: portsKey([]), ports: [], endpoints: [] }];
     try {
