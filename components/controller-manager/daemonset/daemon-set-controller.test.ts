@@ -8,6 +8,7 @@ import {
   type TestControllerContext,
   testControllerContext,
 } from "../common/testing/test-controller-context.ts";
+import { testPod } from "../common/testing/test-pod.ts";
 import { type DaemonSetController, startDaemonSetController } from "./daemon-set-controller.ts";
 
 const DS_UID = "ds-uid";
@@ -38,21 +39,8 @@ function node(name: string, labels: Record<string, string>, taints: Node["spec"]
 }
 
 function daemonPod(name: string, nodeName: string): Pod {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name,
-      namespace: "ns",
-      uid: `uid-${name}`,
-      labels: { app: "agent" },
-      ownerReferences: [
-        { apiVersion: "apps/v1", kind: "DaemonSet", name: "agent", uid: DS_UID, controller: true },
-      ],
-    },
-    spec: { nodeName, containers: [{ name: "c", image: "i" }] },
-    status: { phase: "Running" },
-  };
+  const owner = { apiVersion: "apps/v1", kind: "DaemonSet", name: "agent", uid: DS_UID };
+  return testPod(name, { labels: { app: "agent" }, owner, node: nodeName });
 }
 
 async function start(nodes: Node[], pods: Pod[] = []): Promise<DaemonSetController> {

@@ -9,6 +9,7 @@ import {
   type TestControllerContext,
   testControllerContext,
 } from "../common/testing/test-controller-context.ts";
+import { testPod } from "../common/testing/test-pod.ts";
 import { type DisruptionController, startDisruptionController } from "./disruption-controller.ts";
 
 let t: TestControllerContext;
@@ -29,21 +30,8 @@ const replicaSet: ReplicaSet = {
 };
 
 function pod(name: string, ready: boolean, owned = true): Pod {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name,
-      namespace: "ns",
-      uid: `uid-${name}`,
-      labels: { app: "web" },
-      ownerReferences: owned
-        ? [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-1", uid: "rs-uid", controller: true }]
-        : undefined,
-    },
-    spec: { containers: [] },
-    status: { phase: "Running", conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
-  };
+  const owner = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-1", uid: "rs-uid" };
+  return testPod(name, { labels: { app: "web" }, owner: owned ? owner : undefined, node: "n1", ready });
 }
 
 async function start(budget: PodDisruptionBudget, pods: Pod[]): Promise<DisruptionController> {

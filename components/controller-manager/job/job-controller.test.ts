@@ -9,6 +9,7 @@ import {
   type TestControllerContext,
   testControllerContext,
 } from "../common/testing/test-controller-context.ts";
+import { testPod } from "../common/testing/test-pod.ts";
 import { type JobController, startJobController } from "./job-controller.ts";
 import { TRACKING_FINALIZER } from "./job-pods.ts";
 
@@ -34,20 +35,12 @@ function job(spec: Partial<JobSpec> = {}): Job {
 }
 
 function pod(name: string, phase: string): Pod {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name,
-      namespace: "ns",
-      uid: `uid-${name}`,
-      labels: { "batch.kubernetes.io/controller-uid": JOB_UID, "job-name": "pi" },
-      finalizers: [TRACKING_FINALIZER],
-      ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "pi", uid: JOB_UID, controller: true }],
-    },
-    spec: { containers: [{ name: "c", image: "i" }] },
-    status: { phase },
-  };
+  return testPod(name, {
+    phase,
+    labels: { "batch.kubernetes.io/controller-uid": JOB_UID, "job-name": "pi" },
+    finalizers: [TRACKING_FINALIZER],
+    owner: { apiVersion: "batch/v1", kind: "Job", name: "pi", uid: JOB_UID },
+  });
 }
 
 async function start(j: Job, pods: Pod[]): Promise<JobController> {

@@ -8,6 +8,7 @@ import {
   type TestControllerContext,
   testControllerContext,
 } from "../common/testing/test-controller-context.ts";
+import { testPod } from "../common/testing/test-pod.ts";
 import { waitFor } from "../common/testing/wait-for.ts";
 import { ReplicaSetController } from "./replica-set-controller.ts";
 import { REPLICA_SET_KIND, type Replicated } from "./replicated-kind.ts";
@@ -29,31 +30,19 @@ function replicaSet(replicas: number): Replicated {
   };
 }
 
+const RS_OWNER = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: RS_UID };
+
 function pod(
   name: string,
   options: { owned?: boolean; ready?: boolean; node?: string; labels?: Record<string, string> } = {},
 ): Pod {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name,
-      namespace: "ns",
-      uid: `uid-${name}`,
-      labels: options.labels ?? { app: "web" },
-      ownerReferences:
-        options.owned === false
-          ? undefined
-          : [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: RS_UID, controller: true }],
-    },
-    spec: { nodeName: options.node, containers: [{ name: "c", image: "i" }] },
-    status: {
-      phase: options.node ? "Running" : "Pending",
-      conditions: options.ready
-        ? [{ type: "Ready", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z" }]
-        : [],
-    },
-  };
+  return testPod(name, {
+    labels: options.labels ?? { app: "web" },
+    owner: options.owned === false ? undefined : RS_OWNER,
+    node: options.node,
+    ready: options.ready ? true : undefined,
+    readySince: "2026-01-01T00:00:00Z",
+  });
 }
 
 async function start(rs: Replicated, pods: Pod[]): Promise<ReplicaSetController> {

@@ -8,6 +8,7 @@ import {
   type TestControllerContext,
   testControllerContext,
 } from "../common/testing/test-controller-context.ts";
+import { testPod } from "../common/testing/test-pod.ts";
 import { type StatefulSetController, startStatefulSetController } from "./stateful-set-controller.ts";
 
 const SET_UID = "set-uid";
@@ -30,24 +31,14 @@ function statefulSet(spec: Partial<StatefulSetSpec> = {}): StatefulSet {
 }
 
 function member(ordinal: number, healthy: boolean, name = `db-${ordinal}`): Pod {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name,
-      namespace: "ns",
-      uid: `uid-${name}`,
-      labels: { app: "db" },
-      ownerReferences: [
-        { apiVersion: "apps/v1", kind: "StatefulSet", name: "db", uid: SET_UID, controller: true },
-      ],
-    },
-    spec: { nodeName: "n1", containers: [{ name: "c", image: "i" }] },
-    status: {
-      phase: healthy ? "Running" : "Pending",
-      conditions: [{ type: "Ready", status: healthy ? "True" : "False" }],
-    },
-  };
+  const owner = { apiVersion: "apps/v1", kind: "StatefulSet", name: "db", uid: SET_UID };
+  return testPod(name, {
+    labels: { app: "db" },
+    owner,
+    node: "n1",
+    phase: healthy ? "Running" : "Pending",
+    ready: healthy,
+  });
 }
 
 async function start(set: StatefulSet, pods: Pod[] = []): Promise<StatefulSetController> {
