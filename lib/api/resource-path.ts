@@ -3,7 +3,10 @@
 // escaped here, in one place.
 
 import { type ResourceRef, resourceFor } from "./resource-lookup.ts";
-import { groupVersion } from "./resources.ts";
+import { groupVersion, type ResourceInfo } from "./resources.ts";
+
+/** What a path needs of a resource: a discovered one (a CRD, metrics.k8s.io) need not be in the table. */
+export type PathTarget = Pick<ResourceInfo, "group" | "version" | "plural" | "namespaced">;
 
 export interface PathParts {
   /** Ignored for cluster-scoped resources; empty or absent lists across namespaces. */
@@ -22,8 +25,8 @@ function checkSegment(what: string, value: string): void {
 }
 
 /** "/apis/apps/v1/namespaces/a/deployments/web/scale"; throws client-go's messages for bad parts. */
-export function resourcePath(ref: ResourceRef, parts: PathParts = {}): string {
-  const r = resourceFor(ref);
+export function resourcePath(ref: ResourceRef | PathTarget, parts: PathParts = {}): string {
+  const r = typeof ref === "object" && "plural" in ref ? ref : resourceFor(ref);
   const { namespace, name, subresource } = parts;
   if (namespace) checkSegment("namespace", namespace);
   const root = r.group === "" ? `/api/${r.version}` : `/apis/${groupVersion(r)}`;

@@ -2,6 +2,7 @@
 // one place, each verb's method, body and content type, and the errors for bad input.
 import { describe, expect, test } from "bun:test";
 import { findResource } from "../api/resource-lookup.ts";
+import { resourcePath } from "../api/resource-path.ts";
 import { ApiClient } from "./api-client.ts";
 import { resource } from "./resource-client.ts";
 
@@ -123,4 +124,16 @@ describe("resource client", () => {
     await expect(rs.namespace("").get("r1")).rejects.toThrow("an empty namespace may not be set");
     expect(sent.length).toBe(9);
   });
+});
+
+test("resourcePath also takes a discovered resource that is not in the table (a CRD, metrics)", () => {
+  const crd = { group: "kt.example.com", version: "v1", plural: "widgets", namespaced: true };
+  expect(resourcePath(crd, { namespace: "a" })).toBe("/apis/kt.example.com/v1/namespaces/a/widgets");
+  expect(resourcePath(crd, { namespace: "a", name: "w 1" })).toBe(
+    "/apis/kt.example.com/v1/namespaces/a/widgets/w%201",
+  );
+  expect(resourcePath({ ...crd, namespaced: false }, { namespace: "a", name: "w" })).toBe(
+    "/apis/kt.example.com/v1/widgets/w",
+  );
+  expect(() => resourcePath(crd, { name: "w" })).toThrow("an empty namespace may not be set");
 });

@@ -2,6 +2,7 @@
 // top-level resource the apiserver serves, in each group's preferred version, with its verbs.
 // A group that fails to answer is reported, not fatal (upstream ErrGroupDiscoveryFailed).
 
+import { resourcePath } from "../../../lib/api/resource-path.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 
 export interface ApiResource {
@@ -35,15 +36,12 @@ export function apiVersionOf(r: { group: string; version: string }): string {
 
 /** The URL of a resource's collection, in a namespace or across all of them. */
 export function collectionPath(r: ApiResource, namespace?: string): string {
-  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
-  return r.namespaced && namespace
-    ? `${base}/namespaces/${namespace}/${r.resource}`
-    : `${base}/${r.resource}`;
+  return resourcePath({ ...r, plural: r.resource }, { namespace });
 }
 
 /** The URL of one object of a resource. */
 export function objectPath(r: ApiResource, namespace: string | undefined, name: string): string {
-  return `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`;
+  return resourcePath({ ...r, plural: r.resource }, { namespace, name });
 }
 
 export async function discoverResources(client: ApiClient): Promise<Discovery> {

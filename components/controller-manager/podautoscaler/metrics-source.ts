@@ -3,6 +3,7 @@
 // metrics.k8s.io/v1beta1 PodMetrics. Tests inject their own to feed usage.
 
 import { milliValue } from "../../../lib/api/quantity.ts";
+import { resourcePath } from "../../../lib/api/resource-path.ts";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 
 export interface PodMetric {
@@ -49,7 +50,10 @@ export function apiMetricsSource(client: ApiClient): MetricsSource {
   return {
     async resourceMetrics(resource, namespace, labelSelector, container) {
       const list = await client.list<PodMetricsList>(
-        `/apis/metrics.k8s.io/v1beta1/namespaces/${namespace}/pods`,
+        resourcePath(
+          { group: "metrics.k8s.io", version: "v1beta1", plural: "pods", namespaced: true },
+          { namespace },
+        ),
         {
           labelSelector,
         },
