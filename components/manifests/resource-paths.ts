@@ -1,6 +1,8 @@
 // Where an object of a given apiVersion and kind lives in the API, from discovery (/api/v1,
 // /apis/<group>/<version>), as kubectl's REST mapper finds it; CRDs appear once established.
 
+import { resourcePath } from "../../lib/api/resource-path.ts";
+import { parseApiVersion } from "../../lib/api/resources.ts";
 import type { ApiClient } from "../../lib/client/api-client.ts";
 
 interface DiscoveredResource {
@@ -25,8 +27,11 @@ export class ResourcePaths {
     resource ??= (await this.#resources(base, true)).find((r) => r.kind === kind);
     if (!resource) throw new Error(`the API serves no kind ${kind} in ${apiVersion}`);
     const ns = typeof namespace === "string" && namespace ? namespace : "default";
-    const scope = resource.namespaced ? `/namespaces/${encodeURIComponent(ns)}` : "";
-    return `${base}${scope}/${resource.name}/${encodeURIComponent(name)}`;
+    const { group, version } = parseApiVersion(apiVersion);
+    return resourcePath(
+      { group, version, plural: resource.name, namespaced: resource.namespaced },
+      { namespace: ns, name },
+    );
   }
 
   async #resources(base: string, refresh: boolean): Promise<DiscoveredResource[]> {
