@@ -7,15 +7,13 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
 import { fromLabelSelector, matches } from "../../../lib/labels/selector.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 
 const PATH = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
 
-export interface ClusterRoleAggregationController extends ControllerRun {
-  /** Brings one aggregated ClusterRole's rules in line (what the workers run). */
-  sync(name: string): Promise<void>;
-}
+/** A running controller; sync: brings one aggregated ClusterRole's rules in line (what the workers run). */
+export type ClusterRoleAggregationController = SyncingController;
 
 /** The rules an aggregated role should have, given every ClusterRole (upstream's syncClusterRole). */
 export function aggregatedRules(role: ClusterRole, all: readonly ClusterRole[]): PolicyRule[] {
@@ -66,8 +64,7 @@ export function startClusterRoleAggregationController(
       throw error;
     }
   };
-  const run = runController(context, { queue, sync, synced: [roles.synced] });
-  return { ...run, sync };
+  return runController(context, { queue, sync, synced: [roles.synced] });
 }
 
 export const clusterRoleAggregationController: ControllerDescriptor = {

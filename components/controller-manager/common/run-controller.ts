@@ -31,14 +31,22 @@ export interface ControllerRun extends RunningController {
   readonly started: Promise<void>;
 }
 
+/** A running controller whose sync(key) a test can call directly, as a worker would. */
+export interface SyncingController<R = void> extends ControllerRun {
+  sync(key: string): Promise<R>;
+}
+
 /** What a run takes from the ControllerContext: the worker count and the log. */
 export interface RunContext {
   options: Pick<ControllerContext["options"], "workers">;
   log(line: string): void;
 }
 
-/** Starts the loop in the background and returns at once; `stop()` is idempotent. */
-export function runController(context: RunContext, loop: ControllerLoop): ControllerRun {
+/** Starts the loop in the background and returns at once (with its sync); `stop()` is idempotent. */
+export function runController<S extends ControllerLoop["sync"]>(
+  context: RunContext,
+  loop: ControllerLoop & { sync: S },
+): ControllerRun & { sync: S } {
   const stopping = Promise.withResolvers<void>();
   let stopped = false;
   let workers: Promise<void> = Promise.resolve();
@@ -56,6 +64,7 @@ export function runController(context: RunContext, loop: ControllerLoop): Contro
   let stopOnce: Promise<void> | undefined;
   return {
     started,
+    sync: loop.sync,
     stop() {
       stopOnce ??= (async () => {
         stopped = true;

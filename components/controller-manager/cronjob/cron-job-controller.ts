@@ -6,14 +6,12 @@ import type { CronJob, Job } from "kubernetes-types/batch/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { controllerKey } from "../common/controller-ref.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createCronJobSync } from "./cron-job-sync.ts";
 
-export interface CronJobController extends ControllerRun {
-  /** Syncs one CronJob now; returns ms until its next schedule time. */
-  sync(key: string): Promise<number | undefined>;
-}
+/** A running controller; sync: syncs one CronJob now; returns ms until its next schedule time. */
+export type CronJobController = SyncingController<number | undefined>;
 
 export interface CronJobControllerOptions {
   /** The clock (default: the controller manager's). */

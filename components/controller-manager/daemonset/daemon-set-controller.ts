@@ -11,13 +11,11 @@ import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { ControllerExpectations } from "../common/controller-expectations.ts";
 import { controllerKey, controllerOf, type Ownable } from "../common/controller-ref.ts";
 import { ownerHandlers, podExpectationHandlers } from "../common/expectation-handlers.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createDaemonSetSync } from "./daemon-set-sync.ts";
 
-export interface DaemonSetController extends ControllerRun {
-  sync(key: string): Promise<void>;
-}
+export type DaemonSetController = SyncingController;
 
 export function startDaemonSetController(context: ControllerContext): DaemonSetController {
   const daemonSets = context.informers.for<DaemonSet>("/apis/apps/v1/daemonsets");
@@ -80,12 +78,11 @@ export function startDaemonSetController(context: ControllerContext): DaemonSetC
     log: context.log,
     now: context.now,
   });
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [daemonSets.synced, pods.synced, nodes.synced, revisions.synced],
   });
-  return { ...run, sync };
 }
 
 export const daemonSetController: ControllerDescriptor = {

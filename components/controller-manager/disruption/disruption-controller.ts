@@ -7,14 +7,12 @@ import type { Pod, ReplicationController } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createDisruptionSync, podsForPdb } from "./disruption-sync.ts";
 
-export interface DisruptionController extends ControllerRun {
-  /** Syncs one PDB now ("namespace/name"), as a worker would. */
-  sync(key: string): Promise<void>;
-}
+/** A running controller; sync: syncs one PDB now ("namespace/name"), as a worker would. */
+export type DisruptionController = SyncingController;
 
 export function startDisruptionController(context: ControllerContext): DisruptionController {
   const pdbs = context.informers.for<PodDisruptionBudget>("/apis/policy/v1/poddisruptionbudgets");
@@ -58,7 +56,7 @@ export function startDisruptionController(context: ControllerContext): Disruptio
     now: context.now,
     recheck: (key, ms) => queue.addAfter(key, ms),
   });
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [
@@ -70,7 +68,6 @@ export function startDisruptionController(context: ControllerContext): Disruptio
       replicationControllers.synced,
     ],
   });
-  return { ...run, sync };
 }
 
 export const disruptionController: ControllerDescriptor = {

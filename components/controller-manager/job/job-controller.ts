@@ -8,15 +8,13 @@ import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { ControllerExpectations } from "../common/controller-expectations.ts";
 import { controllerKey, controllerOf } from "../common/controller-ref.ts";
 import { ownerHandlers, podExpectationHandlers } from "../common/expectation-handlers.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { hasTrackingFinalizer } from "./job-pods.ts";
 import { createJobSync } from "./job-sync.ts";
 import { releasePods } from "./job-tracking.ts";
 
-export interface JobController extends ControllerRun {
-  sync(key: string): Promise<void>;
-}
+export type JobController = SyncingController;
 
 export interface JobControllerOptions {
   /** The first back-off before replacing a failed pod (upstream 10 s); tests shorten it. */
@@ -81,7 +79,7 @@ export function startJobController(
     log: context.log,
     now: context.now,
   });
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [jobs.synced, pods.synced],
@@ -93,7 +91,6 @@ export function startJobController(
       }
     },
   });
-  return { ...run, sync };
 }
 
 /** The job controller with `options` (a shorter back-off, for tests). */

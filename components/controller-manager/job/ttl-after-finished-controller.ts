@@ -7,13 +7,11 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { finishedCondition } from "./job-conditions.ts";
 
-export interface TtlAfterFinishedController extends ControllerRun {
-  sync(key: string): Promise<void>;
-}
+export type TtlAfterFinishedController = SyncingController;
 
 /** When `job` expires (ms), or undefined if it has no TTL or has not finished. */
 export function expiresAt(job: Job): number | undefined {
@@ -67,12 +65,11 @@ export function startTtlAfterFinishedController(context: ControllerContext): Ttl
       });
   };
 
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [jobs.synced],
   });
-  return { ...run, sync };
 }
 
 export const ttlAfterFinishedController: ControllerDescriptor = {

@@ -4,14 +4,12 @@
 
 import type { Namespace, Pod } from "kubernetes-types/core/v1";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { NamespacedResourcesDeleter, ResourcesRemainingError } from "./namespaced-resources-deleter.ts";
 
-export interface NamespaceController extends ControllerRun {
-  /** One pass for a namespace name (what the workers run). */
-  sync(name: string): Promise<void>;
-}
+/** A running controller; sync: one pass for a namespace name (what the workers run). */
+export type NamespaceController = SyncingController;
 
 export function startNamespaceController(context: ControllerContext): NamespaceController {
   const { log } = context;
@@ -41,12 +39,11 @@ export function startNamespaceController(context: ControllerContext): NamespaceC
       log(`finished syncing namespace "${name}" (${Date.now() - started} ms)`);
     }
   };
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [namespaces.synced],
   });
-  return { ...run, sync };
 }
 
 export const namespaceController: ControllerDescriptor = {

@@ -6,7 +6,7 @@ import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Pod } from "kubernetes-types/core/v1";
 import { objectKey } from "../../../lib/informer/informer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { reconcileAutoscaler } from "./hpa-reconcile.ts";
 import { apiMetricsSource, type MetricsSource } from "./metrics-source.ts";
@@ -28,10 +28,8 @@ export interface HorizontalControllerOptions {
   metrics?: MetricsSource;
 }
 
-export interface HorizontalController extends ControllerRun {
-  /** Reconciles one HPA now ("namespace/name"), as a worker would (without requeueing it). */
-  sync(key: string): Promise<void>;
-}
+/** A running controller; sync: reconciles one HPA now ("namespace/name"), as a worker would (without requeueing it). */
+export type HorizontalController = SyncingController;
 
 export function startHorizontalController(
   context: ControllerContext,

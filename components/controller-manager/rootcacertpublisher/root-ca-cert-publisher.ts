@@ -7,7 +7,7 @@ import type { ConfigMap, Namespace } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
 
 export const ROOT_CA_CONFIG_MAP = "kube-root-ca.crt";
@@ -15,10 +15,8 @@ export const DESCRIPTION_ANNOTATION = "kubernetes.io/description";
 export const DESCRIPTION =
   "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
 
-export interface RootCaCertPublisher extends ControllerRun {
-  /** Ensures the ConfigMap of one namespace (what the workers run). */
-  sync(namespace: string): Promise<void>;
-}
+/** A running controller; sync: ensures the ConfigMap of one namespace (what the workers run). */
+export type RootCaCertPublisher = SyncingController;
 
 function sameData(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
   const keys = Object.keys(a ?? {});
@@ -69,12 +67,11 @@ export function startRootCaCertPublisher(context: ControllerContext, rootCA: str
     };
     await configMapsIn.update(fixed);
   };
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [namespaces.synced, configMaps.synced],
   });
-  return { ...run, sync };
 }
 
 const NOTHING: RunningController = { stop: async () => undefined };

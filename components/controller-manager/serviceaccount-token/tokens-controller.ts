@@ -11,7 +11,7 @@ import { loadSigningKey } from "../../../lib/serviceaccount/signing-key.ts";
 import { legacyClaims } from "../../../lib/serviceaccount/token-claims.ts";
 import { TokenSigner } from "../../../lib/serviceaccount/token-signer.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
 
 export const SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
@@ -25,10 +25,8 @@ export interface TokensControllerOptions {
   rootCA?: string;
 }
 
-export interface TokensController extends ControllerRun {
-  /** Processes one queue key: `secret/<ns>/<name>` or `serviceaccount/<ns>/<name>/<uid>`. */
-  sync(key: string): Promise<void>;
-}
+/** A running controller; sync: processes one queue key: `secret/<ns>/<name>` or `serviceaccount/<ns>/<name>/<uid>`. */
+export type TokensController = SyncingController;
 
 const b64 = (text: string): string => Buffer.from(text).toString("base64");
 const unb64 = (value: string | undefined): string => (value ? Buffer.from(value, "base64").toString() : "");
@@ -154,12 +152,11 @@ export function startTokensController(
     }
   };
 
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [secrets.synced, accounts.synced],
   });
-  return { ...run, sync };
 }
 
 const NOTHING: RunningController = { stop: async () => undefined };

@@ -6,7 +6,7 @@ import type { Namespace, ServiceAccount } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 
 export interface ServiceAccountsControllerOptions {
@@ -14,10 +14,8 @@ export interface ServiceAccountsControllerOptions {
   accounts?: string[];
 }
 
-export interface ServiceAccountsController extends ControllerRun {
-  /** Ensures the accounts of one namespace (what the workers run). */
-  sync(namespace: string): Promise<void>;
-}
+/** A running controller; sync: ensures the accounts of one namespace (what the workers run). */
+export type ServiceAccountsController = SyncingController;
 
 export function startServiceAccountsController(
   context: ControllerContext,
@@ -61,12 +59,11 @@ export function startServiceAccountsController(
     }
   };
   // Wait for the account cache, so existing accounts are not created again.
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [namespaces.synced, serviceAccounts.synced],
   });
-  return { ...run, sync };
 }
 
 export const serviceAccountsController: ControllerDescriptor = {

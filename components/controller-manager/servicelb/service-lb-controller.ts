@@ -6,13 +6,11 @@ import type { Node, Service } from "kubernetes-types/core/v1";
 import { isStatus } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 
-export interface ServiceLbController extends ControllerRun {
-  /** Brings one service's ingress ("namespace/name") in line (what the workers run). */
-  sync(key: string): Promise<void>;
-}
+/** A running controller; sync: brings one service's ingress ("namespace/name") in line (what the workers run). */
+export type ServiceLbController = SyncingController;
 
 type Ingress = { ip: string; ipMode: "VIP" }[];
 
@@ -84,12 +82,11 @@ export function startServiceLbController(context: ControllerContext): ServiceLbC
     log(`service ${key}: load balancer ingress ${wanted.map((i) => i.ip).join(",") || "cleared"}`);
   };
 
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [services.synced, nodes.synced],
   });
-  return { ...run, sync };
 }
 
 export const serviceLbController: ControllerDescriptor = {

@@ -8,14 +8,12 @@ import { objectKey } from "../../../lib/informer/informer.ts";
 import { fromLabelSelector, matches } from "../../../lib/labels/selector.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { controllerOf, type Ownable } from "../common/controller-ref.ts";
-import { type ControllerRun, runController } from "../common/run-controller.ts";
+import { runController, type SyncingController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 import { createStatefulSetSync } from "./stateful-set-sync.ts";
 
-export interface StatefulSetController extends ControllerRun {
-  /** Syncs one set now ("namespace/name"), as a worker would. */
-  sync(key: string): Promise<void>;
-}
+/** A running controller; sync: syncs one set now ("namespace/name"), as a worker would. */
+export type StatefulSetController = SyncingController;
 
 export function startStatefulSetController(context: ControllerContext): StatefulSetController {
   const sets = context.informers.for<StatefulSet>("/apis/apps/v1/statefulsets");
@@ -63,12 +61,11 @@ export function startStatefulSetController(context: ControllerContext): Stateful
     log: context.log,
     now: context.now,
   });
-  const run = runController(context, {
+  return runController(context, {
     queue,
     sync,
     synced: [sets.synced, pods.synced, revisions.synced],
   });
-  return { ...run, sync };
 }
 
 export const statefulSetController: ControllerDescriptor = {
