@@ -4,6 +4,7 @@
 
 import { type ApiClient, isStatus } from "../client/api-client.ts";
 import { resource } from "../client/resource-client.ts";
+import { type Clock, realClock, type Timer } from "../clock/clock.ts";
 
 export interface LeaderElectionOptions {
   client: ApiClient;
@@ -19,6 +20,8 @@ export interface LeaderElectionOptions {
   onStoppedLeading(): void;
   log(line: string): void;
   now?: () => Date;
+  /** Times renewals and expiry (FakeClock in tests); the real clock by default. */
+  clock?: Clock;
 }
 
 interface Lease {
@@ -44,7 +47,8 @@ export interface LeaderElector {
 
 export function startLeaderElection(options: LeaderElectionOptions): LeaderElector {
   const { client, namespace, name, identity, log } = options;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? realClock;
+  const now = options.now ?? (() => new Date(clock.now()));
   const duration = options.leaseDurationSeconds ?? 15;
   const retry = options.retryPeriodMs ?? 2000;
   const renewDeadline = options.renewDeadlineMs ?? 10_000;
@@ -52,7 +56,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   let leader = false;
   let lastRenew = 0;
   let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
 
   const tryAcquireOrRenew = async (): Promise<boolean> => {
     const time = now();
@@ -103,7 +107,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
     try {
       const ok = await tryAcquireOrRenew();
       if (ok) {
-        lastRenew = Date.now();
+        lastRenew = clock.now();
         if (!leader) {
           leader = true;
           log(`leader election: ${identity} is the leader of ${namespace}/${name}`);
@@ -115,7 +119,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
         options.onStoppedLeading();
       }
     } catch (error) {
-      if (leader && Date.now() - lastRenew > renewDeadline) {
+      if (leader && clock.now() - lastRenew > renewDeadline) {
         leader = false;
         log(`leader election: could not renew ${namespace}/${name} in time: ${(error as Error).message}`);
         options.onStoppedLeading();
@@ -123,7 +127,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
         log(`leader election: ${(error as Error).message}`);
       }
     }
-    if (!stopped) timer = setTimeout(() => void tick(), retry);
+    if (!stopped) timer = clock.after(retry, () => void tick());
   };
   void tick();
 
@@ -131,7 +135,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
     isLeader: () => leader,
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      timer?.stop();
       if (!leader) return;
       leader = false;
       try {
