@@ -109,9 +109,9 @@ export class Indexer<T extends Namespaced> {
 
 function file(index: Map<string, Set<string>>, values: string[], key: string): void {
   for (const value of values) {
-    let keys = index.get(value);
-    if (!keys) index.set(value, (keys = new Set()));
-    keys.add(key);
+    const keys = index.get(value);
+    if (keys) keys.add(key);
+    else index.set(value, new Set([key]));
   }
 }
 

@@ -1,6 +1,8 @@
 // Shared informers (client-go's SharedInformerFactory): one LIST+WATCH per collection path,
 // shared by every controller of a process that asks for it, started on first use.
 
+import type { ResourceRef } from "../api/resource-lookup.ts";
+import { resourcePath } from "../api/resource-path.ts";
 import type { ApiClient } from "../client/api-client.ts";
 import type { Clock } from "../clock/clock.ts";
 import { Informer, type ObjectMeta } from "./informer.ts";
@@ -23,6 +25,11 @@ export class InformerFactory {
       informer.start();
     }
     return informer as unknown as Informer<T>;
+  }
+
+  /** The shared informer for a resource across namespaces: `forResource<Pod>("pods")`. */
+  forResource<T extends ObjectMeta>(ref: ResourceRef): Informer<T> {
+    return this.for<T>(resourcePath(ref));
   }
 
   /** Resolves once every informer created so far has listed. */

@@ -4,6 +4,7 @@ import { expect, test } from "bun:test";
 import { ApiClient } from "../client/api-client.ts";
 import { FakeClock } from "../clock/fake-clock.ts";
 import { Informer } from "./informer.ts";
+import { InformerFactory } from "./informer-factory.ts";
 
 interface Pod {
   metadata: { name: string; namespace: string; resourceVersion?: string };
@@ -113,5 +114,19 @@ test("after a failed LIST the informer retries when the injected clock says so",
     expect(informer.listNamespace("a").length).toBe(1);
   } finally {
     await informer.stop();
+  }
+});
+
+test("the factory shares one informer per resource, by path or by resource name", async () => {
+  const api = scriptedApi([list("1", [])]);
+  const factory = new InformerFactory(api.client, () => {});
+  try {
+    const a = factory.forResource<Pod>("pods");
+    expect(factory.for<Pod>("/api/v1/pods")).toBe(a);
+    expect(factory.forResource<Pod>("Pod")).toBe(a);
+    await factory.synced();
+    expect(api.requests[0]).toBe("/api/v1/pods");
+  } finally {
+    await factory.stop();
   }
 });
