@@ -78,7 +78,12 @@ export const controllerManagerCommand = defineKubeCommand({
       nodeMonitorGracePeriodMs: parseDuration("node-monitor-grace-period", args["node-monitor-grace-period"]),
       podEvictionTimeoutMs: parseDuration("pod-eviction-timeout", args["pod-eviction-timeout"]),
       workers: parsePositiveInt("concurrent-syncs", args["concurrent-syncs"]),
-      ...(args["root-ca-file"] ? { rootCA: readFlagFile("root-ca-file", args["root-ca-file"]) } : {}),
+      // Upstream: without --root-ca-file, the CA of the kubeconfig's cluster.
+      ...(args["root-ca-file"]
+        ? { rootCA: readFlagFile("root-ca-file", args["root-ca-file"]) }
+        : client.caPem
+          ? { rootCA: client.caPem }
+          : {}),
       ...(args["service-account-private-key-file"]
         ? {
             serviceAccountPrivateKey: readFlagFile(

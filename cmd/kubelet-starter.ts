@@ -147,8 +147,21 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
         : "runtime process: network namespaces are not available (not root?): pods share the host network",
   );
   let kubelet: Kubelet | undefined;
-  let serving: KubeletServing = { mode: "loopback" };
-  if (client) {
+  let serving: KubeletServing | undefined = { mode: "loopback" };
+  // Joined over plain HTTP (seeds 002/003's --api-servers http://...:8080, an apiserver that has
+  // no kubelet client certificate): the port stays plain HTTP too, without authentication, as
+  // those setups expect; the kubelet says so.
+  const insecureJoin =
+    !options.fetch &&
+    options.api?.server.startsWith("http://") &&
+    !options.servingCert &&
+    !options.clientCaPem;
+  if (client && insecureJoin) {
+    serving = undefined;
+    log(
+      "joined over plain HTTP: the kubelet's port is plain HTTP without authentication too (join over https for TLS and webhook auth)",
+    );
+  } else if (client) {
     const tls =
       (await options.servingCert?.([runtime.nodeIP, options.nodeName])) ??
       (await selfSignedServing(options.rootDir, options.nodeName, runtime.nodeIP));
@@ -162,7 +175,7 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     };
   }
   const server = await startKubeletServer({
-    serving,
+    ...(serving ? { serving } : {}),
     address: options.address ?? runtime.nodeIP,
     port: options.port,
     // Upstream: --read-only-port=0 disables the read-only server.

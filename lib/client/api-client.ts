@@ -69,6 +69,8 @@ export class ApiClient {
   private readonly doFetch: FetchLike;
   private readonly userAgent: string;
   private readonly token: string | undefined;
+  /** The CA this client trusts for the server (from its kubeconfig), if any. */
+  readonly caPem: string | undefined;
 
   constructor(options: ApiClientOptions) {
     this.server = options.server.replace(/\/+$/, "");
@@ -89,6 +91,7 @@ export class ApiClient {
         : (request) => fetch(request));
     this.userAgent = options.userAgent ?? "kube";
     this.token = options.token;
+    this.caPem = options.tls?.caPem;
   }
 
   /** Sends a request and returns the raw response (any status). */

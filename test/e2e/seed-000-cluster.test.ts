@@ -120,7 +120,18 @@ describe.skipIf(!root)("seed 000: binding, scheduler, replicas, rolling update",
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-seed000-"));
-    api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0", "--secure-port", "0", "--bind-address", "127.0.0.1"]);
+    api = spawnKube([
+      kubeBinary,
+      "apiserver",
+      "--data-dir",
+      join(dir, "db"),
+      "--insecure-port",
+      "0",
+      "--secure-port",
+      "0",
+      "--bind-address",
+      "127.0.0.1",
+    ]);
     url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubectl = kubectlFor(url);
     const debugDir = process.env.KT_DEBUG_DIR;
@@ -206,6 +217,9 @@ describe.skipIf(!root)("seed 000: binding, scheduler, replicas, rolling update",
       "controller-manager",
       "--master",
       url,
+      // The apiserver's CA (it made one in its data dir): kube-root-ca.crt for pods' tokens.
+      "--root-ca-file",
+      join(dir, "db", "tls", "ca.crt"),
       "--node-monitor-grace-period",
       "4s",
     ]);

@@ -62,6 +62,9 @@ export async function startProxyCluster(options: ProxyClusterOptions): Promise<P
       "controller-manager",
       "--master",
       url,
+      // The apiserver's CA (it made one in its data dir): kube-root-ca.crt for pods' tokens.
+      "--root-ca-file",
+      join(dir, "db", "tls", "ca.crt"),
       "--leader-elect=false",
       "--controllers",
       options.controllers,

@@ -123,6 +123,8 @@ export class KubeAdmission implements Admission {
       await admitServiceAccount(pod, obj.metadata?.namespace ?? "", {
         getServiceAccount: async (ns, name) =>
           (await serviceAccounts?.store.current(ns, name))?.obj as ServiceAccount | undefined,
+        serviceAccountControllerRuns: async () =>
+          (await serviceAccounts?.store.current("kube-system", "default")) !== undefined,
       });
     }
     const spec = (obj.spec ?? {}) as {

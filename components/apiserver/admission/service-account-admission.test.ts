@@ -146,3 +146,36 @@ test("an account with enforce-mountable-secrets allows only its own secrets", as
     'imagePullSecrets[0].name="reg" is not allowed because service account strict does not reference that imagePullSecret',
   );
 });
+
+test("no serviceaccount controller (no kube-system/default): a missing default account admits at once, without a token", async () => {
+  const p = pod();
+  let sleeps = 0;
+  await admitServiceAccount(p, "ns", {
+    getServiceAccount: async () => undefined,
+    serviceAccountControllerRuns: async () => false,
+    sleep: async () => {
+      sleeps++;
+    },
+  });
+  expect(sleeps).toBe(0);
+  expect(p.spec?.volumes).toBeUndefined();
+  expect(p.spec?.serviceAccountName).toBe("default");
+  // A named account that is missing is still refused, old namespace or not.
+  const named = admitServiceAccount(pod({ serviceAccountName: "robot" }), "ns", {
+    getServiceAccount: async () => undefined,
+    serviceAccountControllerRuns: async () => false,
+  });
+  await expect(named).rejects.toThrow(
+    'error looking up service account ns/robot: serviceaccount "robot" not found',
+  );
+  // With the controller running, a new namespace waits for its default account as upstream.
+  let calls = 0;
+  const young = pod();
+  await admitServiceAccount(young, "ns", {
+    getServiceAccount: async () => (++calls === 2 ? account : undefined),
+    serviceAccountControllerRuns: async () => true,
+    sleep: async () => undefined,
+    random: () => 0,
+  });
+  expect(young.spec?.volumes?.[0]?.name).toBe("kube-api-access-bbbbb");
+});

@@ -19,6 +19,12 @@ export interface ServiceAccountAdmissionDeps {
   random?: () => number;
   /** Waits between lookups of a missing `default` account (the controller creates it soon). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Whether a serviceaccount controller runs (kube-system's `default` account exists). When
+   * none does (an apiserver and kubelets alone, as seeds 002/003), a pod whose `default`
+   * account is missing is admitted at once without a token instead of refused after retries.
+   */
+  serviceAccountControllerRuns?(): Promise<boolean>;
 }
 
 /** upstream TokenVolumeSource(): what every kube-api-access volume projects. */
@@ -48,7 +54,7 @@ async function lookUp(
   deps: ServiceAccountAdmissionDeps,
   namespace: string,
   name: string,
-): Promise<ServiceAccount> {
+): Promise<ServiceAccount | undefined> {
   // Upstream tries the default account 10 times (100-200 ms apart): a new namespace gets it
   // from the serviceaccount controller a moment after it is created.
   const attempts = name === DEFAULT_SERVICE_ACCOUNT ? 10 : 1;
@@ -57,6 +63,9 @@ async function lookUp(
     if (i > 0) await sleep(100 + Math.floor((deps.random ?? Math.random)() * 100));
     const sa = await deps.getServiceAccount(namespace, name);
     if (sa) return sa;
+    if (i === 0 && name === DEFAULT_SERVICE_ACCOUNT && deps.serviceAccountControllerRuns) {
+      if (!(await deps.serviceAccountControllerRuns())) return undefined;
+    }
   }
   throw new Error(`serviceaccount "${name}" not found`);
 }
@@ -146,7 +155,9 @@ export async function admitServiceAccount(
   spec.serviceAccountName ||= DEFAULT_SERVICE_ACCOUNT;
   let sa: ServiceAccount;
   try {
-    sa = await lookUp(deps, namespace, spec.serviceAccountName);
+    const found = await lookUp(deps, namespace, spec.serviceAccountName);
+    if (!found) return; // no serviceaccount controller runs: admitted without a token
+    sa = found;
   } catch (error) {
     throw forbidden(
       pod,
