@@ -57,7 +57,18 @@ describe.skipIf(!root)("cluster DNS from a pod", () => {
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-dns-e2e-"));
-    api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0", "--secure-port", "0", "--bind-address", "127.0.0.1"]);
+    api = spawnKube([
+      kubeBinary,
+      "apiserver",
+      "--data-dir",
+      join(dir, "db"),
+      "--insecure-port",
+      "0",
+      "--secure-port",
+      "0",
+      "--bind-address",
+      "127.0.0.1",
+    ]);
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubectl = kubectlFor(url);
     kubelet = await startKubeletProcess({

@@ -182,7 +182,18 @@ describe.skipIf(!root)("joined kubelet (seed 003 through the API server, kubectl
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-kubelet-e2e-"));
-    api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0", "--secure-port", "0", "--bind-address", "127.0.0.1"]);
+    api = spawnKube([
+      kubeBinary,
+      "apiserver",
+      "--data-dir",
+      join(dir, "db"),
+      "--insecure-port",
+      "0",
+      "--secure-port",
+      "0",
+      "--bind-address",
+      "127.0.0.1",
+    ]);
     url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubelet = await startKubeletProcess({
       nodeName: node,

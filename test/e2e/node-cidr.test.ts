@@ -30,7 +30,18 @@ describe.skipIf(!root)("node pod CIDRs from the controller manager (seed 004)", 
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-cidr-"));
-    api = spawnKube([kubeBinary, "apiserver", "--data-dir", join(dir, "db"), "--insecure-port", "0", "--secure-port", "0", "--bind-address", "127.0.0.1"]);
+    api = spawnKube([
+      kubeBinary,
+      "apiserver",
+      "--data-dir",
+      join(dir, "db"),
+      "--insecure-port",
+      "0",
+      "--secure-port",
+      "0",
+      "--bind-address",
+      "127.0.0.1",
+    ]);
     url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     controllers = spawnKube([
       kubeBinary,

@@ -143,7 +143,9 @@ describe.skipIf(!root)(
       () => {
         const env = { NODE_PATH: join(repoRoot, "node_modules") };
         const list = run(["node", nodeScript, server.kubeconfig, "list"], env);
-        expect(list.stdout, list.stderr).toContain("default kt-clients kube-node-lease kube-public kube-system");
+        expect(list.stdout, list.stderr).toContain(
+          "default kt-clients kube-node-lease kube-public kube-system",
+        );
         const watched = run(["node", nodeScript, server.kubeconfig, "watch", "kt-clients"], env);
         expect(watched.stdout.trim(), watched.stderr).toBe("ADDED b");
         expect(run(["node", nodeScript, badKubeconfig, "list"], env).stdout.trim()).toBe("status 401");
