@@ -81,10 +81,18 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Pro
 }
 
 /** Whether the process has a handler for SIGTERM (bit 15 of SigCgt in /proc/<pid>/status). */
+/**
+ * True once the shell catches SIGTERM and SIGINT and sits in `wait` for its sleep child: a
+ * signal sent earlier (between the traps, or before the child exists) may find no handler.
+ */
 async function catchesSigterm(pid: number): Promise<boolean> {
   const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
   const mask = status.match(/^SigCgt:\s*([0-9a-f]+)/m)?.[1];
-  return mask !== undefined && (BigInt(`0x${mask}`) & (1n << 14n)) !== 0n;
+  if (mask === undefined) return false;
+  const caught = BigInt(`0x${mask}`);
+  const traps = (caught & (1n << 14n)) !== 0n && (caught & (1n << 1n)) !== 0n;
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
+  return traps && children.trim() !== "";
 }
 
 async function tempDir(): Promise<string> {
