@@ -4,12 +4,14 @@
 // create/get/list throughput and latency at 1, 16 and 64 concurrent clients, p99 of creates at
 // a fixed 500 requests/s; then (insecure port) LIST of 10k pods (JSON and Table) and watch
 // fan-out to 1000 watchers.
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCertificateAuthority, issueCertificate } from "../lib/pki/issue-certificate.ts";
 import { generatePrivateKey } from "../lib/pki/private-key.ts";
-import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
+import { ensureKubeBuilt } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
 
 const RUN_MS = Number(process.env.BENCH_MS ?? 3000);
@@ -143,20 +145,7 @@ export async function benchApiserver(): Promise<void> {
     usage: "client",
   });
   writeFileSync(join(dir, "client-ca.crt"), ca.certPem);
-  const proc = spawnKube([
-    kubeBinary,
-    "apiserver",
-    "--data-dir",
-    join(dir, "data"),
-    "--insecure-port",
-    "0",
-    "--secure-port",
-    "0",
-    "--bind-address",
-    "127.0.0.1",
-    "--client-ca-file",
-    join(dir, "client-ca.crt"),
-  ]);
+  const proc = spawnKube(apiserverArgv(join(dir, "data"), "--client-ca-file", join(dir, "client-ca.crt")));
   try {
     const [, secureUrl = ""] = await proc.waitFor(/serving the Kubernetes API on (https:\/\/\S+)/);
     const [, url = ""] = await proc.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);

@@ -1,13 +1,15 @@
 // `make bench`, dns: queries per second and latency for a service's A record, from `kube dns` (its
 // own process, against a `kube apiserver` process) over UDP on loopback, with 1, 16 and 64 queries
 // in flight from one client socket in this process. No peer: CoreDNS is not installed here.
+
 import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiClient } from "../lib/client/api-client.ts";
+import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
 import { decodeReply, queryPacket, spawnKubeDns } from "../test/harness/dns-wire.ts";
-import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { ensureKubeBuilt } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
 
 const SECONDS = Number(process.env.BENCH_DNS_SECONDS ?? 3);
@@ -78,18 +80,7 @@ function load(port: number, inFlight: number, seconds: number): Promise<Figures>
 export async function benchDns(): Promise<void> {
   await ensureKubeBuilt();
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-dns-"));
-  const api = spawnKube([
-    kubeBinary,
-    "apiserver",
-    "--data-dir",
-    join(dir, "db"),
-    "--insecure-port",
-    "0",
-    "--secure-port",
-    "0",
-    "--bind-address",
-    "127.0.0.1",
-  ]);
+  const api = spawnKube(apiserverArgv(join(dir, "db")));
   let dns: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;

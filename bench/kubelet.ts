@@ -1,9 +1,11 @@
 // `make bench`, kubelet: pod startup latency — create through the API → Running observed by a
 // watch — p50/p99 over 100 pods on one `kube kubelet` (process runtime, a network namespace per
 // pod), and memory per running pod (host MemAvailable drop and kubelet RSS, before and after).
+
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
 
@@ -33,18 +35,7 @@ export async function benchKubelet(
   }
   await ensureKubeBuilt();
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-kubelet-"));
-  const api = spawnKube([
-    kubeBinary,
-    "apiserver",
-    "--data-dir",
-    join(dir, "db"),
-    "--insecure-port",
-    "0",
-    "--secure-port",
-    "0",
-    "--bind-address",
-    "127.0.0.1",
-  ]);
+  const api = spawnKube(apiserverArgv(join(dir, "db")));
   let kubelet: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;

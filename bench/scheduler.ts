@@ -2,12 +2,14 @@
 // gets a fresh `kube apiserver` (a separate process, embedded SQLite); Nodes are created
 // through the API with allocatable (no kubelets), then the scheduler (in this process) and a
 // few thousand pods; measured from the first pod create to the last binding accepted.
+
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startScheduler } from "../components/scheduler/start-scheduler.ts";
 import { ApiClient } from "../lib/client/api-client.ts";
-import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
+import { ensureKubeBuilt } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
 
 const SIZES = (process.env.BENCH_NODES ?? "100,1000,5000").split(",").map(Number);
@@ -74,18 +76,7 @@ const ownCpuSeconds = (): number => {
 
 async function benchSize(nodes: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-scheduler-"));
-  const api = spawnKube([
-    kubeBinary,
-    "apiserver",
-    "--data-dir",
-    join(dir, "db"),
-    "--insecure-port",
-    "0",
-    "--secure-port",
-    "0",
-    "--bind-address",
-    "127.0.0.1",
-  ]);
+  const api = spawnKube(apiserverArgv(join(dir, "db")));
   let scheduler: Awaited<ReturnType<typeof startScheduler>> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;

@@ -6,6 +6,7 @@ import { mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../package.json";
+import { apiserverArgv } from "./harness/apiserver-argv.ts";
 import { ensureKubeBuilt, kubeBinary } from "./harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "./harness/kube-process.ts";
 import { kubectlFor } from "./harness/kubectl.ts";
@@ -419,16 +420,7 @@ describe("kube server", () => {
 describe("kube apiserver", () => {
   test("serves kubectl on its insecure port over SQLite, says so, stops on SIGTERM", async () => {
     const dataDir = join(await tempDir(), "api");
-    const api = start([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      dataDir,
-      "--insecure-port",
-      "0",
-      "--secure-port",
-      "0",
-    ]);
+    const api = start(apiserverArgv(dataDir));
     const [, url = ""] = await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
     await api.waitFor(/this port is unauthenticated/);
     const version = (await (await fetch(`${url}/version`)).json()) as { minor: string };
@@ -441,16 +433,7 @@ describe("kube apiserver", () => {
     } finally {
       kubectl.cleanup();
     }
-    const second = start([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      dataDir,
-      "--insecure-port",
-      "0",
-      "--secure-port",
-      "0",
-    ]);
+    const second = start(apiserverArgv(dataDir));
     expect(await second.exited).toBe(1);
     expect(lines(second.stderr())[0]).toContain(`in use by process ${api.pid}`);
     api.kill("SIGTERM");

@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DnsListener } from "../../components/dns/dns-listener.ts";
+import { apiserverArgv } from "../harness/apiserver-argv.ts";
 import { spawnKubeDns, startFakeUpstream } from "../harness/dns-wire.ts";
-import { ensureKubeBuilt, kubeBinary } from "../harness/kube-binary.ts";
+import { ensureKubeBuilt } from "../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../harness/kube-process.ts";
 import { type Kubectl, kubectlFor } from "../harness/kubectl.ts";
 import { leftovers, removeKubeletPods, startKubeletProcess } from "../harness/kubelet.ts";
@@ -57,18 +58,7 @@ describe.skipIf(!root)("cluster DNS from a pod", () => {
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-dns-e2e-"));
-    api = spawnKube([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      join(dir, "db"),
-      "--insecure-port",
-      "0",
-      "--secure-port",
-      "0",
-      "--bind-address",
-      "127.0.0.1",
-    ]);
+    api = spawnKube(apiserverArgv(join(dir, "db")));
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubectl = kubectlFor(url);
     kubelet = await startKubeletProcess({

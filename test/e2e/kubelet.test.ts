@@ -17,7 +17,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Pod } from "kubernetes-types/core/v1";
-import { ensureKubeBuilt, kubeBinary } from "../harness/kube-binary.ts";
+import { apiserverArgv } from "../harness/apiserver-argv.ts";
+import { ensureKubeBuilt } from "../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../harness/kube-process.ts";
 import { type Kubectl, kubectlFor } from "../harness/kubectl.ts";
 import {
@@ -182,18 +183,7 @@ describe.skipIf(!root)("joined kubelet (seed 003 through the API server, kubectl
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-kubelet-e2e-"));
-    api = spawnKube([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      join(dir, "db"),
-      "--insecure-port",
-      "0",
-      "--secure-port",
-      "0",
-      "--bind-address",
-      "127.0.0.1",
-    ]);
+    api = spawnKube(apiserverArgv(join(dir, "db")));
     url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubelet = await startKubeletProcess({
       nodeName: node,

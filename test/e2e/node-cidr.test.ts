@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Node, Pod } from "kubernetes-types/core/v1";
+import { apiserverArgv } from "../harness/apiserver-argv.ts";
 import { ensureKubeBuilt, kubeBinary } from "../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../harness/kube-process.ts";
 import {
@@ -30,18 +31,7 @@ describe.skipIf(!root)("node pod CIDRs from the controller manager (seed 004)", 
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-cidr-"));
-    api = spawnKube([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      join(dir, "db"),
-      "--insecure-port",
-      "0",
-      "--secure-port",
-      "0",
-      "--bind-address",
-      "127.0.0.1",
-    ]);
+    api = spawnKube(apiserverArgv(join(dir, "db")));
     url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     controllers = spawnKube([
       kubeBinary,

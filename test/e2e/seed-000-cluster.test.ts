@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { apiserverArgv } from "../harness/apiserver-argv.ts";
 import { ensureKubeBuilt, kubeBinary } from "../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../harness/kube-process.ts";
 import { type Kubectl, kubectlFor } from "../harness/kubectl.ts";
@@ -120,18 +121,7 @@ describe.skipIf(!root)("seed 000: binding, scheduler, replicas, rolling update",
   beforeAll(async () => {
     await ensureKubeBuilt();
     dir = mkdtempSync(join(tmpdir(), "kt-seed000-"));
-    api = spawnKube([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      join(dir, "db"),
-      "--insecure-port",
-      "0",
-      "--secure-port",
-      "0",
-      "--bind-address",
-      "127.0.0.1",
-    ]);
+    api = spawnKube(apiserverArgv(join(dir, "db")));
     url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubectl = kubectlFor(url);
     const debugDir = process.env.KT_DEBUG_DIR;

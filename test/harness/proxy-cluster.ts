@@ -4,6 +4,7 @@
 
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { apiserverArgv } from "./apiserver-argv.ts";
 import { kubeBinary } from "./kube-binary.ts";
 import { type KubeProcess, spawnKube } from "./kube-process.ts";
 import { removeKubeletPods, startKubeletProcess } from "./kubelet.ts";
@@ -41,20 +42,7 @@ export async function startProxyCluster(options: ProxyClusterOptions): Promise<P
     }
   };
   try {
-    const api = spawnKube([
-      kubeBinary,
-      "apiserver",
-      "--data-dir",
-      join(dir, "db"),
-      "--insecure-port",
-      "0",
-      "--secure-port",
-      "0",
-      "--bind-address",
-      "127.0.0.1",
-      "--service-cluster-ip-range",
-      range,
-    ]);
+    const api = spawnKube(apiserverArgv(join(dir, "db"), "--service-cluster-ip-range", range));
     started.push(api);
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     const controllers = spawnKube([
