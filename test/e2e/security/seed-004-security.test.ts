@@ -7,9 +7,9 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ensureKubeBuilt, kubeBinary } from "../../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../../harness/kube-process.ts";
 import { type Kubectl, kubectlBinary, kubectlWithKubeconfig } from "../../harness/kubectl.ts";
@@ -241,6 +241,18 @@ describe.skipIf(!haveTools)("seed 004: HTTPS access to the apiserver with certif
       "jsonpath={.status.userInfo.username} {.status.userInfo.groups}",
     ]);
     expect(who.stdout).toBe('admin ["system:masters","system:authenticated"]');
+  });
+
+  test("kubectl 1.33 works with the same kubeconfig (1.32 is the dispatcher's own)", async () => {
+    const dispatcher = kubectlBinary() as string;
+    const v133 = join(dirname(realpathSync(dispatcher)), "kubectl.1.33");
+    if (!existsSync(v133)) return; // only the dispatcher is installed
+    const r = spawnSync(v133, [`--kubeconfig=${kubectl.kubeconfig}`, "get", "namespaces", "-o", "name"], {
+      encoding: "utf8",
+      env: { ...process.env, HOME: kubectl.dir },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("namespace/kube-system");
   });
 
   test("a client certificate signed by the CA authenticates as its CN and O", async () => {
