@@ -16,8 +16,8 @@ export interface EtcdStackOptions {
   /** Member name reported by the Cluster and Maintenance APIs. */
   name?: string;
   maxRequestBytes?: number;
-  /** Serving TLS for https:// client URLs. */
-  tls?: EtcdTlsFiles;
+  /** Serving TLS for https:// client URLs; a function when it is known only later (kube server's PKI). */
+  tls?: EtcdTlsFiles | (() => EtcdTlsFiles | undefined);
 }
 
 /** etcd's client TLS flags with the files' contents. */
@@ -57,12 +57,13 @@ export function etcdStarters(options: EtcdStackOptions): EtcdStack {
     const grpc = await import("@grpc/grpc-js");
     grpc.setLogVerbosity(grpc.logVerbosity.NONE);
     const { startEtcd } = await import("../components/etcd/server.ts");
+    const tls = typeof options.tls === "function" ? options.tls() : options.tls;
     const etcd = await startEtcd({
       kv,
       listenClientUrls: options.listenClientUrls,
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(options.maxRequestBytes === undefined ? {} : { maxRequestBytes: options.maxRequestBytes }),
-      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(tls === undefined ? {} : { tls }),
     });
     etcd.ready.then(
       () => {

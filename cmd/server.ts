@@ -56,6 +56,18 @@ function runServer(options: ServerOptions): Promise<number> {
     dataDir: storeDir,
     fsync: options.fsync,
     listenClientUrls: options.listenClientUrls,
+    // https:// client URLs (the default) serve with the cluster PKI and require a client
+    // certificate signed by its CA, as k3s's embedded etcd does: the store holds every Secret.
+    tls: () =>
+      pki
+        ? {
+            certFile: pki.server.certPath,
+            certPem: pki.server.certPem,
+            keyPem: pki.server.keyPem,
+            trustedCaPem: pki.ca.certPem,
+            clientCertAuth: true,
+          }
+        : undefined,
   });
   const log = (line: string): void => console.error(`kube server: ${line}`);
   const names = nodeNames(options.nodeName, options.nodes);
@@ -153,9 +165,16 @@ function runServer(options: ServerOptions): Promise<number> {
       );
       const hostPorts = stack
         .urls()
-        .map((url) => url.replace(/^http:\/\//, ""))
+        .map((url) => url.replace(/^https?:\/\//, ""))
         .join(",");
-      log(`etcd: etcd v3 API on ${urls}; try: etcdctl --endpoints=${hostPorts} endpoint status`);
+      const secure = stack.urls().some((url) => url.startsWith("https://"));
+      const certs =
+        secure && pki
+          ? ` --cacert ${pki.ca.certPath} --cert ${pki.clients.admin?.certPath} --key ${pki.clients.admin?.keyPath}`
+          : "";
+      log(
+        `etcd: etcd v3 API on ${urls}${secure ? " (TLS, client certificates of the cluster CA)" : ""}; try: etcdctl --endpoints=${hostPorts}${certs} endpoint status`,
+      );
       for (const line of cluster.summary()) log(line);
       if (options.disabled.size) log(`not running (--disable): ${[...options.disabled].join(", ")}`);
       log(`kubeconfig: export KUBECONFIG=${kubeconfig}`);
@@ -195,8 +214,9 @@ export const serverCommand = defineKubeCommand({
     },
     "listen-client-urls": {
       type: "string",
-      description: "Comma-separated http:// (or unix://) URLs for the etcd v3 API; port 0 picks a free port",
-      default: "http://127.0.0.1:2379",
+      description:
+        "Comma-separated URLs for the etcd v3 API: https:// (client certificates from <data-dir>/tls required), http:// (unauthenticated) or unix://; port 0 picks a free port",
+      default: "https://127.0.0.1:2379",
     },
     fsync: {
       type: "boolean",
