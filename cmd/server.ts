@@ -6,16 +6,16 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import type { Apiserver } from "../components/apiserver/server.ts";
-import { clusterIdentities } from "../lib/pki/cluster-identities.ts";
-import { type ClusterPki, ensureClusterPki } from "../lib/pki/ensure-cluster-pki.ts";
-import { readSecurityFlags, SECURITY_FLAGS, type SecurityConfig } from "./apiserver-security-flags.ts";
-import { apiserverStarters, servingSans } from "./apiserver-starters.ts";
+import type { ClusterPki } from "../lib/pki/ensure-cluster-pki.ts";
+import { SECURITY_FLAGS } from "./apiserver-security-flags.ts";
+import { apiserverStarters } from "./apiserver-starters.ts";
 import { defaultDataDir, defaultDataDirHelp } from "./default-data-dir.ts";
 import { etcdStarters } from "./etcd-starters.ts";
 import { nthAddress, parseCidr, parsePort, parsePositiveInt, parseUrlList } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { writeKubeconfig } from "./kubeconfig-file.ts";
 import { clusterStarters, nodeNames } from "./server-cluster.ts";
+import { clusterPki, kubeletServingPair, loopbackUrl, serverSecurity } from "./server-pki.ts";
 import { type Starter, supervise } from "./supervise.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -320,79 +320,3 @@ export const serverCommand = defineKubeCommand({
     });
   },
 });
-
-/** The kubeconfig names the loopback address when the API listens on every interface. */
-function loopbackUrl(url: string): string {
-  return url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://127.0.0.1:");
-}
-
-/** `<data-dir>/tls`: the CA, the apiserver's serving pair, a client pair per component and node. */
-async function clusterPki(
-  options: ServerOptions,
-  nodes: string[],
-  log: (line: string) => void,
-): Promise<ClusterPki> {
-  const started = performance.now();
-  const pki = await ensureClusterPki(join(options.dataDir, "tls"), {
-    serverSans: servingSans({
-      serviceClusterIpRange: options.serviceClusterIpRange,
-      clusterDomain: options.clusterDomain,
-      extra: options.advertiseAddress ? [options.advertiseAddress] : [],
-    }),
-    clients: [...clusterIdentities(nodes), { name: "kube-dns", commonName: "system:kube-dns" }],
-  });
-  if (pki.written.length)
-    log(
-      `certificates: made ${pki.written.length} files in ${pki.dir} in ${Math.round(performance.now() - started)} ms`,
-    );
-  return pki;
-}
-
-function serverSecurity(options: ServerOptions, pki: ClusterPki): SecurityConfig {
-  const kubeletClient = pki.clients["apiserver-kubelet-client"];
-  return readSecurityFlags({
-    "secure-port": String(options.securePort),
-    "bind-address": options.bindAddress,
-    "tls-cert-file": pki.server.certPath,
-    "tls-private-key-file": pki.server.keyPath,
-    "client-ca-file": pki.ca.certPath,
-    "service-account-key-file": pki.serviceAccount.publicKeyPath,
-    "service-account-signing-key-file": pki.serviceAccount.keyPath,
-    "service-account-issuer": `https://kubernetes.default.svc.${options.clusterDomain}`,
-    "authorization-mode": options.authorizationModes,
-    "anonymous-auth": options.anonymousAuth,
-    ...(options.tokenAuthFile ? { "token-auth-file": options.tokenAuthFile } : {}),
-    ...(kubeletClient
-      ? {
-          "kubelet-client-certificate": kubeletClient.certPath,
-          "kubelet-client-key": kubeletClient.keyPath,
-          // kubeadm's default: kubelets' serving certificates are not verified, so a kubelet
-          // joined with its own self-signed pair still serves logs and exec.
-        }
-      : {}),
-    ...(options.encryptionProviderConfig
-      ? { "encryption-provider-config": options.encryptionProviderConfig }
-      : {}),
-  });
-}
-
-/** A node's kubelet serving certificate for the addresses it has now (reissued when they change). */
-async function kubeletServingPair(
-  options: ServerOptions,
-  pki: ClusterPki | undefined,
-  node: string,
-  addresses: string[],
-): Promise<{ certPem: string; keyPem: string; clientCaPem: string } | undefined> {
-  if (!pki) return undefined;
-  const updated = await ensureClusterPki(pki.dir, {
-    serverSans: servingSans({
-      serviceClusterIpRange: options.serviceClusterIpRange,
-      clusterDomain: options.clusterDomain,
-      extra: options.advertiseAddress ? [options.advertiseAddress] : [],
-    }),
-    clients: [],
-    kubeletServing: [{ node, addresses }],
-  });
-  const pair = updated.kubeletServing[node];
-  return pair ? { certPem: pair.certPem, keyPem: pair.keyPem, clientCaPem: updated.ca.certPem } : undefined;
-}
