@@ -2,7 +2,6 @@
 // --kubelet-certificate-authority; pkg/kubelet/client/kubelet_client.go): https with the
 // apiserver's client certificate, the kubelet's serving certificate verified against the CA when
 // one is given (upstream skips the check without it). Without a configuration: plain http.
-import type { ApiContext } from "./context.ts";
 
 export interface KubeletClientConfig {
   /** The apiserver's client certificate and key for kubelets (system:masters or kubelet-api-admin). */
@@ -11,6 +10,9 @@ export interface KubeletClientConfig {
   /** CA that signed the kubelets' serving certificates; absent: not verified, as upstream. */
   caPem?: string;
 }
+
+/** Where the configuration lives: the ApiContext (structurally; importing it would be a cycle). */
+type KubeletClientHolder = { kubeletClient?: KubeletClientConfig | undefined };
 
 type TlsOptions = { cert: string; key: string; ca?: string; rejectUnauthorized: boolean };
 
@@ -24,18 +26,22 @@ function tlsOf(config: KubeletClientConfig): TlsOptions {
 }
 
 /** "https" when the apiserver has a kubelet client certificate, else "http" (older setups). */
-export function kubeletScheme(ctx: ApiContext): "http" | "https" {
+export function kubeletScheme(ctx: KubeletClientHolder): "http" | "https" {
   return ctx.kubeletClient ? "https" : "http";
 }
 
 /** fetch to a kubelet URL, presenting the client certificate when configured. */
-export function kubeletFetch(ctx: ApiContext, url: string, init: RequestInit = {}): Promise<Response> {
+export function kubeletFetch(
+  ctx: KubeletClientHolder,
+  url: string,
+  init: RequestInit = {},
+): Promise<Response> {
   const config = ctx.kubeletClient;
   return fetch(url, config && url.startsWith("https:") ? { ...init, tls: tlsOf(config) } : init);
 }
 
 /** A websocket to a kubelet URL (ws:// or wss://), presenting the client certificate when configured. */
-export function kubeletWebSocket(ctx: ApiContext, url: string, protocols: string[]): WebSocket {
+export function kubeletWebSocket(ctx: KubeletClientHolder, url: string, protocols: string[]): WebSocket {
   const config = ctx.kubeletClient;
   if (config && url.startsWith("wss:")) return new WebSocket(url, { protocols, tls: tlsOf(config) });
   return new WebSocket(url, protocols);

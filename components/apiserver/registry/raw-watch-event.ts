@@ -3,7 +3,9 @@
 // once per storage event and shared by every such watcher.
 import type { KeyValue } from "../../../storage/kv.ts";
 import { decodeObject, objectJson, type Stored } from "./object.ts";
-import type { WatchEventType } from "./store.ts";
+
+/** The watch event types of upstream's watch.EventType. */
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
 /** An event of a `raw` watch: the object as JSON text (stored layout, resourceVersion set). */
 export interface RawObjectEvent {

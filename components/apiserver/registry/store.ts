@@ -10,7 +10,7 @@ import type { KeyValue, KV } from "../../../storage/kv.ts";
 import { isStale } from "../encryption/stale-values.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
 import { decodeObject, encodeObject, type KObject, objectJson, type Stored } from "./object.ts";
-import { type RawObjectEvent, toRawEvent } from "./raw-watch-event.ts";
+import { type RawObjectEvent, toRawEvent, type WatchEventType } from "./raw-watch-event.ts";
 
 /** Which objects a list or watch wants (namespace, selectors as a predicate). */
 export interface Scope {
@@ -40,8 +40,6 @@ export interface ListResult {
   continue?: string;
   remainingItemCount?: number;
 }
-
-export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
 export interface ObjectEvent {
   type: WatchEventType;

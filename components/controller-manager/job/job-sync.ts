@@ -17,9 +17,9 @@ import { updateStatus } from "../statefulset/update-status.ts";
 import { finishedCondition, setCondition } from "./job-conditions.ts";
 import { completionIndexOf, formatIndexes, parseIndexes } from "./job-pods.ts";
 import { releasePods, trackFinishedPods } from "./job-tracking.ts";
-import { manageJob } from "./manage-job.ts";
+import { type ManageJobDeps, manageJob } from "./manage-job.ts";
 
-export interface JobSyncDeps {
+export interface JobSyncDeps extends ManageJobDeps {
   client: ApiClient;
   jobs: Informer<Job>;
   pods: Informer<Pod>;

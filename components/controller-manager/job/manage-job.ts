@@ -4,17 +4,27 @@
 
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { isStatus } from "../../../lib/client/api-client.ts";
+import { type ApiClient, isStatus } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
+import type { EventRecorder } from "../../../lib/events/event-recorder.ts";
+import type { ControllerExpectations } from "../common/controller-expectations.ts";
 import { isPodReady } from "../common/pod-predicates.ts";
 import { completionIndexOf, newJobPod } from "./job-pods.ts";
-import type { JobSyncDeps } from "./job-sync.ts";
+
+/** What manageJob needs from the Job sync (JobSyncDeps has these and more). */
+export interface ManageJobDeps {
+  client: ApiClient;
+  expectations: ControllerExpectations;
+  recorder: EventRecorder;
+  enqueueAfter(key: string, ms: number): void;
+  now(): Date;
+}
 
 const rank = (p: Pod) => (!p.spec?.nodeName ? 0 : p.status?.phase === "Pending" ? 1 : isPodReady(p) ? 3 : 2);
 
 /** Returns the pods active after the changes (as far as this sync knows). */
 export async function manageJob(options: {
-  deps: JobSyncDeps;
+  deps: ManageJobDeps;
   key: string;
   job: Job;
   active: Pod[];
