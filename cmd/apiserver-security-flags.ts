@@ -2,7 +2,7 @@
 // upstream's names and defaults, and their reading into one typed value (files are read here,
 // so a missing or unreadable file is a usage error naming the flag).
 import { readFileSync } from "node:fs";
-import { parsePort } from "./flag-values.ts";
+import { parseDuration, parsePort } from "./flag-values.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const SECURITY_FLAGS = {
@@ -49,6 +49,11 @@ export const SECURITY_FLAGS = {
     description: "Issuer (iss) of ServiceAccount tokens; comma-separated: the first signs, all verify",
     default: "https://kubernetes.default.svc.cluster.local",
   },
+  "service-account-max-token-expiration": {
+    type: "string",
+    description:
+      "Longest ServiceAccount token a TokenRequest gets (e.g. 48h); longer requests are shortened; default: no limit",
+  },
   "api-audiences": {
     type: "string",
     description: "Audiences the API accepts in tokens, comma-separated (default: the issuers)",
@@ -92,6 +97,7 @@ export interface SecurityFlagValues {
   "service-account-key-file"?: string;
   "service-account-signing-key-file"?: string;
   "service-account-issuer": string;
+  "service-account-max-token-expiration"?: string;
   "api-audiences"?: string;
   "authorization-mode": string;
   "anonymous-auth"?: boolean;
@@ -116,6 +122,8 @@ export interface SecurityConfig {
   serviceAccountKeyPems: string[];
   serviceAccountSigningKeyPem?: string;
   serviceAccountIssuers: string[];
+  /** --service-account-max-token-expiration in seconds; absent: no limit. */
+  serviceAccountMaxTokenExpirationSeconds?: number;
   apiAudiences: string[];
   authorizationModes: string[];
   anonymousAuth: boolean;
@@ -183,6 +191,15 @@ export function readSecurityFlags(args: SecurityFlagValues): SecurityConfig {
     anonymousAuth: args["anonymous-auth"] !== false,
   };
   if (args["cert-dir"]) config.certDir = args["cert-dir"];
+  const maxExpiration = args["service-account-max-token-expiration"];
+  if (maxExpiration) {
+    const seconds = Math.floor(parseDuration("service-account-max-token-expiration", maxExpiration) / 1000);
+    if (seconds < 3600 || seconds > 2 ** 32)
+      throw new UsageError(
+        `invalid --service-account-max-token-expiration ${maxExpiration}: the service-account-max-token-expiration must be between 1 hour and 2^32 seconds`,
+      );
+    config.serviceAccountMaxTokenExpirationSeconds = seconds;
+  }
   if (serving) config.serving = serving;
   if (args["client-ca-file"]) config.clientCaPem = readFlagFile("client-ca-file", args["client-ca-file"]);
   if (args["token-auth-file"])

@@ -192,5 +192,8 @@ async function serviceAccountTokens(config: SecurityConfig) {
   return {
     signer: new TokenSigner(loadSigningKey(config.serviceAccountSigningKeyPem), issuer),
     apiAudiences: config.apiAudiences,
+    ...(config.serviceAccountMaxTokenExpirationSeconds
+      ? { maxExpirationSeconds: config.serviceAccountMaxTokenExpirationSeconds }
+      : {}),
   };
 }

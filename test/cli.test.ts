@@ -229,6 +229,26 @@ describe("usage errors: one line naming the problem and --help, exit 2", () => {
       /^kube proxy: invalid value "10.96.0.0" for --service-cluster-ip-range/,
     ],
     [["proxy"], /^kube proxy: no API server: give --master/],
+    [
+      ["apiserver", "--service-account-max-token-expiration", "10m"],
+      /^kube apiserver: invalid --service-account-max-token-expiration 10m: the service-account-max-token-expiration must be between 1 hour and 2\^32 seconds/,
+    ],
+    [
+      ["apiserver", "--authorization-mode", "ABAC"],
+      /^kube apiserver: unknown --authorization-mode "ABAC": want some of AlwaysAllow, AlwaysDeny, Node, RBAC/,
+    ],
+    [
+      ["apiserver", "--tls-cert-file", "/nonexistent/kt.crt"],
+      /^kube apiserver: --tls-cert-file and --tls-private-key-file go together: give both/,
+    ],
+    [
+      ["apiserver", "--token-auth-file", "/nonexistent/kt.csv"],
+      /^kube apiserver: cannot read --token-auth-file \/nonexistent\/kt.csv: ENOENT/,
+    ],
+    [
+      ["kubelet", "--tls-cert-file", "/nonexistent/kt.crt"],
+      /^kube kubelet: --tls-cert-file and --tls-private-key-file go together: give both/,
+    ],
     [["dns", "--port", "dns"], /^kube dns: invalid value "dns" for --port/],
     [["dns", "--bind-address", "localhost"], /^kube dns: invalid value "localhost" for --bind-address/],
     [["dns", "--cluster-domain", "bad_domain"], /^kube dns: invalid value "bad_domain" for --cluster-domain/],
