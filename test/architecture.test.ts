@@ -1,6 +1,7 @@
 // Keeps DESIGN.md's rules true: imports flow cmd -> components -> lib; storage only from cmd,
 // components/etcd, components/apiserver and tests; storage -> lib; no component imports another;
-// kebab-case names, a header comment, no default export or `export *`, process.exit only in main.
+// kebab-case names, a header comment, no default export or `export *`, process.exit only in main;
+// no import cycles among kube's own files.
 
 import { describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
@@ -59,6 +60,73 @@ function importsOf(text: string): string[] {
   return [...text.matchAll(importPattern)].map((match) => match[1] as string);
 }
 
+/** The repo-relative file a relative specifier names, if it is one of `known`. */
+function resolveImport(from: string, specifier: string, known: Set<string>): string | undefined {
+  if (!specifier.startsWith(".")) return undefined;
+  const target = normalize(join(dirname(from), specifier));
+  return known.has(target) ? target : undefined;
+}
+
+/**
+ * Every strongly connected part of `graph` (Tarjan) that holds a cycle, each reported as one
+ * shortest cycle through its first file in sort order, e.g. `a.ts -> b.ts -> a.ts`, followed by
+ * the other files of that part when there are more.
+ */
+function findCycles(graph: Map<string, string[]>): string[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const parts: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) as number);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) as number, low.get(next) as number));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const part: string[] = [];
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      onStack.delete(top);
+      part.push(top);
+      if (top === node) break;
+    }
+    if (part.length > 1 || (graph.get(node) ?? []).includes(node)) parts.push(part.sort());
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return parts.map((part) => {
+    const start = part[0] as string;
+    const inPart = new Set(part);
+    // Breadth-first from start inside the part, until an edge leads back to start.
+    const cameFrom = new Map<string, string>();
+    const queue = [start];
+    let last = start;
+    search: for (const node of queue) {
+      for (const next of graph.get(node) ?? []) {
+        if (next === start) {
+          last = node;
+          break search;
+        }
+        if (!inPart.has(next) || cameFrom.has(next)) continue;
+        cameFrom.set(next, node);
+        queue.push(next);
+      }
+    }
+    const chain = [start];
+    for (let node = last; node !== start; node = cameFrom.get(node) as string) chain.splice(1, 0, node);
+    const others = part.filter((file) => !chain.includes(file));
+    const rest = others.length === 0 ? "" : ` (the same cycle also runs through ${others.join(", ")})`;
+    return `${[...chain, start].join(" -> ")}${rest}`;
+  });
+}
+
 describe("architecture", () => {
   test("the import scanner sees imports, including type-only and dynamic ones", () => {
     const text = [
@@ -96,6 +164,48 @@ describe("architecture", () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  test("the cycle finder reports each cycle as a chain and passes acyclic graphs", () => {
+    const graph = new Map([
+      ["a.ts", ["b.ts", "z.ts"]],
+      ["b.ts", ["c.ts"]],
+      ["c.ts", ["a.ts", "d.ts"]],
+      ["d.ts", ["b.ts"]],
+      ["e.ts", ["e.ts"]],
+      ["z.ts", []],
+    ]);
+    expect(findCycles(graph)).toEqual([
+      "a.ts -> b.ts -> c.ts -> a.ts (the same cycle also runs through d.ts)",
+      "e.ts -> e.ts",
+    ]);
+    expect(
+      findCycles(
+        new Map([
+          ["a.ts", ["b.ts"]],
+          ["b.ts", ["c.ts"]],
+          ["c.ts", []],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  // Type-only imports count. They are erased before run time (verbatimModuleSyntax), so a cycle
+  // made of them cannot bite at load time, but it still ties two files into one unit that cannot
+  // be read, tested or moved apart; both cycles issue 18 named were such cycles. A type both
+  // sides need belongs in the lower file (or its own), never in a file that imports the user.
+  test("no import cycles among kube's own files, type-only imports included", async () => {
+    const files = await sources();
+    const known = new Set(files.map((file) => file.path));
+    const graph = new Map<string, string[]>();
+    for (const file of files) {
+      const targets = importsOf(file.text).map((specifier) => resolveImport(file.path, specifier, known));
+      graph.set(
+        file.path,
+        targets.filter((target): target is string => target !== undefined),
+      );
+    }
+    expect(findCycles(graph)).toEqual([]);
   });
 
   test("no default exports and no export *", async () => {
