@@ -5,9 +5,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  type KubectlCaptureServer,
+  startKubectlCaptureServer,
+} from "../../../test/harness/kubectl-capture-server.ts";
 import { decodeKubernetesProtobuf } from "./decode-kubernetes-protobuf.ts";
 import { encodeKubernetesProtobuf } from "./encode-kubernetes-protobuf.ts";
-import { type KubectlCaptureServer, startKubectlCaptureServer } from "./kubectl-capture-server.ts";
 
 interface Case {
   name: string;

@@ -1,10 +1,11 @@
 // Test support: a tiny fake apiserver on 127.0.0.1 that real kubectl can talk to (version 1.32,
 // legacy discovery), records every request body and answers creates with the decoded object.
-// It is how the protobuf fixtures in testdata/ were captured (kubectl-wire spec, appendix A).
+// It is how the protobuf fixtures in components/apiserver/protobuf/testdata/ were captured
+// (kubectl-wire spec, appendix A).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeKubernetesProtobuf } from "./decode-kubernetes-protobuf.ts";
+import { decodeKubernetesProtobuf } from "../../components/apiserver/protobuf/decode-kubernetes-protobuf.ts";
 
 export interface CapturedRequest {
   method: string;
