@@ -7,6 +7,7 @@ import type { ConfigMap, Pod, PodStatus, Secret, Service } from "kubernetes-type
 import type { ApiClient } from "../../lib/client/api-client.ts";
 import { isStatus } from "../../lib/client/api-client.ts";
 import { resource } from "../../lib/client/resource-client.ts";
+import { realClock } from "../../lib/clock/clock.ts";
 import type { Component } from "../../lib/component.ts";
 import { Informer } from "../../lib/informer/informer.ts";
 import type { ImageResolver } from "./images/image-resolver.ts";
@@ -144,6 +145,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     backoff,
     log,
     now,
+    clock: realClock,
     reportStatus,
   };
 

@@ -2,15 +2,27 @@
 // Unhealthy, FailedMount), posted to the API best-effort; standalone, they go to the log.
 // Upstream: pkg/kubelet/events/event.go reasons; client-go tools/record.
 
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
+import { containerFieldPath } from "./container-field-path.ts";
 import { rfc3339 } from "./pod-status.ts";
 
 export type EventType = "Normal" | "Warning";
 
 export interface EventRecorder {
   record(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void;
+}
+
+/** Records an event about one pod, naming the container (its field path) when one is given. */
+export type PodEvents = (type: EventType, reason: string, message: string, container?: Container) => void;
+
+/** The one place a pod worker records events: always about the pod's current version. */
+export function podEvents(recorder: EventRecorder, pod: () => Pod): PodEvents {
+  return (type, reason, message, container) => {
+    const current = pod();
+    recorder.record(current, type, reason, message, container && containerFieldPath(current, container));
+  };
 }
 
 export function eventRecorder(options: {

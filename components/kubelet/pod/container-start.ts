@@ -1,0 +1,175 @@
+// Starting one container of a pod (upstream kuberuntime_container.go startContainer): crash-loop
+// and image-pull back-off, the image, environment and mounts, the runtime start, the Created and
+// Started events and the postStart hook. Returns when the pod worker should look again.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Container, Pod } from "kubernetes-types/core/v1";
+import { quantityValue } from "../../../lib/api/quantity.ts";
+import type { Clock } from "../../../lib/clock/clock.ts";
+import { ImagePullError } from "../images/image-pull-error.ts";
+import type { ImageResolver } from "../images/image-resolver.ts";
+import type { ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
+import type { Backoff } from "./backoff.ts";
+import { containerArgv } from "./container-argv.ts";
+import { containerEnv } from "./container-env.ts";
+import type { ContainerProbes } from "./container-probes.ts";
+import { type DnsSettings, hostsFile, resolvConf } from "./etc-files.ts";
+import type { PodEvents } from "./events.ts";
+import { runHook } from "./lifecycle-hooks.ts";
+import type { ObjectSource } from "./object-source.ts";
+import type { Waiting } from "./pod-status.ts";
+import { containerMounts, podDir } from "./pod-volumes.ts";
+
+/** What a container start needs from its pod worker; the maps are the worker's own, updated here. */
+export interface ContainerStartContext {
+  pod: Pod;
+  uid: string;
+  runtime: Runtime;
+  images: ImageResolver;
+  objects: ObjectSource;
+  rootDir: string;
+  dns: DnsSettings;
+  hostIP: string;
+  backoff: Backoff;
+  clock: Clock;
+  event: PodEvents;
+  probes: ContainerProbes;
+  graceSeconds: number;
+  /** Volume name to host path. */
+  volumes: Map<string, string>;
+  /** Why containers wait, by name (CrashLoopBackOff, ErrImagePull, ...). */
+  waiting: Map<string, Waiting>;
+  /** Image reference to resolved image ID. */
+  imageIDs: Map<string, string>;
+  /** Exited container IDs already counted into the crash-loop back-off. */
+  countedExits: Set<string>;
+}
+
+/** Starts `spec` unless it is backing off; returns when to look again (Infinity: no need). */
+export async function startContainerIfDue(
+  ctx: ContainerStartContext,
+  spec: Container,
+  latest: ContainerStatus | undefined,
+  sandbox: SandboxStatus,
+): Promise<number> {
+  const { backoff, event, waiting } = ctx;
+  const key = `${ctx.uid}/${spec.name}`;
+  const now = ctx.clock.now();
+  if (latest?.state === "exited") {
+    if (!ctx.countedExits.has(latest.id)) {
+      ctx.countedExits.add(latest.id);
+      const finished = latest.finishedAt?.getTime() ?? now;
+      backoff.next(key, finished, finished - (latest.startedAt?.getTime() ?? finished));
+    }
+    const due = backoff.until(key);
+    if (due > now) {
+      const pod = `${ctx.pod.metadata?.name}_${ctx.pod.metadata?.namespace}(${ctx.uid})`;
+      const message = `back-off ${goDuration(backoff.delay(key))} restarting failed container=${spec.name} pod=${pod}`;
+      if (waiting.get(spec.name)?.reason !== "CrashLoopBackOff")
+        event("Warning", "BackOff", `Back-off restarting failed container ${spec.name} in pod ${pod}`, spec);
+      waiting.set(spec.name, { reason: "CrashLoopBackOff", message });
+      return due;
+    }
+  }
+  const pullKey = `${key}#pull`;
+  const pullDue = backoff.until(pullKey);
+  if (waiting.get(spec.name)?.reason === "ImagePullBackOff" && pullDue > now) return pullDue;
+  let image: Awaited<ReturnType<ImageResolver["resolve"]>>;
+  try {
+    image = await ctx.images.resolve(spec.image ?? "");
+  } catch (error) {
+    if (!(error instanceof ImagePullError)) throw error;
+    const already = waiting.get(spec.name)?.reason;
+    event("Warning", "Failed", `Failed to pull image "${spec.image}": ${error.message}`, spec);
+    if (already === "ErrImagePull" || already === "ImagePullBackOff") {
+      event("Normal", "BackOff", `Back-off pulling image "${spec.image}"`, spec);
+      waiting.set(spec.name, {
+        reason: "ImagePullBackOff",
+        message: `Back-off pulling image "${spec.image}": ${error.message}`,
+      });
+    } else {
+      waiting.set(spec.name, { reason: "ErrImagePull", message: error.message });
+    }
+    return backoff.next(pullKey, now, 0);
+  }
+  ctx.imageIDs.set(spec.image ?? "", image.imageID);
+  if (!latest) event("Normal", "Pulled", `Container image "${spec.image}" already present on machine`, spec);
+  let env: Map<string, string>;
+  let mounts: ReturnType<typeof containerMounts>;
+  try {
+    env = await containerEnv(ctx.pod, spec, ctx.objects, { hostIP: ctx.hostIP, podIP: sandbox.ip });
+    mounts = [...etcMounts(ctx, sandbox), ...containerMounts(spec, ctx.volumes)];
+  } catch (error) {
+    const message = (error as Error).message;
+    if (waiting.get(spec.name)?.reason !== "CreateContainerConfigError")
+      event("Warning", "Failed", `Error: ${message}`, spec);
+    waiting.set(spec.name, { reason: "CreateContainerConfigError", message });
+    return now + 5000;
+  }
+  const security = { ...ctx.pod.spec?.securityContext, ...spec.securityContext };
+  const limits = spec.resources?.limits ?? {};
+  const requests = spec.resources?.requests ?? {};
+  const status = await ctx.runtime.startContainer({
+    sandboxId: sandbox.id,
+    name: spec.name,
+    attempt: latest ? latest.attempt + 1 : 0,
+    image: spec.image ?? "",
+    argv: containerArgv(spec, image, env),
+    env: [...env.entries()],
+    workingDir: spec.workingDir,
+    runAsUser: security.runAsUser,
+    runAsGroup: security.runAsGroup,
+    mounts,
+    stdin: spec.stdin ?? false,
+    tty: spec.tty ?? false,
+    memoryLimitBytes: limits.memory === undefined ? undefined : quantityValue(String(limits.memory)),
+    cpuLimitMillis: millis(limits.cpu),
+    cpuRequestMillis: millis(requests.cpu),
+    labels: { "io.kubernetes.container.name": spec.name },
+  });
+  waiting.delete(spec.name);
+  if (status.state === "exited" && status.exitCode === 128) {
+    event("Warning", "Failed", `Error: ${status.message ?? status.reason}`, spec);
+    return Number.POSITIVE_INFINITY;
+  }
+  event("Normal", "Created", `Created container ${spec.name}`, spec);
+  event("Normal", "Started", `Started container ${spec.name}`, spec);
+  const postStart = spec.lifecycle?.postStart;
+  if (postStart && status.state === "running") {
+    const target = { runtime: ctx.runtime, containerId: status.id, podIP: sandbox.ip, container: spec };
+    const failure = await runHook(postStart, target, ctx.graceSeconds * 1000);
+    if (failure !== undefined) {
+      event("Warning", "FailedPostStartHook", `PostStartHookError: ${failure}`, spec);
+      await ctx.runtime.stopContainer(status.id, ctx.graceSeconds);
+      return Number.POSITIVE_INFINITY;
+    }
+  }
+  if (status.state === "running") ctx.probes.ensure(spec, status, sandbox.ip);
+  return Number.POSITIVE_INFINITY;
+}
+
+/** A CPU quantity in millicores, or undefined when unset. */
+function millis(cpu: string | number | undefined): number | undefined {
+  return cpu === undefined ? undefined : Math.round((quantityValue(String(cpu)) ?? 0) * 1000);
+}
+
+/** The pod's /etc/hosts and /etc/resolv.conf, mounted into every container as upstream does. */
+function etcMounts(ctx: ContainerStartContext, sandbox: SandboxStatus) {
+  const dir = join(podDir(ctx.rootDir, ctx.uid), "etc");
+  mkdirSync(dir, { recursive: true });
+  const hosts = join(dir, "hosts");
+  const resolv = join(dir, "resolv.conf");
+  writeFileSync(hosts, hostsFile(ctx.pod, sandbox.ip, ctx.dns.clusterDomain));
+  writeFileSync(resolv, resolvConf(ctx.pod, ctx.dns));
+  return [
+    { hostPath: hosts, containerPath: "/etc/hosts", readOnly: false },
+    { hostPath: resolv, containerPath: "/etc/resolv.conf", readOnly: false },
+  ];
+}
+
+/** A Go-style duration for messages: 10s, 1m20s, 5m0s. */
+export function goDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  return total < 60 ? `${total}s` : `${Math.floor(total / 60)}m${total % 60}s`;
+}
