@@ -2,15 +2,15 @@
 // resourceVersion (409 when stale), the four patch types, server-side apply creating missing
 // objects, and deletion once the last finalizer of a deleting object is gone.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import { ApplyConflictError } from "../fieldmanager/apply-conflict-error.ts";
+import { applyServerSide } from "../fieldmanager/server-side-apply.ts";
 import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
 import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
-import { ApplyConflictError } from "../patch/apply-conflict-error.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
 import { PatchError } from "../patch/patch-error.ts";
-import { applyServerSide } from "../patch/server-side-apply.ts";
 import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";

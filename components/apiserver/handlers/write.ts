@@ -5,9 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import type { UserInfo } from "../authn/user-info.ts";
+import { updateManagedFields } from "../fieldmanager/update-managed-fields.ts";
 import { contextOf } from "../filters/request-context.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
-import { updateManagedFields } from "../patch/update-managed-fields.ts";
 import { type KObject, type Meta, meta, rfc3339, type Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { ApiContext } from "./context.ts";

@@ -3,9 +3,11 @@
 // removed fields leave every set. A request that rewrites managedFields itself is taken as given.
 // Upstream: apiserver pkg/endpoints/handlers/fieldmanager (FieldManager.Update).
 
+import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "../patch/json-value.ts";
+import { PatchError } from "../patch/patch-error.ts";
+import type { PatchMeta } from "../patch/patch-meta.ts";
 import { createdFieldsV1 } from "./created-fields.ts";
 import { FieldSet } from "./field-set.ts";
-import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "./json-value.ts";
 import {
   entryFields,
   formatTime,
@@ -15,8 +17,6 @@ import {
   writeManagedFields,
 } from "./managed-fields-entry.ts";
 import { type FieldNode, fieldNodesOf } from "./object-fields.ts";
-import { PatchError } from "./patch-error.ts";
-import type { PatchMeta } from "./patch-meta.ts";
 
 export interface UpdateManagedFieldsOptions {
   /** The kind's patch meta, so keyed lists are tracked per item; without it lists are atomic. */

@@ -2,9 +2,9 @@
 // what updateManagedFields computes with no previous object (every member of fieldNodesOf plus the
 // maps the write created), without the FieldSet algebra; object-fields.ts holds the rules.
 
+import { isJsonObject, type JsonObject, type JsonValue } from "../patch/json-value.ts";
+import { fieldMeta, listKind, type PatchMeta } from "../patch/patch-meta.ts";
 import { itemElement } from "./field-path.ts";
-import { isJsonObject, type JsonObject, type JsonValue } from "./json-value.ts";
-import { fieldMeta, listKind, type PatchMeta } from "./patch-meta.ts";
 
 interface TreeNode {
   member: boolean;

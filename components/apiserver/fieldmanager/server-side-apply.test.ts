@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
+import type { JsonObject } from "../patch/json-value.ts";
 import { ApplyConflictError } from "./apply-conflict-error.ts";
-import { patchMetaFor } from "./builtin-patch-meta.ts";
-import type { JsonObject } from "./json-value.ts";
 import { readManagedFields } from "./managed-fields-entry.ts";
 import { applyServerSide } from "./server-side-apply.ts";
 import { updateManagedFields } from "./update-managed-fields.ts";

@@ -1,7 +1,7 @@
 // createdFieldsV1 against the FieldsV1 the general FieldSet path of updateManagedFields produced
 // for the same objects before the create path had its own walk.
 import { expect, test } from "bun:test";
-import { patchMetaFor } from "./builtin-patch-meta.ts";
+import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
 import { createdFieldsV1 } from "./created-fields.ts";
 
 test("a pod: created maps are members, implicit structs are not, keyed list items merge by key", () => {

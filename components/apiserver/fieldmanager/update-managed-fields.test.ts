@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { patchMetaFor } from "./builtin-patch-meta.ts";
-import type { JsonObject } from "./json-value.ts";
+import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
+import type { JsonObject } from "../patch/json-value.ts";
 import { readManagedFields } from "./managed-fields-entry.ts";
 import { updateManagedFields } from "./update-managed-fields.ts";
 

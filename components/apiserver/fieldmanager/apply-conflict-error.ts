@@ -1,7 +1,7 @@
 // The 409 that server-side apply returns for conflicts, with upstream's message and
 // FieldManagerConflict causes (apiserver pkg/endpoints/handlers/fieldmanager/internal/conflict.go).
 
-import { PatchError } from "./patch-error.ts";
+import { PatchError } from "../patch/patch-error.ts";
 
 export interface ApplyConflict {
   /** The manager that owns the field. */

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { patchMetaFor } from "./builtin-patch-meta.ts";
+import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
+import type { JsonObject } from "../patch/json-value.ts";
+import { fieldMeta } from "../patch/patch-meta.ts";
 import { itemElement, pathString, removeAt, valueAt } from "./field-path.ts";
-import type { JsonObject } from "./json-value.ts";
-import { fieldMeta } from "./patch-meta.ts";
 
 const pod = patchMetaFor("v1", "Pod");
 const containers = fieldMeta(fieldMeta(pod, "spec"), "containers");

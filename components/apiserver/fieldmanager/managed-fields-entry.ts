@@ -1,8 +1,8 @@
 // ManagedFieldsEntry: one manager's record in metadata.managedFields (meta/v1
 // ManagedFieldsEntry), read from and written back to plain JSON objects.
 
+import { isJsonObject, type JsonObject, type JsonValue } from "../patch/json-value.ts";
 import { FieldSet } from "./field-set.ts";
-import { isJsonObject, type JsonObject, type JsonValue } from "./json-value.ts";
 
 export type ManagedFieldsOperation = "Apply" | "Update";
 

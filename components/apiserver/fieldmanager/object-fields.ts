@@ -2,10 +2,10 @@
 // and objects, list-map items by key and set items by value. apiVersion, kind and the
 // server-owned metadata are never managed (upstream fieldmanager/internal/stripmeta.go).
 
+import { isJsonObject, type JsonObject, type JsonValue } from "../patch/json-value.ts";
+import { fieldMeta, listKind, type PatchMeta } from "../patch/patch-meta.ts";
 import { type FieldPath, itemElement } from "./field-path.ts";
 import { FieldSet } from "./field-set.ts";
-import { isJsonObject, type JsonObject, type JsonValue } from "./json-value.ts";
-import { fieldMeta, listKind, type PatchMeta } from "./patch-meta.ts";
 
 /** One node of an object's field tree; `member` nodes are what a manager can own. */
 export interface FieldNode {

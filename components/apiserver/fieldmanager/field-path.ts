@@ -2,8 +2,8 @@
 // `v:"value"`, `i:0`), with lookup, removal and the `.spec.containers[name="x"].image` text
 // upstream prints in apply conflicts (sigs.k8s.io/structured-merge-diff fieldpath).
 
-import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "./json-value.ts";
-import { listKind, type PatchMeta } from "./patch-meta.ts";
+import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "../patch/json-value.ts";
+import { listKind, type PatchMeta } from "../patch/patch-meta.ts";
 
 export type PathElement = string;
 export type FieldPath = readonly PathElement[];

@@ -2,8 +2,8 @@
 // metadata.managedFields (`{"f:spec":{"f:replicas":{}}}`, `.` marking a node that is itself a
 // member). Semantics of sigs.k8s.io/structured-merge-diff fieldpath.Set.
 
+import { isJsonObject, type JsonObject } from "../patch/json-value.ts";
 import type { FieldPath } from "./field-path.ts";
-import { isJsonObject, type JsonObject } from "./json-value.ts";
 
 const SEPARATOR = "\u0000";
 

@@ -4,10 +4,13 @@
 // fields the manager stopped applying are removed when nobody else owns them.
 // Upstream: apiserver pkg/endpoints/handlers/fieldmanager, sigs.k8s.io/structured-merge-diff.
 
+import { cloneJson, isJsonObject, type JsonObject, jsonEqual } from "../patch/json-value.ts";
+import { PatchError } from "../patch/patch-error.ts";
+import type { PatchMeta } from "../patch/patch-meta.ts";
+import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
 import type { ApplyConflict } from "./apply-conflict-error.ts";
 import { pathString, removeAt, valueAt } from "./field-path.ts";
 import { FieldSet } from "./field-set.ts";
-import { cloneJson, isJsonObject, type JsonObject, jsonEqual } from "./json-value.ts";
 import {
   entryFields,
   formatTime,
@@ -17,9 +20,6 @@ import {
   writeManagedFields,
 } from "./managed-fields-entry.ts";
 import { fieldSetOf } from "./object-fields.ts";
-import { PatchError } from "./patch-error.ts";
-import type { PatchMeta } from "./patch-meta.ts";
-import { applyStrategicMergePatch } from "./strategic-merge-patch.ts";
 
 export interface ServerSideApplyResult {
   /** The object to store; with unforced conflicts, the existing object unchanged. */
