@@ -5,7 +5,6 @@
 
 import type { ConfigMap, Pod, PodStatus, Secret, Service } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
-import { isStatus } from "../../lib/client/api-client.ts";
 import { resource } from "../../lib/client/resource-client.ts";
 import { realClock } from "../../lib/clock/clock.ts";
 import type { Component } from "../../lib/component.ts";
@@ -15,13 +14,16 @@ import { startNodeAgent } from "./node/node-agent.ts";
 import { Backoff } from "./pod/backoff.ts";
 import type { DnsSettings } from "./pod/etc-files.ts";
 import { eventRecorder } from "./pod/events.ts";
+import { MirrorPods } from "./pod/mirror-pods.ts";
 import { NO_OBJECTS, type ObjectSource } from "./pod/object-source.ts";
-import { removePodDir } from "./pod/pod-volumes.ts";
+import { removeOrphanedPods } from "./pod/orphaned-pods.ts";
+import { podKey } from "./pod/pod-key.ts";
 import { PodWorker } from "./pod/pod-worker.ts";
 import { apiTokenFetcher, TokenManager } from "./pod/token-manager.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { type PodSource, watchManifestDir } from "./sources/file-source.ts";
-import { CONFIG_HASH, CONFIG_MIRROR, isMirrorPod, isStaticPod } from "./sources/static-pod.ts";
+import { PodConfig } from "./sources/pod-config.ts";
+import { isMirrorPod, isStaticPod } from "./sources/static-pod.ts";
 import { pollManifestUrl } from "./sources/url-source.ts";
 import { StatusManager } from "./status-manager.ts";
 
@@ -60,21 +62,15 @@ export interface Kubelet extends Component {
   stopAllPods(): Promise<void>;
 }
 
-type SourceName = "file" | "http" | "api";
-
 /** How long a container start waits for the first list of Services (its environment needs them). */
 const SERVICES_WAIT_MS = 5000;
-
-function podKey(pod: Pod): string {
-  return `${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name}`;
-}
 
 export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const { runtime, client, nodeName, log } = options;
   const now = options.now ?? (() => new Date());
-  const desired = new Map<SourceName, Map<string, Pod>>();
   const workers = new Map<string, PodWorker>();
-  const mirrors = new Map<string, Pod>();
+  // Every change a source makes to a pod goes to reconcileOne (the only place workers change).
+  const config = new PodConfig((uid) => reconcileOne(uid));
   const statusManager = client ? new StatusManager(client, log) : undefined;
   const sources: PodSource[] = [];
   const backoff = new Backoff(options.crashLoopBackoffMs);
@@ -121,13 +117,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     nodeName,
     log,
     now,
-    target: (pod) => (isStaticPod(pod) ? mirrors.get(podKey(pod)) : pod),
+    target: (pod) => (isStaticPod(pod) ? mirrors.get(pod) : pod),
   });
 
   const reportStatus = (pod: Pod, status: PodStatus): void => {
     if (!statusManager) return;
     if (isStaticPod(pod)) {
-      const mirror = mirrors.get(podKey(pod));
+      const mirror = mirrors.get(pod);
       if (mirror) statusManager.set(mirror, status);
       return;
     }
@@ -149,12 +145,6 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     reportStatus,
   };
 
-  const allDesired = (): Map<string, Pod> => {
-    const all = new Map<string, Pod>();
-    for (const pods of desired.values()) for (const [uid, pod] of pods) all.set(uid, pod);
-    return all;
-  };
-
   const terminateWorker = (worker: PodWorker, grace: number | undefined, finishDeletion: boolean): void => {
     void worker
       .terminate(grace)
@@ -164,28 +154,20 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       .catch((error: Error) => log(`pod ${podKey(worker.pod)}: termination failed: ${error.message}`))
       .finally(() => {
         tokens?.deleteServiceAccountToken(worker.uid);
-        if (workers.get(worker.uid) === worker && !allDesired().has(worker.uid)) workers.delete(worker.uid);
+        if (workers.get(worker.uid) === worker && !config.all().has(worker.uid)) workers.delete(worker.uid);
         else if (workers.get(worker.uid) === worker && finishDeletion) workers.delete(worker.uid);
       });
-  };
-
-  const desiredPod = (uid: string): Pod | undefined => {
-    for (const pods of desired.values()) {
-      const pod = pods.get(uid);
-      if (pod) return pod;
-    }
-    return undefined;
   };
 
   /** Brings one pod's worker in line with what the sources want (the only place workers change). */
   const reconcileOne = (uid: string): void => {
     if (stopped) return;
-    const pod = desiredPod(uid);
+    const pod = config.get(uid);
     let worker = workers.get(uid);
     if (!pod) {
       if (!worker) return;
       log(`pod ${podKey(worker.pod)} removed`);
-      if (isStaticPod(worker.pod)) void deleteMirror(worker.pod);
+      if (isStaticPod(worker.pod)) void mirrors.delete(worker.pod);
       terminateWorker(worker, isStaticPod(worker.pod) ? undefined : 1, false);
       return;
     }
@@ -205,73 +187,20 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       terminateWorker(worker, pod.metadata.deletionGracePeriodSeconds ?? undefined, true);
       return;
     }
-    if (isStaticPod(pod)) void ensureMirror(pod);
+    if (isStaticPod(pod)) void mirrors.ensure(pod);
   };
 
-  const setSource = (name: SourceName, pods: Pod[]): void => {
-    const old = desired.get(name) ?? new Map<string, Pod>();
-    const next = new Map(pods.map((p) => [p.metadata?.uid ?? "", p]));
-    desired.set(name, next);
-    for (const uid of new Set([...old.keys(), ...next.keys()]))
-      if (old.get(uid) !== next.get(uid)) reconcileOne(uid);
-  };
-
-  // Mirror pods: a joined kubelet shows its static pods in the API (upstream mirror_client.go).
-  const ensureMirror = async (pod: Pod): Promise<void> => {
-    if (!client) return;
-    const hash = pod.metadata?.annotations?.[CONFIG_HASH];
-    const existing = mirrors.get(podKey(pod));
-    if (
-      existing &&
-      existing.metadata?.annotations?.[CONFIG_MIRROR] === hash &&
-      !existing.metadata?.deletionTimestamp
-    )
-      return;
-    const pods = resource<Pod>(client, "pods").namespace(pod.metadata?.namespace ?? "");
-    try {
-      if (existing) {
-        await pods.delete(pod.metadata?.name ?? "", {
-          gracePeriodSeconds: 0,
-          uid: existing.metadata?.uid,
-        });
-        mirrors.delete(podKey(pod));
-      }
-      const { uid: _uid, resourceVersion: _rv, ...meta } = pod.metadata ?? {};
-      // Owned by the Node, as upstream's mirror_client.go sets it (NodeRestriction requires it).
-      const node = await resource<{ metadata?: { uid?: string } }>(client, "nodes").getIfExists(nodeName);
-      const owner = node?.metadata?.uid
-        ? {
-            ownerReferences: [
-              { apiVersion: "v1", kind: "Node", name: nodeName, uid: node.metadata.uid, controller: true },
-            ],
-          }
-        : {};
-      const mirror: Pod = {
-        ...structuredClone(pod),
-        metadata: { ...meta, ...owner, annotations: { ...meta.annotations, [CONFIG_MIRROR]: hash ?? "" } },
-      };
-      const created = await pods.create(mirror);
-      mirrors.set(podKey(pod), created);
+  // Mirror pods: a joined kubelet shows its static pods in the API.
+  const mirrors = new MirrorPods({
+    client,
+    nodeName,
+    log,
+    desired: () => config.all().values(),
+    created: (pod, mirror) => {
       const worker = workers.get(pod.metadata?.uid ?? "");
-      if (worker?.status && statusManager) statusManager.set(created, worker.status);
-    } catch (error) {
-      if (!isStatus(error, 409)) log(`mirror pod for ${podKey(pod)}: ${(error as Error).message}`);
-    }
-  };
-
-  const deleteMirror = async (pod: Pod): Promise<void> => {
-    const mirror = mirrors.get(podKey(pod));
-    if (!client || !mirror || mirror.metadata?.annotations?.[CONFIG_MIRROR] !== pod.metadata?.uid) return;
-    // A newer version of the same static pod keeps the name: its own mirror replaces this one.
-    if ([...allDesired().values()].some((p) => podKey(p) === podKey(pod))) return;
-    mirrors.delete(podKey(pod));
-    const pods = resource(client, "pods").namespace(pod.metadata?.namespace ?? "");
-    await pods
-      .delete(pod.metadata?.name ?? "", { gracePeriodSeconds: 0, uid: mirror.metadata?.uid })
-      .catch((error: Error) => {
-        if (!isStatus(error, 404)) log(`mirror pod ${podKey(pod)}: delete failed: ${error.message}`);
-      });
-  };
+      if (worker?.status && statusManager) statusManager.set(mirror, worker.status);
+    },
+  });
 
   let informer: Informer<Pod> | undefined;
   if (options.manifestPath) {
@@ -280,7 +209,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         dir: options.manifestPath,
         nodeName,
         intervalMs: options.fileCheckFrequencyMs ?? 20_000,
-        onPods: (pods) => setSource("file", pods),
+        onPods: (pods) => config.set("file", pods),
         log,
       }),
     );
@@ -291,7 +220,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         url: options.manifestUrl,
         nodeName,
         intervalMs: options.fileCheckFrequencyMs ?? 20_000,
-        onPods: (pods) => setSource("http", pods),
+        onPods: (pods) => config.set("http", pods),
         log,
       }),
     );
@@ -315,34 +244,21 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       now,
       log,
     });
-    const api = new Map<string, Pod>();
-    desired.set("api", api);
+    config.declare("api");
     // A pod already finished is not started again after a kubelet restart (upstream: terminal pods stay terminal).
     const terminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
     const apiPod = (pod: Pod): void => {
       const uid = pod.metadata?.uid ?? "";
       if (isMirrorPod(pod)) {
-        mirrors.set(podKey(pod), pod);
+        mirrors.seen(pod);
         return;
       }
       if (terminal(pod) && !workers.has(uid)) return;
-      api.set(uid, pod);
-      reconcileOne(uid);
+      config.upsert("api", pod);
     };
     const apiPodGone = (pod: Pod): void => {
-      const uid = pod.metadata?.uid ?? "";
-      if (isMirrorPod(pod)) {
-        if (mirrors.get(podKey(pod))?.metadata?.uid !== uid) return;
-        mirrors.delete(podKey(pod));
-        // A mirror pod deleted through the API comes back while its static pod runs (upstream).
-        for (const p of desired.get("file")?.values() ?? [])
-          if (podKey(p) === podKey(pod)) void ensureMirror(p);
-        for (const p of desired.get("http")?.values() ?? [])
-          if (podKey(p) === podKey(pod)) void ensureMirror(p);
-        return;
-      }
-      api.delete(uid);
-      reconcileOne(uid);
+      if (isMirrorPod(pod)) mirrors.gone(pod);
+      else config.remove("api", pod.metadata?.uid ?? "");
     };
     informer = new Informer<Pod>({
       client,
@@ -360,17 +276,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   // Pods a previous kubelet left running that no source wants: removed once every source spoke.
   const cleanupOrphans = async (): Promise<void> => {
     await Promise.all(sources.map((s) => s.synced));
-    const want = allDesired();
-    let removed = 0;
-    for (const sandbox of await runtime.listSandboxes()) {
-      if (want.has(sandbox.uid) || workers.has(sandbox.uid)) continue;
-      removed++;
-      log(`removing orphaned pod ${sandbox.namespace}/${sandbox.name} (${sandbox.uid}): no source wants it`);
-      await runtime.stopSandbox(sandbox.id, 2);
-      for (const c of await runtime.listContainers(sandbox.id)) await runtime.removeContainer(c.id);
-      await runtime.removeSandbox(sandbox.id);
-      removePodDir(options.rootDir, sandbox.uid);
-    }
+    const want = config.all();
+    const removed = await removeOrphanedPods({
+      runtime,
+      rootDir: options.rootDir,
+      wanted: (uid) => want.has(uid) || workers.has(uid),
+      log,
+    });
     log(`pods from before this start checked: ${removed} no source wants removed`);
   };
   void cleanupOrphans().catch((error: Error) => log(`orphan cleanup failed: ${error.message}`));
