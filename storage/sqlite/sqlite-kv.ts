@@ -1,7 +1,7 @@
 // The KV contract on SQLite: etcd v3 semantics (one revision per transaction, create/mod
 // revisions and versions per key, history until compaction, leases) over the log/head tables
-// of schema.ts. One process owns the database; writes are synchronous transactions, so each
-// write is committed before its watch events are published and before the caller is answered.
+// of schema.ts. One process owns the database; reads.ts, writes.ts, group-commit.ts and
+// compaction.ts hold the parts, this file the store's state, lifecycle, watches and leases.
 import { statSync } from "node:fs";
 import {
   CompactedError,
@@ -14,7 +14,6 @@ import type {
   Compare,
   DeleteResult,
   KeyRange,
-  KeyValue,
   KV,
   LeaseGrant,
   LeaseInfo,
@@ -24,21 +23,21 @@ import type {
   RangeResult,
   StoreStatus,
   TxnOp,
-  TxnOpResult,
   TxnResult,
   Watch,
-  WatchEvent,
   WatchOptions,
 } from "../kv.ts";
-import { evaluateCompare, validateKey, validateTxn } from "../semantics.ts";
+import { validateKey, validateTxn } from "../semantics.ts";
 import { WatchHub } from "../watch-hub.ts";
+import { removeHistory } from "./compaction.ts";
 import { lockedError, prepareDataDir, recordOwner } from "./data-dir.ts";
 import type { Database, OpenDatabase, Statement } from "./driver.ts";
 import { openBunDatabase } from "./driver-bun.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { LeaseTable } from "./lease-table.ts";
 import { SqliteReads } from "./reads.ts";
-import { EMPTY } from "./rows.ts";
 import { pragmas, SCHEMA, SCHEMA_VERSION } from "./schema.ts";
+import { SqliteWrites, type Writer } from "./writes.ts";
 
 export interface SqliteKVOptions {
   /** Directory holding the database; created if missing. */
@@ -56,13 +55,6 @@ export interface SqliteKVOptions {
   openDatabase?: OpenDatabase;
 }
 
-/** The write in progress: its revision, the next sub-revision, and the events it makes. */
-interface Writer {
-  rev: number;
-  sub: number;
-  events: WatchEvent[];
-}
-
 export async function openSqliteKV(options: SqliteKVOptions): Promise<SqliteKV> {
   return SqliteKV.open(options);
 }
@@ -78,13 +70,15 @@ export class SqliteKV implements KV {
     (sql) => this.stmt(sql),
     () => this.compacted,
   );
+  private readonly writes = new SqliteWrites({
+    stmt: (sql) => this.stmt(sql),
+    reads: this.reads,
+    revision: () => this.rev,
+    hasLease: (id) => this.leaseTable.has(id),
+  });
+  private readonly commits: GroupCommit;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private compacting: Promise<void> = Promise.resolve();
-  private readonly pending: {
-    fn: (w: Writer) => unknown;
-    resolve: (v: unknown) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
 
   static open(options: SqliteKVOptions): SqliteKV {
     const path = prepareDataDir(options.dataDir);
@@ -130,6 +124,17 @@ export class SqliteKV implements KV {
     this.compacted = this.meta("compact");
     this.compactBatch = options.compactBatch ?? 1000;
     this.leaseTable = new LeaseTable(db, options.now ?? Date.now);
+    this.commits = new GroupCommit({
+      db,
+      stmt: (sql) => this.stmt(sql),
+      revision: () => this.rev,
+      setRevision: (rev) => {
+        this.rev = rev;
+      },
+      persistRevision: (rev) => this.setMeta("revision", rev),
+      closed: () => this.closed,
+      publish: (events, rev) => this.hub.publish(events, rev),
+    });
     this.hub = new WatchHub(
       {
         revision: () => this.rev,
@@ -157,153 +162,22 @@ export class SqliteKV implements KV {
   // ---- writes ---------------------------------------------------------------------------
 
   async put(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
-    return this.write((w) => this.putIn(w, key, value, options));
+    return this.write((w) => this.writes.put(w, key, value, options));
   }
 
   async delete(range: KeyRange, options: { prevKv?: boolean } = {}): Promise<DeleteResult> {
-    return this.write((w) => this.deleteIn(w, range, options.prevKv === true));
+    return this.write((w) => this.writes.delete(w, range, options.prevKv === true));
   }
 
   async txn(compare: Compare[], success: TxnOp[], failure: TxnOp[]): Promise<TxnResult> {
     validateTxn(compare, success, failure);
-    return this.write((w) => this.txnIn(w, compare, success, failure));
+    return this.write((w) => this.writes.txn(w, compare, success, failure));
   }
 
-  /**
-   * Queue `fn` as one write at its own new revision. Writes queued in the same turn of the event
-   * loop commit together (group commit: one WAL write, one fsync with --fsync), each inside a
-   * savepoint so that a failing write rolls back alone. Callers are answered, and watchers see
-   * the events, only after the commit.
-   */
+  /** One write at its own new revision, committed with the others of this turn (group-commit.ts). */
   private write<T>(fn: (w: Writer) => T): Promise<T> {
     this.assertOpen();
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
-    if (this.closed) {
-      for (const op of batch) op.reject(new StoreClosedError());
-      return;
-    }
-    const before = this.rev;
-    const outcomes: { ok: boolean; value: unknown; w: Writer }[] = [];
-    try {
-      this.db.immediate(() => {
-        for (const op of batch) {
-          const w: Writer = { rev: this.rev + 1, sub: 0, events: [] };
-          this.stmt("SAVEPOINT write").run();
-          try {
-            const value = op.fn(w);
-            this.stmt("RELEASE write").run();
-            if (w.sub > 0) this.rev = w.rev;
-            outcomes.push({ ok: true, value, w });
-          } catch (err) {
-            this.stmt("ROLLBACK TO write").run();
-            this.stmt("RELEASE write").run();
-            outcomes.push({ ok: false, value: err, w });
-          }
-        }
-        if (this.rev !== before) this.setMeta("revision", this.rev);
-      });
-    } catch (err) {
-      this.rev = before;
-      for (const op of batch) op.reject(err);
-      return;
-    }
-    for (const [i, op] of batch.entries()) {
-      const o = outcomes[i] as { ok: boolean; value: unknown; w: Writer };
-      if (!o.ok) {
-        op.reject(o.value);
-        continue;
-      }
-      if (o.w.sub > 0) this.hub.publish(o.w.events, o.w.rev);
-      op.resolve(o.value);
-    }
-  }
-
-  private seen(w: Writer): number {
-    return w.sub > 0 ? w.rev : this.rev;
-  }
-
-  private putIn(w: Writer, key: Uint8Array, value: Uint8Array, options: PutOptions): PutResult {
-    validateKey(key);
-    const cur = this.reads.current(key);
-    if ((options.ignoreValue || options.ignoreLease) && !cur) {
-      throw new StorageError("etcdserver: key not found");
-    }
-    const lease = options.ignoreLease && cur ? cur.lease : (options.lease ?? 0);
-    if (lease !== 0 && !this.leaseTable.has(lease)) throw new LeaseNotFoundError(lease);
-    const kv: KeyValue = {
-      key,
-      value: options.ignoreValue && cur ? cur.value : value,
-      createRevision: cur ? cur.createRevision : w.rev,
-      modRevision: w.rev,
-      version: (cur?.version ?? 0) + 1,
-      lease,
-    };
-    this.stmt("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)").run(
-      key,
-      w.rev,
-      w.sub++,
-      kv.value,
-      kv.createRevision,
-      cur?.modRevision ?? 0,
-      kv.version,
-      lease,
-    );
-    this.stmt("INSERT OR REPLACE INTO head VALUES (?, ?, ?)").run(key, w.rev, lease);
-    w.events.push(cur ? { type: "put", kv, prevKv: cur } : { type: "put", kv });
-    return options.prevKv && cur ? { revision: w.rev, prevKv: cur } : { revision: w.rev };
-  }
-
-  private deleteIn(w: Writer, range: KeyRange, prevKv: boolean): DeleteResult {
-    const found = this.reads.range(range, {}, this.seen(w)).kvs;
-    const tombstone = this.stmt("INSERT INTO log VALUES (?, ?, ?, x'', 0, ?, 0, 0, 1)");
-    const unhead = this.stmt("DELETE FROM head WHERE key = ?");
-    for (const cur of found) {
-      tombstone.run(cur.key, w.rev, w.sub++, cur.modRevision);
-      unhead.run(cur.key);
-      const kv: KeyValue = {
-        key: cur.key,
-        value: EMPTY,
-        createRevision: 0,
-        modRevision: w.rev,
-        version: 0,
-        lease: 0,
-      };
-      w.events.push({ type: "delete", kv, prevKv: cur });
-    }
-    return { revision: this.seen(w), deleted: found.length, prevKvs: prevKv ? found : [] };
-  }
-
-  private txnIn(w: Writer, compare: Compare[], success: TxnOp[], failure: TxnOp[]): TxnResult {
-    // Only a value comparison needs the value (large ones live in overflow pages).
-    const succeeded = compare.every((c) =>
-      evaluateCompare(
-        c,
-        this.reads.range({ key: c.key, end: c.end }, { keysOnly: c.target !== "value" }, this.seen(w)).kvs,
-      ),
-    );
-    const results = (succeeded ? success : failure).map((op) => this.opIn(w, op));
-    return { succeeded, revision: this.seen(w), results };
-  }
-
-  private opIn(w: Writer, op: TxnOp): TxnOpResult {
-    switch (op.type) {
-      case "range":
-        return { type: "range", result: this.reads.range(op, op.options ?? {}, this.seen(w)) };
-      case "put":
-        return { type: "put", result: this.putIn(w, op.key, op.value, op.options ?? {}) };
-      case "delete":
-        return { type: "delete", result: this.deleteIn(w, op, op.prevKv === true) };
-      case "txn":
-        return { type: "txn", result: this.txnIn(w, op.compare, op.success, op.failure) };
-    }
+    return this.commits.enqueue(fn);
   }
 
   // ---- watch and compaction ---------------------------------------------------------------
@@ -323,22 +197,16 @@ export class SqliteKV implements KV {
     this.db.immediate(() => this.setMeta("compact", revision));
     this.compacted = revision;
     const previous = this.compacting;
-    this.compacting = previous.then(() => this.removeHistory(revision));
-    await this.compacting;
-  }
-
-  private async removeHistory(upTo: number): Promise<void> {
-    const first = (this.stmt("SELECT MIN(rev) AS r FROM log").get()?.r as number | null) ?? upTo;
-    const remove = this.stmt(
-      `DELETE FROM log WHERE rev >= ? AND rev < ? AND (deleted = 1 OR EXISTS
-         (SELECT 1 FROM log n WHERE n.key = log.key AND n.rev > log.rev AND n.rev <= ?))`,
+    this.compacting = previous.then(() =>
+      removeHistory(
+        this.db,
+        (sql) => this.stmt(sql),
+        revision,
+        this.compactBatch,
+        () => this.closed,
+      ),
     );
-    for (let lo = first; lo <= upTo && !this.closed; lo += this.compactBatch) {
-      const hi = Math.min(lo + this.compactBatch, upTo + 1);
-      this.db.immediate(() => remove.run(lo, hi, upTo));
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    if (!this.closed) this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    await this.compacting;
   }
 
   // ---- leases ---------------------------------------------------------------------------
@@ -352,7 +220,7 @@ export class SqliteKV implements KV {
     this.assertOpen();
     if (!this.leaseTable.has(id)) throw new LeaseNotFoundError(id);
     await this.write((w) => {
-      for (const key of this.leaseKeys(id)) this.deleteIn(w, { key }, false);
+      for (const key of this.leaseKeys(id)) this.writes.delete(w, { key }, false);
       this.leaseTable.drop(id);
     });
   }
@@ -420,7 +288,7 @@ export class SqliteKV implements KV {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
+    this.commits.flush();
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.hub.close();
