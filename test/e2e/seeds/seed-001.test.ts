@@ -344,7 +344,8 @@ spec:
     );
     const nodePort = (await service("nginx")).spec?.ports?.[0]?.nodePort as number;
     const page = await until("nginx via the node port", async () => {
-      const r = await fetch(`http://${nodeIPs[0]}:${nodePort}/`);
+      // Each try gets 2 s: a SYN sent before the rule or the endpoint existed may never be answered.
+      const r = await fetch(`http://${nodeIPs[0]}:${nodePort}/`, { signal: AbortSignal.timeout(2000) });
       return r.status === 200 ? r.text() : undefined;
     });
     expect(page.toLowerCase()).toContain("nginx");
