@@ -81,7 +81,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     settle = resolve;
     fail = reject;
   });
-  void fail;
+  // A crash rejects `done` (the Component contract); the supervisor then stops the kubelet.
+  const crash = (error: Error): void => {
+    if (stopped) return;
+    log(`kubelet crashed: ${error.stack ?? error.message}`);
+    fail(error);
+  };
 
   // Services for the pods' environment variables, watched from the first container start on.
   let services: Informer<Service> | undefined;
@@ -143,6 +148,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     now,
     clock: realClock,
     reportStatus,
+    crash,
   };
 
   const terminateWorker = (worker: PodWorker, grace: number | undefined, finishDeletion: boolean): void => {
@@ -288,6 +294,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   void cleanupOrphans().catch((error: Error) => log(`orphan cleanup failed: ${error.message}`));
 
   const unsubscribe = runtime.subscribe((event) => {
+    if (event.type === "closed")
+      return crash(new Error("the container runtime closed while the kubelet runs"));
     for (const worker of workers.values()) if (worker.sandboxId === event.sandboxId) worker.kick();
   });
   const resync = setInterval(() => {

@@ -17,6 +17,7 @@ import type { ObjectSource } from "./object-source.ts";
 import { computePodActions } from "./pod-actions.ts";
 import { podStatus, type Waiting } from "./pod-status.ts";
 import { prepareVolumes, removePodDir } from "./pod-volumes.ts";
+import { isProgrammingError } from "./programming-error.ts";
 import { TerminationMessages } from "./termination-messages.ts";
 
 export interface PodWorkerDeps {
@@ -35,6 +36,8 @@ export interface PodWorkerDeps {
   clock: Clock;
   /** Called after every sync with the pod's computed status. */
   reportStatus(pod: Pod, status: PodStatus): void;
+  /** A sync failed with a bug, not a condition to retry: the kubelet crashes. */
+  crash(error: Error): void;
 }
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -120,6 +123,8 @@ export class PodWorker {
       try {
         await this.sync();
       } catch (error) {
+        // A bug (upstream: a panic in the pod worker) crashes the kubelet; anything else retries.
+        if (isProgrammingError(error)) return this.deps.crash(error);
         this.deps.log(`pod ${this.label}: sync failed: ${(error as Error).message}`);
         this.later(2000);
       }

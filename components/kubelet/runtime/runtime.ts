@@ -124,8 +124,13 @@ export interface ContainerStats {
   timestamp: Date;
 }
 
-/** Something changed (a container exited); the kubelet re-syncs the pod that owns the sandbox. */
-export type RuntimeEvent = { type: "container-exited"; sandboxId: string; containerId: string };
+/**
+ * Something changed: a container exited (the kubelet re-syncs the pod that owns the sandbox), or
+ * the runtime was closed and reports nothing more (sent to every listener by close()).
+ */
+export type RuntimeEvent =
+  | { type: "container-exited"; sandboxId: string; containerId: string }
+  | { type: "closed" };
 
 export interface Runtime {
   /** "process" or "fake". */

@@ -204,7 +204,10 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       return () => listeners.delete(listener);
     },
 
-    close: async () => listeners.clear(),
+    close: async () => {
+      emit({ type: "closed" });
+      listeners.clear();
+    },
 
     exit: (containerId, code, exitOptions) => finish(runningContainer(containerId), code, exitOptions),
   };

@@ -406,7 +406,9 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
     const [container] = await runtime.listContainers(ids.sandbox);
     expect(container).toMatchObject({ id: ids.container, state: "running" });
     const events: string[] = [];
-    runtime.subscribe((event) => events.push(`${event.type} ${event.containerId}`));
+    runtime.subscribe((event) =>
+      events.push(`${event.type} ${"containerId" in event ? event.containerId : ""}`),
+    );
     await writeFile(flag, "");
     expect(await exited(runtime, ids.container)).toMatchObject({ exitCode: 5, reason: "Error" });
     expect(events).toEqual([`container-exited ${ids.container}`]);

@@ -340,6 +340,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /** Stops watching; pods keep running. The bridge goes when no sandbox is left (or on request). */
   async close(options: { removeBridge?: boolean } = {}): Promise<void> {
     clearInterval(this.#poller);
+    this.#emit({ type: "closed" });
     this.#listeners.clear();
     const podsLeft = [...this.#sandboxes.values()].some((s) => s.netns !== undefined);
     if (this.#network !== undefined && (options.removeBridge === true || !podsLeft)) {
