@@ -3,24 +3,23 @@
 // PodWorker per pod, writes status and mirror pods, keeps the Node and its Lease alive, and
 // removes what no source wants any more — also pods left running by a previous kubelet.
 
-import type { ConfigMap, Pod, PodStatus, Secret, Service } from "kubernetes-types/core/v1";
+import type { Pod, PodStatus } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
-import { resource } from "../../lib/client/resource-client.ts";
 import { realClock } from "../../lib/clock/clock.ts";
 import type { Component } from "../../lib/component.ts";
-import { Informer } from "../../lib/informer/informer.ts";
 import type { ImageResolver } from "./images/image-resolver.ts";
 import { startNodeAgent } from "./node/node-agent.ts";
+import { apiObjects } from "./pod/api-objects.ts";
 import { Backoff } from "./pod/backoff.ts";
 import type { DnsSettings } from "./pod/etc-files.ts";
 import { eventRecorder } from "./pod/events.ts";
 import { MirrorPods } from "./pod/mirror-pods.ts";
-import { NO_OBJECTS, type ObjectSource } from "./pod/object-source.ts";
+import { NO_OBJECTS } from "./pod/object-source.ts";
 import { removeOrphanedPods } from "./pod/orphaned-pods.ts";
 import { podKey } from "./pod/pod-key.ts";
 import { PodWorker } from "./pod/pod-worker.ts";
-import { apiTokenFetcher, TokenManager } from "./pod/token-manager.ts";
 import type { Runtime } from "./runtime/runtime.ts";
+import { type ApiPodSource, watchApiPods } from "./sources/api-source.ts";
 import { type PodSource, watchManifestDir } from "./sources/file-source.ts";
 import { PodConfig } from "./sources/pod-config.ts";
 import { isMirrorPod, isStaticPod } from "./sources/static-pod.ts";
@@ -62,9 +61,6 @@ export interface Kubelet extends Component {
   stopAllPods(): Promise<void>;
 }
 
-/** How long a container start waits for the first list of Services (its environment needs them). */
-const SERVICES_WAIT_MS = 5000;
-
 export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const { runtime, client, nodeName, log } = options;
   const now = options.now ?? (() => new Date());
@@ -88,35 +84,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     fail(error);
   };
 
-  // Services for the pods' environment variables, watched from the first container start on.
-  let services: Informer<Service> | undefined;
-  // ServiceAccount tokens for projected volumes, bound to their pods (upstream's token manager).
-  // On the wall clock, as the pod workers' refresh timers that use its answers.
-  const tokens = client ? new TokenManager({ fetch: apiTokenFetcher(client) }) : undefined;
-  const objects: ObjectSource = client
-    ? {
-        serviceAccountToken: (ns, name, spec) => (tokens as TokenManager).serviceAccountToken(ns, name, spec),
-        configMap: (ns, name) => resource<ConfigMap>(client, "configmaps").namespace(ns).getIfExists(name),
-        secret: (ns, name) => resource<Secret>(client, "secrets").namespace(ns).getIfExists(name),
-        async services() {
-          if (!services) {
-            services = new Informer<Service>({ client, path: "/api/v1/services", log });
-            services.start();
-          }
-          const synced = services.synced;
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const late = new Promise<"late">((resolve) => {
-            timer = setTimeout(() => resolve("late"), SERVICES_WAIT_MS);
-          });
-          const result = await Promise.race([synced.then(() => "synced" as const), late]);
-          clearTimeout(timer);
-          // Upstream's words; the pod worker reports CreateContainerConfigError and tries again.
-          if (result === "late")
-            throw new Error("services have not yet been read at least once, cannot construct envvars");
-          return services.list();
-        },
-      }
-    : NO_OBJECTS;
+  // ConfigMaps, Secrets, Services and ServiceAccount tokens for the pods (joined mode only).
+  const api = client ? apiObjects(client, log) : undefined;
+  const objects = api?.objects ?? NO_OBJECTS;
   const events = eventRecorder({
     client,
     nodeName,
@@ -159,7 +129,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       })
       .catch((error: Error) => log(`pod ${podKey(worker.pod)}: termination failed: ${error.message}`))
       .finally(() => {
-        tokens?.deleteServiceAccountToken(worker.uid);
+        api?.tokens.deleteServiceAccountToken(worker.uid);
         if (workers.get(worker.uid) === worker && !config.all().has(worker.uid)) workers.delete(worker.uid);
         else if (workers.get(worker.uid) === worker && finishDeletion) workers.delete(worker.uid);
       });
@@ -208,7 +178,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     },
   });
 
-  let informer: Informer<Pod> | undefined;
+  let apiSource: ApiPodSource | undefined;
   if (options.manifestPath) {
     sources.push(
       watchManifestDir({
@@ -253,7 +223,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     config.declare("api");
     // A pod already finished is not started again after a kubelet restart (upstream: terminal pods stay terminal).
     const terminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
-    const apiPod = (pod: Pod): void => {
+    const onPod = (pod: Pod): void => {
       const uid = pod.metadata?.uid ?? "";
       if (isMirrorPod(pod)) {
         mirrors.seen(pod);
@@ -262,21 +232,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       if (terminal(pod) && !workers.has(uid)) return;
       config.upsert("api", pod);
     };
-    const apiPodGone = (pod: Pod): void => {
+    const onPodGone = (pod: Pod): void => {
       if (isMirrorPod(pod)) mirrors.gone(pod);
       else config.remove("api", pod.metadata?.uid ?? "");
     };
-    informer = new Informer<Pod>({
-      client,
-      path: "/api/v1/pods",
-      fieldSelector: `spec.nodeName=${nodeName}`,
-      onAdd: apiPod,
-      onUpdate: (_old, pod) => apiPod(pod),
-      onDelete: apiPodGone,
-      log,
-    });
-    informer.start();
-    sources.push({ synced: informer.synced, stop: () => void informer?.stop() });
+    apiSource = watchApiPods({ client, nodeName, onPod, onPodGone, log });
+    sources.push(apiSource);
   }
 
   // Pods a previous kubelet left running that no source wants: removed once every source spoke.
@@ -320,8 +281,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       unsubscribe();
       nodeAgent?.stop();
       for (const source of sources) source.stop();
-      await informer?.stop();
-      await services?.stop();
+      await apiSource?.stop();
+      await api?.stop();
       if (options.stopPodsOnExit) await stopAllPods();
       else for (const worker of workers.values()) await worker.idle();
       await runtime.close();

@@ -15,6 +15,7 @@ import { type EventRecorder, type PodEvents, podEvents } from "./events.ts";
 import { runHook } from "./lifecycle-hooks.ts";
 import type { ObjectSource } from "./object-source.ts";
 import { computePodActions } from "./pod-actions.ts";
+import { podKey } from "./pod-key.ts";
 import { podStatus, type Waiting } from "./pod-status.ts";
 import { prepareVolumes, removePodDir } from "./pod-volumes.ts";
 import { isProgrammingError } from "./programming-error.ts";
@@ -79,7 +80,7 @@ export class PodWorker {
     this.event("Normal", "Killing", `Container ${spec.name} failed ${kind} probe, will be restarted`, spec);
     void this.runPreStopHooks([c], this.graceSeconds())
       .then(() => this.deps.runtime.stopContainer(c.id, this.graceSeconds()))
-      .catch((error: Error) => this.deps.log(`pod ${this.label}: stop ${spec.name}: ${error.message}`))
+      .catch((error: Error) => this.deps.log(`pod ${podKey(this.pod)}: stop ${spec.name}: ${error.message}`))
       .finally(() => this.kick());
   }
 
@@ -89,10 +90,6 @@ export class PodWorker {
 
   get uid(): string {
     return this.pod.metadata?.uid ?? "";
-  }
-
-  private get label(): string {
-    return `${this.pod.metadata?.namespace ?? "default"}/${this.pod.metadata?.name}`;
   }
 
   update(pod: Pod): void {
@@ -125,7 +122,7 @@ export class PodWorker {
       } catch (error) {
         // A bug (upstream: a panic in the pod worker) crashes the kubelet; anything else retries.
         if (isProgrammingError(error)) return this.deps.crash(error);
-        this.deps.log(`pod ${this.label}: sync failed: ${(error as Error).message}`);
+        this.deps.log(`pod ${podKey(this.pod)}: sync failed: ${(error as Error).message}`);
         this.later(2000);
       }
     } while (this.dirty && !this.terminating);

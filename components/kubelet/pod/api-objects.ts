@@ -1,0 +1,49 @@
+// The API objects a joined kubelet's pods use (upstream's configmap and secret managers, the
+// service lister and the token manager): ConfigMaps and Secrets read on demand, Services watched
+// from the first container start on, ServiceAccount tokens cached and renewed per pod.
+
+import type { ConfigMap, Secret, Service } from "kubernetes-types/core/v1";
+import type { ApiClient } from "../../../lib/client/api-client.ts";
+import { resource } from "../../../lib/client/resource-client.ts";
+import { Informer } from "../../../lib/informer/informer.ts";
+import type { ObjectSource } from "./object-source.ts";
+import { apiTokenFetcher, TokenManager } from "./token-manager.ts";
+
+/** How long a container start waits for the first list of Services (its environment needs them). */
+const SERVICES_WAIT_MS = 5000;
+
+export interface ApiObjects {
+  objects: ObjectSource;
+  /** Tokens bound to pods; a pod's go when it is removed. On the wall clock, as the volume refresh. */
+  tokens: TokenManager;
+  /** Stops the Services watch, if it started. */
+  stop(): Promise<void>;
+}
+
+export function apiObjects(client: ApiClient, log: (line: string) => void): ApiObjects {
+  let services: Informer<Service> | undefined;
+  const tokens = new TokenManager({ fetch: apiTokenFetcher(client) });
+  const objects: ObjectSource = {
+    serviceAccountToken: (ns, name, spec) => tokens.serviceAccountToken(ns, name, spec),
+    configMap: (ns, name) => resource<ConfigMap>(client, "configmaps").namespace(ns).getIfExists(name),
+    secret: (ns, name) => resource<Secret>(client, "secrets").namespace(ns).getIfExists(name),
+    async services() {
+      if (!services) {
+        services = new Informer<Service>({ client, path: "/api/v1/services", log });
+        services.start();
+      }
+      const synced = services.synced;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), SERVICES_WAIT_MS);
+      });
+      const result = await Promise.race([synced.then(() => "synced" as const), late]);
+      clearTimeout(timer);
+      // Upstream's words; the pod worker reports CreateContainerConfigError and tries again.
+      if (result === "late")
+        throw new Error("services have not yet been read at least once, cannot construct envvars");
+      return services.list();
+    },
+  };
+  return { objects, tokens, stop: async () => services?.stop() };
+}
