@@ -20,7 +20,11 @@ export interface ApiObjects {
   stop(): Promise<void>;
 }
 
-export function apiObjects(client: ApiClient, log: (line: string) => void): ApiObjects {
+export function apiObjects(
+  client: ApiClient,
+  log: (line: string) => void,
+  servicesWaitMs = SERVICES_WAIT_MS,
+): ApiObjects {
   let services: Informer<Service> | undefined;
   const tokens = new TokenManager({ fetch: apiTokenFetcher(client) });
   const objects: ObjectSource = {
@@ -35,7 +39,7 @@ export function apiObjects(client: ApiClient, log: (line: string) => void): ApiO
       const synced = services.synced;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<"late">((resolve) => {
-        timer = setTimeout(() => resolve("late"), SERVICES_WAIT_MS);
+        timer = setTimeout(() => resolve("late"), servicesWaitMs);
       });
       const result = await Promise.race([synced.then(() => "synced" as const), late]);
       clearTimeout(timer);
