@@ -106,6 +106,17 @@ describe("createFakeRuntime", () => {
     expect(events).toHaveLength(2);
   });
 
+  test("close() tells subscribers it closed, then tells them nothing more", async () => {
+    const runtime = createFakeRuntime();
+    const events: RuntimeEvent[] = [];
+    runtime.subscribe((event) => events.push(event));
+    const sandbox = await runtime.runSandbox(sandboxConfig("a"));
+    const c = await runtime.startContainer(containerConfig(sandbox.id));
+    await runtime.close();
+    runtime.exit(c.id, 1);
+    expect(events).toEqual([{ type: "closed" }]);
+  });
+
   test("stop exits with 0 after a grace period, 137 without; removal releases the IP", async () => {
     const runtime = createFakeRuntime({ podCIDR: "10.1.0.0/30" });
     const sandbox = await runtime.runSandbox(sandboxConfig("a"));

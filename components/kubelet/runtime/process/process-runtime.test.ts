@@ -482,7 +482,10 @@ describe.skipIf(!isRoot)("process runtime, more lifecycle (root)", () => {
     runtimes.push(first);
     const bridge = (await bridgeOf(first))!;
     const sandbox = await first.runSandbox(sandboxConfig("last"));
+    const events: string[] = [];
+    first.subscribe((event) => events.push(event.type));
     await first.close();
+    expect(events).toEqual(["closed"]);
     expect((await runCommand(["ip", "link", "show", "dev", bridge])).exitCode).toBe(0);
     const second = await startProcessRuntime({ rootDir, nodeName, log: () => {} });
     runtimes.push(second);
