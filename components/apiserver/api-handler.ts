@@ -3,7 +3,6 @@
 // (version, health, metrics, discovery, OpenAPI) are answered here; resource paths go to
 // handlers/resource-handler.ts. Every error leaves as a Status.
 import { StatusError } from "../../lib/errors/status-error.ts";
-import { statusResponse } from "../../lib/errors/status-response.ts";
 import {
   aggregatedContentType,
   aggregatedList,
@@ -16,6 +15,7 @@ import {
 } from "./discovery.ts";
 import { chain, type Filter, type Handler } from "./filters/chain.ts";
 import { contextOf } from "./filters/request-context.ts";
+import { withMetrics, withRequestInfo } from "./filters/request-metrics.ts";
 import type { ApiContext } from "./handlers/context.ts";
 import { handleResource } from "./handlers/resource-handler.ts";
 import { json } from "./http/respond.ts";
@@ -51,30 +51,9 @@ export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
       ? await handleResource(req, url, info, deps.ctx)
       : await nonResource(req, url, deps);
   };
-  const inner = chain(serve, ...(deps.filters ?? []));
-  return async (req) => {
-    const started = performance.now();
-    const done = deps.metrics.begin();
-    const url = new URL(req.url);
-    const info = requestInfo(req.method, url);
-    contextOf(req).info = info;
-    let res: Response;
-    try {
-      res = await inner(req);
-    } catch (err) {
-      res = statusResponse(err);
-    }
-    done();
-    deps.metrics.record(
-      info.verb.toUpperCase(),
-      info.group,
-      info.resource,
-      info.subresource,
-      res.status,
-      (performance.now() - started) / 1000,
-    );
-    return res;
-  };
+  // Outermost first: metrics (and the one place errors become a Status), request info, then
+  // authentication, impersonation, in-flight limits and authorization (filters/).
+  return chain(serve, withMetrics(deps.metrics), withRequestInfo(), ...(deps.filters ?? []));
 }
 
 async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promise<Response> {
