@@ -76,7 +76,8 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
     for (const b of this.index.clusterBindingsFor(user)) {
       const subject = (b.subjects ?? []).find((s) => appliesTo(keys, s, ""));
       if (!subject) continue;
-      const source = () => `ClusterRoleBinding ${JSON.stringify(b.metadata?.name)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${describeSubject(subject, "")}`;
+      const source = () =>
+        `ClusterRoleBinding ${JSON.stringify(b.metadata?.name)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${describeSubject(subject, "")}`;
       const { rules, error } = this.roleRefRules(b.roleRef, "");
       if (error && !visit(source, undefined, error)) return;
       for (const rule of rules) if (!visit(source, rule, undefined)) return;
@@ -85,7 +86,8 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
     for (const b of this.index.roleBindingsFor(user, namespace)) {
       const subject = (b.subjects ?? []).find((s) => appliesTo(keys, s, namespace));
       if (!subject) continue;
-      const source = () => `RoleBinding ${JSON.stringify(`${b.metadata?.name}/${namespace}`)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${describeSubject(subject, namespace)}`;
+      const source = () =>
+        `RoleBinding ${JSON.stringify(`${b.metadata?.name}/${namespace}`)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${describeSubject(subject, namespace)}`;
       const { rules, error } = this.roleRefRules(b.roleRef, namespace);
       if (error && !visit(source, undefined, error)) return;
       for (const rule of rules) if (!visit(source, rule, undefined)) return;

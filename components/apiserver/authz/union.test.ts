@@ -34,7 +34,9 @@ test("unknown, repeated and missing modes are errors", async () => {
   await expect(buildAuthorizer(["ABAC"], { registry })).rejects.toThrow(
     'authorization-mode "ABAC" is not a valid mode (supported: AlwaysAllow, AlwaysDeny, Node, RBAC)',
   );
-  await expect(buildAuthorizer(["AlwaysAllow", "AlwaysAllow"], { registry })).rejects.toThrow("specified more than once");
+  await expect(buildAuthorizer(["AlwaysAllow", "AlwaysAllow"], { registry })).rejects.toThrow(
+    "specified more than once",
+  );
   await expect(buildAuthorizer([], { registry })).rejects.toThrow("at least one authorization-mode");
   await expect(buildAuthorizer(["RBAC"], { registry })).rejects.toThrow("RBAC needs clusterroles");
 });

@@ -7,7 +7,7 @@ import { quantityValue } from "../../../lib/api/quantity.ts";
 export function fieldPathValue(pod: Pod, path: string, extra: { hostIP?: string; podIP?: string }): string {
   const meta = pod.metadata ?? {};
   const mapMatch = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (mapMatch) return (meta[mapMatch[1] as "labels" | "annotations"] ?? {})[mapMatch[2] as string] ?? "";
+  if (mapMatch) return meta[mapMatch[1] as "labels" | "annotations"]?.[mapMatch[2] as string] ?? "";
   switch (path) {
     case "metadata.name":
       return meta.name ?? "";
