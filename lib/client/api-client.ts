@@ -33,11 +33,12 @@ export interface ListOptions {
   resourceVersion?: string;
   limit?: number;
   continue?: string;
+  /** Aborts the request (an informer's stop). */
+  signal?: AbortSignal;
 }
 
 export interface WatchOptions extends ListOptions {
   allowWatchBookmarks?: boolean;
-  signal?: AbortSignal;
 }
 
 export interface WatchEvent<T> {
@@ -108,10 +109,17 @@ export class ApiClient {
     );
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType?: string,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const response = await this.raw(method, path, {
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       contentType,
+      signal,
     });
     const text = await response.text();
     if (!response.ok) throw decodeError(response.status, text, method, path);
@@ -133,7 +141,7 @@ export class ApiClient {
   }
 
   list<T>(path: string, options: ListOptions = {}): Promise<T> {
-    return this.request<T>("GET", `${path}${query(options)}`);
+    return this.request<T>("GET", `${path}${query(options)}`, undefined, undefined, options.signal);
   }
 
   create<T>(path: string, body: unknown): Promise<T> {

@@ -130,3 +130,25 @@ test("the factory shares one informer per resource, by path or by resource name"
     await factory.stop();
   }
 });
+
+test("stop() ends an informer whose LIST is never answered (the LIST gets the abort signal)", async () => {
+  let listAborted = false;
+  const listing = Promise.withResolvers<void>();
+  const client = new ApiClient({
+    server: "http://kt-fake",
+    fetch: (request) =>
+      new Promise<Response>((_, reject) => {
+        listing.resolve();
+        request.signal.addEventListener("abort", () => {
+          listAborted = true;
+          reject(new Error("aborted"));
+        });
+      }),
+  });
+  const informer = new Informer<Pod>({ client, path: "/api/v1/pods" });
+  informer.start();
+  await listing.promise;
+  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("hung"), 2000));
+  expect(await Promise.race([informer.stop().then(() => "stopped"), timeout])).toBe("stopped");
+  expect(listAborted).toBe(true);
+});

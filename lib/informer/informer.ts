@@ -148,7 +148,8 @@ export class Informer<T extends ObjectMeta> {
 
   private async relist(): Promise<void> {
     const { client, path, labelSelector, fieldSelector } = this.options;
-    const result = await client.list<ListResult<T>>(path, { labelSelector, fieldSelector });
+    const signal = this.abort.signal;
+    const result = await client.list<ListResult<T>>(path, { labelSelector, fieldSelector, signal });
     const seen = new Set<string>();
     for (const item of result.items ?? []) {
       const key = objectKey(item);
