@@ -3,6 +3,7 @@
 // (version, health, metrics, discovery, OpenAPI) are answered here; resource paths go to
 // handlers/resource-handler.ts. Every error leaves as a Status.
 import { StatusError } from "../../lib/errors/status-error.ts";
+import type { ApiContext } from "./api-context.ts";
 import {
   aggregatedContentType,
   aggregatedList,
@@ -16,7 +17,6 @@ import {
 import { chain, type Filter, type Handler } from "./filters/chain.ts";
 import { contextOf } from "./filters/request-context.ts";
 import { withMetrics, withRequestInfo } from "./filters/request-metrics.ts";
-import type { ApiContext } from "./handlers/context.ts";
 import { handleResource } from "./handlers/resource-handler.ts";
 import { json } from "./http/respond.ts";
 import type { ApiMetrics } from "./metrics.ts";

@@ -5,8 +5,8 @@
 // Upstream: pkg/controlplane/controller (bootstrap, kubernetesservice) and
 // pkg/registry/scheduling/rest (default priority classes).
 import { StatusError } from "../../lib/errors/status-error.ts";
+import type { ApiContext } from "./api-context.ts";
 import { ensureBootstrapPolicy } from "./authz/bootstrap-policy.ts";
-import type { ApiContext } from "./handlers/context.ts";
 import { createStored } from "./handlers/create.ts";
 import type { KObject } from "./registry/object.ts";
 

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "bun";
 import { KubeAdmission } from "../../components/apiserver/admission/admission.ts";
+import type { ApiContext } from "../../components/apiserver/api-context.ts";
 import { createApiHandler } from "../../components/apiserver/api-handler.ts";
 import type { UserInfo } from "../../components/apiserver/authn/user-info.ts";
 import { installAuthorization } from "../../components/apiserver/authz/install-authorization.ts";
@@ -17,7 +18,6 @@ import { withAuthorization } from "../../components/apiserver/filters/authorizat
 import type { Filter } from "../../components/apiserver/filters/chain.ts";
 import { withImpersonation } from "../../components/apiserver/filters/impersonation.ts";
 import { withUser } from "../../components/apiserver/filters/request-context.ts";
-import type { ApiContext } from "../../components/apiserver/handlers/context.ts";
 import { ApiMetrics } from "../../components/apiserver/metrics.ts";
 import { decodeKubernetesProtobuf } from "../../components/apiserver/protobuf/decode-kubernetes-protobuf.ts";
 import { Registry } from "../../components/apiserver/registry/registry.ts";

@@ -4,9 +4,9 @@
 // Upstream: plugin/pkg/admission/noderestriction/admission.go, k8s.io/kubelet pkg/apis/well_known_labels.go.
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { StatusError } from "../../../lib/errors/status-error.ts";
-import type { AdmissionAttributes } from "../handlers/context.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
+import type { AdmissionAttributes } from "./admission-interface.ts";
 
 const KUBELET_LABELS = new Set([
   "kubernetes.io/hostname",

@@ -4,9 +4,9 @@
 // pkg/registry/authorization/*/rest.go, pkg/apis/authorization/validation, pkg/registry/authentication.
 import type { PolicyRule } from "kubernetes-types/rbac/v1";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import type { UserInfo } from "../authn/user-info.ts";
 import type { Attributes } from "../authz/authorizer.ts";
-import type { ResourceRequest } from "../handlers/context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { createTokenReview } from "./token-review.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { buildAuthentication } from "../authn/build-authenticator.ts";
-import type { ResourceRequest } from "../handlers/context.ts";
 import { createTokenReview } from "./token-review.ts";
 
 const ISSUER = "https://kubernetes.default.svc.cluster.local";

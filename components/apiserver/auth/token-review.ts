@@ -2,9 +2,9 @@
 // tokenreview. The token goes through the apiserver's own authenticator as a bearer token, for
 // spec.audiences (default: the API audiences); the answer says who it is or why not.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import type { AuthResult } from "../authn/authenticator.ts";
 import { contextOf } from "../filters/request-context.ts";
-import type { ResourceRequest } from "../handlers/context.ts";
 import { json } from "../http/respond.ts";
 
 export async function createTokenReview(

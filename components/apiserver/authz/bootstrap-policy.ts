@@ -11,7 +11,7 @@ import type {
   Subject,
 } from "kubernetes-types/rbac/v1";
 import { StatusError } from "../../../lib/errors/status-error.ts";
-import type { ApiContext } from "../handlers/context.ts";
+import type { ApiContext } from "../api-context.ts";
 import { createStored } from "../handlers/create.ts";
 import type { KObject } from "../registry/object.ts";
 import { clusterRoles, eventsRule, rule } from "./bootstrap-cluster-roles.ts";

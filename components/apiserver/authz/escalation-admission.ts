@@ -5,8 +5,8 @@
 // pkg/registry/rbac/escalation_check.go and validation/rule.go (ConfirmNoEscalation).
 import type { AggregationRule, PolicyRule, RoleRef } from "kubernetes-types/rbac/v1";
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { Admission, AdmissionAttributes } from "../admission/admission-interface.ts";
 import { GROUPS, type UserInfo } from "../authn/user-info.ts";
-import type { Admission, AdmissionAttributes } from "../handlers/context.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { Authorizer } from "./authorizer.ts";

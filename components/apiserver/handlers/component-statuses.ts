@@ -3,9 +3,9 @@
 // Lease in kube-system was renewed within its duration, which is how kube's components report
 // liveness (upstream probed their /healthz ports; pkg/registry/core/componentstatus).
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { json } from "../http/respond.ts";
 import type { KObject } from "../registry/object.ts";
-import type { ResourceRequest } from "./context.ts";
 import { partialMetadata } from "./read.ts";
 
 interface Condition {

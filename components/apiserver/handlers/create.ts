@@ -1,11 +1,11 @@
 // POST of a new object (wire spec §8): decode, check kind and namespace, system fields and
 // defaults, validation, admission (namespace lifecycle, allocations), then create-if-absent.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ApiContext, ResourceRequest } from "../api-context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
-import type { ApiContext, ResourceRequest } from "./context.ts";
 import { checkFields } from "./field-validation.ts";
 import { present } from "./read.ts";
 import { checkKind, prepareCreate, settleNamespace, type WriteOptions, writeOptions } from "./write.ts";

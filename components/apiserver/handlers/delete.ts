@@ -4,12 +4,12 @@
 // Upstream: k8s.io/apiserver pkg/registry/generic/registry/store.go Delete and
 // BeforeDelete (pkg/registry/rest/delete.go).
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ApiContext, ResourceRequest } from "../api-context.ts";
 import { mediaType, parseJson, readBody } from "../http/body.ts";
 import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
 import { rfc3339, type Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
-import type { ApiContext, ResourceRequest } from "./context.ts";
 import { present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
 

@@ -4,10 +4,10 @@
 
 import { StatusError, successStatus } from "../../../lib/errors/status-error.ts";
 import { fromLabelSelector, type LabelSelector, matches } from "../../../lib/labels/selector.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { type KObject, rfc3339, type Stored } from "../registry/object.ts";
-import type { ResourceRequest } from "./context.ts";
 import { type DeleteOptions, deleteOne } from "./delete.ts";
 
 interface PdbStatus {

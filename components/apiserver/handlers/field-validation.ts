@@ -3,8 +3,8 @@
 // back as `Warning: 299` headers under Warn. Upstream: k8s.io/apiserver
 // pkg/endpoints/handlers/rest.go (fieldValidation) and the strict JSON decoder.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { unknownFields } from "../openapi/unknown-fields.ts";
-import type { ResourceRequest } from "./context.ts";
 
 const MODES = ["Ignore", "Warn", "Strict"];
 

@@ -3,13 +3,9 @@
 // apiserver's client certificate, the kubelet's serving certificate verified against the CA when
 // one is given (upstream skips the check without it). Without a configuration: plain http.
 
-export interface KubeletClientConfig {
-  /** The apiserver's client certificate and key for kubelets (system:masters or kubelet-api-admin). */
-  certPem: string;
-  keyPem: string;
-  /** CA that signed the kubelets' serving certificates; absent: not verified, as upstream. */
-  caPem?: string;
-}
+export type { KubeletClientConfig } from "../kubelet-client-config.ts";
+
+import type { KubeletClientConfig } from "../kubelet-client-config.ts";
 
 /** Where the configuration lives: the ApiContext (structurally; importing it would be a cycle). */
 type KubeletClientHolder = { kubeletClient?: KubeletClientConfig | undefined };

@@ -4,8 +4,8 @@
 // Hostname) and status.daemonEndpoints.kubeletEndpoint.Port (default 10250); https when the
 // apiserver has a kubelet client certificate (kubelet-client.ts).
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ApiContext } from "../api-context.ts";
 import type { Stored } from "../registry/object.ts";
-import type { ApiContext } from "./context.ts";
 import { kubeletScheme } from "./kubelet-client.ts";
 
 export interface PodContainerSpec {

@@ -3,8 +3,8 @@
 // through unbuffered; exec, attach and portforward as websocket relays; pods/proxy and
 // nodes/proxy and services/proxy as plain HTTP proxies to the pod IP, the kubelet or an endpoint.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { dialRelay, type RelaySocketData } from "../http/websocket-relay.ts";
-import type { ResourceRequest } from "./context.ts";
 import { kubeletFetch, kubeletWebSocket } from "./kubelet-client.ts";
 import { getPod, kubeletBase, nodeOf, noHost, validateContainer } from "./kubelet-location.ts";
 

@@ -3,9 +3,9 @@
 // same endpoint: sigs.k8s.io/metrics-server pkg/api). Read-only: get and list.
 import type { ResourceInfo } from "../../../lib/api/resources.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ApiContext, ResourceRequest } from "../api-context.ts";
 import { json } from "../http/respond.ts";
 import type { Stored } from "../registry/object.ts";
-import type { ApiContext, ResourceRequest } from "./context.ts";
 import { kubeletFetch, kubeletScheme } from "./kubelet-client.ts";
 import { kubeletBaseOf } from "./kubelet-location.ts";
 import { selectionScope } from "./selection.ts";

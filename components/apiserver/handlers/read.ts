@@ -1,10 +1,10 @@
 // GET of one object and LIST of a collection, as JSON or as a Table (wire spec §6): list
 // paging with limit/continue, selectors, and resourceVersion semantics.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { json } from "../http/respond.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
-import type { ResourceRequest } from "./context.ts";
 import { selectionScope } from "./selection.ts";
 
 /** The object as the served version shows it, with kind and apiVersion. */

@@ -1,13 +1,13 @@
 // Routes a resource request to its verb handler: the main resource, its status, scale,
 // binding and finalize subresources, the review kinds, and the kubelet-served subresources.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ApiContext, ResourceRequest } from "../api-context.ts";
 import { createReview } from "../auth/reviews.ts";
 import { userOf } from "../filters/request-context.ts";
 import { negotiate } from "../http/negotiate.ts";
 import type { RequestInfo } from "../request-info.ts";
 import { createTokenRequest } from "../serviceaccount/token-request.ts";
 import { componentStatuses } from "./component-statuses.ts";
-import type { ApiContext, ResourceRequest } from "./context.ts";
 import { createObject } from "./create.ts";
 import { deleteCollection, deleteObject } from "./delete.ts";
 import { withWarnings } from "./field-validation.ts";

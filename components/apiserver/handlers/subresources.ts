@@ -4,6 +4,7 @@
 // pkg/registry/core/pod/storage/storage.go BindingREST.
 import { StatusError, successStatus } from "../../../lib/errors/status-error.ts";
 import { fromLabelSelector, type LabelSelector, selectorString } from "../../../lib/labels/selector.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
@@ -11,7 +12,6 @@ import { applyMergePatch } from "../patch/merge-patch.ts";
 import { PatchError } from "../patch/patch-error.ts";
 import { type KObject, meta, rfc3339, type Stored } from "../registry/object.ts";
 import type { ScalePaths } from "../registry/registry.ts";
-import type { ResourceRequest } from "./context.ts";
 import { evictPod } from "./eviction.ts";
 import { kubeletSubresource } from "./kubelet-proxy.ts";
 import { patchStatus } from "./update.ts";

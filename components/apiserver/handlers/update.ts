@@ -2,6 +2,7 @@
 // resourceVersion (409 when stale), the four patch types, server-side apply creating missing
 // objects, and deletion once the last finalizer of a deleting object is gone.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ApiContext, ResourceRequest } from "../api-context.ts";
 import { ApplyConflictError } from "../fieldmanager/apply-conflict-error.ts";
 import { applyServerSide } from "../fieldmanager/server-side-apply.ts";
 import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
@@ -14,7 +15,6 @@ import { PatchError } from "../patch/patch-error.ts";
 import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
-import type { ApiContext, ResourceRequest } from "./context.ts";
 import { createStored } from "./create.ts";
 import { checkFields } from "./field-validation.ts";
 import { present } from "./read.ts";

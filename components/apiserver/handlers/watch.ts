@@ -3,9 +3,9 @@
 // selector transitions, Table events (columns on the first only), bookmarks, timeoutSeconds,
 // and a 410 ERROR event when the requested revision was compacted.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { queryBool } from "../http/query-bool.ts";
 import type { KObject } from "../registry/object.ts";
-import type { ResourceRequest } from "./context.ts";
 import { partialMetadata, present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
 

@@ -4,13 +4,13 @@
 // managedFields bookkeeping. Upstream: k8s.io/apiserver pkg/registry/rest/create.go, update.go.
 import { randomUUID } from "node:crypto";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
+import type { ApiContext } from "../api-context.ts";
 import type { UserInfo } from "../authn/user-info.ts";
 import { updateManagedFields } from "../fieldmanager/update-managed-fields.ts";
 import { contextOf } from "../filters/request-context.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
 import { type KObject, type Meta, meta, rfc3339, type Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
-import type { ApiContext } from "./context.ts";
 
 export interface WriteOptions {
   dryRun: boolean;

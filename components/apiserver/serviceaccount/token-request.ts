@@ -9,7 +9,7 @@ import {
   type NamedObject,
   WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS,
 } from "../../../lib/serviceaccount/token-claims.ts";
-import type { ResourceRequest } from "../handlers/context.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { rfc3339 } from "../registry/object.ts";
