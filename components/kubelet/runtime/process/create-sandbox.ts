@@ -1,0 +1,44 @@
+// The process runtime's sandbox creation (CRI RunPodSandbox): a state directory with the pod's
+// hosts and resolv.conf, and a network namespace on the node bridge unless hostNetwork.
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { NodeNetwork } from "../../network/node-network.ts";
+import type { SandboxConfig } from "../runtime.ts";
+import type { RuntimeState, SandboxRecord } from "./runtime-state.ts";
+
+/** Creates and saves sandbox `id`; on failure its state is removed and the error thrown. */
+export async function createSandbox(
+  state: RuntimeState,
+  network: NodeNetwork | undefined,
+  nodeIP: string,
+  id: string,
+  config: SandboxConfig,
+): Promise<SandboxRecord> {
+  const dir = state.sandboxDir(id);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "hosts"), config.hostsFile);
+  await writeFile(join(dir, "resolv.conf"), config.resolvConf);
+  const record: SandboxRecord = {
+    id,
+    uid: config.uid,
+    name: config.name,
+    namespace: config.namespace,
+    hostname: config.hostname,
+    hostNetwork: config.hostNetwork,
+    ip: nodeIP,
+    createdAt: new Date().toISOString(),
+    labels: config.labels,
+  };
+  try {
+    if (!config.hostNetwork && network !== undefined) {
+      const attachment = await network.attach(id, config.namespace, config.name);
+      Object.assign(record, attachment);
+    }
+    await state.saveSandbox(record);
+  } catch (error) {
+    await state.removeSandbox(id);
+    throw error;
+  }
+  return record;
+}

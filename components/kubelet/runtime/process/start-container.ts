@@ -1,0 +1,84 @@
+// The process runtime's container start (CRI CreateContainer + StartContainer): state and log
+// files, the stdin FIFO, cgroup limits, then the supervisor launch; failures become StartError.
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { runCommand } from "../../network/ip-command.ts";
+import type { ContainerConfig, ContainerStatus } from "../runtime.ts";
+import type { CgroupManager } from "./container-cgroup.ts";
+import { launchContainer } from "./container-launcher.ts";
+import { containerStatus } from "./container-status.ts";
+import type { ContainerEntry, ContainerTable } from "./container-table.ts";
+import { launchCommand } from "./launch-command.ts";
+import type { ContainerRecord, RuntimeState, SandboxRecord } from "./runtime-state.ts";
+
+export interface ContainerStartDeps {
+  rootDir: string;
+  state: RuntimeState;
+  containers: ContainerTable;
+  cgroups: CgroupManager | undefined;
+  privileged: boolean;
+  syscalls: string;
+  log: (line: string) => void;
+}
+
+/** Starts one container of `sandbox` under a new id; a failure is reported in the status, not thrown. */
+export async function startContainer(
+  deps: ContainerStartDeps,
+  id: string,
+  sandbox: SandboxRecord,
+  config: ContainerConfig,
+): Promise<ContainerStatus> {
+  const { state, containers } = deps;
+  const stateDir = state.containerDir(id);
+  const logPath = join(deps.rootDir, "pods", sandbox.uid, "containers", config.name, `${config.attempt}.log`);
+  const record: ContainerRecord = { id, config, createdAt: new Date().toISOString(), logPath };
+  const entry: ContainerEntry = { record, waiters: [] };
+  containers.entries.set(id, entry);
+  await mkdir(stateDir, { recursive: true });
+  await mkdir(dirname(logPath), { recursive: true });
+  await writeFile(logPath, "", { flag: "a" });
+  const fail = async (message: string) => {
+    record.startError = { reason: "StartError", message, at: new Date().toISOString() };
+    await state.saveContainer(record);
+    containers.emit({ type: "container-exited", sandboxId: config.sandboxId, containerId: id });
+    return containerStatus(record, undefined);
+  };
+  if (config.argv.length === 0) return fail("no command specified");
+  if (config.stdin) {
+    const made = await runCommand(["mkfifo", "-m", "600", join(stateDir, "stdin")]);
+    if (made.exitCode !== 0) return fail(`cannot create the stdin FIFO: ${made.stderr.trim()}`);
+  }
+  let cgroupDirs: string[] = [];
+  try {
+    cgroupDirs = (await deps.cgroups?.create(id, config)) ?? [];
+  } catch (error) {
+    deps.log(`container ${config.name}: cgroup limits not applied: ${(error as Error).message}`);
+  }
+  await state.saveContainer(record);
+  const argv = launchCommand({
+    binDir: state.binDir,
+    syscalls: deps.syscalls,
+    stateDir,
+    logPath,
+    cgroupDirs,
+    config,
+    privileged: deps.privileged,
+    hostsFile: join(state.sandboxDir(sandbox.id), "hosts"),
+    resolvConf: join(state.sandboxDir(sandbox.id), "resolv.conf"),
+    ...(sandbox.netns !== undefined ? { netns: sandbox.netns } : {}),
+    ...(!sandbox.hostNetwork ? { hostname: sandbox.hostname } : {}),
+  });
+  const launched = await launchContainer(state, id, argv);
+  record.supervisorPid = launched.supervisorPid;
+  if (launched.supervisorStartTime !== undefined) record.supervisorStartTime = launched.supervisorStartTime;
+  if (launched.pid !== undefined) record.pid = launched.pid;
+  if (launched.pidStartTime !== undefined) record.pidStartTime = launched.pidStartTime;
+  if (launched.startError === undefined) record.startedAt = (launched.startedAt ?? new Date()).toISOString();
+  await state.saveContainer(record);
+  launched.supervisorExited.then(() => containers.check(id));
+  await containers.check(id);
+  if (launched.startError !== undefined && entry.end?.startError === undefined)
+    return fail(launched.startError);
+  return containerStatus(record, entry.end);
+}
