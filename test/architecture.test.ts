@@ -208,6 +208,28 @@ describe("architecture", () => {
     expect(findCycles(graph)).toEqual([]);
   });
 
+  // Issue 18: the write path is the registry's (registry/resource-store.ts), so the apiserver's
+  // own writers (bootstrap, RBAC policy, admission, reviews, TokenRequest) reach it without the
+  // HTTP layer. handlers/ only speaks HTTP; the one route into it is the request routing:
+  // api-handler.ts (dispatches to handleResource) and server.ts (wires the metrics resources and
+  // the kubelet client into the handler context). Tests may import handlers/ freely.
+  test("inside components/apiserver only handlers/, api-handler.ts and server.ts import handlers/", async () => {
+    const allowed = new Set(["components/apiserver/api-handler.ts", "components/apiserver/server.ts"]);
+    const problems: string[] = [];
+    for (const file of await sources()) {
+      const { path } = file;
+      if (!path.startsWith("components/apiserver/") || path.endsWith(".test.ts")) continue;
+      if (path.startsWith("components/apiserver/handlers/") || allowed.has(path)) continue;
+      for (const specifier of importsOf(file.text)) {
+        if (!specifier.startsWith(".")) continue;
+        const target = normalize(join(dirname(path), specifier));
+        if (target.startsWith("components/apiserver/handlers/"))
+          problems.push(`${path} imports ${specifier}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   test("no default exports and no export *", async () => {
     const problems: string[] = [];
     // Declaration files describe modules kube does not write (e.g. `*.proto` text imports).

@@ -7,8 +7,8 @@
 import { StatusError } from "../../lib/errors/status-error.ts";
 import type { ApiContext } from "./api-context.ts";
 import { ensureBootstrapPolicy } from "./authz/bootstrap-policy.ts";
-import { createStored } from "./handlers/create.ts";
 import type { KObject } from "./registry/object.ts";
+import { createResource } from "./registry/resource-store.ts";
 
 export interface BootstrapOptions {
   /** First address of the service range (10.96.0.1). */
@@ -30,7 +30,7 @@ async function ensure(
   const entry = ctx.registry.lookup(group, group === "" ? "v1" : "v1", plural);
   if (!entry) return;
   try {
-    await createStored(ctx, entry, namespace, obj, MANAGER);
+    await createResource(ctx, entry, namespace, obj, MANAGER);
   } catch (err) {
     if (!(err instanceof StatusError && err.code === 409)) throw err;
   }

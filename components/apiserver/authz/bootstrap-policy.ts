@@ -12,8 +12,8 @@ import type {
 } from "kubernetes-types/rbac/v1";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ApiContext } from "../api-context.ts";
-import { createStored } from "../handlers/create.ts";
 import type { KObject } from "../registry/object.ts";
+import { createResource } from "../registry/resource-store.ts";
 import { clusterRoles, eventsRule, rule } from "./bootstrap-cluster-roles.ts";
 import {
   controllerRoleBindings,
@@ -227,7 +227,7 @@ export async function ensureBootstrapPolicy(ctx: ApiContext): Promise<string[]> 
       const found = await entry.store.current(ns, name);
       if (!found) {
         try {
-          await createStored(ctx, entry, ns, structuredClone(want), {
+          await createResource(ctx, entry, ns, structuredClone(want), {
             dryRun: false,
             manager: "kube-apiserver",
             subresource: "",

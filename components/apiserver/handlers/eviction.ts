@@ -8,7 +8,7 @@ import type { ResourceRequest } from "../api-context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { type KObject, rfc3339, type Stored } from "../registry/object.ts";
-import { type DeleteOptions, deleteOne } from "./delete.ts";
+import { type DeleteOptions, deleteResource } from "../registry/resource-store.ts";
 
 interface PdbStatus {
   observedGeneration?: number;
@@ -85,6 +85,6 @@ export async function evictPod(r: ResourceRequest): Promise<Response> {
       );
     }
   }
-  await deleteOne(ctx, r.entry, info.namespace, info.name, options);
+  await deleteResource(ctx, r.entry, info.namespace, info.name, options);
   return json(successStatus(201), 201);
 }

@@ -11,11 +11,12 @@ import { applyJsonPatch } from "../patch/json-patch.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
 import { PatchError } from "../patch/patch-error.ts";
 import { type KObject, meta, rfc3339, type Stored } from "../registry/object.ts";
+import { prepareUpdate } from "../registry/prepare-write.ts";
 import type { ScalePaths } from "../registry/registry.ts";
 import { evictPod } from "./eviction.ts";
 import { kubeletSubresource } from "./kubelet-proxy.ts";
 import { patchStatus } from "./update.ts";
-import { prepareUpdate, writeOptions } from "./write.ts";
+import { writeOptions } from "./write.ts";
 
 interface Scale {
   kind: "Scale";

@@ -1,8 +1,8 @@
 // PUT and PATCH of an object or its status (wire spec §12, §10): optimistic concurrency on
-// resourceVersion (409 when stale), the four patch types, server-side apply creating missing
-// objects, and deletion once the last finalizer of a deleting object is gone.
+// resourceVersion (409 when stale), the four patch types and server-side apply creating missing
+// objects; the registry's update (registry/resource-store.ts) does the write.
 import { StatusError } from "../../../lib/errors/status-error.ts";
-import type { ApiContext, ResourceRequest } from "../api-context.ts";
+import type { ResourceRequest } from "../api-context.ts";
 import { ApplyConflictError } from "../fieldmanager/apply-conflict-error.ts";
 import { applyServerSide } from "../fieldmanager/server-side-apply.ts";
 import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
@@ -13,12 +13,12 @@ import { applyJsonPatch } from "../patch/json-patch.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
 import { PatchError } from "../patch/patch-error.ts";
 import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
-import type { KObject, Stored } from "../registry/object.ts";
-import type { Entry } from "../registry/registry.ts";
-import { createStored } from "./create.ts";
+import type { KObject } from "../registry/object.ts";
+import { servedApiVersion } from "../registry/prepare-write.ts";
+import { updateResource } from "../registry/resource-store.ts";
 import { checkFields } from "./field-validation.ts";
 import { present } from "./read.ts";
-import { checkKind, prepareUpdate, servedApiVersion, type WriteOptions, writeOptions } from "./write.ts";
+import { checkKind, writeOptions } from "./write.ts";
 
 const PATCH_TYPES = [
   "application/json-patch+json",
@@ -41,7 +41,7 @@ export async function updateObject(r: ResourceRequest): Promise<Response> {
   const opts = writeOptions(r.req, r.url, info.subresource);
   const pinned = next.metadata?.resourceVersion;
   let created = false;
-  const result = await writeUpdate(
+  const result = await updateResource(
     ctx,
     entry,
     info.namespace,
@@ -107,7 +107,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
     );
   }
   let created = false;
-  const result = await writeUpdate(
+  const result = await updateResource(
     ctx,
     entry,
     info.namespace,
@@ -177,63 +177,4 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
 export function patchStatus(err: PatchError): StatusError {
   const causes = err instanceof ApplyConflictError ? { causes: err.causes } : undefined;
   return StatusError.of(err.code, err.reason, err.message, causes);
-}
-
-type Next = { create: KObject } | { update: KObject };
-
-/**
- * The read-modify-write of PUT and PATCH: `decide` sees the current object and returns what to
- * create or the new version; everything the server owns is restored, validated and admitted
- * before the compare-and-swap.
- */
-async function writeUpdate(
-  ctx: ApiContext,
-  entry: Entry,
-  namespace: string,
-  name: string,
-  opts: WriteOptions,
-  decide: (cur: Stored | undefined) => Promise<Next>,
-  pinned: boolean,
-): Promise<Stored> {
-  try {
-    const { obj, deleted } = await entry.store.update(
-      namespace,
-      name,
-      async (cur) => {
-        const next = await decide(cur);
-        if ("create" in next) throw new Escape("create", next.create);
-        const out = prepareUpdate(ctx, entry, next.update, cur as Stored, opts);
-        await ctx.admission.update(entry, out, cur as Stored, opts);
-        const m = out.metadata ?? {};
-        if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !hasSpecFinalizers(out)) {
-          if (opts.dryRun) throw new Escape("dry-run", out);
-          return undefined;
-        }
-        if (opts.dryRun) throw new Escape("dry-run", out);
-        return out;
-      },
-      { pinned },
-    );
-    if (deleted) await ctx.admission.deleted(entry, obj);
-    return obj;
-  } catch (err) {
-    if (!(err instanceof Escape)) throw err;
-    if (err.kind === "create") return createStored(ctx, entry, namespace, err.obj, opts);
-    return err.obj as Stored;
-  }
-}
-
-function hasSpecFinalizers(obj: KObject): boolean {
-  const spec = obj.spec as { finalizers?: unknown[] } | undefined;
-  return obj.kind === "Namespace" && (spec?.finalizers?.length ?? 0) > 0;
-}
-
-/** Leaves the compare-and-swap loop without writing: to create instead, or for a dry run. */
-class Escape extends Error {
-  constructor(
-    readonly kind: "create" | "dry-run",
-    readonly obj: KObject,
-  ) {
-    super(kind);
-  }
 }

@@ -1,27 +1,12 @@
-// The steps every write shares: checking the body's kind against the URL, system metadata
-// on create (uid, timestamps, generation, generateName), what an update may change (status
-// vs main resource, immutable metadata, generation bumps), validation to a 422, and
-// managedFields bookkeeping. Upstream: k8s.io/apiserver pkg/registry/rest/create.go, update.go.
-import { randomUUID } from "node:crypto";
-import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
-import type { ApiContext } from "../api-context.ts";
-import type { UserInfo } from "../authn/user-info.ts";
-import { updateManagedFields } from "../fieldmanager/update-managed-fields.ts";
+// The HTTP side every write shares: write options from the query (dryRun, fieldManager) and
+// the request's user, and checking the body's kind against the URL. What happens to the object
+// then is the registry's (registry/prepare-write.ts, registry/resource-store.ts).
+import { StatusError } from "../../../lib/errors/status-error.ts";
 import { contextOf } from "../filters/request-context.ts";
-import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
-import { type KObject, type Meta, meta, rfc3339, type Stored } from "../registry/object.ts";
+import type { KObject } from "../registry/object.ts";
+import { servedApiVersion } from "../registry/prepare-write.ts";
 import type { Entry } from "../registry/registry.ts";
-
-export interface WriteOptions {
-  dryRun: boolean;
-  manager: string;
-  /** "" for the main resource, or "status". */
-  subresource: string;
-  /** A server-side apply: managedFields were already set by the apply, no Update entry is added. */
-  apply?: boolean;
-  /** Who writes (admission reads it); absent for the apiserver's own writes. */
-  user?: UserInfo;
-}
+import type { WriteOptions } from "../registry/write-options.ts";
 
 export function writeOptions(req: Request, url: URL, subresource = ""): WriteOptions {
   const dryRun = url.searchParams.getAll("dryRun");
@@ -38,10 +23,6 @@ export function writeOptions(req: Request, url: URL, subresource = ""): WriteOpt
 function managerFromUserAgent(ua: string | null): string {
   const name = (ua ?? "unknown").split("/")[0] ?? "unknown";
   return name.slice(0, 128) || "unknown";
-}
-
-export function servedApiVersion(entry: Entry): string {
-  return entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
 }
 
 /** The body's kind and apiVersion must be the URL's (or absent); the result has both set. */
@@ -64,156 +45,4 @@ export function checkKind(entry: Entry, body: Record<string, unknown>): KObject 
   }
   const obj = { ...body, apiVersion: want, kind: entry.info.kind } as KObject;
   return entry.codec ? entry.codec.toStorage(obj) : obj;
-}
-
-/** The namespace in the body must be the URL's; cluster-scoped objects have none. */
-export function settleNamespace(entry: Entry, obj: KObject, namespace: string): void {
-  const m = meta(obj);
-  if (!entry.info.namespaced) {
-    delete m.namespace;
-    return;
-  }
-  if (m.namespace && m.namespace !== namespace) {
-    throw StatusError.badRequest(
-      "the namespace of the provided object does not match the namespace sent on the request",
-    );
-  }
-  m.namespace = namespace;
-}
-
-const NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
-
-/** upstream's SimpleNameGenerator: the prefix plus five random characters. */
-export function generateName(prefix: string): string {
-  let suffix = "";
-  for (let i = 0; i < 5; i++) suffix += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
-  return `${prefix.slice(0, 58)}${suffix}`;
-}
-
-/** Everything a new object gets before it is stored; throws 422 when invalid. */
-export function prepareCreate(ctx: ApiContext, entry: Entry, obj: KObject, opts: WriteOptions): void {
-  const m = meta(obj);
-  if (!m.name && m.generateName) m.name = generateName(m.generateName);
-  const now = ctx.now();
-  m.uid = randomUUID();
-  m.creationTimestamp = rfc3339(now);
-  delete m.resourceVersion;
-  delete m.deletionTimestamp;
-  delete m.deletionGracePeriodSeconds;
-  delete (m as Record<string, unknown>).selfLink;
-  if (entry.strategy.generation) m.generation = 1;
-  else delete m.generation;
-  if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
-  entry.strategy.defaults?.(obj);
-  entry.strategy.prepareForCreate?.(obj, { now, subresource: "" });
-  validate(ctx, entry, obj, undefined);
-  if (!opts.apply) m.managedFields = managedFields(entry, undefined, obj, opts, now);
-}
-
-/**
- * The object an update stores: `next` as sent, with what the client may not change restored
- * from `old`. For the status subresource only status changes.
- */
-export function prepareUpdate(
-  ctx: ApiContext,
-  entry: Entry,
-  next: KObject,
-  old: Stored,
-  opts: WriteOptions,
-): KObject {
-  const now = ctx.now();
-  const hasStatus = entry.info.subresources.some((s) => s.name === "status");
-  let out: KObject;
-  if (opts.subresource === "finalize") {
-    out = structuredClone(old);
-    const spec = (out.spec ?? {}) as { finalizers?: unknown };
-    spec.finalizers = (next.spec as { finalizers?: unknown } | undefined)?.finalizers ?? [];
-    out.spec = spec;
-  } else if (opts.subresource === "status") {
-    out = { ...structuredClone(old), status: next.status };
-    const m = meta(out);
-    const nm = next.metadata ?? {};
-    // Upstream lets status writers keep labels and annotations in sync, nothing else.
-    if (nm.labels !== undefined) m.labels = nm.labels;
-    if (nm.annotations !== undefined) m.annotations = nm.annotations;
-  } else {
-    out = next;
-    if (hasStatus) {
-      if (old.status === undefined) delete out.status;
-      else out.status = structuredClone(old.status);
-    }
-  }
-  const m = meta(out);
-  const om = old.metadata;
-  m.name = om.name;
-  if (om.namespace !== undefined) m.namespace = om.namespace;
-  m.uid = om.uid;
-  m.creationTimestamp = om.creationTimestamp;
-  if (om.deletionTimestamp) {
-    m.deletionTimestamp = om.deletionTimestamp;
-    m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
-  } else {
-    delete m.deletionTimestamp;
-    delete m.deletionGracePeriodSeconds;
-  }
-  delete (m as Record<string, unknown>).selfLink;
-  if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
-  if (opts.subresource === "") entry.strategy.defaults?.(out);
-  entry.strategy.prepareForUpdate?.(out, old, { now, subresource: opts.subresource });
-  if (entry.strategy.generation) {
-    m.generation = om.generation ?? 1;
-    // A status write may carry annotations (the deployment controller's revision) without bumping it.
-    const metaBump = opts.subresource !== "status" && entry.strategy.generationChanged?.(out, old);
-    if (specChanged(out, old) || metaBump) m.generation += 1;
-  } else if (om.generation !== undefined) m.generation = om.generation;
-  else delete m.generation;
-  validate(ctx, entry, out, old);
-  if (!opts.apply) m.managedFields = managedFields(entry, old, out, opts, now);
-  m.resourceVersion = om.resourceVersion;
-  return out;
-}
-
-/** The managedFields after a write by `opts.manager` (an Update entry with the fields it changed). */
-function managedFields(
-  entry: Entry,
-  before: KObject | undefined,
-  after: KObject,
-  opts: WriteOptions,
-  now: Date,
-): Meta["managedFields"] {
-  const apiVersion = servedApiVersion(entry);
-  const meta = patchMetaFor(apiVersion, entry.info.kind);
-  const updated = updateManagedFields(before, after, opts.manager, "Update", apiVersion, {
-    now,
-    ...(meta ? { meta } : {}),
-    ...(opts.subresource ? { subresource: opts.subresource } : {}),
-  }) as KObject;
-  return updated.metadata?.managedFields;
-}
-
-function specChanged(a: KObject, b: KObject): boolean {
-  const strip = (o: KObject) => {
-    const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-    return JSON.stringify(rest);
-  };
-  return strip(a) !== strip(b);
-}
-
-function validate(ctx: ApiContext, entry: Entry, obj: KObject, old: Stored | undefined): void {
-  const causes: StatusCause[] = [...ctx.validateMeta(entry, obj)];
-  if (!old) causes.push(...(entry.strategy.validate?.(obj) ?? []));
-  else {
-    causes.push(...(entry.strategy.validate?.(obj) ?? []));
-    causes.push(...(entry.strategy.validateUpdate?.(obj, old) ?? []));
-    if (old.metadata.uid && obj.metadata?.uid && obj.metadata.uid !== old.metadata.uid) {
-      causes.push({ reason: "FieldValueInvalid", field: "metadata.uid", message: "field is immutable" });
-    }
-  }
-  if (causes.length > 0) {
-    throw StatusError.invalid(
-      { group: entry.info.group, kind: entry.info.kind },
-      obj.metadata?.name ?? "",
-      causes,
-    );
-  }
 }

@@ -1,4 +1,4 @@
-// Drives a Strategy the way the write pipeline does (handlers/write.ts): defaults then
+// Drives a Strategy the way the write pipeline does (registry/prepare-write.ts): defaults then
 // prepareForCreate then validate on create; defaults, prepareForUpdate, validate and
 // validateUpdate on update. For the tests beside each strategy.
 import type { KObject, Stored } from "../registry/object.ts";
