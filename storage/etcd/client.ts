@@ -1,9 +1,7 @@
 // The storage contract (storage/kv.ts) over the etcd v3 gRPC API: how the apiserver talks to a
 // real etcd or to `kube etcd` given --etcd-servers. Errors come back as storage/errors.ts classes.
-import { isIP } from "node:net";
-import { checkServerIdentity, type PeerCertificate } from "node:tls";
-import * as grpc from "@grpc/grpc-js";
-import { CompactedError, LeaseExistsError, StoreClosedError } from "../errors.ts";
+import type { Client } from "@grpc/grpc-js";
+import { CompactedError, StoreClosedError } from "../errors.ts";
 import type {
   Compare,
   DeleteResult,
@@ -21,6 +19,9 @@ import type {
   Watch,
   WatchOptions,
 } from "../kv.ts";
+import { type EtcdClientOptions, openEtcdChannel } from "./client-connection.ts";
+import { EtcdLeases } from "./client-leases.ts";
+import { EtcdRpc } from "./client-rpc.ts";
 import { ClientWatch } from "./client-watch.ts";
 import {
   compareToWire,
@@ -31,20 +32,11 @@ import {
   requestOpToWire,
   txnResultFromWire,
 } from "./convert.ts";
-import { endpointAddress, endpointHosts, endpointsUseTls, grpcTarget } from "./endpoints.ts";
 import { type ErrorContext, errorKind, toStorageError } from "./grpc-errors.ts";
 import { LeaseIds } from "./lease-ids.ts";
-import { etcdServices } from "./proto.ts";
-import { rpcErrors } from "./rpc-errors.ts";
-import { diagnoseTls } from "./tls-diagnosis.ts";
 import {
   num,
-  plainBytes,
   type WireDeleteRangeResponse,
-  type WireLeaseGrantResponse,
-  type WireLeaseKeepAliveResponse,
-  type WireLeaseLeasesResponse,
-  type WireLeaseTimeToLiveResponse,
   type WirePutResponse,
   type WireRangeResponse,
   type WireStatusResponse,
@@ -53,169 +45,24 @@ import {
   type WireWatchResponse,
 } from "./wire.ts";
 
-export interface EtcdClientOptions {
-  /** etcd client URLs, as --etcd-servers: `http://127.0.0.1:2379`, `https://...` or `127.0.0.1:2379`. */
-  endpoints: string[];
-  /** CA bundle that signed the server's certificate, as --etcd-cafile (default: the system's roots). */
-  caPem?: string;
-  /** Client certificate and key, as --etcd-certfile and --etcd-keyfile (etcd's --client-cert-auth). */
-  certPem?: string;
-  keyPem?: string;
-  /** How long to wait for the first connection (default 10 s). */
-  connectTimeoutMs?: number;
-}
-
-/**
- * Reads that find the server unreachable (restarting, or the connection just dropped) are retried
- * for a few seconds, as clientv3 does; writes are not, since they may have been applied.
- */
-const readRetries = JSON.stringify({
-  methodConfig: [
-    {
-      name: [
-        { service: "etcdserverpb.KV", method: "Range" },
-        { service: "etcdserverpb.Lease", method: "LeaseTimeToLive" },
-        { service: "etcdserverpb.Lease", method: "LeaseLeases" },
-        { service: "etcdserverpb.Maintenance", method: "Status" },
-      ],
-      retryPolicy: {
-        maxAttempts: 5,
-        initialBackoff: "0.2s",
-        maxBackoff: "2s",
-        backoffMultiplier: 2,
-        retryableStatusCodes: ["UNAVAILABLE"],
-      },
-    },
-  ],
-});
-
-/** TLS credentials when the endpoints are https:// (or TLS files were given for host:port ones). */
-function channelCredentials(options: EtcdClientOptions): grpc.ChannelCredentials {
-  const { caPem, certPem, keyPem } = options;
-  if ((certPem === undefined) !== (keyPem === undefined)) {
-    throw new Error(
-      "etcd client: a client certificate needs its key and a key its certificate (--etcd-certfile, --etcd-keyfile)",
-    );
-  }
-  const tlsGiven = caPem !== undefined || certPem !== undefined;
-  if (!endpointsUseTls(options.endpoints, tlsGiven)) return grpc.credentials.createInsecure();
-  const buffer = (pem: string | undefined) => (pem === undefined ? null : Buffer.from(pem));
-  return grpc.credentials.createSsl(buffer(caPem), buffer(keyPem), buffer(certPem), {
-    checkServerIdentity: serverIdentityCheck(endpointHosts(options.endpoints)),
-  });
-}
-
-/** What a plain TLS handshake with the first endpoint says, for the error message. */
-async function tlsFailure(options: EtcdClientOptions): Promise<string | undefined> {
-  const first = options.endpoints.find((e) => !e.startsWith("unix:"));
-  if (first === undefined) return undefined;
-  const host = endpointHosts([first])[0] ?? "";
-  const port = Number(endpointAddress(first).split(":").pop());
-  return diagnoseTls({
-    host,
-    port,
-    servername: isIP(host) === 0 ? host : "localhost",
-    checkServerIdentity: serverIdentityCheck(endpointHosts(options.endpoints)),
-    ...(options.caPem === undefined ? {} : { caPem: options.caPem }),
-    ...(options.certPem === undefined ? {} : { certPem: options.certPem }),
-    ...(options.keyPem === undefined ? {} : { keyPem: options.keyPem }),
-  });
-}
-
-/** The server's certificate must name one of the endpoints' hosts (IP or DNS subject alt names). */
-function serverIdentityCheck(
-  hosts: string[],
-): (servername: string, cert: PeerCertificate) => Error | undefined {
-  return (_servername, cert) => {
-    let failure: Error | undefined;
-    for (const host of hosts) {
-      failure = checkServerIdentity(host, cert);
-      if (failure === undefined) return undefined;
-    }
-    return failure;
-  };
-}
-
-/**
- * Channel options for TLS to an IP address: Bun's TLS refuses an IP as the SNI server name, which
- * grpc-js sends by default, so the name sent is "localhost" and the identity check above still
- * verifies the real address against the certificate.
- */
-function tlsChannelOptions(options: EtcdClientOptions, secure: boolean): grpc.ChannelOptions {
-  const hosts = endpointHosts(options.endpoints);
-  return secure && hosts.some((h) => isIP(h) !== 0) ? { "grpc.ssl_target_name_override": "localhost" } : {};
-}
-
+/** Connects to the etcd members of `options.endpoints` (see client-connection.ts for TLS). */
 export async function connectEtcd(options: EtcdClientOptions): Promise<KV> {
-  const credentials = channelCredentials(options);
-  const client = new grpc.Client(grpcTarget(options.endpoints), credentials, {
-    ...tlsChannelOptions(options, credentials._isSecure()),
-    "grpc.service_config": readRetries,
-    "grpc.max_receive_message_length": -1,
-    "grpc.keepalive_time_ms": 30_000,
-    "grpc.keepalive_timeout_ms": 10_000,
-  });
-  const deadline = Date.now() + (options.connectTimeoutMs ?? 10_000);
-  const failure = await new Promise<string | undefined>((resolve) => {
-    client.waitForReady(deadline, (err) => resolve(err?.message));
-  });
-  if (failure !== undefined) {
-    client.close();
-    const why = credentials._isSecure() ? await tlsFailure(options) : undefined;
-    throw new Error(
-      `etcd client: cannot reach ${options.endpoints.join(", ")}: ${failure}${why ? ` (TLS: ${why})` : ""}`,
-    );
-  }
+  const client = await openEtcdChannel(options);
   return new EtcdKV(client);
-}
-
-const services = etcdServices();
-
-function method(service: keyof typeof services, name: string): grpc.MethodDefinition<object, object> {
-  const definition = services[service].service[name];
-  if (!definition) throw new Error(`etcd proto: method ${service}.${name} is missing`);
-  return definition;
 }
 
 /** A KV served by an etcd (or `kube etcd`) member over gRPC. */
 export class EtcdKV implements KV {
   private readonly leaseIds = new LeaseIds();
   private readonly watches = new Set<Watch>();
-  private closed = false;
-  /** The highest store revision any response has shown this client (see ClientWatch). */
-  private seenRevision = 0;
+  private readonly rpc: EtcdRpc;
+  private readonly leaseCalls: EtcdLeases;
   /** The compacted revision last found (see compactRevision). */
   private knownCompactRevision = 0;
 
-  constructor(private readonly client: grpc.Client) {}
-
-  private unary<Res>(
-    service: keyof typeof services,
-    name: string,
-    request: object,
-    context: ErrorContext = {},
-  ): Promise<Res> {
-    if (this.closed) return Promise.reject(new StoreClosedError());
-    const definition = method(service, name);
-    return new Promise<Res>((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        definition.path,
-        definition.requestSerialize,
-        definition.responseDeserialize,
-        request,
-        (err, response) => {
-          if (err) {
-            this.translate(err, context).then(reject, reject);
-            return;
-          }
-          const revision = num(
-            (response as { header?: { revision?: string } } | undefined)?.header?.revision,
-          );
-          if (revision > this.seenRevision) this.seenRevision = revision;
-          resolve(response as Res);
-        },
-      );
-    });
+  constructor(client: Client) {
+    this.rpc = new EtcdRpc(client, (err, context) => this.translate(err, context));
+    this.leaseCalls = new EtcdLeases(this.rpc, this.leaseIds);
   }
 
   /** Fills in the revisions a compacted or future-revision error names, then converts it. */
@@ -235,7 +82,7 @@ export class EtcdKV implements KV {
   }
 
   async range(range: KeyRange, options: RangeOptions = {}): Promise<RangeResult> {
-    const res = await this.unary<WireRangeResponse>("KV", "Range", rangeRequestToWire(range, options), {
+    const res = await this.rpc.unary<WireRangeResponse>("KV", "Range", rangeRequestToWire(range, options), {
       revision: options.revision,
     });
     return rangeResultFromWire(res, this.leaseIds);
@@ -243,7 +90,7 @@ export class EtcdKV implements KV {
 
   async put(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     const lease = options.lease ?? 0;
-    const res = await this.unary<WirePutResponse>(
+    const res = await this.rpc.unary<WirePutResponse>(
       "KV",
       "Put",
       {
@@ -263,7 +110,7 @@ export class EtcdKV implements KV {
   }
 
   async delete(range: KeyRange, options: { prevKv?: boolean } = {}): Promise<DeleteResult> {
-    const res = await this.unary<WireDeleteRangeResponse>("KV", "DeleteRange", {
+    const res = await this.rpc.unary<WireDeleteRangeResponse>("KV", "DeleteRange", {
       key: range.key,
       ...rangeEndToWire(range.end),
       prev_kv: options.prevKv === true,
@@ -281,22 +128,17 @@ export class EtcdKV implements KV {
       success: success.map((op) => requestOpToWire(op, this.leaseIds)),
       failure: failure.map((op) => requestOpToWire(op, this.leaseIds)),
     };
-    const res = await this.unary<WireTxnResponse>("KV", "Txn", request, {
+    const res = await this.rpc.unary<WireTxnResponse>("KV", "Txn", request, {
       lease: firstLease([...success, ...failure]),
     });
     return txnResultFromWire(res, this.leaseIds);
   }
 
   watch(range: KeyRange, options: WatchOptions = {}): Watch {
-    if (this.closed) throw new StoreClosedError();
-    const definition = method("Watch", "Watch");
-    const open = () =>
-      this.client.makeBidiStreamRequest(
-        definition.path,
-        definition.requestSerialize,
-        definition.responseDeserialize,
-      ) as grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
-    const from = this.seenRevision > 0 ? this.seenRevision + 1 : 0;
+    if (this.rpc.closed) throw new StoreClosedError();
+    const open = () => this.rpc.bidi<WireWatchRequest, WireWatchResponse>("Watch", "Watch");
+    const seen = this.rpc.seenRevision;
+    const from = seen > 0 ? seen + 1 : 0;
     const watch: ClientWatch = new ClientWatch(
       open,
       range,
@@ -310,86 +152,31 @@ export class EtcdKV implements KV {
   }
 
   async compact(revision: number): Promise<void> {
-    await this.unary("KV", "Compact", { revision, physical: false }, { revision });
+    await this.rpc.unary("KV", "Compact", { revision, physical: false }, { revision });
   }
 
-  async leaseGrant(ttl: number, id?: number): Promise<LeaseGrant> {
-    // Pick the ID ourselves (etcd honours a requested ID) so it stays below 2^53.
-    for (let attempt = 0; ; attempt++) {
-      const wanted = id ?? LeaseIds.random();
-      try {
-        const res = await this.unary<WireLeaseGrantResponse>(
-          "Lease",
-          "LeaseGrant",
-          { TTL: ttl, ID: this.leaseIds.toWire(wanted) },
-          { lease: wanted },
-        );
-        if (res.error)
-          throw toStorageError(serviceError(grpc.status.FAILED_PRECONDITION, res.error), { lease: wanted });
-        return { id: this.leaseIds.fromWire(res.ID), ttl: num(res.TTL) };
-      } catch (err) {
-        if (id !== undefined || !(err instanceof LeaseExistsError) || attempt >= 3) throw err;
-      }
-    }
+  leaseGrant(ttl: number, id?: number): Promise<LeaseGrant> {
+    return this.leaseCalls.grant(ttl, id);
   }
 
-  async leaseRevoke(id: number): Promise<void> {
-    await this.unary("Lease", "LeaseRevoke", { ID: this.leaseIds.toWire(id) }, { lease: id });
+  leaseRevoke(id: number): Promise<void> {
+    return this.leaseCalls.revoke(id);
   }
 
-  async leaseKeepAlive(id: number): Promise<number> {
-    if (this.closed) throw new StoreClosedError();
-    const definition = method("Lease", "LeaseKeepAlive");
-    const call = this.client.makeBidiStreamRequest(
-      definition.path,
-      definition.requestSerialize,
-      definition.responseDeserialize,
-    ) as grpc.ClientDuplexStream<{ ID: string | number }, WireLeaseKeepAliveResponse>;
-    try {
-      const res = await new Promise<WireLeaseKeepAliveResponse>((resolve, reject) => {
-        call.once("data", resolve);
-        call.once("error", (err: Error) => reject(toStorageError(err, { lease: id })));
-        call.once("end", () =>
-          reject(new Error("etcd client: the keep-alive stream ended without an answer")),
-        );
-        call.write({ ID: this.leaseIds.toWire(id) });
-      });
-      const ttl = num(res.TTL);
-      // etcd answers a renewal of an unknown or expired lease with TTL 0.
-      if (ttl <= 0)
-        throw toStorageError(serviceError(grpc.status.NOT_FOUND, rpcErrors.leaseNotFound.message), {
-          lease: id,
-        });
-      return ttl;
-    } finally {
-      call.removeAllListeners("error");
-      call.on("error", () => {});
-      call.cancel();
-    }
+  leaseKeepAlive(id: number): Promise<number> {
+    return this.leaseCalls.keepAlive(id);
   }
 
-  async leaseTimeToLive(id: number, withKeys = false): Promise<LeaseInfo> {
-    const res = await this.unary<WireLeaseTimeToLiveResponse>(
-      "Lease",
-      "LeaseTimeToLive",
-      { ID: this.leaseIds.toWire(id), keys: withKeys },
-      { lease: id },
-    );
-    return {
-      id,
-      ttl: num(res.TTL),
-      grantedTtl: num(res.grantedTTL),
-      keys: (res.keys ?? []).map(plainBytes),
-    };
+  leaseTimeToLive(id: number, withKeys = false): Promise<LeaseInfo> {
+    return this.leaseCalls.timeToLive(id, withKeys);
   }
 
-  async leases(): Promise<number[]> {
-    const res = await this.unary<WireLeaseLeasesResponse>("Lease", "LeaseLeases", {});
-    return (res.leases ?? []).map((l) => this.leaseIds.fromWire(l.ID));
+  leases(): Promise<number[]> {
+    return this.leaseCalls.list();
   }
 
   async status(): Promise<StoreStatus> {
-    const res = await this.unary<WireStatusResponse>("Maintenance", "Status", {});
+    const res = await this.rpc.unary<WireStatusResponse>("Maintenance", "Status", {});
     const revision = num(res.header?.revision);
     return {
       revision,
@@ -408,7 +195,12 @@ export class EtcdKV implements KV {
     const probe = Uint8Array.of(0);
     const readable = async (revision: number) => {
       try {
-        await this.unary("KV", "Range", { key: probe, revision, count_only: true }, { compactRevision: 0 });
+        await this.rpc.unary(
+          "KV",
+          "Range",
+          { key: probe, revision, count_only: true },
+          { compactRevision: 0 },
+        );
         return true;
       } catch (err) {
         if (err instanceof CompactedError) return false;
@@ -432,10 +224,9 @@ export class EtcdKV implements KV {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.rpc.closed) return;
     for (const watch of [...this.watches]) watch.close();
-    this.closed = true;
-    this.client.close();
+    this.rpc.close();
   }
 }
 
@@ -448,9 +239,4 @@ function firstLease(ops: TxnOp[]): number | undefined {
     }
   }
   return undefined;
-}
-
-/** A gRPC error as the server would have sent it, for answers etcd encodes in the response. */
-function serviceError(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
 }
