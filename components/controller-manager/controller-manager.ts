@@ -4,6 +4,7 @@
 
 import { hostname } from "node:os";
 import type { ApiClient } from "../../lib/client/api-client.ts";
+import { type Clock, realClock } from "../../lib/clock/clock.ts";
 import type { Component } from "../../lib/component.ts";
 import { createEventRecorder } from "../../lib/events/event-recorder.ts";
 import { InformerFactory } from "../../lib/informer/informer-factory.ts";
@@ -16,12 +17,14 @@ export interface ControllerManagerOptions {
   leaderElect: boolean;
   options: ControllerOptions;
   log(line: string): void;
-  now?: () => Date;
+  /** Defaults to the real clock. */
+  clock?: Clock;
 }
 
 export async function startControllerManager(options: ControllerManagerOptions): Promise<Component> {
   const { client, log } = options;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? realClock;
+  const now = () => new Date(clock.now());
   const done = Promise.withResolvers<void>();
   let informers: InformerFactory | undefined;
   let running: RunningController[] = [];
@@ -34,6 +37,7 @@ export async function startControllerManager(options: ControllerManagerOptions):
       recorder: (component: string) => createEventRecorder({ client, component, log, now }),
       options: options.options,
       log,
+      clock,
       now,
     };
     for (const descriptor of options.controllers) {

@@ -3,6 +3,7 @@
 // a client, an event recorder per controller, options; a running controller can be stopped.
 
 import type { ApiClient } from "../../lib/client/api-client.ts";
+import type { Clock } from "../../lib/clock/clock.ts";
 import type { EventRecorder } from "../../lib/events/event-recorder.ts";
 import type { InformerFactory } from "../../lib/informer/informer-factory.ts";
 
@@ -30,6 +31,9 @@ export interface ControllerContext {
   recorder(component: string): EventRecorder;
   options: ControllerOptions;
   log(line: string): void;
+  /** Time for every controller: the real clock, a FakeClock in unit tests (common/testing). */
+  clock: Clock;
+  /** `new Date(clock.now())`, for code that wants a Date. */
   now(): Date;
 }
 

@@ -37,7 +37,7 @@ export function startTtlAfterFinishedController(context: ControllerContext): Ttl
     if (!cached || cached.metadata?.deletionTimestamp) return;
     const expires = expiresAt(cached);
     if (expires === undefined) return;
-    const left = expires - context.now().getTime();
+    const left = expires - context.clock.now();
     if (left > 0) {
       queue.addAfter(key, left);
       return;
@@ -53,8 +53,8 @@ export function startTtlAfterFinishedController(context: ControllerContext): Ttl
     }
     const freshExpires = expiresAt(fresh);
     if (freshExpires === undefined || fresh.metadata?.deletionTimestamp) return;
-    if (freshExpires > context.now().getTime()) {
-      queue.addAfter(key, freshExpires - context.now().getTime());
+    if (freshExpires > context.clock.now()) {
+      queue.addAfter(key, freshExpires - context.clock.now());
       return;
     }
     context.log(`cleaning up job ${key}`);

@@ -29,14 +29,14 @@ export function startNamespaceController(context: ControllerContext): NamespaceC
   });
 
   const sync = async (name: string): Promise<void> => {
-    const started = Date.now();
+    const started = context.clock.now();
     try {
       await deleter.delete(name);
     } catch (error) {
       if (!(error instanceof ResourcesRemainingError)) throw error;
       queue.addAfter(name, (Math.floor(error.estimate / 2) + 1) * 1000);
     } finally {
-      log(`finished syncing namespace "${name}" (${Date.now() - started} ms)`);
+      log(`finished syncing namespace "${name}" (${context.clock.now() - started} ms)`);
     }
   };
   return runController(context, {

@@ -37,25 +37,21 @@ const pod: Pod = {
   status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
 };
 
-async function start(n: Node, clock: { now: Date }): Promise<NodeLifecycleController> {
-  t = testControllerContext();
+async function start(n: Node, now: Date): Promise<NodeLifecycleController> {
+  t = testControllerContext({ now });
   t.api.seed("/api/v1/nodes", n);
   t.api.seed("/api/v1/pods", pod);
-  const controller = new NodeLifecycleController(
-    { ...t.context, now: () => clock.now },
-    { gracePeriodMs: 40_000 },
-  );
+  const controller = new NodeLifecycleController(t.context, { gracePeriodMs: 40_000 });
   await controller.start();
   await t.synced();
   return controller;
 }
 
 test("a node silent past the grace period goes Unknown; its pods are marked not ready", async () => {
-  const clock = { now: new Date("2026-01-01T00:00:10Z") };
-  const controller = await start(node("True"), clock);
+  const controller = await start(node("True"), new Date("2026-01-01T00:00:10Z"));
   await controller.monitorNodeHealth();
   expect(t.api.writes()).toEqual([]);
-  clock.now = new Date("2026-01-01T00:00:51Z");
+  t.clock.setTime(new Date("2026-01-01T00:00:51Z"));
   await controller.monitorNodeHealth();
   const nodeStatus = t.api.writes("nodes")[0];
   expect(nodeStatus?.subresource).toBe("status");
@@ -68,7 +64,7 @@ test("a node silent past the grace period goes Unknown; its pods are marked not 
 });
 
 test("sync puts the unreachable taints on a node whose Ready is Unknown", async () => {
-  const controller = await start(node("Unknown"), { now: new Date("2026-01-01T00:00:10Z") });
+  const controller = await start(node("Unknown"), new Date("2026-01-01T00:00:10Z"));
   await controller.sync("n1");
   const taints = (t.api.writes("nodes")[0]?.body as Node | undefined)?.spec?.taints?.map(
     (x) => `${x.key}:${x.effect}`,
@@ -80,7 +76,7 @@ test("sync puts the unreachable taints on a node whose Ready is Unknown", async 
 });
 
 test("sync leaves a Ready node without taints alone", async () => {
-  const controller = await start(node("True"), { now: new Date("2026-01-01T00:00:10Z") });
+  const controller = await start(node("True"), new Date("2026-01-01T00:00:10Z"));
   await controller.sync("n1");
   expect(t.api.writes()).toEqual([]);
 });

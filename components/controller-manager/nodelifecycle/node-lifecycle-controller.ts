@@ -71,7 +71,7 @@ export class NodeLifecycleController {
   }
 
   private now(): number {
-    return this.context.now().getTime();
+    return this.context.clock.now();
   }
 
   /** One pass of upstream's monitorNodeHealth over every node in the cache. */

@@ -107,7 +107,7 @@ export class TaintEvictionController {
       this.cancel(key, pod);
       return;
     }
-    const now = this.context.now().getTime();
+    const now = this.context.clock.now();
     const current = this.scheduled.get(key);
     if (current?.fired) return;
     const createdAt = current?.createdAt ?? now;
