@@ -1,40 +1,11 @@
-// The pods/eviction subresource (upstream pkg/registry/core/pod/storage/eviction.go): deletes a
-// pod only when no PodDisruptionBudget forbids it, counting the disruption in the budget's
-// status first, so `kubectl drain` respects budgets. Terminal and not-yet-running pods go at once.
-
+// The pods/eviction subresource over HTTP: decode the Eviction, check its name against the URL,
+// evict through the registry (registry/evict-pod.ts: budgets, then the delete), answer 201.
 import { StatusError, successStatus } from "../../../lib/errors/status-error.ts";
-import { fromLabelSelector, type LabelSelector, matches } from "../../../lib/labels/selector.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
-import { type KObject, rfc3339, type Stored } from "../registry/object.ts";
-import { type DeleteOptions, deleteResource } from "../registry/resource-store.ts";
-
-interface PdbStatus {
-  observedGeneration?: number;
-  disruptionsAllowed?: number;
-  currentHealthy?: number;
-  desiredHealthy?: number;
-  disruptedPods?: Record<string, string>;
-}
-
-function budgetsFor(pod: Stored, budgets: Stored[]): Stored[] {
-  const labels = (pod.metadata.labels ?? {}) as Record<string, string>;
-  return budgets.filter((pdb) => {
-    const selector = fromLabelSelector((pdb.spec as { selector?: LabelSelector } | undefined)?.selector);
-    // An empty selector matches nothing in policy/v1 (upstream).
-    return selector !== undefined && selector.length > 0 && matches(selector, labels);
-  });
-}
-
-function tooManyRequests(message: string, cause?: string): StatusError {
-  return StatusError.of(
-    429,
-    "TooManyRequests",
-    message,
-    cause ? { causes: [{ reason: "DisruptionBudget", message: cause }] } : undefined,
-  );
-}
+import { evictPod as evict } from "../registry/evict-pod.ts";
+import type { DeleteOptions } from "../registry/resource-store.ts";
 
 export async function evictPod(r: ResourceRequest): Promise<Response> {
   const { ctx, info } = r;
@@ -45,46 +16,6 @@ export async function evictPod(r: ResourceRequest): Promise<Response> {
       `name in URL does not match name in Eviction object: ${info.name} != ${name}`,
     );
   const options = (body.deleteOptions ?? {}) as DeleteOptions;
-  const pod = await r.entry.store.get(info.namespace, info.name);
-  const phase = (pod.status as { phase?: string } | undefined)?.phase;
-  const canIgnoreBudget =
-    phase === "Succeeded" ||
-    phase === "Failed" ||
-    phase === "Pending" ||
-    pod.metadata.deletionTimestamp !== undefined;
-  const pdbs = ctx.registry.lookup("policy", "v1", "poddisruptionbudgets");
-  if (!canIgnoreBudget && pdbs) {
-    const budgets = budgetsFor(pod, (await pdbs.store.list({ namespace: info.namespace })).items);
-    if (budgets.length > 1)
-      throw StatusError.internal(
-        "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
-      );
-    const budget = budgets[0];
-    if (budget) {
-      await pdbs.store.update(
-        info.namespace,
-        budget.metadata.name ?? "",
-        (cur) => {
-          if (!cur) throw StatusError.notFound(pdbs.store.qualified, budget.metadata.name ?? "");
-          const status = { ...((cur.status ?? {}) as PdbStatus) };
-          if ((status.observedGeneration ?? 0) < (cur.metadata.generation ?? 0))
-            throw tooManyRequests(
-              "Cannot evict pod as it would violate the pod's disruption budget.",
-              "The disruption budget is still being processed by the server.",
-            );
-          if ((status.disruptionsAllowed ?? 0) <= 0)
-            throw tooManyRequests(
-              "Cannot evict pod as it would violate the pod's disruption budget.",
-              `The disruption budget ${cur.metadata.name} needs ${status.desiredHealthy ?? 0} healthy pods and has ${status.currentHealthy ?? 0} currently`,
-            );
-          status.disruptionsAllowed = (status.disruptionsAllowed ?? 0) - 1;
-          status.disruptedPods = { ...status.disruptedPods, [info.name]: rfc3339(ctx.now()) };
-          return { ...(structuredClone(cur) as KObject), status } as KObject;
-        },
-        { pinned: false },
-      );
-    }
-  }
-  await deleteResource(ctx, r.entry, info.namespace, info.name, options);
+  await evict(ctx, ctx.registry, r.entry, info.namespace, info.name, options);
   return json(successStatus(201), 201);
 }

@@ -63,7 +63,9 @@ function cm(name: string, data: Record<string, string> = {}): KObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data };
 }
 
-async function statusOf(p: Promise<unknown>): Promise<{ code: number; reason: string | undefined; message: string }> {
+async function statusOf(
+  p: Promise<unknown>,
+): Promise<{ code: number; reason: string | undefined; message: string }> {
   try {
     await p;
   } catch (err) {
