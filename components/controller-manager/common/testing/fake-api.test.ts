@@ -126,3 +126,38 @@ test("an informer lists the seeded objects and sees apply/remove through its wat
     await informer.stop();
   }
 });
+
+test("discovery: /api, /apis, group and resource lists from the resource table; unknown ones 404", async () => {
+  const api = new FakeApi();
+  const client = new ApiClient({ server: "http://kt-fake", fetch: api.fetch });
+  expect(await client.get("/api")).toEqual({ kind: "APIVersions", versions: ["v1"] });
+  const groups = await client.get<{ groups: { name: string; preferredVersion: { version: string } }[] }>(
+    "/apis",
+  );
+  expect(groups.groups.find((g) => g.name === "autoscaling")?.preferredVersion.version).toBe("v2");
+  expect(groups.groups.some((g) => g.name === "")).toBe(false);
+  const core = await client.get<{ groupVersion: string; resources: { name: string; namespaced: boolean }[] }>(
+    "/api/v1",
+  );
+  expect(core.groupVersion).toBe("v1");
+  expect(core.resources.find((r) => r.name === "pods")?.namespaced).toBe(true);
+  expect(core.resources.some((r) => r.name === "pods/status")).toBe(true);
+  expect(await client.get("/apis/apps")).toMatchObject({ kind: "APIGroup", name: "apps" });
+  const apps = await client.get<{ resources: { name: string; verbs: string[] }[] }>("/apis/apps/v1");
+  expect(apps.resources.find((r) => r.name === "deployments")?.verbs).toContain("deletecollection");
+  const missing = await client.get("/apis/example.com/v1").catch((e: unknown) => e);
+  expect(isStatus(missing, 404)).toBe(true);
+  expect((missing as StatusError).status.message).toBe("the server could not find the requested resource");
+  expect(api.actions).toEqual([]);
+});
+
+test("a DELETE on a collection is deletecollection, limited to the namespace", async () => {
+  const api = new FakeApi();
+  const client = new ApiClient({ server: "http://kt-fake", fetch: api.fetch });
+  api.seed("/api/v1/pods", pod("a"), pod("b"), { ...pod("c"), metadata: { name: "c", namespace: "other" } });
+  const deleted = await client.delete<{ items: Pod[] }>("/api/v1/namespaces/ns/pods");
+  expect(deleted.items.map((p) => p.metadata?.name).sort()).toEqual(["a", "b"]);
+  expect(api.get("/api/v1/namespaces/ns/pods/a")).toBeUndefined();
+  expect(api.get("/api/v1/namespaces/other/pods/c")).toBeDefined();
+  expect(api.writes("pods").map((a) => [a.verb, a.namespace])).toEqual([["deletecollection", "ns"]]);
+});

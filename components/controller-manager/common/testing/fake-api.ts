@@ -1,16 +1,18 @@
 // A fake API server for controller unit tests (upstream client-go's fake clientset and object
-// tracker): objects held in memory, LIST and open-ended WATCH for informers, every request
-// recorded as an action, and reactors to make a verb fail. Writes change the store but are not
+// tracker): objects held in memory, LIST and open-ended WATCH for informers, discovery from the
+// resource table, every request recorded as an action, and reactors to make a verb fail. Writes change the store but are not
 // sent to watchers: as in upstream controller tests, the informers show what the test put there.
 
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
+import { RESOURCES, type ResourceInfo } from "../../../../lib/api/resources.ts";
 import type { FetchLike } from "../../../../lib/client/api-client.ts";
 import { StatusError, successStatus } from "../../../../lib/errors/status-error.ts";
 import { statusResponse } from "../../../../lib/errors/status-response.ts";
 import { type ApiPath, parseApiPath } from "./api-path.ts";
 import { applyPatch } from "./apply-patch.ts";
+import { discoveryDocument } from "./fake-discovery.ts";
 
-export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
+export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
 
 export interface Action extends ApiPath {
   verb: Verb;
@@ -33,10 +35,12 @@ interface Watcher {
   push(line: string): void;
 }
 
-const WRITES = new Set<Verb>(["create", "update", "patch", "delete"]);
+const WRITES = new Set<Verb>(["create", "update", "patch", "delete", "deletecollection"]);
 
 export class FakeApi {
   readonly actions: Action[] = [];
+  /** What discovery (/api, /apis, ...) serves; a test may add custom resources. */
+  readonly resources: ResourceInfo[] = [...RESOURCES];
   private readonly collections = new Map<string, Map<string, FakeObject>>();
   private readonly watchers = new Set<Watcher>();
   private readonly reactors: { verb: Verb | "*"; resource: string; react: Reactor }[] = [];
@@ -101,6 +105,12 @@ export class FakeApi {
 
   private async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (request.method === "GET") {
+      const document = discoveryDocument(this.resources, url.pathname);
+      if (document !== null) {
+        return document === undefined ? statusResponse(StatusError.notFoundPath()) : json(200, document);
+      }
+    }
     const path = parseApiPath(url.pathname);
     const verb = verbOf(request.method, path, url.searchParams.get("watch") === "true");
     const text = await request.text();
@@ -155,6 +165,13 @@ export class FakeApi {
         if (!existing) throw StatusError.notFound(q, action.name);
         const patched = applyPatch(existing, action.body) as FakeObject;
         return json(200, this.store(action.collection, this.stamp(patched, true)));
+      }
+      case "deletecollection": {
+        const deleted = [...items.values()].filter(
+          (o) => !action.namespace || o.metadata?.namespace === action.namespace,
+        );
+        for (const o of deleted) items.delete(keyOf(o));
+        return json(200, { kind: "List", apiVersion: "v1", metadata: {}, items: deleted });
       }
       case "delete":
         if (!existing) throw StatusError.notFound(q, action.name);
@@ -238,7 +255,7 @@ function verbOf(method: string, path: ApiPath, watch: boolean): Verb {
     case "PATCH":
       return "patch";
     default:
-      return "delete";
+      return path.name ? "delete" : "deletecollection";
   }
 }
 
