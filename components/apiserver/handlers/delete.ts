@@ -6,7 +6,7 @@ import type { ResourceRequest } from "../api-context.ts";
 import { mediaType, parseJson, readBody } from "../http/body.ts";
 import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
-import { type DeleteOptions, deleteResource } from "../registry/resource-store.ts";
+import { type DeleteOptions, deleteCollectionResource, deleteResource } from "../registry/resource-store.ts";
 import { present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
 
@@ -55,27 +55,14 @@ export async function deleteObject(r: ResourceRequest): Promise<Response> {
 export async function deleteCollection(r: ResourceRequest): Promise<Response> {
   const opts = await deleteOptions(r);
   const scope = selectionScope(r.entry, r.url, r.info.namespace);
-  const list = await r.entry.store.list(scope);
-  const deleted: object[] = [];
-  for (const item of list.items) {
-    try {
-      deleted.push(
-        present(
-          r.entry,
-          await deleteResource(r.ctx, r.entry, item.metadata.namespace ?? "", item.metadata.name ?? "", opts),
-        ),
-      );
-    } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-    }
-  }
+  const { items, resourceVersion } = await deleteCollectionResource(r.ctx, r.entry, scope, opts);
   const apiVersion = r.entry.info.group
     ? `${r.entry.info.group}/${r.entry.info.version}`
     : r.entry.info.version;
   return json({
     kind: `${r.entry.info.kind}List`,
     apiVersion,
-    metadata: { resourceVersion: list.resourceVersion },
-    items: deleted,
+    metadata: { resourceVersion },
+    items: items.map((item) => present(r.entry, item)),
   });
 }

@@ -12,7 +12,12 @@ import type { Admission, AdmissionAttributes } from "../admission/admission-inte
 import { strategyFor } from "../strategies/strategy-table.ts";
 import type { KObject, Stored } from "./object.ts";
 import { type Entry, Registry } from "./registry.ts";
-import { createResource, deleteResource, updateResource } from "./resource-store.ts";
+import {
+  createResource,
+  deleteCollectionResource,
+  deleteResource,
+  updateResource,
+} from "./resource-store.ts";
 import type { WriteContext } from "./write-context.ts";
 
 let dir: string;
@@ -200,4 +205,17 @@ test("delete: preconditions, missing objects, protected namespaces, admission an
   await deleteResource(ctx, configmaps, "default", "a", {}, attrs);
   expect(calls).toEqual(["validateDelete a user=kt-user", "deleted a"]);
   expect(await configmaps.store.current("default", "a")).toBeUndefined();
+});
+
+test("delete of a collection deletes what the scope selects and nothing else; a second finds nothing", async () => {
+  await createResource(ctx, configmaps, "default", cm("a"), OPTS);
+  await createResource(ctx, configmaps, "default", cm("b"), OPTS);
+  await createResource(ctx, configmaps, "other", cm("c"), OPTS);
+  const result = await deleteCollectionResource(ctx, configmaps, { namespace: "default" }, {});
+  expect(result.items.map((o) => o.metadata.name)).toEqual(["a", "b"]);
+  expect(Number(result.resourceVersion)).toBeGreaterThan(0);
+  expect(await configmaps.store.current("default", "a")).toBeUndefined();
+  expect(await configmaps.store.current("other", "c")).toBeDefined();
+  const again = await deleteCollectionResource(ctx, configmaps, { namespace: "default" }, {});
+  expect(again.items).toEqual([]);
 });

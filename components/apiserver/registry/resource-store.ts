@@ -1,12 +1,13 @@
 // The write path of one resource, for the HTTP handlers and the apiserver's own writers alike
-// (bootstrap, RBAC policy, eviction): create, read-modify-write update and delete with the
-// strategy hooks, admission, dry run and managedFields. Upstream: k8s.io/apiserver
-// pkg/registry/generic/registry/store.go (Create, Update, Delete) and pkg/registry/rest/delete.go.
+// (bootstrap, RBAC policy, eviction): create, read-modify-write update, delete and delete of a
+// collection, with the strategy hooks, admission, dry run and managedFields. Upstream:
+// k8s.io/apiserver pkg/registry/generic/registry/store.go and pkg/registry/rest/delete.go.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { AdmissionAttributes } from "../admission/admission-interface.ts";
 import { type KObject, rfc3339, type Stored } from "./object.ts";
 import { prepareCreate, prepareUpdate, settleNamespace } from "./prepare-write.ts";
 import type { Entry } from "./registry.ts";
+import type { Scope } from "./store.ts";
 import type { WriteContext } from "./write-context.ts";
 import type { WriteOptions } from "./write-options.ts";
 
@@ -149,6 +150,30 @@ export async function deleteResource(
     });
   if (result.deleted && !dryRun) await ctx.admission.deleted(entry, result.obj);
   return result.obj;
+}
+
+/**
+ * Delete every object of `scope` with `opts` (upstream's Store.DeleteCollection): objects gone
+ * meanwhile are skipped; returns what was deleted or marked and the list's resourceVersion.
+ */
+export async function deleteCollectionResource(
+  ctx: WriteContext,
+  entry: Entry,
+  scope: Scope,
+  opts: DeleteOptions,
+): Promise<{ items: Stored[]; resourceVersion: string }> {
+  const list = await entry.store.list(scope);
+  const items: Stored[] = [];
+  for (const item of list.items) {
+    try {
+      items.push(
+        await deleteResource(ctx, entry, item.metadata.namespace ?? "", item.metadata.name ?? "", opts),
+      );
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
+  }
+  return { items, resourceVersion: list.resourceVersion };
 }
 
 /** The uid and resourceVersion preconditions of a delete, as upstream words their conflicts. */
