@@ -193,7 +193,7 @@ export function podStatus(inputs: StatusInputs): PodStatus {
   const containersReady = notReady.length === 0 && phase === "Running";
   const terminal = phase === "Succeeded" || phase === "Failed";
   const notReadyMessage = `containers with unready status: [${notReady.join(" ")}]`;
-  const pendingInit = init.filter((s) => s.state.terminated?.exitCode !== 0).map((s) => s.name);
+  const pendingInit = init.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
   const status: PodStatus = {
     phase,
     conditions: [
