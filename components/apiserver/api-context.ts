@@ -10,7 +10,7 @@ import type { ProtobufDecoder } from "./http/body.ts";
 import type { Wanted } from "./http/negotiate.ts";
 import type { RelayUpgrade } from "./http/websocket-relay.ts";
 import type { KubeletClientConfig } from "./kubelet-client-config.ts";
-import type { KObject, Stored } from "./registry/object.ts";
+import type { KObject } from "./registry/object.ts";
 import type { Entry, Registry } from "./registry/registry.ts";
 import type { RequestInfo } from "./request-info.ts";
 import type { ServiceAccountTokenOptions } from "./serviceaccount/token-options.ts";
