@@ -4,11 +4,11 @@
 // pkg/apis/core/validation/validation.go ValidatePodTemplateSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { required } from "../validation/field-errors.ts";
+import { type PodSpecOptions, validatePodSpec } from "../validation/pod-spec-validation.ts";
 import { labelMap, qualifiedName } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject } from "./json.ts";
 import { defaultPodSpec } from "./pod-spec-defaults.ts";
-import { type PodSpecOptions, validatePodSpec } from "./pod-spec-validation.ts";
 
 /** Template metadata as v1.32 serializes it (a zero creationTimestamp prints as null). */
 export function defaultTemplateMeta(template: JsonObject): void {

@@ -7,13 +7,13 @@ import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, invalid } from "../validation/field-errors.ts";
 import { ipAddress } from "../validation/ip-address.ts";
 import { dns1123Subdomain } from "../validation/names.ts";
+import { validatePodSpec } from "../validation/pod-spec-validation.ts";
+import { validatePodSpecUpdate } from "../validation/pod-update.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject, list, str } from "./json.ts";
 import { addDefaultTolerations, addPriority } from "./pod-admission-defaults.ts";
 import { podQos } from "./pod-qos.ts";
 import { defaultPodOnly, defaultPodSpec } from "./pod-spec-defaults.ts";
-import { validatePodSpec } from "./pod-spec-validation.ts";
-import { validatePodSpecUpdate } from "./pod-update.ts";
 
 function specOf(obj: KObject): JsonObject | undefined {
   return ensure(obj, "spec");

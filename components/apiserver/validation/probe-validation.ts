@@ -2,10 +2,10 @@
 // port numbers or names, HTTP schemes. Upstream: pkg/apis/core/validation/validation.go
 // validateProbe, validateHandler, validateHTTPGetAction, validateTCPSocketAction.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
-import { portName, portNumber } from "../validation/ports.ts";
-import { checkType } from "../validation/type-checks.ts";
-import { child, type JsonObject } from "./json.ts";
+import { child, type JsonObject } from "../strategies/json.ts";
+import { forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { portName, portNumber } from "./ports.ts";
+import { checkType } from "./type-checks.ts";
 
 const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc", "sleep"];
 

@@ -2,11 +2,11 @@
 // required fields of common sources. Upstream: pkg/apis/core/validation/validation.go
 // ValidateVolumes and validateVolumeSource.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { duplicate, forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
-import { dns1123Label, dns1123Subdomain } from "../validation/names.ts";
-import { checkType } from "../validation/type-checks.ts";
-import { child, isObject, type JsonObject } from "./json.ts";
-import { volumeSources } from "./pod-spec-defaults.ts";
+import { child, isObject, type JsonObject } from "../strategies/json.ts";
+import { volumeSources } from "../strategies/pod-spec-defaults.ts";
+import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { dns1123Label, dns1123Subdomain } from "./names.ts";
+import { checkType } from "./type-checks.ts";
 
 const HOST_PATH_TYPES = [
   "",

@@ -3,11 +3,11 @@
 // pkg/apis/core/validation/validation.go validateAffinity, ValidateNodeSelectorRequirement,
 // validateTopologySpreadConstraints.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { duplicate, forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
-import { labelSelector } from "../validation/label-selector.ts";
-import { qualifiedName } from "../validation/qualified-name.ts";
-import { checkType } from "../validation/type-checks.ts";
-import { child, isObject, type JsonObject, list, objects } from "./json.ts";
+import { child, isObject, type JsonObject, list, objects } from "../strategies/json.ts";
+import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { labelSelector } from "./label-selector.ts";
+import { qualifiedName } from "./qualified-name.ts";
+import { checkType } from "./type-checks.ts";
 
 function nodeSelectorRequirement(at: string, r: JsonObject): StatusCause[] {
   const out: StatusCause[] = [];

@@ -3,16 +3,16 @@
 // pkg/apis/core/validation/validation.go validateContainers, validateContainerCommon,
 // validateContainerPorts, ValidateEnv, ValidateVolumeMounts.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { envVarName } from "../validation/env-var-name.ts";
-import { duplicate, forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
-import { notFound } from "../validation/field-errors-extra.ts";
-import { dns1123Label } from "../validation/names.ts";
-import { portName, portNumber } from "../validation/ports.ts";
-import { checkFields, checkType } from "../validation/type-checks.ts";
-import { child, isObject, type JsonObject } from "./json.ts";
+import { child, isObject, type JsonObject } from "../strategies/json.ts";
+import { envVarName } from "./env-var-name.ts";
+import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { notFound } from "./field-errors-extra.ts";
+import { dns1123Label } from "./names.ts";
+import { portName, portNumber } from "./ports.ts";
 import { validateHandler, validateProbe } from "./probe-validation.ts";
 import { validateResources } from "./resource-requirements.ts";
 import { validateContainerSecurityContext } from "./security-context-validation.ts";
+import { checkFields, checkType } from "./type-checks.ts";
 
 export type ContainerKind = "containers" | "initContainers" | "ephemeralContainers";
 
