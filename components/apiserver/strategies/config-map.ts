@@ -3,8 +3,6 @@
 // pkg/apis/core/validation/validation.go ValidateConfigMap(Update).
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
-import { invalid } from "../validation/field-errors.ts";
-import { checkType } from "../validation/type-checks.ts";
 import {
   base64Bytes,
   checkTotal,
@@ -12,7 +10,9 @@ import {
   utf8Bytes,
   validateDataMap,
   validateImmutableData,
-} from "./config-data.ts";
+} from "../validation/config-data.ts";
+import { invalid } from "../validation/field-errors.ts";
+import { checkType } from "../validation/type-checks.ts";
 import { isObject } from "./json.ts";
 
 export const configMapStrategy: Strategy = {

@@ -2,8 +2,8 @@
 // Upstream: pkg/apis/apps/validation/validation.go ValidateControllerRevision(Update).
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
-import { immutableField } from "./immutable.ts";
-import { nonNegative } from "./workload-fields.ts";
+import { immutableField } from "../validation/immutable.ts";
+import { nonNegative } from "../validation/workload-fields.ts";
 
 export const controllerRevisionStrategy: Strategy = {
   validate(obj) {

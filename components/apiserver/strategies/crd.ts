@@ -7,11 +7,11 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
+import { validateVersionSchema } from "../validation/crd-schema-validation.ts";
 import { duplicate, invalid, notSupported, required } from "../validation/field-errors.ts";
+import { immutableField } from "../validation/immutable.ts";
 import { dns1035Label, dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { validateVersionSchema } from "./crd-schema-validation.ts";
-import { immutableField } from "./immutable.ts";
 import { child, ensure, isObject, type JsonObject, list, objects, setDefault, str } from "./json.ts";
 
 function storageVersion(spec: JsonObject | undefined): string | undefined {

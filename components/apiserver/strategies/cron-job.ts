@@ -11,10 +11,10 @@ import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goLabelSelector } from "../validation/go-format.ts";
 import { labelMap } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
+import { nonNegative } from "../validation/workload-fields.ts";
 import { validateJobSpec } from "./job-spec.ts";
 import { child, ensure, isObject, setDefault } from "./json.ts";
 import { defaultTemplateMeta, defaultTemplateOf } from "./pod-template.ts";
-import { nonNegative } from "./workload-fields.ts";
 
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;

@@ -9,18 +9,18 @@ import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goIntOrString } from "../validation/go-format.ts";
+import { immutableSelector } from "../validation/immutable.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { immutableSelector } from "./immutable.ts";
-import { child, ensure, isObject, jsonEqual, setDefault } from "./json.ts";
-import { defaultTemplateOf } from "./pod-template.ts";
 import {
   intOrPercent,
   isZeroIntOrPercent,
   nonNegative,
   notMoreThan100Percent,
   statusZeros,
-} from "./workload-fields.ts";
-import { validateSelectorAndTemplate } from "./workload-selector.ts";
+} from "../validation/workload-fields.ts";
+import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
+import { child, ensure, isObject, jsonEqual, setDefault } from "./json.ts";
+import { defaultTemplateOf } from "./pod-template.ts";
 
 const TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
 const STATUS_ZEROS = [

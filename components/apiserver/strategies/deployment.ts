@@ -9,12 +9,17 @@ import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goIntOrString } from "../validation/go-format.ts";
+import { immutableSelector } from "../validation/immutable.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { immutableSelector } from "./immutable.ts";
+import {
+  intOrPercent,
+  isZeroIntOrPercent,
+  nonNegative,
+  notMoreThan100Percent,
+} from "../validation/workload-fields.ts";
+import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { ensure, isObject, jsonEqual, setDefault } from "./json.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
-import { intOrPercent, isZeroIntOrPercent, nonNegative, notMoreThan100Percent } from "./workload-fields.ts";
-import { validateSelectorAndTemplate } from "./workload-selector.ts";
 
 function defaults(obj: KObject): void {
   const spec = ensure(obj, "spec");

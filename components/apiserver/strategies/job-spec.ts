@@ -4,9 +4,9 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { checkFields } from "../validation/type-checks.ts";
+import { nonNegative } from "../validation/workload-fields.ts";
 import { child, isObject, type JsonObject, setDefault } from "./json.ts";
 import { validatePodTemplate } from "./pod-template.ts";
-import { nonNegative } from "./workload-fields.ts";
 
 /** SetDefaults_Job's spec part (the pod template is defaulted separately). */
 export function defaultJobSpec(spec: JsonObject): void {

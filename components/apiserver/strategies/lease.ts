@@ -5,8 +5,8 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid } from "../validation/field-errors.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
+import { nonNegative } from "../validation/workload-fields.ts";
 import { isObject } from "./json.ts";
-import { nonNegative } from "./workload-fields.ts";
 
 export const leaseStrategy: Strategy = {
   allowCreateOnUpdate: true,

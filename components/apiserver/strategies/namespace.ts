@@ -4,8 +4,8 @@
 // pkg/apis/core/v1/defaults.go SetDefaults_Namespace, pkg/registry/core/namespace/strategy.go.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
+import { finalizerName } from "../validation/finalizer-name.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { finalizerName } from "./finalizer-name.ts";
 import { child, ensure, isObject, setDefault, str } from "./json.ts";
 
 export const namespaceStrategy: Strategy = {

@@ -7,8 +7,8 @@ import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported } from "../validation/field-errors.ts";
 import { labelSelector } from "../validation/label-selector.ts";
 import { checkType } from "../validation/type-checks.ts";
+import { intOrPercent, notMoreThan100Percent, statusZeros } from "../validation/workload-fields.ts";
 import { isObject } from "./json.ts";
-import { intOrPercent, notMoreThan100Percent, statusZeros } from "./workload-fields.ts";
 
 const STATUS_ZEROS = ["currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"];
 

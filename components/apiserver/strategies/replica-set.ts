@@ -6,12 +6,12 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
+import { immutableSelector } from "../validation/immutable.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { immutableSelector } from "./immutable.ts";
+import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
+import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { child, ensure, isObject } from "./json.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
-import { nonNegative, statusZeros } from "./workload-fields.ts";
-import { validateSelectorAndTemplate } from "./workload-selector.ts";
 
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;

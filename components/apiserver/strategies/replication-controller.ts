@@ -8,10 +8,10 @@ import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
 import { checkType } from "../validation/type-checks.ts";
+import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
+import { validateMapSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { child, ensure, isObject, stringMap } from "./json.ts";
 import { defaultPodTemplate } from "./pod-template.ts";
-import { nonNegative, statusZeros } from "./workload-fields.ts";
-import { validateMapSelectorAndTemplate } from "./workload-selector.ts";
 
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;

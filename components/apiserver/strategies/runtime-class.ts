@@ -2,9 +2,9 @@
 // Upstream: pkg/apis/node/validation/validation.go ValidateRuntimeClass(Update).
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
+import { immutableField } from "../validation/immutable.ts";
 import { dns1123Label } from "../validation/names.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { immutableField } from "./immutable.ts";
 
 export const runtimeClassStrategy: Strategy = {
   validate(obj) {

@@ -4,16 +4,16 @@
 // conversion.go (stringData), pkg/apis/core/validation ValidateSecret(Update).
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
-import { invalid, required } from "../validation/field-errors.ts";
-import { checkType } from "../validation/type-checks.ts";
 import {
   base64Bytes,
   checkTotal,
   invalidBase64,
   validateDataMap,
   validateImmutableData,
-} from "./config-data.ts";
-import { immutableField } from "./immutable.ts";
+} from "../validation/config-data.ts";
+import { invalid, required } from "../validation/field-errors.ts";
+import { immutableField } from "../validation/immutable.ts";
+import { checkType } from "../validation/type-checks.ts";
 import { isObject, stringMap } from "./json.ts";
 
 /** Keys every secret of a type must have; basic-auth needs one of its two. */

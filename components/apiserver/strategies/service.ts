@@ -10,6 +10,7 @@ import type { Strategy } from "../registry/strategy.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { ipFamily } from "../validation/ip-address.ts";
 import { dns1035Label, dns1123Label } from "../validation/names.ts";
+import { validateServiceSpec } from "../validation/service-validation.ts";
 import {
   child,
   ensure,
@@ -21,7 +22,6 @@ import {
   setDefault,
   str,
 } from "./json.ts";
-import { validateServiceSpec } from "./service-validation.ts";
 
 const external = (type: unknown) => type === "NodePort" || type === "LoadBalancer";
 

@@ -8,11 +8,11 @@ import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, required } from "../validation/field-errors.ts";
 import { checkType } from "../validation/type-checks.ts";
+import { intOrPercent, nonNegative, statusZeros } from "../validation/workload-fields.ts";
+import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { child, ensure, isObject, type JsonObject, jsonEqual, objects, setDefault } from "./json.ts";
 import { defaultClaimTemplate } from "./persistent-volume-claim.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
-import { intOrPercent, nonNegative, statusZeros } from "./workload-fields.ts";
-import { validateSelectorAndTemplate } from "./workload-selector.ts";
 
 function defaults(obj: KObject): void {
   const spec = ensure(obj, "spec");

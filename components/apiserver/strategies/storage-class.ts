@@ -4,9 +4,9 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, notSupported, required } from "../validation/field-errors.ts";
+import { immutableField } from "../validation/immutable.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { immutableField } from "./immutable.ts";
 import { jsonEqual, setDefault } from "./json.ts";
 
 export const storageClassStrategy: Strategy = {

@@ -3,11 +3,11 @@
 // pkg/apis/apps/validation/validation.go (ValidatePositiveIntOrPercent,
 // IsNotMoreThan100Percent) and apimachinery ValidateNonnegativeField.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { invalid } from "../validation/field-errors.ts";
-import { invalidShown } from "../validation/field-errors-extra.ts";
-import { goIntOrString } from "../validation/go-format.ts";
-import { checkType } from "../validation/type-checks.ts";
-import { ensure, type JsonObject } from "./json.ts";
+import { ensure, type JsonObject } from "../strategies/json.ts";
+import { invalid } from "./field-errors.ts";
+import { invalidShown } from "./field-errors-extra.ts";
+import { goIntOrString } from "./go-format.ts";
+import { checkType } from "./type-checks.ts";
 
 /** An optional integer that must be >= 0 (or >= min). */
 export function nonNegative(field: string, v: unknown, min = 0): StatusCause[] {

@@ -2,14 +2,14 @@
 // affinity, traffic policies, external names and selectors. Upstream:
 // pkg/apis/core/validation/validation.go ValidateService and validateServicePort.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { duplicate, forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
-import { duplicateShown } from "../validation/field-errors-extra.ts";
-import { ipAddress } from "../validation/ip-address.ts";
-import { dns1123Label, dns1123Subdomain } from "../validation/names.ts";
-import { portName, portNumber } from "../validation/ports.ts";
-import { labelMap } from "../validation/qualified-name.ts";
-import { checkFields, checkType } from "../validation/type-checks.ts";
-import { isObject, type JsonObject, list, str } from "./json.ts";
+import { isObject, type JsonObject, list, str } from "../strategies/json.ts";
+import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { duplicateShown } from "./field-errors-extra.ts";
+import { ipAddress } from "./ip-address.ts";
+import { dns1123Label, dns1123Subdomain } from "./names.ts";
+import { portName, portNumber } from "./ports.ts";
+import { labelMap } from "./qualified-name.ts";
+import { checkFields, checkType } from "./type-checks.ts";
 
 const TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 export const NODE_PORT_MIN = 30000;

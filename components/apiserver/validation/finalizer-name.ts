@@ -2,9 +2,9 @@
 // domain-qualified one. Upstream: apimachinery pkg/api/validation ValidateFinalizerName and
 // pkg/apis/core/validation validateFinalizerName.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { invalid } from "../validation/field-errors.ts";
-import { qualifiedName } from "../validation/qualified-name.ts";
-import { checkType } from "../validation/type-checks.ts";
+import { invalid } from "./field-errors.ts";
+import { qualifiedName } from "./qualified-name.ts";
+import { checkType } from "./type-checks.ts";
 
 const STANDARD = ["kubernetes", "orphan", "foregroundDeletion"];
 
