@@ -2,6 +2,8 @@
 // Pending status with its QoS class, admission's default tolerations and priority, the
 // update rules, field selectors and graceful deletion. Upstream: pkg/registry/core/pod/strategy.go.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { addDefaultTolerations, addPriority } from "../defaults/pod-admission-defaults.ts";
+import { defaultPodOnly, defaultPodSpec } from "../defaults/pod-spec-defaults.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, invalid } from "../validation/field-errors.ts";
@@ -11,9 +13,7 @@ import { validatePodSpec } from "../validation/pod-spec-validation.ts";
 import { validatePodSpecUpdate } from "../validation/pod-update.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { child, ensure, isObject, type JsonObject, list, str } from "./json.ts";
-import { addDefaultTolerations, addPriority } from "./pod-admission-defaults.ts";
 import { podQos } from "./pod-qos.ts";
-import { defaultPodOnly, defaultPodSpec } from "./pod-spec-defaults.ts";
 
 function specOf(obj: KObject): JsonObject | undefined {
   return ensure(obj, "spec");

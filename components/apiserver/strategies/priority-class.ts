@@ -2,12 +2,12 @@
 // system- prefix and value ceiling for user classes, immutable value and preemptionPolicy.
 // Upstream: pkg/apis/scheduling/v1/defaults.go, pkg/apis/scheduling/validation/validation.go.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { SYSTEM_PRIORITIES } from "../defaults/pod-admission-defaults.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, notSupported, required } from "../validation/field-errors.ts";
 import { immutableField } from "../validation/immutable.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { jsonEqual, setDefault } from "./json.ts";
-import { SYSTEM_PRIORITIES } from "./pod-admission-defaults.ts";
 
 const HIGHEST_USER_PRIORITY = 1000000000;
 
