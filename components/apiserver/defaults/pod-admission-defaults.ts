@@ -2,7 +2,7 @@
 // DefaultTolerationSeconds tolerations (plugin/pkg/admission/defaulttolerationseconds) and the
 // Priority plugin's priority and preemptionPolicy (plugin/pkg/admission/priority) for the
 // built-in system classes; other classes are resolved by the pipeline's admission.
-import { isObject, type JsonObject, list } from "../strategies/json.ts";
+import { isObject, type JsonObject, list } from "../validation/json.ts";
 
 const TAINTS = ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"];
 

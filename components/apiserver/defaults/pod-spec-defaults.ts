@@ -3,7 +3,7 @@
 // _ObjectFieldSelector, plus the declarative `+default` markers of k8s.io/api core/v1
 // (pkg/apis/core/v1/defaults.go, zz_generated.defaults.go).
 
-import { child, ensure, isObject, type JsonObject, objects, setDefault } from "../strategies/json.ts";
+import { child, ensure, isObject, type JsonObject, objects, setDefault } from "../validation/json.ts";
 import { defaultPullPolicy } from "./image-pull-policy.ts";
 
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;

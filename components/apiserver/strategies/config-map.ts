@@ -12,8 +12,8 @@ import {
   validateImmutableData,
 } from "../validation/config-data.ts";
 import { invalid } from "../validation/field-errors.ts";
+import { isObject } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { isObject } from "./json.ts";
 
 export const configMapStrategy: Strategy = {
   validate(obj) {

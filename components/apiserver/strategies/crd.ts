@@ -10,9 +10,18 @@ import type { Strategy } from "../registry/strategy.ts";
 import { validateVersionSchema } from "../validation/crd-schema-validation.ts";
 import { duplicate, invalid, notSupported, required } from "../validation/field-errors.ts";
 import { immutableField } from "../validation/immutable.ts";
+import {
+  child,
+  ensure,
+  isObject,
+  type JsonObject,
+  list,
+  objects,
+  setDefault,
+  str,
+} from "../validation/json.ts";
 import { dns1035Label, dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, type JsonObject, list, objects, setDefault, str } from "./json.ts";
 
 function storageVersion(spec: JsonObject | undefined): string | undefined {
   const v = objects(spec, "versions").find(([version]) => version.storage === true);

@@ -10,6 +10,7 @@ import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goIntOrString } from "../validation/go-format.ts";
 import { immutableSelector } from "../validation/immutable.ts";
+import { child, ensure, isObject, jsonEqual, setDefault } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import {
   intOrPercent,
@@ -19,7 +20,6 @@ import {
   statusZeros,
 } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { child, ensure, isObject, jsonEqual, setDefault } from "./json.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
 
 const TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";

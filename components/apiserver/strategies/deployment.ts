@@ -10,6 +10,7 @@ import { forbidden, invalid, notSupported, required } from "../validation/field-
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goIntOrString } from "../validation/go-format.ts";
 import { immutableSelector } from "../validation/immutable.ts";
+import { ensure, isObject, jsonEqual, setDefault } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import {
   intOrPercent,
@@ -18,7 +19,6 @@ import {
   notMoreThan100Percent,
 } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { ensure, isObject, jsonEqual, setDefault } from "./json.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
 
 function defaults(obj: KObject): void {

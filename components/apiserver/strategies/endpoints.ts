@@ -8,10 +8,10 @@ import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, invalid, notSupported, required } from "../validation/field-errors.ts";
 import { immutableField } from "../validation/immutable.ts";
 import { ipAddress, ipFamily } from "../validation/ip-address.ts";
+import { child, isObject, list, objects, setDefault, str } from "../validation/json.ts";
 import { dns1123Label, dns1123Subdomain } from "../validation/names.ts";
 import { portNumber } from "../validation/ports.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, isObject, list, objects, setDefault, str } from "./json.ts";
 
 const PROTOCOLS = ["SCTP", "TCP", "UDP"];
 

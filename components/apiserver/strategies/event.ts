@@ -8,9 +8,9 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, required } from "../validation/field-errors.ts";
+import { child, ensure, str } from "../validation/json.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
 import { checkFields } from "../validation/type-checks.ts";
-import { child, ensure, str } from "./json.ts";
 
 const ZERO_TIMES = ["eventTime", "firstTimestamp", "lastTimestamp"];
 const REF_KEYS = ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"];

@@ -7,8 +7,8 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
+import { child, ensure, isObject, type JsonObject, list, objects, setDefault } from "../validation/json.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, type JsonObject, list, objects, setDefault } from "./json.ts";
 
 const SCALE_UP = {
   stabilizationWindowSeconds: 0,

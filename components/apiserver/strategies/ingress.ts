@@ -6,10 +6,10 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required, tooLong } from "../validation/field-errors.ts";
 import { immutableField } from "../validation/immutable.ts";
+import { child, isObject, type JsonObject, list, objects } from "../validation/json.ts";
 import { dns1123Subdomain } from "../validation/names.ts";
 import { portName, portNumber } from "../validation/ports.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, isObject, type JsonObject, list, objects } from "./json.ts";
 
 const PATH_TYPES = ["Exact", "ImplementationSpecific", "Prefix"];
 

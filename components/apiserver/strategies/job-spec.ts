@@ -3,9 +3,9 @@
 // pkg/apis/batch/validation/validation.go validateJobSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
+import { child, isObject, type JsonObject, setDefault } from "../validation/json.ts";
 import { checkFields } from "../validation/type-checks.ts";
 import { nonNegative } from "../validation/workload-fields.ts";
-import { child, isObject, type JsonObject, setDefault } from "./json.ts";
 import { validatePodTemplate } from "./pod-template.ts";
 
 /** SetDefaults_Job's spec part (the pod template is defaulted separately). */

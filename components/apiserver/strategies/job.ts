@@ -11,10 +11,10 @@ import { invalid, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goLabelSelector } from "../validation/go-format.ts";
 import { immutableField, immutableSelector } from "../validation/immutable.ts";
+import { child, ensure, isObject, type JsonObject, stringMap } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { defaultJobSpec, validateJobSpec } from "./job-spec.ts";
-import { child, ensure, isObject, type JsonObject, stringMap } from "./json.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
 
 const CONTROLLER_UID = "batch.kubernetes.io/controller-uid";

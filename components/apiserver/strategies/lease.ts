@@ -4,9 +4,9 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid } from "../validation/field-errors.ts";
+import { isObject } from "../validation/json.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
 import { nonNegative } from "../validation/workload-fields.ts";
-import { isObject } from "./json.ts";
 
 export const leaseStrategy: Strategy = {
   allowCreateOnUpdate: true,

@@ -7,8 +7,8 @@ import { formatQuantity } from "../../../lib/api/quantity-format.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, required } from "../validation/field-errors.ts";
+import { child, ensure, isObject, type JsonObject, objects } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, type JsonObject, objects } from "./json.ts";
 
 const KEYS = ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"];
 

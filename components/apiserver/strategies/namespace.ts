@@ -5,8 +5,8 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { finalizerName } from "../validation/finalizer-name.ts";
+import { child, ensure, isObject, setDefault, str } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, setDefault, str } from "./json.ts";
 
 export const namespaceStrategy: Strategy = {
   nameIsLabel: true,

@@ -6,10 +6,10 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { ipFamily } from "../validation/ip-address.ts";
+import { child, ensure, isObject, type JsonObject, list, objects, setDefault } from "../validation/json.ts";
 import { labelSelector } from "../validation/label-selector.ts";
 import { portName, portNumber } from "../validation/ports.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, type JsonObject, list, objects, setDefault } from "./json.ts";
 
 function validCidr(v: unknown): boolean {
   if (typeof v !== "string") return false;

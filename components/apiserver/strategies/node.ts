@@ -6,9 +6,9 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
 import { ipFamily } from "../validation/ip-address.ts";
+import { child, ensure, isObject, jsonEqual, list, str } from "../validation/json.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
 import { checkFields, checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, jsonEqual, list, str } from "./json.ts";
 
 const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 const NODE_INFO = [

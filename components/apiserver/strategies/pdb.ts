@@ -5,10 +5,10 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported } from "../validation/field-errors.ts";
+import { isObject } from "../validation/json.ts";
 import { labelSelector } from "../validation/label-selector.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { intOrPercent, notMoreThan100Percent, statusZeros } from "../validation/workload-fields.ts";
-import { isObject } from "./json.ts";
 
 const STATUS_ZEROS = ["currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"];
 

@@ -8,8 +8,8 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { rfc3339 } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
+import { child, ensure, isObject, jsonEqual, setDefault, str } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, jsonEqual, setDefault, str } from "./json.ts";
 import { validateAccessModes } from "./persistent-volume-claim.ts";
 
 const SOURCES = [

@@ -1,7 +1,7 @@
 // A pod's QoS class from its containers' cpu and memory requests and limits.
 // Upstream: pkg/apis/core/helper/qos/qos.go GetPodQOS (computed when a pod is created).
 import { quantityNanos } from "../../../lib/api/quantity.ts";
-import { child, type JsonObject, objects } from "./json.ts";
+import { child, type JsonObject, objects } from "../validation/json.ts";
 
 export type QosClass = "Guaranteed" | "Burstable" | "BestEffort";
 

@@ -5,10 +5,10 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { defaultPodSpec } from "../defaults/pod-spec-defaults.ts";
 import { required } from "../validation/field-errors.ts";
+import { child, ensure, isObject, type JsonObject } from "../validation/json.ts";
 import { type PodSpecOptions, validatePodSpec } from "../validation/pod-spec-validation.ts";
 import { labelMap, qualifiedName } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, type JsonObject } from "./json.ts";
 
 /** Template metadata as v1.32 serializes it (a zero creationTimestamp prints as null). */
 export function defaultTemplateMeta(template: JsonObject): void {

@@ -8,11 +8,11 @@ import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, invalid } from "../validation/field-errors.ts";
 import { ipAddress } from "../validation/ip-address.ts";
+import { child, ensure, isObject, type JsonObject, list, str } from "../validation/json.ts";
 import { dns1123Subdomain } from "../validation/names.ts";
 import { validatePodSpec } from "../validation/pod-spec-validation.ts";
 import { validatePodSpecUpdate } from "../validation/pod-update.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, type JsonObject, list, str } from "./json.ts";
 import { podQos } from "./pod-qos.ts";
 
 function specOf(obj: KObject): JsonObject | undefined {

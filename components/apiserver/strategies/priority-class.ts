@@ -6,8 +6,8 @@ import { SYSTEM_PRIORITIES } from "../defaults/pod-admission-defaults.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, notSupported, required } from "../validation/field-errors.ts";
 import { immutableField } from "../validation/immutable.ts";
+import { jsonEqual, setDefault } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { jsonEqual, setDefault } from "./json.ts";
 
 const HIGHEST_USER_PRIORITY = 1000000000;
 

@@ -6,9 +6,9 @@ import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
+import { child, ensure, isObject, jsonEqual, list, objects, setDefault, str } from "../validation/json.ts";
 import { labelSelector } from "../validation/label-selector.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, ensure, isObject, jsonEqual, list, objects, setDefault, str } from "./json.ts";
 
 const GROUP = "rbac.authorization.k8s.io";
 

@@ -7,10 +7,10 @@ import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
 import { immutableSelector } from "../validation/immutable.ts";
+import { child, ensure, isObject } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { child, ensure, isObject } from "./json.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
 
 function validate(obj: KObject): StatusCause[] {

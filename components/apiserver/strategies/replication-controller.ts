@@ -7,10 +7,10 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
+import { child, ensure, isObject, stringMap } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
 import { validateMapSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { child, ensure, isObject, stringMap } from "./json.ts";
 import { defaultPodTemplate } from "./pod-template.ts";
 
 function validate(obj: KObject): StatusCause[] {

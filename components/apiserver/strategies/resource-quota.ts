@@ -6,9 +6,9 @@ import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported } from "../validation/field-errors.ts";
+import { child, isObject, list } from "../validation/json.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { child, isObject, list } from "./json.ts";
 
 const SCOPES = [
   "BestEffort",

@@ -13,8 +13,8 @@ import {
 } from "../validation/config-data.ts";
 import { invalid, required } from "../validation/field-errors.ts";
 import { immutableField } from "../validation/immutable.ts";
+import { isObject, stringMap } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { isObject, stringMap } from "./json.ts";
 
 /** Keys every secret of a type must have; basic-auth needs one of its two. */
 const REQUIRED_KEYS: Record<string, string[]> = {

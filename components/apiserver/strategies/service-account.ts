@@ -3,8 +3,8 @@
 // pkg/apis/core/validation ValidateServiceAccount.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
+import { isObject } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { isObject } from "./json.ts";
 
 export const serviceAccountStrategy: Strategy = {
   validate(obj) {

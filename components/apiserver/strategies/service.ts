@@ -9,8 +9,6 @@ import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { ipFamily } from "../validation/ip-address.ts";
-import { dns1035Label, dns1123Label } from "../validation/names.ts";
-import { validateServiceSpec } from "../validation/service-validation.ts";
 import {
   child,
   ensure,
@@ -21,7 +19,9 @@ import {
   objects,
   setDefault,
   str,
-} from "./json.ts";
+} from "../validation/json.ts";
+import { dns1035Label, dns1123Label } from "../validation/names.ts";
+import { validateServiceSpec } from "../validation/service-validation.ts";
 
 const external = (type: unknown) => type === "NodePort" || type === "LoadBalancer";
 

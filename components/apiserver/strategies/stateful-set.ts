@@ -7,10 +7,18 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, required } from "../validation/field-errors.ts";
+import {
+  child,
+  ensure,
+  isObject,
+  type JsonObject,
+  jsonEqual,
+  objects,
+  setDefault,
+} from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { intOrPercent, nonNegative, statusZeros } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { child, ensure, isObject, type JsonObject, jsonEqual, objects, setDefault } from "./json.ts";
 import { defaultClaimTemplate } from "./persistent-volume-claim.ts";
 import { defaultTemplateOf } from "./pod-template.ts";
 

@@ -5,9 +5,9 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, notSupported, required } from "../validation/field-errors.ts";
 import { immutableField } from "../validation/immutable.ts";
+import { jsonEqual, setDefault } from "../validation/json.ts";
 import { qualifiedName } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { jsonEqual, setDefault } from "./json.ts";
 
 export const storageClassStrategy: Strategy = {
   defaults(obj) {

@@ -3,8 +3,8 @@
 // pkg/apis/core/validation/validation.go validateAffinity, ValidateNodeSelectorRequirement,
 // validateTopologySpreadConstraints.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { child, isObject, type JsonObject, list, objects } from "../strategies/json.ts";
 import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { child, isObject, type JsonObject, list, objects } from "./json.ts";
 import { labelSelector } from "./label-selector.ts";
 import { qualifiedName } from "./qualified-name.ts";
 import { checkType } from "./type-checks.ts";

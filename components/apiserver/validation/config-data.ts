@@ -2,9 +2,9 @@
 // immutable objects keep their data. Upstream: pkg/apis/core/validation/validation.go
 // ValidateConfigMap, ValidateSecret and their Update functions.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { isObject, type JsonObject, jsonEqual } from "../strategies/json.ts";
 import { configKey } from "./config-key.ts";
 import { forbidden, invalid, tooLong } from "./field-errors.ts";
+import { isObject, type JsonObject, jsonEqual } from "./json.ts";
 import { checkType } from "./type-checks.ts";
 
 export const MAX_DATA_BYTES = 1024 * 1024;

@@ -3,10 +3,10 @@
 // pkg/apis/core/validation/validation.go validateContainers, validateContainerCommon,
 // validateContainerPorts, ValidateEnv, ValidateVolumeMounts.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { child, isObject, type JsonObject } from "../strategies/json.ts";
 import { envVarName } from "./env-var-name.ts";
 import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
 import { notFound } from "./field-errors-extra.ts";
+import { child, isObject, type JsonObject } from "./json.ts";
 import { dns1123Label } from "./names.ts";
 import { portName, portNumber } from "./ports.ts";
 import { validateHandler, validateProbe } from "./probe-validation.ts";

@@ -2,8 +2,8 @@
 // (apiextensions-apiserver pkg/apis/apiextensions/validation/validation.go and
 // pkg/apiserver/schema/validation.go: "must not be empty for specified object fields").
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { child, isObject, type JsonObject, objects } from "../strategies/json.ts";
 import { forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { child, isObject, type JsonObject, objects } from "./json.ts";
 
 const TYPES = ["array", "boolean", "integer", "number", "object", "string"];
 const COLUMN_TYPES = ["boolean", "date", "integer", "number", "string"];

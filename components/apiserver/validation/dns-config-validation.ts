@@ -2,10 +2,10 @@
 // dnsPolicy is None), at most 32 search paths, named options. Upstream:
 // pkg/apis/core/validation/validation.go validatePodDNSConfig.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { isObject, list, objects } from "../strategies/json.ts";
 import { invalid, required } from "./field-errors.ts";
 import { invalidShown } from "./field-errors-extra.ts";
 import { ipFamily } from "./ip-address.ts";
+import { isObject, list, objects } from "./json.ts";
 import { checkType } from "./type-checks.ts";
 
 const goStrings = (v: unknown[]) => `[]string{${v.map((s) => JSON.stringify(String(s))).join(", ")}}`;

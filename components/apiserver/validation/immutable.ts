@@ -2,10 +2,10 @@
 // ValidateImmutableField shows it (apimachinery pkg/api/validation/objectmeta.go).
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import type { KObject } from "../registry/object.ts";
-import { child, jsonEqual } from "../strategies/json.ts";
 import { immutable } from "./field-errors.ts";
 import { invalidShown } from "./field-errors-extra.ts";
 import { goLabelSelector } from "./go-format.ts";
+import { child, jsonEqual } from "./json.ts";
 
 /** `field is immutable` when the values differ (JSON equality). */
 export function immutableField(field: string, value: unknown, old: unknown): StatusCause[] {

@@ -2,11 +2,11 @@
 // scheduling fields, tolerations. Upstream: pkg/apis/core/validation/validation.go
 // ValidatePodSpec, validateRestartPolicy, validateDNSPolicy, ValidateTolerations.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { isObject, type JsonObject, list, objects } from "../strategies/json.ts";
 import { validateAffinity, validateTopologySpread } from "./affinity-validation.ts";
 import { validateContainerList } from "./container-validation.ts";
 import { validateDnsConfig } from "./dns-config-validation.ts";
 import { invalid, notSupported, required } from "./field-errors.ts";
+import { isObject, type JsonObject, list, objects } from "./json.ts";
 import { dns1123Label, dns1123Subdomain } from "./names.ts";
 import { labelMap, qualifiedName } from "./qualified-name.ts";
 import { validatePodSecurityContext } from "./security-context-validation.ts";

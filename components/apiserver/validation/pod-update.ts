@@ -2,8 +2,8 @@
 // tolerations (additions only), terminationGracePeriodSeconds (negative to 1) and the removal
 // of scheduling gates. Upstream: pkg/apis/core/validation/validation.go ValidatePodUpdate.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { isObject, type JsonObject, jsonEqual, list } from "../strategies/json.ts";
 import { forbidden, invalid } from "./field-errors.ts";
+import { isObject, type JsonObject, jsonEqual, list } from "./json.ts";
 
 export const POD_UPDATE_MESSAGE =
   "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";

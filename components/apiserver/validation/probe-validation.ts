@@ -2,8 +2,8 @@
 // port numbers or names, HTTP schemes. Upstream: pkg/apis/core/validation/validation.go
 // validateProbe, validateHandler, validateHTTPGetAction, validateTCPSocketAction.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { child, type JsonObject } from "../strategies/json.ts";
 import { forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { child, type JsonObject } from "./json.ts";
 import { portName, portNumber } from "./ports.ts";
 import { checkType } from "./type-checks.ts";
 

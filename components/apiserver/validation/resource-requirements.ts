@@ -5,8 +5,8 @@
 import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
 import { formatQuantity } from "../../../lib/api/quantity-format.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { child, isObject, type JsonObject } from "../strategies/json.ts";
 import { invalid, required } from "./field-errors.ts";
+import { child, isObject, type JsonObject } from "./json.ts";
 import { qualifiedName } from "./qualified-name.ts";
 import { checkType } from "./type-checks.ts";
 

@@ -2,8 +2,8 @@
 // privileged/allowPrivilegeEscalation conflict. Upstream: pkg/apis/core/validation/validation.go
 // validatePodSpecSecurityContext and ValidateSecurityContext.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { isObject } from "../strategies/json.ts";
 import { invalid } from "./field-errors.ts";
+import { isObject } from "./json.ts";
 import { checkType } from "./type-checks.ts";
 
 const ID_RANGE = "must be between 0 and 2147483647, inclusive";

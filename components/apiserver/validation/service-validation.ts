@@ -2,10 +2,10 @@
 // affinity, traffic policies, external names and selectors. Upstream:
 // pkg/apis/core/validation/validation.go ValidateService and validateServicePort.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { isObject, type JsonObject, list, str } from "../strategies/json.ts";
 import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
 import { duplicateShown } from "./field-errors-extra.ts";
 import { ipAddress } from "./ip-address.ts";
+import { isObject, type JsonObject, list, str } from "./json.ts";
 import { dns1123Label, dns1123Subdomain } from "./names.ts";
 import { portName, portNumber } from "./ports.ts";
 import { labelMap } from "./qualified-name.ts";

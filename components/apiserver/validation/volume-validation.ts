@@ -3,8 +3,8 @@
 // ValidateVolumes and validateVolumeSource.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { volumeSources } from "../defaults/pod-spec-defaults.ts";
-import { child, isObject, type JsonObject } from "../strategies/json.ts";
 import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
+import { child, isObject, type JsonObject } from "./json.ts";
 import { dns1123Label, dns1123Subdomain } from "./names.ts";
 import { checkType } from "./type-checks.ts";
 

@@ -3,10 +3,10 @@
 // pkg/apis/apps/validation/validation.go (ValidatePositiveIntOrPercent,
 // IsNotMoreThan100Percent) and apimachinery ValidateNonnegativeField.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { ensure, type JsonObject } from "../strategies/json.ts";
 import { invalid } from "./field-errors.ts";
 import { invalidShown } from "./field-errors-extra.ts";
 import { goIntOrString } from "./go-format.ts";
+import { ensure, type JsonObject } from "./json.ts";
 import { checkType } from "./type-checks.ts";
 
 /** An optional integer that must be >= 0 (or >= min). */
