@@ -4,6 +4,7 @@
 // pkg/registry/batch/cronjob/strategy.go, pkg/apis/batch/validation/validation.go ValidateCronJob.
 import { cronScheduleError } from "../../../lib/cron/cron-schedule.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { defaultTemplateMeta, defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
@@ -14,7 +15,6 @@ import { labelMap } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { nonNegative } from "../validation/workload-fields.ts";
 import { validateJobSpec } from "./job-spec.ts";
-import { defaultTemplateMeta, defaultTemplateOf } from "./pod-template.ts";
 
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;

@@ -4,6 +4,7 @@
 // pkg/apis/apps/v1/defaults.go, pkg/registry/apps/daemonset/strategy.go,
 // pkg/apis/apps/validation/validation.go ValidateDaemonSetSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
@@ -20,7 +21,6 @@ import {
   statusZeros,
 } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { defaultTemplateOf } from "./pod-template.ts";
 
 const TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
 const STATUS_ZEROS = [

@@ -4,6 +4,7 @@
 // immutable selector. Upstream: pkg/apis/apps/v1/defaults.go, pkg/registry/apps/deployment/
 // strategy.go, pkg/apis/apps/validation/validation.go ValidateDeploymentSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
@@ -19,7 +20,6 @@ import {
   notMoreThan100Percent,
 } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { defaultTemplateOf } from "./pod-template.ts";
 
 function defaults(obj: KObject): void {
   const spec = ensure(obj, "spec");

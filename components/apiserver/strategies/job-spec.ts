@@ -4,9 +4,9 @@
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { child, isObject, type JsonObject, setDefault } from "../validation/json.ts";
+import { validatePodTemplate } from "../validation/pod-template-validation.ts";
 import { checkFields } from "../validation/type-checks.ts";
 import { nonNegative } from "../validation/workload-fields.ts";
-import { validatePodTemplate } from "./pod-template.ts";
 
 /** SetDefaults_Job's spec part (the pod template is defaulted separately). */
 export function defaultJobSpec(spec: JsonObject): void {

@@ -5,6 +5,7 @@
 // pkg/apis/batch/validation/validation.go ValidateJob, ValidateJobUpdate.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { fromLabelSelector, type LabelSelector, matches } from "../../../lib/labels/selector.ts";
+import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, required } from "../validation/field-errors.ts";
@@ -15,7 +16,6 @@ import { child, ensure, isObject, type JsonObject, stringMap } from "../validati
 import { checkType } from "../validation/type-checks.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { defaultJobSpec, validateJobSpec } from "./job-spec.ts";
-import { defaultTemplateOf } from "./pod-template.ts";
 
 const CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
 const LEGACY_CONTROLLER_UID = "controller-uid";

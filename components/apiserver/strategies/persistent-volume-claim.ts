@@ -6,11 +6,11 @@
 
 import { QUANTITY_MESSAGE, quantityNanos } from "../../../lib/api/quantity.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { defaultTemplateMeta } from "../defaults/pod-template-defaults.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, notSupported, required } from "../validation/field-errors.ts";
 import { child, ensure, isObject, type JsonObject, jsonEqual, setDefault, str } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { defaultTemplateMeta } from "./pod-template.ts";
 
 export const ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
 

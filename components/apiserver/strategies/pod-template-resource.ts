@@ -1,8 +1,10 @@
 // The PodTemplate strategy (core/v1 podtemplates): pod template defaults and validation of
 // `template`. Upstream: pkg/registry/core/podtemplate/strategy.go (generation bumps on
 // template changes), pkg/apis/core/validation ValidatePodTemplate.
+
+import { defaultPodTemplate } from "../defaults/pod-template-defaults.ts";
 import type { Strategy } from "../registry/strategy.ts";
-import { defaultPodTemplate, validatePodTemplate } from "./pod-template.ts";
+import { validatePodTemplate } from "../validation/pod-template-validation.ts";
 
 export const podTemplateStrategy: Strategy = {
   generation: true,

@@ -3,6 +3,7 @@
 // selector status.replicas. Upstream: pkg/registry/apps/replicaset/strategy.go,
 // pkg/apis/apps/validation/validation.go ValidateReplicaSetSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
@@ -11,7 +12,6 @@ import { child, ensure, isObject } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { defaultTemplateOf } from "./pod-template.ts";
 
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;

@@ -4,6 +4,7 @@
 // SetDefaults_ReplicationController, pkg/registry/core/replicationcontroller/strategy.go,
 // pkg/apis/core/validation/validation.go ValidateReplicationControllerSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { defaultPodTemplate } from "../defaults/pod-template-defaults.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
@@ -11,7 +12,6 @@ import { child, ensure, isObject, stringMap } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
 import { validateMapSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { defaultPodTemplate } from "./pod-template.ts";
 
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;

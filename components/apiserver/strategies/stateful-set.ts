@@ -4,6 +4,7 @@
 // Upstream: pkg/apis/apps/v1/defaults.go, pkg/registry/apps/statefulset/strategy.go,
 // pkg/apis/apps/validation/validation.go ValidateStatefulSetSpec and ValidateStatefulSetUpdate.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, required } from "../validation/field-errors.ts";
@@ -20,7 +21,6 @@ import { checkType } from "../validation/type-checks.ts";
 import { intOrPercent, nonNegative, statusZeros } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { defaultClaimTemplate } from "./persistent-volume-claim.ts";
-import { defaultTemplateOf } from "./pod-template.ts";
 
 function defaults(obj: KObject): void {
   const spec = ensure(obj, "spec");

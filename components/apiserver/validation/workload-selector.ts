@@ -3,12 +3,12 @@
 // ValidatePodTemplateSpecForReplicaSet; pkg/apis/core/validation ValidateReplicationControllerSpec).
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { fromLabelSelector, type LabelSelector, matches } from "../../../lib/labels/selector.ts";
-import { validatePodTemplate } from "../strategies/pod-template.ts";
 import { forbidden, notSupported, required } from "./field-errors.ts";
 import { invalidShown } from "./field-errors-extra.ts";
 import { goLabelSelector, goStringMap } from "./go-format.ts";
 import { child, isObject, type JsonObject, stringMap } from "./json.ts";
 import { isEmptySelector, labelSelector } from "./label-selector.ts";
+import { validatePodTemplate } from "./pod-template-validation.ts";
 import { labelMap } from "./qualified-name.ts";
 
 const MISMATCH = "`selector` does not match template `labels`";
