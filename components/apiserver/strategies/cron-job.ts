@@ -10,11 +10,11 @@ import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goLabelSelector } from "../validation/go-format.ts";
+import { validateJobSpec } from "../validation/job-spec-validation.ts";
 import { child, ensure, isObject, setDefault } from "../validation/json.ts";
 import { labelMap } from "../validation/qualified-name.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { nonNegative } from "../validation/workload-fields.ts";
-import { validateJobSpec } from "./job-spec.ts";
 
 function validate(obj: KObject): StatusCause[] {
   const spec = obj.spec;

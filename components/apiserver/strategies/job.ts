@@ -5,6 +5,7 @@
 // pkg/apis/batch/validation/validation.go ValidateJob, ValidateJobUpdate.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { fromLabelSelector, type LabelSelector, matches } from "../../../lib/labels/selector.ts";
+import { defaultJobSpec } from "../defaults/job-spec-defaults.ts";
 import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
@@ -12,10 +13,10 @@ import { invalid, required } from "../validation/field-errors.ts";
 import { invalidShown } from "../validation/field-errors-extra.ts";
 import { goLabelSelector } from "../validation/go-format.ts";
 import { immutableField, immutableSelector } from "../validation/immutable.ts";
+import { validateJobSpec } from "../validation/job-spec-validation.ts";
 import { child, ensure, isObject, type JsonObject, stringMap } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
-import { defaultJobSpec, validateJobSpec } from "./job-spec.ts";
 
 const CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
 const LEGACY_CONTROLLER_UID = "controller-uid";

@@ -1,34 +1,11 @@
-// Defaulting and validation of a JobSpec, shared by Jobs and CronJobs' jobTemplate.
-// Upstream: pkg/apis/batch/v1/defaults.go SetDefaults_Job and
-// pkg/apis/batch/validation/validation.go validateJobSpec.
+// Validation of a JobSpec, shared by Jobs and CronJobs' jobTemplate.
+// Upstream: pkg/apis/batch/validation/validation.go validateJobSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { invalid, notSupported, required } from "../validation/field-errors.ts";
-import { child, isObject, type JsonObject, setDefault } from "../validation/json.ts";
-import { validatePodTemplate } from "../validation/pod-template-validation.ts";
-import { checkFields } from "../validation/type-checks.ts";
-import { nonNegative } from "../validation/workload-fields.ts";
-
-/** SetDefaults_Job's spec part (the pod template is defaulted separately). */
-export function defaultJobSpec(spec: JsonObject): void {
-  const unset = (k: string) => spec[k] === undefined || spec[k] === null;
-  if (unset("completions") && unset("parallelism")) {
-    spec.completions = 1;
-    spec.parallelism = 1;
-  }
-  if (unset("parallelism")) spec.parallelism = 1;
-  if (unset("backoffLimit")) spec.backoffLimit = unset("backoffLimitPerIndex") ? 6 : 2147483647;
-  setDefault(spec, "completionMode", "NonIndexed");
-  if (unset("suspend")) spec.suspend = false;
-  const pfp = child(spec, "podFailurePolicy");
-  if (pfp && Array.isArray(pfp.rules)) {
-    for (const rule of pfp.rules) {
-      if (!isObject(rule) || !Array.isArray(rule.onPodConditions)) continue;
-      for (const c of rule.onPodConditions) if (isObject(c)) setDefault(c, "status", "True");
-    }
-  }
-  if (unset("podReplacementPolicy")) spec.podReplacementPolicy = pfp ? "Failed" : "TerminatingOrFailed";
-  if (unset("manualSelector")) spec.manualSelector = false;
-}
+import { invalid, notSupported, required } from "./field-errors.ts";
+import type { JsonObject } from "./json.ts";
+import { validatePodTemplate } from "./pod-template-validation.ts";
+import { checkFields } from "./type-checks.ts";
+import { nonNegative } from "./workload-fields.ts";
 
 export function validateJobSpec(path: string, spec: JsonObject): StatusCause[] {
   const typed = checkFields(path, spec, {
