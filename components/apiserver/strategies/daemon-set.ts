@@ -5,6 +5,7 @@
 // pkg/apis/apps/validation/validation.go ValidateDaemonSetSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
+import { statusZeros } from "../defaults/status-zeros.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported, required } from "../validation/field-errors.ts";
@@ -18,7 +19,6 @@ import {
   isZeroIntOrPercent,
   nonNegative,
   notMoreThan100Percent,
-  statusZeros,
 } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 

@@ -3,12 +3,13 @@
 // unhealthyPodEvictionPolicy. Upstream: pkg/registry/policy/poddisruptionbudget/strategy.go,
 // pkg/apis/policy/validation/validation.go ValidatePodDisruptionBudgetSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { statusZeros } from "../defaults/status-zeros.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { invalid, notSupported } from "../validation/field-errors.ts";
 import { isObject } from "../validation/json.ts";
 import { labelSelector } from "../validation/label-selector.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { intOrPercent, notMoreThan100Percent, statusZeros } from "../validation/workload-fields.ts";
+import { intOrPercent, notMoreThan100Percent } from "../validation/workload-fields.ts";
 
 const STATUS_ZEROS = ["currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"];
 

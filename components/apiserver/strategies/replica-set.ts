@@ -4,13 +4,14 @@
 // pkg/apis/apps/validation/validation.go ValidateReplicaSetSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
+import { statusZeros } from "../defaults/status-zeros.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
 import { immutableSelector } from "../validation/immutable.ts";
 import { child, ensure, isObject } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
+import { nonNegative } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 
 function validate(obj: KObject): StatusCause[] {

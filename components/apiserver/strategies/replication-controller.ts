@@ -5,12 +5,13 @@
 // pkg/apis/core/validation/validation.go ValidateReplicationControllerSpec.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { defaultPodTemplate } from "../defaults/pod-template-defaults.ts";
+import { statusZeros } from "../defaults/status-zeros.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { required } from "../validation/field-errors.ts";
 import { child, ensure, isObject, stringMap } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { nonNegative, statusZeros } from "../validation/workload-fields.ts";
+import { nonNegative } from "../validation/workload-fields.ts";
 import { validateMapSelectorAndTemplate } from "../validation/workload-selector.ts";
 
 function validate(obj: KObject): StatusCause[] {

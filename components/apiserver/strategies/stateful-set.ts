@@ -5,6 +5,7 @@
 // pkg/apis/apps/validation/validation.go ValidateStatefulSetSpec and ValidateStatefulSetUpdate.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { defaultTemplateOf } from "../defaults/pod-template-defaults.ts";
+import { statusZeros } from "../defaults/status-zeros.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { forbidden, invalid, required } from "../validation/field-errors.ts";
@@ -18,7 +19,7 @@ import {
   setDefault,
 } from "../validation/json.ts";
 import { checkType } from "../validation/type-checks.ts";
-import { intOrPercent, nonNegative, statusZeros } from "../validation/workload-fields.ts";
+import { intOrPercent, nonNegative } from "../validation/workload-fields.ts";
 import { validateSelectorAndTemplate } from "../validation/workload-selector.ts";
 import { defaultClaimTemplate } from "./persistent-volume-claim.ts";
 

@@ -1,11 +1,5 @@
 import { expect, test } from "bun:test";
-import {
-  intOrPercent,
-  isZeroIntOrPercent,
-  nonNegative,
-  notMoreThan100Percent,
-  statusZeros,
-} from "./workload-fields.ts";
+import { intOrPercent, isZeroIntOrPercent, nonNegative, notMoreThan100Percent } from "./workload-fields.ts";
 
 test("workload field checks", () => {
   expect(nonNegative("r", 0)).toEqual([]);
@@ -19,7 +13,4 @@ test("workload field checks", () => {
   expect(notMoreThan100Percent("m", "101%")).toHaveLength(1);
   expect(isZeroIntOrPercent("0%")).toBe(true);
   expect(isZeroIntOrPercent(1)).toBe(false);
-  const obj: Record<string, unknown> = { status: { replicas: 2 } };
-  statusZeros(obj, ["replicas", "readyReplicas"]);
-  expect(obj.status).toEqual({ replicas: 2, readyReplicas: 0 });
 });

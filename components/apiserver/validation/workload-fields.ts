@@ -1,12 +1,11 @@
-// Field checks shared by the workload kinds: non-negative counts, int-or-percent values,
-// and the status fields Go always serializes (non-omitempty zero values). Upstream:
+// Field checks shared by the workload kinds: non-negative counts and int-or-percent values.
+// Upstream:
 // pkg/apis/apps/validation/validation.go (ValidatePositiveIntOrPercent,
 // IsNotMoreThan100Percent) and apimachinery ValidateNonnegativeField.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { invalid } from "./field-errors.ts";
 import { invalidShown } from "./field-errors-extra.ts";
 import { goIntOrString } from "./go-format.ts";
-import { ensure, type JsonObject } from "./json.ts";
 import { checkType } from "./type-checks.ts";
 
 /** An optional integer that must be >= 0 (or >= min). */
@@ -60,11 +59,4 @@ export function notMoreThan100Percent(field: string, v: unknown): StatusCause[] 
 /** Zero of an IntOrString ("0%" or 0) as getIntOrPercentValue sees it. */
 export function isZeroIntOrPercent(v: unknown): boolean {
   return v === 0 || (typeof v === "string" && /^0+%$/.test(v));
-}
-
-/** Put the zero values Go always serializes into a status (e.g. ReplicaSetStatus.replicas). */
-export function statusZeros(obj: JsonObject, fields: string[]): void {
-  const status = ensure(obj, "status");
-  if (!status) return;
-  for (const f of fields) if (status[f] === undefined || status[f] === null) status[f] = 0;
 }
