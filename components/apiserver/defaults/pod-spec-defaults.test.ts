@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { defaultPodOnly, defaultPodSpec, volumeSources } from "./pod-spec-defaults.ts";
+import { defaultPodOnly, defaultPodSpec } from "./pod-spec-defaults.ts";
 
 test("pod spec defaults in depth", () => {
   const spec: Record<string, unknown> = {
@@ -54,5 +54,4 @@ test("pod spec defaults in depth", () => {
       },
     },
   ]);
-  expect(volumeSources({ name: "x", emptyDir: {}, nfs: null })).toEqual(["emptyDir"]);
 });

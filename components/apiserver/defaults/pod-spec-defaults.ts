@@ -4,6 +4,7 @@
 // (pkg/apis/core/v1/defaults.go, zz_generated.defaults.go).
 
 import { child, ensure, isObject, type JsonObject, objects, setDefault } from "../validation/json.ts";
+import { volumeSources } from "../validation/volume-sources.ts";
 import { defaultPullPolicy } from "./image-pull-policy.ts";
 
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
@@ -61,44 +62,6 @@ function defaultDownwardItems(source: JsonObject | undefined): void {
     defaultFieldRef(child(item, "fieldRef"));
     defaultResourceFieldRef(child(item, "resourceFieldRef"));
   }
-}
-
-const VOLUME_SOURCES = [
-  "hostPath",
-  "emptyDir",
-  "gcePersistentDisk",
-  "awsElasticBlockStore",
-  "gitRepo",
-  "secret",
-  "nfs",
-  "iscsi",
-  "glusterfs",
-  "persistentVolumeClaim",
-  "rbd",
-  "flexVolume",
-  "cinder",
-  "cephfs",
-  "flocker",
-  "downwardAPI",
-  "fc",
-  "azureFile",
-  "configMap",
-  "vsphereVolume",
-  "quobyte",
-  "azureDisk",
-  "photonPersistentDisk",
-  "projected",
-  "portworxVolume",
-  "scaleIO",
-  "storageos",
-  "csi",
-  "ephemeral",
-  "image",
-];
-
-/** The names of the volume sources set in `volume` (upstream allows exactly one). */
-export function volumeSources(volume: JsonObject): string[] {
-  return VOLUME_SOURCES.filter((s) => volume[s] !== undefined && volume[s] !== null);
 }
 
 function defaultVolume(v: JsonObject): void {

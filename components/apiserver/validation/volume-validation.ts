@@ -2,11 +2,11 @@
 // required fields of common sources. Upstream: pkg/apis/core/validation/validation.go
 // ValidateVolumes and validateVolumeSource.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
-import { volumeSources } from "../defaults/pod-spec-defaults.ts";
 import { duplicate, forbidden, invalid, notSupported, required } from "./field-errors.ts";
 import { child, isObject, type JsonObject } from "./json.ts";
 import { dns1123Label, dns1123Subdomain } from "./names.ts";
 import { checkType } from "./type-checks.ts";
+import { volumeSources } from "./volume-sources.ts";
 
 const HOST_PATH_TYPES = [
   "",
