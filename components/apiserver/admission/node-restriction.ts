@@ -99,15 +99,22 @@ function podReferencesSomething(pod: Pod): string | undefined {
 export class NodeRestriction {
   constructor(private readonly registry: () => Registry) {}
 
-  async create(entry: Entry, obj: KObject, attrs: AdmissionAttributes): Promise<void> {
+  /** The requesting kubelet's node when this write is one NodeRestriction judges; throws when the user names none. */
+  private restrictedNode(entry: Entry, obj: KObject, attrs: AdmissionAttributes): string | undefined {
     const node = nodeOf(attrs);
-    if (node === undefined || !this.restricted(entry)) return;
+    if (node === undefined || !this.restricted(entry)) return undefined;
     if (node === "")
       throw forbidden(
         entry,
         obj,
         `could not determine node from user ${JSON.stringify(attrs.user?.username)}`,
       );
+    return node;
+  }
+
+  async create(entry: Entry, obj: KObject, attrs: AdmissionAttributes): Promise<void> {
+    const node = this.restrictedNode(entry, obj, attrs);
+    if (node === undefined) return;
     const { group, plural } = entry.info;
     if (group === "" && plural === "pods") {
       if (attrs.subresource !== "") return this.podSubresource(entry, obj, attrs);
@@ -137,14 +144,8 @@ export class NodeRestriction {
   }
 
   async update(entry: Entry, obj: KObject, old: Stored, attrs: AdmissionAttributes): Promise<void> {
-    const node = nodeOf(attrs);
-    if (node === undefined || !this.restricted(entry)) return;
-    if (node === "")
-      throw forbidden(
-        entry,
-        obj,
-        `could not determine node from user ${JSON.stringify(attrs.user?.username)}`,
-      );
+    const node = this.restrictedNode(entry, obj, attrs);
+    if (node === undefined) return;
     const { group, plural } = entry.info;
     if (group === "" && plural === "pods") {
       if (attrs.subresource === "status") {
@@ -184,14 +185,8 @@ export class NodeRestriction {
 
   /** Deletes: pods bound to the node, its own Node and Lease (upstream's admitPod/admitNode/admitLease). */
   async delete(entry: Entry, obj: Stored, attrs: AdmissionAttributes): Promise<void> {
-    const node = nodeOf(attrs);
-    if (node === undefined || !this.restricted(entry)) return;
-    if (node === "")
-      throw forbidden(
-        entry,
-        obj,
-        `could not determine node from user ${JSON.stringify(attrs.user?.username)}`,
-      );
+    const node = this.restrictedNode(entry, obj, attrs);
+    if (node === undefined) return;
     const { group, plural } = entry.info;
     if (group === "" && plural === "pods" && (obj as unknown as Pod).spec?.nodeName !== node)
       throw forbidden(
