@@ -2,10 +2,11 @@
 // directory or URL, or registered with an API server (`--kubeconfig`, or seed 003's
 // `--api-servers`). Flags follow upstream kubelet.
 
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { type ClientConfig, loadKubeconfig, normalizeServer } from "../lib/client/kubeconfig.ts";
+import { readFlagFile } from "./apiserver-security-flags.ts";
 import { parseDuration, parsePort, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { type KubeletStarterOptions, startKubeletStack } from "./kubelet-starter.ts";
@@ -227,19 +228,10 @@ function kubeletTlsFlags(args: {
   if (!cert && !key && !ca) return undefined;
   if (Boolean(cert) !== Boolean(key))
     throw new UsageError("--tls-cert-file and --tls-private-key-file go together: give both");
-  const read = (flag: string, path: string): string => {
-    try {
-      return readFileSync(path, "utf8");
-    } catch (error) {
-      throw new UsageError(
-        `cannot read --${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      );
-    }
-  };
-  const clientCaPem = ca ? read("client-ca-file", ca) : undefined;
+  const clientCaPem = ca ? readFlagFile("client-ca-file", ca) : undefined;
   const pair =
     cert && key
-      ? { certPem: read("tls-cert-file", cert), keyPem: read("tls-private-key-file", key) }
+      ? { certPem: readFlagFile("tls-cert-file", cert), keyPem: readFlagFile("tls-private-key-file", key) }
       : undefined;
   return {
     ...(pair ? { servingCert: async () => pair } : {}),
