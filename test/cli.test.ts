@@ -2,7 +2,7 @@
 // multicall through symlinks, and `kube etcd` / `kube server` serving the real etcdctl.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../package.json";
@@ -506,4 +506,54 @@ describe("kube apiserver", () => {
       "kube apiserver: invalid value \"99999\" for --insecure-port: want a port number from 0 to 65535; see 'kube apiserver --help'",
     ]);
   });
+
+  test("--encryption-provider-config: a Secret is ciphertext in the store, plain through the API", async () => {
+    const dir = await tempDir();
+    const config = join(dir, "encryption.yaml");
+    await Bun.write(
+      config,
+      `apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+  - resources: [secrets]
+    providers:
+      - aescbc:
+          keys:
+            - name: key1
+              secret: ${Buffer.alloc(32, 7).toString("base64")}
+      - identity: {}
+`,
+    );
+    const dataDir = join(dir, "api");
+    const api = start(apiserverArgv(dataDir, "--encryption-provider-config", config));
+    const [, url = ""] = await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
+    const secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "kt-enc" },
+      stringData: { pw: "kt-plaintext-7" },
+    };
+    const created = await fetch(`${url}/api/v1/namespaces/default/secrets`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(secret),
+    });
+    expect(created.status).toBe(201);
+    const read = (await (await fetch(`${url}/api/v1/namespaces/default/secrets/kt-enc`)).json()) as {
+      data: { pw: string };
+    };
+    expect(Buffer.from(read.data.pw, "base64").toString()).toBe("kt-plaintext-7");
+    api.kill("SIGTERM");
+    expect(await api.exited).toBe(0);
+    // Every file of the store: the prefix is there, the secret's value is not.
+    const files: Buffer[] = [];
+    for (const name of await readdir(dataDir)) {
+      const path = join(dataDir, name);
+      if ((await stat(path)).isFile()) files.push(Buffer.from(await Bun.file(path).arrayBuffer()));
+    }
+    const bytes = Buffer.concat(files);
+    expect(bytes.includes("k8s:enc:aescbc:v1:key1:")).toBe(true);
+    expect(bytes.includes(Buffer.from("kt-plaintext-7").toString("base64"))).toBe(false);
+    expect(bytes.includes("kt-plaintext-7")).toBe(false);
+  }, 60_000);
 });
