@@ -18,7 +18,9 @@ export interface ResolvedImage {
   entrypoint: string[];
   /** The image's default arguments (replaced by a container's `args`). */
   args: string[];
-  source: "image-dir" | "embedded";
+  source: "image-dir" | "embedded" | "oci";
+  /** Present for OCI images: the unpacked layers, lowest first (read-only dirs), and config. */
+  rootfs?: { layers: string[]; user?: string; workingDir?: string; env: string[] };
 }
 
 export interface ImageResolverOptions {
