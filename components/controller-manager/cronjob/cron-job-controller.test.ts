@@ -91,3 +91,24 @@ test("a suspended CronJob starts nothing", async () => {
   await controller.sync("ns/tick");
   expect(t.api.writes("jobs")).toEqual([]);
 });
+
+test("a schedule that never fires (February 31st) is a Warning InvalidSchedule event, no Job, no requeue", async () => {
+  const controller = await start(cronJob({ schedule: "59 23 31 2 *" }));
+  const requeue = await controller.sync("ns/tick");
+  expect(requeue).toBeUndefined();
+  expect(t.api.writes("jobs")).toEqual([]);
+  expect(t.events.map((e) => [e.type, e.reason, e.message])).toContainEqual([
+    "Warning",
+    "InvalidSchedule",
+    "invalid schedule: 59 23 31 2 * : time difference between two schedules is less than 1 second",
+  ]);
+});
+
+test("an unparseable schedule is a Warning UnparseableSchedule event naming it quoted, as upstream", async () => {
+  const controller = await start(cronJob({ schedule: "61 * * * *" }));
+  await controller.sync("ns/tick");
+  expect(t.api.writes("jobs")).toEqual([]);
+  const event = t.events.find((e) => e.reason === "UnparseableSchedule");
+  expect(event?.type).toBe("Warning");
+  expect(event?.message.startsWith('unparseable schedule: "61 * * * *" : ')).toBe(true);
+});

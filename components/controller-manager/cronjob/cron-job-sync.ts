@@ -174,7 +174,7 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
         cj,
         "Warning",
         "UnparseableSchedule",
-        `unparseable schedule: ${cj.spec?.schedule} : ${(error as Error).message}`,
+        `unparseable schedule: ${JSON.stringify(cj.spec?.schedule ?? "")} : ${(error as Error).message}`,
       );
       await writeStatus();
       return undefined;
@@ -185,6 +185,19 @@ export function createCronJobSync(deps: CronJobSyncDeps): (key: string) => Promi
     if (deadline !== undefined && deadline !== null) {
       const windowStart = new Date(now.getTime() - deadline * 1000);
       if (windowStart > earliest) earliest = windowStart;
+    }
+    // A schedule that never fires ("59 23 31 2 *", February 31st): upstream's robfig/cron returns
+    // the zero time twice and the controller reports the schedule as invalid, then waits for an edit.
+    const first = nextTime(schedule, earliest);
+    if (!first || (first <= now && !nextTime(schedule, first))) {
+      recorder.event(
+        cj,
+        "Warning",
+        "InvalidSchedule",
+        `invalid schedule: ${cj.spec?.schedule} : time difference between two schedules is less than 1 second`,
+      );
+      await writeStatus();
+      return undefined;
     }
     const { time: scheduled, missed } = mostRecentScheduleTime(schedule, earliest, now);
     const next = nextTime(schedule, now);
