@@ -51,16 +51,10 @@ export class StatusError extends Error {
   }
 
   static of(code: number, reason: string, message: string, details?: StatusDetails): StatusError {
-    const status: Status = {
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message,
-      reason,
-      code,
-    };
-    if (details) status.details = details;
+    // Field order as upstream's encoder writes metav1.Status: details before code.
+    const status: Status = details
+      ? { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, details, code }
+      : { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code };
     return new StatusError(status);
   }
 
@@ -156,13 +150,11 @@ export class StatusError extends Error {
 }
 
 function detailsOf(q: Qualified, name: string): StatusDetails {
-  const d: StatusDetails = { name, kind: q.resource };
-  if (q.group) d.group = q.group;
-  return d;
+  return q.group ? { name, group: q.group, kind: q.resource } : { name, kind: q.resource };
 }
 
 export function successStatus(code = 200, details?: StatusDetails): Status {
-  const s: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code };
-  if (details) s.details = details;
-  return s;
+  return details
+    ? { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details, code }
+    : { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code };
 }

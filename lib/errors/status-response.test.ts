@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { StatusError } from "./status-error.ts";
-import { statusResponse, toStatusError } from "./status-response.ts";
+import { statusJson, statusResponse, toStatusError } from "./status-response.ts";
 
 describe("statusResponse", () => {
   test("a StatusError keeps its code, reason and message", async () => {
@@ -30,5 +30,33 @@ describe("statusResponse", () => {
     expect(res.status).toBe(400);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("content-type")).toBe("application/json");
+  });
+
+  test("bytes as upstream's encoder writes them: Go field order, details before code, a trailing newline", async () => {
+    const notFound = statusResponse(StatusError.notFound({ group: "apps", resource: "deployments" }, "web"));
+    expect(await notFound.text()).toBe(
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"deployments.apps \\"web\\" not found","reason":"NotFound","details":{"name":"web","group":"apps","kind":"deployments"},"code":404}\n',
+    );
+    const invalid = StatusError.invalid({ group: "", kind: "Pod" }, "p", [
+      { field: "spec.containers", message: "Required value", reason: "FieldValueRequired" },
+    ]);
+    expect(await statusResponse(invalid).text()).toBe(
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Pod \\"p\\" is invalid: spec.containers: Required value","reason":"Invalid","details":{"name":"p","kind":"Pod","causes":[{"reason":"FieldValueRequired","message":"Required value","field":"spec.containers"}]},"code":422}\n',
+    );
+    expect(await statusResponse(StatusError.notFoundPath()).text()).toBe(
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}\n',
+    );
+    expect(await statusResponse(StatusError.badRequest("no")).text()).toBe(
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"no","reason":"BadRequest","code":400}\n',
+    );
+  });
+
+  test("a Status built out of order (a client's decoded body) is still written in Go's order", () => {
+    const status = JSON.parse(
+      '{"code":409,"details":{"kind":"pods","name":"x"},"reason":"Conflict","message":"m","status":"Failure","metadata":{},"apiVersion":"v1","kind":"Status"}',
+    );
+    expect(statusJson(status)).toBe(
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"m","reason":"Conflict","details":{"name":"x","kind":"pods"},"code":409}\n',
+    );
   });
 });

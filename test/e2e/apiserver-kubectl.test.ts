@@ -208,10 +208,18 @@ for (const backend of backends()) {
       );
       const ssa = await kubectl(["apply", "--server-side", "-f", ssaFile]);
       expect(ssa.stdout).toBe("configmap/ssa serverside-applied\n");
+      // Fields the last client-side apply set move to server-side apply without conflicts (as upstream).
       const ssaDeploy = kubectl.file("deploy-ssa.yaml", DEPLOYMENT.replace("replicas: 2", "replicas: 5"));
+      expect((await kubectl(["apply", "--server-side", "-f", ssaDeploy])).stdout).toBe(
+        "deployment.apps/hello serverside-applied\n",
+      );
+      expect((await kubectl(["get", "deploy", "hello", "-o", "jsonpath={.spec.replicas}"])).stdout).toBe("5");
+      // A field another manager changed conflicts (409) until forced.
+      await kubectl(["patch", "deploy", "hello", "-p", '{"spec":{"replicas":7}}']);
       const conflict = await kubectl(["apply", "--server-side", "-f", ssaDeploy]);
       expect(conflict.code).toBe(1);
-      expect(conflict.stderr).toContain('conflict with "kubectl-client-side-apply"');
+      expect(conflict.stderr).toContain('conflict with "kubectl-patch" using apps/v1: .spec.replicas');
+      expect(conflict.stderr).toContain("--force-conflicts");
       expect((await kubectl(["apply", "--server-side", "--force-conflicts", "-f", ssaDeploy])).stdout).toBe(
         "deployment.apps/hello serverside-applied\n",
       );

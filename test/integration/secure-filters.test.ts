@@ -88,7 +88,7 @@ describe("the secure chain in front of the apiserver", () => {
     const denied = await call("/api/v1/namespaces/kube-system/pods", { token: "jane-token" });
     expect(denied.status).toBe(403);
     expect(await denied.text()).toBe(
-      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods is forbidden: User \\"jane\\" cannot list resource \\"pods\\" in API group \\"\\" in the namespace \\"kube-system\\": jane may only read default","reason":"Forbidden","details":{"kind":"pods"},"code":403}',
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods is forbidden: User \\"jane\\" cannot list resource \\"pods\\" in API group \\"\\" in the namespace \\"kube-system\\": jane may only read default","reason":"Forbidden","details":{"kind":"pods"},"code":403}\n',
     );
   });
 

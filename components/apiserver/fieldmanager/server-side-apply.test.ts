@@ -204,6 +204,11 @@ describe("applyServerSide", () => {
     // Step 1: the same values, so the applier co-owns them.
     const step1 = applyServerSide(live, config(1), meta, "kubectl", false, { now: later });
     expect(step1.conflicts).toEqual([]);
+    // The server rewrote the annotation to what kubectl applied (upstream's lastAppliedUpdater).
+    const current = ((step1.object.metadata as JsonObject).annotations as JsonObject)[
+      "kubectl.kubernetes.io/last-applied-configuration"
+    ] as string;
+    expect(JSON.parse(current)).toEqual(config(1));
     // Step 2: kubectl re-applies the current annotation value under kubectl-last-applied.
     const justAnnotation = {
       apiVersion: "apps/v1",
@@ -211,7 +216,7 @@ describe("applyServerSide", () => {
       metadata: {
         name: "hello",
         namespace: "default",
-        annotations: { "kubectl.kubernetes.io/last-applied-configuration": lastApplied },
+        annotations: { "kubectl.kubernetes.io/last-applied-configuration": current },
       },
     };
     const step2 = applyServerSide(step1.object, justAnnotation, meta, "kubectl-last-applied", false, {

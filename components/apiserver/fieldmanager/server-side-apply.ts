@@ -9,8 +9,9 @@ import { PatchError } from "../patch/patch-error.ts";
 import type { PatchMeta } from "../patch/patch-meta.ts";
 import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
 import type { ApplyConflict } from "./apply-conflict-error.ts";
-import { pathString, removeAt, valueAt } from "./field-path.ts";
+import { type FieldPath, pathString, removeAt, valueAt } from "./field-path.ts";
 import { FieldSet } from "./field-set.ts";
+import { lastAppliedAllows, syncLastApplied, UPGRADING_MANAGER } from "./last-applied.ts";
 import {
   entryFields,
   formatTime,
@@ -70,6 +71,7 @@ export function applyServerSide(
   const appliedLeaves = new FieldSet(applySet.leaves());
 
   const conflicts: ApplyConflict[] = [];
+  const conflictPaths: FieldPath[] = [];
   const taken = new Map<ManagedFieldsEntry, FieldSet>();
   for (const other of entries) {
     if (other === mine) continue;
@@ -80,6 +82,7 @@ export function applyServerSide(
     if (lost.length === 0) continue;
     taken.set(other, new FieldSet(lost));
     for (const path of lost) {
+      conflictPaths.push(path);
       conflicts.push({
         manager: other.manager,
         field: pathString(path),
@@ -88,7 +91,14 @@ export function applyServerSide(
       });
     }
   }
-  if (conflicts.length > 0 && !force) return { object: cloneJson(live), conflicts };
+  if (conflicts.length > 0 && !force) {
+    // kubectl's first server-side apply of a client-side applied object: conflicts over what
+    // the last-applied annotation still says are not conflicts (upstream's lastAppliedManager).
+    const allows =
+      manager === UPGRADING_MANAGER ? lastAppliedAllows(live, entry.apiVersion, meta) : undefined;
+    const standing = allows ? conflicts.filter((_, i) => !allows(conflictPaths[i] ?? [])) : conflicts;
+    if (standing.length > 0) return { object: cloneJson(live), conflicts: standing };
+  }
 
   const merged = applyStrategicMergePatch(withoutManagedFields(live), config, meta) as JsonObject;
 
@@ -118,6 +128,8 @@ export function applyServerSide(
     (path) => !dropped.some((other) => other.length < path.length && other.every((e, i) => path[i] === e)),
   );
   for (const path of outermost) removeAt(merged, path, meta);
+
+  if (manager === UPGRADING_MANAGER) syncLastApplied(merged, config);
 
   // A no-op apply keeps the old timestamp, so the stored object does not change at all
   // (upstream's IgnoreManagedFieldsTimestampsTransformer).

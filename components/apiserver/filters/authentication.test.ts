@@ -31,7 +31,7 @@ describe("withAuthentication", () => {
       expect(res.status).toBe(401);
       expect(res.headers.get("content-type")).toBe("application/json");
       expect(await res.text()).toBe(
-        '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}',
+        '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}\n',
       );
     }
   });

@@ -38,7 +38,7 @@ describe("withAuthorization", () => {
 
   test("a namespaced list: upstream's 403 body byte for byte", async () => {
     expect(await body(req("GET", "/api/v1/namespaces/default/pods", "x"))).toBe(
-      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods is forbidden: User \\"x\\" cannot list resource \\"pods\\" in API group \\"\\" in the namespace \\"default\\"","reason":"Forbidden","details":{"kind":"pods"},"code":403}',
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods is forbidden: User \\"x\\" cannot list resource \\"pods\\" in API group \\"\\" in the namespace \\"default\\"","reason":"Forbidden","details":{"kind":"pods"},"code":403}\n',
     );
   });
 
@@ -63,7 +63,7 @@ describe("withAuthorization", () => {
       'pods "web" is forbidden: User "x" cannot create resource "pods/exec" in API group "" in the namespace "ns"',
     );
     expect(await body(req("GET", "/api", "system:anonymous"))).toBe(
-      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"/api\\"","reason":"Forbidden","details":{},"code":403}',
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"/api\\"","reason":"Forbidden","details":{},"code":403}\n',
     );
     expect(JSON.parse(await body(req("POST", "/logs/x", "x"))).message).toBe(
       'forbidden: User "x" cannot post path "/logs/x"',

@@ -2,6 +2,7 @@
 // forbiddenMessage (k8s.io/apiserver pkg/endpoints/handlers/responsewriters/errors.go), wrapped
 // in apierrors.NewForbidden: `pods is forbidden: User "x" cannot list resource "pods" ...`.
 import type { Status } from "../../../lib/errors/status-error.ts";
+import { statusJson } from "../../../lib/errors/status-response.ts";
 import type { Attributes } from "../authz/authorizer.ts";
 
 /** The message of upstream's forbiddenMessage, before NewForbidden's prefix. */
@@ -44,7 +45,7 @@ export function forbiddenStatus(attrs: Attributes, reason?: string): Status {
 }
 
 export function forbiddenResponse(attrs: Attributes, reason?: string): Response {
-  return new Response(JSON.stringify(forbiddenStatus(attrs, reason)), {
+  return new Response(statusJson(forbiddenStatus(attrs, reason)), {
     status: 403,
     headers: { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" },
   });

@@ -2,7 +2,7 @@
 // as the authentication filter's failed handler writes it, byte for byte.
 
 export const UNAUTHORIZED_BODY =
-  '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}';
+  '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}\n';
 
 export function unauthorizedResponse(): Response {
   return new Response(UNAUTHORIZED_BODY, { status: 401, headers: { "Content-Type": "application/json" } });

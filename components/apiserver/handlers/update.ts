@@ -155,6 +155,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
           }
         }
       } catch (err) {
+        if (err instanceof ApplyConflictError) throw patchStatus(err);
         if (err instanceof PatchError) throw StatusError.of(422, "Invalid", err.message);
         throw err;
       }
