@@ -3,6 +3,7 @@
 // Accept header). Only what is served is advertised. Upstream: k8s.io/apiserver
 // pkg/endpoints/discovery and discovery/aggregated.
 import { groupVersion, type ResourceInfo } from "../../lib/api/resources.ts";
+import { resourceStorageVersionHash } from "./storage-version-hash.ts";
 
 export const AGGREGATED_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 const AGGREGATED_V2BETA1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
@@ -121,6 +122,8 @@ export function apiResourceList(
     };
     if (r.shortNames.length) entry.shortNames = r.shortNames;
     if (r.categories.length) entry.categories = r.categories;
+    const hash = resourceStorageVersionHash(r, resources);
+    if (hash) entry.storageVersionHash = hash;
     list.push(entry);
     for (const s of r.subresources) {
       const sub: Record<string, unknown> = {
