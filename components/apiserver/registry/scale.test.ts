@@ -107,3 +107,22 @@ test("a stale resourceVersion is a conflict, negative replicas are invalid, a mi
   expect((await failure(updateScale(ctx, deployments, "ns", "nope", OPTS, (cur) => cur))).code).toBe(404);
   expect(((await deployments.store.get("ns", "web")).spec as { replicas: number }).replicas).toBe(1);
 });
+
+test("a dry run answers the Scale it would write and changes nothing", async () => {
+  const before = await deployments.store.get("ns", "web");
+  const scale = await updateScale(ctx, deployments, "ns", "web", { ...OPTS, dryRun: true }, (cur) => ({
+    ...cur,
+    spec: { replicas: 9 },
+  }));
+  expect(scale.spec.replicas).toBe(9);
+  const after = await deployments.store.get("ns", "web");
+  expect(after).toEqual(before);
+  // Errors still come first: a dry run of a bad value is still invalid.
+  const bad = await failure(
+    updateScale(ctx, deployments, "ns", "web", { ...OPTS, dryRun: true }, (cur) => ({
+      ...cur,
+      spec: { replicas: -1 },
+    })),
+  );
+  expect(bad.code).toBe(422);
+});

@@ -90,30 +90,44 @@ export async function updateScale(
   opts: WriteOptions,
   change: (current: Scale) => Scale,
 ): Promise<Scale> {
-  const { obj } = await entry.store.update(
-    namespace,
-    name,
-    (cur) => {
-      if (!cur) throw StatusError.notFound(entry.store.qualified, name);
-      const next = change(scaleOf(cur, entry.scale));
-      const rv = next.metadata?.resourceVersion;
-      if (rv !== undefined && rv !== "" && rv !== cur.metadata.resourceVersion)
-        throw StatusError.modified(entry.store.qualified, name);
-      const replicas = next.spec?.replicas;
-      if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
-        throw StatusError.invalid({ group: "autoscaling", kind: "Scale" }, name, [
-          {
-            reason: "FieldValueInvalid",
-            field: "spec.replicas",
-            message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
-          },
-        ]);
-      }
-      const parent = structuredClone(cur) as KObject;
-      setPath(parent, (entry.scale ?? BUILTIN_SCALE).specReplicasPath, replicas);
-      return prepareUpdate(ctx, entry, parent, cur, { ...opts, subresource: "" });
-    },
-    { pinned: false },
-  );
-  return scaleOf(obj, entry.scale);
+  // A dry run stops before the write, with the object that would have been stored.
+  let wouldStore: Stored | undefined;
+  const dryRun = new Error("scale dry run");
+  let written: Stored;
+  try {
+    ({ obj: written } = await entry.store.update(
+      namespace,
+      name,
+      (cur) => {
+        if (!cur) throw StatusError.notFound(entry.store.qualified, name);
+        const next = change(scaleOf(cur, entry.scale));
+        const rv = next.metadata?.resourceVersion;
+        if (rv !== undefined && rv !== "" && rv !== cur.metadata.resourceVersion)
+          throw StatusError.modified(entry.store.qualified, name);
+        const replicas = next.spec?.replicas;
+        if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
+          throw StatusError.invalid({ group: "autoscaling", kind: "Scale" }, name, [
+            {
+              reason: "FieldValueInvalid",
+              field: "spec.replicas",
+              message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
+            },
+          ]);
+        }
+        const parent = structuredClone(cur) as KObject;
+        setPath(parent, (entry.scale ?? BUILTIN_SCALE).specReplicasPath, replicas);
+        const prepared = prepareUpdate(ctx, entry, parent, cur, { ...opts, subresource: "" });
+        if (opts.dryRun) {
+          wouldStore = prepared as Stored;
+          throw dryRun;
+        }
+        return prepared;
+      },
+      { pinned: false },
+    ));
+  } catch (err) {
+    if (err !== dryRun || !wouldStore) throw err;
+    written = wouldStore;
+  }
+  return scaleOf(written, entry.scale);
 }
