@@ -23,6 +23,7 @@ import type { ApiMetrics } from "./metrics.ts";
 import { openApiV2 } from "./openapi/openapi-v2.ts";
 import { openApiV3 } from "./openapi/openapi-v3.ts";
 import { requestInfo } from "./request-info.ts";
+import { rootPathsResponse } from "./root-paths.ts";
 import { versionInfo } from "./version-info.ts";
 
 export interface ApiHandlerDeps {
@@ -62,6 +63,7 @@ async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promis
   if (req.method !== "GET" && req.method !== "HEAD") {
     throw StatusError.methodNotAllowed(req.method.toLowerCase(), { group: "", resource: path });
   }
+  if (path === "/") return rootPathsResponse(registry.resources());
   if (path === "/version") return json(versionInfo());
   const health = [...HEALTH].find((h) => path === h || path.startsWith(`${h}/`));
   if (health) {
