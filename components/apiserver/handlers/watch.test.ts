@@ -136,3 +136,26 @@ test("an in-process watch whose request was aborted before it arrived ends at on
   // The stream closes (after the opening newline) instead of waiting for events forever.
   expect((await response.text()).trim()).toBe("");
 });
+
+test("timeoutSeconds ends the watch cleanly; the client's ?timeout= (kubectl --request-timeout) does not", async () => {
+  const open = async (query: string) => {
+    const abort = new AbortController();
+    aborts.push(abort);
+    const res = await api.handler(
+      new Request(`http://x/api/v1/namespaces/default/configmaps?watch=true&${query}`, {
+        signal: abort.signal,
+      }),
+    );
+    return res.text();
+  };
+  const started = Date.now();
+  expect((await open("timeoutSeconds=1")).trim()).toBe("");
+  const took = Date.now() - started;
+  expect(took).toBeGreaterThanOrEqual(900);
+  expect(took).toBeLessThan(5000);
+  const outcome = await Promise.race([
+    open("timeout=1s").then(() => "ended"),
+    Bun.sleep(1800).then(() => "still open"),
+  ]);
+  expect(outcome).toBe("still open");
+});

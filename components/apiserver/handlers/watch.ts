@@ -8,6 +8,7 @@ import { queryBool } from "../http/query-bool.ts";
 import type { KObject } from "../registry/object.ts";
 import { partialMetadata, present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
+import { watchTimeoutMs } from "./watch-timeout.ts";
 
 const BOOKMARK_EVERY_MS = 60_000;
 const encoder = new TextEncoder();
@@ -34,7 +35,8 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
   // An in-process client may hand over a request that was aborted before it got here.
   if (r.req.signal?.aborted) abort.abort();
   else r.req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-  const timer = timeout > 0 ? setTimeout(() => abort.abort(), timeout * 1000) : undefined;
+  const timeoutMs = watchTimeoutMs(timeout);
+  const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
   // Plain JSON events of a kind stored as served: the stored text, spliced (as lists do).
   const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
   const events = entry.store.watch({
