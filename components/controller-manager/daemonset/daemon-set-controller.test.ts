@@ -103,3 +103,23 @@ test("while creations are expected, no pods are created", async () => {
   await controller.sync("ns/agent");
   expect(t.api.writes("pods")).toEqual([]);
 });
+
+test("the revision copies the DaemonSet's annotations (kubectl rollout history's CHANGE-CAUSE)", async () => {
+  t = testControllerContext();
+  const annotated: DaemonSet = {
+    ...daemonSet,
+    metadata: {
+      ...daemonSet.metadata,
+      annotations: { "kubernetes.io/change-cause": "kubectl set image ds/agent c=i2" },
+    },
+  };
+  t.api.seed("/apis/apps/v1/daemonsets", annotated);
+  t.api.seed("/api/v1/nodes", node("w1", { role: "worker" }));
+  const controller = startDaemonSetController(t.context);
+  await t.synced();
+  await controller.sync("ns/agent");
+  const [revision] = t.api.writes("controllerrevisions").map((a) => a.body as ControllerRevision);
+  expect(revision?.metadata?.annotations).toEqual({
+    "kubernetes.io/change-cause": "kubectl set image ds/agent c=i2",
+  });
+});

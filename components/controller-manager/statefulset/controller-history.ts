@@ -1,7 +1,8 @@
 // ControllerRevisions of a DaemonSet or StatefulSet (upstream pkg/controller/history and
 // daemon/update.go constructHistory): a revision per distinct pod template, named
 // `<owner>-<hash>`, the hash an FNV-32a of the template (plus collision count) encoded as
-// rand.SafeEncodeString does; an older revision whose template comes back is renumbered.
+// rand.SafeEncodeString does; an older revision whose template comes back is renumbered. A new
+// revision carries the owner's annotations (kubernetes.io/change-cause among them).
 
 import type { ControllerRevision } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
@@ -113,6 +114,9 @@ export async function ensureRevision(options: {
         name,
         namespace,
         labels: { ...(template?.metadata?.labels ?? {}), [options.hashLabel]: hash },
+        // The owner's annotations, so `kubectl rollout history` shows each revision's
+        // kubernetes.io/change-cause (upstream's snapshot and newRevision copy them all).
+        ...(owner.metadata?.annotations ? { annotations: { ...owner.metadata.annotations } } : {}),
         ownerReferences: [newControllerRef(owner)],
       },
       data: revisionData(template),

@@ -2,7 +2,7 @@
 // stateful_set_control_test.go): OrderedReady creates one ordinal at a time and waits for it,
 // Parallel creates all, scale-down removes the highest ordinal first, and a non-member is released.
 import { afterEach, expect, test } from "bun:test";
-import type { StatefulSet, StatefulSetSpec } from "kubernetes-types/apps/v1";
+import type { ControllerRevision, StatefulSet, StatefulSetSpec } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import {
   type TestControllerContext,
@@ -108,4 +108,13 @@ test("an owned pod that is not a member (wrong name) is released, not counted", 
     metadata: { ownerReferences: [{ $patch: "delete", uid: SET_UID }], uid: "uid-stray" },
   });
   expect(podWrites().filter(([verb]) => verb !== "patch")).toEqual([]);
+});
+
+test("a new revision copies the StatefulSet's annotations (kubectl rollout history's CHANGE-CAUSE)", async () => {
+  const set = statefulSet();
+  set.metadata = { ...set.metadata, annotations: { "kubernetes.io/change-cause": "image c=i" } };
+  const controller = await start(set);
+  await controller.sync("ns/db");
+  const [revision] = t.api.writes("controllerrevisions").map((a) => a.body as ControllerRevision);
+  expect(revision?.metadata?.annotations).toEqual({ "kubernetes.io/change-cause": "image c=i" });
 });
