@@ -55,7 +55,8 @@ export interface KubeletStarterOptions {
   maxPods: number;
   nodeLeaseDurationSeconds: number;
   nodeStatusUpdateFrequencyMs: number;
-  stopPodsOnExit: boolean;
+  /** Stop every pod when the kubelet stops; a function is asked at stop time (Ctrl-C). */
+  stopPodsOnExit: boolean | (() => boolean);
   /**
    * `--configure-cbr0` (seed 004): the pod CIDR comes from the Node's spec.podCIDR, allocated by
    * the controller manager (`--allocate-node-cidrs`); the kubelet registers first and waits.
@@ -108,7 +109,10 @@ async function nodePodCIDR(client: ApiClient, options: KubeletStarterOptions): P
 /** How this kube executable runs itself (embedded images `kube image <name>`, static pods `kube ...`). */
 export function kubeExecutable(): string[] {
   const exe = process.execPath;
-  return /(^|\/)bun(-debug)?$/.test(exe) ? [exe, Bun.main] : [exe];
+  // Compiled, the entry point lives in Bun's embedded file system; from source, bun runs it
+  // (npm's bun is `bun.exe`, so the executable's name says nothing).
+  const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/");
+  return compiled ? [exe] : [exe, Bun.main];
 }
 
 /** A running kubelet with where it serves and what network its pods get. */
@@ -219,6 +223,10 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     done: Promise.race(components.map((c) => c.done)),
     async stop() {
       await core.stop();
+      await server.stop();
+    },
+    async kill() {
+      await core.kill();
       await server.stop();
     },
   };

@@ -109,3 +109,36 @@ test("a starter that throws exits 1 without calling onReady", async () => {
   expect(events).toEqual(["start a", "stop a"]);
   expect(logs).toEqual(["kt: data dir is in use by process 42"]);
 });
+
+test("onStopRequested hears the signal; a second one runs onForce, then exits 130", async () => {
+  const events: string[] = [];
+  const logs: string[] = [];
+  const hang = Promise.withResolvers<void>();
+  const stuck: Component = {
+    name: "stuck",
+    ready: Promise.resolve(),
+    done: hang.promise,
+    stop: () => hang.promise,
+  };
+  let ready = false;
+  const status = supervise({
+    prog: "kt",
+    starters: [async () => stuck],
+    onReady: () => {
+      ready = true;
+    },
+    onStopRequested: (signal) => events.push(`requested ${signal}`),
+    onForce: async () => {
+      events.push("force");
+    },
+    log: (line) => logs.push(line),
+  });
+  await until(() => ready);
+  process.emit("SIGINT", "SIGINT");
+  await until(() => events.length === 1);
+  process.emit("SIGINT", "SIGINT");
+  expect(await status).toBe(130);
+  hang.resolve();
+  expect(events).toEqual(["requested SIGINT", "force"]);
+  expect(logs).toEqual(["kt: SIGINT again: stopping now (once more to exit at once)"]);
+});

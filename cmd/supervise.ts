@@ -15,6 +15,14 @@ export interface SuperviseOptions {
   onReady?: (components: Component[]) => void;
   /** Where log lines go; stderr by default. */
   log?: (line: string) => void;
+  /** Told which signal asked for the stop, before anything stops (the kubelet: SIGINT stops pods). */
+  onStopRequested?: (signal: string) => void;
+  /**
+   * A second signal cuts the orderly stop short: this runs (at most `forceTimeoutMs`), then
+   * supervise returns 130. The kubelet kills and removes its pods here, so nothing is left.
+   */
+  onForce?: () => Promise<void>;
+  forceTimeoutMs?: number;
 }
 
 function firstLine(error: unknown): string {
@@ -34,8 +42,15 @@ export async function supervise(options: SuperviseOptions): Promise<number> {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
-    if (signals === 1) stopRequested.resolve(signal);
-    else forced.resolve(130);
+    if (signals === 1) {
+      options.onStopRequested?.(signal);
+      stopRequested.resolve(signal);
+    } else if (signals === 2 && options.onForce) {
+      log(`${prog}: ${signal} again: stopping now (once more to exit at once)`);
+      const cleanup = options.onForce().catch((error: unknown) => log(`${prog}: ${firstLine(error)}`));
+      const limit = new Promise<void>((resolve) => setTimeout(resolve, options.forceTimeoutMs ?? 10_000));
+      void Promise.race([cleanup, limit]).then(() => forced.resolve(130));
+    } else forced.resolve(130);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -17,6 +17,7 @@ import { MirrorPods } from "./pod/mirror-pods.ts";
 import { NO_OBJECTS } from "./pod/object-source.ts";
 import { removeOrphanedPods } from "./pod/orphaned-pods.ts";
 import { podKey } from "./pod/pod-key.ts";
+import { removePodDir } from "./pod/pod-volumes.ts";
 import { PodWorker } from "./pod/pod-worker.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { type ApiPodSource, watchApiPods } from "./sources/api-source.ts";
@@ -48,8 +49,11 @@ export interface KubeletOptions {
   nodeStatusUpdateFrequencyMs?: number;
   /** First crash-loop back-off delay (doubling to 5 min); default 10 s as upstream. */
   crashLoopBackoffMs?: number;
-  /** Stop every pod when the kubelet stops (kube server); upstream leaves them running. */
-  stopPodsOnExit?: boolean;
+  /**
+   * Stop every pod (within its grace period) when the kubelet stops: kube server, and
+   * `kube kubelet` on Ctrl-C; asked at stop time. Upstream leaves them running.
+   */
+  stopPodsOnExit?: boolean | (() => boolean);
   log: (line: string) => void;
   now?: () => Date;
 }
@@ -59,6 +63,11 @@ export interface Kubelet extends Component {
   pods(): Pod[];
   /** Stops and removes every pod (used by tests and `kube server` on exit). */
   stopAllPods(): Promise<void>;
+  /**
+   * Stops at once (a second Ctrl-C): every pod's processes killed without grace, its sandbox,
+   * network namespace and volumes removed, then the bridge. Safe while stop() still runs.
+   */
+  kill(): Promise<void>;
 }
 
 export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
@@ -163,8 +172,10 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       terminateWorker(worker, pod.metadata.deletionGracePeriodSeconds ?? undefined, true);
       return;
     }
-    if (isStaticPod(pod)) void mirrors.ensure(pod);
+    // Upstream creates mirror pods once its Node exists (the mirror is owned by it).
+    if (isStaticPod(pod) && nodeRegistered) void mirrors.ensure(pod);
   };
+  let nodeRegistered = false;
 
   // Mirror pods: a joined kubelet shows its static pods in the API.
   const mirrors = new MirrorPods({
@@ -220,6 +231,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       now,
       log,
     });
+    void nodeAgent.registered.then(() => {
+      nodeRegistered = true;
+      if (stopped) return;
+      for (const pod of config.all().values()) if (isStaticPod(pod)) void mirrors.ensure(pod);
+    });
     config.declare("api");
     // A pod already finished is not started again after a kubelet restart (upstream: terminal pods stay terminal).
     const terminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
@@ -268,23 +284,56 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     workers.clear();
   };
 
+  /** Ends sources, watches and timers; no worker syncs after it. */
+  const quiesce = async (): Promise<void> => {
+    stopped = true;
+    clearInterval(resync);
+    unsubscribe();
+    mirrors.stop();
+    nodeAgent?.stop();
+    for (const source of sources) source.stop();
+    await Promise.all([apiSource?.stop(), api?.stop()]);
+    // A worker mid-sync finishes that sync (bounded: nothing waits on the API any more).
+    await Promise.all([...workers.values()].map((w) => w.halt()));
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await quiesce();
+      const stopPods =
+        typeof options.stopPodsOnExit === "function" ? options.stopPodsOnExit() : options.stopPodsOnExit;
+      if (stopPods) {
+        // Each pod within its own grace period, all at once.
+        await Promise.all([...workers.values()].map((w) => w.terminate()));
+        workers.clear();
+      }
+      await runtime.close();
+      settle();
+    })();
+    return stopping;
+  };
+
   return {
     name: "kubelet",
     ready: (nodeAgent?.registered ?? Promise.resolve()).then(() => undefined),
     done,
     pods: () => [...workers.values()].map((w) => (w.status ? { ...w.pod, status: w.status } : w.pod)),
     stopAllPods,
-    async stop() {
-      if (stopped) return;
+    stop,
+    async kill() {
       stopped = true;
       clearInterval(resync);
-      unsubscribe();
-      nodeAgent?.stop();
-      for (const source of sources) source.stop();
-      await apiSource?.stop();
-      await api?.stop();
-      if (options.stopPodsOnExit) await stopAllPods();
-      else for (const worker of workers.values()) await worker.idle();
+      mirrors.stop();
+      for (const sandbox of await runtime.listSandboxes()) {
+        try {
+          await runtime.stopSandbox(sandbox.id, 0);
+          await runtime.removeSandbox(sandbox.id);
+        } catch (error) {
+          log(`removing pod sandbox ${sandbox.id}: ${(error as Error).message}`);
+        }
+      }
+      for (const worker of workers.values()) removePodDir(options.rootDir, worker.uid);
       await runtime.close();
       settle();
     },

@@ -73,7 +73,8 @@ export function startNodeAgent(options: {
         return;
       } catch (error) {
         log(`node ${name}: registration failed (${(error as Error).message}); retrying`);
-        await new Promise<void>((r) => after(Math.min(500 * 2 ** attempt, 7000), r));
+        // Upstream registerWithAPIServer: 100 ms doubling up to 7 s.
+        await new Promise<void>((r) => after(Math.min(100 * 2 ** attempt, 7000), r));
       }
     }
   };

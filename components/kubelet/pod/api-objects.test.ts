@@ -87,4 +87,33 @@ describe("apiObjects", () => {
       "services have not yet been read at least once, cannot construct envvars",
     );
   });
+
+  test("static pods do not wait: whatever is known now (nothing before the API answers)", async () => {
+    const held = Promise.withResolvers<Response>();
+    const api = scriptedApi({}, { heldList: held.promise });
+    const { objects, stop } = apiObjects(api.client, () => {}, 60_000);
+    cleanups.push(async () => {
+      held.resolve(Response.json({ kind: "ServiceList", metadata: { resourceVersion: "1" }, items: [] }));
+      await stop();
+    });
+    const started = Date.now();
+    expect(await objects.services({ waitForSync: false })).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test("stop() ends a wait for the first list at once, and later calls refuse", async () => {
+    const held = Promise.withResolvers<Response>();
+    const api = scriptedApi({}, { heldList: held.promise });
+    const { objects, stop } = apiObjects(api.client, () => {}, 60_000);
+    const waiting = objects.services();
+    const stopped = (async () => {
+      await Bun.sleep(5);
+      const done = stop();
+      held.resolve(Response.json({ kind: "ServiceList", metadata: { resourceVersion: "1" }, items: [] }));
+      await done;
+    })();
+    await expect(waiting).rejects.toThrow("services have not yet been read at least once");
+    await stopped;
+    await expect(objects.services()).rejects.toThrow("the kubelet is stopping");
+  });
 });

@@ -1,6 +1,7 @@
 // The API objects a joined kubelet's pods use (upstream's configmap and secret managers, the
 // service lister and the token manager): ConfigMaps and Secrets read on demand, Services watched
-// from the first container start on, ServiceAccount tokens cached and renewed per pod.
+// from the first container start on (static pods do not wait for them), ServiceAccount tokens
+// cached and renewed per pod.
 
 import type { ConfigMap, Secret, Service } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
@@ -26,20 +27,28 @@ export function apiObjects(
   servicesWaitMs = SERVICES_WAIT_MS,
 ): ApiObjects {
   let services: Informer<Service> | undefined;
+  let stopped = false;
+  /** Ends the waits for the first list when the kubelet stops, so no sync outlives it. */
+  const cancelWaits = new Set<() => void>();
   const tokens = new TokenManager({ fetch: apiTokenFetcher(client) });
   const objects: ObjectSource = {
     serviceAccountToken: (ns, name, spec) => tokens.serviceAccountToken(ns, name, spec),
     configMap: (ns, name) => resource<ConfigMap>(client, "configmaps").namespace(ns).getIfExists(name),
     secret: (ns, name) => resource<Secret>(client, "secrets").namespace(ns).getIfExists(name),
-    async services() {
+    async services(options) {
+      if (stopped) throw new Error("the kubelet is stopping: services are no longer read");
       if (!services) {
         services = new Informer<Service>({ client, path: "/api/v1/services", log });
         services.start();
       }
+      // Upstream (kubelet_pods.go makeEnvironmentVariables): only pods from the API wait for
+      // the first list; static pods start with what is known (nothing, before the API answers).
+      if (options?.waitForSync === false) return services.list();
       const synced = services.synced;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<"late">((resolve) => {
         timer = setTimeout(() => resolve("late"), servicesWaitMs);
+        cancelWaits.add(() => resolve("late"));
       });
       const result = await Promise.race([synced.then(() => "synced" as const), late]);
       clearTimeout(timer);
@@ -49,5 +58,14 @@ export function apiObjects(
       return services.list();
     },
   };
-  return { objects, tokens, stop: async () => services?.stop() };
+  return {
+    objects,
+    tokens,
+    stop: async () => {
+      stopped = true;
+      for (const cancel of cancelWaits) cancel();
+      cancelWaits.clear();
+      await services?.stop();
+    },
+  };
 }

@@ -4,6 +4,7 @@
 // variables, which fill in last wherever the container did not set the name itself.
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
+import { isStaticPod } from "../sources/static-pod.ts";
 import { expandVars } from "./container-argv.ts";
 import { fieldPathValue, resourceFieldValue } from "./field-path.ts";
 import type { ObjectSource } from "./object-source.ts";
@@ -22,7 +23,11 @@ export async function containerEnv(
   const ns = pod.metadata?.namespace ?? "default";
   const env = new Map<string, string>();
   const services = serviceEnv(
-    servicesForPod(await objects.services(), ns, pod.spec?.enableServiceLinks ?? true),
+    servicesForPod(
+      await objects.services({ waitForSync: !isStaticPod(pod) }),
+      ns,
+      pod.spec?.enableServiceLinks ?? true,
+    ),
   );
   const lookup = (): Map<string, string> => (services.size ? new Map([...services, ...env]) : env);
   for (const from of container.envFrom ?? []) {

@@ -25,7 +25,7 @@ function staticPod(uid: string): Pod {
   };
 }
 
-function setup(options: { createStatus?: number } = {}) {
+function setup(options: { createStatus?: number; failCreates?: number } = {}) {
   const sent: Sent[] = [];
   const lines: string[] = [];
   const created: [Pod, Pod][] = [];
@@ -39,6 +39,10 @@ function setup(options: { createStatus?: number } = {}) {
       sent.push({ method: request.method, path: url.pathname, body });
       if (request.method === "GET" && url.pathname === "/api/v1/nodes/node1")
         return Response.json({ kind: "Node", metadata: { name: "node1", uid: "node-uid" } });
+      if (request.method === "POST" && (options.failCreates ?? 0) > 0) {
+        options.failCreates = (options.failCreates ?? 0) - 1;
+        throw new Error("ECONNREFUSED");
+      }
       if (request.method === "POST" && options.createStatus)
         return Response.json(
           { kind: "Status", code: options.createStatus, reason: "x", message: "refused" },
@@ -60,6 +64,7 @@ function setup(options: { createStatus?: number } = {}) {
     log: (line) => lines.push(line),
     desired: () => desired,
     created: (pod, mirror) => created.push([pod, mirror]),
+    retryMs: 5,
   });
   return { mirrors, sent, lines, created, want: (pods: Pod[]) => (desired = pods) };
 }
@@ -141,8 +146,32 @@ describe("MirrorPods", () => {
     expect(conflict.lines).toEqual([]);
     const forbidden = setup({ createStatus: 403 });
     await forbidden.mirrors.ensure(staticPod("v1"));
-    expect(forbidden.lines).toEqual(["mirror pod for default/web-node1: refused"]);
+    expect(forbidden.lines).toEqual(["mirror pod for default/web-node1: refused; retrying"]);
     expect(forbidden.mirrors.get(staticPod("v1"))).toBeUndefined();
+    forbidden.mirrors.stop();
+  });
+
+  test("a create that failed (API not up yet) is tried again while the static pod is wanted", async () => {
+    const { mirrors, sent, want, lines } = setup({ failCreates: 2 });
+    const pod = staticPod("v1");
+    want([pod]);
+    await mirrors.ensure(pod);
+    while (!mirrors.get(pod)) await Bun.sleep(1);
+    expect(sent.filter((s) => s.method === "POST")).toHaveLength(3);
+    expect(lines).toHaveLength(2);
+    mirrors.stop();
+  });
+
+  test("no retry for a static pod no longer wanted, nor after stop()", async () => {
+    const gone = setup({ failCreates: 1 });
+    await gone.mirrors.ensure(staticPod("v1"));
+    const stopped = setup({ failCreates: 1 });
+    stopped.want([staticPod("v1")]);
+    await stopped.mirrors.ensure(staticPod("v1"));
+    stopped.mirrors.stop();
+    await Bun.sleep(30);
+    expect(gone.sent.filter((s) => s.method === "POST")).toHaveLength(1);
+    expect(stopped.sent.filter((s) => s.method === "POST")).toHaveLength(1);
   });
 
   test("standalone (no client): no mirror pods", async () => {

@@ -18,10 +18,14 @@ export interface MirrorPodsOptions {
   desired(): Iterable<Pod>;
   /** A mirror was created for `pod` (the kubelet writes the static pod's status to it). */
   created(pod: Pod, mirror: Pod): void;
+  /** Delay before a failed create is tried again (default 1 s). */
+  retryMs?: number;
 }
 
 export class MirrorPods {
   private readonly mirrors = new Map<string, Pod>();
+  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
+  private stopped = false;
 
   constructor(private readonly options: MirrorPodsOptions) {}
 
@@ -82,8 +86,30 @@ export class MirrorPods {
       this.mirrors.set(podKey(pod), created);
       this.options.created(pod, created);
     } catch (error) {
-      if (!isStatus(error, 409)) log(`mirror pod for ${podKey(pod)}: ${(error as Error).message}`);
+      if (isStatus(error, 409)) return;
+      log(`mirror pod for ${podKey(pod)}: ${(error as Error).message}; retrying`);
+      this.retry(pod);
     }
+  }
+
+  /** Upstream retries on its next pod sync: here a timer, while the same static pod is wanted. */
+  private retry(pod: Pod): void {
+    const key = podKey(pod);
+    if (this.stopped || this.retries.has(key)) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(key);
+      if (this.stopped) return;
+      for (const p of this.options.desired())
+        if (isStaticPod(p) && p.metadata?.uid === pod.metadata?.uid) void this.ensure(p);
+    }, this.options.retryMs ?? 1000);
+    this.retries.set(key, timer);
+  }
+
+  /** No more retries (the kubelet stops). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
   }
 
   /** Deletes the static pod's mirror, unless a newer version of the same static pod runs. */

@@ -19,8 +19,11 @@ export interface ServiceAccountToken {
 export interface ObjectSource {
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<Secret | undefined>;
-  /** Every Service in the cluster, once read at least once (upstream's service lister). */
-  services(): Promise<Service[]>;
+  /**
+   * Every Service in the cluster, once read at least once (upstream's service lister); with
+   * `waitForSync: false` (static pods) whatever is known now, maybe nothing.
+   */
+  services(options?: { waitForSync?: boolean }): Promise<Service[]>;
   /** A token for the account (TokenRequest through the kubelet's token cache); absent standalone. */
   serviceAccountToken?(namespace: string, name: string, spec: TokenRequestSpec): Promise<ServiceAccountToken>;
 }

@@ -61,6 +61,8 @@ export class PodWorker {
   private running: Promise<void> | undefined;
   private dirty = false;
   private terminating: Promise<void> | undefined;
+  /** Set by halt(): no sync starts any more (the kubelet is exiting), the pod is left as it is. */
+  private halted = false;
   status: PodStatus | undefined;
 
   constructor(
@@ -99,7 +101,7 @@ export class PodWorker {
 
   /** Asks for a sync soon; syncs never overlap (a kick during one runs another after it). */
   kick(): void {
-    if (this.terminating) return;
+    if (this.terminating || this.halted) return;
     if (this.running) {
       this.dirty = true;
       return;
@@ -107,6 +109,14 @@ export class PodWorker {
     this.running = this.loop().finally(() => {
       this.running = undefined;
     });
+  }
+
+  /** No further syncs (the kubelet exits); resolves once the one in progress, if any, ended. */
+  async halt(): Promise<void> {
+    this.halted = true;
+    this.timer?.stop();
+    this.timer = undefined;
+    await this.idle();
   }
 
   /** Resolves when no sync is in progress. */
@@ -125,7 +135,7 @@ export class PodWorker {
         this.deps.log(`pod ${podKey(this.pod)}: sync failed: ${(error as Error).message}`);
         this.later(2000);
       }
-    } while (this.dirty && !this.terminating);
+    } while (this.dirty && !this.terminating && !this.halted);
   }
 
   private later(ms: number): void {
