@@ -11,6 +11,8 @@ export interface AdmissionAttributes {
   subresource: string;
   /** Absent only for the apiserver's own writes (bootstrap objects). */
   user?: UserInfo;
+  /** Where admission puts warnings for the client (`Warning: 299` headers); absent: dropped. */
+  warnings?: string[];
 }
 
 /** Checks and side effects around writes (upstream's admission chain plus allocators). */

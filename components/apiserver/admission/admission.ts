@@ -13,6 +13,8 @@ import { Allocator } from "./allocator.ts";
 import { type Cidr, contains, parseCidr } from "./cidr.ts";
 import { NamespaceCache } from "./namespace-cache.ts";
 import { NodeRestriction } from "./node-restriction.ts";
+import { PodSecurityAdmission } from "./pod-security/pod-security-admission.ts";
+import type { PodSecurityConfig } from "./pod-security/pod-security-config.ts";
 import { admitServiceAccount } from "./service-account-admission.ts";
 
 export interface AdmissionOptions {
@@ -25,6 +27,8 @@ export interface AdmissionOptions {
    * kube-api-access volume. Off: only the account name is defaulted (no tokens to mount).
    */
   serviceAccounts?: boolean;
+  /** The PodSecurity plugin's configuration (--admission-control-config-file); absent: plugin off. */
+  podSecurity?: PodSecurityConfig;
 }
 
 interface ServicePort {
@@ -47,6 +51,7 @@ export class KubeAdmission implements Admission {
   private readonly portRange: [number, number];
   private readonly namespaces: NamespaceCache;
   private readonly nodeRestriction: NodeRestriction;
+  private readonly podSecurity: PodSecurityAdmission | undefined;
 
   constructor(private readonly options: AdmissionOptions) {
     this.namespaces = new NamespaceCache(() => options.registry().lookup("", "v1", "namespaces")?.store);
@@ -55,6 +60,19 @@ export class KubeAdmission implements Admission {
     this.ips = new Allocator(options.kv, "/registry/ranges/serviceips");
     this.ports = new Allocator(options.kv, "/registry/ranges/servicenodeports");
     this.portRange = options.nodePortRange ?? [30000, 32767];
+    this.podSecurity = options.podSecurity
+      ? new PodSecurityAdmission({
+          config: options.podSecurity,
+          namespaceLabels: async (name) => {
+            const found = await options.registry().lookup("", "v1", "namespaces")?.store.current("", name);
+            return found ? (found.obj.metadata.labels ?? {}) : undefined;
+          },
+          listPods: async (namespace) => {
+            const pods = options.registry().lookup("", "v1", "pods");
+            return pods ? ((await pods.store.list({ namespace })).items as Pod[]) : [];
+          },
+        })
+      : undefined;
   }
 
   get serviceRange(): Cidr {
@@ -71,12 +89,14 @@ export class KubeAdmission implements Admission {
     await this.namespaceLifecycle(entry, obj);
     await this.nodeRestriction.create(entry, obj, attrs);
     if (isCore(entry, "Pod")) await this.podDefaults(obj);
+    await this.validatePodSecurity(entry, obj, undefined, attrs);
     if (isCore(entry, "Service")) await this.allocateService(obj, undefined, dryRun);
   }
 
   async update(entry: Entry, obj: KObject, old: Stored, attrs: AdmissionAttributes): Promise<void> {
     const dryRun = attrs.dryRun;
     await this.nodeRestriction.update(entry, obj, old, attrs);
+    await this.validatePodSecurity(entry, obj, old, attrs);
     if (isCore(entry, "Service")) await this.allocateService(obj, old, dryRun);
   }
 
@@ -91,6 +111,29 @@ export class KubeAdmission implements Admission {
     for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []))
       await this.ips.release(ip, owner);
     for (const p of spec.ports ?? []) if (p.nodePort) await this.ports.release(String(p.nodePort), owner);
+  }
+
+  /** PodSecurity (a validating plugin: after the defaults above); its warnings go to the client. */
+  private async validatePodSecurity(
+    entry: Entry,
+    obj: KObject,
+    old: Stored | undefined,
+    attrs: AdmissionAttributes,
+  ): Promise<void> {
+    const plugin = this.podSecurity;
+    if (!plugin?.handles(entry.info.group, entry.info.plural)) return;
+    const warnings = await plugin.validate({
+      operation: old ? "UPDATE" : "CREATE",
+      group: entry.info.group,
+      resource: entry.info.plural,
+      subresource: attrs.subresource,
+      namespace: entry.info.namespaced ? (obj.metadata?.namespace ?? "") : "",
+      name: obj.metadata?.name ?? "",
+      ...(attrs.user ? { username: attrs.user.username } : {}),
+      obj: obj as Record<string, unknown>,
+      ...(old ? { old: old as Record<string, unknown> } : {}),
+    });
+    attrs.warnings?.push(...warnings);
   }
 
   private async namespaceLifecycle(entry: Entry, obj: KObject): Promise<void> {

@@ -19,6 +19,9 @@ export async function createObject(r: ResourceRequest): Promise<Response> {
       `the server could not find the requested resource: ${entry.info.plural} are namespaced; use /namespaces/<namespace>/${entry.info.plural}`,
     );
   }
-  const created = await createResource(ctx, entry, info.namespace, obj, writeOptions(r.req, r.url));
+  const created = await createResource(ctx, entry, info.namespace, obj, {
+    ...writeOptions(r.req, r.url),
+    warnings: r.warnings,
+  });
   return json(present(entry, created), 201);
 }

@@ -11,4 +11,6 @@ export interface WriteOptions {
   apply?: boolean;
   /** Who writes (admission reads it); absent for the apiserver's own writes. */
   user?: UserInfo;
+  /** Admission's warnings for the client (Pod Security's warn mode); absent: dropped. */
+  warnings?: string[];
 }
