@@ -20,7 +20,12 @@ export interface ClusterOptions {
   /** A node's kubelet serving certificate for its addresses, signed by the cluster CA. */
   kubeletServingCert: (node: string, addresses: string[]) => Promise<KubeletTls | undefined>;
   /** The cluster CA (kube-root-ca.crt) and the ServiceAccount signing key (legacy token Secrets). */
-  controllerSecrets: () => { rootCA?: string; serviceAccountPrivateKey?: string };
+  controllerSecrets: () => {
+    rootCA?: string;
+    serviceAccountPrivateKey?: string;
+    clusterSigningCert?: string;
+    clusterSigningKey?: string;
+  };
   /** Points the `kubernetes` Service at the first node's IP once it exists; absent: --advertise-address was given. */
   advertise: ((address: string) => Promise<void>) | undefined;
   nodeNames: string[];

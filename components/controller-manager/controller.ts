@@ -22,6 +22,12 @@ export interface ControllerOptions {
   rootCA?: string;
   /** `--service-account-private-key-file` contents (PEM): signs legacy ServiceAccount token Secrets. */
   serviceAccountPrivateKey?: string;
+  /** `--cluster-signing-cert-file` contents (PEM): the CA the csrsigning controller signs with. */
+  clusterSigningCert?: string;
+  /** `--cluster-signing-key-file` contents (PEM): that CA's private key. */
+  clusterSigningKey?: string;
+  /** `--cluster-signing-duration` in ms (default one year). */
+  clusterSigningDurationMs?: number;
 }
 
 export interface ControllerContext {

@@ -1,6 +1,7 @@
 // The table of controllers `kube controller-manager` can run, in upstream's names. Each
 // controller lives in its own folder and adds one line here.
 
+import { csrSigningController } from "./certificates/csr-signing-controller.ts";
 import { clusterRoleAggregationController } from "./clusterroleaggregation/cluster-role-aggregation-controller.ts";
 import type { ControllerDescriptor } from "./controller.ts";
 import { cronJobController } from "./cronjob/cron-job-controller.ts";
@@ -31,6 +32,7 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   serviceAccountsController,
   serviceAccountTokenController,
   rootCaCertPublisherController,
+  csrSigningController,
   replicaSetController,
   replicationControllerController,
   deploymentController,

@@ -50,6 +50,8 @@ interface Spec {
   verbs?: Verb[];
   sub?: (gv: { group: string; version: string; kind: string }) => Subresource[];
   prefix?: string;
+  /** Discovery categories besides "all" (APIService: "api-extensions"). */
+  categories?: string[];
 }
 
 const status = (gvk: GroupVersionKind): Subresource => ({ name: "status", kind: gvk, verbs: RW });
@@ -70,7 +72,7 @@ function group(groupName: string, version: string, specs: Spec[]): ResourceInfo[
       namespaced: s.namespaced,
       verbs: s.verbs ?? ALL,
       shortNames: s.short ?? [],
-      categories: s.all ? ["all"] : [],
+      categories: s.all ? ["all"] : (s.categories ?? []),
       subresources: s.sub?.(gvk) ?? [],
       storagePrefix: `/registry/${s.prefix ?? s.plural}`,
     };
@@ -245,6 +247,15 @@ export const RESOURCES: ResourceInfo[] = [
     { kind: "CronJob", plural: "cronjobs", namespaced: true, short: ["cj"], all: true, sub: withStatus },
     { kind: "Job", plural: "jobs", namespaced: true, all: true, sub: withStatus },
   ]),
+  ...group("certificates.k8s.io", "v1", [
+    {
+      kind: "CertificateSigningRequest",
+      plural: "certificatesigningrequests",
+      namespaced: false,
+      short: ["csr"],
+      sub: (gvk) => [{ name: "approval", kind: gvk, verbs: RW }, status(gvk)],
+    },
+  ]),
   ...group("coordination.k8s.io", "v1", [{ kind: "Lease", plural: "leases", namespaced: true }]),
   ...group("discovery.k8s.io", "v1", [{ kind: "EndpointSlice", plural: "endpointslices", namespaced: true }]),
   ...group("events.k8s.io", "v1", [{ kind: "Event", plural: "events", namespaced: true, short: ["ev"] }]),
@@ -281,6 +292,16 @@ export const RESOURCES: ResourceInfo[] = [
   ]),
   ...group("storage.k8s.io", "v1", [
     { kind: "StorageClass", plural: "storageclasses", namespaced: false, short: ["sc"] },
+  ]),
+  ...group("apiregistration.k8s.io", "v1", [
+    {
+      kind: "APIService",
+      plural: "apiservices",
+      namespaced: false,
+      sub: withStatus,
+      prefix: "apiregistration.k8s.io/apiservices",
+      categories: ["api-extensions"],
+    },
   ]),
   ...group("apiextensions.k8s.io", "v1", [
     {

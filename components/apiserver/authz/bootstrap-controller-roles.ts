@@ -10,6 +10,28 @@ const ALL_VERBS_BUT_WATCH = ["get", "list", "watch", "create", "update", "patch"
 /** Controller name (its ServiceAccount in kube-system) to its rules. */
 export function controllerRules(): Record<string, PolicyRule[]> {
   return {
+    "certificate-controller": [
+      rule(["get", "list", "watch", "delete"], ["certificates.k8s.io"], ["certificatesigningrequests"]),
+      rule(
+        ["update"],
+        ["certificates.k8s.io"],
+        ["certificatesigningrequests/status", "certificatesigningrequests/approval"],
+      ),
+      rule(["approve"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/kube-apiserver-client-kubelet"]),
+      rule(
+        ["sign"],
+        ["certificates.k8s.io"],
+        ["signers"],
+        [
+          "kubernetes.io/legacy-unknown",
+          "kubernetes.io/kube-apiserver-client",
+          "kubernetes.io/kube-apiserver-client-kubelet",
+          "kubernetes.io/kubelet-serving",
+        ],
+      ),
+      rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+      eventsRule(),
+    ],
     "clusterrole-aggregation-controller": [
       rule(
         ["escalate", "get", "list", "watch", "update", "patch"],

@@ -1,5 +1,6 @@
-// Routes a resource request to its verb handler: the main resource, its status, scale,
-// binding and finalize subresources, the review kinds, and the kubelet-served subresources.
+// Routes a resource request to its verb handler: the main resource, its status (and the
+// status-like approval and ephemeralcontainers), scale, binding and finalize subresources, the
+// review kinds, and the kubelet-served subresources.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ApiContext, ResourceRequest } from "../api-context.ts";
 import { createReview } from "../auth/reviews.ts";
@@ -17,15 +18,7 @@ import { bindPod, getScale, nodeAgentOnly, writeScale } from "./subresources.ts"
 import { patchObject, updateObject } from "./update.ts";
 import { watchObjects } from "./watch.ts";
 
-const NODE_AGENT_SUBRESOURCES = new Set([
-  "log",
-  "exec",
-  "attach",
-  "portforward",
-  "proxy",
-  "eviction",
-  "ephemeralcontainers",
-]);
+const NODE_AGENT_SUBRESOURCES = new Set(["log", "exec", "attach", "portforward", "proxy", "eviction"]);
 
 export async function handleResource(
   req: Request,
@@ -70,6 +63,8 @@ async function route(
     if (NODE_AGENT_SUBRESOURCES.has(subresource)) return nodeAgentOnly(r);
     switch (subresource) {
       case "status":
+      case "approval":
+      case "ephemeralcontainers":
         if (verb === "get") return getObject(r);
         if (verb === "update") return updateObject(r);
         if (verb === "patch") return patchObject(r);

@@ -69,7 +69,7 @@ export async function bindPod(r: ResourceRequest, podName?: string): Promise<Res
 
 const KUBELET_SERVED = new Set(["log", "exec", "attach", "portforward", "proxy"]);
 
-/** Subresources around the node agent: proxied to the kubelet, eviction, or (ephemeral containers) not yet. */
+/** Subresources around the node agent: proxied to the kubelet, or eviction. */
 export function nodeAgentOnly(r: ResourceRequest): Promise<Response> {
   if (KUBELET_SERVED.has(r.info.subresource)) return kubeletSubresource(r);
   if (r.info.subresource === "eviction" && r.req.method === "POST") return evictPod(r);

@@ -143,6 +143,8 @@ const builtins: Record<string, Record<string, PatchMeta>> = {
   "scheduling.k8s.io/v1": { PriorityClass: plain },
   "node.k8s.io/v1": { RuntimeClass: plain },
   "apiextensions.k8s.io/v1": { CustomResourceDefinition: plain },
+  "apiregistration.k8s.io/v1": { APIService: kind(undefined, withConditions) },
+  "certificates.k8s.io/v1": { CertificateSigningRequest: plain },
 };
 
 /** The PatchMeta of a built-in kind, or undefined for kinds without Go types (custom resources). */

@@ -7,6 +7,7 @@ import authorization from "../../../assets/k8s-proto/authorization.proto" with {
 import autoscalingV1 from "../../../assets/k8s-proto/autoscaling-v1.proto" with { type: "text" };
 import autoscalingV2 from "../../../assets/k8s-proto/autoscaling-v2.proto" with { type: "text" };
 import batch from "../../../assets/k8s-proto/batch.proto" with { type: "text" };
+import certificates from "../../../assets/k8s-proto/certificates.proto" with { type: "text" };
 import core from "../../../assets/k8s-proto/core.proto" with { type: "text" };
 import intstr from "../../../assets/k8s-proto/intstr.proto" with { type: "text" };
 import meta from "../../../assets/k8s-proto/meta.proto" with { type: "text" };
@@ -33,6 +34,7 @@ const sources = [
   rbac,
   scheduling,
   networking,
+  certificates,
 ];
 
 let cached: Root | undefined;

@@ -51,6 +51,7 @@ const servedKinds: Record<string, { package: string; kinds: readonly string[] }>
     kinds: ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
   },
   "scheduling.k8s.io/v1": { package: "k8s.io.api.scheduling.v1", kinds: ["PriorityClass"] },
+  "certificates.k8s.io/v1": { package: "k8s.io.api.certificates.v1", kinds: ["CertificateSigningRequest"] },
   "networking.k8s.io/v1": {
     package: "k8s.io.api.networking.v1",
     kinds: ["Ingress", "IngressClass", "NetworkPolicy"],

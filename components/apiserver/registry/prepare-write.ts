@@ -54,7 +54,7 @@ export function prepareCreate(ctx: WriteContext, entry: Entry, obj: KObject, opt
   else delete m.generation;
   if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
   entry.strategy.defaults?.(obj);
-  entry.strategy.prepareForCreate?.(obj, { now, subresource: "" });
+  entry.strategy.prepareForCreate?.(obj, { now, subresource: "", ...(opts.user ? { user: opts.user } : {}) });
   validate(ctx, entry, obj, undefined);
   if (!opts.apply) m.managedFields = managedFields(entry, undefined, obj, opts, now);
 }
@@ -73,7 +73,15 @@ export function prepareUpdate(
   const now = ctx.now();
   const hasStatus = entry.info.subresources.some((s) => s.name === "status");
   let out: KObject;
-  if (opts.subresource === "finalize") {
+  const part = opts.subresource ? entry.strategy.subresourceUpdate?.(next, old, opts.subresource) : undefined;
+  if (part) {
+    out = part;
+    const m = meta(out);
+    const nm = next.metadata ?? {};
+    // As status: the writer may keep labels and annotations in sync, nothing else of metadata.
+    if (nm.labels !== undefined) m.labels = nm.labels;
+    if (nm.annotations !== undefined) m.annotations = nm.annotations;
+  } else if (opts.subresource === "finalize") {
     out = structuredClone(old);
     const spec = (out.spec ?? {}) as { finalizers?: unknown };
     spec.finalizers = (next.spec as { finalizers?: unknown } | undefined)?.finalizers ?? [];
@@ -108,7 +116,11 @@ export function prepareUpdate(
   delete (m as Record<string, unknown>).selfLink;
   if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
   if (opts.subresource === "") entry.strategy.defaults?.(out);
-  entry.strategy.prepareForUpdate?.(out, old, { now, subresource: opts.subresource });
+  entry.strategy.prepareForUpdate?.(out, old, {
+    now,
+    subresource: opts.subresource,
+    ...(opts.user ? { user: opts.user } : {}),
+  });
   if (entry.strategy.generation) {
     m.generation = om.generation ?? 1;
     // A status write may carry annotations (the deployment controller's revision) without bumping it.

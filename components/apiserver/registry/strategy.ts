@@ -2,12 +2,15 @@
 // RESTUpdateStrategy, e.g. pkg/registry/apps/replicaset/strategy.go): defaulting, what a
 // create or update may change, validation, field-selector fields, graceful deletion.
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import type { UserInfo } from "../authn/user-info.ts";
 import type { KObject, Stored } from "./object.ts";
 
 export interface StrategyContext {
   now: Date;
   /** "" for the main resource, "status" for the status subresource. */
   subresource: string;
+  /** Who writes (a CSR's requester is stamped from it); absent for the apiserver's own writes. */
+  user?: UserInfo;
 }
 
 export interface Strategy {
@@ -29,6 +32,12 @@ export interface Strategy {
    * a status subresource) or of the status subresource (everything but status restored).
    */
   prepareForUpdate?(obj: KObject, old: Stored, ctx: StrategyContext): void;
+  /**
+   * A subresource that writes one part of the object (CSR approval: status.conditions; pod
+   * ephemeralcontainers: spec.ephemeralContainers): a copy of `old` with that part of `next`, or
+   * undefined when this kind has no such subresource. May throw a StatusError (422).
+   */
+  subresourceUpdate?(next: KObject, old: Stored, subresource: string): KObject | undefined;
   /** Problems with a new object; field paths like `spec.containers[0].image`. */
   validate?(obj: KObject): StatusCause[];
   /** Problems with an update, e.g. immutable fields (`field is immutable`). */

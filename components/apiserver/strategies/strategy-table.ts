@@ -3,6 +3,7 @@
 // kubernetes/kubernetes pkg/registry/<group>/<resource>/strategy.go and their GetAttrs.
 import { RESOURCES } from "../../../lib/api/resources.ts";
 import type { Strategy } from "../registry/strategy.ts";
+import { certificateSigningRequestStrategy } from "./certificate-signing-request.ts";
 import { configMapStrategy } from "./config-map.ts";
 import { controllerRevisionStrategy } from "./controller-revision.ts";
 import { crdStrategy } from "./crd.ts";
@@ -65,6 +66,7 @@ const TABLE: Record<string, Strategy> = {
   "autoscaling/HorizontalPodAutoscaler": hpaStrategy,
   "batch/CronJob": cronJobStrategy,
   "batch/Job": jobStrategy,
+  "certificates.k8s.io/CertificateSigningRequest": certificateSigningRequestStrategy,
   "coordination.k8s.io/Lease": leaseStrategy,
   "discovery.k8s.io/EndpointSlice": endpointSliceStrategy,
   "events.k8s.io/Event": eventsV1Strategy,
