@@ -33,14 +33,14 @@ test.each([
     () => fetch(cms, { method: "POST", headers: json, body: "{not json" }),
     400,
     "BadRequest",
-    /not valid JSON/,
+    /^the object provided is unrecognized \(must be of type ConfigMap\): couldn't get version\/kind; json parse error: invalid character 'n' looking for beginning of object key string/,
   ],
   [
     "a JSON array body",
     () => fetch(cms, { method: "POST", headers: json, body: "[]" }),
     400,
     "BadRequest",
-    /must be a JSON object/,
+    /^the object provided is unrecognized \(must be of type ConfigMap\): couldn't get version\/kind; json parse error: json: cannot unmarshal array into Go value/,
   ],
   [
     "a body over 3 MiB",
