@@ -11,6 +11,7 @@ import { apiClientFromFlags } from "./api-client-flags.ts";
 import { readFlagFile } from "./apiserver-security-flags.ts";
 import { parseDuration, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
+import { LEADER_ELECTION_FLAGS, readLeaderElectionFlags } from "./leader-election-flags.ts";
 import { supervise } from "./supervise.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -19,12 +20,11 @@ export const controllerManagerCommand = defineKubeCommand({
   description: "Control loops: ReplicaSet, Deployment, Endpoints, GC, namespaces, nodes, ...",
   args: {
     kubeconfig: { type: "string", description: "Path to a kubeconfig with the API server and credentials" },
-    master: { type: "string", description: "API server URL (overrides the kubeconfig's server)" },
-    "leader-elect": {
-      type: "boolean",
-      description: "Take a leader lease before running controllers, so several replicas can run",
-      default: true,
+    master: {
+      type: "string",
+      description: "API server URL (overrides the kubeconfig's server); several, comma separated, fail over",
     },
+    ...LEADER_ELECTION_FLAGS,
     controllers: {
       type: "string",
       description: "Comma-separated controllers to run; '*' for all, '-name' to disable one",
@@ -72,6 +72,7 @@ export const controllerManagerCommand = defineKubeCommand({
     if (args["allocate-node-cidrs"] && !args["cluster-cidr"])
       throw new UsageError("--allocate-node-cidrs needs --cluster-cidr (for example 10.244.0.0/16)");
     const client = apiClientFromFlags(args, "kube-controller-manager");
+    const leaderElection = readLeaderElectionFlags(args);
     const options = {
       clusterCIDR: args["cluster-cidr"],
       allocateNodeCIDRs: args["allocate-node-cidrs"] === true,
@@ -101,6 +102,7 @@ export const controllerManagerCommand = defineKubeCommand({
             client,
             controllers,
             leaderElect: args["leader-elect"] !== false,
+            leaderElection,
             options,
             log,
           }),

@@ -46,7 +46,10 @@ export const dnsCommand = defineKubeCommand({
   description: "Cluster DNS: service and pod names, other names forwarded",
   args: {
     kubeconfig: { type: "string", description: "Path to a kubeconfig with the API server and credentials" },
-    master: { type: "string", description: "API server URL (overrides the kubeconfig's server)" },
+    master: {
+      type: "string",
+      description: "API server URL (overrides the kubeconfig's server); several, comma separated, fail over",
+    },
     "bind-address": {
       type: "string",
       description: "Address to serve DNS on (UDP and TCP)",

@@ -5,7 +5,8 @@
 import { existsSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { type ClientConfig, loadKubeconfig, normalizeServer } from "../lib/client/kubeconfig.ts";
+import { type ClientConfig, loadKubeconfig } from "../lib/client/kubeconfig.ts";
+import { parseServerList } from "./api-client-flags.ts";
 import { readFlagFile } from "./apiserver-security-flags.ts";
 import { parseDuration, parsePort, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
@@ -44,7 +45,8 @@ export const kubeletCommand = defineKubeCommand({
     },
     "api-servers": {
       type: "string",
-      description: "API server URL or host:port (legacy spelling of --kubeconfig)",
+      description:
+        "API server URLs or host:ports, comma separated (legacy spelling of --kubeconfig; fails over)",
     },
     "node-name": { type: "string", description: "Name of the Node this kubelet is (default: the hostname)" },
     "hostname-override": {
@@ -137,13 +139,15 @@ export const kubeletCommand = defineKubeCommand({
         );
       manifestPath ??= args.config;
     }
-    // Upstream's old kubelet: --api-servers names the server, --kubeconfig the credentials.
-    const apiServers = args["api-servers"]?.split(",")[0];
+    // Upstream's old kubelet: --api-servers names the servers (a list it fails over between),
+    // --kubeconfig the credentials.
+    const [apiServer, ...failover] = parseServerList(args["api-servers"] ?? "");
+    const servers = apiServer
+      ? { server: apiServer, ...(failover.length > 0 ? { failover } : {}) }
+      : undefined;
     const api: ClientConfig | undefined = args.kubeconfig
-      ? { ...loadKubeconfig(args.kubeconfig), ...(apiServers ? { server: normalizeServer(apiServers) } : {}) }
-      : apiServers
-        ? { server: normalizeServer(apiServers) }
-        : undefined;
+      ? { ...loadKubeconfig(args.kubeconfig), ...servers }
+      : servers;
     const tls = kubeletTlsFlags(args);
     const runtime = args.runtime;
     if (runtime !== "process" && runtime !== "fake")

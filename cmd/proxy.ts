@@ -16,7 +16,10 @@ export const proxyCommand = defineKubeCommand({
   description: "Service virtual IPs and node ports",
   args: {
     kubeconfig: { type: "string", description: "Path to a kubeconfig with the API server and credentials" },
-    master: { type: "string", description: "API server URL (overrides the kubeconfig's server)" },
+    master: {
+      type: "string",
+      description: "API server URL (overrides the kubeconfig's server); several, comma separated, fail over",
+    },
     "hostname-override": {
       type: "string",
       description: "Use this name instead of the hostname as the node name",

@@ -8,13 +8,19 @@ import { type Clock, realClock } from "../../lib/clock/clock.ts";
 import type { Component } from "../../lib/component.ts";
 import { createEventRecorder } from "../../lib/events/event-recorder.ts";
 import { InformerFactory } from "../../lib/informer/informer-factory.ts";
-import { type LeaderElector, startLeaderElection } from "../../lib/leaderelection/leader-election.ts";
+import {
+  type LeaderElectionTimings,
+  type LeaderElector,
+  startLeaderElection,
+} from "../../lib/leaderelection/leader-election.ts";
 import type { ControllerDescriptor, ControllerOptions, RunningController } from "./controller.ts";
 
 export interface ControllerManagerOptions {
   client: ApiClient;
   controllers: ControllerDescriptor[];
   leaderElect: boolean;
+  /** Leader-election timings (flags; tests shorten them). */
+  leaderElection?: LeaderElectionTimings;
   options: ControllerOptions;
   log(line: string): void;
   /** Defaults to the real clock. */
@@ -67,6 +73,7 @@ export async function startControllerManager(options: ControllerManagerOptions):
       namespace: "kube-system",
       name: "kube-controller-manager",
       identity: `${hostname()}_${crypto.randomUUID()}`,
+      ...options.leaderElection,
       onStartedLeading: () => void startControllers(),
       onStoppedLeading: () => void stopControllers(),
       log,

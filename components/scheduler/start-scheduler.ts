@@ -7,7 +7,11 @@ import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../lib/client/api-client.ts";
 import type { Component } from "../../lib/component.ts";
 import { Informer } from "../../lib/informer/informer.ts";
-import { type LeaderElector, startLeaderElection } from "../../lib/leaderelection/leader-election.ts";
+import {
+  type LeaderElectionTimings,
+  type LeaderElector,
+  startLeaderElection,
+} from "../../lib/leaderelection/leader-election.ts";
 import { defaultProfile } from "./default-profile.ts";
 import { nodeEventHandlers, podEventHandlers } from "./event-handlers.ts";
 import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
@@ -15,9 +19,8 @@ import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export interface StartSchedulerOptions extends Omit<SchedulerOptions, "profile"> {
   client: ApiClient;
   leaderElect: boolean;
-  /** Leader-election timings (tests shorten them). */
-  leaseDurationSeconds?: number;
-  retryPeriodMs?: number;
+  /** Leader-election timings (flags; tests shorten them). */
+  leaderElection?: LeaderElectionTimings;
 }
 
 export interface RunningScheduler extends Component {
@@ -66,8 +69,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
       namespace: "kube-system",
       name: "kube-scheduler",
       identity: `${hostname()}_${crypto.randomUUID()}`,
-      leaseDurationSeconds: options.leaseDurationSeconds,
-      retryPeriodMs: options.retryPeriodMs,
+      ...options.leaderElection,
       onStartedLeading: () => {
         starting = begin().catch((error: Error) => log(`scheduler failed to start: ${error.message}`));
       },

@@ -9,6 +9,11 @@ export type FetchLike = (request: Request) => Promise<Response>;
 export interface ApiClientOptions {
   /** e.g. "http://127.0.0.1:8080" (no trailing slash). */
   server: string;
+  /**
+   * More apiservers of the same cluster (HA): when one cannot be reached the client moves on to
+   * the next and stays there; `server` is tried first.
+   */
+  failover?: string[];
   /** Defaults to the global fetch; `kube server` passes the apiserver's handler. */
   fetch?: FetchLike;
   userAgent?: string;
@@ -66,7 +71,9 @@ function query(options: object): string {
 }
 
 export class ApiClient {
-  readonly server: string;
+  /** Every apiserver this client may use, `server` first. */
+  readonly servers: readonly string[];
+  #current = 0;
   private readonly doFetch: FetchLike;
   private readonly userAgent: string;
   private readonly token: string | undefined;
@@ -74,7 +81,7 @@ export class ApiClient {
   readonly caPem: string | undefined;
 
   constructor(options: ApiClientOptions) {
-    this.server = options.server.replace(/\/+$/, "");
+    this.servers = [options.server, ...(options.failover ?? [])].map((url) => url.replace(/\/+$/, ""));
     const tls = options.tls;
     this.doFetch =
       options.fetch ??
@@ -95,7 +102,17 @@ export class ApiClient {
     this.caPem = options.tls?.caPem;
   }
 
-  /** Sends a request and returns the raw response (any status). */
+  /** The apiserver requests go to now (the first of `servers` until it fails). */
+  get server(): string {
+    return this.servers[this.#current] as string;
+  }
+
+  /**
+   * Sends a request and returns the raw response (any status). With several servers, a request
+   * that cannot reach one goes to the next, in turn, and the client stays on the one that
+   * answered: any request when the connection was refused (nothing was sent), only reads when
+   * it broke later (a write may have been applied).
+   */
   async raw(
     method: string,
     path: string,
@@ -104,9 +121,22 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (init.body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
-    return this.doFetch(
-      new Request(`${this.server}${path}`, { method, headers, body: init.body, signal: init.signal }),
-    );
+    const send = (server: string) =>
+      this.doFetch(
+        new Request(`${server}${path}`, { method, headers, body: init.body, signal: init.signal }),
+      );
+    if (this.servers.length === 1) return send(this.server);
+    for (let tried = 1; ; tried++) {
+      const index = this.#current;
+      try {
+        return await send(this.servers[index] as string);
+      } catch (error) {
+        const retry = !init.signal?.aborted && (method === "GET" || connectionRefused(error));
+        if (!retry || tried >= this.servers.length) throw error;
+        // Another request may have moved on already: only advance from the server that failed.
+        if (this.#current === index) this.#current = (index + 1) % this.servers.length;
+      }
+    }
   }
 
   private async request<T>(
@@ -208,6 +238,12 @@ function decodeError(code: number, text: string, method: string, path: string): 
     // not a Status: fall through
   }
   return StatusError.of(code, "Unknown", `${method} ${path}: HTTP ${code}: ${text.slice(0, 200)}`);
+}
+
+/** fetch's error when nothing listens on the server's port (Bun: code "ConnectionRefused"). */
+function connectionRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ConnectionRefused" || code === "ECONNREFUSED";
 }
 
 /** True for a StatusError with this HTTP code (404, 409, ...). */

@@ -35,6 +35,8 @@ interface KubeconfigFile {
 /** What a client needs from a kubeconfig to reach and authenticate to an apiserver. */
 export interface ClientConfig {
   server: string;
+  /** More apiservers of the same cluster, tried in turn when `server` cannot be reached. */
+  failover?: string[];
   /** PEM of the CA bundle that signs the server's certificate. */
   caPem?: string;
   /** PEM of the client certificate and its key (x509 authentication). */

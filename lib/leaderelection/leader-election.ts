@@ -6,16 +6,20 @@ import { type ApiClient, isStatus } from "../client/api-client.ts";
 import { resource } from "../client/resource-client.ts";
 import { type Clock, realClock, type Timer } from "../clock/clock.ts";
 
-export interface LeaderElectionOptions {
+/** The lease timings (upstream's --leader-elect-lease-duration, -renew-deadline, -retry-period). */
+export interface LeaderElectionTimings {
+  leaseDurationSeconds?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+export interface LeaderElectionOptions extends LeaderElectionTimings {
   client: ApiClient;
   namespace: string;
   /** Lease name: "kube-scheduler", "kube-controller-manager". */
   name: string;
   /** This replica's identity (hostname_uuid upstream). */
   identity: string;
-  leaseDurationSeconds?: number;
-  renewDeadlineMs?: number;
-  retryPeriodMs?: number;
   onStartedLeading(): void;
   onStoppedLeading(): void;
   log(line: string): void;
