@@ -1,7 +1,8 @@
 // The file names an image reference may have in the image directory, most specific first:
 // the full reference sanitised (`nginx:1.25`), then the repository without registry,
 // `library/`, tag or digest (`docker.io/library/nginx:1.25` -> `nginx`), then its last path
-// element (`bitnami/nginx` -> `nginx`). Docker's reference grammar, simplified.
+// element (`bitnami/nginx` -> `nginx`), and `kube` for hyperkube's names. Docker's reference
+// grammar, simplified.
 
 /** A file name from a reference: `/` and anything unusual become `_`, so it never leaves the dir. */
 function sanitise(name: string): string {
@@ -27,10 +28,17 @@ export function repositoryOf(image: string): string {
   return parts.join("/");
 }
 
+/**
+ * Repositories that are kube itself, as the hyperkube image was (gcr.io/google_containers/
+ * hyperkube, k8s.gcr.io/hyperkube-amd64, registry.k8s.io/hyperkube-arm64, ...): `kube` follows them.
+ */
+const KUBE_ALIAS = /^hyperkube(-(amd64|arm64|arm|ppc64le|s390x))?$/;
+
 /** Candidate names, deduplicated, most specific first; empty for an empty reference. */
 export function imageNameCandidates(image: string): string[] {
   const repository = repositoryOf(image);
   const last = repository.split("/").at(-1) ?? "";
   const names = [sanitise(image.trim()), sanitise(repository), sanitise(last)];
+  if (KUBE_ALIAS.test(last)) names.push("kube");
   return [...new Set(names.filter((name) => name !== ""))];
 }

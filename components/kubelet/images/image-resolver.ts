@@ -1,13 +1,17 @@
-// Image "pulls" without a registry: an image name resolves to a local program, first an
-// executable file in the image directory (seed 000's images/hello), then an image embedded in
-// kube. Stands in for CRI's ImageService (PullImage + ImageStatus) in one read-only step.
+// CRI's ImageService (PullImage + ImageStatus) in one step. An image name resolves, in order, to
+// an executable in the image directory (seed 000's images/hello), an OCI layout or archive there,
+// an image in the content store, an image embedded in kube, or a pull from its registry.
 
 import { createHash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { Secret } from "kubernetes-types/core/v1";
 import { embeddedImages } from "./embedded/embedded-images.ts";
 import { imageNameCandidates } from "./image-name-candidates.ts";
 import { ImagePullError } from "./image-pull-error.ts";
+import { type ImageReference, InvalidReferenceError, parseImageReference } from "./oci/image-reference.ts";
+import type { OciImageSource } from "./oci/oci-image-source.ts";
+import { pullSecretCredentials } from "./oci/pull-secret-credentials.ts";
 
 export interface ResolvedImage {
   /** The image as the pod spec names it. */
@@ -21,6 +25,17 @@ export interface ResolvedImage {
   source: "image-dir" | "embedded" | "oci";
   /** Present for OCI images: the unpacked layers, lowest first (read-only dirs), and config. */
   rootfs?: { layers: string[]; user?: string; workingDir?: string; env: string[] };
+  /** Set when this resolve pulled from a registry: how long it took and the image's size. */
+  pulled?: { durationMs: number; size: number };
+}
+
+export interface ResolveOptions {
+  /** The container's imagePullPolicy; absent: IfNotPresent. Local images are always present. */
+  pullPolicy?: string;
+  /** The pod's imagePullSecrets, read (dockerconfigjson or dockercfg). */
+  pullSecrets?: Secret[];
+  /** Called just before a registry pull starts (the kubelet's `Pulling` event). */
+  onPulling?: () => void;
 }
 
 export interface ImageResolverOptions {
@@ -28,11 +43,15 @@ export interface ImageResolverOptions {
   imageDir?: string;
   /** How to run kube itself: `[process.execPath]` compiled, `[bun, "cmd/main.ts"]` from source. */
   kubeExecutable: string[];
+  /** The content store and registry puller; absent: no OCI images (image dir and embedded only). */
+  oci?: OciImageSource;
+  /** Imports an OCI layout or archive found in the image dir (see image-dir-archives.ts). */
+  importFromImageDir?: (image: string, ref: ImageReference | undefined) => Promise<ResolvedImage | undefined>;
 }
 
 export interface ImageResolver {
-  /** Rejects with an ImagePullError when no local source has the image. */
-  resolve(image: string): Promise<ResolvedImage>;
+  /** Rejects with an ImagePullError when no source has the image or the pull fails. */
+  resolve(image: string, options?: ResolveOptions): Promise<ResolvedImage>;
 }
 
 interface FileFacts {
@@ -73,6 +92,12 @@ async function hashFile(path: string, facts: FileFacts): Promise<HashedFile> {
     await file.close();
   }
   return { ...facts, sha256: hash.digest("hex"), shebang: head === "#!" };
+}
+
+/** Upstream's ErrImageNeverPull (pkg/kubelet/images/image_manager.go). */
+function neverPull(image: string): ImagePullError {
+  const message = `Container image "${image}" is not present with pull policy of Never`;
+  return new ImagePullError(image, message, "ErrImageNeverPull");
 }
 
 export function createImageResolver(options: ImageResolverOptions): ImageResolver {
@@ -123,13 +148,63 @@ export function createImageResolver(options: ImageResolverOptions): ImageResolve
     }
   };
 
+  const parse = (image: string): ImageReference | InvalidReferenceError => {
+    try {
+      return parseImageReference(image);
+    } catch (error) {
+      if (error instanceof InvalidReferenceError) return error;
+      throw error;
+    }
+  };
+
+  const fromStoreOrRegistry = async (
+    image: string,
+    ref: ImageReference,
+    pull: ResolveOptions,
+  ): Promise<ResolvedImage | undefined> => {
+    const { oci } = options;
+    if (oci === undefined) return undefined;
+    const policy = pull.pullPolicy ?? "IfNotPresent";
+    const stored = await oci.find(ref);
+    // A digest names immutable content: Always need not ask the registry again.
+    if (stored && (policy !== "Always" || ref.digest !== undefined)) return oci.resolved(image, stored);
+    const embedded = fromEmbedded(image);
+    if (embedded) return embedded;
+    if (policy === "Never") throw neverPull(image);
+    pull.onPulling?.();
+    const started = Date.now();
+    try {
+      const credentials = pullSecretCredentials(pull.pullSecrets ?? [], ref);
+      const { image: pulled } = await oci.pull(ref, credentials);
+      const resolved = await oci.resolved(image, pulled);
+      return { ...resolved, pulled: { durationMs: Date.now() - started, size: pulled.size } };
+    } catch (error) {
+      throw new ImagePullError(image, (error as Error).message);
+    }
+  };
+
   return {
-    resolve: async (image) => {
+    resolve: async (image, resolveOptions = {}) => {
       const candidates = imageNameCandidates(image);
       if (candidates.length === 0) throw new ImagePullError(image, `invalid image name "${image}"`);
       const skipped: string[] = [];
-      const resolved = (await fromImageDir(image, skipped)) ?? fromEmbedded(image);
+      const local = await fromImageDir(image, skipped);
+      if (local !== undefined) return local;
+      const ref = parse(image);
+      const imported = await options.importFromImageDir?.(image, ref instanceof Error ? undefined : ref);
+      if (imported !== undefined) return imported;
+      if (ref instanceof Error) {
+        const embedded = fromEmbedded(image);
+        if (embedded) return embedded;
+        throw new ImagePullError(
+          image,
+          `Failed to apply default image tag "${image}": couldn't parse image name "${image}": ${ref.message}`,
+          "InvalidImageName",
+        );
+      }
+      const resolved = (await fromStoreOrRegistry(image, ref, resolveOptions)) ?? fromEmbedded(image);
       if (resolved !== undefined) return resolved;
+      if (resolveOptions.pullPolicy === "Never") throw neverPull(image);
       const names = candidates.map((name) => `"${name}"`).join(" or ");
       const where = imageDir === undefined ? "no --image-dir given" : `no executable ${names} in ${imageDir}`;
       const hint =

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import { quantityValue } from "../../../lib/api/quantity.ts";
 import type { Clock } from "../../../lib/clock/clock.ts";
-import { ImagePullError } from "../images/image-pull-error.ts";
+import { ensureContainerImage } from "../images/container-image-pull.ts";
 import type { ImageResolver } from "../images/image-resolver.ts";
 import type { ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
 import type { Backoff } from "./backoff.ts";
@@ -75,26 +75,10 @@ export async function startContainerIfDue(
   const pullKey = `${key}#pull`;
   const pullDue = backoff.until(pullKey);
   if (waiting.get(spec.name)?.reason === "ImagePullBackOff" && pullDue > now) return pullDue;
-  let image: Awaited<ReturnType<ImageResolver["resolve"]>>;
-  try {
-    image = await ctx.images.resolve(spec.image ?? "");
-  } catch (error) {
-    if (!(error instanceof ImagePullError)) throw error;
-    const already = waiting.get(spec.name)?.reason;
-    event("Warning", "Failed", `Failed to pull image "${spec.image}": ${error.message}`, spec);
-    if (already === "ErrImagePull" || already === "ImagePullBackOff") {
-      event("Normal", "BackOff", `Back-off pulling image "${spec.image}"`, spec);
-      waiting.set(spec.name, {
-        reason: "ImagePullBackOff",
-        message: `Back-off pulling image "${spec.image}": ${error.message}`,
-      });
-    } else {
-      waiting.set(spec.name, { reason: "ErrImagePull", message: error.message });
-    }
-    return backoff.next(pullKey, now, 0);
-  }
+  const pull = { ...ctx, waiting, pullKey, now, firstStart: !latest };
+  const image = await ensureContainerImage(pull, spec);
+  if (typeof image === "number") return image;
   ctx.imageIDs.set(spec.image ?? "", image.imageID);
-  if (!latest) event("Normal", "Pulled", `Container image "${spec.image}" already present on machine`, spec);
   let env: Map<string, string>;
   let mounts: ReturnType<typeof containerMounts>;
   try {
