@@ -21,6 +21,11 @@ export interface SandboxConfig {
   resolvConf: string;
   /** Labels the runtime keeps with the sandbox so a restarted kubelet can match it to its pod. */
   labels: Record<string, string>;
+  /** `spec.hostPID`, `spec.hostIPC`: no PID / IPC namespace of the pod's own (runtimes that isolate). */
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  /** `spec.shareProcessNamespace`: containers join the pod's PID namespace (the pause process is PID 1). */
+  shareProcessNamespace?: boolean;
 }
 
 export interface SandboxStatus {
@@ -45,6 +50,29 @@ export interface Mount {
   /** `volumeMounts[].mountPath` (with subPath already applied to hostPath). */
   containerPath: string;
   readOnly: boolean;
+}
+
+/** An OCI image's root filesystem (ResolvedImage.rootfs): read-only unpacked layers, lowest first. */
+export interface ImageRootfs {
+  layers: string[];
+  /** The image config's User (`name`, `uid`, `name:group`, `uid:gid`). */
+  user?: string;
+  workingDir?: string;
+  /** The image config's Env (`K=V`), under the container's own env. */
+  env: string[];
+}
+
+/** The pod's and container's securityContext, merged (the container's fields win). */
+export interface ContainerSecurity {
+  privileged?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+  allowPrivilegeEscalation?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  runAsNonRoot?: boolean;
+  /** `seccompProfile`: RuntimeDefault, Unconfined or Localhost (with localhostProfile). */
+  seccompProfile?: { type: string; localhostProfile?: string };
+  supplementalGroups?: number[];
+  fsGroup?: number;
 }
 
 export interface ContainerConfig {
@@ -73,6 +101,12 @@ export interface ContainerConfig {
   cpuLimitMillis?: number;
   cpuRequestMillis?: number;
   labels: Record<string, string>;
+  /** The image's own root filesystem (OCI images); absent for host-executable images. */
+  rootfs?: ImageRootfs;
+  /** Host files a host-executable image runs from (its file; kube's binary or source tree): a runtime
+   * with its own root filesystem binds them read-only at the same paths. */
+  imageFiles?: string[];
+  security?: ContainerSecurity;
 }
 
 export type ContainerState = "created" | "running" | "exited" | "unknown";
@@ -89,7 +123,8 @@ export interface ContainerStatus {
   startedAt?: Date;
   finishedAt?: Date;
   exitCode?: number;
-  /** "Completed", "Error", "OOMKilled", "ContainerCannotRun", ... as upstream reports them. */
+  /** "Completed", "Error", "OOMKilled", "StartError", ... as upstream reports them;
+   * "CreateContainerError" (state "exited", never ran): the kubelet shows the container waiting. */
   reason?: string;
   message?: string;
   /** Where stdout and stderr go, in the CRI log format (`<RFC3339Nano> stdout F <line>`). */

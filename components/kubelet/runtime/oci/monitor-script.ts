@@ -1,0 +1,166 @@
+// The OCI container monitor (conmon's role; a constant Perl script, one process per container, its
+// own session, a child subreaper): runs `crun run --detach`, holds the container's stdio, writes the
+// CRI log, reaps the container, records the exit and OOM kills, then deletes the crun container.
+
+/**
+ * Usage: `perl monitor.pl <stateDir> <logPath> <stdin 0|1> <syscalls> <hybrid 0|1> <oomFile> --
+ * <crun argv ...>` (`syscalls` from oci-syscalls.ts; `hybrid`: hide the cgroup v2 mount from crun,
+ * which refuses hybrid hierarchies; `oomFile`: the container's memory cgroup file with oom_kill, or
+ * ""). The crun argv is run as `<argv> run --detach --pid-file <stateDir>/container.pid --bundle
+ * <stateDir> <id>` (the id is the state dir's name); its errors go to <stateDir>/crun.log.
+ * Leaves in <stateDir>: `pid`, `start` ("ok" or "error <message>"), then `exit` ("<code> <oomKills>
+ * <unixNanos>\n"), the same files as the process runtime's supervisor. Log lines:
+ * `<RFC3339Nano> <stream> <F|P> <text>`, P for a line cut at 16 KiB.
+ */
+export const monitorScript = `#!/usr/bin/perl
+use strict;
+
+my ($state, $log, $want_stdin, $sys, $hybrid, $oomfile, $sep, @crun) = @ARGV;
+my %sys;
+@sys{qw(setsid prctl unshare mount umount2 clock_gettime exit_group)} = split /:/, $sys // '';
+die "usage: monitor.pl state log stdin syscalls hybrid oomfile -- crun...\\n"
+  unless defined $sep && $sep eq '--' && @crun && defined $sys{exit_group};
+(my $id = $state) =~ s{.*/}{};
+syscall($sys{setsid});
+# PR_SET_CHILD_SUBREAPER: the container's init becomes our child once crun run --detach exits.
+syscall($sys{prctl}, 36, 1, 0, 0, 0);
+$SIG{PIPE} = 'IGNORE';
+$SIG{HUP} = 'IGNORE';
+$SIG{INT} = 'IGNORE';
+$SIG{TERM} = 'IGNORE';
+$SIG{CHLD} = sub { };
+
+my $tsbuf = "\\0" x 16;
+sub clock {
+  syscall($sys{clock_gettime}, 0, $tsbuf) == 0 or die "clock_gettime: $!";
+  return unpack('q q', $tsbuf);
+}
+sub now { my ($s, $ns) = clock(); return $s + $ns / 1e9; }
+
+open(my $start, '>', "$state/start") or die "open $state/start: $!";
+sub fail {
+  truncate($start, 0);
+  sysseek($start, 0, 0);
+  syswrite($start, "error $_[0]\\n");
+  syscall($sys{exit_group}, 128);
+}
+if ($hybrid) {
+  # A private mount namespace without /sys/fs/cgroup/unified: crun then sees cgroup v1 only.
+  my ($none, $root, $unified) = ('none', '/', '/sys/fs/cgroup/unified');
+  syscall($sys{unshare}, 0x20000) == 0 or fail("cannot unshare the mount namespace: $!");
+  syscall($sys{mount}, $none, $root, undef, 0x4000 | 0x40000, undef) == 0 or fail("cannot make / private: $!");
+  syscall($sys{umount2}, $unified, 2);
+}
+sub crun_error {
+  open(my $fh, '<', "$state/crun.log") or return $_[0];
+  my @lines = grep { /\\S/ } map { chomp; $_ } <$fh>;
+  close($fh);
+  return @lines ? $lines[-1] : $_[0];
+}
+sub run_crun {
+  my ($out, $err, @args) = @_;
+  my $pid = fork();
+  return -1 unless defined $pid;
+  if ($pid == 0) {
+    $SIG{$_} = 'DEFAULT' for qw(PIPE HUP INT TERM CHLD);
+    if ($want_stdin && $out) { open(STDIN, '+<', "$state/stdin") or exit(125); }
+    else { open(STDIN, '<', '/dev/null') or exit(125); }
+    if ($out) { open(STDOUT, '>&', $out) or exit(125); open(STDERR, '>&', $err) or exit(125); }
+    else { open(STDOUT, '>', '/dev/null'); open(STDERR, '>', '/dev/null'); }
+    exec { $crun[0] } @crun, "--log=file:$state/crun.log", @args;
+    exit(127);
+  }
+  waitpid($pid, 0);
+  return $?;
+}
+
+pipe(my $out_r, my $out_w) or die "pipe: $!";
+pipe(my $err_r, my $err_w) or die "pipe: $!";
+my $rc = run_crun($out_w, $err_w, 'run', '--detach', '--pid-file', "$state/container.pid", '--bundle', $state, $id);
+close($out_w);
+close($err_w);
+if ($rc != 0) {
+  fail(crun_error($rc == -1 ? "cannot fork crun: $!" : "crun exited with status " . ($rc >> 8)));
+}
+my $pid;
+if (open(my $fh, '<', "$state/container.pid")) { $pid = <$fh>; close($fh); }
+$pid = defined $pid && $pid =~ /(\\d+)/ ? $1 : fail("crun wrote no container pid");
+{
+  open(my $fh, '>', "$state/pid.tmp") or die "open pid: $!";
+  print $fh "$pid\\n";
+  close($fh);
+  rename("$state/pid.tmp", "$state/pid");
+}
+syswrite($start, "ok\\n");
+close($start);
+
+open(my $logfh, '>>', $log) or die "open $log: $!";
+my %streams = (fileno($out_r) => ['stdout', $out_r, ''], fileno($err_r) => ['stderr', $err_r, '']);
+
+sub stamp {
+  my ($s, $ns) = clock();
+  my @t = gmtime($s);
+  return sprintf('%04d-%02d-%02dT%02d:%02d:%02d.%09dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0], $ns);
+}
+sub emit {
+  my ($name, $tag, $text) = @_;
+  syswrite($logfh, stamp() . " $name $tag $text\\n");
+}
+sub drain {
+  my ($st, $final) = @_;
+  while (1) {
+    my $i = index($st->[2], "\\n");
+    if ($i >= 0 && $i <= 16384) {
+      emit($st->[0], 'F', substr($st->[2], 0, $i));
+      substr($st->[2], 0, $i + 1, '');
+    } elsif (length($st->[2]) >= 16384) {
+      emit($st->[0], 'P', substr($st->[2], 0, 16384));
+      substr($st->[2], 0, 16384, '');
+    } else {
+      last;
+    }
+  }
+  if ($final && length $st->[2]) { emit($st->[0], 'F', $st->[2]); $st->[2] = ''; }
+}
+
+# SIGCHLD or output wakes the loop; as a subreaper we also reap the container's orphans.
+my ($status, $deadline);
+while (1) {
+  if (!defined $status) {
+    while ((my $r = waitpid(-1, 1)) > 0) {
+      if ($r == $pid) { $status = $?; $deadline = now() + 2; last; }
+    }
+  }
+  my $wait = defined $status ? $deadline - now() : 1;
+  last if defined $status && (!%streams || $wait <= 0);
+  my $rin = '';
+  vec($rin, $_, 1) = 1 for keys %streams;
+  my $n = %streams ? select(my $rout = $rin, undef, undef, $wait) : select(undef, undef, undef, $wait);
+  next unless $n && $n > 0;
+  for my $fd (keys %streams) {
+    next unless vec($rout, $fd, 1);
+    my $st = $streams{$fd};
+    my $got = sysread($st->[1], my $buf, 65536);
+    if (!$got) { drain($st, 1); delete $streams{$fd}; next; }
+    $st->[2] .= $buf;
+    drain($st, 0);
+  }
+}
+drain($_, 1) for values %streams;
+close($logfh);
+
+my $oom = 0;
+if ($oomfile ne '' && open(my $fh, '<', $oomfile)) {
+  while (<$fh>) { $oom = $1 if /^oom_kill (\\d+)/; }
+  close($fh);
+}
+# Kills what is left in the container's cgroup and removes it with crun's state.
+run_crun(undef, undef, 'delete', '--force', $id);
+1 while waitpid(-1, 1) > 0;
+my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);
+my ($s, $ns) = clock();
+open(my $fh, '>', "$state/exit.tmp") or die "open exit: $!";
+printf $fh "%d %d %d%09d\\n", $code, $oom, $s, $ns;
+close($fh);
+rename("$state/exit.tmp", "$state/exit");
+`;

@@ -1,0 +1,38 @@
+// The Linux namespaces of a pod's pause container and of its containers (containerd's CRI
+// sandbox and container namespace options): network from the pod's netns, IPC and UTS shared
+// through the pause, PID per container unless shareProcessNamespace, host ones for hostPID/IPC/Network.
+
+import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
+import type { OciNamespace } from "./oci-spec.ts";
+
+function network(sandbox: OciSandboxRecord): OciNamespace[] {
+  if (sandbox.hostNetwork || sandbox.netns === undefined) return [];
+  return [{ type: "network", path: `/run/netns/${sandbox.netns}` }];
+}
+
+/** The pause container's: new PID, IPC and UTS namespaces unless the pod uses the host's. */
+export function pauseNamespaces(sandbox: OciSandboxRecord): OciNamespace[] {
+  const spaces: OciNamespace[] = [{ type: "mount" }, ...network(sandbox)];
+  if (sandbox.hostPID !== true) spaces.push({ type: "pid" });
+  if (sandbox.hostIPC !== true) spaces.push({ type: "ipc" });
+  if (!sandbox.hostNetwork) spaces.push({ type: "uts" });
+  return spaces;
+}
+
+/** A container's: its own mount (and PID unless shared) namespace, the pause's IPC, UTS and PID. */
+export function containerNamespaces(sandbox: OciSandboxRecord): OciNamespace[] {
+  const pause = sandbox.pausePid;
+  const spaces: OciNamespace[] = [{ type: "mount" }, ...network(sandbox)];
+  if (sandbox.hostPID !== true) {
+    spaces.push(
+      sandbox.shareProcessNamespace === true && pause !== undefined
+        ? { type: "pid", path: `/proc/${pause}/ns/pid` }
+        : { type: "pid" },
+    );
+  }
+  if (sandbox.hostIPC !== true)
+    spaces.push(pause !== undefined ? { type: "ipc", path: `/proc/${pause}/ns/ipc` } : { type: "ipc" });
+  if (!sandbox.hostNetwork)
+    spaces.push(pause !== undefined ? { type: "uts", path: `/proc/${pause}/ns/uts` } : { type: "uts" });
+  return spaces;
+}

@@ -1,0 +1,309 @@
+// The OCI runtime: each container an OCI bundle run by crun (its own rootfs, mount/PID namespaces,
+// capabilities, seccomp, cgroup), each pod a pause container plus the process runtime's network
+// namespace on the node bridge (CRI RuntimeService over crun; state under <rootDir>/oci survives restarts).
+
+import { randomBytes } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { NodeNetwork } from "../../network/node-network.ts";
+import { startAttach } from "../process/attach-process.ts";
+import { containerStatus } from "../process/container-status.ts";
+import { ContainerTable } from "../process/container-table.ts";
+import { createSandbox } from "../process/create-sandbox.ts";
+import { processAlive } from "../process/proc-stat.ts";
+import { RuntimeState } from "../process/runtime-state.ts";
+import { sandboxReady, sandboxStatus } from "../process/sandbox-status.ts";
+import type {
+  ContainerConfig,
+  ContainerStats,
+  ContainerStatus,
+  ExecOptions,
+  ExecProcess,
+  Runtime,
+  RuntimeEvent,
+  SandboxConfig,
+  SandboxStatus,
+} from "../runtime.ts";
+import { CgroupPaths } from "./cgroup-paths.ts";
+import { removeRootfs } from "./container-rootfs.ts";
+import { CrunCommand } from "./crun-command.ts";
+import { startOciContainer } from "./oci-container-start.ts";
+import { recvmsgSyscall, startOciExec } from "./oci-exec.ts";
+import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
+import { installOciScripts } from "./oci-scripts.ts";
+import { monitorSyscalls } from "./oci-syscalls.ts";
+import { pauseAlive, removePause, startPause } from "./pause-container.ts";
+
+export interface OciRuntimeOptions {
+  /** kubelet --root-dir: state in <rootDir>/oci/runtime, logs in <rootDir>/pods/<uid>/containers. */
+  rootDir: string;
+  nodeName: string;
+  podCIDR?: string;
+  log: (line: string) => void;
+  /** The crun binary (default: `crun` on PATH). */
+  crun?: string;
+  pollIntervalMs?: number;
+}
+
+export interface OciRuntime extends Runtime {
+  close(options?: { removeBridge?: boolean }): Promise<void>;
+}
+
+/** Why the OCI runtime cannot run here (not root, no crun, no `ip netns`), or undefined when it can. */
+export async function ociUnavailable(crun = "crun"): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return "not root";
+  if (Bun.which(crun) === null) return `no ${crun} on PATH`;
+  if (Bun.which("ip") === null) return "no ip (iproute2) on PATH";
+  return undefined;
+}
+
+export async function startOciRuntime(options: OciRuntimeOptions): Promise<OciRuntime> {
+  const missing = await ociUnavailable(options.crun);
+  if (missing !== undefined) throw new Error(`the OCI runtime cannot run: ${missing}`);
+  const state = new RuntimeState(join(options.rootDir, "oci"));
+  await installOciScripts(state.binDir);
+  const crun = new CrunCommand({
+    stateRoot: join(state.root, "crun"),
+    ...(options.crun !== undefined ? { binary: options.crun } : {}),
+  });
+  const remembered = (await state.loadNetwork())?.podCIDR;
+  const network = await NodeNetwork.start({
+    nodeName: options.nodeName,
+    ipamDir: state.ipamDir,
+    ...(options.podCIDR !== undefined ? { podCIDR: options.podCIDR } : {}),
+    ...(remembered !== undefined ? { remembered } : {}),
+  });
+  await state.saveNetwork({ podCIDR: network.podCIDR, bridge: network.bridge });
+  options.log(
+    `oci runtime: crun (cgroup ${crun.mode}), bridge ${network.bridge}, pod CIDR ${network.podCIDR}`,
+  );
+  const runtime = new OciRuntimeImpl(options, state, network, crun, new CgroupPaths(crun.mode));
+  await runtime.adopt();
+  return runtime;
+}
+
+const newId = () => randomBytes(16).toString("hex");
+
+class OciRuntimeImpl implements OciRuntime {
+  readonly name = "oci";
+  readonly networking = "netns" as const;
+  readonly nodeIP: string;
+  readonly podCIDR: string | undefined;
+  readonly #options: OciRuntimeOptions;
+  readonly #state: RuntimeState;
+  readonly #network: NodeNetwork;
+  readonly #crun: CrunCommand;
+  readonly #cgroups: CgroupPaths;
+  readonly #sandboxes = new Map<string, OciSandboxRecord>();
+  readonly #containers: ContainerTable;
+  readonly #poller: ReturnType<typeof setInterval>;
+  readonly #syscalls = monitorSyscalls();
+  readonly #recvmsg = recvmsgSyscall();
+
+  constructor(
+    options: OciRuntimeOptions,
+    state: RuntimeState,
+    network: NodeNetwork,
+    crun: CrunCommand,
+    cgroups: CgroupPaths,
+  ) {
+    this.#options = options;
+    this.#state = state;
+    this.#network = network;
+    this.#crun = crun;
+    this.#cgroups = cgroups;
+    this.#containers = new ContainerTable(state, undefined, options.log);
+    this.nodeIP = network.gateway;
+    this.podCIDR = network.podCIDR;
+    this.#poller = setInterval(() => void this.#containers.pollAdopted(), options.pollIntervalMs ?? 250);
+  }
+
+  /** Loads what a previous run left: sandboxes (with their pause), containers, IP allocations. */
+  async adopt(): Promise<void> {
+    const containers = this.#containers.entries;
+    for (const record of (await this.#state.loadSandboxes()) as OciSandboxRecord[]) {
+      this.#sandboxes.set(record.id, record);
+    }
+    for (const record of await this.#state.loadContainers()) {
+      containers.set(record.id, { record, adopted: true, waiters: [] });
+      await this.#containers.check(record.id);
+    }
+    await this.#network.releaseOrphans(new Set(this.#sandboxes.keys()));
+    if (this.#sandboxes.size + containers.size > 0) {
+      this.#options.log(
+        `oci runtime: adopted ${this.#sandboxes.size} sandboxes, ${containers.size} containers`,
+      );
+    }
+  }
+
+  async #ready(record: OciSandboxRecord): Promise<boolean> {
+    return sandboxReady(record) && (await pauseAlive(record));
+  }
+
+  async #status(record: OciSandboxRecord): Promise<SandboxStatus> {
+    const status = sandboxStatus(record);
+    if (status.state === "ready" && !(await pauseAlive(record))) status.state = "notready";
+    return status;
+  }
+
+  async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
+    for (const existing of this.#sandboxes.values()) {
+      if (existing.uid === config.uid && (await this.#ready(existing))) return this.#status(existing);
+    }
+    const id = newId();
+    const record: OciSandboxRecord = await createSandbox(this.#state, this.#network, this.nodeIP, id, config);
+    const dir = this.#state.sandboxDir(id);
+    try {
+      record.hostPID = config.hostPID === true;
+      record.hostIPC = config.hostIPC === true;
+      record.shareProcessNamespace = config.shareProcessNamespace === true;
+      await writeFile(join(dir, "hostname"), `${config.hostname}\n`);
+      await startPause(this.#crun, this.#cgroups, dir, record);
+      await this.#state.saveSandbox(record);
+    } catch (error) {
+      await this.#removeSandboxRecord(record);
+      throw error;
+    }
+    this.#sandboxes.set(id, record);
+    return this.#status(record);
+  }
+
+  async stopSandbox(id: string, gracePeriodSeconds: number): Promise<void> {
+    const sandbox = this.#sandbox(id);
+    const running = [...this.#containers.entries.values()].filter((c) => c.record.config.sandboxId === id);
+    await Promise.all(running.map((c) => this.stopContainer(c.record.id, gracePeriodSeconds)));
+    await removePause(this.#crun, this.#state.sandboxDir(id), sandbox);
+    sandbox.stopped = true;
+    await this.#state.saveSandbox(sandbox);
+  }
+
+  async removeSandbox(id: string): Promise<void> {
+    const sandbox = this.#sandboxes.get(id);
+    if (sandbox === undefined) return;
+    for (const entry of [...this.#containers.entries.values()]) {
+      if (entry.record.config.sandboxId === id) await this.removeContainer(entry.record.id);
+    }
+    await this.#removeSandboxRecord(sandbox);
+    this.#sandboxes.delete(id);
+  }
+
+  async #removeSandboxRecord(sandbox: OciSandboxRecord): Promise<void> {
+    await removePause(this.#crun, this.#state.sandboxDir(sandbox.id), sandbox);
+    if (sandbox.netns !== undefined && sandbox.veth !== undefined) {
+      await this.#network.detach({ netns: sandbox.netns, veth: sandbox.veth, ip: sandbox.ip });
+    }
+    await this.#state.removeSandbox(sandbox.id);
+  }
+
+  async listSandboxes(): Promise<SandboxStatus[]> {
+    return Promise.all([...this.#sandboxes.values()].map((record) => this.#status(record)));
+  }
+
+  async startContainer(config: ContainerConfig): Promise<ContainerStatus> {
+    const sandbox = this.#sandbox(config.sandboxId);
+    const deps = {
+      rootDir: this.#options.rootDir,
+      state: this.#state,
+      containers: this.#containers,
+      crun: this.#crun,
+      cgroups: this.#cgroups,
+      binDir: this.#state.binDir,
+      syscalls: this.#syscalls,
+      seccompRoot: join(this.#options.rootDir, "seccomp"),
+    };
+    return startOciContainer(deps, newId(), sandbox, config);
+  }
+
+  async stopContainer(id: string, gracePeriodSeconds: number): Promise<void> {
+    const entry = this.#containers.get(id);
+    if (!(await this.#containers.check(id))) return;
+    const { pid, pidStartTime } = entry.record;
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        if (pid !== undefined) process.kill(pid, name);
+      } catch {
+        // Gone.
+      }
+    };
+    if (pid !== undefined && (await processAlive(pid, pidStartTime))) signal("SIGTERM");
+    if (await this.#containers.waitEnd(entry, gracePeriodSeconds * 1000)) return;
+    await this.#crun.run(["kill", "--all", id, "KILL"]);
+    if (pid !== undefined && (await processAlive(pid, pidStartTime))) signal("SIGKILL");
+    if (await this.#containers.waitEnd(entry, 10_000)) return;
+    this.#options.log(`container ${entry.record.config.name} (${id}) did not end after SIGKILL`);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    const entry = this.#containers.entries.get(id);
+    if (entry === undefined) return;
+    if (await this.#containers.check(id)) await this.stopContainer(id, 0);
+    await this.#crun.run(["delete", "--force", id]);
+    await removeRootfs(this.#state.containerDir(id));
+    await this.#state.removeContainer(id);
+    await rm(entry.record.logPath, { force: true });
+    this.#containers.entries.delete(id);
+  }
+
+  async listContainers(sandboxId?: string): Promise<ContainerStatus[]> {
+    return [...this.#containers.entries.values()]
+      .filter((entry) => sandboxId === undefined || entry.record.config.sandboxId === sandboxId)
+      .map((entry) => containerStatus(entry.record, entry.end));
+  }
+
+  async exec(containerId: string, argv: string[], options: ExecOptions): Promise<ExecProcess> {
+    await this.#containers.runningPid(containerId, "exec in");
+    return startOciExec(
+      {
+        crun: this.#crun,
+        id: containerId,
+        stateDir: this.#state.containerDir(containerId),
+        binDir: this.#state.binDir,
+        recvmsgSyscall: this.#recvmsg,
+      },
+      argv,
+      options,
+    );
+  }
+
+  async attach(containerId: string): Promise<ExecProcess> {
+    await this.#containers.runningPid(containerId, "attach to");
+    const entry = this.#containers.get(containerId);
+    const exited = new Promise<number>((resolve) => {
+      const done = () => resolve(entry.end?.exit.exitCode ?? 0);
+      if (entry.end !== undefined) done();
+      else entry.waiters.push(done);
+    });
+    return startAttach({
+      logPath: entry.record.logPath,
+      tty: entry.record.config.tty,
+      exited,
+      ...(entry.record.config.stdin
+        ? { stdinPath: join(this.#state.containerDir(containerId), "stdin") }
+        : {}),
+    });
+  }
+
+  async stats(containerId: string): Promise<ContainerStats | undefined> {
+    const entry = this.#containers.entries.get(containerId);
+    if (entry === undefined || entry.end !== undefined || entry.record.pid === undefined) return undefined;
+    const usage = await this.#cgroups.stats(containerId);
+    return usage === undefined ? undefined : { ...usage, timestamp: new Date() };
+  }
+
+  subscribe(listener: (event: RuntimeEvent) => void): () => void {
+    return this.#containers.subscribe(listener);
+  }
+
+  /** Stops watching; pods keep running. The bridge goes when no sandbox is left (or on request). */
+  async close(options: { removeBridge?: boolean } = {}): Promise<void> {
+    clearInterval(this.#poller);
+    this.#containers.close();
+    if (options.removeBridge === true || this.#sandboxes.size === 0) await this.#network.removeBridge();
+  }
+
+  #sandbox(id: string): OciSandboxRecord {
+    const sandbox = this.#sandboxes.get(id);
+    if (sandbox === undefined) throw new Error(`pod sandbox "${id}" not found`);
+    return sandbox;
+  }
+}

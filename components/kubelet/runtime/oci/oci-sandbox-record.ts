@@ -1,0 +1,13 @@
+// What the OCI runtime keeps per pod sandbox beyond the process runtime's record: the pause
+// container that holds the pod's PID, IPC and UTS namespaces, and the pod's namespace choices.
+
+import type { SandboxRecord } from "../process/runtime-state.ts";
+
+export interface OciSandboxRecord extends SandboxRecord {
+  /** The pause process (PID 1 of the pod's PID namespace) and its start time (pid reuse guard). */
+  pausePid?: number;
+  pauseStartTime?: string;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  shareProcessNamespace?: boolean;
+}

@@ -1,0 +1,77 @@
+// The pod's pause container (CRI RunPodSandbox's infra container): PID 1 of the pod's PID namespace
+// (reaping orphans with shareProcessNamespace) holding its IPC and UTS namespaces, run by crun with
+// no capabilities, the RuntimeDefault seccomp profile and a read-only host-tools rootfs.
+
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PAUSE_SCRIPT } from "../../images/embedded/pause.ts";
+import { processAlive, processStartTime } from "../process/proc-stat.ts";
+import type { CgroupPaths } from "./cgroup-paths.ts";
+import { prepareRootfs, removeRootfs } from "./container-rootfs.ts";
+import type { CrunCommand } from "./crun-command.ts";
+import { pauseNamespaces } from "./namespaces.ts";
+import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
+import { buildSpec } from "./oci-spec.ts";
+import { runtimeDefaultProfile } from "./seccomp-profile.ts";
+
+/** crun's id of the pod's pause container. */
+export const pauseId = (sandboxId: string) => `pause-${sandboxId}`;
+
+/** Starts the pause container in `dir` (the sandbox's state dir); sets pausePid on the record. */
+export async function startPause(
+  crun: CrunCommand,
+  cgroups: CgroupPaths,
+  dir: string,
+  sandbox: OciSandboxRecord,
+): Promise<void> {
+  const bundle = join(dir, "pause");
+  const rootfs = await prepareRootfs(bundle, undefined, []);
+  const cgroupsPath = cgroups.cgroupsPath(pauseId(sandbox.id));
+  const spec = buildSpec({
+    args: ["/bin/sh", "-c", PAUSE_SCRIPT],
+    env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+    cwd: "/",
+    user: { uid: 65535, gid: 65535, additionalGids: [] },
+    rootfs: rootfs.path,
+    readonlyRootfs: true,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+    allowPrivilegeEscalation: false,
+    seccomp: (caps) => runtimeDefaultProfile(caps),
+    namespaces: pauseNamespaces(sandbox),
+    ...(sandbox.hostNetwork ? {} : { hostname: sandbox.hostname }),
+    binds: rootfs.binds,
+    ...(cgroupsPath !== undefined ? { cgroupsPath } : {}),
+  });
+  await writeFile(join(bundle, "config.json"), JSON.stringify(spec));
+  const pidFile = join(bundle, "pid");
+  const args = ["run", "--detach", "--pid-file", pidFile, "--bundle", bundle, pauseId(sandbox.id)];
+  const result = await crun.runDetached(args, join(bundle, "crun.log"));
+  if (result.exitCode !== 0) {
+    await removeRootfs(bundle).catch(() => undefined);
+    throw new Error(`cannot start the pod's pause container: ${result.error}`);
+  }
+  const pid = Number((await Bun.file(pidFile).text()).trim());
+  sandbox.pausePid = pid;
+  const startTime = await processStartTime(pid);
+  if (startTime !== undefined) sandbox.pauseStartTime = startTime;
+}
+
+/** True while the pause process of `sandbox` runs. */
+export function pauseAlive(sandbox: OciSandboxRecord): Promise<boolean> {
+  if (sandbox.pausePid === undefined) return Promise.resolve(false);
+  return processAlive(sandbox.pausePid, sandbox.pauseStartTime);
+}
+
+/** Kills and deletes the pause container and its rootfs (idempotent). */
+export async function removePause(crun: CrunCommand, dir: string, sandbox: OciSandboxRecord): Promise<void> {
+  await crun.run(["delete", "--force", pauseId(sandbox.id)]);
+  if (sandbox.pausePid !== undefined && (await pauseAlive(sandbox))) {
+    try {
+      process.kill(sandbox.pausePid, "SIGKILL");
+    } catch {
+      // Gone.
+    }
+  }
+  await removeRootfs(join(dir, "pause"));
+}
