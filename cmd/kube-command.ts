@@ -4,6 +4,8 @@
 
 import type { ArgsDef, ParsedArgs } from "citty";
 import { parseArgs } from "citty";
+import { applyLegacyFlags, legacyArgs } from "./legacy-flags.ts";
+import { applyLogFlags, LOG_FLAGS } from "./log-flags.ts";
 
 export interface KubeCommand {
   readonly name: string;
@@ -27,12 +29,28 @@ export interface KubeCommandDef<T extends ArgsDef> {
   run(args: ParsedArgs<T>, prog: string): number | Promise<number>;
 }
 
+/**
+ * Every command also takes the logging flags (`--v`, klog's removed ones), as upstream's did,
+ * and its legacy flags (cmd/legacy-flags.ts), warned about and mapped before `run` sees them.
+ */
 export function defineKubeCommand<const T extends ArgsDef>(def: KubeCommandDef<T>): KubeCommand {
+  // A pass-through command's flags after its positionals are its program's: no `--v` of ours.
+  const args: ArgsDef = def.passThroughArgs
+    ? def.args
+    : { ...def.args, ...legacyArgs(def.name), ...LOG_FLAGS };
   return {
     name: def.name,
     description: def.description,
-    args: def.args,
+    args,
     passThroughArgs: def.passThroughArgs,
-    run: async (rawArgs, prog) => def.run(parseArgs<T>(rawArgs, def.args), prog),
+    run: async (rawArgs, prog) => {
+      const parsed = parseArgs<T>(rawArgs, args as T);
+      const log = (line: string): void => console.error(`${prog}: ${line}`);
+      if (!def.passThroughArgs) {
+        applyLogFlags(parsed as Record<string, unknown>, log);
+        applyLegacyFlags(def.name, parsed as Record<string, unknown>, rawArgs, log);
+      }
+      return def.run(parsed, prog);
+    },
   };
 }

@@ -4,6 +4,7 @@
 
 import { join } from "node:path";
 import { createImageResolver } from "../components/kubelet/images/image-resolver.ts";
+import { OciImageSource } from "../components/kubelet/images/oci/oci-image-source.ts";
 import { type Kubelet, startKubelet } from "../components/kubelet/kubelet.ts";
 import { createFakeRuntime } from "../components/kubelet/runtime/fake/fake-runtime.ts";
 import { startProcessRuntime } from "../components/kubelet/runtime/process/process-runtime.ts";
@@ -142,6 +143,7 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
           podCIDR,
           log,
           networking: options.networking,
+          kubeExecutable: kubeExecutable(),
         });
   log(
     runtime.networking === "netns"
@@ -194,7 +196,11 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     nodeName: options.nodeName,
     rootDir: options.rootDir,
     runtime,
-    images: createImageResolver({ imageDir: options.imageDir, kubeExecutable: kubeExecutable() }),
+    images: createImageResolver({
+      imageDir: options.imageDir,
+      kubeExecutable: kubeExecutable(),
+      oci: new OciImageSource({ root: join(options.rootDir, "images") }),
+    }),
     client,
     manifestPath: options.manifestPath,
     manifestUrl: options.manifestUrl,

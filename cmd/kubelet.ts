@@ -125,11 +125,13 @@ export const kubeletCommand = defineKubeCommand({
     },
     "stop-pods-on-exit": {
       type: "boolean",
-      description: "Stop every pod when the kubelet stops (upstream leaves them running)",
+      description:
+        "Stop every pod when the kubelet stops, on SIGTERM too (default: on Ctrl-C/SIGINT only; upstream leaves them running)",
     },
   },
   run: async (args, prog) => {
     const log = (line: string): void => console.error(`${prog}: ${line}`);
+    let stopSignal = "";
     const nodeName = (args["hostname-override"] ?? args["node-name"] ?? hostname()).toLowerCase();
     let manifestPath = args["pod-manifest-path"];
     if (args.config) {
@@ -187,7 +189,9 @@ export const kubeletCommand = defineKubeCommand({
         "node-status-update-frequency",
         args["node-status-update-frequency"],
       ),
-      stopPodsOnExit: args["stop-pods-on-exit"] === true,
+      // Ctrl-C at a terminal ends what this kubelet started (pods, netns, bridge); SIGTERM (a
+      // service manager's restart) leaves the pods to the next kubelet, as upstream.
+      stopPodsOnExit: () => args["stop-pods-on-exit"] === true || stopSignal === "SIGINT",
       configureCbr0: args["configure-cbr0"] === true,
       log,
     };
@@ -197,15 +201,23 @@ export const kubeletCommand = defineKubeCommand({
         "no --kubeconfig, --api-servers, --pod-manifest-path or --manifest-url: nothing will run until one is given",
       );
     let port = 0;
+    let stack: Awaited<ReturnType<typeof startKubeletStack>> | undefined;
     return supervise({
       prog,
       starters: [
         async () => {
-          const kubelet = await startKubeletStack(options);
-          port = kubelet.port;
-          return kubelet;
+          stack = await startKubeletStack(options);
+          port = stack.port;
+          return stack;
         },
       ],
+      onStopRequested: (signal) => {
+        stopSignal = signal;
+        if (options.stopPodsOnExit()) log(`${signal}: stopping the pods within their grace periods`);
+      },
+      onForce: async () => {
+        await stack?.kill();
+      },
       onReady: () => {
         const mode = server ? `joined to ${server} as node ${nodeName}` : "standalone";
         const sources = [

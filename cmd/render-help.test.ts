@@ -36,3 +36,25 @@ test("wraps long descriptions under their column, within 100 characters", () => 
   for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
   for (const line of lines.slice(1)) expect(line).toMatch(/^ {15}word/);
 });
+
+test("deprecated flags are listed apart, after the others, with what replaced them", () => {
+  const text = renderHelp("kube demo", "Demo", {
+    "portal-net": { type: "string", description: "DEPRECATED: use --service-cluster-ip-range" },
+    port: { type: "string", valueHint: "int", description: "Port", default: "80" },
+  });
+  expect(text).toBe(
+    [
+      "Usage: kube demo [flags]",
+      "",
+      "Demo",
+      "",
+      "Flags:",
+      "  --port int            Port (default 80)",
+      "  -h, --help            Show this help and exit.",
+      "",
+      "Deprecated flags (accepted with a warning; upstream removed them):",
+      "  --portal-net string   use --service-cluster-ip-range",
+      "",
+    ].join("\n"),
+  );
+});

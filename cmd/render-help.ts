@@ -35,20 +35,35 @@ function wrap(text: string, width: number): string[] {
 /** Total width of help text, as terminals are at least this wide. */
 const lineWidth = 100;
 
-/** The full help text for `prog` (e.g. "kube etcd" or "kube-apiserver"). */
+const DEPRECATED = "DEPRECATED: ";
+
+/**
+ * The full help text for `prog` (e.g. "kube etcd" or "kube-apiserver"). Flags whose description
+ * starts with "DEPRECATED: " (cmd/deprecated-flags.ts) are listed apart, after the others.
+ */
 export function renderHelp(prog: string, description: string, argsDef: ArgsDef): string {
   const rows: [string, string][] = [];
+  const deprecated: [string, string][] = [];
   for (const [name, def] of Object.entries(argsDef)) {
     if (def.type === "positional") continue;
-    rows.push([flagLabel(name, def), `${def.description ?? ""}${defaultText(def)}`]);
+    const text = def.description ?? "";
+    if (text.startsWith(DEPRECATED)) deprecated.push([flagLabel(name, def), text.slice(DEPRECATED.length)]);
+    else rows.push([flagLabel(name, def), `${text}${defaultText(def)}`]);
   }
   rows.push(["-h, --help", "Show this help and exit."]);
-  const width = Math.max(...rows.map(([left]) => left.length));
+  const width = Math.max(...[...rows, ...deprecated].map(([left]) => left.length));
   const lines = [`Usage: ${prog} [flags]`, "", description, "", "Flags:"];
   const indent = " ".repeat(width + 5);
-  for (const [left, right] of rows) {
-    const [first, ...more] = wrap(right, Math.max(40, lineWidth - indent.length));
-    lines.push(`  ${left.padEnd(width)}   ${first}`, ...more.map((line) => `${indent}${line}`));
+  const table = (entries: [string, string][]): void => {
+    for (const [left, right] of entries) {
+      const [first, ...more] = wrap(right, Math.max(40, lineWidth - indent.length));
+      lines.push(`  ${left.padEnd(width)}   ${first}`, ...more.map((line) => `${indent}${line}`));
+    }
+  };
+  table(rows);
+  if (deprecated.length > 0) {
+    lines.push("", "Deprecated flags (accepted with a warning; upstream removed them):");
+    table(deprecated);
   }
   return `${lines.join("\n")}\n`;
 }

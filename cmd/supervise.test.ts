@@ -142,3 +142,24 @@ test("onStopRequested hears the signal; a second one runs onForce, then exits 13
   expect(events).toEqual(["requested SIGINT", "force"]);
   expect(logs).toEqual(["kt: SIGINT again: stopping now (once more to exit at once)"]);
 });
+
+test("--v=2 logs each component as it becomes ready", async () => {
+  const { setVerbosity } = await import("../lib/log/verbosity.ts");
+  setVerbosity(2);
+  const events: string[] = [];
+  const logs: string[] = [];
+  let ready = false;
+  const status = supervise({
+    prog: "kt",
+    starters: [fake("a", events).starter],
+    onReady: () => {
+      ready = true;
+    },
+    log: (line) => logs.push(line),
+  });
+  await until(() => ready);
+  process.emit("SIGTERM", "SIGTERM");
+  expect(await status).toBe(0);
+  setVerbosity(0);
+  expect(logs).toEqual(["kt: a ready", "kt: stopped"]);
+});

@@ -3,6 +3,7 @@
 // stopped in reverse order. Returns the exit status; only cmd/main.ts turns it into an exit.
 
 import type { Component } from "../lib/component.ts";
+import { verbose } from "../lib/log/verbosity.ts";
 
 /** Starts one component; it may rely on everything started before it being ready. */
 export type Starter = () => Promise<Component>;
@@ -60,7 +61,11 @@ export async function supervise(options: SuperviseOptions): Promise<number> {
   const lifecycle = async (): Promise<number> => {
     let status = 0;
     try {
-      if (await startAll(options.starters, running, stopping)) {
+      // --v=2: each component as it becomes ready (upstream logs its start-up at V(2)).
+      const ready = (name: string): void => {
+        if (verbose(2)) log(`${prog}: ${name} ready`);
+      };
+      if (await startAll(options.starters, running, stopping, ready)) {
         options.onReady?.(running);
         const crashed = running.map((c) =>
           c.done.then(
@@ -106,6 +111,7 @@ async function startAll(
   starters: Starter[],
   running: Component[],
   stopping: Promise<"stop">,
+  onComponentReady: (name: string) => void,
 ): Promise<boolean> {
   for (const start of starters) {
     const component = await start();
@@ -114,6 +120,7 @@ async function startAll(
     component.done.catch(() => {});
     const ready = await Promise.race([component.ready.then(() => "ready" as const), stopping]);
     if (ready === "stop") return false;
+    onComponentReady(component.name);
   }
   return true;
 }

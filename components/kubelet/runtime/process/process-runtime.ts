@@ -43,6 +43,8 @@ export interface ProcessRuntimeOptions {
   /** How often adopted containers are checked for exit (ms, default 250); the runtime's own
    * containers report their end through their supervisor's exit. */
   pollIntervalMs?: number;
+  /** How to run this kube, for the kube image's commands (`/hyperkube apiserver`, `kube ...`). */
+  kubeExecutable?: string[];
 }
 
 /** The process runtime, with `close({ removeBridge: true })` beyond the Runtime contract. */
@@ -177,6 +179,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       cgroups: this.#cgroups,
       privileged: this.#privileged,
       syscalls: this.#syscalls,
+      kubeExecutable: this.#options.kubeExecutable ?? [],
       log: this.#options.log,
     };
     return startContainer(deps, newId(), sandbox, config);

@@ -9,6 +9,7 @@ import type { CgroupManager } from "./container-cgroup.ts";
 import { launchContainer } from "./container-launcher.ts";
 import { containerStatus } from "./container-status.ts";
 import type { ContainerEntry, ContainerTable } from "./container-table.ts";
+import { kubeImageArgv } from "./kube-image-argv.ts";
 import { launchCommand } from "./launch-command.ts";
 import type { ContainerRecord, RuntimeState, SandboxRecord } from "./runtime-state.ts";
 
@@ -19,6 +20,8 @@ export interface ContainerStartDeps {
   cgroups: CgroupManager | undefined;
   privileged: boolean;
   syscalls: string;
+  /** How to run this kube (the kube image's `/hyperkube apiserver ...`); empty: not mapped. */
+  kubeExecutable: string[];
   log: (line: string) => void;
 }
 
@@ -62,7 +65,7 @@ export async function startContainer(
     stateDir,
     logPath,
     cgroupDirs,
-    config,
+    config: { ...config, argv: kubeImageArgv(config.image, config.argv, deps.kubeExecutable) },
     privileged: deps.privileged,
     hostsFile: join(state.sandboxDir(sandbox.id), "hosts"),
     resolvConf: join(state.sandboxDir(sandbox.id), "resolv.conf"),
