@@ -1,18 +1,19 @@
 // The Pod strategy: defaults (pod template defaults plus SetDefaults_Pod), the initial
 // Pending status with its QoS class, admission's default tolerations and priority, the
 // update rules, field selectors and graceful deletion. Upstream: pkg/registry/core/pod/strategy.go.
-import type { StatusCause } from "../../../lib/errors/status-error.ts";
+import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import { addDefaultTolerations, addPriority } from "../defaults/pod-admission-defaults.ts";
 import { defaultPodOnly, defaultPodSpec } from "../defaults/pod-spec-defaults.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
-import { duplicate, invalid } from "../validation/field-errors.ts";
+import { duplicate, forbidden, invalid } from "../validation/field-errors.ts";
 import { ipAddress } from "../validation/ip-address.ts";
 import { child, ensure, isObject, type JsonObject, list, str } from "../validation/json.ts";
 import { dns1123Subdomain } from "../validation/names.ts";
 import { validatePodSpec } from "../validation/pod-spec-validation.ts";
 import { validatePodSpecUpdate } from "../validation/pod-update.ts";
 import { checkType } from "../validation/type-checks.ts";
+import { ephemeralContainersUpdate } from "./pod-ephemeral-containers.ts";
 import { podQos } from "./pod-qos.ts";
 
 function specOf(obj: KObject): JsonObject | undefined {
@@ -58,6 +59,10 @@ export const podStrategy: Strategy = {
   },
   prepareForCreate(obj) {
     const spec = specOf(obj);
+    if (list(spec, "ephemeralContainers").length > 0)
+      throw StatusError.invalid({ group: "", kind: "Pod" }, obj.metadata?.name ?? "", [
+        forbidden("spec.ephemeralContainers", "cannot be set on create"),
+      ]);
     if (spec) {
       addDefaultTolerations(spec);
       addPriority(spec);
@@ -76,6 +81,9 @@ export const podStrategy: Strategy = {
       ];
     }
     obj.status = status;
+  },
+  subresourceUpdate(next, old, subresource) {
+    return subresource === "ephemeralcontainers" ? ephemeralContainersUpdate(next, old) : undefined;
   },
   prepareForUpdate(obj, old, ctx) {
     if (ctx.subresource !== "status") return;

@@ -60,6 +60,7 @@ describe("computePodActions", () => {
       nextInitContainer: undefined,
       containersToStart: [],
       running: [],
+      ephemeralToStart: [],
     });
   });
 
@@ -106,6 +107,7 @@ describe("computePodActions", () => {
       nextInitContainer: undefined,
       containersToStart: [],
       running: [],
+      ephemeralToStart: [],
     });
   });
 
@@ -114,5 +116,22 @@ describe("computePodActions", () => {
     expect(shouldRestart(0, "OnFailure")).toBe(false);
     expect(shouldRestart(137, "OnFailure")).toBe(true);
     expect(shouldRestart(1, "Never")).toBe(false);
+  });
+
+  test("an ephemeral container starts once, even while init containers run, and never again", () => {
+    const p = pod("Always", ["i1"], ["a"]);
+    if (p.spec)
+      p.spec.ephemeralContainers = [{ name: "debugger", image: "busybox", targetContainerName: "a" }];
+    const first = computePodActions(p, [c("i1", 0, "running")]);
+    expect(first.initializing).toBe(true);
+    expect(names(first.ephemeralToStart)).toEqual(["debugger"]);
+    expect(first.ephemeralToStart[0]?.spec).toEqual({ name: "debugger", image: "busybox" });
+    const exited = computePodActions(p, [
+      c("i1", 0, "exited", 0),
+      c("a", 0, "running"),
+      c("debugger", 0, "exited", 1),
+    ]);
+    expect(exited.ephemeralToStart).toEqual([]);
+    expect(names(exited.containersToStart)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // What one sync of a pod must do, decided from the spec and the runtime's containers alone
 // (upstream pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions). Sandbox creation
 // and killing the pod are not decided here: the worker keeps one sandbox per pod and kills it
-// only on termination, as containers in a spec never change.
+// only on termination; the only containers added later are ephemeral ones, each started once.
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { ContainerStatus } from "../runtime/runtime.ts";
@@ -24,6 +24,8 @@ export interface PodActions {
   containersToStart: ContainerToStart[];
   /** App containers running (or created), whose probes must run. */
   running: { spec: Container; status: ContainerStatus }[];
+  /** Ephemeral containers never started yet (they start even while init containers run, once). */
+  ephemeralToStart: ContainerToStart[];
 }
 
 /** Whether an exited container starts again under the pod's restart policy. */
@@ -42,7 +44,18 @@ export function computePodActions(pod: Pod, containers: ContainerStatus[]): PodA
     nextInitContainer: undefined,
     containersToStart: [],
     running: [],
+    ephemeralToStart: [],
   };
+  // Ephemeral containers are never restarted: one that ran once, whatever its end, stays as it is.
+  for (const ephemeral of pod.spec?.ephemeralContainers ?? []) {
+    if (byName.has(ephemeral.name)) continue;
+    const { targetContainerName: _target, ...spec } = ephemeral;
+    actions.ephemeralToStart.push({
+      spec: spec as Container,
+      latest: undefined,
+      reason: `ephemeral container ${ephemeral.name} has not run`,
+    });
+  }
   for (const spec of pod.spec?.initContainers ?? []) {
     const latest = byName.get(spec.name)?.[0];
     if (latest?.state === "exited" && latest.exitCode === 0) continue;

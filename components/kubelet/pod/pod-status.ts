@@ -228,6 +228,12 @@ export function podStatus(inputs: StatusInputs): PodStatus {
     qosClass: qosClass(pod),
   };
   if (init.length) status.initContainerStatuses = init;
+  // Ephemeral containers are never ready (upstream reports ready: false whatever their state).
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => ({
+    ...containerStatus(c as Container, byName.get(c.name), inputs, true),
+    ready: false,
+  }));
+  if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
   if (inputs.sandbox?.ip) {
     status.podIP = inputs.sandbox.ip;
     status.podIPs = [{ ip: inputs.sandbox.ip }];

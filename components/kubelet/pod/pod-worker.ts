@@ -160,6 +160,9 @@ export class PodWorker {
       name: pod.metadata?.name ?? "",
       namespace: pod.metadata?.namespace ?? "default",
       hostNetwork: pod.spec?.hostNetwork ?? false,
+      hostPID: pod.spec?.hostPID ?? false,
+      hostIPC: pod.spec?.hostIPC ?? false,
+      shareProcessNamespace: pod.spec?.shareProcessNamespace ?? false,
       hostname: podHostname(pod),
       hostsFile: hostsFile(pod, "127.0.0.1", this.deps.dns.clusterDomain),
       resolvConf: resolvConf(pod, this.deps.dns),
@@ -200,7 +203,10 @@ export class PodWorker {
     this.noteExits(containers);
     const actions = computePodActions(pod, containers);
     for (const { spec, status } of actions.running) this.probes.ensure(spec, status, sandbox.ip);
-    const starts = actions.nextInitContainer ? [actions.nextInitContainer] : actions.containersToStart;
+    const starts = [
+      ...actions.ephemeralToStart,
+      ...(actions.nextInitContainer ? [actions.nextInitContainer] : actions.containersToStart),
+    ];
     let nextWake = Number.POSITIVE_INFINITY;
     for (const { spec, latest } of starts) {
       const wake = await startContainerIfDue(this.startContext(), spec, latest, sandbox);
