@@ -11,6 +11,8 @@ export interface ApplyConflict {
   /** How the owner wrote it; Update owners are printed with their apiVersion. */
   operation?: "Apply" | "Update";
   apiVersion?: string;
+  /** The subresource the owner wrote through ("scale", "status"), printed as upstream does. */
+  subresource?: string;
 }
 
 export interface StatusCauseLike {
@@ -35,7 +37,8 @@ export class ApplyConflictError extends PatchError {
 }
 
 function printManager(conflict: ApplyConflict): string {
-  const name = JSON.stringify(conflict.manager);
+  let name = JSON.stringify(conflict.manager);
+  if (conflict.subresource) name = `${name} with subresource ${JSON.stringify(conflict.subresource)}`;
   return conflict.operation === "Update" && conflict.apiVersion
     ? `${name} using ${conflict.apiVersion}`
     : name;

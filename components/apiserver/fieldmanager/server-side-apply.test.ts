@@ -122,6 +122,21 @@ describe("applyServerSide", () => {
     expect((again.object.spec as JsonObject).replicas).toBe(4);
   });
 
+  test("an owner that wrote through a subresource is printed with it, as upstream's printManager", () => {
+    const error = new ApplyConflictError([
+      {
+        manager: "kubectl",
+        field: ".spec.replicas",
+        operation: "Update",
+        apiVersion: "apps/v1",
+        subresource: "scale",
+      },
+    ]);
+    expect(error.message).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas',
+    );
+  });
+
   test("conflicts on a list-map item field print its key", () => {
     const live = created(config(1, "nginx:1.27"), "kubectl-edit");
     const { conflicts } = applyServerSide(live, config(1, "nginx:1.28"), meta, "kubectl", false);

@@ -88,6 +88,7 @@ export function applyServerSide(
         field: pathString(path),
         operation: other.operation,
         apiVersion: other.apiVersion,
+        ...(other.subresource ? { subresource: other.subresource } : {}),
       });
     }
   }

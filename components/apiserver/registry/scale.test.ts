@@ -83,6 +83,13 @@ test("the Scale view and a write of replicas into the parent's spec", async () =
   const after = await deployments.store.get("ns", "web");
   expect((after.spec as { replicas: number }).replicas).toBe(3);
   expect(after.metadata.generation).toBe(2);
+  // The writer's entry names the subresource, as upstream's managedFields do.
+  expect(after.metadata.managedFields?.find((e) => e.subresource === "scale")).toMatchObject({
+    manager: "kt-test",
+    operation: "Update",
+    apiVersion: "apps/v1",
+    fieldsV1: { "f:spec": { "f:replicas": {} } },
+  });
 });
 
 test("a stale resourceVersion is a conflict, negative replicas are invalid, a missing parent 404", async () => {

@@ -116,7 +116,8 @@ export async function updateScale(
         }
         const parent = structuredClone(cur) as KObject;
         setPath(parent, (entry.scale ?? BUILTIN_SCALE).specReplicasPath, replicas);
-        const prepared = prepareUpdate(ctx, entry, parent, cur, { ...opts, subresource: "" });
+        // The writer's managedFields entry names the subresource, as upstream's `subresource: scale`.
+        const prepared = prepareUpdate(ctx, entry, parent, cur, { ...opts, subresource: "scale" });
         if (opts.dryRun) {
           wouldStore = prepared as Stored;
           throw dryRun;
