@@ -26,6 +26,8 @@ export interface RequestContext {
    * audiences, set by the authentication filter, or a TokenReview's spec.audiences.
    */
   audiences?: string[];
+  /** How long reading the body may take (the server's --request-timeout; 60 s when unset). */
+  requestTimeoutMs?: number;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

@@ -1,10 +1,11 @@
-// Server-side field validation (`?fieldValidation=Strict|Warn|Ignore`, Warn when absent):
-// fields the kind's schema does not know fail a Strict request with upstream's 400, and come
-// back as `Warning: 299` headers under Warn. Upstream: k8s.io/apiserver
-// pkg/endpoints/handlers/rest.go (fieldValidation) and the strict JSON decoder.
+// The typed decode of write bodies and server-side field validation (`?fieldValidation=
+// Strict|Warn|Ignore`, Warn when absent): a value of the wrong type is upstream's 400 from its
+// Go decoder, unknown fields are dropped and, per mode, fail the request or come back as
+// `Warning: 299` headers. Upstream: k8s.io/apiserver pkg/endpoints/handlers/{create,update,
+// patch,rest}.go (transformDecodeError, fieldValidation) and sigs.k8s.io/json.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
-import { unknownFields } from "../openapi/unknown-fields.ts";
+import { type TypeMismatch, typedDecode } from "../openapi/typed-decode.ts";
 
 const MODES = ["Ignore", "Warn", "Strict"];
 
@@ -18,20 +19,124 @@ export function validationMode(url: URL): string {
   return mode;
 }
 
-/** Check `body` (as the client sent it, in the served version) against the kind's schema. */
-export function checkFields(r: ResourceRequest, body: unknown): void {
+function servedVersion(r: ResourceRequest): string {
+  const { group, version } = r.entry.info;
+  return group ? `${group}/${version}` : version;
+}
+
+/** encoding/json's text for the first value it could not decode. */
+export function goDecodeMessage(m: TypeMismatch): string {
+  if (m.custom !== undefined) return m.custom;
+  if (m.struct !== "" || m.field !== "")
+    return `json: cannot unmarshal ${m.value} into Go struct field ${m.struct}.${m.field} of type ${m.goType}`;
+  return `json: cannot unmarshal ${m.value} into Go value of type ${m.goType}`;
+}
+
+/**
+ * A create or update body (in the served version): 400 for a value Go cannot decode, then its
+ * unknown fields removed, failing a Strict request and warned about under Warn.
+ */
+export function checkFields(r: ResourceRequest, body: Record<string, unknown>): void {
   const mode = validationMode(r.url);
-  if (mode === "Ignore") return;
-  const { group, version, kind } = r.entry.info;
-  const unknown = unknownFields(group ? `${group}/${version}` : version, kind, body);
-  if (unknown.length === 0) return;
+  const { kind, version } = r.entry.info;
+  const { mismatch, unknown } = typedDecode(servedVersion(r), kind, body);
+  const prefix = `${kind} in version "${version}" cannot be handled as a ${kind}`;
+  if (mismatch) throw StatusError.badRequest(`${prefix}: ${goDecodeMessage(mismatch)}`);
+  if (unknown.length === 0 || mode === "Ignore") return;
   const problems = unknown.map((f) => `unknown field "${f}"`);
-  if (mode === "Strict") {
-    throw StatusError.badRequest(
-      `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(", ")}`,
-    );
-  }
+  if (mode === "Strict")
+    throw StatusError.badRequest(`${prefix}: strict decoding error: ${problems.join(", ")}`);
   r.warnings.push(...problems);
+}
+
+/**
+ * The object a JSON, merge or strategic merge patch produced, decoded as upstream decodes it
+ * after patching: a type error or (Strict) an unknown field is a 422 naming the `patch`; the
+ * unknown fields are removed. `patch` is the patch document (strategic merge quotes it).
+ */
+export function checkPatched(
+  r: ResourceRequest,
+  type: string,
+  patched: Record<string, unknown>,
+  patch: unknown,
+): void {
+  const mode = validationMode(r.url);
+  const strategic = type === "application/strategic-merge-patch+json";
+  const shown = strategic ? goFormat(patch) : JSON.stringify(patched);
+  const { mismatch, unknown } = typedDecode(servedVersion(r), r.entry.info.kind, patched);
+  const invalid = (detail: string) =>
+    StatusError.of(
+      422,
+      "Invalid",
+      ` "" is invalid: patch: Invalid value: ${JSON.stringify(shown)}: ${detail}`,
+      {
+        causes: [
+          {
+            reason: "FieldValueInvalid",
+            message: `Invalid value: ${JSON.stringify(shown)}: ${detail}`,
+            field: "patch",
+          },
+        ],
+      },
+    );
+  if (mismatch) throw invalid(strategic ? converterMessage(mismatch) : goDecodeMessage(mismatch));
+  if (unknown.length === 0 || mode === "Ignore") return;
+  const problems = unknown.map((f) => `unknown field "${f}"`);
+  if (mode === "Strict") throw invalid(`strict decoding error: ${problems.join(", ")}`);
+  // The patch function runs again when a write conflicts: warn once.
+  for (const p of problems) if (!r.warnings.includes(p)) r.warnings.push(p);
+}
+
+/**
+ * A server-side apply body, typed as structured-merge-diff types it: a field the schema does not
+ * declare or a value of the wrong type is upstream's 400 "failed to create typed patch object".
+ */
+export function checkApplied(r: ResourceRequest, body: Record<string, unknown>): void {
+  const { group, version, kind } = r.entry.info;
+  const probe = structuredClone(body);
+  const { mismatch, unknown } = typedDecode(servedVersion(r), kind, probe);
+  const gvk = `${group}/${version}, Kind=${kind}`;
+  const fail = (path: string, detail: string) =>
+    StatusError.badRequest(`failed to create typed patch object (${gvk}): .${path}: ${detail}`);
+  if (mismatch) throw fail(mismatch.path, smdMessage(mismatch));
+  const first = unknown[0];
+  if (first !== undefined) throw fail(first, "field not declared in schema");
+}
+
+/** structured-merge-diff's words for a value of the wrong type. */
+function smdMessage(m: TypeMismatch): string {
+  if (m.custom !== undefined) return m.custom;
+  if (m.value.startsWith("number ")) return goDecodeMessage(m);
+  if (m.goType.startsWith("[]")) return `expected list, got ${m.value}`;
+  if (m.goType.startsWith("map[") || /^v\d|\./.test(m.goType)) return `expected map, got ${m.value}`;
+  if (m.goType === "bool") return `expected boolean, got ${m.value}`;
+  if (m.goType === "string") return `expected string, got ${m.value}`;
+  return `expected numeric (int or float), got ${m.value}`;
+}
+
+/** runtime.DefaultUnstructuredConverter's words (the strategic merge patch path). */
+function converterMessage(m: TypeMismatch): string {
+  if (m.custom !== undefined || m.value.startsWith("number ")) return goDecodeMessage(m);
+  const from =
+    { object: "map", array: "slice", number: "int64", string: "string", bool: "bool" }[m.value] ?? m.value;
+  if (m.goType.startsWith("map[")) return `cannot restore map from ${from}`;
+  if (m.goType.startsWith("[]")) return `cannot restore slice from ${from}`;
+  if (m.goType.includes(".")) return `cannot restore struct from: ${from}`;
+  return `cannot convert ${from} to ${m.goType}`;
+}
+
+/** Go's fmt `%+v` of a decoded JSON value (maps print with sorted keys). */
+export function goFormat(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
+  if (Array.isArray(v)) return `[${v.map(goFormat).join(" ")}]`;
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `map[${Object.keys(o)
+      .sort()
+      .map((k) => `${k}:${goFormat(o[k])}`)
+      .join(" ")}]`;
+  }
+  return String(v);
 }
 
 /** The response with one `Warning: 299 - "..."` header per warning. */

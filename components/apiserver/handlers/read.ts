@@ -2,6 +2,7 @@
 // paging with limit/continue, selectors, and resourceVersion semantics.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
+import { validateListOptions } from "../http/list-options.ts";
 import { json } from "../http/respond.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
@@ -48,6 +49,7 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
   const limit = limitParam ? Number(limitParam) : 0;
   if (!Number.isInteger(limit) || limit < 0)
     throw StatusError.badRequest(`invalid limit "${limitParam}": must be a non-negative integer`);
+  validateListOptions(url.searchParams);
   const scope = selectionScope(entry, url, info.namespace);
   // A plain JSON list of unconverted objects splices the stored JSON: no parse, no re-encode.
   const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion && !scope.filter;

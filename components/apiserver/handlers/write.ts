@@ -25,6 +25,26 @@ function managerFromUserAgent(ua: string | null): string {
   return name.slice(0, 128) || "unknown";
 }
 
+/**
+ * The object's name (and namespace, when it has one) must be the URL's: upstream's checkName
+ * after a patch or an apply, so a patch cannot rename or move an object.
+ */
+export function checkName(info: { name: string; namespace: string }, obj: Record<string, unknown>): void {
+  const meta = obj.metadata as { name?: unknown; namespace?: unknown } | undefined;
+  const name = meta?.name;
+  if (name !== undefined && name !== info.name) {
+    throw StatusError.badRequest(
+      `the name of the object (${String(name)}) does not match the name on the URL (${info.name})`,
+    );
+  }
+  const namespace = meta?.namespace;
+  if (info.namespace && namespace !== undefined && namespace !== "" && namespace !== info.namespace) {
+    throw StatusError.badRequest(
+      `the namespace of the object (${String(namespace)}) does not match the namespace on the URL (${info.namespace})`,
+    );
+  }
+}
+
 /** The body's kind and apiVersion must be the URL's (or absent); the result has both set. */
 export function checkKind(entry: Entry, body: Record<string, unknown>): KObject {
   const want = servedApiVersion(entry);

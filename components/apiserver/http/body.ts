@@ -1,17 +1,66 @@
-// Request bodies: read with a size limit (upstream's 3 MiB), then decoded by Content-Type —
-// JSON (also when the type is missing, as `kubectl scale --current-replicas` sends), YAML for
-// apply patches, and Kubernetes protobuf for typed clients.
+// Request bodies: read as a stream, counted while they arrive and cut at the limit (upstream's
+// 3 MiB) or at the request timeout (upstream's 60 s), then decoded by Content-Type — JSON (also
+// when the type is missing, as `kubectl scale --current-replicas` sends), YAML for apply
+// patches, and Kubernetes protobuf for typed clients. Nesting deeper than Go's decoder takes
+// (10000 levels) is refused by a scan before anything is parsed.
 import { parse as parseYaml } from "yaml";
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import { contextOf } from "../filters/request-context.ts";
+import { jsonDepthError } from "./json-depth.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** Upstream's default --request-timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
+/** upstream's timeout filter answer (k8s.io/apiserver pkg/server/filters/timeout.go). */
+export function requestTimeout(): StatusError {
+  return StatusError.of(
+    504,
+    "Timeout",
+    "Timeout: request did not complete within requested timeout - context deadline exceeded",
+    {},
+  );
+}
+
+/**
+ * The body, at most `limit` bytes (413 past it, without reading further), within the request's
+ * timeout (504 after it, the connection's body abandoned).
+ */
 export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw StatusError.tooLarge(limit);
-  const buf = new Uint8Array(await req.arrayBuffer());
-  if (buf.length > limit) throw StatusError.tooLarge(limit);
-  return buf;
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const timeoutMs = contextOf(req).requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === "timeout") throw requestTimeout();
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limit) throw StatusError.tooLarge(limit);
+      chunks.push(next.value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => undefined);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 export function mediaType(req: Request): string {
@@ -32,11 +81,7 @@ export function decodeObjectBody(
   if (type === "" || type === "application/json" || type.endsWith("+json")) {
     value = parseJson(body);
   } else if (type === "application/yaml" || type === "application/apply-patch+yaml") {
-    try {
-      value = parseYaml(new TextDecoder().decode(body));
-    } catch (err) {
-      throw StatusError.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
-    }
+    value = parseYamlBody(body);
   } else if (type === "application/vnd.kubernetes.protobuf" && protobuf) {
     value = protobuf(body);
   } else {
@@ -52,7 +97,25 @@ export function decodeObjectBody(
   return value as Record<string, unknown>;
 }
 
+function parseYamlBody(body: Uint8Array): unknown {
+  let value: unknown;
+  try {
+    // JSON is YAML: a JSON apply body is scanned for depth like any JSON body.
+    const depth = jsonDepthError(body);
+    if (depth) throw new Error(depth);
+    value = parseYaml(new TextDecoder().decode(body), { maxAliasCount: 100 });
+  } catch (err) {
+    throw StatusError.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
+  }
+  const depth =
+    value !== null && typeof value === "object" ? jsonDepthError(JSON.stringify(value)) : undefined;
+  if (depth) throw StatusError.badRequest(`error converting YAML to JSON: ${depth}`);
+  return value;
+}
+
 export function parseJson(body: Uint8Array): unknown {
+  const depth = jsonDepthError(body);
+  if (depth) throw StatusError.badRequest(`the request body is not valid JSON: ${depth}`);
   try {
     return JSON.parse(new TextDecoder().decode(body));
   } catch (err) {

@@ -6,6 +6,7 @@ import { duplicate, forbidden, invalid, notSupported, required } from "./field-e
 import { child, isObject, type JsonObject } from "./json.ts";
 import { dns1123Label, dns1123Subdomain } from "./names.ts";
 import { checkType } from "./type-checks.ts";
+import { volumeItemPaths } from "./volume-item-paths.ts";
 import { volumeSources } from "./volume-sources.ts";
 
 const HOST_PATH_TYPES = [
@@ -73,6 +74,7 @@ function validateSource(at: string, v: JsonObject): StatusCause[] {
   if (downward) out.push(...mode(`${at}.downwardAPI.defaultMode`, downward.defaultMode));
   const csi = child(v, "csi");
   if (csi && !csi.driver) out.push(required(`${at}.csi.driver`));
+  out.push(...volumeItemPaths(at, v));
   return out;
 }
 

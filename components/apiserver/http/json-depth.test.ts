@@ -1,0 +1,23 @@
+import { expect, test } from "bun:test";
+import { jsonDepthError, MAX_JSON_DEPTH } from "./json-depth.ts";
+
+test("nesting up to Go's 10000 levels passes; one more is Go's error", () => {
+  const ok = "[".repeat(MAX_JSON_DEPTH) + "]".repeat(MAX_JSON_DEPTH);
+  expect(jsonDepthError(ok)).toBeUndefined();
+  expect(jsonDepthError(`{"a":${"[".repeat(MAX_JSON_DEPTH)}`)).toBe(
+    "invalid character '[' exceeded max depth",
+  );
+});
+
+test("brackets inside strings (escaped quotes too) do not count", () => {
+  const s = JSON.stringify({ a: `\\"${"[".repeat(20_000)}` });
+  expect(jsonDepthError(s)).toBeUndefined();
+  expect(jsonDepthError(new TextEncoder().encode(s))).toBeUndefined();
+});
+
+test("500,000 levels are refused in milliseconds", () => {
+  const deep = new TextEncoder().encode("[".repeat(500_000) + "]".repeat(500_000));
+  const t0 = performance.now();
+  expect(jsonDepthError(deep)).toBeDefined();
+  expect(performance.now() - t0).toBeLessThan(200);
+});
