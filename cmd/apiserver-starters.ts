@@ -4,6 +4,7 @@
 // authorization, plus the insecure port when asked for. Loaded lazily so `kube --help` stays fast.
 import { mkdir } from "node:fs/promises";
 import { hostname, networkInterfaces } from "node:os";
+import type { PodSecurityConfig } from "../components/apiserver/admission/pod-security/pod-security-config.ts";
 import type { Apiserver } from "../components/apiserver/server.ts";
 import type { KV } from "../storage/kv.ts";
 import type { SecurityConfig } from "./apiserver-security-flags.ts";
@@ -23,6 +24,8 @@ export interface ApiserverStackOptions {
   serviceClusterIpRange: string;
   clusterDomain?: string;
   advertiseAddress?: string;
+  /** The PodSecurity admission plugin's configuration; absent: the plugin is off. */
+  podSecurity?: PodSecurityConfig;
   log: (line: string) => void;
   /** A store opened by an earlier starter (kube server shares its SQLite store with kube etcd). */
   sharedKv?: () => KV | undefined;
@@ -125,6 +128,7 @@ export function apiserverStarters(options: ApiserverStackOptions): ApiserverStac
       ...(config.kubeletClient ? { kubeletClient: config.kubeletClient } : {}),
       serviceClusterIpRange: options.serviceClusterIpRange,
       ...(options.advertiseAddress ? { advertiseAddress: options.advertiseAddress } : {}),
+      ...(options.podSecurity ? { podSecurity: options.podSecurity } : {}),
       log: options.log,
     });
     return apiserver;

@@ -4,6 +4,8 @@
 // upstream kube-apiserver.
 
 import { resolve } from "node:path";
+import { defaultPodSecurityConfig } from "../components/apiserver/admission/pod-security/pod-security-config.ts";
+import { ADMISSION_FLAGS, readAdmissionFlags } from "./admission-flags.ts";
 import { readSecurityFlags, SECURITY_FLAGS } from "./apiserver-security-flags.ts";
 import { apiserverStarters } from "./apiserver-starters.ts";
 import { defaultDataDir, defaultDataDirHelp } from "./default-data-dir.ts";
@@ -49,6 +51,7 @@ export const apiserverCommand = defineKubeCommand({
       description: `Data directory when no --etcd-servers (default: ${defaultDataDirHelp("apiserver")})`,
     },
     ...SECURITY_FLAGS,
+    ...ADMISSION_FLAGS,
     "insecure-bind-address": {
       type: "string",
       description: "Address of the plain-HTTP port (no authentication: every client may do everything)",
@@ -93,6 +96,7 @@ export const apiserverCommand = defineKubeCommand({
         : {}),
       security: { ...security, certDir: resolve(security.certDir ?? resolve(dataDir, "tls")) },
       serviceClusterIpRange: args["service-cluster-ip-range"],
+      podSecurity: readAdmissionFlags(args, defaultPodSecurityConfig()),
       log,
       ...(args["advertise-address"] ? { advertiseAddress: args["advertise-address"] } : {}),
     };

@@ -5,8 +5,11 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
+import { kubeServerPodSecurityConfig } from "../components/apiserver/admission/pod-security/kube-server-pod-security.ts";
+import type { PodSecurityConfig } from "../components/apiserver/admission/pod-security/pod-security-config.ts";
 import type { Apiserver } from "../components/apiserver/server.ts";
 import type { ClusterPki } from "../lib/pki/ensure-cluster-pki.ts";
+import { ADMISSION_FLAGS, readAdmissionFlags } from "./admission-flags.ts";
 import { SECURITY_FLAGS } from "./apiserver-security-flags.ts";
 import { apiserverStarters } from "./apiserver-starters.ts";
 import { defaultDataDir, defaultDataDirHelp } from "./default-data-dir.ts";
@@ -33,6 +36,8 @@ export interface ServerOptions {
   authorizationModes: string;
   anonymousAuth: boolean;
   encryptionProviderConfig?: string;
+  /** Pod Security defaults and exemptions (--admission-control-config-file, else kube server's). */
+  podSecurity: PodSecurityConfig;
   serviceClusterIpRange: string;
   nodeName: string;
   nodes: number;
@@ -86,6 +91,7 @@ function runServer(options: ServerOptions): Promise<number> {
     serviceClusterIpRange: options.serviceClusterIpRange,
     clusterDomain: options.clusterDomain,
     ...(options.advertiseAddress ? { advertiseAddress: options.advertiseAddress } : {}),
+    podSecurity: options.podSecurity,
     log,
     sharedKv: stack.kv,
   });
@@ -240,6 +246,7 @@ export const serverCommand = defineKubeCommand({
     "authorization-mode": SECURITY_FLAGS["authorization-mode"],
     "anonymous-auth": SECURITY_FLAGS["anonymous-auth"],
     "encryption-provider-config": SECURITY_FLAGS["encryption-provider-config"],
+    ...ADMISSION_FLAGS,
     "service-cluster-ip-range": {
       type: "string",
       description: "CIDR from which Service ClusterIPs are allocated",
@@ -306,6 +313,7 @@ export const serverCommand = defineKubeCommand({
       ...(args["encryption-provider-config"]
         ? { encryptionProviderConfig: resolve(args["encryption-provider-config"]) }
         : {}),
+      podSecurity: readAdmissionFlags(args, kubeServerPodSecurityConfig()),
       serviceClusterIpRange: serviceRange,
       nodeName: (args["node-name"] ?? hostname()).toLowerCase(),
       nodes,

@@ -10,6 +10,7 @@ import { startTlsFront, type TlsFront } from "../../lib/tls/tls-front.ts";
 import type { KV } from "../../storage/kv.ts";
 import { KubeAdmission } from "./admission/admission.ts";
 import { nthAddress } from "./admission/cidr.ts";
+import type { PodSecurityConfig } from "./admission/pod-security/pod-security-config.ts";
 import type { ApiContext, TableRequest } from "./api-context.ts";
 import { createApiHandler, type FetchHandler } from "./api-handler.ts";
 import type { Authenticator } from "./authn/authenticator.ts";
@@ -23,7 +24,6 @@ import { CrdController } from "./crd/crd-controller.ts";
 import type { Filter } from "./filters/chain.ts";
 import { contextOf, withUser } from "./filters/request-context.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
-import { malformedRequest, serverErrorResponse } from "./http/malformed-request.ts";
 import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
 import type { KubeletClientConfig } from "./kubelet-client-config.ts";
 import { ApiMetrics } from "./metrics.ts";
@@ -61,10 +61,10 @@ export interface ApiserverOptions {
   advertiseAddress?: string;
   /** How often old revisions are compacted; 0 disables. Default 5 minutes, as upstream. */
   compactionIntervalMs?: number;
-  /** How long a request body may take to arrive (upstream's --request-timeout, default 60 s). */
-  requestTimeoutMs?: number;
   /** Mints ServiceAccount tokens (serviceaccounts/token) and turns on ServiceAccount admission in full. */
   serviceAccountTokens?: ServiceAccountTokenOptions;
+  /** The PodSecurity admission plugin's configuration; absent: the plugin is off. */
+  podSecurity?: PodSecurityConfig;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -120,6 +120,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     registry: () => registry as Registry,
     serviceClusterIpRange: options.serviceClusterIpRange ?? "10.96.0.0/12",
     serviceAccounts: options.serviceAccountTokens !== undefined,
+    ...(options.podSecurity ? { podSecurity: options.podSecurity } : {}),
   });
   registry = new Registry({ kv: options.kv, resources: RESOURCES, strategyFor, codecFor });
   const ctx: ApiContext = {
@@ -182,24 +183,16 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       hostname: options.bindAddress,
       port: options.port ?? 8080,
       fetch: (req, srv) => {
-        const malformed = malformedRequest(req);
-        if (malformed) return malformed;
         receivedBy.set(req, srv);
-        if (options.requestTimeoutMs !== undefined)
-          contextOf(req).requestTimeoutMs = options.requestTimeoutMs;
         return chainHandler(withUser(req, UNSECURED_USER));
       },
-      // Never Bun's development error page: what escapes the chain leaves as a Status.
-      development: false,
-      error: serverErrorResponse,
       // exec, attach and port-forward: websockets relayed to the kubelet.
       websocket: relayWebSocket,
       // Watches and log follows stay open for as long as the client wants.
       idleTimeout: 0,
     });
   }
-  if (options.secure)
-    secure = startSecureServer(options.secure, chainHandler, receivedBy, options.requestTimeoutMs);
+  if (options.secure) secure = startSecureServer(options.secure, chainHandler, receivedBy);
   const crdEntry = registry.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions");
   const crds = crdEntry ? new CrdController(registry, crdEntry, now, log) : undefined;
   await crds?.start();
@@ -260,17 +253,13 @@ function startSecureServer(
   opts: SecureServingOptions,
   chainHandler: FetchHandler,
   receivedBy: WeakMap<Request, Server<RelaySocketData>>,
-  requestTimeoutMs: number | undefined,
 ): SecureServer {
   let front: TlsFront | undefined;
   const inner: Server<RelaySocketData> = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     fetch: (req, srv) => {
-      const malformed = malformedRequest(req);
-      if (malformed) return malformed;
       receivedBy.set(req, srv);
-      if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
       const port = srv.requestIP(req)?.port;
       const peer = port === undefined ? undefined : front?.peerOf(port);
       if (peer) contextOf(req).peer = peer;
@@ -278,8 +267,6 @@ function startSecureServer(
     },
     websocket: relayWebSocket,
     idleTimeout: 0,
-    development: false,
-    error: serverErrorResponse,
   });
   try {
     front = startTlsFront({
