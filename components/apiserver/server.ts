@@ -24,6 +24,7 @@ import { CrdController } from "./crd/crd-controller.ts";
 import type { Filter } from "./filters/chain.ts";
 import { contextOf, withUser } from "./filters/request-context.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
+import { malformedRequest, serverErrorResponse } from "./http/malformed-request.ts";
 import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
 import type { KubeletClientConfig } from "./kubelet-client-config.ts";
 import { ApiMetrics } from "./metrics.ts";
@@ -61,6 +62,8 @@ export interface ApiserverOptions {
   advertiseAddress?: string;
   /** How often old revisions are compacted; 0 disables. Default 5 minutes, as upstream. */
   compactionIntervalMs?: number;
+  /** How long a request body may take to arrive (upstream's --request-timeout, default 60 s). */
+  requestTimeoutMs?: number;
   /** Mints ServiceAccount tokens (serviceaccounts/token) and turns on ServiceAccount admission in full. */
   serviceAccountTokens?: ServiceAccountTokenOptions;
   /** The PodSecurity admission plugin's configuration; absent: the plugin is off. */
@@ -183,16 +186,24 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       hostname: options.bindAddress,
       port: options.port ?? 8080,
       fetch: (req, srv) => {
+        const malformed = malformedRequest(req);
+        if (malformed) return malformed;
         receivedBy.set(req, srv);
+        if (options.requestTimeoutMs !== undefined)
+          contextOf(req).requestTimeoutMs = options.requestTimeoutMs;
         return chainHandler(withUser(req, UNSECURED_USER));
       },
+      // Never Bun's development error page: what escapes the chain leaves as a Status.
+      development: false,
+      error: serverErrorResponse,
       // exec, attach and port-forward: websockets relayed to the kubelet.
       websocket: relayWebSocket,
       // Watches and log follows stay open for as long as the client wants.
       idleTimeout: 0,
     });
   }
-  if (options.secure) secure = startSecureServer(options.secure, chainHandler, receivedBy);
+  if (options.secure)
+    secure = startSecureServer(options.secure, chainHandler, receivedBy, options.requestTimeoutMs);
   const crdEntry = registry.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions");
   const crds = crdEntry ? new CrdController(registry, crdEntry, now, log) : undefined;
   await crds?.start();
@@ -253,13 +264,17 @@ function startSecureServer(
   opts: SecureServingOptions,
   chainHandler: FetchHandler,
   receivedBy: WeakMap<Request, Server<RelaySocketData>>,
+  requestTimeoutMs: number | undefined,
 ): SecureServer {
   let front: TlsFront | undefined;
   const inner: Server<RelaySocketData> = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     fetch: (req, srv) => {
+      const malformed = malformedRequest(req);
+      if (malformed) return malformed;
       receivedBy.set(req, srv);
+      if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
       const port = srv.requestIP(req)?.port;
       const peer = port === undefined ? undefined : front?.peerOf(port);
       if (peer) contextOf(req).peer = peer;
@@ -267,6 +282,8 @@ function startSecureServer(
     },
     websocket: relayWebSocket,
     idleTimeout: 0,
+    development: false,
+    error: serverErrorResponse,
   });
   try {
     front = startTlsFront({

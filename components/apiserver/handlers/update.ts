@@ -16,9 +16,9 @@ import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
 import type { KObject } from "../registry/object.ts";
 import { servedApiVersion } from "../registry/prepare-write.ts";
 import { updateResource } from "../registry/resource-store.ts";
-import { checkFields } from "./field-validation.ts";
+import { checkApplied, checkFields, checkPatched } from "./field-validation.ts";
 import { present } from "./read.ts";
-import { checkKind, writeOptions } from "./write.ts";
+import { checkKind, checkName, writeOptions } from "./write.ts";
 
 const PATCH_TYPES = [
   "application/json-patch+json",
@@ -29,6 +29,14 @@ const PATCH_TYPES = [
 
 export async function updateObject(r: ResourceRequest): Promise<Response> {
   const { entry, info, ctx } = r;
+  // PUT on a collection has no route upstream (go-restful's 405).
+  if (!info.name)
+    throw StatusError.of(
+      405,
+      "MethodNotAllowed",
+      "the server does not allow this method on the requested resource",
+      {},
+    );
   const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf);
   checkFields(r, body);
   const next = checkKind(entry, body);
@@ -92,6 +100,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
   if (!apply && url.searchParams.has("force"))
     throw StatusError.badRequest("force is only allowed for apply patches");
   const patch = apply ? decodeObjectBody(raw, type) : parseJson(raw);
+  if (apply) checkApplied(r, patch as Record<string, unknown>);
   // An apply to the main resource does not own status (upstream resets it before applying).
   if (apply && !info.subresource && entry.info.subresources.some((s) => s.name === "status")) {
     delete (patch as Record<string, unknown>).status;
@@ -117,6 +126,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
       if (!cur) {
         if (!apply || opts.subresource) throw StatusError.notFound(entry.store.qualified, info.name);
         created = true;
+        checkName(info, patch as Record<string, unknown>);
         const obj = checkKind(entry, patch as Record<string, unknown>);
         return {
           create: applyServerSide(
@@ -162,6 +172,8 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
       if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
         throw StatusError.badRequest("the patch must leave an object");
       }
+      checkName(info, patched as Record<string, unknown>);
+      if (!apply) checkPatched(r, type, patched as Record<string, unknown>, patch);
       const next = checkKind(entry, patched as Record<string, unknown>);
       const rv = next.metadata?.resourceVersion;
       if (rv !== undefined && rv !== cur.metadata.resourceVersion) {
