@@ -18,7 +18,7 @@ import { chain, type Filter, type Handler } from "./filters/chain.ts";
 import { contextOf } from "./filters/request-context.ts";
 import { withMetrics, withRequestInfo } from "./filters/request-metrics.ts";
 import { handleResource } from "./handlers/resource-handler.ts";
-import { json } from "./http/respond.ts";
+import { json, rawJson } from "./http/respond.ts";
 import type { ApiMetrics } from "./metrics.ts";
 import { openApiV2 } from "./openapi/openapi-v2.ts";
 import { openApiV3 } from "./openapi/openapi-v3.ts";
@@ -64,7 +64,7 @@ async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promis
     throw StatusError.methodNotAllowed(req.method.toLowerCase(), { group: "", resource: path });
   }
   if (path === "/") return rootPathsResponse(registry.resources());
-  if (path === "/version") return json(versionInfo());
+  if (path === "/version") return rawJson(versionInfo());
   const health = [...HEALTH].find((h) => path === h || path.startsWith(`${h}/`));
   if (health) {
     const ok = await deps.storageHealthy();

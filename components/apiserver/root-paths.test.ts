@@ -47,6 +47,12 @@ describe("GET / (RootPaths)", () => {
     }
   });
 
+  test("/version is written as WriteRawJSON writes it too: indented, no trailing newline", async () => {
+    const text = await (await fetch(`${server.url}/version`)).text();
+    expect(text).toStartWith('{\n  "major": "1",\n  "minor": "');
+    expect(text).toEndWith("\n}");
+  });
+
   test("a path that is not listed is still 404", async () => {
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });

@@ -3,6 +3,7 @@
 // Upstream: apiserver pkg/server/routes/index.go (IndexLister) and the handlers' ListedPaths.
 import { groupVersion, type ResourceInfo } from "../../lib/api/resources.ts";
 import { groupsOf } from "./discovery.ts";
+import { rawJson } from "./http/respond.ts";
 
 const HEALTH_CHECKS = ["etcd", "ping"];
 
@@ -35,7 +36,5 @@ export function rootPaths(resources: ResourceInfo[]): string[] {
 
 /** The response: `{"paths": [...]}` indented by two spaces, no trailing newline (WriteRawJSON). */
 export function rootPathsResponse(resources: ResourceInfo[]): Response {
-  return new Response(JSON.stringify({ paths: rootPaths(resources) }, null, 2), {
-    headers: { "Content-Type": "application/json" },
-  });
+  return rawJson({ paths: rootPaths(resources) });
 }

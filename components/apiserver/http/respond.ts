@@ -10,3 +10,11 @@ export function json(body: unknown, status = 200, headers: Record<string, string
     headers: { "Content-Type": JSON_TYPE, ...headers },
   });
 }
+
+/**
+ * upstream's responsewriters.WriteRawJSON, for non-API documents (/version, the root paths):
+ * indented by two spaces, no trailing newline.
+ */
+export function rawJson(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body, null, 2), { status, headers: { "Content-Type": JSON_TYPE } });
+}
