@@ -60,3 +60,11 @@ describe("statusResponse", () => {
     );
   });
 });
+
+test("<, > and & leave as json.Encoder's \\u escapes, as upstream's bodies show them", () => {
+  const body = statusJson(StatusError.badRequest('invalid value: <nil> & "x" > y').status);
+  expect(body).toBe(
+    '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"invalid value: \\u003cnil\\u003e \\u0026 \\"x\\" \\u003e y","reason":"BadRequest","code":400}\n',
+  );
+  expect(JSON.parse(body).message).toBe('invalid value: <nil> & "x" > y');
+});

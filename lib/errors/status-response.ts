@@ -13,7 +13,8 @@ export function toStatusError(err: unknown): StatusError {
 /**
  * A Status as upstream's JSON serializer writes it: metav1.Status's field order (kind,
  * apiVersion, metadata, status, message, reason, details, code; empty ones omitted) and the
- * newline json.Encoder ends every document with — so clients comparing bodies see the same bytes.
+ * newline json.Encoder ends every document with, `<`, `>` and `&` escaped as it escapes them — so
+ * clients comparing bodies see the same bytes.
  */
 export function statusJson(status: Status): string {
   const { kind, apiVersion, metadata, status: outcome, message, reason, details, code } = status;
@@ -22,7 +23,12 @@ export function statusJson(status: Status): string {
   if (reason) ordered.reason = reason;
   if (details) ordered.details = orderedDetails(details);
   if (code) ordered.code = code;
-  return `${JSON.stringify(ordered)}\n`;
+  return `${JSON.stringify(ordered).replace(/[<>&\u2028\u2029]/g, htmlEscape)}\n`;
+}
+
+/** json.Encoder's default SetEscapeHTML(true): these characters leave as \uXXXX escapes. */
+function htmlEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
 /** Any thrown value as a Status response with the status's HTTP code (plus any extra headers). */
