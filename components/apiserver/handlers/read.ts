@@ -67,7 +67,7 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
   const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
   if (result.raw) {
     const head = JSON.stringify({ kind: `${entry.info.kind}List`, apiVersion, metadata });
-    return new Response(`${head.slice(0, -1)},"items":[${result.raw.join(",")}]}`, {
+    return new Response(`${head.slice(0, -1)},"items":[${result.raw.join(",")}]}\n`, {
       headers: { "Content-Type": "application/json" },
     });
   }
