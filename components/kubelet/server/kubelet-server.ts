@@ -6,6 +6,7 @@ import type { Server, ServerWebSocket } from "bun";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Component } from "../../../lib/component.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import { malformedRequest, serverErrorResponse } from "../../../lib/errors/malformed-request.ts";
 import { statusResponse } from "../../../lib/errors/status-response.ts";
 import { startTlsFront, type TlsFront } from "../../../lib/tls/tls-front.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -101,6 +102,8 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   const guarded =
     (handler: (req: Request, server: Server<KubeletSocketData>) => Promise<Response | undefined>) =>
     async (req: Request, server: Server<KubeletSocketData>): Promise<Response | undefined> => {
+      const malformed = malformedRequest(req);
+      if (malformed) return malformed;
       try {
         return await handler(req, server);
       } catch (err) {
@@ -137,6 +140,9 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
     idleTimeout: 0,
     fetch: guarded(authenticated),
     websocket,
+    // Never Bun's development error page: what escapes leaves as a Status.
+    development: false,
+    error: serverErrorResponse,
   });
   let roServer: Server<KubeletSocketData> | undefined;
   try {
@@ -159,6 +165,8 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
             (await readOnly(new URL(req.url).pathname)) ?? statusResponse(StatusError.notFoundPath()),
         ),
         websocket,
+        development: false,
+        error: serverErrorResponse,
       });
     }
   } catch (err) {
