@@ -44,20 +44,32 @@ function printManager(conflict: ApplyConflict): string {
     : name;
 }
 
+/** upstream's BuildManagerIdentifier: the entry as JSON in Go field order, minus fields and time. */
+function managerIdentifier(conflict: ApplyConflict): string {
+  const id: Record<string, string> = { manager: conflict.manager };
+  if (conflict.operation) id.operation = conflict.operation;
+  if (conflict.operation !== "Apply" && conflict.apiVersion) id.apiVersion = conflict.apiVersion;
+  if (conflict.subresource) id.subresource = conflict.subresource;
+  return JSON.stringify(id);
+}
+
 function conflictMessage(conflicts: readonly ApplyConflict[]): string {
   const [only] = conflicts;
   if (conflicts.length === 1 && only) {
     return `Apply failed with 1 conflict: conflict with ${printManager(only)}: ${only.field}`;
   }
+  // Grouped and sorted by the manager identifier upstream keys conflicts by (the entry's JSON
+  // without fields and time; appliers without apiVersion), not by the printed label.
   const byManager = new Map<string, { label: string; fields: string[] }>();
   for (const conflict of conflicts) {
-    const label = printManager(conflict);
-    const group = byManager.get(label) ?? { label, fields: [] };
+    const id = managerIdentifier(conflict);
+    const group = byManager.get(id) ?? { label: printManager(conflict), fields: [] };
     group.fields.push(conflict.field);
-    byManager.set(label, group);
+    byManager.set(id, group);
   }
-  const lines = [...byManager.values()]
-    .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+  const lines = [...byManager.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, group]) => group)
     .flatMap((group) => [`conflicts with ${group.label}:`, ...group.fields.map((field) => `- ${field}`)]);
   return `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`;
 }

@@ -137,6 +137,23 @@ describe("applyServerSide", () => {
     );
   });
 
+  test("several owners are listed in the order of upstream's manager identifiers", () => {
+    const error = new ApplyConflictError([
+      { manager: "kubectl", field: ".spec.paused", operation: "Update", apiVersion: "apps/v1" },
+      {
+        manager: "kubectl",
+        field: ".spec.replicas",
+        operation: "Update",
+        apiVersion: "apps/v1",
+        subresource: "scale",
+      },
+    ]);
+    expect(error.message).toBe(
+      'Apply failed with 2 conflicts: conflicts with "kubectl" with subresource "scale" using apps/v1:\n' +
+        '- .spec.replicas\nconflicts with "kubectl" using apps/v1:\n- .spec.paused',
+    );
+  });
+
   test("conflicts on a list-map item field print its key", () => {
     const live = created(config(1, "nginx:1.27"), "kubectl-edit");
     const { conflicts } = applyServerSide(live, config(1, "nginx:1.28"), meta, "kubectl", false);
