@@ -1,14 +1,15 @@
 // A pod's volumes on the host, under <root-dir>/pods/<uid>/volumes/<plugin>/<name> as upstream
-// lays them out (pkg/kubelet/kubelet_getters.go): emptyDir (tmpfs for medium Memory), hostPath,
-// configMap, secret, downwardAPI and projected written atomically (refreshed on every call), and
-// the mounts a container gets.
+// lays them out (pkg/kubelet/kubelet_getters.go): emptyDir (tmpfs for medium Memory), hostPath
+// (type-checked by host-path-volume.ts), configMap, secret, downwardAPI and projected written
+// atomically (refreshed on every call), and the mounts a container gets.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import type { Container, Pod, Volume } from "kubernetes-types/core/v1";
 import type { Mount } from "../runtime/runtime.ts";
 import { writeAtomically } from "./atomic-writer.ts";
+import { checkHostPath, HostPathError } from "./host-path-volume.ts";
 import type { ObjectSource } from "./object-source.ts";
 import { volumePayload } from "./volume-payload.ts";
 
@@ -56,15 +57,12 @@ export async function prepareVolumes(
   for (const volume of pod.spec?.volumes ?? []) {
     if (volume.hostPath) {
       const path = volume.hostPath.path;
-      const type = volume.hostPath.type ?? "";
-      if ((type === "DirectoryOrCreate" || type === "") && !existsSync(path) && type === "DirectoryOrCreate")
-        mkdirSync(path, { recursive: true });
-      if (type === "FileOrCreate" && !existsSync(path)) {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, "");
+      try {
+        checkHostPath(path, volume.hostPath.type ?? "");
+      } catch (error) {
+        if (!(error instanceof HostPathError)) throw error;
+        throw new VolumeError(`MountVolume.SetUp failed for volume "${volume.name}" : ${error.message}`);
       }
-      if ((type === "Directory" || type === "File" || type === "Socket") && !existsSync(path))
-        throw new VolumeError(`hostPath type check failed: ${path} is not a ${type.toLowerCase()}`);
       paths.set(volume.name, path);
       continue;
     }
