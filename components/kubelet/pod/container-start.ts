@@ -2,6 +2,7 @@
 // and image-pull back-off, the image, environment and mounts, the runtime start, the Created and
 // Started events and the postStart hook. Returns when the pod worker should look again.
 
+import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Container, Pod } from "kubernetes-types/core/v1";
@@ -11,7 +12,7 @@ import { ensureContainerImage } from "../images/container-image-pull.ts";
 import type { ImageResolver } from "../images/image-resolver.ts";
 import type { ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
 import type { Backoff } from "./backoff.ts";
-import { containerArgv } from "./container-argv.ts";
+import { argvProblem, containerArgv } from "./container-argv.ts";
 import { containerEnv } from "./container-env.ts";
 import type { ContainerProbes } from "./container-probes.ts";
 import { type DnsSettings, hostsFile, resolvConf } from "./etc-files.ts";
@@ -94,12 +95,22 @@ export async function startContainerIfDue(
   const security = { ...ctx.pod.spec?.securityContext, ...spec.securityContext };
   const limits = spec.resources?.limits ?? {};
   const requests = spec.resources?.requests ?? {};
+  const argv = containerArgv(spec, image, env);
+  // What the runtime could never exec (no command, NUL bytes, over ARG_MAX) waits as
+  // CreateContainerError with the runtime's words, as a containerd CreateContainer failure does.
+  const argvError = argvProblem(argv, [...env.entries()], randomBytes(32).toString("hex"));
+  if (argvError !== undefined) {
+    if (waiting.get(spec.name)?.reason !== "CreateContainerError")
+      event("Warning", "Failed", `Error: ${argvError}`, spec);
+    waiting.set(spec.name, { reason: "CreateContainerError", message: argvError });
+    return backoff.next(`${key}#create`, now, 0);
+  }
   const status = await ctx.runtime.startContainer({
     sandboxId: sandbox.id,
     name: spec.name,
     attempt: latest ? latest.attempt + 1 : 0,
     image: spec.image ?? "",
-    argv: containerArgv(spec, image, env),
+    argv,
     env: [...env.entries()],
     workingDir: spec.workingDir,
     runAsUser: security.runAsUser,
