@@ -21,6 +21,7 @@ const subCommands: Record<string, Loader> = {
   proxy: () => import("./proxy.ts").then((m) => m.proxyCommand),
   dns: () => import("./dns.ts").then((m) => m.dnsCommand),
   server: () => import("./server.ts").then((m) => m.serverCommand),
+  init: () => import("./init.ts").then((m) => m.initCommand),
   version: () => import("./version.ts").then((m) => m.versionCommand),
   image: () => import("./image.ts").then((m) => m.imageCommand),
 };
