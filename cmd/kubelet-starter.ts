@@ -7,6 +7,7 @@ import { createImageResolver } from "../components/kubelet/images/image-resolver
 import { OciImageSource } from "../components/kubelet/images/oci/oci-image-source.ts";
 import { type Kubelet, startKubelet } from "../components/kubelet/kubelet.ts";
 import { createFakeRuntime } from "../components/kubelet/runtime/fake/fake-runtime.ts";
+import { ociUnavailable, startOciRuntime } from "../components/kubelet/runtime/oci/oci-runtime.ts";
 import { startProcessRuntime } from "../components/kubelet/runtime/process/process-runtime.ts";
 import type { Runtime } from "../components/kubelet/runtime/runtime.ts";
 import { type KubeletServing, startKubeletServer } from "../components/kubelet/server/kubelet-server.ts";
@@ -35,7 +36,8 @@ export interface KubeletStarterOptions {
   registerNode: boolean;
   nodeLabels: Record<string, string>;
   imageDir?: string;
-  runtime: "process" | "fake";
+  /** auto: oci when root and crun exist, else process (saying what isolation is missing). */
+  runtime: "process" | "fake" | "oci" | "auto";
   networking: "auto" | "host";
   podCIDR?: string;
   /** Where the kubelet server listens; absent: on the node IP only (kube server's nodes). */
@@ -116,6 +118,20 @@ export function kubeExecutable(): string[] {
   return compiled ? [exe] : [exe, Bun.main];
 }
 
+/** `--runtime auto`: oci where it can run (root, crun), else process with one line on what is missing. */
+async function chooseRuntime(
+  wanted: KubeletStarterOptions["runtime"],
+  log: (line: string) => void,
+): Promise<"process" | "fake" | "oci"> {
+  if (wanted !== "auto") return wanted;
+  const missing = await ociUnavailable();
+  if (missing === undefined) return "oci";
+  log(
+    `runtime auto: process runtime (oci unavailable: ${missing}): containers see the host's files and processes, keep root's capabilities and run without seccomp`,
+  );
+  return "process";
+}
+
 /** A running kubelet with where it serves and what network its pods get. */
 export interface KubeletStack extends Kubelet {
   port: number;
@@ -134,17 +150,20 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     : undefined;
   let podCIDR = options.podCIDR;
   if (client && !podCIDR) podCIDR = await nodePodCIDR(client, options);
+  const runtimeName = await chooseRuntime(options.runtime, log);
   const runtime: Runtime =
-    options.runtime === "fake"
+    runtimeName === "fake"
       ? createFakeRuntime({ podCIDR })
-      : await startProcessRuntime({
-          rootDir: options.rootDir,
-          nodeName: options.nodeName,
-          podCIDR,
-          log,
-          networking: options.networking,
-          kubeExecutable: kubeExecutable(),
-        });
+      : runtimeName === "oci"
+        ? await startOciRuntime({ rootDir: options.rootDir, nodeName: options.nodeName, podCIDR, log })
+        : await startProcessRuntime({
+            rootDir: options.rootDir,
+            nodeName: options.nodeName,
+            podCIDR,
+            log,
+            networking: options.networking,
+            kubeExecutable: kubeExecutable(),
+          });
   log(
     runtime.networking === "netns"
       ? `runtime ${runtime.name}: each pod gets its own network namespace on pod CIDR ${runtime.podCIDR} (node IP ${runtime.nodeIP})`

@@ -86,7 +86,8 @@ export const kubeletCommand = defineKubeCommand({
     },
     runtime: {
       type: "string",
-      description: "process (real processes) or fake (reported Running, no processes)",
+      description:
+        "process (host processes in a netns), oci (crun: rootfs, namespaces, seccomp), auto (oci when root and crun exist), or fake (no processes)",
       default: "process",
     },
     networking: {
@@ -152,8 +153,8 @@ export const kubeletCommand = defineKubeCommand({
       : servers;
     const tls = kubeletTlsFlags(args);
     const runtime = args.runtime;
-    if (runtime !== "process" && runtime !== "fake")
-      throw new UsageError(`invalid --runtime "${runtime}": want process or fake`);
+    if (runtime !== "process" && runtime !== "fake" && runtime !== "oci" && runtime !== "auto")
+      throw new UsageError(`invalid --runtime "${runtime}": want process, oci, auto or fake`);
     const networking = args.networking;
     if (networking !== "auto" && networking !== "host")
       throw new UsageError(`invalid --networking "${networking}": want auto or host`);
@@ -168,7 +169,7 @@ export const kubeletCommand = defineKubeCommand({
       registerNode: args["register-node"] !== false,
       nodeLabels: parseLabels(args["node-labels"]),
       imageDir: args["image-dir"] ? resolve(args["image-dir"]) : undefined,
-      runtime: runtime as "process" | "fake",
+      runtime: runtime as "process" | "fake" | "oci" | "auto",
       networking: networking as "auto" | "host",
       podCIDR: args["pod-cidr"],
       address: args.address,

@@ -5,12 +5,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Container, Pod } from "kubernetes-types/core/v1";
+import type { Container, Pod, PodSecurityContext, SecurityContext } from "kubernetes-types/core/v1";
 import { quantityValue } from "../../../lib/api/quantity.ts";
 import type { Clock } from "../../../lib/clock/clock.ts";
 import { ensureContainerImage } from "../images/container-image-pull.ts";
 import type { ImageResolver } from "../images/image-resolver.ts";
-import type { ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
+import { imageHostFiles } from "../runtime/oci/image-files.ts";
+import type { ContainerSecurity, ContainerStatus, Runtime, SandboxStatus } from "../runtime/runtime.ts";
 import type { Backoff } from "./backoff.ts";
 import { argvProblem, containerArgv } from "./container-argv.ts";
 import { containerEnv } from "./container-env.ts";
@@ -92,7 +93,8 @@ export async function startContainerIfDue(
     waiting.set(spec.name, { reason: "CreateContainerConfigError", message });
     return now + 5000;
   }
-  const security = { ...ctx.pod.spec?.securityContext, ...spec.securityContext };
+  const podSecurity = ctx.pod.spec?.securityContext;
+  const security = { ...podSecurity, ...spec.securityContext };
   const limits = spec.resources?.limits ?? {};
   const requests = spec.resources?.requests ?? {};
   const argv = containerArgv(spec, image, env);
@@ -122,7 +124,17 @@ export async function startContainerIfDue(
     cpuLimitMillis: millis(limits.cpu),
     cpuRequestMillis: millis(requests.cpu),
     labels: { "io.kubernetes.container.name": spec.name },
+    ...(image.rootfs !== undefined ? { rootfs: image.rootfs } : { imageFiles: imageHostFiles(image) }),
+    security: containerSecurity(security, podSecurity),
   });
+  if (status.reason === "CreateContainerError" || status.reason === "CreateContainerConfigError") {
+    // Never created (e.g. an image user missing from its /etc/passwd): waiting, as upstream shows it.
+    const message = status.message ?? status.reason;
+    if (waiting.get(spec.name)?.message !== message) event("Warning", "Failed", `Error: ${message}`, spec);
+    await ctx.runtime.removeContainer(status.id);
+    waiting.set(spec.name, { reason: status.reason, message });
+    return backoff.next(`${key}#create`, now, 0);
+  }
   waiting.delete(spec.name);
   if (status.state === "exited" && status.exitCode === 128) {
     event("Warning", "Failed", `Error: ${status.message ?? status.reason}`, spec);
@@ -142,6 +154,29 @@ export async function startContainerIfDue(
   }
   if (status.state === "running") ctx.probes.ensure(spec, status, sandbox.ip);
   return Number.POSITIVE_INFINITY;
+}
+
+/** The securityContext fields a runtime applies (container over pod; groups are the pod's). */
+function containerSecurity(
+  merged: SecurityContext & PodSecurityContext,
+  pod: PodSecurityContext | undefined,
+): ContainerSecurity {
+  const out: ContainerSecurity = {};
+  if (merged.privileged !== undefined) out.privileged = merged.privileged;
+  if (merged.capabilities !== undefined) {
+    out.capabilities = {
+      ...(merged.capabilities.add !== undefined ? { add: merged.capabilities.add } : {}),
+      ...(merged.capabilities.drop !== undefined ? { drop: merged.capabilities.drop } : {}),
+    };
+  }
+  if (merged.allowPrivilegeEscalation !== undefined)
+    out.allowPrivilegeEscalation = merged.allowPrivilegeEscalation;
+  if (merged.readOnlyRootFilesystem !== undefined) out.readOnlyRootFilesystem = merged.readOnlyRootFilesystem;
+  if (merged.runAsNonRoot !== undefined) out.runAsNonRoot = merged.runAsNonRoot;
+  if (merged.seccompProfile !== undefined) out.seccompProfile = merged.seccompProfile;
+  if (pod?.supplementalGroups !== undefined) out.supplementalGroups = pod.supplementalGroups;
+  if (pod?.fsGroup !== undefined) out.fsGroup = pod.fsGroup;
+  return out;
 }
 
 /** A CPU quantity in millicores, or undefined when unset. */

@@ -91,9 +91,9 @@ export function resolveUser(request: UserRequest, passwd?: string, group?: strin
     gid = entry.gid;
   }
   if (request.runAsGroup !== undefined) gid = request.runAsGroup;
-  const additional = new Set<number>();
-  if (name !== undefined)
-    for (const g of groups) if (g.members.includes(name) && g.gid !== gid) additional.add(g.gid);
+  // The primary group first, as containerd's WithAdditionalGIDs lists it.
+  const additional = new Set<number>([gid]);
+  if (name !== undefined) for (const g of groups) if (g.members.includes(name)) additional.add(g.gid);
   for (const g of request.supplementalGroups ?? []) additional.add(g);
   if (request.fsGroup !== undefined) additional.add(request.fsGroup);
   return { uid, gid, additionalGids: [...additional] };

@@ -1,6 +1,8 @@
 // The container runtimes' defaults for a container's security (containerd pkg/oci/spec.go and
 // pkg/cri/opts/spec_linux.go): capabilities, masked and read-only /proc paths.
 
+import { readFileSync } from "node:fs";
+
 /** containerd's default capability set for a non-privileged container. */
 export const defaultCapabilities = [
   "CAP_CHOWN",
@@ -19,7 +21,7 @@ export const defaultCapabilities = [
   "CAP_AUDIT_WRITE",
 ];
 
-/** Every capability Linux 5.9+ knows (what `privileged` and `add: [ALL]` give). */
+/** Every capability Linux 5.9+ knows, in bit order (what `privileged` and `add: [ALL]` ask for). */
 export const allCapabilities = [
   "CAP_CHOWN",
   "CAP_DAC_OVERRIDE",
@@ -82,6 +84,25 @@ export const maskedPaths = [
 /** containerd's defaultUnixReadonlyPaths. */
 export const readonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
+let bounding: Set<string> | undefined;
+
+/**
+ * The capabilities this process may hand on (its bounding set): containerd's privileged gives "all
+ * current capabilities" (WithAllCurrentCapabilities), since capset refuses any others.
+ */
+export function hostCapabilities(): Set<string> {
+  if (bounding !== undefined) return bounding;
+  let mask = (1n << BigInt(allCapabilities.length)) - 1n;
+  try {
+    const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    if (hex !== undefined) mask = BigInt(`0x${hex}`);
+  } catch {
+    // Not Linux: assume every capability.
+  }
+  bounding = new Set(allCapabilities.filter((_, bit) => (mask >> BigInt(bit)) & 1n));
+  return bounding;
+}
+
 /**
  * The capability set after a securityContext's add/drop (containerd WithCapabilities semantics:
  * drop ALL empties the set before adds, add ALL gives every capability; names with or without CAP_).
@@ -91,7 +112,8 @@ export function effectiveCapabilities(
   add: readonly string[] = [],
   drop: readonly string[] = [],
 ): string[] {
-  if (privileged) return [...allCapabilities];
+  const host = hostCapabilities();
+  if (privileged) return allCapabilities.filter((cap) => host.has(cap));
   const norm = (name: string) => {
     const upper = name.toUpperCase();
     return upper === "ALL" ? "ALL" : upper.startsWith("CAP_") ? upper : `CAP_${upper}`;
@@ -100,7 +122,7 @@ export function effectiveCapabilities(
   const drops = drop.map(norm);
   let set = new Set(drops.includes("ALL") ? [] : defaultCapabilities);
   for (const cap of drops) set.delete(cap);
-  if (adds.includes("ALL")) set = new Set(allCapabilities);
+  if (adds.includes("ALL")) set = new Set(allCapabilities.filter((cap) => host.has(cap)));
   for (const cap of adds) if (cap !== "ALL") set.add(cap);
   // A drop wins over the defaults but not over an explicit add, as containerd orders them.
   return allCapabilities

@@ -1,0 +1,356 @@
+// The OCI runtime against the real kernel and crun, with a busybox rootfs built here: rootfs and
+// namespaces, user, capabilities, seccomp, read-only root, tty exec, bad input, adoption, cleanup.
+// Needs root, crun, busybox and `ip netns`; skipped (with a message) otherwise.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCommand } from "../../network/ip-command.ts";
+import type { ContainerConfig, ContainerStatus, ExecOptions, Runtime, SandboxConfig } from "../runtime.ts";
+import { type OciRuntime, ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
+
+const busybox = Bun.which("busybox");
+const unavailable = (await ociUnavailable()) ?? (busybox === null ? "no busybox" : undefined);
+if (unavailable !== undefined) console.warn(`oci-runtime.test.ts: skipped (${unavailable})`);
+const describeOci = unavailable === undefined ? describe : describe.skip;
+
+let dir = "";
+let layer = "";
+let secret = "";
+const runtimes: OciRuntime[] = [];
+
+async function newRuntime(rootDir = join(dir, "kubelet")): Promise<OciRuntime> {
+  const runtime = await startOciRuntime({
+    rootDir,
+    nodeName: `kt-oci-${randomBytes(3).toString("hex")}`,
+    log: () => {},
+  });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+beforeAll(async () => {
+  if (unavailable !== undefined) return;
+  dir = await mkdtemp(join(tmpdir(), "kt-oci-"));
+  // The image: busybox with its applets, a passwd with a named user, and a file of its own.
+  layer = join(dir, "layer");
+  await mkdir(join(layer, "bin"), { recursive: true });
+  await mkdir(join(layer, "etc"), { recursive: true });
+  await copyFile(busybox as string, join(layer, "bin", "busybox"));
+  for (const applet of [
+    "sh",
+    "ps",
+    "id",
+    "mount",
+    "cat",
+    "ls",
+    "sleep",
+    "touch",
+    "stty",
+    "grep",
+    "dd",
+    "hostname",
+    "echo",
+    "mkdir",
+  ]) {
+    await symlink("busybox", join(layer, "bin", applet));
+  }
+  await writeFile(
+    join(layer, "etc", "passwd"),
+    "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n",
+  );
+  await writeFile(join(layer, "etc", "group"), "root:x:0:\napp:x:1000:\nextra:x:2000:app\n");
+  await writeFile(join(layer, "image-file"), "from the image\n");
+  // A host file standing for the apiserver's data dir: no container may read it.
+  secret = join(dir, "data", "secret.db");
+  await mkdir(join(dir, "data"));
+  await writeFile(secret, "top secret\n");
+});
+
+afterAll(async () => {
+  for (const runtime of runtimes.splice(0).reverse()) {
+    try {
+      for (const sandbox of await runtime.listSandboxes()) {
+        await runtime.stopSandbox(sandbox.id, 0);
+        await runtime.removeSandbox(sandbox.id);
+      }
+    } finally {
+      await runtime.close({ removeBridge: true });
+    }
+  }
+  if (dir !== "") {
+    const mounts = await readFile("/proc/self/mountinfo", "utf8");
+    expect(mounts).not.toContain(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+function sandboxConfig(name: string, extra: Partial<SandboxConfig> = {}): SandboxConfig {
+  return {
+    uid: randomBytes(8).toString("hex"),
+    name,
+    namespace: "default",
+    hostNetwork: false,
+    hostname: name,
+    hostsFile: `127.0.0.1 localhost\n# kt-hosts ${name}\n`,
+    resolvConf: "nameserver 127.0.0.53\n",
+    labels: {},
+    ...extra,
+  };
+}
+
+function containerConfig(
+  sandboxId: string,
+  argv: string[],
+  extra: Partial<ContainerConfig> = {},
+): ContainerConfig {
+  return {
+    sandboxId,
+    name: "c",
+    attempt: 0,
+    image: "kt-busybox",
+    argv,
+    env: [],
+    mounts: [],
+    stdin: false,
+    tty: false,
+    labels: {},
+    rootfs: { layers: [layer], env: ["FROM_IMAGE=yes"] },
+    ...extra,
+  };
+}
+
+async function run(
+  runtime: Runtime,
+  argv: string[],
+  extra: Partial<ContainerConfig> = {},
+  sandbox: Partial<SandboxConfig> = {},
+) {
+  const pod = await runtime.runSandbox(sandboxConfig(`kt-${randomBytes(3).toString("hex")}`, sandbox));
+  const status = await runtime.startContainer(containerConfig(pod.id, argv, extra));
+  return { pod, status };
+}
+
+async function exited(runtime: Runtime, id: string): Promise<ContainerStatus> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const status = (await runtime.listContainers()).find((c) => c.id === id);
+    if (status?.state === "exited") return status;
+    if (Date.now() > deadline) throw new Error(`container ${id} did not exit`);
+    await Bun.sleep(20);
+  }
+}
+
+async function logText(status: ContainerStatus): Promise<string> {
+  return (await readFile(status.logPath, "utf8"))
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(" ").slice(3).join(" "))
+    .join("\n");
+}
+
+async function execText(runtime: Runtime, id: string, argv: string[], options: Partial<ExecOptions> = {}) {
+  const proc = await runtime.exec(id, argv, { stdin: false, tty: false, ...options });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout as unknown as ReadableStream).text(),
+    proc.stderr ? new Response(proc.stderr as unknown as ReadableStream).text() : Promise.resolve(""),
+    proc.exited,
+  ]);
+  return { out, err, code };
+}
+
+describeOci("OCI runtime (crun)", () => {
+  test("a container sees its image, not the host; its own PID namespace; the image's env; no capabilities as non-root", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const script = [
+      "cat /image-file",
+      `cat ${secret} || echo no-secret`,
+      "ls /root /home 2>&1 | head -1; echo FROM_IMAGE=$FROM_IMAGE",
+      "ps -o pid,comm | grep -v ps",
+      "id",
+      "mount -t tmpfs none /tmp && echo mounted || echo mount-refused",
+      "grep -E '^(CapEff|Seccomp|NoNewPrivs)' /proc/self/status",
+      "cat /etc/hostname",
+    ].join("; ");
+    const { pod, status } = await run(runtime, ["sh", "-c", script], {
+      runAsUser: 1000,
+      security: { allowPrivilegeEscalation: false, supplementalGroups: [3000] },
+    });
+    expect(status.state).toBe("running");
+    const end = await exited(runtime, status.id);
+    expect(end.exitCode).toBe(0);
+    const log = await logText(end);
+    expect(log).toContain("from the image");
+    expect(log).toContain("no-secret");
+    expect(log).not.toContain("top secret");
+    expect(log).toContain("FROM_IMAGE=yes");
+    expect(log).toMatch(/^\s*1 sh$/m);
+    expect(log).toContain("uid=1000(app) gid=1000(app) groups=1000(app),2000(extra),3000");
+    expect(log).toContain("mount-refused");
+    expect(log).toContain("CapEff:\t0000000000000000");
+    expect(log).toContain("Seccomp:\t2");
+    expect(log).toContain("NoNewPrivs:\t1");
+    expect(log).toContain(pod.name);
+  });
+
+  test("root keeps the default capabilities only: mount is refused without CAP_SYS_ADMIN; privileged mounts", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const probe = [
+      "sh",
+      "-c",
+      "grep CapEff /proc/self/status; mkdir -p /m; mount -t tmpfs none /m && echo mounted || echo mount-refused",
+    ];
+    const plain = await run(runtime, probe);
+    const plainLog = await logText(await exited(runtime, plain.status.id));
+    expect(plainLog).toContain("CapEff:\t00000000a80425fb");
+    expect(plainLog).toContain("mount-refused");
+    const privileged = await run(runtime, probe, { security: { privileged: true } });
+    const privilegedLog = await logText(await exited(runtime, privileged.status.id));
+    expect(privilegedLog).toContain("mounted");
+    const added = await run(runtime, probe, {
+      security: { capabilities: { add: ["SYS_ADMIN"], drop: ["ALL"] } },
+    });
+    const addedLog = await logText(await exited(runtime, added.status.id));
+    expect(addedLog).toContain("CapEff:\t0000000000200000");
+  });
+
+  test("readOnlyRootFilesystem refuses writes outside volumes; the writable layer dies with the container", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const ro = await run(runtime, ["sh", "-c", "touch /new-file && echo wrote || echo refused"], {
+      security: { readOnlyRootFilesystem: true },
+    });
+    expect(await logText(await exited(runtime, ro.status.id))).toContain("refused");
+    const rw = await run(runtime, ["sh", "-c", "echo changed > /image-file && cat /image-file"]);
+    expect(await logText(await exited(runtime, rw.status.id))).toContain("changed");
+    await runtime.removeContainer(rw.status.id);
+    expect(await readFile(join(layer, "image-file"), "utf8")).toBe("from the image\n");
+  });
+
+  test("exec runs in the container's namespaces; -it gets a pty that follows resizes", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const { status } = await run(runtime, ["sleep", "1000"]);
+    const ps = await execText(runtime, status.id, ["ps", "-o", "pid,comm"]);
+    expect(ps.code).toBe(0);
+    expect(
+      ps.out
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.trim()),
+    ).toEqual(["1 sleep", expect.stringMatching(/^\d+ ps$/)]);
+    const failing = await execText(runtime, status.id, ["sh", "-c", "exit 3"]);
+    expect(failing.code).toBe(3);
+    const tty = await runtime.exec(status.id, ["sh", "-c", "read line; stty size; echo got:$line"], {
+      stdin: true,
+      tty: true,
+    });
+    tty.resize(91, 33);
+    let out = "";
+    tty.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    tty.stdin?.write("hello\n");
+    expect(await tty.exited).toBe(0);
+    expect(out).toContain("33 91");
+    expect(out).toContain("got:hello");
+    expect(out).toContain("\r\n");
+    await runtime.stopContainer(status.id, 0);
+  });
+
+  test("shareProcessNamespace: the pause process is PID 1 and containers see each other", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const { pod, status } = await run(runtime, ["sleep", "1000"], {}, { shareProcessNamespace: true });
+    const second = await runtime.startContainer(
+      containerConfig(pod.id, ["sleep", "999"], { name: "second" }),
+    );
+    const ps = await execText(runtime, second.id, ["ps", "-o", "pid,args"]);
+    expect(ps.out).toMatch(/^\s*1 \/bin\/sh -c trap/m);
+    expect(ps.out).toContain("sleep 1000");
+    expect(ps.out).toContain("sleep 999");
+    await runtime.stopSandbox(pod.id, 0);
+    expect((await runtime.listContainers(pod.id)).every((c) => c.state === "exited")).toBe(true);
+    expect(status.state).toBe("running");
+  });
+
+  test("bad input ends in a container status with the reason and message", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const unknownUser = await run(runtime, ["id"], {
+      rootfs: { layers: [layer], env: [], user: "nobody-here" },
+    });
+    expect(unknownUser.status).toMatchObject({
+      state: "exited",
+      reason: "CreateContainerError",
+      message: "unable to find user nobody-here: no matching entries in passwd file",
+    });
+    const nul = await run(runtime, ["echo", "a\0b"]);
+    expect(nul.status).toMatchObject({
+      reason: "CreateContainerError",
+      message: "args[1] contains a NUL byte: invalid argument",
+    });
+    const huge = await run(runtime, ["echo", "x".repeat(3 * 1024 * 1024)]);
+    expect(huge.status.reason).toBe("CreateContainerError");
+    expect(huge.status.message).toContain("argument list too long");
+    const missing = await run(runtime, ["/no/such/program"]);
+    expect(missing.status).toMatchObject({ state: "exited", reason: "StartError", exitCode: 128 });
+    expect(missing.status.message).toContain("/no/such/program");
+    const nonRoot = await run(runtime, ["id"], { security: { runAsNonRoot: true } });
+    expect(nonRoot.status).toMatchObject({
+      reason: "CreateContainerConfigError",
+      message: "container has runAsNonRoot and image will run as root",
+    });
+  });
+
+  test("exit codes, OOMKilled, stop with a grace period", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const code = await run(runtime, ["sh", "-c", "echo bye; exit 7"]);
+    expect(await exited(runtime, code.status.id)).toMatchObject({ exitCode: 7, reason: "Error" });
+    const oom = await run(runtime, ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"], {
+      memoryLimitBytes: 16 * 1024 * 1024,
+    });
+    expect(await exited(runtime, oom.status.id)).toMatchObject({ exitCode: 137, reason: "OOMKilled" });
+    const trapped = await run(runtime, [
+      "sh",
+      "-c",
+      "trap 'echo term; exit 0' TERM; while :; do sleep 0.1; done",
+    ]);
+    await Bun.sleep(100);
+    await runtime.stopContainer(trapped.status.id, 5);
+    const end = await exited(runtime, trapped.status.id);
+    expect(end.exitCode).toBe(0);
+    expect(await logText(end)).toContain("term");
+  });
+
+  test("a restarted runtime adopts running containers and pods", async () => {
+    const root = join(dir, "adopt");
+    const first = await newRuntime(root);
+    const { pod, status } = await run(first, ["sleep", "1000"]);
+    await first.close();
+    runtimes.splice(runtimes.indexOf(first), 1);
+    const second = await newRuntime(root);
+    expect((await second.listSandboxes()).find((s) => s.id === pod.id)?.state).toBe("ready");
+    expect((await second.listContainers()).find((c) => c.id === status.id)?.state).toBe("running");
+    expect((await execText(second, status.id, ["echo", "still here"])).out).toBe("still here\n");
+    await second.stopContainer(status.id, 0);
+    expect((await exited(second, status.id)).exitCode).toBe(137);
+    expect(
+      (await runCommand(["crun", "--root", join(root, "oci", "runtime", "crun"), "list", "-q"])).stdout,
+    ).not.toContain(status.id);
+  });
+
+  test("a host-executable image runs in a host-tools rootfs without the host's data", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const script = join(dir, "images", "hello");
+    await mkdir(join(dir, "images"), { recursive: true });
+    await writeFile(
+      script,
+      `#!/bin/sh\necho hello from $0; cat ${secret} 2>&1 || true; ls /root 2>&1 || true\n`,
+      { mode: 0o755 },
+    );
+    const { status } = await run(runtime, [script], { rootfs: undefined, imageFiles: [script] });
+    const log = await logText(await exited(runtime, status.id));
+    expect(log).toContain(`hello from ${script}`);
+    expect(log).not.toContain("top secret");
+  });
+});
