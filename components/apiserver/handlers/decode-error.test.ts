@@ -101,3 +101,18 @@ test("the same kind in another served version does not match the URL's version",
 test("a body without kind or apiVersion takes the URL's and is created", async () => {
   expect((await post("/api/v1/namespaces", '{"metadata":{"name":"kt-no-kind"}}')).code).toBe(201);
 });
+
+test("PUT decodes as POST does", async () => {
+  expect((await post("/api/v1/namespaces", '{"metadata":{"name":"kt-put"}}')).code).toBe(201);
+  const res = await api.handler(
+    new Request("http://x/api/v1/namespaces/kt-put", {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kt-put"}}',
+    }),
+  );
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { message: string }).message).toBe(
+    'ConfigMap in version "v1" cannot be handled as a Namespace: converting (v1.ConfigMap) to (core.Namespace): unknown conversion',
+  );
+});

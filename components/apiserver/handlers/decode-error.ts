@@ -6,6 +6,7 @@
 // runtime/serializer/json/meta.go Interpret, runtime/error.go, conversion/converter.go.
 import { groupVersion, parseApiVersion, RESOURCES } from "../../../lib/api/resources.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import { decodeObjectBody, type ProtobufDecoder } from "../http/body.ts";
 import { servedApiVersion } from "../registry/prepare-write.ts";
 import type { Entry } from "../registry/registry.ts";
 import { goJsonSyntaxError } from "./go-json-syntax-error.ts";
@@ -99,4 +100,31 @@ export function kindMismatch(entry: Entry, body: Record<string, unknown>): Statu
   return StatusError.badRequest(
     `${handled}: converting (${version}.${kind}) to (${internalPackage(entry.info.group)}.${wanted}): unknown conversion`,
   );
+}
+
+/**
+ * A create or update body decoded for `entry` (POST and PUT): the decode errors and kind checks
+ * above first, in kube-apiserver's order, then the body as decodeObjectBody returns it.
+ */
+export function decodeBodyFor(
+  entry: Entry,
+  raw: Uint8Array,
+  type: string,
+  protobuf?: ProtobufDecoder,
+): Record<string, unknown> {
+  const json = type === "" || type === "application/json";
+  let body: Record<string, unknown>;
+  try {
+    body = decodeObjectBody(raw, type, protobuf);
+  } catch (err) {
+    throw (json && unrecognizedBody(entry.info.kind, raw)) || err;
+  }
+  const typeMeta = [body.kind, body.apiVersion];
+  if (json && typeMeta.some((v) => v !== undefined && v !== null && typeof v !== "string")) {
+    const error = unrecognizedBody(entry.info.kind, raw);
+    if (error) throw error;
+  }
+  const mismatch = kindMismatch(entry, body);
+  if (mismatch) throw mismatch;
+  return body;
 }

@@ -16,6 +16,7 @@ import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
 import type { KObject } from "../registry/object.ts";
 import { servedApiVersion } from "../registry/prepare-write.ts";
 import { updateResource } from "../registry/resource-store.ts";
+import { decodeBodyFor } from "./decode-error.ts";
 import { checkApplied, checkFields, checkPatched } from "./field-validation.ts";
 import { present } from "./read.ts";
 import { checkKind, checkName, writeOptions } from "./write.ts";
@@ -37,7 +38,7 @@ export async function updateObject(r: ResourceRequest): Promise<Response> {
       "the server does not allow this method on the requested resource",
       {},
     );
-  const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf);
+  const body = decodeBodyFor(entry, await readBody(r.req), mediaType(r.req), ctx.protobuf);
   checkFields(r, body);
   const next = checkKind(entry, body);
   const sentName = next.metadata?.name;
