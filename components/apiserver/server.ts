@@ -14,6 +14,7 @@ import { nthAddress } from "./admission/cidr.ts";
 import type { PodSecurityConfig } from "./admission/pod-security/pod-security-config.ts";
 import type { ApiContext, TableRequest } from "./api-context.ts";
 import { createApiHandler, type FetchHandler } from "./api-handler.ts";
+import { ApiServiceController } from "./apiservices/api-service-controller.ts";
 import type { Authenticator } from "./authn/authenticator.ts";
 import { GROUPS, UNSECURED_USER, USERS, type UserInfo } from "./authn/user-info.ts";
 import type { Authorizer } from "./authz/authorizer.ts";
@@ -218,6 +219,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     endpointPort: secure?.front.port ?? server?.port ?? options.port ?? 8080,
   };
   await bootstrap(ctx, endpoint);
+  const apiServices = new ApiServiceController(ctx, log);
+  await apiServices.start();
 
   const compaction = startCompaction(options.kv, options.compactionIntervalMs ?? 5 * 60_000, log);
   let resolveDone: () => void = () => undefined;
@@ -243,6 +246,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       security?.stop?.();
       if (compaction) clearInterval(compaction);
       crds?.stop();
+      apiServices.stop();
       admission.stop();
       await Promise.all([server?.stop(true), secure?.stop()]);
       resolveDone();

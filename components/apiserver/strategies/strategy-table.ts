@@ -3,6 +3,7 @@
 // kubernetes/kubernetes pkg/registry/<group>/<resource>/strategy.go and their GetAttrs.
 import { RESOURCES } from "../../../lib/api/resources.ts";
 import type { Strategy } from "../registry/strategy.ts";
+import { apiServiceStrategy } from "./api-service.ts";
 import { certificateSigningRequestStrategy } from "./certificate-signing-request.ts";
 import { configMapStrategy } from "./config-map.ts";
 import { controllerRevisionStrategy } from "./controller-revision.ts";
@@ -82,6 +83,7 @@ const TABLE: Record<string, Strategy> = {
   "scheduling.k8s.io/PriorityClass": priorityClassStrategy,
   "storage.k8s.io/StorageClass": storageClassStrategy,
   "apiextensions.k8s.io/CustomResourceDefinition": crdStrategy,
+  "apiregistration.k8s.io/APIService": apiServiceStrategy,
 };
 
 const BUILT_IN_GROUPS = new Set(RESOURCES.map((r) => r.group));
