@@ -107,7 +107,14 @@ function runServer(options: ServerOptions): Promise<number> {
     fetchAs: (user) => apiserver().handlerFor(user),
     kubeletServingCert: (node, addresses) => kubeletServingPair(options, pki, node, addresses),
     controllerSecrets: () =>
-      pki ? { rootCA: pki.ca.certPem, serviceAccountPrivateKey: pki.serviceAccount.keyPem } : {},
+      pki
+        ? {
+            rootCA: pki.ca.certPem,
+            serviceAccountPrivateKey: pki.serviceAccount.keyPem,
+            clusterSigningCert: pki.ca.certPem,
+            clusterSigningKey: pki.ca.keyPem,
+          }
+        : {},
     advertise: options.advertiseAddress ? undefined : (address) => apiserver().advertise(address),
     nodeNames: names,
     clusterCIDR: options.clusterCIDR,
