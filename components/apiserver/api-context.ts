@@ -2,6 +2,7 @@
 // admission, and the pluggable encoders (Tables, protobuf) that the server wires in. One HTTP
 // request for a resource is one ResourceRequest.
 import type { StatusCause } from "../../lib/errors/status-error.ts";
+import type { RawConnection } from "../../lib/tls/raw-connection.ts";
 import type { Admission } from "./admission/admission-interface.ts";
 import type { Authenticator } from "./authn/authenticator.ts";
 import type { UserInfo } from "./authn/user-info.ts";
@@ -34,6 +35,8 @@ export interface ApiContext {
   validateMeta(entry: Entry, obj: KObject): StatusCause[];
   /** Upgrades a request to a websocket relayed to a kubelet; absent without a Bun server. */
   upgrade?: RelayUpgrade;
+  /** Takes the connection of a SPDY/3.1 upgrade over (the TLS front's); absent without one. */
+  takeOver?: (req: Request) => RawConnection | undefined;
   /** https to kubelets with this client certificate (--kubelet-client-*); absent: plain http. */
   kubeletClient?: KubeletClientConfig;
   /** What the access reviews ask (authz/union.ts); absent: every request is allowed. */

@@ -5,8 +5,9 @@
 import type { Server } from "bun";
 import { RESOURCES } from "../../lib/api/resources.ts";
 import type { Component } from "../../lib/component.ts";
-import { type StatusCause, StatusError } from "../../lib/errors/status-error.ts";
 import { malformedRequest, serverErrorResponse } from "../../lib/errors/malformed-request.ts";
+import { type StatusCause, StatusError } from "../../lib/errors/status-error.ts";
+import type { RawConnection } from "../../lib/tls/raw-connection.ts";
 import { startTlsFront, type TlsFront } from "../../lib/tls/tls-front.ts";
 import type { KV } from "../../storage/kv.ts";
 import { KubeAdmission } from "./admission/admission.ts";
@@ -205,6 +206,11 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   }
   if (options.secure)
     secure = startSecureServer(options.secure, chainHandler, receivedBy, options.requestTimeoutMs);
+  // SPDY/3.1 upgrades (exec, attach, port-forward): the TLS front hands the connection over.
+  if (secure) {
+    const front = secure;
+    ctx.takeOver = (req) => front.takeOver(req, receivedBy.get(req));
+  }
   const crdEntry = registry.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions");
   const crds = crdEntry ? new CrdController(registry, crdEntry, now, log) : undefined;
   await crds?.start();
@@ -256,6 +262,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
 
 interface SecureServer {
   front: TlsFront;
+  /** The client connection of a request the inner server received (`srv`), for an upgrade. */
+  takeOver(req: Request, srv: Server<RelaySocketData> | undefined): RawConnection | undefined;
   stop(): Promise<void>;
 }
 
@@ -305,6 +313,10 @@ function startSecureServer(
   const started = front;
   return {
     front: started,
+    takeOver(req, srv) {
+      const port = srv === inner ? inner.requestIP(req)?.port : undefined;
+      return port === undefined ? undefined : started.takeOver(port);
+    },
     async stop() {
       await started.stop();
       await inner.stop(true);

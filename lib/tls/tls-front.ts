@@ -2,9 +2,12 @@
 // the client's certificate, so this front accepts TLS (asking for a client certificate and
 // verifying it against the client CA if given: upstream's VerifyClientCertIfGiven), opens one
 // plain connection to the inner server per TLS connection and pipes both ways. The inner server
-// asks `peerOf(remotePort)` what the TLS stack saw of the client on that connection.
+// asks `peerOf(remotePort)` what the TLS stack saw of the client on that connection, and may
+// `takeOver(remotePort)` the client connection for an upgrade Bun.serve cannot do (SPDY/3.1).
+// Without a certificate the front is plain TCP (the same takeover for plain HTTP servers).
 import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
+import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
 
 /** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
 export interface TlsPeer {
@@ -20,8 +23,9 @@ export interface TlsFrontOptions {
   hostname: string;
   /** 0 picks a free port. */
   port: number;
-  certPem: string;
-  keyPem: string;
+  /** Without a certificate and key the front is plain TCP. */
+  certPem?: string;
+  keyPem?: string;
   /** CA bundle client certificates are verified against; without it no certificate is asked for. */
   clientCaPem?: string;
   /** The plain server to forward to (bound to loopback). */
@@ -35,6 +39,12 @@ export interface TlsFront {
   port: number;
   /** The client's certificate for the inner connection from this local port (undefined: none, or not through the front). */
   peerOf(port: number): TlsPeer | undefined;
+  /**
+   * Hands the client connection whose inner connection comes from this local port to the
+   * caller: the inner connection is closed (whatever the inner server answers is dropped) and the
+   * caller writes the upgrade's response and owns the bytes. Undefined: no such connection.
+   */
+  takeOver(port: number): RawConnection | undefined;
   /** Open TLS connections. */
   readonly connections: number;
   stop(): Promise<void>;
@@ -46,6 +56,8 @@ interface Conn {
   inner?: Socket<InnerData>;
   innerPort?: number;
   closed: boolean;
+  /** Set once a handler took the client connection over (an upgrade). */
+  raw?: TakenOverConnection;
   /** OpenSSL's verification error from the handshake, if any. */
   verifyError?: string;
   handshakeTimer?: ReturnType<typeof setTimeout>;
@@ -64,12 +76,43 @@ interface PeerCertificateDetail {
 export function startTlsFront(options: TlsFrontOptions): TlsFront {
   const peers = new Map<number, TlsPeer>();
   const open = new Set<Socket<Conn | undefined>>();
-  const requestCert = options.clientCaPem !== undefined;
+  const byInnerPort = new Map<number, { conn: Conn; client: Socket<Conn | undefined> }>();
+  const pair =
+    options.certPem !== undefined && options.keyPem !== undefined
+      ? { cert: options.certPem, key: options.keyPem }
+      : undefined;
+  const tls = pair !== undefined;
+  const requestCert = tls && options.clientCaPem !== undefined;
 
   const closeConn = (conn: Conn) => {
     if (conn.closed) return;
     conn.closed = true;
-    if (conn.innerPort !== undefined) peers.delete(conn.innerPort);
+    if (conn.innerPort !== undefined) {
+      peers.delete(conn.innerPort);
+      byInnerPort.delete(conn.innerPort);
+    }
+  };
+
+  const takeOver = (port: number): RawConnection | undefined => {
+    const entry = byInnerPort.get(port);
+    if (!entry || entry.conn.raw) return undefined;
+    const { conn, client } = entry;
+    const raw = new TakenOverConnection({
+      write: (b) => conn.downstream.push(b),
+      end: () => conn.downstream.end(),
+      pause: () => client.pause(),
+      resume: () => client.resume(),
+    });
+    conn.raw = raw;
+    // The pipe toward the client now carries the handler's bytes; its backpressure goes to the handler.
+    conn.downstream.from({
+      write: () => 0,
+      end: () => undefined,
+      pause: () => raw.behind(true),
+      resume: () => raw.behind(false),
+    });
+    conn.inner?.end();
+    return raw;
   };
 
   const connectInner = async (client: Socket<Conn | undefined>, conn: Conn) => {
@@ -79,15 +122,19 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         port: options.target.port,
         data: { conn, client },
         socket: {
-          data: (s, chunk) => s.data.conn.downstream.push(chunk),
+          data: (s, chunk) => {
+            if (!s.data.conn.raw) s.data.conn.downstream.push(chunk);
+          },
           drain: (s) => s.data.conn.upstream.flush(),
-          end: (s) => s.data.conn.downstream.end(),
+          end: (s) => {
+            if (!s.data.conn.raw) s.data.conn.downstream.end();
+          },
           close: (s) => {
-            s.data.conn.downstream.end();
+            if (!s.data.conn.raw) s.data.conn.downstream.end();
             closeConn(s.data.conn);
           },
           error: (s) => {
-            s.data.client.end();
+            if (!s.data.conn.raw) s.data.client.end();
           },
         },
       });
@@ -97,6 +144,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       }
       conn.inner = inner;
       conn.innerPort = inner.localPort;
+      byInnerPort.set(inner.localPort, { conn, client });
       const peer = requestCert ? peerOf(client, conn.verifyError) : undefined;
       if (peer) peers.set(inner.localPort, peer);
       conn.downstream.from(inner);
@@ -109,13 +157,16 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
   const listener: TCPSocketListener<Conn | undefined> = Bun.listen<Conn | undefined>({
     hostname: options.hostname,
     port: options.port,
-    tls: {
-      cert: options.certPem,
-      key: options.keyPem,
-      ...(requestCert ? { ca: options.clientCaPem, requestCert: true, rejectUnauthorized: false } : {}),
-      // Only HTTP/1.1: a Go client offered h2 would otherwise speak it to a server that cannot.
-      ALPNProtocols: "\x08http/1.1",
-    },
+    ...(pair
+      ? {
+          tls: {
+            ...pair,
+            ...(requestCert ? { ca: options.clientCaPem, requestCert: true, rejectUnauthorized: false } : {}),
+            // Only HTTP/1.1: a Go client offered h2 would otherwise speak it to a server that cannot.
+            ALPNProtocols: "\x08http/1.1",
+          },
+        }
+      : {}),
     socket: {
       open(client) {
         open.add(client);
@@ -123,6 +174,10 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         conn.upstream.from(client);
         conn.downstream.to(client);
         client.data = conn;
+        if (!tls) {
+          void connectInner(client, conn);
+          return;
+        }
         // A peer that connects and never finishes a handshake would hold the socket forever.
         conn.handshakeTimer = setTimeout(() => client.terminate(), options.handshakeTimeoutMs ?? 10_000);
       },
@@ -138,18 +193,23 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         void connectInner(client, conn);
       },
       data(client, chunk) {
-        client.data?.upstream.push(chunk);
+        const conn = client.data;
+        if (conn?.raw) conn.raw.received(chunk);
+        else conn?.upstream.push(chunk);
       },
       drain(client) {
         client.data?.downstream.flush();
       },
       end(client) {
-        client.data?.upstream.end();
+        const conn = client.data;
+        if (conn?.raw) conn.raw.closed();
+        else conn?.upstream.end();
       },
       close(client) {
         open.delete(client);
         const conn = client.data;
         if (!conn) return;
+        conn.raw?.closed();
         clearTimeout(conn.handshakeTimer);
         conn.upstream.end();
         if (conn.inner) conn.inner.end();
@@ -165,6 +225,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     hostname: listener.hostname,
     port: listener.port,
     peerOf: (port) => peers.get(port),
+    takeOver,
     get connections() {
       return open.size;
     },
@@ -173,6 +234,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       for (const client of open) client.terminate();
       open.clear();
       peers.clear();
+      byInnerPort.clear();
     },
   };
 }

@@ -21,6 +21,11 @@ function tlsOf(config: KubeletClientConfig): TlsOptions {
   };
 }
 
+/** The TLS options of a raw connection to a kubelet (the SPDY upgrade relay); undefined without a configuration. */
+export function kubeletTls(ctx: KubeletClientHolder): TlsOptions | undefined {
+  return ctx.kubeletClient ? tlsOf(ctx.kubeletClient) : undefined;
+}
+
 /** "https" when the apiserver has a kubelet client certificate, else "http" (older setups). */
 export function kubeletScheme(ctx: KubeletClientHolder): "http" | "https" {
   return ctx.kubeletClient ? "https" : "http";

@@ -1,11 +1,13 @@
 // The pod and node subresources the kubelet serves, proxied by the apiserver as upstream does
 // (pkg/registry/core/pod/rest/log.go, subresources.go; node/rest/proxy.go): pods/log streamed
-// through unbuffered; exec, attach and portforward as websocket relays; pods/proxy and
+// through unbuffered; exec, attach and portforward as websocket relays or SPDY/3.1 upgrades
+// spliced to the kubelet's (http/upgrade-relay.ts); pods/proxy and
 // nodes/proxy and services/proxy as plain HTTP proxies to the pod IP, the kubelet or an endpoint.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
+import { dialUpgrade } from "../http/upgrade-relay.ts";
 import { dialRelay, type RelaySocketData } from "../http/websocket-relay.ts";
-import { kubeletFetch, kubeletWebSocket } from "./kubelet-client.ts";
+import { kubeletFetch, kubeletTls, kubeletWebSocket } from "./kubelet-client.ts";
 import { getPod, kubeletBase, nodeOf, noHost, validateContainer } from "./kubelet-location.ts";
 
 /** Subprotocol names a WHATWG WebSocket client cannot offer ("/" is not a token character), and the kubelet's alias. */
@@ -26,6 +28,44 @@ const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", 
 
 function isWebSocket(req: Request): boolean {
   return (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
+}
+
+function isSpdy(req: Request): boolean {
+  return (req.headers.get("upgrade") ?? "").toLowerCase().includes("spdy/3.1");
+}
+
+/**
+ * A SPDY/3.1 upgrade: the same request to the kubelet on its own connection; its answer is
+ * passed back, and after its 101 the client's connection is spliced to the kubelet's.
+ */
+async function spdyRelay(r: ResourceRequest, target: string): Promise<Response> {
+  const takeOver = r.ctx.takeOver;
+  if (!takeOver) {
+    throw StatusError.badRequest(
+      `${r.info.subresource} over SPDY/3.1 needs the apiserver's secure port (its TLS front hands the connection over); use a websocket (v5.channel.k8s.io, v4.channel.k8s.io or SPDY/3.1+portforward.k8s.io) on this port`,
+    );
+  }
+  let answer: Awaited<ReturnType<typeof dialUpgrade>>;
+  try {
+    answer = await dialUpgrade(target, r.req, kubeletTls(r.ctx));
+  } catch (err) {
+    throw backendError(err);
+  }
+  if (answer.status !== 101) {
+    const body = await answer.body();
+    const headers = new Headers();
+    const type = answer.headers.get("content-type");
+    if (type) headers.set("Content-Type", type);
+    return new Response(body, { status: answer.status, headers });
+  }
+  const raw = takeOver(r.req);
+  if (!raw) {
+    answer.close();
+    throw StatusError.internal("the client connection could not be taken over for the SPDY upgrade");
+  }
+  answer.splice(raw);
+  // The connection is the relay's now; the front drops whatever Bun.serve answers.
+  return new Response(null, { status: 204 });
 }
 
 function backendError(err: unknown): StatusError {
@@ -70,6 +110,9 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
   const name = encodeURIComponent(info.name);
   if (info.subresource === "portforward") {
     path = `/portForward/${ns}/${name}`;
+    // PodPortForwardOptions' `ports` reach the kubelet as `port` (upstream's streamLocation).
+    for (const p of query.getAll("ports")) query.append("port", p);
+    query.delete("ports");
   } else {
     const container = validateContainer(pod, url.searchParams.get("container"));
     query.delete("container");
@@ -80,13 +123,14 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
   const base = await kubeletBase(r.ctx, node);
   const qs = query.toString();
   const target = `${base}${path}${qs ? `?${qs}` : ""}`;
+  if (isSpdy(req)) return spdyRelay(r, target);
   if (!isWebSocket(req)) {
     // kubectl's SPDY retry after a refused websocket: it prints this answer, so say why the
     // kubelet refuses if it does, else that only websockets are served.
     throw (
       (await kubeletRefusal(r, target)) ??
       StatusError.badRequest(
-        `${info.subresource} is served over websockets only (subprotocols v5.channel.k8s.io, v4.channel.k8s.io and SPDY/3.1+portforward.k8s.io); SPDY/3.1 upgrades are not supported`,
+        `${info.subresource} needs an upgrade: a websocket (v5.channel.k8s.io, v4.channel.k8s.io or SPDY/3.1+portforward.k8s.io) or SPDY/3.1`,
       )
     );
   }

@@ -5,8 +5,8 @@
 import type { Server, ServerWebSocket } from "bun";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Component } from "../../../lib/component.ts";
-import { StatusError } from "../../../lib/errors/status-error.ts";
 import { malformedRequest, serverErrorResponse } from "../../../lib/errors/malformed-request.ts";
+import { StatusError } from "../../../lib/errors/status-error.ts";
 import { statusResponse } from "../../../lib/errors/status-response.ts";
 import { startTlsFront, type TlsFront } from "../../../lib/tls/tls-front.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -62,6 +62,8 @@ const websocket = {
   },
 };
 
+const READ_ONLY_PATHS = new Set(["/pods", "/spec", "/stats/summary"]);
+
 function json(body: unknown): Response {
   return new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
 }
@@ -69,9 +71,12 @@ function json(body: unknown): Response {
 export async function startKubeletServer(options: KubeletServerOptions): Promise<KubeletServer> {
   const stats = new StatsCollector({ runtime: options.runtime, nodeName: options.nodeName });
 
-  const readOnly = async (path: string): Promise<Response | null> => {
+  const readOnly = async (path: string, method: string): Promise<Response | null> => {
     if (path === "/healthz")
       return new Response("ok", { headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    // The read-only endpoints answer GET only (upstream registers them as GET routes: 405 else).
+    if (READ_ONLY_PATHS.has(path.replace(/\/$/, "")) && method !== "GET" && method !== "HEAD")
+      throw StatusError.methodNotAllowed(method.toLowerCase(), { group: "", resource: path });
     if (path === "/pods" || path === "/pods/") {
       return json({ kind: "PodList", apiVersion: "v1", metadata: {}, items: options.pods() });
     }
@@ -83,11 +88,21 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
 
   const main = async (req: Request, server: Server<KubeletSocketData>): Promise<Response | undefined> => {
     const url = new URL(req.url);
-    const ro = await readOnly(url.pathname);
+    const ro = await readOnly(url.pathname, req.method);
     if (ro) return ro;
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const [verb, namespace, pod, container] = parts;
-    const deps: StreamDeps = { runtime: options.runtime, pods: options.pods, server, log: options.log };
+    const deps: StreamDeps = {
+      runtime: options.runtime,
+      pods: options.pods,
+      server,
+      // SPDY upgrades: the TLS front hands the client connection over.
+      takeOver: (r) => {
+        const remote = server.requestIP(r)?.port;
+        return remote === undefined ? undefined : front?.takeOver(remote);
+      },
+      log: options.log,
+    };
     if (verb === "containerLogs" && parts.length === 4 && namespace && pod && container) {
       return containerLogs(options.runtime, options.pods(), namespace, pod, container, url);
     }
@@ -162,7 +177,8 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
         port: options.readOnlyPort,
         fetch: guarded(
           async (req) =>
-            (await readOnly(new URL(req.url).pathname)) ?? statusResponse(StatusError.notFoundPath()),
+            (await readOnly(new URL(req.url).pathname, req.method)) ??
+            statusResponse(StatusError.notFoundPath()),
         ),
         websocket,
         development: false,
