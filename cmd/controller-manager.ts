@@ -53,6 +53,19 @@ export const controllerManagerCommand = defineKubeCommand({
       type: "string",
       description: "PEM private key that signs the tokens of kubernetes.io/service-account-token Secrets",
     },
+    "cluster-signing-cert-file": {
+      type: "string",
+      description: "PEM CA certificate the csrsigning controller issues kubernetes.io/* certificates with",
+    },
+    "cluster-signing-key-file": {
+      type: "string",
+      description: "PEM private key of --cluster-signing-cert-file",
+    },
+    "cluster-signing-duration": {
+      type: "string",
+      description: "Longest validity of signed certificates (a CSR's expirationSeconds may ask for less)",
+      default: "8760h0m0s",
+    },
     "concurrent-syncs": {
       type: "string",
       valueHint: "int",
@@ -69,6 +82,8 @@ export const controllerManagerCommand = defineKubeCommand({
       if (error instanceof ControllerSelectionError) throw new UsageError(error.message);
       throw error;
     }
+    if (Boolean(args["cluster-signing-cert-file"]) !== Boolean(args["cluster-signing-key-file"]))
+      throw new UsageError("--cluster-signing-cert-file and --cluster-signing-key-file go together");
     if (args["allocate-node-cidrs"] && !args["cluster-cidr"])
       throw new UsageError("--allocate-node-cidrs needs --cluster-cidr (for example 10.244.0.0/16)");
     const client = apiClientFromFlags(args, "kube-controller-manager");
@@ -85,6 +100,13 @@ export const controllerManagerCommand = defineKubeCommand({
         : client.caPem
           ? { rootCA: client.caPem }
           : {}),
+      ...(args["cluster-signing-cert-file"] && args["cluster-signing-key-file"]
+        ? {
+            clusterSigningCert: readFlagFile("cluster-signing-cert-file", args["cluster-signing-cert-file"]),
+            clusterSigningKey: readFlagFile("cluster-signing-key-file", args["cluster-signing-key-file"]),
+          }
+        : {}),
+      clusterSigningDurationMs: parseDuration("cluster-signing-duration", args["cluster-signing-duration"]),
       ...(args["service-account-private-key-file"]
         ? {
             serviceAccountPrivateKey: readFlagFile(
