@@ -29,7 +29,11 @@ const DEPRECATED = {
     type: "string",
     replacement: "basic authentication was removed in 1.19: use --token-auth-file or client certificates",
   },
-  address: { type: "string", replacement: "use --insecure-bind-address" },
+  address: {
+    type: "string",
+    replacement:
+      "use --insecure-bind-address (without --insecure-port it serves the era's insecure port 8080)",
+  },
   "enable-admission-plugins": {
     type: "string",
     replacement:
@@ -84,7 +88,8 @@ export const apiserverCommand = defineKubeCommand({
     const log = (line: string): void => console.error(`${prog}: ${line}`);
     warnDeprecated(DEPRECATED, args, log);
     const insecureBind = args.address ?? args["insecure-bind-address"];
-    const insecurePort = args["insecure-port"];
+    // Seed 002's master.json: `--address=127.0.0.1` and nothing else served plain HTTP on 8080.
+    const insecurePort = args["insecure-port"] ?? (args.address !== undefined ? "8080" : undefined);
     const dataDir = resolve(args["data-dir"] ?? defaultDataDir("apiserver"));
     const security = readSecurityFlags(args);
     const options = {
