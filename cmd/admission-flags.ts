@@ -1,5 +1,6 @@
-// --admission-control-config-file for `kube apiserver` and `kube server`: the PodSecurity
-// plugin's configuration (upstream kube-apiserver's flag; PodSecurity is on by default there).
+// --admission-control-config-file and --disable-admission-plugins for `kube apiserver` and
+// `kube server`: the PodSecurity plugin's configuration, or the plugin off (upstream
+// kube-apiserver's flags; PodSecurity is on by default there).
 // Without the flag, `kube apiserver` uses upstream's defaults (privileged, namespace labels
 // decide) and `kube server` its own (baseline enforced, system namespaces exempt).
 import { readAdmissionConfigFile } from "../components/apiserver/admission/pod-security/admission-config-file.ts";
@@ -13,13 +14,70 @@ export const ADMISSION_FLAGS = {
     description:
       "AdmissionConfiguration file (apiserver.config.k8s.io/v1); its PodSecurity entry sets the default levels and exemptions",
   },
+  "disable-admission-plugins": {
+    type: "string",
+    valueHint: "strings",
+    description:
+      "Admission plugins to turn off (comma-separated); kube honours PodSecurity, its other plugins always run",
+  },
 } as const;
 
-/** The PodSecurity configuration from the flag's file, or `fallback` without the flag. */
+/** Upstream kube-apiserver's admission plugin names (what --disable-admission-plugins accepts). */
+const KNOWN_PLUGINS = new Set([
+  "AlwaysAdmit",
+  "AlwaysDeny",
+  "AlwaysPullImages",
+  "CertificateApproval",
+  "CertificateSigning",
+  "CertificateSubjectRestriction",
+  "ClusterTrustBundleAttest",
+  "DefaultIngressClass",
+  "DefaultStorageClass",
+  "DefaultTolerationSeconds",
+  "DenyServiceExternalIPs",
+  "EventRateLimit",
+  "ExtendedResourceToleration",
+  "ImagePolicyWebhook",
+  "LimitPodHardAntiAffinityTopology",
+  "LimitRanger",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionWebhook",
+  "NamespaceAutoProvision",
+  "NamespaceExists",
+  "NamespaceLifecycle",
+  "NodeRestriction",
+  "OwnerReferencesPermissionEnforcement",
+  "PersistentVolumeClaimResize",
+  "PodNodeSelector",
+  "PodSecurity",
+  "PodTolerationRestriction",
+  "PodTopologyLabels",
+  "Priority",
+  "ResourceQuota",
+  "RuntimeClass",
+  "ServiceAccount",
+  "StorageObjectInUseProtection",
+  "TaintNodesByCondition",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionWebhook",
+]);
+
+/**
+ * The PodSecurity configuration from the flag's file, or `fallback` without the flag; undefined
+ * when --disable-admission-plugins names PodSecurity.
+ */
 export function readAdmissionFlags(
-  args: { "admission-control-config-file"?: string },
+  args: { "admission-control-config-file"?: string; "disable-admission-plugins"?: string },
   fallback: PodSecurityConfig,
-): PodSecurityConfig {
+): PodSecurityConfig | undefined {
+  const disabled = (args["disable-admission-plugins"] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const plugin of disabled)
+    if (!KNOWN_PLUGINS.has(plugin))
+      throw new UsageError(`disable-admission-plugins plugin ${JSON.stringify(plugin)} is unknown`);
+  if (disabled.includes("PodSecurity")) return undefined;
   const path = args["admission-control-config-file"];
   if (!path) return fallback;
   try {

@@ -37,7 +37,7 @@ export interface ServerOptions {
   anonymousAuth: boolean;
   encryptionProviderConfig?: string;
   /** Pod Security defaults and exemptions (--admission-control-config-file, else kube server's). */
-  podSecurity: PodSecurityConfig;
+  podSecurity?: PodSecurityConfig;
   serviceClusterIpRange: string;
   nodeName: string;
   nodes: number;
