@@ -80,6 +80,27 @@ describe.skipIf(!root || !kubectlBinary())("Pod Security admission and container
       'Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "c" must set securityContext.allowPrivilegeEscalation=false)',
     );
     expect(r.stdout).toContain("pod/plain created");
+    // A workload's pod template gets warn (never enforce): the Deployment is created.
+    const deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace: "kt-restricted" },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: "web" } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [sleeper] } },
+      },
+    };
+    const d = await server.kubectl(["create", "-f", "-"], { stdin: JSON.stringify(deployment) });
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toBe("");
+    const warned = await server.kubectl(["create", "-f", "-"], {
+      stdin: JSON.stringify({ ...deployment, metadata: { name: "web", namespace: "kt-warn" } }),
+    });
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain(
+      'Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "c" must set',
+    );
   });
 
   test("kube server's default: baseline refuses hostPID in a user namespace, kube-system allows it", async () => {
