@@ -38,6 +38,8 @@ function run(argv: string[]): string {
 export interface LocalRegistry {
   /** `127.0.0.1:<port>`: the prefix of image references. */
   readonly host: string;
+  /** The registry's storage directory (tests damage blobs in it). */
+  readonly storage: string;
   /** Copies tag `tag` of the OCI layout `layout` to `<host>/<name>`. */
   push(layout: string, tag: string, name: string, options?: PushOptions): void;
   /** The registry's log so far. */
@@ -99,6 +101,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
     const host = `127.0.0.1:${port}`;
     return {
       host,
+      storage,
       log: () => output,
       stop,
       push: (layout, tag, name, push = {}) => {

@@ -49,6 +49,12 @@ async function pullSecrets(ctx: ContainerImagePull): Promise<Secret[]> {
   return secrets;
 }
 
+/** The next pull after a failure: 10 s, doubling to 5 min (upstream's image back-off has no free retry). */
+function pullBackoff(ctx: ContainerImagePull): number {
+  const due = ctx.backoff.next(ctx.pullKey, ctx.now, 0);
+  return due > ctx.now ? due : ctx.backoff.next(ctx.pullKey, ctx.now, 0);
+}
+
 /** Resolves (pulling if needed) `spec.image`; a number is when to try again after a failure. */
 export async function ensureContainerImage(
   ctx: ContainerImagePull,
@@ -57,6 +63,20 @@ export async function ensureContainerImage(
   const { event, waiting } = ctx;
   const name = spec.image ?? "";
   const policy = spec.imagePullPolicy;
+  const already = waiting.get(spec.name);
+  const due = ctx.backoff.until(ctx.pullKey);
+  // Upstream: while the pull backs off, the container waits in ImagePullBackOff without pulling.
+  if ((already?.reason === "ErrImagePull" || already?.reason === "ImagePullBackOff") && due > ctx.now) {
+    if (already.reason === "ErrImagePull") {
+      event("Normal", "BackOff", `Back-off pulling image "${name}"`, spec);
+      event("Warning", "Failed", "Error: ImagePullBackOff", spec);
+      waiting.set(spec.name, {
+        reason: "ImagePullBackOff",
+        message: `Back-off pulling image "${name}": ${already.message}`,
+      });
+    }
+    return due;
+  }
   try {
     const image = await ctx.images.resolve(name, {
       ...(policy ? { pullPolicy: policy } : {}),
@@ -78,9 +98,8 @@ export async function ensureContainerImage(
     return image;
   } catch (error) {
     if (!(error instanceof ImagePullError)) throw error;
-    const already = waiting.get(spec.name)?.reason;
     if (error.reason === "ErrImageNeverPull" || error.reason === "InvalidImageName") {
-      if (already !== error.reason) {
+      if (already?.reason !== error.reason) {
         event(
           "Warning",
           error.reason === "InvalidImageName" ? "InspectFailed" : "ErrImageNeverPull",
@@ -90,20 +109,11 @@ export async function ensureContainerImage(
         event("Warning", "Failed", `Error: ${error.reason}`, spec);
       }
       waiting.set(spec.name, { reason: error.reason, message: error.message });
-      return ctx.backoff.next(ctx.pullKey, ctx.now, 0);
+      return pullBackoff(ctx);
     }
     event("Warning", "Failed", `Failed to pull image "${name}": ${error.message}`, spec);
-    if (already === "ErrImagePull" || already === "ImagePullBackOff") {
-      event("Normal", "BackOff", `Back-off pulling image "${name}"`, spec);
-      event("Warning", "Failed", "Error: ImagePullBackOff", spec);
-      waiting.set(spec.name, {
-        reason: "ImagePullBackOff",
-        message: `Back-off pulling image "${name}": ${error.message}`,
-      });
-    } else {
-      event("Warning", "Failed", "Error: ErrImagePull", spec);
-      waiting.set(spec.name, { reason: "ErrImagePull", message: error.message });
-    }
-    return ctx.backoff.next(ctx.pullKey, ctx.now, 0);
+    event("Warning", "Failed", "Error: ErrImagePull", spec);
+    waiting.set(spec.name, { reason: "ErrImagePull", message: error.message });
+    return pullBackoff(ctx);
   }
 }

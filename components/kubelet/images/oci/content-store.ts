@@ -183,6 +183,19 @@ export class ContentStore {
     });
   }
 
+  /** Removes those of `blobs` and `layers` that no recorded image uses (a failed pull's leftovers). */
+  async prune(blobs: string[], layers: string[]): Promise<void> {
+    const images = await this.mutate((all) => [...all.values()]);
+    const usedBlobs = new Set(images.flatMap((image) => image.blobs));
+    const usedLayers = new Set(images.flatMap((image) => image.layers));
+    for (const digest of blobs) if (!usedBlobs.has(digest)) await rm(this.blobPath(digest), { force: true });
+    for (const diffId of layers) {
+      if (usedLayers.has(diffId)) continue;
+      await rm(this.layerDir(diffId), { recursive: true, force: true });
+      await rm(`${this.layerDir(diffId)}.json`, { force: true });
+    }
+  }
+
   /** Removes an image and every blob and layer no remaining image uses; returns bytes freed. */
   async remove(id: string): Promise<number> {
     const orphans = await this.mutate((images) => {

@@ -67,10 +67,12 @@ export async function pullImage(
   options: PullOptions,
 ): Promise<PullResult> {
   const name = referenceString(ref);
+  const created: { blobs: string[]; layers: string[] } = { blobs: [], layers: [] };
   try {
     const { client, manifest: top } = await resolveManifest(ref, options);
     const topDigest = checked(top.bytes, ref.digest);
     const blobs = [topDigest];
+    if (!store.hasBlob(topDigest)) created.blobs.push(topDigest);
     await store.writeBlob(topDigest, async function* () {
       yield top.bytes;
     });
@@ -81,6 +83,7 @@ export async function pullImage(
       const child = await client.manifest(chosen.digest);
       manifestDigest = checked(child.bytes, chosen.digest);
       blobs.push(manifestDigest);
+      if (!store.hasBlob(manifestDigest)) created.blobs.push(manifestDigest);
       await store.writeBlob(manifestDigest, async function* () {
         yield child.bytes;
       });
@@ -90,6 +93,7 @@ export async function pullImage(
     let fetched = 0;
     const fetchBlob = async (d: Descriptor): Promise<void> => {
       if (store.hasBlob(d.digest)) return;
+      created.blobs.push(d.digest);
       const body = await client.blob(d.digest);
       await store.writeBlob(d.digest, () => body, d.size);
       fetched += d.size;
@@ -102,14 +106,19 @@ export async function pullImage(
       );
     }
     const layers = parsed.layers;
-    await Promise.all(
+    // Every layer settles before the pull reports: no unpack still running after a failure.
+    const settled = await Promise.allSettled(
       layers.map(async (layer, i) => {
         const diffId = config.diffIds[i] ?? "";
         if (store.hasLayer(diffId)) return;
+        created.blobs.push(layer.digest);
+        created.layers.push(diffId);
         await fetchBlob(layer);
         await store.ensureLayer(layer.digest, diffId);
       }),
     );
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
     const now = options.now();
     const image: StoredImage = {
       id: parsed.config.digest,
@@ -126,6 +135,8 @@ export async function pullImage(
     await store.put(image);
     return { image, fetched };
   } catch (error) {
+    // Nothing of a failed pull stays unless a recorded image uses it.
+    await store.prune(created.blobs, created.layers).catch(() => undefined);
     const inner =
       error instanceof DigestError ? `failed to copy: ${error.message}` : (error as Error).message;
     throw new PullError(`failed to pull and unpack image "${name}": ${inner}`);
