@@ -11,6 +11,7 @@ import type { RawConnection } from "../../lib/tls/raw-connection.ts";
 import { startTlsFront, type TlsFront } from "../../lib/tls/tls-front.ts";
 import type { KV } from "../../storage/kv.ts";
 import { KubeAdmission } from "./admission/admission.ts";
+import { withCertificateChecks } from "./admission/certificate-admission.ts";
 import { nthAddress } from "./admission/cidr.ts";
 import type { PodSecurityConfig } from "./admission/pod-security/pod-security-config.ts";
 import type { ApiContext, TableRequest } from "./api-context.ts";
@@ -153,6 +154,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       authorizer: security.authorizer,
       rules: security.rbac,
     });
+  if (security?.authorizer) ctx.admission = withCertificateChecks(ctx.admission, security.authorizer);
   if (security?.tokenReview) ctx.tokenReview = security.tokenReview;
   const filters = security?.filters ?? options.filters;
   const metrics = new ApiMetrics();
