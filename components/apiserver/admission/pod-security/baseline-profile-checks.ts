@@ -1,7 +1,8 @@
 // The baseline checks on security profiles: AppArmor, SELinux options, seccomp (set values
 // only) and sysctls (the safe, namespaced set). Upstream: k8s.io/pod-security-admission
 // policy/check_{appArmorProfile,seLinuxOptions,seccompProfile_baseline,sysctls}.go.
-import type { SELinuxOptions } from "kubernetes-types/core/v1";
+import type { PodSpec, SELinuxOptions } from "kubernetes-types/core/v1";
+import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import {
   ALLOWED,
   allContainers,
@@ -106,11 +107,37 @@ export function validSeccomp(type: string): boolean {
   return type === "RuntimeDefault" || type === "Localhost";
 }
 
+const SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
+const SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+
+/** Before v1.19 seccomp was set by the alpha annotations (upstream's seccompProfileBaseline_1_0). */
+function seccompAnnotations(meta: ObjectMeta, spec: PodSpec): ReturnType<Check["run"]> {
+  const annotations = (meta.annotations ?? {}) as Record<string, string>;
+  const valid = (v: string) =>
+    v === "runtime/default" || v === "docker/default" || v.startsWith("localhost/");
+  const bad: string[] = [];
+  const pod = annotations[SECCOMP_POD_ANNOTATION];
+  if (pod !== undefined && !valid(pod)) bad.push(`${SECCOMP_POD_ANNOTATION}=${JSON.stringify(pod)}`);
+  for (const c of allContainers(spec)) {
+    const key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + c.name;
+    const value = annotations[key];
+    if (value !== undefined && !valid(value)) bad.push(`${key}=${JSON.stringify(value)}`);
+  }
+  const list = sortedSet(bad);
+  return list.length > 0
+    ? forbid(
+        "seccompProfile",
+        `forbidden ${pluralize("annotation", "annotations", list.length)} ${list.join(", ")}`,
+      )
+    : ALLOWED;
+}
+
 const seccompProfileBaseline: Check = {
   id: SECCOMP_BASELINE_ID,
   level: "baseline",
   minVersion: 0,
-  run: (_meta, spec) => {
+  run: (meta, spec, minor) => {
+    if (minor < 19) return seccompAnnotations(meta, spec);
     const values: string[] = [];
     const podType = spec.securityContext?.seccompProfile?.type;
     const pod = podType !== undefined && !validSeccomp(podType);

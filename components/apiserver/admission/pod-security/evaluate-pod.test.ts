@@ -165,6 +165,23 @@ describe("baseline checks", () => {
     expect(evaluatePod(lv("baseline"), ok, restrictedPod()).allowed).toBe(true);
   });
 
+  test("before v1.19 seccomp is judged by the alpha annotations", () => {
+    const meta = {
+      annotations: {
+        "seccomp.security.alpha.kubernetes.io/pod": "unconfined",
+        "container.seccomp.security.alpha.kubernetes.io/c": "localhost/p.json",
+      },
+    };
+    expect(forbiddenDetail(evaluatePod(lv("baseline", 18), meta, restrictedPod()))).toBe(
+      'seccompProfile (forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined")',
+    );
+    const field = restrictedPod((s) => {
+      s.securityContext = { seccompProfile: { type: "Unconfined" } };
+    });
+    expect(evaluatePod(lv("baseline", 18), {}, field).allowed).toBe(true);
+    expect(evaluatePod(lv("baseline", 19), meta, restrictedPod()).allowed).toBe(true);
+  });
+
   test("privileged evaluates nothing", () => {
     const spec = restrictedPod((s) => Object.assign(s, { hostPID: true }));
     expect(evaluatePod(lv("privileged"), {}, spec).allowed).toBe(true);
