@@ -1,6 +1,7 @@
 // The table of controllers `kube controller-manager` can run, in upstream's names. Each
 // controller lives in its own folder and adds one line here.
 
+import { csrApprovingController } from "./certificates/csr-approving-controller.ts";
 import { csrSigningController } from "./certificates/csr-signing-controller.ts";
 import { clusterRoleAggregationController } from "./clusterroleaggregation/cluster-role-aggregation-controller.ts";
 import type { ControllerDescriptor } from "./controller.ts";
@@ -33,6 +34,7 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   serviceAccountTokenController,
   rootCaCertPublisherController,
   csrSigningController,
+  csrApprovingController,
   replicaSetController,
   replicationControllerController,
   deploymentController,

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CertificateSigningRequest } from "kubernetes-types/certificates/v1";
+import { csrApprovingController } from "../../../components/controller-manager/certificates/csr-approving-controller.ts";
 import { csrSigningController } from "../../../components/controller-manager/certificates/csr-signing-controller.ts";
 import { startControllerManager } from "../../../components/controller-manager/controller-manager.ts";
 import { ApiClient } from "../../../lib/client/api-client.ts";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "ca.crt"), ca.certPem);
   cm = await startControllerManager({
     client,
-    controllers: [csrSigningController],
+    controllers: [csrSigningController, csrApprovingController],
     leaderElect: false,
     options: {
       allocateNodeCIDRs: false,
@@ -274,4 +275,33 @@ test("bad requests: not a CSR, short expiry, no signer, bad usage, system:master
   edited.spec.signerName = "example.com/other";
   await client.update(`${CSRS}/sneaky`, edited);
   expect((await getCsr("sneaky")).spec.signerName).toBe("example.com/x");
+});
+
+test("csrapproving: a kubelet client CSR is auto-approved and signed; one with a foreign subject is left alone", async () => {
+  const body = (name: string, subj: string) => ({
+    apiVersion: "certificates.k8s.io/v1",
+    kind: "CertificateSigningRequest",
+    metadata: { name },
+    spec: {
+      request: request(name, subj),
+      signerName: "kubernetes.io/kube-apiserver-client-kubelet",
+      usages: ["digital signature", "client auth"],
+    },
+  });
+  await client.create(CSRS, body("node-n1", "/O=system:nodes/CN=system:node:n1"));
+  await client.create(CSRS, body("not-a-node", "/O=other/CN=system:node:n2"));
+  const cert = await until("node-n1 issued", async () => (await getCsr("node-n1")).status?.certificate, {
+    timeoutMs: 10_000,
+  });
+  expect((await getCsr("node-n1")).status?.conditions?.[0]).toMatchObject({
+    type: "Approved",
+    status: "True",
+    reason: "AutoApproved",
+    message: "Auto approving kubelet client certificate after SubjectAccessReview.",
+  });
+  writeFileSync(join(dir, "node-n1.crt"), Buffer.from(cert, "base64"));
+  expect(openssl(["x509", "-in", "node-n1.crt", "-noout", "-subject"]).trim()).toBe(
+    "subject=O = system:nodes, CN = system:node:n1",
+  );
+  expect((await getCsr("not-a-node")).status?.conditions ?? []).toEqual([]);
 });
