@@ -39,17 +39,11 @@ function isSpdy(req: Request): boolean {
  * passed back, and after its 101 the client's connection is spliced to the kubelet's.
  */
 async function spdyRelay(r: ResourceRequest, target: string): Promise<Response> {
-  const takeOver = r.ctx.takeOver;
-  if (!takeOver) {
-    throw StatusError.badRequest(
-      `${r.info.subresource} over SPDY/3.1 needs the apiserver's secure port (its TLS front hands the connection over); use a websocket (v5.channel.k8s.io, v4.channel.k8s.io or SPDY/3.1+portforward.k8s.io) on this port`,
-    );
-  }
   let answer: Awaited<ReturnType<typeof dialUpgrade>>;
   try {
     answer = await dialUpgrade(target, r.req, kubeletTls(r.ctx));
   } catch (err) {
-    throw backendError(err);
+    throw backendError(err, target);
   }
   if (answer.status !== 101) {
     const body = await answer.body();
@@ -58,18 +52,43 @@ async function spdyRelay(r: ResourceRequest, target: string): Promise<Response> 
     if (type) headers.set("Content-Type", type);
     return new Response(body, { status: answer.status, headers });
   }
-  const raw = takeOver(r.req);
+  // The kubelet accepted (and starts nothing before the client's streams): a refusal above was
+  // passed back whatever the port; the splice needs a connection the front can hand over.
+  const raw = r.ctx.takeOver?.(r.req);
   if (!raw) {
     answer.close();
-    throw StatusError.internal("the client connection could not be taken over for the SPDY upgrade");
+    throw StatusError.badRequest(
+      `${r.info.subresource} over SPDY/3.1 needs the apiserver's secure port (its TLS front hands the connection over); use a websocket (v5.channel.k8s.io, v4.channel.k8s.io or SPDY/3.1+portforward.k8s.io) on this port`,
+    );
   }
   answer.splice(raw);
   // The connection is the relay's now; the front drops whatever Bun.serve answers.
   return new Response(null, { status: 204 });
 }
 
-function backendError(err: unknown): StatusError {
-  return StatusError.internal(`error dialing backend: ${(err as Error).message}`);
+/**
+ * Go's text for a failed dial (what users of upstream search for), e.g. a kubelet that listens on
+ * 127.0.0.1 only while its node advertises another address: "dial tcp 10.0.0.5:10250: connect:
+ * connection refused". Undefined when the error is not a dial failure.
+ */
+function dialText(target: string, err: unknown): string | undefined {
+  const code = (err as { code?: string }).code ?? "";
+  const message = (err as Error).message ?? "";
+  if (message.startsWith("dial tcp ")) return message;
+  const host = new URL(target).host;
+  if (code === "ECONNREFUSED" || code === "ConnectionRefused")
+    return `dial tcp ${host}: connect: connection refused`;
+  if (code === "ETIMEDOUT" || code === "TimeoutError" || code === "ConnectionTimedOut")
+    return `dial tcp ${host}: i/o timeout`;
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return `dial tcp ${host}: connect: no route to host`;
+  if (code === "EADDRNOTAVAIL") return `dial tcp ${host}: connect: cannot assign requested address`;
+  return undefined;
+}
+
+/** Upstream's proxy error: a 500 without a reason, which kubectl prints as "Error from server: ...". */
+function backendError(err: unknown, target?: string): StatusError {
+  const dial = target ? dialText(target, err) : undefined;
+  return StatusError.of(500, "", `error dialing backend: ${dial ?? (err as Error).message}`);
 }
 
 /** Passes a response through, dropping headers that belong to the hop, not the content. */
@@ -95,6 +114,8 @@ async function podLog(r: ResourceRequest): Promise<Response> {
   try {
     res = await kubeletFetch(r.ctx, target, { signal: r.req.signal });
   } catch (err) {
+    const dial = dialText(target, err);
+    if (dial) throw StatusError.of(500, "", `Get "${target}": ${dial}`);
     throw backendError(err);
   }
   return passThrough(res);
@@ -179,8 +200,9 @@ async function kubeletRefusal(r: ResourceRequest, target: string): Promise<Statu
     ) {
       return StatusError.of(res.status, body.reason ?? "BadRequest", body.message);
     }
-  } catch {
-    // No answer: the caller reports its own error.
+  } catch (err) {
+    // A dial failure is the answer (the websocket client does not say why it failed); else the caller reports its own error.
+    if (dialText(target, err)) return backendError(err, target);
   }
   return undefined;
 }
