@@ -1,9 +1,6 @@
-// The argv a container runs, with Kubernetes' command/args semantics (kubelet
-// pkg/kubelet/kuberuntime/kuberuntime_container.go and container/helpers.go ExpandContainerCommandAndArgs):
-// `command` replaces the image's entrypoint (and drops its default args), `args` replaces the
-// default args, and `$(VAR)` references to the container's env are expanded (`$$` escapes);
-// argvProblem says why an argv cannot be exec'd (the container's CreateContainerError).
-
+// The argv a container runs with Kubernetes' command/args semantics and $(VAR) expansion
+// (kubelet container/helpers.go ExpandContainerCommandAndArgs), and argvProblem: why an argv
+// cannot be exec'd (no command, NUL byte, over the kernel's limits) for CreateContainerError.
 import { spawnSync } from "node:child_process";
 
 export interface ImageDefaults {
@@ -41,6 +38,10 @@ export function expandVars(text: string, env: Map<string, string>): string {
   return out;
 }
 
+/**
+ * `command` replaces the image's entrypoint (and drops its default args), `args` replaces the
+ * default args, and `$(VAR)` references to the container's env are expanded (`$$` escapes).
+ */
 export function containerArgv(
   container: { command?: string[]; args?: string[] },
   image: ImageDefaults,
