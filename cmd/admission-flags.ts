@@ -1,8 +1,6 @@
 // --admission-control-config-file and --disable-admission-plugins for `kube apiserver` and
-// `kube server`: the PodSecurity plugin's configuration, or the plugin off (upstream
-// kube-apiserver's flags; PodSecurity is on by default there).
-// Without the flag, `kube apiserver` uses upstream's defaults (privileged, namespace labels
-// decide) and `kube server` its own (baseline enforced, system namespaces exempt).
+// `kube server` (upstream kube-apiserver's flags): the PodSecurity plugin's configuration or off;
+// without them `kube apiserver` uses upstream's defaults and `kube server` its own.
 import { readAdmissionConfigFile } from "../components/apiserver/admission/pod-security/admission-config-file.ts";
 import type { PodSecurityConfig } from "../components/apiserver/admission/pod-security/pod-security-config.ts";
 import { UsageError } from "./usage-error.ts";

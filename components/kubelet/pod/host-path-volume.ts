@@ -1,8 +1,6 @@
-// A hostPath volume's type check before it is mounted, as upstream's kubelet does it
-// (pkg/volume/hostpath/host_path.go checkTypeInternal): DirectoryOrCreate makes a 0755
-// directory, FileOrCreate an empty 0644 file (not its parent, as upstream), the other types
-// must already be what they say. Type "" checks nothing; a missing path is created as a
-// directory, which is what containerd (and Docker before it) did for the bind mount's source.
+// hostPath type checks as upstream's kubelet (pkg/volume/hostpath checkTypeInternal): *OrCreate
+// make a 0755 dir or 0644 file (not its parent), other types must exist as that kind; type ""
+// checks nothing but creates a missing directory, as containerd (and Docker) did.
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from "node:fs";
 
 /** Why a hostPath cannot be mounted, in upstream's words (without the MountVolume prefix). */

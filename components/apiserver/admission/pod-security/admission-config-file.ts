@@ -1,7 +1,6 @@
 // --admission-control-config-file: an apiserver.config.k8s.io AdmissionConfiguration whose
-// PodSecurity entry carries a PodSecurityConfiguration inline (`configuration`) or in a file
-// (`path`, relative to the config file). Upstream: k8s.io/apiserver pkg/admission/config.go
-// (ReadAdmissionConfiguration) and plugin/pkg/admission/security/podsecurity.
+// PodSecurity entry is inline (`configuration`) or a file (`path`, relative to it). Upstream:
+// k8s.io/apiserver pkg/admission/config.go (ReadAdmissionConfiguration).
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { parse } from "yaml";

@@ -1,8 +1,6 @@
-// The baseline checks on host access and privilege: host namespaces, hostPath volumes, host
-// ports, probe and lifecycle hosts, privileged, added capabilities, Windows hostProcess and
-// /proc mount type. Upstream: k8s.io/pod-security-admission policy/check_{hostNamespaces,
-// hostPathVolumes,hostPorts,hostProbesAndhostLifecycle,privileged,capabilities_baseline,
-// windowsHostProcess,procMount}.go.
+// The baseline checks on host access and privilege: host namespaces, hostPath, host ports, probe
+// hosts, privileged, added capabilities, Windows hostProcess, /proc mount. Upstream:
+// k8s.io/pod-security-admission policy/check_{hostNamespaces,hostPorts,privileged,...}.go.
 import type { Container, PodSpec } from "kubernetes-types/core/v1";
 import {
   ALLOWED,

@@ -1,7 +1,6 @@
-// Evaluates a pod (or pod template) against one level and version: the baseline checks, then for
-// restricted the restricted checks in place of the baseline ones they override, each group in
-// check-id order so messages are stable. Upstream: k8s.io/pod-security-admission
-// policy/registry.go (EvaluatePod) and checks.go (AggregateCheckResults).
+// Evaluates a pod or template against one level and version: baseline checks, then restricted
+// ones in place of those they override, each group in check-id order (stable messages). Upstream:
+// k8s.io/pod-security-admission policy/registry.go and checks.go (AggregateCheckResults).
 import type { PodSpec } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import { BASELINE_HOST_CHECKS } from "./baseline-host-checks.ts";

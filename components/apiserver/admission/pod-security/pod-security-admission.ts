@@ -1,8 +1,6 @@
-// The PodSecurity admission plugin: pods are checked against their namespace's enforce, audit
-// and warn levels (enforce refuses with 403, warn returns warnings; audit annotations are not
-// kept, kube has no audit log), workload templates get warn only, namespace labels are
-// validated and a stricter enforce level reports the existing pods that violate it.
-// Upstream: k8s.io/pod-security-admission admission/admission.go.
+// The PodSecurity admission plugin (upstream's k8s.io/pod-security-admission admission.go): pods
+// against their namespace's enforce (403) and warn levels, workload templates warn only (no audit
+// log in kube), namespace labels validated, a stricter enforce level reports violating pods.
 import type { Pod, PodSpec } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import { StatusError } from "../../../../lib/errors/status-error.ts";

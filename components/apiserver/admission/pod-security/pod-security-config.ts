@@ -1,7 +1,6 @@
-// The PodSecurity plugin's configuration (pod-security.admission.config.k8s.io/v1
-// PodSecurityConfiguration): the cluster default policy and the exempt users, runtime classes
-// and namespaces, with upstream's defaulting and validation. Upstream:
-// k8s.io/pod-security-admission admission/api/{types.go,v1/defaults.go,validation/validation.go}.
+// PodSecurityConfiguration (pod-security.admission.config.k8s.io/v1): default levels and exempt
+// users, runtime classes and namespaces, defaulted and validated as upstream's
+// k8s.io/pod-security-admission admission/api (v1/defaults.go, validation/validation.go).
 import { LATEST, type Level, MODES, type Policy, parseLevel, parseVersion } from "./policy-level.ts";
 
 export interface PodSecurityExemptions {

@@ -1,8 +1,6 @@
-// The restricted checks: volume types, privilege escalation, non-root, runAsUser≠0, a required
-// seccomp profile, capabilities (drop ALL, add only NET_BIND_SERVICE) and an unmasked /proc.
-// Upstream: k8s.io/pod-security-admission policy/check_{restrictedVolumes,
-// allowPrivilegeEscalation,runAsNonRoot,runAsUser,seccompProfile_restricted,
-// capabilities_restricted,procMount}.go.
+// The restricted checks: volume types, privilege escalation, non-root, runAsUser≠0, seccomp,
+// capabilities (drop ALL, add only NET_BIND_SERVICE), masked /proc. Upstream:
+// k8s.io/pod-security-admission policy/check_{restrictedVolumes,runAsNonRoot,...}.go.
 import {
   CAPABILITIES_BASELINE_ID,
   HOST_PATH_VOLUMES_ID,
