@@ -2,10 +2,11 @@
 // "Clients and versions"): server-side apply conflicts and the client-side apply upgrade,
 // Status bytes, storageVersionHash, scale dry runs, RBAC names, wrong kinds on create --raw,
 // watch timeouts, kubectl proxy's root, and rollout history's change-cause for DaemonSets.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { daemonSetController } from "../../../components/controller-manager/daemonset/daemon-set-controller.ts";
+import { statefulSetController } from "../../../components/controller-manager/statefulset/stateful-set-controller.ts";
 import { type ControlPlane, startControlPlane } from "../../harness/control-plane.ts";
 import { type Kubectl, type KubectlResult, kubectlBinary, kubectlFor } from "../../harness/kubectl.ts";
 import { until } from "../../harness/until.ts";
@@ -31,13 +32,15 @@ spec:
     spec: {containers: [{name: c, image: nginx}]}
 `;
 
+// Each test runs kubectl several times; on a loaded machine that takes longer than bun's 5 s.
+setDefaultTimeout(60_000);
 const found = versions();
 let cp: ControlPlane;
 let base: Kubectl;
 
 beforeAll(async () => {
   if (found.length === 0) return;
-  cp = await startControlPlane({ controllers: [daemonSetController] });
+  cp = await startControlPlane({ controllers: [daemonSetController, statefulSetController] });
   base = kubectlFor(cp.url);
 });
 afterAll(async () => {
@@ -203,32 +206,40 @@ for (const { version, bin } of found) {
       }
     });
 
-    test("rollout history of a DaemonSet shows each revision's change-cause", async () => {
-      const name = `kt-ds-${tag}`;
-      const ds = `apiVersion: apps/v1
-kind: DaemonSet
+    for (const kind of ["DaemonSet", "StatefulSet"]) {
+      test(`rollout history of a ${kind} shows each revision's change-cause`, async () => {
+        const name = `kt-${kind.toLowerCase()}-${tag}`;
+        const manifest = `apiVersion: apps/v1
+kind: ${kind}
 metadata: {name: ${name}, annotations: {kubernetes.io/change-cause: first}}
 spec:
+  ${kind === "StatefulSet" ? `serviceName: ${name}` : "minReadySeconds: 0"}
   selector: {matchLabels: {app: ${name}}}
   template:
     metadata: {labels: {app: ${name}}}
     spec: {containers: [{name: c, image: nginx}]}
 `;
-      expect((await kubectl(["create", "-f", file("ds.yaml", ds)])).code).toBe(0);
-      const history = async (want: number) => {
-        const out = await kubectl(["rollout", "history", `ds/${name}`]);
-        return out.stdout.trim().split("\n").length === want + 2 ? out.stdout : undefined;
-      };
-      await until("revision 1", () => history(1));
-      expect(
-        (await kubectl(["annotate", "ds", name, "kubernetes.io/change-cause=second", "--overwrite"])).code,
-      ).toBe(0);
-      expect((await kubectl(["set", "image", `ds/${name}`, "c=nginx:2"])).code).toBe(0);
-      const out = await until("revision 2", () => history(2));
-      expect(out).toMatch(
-        new RegExp(`^daemonset.apps/${name} \\nREVISION\\s+CHANGE-CAUSE\\n1\\s+first\\n2\\s+second\\n`),
-      );
-    });
+        expect((await kubectl(["create", "-f", file(`${kind}.yaml`, manifest)])).code).toBe(0);
+        const ref = `${kind.toLowerCase()}/${name}`;
+        const history = async (want: number) => {
+          const out = await kubectl(["rollout", "history", ref]);
+          return out.stdout.trim().split("\n").length === want + 2 ? out.stdout : undefined;
+        };
+        await until("revision 1", () => history(1));
+        const annotate = [
+          "annotate",
+          kind.toLowerCase(),
+          name,
+          "kubernetes.io/change-cause=second",
+          "--overwrite",
+        ];
+        expect((await kubectl(annotate)).code).toBe(0);
+        expect((await kubectl(["set", "image", ref, "c=nginx:2"])).code).toBe(0);
+        const out = await until("revision 2", () => history(2));
+        const head = `${kind.toLowerCase()}.apps/${name} \\nREVISION\\s+CHANGE-CAUSE\\n`;
+        expect(out).toMatch(new RegExp(`^${head}1\\s+first\\n2\\s+second\\n`));
+      });
+    }
   });
 }
 
