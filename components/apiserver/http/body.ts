@@ -97,13 +97,19 @@ export function decodeObjectBody(
   return value as Record<string, unknown>;
 }
 
+/** UTF-8 text of a body; a byte-order mark stays, so JSON.parse refuses it as Go does. */
+export function bodyText(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+}
+
 function parseYamlBody(body: Uint8Array): unknown {
   let value: unknown;
   try {
     // JSON is YAML: a JSON apply body is scanned for depth like any JSON body.
-    const depth = jsonDepthError(body);
+    const text = bodyText(body);
+    const depth = jsonDepthError(text);
     if (depth) throw new Error(depth);
-    value = parseYaml(new TextDecoder().decode(body), { maxAliasCount: 100 });
+    value = parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     throw StatusError.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
   }
@@ -114,10 +120,11 @@ function parseYamlBody(body: Uint8Array): unknown {
 }
 
 export function parseJson(body: Uint8Array): unknown {
-  const depth = jsonDepthError(body);
+  const text = bodyText(body);
+  const depth = jsonDepthError(text);
   if (depth) throw StatusError.badRequest(`the request body is not valid JSON: ${depth}`);
   try {
-    return JSON.parse(new TextDecoder().decode(body));
+    return JSON.parse(text);
   } catch (err) {
     throw StatusError.badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
   }

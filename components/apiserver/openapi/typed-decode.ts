@@ -165,7 +165,7 @@ class Walker {
       return;
     }
     if (name === INT_OR_STRING) {
-      if (typeof value !== "string") this.integer(value, "int32", ctx);
+      if (typeof value !== "string") this.intOrString(value, ctx);
       return;
     }
     if (name !== undefined && TIMES.has(name)) {
@@ -206,6 +206,17 @@ class Walker {
       this.fail(ctx, `number ${goNumber(value)}`, type);
   }
 
+  /**
+   * IntOrString's UnmarshalJSON decodes a non-string with encoding/json itself, whose error
+   * carries no struct context (sigs.k8s.io/json adds context only to its own error type).
+   */
+  private intOrString(value: unknown, ctx: Ctx): void {
+    const [min, max] = INT_RANGES.int32 as [number, number];
+    if (typeof value === "number" && Number.isInteger(value) && value >= min && value < max) return;
+    const what = typeof value === "number" ? `number ${goNumber(value)}` : jsonKind(value);
+    this.fail(ctx, what, "int32", `json: cannot unmarshal ${what} into Go value of type int32`);
+  }
+
   private quantity(value: unknown, ctx: Ctx): void {
     if (typeof value === "number") return;
     const text = typeof value === "string" ? value.trim() : JSON.stringify(value);
@@ -215,7 +226,9 @@ class Walker {
 
   private time(value: unknown, ctx: Ctx): void {
     if (typeof value !== "string") {
-      this.fail(ctx, jsonKind(value), "string");
+      // Time's UnmarshalJSON reads the string with encoding/json: no struct context either.
+      const what = jsonKind(value);
+      this.fail(ctx, what, "string", `json: cannot unmarshal ${what} into Go value of type string`);
       return;
     }
     if (!RFC3339.test(value)) {

@@ -1,0 +1,331 @@
+// Bad query parameters, methods, paths, encodings, depths and unknown fields: each answered with
+// upstream's code and a Status. Writes that upstream accepts (unknown fields under Warn) are
+// sent with dryRun=All, so nothing stored changes.
+import { type BadInputCase, get, NS, post, put, send } from "./bad-input-case.ts";
+
+const CMS = `${NS}/configmaps`;
+const cm = (name: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name },
+  data: { a: "1" },
+  ...extra,
+});
+const deep = (levels: number) =>
+  `{"metadata":{"name":"deep"},"data":${"[".repeat(levels)}${"]".repeat(levels)}}`;
+
+const bad = (name: string, run: BadInputCase["send"], message?: string | RegExp): BadInputCase => ({
+  name,
+  send: run,
+  code: 400,
+  reason: "BadRequest",
+  ...(message === undefined ? {} : { message }),
+});
+
+const listOptions = (why: string) => `ListOptions.meta.k8s.io "" is invalid: ${why}`;
+const rvError = (rv: string, why = "invalid syntax") =>
+  `invalid resource version: resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": ${why}`;
+
+export const QUERY_CASES: BadInputCase[] = [
+  bad("list resourceVersion=abc", (t) => get(t.api, `${CMS}?resourceVersion=abc`), rvError("abc")),
+  bad("list resourceVersion=-5", (t) => get(t.api, `${CMS}?resourceVersion=-5`), rvError("-5")),
+  bad("list resourceVersion=1e3", (t) => get(t.api, `${CMS}?resourceVersion=1e3`), rvError("1e3")),
+  bad("list resourceVersion=0x10", (t) => get(t.api, "/api/v1/pods?resourceVersion=0x10"), rvError("0x10")),
+  bad(
+    "list resourceVersion past uint64",
+    (t) => get(t.api, `${CMS}?resourceVersion=99999999999999999999`),
+    rvError("99999999999999999999", "value out of range"),
+  ),
+  {
+    name: "resourceVersionMatch without resourceVersion",
+    send: (t) => get(t.api, `${CMS}?resourceVersionMatch=NotOlderThan`),
+    code: 422,
+    reason: "Invalid",
+    message: listOptions(
+      "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
+    ),
+  },
+  {
+    name: "resourceVersionMatch unknown",
+    send: (t) => get(t.api, `${CMS}?resourceVersion=1&resourceVersionMatch=Newest`),
+    code: 422,
+    reason: "Invalid",
+    message: listOptions(
+      'resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""',
+    ),
+  },
+  {
+    name: "resourceVersionMatch Exact with resourceVersion 0",
+    send: (t) => get(t.api, `${CMS}?resourceVersion=0&resourceVersionMatch=Exact`),
+    code: 422,
+    reason: "Invalid",
+    message: listOptions(
+      'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+    ),
+  },
+  {
+    name: "resourceVersionMatch with continue",
+    send: (t) => get(t.api, `${CMS}?resourceVersion=5&resourceVersionMatch=Exact&continue=abc`),
+    code: 422,
+    reason: "Invalid",
+    message: /resourceVersionMatch is forbidden when continue is provided/,
+  },
+  {
+    name: "sendInitialEvents on a list",
+    send: (t) => get(t.api, `${CMS}?sendInitialEvents=true`),
+    code: 422,
+    reason: "Invalid",
+    message: listOptions("sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list"),
+  },
+  bad("limit=abc", (t) => get(t.api, `${CMS}?limit=abc`)),
+  bad("limit=-1", (t) => get(t.api, `${CMS}?limit=-1`)),
+  bad("labelSelector with an empty set", (t) =>
+    get(t.api, `${CMS}?labelSelector=${encodeURIComponent("a in ()")}`),
+  ),
+  bad("labelSelector a===b", (t) => get(t.api, `${CMS}?labelSelector=${encodeURIComponent("a===b")}`)),
+  bad("fieldSelector without operator", (t) => get(t.api, `${CMS}?fieldSelector=metadata.name`)),
+  bad("fieldSelector on an unsupported field", (t) => get(t.api, `${CMS}?fieldSelector=spec.x%3Dy`)),
+  bad("watch timeoutSeconds=abc", (t) => get(t.api, `${CMS}?watch=1&timeoutSeconds=abc`)),
+  bad(
+    "fieldValidation=Bogus",
+    (t) => post(t.api, `${CMS}?fieldValidation=Bogus`, cm("fv")),
+    /fieldValidation/,
+  ),
+  bad("dryRun=Bogus", (t) => post(t.api, `${CMS}?dryRun=Bogus`, cm("dr"))),
+  bad("fieldManager over 128 characters", (t) =>
+    post(t.api, `${CMS}?fieldManager=${"m".repeat(200)}`, cm("fm")),
+  ),
+  bad("delete gracePeriodSeconds=abc", (t) => send(t.api, "DELETE", `${CMS}/keep?gracePeriodSeconds=abc`)),
+  bad("delete with a malformed DeleteOptions body", (t) => send(t.api, "DELETE", `${CMS}/keep`, "{x")),
+];
+
+export const METHOD_CASES: BadInputCase[] = [
+  {
+    name: "PUT on a collection",
+    send: (t) => put(t.api, CMS, cm("x")),
+    code: 405,
+    reason: "MethodNotAllowed",
+    message: "the server does not allow this method on the requested resource",
+  },
+  {
+    name: "POST to an object's URL",
+    send: (t) => post(t.api, `${CMS}/keep`, cm("keep")),
+    code: 405,
+    reason: "MethodNotAllowed",
+  },
+  {
+    name: "GET of a missing object",
+    send: (t) => get(t.api, `${CMS}/nope`),
+    code: 404,
+    reason: "NotFound",
+    message: 'configmaps "nope" not found',
+  },
+  { name: "an unknown resource", send: (t) => get(t.api, `${NS}/widgets`), code: 404, reason: "NotFound" },
+  {
+    name: "an unknown group",
+    send: (t) => get(t.api, "/apis/nope.example/v1/things"),
+    code: 404,
+    reason: "NotFound",
+  },
+  { name: "an unknown version", send: (t) => get(t.api, "/api/v9/pods"), code: 404, reason: "NotFound" },
+  {
+    name: "a namespaced object without its namespace",
+    send: (t) => get(t.api, "/api/v1/configmaps/keep"),
+    code: 404,
+    reason: "NotFound",
+  },
+  {
+    name: "a subresource ConfigMaps do not have",
+    send: (t) => put(t.api, `${CMS}/keep/status`, cm("keep")),
+    code: 404,
+    reason: "NotFound",
+  },
+  {
+    name: "create of an existing name",
+    send: (t) => post(t.api, CMS, cm("keep")),
+    code: 409,
+    reason: "AlreadyExists",
+    message: 'configmaps "keep" already exists',
+  },
+  {
+    name: "PUT with another name than the URL's",
+    send: (t) => put(t.api, `${CMS}/keep`, cm("other")),
+    code: 400,
+    reason: "BadRequest",
+    message: "the name of the object (other) does not match the name on the URL (keep)",
+  },
+  {
+    name: "PUT with a stale resourceVersion",
+    send: (t) =>
+      put(t.api, `${CMS}/keep`, { ...cm("keep"), metadata: { name: "keep", resourceVersion: "1" } }),
+    code: 409,
+    reason: "Conflict",
+    message: /the object has been modified/,
+  },
+  {
+    name: "POST to a namespace that does not exist",
+    send: (t) => post(t.api, "/api/v1/namespaces/nowhere/configmaps", cm("x")),
+    code: 404,
+    reason: "NotFound",
+    message: 'namespaces "nowhere" not found',
+  },
+  {
+    name: "a body whose namespace differs from the URL's",
+    send: (t) => post(t.api, CMS, { ...cm("x"), metadata: { name: "x", namespace: "kube-system" } }),
+    code: 400,
+    reason: "BadRequest",
+    message: /does not match the namespace/,
+  },
+];
+
+export const ENCODING_CASES: BadInputCase[] = [
+  bad("malformed JSON", (t) => post(t.api, CMS, "{not json")),
+  bad("truncated JSON", (t) => post(t.api, CMS, '{"metadata":{"name":"t"')),
+  bad("JSON with trailing garbage", (t) => post(t.api, CMS, '{"metadata":{"name":"t"}}x')),
+  bad("a JSON array", (t) => post(t.api, CMS, "[]")),
+  bad("JSON null", (t) => post(t.api, CMS, "null")),
+  bad("a JSON string", (t) => post(t.api, CMS, '"configmap"')),
+  bad("a JSON number", (t) => post(t.api, CMS, "42")),
+  bad("NaN in JSON", (t) => post(t.api, CMS, '{"metadata":{"name":"n"},"data":{"a":NaN}}')),
+  bad("single-quoted JSON", (t) => post(t.api, CMS, "{'metadata':{}}")),
+  bad("an empty body", (t) => post(t.api, CMS, "")),
+  bad("malformed YAML", (t) => post(t.api, CMS, "a: [\n", "application/yaml")),
+  bad("YAML that is a list", (t) => post(t.api, CMS, "- a\n- b\n", "application/yaml")),
+  bad("YAML with a tab indent", (t) => post(t.api, CMS, "metadata:\n\tname: x\n", "application/yaml")),
+  bad("malformed protobuf", (t) =>
+    send(
+      t.api,
+      "POST",
+      CMS,
+      new Uint8Array([0x6b, 0x38, 0x73, 0x00, 1, 2, 3]),
+      "application/vnd.kubernetes.protobuf",
+    ),
+  ),
+  bad("protobuf without the k8s magic", (t) =>
+    send(t.api, "POST", CMS, new Uint8Array([1, 2, 3]), "application/vnd.kubernetes.protobuf"),
+  ),
+  {
+    name: "an XML body",
+    send: (t) => post(t.api, CMS, "<configmap/>", "application/xml"),
+    code: 415,
+    reason: "UnsupportedMediaType",
+  },
+  {
+    name: "a text/plain body",
+    send: (t) => post(t.api, CMS, "name=x", "text/plain"),
+    code: 415,
+    reason: "UnsupportedMediaType",
+  },
+  {
+    name: "a form body",
+    send: (t) => post(t.api, CMS, "name=x", "application/x-www-form-urlencoded"),
+    code: 415,
+    reason: "UnsupportedMediaType",
+  },
+  bad("JSON nested 10001 levels", (t) => post(t.api, CMS, deep(10_001)), /exceeded max depth/),
+  {
+    ...bad("JSON nested 500,000 levels", (t) => post(t.api, CMS, deep(500_000)), /exceeded max depth/),
+    heavy: true,
+  },
+  {
+    ...bad(
+      "objects nested 100,000 levels",
+      (t) => post(t.api, CMS, `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`),
+      /exceeded max depth/,
+    ),
+    heavy: true,
+  },
+  {
+    ...bad("YAML flow nested 200,000 levels", (t) =>
+      post(
+        t.api,
+        CMS,
+        `metadata: {name: y}\ndata: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`,
+        "application/yaml",
+      ),
+    ),
+    heavy: true,
+  },
+  bad(
+    "a wrong kind for the URL",
+    (t) => post(t.api, CMS, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" } }),
+    /cannot be handled as a ConfigMap|must be of type ConfigMap/,
+  ),
+];
+
+const DRY = "dryRun=All";
+export const UNKNOWN_FIELD_CASES: BadInputCase[] = [
+  bad(
+    "Strict: an unknown top-level field",
+    (t) => post(t.api, `${CMS}?fieldValidation=Strict`, cm("u1", { spec: { x: 1 } })),
+    'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"',
+  ),
+  bad(
+    "Strict: an unknown nested field",
+    (t) =>
+      post(t.api, `/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict`, {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "u2" },
+        spec: {
+          selector: { matchLabels: { a: "b" } },
+          template: {
+            metadata: { labels: { a: "b" } },
+            spec: { containers: [{ name: "c", image: "i", imagePullPolice: "Always" }] },
+          },
+        },
+      }),
+    'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolice"',
+  ),
+  bad(
+    "Strict: unknown metadata fields",
+    (t) =>
+      post(t.api, `${CMS}?fieldValidation=Strict`, { ...cm("u3"), metadata: { name: "u3", lables: {} } }),
+    /unknown field "metadata.lables"/,
+  ),
+  {
+    name: "Warn: an unknown field is dropped with a warning",
+    send: (t) => post(t.api, `${CMS}?${DRY}`, cm("u4", { spec: { x: 1 } })),
+    code: 201,
+    check: (o) => {
+      if (
+        !o.headers.warning?.includes('unknown field \\"spec\\"') &&
+        !o.headers.warning?.includes('unknown field "spec"')
+      )
+        throw new Error(`no warning: ${JSON.stringify(o.headers)}`);
+      if ("spec" in JSON.parse(o.body)) throw new Error("the unknown field was kept");
+    },
+  },
+  {
+    name: "Ignore: an unknown field is dropped silently",
+    send: (t) => post(t.api, `${CMS}?${DRY}&fieldValidation=Ignore`, cm("u5", { bogus: [1, 2] })),
+    code: 201,
+    check: (o) => {
+      if (o.headers.warning !== undefined) throw new Error(`warned: ${o.headers.warning}`);
+      if ("bogus" in JSON.parse(o.body)) throw new Error("the unknown field was kept");
+    },
+  },
+  {
+    name: "a 2.9 MB unknown field does not reach storage",
+    heavy: true,
+    send: (t) =>
+      post(t.api, `${CMS}?${DRY}&fieldValidation=Ignore`, cm("u6", { blob: "x".repeat(2_900_000) })),
+    code: 201,
+    check: (o) => {
+      if (o.body.length > 10_000) throw new Error(`the answer holds ${o.body.length} bytes`);
+    },
+  },
+  {
+    name: "an unknown field nested 9000 levels is dropped, not stored",
+    send: (t) =>
+      post(
+        t.api,
+        `${CMS}?${DRY}&fieldValidation=Ignore`,
+        `{"metadata":{"name":"u7"},"x":${"[".repeat(9000)}${"]".repeat(9000)}}`,
+      ),
+    code: 201,
+    check: (o) => {
+      if ("x" in JSON.parse(o.body)) throw new Error("the unknown field was kept");
+    },
+  },
+];
