@@ -1,6 +1,6 @@
 // root-ca-cert-publisher sync(namespace) over fake informers (upstream publisher_test.go):
 // created where missing, put back when edited, left alone when right, nothing in a terminating
-// namespace; the descriptor is off without a CA.
+// namespace; without a CA it publishes an empty ca.crt (upstream).
 import { afterEach, expect, test } from "bun:test";
 import type { ConfigMap, Namespace } from "kubernetes-types/core/v1";
 import {
@@ -10,6 +10,7 @@ import {
 import {
   DESCRIPTION,
   DESCRIPTION_ANNOTATION,
+  type RootCaCertPublisher,
   rootCaCertPublisherController,
   startRootCaCertPublisher,
 } from "./root-ca-cert-publisher.ts";
@@ -83,9 +84,16 @@ test("a terminating or unknown namespace gets nothing", async () => {
   await c.stop();
 });
 
-test("without --root-ca-file the controller does not run", async () => {
+test("without any CA (plain HTTP) it publishes an empty ca.crt, as upstream", async () => {
   t = testControllerContext();
-  const running = await rootCaCertPublisherController.start(t.context);
+  t.api.seed("/api/v1/namespaces", ns("shop"));
+  const running = (await rootCaCertPublisherController.start(t.context)) as RootCaCertPublisher;
+  await t.synced();
+  await running.sync("shop");
   await running.stop();
-  expect(t.logs).toContain("root-ca-cert-publisher is disabled: no --root-ca-file");
+  expect(t.logs).toContain(
+    "root-ca-cert-publisher: no --root-ca-file and no CA in the kubeconfig: publishing an empty ca.crt",
+  );
+  const written = t.api.writes("configmaps")[0]?.body as ConfigMap;
+  expect(written.data).toEqual({ "ca.crt": "" });
 });

@@ -8,7 +8,7 @@ import { isStatus } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
 import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { runController, type SyncingController } from "../common/run-controller.ts";
-import type { ControllerContext, ControllerDescriptor, RunningController } from "../controller.ts";
+import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
 
 export const ROOT_CA_CONFIG_MAP = "kube-root-ca.crt";
 export const DESCRIPTION_ANNOTATION = "kubernetes.io/description";
@@ -74,16 +74,17 @@ export function startRootCaCertPublisher(context: ControllerContext, rootCA: str
   });
 }
 
-const NOTHING: RunningController = { stop: async () => undefined };
-
 export const rootCaCertPublisherController: ControllerDescriptor = {
   name: "root-ca-cert-publisher",
   start(context) {
-    const rootCA = context.options.rootCA;
-    if (!rootCA) {
-      context.log("root-ca-cert-publisher is disabled: no --root-ca-file");
-      return NOTHING;
-    }
+    // Upstream (startRootCACertPublisher): --root-ca-file, else the kubeconfig's CA data, which
+    // is empty over plain HTTP (seed 002's --master http://...): the ConfigMap is published
+    // anyway, with an empty ca.crt, so pods' kube-api-access volumes still mount.
+    const rootCA = context.options.rootCA ?? "";
+    if (!rootCA)
+      context.log(
+        "root-ca-cert-publisher: no --root-ca-file and no CA in the kubeconfig: publishing an empty ca.crt",
+      );
     return startRootCaCertPublisher(context, rootCA);
   },
 };
