@@ -37,6 +37,8 @@ export interface ClusterOptions {
   dnsPort: number;
   resolvConf: string;
   imageDir?: string;
+  /** The kubelets' container runtime (default process). */
+  runtime?: "process" | "oci" | "auto";
   proxyMode: "auto" | "nftables" | "userspace";
   /** The proxy's nftables table / dummy interface names, unique per data dir. */
   proxyName: string;
@@ -129,7 +131,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
         registerNode: true,
         nodeLabels: {},
         imageDir: options.imageDir,
-        runtime: "process",
+        runtime: options.runtime ?? "process",
         networking: "auto",
         port: 0,
         readOnlyPort: 0,

@@ -47,6 +47,7 @@ export interface ServerOptions {
   dnsPort: number;
   resolvConf: string;
   imageDir?: string;
+  runtime: "process" | "oci" | "auto";
   proxyMode: "auto" | "nftables" | "userspace";
   disabled: Set<ServerPart>;
 }
@@ -124,6 +125,7 @@ function runServer(options: ServerOptions): Promise<number> {
     dnsPort: options.dnsPort,
     resolvConf: options.resolvConf,
     imageDir: options.imageDir,
+    runtime: options.runtime,
     proxyMode: options.proxyMode,
     proxyName: `kube-${createHash("sha256").update(options.dataDir).digest("hex").slice(0, 6)}`,
     disabled: options.disabled,
@@ -217,6 +219,12 @@ function parseProxyMode(value: string): ServerOptions["proxyMode"] {
   return value;
 }
 
+function parseRuntime(value: string): ServerOptions["runtime"] {
+  if (value !== "process" && value !== "oci" && value !== "auto")
+    throw new UsageError(`invalid --runtime "${value}": want process, oci or auto`);
+  return value;
+}
+
 export const serverCommand = defineKubeCommand({
   name: "server",
   description: "All of the above in one process, embedded SQLite, one command",
@@ -291,6 +299,12 @@ export const serverCommand = defineKubeCommand({
       default: "/etc/resolv.conf",
     },
     "image-dir": { type: "string", description: "Directory of local images (executables named by image)" },
+    runtime: {
+      type: "string",
+      description:
+        "Container runtime: process (host processes in a netns), oci (crun), auto (oci when root and crun exist)",
+      default: "process",
+    },
     "proxy-mode": {
       type: "string",
       description: "Service data path: auto (nftables when it works), nftables or userspace",
@@ -330,6 +344,7 @@ export const serverCommand = defineKubeCommand({
       dnsPort: parsePort("dns-port", args["dns-port"]),
       resolvConf: resolve(args["resolv-conf"]),
       imageDir: args["image-dir"] ? resolve(args["image-dir"]) : undefined,
+      runtime: parseRuntime(args.runtime),
       proxyMode: parseProxyMode(args["proxy-mode"]),
       disabled: parseDisable(args.disable),
     });

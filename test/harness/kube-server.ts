@@ -102,6 +102,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   ];
   // KT_PROXY_MODE=userspace runs the same tests over the proxy's fallback data path.
   if (process.env.KT_PROXY_MODE) optional.push(["proxy-mode", process.env.KT_PROXY_MODE]);
+  // KT_RUNTIME=oci runs the same tests with the kubelets' OCI runtime (crun).
+  if (process.env.KT_RUNTIME) optional.push(["runtime", process.env.KT_RUNTIME]);
   for (const [flag, value] of optional) if (supports(flag)) argv.push(`--${flag}`, value);
   const fixedArgs = argv.length;
   argv.push(...(options.args ?? []));

@@ -69,11 +69,7 @@ export function resolveUser(request: UserRequest, passwd?: string, group?: strin
       ? users.find((u) => u.uid === Number(userPart))
       : users.find((u) => u.name === userPart);
     if (entry === undefined && !/^\d+$/.test(userPart)) {
-      throw new UnknownUserError(
-        passwd === undefined
-          ? `unable to find user ${userPart}: no matching entries in passwd file (the image has no /etc/passwd)`
-          : `unable to find user ${userPart}: no matching entries in passwd file`,
-      );
+      throw new UnknownUserError(`unable to find user ${userPart}: no matching entries in passwd file`);
     }
     uid = entry?.uid ?? Number(userPart);
     gid = entry?.gid ?? 0;
