@@ -7,6 +7,7 @@ import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Secret } from "kubernetes-types/core/v1";
 import { embeddedImages } from "./embedded/embedded-images.ts";
+import { imageDirArchives } from "./image-dir-archives.ts";
 import { imageNameCandidates } from "./image-name-candidates.ts";
 import { ImagePullError } from "./image-pull-error.ts";
 import { type ImageReference, InvalidReferenceError, parseImageReference } from "./oci/image-reference.ts";
@@ -45,7 +46,7 @@ export interface ImageResolverOptions {
   kubeExecutable: string[];
   /** The content store and registry puller; absent: no OCI images (image dir and embedded only). */
   oci?: OciImageSource;
-  /** Imports an OCI layout or archive found in the image dir (see image-dir-archives.ts). */
+  /** Imports an OCI layout or archive found in the image dir; default: image-dir-archives.ts with `oci`. */
   importFromImageDir?: (image: string, ref: ImageReference | undefined) => Promise<ResolvedImage | undefined>;
 }
 
@@ -102,6 +103,11 @@ function neverPull(image: string): ImagePullError {
 
 export function createImageResolver(options: ImageResolverOptions): ImageResolver {
   const { imageDir, kubeExecutable } = options;
+  const importFromImageDir =
+    options.importFromImageDir ??
+    (imageDir !== undefined && options.oci !== undefined
+      ? imageDirArchives(imageDir, options.oci)
+      : undefined);
   // Hashing a large binary per container start would be slow: remember it until the file changes.
   const hashes = new Map<string, HashedFile>();
 
@@ -191,7 +197,7 @@ export function createImageResolver(options: ImageResolverOptions): ImageResolve
       const local = await fromImageDir(image, skipped);
       if (local !== undefined) return local;
       const ref = parse(image);
-      const imported = await options.importFromImageDir?.(image, ref instanceof Error ? undefined : ref);
+      const imported = await importFromImageDir?.(image, ref instanceof Error ? undefined : ref);
       if (imported !== undefined) return imported;
       if (ref instanceof Error) {
         const embedded = fromEmbedded(image);

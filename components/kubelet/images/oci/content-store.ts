@@ -86,6 +86,35 @@ export class ContentStore {
     }
   }
 
+  /** Stores a blob whose digest is not known beforehand (an archive's file); returns its digest. */
+  async importBlob(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<{ digest: string; size: number }> {
+    await mkdir(join(this.root, "blobs", "sha256"), { recursive: true });
+    const temp = await this.tempPath("import");
+    const verifier = new DigestVerifier();
+    const out = createWriteStream(temp, { mode: 0o644 });
+    const closed = new Promise<void>((resolve, reject) => {
+      out.on("close", resolve);
+      out.on("error", reject);
+    });
+    try {
+      for await (const chunk of source) {
+        verifier.update(chunk);
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
+      }
+      out.end();
+      await closed;
+      const digest = verifier.digest();
+      await rename(temp, this.blobPath(digest));
+      return { digest, size: verifier.size };
+    } catch (error) {
+      out.destroy();
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
   /**
    * Unpacks a layer blob once into its diff_id directory; concurrent callers share the work.
    * The uncompressed tar must hash to `diffId`, or nothing is kept. Returns the directory.
