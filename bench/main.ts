@@ -1,6 +1,7 @@
 // `make bench`: every benchmark of kube, printing its figures side by side with a peer where
 // one exists. Figures belong here, never in timed unit tests. BENCH=etcd,apiserver,kubelet picks some.
 import { benchApiserver } from "./apiserver.ts";
+import { benchContainers } from "./containers.ts";
 import { benchDns } from "./dns.ts";
 import { benchEtcd } from "./etcd.ts";
 import { benchKubelet } from "./kubelet.ts";
@@ -16,7 +17,7 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   });
   process.exitCode = await child.exited;
 } else {
-  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server").split(",");
+  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server,containers").split(",");
   if (only.includes("etcd")) await benchEtcd();
   if (only.includes("apiserver")) await benchApiserver();
   if (only.includes("kubelet")) await benchKubelet();
@@ -24,4 +25,5 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   if (only.includes("proxy")) await benchProxy();
   if (only.includes("dns")) await benchDns();
   if (only.includes("server")) await benchServer();
+  if (only.includes("containers")) await benchContainers();
 }

@@ -1,0 +1,142 @@
+// `make bench`, containers (BENCH=containers): pod start latency with the OCI runtime (crun: rootfs,
+// namespaces, seccomp, a pause container per pod) beside the process runtime, for 1, 10 and 100
+// pause pods on one `kube kubelet`, and memory per running pause pod (RSS of its processes).
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ociUnavailable } from "../components/kubelet/runtime/oci/oci-runtime.ts";
+import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
+import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { spawnKube } from "../test/harness/kube-process.ts";
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+/** RSS (KiB) of every process a pod owns: in a `kube-*` memory cgroup or mentioning the root dir (monitors). */
+function podProcessesRssKiB(rootDir: string, kubeletPid: number): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === kubeletPid) continue;
+    try {
+      const cgroup = readFileSync(`/proc/${entry}/cgroup`, "utf8");
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (!/memory:.*\/kube-/.test(cgroup) && !cmdline.includes(rootDir)) continue;
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return total;
+}
+
+interface Figures {
+  p50: number;
+  p99: number;
+  allMs: number;
+  rssPerPodKiB: number;
+}
+
+async function startPods(runtime: string, pods: number): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), "kt-bench-containers-"));
+  const rootDir = join(dir, "kubelet");
+  const api = spawnKube(apiserverArgv(join(dir, "db")));
+  let kubelet: ReturnType<typeof spawnKube> | undefined;
+  try {
+    const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
+    const node = `kt-bc-${runtime}`;
+    kubelet = spawnKube([
+      ...[kubeBinary, "kubelet", "--api-servers", url, "--node-name", node, "--root-dir", rootDir],
+      ...["--port", "0", "--read-only-port", "0", "--stop-pods-on-exit", "--runtime", runtime],
+    ]);
+    await kubelet.waitFor(/kubelet ready/, 30_000);
+    const created = new Map<string, number>();
+    const running = new Map<string, number>();
+    const watching = fetch(`${url}/api/v1/namespaces/default/pods?watch=true&resourceVersion=0`);
+    const reader = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const chunk of (await watching).body as ReadableStream<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (!line) continue;
+          const event = JSON.parse(line) as {
+            object: { metadata: { name: string }; status?: { phase?: string } };
+          };
+          const name = event.object.metadata.name;
+          if (event.object.status?.phase === "Running" && !running.has(name))
+            running.set(name, performance.now());
+        }
+        if (running.size >= pods) return;
+      }
+    })();
+    const start = performance.now();
+    for (let i = 0; i < pods; i++) {
+      const name = `bench-${i}`;
+      created.set(name, performance.now());
+      const response = await fetch(`${url}/api/v1/namespaces/default/pods`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name },
+          spec: {
+            nodeName: node,
+            terminationGracePeriodSeconds: 0,
+            containers: [{ name: "c", image: "pause" }],
+          },
+        }),
+      });
+      if (!response.ok) throw new Error(`create ${name}: ${response.status} ${await response.text()}`);
+    }
+    await Promise.race([
+      reader,
+      Bun.sleep(120_000).then(() => {
+        throw new Error(`only ${running.size}/${pods} pods Running after 120 s`);
+      }),
+    ]);
+    const allMs = performance.now() - start;
+    const latencies = [...created]
+      .map(([name, t]) => (running.get(name) ?? Number.NaN) - t)
+      .sort((a, b) => a - b);
+    const rssPerPodKiB = podProcessesRssKiB(rootDir, kubelet.pid) / pods;
+    (await watching).body?.cancel().catch(() => {});
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), allMs, rssPerPodKiB };
+  } finally {
+    if (kubelet) {
+      kubelet.kill("SIGTERM");
+      await kubelet.exited;
+    }
+    api.kill("SIGTERM");
+    await api.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchContainers(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.log("containers: skipped (needs root)");
+    return;
+  }
+  const missing = await ociUnavailable();
+  await ensureKubeBuilt();
+  const counts = (process.env.BENCH_POD_COUNTS ?? "1,10,100").split(",").map(Number);
+  const runtimes = missing === undefined ? ["process", "oci"] : ["process"];
+  if (missing !== undefined) console.log(`containers: oci skipped (${missing})`);
+  console.log("containers: pause pods created one after another, create → Running (watch)");
+  for (const pods of counts) {
+    const row: string[] = [];
+    for (const runtime of runtimes) {
+      const f = await startPods(runtime, pods);
+      row.push(
+        `${runtime}: p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, all Running ${f.allMs.toFixed(0)} ms, ${(f.rssPerPodKiB / 1024).toFixed(1)} MiB RSS/pod`,
+      );
+    }
+    console.log(`  ${String(pods).padStart(3)} pods | ${row.join(" | ")}`);
+  }
+  console.log("  (targets: oci costs ≤ 30 ms per pod at p50 over process; 100 pods Running in < 3 s)");
+}
