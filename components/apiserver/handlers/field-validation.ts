@@ -19,9 +19,18 @@ export function validationMode(url: URL): string {
   return mode;
 }
 
-function servedVersion(r: ResourceRequest): string {
-  const { group, version } = r.entry.info;
-  return group ? `${group}/${version}` : version;
+/** The type a body is decoded into: the resource's own, or a subresource's (autoscaling/v1 Scale). */
+export interface BodyType {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+export const SCALE: BodyType = { group: "autoscaling", version: "v1", kind: "Scale" };
+
+function bodyType(r: ResourceRequest, as?: BodyType): BodyType & { apiVersion: string } {
+  const { group, version, kind } = as ?? r.entry.info;
+  return { group, version, kind, apiVersion: group ? `${group}/${version}` : version };
 }
 
 /** encoding/json's text for the first value it could not decode. */
@@ -36,10 +45,10 @@ export function goDecodeMessage(m: TypeMismatch): string {
  * A create or update body (in the served version): 400 for a value Go cannot decode, then its
  * unknown fields removed, failing a Strict request and warned about under Warn.
  */
-export function checkFields(r: ResourceRequest, body: Record<string, unknown>): void {
+export function checkFields(r: ResourceRequest, body: Record<string, unknown>, as?: BodyType): void {
   const mode = validationMode(r.url);
-  const { kind, version } = r.entry.info;
-  const { mismatch, unknown } = typedDecode(servedVersion(r), kind, body);
+  const { kind, version, apiVersion } = bodyType(r, as);
+  const { mismatch, unknown } = typedDecode(apiVersion, kind, body);
   const prefix = `${kind} in version "${version}" cannot be handled as a ${kind}`;
   if (mismatch) throw StatusError.badRequest(`${prefix}: ${goDecodeMessage(mismatch)}`);
   if (unknown.length === 0 || mode === "Ignore") return;
@@ -59,11 +68,13 @@ export function checkPatched(
   type: string,
   patched: Record<string, unknown>,
   patch: unknown,
+  as?: BodyType,
 ): void {
   const mode = validationMode(r.url);
   const strategic = type === "application/strategic-merge-patch+json";
   const shown = strategic ? goFormat(patch) : JSON.stringify(patched);
-  const { mismatch, unknown } = typedDecode(servedVersion(r), r.entry.info.kind, patched);
+  const { apiVersion, kind } = bodyType(r, as);
+  const { mismatch, unknown } = typedDecode(apiVersion, kind, patched);
   const invalid = (detail: string) =>
     StatusError.of(
       422,
@@ -92,9 +103,9 @@ export function checkPatched(
  * declare or a value of the wrong type is upstream's 400 "failed to create typed patch object".
  */
 export function checkApplied(r: ResourceRequest, body: Record<string, unknown>): void {
-  const { group, version, kind } = r.entry.info;
+  const { group, version, kind, apiVersion } = bodyType(r);
   const probe = structuredClone(body);
-  const { mismatch, unknown } = typedDecode(servedVersion(r), kind, probe);
+  const { mismatch, unknown } = typedDecode(apiVersion, kind, probe);
   const gvk = `${group}/${version}, Kind=${kind}`;
   const fail = (path: string, detail: string) =>
     StatusError.badRequest(`failed to create typed patch object (${gvk}): .${path}: ${detail}`);

@@ -3,7 +3,7 @@
 // `bindings` resource, §8; registry/bind-pod.ts), plus routing the node agent's subresources.
 import { StatusError, successStatus } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
-import { decodeObjectBody, mediaType, readBody } from "../http/body.ts";
+import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
@@ -11,6 +11,7 @@ import { PatchError } from "../patch/patch-error.ts";
 import { bindPod as bind } from "../registry/bind-pod.ts";
 import { type Scale, scaleOf, updateScale } from "../registry/scale.ts";
 import { evictPod } from "./eviction.ts";
+import { checkFields, checkPatched, SCALE } from "./field-validation.ts";
 import { kubeletSubresource } from "./kubelet-proxy.ts";
 import { patchStatus } from "./update.ts";
 import { writeOptions } from "./write.ts";
@@ -37,21 +38,29 @@ export async function writeScale(r: ResourceRequest): Promise<Response> {
       "application/strategic-merge-patch+json",
     ]);
   }
-  const body = decodeObjectBody(raw, isPatch ? "application/json" : type);
+  // A JSON patch is a list of operations; every other body is an object (a Scale or a patch of one).
+  const body =
+    type === "application/json-patch+json"
+      ? parseJson(raw)
+      : decodeObjectBody(raw, isPatch ? "application/json" : type);
+  if (!isPatch) checkFields(r, body as Record<string, unknown>, SCALE);
   const opts = writeOptions(r.req, r.url, "scale");
   const scale = await updateScale(ctx, entry, info.namespace, info.name, opts, (current) => {
+    let next: unknown;
     try {
-      return (
-        !isPatch
-          ? body
-          : type === "application/json-patch+json"
-            ? applyJsonPatch(current, body)
-            : applyMergePatch(current, body)
-      ) as Scale;
+      next = !isPatch
+        ? body
+        : type === "application/json-patch+json"
+          ? applyJsonPatch(current, body)
+          : applyMergePatch(current, body);
     } catch (err) {
       if (err instanceof PatchError) throw patchStatus(err);
       throw err;
     }
+    if (next === null || typeof next !== "object" || Array.isArray(next))
+      throw StatusError.badRequest("the patch must leave an object");
+    if (isPatch) checkPatched(r, type, next as Record<string, unknown>, body, SCALE);
+    return next as Scale;
   });
   return json(scale);
 }

@@ -1,7 +1,7 @@
 // Bad patches of each type (JSON, merge, strategic merge, apply): upstream applies the patch,
 // then decodes the result into the typed object (422 naming `patch` for a type error), refuses
 // a rename (400 checkName), and types apply bodies with structured-merge-diff (400).
-import { APPS, type BadInputCase, NS, patch } from "./bad-input-case.ts";
+import { APPS, type BadInputCase, NS, patch, send } from "./bad-input-case.ts";
 
 const KEEP = `${NS}/configmaps/keep`;
 const WEB = `${APPS}/deployments/web`;
@@ -231,6 +231,37 @@ export const PATCH_CASES: BadInputCase[] = [
       `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n`,
     ),
   ),
+  // the scale subresource decodes into autoscaling/v1 Scale
+  c(
+    "scale: PUT replicas past int32",
+    400,
+    "BadRequest",
+    (t) =>
+      send(
+        t.api,
+        "PUT",
+        `${WEB}/scale`,
+        JSON.stringify({ metadata: { name: "web" }, spec: { replicas: 2 ** 40 } }),
+      ),
+    'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal number 1099511627776 into Go struct field ScaleSpec.spec.replicas of type int32',
+  ),
+  c(
+    "scale: merge patch of replicas as a string",
+    422,
+    "Invalid",
+    (t) => patch(t.api, `${WEB}/scale`, MERGE, { spec: { replicas: "3" } }),
+    invalidPatch("json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32"),
+  ),
+  c(
+    "scale: JSON patch of replicas past int32",
+    422,
+    "Invalid",
+    (t) => patch(t.api, `${WEB}/scale`, JSONP, [{ op: "replace", path: "/spec/replicas", value: 2 ** 40 }]),
+    invalidPatch(
+      "json: cannot unmarshal number 1099511627776 into Go struct field ScaleSpec.spec.replicas of type int32",
+    ),
+  ),
+  c("scale: a malformed body", 400, "BadRequest", (t) => send(t.api, "PUT", `${WEB}/scale`, "{spec")),
   c("an unknown patch type", 415, "UnsupportedMediaType", (t) => patch(t.api, KEEP, "text/plain", "{}")),
   c("a JSON content type on PATCH", 415, "UnsupportedMediaType", (t) =>
     patch(t.api, KEEP, "application/json", "{}"),
