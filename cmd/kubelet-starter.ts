@@ -42,6 +42,8 @@ export interface KubeletStarterOptions {
   podCIDR?: string;
   /** Where the kubelet server listens; absent: on the node IP only (kube server's nodes). */
   address?: string;
+  /** `--node-ip`: the address the Node advertises (InternalIP); default the runtime's node IP. */
+  nodeIP?: string;
   /**
    * The kubelet server's certificate for the node's addresses (--tls-cert-file, or kube server's
    * CA): the main port serves HTTPS and authorizes every caller through the API. Absent with
@@ -188,8 +190,8 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     );
   } else if (client) {
     const tls =
-      (await options.servingCert?.([runtime.nodeIP, options.nodeName])) ??
-      (await selfSignedServing(options.rootDir, options.nodeName, runtime.nodeIP));
+      (await options.servingCert?.([options.nodeIP ?? runtime.nodeIP, options.nodeName])) ??
+      (await selfSignedServing(options.rootDir, options.nodeName, options.nodeIP ?? runtime.nodeIP));
     const clientCaPem = tls.clientCaPem ?? options.clientCaPem;
     serving = {
       mode: "tls",
@@ -228,6 +230,7 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     nodeLabels: options.nodeLabels,
     maxPods: options.maxPods,
     kubeletPort: server.port,
+    ...(options.nodeIP ? { nodeIP: options.nodeIP } : {}),
     dns: {
       clusterDNS: options.clusterDNS,
       clusterDomain: options.clusterDomain,
@@ -243,7 +246,7 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
   return {
     ...core,
     port: server.port,
-    nodeIP: runtime.nodeIP,
+    nodeIP: options.nodeIP ?? runtime.nodeIP,
     podCIDR: runtime.podCIDR,
     done: Promise.race(components.map((c) => c.done)),
     async stop() {

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { type ClientConfig, loadKubeconfig } from "../lib/client/kubeconfig.ts";
 import { parseServerList } from "./api-client-flags.ts";
 import { readFlagFile } from "./apiserver-security-flags.ts";
-import { parseDuration, parsePort, parsePositiveInt } from "./flag-values.ts";
+import { parseDuration, parseIpAddress, parsePort, parsePositiveInt } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { type KubeletStarterOptions, startKubeletStack } from "./kubelet-starter.ts";
 import { supervise } from "./supervise.ts";
@@ -68,6 +68,11 @@ export const kubeletCommand = defineKubeCommand({
     "register-node": { type: "boolean", description: "Register the Node with the API server", default: true },
     "node-labels": { type: "string", description: "Labels to add when registering: key=value,..." },
     address: { type: "string", description: "Address the kubelet server listens on", default: "0.0.0.0" },
+    "node-ip": {
+      type: "string",
+      description:
+        "IP address the Node advertises as its InternalIP (default: the pod bridge's address, else the host's)",
+    },
     port: {
       type: "string",
       valueHint: "int",
@@ -173,6 +178,7 @@ export const kubeletCommand = defineKubeCommand({
       networking: networking as "auto" | "host",
       podCIDR: args["pod-cidr"],
       address: args.address,
+      ...(args["node-ip"] ? { nodeIP: parseIpAddress("node-ip", args["node-ip"]) } : {}),
       port: parsePort("port", args.port),
       readOnlyPort: parsePort("read-only-port", args["read-only-port"]),
       clusterDNS: (args["cluster-dns"] ?? "")

@@ -1,7 +1,9 @@
 // `kube proxy` (multicall: kube-proxy): Service virtual IPs and node ports. Flags follow
-// upstream kube-proxy (--hostname-override, --proxy-mode, --sync-period, --nodeport-addresses).
+// upstream kube-proxy (--hostname-override, --proxy-mode, --sync-period, --nodeport-addresses);
+// --host-gw adds flannel's host-gw routes to other nodes' pods.
 
 import { hostname } from "node:os";
+import { startHostGw } from "../components/proxy/host-gw.ts";
 import { startProxy } from "../components/proxy/proxy.ts";
 import { apiClientFromFlags } from "./api-client-flags.ts";
 import { parseCidr as cidr, parseIpAddress as ipv4, parseDuration } from "./flag-values.ts";
@@ -47,6 +49,11 @@ export const proxyCommand = defineKubeCommand({
       description: "nftables mode: the table (family ip) the proxy owns",
       default: "kube-proxy",
     },
+    "host-gw": {
+      type: "boolean",
+      description:
+        "Route every other node's pod CIDR via its InternalIP (flannel's host-gw: pods across hosts on one network)",
+    },
     "dummy-interface": {
       type: "string",
       description: "userspace mode: the dummy interface holding the cluster IPs",
@@ -83,6 +90,7 @@ export const proxyCommand = defineKubeCommand({
             serviceClusterIPRange,
             log,
           }),
+        ...(args["host-gw"] ? [() => startHostGw({ client, nodeName, log })] : []),
       ],
       onReady: () => log(`proxy ready on node ${nodeName} against ${client.server}`),
     });

@@ -42,6 +42,8 @@ export interface KubeletOptions {
   maxPods?: number;
   /** The kubelet server's port as the Node advertises it. */
   kubeletPort?: number;
+  /** `--node-ip`: the Node's InternalIP and pods' hostIP (default: the runtime's node IP). */
+  nodeIP?: string;
   dns: DnsSettings;
   /** `--node-lease-duration-seconds` (40): the Lease is renewed every quarter of it, as upstream. */
   nodeLeaseDurationSeconds?: number;
@@ -120,7 +122,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     rootDir: options.rootDir,
     objects,
     dns: options.dns,
-    hostIP: () => runtime.nodeIP,
+    hostIP: () => options.nodeIP ?? runtime.nodeIP,
     events,
     backoff,
     log,
@@ -218,7 +220,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       client,
       facts: {
         nodeName,
-        nodeIP: runtime.nodeIP,
+        nodeIP: options.nodeIP ?? runtime.nodeIP,
         kubeletPort: options.kubeletPort ?? 10250,
         podCIDR: runtime.podCIDR,
         labels: options.nodeLabels ?? {},
