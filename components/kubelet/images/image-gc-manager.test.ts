@@ -82,6 +82,27 @@ describe("ImageGcManager", () => {
     expect(await store.list()).toHaveLength(2);
   });
 
+  test("start() collects periodically and reports failures until stopped", async () => {
+    await add("old", 30, 0);
+    const failures: string[] = [];
+    const gc = new ImageGcManager({
+      store,
+      policy,
+      usage: fakeDisk(70),
+      inUse: () => new Set<string>(),
+      now: () => 10,
+    });
+    const stop = gc.start(5, (message) => failures.push(message));
+    try {
+      for (let i = 0; i < 400 && (await store.list()).length > 0; i++) await Bun.sleep(5);
+      expect(await store.list()).toEqual([]);
+      // 70% used by other things: under the high threshold now, so no failure is reported.
+      expect(failures).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
+
   test("thresholds are checked as upstream validates them", () => {
     const usage = fakeDisk(0);
     const inUse = () => new Set<string>();

@@ -98,6 +98,25 @@ export class ImageGcManager {
       throw new Error(`LowThresholdPercent ${low} can not be higher than HighThresholdPercent ${high}`);
   }
 
+  /**
+   * Collects every `intervalMs` (upstream ImageGCPeriod, 5 min); a failure goes to `onFailure`
+   * (upstream records an ImageGCFailed Warning event on the Node). Returns the stop function.
+   */
+  start(intervalMs = 300_000, onFailure: (message: string) => void = () => {}): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.garbageCollect()
+        .catch((error: unknown) => onFailure((error as Error).message))
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
   /** One collection pass (upstream GarbageCollect); throws ImageGcError when it cannot free enough. */
   async garbageCollect(): Promise<ImageGcResult> {
     const { capacityBytes, availableBytes } = await this.usage();
