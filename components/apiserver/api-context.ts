@@ -1,6 +1,7 @@
 // What the apiserver's request handlers and its resource store share: the registry, the clock,
 // admission, and the pluggable encoders (Tables, protobuf) that the server wires in. One HTTP
 // request for a resource is one ResourceRequest.
+import type { ResourceInfo } from "../../lib/api/resources.ts";
 import type { StatusCause } from "../../lib/errors/status-error.ts";
 import type { RawConnection } from "../../lib/tls/raw-connection.ts";
 import type { Admission } from "./admission/admission-interface.ts";
@@ -43,6 +44,14 @@ export interface ApiContext {
   authorizer?: Authorizer;
   /** What TokenReview authenticates with (the secure port's authenticator); absent: reviews get no status. */
   tokenReview?: { authenticator: Authenticator; apiAudiences: string[] };
+  /**
+   * Group/versions served by other servers through APIServices (apiservices/aggregator.ts): their
+   * resources for discovery, and the proxy (undefined: the path is not theirs).
+   */
+  aggregator?: {
+    resources(): ResourceInfo[];
+    proxy(req: Request, url: URL, user: UserInfo | undefined): Promise<Response | undefined>;
+  };
   /** Signs ServiceAccount tokens (serviceaccounts/token); absent: that subresource is not served. */
   serviceAccountTokens?: ServiceAccountTokenOptions;
 }

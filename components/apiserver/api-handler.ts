@@ -48,6 +48,9 @@ export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
   const serve: Handler = async (req) => {
     const url = new URL(req.url);
     const info = contextOf(req).info ?? requestInfo(req.method, url);
+    // A group/version another server serves through an APIService: proxied there.
+    const proxied = await deps.ctx.aggregator?.proxy(req, url, contextOf(req).user);
+    if (proxied) return proxied;
     return info.isResourceRequest
       ? await handleResource(req, url, info, deps.ctx)
       : await nonResource(req, url, deps);
@@ -59,7 +62,11 @@ export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
 
 async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promise<Response> {
   const path = url.pathname.replace(/\/+$/, "") || "/";
-  const registry = deps.ctx.registry;
+  const served = deps.ctx.registry;
+  // Discovery lists kube's resources and those of the aggregated API servers.
+  const registry = {
+    resources: () => [...served.resources(), ...(deps.ctx.aggregator?.resources() ?? [])],
+  };
   if (req.method !== "GET" && req.method !== "HEAD") {
     throw StatusError.methodNotAllowed(req.method.toLowerCase(), { group: "", resource: path });
   }
@@ -110,6 +117,6 @@ async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promis
     if (list) return json(list);
   }
   if (path === "/openapi/v2") return openApiV2();
-  if (path === "/openapi/v3" || path.startsWith("/openapi/v3/")) return openApiV3(path, url, registry);
+  if (path === "/openapi/v3" || path.startsWith("/openapi/v3/")) return openApiV3(path, url, served);
   throw StatusError.notFoundPath();
 }

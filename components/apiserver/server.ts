@@ -228,6 +228,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   };
   await bootstrap(ctx, endpoint);
   const apiServices = new ApiServiceController(ctx, log);
+  ctx.aggregator = apiServices.aggregator;
   await apiServices.start();
 
   const compaction = startCompaction(options.kv, options.compactionIntervalMs ?? 5 * 60_000, log);

@@ -8,8 +8,10 @@ import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ApiContext } from "../api-context.ts";
 import { rfc3339, type Stored } from "../registry/object.ts";
 import { createResource, deleteResource, updateResource } from "../registry/resource-store.ts";
+import { Aggregator } from "./aggregator.ts";
 import { type ApiServiceSpec, availability } from "./availability.ts";
 import { AUTOMANAGED_LABEL, localApiServices } from "./local-api-services.ts";
+import type { EndpointLookups } from "./service-endpoint.ts";
 
 const MANAGER = { dryRun: false, manager: "kube-apiserver", subresource: "" };
 const BUILT_IN = new Set(RESOURCES.map((r) => r.group));
@@ -22,26 +24,44 @@ interface Condition {
   lastTransitionTime?: string;
 }
 
-async function discover(url: string, spec: ApiServiceSpec): Promise<number> {
+async function discover(url: string, spec: ApiServiceSpec): Promise<{ status: number; body?: unknown }> {
   const ca = spec.caBundle ? Buffer.from(spec.caBundle, "base64").toString("utf8") : undefined;
   const res = await fetch(url, {
     signal: AbortSignal.timeout(5000),
     redirect: "manual",
     tls: { rejectUnauthorized: spec.insecureSkipTLSVerify !== true, ...(ca ? { ca } : {}) },
   });
-  await res.arrayBuffer().catch(() => undefined);
-  return res.status;
+  const text = await res.text().catch(() => "");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body };
 }
 
 export class ApiServiceController {
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<void> | undefined;
+  /** Proxies requests for the Service-backed group/versions and lists their resources. */
+  readonly aggregator: Aggregator;
 
   constructor(
     private readonly ctx: ApiContext,
     private readonly log: (line: string) => void,
     private readonly intervalMs = 2000,
-  ) {}
+  ) {
+    this.aggregator = new Aggregator(this.lookups());
+  }
+
+  private lookups(): EndpointLookups {
+    const lookup = (plural: string) => this.ctx.registry.lookup("", "v1", plural)?.store;
+    return {
+      service: async (ns, n) => (await lookup("services")?.current(ns, n))?.obj as Service | undefined,
+      endpoints: async (ns, n) => (await lookup("endpoints")?.current(ns, n))?.obj as Endpoints | undefined,
+    };
+  }
 
   async start(): Promise<void> {
     await this.sync();
@@ -88,21 +108,26 @@ export class ApiServiceController {
         existing.delete(name);
       }
     }
+    const remote = [...existing.values()].filter((o) => (o.spec as ApiServiceSpec | undefined)?.service);
+    this.aggregator.retain(
+      new Set(
+        remote.map(
+          (o) => `${(o.spec as ApiServiceSpec).group ?? ""}/${(o.spec as ApiServiceSpec).version ?? ""}`,
+        ),
+      ),
+    );
     await Promise.all([...existing.values()].map((obj) => this.updateAvailability(obj)));
   }
 
   private async updateAvailability(obj: Stored): Promise<void> {
     const { ctx } = this;
     const entry = ctx.registry.lookup("apiregistration.k8s.io", "v1", "apiservices");
-    const services = ctx.registry.lookup("", "v1", "services");
-    const endpoints = ctx.registry.lookup("", "v1", "endpoints");
-    if (!entry || !services || !endpoints) return;
+    if (!entry) return;
     const name = obj.metadata.name ?? "";
-    const next = await availability(name, (obj.spec ?? {}) as ApiServiceSpec, {
-      service: async (ns, n) => (await services.store.current(ns, n))?.obj as Service | undefined,
-      endpoints: async (ns, n) => (await endpoints.store.current(ns, n))?.obj as Endpoints | undefined,
-      discover,
-    });
+    const spec = (obj.spec ?? {}) as ApiServiceSpec;
+    const result = await availability(name, spec, { ...this.lookups(), discover });
+    const next = result.condition;
+    if (spec.service) this.aggregator.set(spec, next.status === "True", result.discovery);
     const conditions = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).slice();
     const old = conditions.find((c) => c.type === "Available");
     if (old && old.status === next.status && old.reason === next.reason && old.message === next.message)
@@ -112,8 +137,7 @@ export class ApiServiceController {
         ? old.lastTransitionTime
         : rfc3339(ctx.now());
     const merged = [...conditions.filter((c) => c.type !== "Available"), { ...next, lastTransitionTime }];
-    const remote = Boolean((obj.spec as ApiServiceSpec | undefined)?.service);
-    if (remote && (!old || old.status !== next.status))
+    if (spec.service && (!old || old.status !== next.status))
       this.log(`apiservices: ${name} Available=${next.status} (${next.reason}): ${next.message}`);
     await updateResource(
       ctx,

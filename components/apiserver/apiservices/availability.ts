@@ -1,7 +1,7 @@
 // The Available condition of an APIService, as kube-aggregator's AvailableConditionController
 // words it (v1.32, Endpoints based): Local for local ones; for one backed by a Service, the
 // Service, its port, its endpoints, then a discovery GET to an endpoint within five seconds.
-import type { Endpoints, Service } from "kubernetes-types/core/v1";
+import { type EndpointLookups, resolveServiceEndpoint } from "./service-endpoint.ts";
 
 export interface AvailableCondition {
   type: "Available";
@@ -18,11 +18,15 @@ export interface ApiServiceSpec {
   insecureSkipTLSVerify?: boolean;
 }
 
-export interface AvailabilityLookups {
-  service(namespace: string, name: string): Promise<Service | undefined>;
-  endpoints(namespace: string, name: string): Promise<Endpoints | undefined>;
-  /** GETs `url` (TLS per the spec); resolves to the HTTP status, rejects on a transport error. */
-  discover(url: string, spec: ApiServiceSpec): Promise<number>;
+export interface AvailabilityLookups extends EndpointLookups {
+  /** GETs `url` (TLS per the spec); resolves to the HTTP status and JSON body, rejects on a transport error. */
+  discover(url: string, spec: ApiServiceSpec): Promise<{ status: number; body?: unknown }>;
+}
+
+/** The condition, and the discovery document the check fetched (an APIResourceList) when it passed. */
+export interface Availability {
+  condition: AvailableCondition;
+  discovery?: unknown;
 }
 
 const cond = (status: AvailableCondition["status"], reason: string, message: string): AvailableCondition => ({
@@ -36,54 +40,34 @@ export async function availability(
   name: string,
   spec: ApiServiceSpec,
   lookups: AvailabilityLookups,
-): Promise<AvailableCondition> {
+): Promise<Availability> {
+  const result = await check(name, spec, lookups);
+  return "type" in result ? { condition: result } : result;
+}
+
+async function check(
+  name: string,
+  spec: ApiServiceSpec,
+  lookups: AvailabilityLookups,
+): Promise<AvailableCondition | Availability> {
   const ref = spec.service;
   if (!ref) return cond("True", "Local", "Local APIServices are always available");
-  const ns = ref.namespace ?? "";
-  const svcName = ref.name ?? "";
-  const port = ref.port ?? 443;
-  const service = await lookups.service(ns, svcName);
-  if (!service) return cond("False", "ServiceNotFound", `service/${svcName} in "${ns}" is not present`);
-  let target: { ip: string; port: number } | undefined;
-  if ((service.spec?.type ?? "ClusterIP") === "ClusterIP") {
-    const sp = (service.spec?.ports ?? []).find((p) => p.port === port);
-    if (!sp)
-      return cond(
-        "False",
-        "ServicePortError",
-        `service/${svcName} in "${ns}" is not listening on port ${port}`,
-      );
-    const portName = sp.name ?? "";
-    const endpoints = await lookups.endpoints(ns, svcName);
-    if (!endpoints)
-      return cond("False", "EndpointsNotFound", `cannot find endpoints for service/${svcName} in "${ns}"`);
-    for (const subset of endpoints.subsets ?? []) {
-      const address = subset.addresses?.[0];
-      const epPort = (subset.ports ?? []).find((p) => (p.name ?? "") === portName);
-      if (address && epPort) {
-        target = { ip: address.ip, port: epPort.port };
-        break;
-      }
-    }
-    if (!target)
-      return cond(
-        "False",
-        "MissingEndpoints",
-        `endpoints for service/${svcName} in "${ns}" have no addresses with port name "${portName}"`,
-      );
-  }
+  const resolved = await resolveServiceEndpoint(ref, lookups);
+  if ("reason" in resolved) return cond(resolved.status, resolved.reason, resolved.message);
+  const target = resolved.target;
   if (!target) return cond("True", "Passed", "all checks passed");
   const host = target.ip.includes(":") ? `[${target.ip}]` : target.ip;
   const path = name === "v1." ? `/api/${spec.version}` : `/apis/${spec.group}/${spec.version}`;
   const url = `https://${host}:${target.port}${path}`;
   try {
-    const code = await lookups.discover(url, spec);
-    if (code < 200 || code >= 300)
+    const { status, body } = await lookups.discover(url, spec);
+    if (status < 200 || status >= 300)
       return cond(
         "False",
         "FailedDiscoveryCheck",
-        `failing or missing response from ${url}: bad status from ${url}: ${code}`,
+        `failing or missing response from ${url}: bad status from ${url}: ${status}`,
       );
+    return { condition: cond("True", "Passed", "all checks passed"), discovery: body };
   } catch (err) {
     return cond(
       "False",
@@ -91,5 +75,4 @@ export async function availability(
       `failing or missing response from ${url}: ${(err as Error).message}`,
     );
   }
-  return cond("True", "Passed", "all checks passed");
 }

@@ -1,6 +1,7 @@
 // apiregistration.k8s.io/v1 APIServices with the real kubectl: the local APIService of every
 // built-in group/version and of a CRD's group (gone with the CRD), and one backed by a Service
-// going ServiceNotFound -> MissingEndpoints -> Available through a real HTTPS discovery check.
+// going ServiceNotFound -> MissingEndpoints -> Available through a real HTTPS discovery check,
+// then listed in discovery and proxied to (kubectl get of its resource).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ApiClient } from "../../../lib/client/api-client.ts";
 import { createCertificateAuthority, issueCertificate } from "../../../lib/pki/issue-certificate.ts";
@@ -169,17 +170,42 @@ test("an APIService backed by a Service: ServiceNotFound, MissingEndpoints, then
     sans: ["127.0.0.1"],
   });
   const paths: string[] = [];
+  const users: string[] = [];
   backend = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     tls: { cert, key: key.pem },
     fetch(req) {
-      paths.push(new URL(req.url).pathname);
+      const path = new URL(req.url).pathname;
+      paths.push(path);
+      if (path.endsWith("/widgets")) {
+        users.push(`${req.headers.get("x-remote-user")} ${req.headers.get("x-remote-group")}`);
+        return Response.json({
+          kind: "WidgetList",
+          apiVersion: "metrics.kt.example.com/v1beta1",
+          metadata: {},
+          items: [
+            {
+              kind: "Widget",
+              apiVersion: "metrics.kt.example.com/v1beta1",
+              metadata: { name: "w1", namespace: "default" },
+            },
+          ],
+        });
+      }
       return Response.json({
         kind: "APIResourceList",
         apiVersion: "v1",
         groupVersion: "metrics.kt.example.com/v1beta1",
-        resources: [],
+        resources: [
+          {
+            name: "widgets",
+            singularName: "widget",
+            namespaced: true,
+            kind: "Widget",
+            verbs: ["get", "list"],
+          },
+        ],
       });
     },
   });
@@ -199,6 +225,21 @@ test("an APIService backed by a Service: ServiceNotFound, MissingEndpoints, then
     ),
   ).toMatchObject({ status: "True", message: "all checks passed" });
   expect(paths).toContain("/apis/metrics.kt.example.com/v1beta1");
+  // Discovery lists the group; requests for it are proxied to the backend with the caller's identity.
+  const groups = await client.get<{ groups: { name: string }[] }>("/apis");
+  expect(groups.groups.map((g) => g.name)).toContain("metrics.kt.example.com");
+  const widgets = await client.get<{ items: { metadata: { name: string } }[] }>(
+    "/apis/metrics.kt.example.com/v1beta1/namespaces/default/widgets",
+  );
+  expect(widgets.items.map((w) => w.metadata.name)).toEqual(["w1"]);
+  expect(users[0]).toBe("system:unsecured system:masters, system:authenticated");
+  if (HAVE_KUBECTL) {
+    const got = await kubectl(["get", "widgets.metrics.kt.example.com", "-o", "name"]);
+    expect(got.stderr).toBe("");
+    expect(got.stdout).toBe("widget.metrics.kt.example.com/w1\n");
+    const resources = await kubectl(["api-resources", "--api-group=metrics.kt.example.com", "--no-headers"]);
+    expect(resources.stdout).toMatch(/^widgets\s+metrics\.kt\.example\.com\/v1beta1\s+true\s+Widget\n$/);
+  }
   // The backend going away is noticed.
   const port = backend.port;
   backend.stop(true);
