@@ -8,13 +8,13 @@ SOURCES := $(shell find cmd components lib storage assets -type f -not -name '*.
 	package.json tsconfig.json
 
 .DEFAULT_GOAL := help
-.PHONY: help deps system-deps build run test check typecheck lint bench clean
+.PHONY: help deps system-deps build build-arm64 run test check typecheck lint bench clean
 
 help: ## List the targets (default)
 	@echo "kube: Kubernetes as one small executable. Targets:"
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-deps: node_modules/.package-lock.json system-deps ## Install npm packages (npm ci) and, if missing, etcd, etcdctl, ip, nft, openssl, the Python client, crun, skopeo, umoci, docker-registry, busybox-static and qemu-user-static
+deps: node_modules/.package-lock.json system-deps ## Install npm packages (npm ci) and, if missing, etcd, etcdctl, ip, nft, openssl, the Python client, crun, skopeo, umoci, docker-registry, busybox-static, qemu-user-static and chromium
 
 # npm writes node_modules/.package-lock.json on every install: it is older than
 # package-lock.json exactly when node_modules is stale.
@@ -22,13 +22,32 @@ node_modules/.package-lock.json: package-lock.json
 	$(NPM) ci
 	@touch $@
 
-system-deps: ## Install Debian's etcd-server, etcd-client, iproute2, nftables, openssl, python3-kubernetes, crun, skopeo, umoci, docker-registry, busybox-static, qemu-user-static when missing
+system-deps: ## Install Debian's etcd-server, etcd-client, iproute2, nftables, openssl, python3-kubernetes, crun, skopeo, umoci, docker-registry, busybox-static, qemu-user-static, chromium when missing
 	@.ci/install-system-deps
 
 build: kube ## Build ./kube (bun build --compile), only when sources changed
 
 kube: $(SOURCES) node_modules/.package-lock.json
 	$(NPM) run --silent build
+
+# arm64 (edge devices): the same sources cross-compiled with the aarch64 Bun of the pinned
+# version (npm's @oven/bun-linux-aarch64, fetched with `npm pack` into node_modules/.cache).
+BUN_VERSION = $(shell node -p "require('./package.json').devDependencies.bun")
+ARM64_BUN_DIR = node_modules/.cache/kube-arm64/bun-linux-aarch64-$(BUN_VERSION)
+ARM64_BUN = $(ARM64_BUN_DIR)/package/bin/bun
+
+build-arm64: kube-linux-arm64 ## Build ./kube-linux-arm64 (bun build --compile --target=bun-linux-arm64)
+
+kube-linux-arm64: $(SOURCES) node_modules/.package-lock.json $(ARM64_BUN)
+	$(BUN) build cmd/main.ts --compile --minify --format=esm --target=bun-linux-arm64 \
+		--compile-executable-path=$(ARM64_BUN) --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
+		--outfile $@
+
+$(ARM64_BUN):
+	mkdir -p $(ARM64_BUN_DIR)
+	cd $(ARM64_BUN_DIR) && $(NPM) pack --silent @oven/bun-linux-aarch64@$(BUN_VERSION) && tar -xzf oven-bun-linux-aarch64-$(BUN_VERSION).tgz
+	@test -x $@ || { echo "no executable $@ in the npm package" >&2; exit 1; }
+	@touch $@
 
 run: deps build ## Build and start `./kube server` (data: /var/lib/kube as root, else ~/.kube-server)
 	./kube server
@@ -48,4 +67,4 @@ bench: deps build ## Run the benchmarks (bench/main.ts)
 	$(BUN) run bench/main.ts
 
 clean: ## Remove ./kube and build leftovers
-	rm -f kube .*.bun-build
+	rm -f kube kube-linux-arm64 .*.bun-build
