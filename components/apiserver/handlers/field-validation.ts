@@ -5,6 +5,7 @@
 // patch,rest}.go (transformDecodeError, fieldValidation) and sigs.k8s.io/json.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
+import { valueDepthError } from "../http/json-depth.ts";
 import { type TypeMismatch, typedDecode } from "../openapi/typed-decode.ts";
 
 const MODES = ["Ignore", "Warn", "Strict"];
@@ -90,6 +91,8 @@ export function checkPatched(
         ],
       },
     );
+  const tooDeep = valueDepthError(patched);
+  if (tooDeep) throw invalid(tooDeep);
   if (mismatch) throw invalid(strategic ? converterMessage(mismatch) : goDecodeMessage(mismatch));
   if (unknown.length === 0 || mode === "Ignore") return;
   const problems = unknown.map((f) => `unknown field "${f}"`);

@@ -6,7 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { contextOf } from "../filters/request-context.ts";
-import { jsonDepthError } from "./json-depth.ts";
+import { jsonDepthError, MAX_JSON_DEPTH, MAX_OBJECT_DEPTH } from "./json-depth.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 /** Upstream's default --request-timeout. */
@@ -78,10 +78,11 @@ export function decodeObjectBody(
 ): Record<string, unknown> {
   if (body.length === 0) throw StatusError.badRequest("the request body is empty; send the object as JSON");
   let value: unknown;
+  // An object to store: no deeper than a Go client can still decode inside a list.
   if (type === "" || type === "application/json" || type.endsWith("+json")) {
-    value = parseJson(body);
+    value = parseJson(body, MAX_OBJECT_DEPTH);
   } else if (type === "application/yaml" || type === "application/apply-patch+yaml") {
-    value = parseYamlBody(body);
+    value = parseYamlBody(body, MAX_OBJECT_DEPTH);
   } else if (type === "application/vnd.kubernetes.protobuf" && protobuf) {
     value = protobuf(body);
   } else {
@@ -102,26 +103,26 @@ export function bodyText(body: Uint8Array): string {
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
 }
 
-function parseYamlBody(body: Uint8Array): unknown {
+function parseYamlBody(body: Uint8Array, maxDepth: number): unknown {
   let value: unknown;
   try {
     // JSON is YAML: a JSON apply body is scanned for depth like any JSON body.
     const text = bodyText(body);
-    const depth = jsonDepthError(text);
+    const depth = jsonDepthError(text, maxDepth);
     if (depth) throw new Error(depth);
     value = parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     throw StatusError.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
   }
   const depth =
-    value !== null && typeof value === "object" ? jsonDepthError(JSON.stringify(value)) : undefined;
+    value !== null && typeof value === "object" ? jsonDepthError(JSON.stringify(value), maxDepth) : undefined;
   if (depth) throw StatusError.badRequest(`error converting YAML to JSON: ${depth}`);
   return value;
 }
 
-export function parseJson(body: Uint8Array): unknown {
+export function parseJson(body: Uint8Array, maxDepth = MAX_JSON_DEPTH): unknown {
   const text = bodyText(body);
-  const depth = jsonDepthError(text);
+  const depth = jsonDepthError(text, maxDepth);
   if (depth) throw StatusError.badRequest(`the request body is not valid JSON: ${depth}`);
   try {
     return JSON.parse(text);

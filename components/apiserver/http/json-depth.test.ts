@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { jsonDepthError, MAX_JSON_DEPTH } from "./json-depth.ts";
+import { jsonDepthError, MAX_JSON_DEPTH, MAX_OBJECT_DEPTH, valueDepthError } from "./json-depth.ts";
 
 test("nesting up to Go's 10000 levels passes; one more is Go's error", () => {
   const ok = "[".repeat(MAX_JSON_DEPTH) + "]".repeat(MAX_JSON_DEPTH);
@@ -25,4 +25,14 @@ test("500,000 levels are refused in milliseconds", () => {
   const t1 = performance.now();
   expect(jsonDepthError(long)).toBeUndefined();
   expect(performance.now() - t1).toBeLessThan(50);
+});
+
+test("a parsed value is measured the same way; stored objects stay two levels under Go's limit", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < MAX_OBJECT_DEPTH; i++) deep = i % 2 ? [deep] : { a: deep };
+  expect(valueDepthError(deep)).toBeUndefined();
+  expect(valueDepthError({ x: deep })).toMatch(/exceeded max depth$/);
+  expect(jsonDepthError(JSON.stringify({ x: deep }), MAX_OBJECT_DEPTH)).toMatch(/exceeded max depth$/);
+  expect(jsonDepthError(JSON.stringify({ items: [{ x: deep }] }))).toMatch(/exceeded max depth$/);
+  expect(jsonDepthError(JSON.stringify({ items: [deep] }))).toBeUndefined();
 });

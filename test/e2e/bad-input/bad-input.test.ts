@@ -5,6 +5,7 @@
 // and the stored objects are the same afterwards.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Subprocess, spawn } from "bun";
+import { kubectlBinary, kubectlFor } from "../../harness/kubectl.ts";
 import { APPS, type BadInputCase, NS, type Outcome, post, type Target } from "./bad-input-case.ts";
 import { KUBELET_CASES } from "./cases-kubelet.ts";
 import { PATCH_CASES } from "./cases-patches.ts";
@@ -207,3 +208,33 @@ test(`${CASES.length} malformed requests: upstream's codes and Status bodies, /h
   expect(Math.max(light.max, heavy.max)).toBeLessThan(1000);
   expect(rssPeak - rssStart).toBeLessThan(150 * 1024);
 }, 120_000);
+
+test.skipIf(kubectlBinary() === null)(
+  "the deepest object kube stores still lists with kubectl (a Go client)",
+  async () => {
+    // data at depth 9997 puts the object's deepest level at 9998: two under Go's 10000 in a list.
+    const data = JSON.parse(`${"[".repeat(9996)}${"]".repeat(9996)}`);
+    const res = await post(target.api, `${APPS}/controllerrevisions`, {
+      metadata: { name: "deepest" },
+      revision: 1,
+      data,
+    });
+    expect(res.status).toBe(201);
+    const kubectl = kubectlFor(target.api);
+    try {
+      // jsonpath makes kubectl decode the full objects of the list (not a Table).
+      const list = await kubectl([
+        "get",
+        "controllerrevisions",
+        "-A",
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+      ]);
+      expect(list.stderr).toBe("");
+      expect(list.stdout).toContain("deepest");
+    } finally {
+      kubectl.cleanup();
+    }
+  },
+  60_000,
+);

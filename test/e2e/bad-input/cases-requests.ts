@@ -241,6 +241,16 @@ export const ENCODING_CASES: BadInputCase[] = [
     reason: "UnsupportedMediaType",
   },
   bad("JSON nested 10001 levels", (t) => post(t.api, CMS, deep(10_001)), /exceeded max depth/),
+  bad(
+    "a ControllerRevision whose data would be too deep inside a list",
+    (t) =>
+      post(t.api, "/apis/apps/v1/namespaces/default/controllerrevisions", {
+        metadata: { name: "deep" },
+        revision: 1,
+        data: JSON.parse(`${"[".repeat(9998)}${"]".repeat(9998)}`),
+      }),
+    /exceeded max depth/,
+  ),
   {
     ...bad("JSON nested 500,000 levels", (t) => post(t.api, CMS, deep(500_000)), /exceeded max depth/),
     heavy: true,
