@@ -1,5 +1,5 @@
 // How kube calls crun: its state root, the cgroup driver, and (on a hybrid cgroup v1+v2 host, which
-// crun 1.x refuses) a private mount namespace without /sys/fs/cgroup/unified so crun sees v1 alone.
+// crun 1.x refuses) a mount namespace of its own without /sys/fs/cgroup/unified so crun sees v1 alone.
 
 import { statfsSync } from "node:fs";
 import { runCommand } from "../../network/ip-command.ts";
@@ -26,11 +26,14 @@ export function detectCgroupMode(root = "/sys/fs/cgroup"): CgroupMode {
   }
 }
 
-/** Unshares the mount namespace, makes it private, unmounts the v2 hierarchy, then execs the argv. */
+/**
+ * Unshares the mount namespace, makes it a slave (MS_REC|MS_SLAVE: the host's unmounts still reach
+ * it, so a long `crun exec` pins no netns or overlay), unmounts the v2 hierarchy, then execs the argv.
+ */
 const hybridWrapper =
   "my @n = split /:/, shift; my ($none, $root, $u) = ('none', '/', '/sys/fs/cgroup/unified');" +
   ' syscall($n[0], 0x20000) == 0 or die "unshare: $!\\n";' +
-  ' syscall($n[1], $none, $root, undef, 0x44000, undef) == 0 or die "mount: $!\\n";' +
+  ' syscall($n[1], $none, $root, undef, 0x84000, undef) == 0 or die "mount: $!\\n";' +
   ' syscall($n[2], $u, 2); exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\\n";';
 
 const wrapperSyscalls: Record<string, string> = { x64: "272:165:166", arm64: "97:40:39" };

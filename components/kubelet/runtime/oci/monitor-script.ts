@@ -45,10 +45,12 @@ sub fail {
   syscall($sys{exit_group}, 128);
 }
 if ($hybrid) {
-  # A private mount namespace without /sys/fs/cgroup/unified: crun then sees cgroup v1 only.
+  # A mount namespace of our own without /sys/fs/cgroup/unified: crun then sees cgroup v1 only.
+  # MS_REC|MS_SLAVE, not private: the host's unmounts (ip netns del, other containers' overlays)
+  # still reach our copy, so this long-lived namespace pins no netns or rootfs.
   my ($none, $root, $unified) = ('none', '/', '/sys/fs/cgroup/unified');
   syscall($sys{unshare}, 0x20000) == 0 or fail("cannot unshare the mount namespace: $!");
-  syscall($sys{mount}, $none, $root, undef, 0x4000 | 0x40000, undef) == 0 or fail("cannot make / private: $!");
+  syscall($sys{mount}, $none, $root, undef, 0x4000 | 0x80000, undef) == 0 or fail("cannot make / a slave: $!");
   syscall($sys{umount2}, $unified, 2);
 }
 sub crun_error {

@@ -339,6 +339,29 @@ describeOci("OCI runtime (crun)", () => {
     ).not.toContain(status.id);
   });
 
+  test("a removed pod leaves nothing pinned in the mount namespaces of containers still running", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    // The keeper's monitor starts after the other pod's netns and overlay exist (its mount namespace copies them).
+    const gone = await run(runtime, ["sleep", "1000"]);
+    const keeper = await run(runtime, ["sleep", "1000"]);
+    const monitors = (await runCommand(["pgrep", "-f", `monitor.pl .*${keeper.status.id}`])).stdout
+      .trim()
+      .split("\n");
+    expect(monitors[0]).toMatch(/^\d+$/);
+    // Before the removal the keeper's monitor does see them (so the check below can fail).
+    const before = await readFile(`/proc/${monitors[0]}/mountinfo`, "utf8");
+    expect(before).toContain(gone.pod.netns ?? "no netns");
+    expect(before).toContain(gone.status.id);
+    await runtime.stopSandbox(gone.pod.id, 0);
+    await runtime.removeSandbox(gone.pod.id);
+    for (const pid of [...monitors, `${keeper.status.pid}`]) {
+      const mounts = await readFile(`/proc/${pid}/mountinfo`, "utf8");
+      expect(mounts).not.toContain(gone.pod.netns ?? "no netns");
+      expect(mounts).not.toContain(gone.status.id);
+    }
+    await runtime.stopContainer(keeper.status.id, 0);
+  });
+
   test("a host-executable image runs in a host-tools rootfs without the host's data", async () => {
     const runtime = runtimes[0] ?? (await newRuntime());
     const script = join(dir, "images", "hello");
