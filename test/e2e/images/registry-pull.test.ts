@@ -3,7 +3,8 @@
 // plain layers, tags and digests, htpasswd auth through imagePullSecrets, and upstream's errors.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Secret } from "kubernetes-types/core/v1";
@@ -104,6 +105,28 @@ describe.skipIf(missing !== undefined)("pulls from a local docker-registry", () 
       if (process.getuid?.() === 0) {
         const whiteout = statSync(join(upper ?? "", "bin", "mount"));
         expect(whiteout.isCharacterDevice() && whiteout.rdev === 0).toBe(true);
+        // The kernel's overlayfs reads the layers as an image's rootfs: bin/mount is gone.
+        const merged = join(dir, "merged");
+        mkdirSync(merged);
+        const mount = spawnSync("mount", [
+          "-t",
+          "overlay",
+          "overlay",
+          "-o",
+          `lowerdir=${upper}:${lower}`,
+          merged,
+        ]);
+        if (mount.status === 0) {
+          try {
+            expect(existsSync(join(merged, "bin", "busybox"))).toBe(true);
+            expect(existsSync(join(merged, "bin", "mount"))).toBe(false);
+            expect(readFileSync(join(merged, "srv", "index.html"), "utf8")).toBe("hello from the image\n");
+          } finally {
+            spawnSync("umount", [merged]);
+          }
+        } else {
+          console.warn(`overlay mount unavailable here: ${mount.stderr}`);
+        }
       }
       for (const tag of ["v2s2", "zstd", "plain"]) {
         const other = await resolver.resolve(`${open?.host}/kt/tiny:${tag}`);

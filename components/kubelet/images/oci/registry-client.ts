@@ -38,6 +38,8 @@ async function serverMessage(response: Response): Promise<string> {
   return text.trim().slice(0, 200);
 }
 
+const MANIFEST_TIMEOUT_MS = 60_000;
+
 export interface RegistryClientOptions {
   credentials?: RegistryCredentials;
   fetch?: typeof fetch;
@@ -61,14 +63,15 @@ export class RegistryClient {
     this.fetcher = options.fetch ?? fetch;
   }
 
-  private async request(path: string, accept: string): Promise<Response> {
+  private async request(path: string, accept: string, timeoutMs?: number): Promise<Response> {
     const url = `${this.base}${path}`;
     for (;;) {
       const headers: Record<string, string> = { accept };
       if (this.authorization) headers.authorization = this.authorization;
       let response: Response;
       try {
-        response = await this.fetcher(url, { headers });
+        const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+        response = await this.fetcher(url, { headers, ...(signal ? { signal } : {}) });
       } catch (error) {
         throw new RegistryError(`failed to do request: GET ${url}: ${(error as Error).message}`, 0);
       }
@@ -112,7 +115,8 @@ export class RegistryClient {
 
   /** The manifest (or index) a tag or digest names, with its bytes and media type. */
   async manifest(reference: string): Promise<{ bytes: Uint8Array; mediaType: string; digest?: string }> {
-    const response = await this.request(`/manifests/${reference}`, MANIFEST_ACCEPT);
+    // A registry that never answers must not hold the container start forever (containerd: 5 min idle).
+    const response = await this.request(`/manifests/${reference}`, MANIFEST_ACCEPT, MANIFEST_TIMEOUT_MS);
     const length = Number(response.headers.get("content-length") ?? "0");
     if (length > 4 * 1024 * 1024)
       throw new RegistryError(`manifest of ${length} bytes is over the 4 MiB limit`, 0);
