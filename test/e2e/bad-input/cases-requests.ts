@@ -26,7 +26,28 @@ const listOptions = (why: string) => `ListOptions.meta.k8s.io "" is invalid: ${w
 const rvError = (rv: string, why = "invalid syntax") =>
   `invalid resource version: resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": ${why}`;
 
+/** A boolean query parameter as upstream converts it: anything but 0, f, false (any case) is true. */
+const watchOf = (value: string): BadInputCase => ({
+  name: `watch=${value} is a watch`,
+  send: (t) => get(t.api, `${CMS}?watch=${value}&timeoutSeconds=1`),
+  code: 200,
+  check: (o) => {
+    if (!o.body.trimStart().startsWith('{"type":"ADDED"'))
+      throw new Error(`not a watch: ${o.body.slice(0, 120)}`);
+  },
+});
+
 export const QUERY_CASES: BadInputCase[] = [
+  watchOf("maybe"),
+  watchOf("True"),
+  {
+    name: "watch=F is a list",
+    send: (t) => get(t.api, `${CMS}?watch=F`),
+    code: 200,
+    check: (o) => {
+      if (JSON.parse(o.body).kind !== "ConfigMapList") throw new Error(`not a list: ${o.body.slice(0, 120)}`);
+    },
+  },
   bad("list resourceVersion=abc", (t) => get(t.api, `${CMS}?resourceVersion=abc`), rvError("abc")),
   bad("list resourceVersion=-5", (t) => get(t.api, `${CMS}?resourceVersion=-5`), rvError("-5")),
   bad("list resourceVersion=1e3", (t) => get(t.api, `${CMS}?resourceVersion=1e3`), rvError("1e3")),
