@@ -257,4 +257,5 @@ export const certificateSigningRequestStrategy: Strategy = {
       );
   },
   validate: validateRequest,
+  fields: (obj) => ({ "spec.signerName": String(specOf(obj).signerName ?? "") }),
 };

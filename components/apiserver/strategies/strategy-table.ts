@@ -142,6 +142,7 @@ const FIELDS: Record<string, string[]> = {
   "apps/ReplicaSet": ["status.replicas"],
   "batch/Job": ["status.successful"],
   "/Service": ["spec.clusterIP", "spec.type"],
+  "certificates.k8s.io/CertificateSigningRequest": ["spec.signerName"],
 };
 
 /**

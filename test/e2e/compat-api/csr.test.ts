@@ -305,3 +305,12 @@ test("csrapproving: a kubelet client CSR is auto-approved and signed; one with a
   );
   expect((await getCsr("not-a-node")).status?.conditions ?? []).toEqual([]);
 });
+
+test("list by field selector spec.signerName, as upstream's CSR fields allow", async () => {
+  const list = await client.get<{ items: CertificateSigningRequest[] }>(
+    `${CSRS}?fieldSelector=${encodeURIComponent("spec.signerName=kubernetes.io/kubelet-serving")}`,
+  );
+  expect(list.items.map((c) => c.metadata?.name)).toEqual(["srv"]);
+  const bad = await fetch(`${api.url}${CSRS}?fieldSelector=spec.username%3Dx`);
+  expect(bad.status).toBe(400);
+});
