@@ -7,10 +7,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Subprocess, spawn } from "bun";
 import { kubectlBinary, kubectlFor } from "../../harness/kubectl.ts";
 import { APPS, type BadInputCase, NS, type Outcome, post, type Target } from "./bad-input-case.ts";
+import { ENCODING_CASES, UNKNOWN_FIELD_CASES } from "./cases-bodies.ts";
 import { KUBELET_CASES } from "./cases-kubelet.ts";
 import { PATCH_CASES } from "./cases-patches.ts";
+import { METHOD_CASES, QUERY_CASES } from "./cases-queries.ts";
 import { rawCases } from "./cases-raw.ts";
-import { ENCODING_CASES, METHOD_CASES, QUERY_CASES, UNKNOWN_FIELD_CASES } from "./cases-requests.ts";
 import { TYPE_CASES } from "./cases-types.ts";
 
 const REQUEST_TIMEOUT_MS = 2000;
