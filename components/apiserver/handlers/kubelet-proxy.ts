@@ -35,10 +35,12 @@ function isSpdy(req: Request): boolean {
 }
 
 /**
- * A SPDY/3.1 upgrade: the same request to the kubelet on its own connection; its answer is
- * passed back, and after its 101 the client's connection is spliced to the kubelet's.
+ * An upgrade (SPDY/3.1, or a websocket on the secure port): the same request to the kubelet on
+ * its own connection; its answer is passed back, and after its 101 the client's connection is
+ * spliced to the kubelet's byte for byte, with TCP's backpressure both ways. Undefined: a
+ * websocket whose connection cannot be taken over (the caller relays messages instead).
  */
-async function spdyRelay(r: ResourceRequest, target: string): Promise<Response> {
+async function upgradeRelay(r: ResourceRequest, target: string): Promise<Response | undefined> {
   let answer: Awaited<ReturnType<typeof dialUpgrade>>;
   try {
     answer = await dialUpgrade(target, r.req, kubeletTls(r.ctx));
@@ -57,6 +59,7 @@ async function spdyRelay(r: ResourceRequest, target: string): Promise<Response> 
   const raw = r.ctx.takeOver?.(r.req);
   if (!raw) {
     answer.close();
+    if (isWebSocket(r.req)) return undefined;
     throw StatusError.badRequest(
       `${r.info.subresource} over SPDY/3.1 needs the apiserver's secure port (its TLS front hands the connection over); use a websocket (v5.channel.k8s.io, v4.channel.k8s.io or SPDY/3.1+portforward.k8s.io) on this port`,
     );
@@ -144,7 +147,11 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
   const base = await kubeletBase(r.ctx, node);
   const qs = query.toString();
   const target = `${base}${path}${qs ? `?${qs}` : ""}`;
-  if (isSpdy(req)) return spdyRelay(r, target);
+  if (isSpdy(req)) return (await upgradeRelay(r, target)) as Response;
+  if (isWebSocket(req) && r.ctx.takeOver) {
+    const spliced = await upgradeRelay(r, target.replace(/^http/, "ws"));
+    if (spliced) return spliced;
+  }
   if (!isWebSocket(req)) {
     // kubectl's SPDY retry after a refused websocket: it prints this answer, so say why the
     // kubelet refuses if it does, else that only websockets are served.

@@ -29,7 +29,16 @@ export interface BackendAnswer {
 }
 
 /** Request headers the upgrade needs; credentials and the rest stay with the apiserver. */
-const FORWARDED = ["upgrade", "connection", "x-stream-protocol-version", "user-agent"];
+const FORWARDED = [
+  "upgrade",
+  "connection",
+  "x-stream-protocol-version",
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-protocol",
+  "sec-websocket-extensions",
+  "user-agent",
+];
 const MAX_HEAD = 64 * 1024;
 
 function indexOfHeadEnd(b: Uint8Array): number {
@@ -63,7 +72,8 @@ export async function dialUpgrade(
 ): Promise<BackendAnswer> {
   const url = new URL(target);
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  const secure = url.protocol === "https:" || url.protocol === "wss:";
+  const port = Number(url.port || (secure ? 443 : 80));
   let received: Uint8Array = new Uint8Array(0);
   let headSeen: (() => void) | undefined;
   let headFailed: ((e: Error) => void) | undefined;
@@ -77,7 +87,6 @@ export async function dialUpgrade(
     headSeen = resolve;
     headFailed = reject;
   });
-  const secure = url.protocol === "https:";
   // Bun drops what is written before the TLS handshake finished: the request waits for it.
   let handshook: (() => void) | undefined;
   let handshakeFailed: ((e: Error) => void) | undefined;
@@ -151,7 +160,7 @@ export async function dialUpgrade(
     const value = req.headers.get(name);
     if (value !== null) lines.push(`${name}: ${value}`);
   }
-  lines.push("Content-Length: 0");
+  if (req.method !== "GET") lines.push("Content-Length: 0");
   socket.write(`${lines.join("\r\n")}\r\n\r\n`);
   const timer = setTimeout(() => headFailed?.(new Error(`no answer after ${timeoutMs} ms`)), timeoutMs);
   try {

@@ -116,6 +116,17 @@ export class ExecSession {
     }
   }
 
+  /** Stops reading the process's output while the client is behind (backpressure). */
+  pause(): void {
+    this.options.process.stdout.pause();
+    this.options.process.stderr?.pause();
+  }
+
+  resume(): void {
+    this.options.process.stdout.resume();
+    this.options.process.stderr?.resume();
+  }
+
   /** The client went away before the end. */
   clientClosed(): void {
     this.finished = true;

@@ -60,6 +60,10 @@ const websocket = {
   close(ws: ServerWebSocket<KubeletSocketData>) {
     ws.data.handler?.closed();
   },
+  // The client caught up after a send reported backpressure: the handler may produce again.
+  drain(ws: ServerWebSocket<KubeletSocketData>) {
+    ws.data.handler?.drain?.();
+  },
 };
 
 const READ_ONLY_PATHS = new Set(["/pods", "/spec", "/stats/summary"]);

@@ -140,6 +140,15 @@ export class PortForwardChannels {
     else s.early.push(data.slice());
   }
 
+  /** Stops reading from the pod's connections while the client is behind (backpressure). */
+  pause(): void {
+    for (const s of this.states) s.socket?.pause();
+  }
+
+  resume(): void {
+    for (const s of this.states) s.socket?.resume();
+  }
+
   /** The client went away. */
   clientClosed(): void {
     this.closed = true;

@@ -45,6 +45,15 @@ export class PortForwardSession {
     this.spdy.receive(bytes);
   }
 
+  /** Stops reading from the pod's connections while the client is behind (backpressure). */
+  pause(): void {
+    for (const s of this.sockets) s.pause();
+  }
+
+  resume(): void {
+    for (const s of this.sockets) s.resume();
+  }
+
   close(): void {
     this.spdy.close();
     for (const s of this.sockets) s.end();

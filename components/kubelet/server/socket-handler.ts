@@ -5,7 +5,12 @@ import type { ServerWebSocket } from "bun";
 export interface SocketHandler {
   receive(message: Uint8Array): void;
   closed(): void;
+  /** The socket's send buffer drained after a send returned -1 (backpressure). */
+  drain?(): void;
 }
+
+/** Bun's send result: -1 means queued over the backpressure mark (0 would be dropped). */
+export const BACKPRESSURE = -1;
 
 export interface KubeletSocketData {
   open(ws: ServerWebSocket<KubeletSocketData>): SocketHandler;

@@ -11,7 +11,12 @@ import { CHANNEL_PROTOCOLS, type ChannelProtocol, ExecSession } from "./exec-ses
 import { resolveContainer, resolvePod } from "./pod-resolver.ts";
 import { PORT_FORWARD_CHANNEL_PROTOCOLS, PortForwardChannels, portsOf } from "./port-forward-channels.ts";
 import { PortForwardSession } from "./port-forward-session.ts";
-import { isWebSocketUpgrade, type KubeletSocketData, offeredProtocols } from "./socket-handler.ts";
+import {
+  BACKPRESSURE,
+  isWebSocketUpgrade,
+  type KubeletSocketData,
+  offeredProtocols,
+} from "./socket-handler.ts";
 import { SPDY_EXEC_PROTOCOLS, SpdyExecSession } from "./spdy-exec-session.ts";
 import { acceptSpdyUpgrade, isSpdyUpgrade, negotiateStreamProtocol, type TakeOver } from "./spdy-upgrade.ts";
 import { queryBool } from "./status-response.ts";
@@ -117,8 +122,13 @@ export async function execOrAttach(
   const protocol = requireUpgrade(req, CHANNEL_PROTOCOLS) as ChannelProtocol;
   const proc = await start();
   const ok = upgrade(deps, req, protocol, (ws) => {
-    const session = new ExecSession({
-      socket: { send: (b) => ws.sendBinary(b), close: (code, reason) => ws.close(code, reason) },
+    const session: ExecSession = new ExecSession({
+      socket: {
+        send: (b) => {
+          if (ws.sendBinary(b) === BACKPRESSURE) session.pause();
+        },
+        close: (code, reason) => ws.close(code, reason),
+      },
       process: proc,
       protocol,
       ...(kind === "exec" ? { command } : {}),
@@ -128,6 +138,7 @@ export async function execOrAttach(
     void session.run();
     return {
       receive: (m) => session.receive(m),
+      drain: () => session.resume(),
       closed: () => {
         session.clientClosed();
         // An exec whose client left is ended; an attach leaves the container running.
@@ -167,7 +178,12 @@ export async function portForward(
       send: (b) => conn.write(b),
       close: () => conn.end(),
     });
-    conn.start({ data: (b) => session.receive(b), close: () => session.close() });
+    conn.start({
+      data: (b) => session.receive(b),
+      close: () => session.close(),
+      pause: () => session.pause(),
+      resume: () => session.resume(),
+    });
     return takenOver();
   }
   const offered = isWebSocketUpgrade(req) ? offeredProtocols(req) : [];
@@ -188,16 +204,24 @@ export async function portForward(
     const ok = deps.server.upgrade(req, {
       data: {
         open: (ws) => {
-          const session = new PortForwardChannels({
+          const session: PortForwardChannels = new PortForwardChannels({
             ...forwardTo,
             ports,
             binary: channelProtocol !== "v4.base64.channel.k8s.io",
-            sendBinary: (b) => ws.sendBinary(b),
-            sendText: (t) => ws.sendText(t),
+            sendBinary: (b) => {
+              if (ws.sendBinary(b) === BACKPRESSURE) session.pause();
+            },
+            sendText: (t) => {
+              if (ws.sendText(t) === BACKPRESSURE) session.pause();
+            },
             close: () => ws.close(1000),
           });
           session.open();
-          return { receive: (m) => session.receive(m), closed: () => session.clientClosed() };
+          return {
+            receive: (m) => session.receive(m),
+            drain: () => session.resume(),
+            closed: () => session.clientClosed(),
+          };
         },
       },
       ...(channelProtocol ? { headers: { "Sec-WebSocket-Protocol": channelProtocol } } : {}),
@@ -207,12 +231,18 @@ export async function portForward(
   }
   const protocol = requireUpgrade(req, [PORT_FORWARD_PROTOCOL, PORT_FORWARD_PROTOCOL_TOKEN]);
   const ok = upgrade(deps, req, protocol, (ws) => {
-    const session = new PortForwardSession({
+    const session: PortForwardSession = new PortForwardSession({
       ...forwardTo,
-      send: (b) => ws.sendBinary(b),
+      send: (b) => {
+        if (ws.sendBinary(b) === BACKPRESSURE) session.pause();
+      },
       close: () => ws.close(1011, "SPDY protocol error"),
     });
-    return { receive: (m) => session.receive(m), closed: () => session.close() };
+    return {
+      receive: (m) => session.receive(m),
+      drain: () => session.resume(),
+      closed: () => session.close(),
+    };
   });
   if (!ok) throw StatusError.badRequest("the websocket upgrade failed");
   return undefined;

@@ -4,6 +4,7 @@
 // 1.30 websockets for exec and SPDY for port-forward; 1.32 and 1.33 websockets for both, and
 // SPDY again when told to (KUBECTL_REMOTE_COMMAND_WEBSOCKETS / KUBECTL_PORT_FORWARD_WEBSOCKETS=false).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,9 @@ const MINORS = [27, 30, 32, 33];
 const POD = "kt-streams";
 const WEB_PORT = 18080;
 const TTY_SCRIPT = "stty size 2>/dev/null; tty; echo ready; read line; echo got $line; exit 4";
+/** 8 MB that no compression shrinks: several at once overrun every buffer on the way. */
+const BIG = new Uint8Array(8 << 20).map((_, i) => (i * 7919 + (i >> 13)) % 251);
+const sha = (b: Uint8Array | ArrayBuffer) => createHash("sha256").update(new Uint8Array(b)).digest("hex");
 const SPDY_ONLY = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: "false", KUBECTL_PORT_FORWARD_WEBSOCKETS: "false" };
 
 describe.skipIf(!root)("kubectl versions: exec, attach and port-forward", () => {
@@ -26,6 +30,7 @@ describe.skipIf(!root)("kubectl versions: exec, attach and port-forward", () => 
   beforeAll(async () => {
     webDir = mkdtempSync(join(tmpdir(), "kt-web-"));
     writeFileSync(join(webDir, "index.html"), "hello through port-forward\n");
+    writeFileSync(join(webDir, "big.bin"), BIG);
     server = await startKubeServer();
     const pod = {
       apiVersion: "v1",
@@ -139,8 +144,33 @@ describe.skipIf(!root)("kubectl versions: exec, attach and port-forward", () => 
       const res = await fetch(`http://127.0.0.1:${m[1]}/index.html`);
       expect(await res.text()).toBe("hello through port-forward\n");
     }
+    // Four large downloads at once: every byte arrives (backpressure, not dropped messages).
+    const bodies = await Promise.all(
+      [1, 2, 3, 4].map(async () => (await fetch(`http://127.0.0.1:${m[1]}/big.bin`)).arrayBuffer()),
+    );
+    for (const body of bodies) expect(sha(body)).toBe(sha(BIG));
     expect(pf.err()).not.toContain("error");
     await pf.stop();
+
+    // A large output through exec, and a large input.
+    const out = Bun.spawn(
+      k.argv(["exec", POD, "-c", "main", "--", "/bin/busybox", "cat", join(webDir, "big.bin")]),
+      {
+        stdout: "pipe",
+        stderr: "pipe",
+        env: k.env(env),
+      },
+    );
+    expect(sha(await new Response(out.stdout).arrayBuffer())).toBe(sha(BIG));
+    expect(await out.exited).toBe(0);
+    const sum = Bun.spawn(k.argv(["exec", "-i", POD, "-c", "main", "--", "/bin/busybox", "sha256sum"]), {
+      stdin: BIG,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: k.env(env),
+    });
+    expect(await new Response(sum.stdout).text()).toStartWith(sha(BIG));
+    expect(await sum.exited).toBe(0);
   }
 
   for (const minor of MINORS) {
