@@ -345,5 +345,16 @@ export function clusterRoles(kubeControllerManagerExtra: PolicyRule[]): ClusterR
     role("system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", [
       rule(["create"], ["certificates.k8s.io"], ["certificatesigningrequests/selfnodeclient"]),
     ]),
+    // Who may approve requests for each built-in signer (the CertificateApproval admission check).
+    ...[
+      ["legacy-unknown-approver", "kubernetes.io/legacy-unknown"],
+      ["kubelet-serving-approver", "kubernetes.io/kubelet-serving"],
+      ["kube-apiserver-client-approver", "kubernetes.io/kube-apiserver-client"],
+      ["kube-apiserver-client-kubelet-approver", "kubernetes.io/kube-apiserver-client-kubelet"],
+    ].map(([name, signer]) =>
+      role(`system:certificates.k8s.io:${name}`, [
+        rule(["approve"], ["certificates.k8s.io"], ["signers"], [signer as string]),
+      ]),
+    ),
   ];
 }
