@@ -2,6 +2,7 @@
 // controller lives in its own folder and adds one line here.
 
 import { csrApprovingController } from "./certificates/csr-approving-controller.ts";
+import { csrCleanerController } from "./certificates/csr-cleaner-controller.ts";
 import { csrSigningController } from "./certificates/csr-signing-controller.ts";
 import { clusterRoleAggregationController } from "./clusterroleaggregation/cluster-role-aggregation-controller.ts";
 import type { ControllerDescriptor } from "./controller.ts";
@@ -35,6 +36,7 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   rootCaCertPublisherController,
   csrSigningController,
   csrApprovingController,
+  csrCleanerController,
   replicaSetController,
   replicationControllerController,
   deploymentController,
