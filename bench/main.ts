@@ -7,6 +7,7 @@ import { benchEtcd } from "./etcd.ts";
 import { benchKubelet } from "./kubelet.ts";
 import { benchProxy } from "./proxy.ts";
 import { benchScheduler } from "./scheduler.ts";
+import { benchSelfHosting } from "./self-hosting.ts";
 import { benchServer } from "./server.ts";
 
 // Bun's fetch allows 256 connections at once by default; the watch fan-out holds 1000.
@@ -17,7 +18,9 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   });
   process.exitCode = await child.exited;
 } else {
-  const only = (process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server,containers").split(",");
+  const only = (
+    process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server,containers,self-hosting"
+  ).split(",");
   if (only.includes("etcd")) await benchEtcd();
   if (only.includes("apiserver")) await benchApiserver();
   if (only.includes("kubelet")) await benchKubelet();
@@ -26,4 +29,5 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   if (only.includes("dns")) await benchDns();
   if (only.includes("server")) await benchServer();
   if (only.includes("containers")) await benchContainers();
+  if (only.includes("self-hosting")) await benchSelfHosting();
 }
