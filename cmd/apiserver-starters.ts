@@ -26,6 +26,8 @@ export interface ApiserverStackOptions {
   advertiseAddress?: string;
   /** The PodSecurity admission plugin's configuration; absent: the plugin is off. */
   podSecurity?: PodSecurityConfig;
+  /** How long a request body may take to arrive (--request-timeout; default 60 s). */
+  requestTimeoutMs?: number;
   log: (line: string) => void;
   /** A store opened by an earlier starter (kube server shares its SQLite store with kube etcd). */
   sharedKv?: () => KV | undefined;
@@ -129,6 +131,7 @@ export function apiserverStarters(options: ApiserverStackOptions): ApiserverStac
       serviceClusterIpRange: options.serviceClusterIpRange,
       ...(options.advertiseAddress ? { advertiseAddress: options.advertiseAddress } : {}),
       ...(options.podSecurity ? { podSecurity: options.podSecurity } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       log: options.log,
     });
     return apiserver;

@@ -10,7 +10,7 @@ import { readSecurityFlags, SECURITY_FLAGS } from "./apiserver-security-flags.ts
 import { apiserverStarters } from "./apiserver-starters.ts";
 import { defaultDataDir, defaultDataDirHelp } from "./default-data-dir.ts";
 import { deprecatedArgs, warnDeprecated } from "./deprecated-flags.ts";
-import { parsePort, parseUrlList } from "./flag-values.ts";
+import { parseDuration, parsePort, parseUrlList } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { supervise } from "./supervise.ts";
 
@@ -77,6 +77,12 @@ export const apiserverCommand = defineKubeCommand({
       description:
         "Address written into the endpoints of the `kubernetes` service (default: the bind address)",
     },
+    "request-timeout": {
+      type: "string",
+      description:
+        "How long a request body may take to arrive before the request fails with 504 (upstream's --request-timeout)",
+      default: "1m0s",
+    },
     fsync: {
       type: "boolean",
       description: "With embedded SQLite: fsync every commit (power-loss durability)",
@@ -104,6 +110,7 @@ export const apiserverCommand = defineKubeCommand({
       podSecurity: readAdmissionFlags(args, defaultPodSecurityConfig()),
       log,
       ...(args["advertise-address"] ? { advertiseAddress: args["advertise-address"] } : {}),
+      requestTimeoutMs: parseDuration("request-timeout", args["request-timeout"]),
     };
     const stack = apiserverStarters(options);
     return supervise({
