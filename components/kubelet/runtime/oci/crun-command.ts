@@ -51,13 +51,16 @@ export class CrunCommand {
 
   /** crun with its global options (state root, cgroup driver). */
   get base(): string[] {
-    const manager = this.mode === "none" ? "disabled" : "cgroupfs";
-    return [this.binary, "--root", this.stateRoot, `--cgroup-manager=${manager}`];
+    return this.#base(this.mode !== "none");
   }
 
-  /** The argv that runs `crun <args>` as the host's cgroup layout needs. */
-  argv(args: string[]): string[] {
-    const crun = [...this.base, ...args];
+  #base(cgroups: boolean): string[] {
+    return [this.binary, "--root", this.stateRoot, `--cgroup-manager=${cgroups ? "cgroupfs" : "disabled"}`];
+  }
+
+  /** The argv that runs `crun <args>` as the host's cgroup layout needs (`cgroups: false`: none made). */
+  argv(args: string[], options: { cgroups?: boolean } = {}): string[] {
+    const crun = [...this.#base(this.mode !== "none" && options.cgroups !== false), ...args];
     if (this.mode !== "hybrid") return crun;
     return ["perl", "-e", hybridWrapper, wrapperSyscalls[process.arch] ?? "", ...crun];
   }
@@ -66,9 +69,13 @@ export class CrunCommand {
    * Runs a crun command that leaves a process behind (`run --detach`): no pipes it could inherit,
    * crun's errors go to `logFile`; resolves with the exit code and the log's last line.
    */
-  async runDetached(args: string[], logFile: string): Promise<{ exitCode: number; error: string }> {
+  async runDetached(
+    args: string[],
+    logFile: string,
+    options: { cgroups?: boolean } = {},
+  ): Promise<{ exitCode: number; error: string }> {
     const [head, ...rest] = args;
-    const proc = Bun.spawn(this.argv([`--log=file:${logFile}`, head ?? "", ...rest]), {
+    const proc = Bun.spawn(this.argv([`--log=file:${logFile}`, head ?? "", ...rest], options), {
       stdin: "ignore",
       stdout: "ignore",
       stderr: "ignore",

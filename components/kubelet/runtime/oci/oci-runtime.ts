@@ -158,7 +158,7 @@ class OciRuntimeImpl implements OciRuntime {
       record.hostIPC = config.hostIPC === true;
       record.shareProcessNamespace = config.shareProcessNamespace === true;
       await writeFile(join(dir, "hostname"), `${config.hostname}\n`);
-      await startPause(this.#crun, this.#cgroups, dir, record);
+      await startPause(this.#crun, dir, record);
       await this.#state.saveSandbox(record);
     } catch (error) {
       await this.#removeSandboxRecord(record);
