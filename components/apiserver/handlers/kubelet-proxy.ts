@@ -112,7 +112,7 @@ async function podLog(r: ResourceRequest): Promise<Response> {
   if (!node) return new Response("", { headers: { "Content-Type": "text/plain" } });
   const query = new URLSearchParams();
   for (const p of LOG_PARAMS) for (const v of url.searchParams.getAll(p)) query.append(p, v);
-  const target = `${await kubeletBase(r.ctx, node)}/containerLogs/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(container)}?${query}`;
+  const target = `${await kubeletBase(r.ctx, node)}/containerLogs/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(container)}${query.size ? `?${query}` : ""}`;
   let res: Response;
   try {
     res = await kubeletFetch(r.ctx, target, { signal: r.req.signal });
