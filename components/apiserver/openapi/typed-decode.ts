@@ -207,14 +207,12 @@ class Walker {
   }
 
   /**
-   * IntOrString's UnmarshalJSON decodes a non-string with encoding/json itself, whose error
-   * carries no struct context (sigs.k8s.io/json adds context only to its own error type).
+   * IntOrString's UnmarshalJSON decodes a non-string into its int32 with encoding/json; the
+   * UnmarshalTypeError it returns gets the outer field's context (sigs.k8s.io/json aliases
+   * encoding/json's error type, and addErrorContext fills it in).
    */
   private intOrString(value: unknown, ctx: Ctx): void {
-    const [min, max] = INT_RANGES.int32 as [number, number];
-    if (typeof value === "number" && Number.isInteger(value) && value >= min && value < max) return;
-    const what = typeof value === "number" ? `number ${goNumber(value)}` : jsonKind(value);
-    this.fail(ctx, what, "int32", `json: cannot unmarshal ${what} into Go value of type int32`);
+    this.integer(value, "int32", ctx);
   }
 
   private quantity(value: unknown, ctx: Ctx): void {
@@ -226,9 +224,8 @@ class Walker {
 
   private time(value: unknown, ctx: Ctx): void {
     if (typeof value !== "string") {
-      // Time's UnmarshalJSON reads the string with encoding/json: no struct context either.
-      const what = jsonKind(value);
-      this.fail(ctx, what, "string", `json: cannot unmarshal ${what} into Go value of type string`);
+      // Time's UnmarshalJSON reads a string with encoding/json: the outer field's context is added.
+      this.fail(ctx, jsonKind(value), "string");
       return;
     }
     if (!RFC3339.test(value)) {

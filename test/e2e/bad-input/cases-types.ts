@@ -93,7 +93,7 @@ const ROWS: Row[] = [
     [{ name: 1 }],
     field("number", "OwnerReference.metadata.ownerReferences.name", "string"),
   ],
-  ["cm", "metadata.creationTimestamp", 5, "json: cannot unmarshal number into Go value of type string"],
+  ["cm", "metadata.creationTimestamp", 5, field("number", "ObjectMeta.metadata.creationTimestamp", "string")],
   [
     "cm",
     "metadata.deletionGracePeriodSeconds",
@@ -191,7 +191,7 @@ const ROWS: Row[] = [
     "pod",
     `${C0}.readinessProbe`,
     { httpGet: { port: true } },
-    "json: cannot unmarshal bool into Go value of type int32",
+    field("bool", "HTTPGetAction.spec.containers.readinessProbe.httpGet.port", "int32"),
   ],
   [
     "pod",
@@ -206,13 +206,13 @@ const ROWS: Row[] = [
     "svc",
     "spec.ports",
     [{ port: 80, targetPort: true }],
-    "json: cannot unmarshal bool into Go value of type int32",
+    field("bool", "ServicePort.spec.ports.targetPort", "int32"),
   ],
   [
     "svc",
     "spec.ports",
     [{ port: 80, targetPort: 2 ** 40 }],
-    "json: cannot unmarshal number 1099511627776 into Go value of type int32",
+    field("number 1099511627776", "ServicePort.spec.ports.targetPort", "int32"),
   ],
   ["svc", "spec.selector", [], field("array", "ServiceSpec.spec.selector", "map[string]string")],
   ["svc", "spec.clusterIP", 1, field("number", "ServiceSpec.spec.clusterIP", "string")],
