@@ -17,14 +17,7 @@ interface Remote {
 }
 
 /** Headers a client sends that must not reach the backend as if the apiserver vouched for them. */
-const DROPPED = [
-  "authorization",
-  "impersonate-user",
-  "impersonate-group",
-  "impersonate-uid",
-  "host",
-  "connection",
-];
+const DROPPED = ["authorization", "cookie", "host", "connection"];
 
 export class Aggregator {
   private readonly remotes = new Map<string, Remote>();
@@ -60,7 +53,8 @@ export class Aggregator {
     if (!target) throw StatusError.of(503, "ServiceUnavailable", "service unavailable");
     const headers = new Headers(req.headers);
     for (const h of DROPPED) headers.delete(h);
-    for (const h of [...headers.keys()]) if (h.startsWith("x-remote-")) headers.delete(h);
+    for (const h of [...headers.keys()])
+      if (h.startsWith("x-remote-") || h.startsWith("impersonate-")) headers.delete(h);
     if (user) {
       headers.set("X-Remote-User", user.username);
       for (const g of user.groups) headers.append("X-Remote-Group", g);
