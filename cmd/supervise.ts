@@ -99,7 +99,9 @@ export async function supervise(options: SuperviseOptions): Promise<number> {
     return status;
   };
   try {
-    return await Promise.race([lifecycle(), forced.promise]);
+    const status = await Promise.race([lifecycle(), forced.promise]);
+    // A second signal cut the orderly stop short, even if it then finished in time.
+    return signals >= 2 ? 130 : status;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
