@@ -136,6 +136,34 @@ test.skipIf(!root || !HAVE_KUBECTL)(
   60_000,
 );
 
+test.skipIf(!root || !HAVE_KUBECTL)(
+  "kubectl debug -it: a tty debugger; kubectl says it cannot use a TTY here and still relays",
+  async () => {
+    const r = await kubectl(
+      [
+        "debug",
+        "-it",
+        "pod/target",
+        "--image=busybox",
+        "--target=c",
+        "--container=dbg3",
+        "--profile=general",
+        "--",
+        "sh",
+      ],
+      { stdin: "echo tty-$((40+2))\nexit 0\n", timeoutMs: 45_000 },
+    );
+    expect(r.stdout).toContain("tty-42");
+    expect(r.stderr).toContain("Unable to use a TTY");
+    const pod = await getPod("target");
+    expect(pod.spec?.ephemeralContainers?.find((c) => c.name === "dbg3")).toMatchObject({
+      tty: true,
+      stdin: true,
+    });
+  },
+  60_000,
+);
+
 test.skipIf(!root || !HAVE_KUBECTL)("the subresource refuses what upstream refuses", async () => {
   const pod = await getPod("target");
   const path = `${PODS}/target/ephemeralcontainers`;
