@@ -2,7 +2,9 @@
 // message, as upstream's apiserver proxies the upgraded connection (k8s.io/apimachinery
 // pkg/util/proxy/upgradeaware.go). The backend socket is opened first, so the subprotocol the
 // kubelet chose is the one echoed in our 101; messages the backend sends before the client's
-// socket is open wait in `pending`.
+// socket is open wait in `pending`. A browser-style WebSocket cannot be paused, so a client that
+// falls too far behind is disconnected (1011) rather than silently losing messages. The secure
+// port splices upgrades byte for byte instead (upgrade-relay.ts), with TCP's backpressure.
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 
 export interface RelaySocketData {
@@ -51,8 +53,15 @@ export function dialRelay(backend: WebSocket, timeoutMs = 10_000): Promise<Relay
     };
     backend.onmessage = (e: MessageEvent) => {
       const m = e.data as ArrayBuffer | string;
-      if (data.client) data.client.send(m);
-      else data.pending.push(m);
+      if (!data.client) {
+        data.pending.push(m);
+        return;
+      }
+      // 0: Bun dropped the message (past its backpressure limit); a gap would corrupt the stream.
+      if (data.client.send(m) === 0) {
+        data.client.close(1011, "the client fell too far behind");
+        backend.close();
+      }
     };
     backend.onclose = (e: CloseEvent) => {
       clearTimeout(timer);
