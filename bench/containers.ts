@@ -14,15 +14,32 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
-/** RSS (KiB) of every process a pod owns: in a `kube-*` memory cgroup or mentioning the root dir (monitors). */
+/** This kubelet's container ids (both runtimes keep a state dir per container). */
+function containerIds(rootDir: string): string[] {
+  const ids: string[] = [];
+  for (const dir of [join(rootDir, "runtime", "containers"), join(rootDir, "oci", "runtime", "containers")]) {
+    try {
+      ids.push(...readdirSync(dir));
+    } catch {
+      // Not this runtime.
+    }
+  }
+  return ids;
+}
+
+/**
+ * RSS (KiB) of every process this kubelet's pods own: in one of its containers' memory cgroups
+ * (`kube-<id>`) or naming its root dir (supervisors, monitors, pause processes).
+ */
 function podProcessesRssKiB(rootDir: string, kubeletPid: number): number {
+  const groups = new Set(containerIds(rootDir).map((id) => `kube-${id}`));
   let total = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry) || Number(entry) === kubeletPid) continue;
     try {
-      const cgroup = readFileSync(`/proc/${entry}/cgroup`, "utf8");
+      const memory = /^\d+:memory:(.*)$/m.exec(readFileSync(`/proc/${entry}/cgroup`, "utf8"))?.[1] ?? "";
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (!/memory:.*\/kube-/.test(cgroup) && !cmdline.includes(rootDir)) continue;
+      if (!groups.has(memory.split("/").at(-1) ?? "") && !cmdline.includes(rootDir)) continue;
       total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1] ?? 0);
     } catch {
       // Gone meanwhile.
