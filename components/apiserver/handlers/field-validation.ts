@@ -5,6 +5,7 @@
 // patch,rest}.go (transformDecodeError, fieldValidation) and sigs.k8s.io/json.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
+import { duplicateFieldsOf } from "../http/body.ts";
 import { valueDepthError } from "../http/json-depth.ts";
 import { type TypeMismatch, typedDecode } from "../openapi/typed-decode.ts";
 
@@ -44,7 +45,8 @@ export function goDecodeMessage(m: TypeMismatch): string {
 
 /**
  * A create or update body (in the served version): 400 for a value Go cannot decode, then its
- * unknown fields removed, failing a Strict request and warned about under Warn.
+ * unknown fields removed; unknown and repeated fields fail a Strict request and are warned
+ * about under Warn.
  */
 export function checkFields(r: ResourceRequest, body: Record<string, unknown>, as?: BodyType): void {
   const mode = validationMode(r.url);
@@ -52,8 +54,16 @@ export function checkFields(r: ResourceRequest, body: Record<string, unknown>, a
   const { mismatch, unknown } = typedDecode(apiVersion, kind, body);
   const prefix = `${kind} in version "${version}" cannot be handled as a ${kind}`;
   if (mismatch) throw StatusError.badRequest(`${prefix}: ${goDecodeMessage(mismatch)}`);
-  if (unknown.length === 0 || mode === "Ignore") return;
-  const problems = unknown.map((f) => `unknown field "${f}"`);
+  if (mode === "Ignore") return;
+  // Repeated keys count where Go decodes them: not inside a field it drops as unknown.
+  const inUnknown = (p: string) =>
+    unknown.some((u) => p === u || p.startsWith(`${u}.`) || p.startsWith(`${u}[`));
+  const duplicates = duplicateFieldsOf(body).filter((p) => !inUnknown(p));
+  if (unknown.length === 0 && duplicates.length === 0) return;
+  const problems = [
+    ...unknown.map((f) => `unknown field "${f}"`),
+    ...duplicates.map((f) => `duplicate field "${f}"`),
+  ];
   if (mode === "Strict")
     throw StatusError.badRequest(`${prefix}: strict decoding error: ${problems.join(", ")}`);
   r.warnings.push(...problems);

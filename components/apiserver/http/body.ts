@@ -6,6 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { contextOf } from "../filters/request-context.ts";
+import { duplicateFields } from "./duplicate-fields.ts";
 import { jsonDepthError, MAX_JSON_DEPTH, MAX_OBJECT_DEPTH } from "./json-depth.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -79,8 +80,10 @@ export function decodeObjectBody(
   if (body.length === 0) throw StatusError.badRequest("the request body is empty; send the object as JSON");
   let value: unknown;
   // An object to store: no deeper than a Go client can still decode inside a list.
+  let text: string | undefined;
   if (type === "" || type === "application/json" || type.endsWith("+json")) {
-    value = parseJson(body, MAX_OBJECT_DEPTH);
+    text = bodyText(body);
+    value = parseJsonText(text, MAX_OBJECT_DEPTH);
   } else if (type === "application/yaml" || type === "application/apply-patch+yaml") {
     value = parseYamlBody(body, MAX_OBJECT_DEPTH);
   } else if (type === "application/vnd.kubernetes.protobuf" && protobuf) {
@@ -95,7 +98,17 @@ export function decodeObjectBody(
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw StatusError.badRequest("the request body must be a JSON object");
   }
+  if (text !== undefined) jsonSources.set(value, text);
   return value as Record<string, unknown>;
+}
+
+/** The JSON text each decoded object body came from, for what JSON.parse forgets (duplicate keys). */
+const jsonSources = new WeakMap<object, string>();
+
+/** The keys the JSON text of `body` (from decodeObjectBody) repeats, as strict-decoding paths. */
+export function duplicateFieldsOf(body: object): string[] {
+  const text = jsonSources.get(body);
+  return text === undefined ? [] : duplicateFields(text);
 }
 
 /** UTF-8 text of a body; a byte-order mark stays, so JSON.parse refuses it as Go does. */
@@ -121,7 +134,10 @@ function parseYamlBody(body: Uint8Array, maxDepth: number): unknown {
 }
 
 export function parseJson(body: Uint8Array, maxDepth = MAX_JSON_DEPTH): unknown {
-  const text = bodyText(body);
+  return parseJsonText(bodyText(body), maxDepth);
+}
+
+function parseJsonText(text: string, maxDepth: number): unknown {
   const depth = jsonDepthError(text, maxDepth);
   if (depth) throw StatusError.badRequest(`the request body is not valid JSON: ${depth}`);
   try {

@@ -131,6 +131,27 @@ export const UNKNOWN_FIELD_CASES: BadInputCase[] = [
     'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolice"',
   ),
   bad(
+    "Strict: a repeated field",
+    (t) =>
+      post(
+        t.api,
+        `${CMS}?fieldValidation=Strict`,
+        '{"metadata":{"name":"d1","name":"d2"},"data":{"a":"1","a":"2"}}',
+      ),
+    'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "metadata.name", duplicate field "data.a"',
+  ),
+  {
+    name: "Warn: a repeated field is a warning, the last value wins",
+    send: (t) => post(t.api, `${CMS}?${DRY}`, '{"metadata":{"name":"w1","name":"w2"}}'),
+    code: 201,
+    check: (o) => {
+      if (!o.headers.warning?.includes("duplicate field"))
+        throw new Error(`no warning: ${JSON.stringify(o.headers)}`);
+      if (JSON.parse(o.body).metadata.name !== "w2")
+        throw new Error(`not the last value: ${o.body.slice(0, 100)}`);
+    },
+  },
+  bad(
     "Strict: unknown metadata fields",
     (t) =>
       post(t.api, `${CMS}?fieldValidation=Strict`, { ...cm("u3"), metadata: { name: "u3", lables: {} } }),

@@ -1,0 +1,19 @@
+import { expect, test } from "bun:test";
+import { duplicateFields } from "./duplicate-fields.ts";
+
+test("repeated keys are reported once each, with the strict decoder's paths", () => {
+  expect(duplicateFields('{"a":1,"a":2,"a":3,"b":4,"b":5,"e":[{"f":1,"f":1}]}')).toEqual([
+    "a",
+    "b",
+    "e[0].f",
+  ]);
+  expect(duplicateFields('{"d":{"a":"","b":"","a":"","b":""}}')).toEqual(["d.a", "d.b"]);
+  expect(duplicateFields('{"x":[{"g":1},{"g":1,"g":2}],"c":{"c":"","c":""}}')).toEqual(["x[1].g", "c.c"]);
+});
+
+test("no false positives: same keys in sibling objects, keys inside strings, escaped keys", () => {
+  expect(duplicateFields('{"a":{"k":1},"b":{"k":1},"s":"\\"a\\":1,\\"a\\":2"}')).toEqual([]);
+  expect(duplicateFields('{"\\u0061":1,"a":2}')).toEqual(["a"]);
+  expect(duplicateFields('{"metadata":{"name":"x","labels":{"a":"1"}},"data":{"a":"1"}}')).toEqual([]);
+  expect(duplicateFields("[]")).toEqual([]);
+});
