@@ -1,8 +1,9 @@
 // The kubelet's container runtime contract, shaped after CRI (k8s.io/cri-api RuntimeService):
 // pod sandboxes (a network namespace with an IP) holding containers (process trees). The kubelet
 // core decides what should run; a Runtime only does what it is told and reports what it sees.
-// Two implementations: the process runtime (real processes, netns, bridge) and the fake one
-// (kwok-style, no processes) behind `--runtime=fake`.
+// Three implementations: the process runtime (host processes, netns, bridge), the OCI runtime
+// (crun: rootfs, namespaces, capabilities, seccomp; `--runtime=oci`) and the fake one (kwok-style,
+// no processes) behind `--runtime=fake`.
 
 import type { Readable, Writable } from "node:stream";
 
@@ -107,6 +108,11 @@ export interface ContainerConfig {
    * with its own root filesystem binds them read-only at the same paths. */
   imageFiles?: string[];
   security?: ContainerSecurity;
+  /**
+   * Join this running container's PID namespace (an ephemeral container's targetContainerName,
+   * CRI's NamespaceMode TARGET); runtimes without PID namespaces ignore it.
+   */
+  targetContainerId?: string;
 }
 
 export type ContainerState = "created" | "running" | "exited" | "unknown";
@@ -168,7 +174,7 @@ export type RuntimeEvent =
   | { type: "closed" };
 
 export interface Runtime {
-  /** "process" or "fake". */
+  /** "process", "oci" or "fake". */
   readonly name: string;
   /**
    * "netns": each pod has its own network namespace and IP; "host": pods share the host network
