@@ -35,6 +35,12 @@ export const controllerManagerCommand = defineKubeCommand({
       type: "boolean",
       description: "Give each node a pod CIDR out of --cluster-cidr",
     },
+    "node-cidr-mask-size": {
+      type: "string",
+      valueHint: "int32",
+      description: "Mask size of each node's pod CIDR out of --cluster-cidr",
+      default: "24",
+    },
     "node-monitor-grace-period": {
       type: "string",
       description: "How long a node may go without renewing its lease before it is NotReady",
@@ -91,6 +97,7 @@ export const controllerManagerCommand = defineKubeCommand({
     const options = {
       clusterCIDR: args["cluster-cidr"],
       allocateNodeCIDRs: args["allocate-node-cidrs"] === true,
+      nodeCIDRMaskSize: parseMaskSize(args["node-cidr-mask-size"]),
       nodeMonitorGracePeriodMs: parseDuration("node-monitor-grace-period", args["node-monitor-grace-period"]),
       podEvictionTimeoutMs: parseDuration("pod-eviction-timeout", args["pod-eviction-timeout"]),
       workers: parsePositiveInt("concurrent-syncs", args["concurrent-syncs"]),
@@ -133,3 +140,11 @@ export const controllerManagerCommand = defineKubeCommand({
     });
   },
 });
+
+/** `--node-cidr-mask-size`: a prefix length 1..32 (whether it fits --cluster-cidr is checked at start). */
+function parseMaskSize(value: string): number {
+  const size = Number(value);
+  if (!/^\d+$/.test(value) || size < 1 || size > 32)
+    throw new UsageError(`invalid --node-cidr-mask-size "${value}": want a prefix length 1..32`);
+  return size;
+}

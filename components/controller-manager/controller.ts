@@ -12,6 +12,8 @@ export interface ControllerOptions {
   clusterCIDR?: string;
   /** `--allocate-node-cidrs`. */
   allocateNodeCIDRs: boolean;
+  /** `--node-cidr-mask-size` (default 24): the size of each node's pod CIDR. */
+  nodeCIDRMaskSize?: number;
   /** `--node-monitor-grace-period` in ms (default 40 s). */
   nodeMonitorGracePeriodMs: number;
   /** `--pod-eviction-timeout` / default toleration seconds for not-ready/unreachable (300 s). */

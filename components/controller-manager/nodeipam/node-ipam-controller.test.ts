@@ -8,7 +8,7 @@ import {
   testControllerContext,
 } from "../common/testing/test-controller-context.ts";
 import { waitFor } from "../common/testing/wait-for.ts";
-import { NodeIpamController } from "./node-ipam-controller.ts";
+import { NodeIpamController, nodeIpamController } from "./node-ipam-controller.ts";
 
 let t: TestControllerContext;
 afterEach(() => t?.close());
@@ -62,4 +62,15 @@ test("a node that got a CIDR meanwhile keeps it, and ours goes back", async () =
   await controller.sync("n");
   expect(cidrPatches()).toEqual([]);
   expect(t.logs.some((l) => l.includes("already has a CIDR allocated 10.244.1.0/24"))).toBe(true);
+});
+
+test("--node-cidr-mask-size (ControllerOptions.nodeCIDRMaskSize) sets the size of each node's block", async () => {
+  t = testControllerContext({
+    options: { allocateNodeCIDRs: true, clusterCIDR: "10.244.0.0/16", nodeCIDRMaskSize: 26, workers: 1 },
+  });
+  t.api.seed("/api/v1/nodes", node("small"));
+  const running = await nodeIpamController.start(t.context);
+  await waitFor("the node patched", () => cidrPatches().length === 1);
+  expect(cidrPatches()).toEqual([["small", "10.244.0.0/26", ["10.244.0.0/26"]]]);
+  await running.stop();
 });

@@ -18,7 +18,7 @@ export interface NodeIpamOptions {
   allocateNodeCIDRs?: boolean;
   /** Overrides ControllerOptions.clusterCIDR (tests). */
   clusterCIDR?: string;
-  /** `--node-cidr-mask-size` (default 24). */
+  /** Overrides ControllerOptions.nodeCIDRMaskSize (tests). */
   nodeCIDRMaskSize?: number;
 }
 
@@ -160,7 +160,8 @@ function startNodeIpam(context: ControllerContext, options: NodeIpamOptions): Co
   }
   const clusterCIDR = options.clusterCIDR ?? context.options.clusterCIDR;
   if (!clusterCIDR) throw new Error("--allocate-node-cidrs needs --cluster-cidr (for example 10.244.0.0/16)");
-  const controller = new NodeIpamController(context, clusterCIDR, options.nodeCIDRMaskSize ?? 24);
+  const maskSize = options.nodeCIDRMaskSize ?? context.options.nodeCIDRMaskSize ?? 24;
+  const controller = new NodeIpamController(context, clusterCIDR, maskSize);
   // One worker: allocations from one CIDR set must not race.
   return runQueueController(context, controller, {
     workers: 1,
