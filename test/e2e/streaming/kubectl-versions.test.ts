@@ -137,6 +137,28 @@ describe.skipIf(!root)("kubectl versions: exec, attach and port-forward", () => 
     await attach.waitFor(/tick \d+\n.*tick \d+/s);
     await attach.stop();
 
+    // attach -i: `run -i --rm` attaches to the new pod's stdin, then deletes it.
+    const name = `kt-run-${minor}${env === SPDY_ONLY ? "-spdy" : ""}`;
+    const run = await k.run(
+      [
+        "run",
+        name,
+        "-i",
+        "--rm",
+        "--restart=Never",
+        "--image=busybox",
+        "--",
+        "/bin/busybox",
+        "sh",
+        "-c",
+        "read l; echo got $l",
+      ],
+      { stdin: "through attach\n", env },
+    );
+    expect(run.stdout).toContain("got through attach\n");
+    expect(run.stdout).toContain(`pod "${name}" deleted`);
+    expect(run.code).toBe(0);
+
     // port-forward: a local port to the pod's web server.
     const pf = k.spawn(["port-forward", `pod/${POD}`, `:${WEB_PORT}`], env);
     const m = await pf.waitFor(new RegExp(`Forwarding from 127\\.0\\.0\\.1:(\\d+) -> ${WEB_PORT}`));
