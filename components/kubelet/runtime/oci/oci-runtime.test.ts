@@ -274,6 +274,26 @@ describeOci("OCI runtime (crun)", () => {
     expect(status.state).toBe("running");
   });
 
+  test("hostNetwork, hostPID and hostIPC share the host's namespaces", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const script =
+      "hostname; for ns in /proc/1/ns/pid /proc/self/ns/net /proc/self/ns/ipc; do readlink $ns; done";
+    const { status } = await run(
+      runtime,
+      ["sh", "-c", script],
+      {},
+      { hostNetwork: true, hostPID: true, hostIPC: true },
+    );
+    const lines = (await logText(await exited(runtime, status.id))).split("\n");
+    const host = (await runCommand(["readlink", "/proc/1/ns/pid", "/proc/self/ns/net", "/proc/self/ns/ipc"]))
+      .stdout;
+    expect(lines[0]).toBe((await runCommand(["hostname"])).stdout.trim());
+    expect(lines.slice(1), lines.join("\n")).toEqual(host.trim().split("\n"));
+    const isolated = await run(runtime, ["sh", "-c", script]);
+    const own = (await logText(await exited(runtime, isolated.status.id))).split("\n");
+    expect(own.slice(1).some((ns, i) => ns === host.trim().split("\n")[i])).toBe(false);
+  });
+
   test("bad input ends in a container status with the reason and message", async () => {
     const runtime = runtimes[0] ?? (await newRuntime());
     const unknownUser = await run(runtime, ["id"], {
