@@ -54,6 +54,8 @@ export async function startContainerIfDue(
   spec: Container,
   latest: ContainerStatus | undefined,
   sandbox: SandboxStatus,
+  /** An ephemeral container's target (kubectl debug --target): share its PID namespace. */
+  targetContainerId?: string,
 ): Promise<number> {
   const { backoff, event, waiting } = ctx;
   const key = `${ctx.uid}/${spec.name}`;
@@ -124,6 +126,7 @@ export async function startContainerIfDue(
     cpuLimitMillis: millis(limits.cpu),
     cpuRequestMillis: millis(requests.cpu),
     labels: { "io.kubernetes.container.name": spec.name },
+    ...(targetContainerId ? { targetContainerId } : {}),
     ...(image.rootfs !== undefined ? { rootfs: image.rootfs } : { imageFiles: imageHostFiles(image) }),
     security: containerSecurity(security, podSecurity),
   });

@@ -13,6 +13,8 @@ export interface ContainerToStart {
   /** Its latest attempt, if it ran before. */
   latest: ContainerStatus | undefined;
   reason: string;
+  /** An ephemeral container's target: the running container whose PID namespace it joins. */
+  target?: ContainerStatus;
 }
 
 export interface PodActions {
@@ -49,11 +51,13 @@ export function computePodActions(pod: Pod, containers: ContainerStatus[]): PodA
   // Ephemeral containers are never restarted: one that ran once, whatever its end, stays as it is.
   for (const ephemeral of pod.spec?.ephemeralContainers ?? []) {
     if (byName.has(ephemeral.name)) continue;
-    const { targetContainerName: _target, ...spec } = ephemeral;
+    const { targetContainerName, ...spec } = ephemeral;
+    const target = targetContainerName ? byName.get(targetContainerName)?.[0] : undefined;
     actions.ephemeralToStart.push({
       spec: spec as Container,
       latest: undefined,
       reason: `ephemeral container ${ephemeral.name} has not run`,
+      ...(target?.state === "running" ? { target } : {}),
     });
   }
   for (const spec of pod.spec?.initContainers ?? []) {

@@ -208,8 +208,8 @@ export class PodWorker {
       ...(actions.nextInitContainer ? [actions.nextInitContainer] : actions.containersToStart),
     ];
     let nextWake = Number.POSITIVE_INFINITY;
-    for (const { spec, latest } of starts) {
-      const wake = await startContainerIfDue(this.startContext(), spec, latest, sandbox);
+    for (const { spec, latest, target } of starts) {
+      const wake = await startContainerIfDue(this.startContext(), spec, latest, sandbox, target?.id);
       nextWake = Math.min(nextWake, wake);
     }
     if (starts.length > 0) containers = await runtime.listContainers(sandbox.id);

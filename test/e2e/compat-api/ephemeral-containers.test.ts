@@ -1,5 +1,6 @@
 // pods/ephemeralcontainers with the real `kubectl debug`: a busybox debugger added to a running
-// pod through the subresource, started by the kubelet (process runtime) and reported in
+// pod through the subresource, started by the kubelet (crun when present, else the process
+// runtime; --target joins the target's PID namespace) and reported in
 // status.ephemeralContainerStatuses, interactive (-i) and not; the API refuses changes to existing
 // ephemeral containers, other spec changes through it, name clashes and ephemeral containers on create.
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -44,7 +45,7 @@ beforeAll(async () => {
   kubelet = await startKubeletProcess({
     nodeName: node,
     rootDir: join(dir, "root"),
-    args: ["--api-servers", url],
+    args: ["--api-servers", url, "--runtime", "auto"],
   });
   kubectl = kubectlFor(url);
   const created = await send("POST", PODS, {
@@ -116,6 +117,38 @@ test.skipIf(!root || !HAVE_KUBECTL)(
     const after = await getPod("target");
     expect(after.status?.phase).toBe("Running");
     expect(after.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+  },
+  60_000,
+);
+
+test.skipIf(!root || !HAVE_KUBECTL)(
+  "--target: the debugger sees the target's processes (its PID namespace); without it, under crun, it does not",
+  async () => {
+    const oci = /runtime oci/.test(kubelet?.stderr() ?? "");
+    const ps = async (container: string, target: string[]) => {
+      const r = await kubectl([
+        "debug",
+        "pod/target",
+        "--image=busybox",
+        ...target,
+        `--container=${container}`,
+        "--profile=general",
+        "--",
+        "ps",
+        "-o",
+        "args",
+      ]);
+      expect(r.code).toBe(0);
+      await until(
+        `${container} done`,
+        async () =>
+          (await getPod("target")).status?.ephemeralContainerStatuses?.find((x) => x.name === container)
+            ?.state?.terminated,
+      );
+      return (await kubectl(["logs", "target", "-c", container])).stdout;
+    };
+    expect(await ps("ps-target", ["--target=c"])).toContain("sleep 3600");
+    if (oci) expect(await ps("ps-alone", [])).not.toContain("sleep 3600");
   },
   60_000,
 );

@@ -19,15 +19,20 @@ export function pauseNamespaces(sandbox: OciSandboxRecord): OciNamespace[] {
   return spaces;
 }
 
-/** A container's: its own mount (and PID unless shared) namespace, the pause's IPC, UTS and PID. */
-export function containerNamespaces(sandbox: OciSandboxRecord): OciNamespace[] {
+/**
+ * A container's: its own mount (and PID unless shared) namespace, the pause's IPC, UTS and PID;
+ * with `targetPid` (kubectl debug --target) the PID namespace of that container's process.
+ */
+export function containerNamespaces(sandbox: OciSandboxRecord, targetPid?: number): OciNamespace[] {
   const pause = sandbox.pausePid;
   const spaces: OciNamespace[] = [{ type: "mount" }, ...network(sandbox)];
   if (sandbox.hostPID !== true) {
     spaces.push(
-      sandbox.shareProcessNamespace === true && pause !== undefined
-        ? { type: "pid", path: `/proc/${pause}/ns/pid` }
-        : { type: "pid" },
+      targetPid !== undefined
+        ? { type: "pid", path: `/proc/${targetPid}/ns/pid` }
+        : sandbox.shareProcessNamespace === true && pause !== undefined
+          ? { type: "pid", path: `/proc/${pause}/ns/pid` }
+          : { type: "pid" },
     );
   }
   if (sandbox.hostIPC !== true)

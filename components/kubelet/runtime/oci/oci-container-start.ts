@@ -160,7 +160,10 @@ export async function startOciContainer(
       ? { allowPrivilegeEscalation: security.allowPrivilegeEscalation }
       : {}),
     ...(seccomp !== undefined ? { seccomp } : {}),
-    namespaces: containerNamespaces(sandbox),
+    namespaces: containerNamespaces(
+      sandbox,
+      config.targetContainerId ? containers.entries.get(config.targetContainerId)?.record.pid : undefined,
+    ),
     binds,
     ...(cgroupsPath !== undefined ? { cgroupsPath } : {}),
     ...(config.memoryLimitBytes !== undefined ? { memoryLimitBytes: config.memoryLimitBytes } : {}),
