@@ -14,7 +14,14 @@ import { SECURITY_FLAGS } from "./apiserver-security-flags.ts";
 import { apiserverStarters } from "./apiserver-starters.ts";
 import { defaultDataDir, defaultDataDirHelp } from "./default-data-dir.ts";
 import { etcdStarters } from "./etcd-starters.ts";
-import { nthAddress, parseCidr, parsePort, parsePositiveInt, parseUrlList } from "./flag-values.ts";
+import {
+  nthAddress,
+  parseCidr,
+  parseDuration,
+  parsePort,
+  parsePositiveInt,
+  parseUrlList,
+} from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { writeKubeconfig } from "./kubeconfig-file.ts";
 import { clusterStarters, nodeNames } from "./server-cluster.ts";
@@ -38,6 +45,8 @@ export interface ServerOptions {
   encryptionProviderConfig?: string;
   /** Pod Security defaults and exemptions (--admission-control-config-file, else kube server's). */
   podSecurity?: PodSecurityConfig;
+  /** How long a request body may take to arrive (--request-timeout). */
+  requestTimeoutMs?: number;
   serviceClusterIpRange: string;
   nodeName: string;
   nodes: number;
@@ -93,6 +102,7 @@ function runServer(options: ServerOptions): Promise<number> {
     clusterDomain: options.clusterDomain,
     ...(options.advertiseAddress ? { advertiseAddress: options.advertiseAddress } : {}),
     podSecurity: options.podSecurity,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     log,
     sharedKv: stack.kv,
   });
@@ -305,6 +315,12 @@ export const serverCommand = defineKubeCommand({
         "Container runtime: process (host processes in a netns), oci (crun), auto (oci when root and crun exist)",
       default: "process",
     },
+    "request-timeout": {
+      type: "string",
+      description:
+        "How long a request body may take to arrive before the request fails with 504 (upstream's --request-timeout)",
+      default: "1m0s",
+    },
     "proxy-mode": {
       type: "string",
       description: "Service data path: auto (nftables when it works), nftables or userspace",
@@ -335,6 +351,7 @@ export const serverCommand = defineKubeCommand({
         ? { encryptionProviderConfig: resolve(args["encryption-provider-config"]) }
         : {}),
       podSecurity: readAdmissionFlags(args, kubeServerPodSecurityConfig()),
+      requestTimeoutMs: parseDuration("request-timeout", args["request-timeout"]),
       serviceClusterIpRange: serviceRange,
       nodeName: (args["node-name"] ?? hostname()).toLowerCase(),
       nodes,
