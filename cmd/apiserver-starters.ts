@@ -132,6 +132,7 @@ export function apiserverStarters(options: ApiserverStackOptions): ApiserverStac
       ...(options.advertiseAddress ? { advertiseAddress: options.advertiseAddress } : {}),
       ...(options.podSecurity ? { podSecurity: options.podSecurity } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      extraRoutes: (await import("./dashboard-routes.ts")).dashboardRoutes(),
       log: options.log,
     });
     return apiserver;

@@ -14,8 +14,9 @@ import {
   legacyVersions,
   wantsAggregated,
 } from "./discovery.ts";
+import { type ExtraRoute, matchExtraRoute } from "./extra-route.ts";
 import { chain, type Filter, type Handler } from "./filters/chain.ts";
-import { contextOf } from "./filters/request-context.ts";
+import { contextOf, withUser } from "./filters/request-context.ts";
 import { withMetrics, withRequestInfo } from "./filters/request-metrics.ts";
 import { handleResource } from "./handlers/resource-handler.ts";
 import { json, rawJson } from "./http/respond.ts";
@@ -38,6 +39,8 @@ export interface ApiHandlerDeps {
   storageHealthy: () => Promise<boolean>;
   /** host:port clients reach the server at (legacy /api discovery). */
   serverAddress: () => string;
+  /** Handlers beside the API (the dashboard at /ui/), after authentication. */
+  extraRoutes?: ExtraRoute[];
 }
 
 export type FetchHandler = (req: Request) => Promise<Response>;
@@ -45,8 +48,18 @@ export type FetchHandler = (req: Request) => Promise<Response>;
 const HEALTH = new Set(["/healthz", "/livez", "/readyz"]);
 
 export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
+  const routes = deps.extraRoutes ?? [];
   const serve: Handler = async (req) => {
     const url = new URL(req.url);
+    const route = matchExtraRoute(routes, url.pathname);
+    if (route) {
+      const user = contextOf(req).user;
+      const authenticates = (deps.filters ?? []).length > 0;
+      // A request with its own credentials is authenticated afresh; others act as `user`.
+      const api = (r: Request): Promise<Response> =>
+        handler(authenticates && r.headers.has("authorization") ? r : user ? withUser(r, user) : r);
+      return await route.handler(req, { api, prefix: route.prefix, user });
+    }
     const info = contextOf(req).info ?? requestInfo(req.method, url);
     // A group/version another server serves through an APIService: proxied there.
     const proxied = await deps.ctx.aggregator?.proxy(req, url, contextOf(req).user);
@@ -57,7 +70,18 @@ export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
   };
   // Outermost first: metrics (and the one place errors become a Status), request info, then
   // authentication, impersonation, in-flight limits and authorization (filters/).
-  return chain(serve, withMetrics(deps.metrics), withRequestInfo(), ...(deps.filters ?? []));
+  const markPublic: Filter = (next) => (req) => {
+    if (matchExtraRoute(routes, new URL(req.url).pathname)?.public) contextOf(req).alwaysAllow = true;
+    return next(req);
+  };
+  const handler = chain(
+    serve,
+    withMetrics(deps.metrics),
+    withRequestInfo(),
+    markPublic,
+    ...(deps.filters ?? []),
+  );
+  return handler;
 }
 
 async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promise<Response> {

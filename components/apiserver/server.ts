@@ -25,6 +25,7 @@ import type { RuleResolver } from "./authz/rbac-authorizer.ts";
 import { bootstrap, reconcileEndpoints } from "./bootstrap.ts";
 import { codecFor } from "./conversion/codecs.ts";
 import { CrdController } from "./crd/crd-controller.ts";
+import type { ExtraRoute } from "./extra-route.ts";
 import type { Filter } from "./filters/chain.ts";
 import { contextOf, withUser } from "./filters/request-context.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
@@ -71,6 +72,8 @@ export interface ApiserverOptions {
   serviceAccountTokens?: ServiceAccountTokenOptions;
   /** The PodSecurity admission plugin's configuration; absent: the plugin is off. */
   podSecurity?: PodSecurityConfig;
+  /** Handlers mounted beside the API after authentication (cmd/ mounts the dashboard at /ui). */
+  extraRoutes?: ExtraRoute[];
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -164,6 +167,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     ctx,
     metrics,
     ...(filters ? { filters } : {}),
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     storageHealthy: async () => {
       try {
         await options.kv.status();

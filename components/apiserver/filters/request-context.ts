@@ -28,6 +28,8 @@ export interface RequestContext {
   audiences?: string[];
   /** How long reading the body may take (the server's --request-timeout; 60 s when unset). */
   requestTimeoutMs?: number;
+  /** A path served without authorization (an extra route such as /ui/ that acts only through the API). */
+  alwaysAllow?: boolean;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

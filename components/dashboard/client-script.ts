@@ -1,0 +1,60 @@
+// The small client layer, embedded as text and served at <prefix>/static/app.js: live updates
+// (watches streamed through the dashboard, then the page's main part re-rendered by the
+// server), reconnection with a banner, log streaming with search, and the exec terminal.
+export const CLIENT_SCRIPT = String.raw`(function(){
+var P=document.body.getAttribute('data-prefix')||'/ui';
+var conn=document.getElementById('conn');
+function banner(t,color){if(!conn)return;conn.textContent=t;conn.style.background=color||'#9a6700';conn.style.display=t?'block':'none';}
+var pending=null;
+function refresh(){if(pending)return;pending=setTimeout(function(){pending=null;
+  fetch(location.href,{headers:{'X-Kube-Dashboard':'fragment'}}).then(function(r){return r.text();}).then(function(t){
+    var d=new DOMParser().parseFromString(t,'text/html');var m=d.getElementById('main');var cur=document.getElementById('main');
+    var a=document.activeElement;if(m&&cur&&!(a&&/INPUT|TEXTAREA|SELECT/.test(a.tagName)&&cur.contains(a))){cur.innerHTML=m.innerHTML;document.dispatchEvent(new Event('kube:refreshed'));}
+  }).catch(function(){});},120);}
+function watch(path,rv){var lost=false,retry=0;
+  function go(){var u=P+'/k8s'+path+(path.indexOf('?')<0?'?':'&')+'watch=1&allowWatchBookmarks=true'+(rv?'&resourceVersion='+encodeURIComponent(rv):'');
+    fetch(u,{headers:{'X-Kube-Dashboard':'watch'}}).then(function(res){
+      if(res.status===410){rv='';refresh();return again(0);}
+      if(!res.ok||!res.body)throw new Error('watch '+res.status);
+      if(lost){lost=false;banner('Reconnected','#1a7f37');setTimeout(function(){banner('');},2000);refresh();}
+      retry=0;var rd=res.body.getReader(),dec=new TextDecoder(),buf='';
+      function pump(){return rd.read().then(function(x){if(x.done)return again(0);
+        buf+=dec.decode(x.value,{stream:true});var i;
+        while((i=buf.indexOf('\n'))>=0){var line=buf.slice(0,i);buf=buf.slice(i+1);if(!line.trim())continue;
+          try{var ev=JSON.parse(line);var o=ev.object||{};if(o.metadata&&o.metadata.resourceVersion)rv=o.metadata.resourceVersion;
+            if(ev.type==='ERROR'){rv='';refresh();}else if(ev.type!=='BOOKMARK')refresh();}catch(e){}}
+        return pump();});}
+      return pump();
+    }).catch(function(){lost=true;banner('Connection lost, reconnecting\u2026');again(Math.min(5000,500*(++retry)));});}
+  function again(ms){setTimeout(go,ms);}
+  go();}
+document.querySelectorAll('[data-watch]').forEach(function(el){watch(el.getAttribute('data-watch'),el.getAttribute('data-rv'));});
+// Pod logs: streamed, optionally followed, filtered by a search box.
+var logs=document.getElementById('logs');
+if(logs){var lines=[],q=document.getElementById('logsearch');
+  function draw(){var s=q&&q.value;var out=s?lines.filter(function(l){return l.indexOf(s)>=0;}):lines;logs.textContent=out.join('\n');logs.scrollTop=logs.scrollHeight;}
+  if(q)q.addEventListener('input',draw);
+  fetch(logs.getAttribute('data-src'),{headers:{'X-Kube-Dashboard':'logs'}}).then(function(res){
+    if(!res.ok)return res.text().then(function(t){var m=t;try{m=JSON.parse(t).message;}catch(e){}logs.textContent='';var e=document.getElementById('logerr');e.textContent=m;e.style.display='block';});
+    var rd=res.body.getReader(),dec=new TextDecoder(),buf='';
+    function pump(){return rd.read().then(function(x){if(x.done){if(buf)lines.push(buf);draw();return;}
+      buf+=dec.decode(x.value,{stream:true});var parts=buf.split('\n');buf=parts.pop();lines=lines.concat(parts);draw();return pump();});}
+    return pump();});}
+// Exec: a websocket straight to the API's exec (v4/v5.channel.k8s.io), the token as upstream's
+// base64url.bearer.authorization.k8s.io subprotocol.
+var term=document.getElementById('term');
+if(term){var inp=document.getElementById('terminput'),st=document.getElementById('termstate');
+  var tok=term.getAttribute('data-token');var proto=['v5.channel.k8s.io','v4.channel.k8s.io'];
+  if(tok)proto.push('base64url.bearer.authorization.k8s.io.'+btoa(tok).replace(/\+/g,'-').replace(/\//g,'_').replace(/=+$/,''));
+  var ws=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+term.getAttribute('data-src'),proto);
+  ws.binaryType='arraybuffer';var dec2=new TextDecoder();
+  ws.onopen=function(){st.textContent='connected';inp.disabled=false;inp.focus();};
+  ws.onmessage=function(e){var b=new Uint8Array(e.data);if(!b.length)return;var ch=b[0],t=dec2.decode(b.subarray(1));
+    if(ch===3){try{var s=JSON.parse(t);if(s.status==='Success')return;t=s.message||t;}catch(x){}}
+    term.textContent+=t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g,'');term.scrollTop=term.scrollHeight;};
+  ws.onclose=function(){st.textContent='closed';inp.disabled=true;};
+  ws.onerror=function(){st.textContent='connection failed';};
+  inp.addEventListener('keydown',function(e){if(e.key!=='Enter')return;e.preventDefault();
+    var d=new TextEncoder().encode(inp.value+'\n');var m=new Uint8Array(d.length+1);m[0]=0;m.set(d,1);ws.send(m);
+    term.textContent+='$ '+inp.value+'\n';inp.value='';});}
+})();`;
