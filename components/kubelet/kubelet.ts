@@ -13,11 +13,12 @@ import { apiObjects } from "./pod/api-objects.ts";
 import { Backoff } from "./pod/backoff.ts";
 import type { DnsSettings } from "./pod/etc-files.ts";
 import { eventRecorder } from "./pod/events.ts";
+import { killAllPods } from "./pod/kill-pods.ts";
 import { MirrorPods } from "./pod/mirror-pods.ts";
 import { NO_OBJECTS } from "./pod/object-source.ts";
 import { removeOrphanedPods } from "./pod/orphaned-pods.ts";
+import { podChanged } from "./pod/pod-changed.ts";
 import { podKey } from "./pod/pod-key.ts";
-import { removePodDir } from "./pod/pod-volumes.ts";
 import { PodWorker } from "./pod/pod-worker.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { type ApiPodSource, watchApiPods } from "./sources/api-source.ts";
@@ -327,29 +328,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       stopped = true;
       clearInterval(resync);
       mirrors.stop();
-      for (const sandbox of await runtime.listSandboxes()) {
-        try {
-          await runtime.stopSandbox(sandbox.id, 0);
-          await runtime.removeSandbox(sandbox.id);
-        } catch (error) {
-          log(`removing pod sandbox ${sandbox.id}: ${(error as Error).message}`);
-        }
-      }
-      for (const worker of workers.values()) removePodDir(options.rootDir, worker.uid);
+      await killAllPods(runtime, workers.keys(), options.rootDir, log);
       await runtime.close();
       settle();
     },
   };
-}
-
-/** A change the pod worker must act on (not just a status write coming back). */
-function podChanged(old: Pod, pod: Pod): boolean {
-  const a = old.metadata ?? {};
-  const b = pod.metadata ?? {};
-  return (
-    a.deletionTimestamp !== b.deletionTimestamp ||
-    JSON.stringify(old.spec) !== JSON.stringify(pod.spec) ||
-    JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
-    JSON.stringify(a.annotations) !== JSON.stringify(b.annotations)
-  );
 }
