@@ -10,13 +10,26 @@ const stopSignals: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGQUIT"];
 
 export const imageCommand = defineKubeCommand({
   name: "image",
-  description: "Internal: runs an embedded image for the kubelet (kube image hello|hello-world|nginx)",
+  description:
+    "Runs an embedded image for the kubelet (kube image hello|hello-world|nginx); kube image list|import <archive> [--root-dir] [--ref]",
   args: {
-    name: { type: "positional", required: false, description: "The embedded image to run" },
+    name: { type: "positional", required: false, description: "The embedded image to run, or list / import" },
+    "root-dir": {
+      type: "string",
+      description: "list, import: the kubelet's --root-dir (default /var/lib/kubelet)",
+    },
+    ref: {
+      type: "string",
+      description: "import: the reference to record the image under (e.g. registry.local/app:1)",
+    },
   },
   // A pod's `args` for an embedded image (nginx -g 'daemon off;') reach it and are ignored.
   passThroughArgs: true,
   run: async (args): Promise<number> => {
+    if (args.name === "list" || args.name === "import") {
+      const { runImageStore } = await import("./image-store.ts");
+      return runImageStore(args.name, args as Record<string, unknown>, (args._ ?? []).slice(1).map(String));
+    }
     const programs = embeddedImages.flatMap((image) => (image.kind === "program" ? [image] : []));
     const known = programs.map((image) => image.name).join(", ");
     const name = typeof args.name === "string" ? args.name : "";

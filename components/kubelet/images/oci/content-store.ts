@@ -12,6 +12,7 @@ import type { StoredImage } from "./stored-image.ts";
 
 export class ContentStore {
   private index: Map<string, StoredImage> | undefined;
+  private indexVersion = "";
   private writes: Promise<void> = Promise.resolve();
   private readonly blobsInFlight = new Map<string, Promise<void>>();
   private readonly layersInFlight = new Map<string, Promise<string>>();
@@ -142,19 +143,22 @@ export class ContentStore {
     return work;
   }
 
+  /** The index, read again when another process (`kube image import`) replaced images.json. */
   private async load(): Promise<Map<string, StoredImage>> {
-    if (this.index) return this.index;
+    const path = join(this.root, "images.json");
+    const info = await stat(path).catch(() => undefined);
+    const version = info ? `${info.mtimeMs}:${info.ino}:${info.size}` : "";
+    if (this.index && version === this.indexVersion) return this.index;
     const images = new Map<string, StoredImage>();
     try {
-      const parsed = JSON.parse(await readFile(join(this.root, "images.json"), "utf8")) as {
-        images?: StoredImage[];
-      };
+      const parsed = JSON.parse(await readFile(path, "utf8")) as { images?: StoredImage[] };
       for (const image of parsed.images ?? []) images.set(image.id, image);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
-    this.index ??= images;
-    return this.index;
+    this.index = images;
+    this.indexVersion = version;
+    return images;
   }
 
   /** Serialises index changes and writes the index atomically after each. */
@@ -166,6 +170,9 @@ export class ContentStore {
       const temp = await this.tempPath("index");
       await writeFile(temp, JSON.stringify({ images: [...images.values()] }, null, 1));
       await rename(temp, join(this.root, "images.json"));
+      const info = await stat(join(this.root, "images.json"));
+      this.index = images;
+      this.indexVersion = `${info.mtimeMs}:${info.ino}:${info.size}`;
       return result;
     });
     this.writes = run.then(
