@@ -108,7 +108,7 @@ export class ApiServiceController {
         existing.delete(name);
       }
     }
-    const remote = [...existing.values()].filter((o) => (o.spec as ApiServiceSpec | undefined)?.service);
+    const remote = [...existing.values()].filter((o) => this.proxied(o.spec as ApiServiceSpec | undefined));
     this.aggregator.retain(
       new Set(
         remote.map(
@@ -119,6 +119,16 @@ export class ApiServiceController {
     await Promise.all([...existing.values()].map((obj) => this.updateAvailability(obj)));
   }
 
+  /**
+   * Whether requests for the APIService's group/version go to its Service: only when kube does
+   * not serve that group/version itself (installing metrics-server's APIService must not take
+   * metrics.k8s.io away from kube's own metrics API).
+   */
+  private proxied(spec: ApiServiceSpec | undefined): boolean {
+    if (!spec?.service) return false;
+    return !this.ctx.registry.resources().some((r) => r.group === spec.group && r.version === spec.version);
+  }
+
   private async updateAvailability(obj: Stored): Promise<void> {
     const { ctx } = this;
     const entry = ctx.registry.lookup("apiregistration.k8s.io", "v1", "apiservices");
@@ -127,7 +137,7 @@ export class ApiServiceController {
     const spec = (obj.spec ?? {}) as ApiServiceSpec;
     const result = await availability(name, spec, { ...this.lookups(), discover });
     const next = result.condition;
-    if (spec.service) this.aggregator.set(spec, next.status === "True", result.discovery);
+    if (this.proxied(spec)) this.aggregator.set(spec, next.status === "True", result.discovery);
     const conditions = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).slice();
     const old = conditions.find((c) => c.type === "Available");
     if (old && old.status === next.status && old.reason === next.reason && old.message === next.message)

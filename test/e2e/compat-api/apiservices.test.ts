@@ -307,3 +307,27 @@ test("validation: the name must be version.group, priorities in range, local one
   });
   expect(badVersion.message).toContain('spec.version: Invalid value: "V1": a DNS-1035 label');
 });
+
+test("metrics-server's APIService over kube's own metrics.k8s.io: kube keeps serving it", async () => {
+  const name = "v1beta1.metrics.k8s.io";
+  const local = await client.get<ApiService>(`${APISERVICES}/${name}`);
+  expect(local.status?.conditions?.[0]?.reason).toBe("Local");
+  await client.update(`${APISERVICES}/${name}`, {
+    ...local,
+    spec: {
+      ...local.spec,
+      insecureSkipTLSVerify: true,
+      service: { namespace: "kube-system", name: "metrics-server", port: 443 },
+    },
+  });
+  await until(
+    "ServiceNotFound",
+    async () => ((await available(name))?.reason === "ServiceNotFound" ? true : undefined),
+    {
+      timeoutMs: 15_000,
+    },
+  );
+  const res = await fetch(`${api.url}/apis/metrics.k8s.io/v1beta1/nodes`);
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { kind: string }).kind).toBe("NodeMetricsList");
+}, 30_000);
