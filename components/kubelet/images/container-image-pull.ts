@@ -8,7 +8,8 @@ import type { PodEvents } from "../pod/events.ts";
 import type { ObjectSource } from "../pod/object-source.ts";
 import type { Waiting } from "../pod/pod-status.ts";
 import { ImagePullError } from "./image-pull-error.ts";
-import type { ImageResolver, ResolvedImage } from "./image-resolver.ts";
+import type { ImageResolver } from "./image-resolver.ts";
+import type { ResolvedImage } from "./resolved-image.ts";
 
 export interface ContainerImagePull {
   pod: Pod;

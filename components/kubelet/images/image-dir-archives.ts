@@ -6,10 +6,10 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { imageNameCandidates } from "./image-name-candidates.ts";
 import { ImagePullError } from "./image-pull-error.ts";
-import type { ResolvedImage } from "./image-resolver.ts";
 import { importImageArchive, importOciLayout } from "./oci/image-import.ts";
 import type { ImageReference } from "./oci/image-reference.ts";
 import type { OciImageSource } from "./oci/oci-image-source.ts";
+import type { ResolvedImage } from "./resolved-image.ts";
 
 interface Found {
   path: string;

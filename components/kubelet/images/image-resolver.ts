@@ -13,22 +13,9 @@ import { ImagePullError } from "./image-pull-error.ts";
 import { type ImageReference, InvalidReferenceError, parseImageReference } from "./oci/image-reference.ts";
 import type { OciImageSource } from "./oci/oci-image-source.ts";
 import { pullSecretCredentials } from "./oci/pull-secret-credentials.ts";
+import type { ResolvedImage } from "./resolved-image.ts";
 
-export interface ResolvedImage {
-  /** The image as the pod spec names it. */
-  image: string;
-  /** `kube://embedded/<name>` or `file://<path>@sha256:<hex of the file's contents>`. */
-  imageID: string;
-  /** The image's entrypoint (replaced by a container's `command`). */
-  entrypoint: string[];
-  /** The image's default arguments (replaced by a container's `args`). */
-  args: string[];
-  source: "image-dir" | "embedded" | "oci";
-  /** Present for OCI images: the unpacked layers, lowest first (read-only dirs), and config. */
-  rootfs?: { layers: string[]; user?: string; workingDir?: string; env: string[] };
-  /** Set when this resolve pulled from a registry: how long it took and the image's size. */
-  pulled?: { durationMs: number; size: number };
-}
+export type { ResolvedImage } from "./resolved-image.ts";
 
 export interface ResolveOptions {
   /** The container's imagePullPolicy; absent: IfNotPresent. Local images are always present. */

@@ -2,7 +2,7 @@
 // repo digest or manifest digest), else a pull that several containers asking at once share.
 // Stored images become ResolvedImages whose rootfs lists the unpacked layer dirs.
 
-import type { ResolvedImage } from "../image-resolver.ts";
+import type { ResolvedImage } from "../resolved-image.ts";
 import { ContentStore } from "./content-store.ts";
 import { type PullResult, pullImage } from "./image-puller.ts";
 import { type ImageReference, referenceString, repositoryName } from "./image-reference.ts";
