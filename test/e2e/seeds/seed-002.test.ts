@@ -96,6 +96,9 @@ describe.skipIf(!runnable)("seed 002: hyperkube's master.json as static pods on 
     // --portal-net became the Service range: the kubernetes Service has its first address.
     const svc = await kubectl(["get", "svc", "kubernetes", "-o", "jsonpath={.spec.clusterIP}"]);
     expect(svc.stdout).toBe("10.0.0.1");
+    // nsenter-style poking inside the hyperkube container: its commands are kube's.
+    const version = await kubectl(["exec", mirror, "-c", "apiserver", "--", "/hyperkube", "version"]);
+    expect(version.stdout).toMatch(/^kube v\S+\nKubernetes v1\./);
   }, 180_000);
 
   test("a deployment runs on that control plane, and a rolling update replaces its pods", async () => {

@@ -24,6 +24,7 @@ import { ContainerTable } from "./container-table.ts";
 import { createSandbox } from "./create-sandbox.ts";
 import { startExec } from "./exec-process.ts";
 import { installHelperScripts } from "./helper-scripts.ts";
+import { kubeImageArgv } from "./kube-image-argv.ts";
 import { supervisorSyscalls } from "./linux-syscalls.ts";
 import { processAlive, processGroupUsage, signalGroup } from "./proc-stat.ts";
 import { RuntimeState, type SandboxRecord } from "./runtime-state.ts";
@@ -215,16 +216,18 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   async exec(containerId: string, argv: string[], options: ExecOptions): Promise<ExecProcess> {
     const pid = await this.#containers.runningPid(containerId, "exec in");
+    const config = this.#containers.get(containerId).record.config;
     return startExec(
       {
         binDir: this.#state.binDir,
         syscalls: this.#syscalls,
         cgroupDirs: this.#cgroups?.paths(containerId) ?? [],
         pid,
-        config: this.#containers.get(containerId).record.config,
+        config,
         privileged: this.#privileged,
       },
-      argv,
+      // `kubectl exec <kube image pod> -- /hyperkube version` runs this kube, as the start did.
+      kubeImageArgv(config.image, argv, this.#options.kubeExecutable ?? []),
       options,
     );
   }
