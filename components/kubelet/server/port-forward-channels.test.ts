@@ -97,7 +97,9 @@ describe("port-forward over the websocket channel protocol", () => {
         .join("");
     await eventually("the echo", () => text(0) === "echo:hi");
     await eventually("the refusal", () => text(3).length > 0);
-    expect(text(3)).toStartWith(`error forwarding port ${closedPort} to pod default/web, uid u1: `);
+    expect(text(3)).toBe(
+      `error forwarding port ${closedPort} to pod default/web, uid u1: dial tcp4 127.0.0.1:${closedPort}: connect: connection refused`,
+    );
     expect(closed).toBe(false);
     s.receive(new Uint8Array([0, ...new TextEncoder().encode("bye")]));
     await eventually("the close", () => closed);

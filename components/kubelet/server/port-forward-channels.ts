@@ -7,6 +7,18 @@
 import type { Socket } from "bun";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 
+/** Go's text for a failed connection to the pod (Bun says only "Failed to connect"). */
+export function dialFailure(ip: string, port: number, err: unknown): string {
+  const code = (err as { code?: string }).code;
+  const addr = `${ip.includes(":") ? `[${ip}]` : ip}:${port}`;
+  const tcp = ip.includes(":") ? "tcp6" : "tcp4";
+  if (code === "ECONNREFUSED") return `dial ${tcp} ${addr}: connect: connection refused`;
+  if (code === "ETIMEDOUT") return `dial ${tcp} ${addr}: i/o timeout`;
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH")
+    return `dial ${tcp} ${addr}: connect: no route to host`;
+  return `dial ${tcp} ${addr}: ${(err as Error).message}`;
+}
+
 export const PORT_FORWARD_CHANNEL_PROTOCOLS = ["v4.channel.k8s.io", "v4.base64.channel.k8s.io"] as const;
 
 /** Upstream's NewV4Options: every `port` value, comma lists allowed, each 1..65535. */
@@ -95,7 +107,7 @@ export class PortForwardChannels {
         },
       });
     } catch (err) {
-      const text = `error forwarding port ${s.port} to pod ${this.options.podName}, uid ${this.options.uid}: ${(err as Error).message}`;
+      const text = `error forwarding port ${s.port} to pod ${this.options.podName}, uid ${this.options.uid}: ${dialFailure(this.options.podIP, s.port, err)}`;
       this.options.log(`port-forward: ${text}`);
       this.send(2 * i + 1, new TextEncoder().encode(text));
       this.portDone(s);

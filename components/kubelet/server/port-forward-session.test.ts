@@ -80,14 +80,17 @@ describe("PortForwardSession", () => {
     }
   });
 
-  test("a refused port is reported on the error stream", async () => {
+  test("a refused port is reported on the error stream, and the data stream ends (kubectl waits for it)", async () => {
     const closedPort = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     const port = closedPort.port;
     closedPort.stop(true);
     const { frames, close } = await open(port);
     try {
       await until(() => frames.some((f) => f.type === "data" && f.streamId === 1 && f.fin));
-      expect(text(frames, 1)).toContain(`error forwarding port ${port} to pod default/web, uid u1:`);
+      expect(text(frames, 1)).toBe(
+        `error forwarding port ${port} to pod default/web, uid u1: dial tcp4 127.0.0.1:${port}: connect: connection refused`,
+      );
+      await until(() => frames.some((f) => f.type === "data" && f.streamId === 3 && f.fin));
     } finally {
       close();
     }

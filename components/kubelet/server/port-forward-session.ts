@@ -3,6 +3,7 @@
 // joined to a TCP connection to the pod IP and port. The error stream gets an empty FIN when the
 // connection ends, or the error text. Upstream: pkg/kubelet/cri/streaming/portforward/httpstream.go.
 import type { Socket } from "bun";
+import { dialFailure } from "./port-forward-channels.ts";
 import { RST_CANCEL } from "./spdy/frames.ts";
 import { SpdySession, type SpdyStream } from "./spdy/spdy-session.ts";
 
@@ -84,6 +85,8 @@ export class PortForwardSession {
       this.options.log(`port-forward: ${text}`);
       await errorStream.write(new TextEncoder().encode(text));
       await errorStream.end();
+      // The data stream ends too (upstream closes both): kubectl waits for its EOF.
+      await data.end();
       this.requests.delete(requestid);
     };
     if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -128,7 +131,7 @@ export class PortForwardSession {
         },
       });
     } catch (err) {
-      await fail((err as Error).message);
+      await fail(dialFailure(this.options.podIP, port, err));
       return;
     }
     if (finished) {

@@ -78,6 +78,12 @@ describe.skipIf(!root)("kubectl versions: exec, attach and port-forward", () => 
     const bin = kubectlVersion(minor) as string;
     const k = versionedKubectl(bin, server.kubeconfig);
     clients.push(k);
+    const pod = JSON.parse((await k.run(["get", "pod", POD, "-o", "json"])).stdout) as {
+      metadata: { uid: string };
+      status: { podIP: string };
+    };
+    const { uid } = pod.metadata;
+    const { podIP } = pod.status;
     const version = await k.run(["version", "--client", "-o", "json"]);
     expect(version.stdout).toContain(`"minor": "${minor}"`);
 
@@ -173,6 +179,16 @@ describe.skipIf(!root)("kubectl versions: exec, attach and port-forward", () => 
     for (const body of bodies) expect(sha(body)).toBe(sha(BIG));
     expect(pf.err()).not.toContain("error");
     await pf.stop();
+
+    // A port nothing listens on: the kubelet's error reaches kubectl, which gives up on the pod.
+    const refused = k.spawn(["port-forward", `pod/${POD}`, ":9"], env);
+    const r = await refused.waitFor(/Forwarding from 127\.0\.0\.1:(\d+) -> 9/);
+    await fetch(`http://127.0.0.1:${r[1]}/`).catch(() => undefined);
+    expect(await refused.proc.exited).toBe(1);
+    expect(refused.err()).toContain(
+      `error forwarding port 9 to pod default/${POD}, uid ${uid}: dial tcp4 ${podIP}:9: connect: connection refused`,
+    );
+    expect(refused.err()).toContain("error: lost connection to pod");
 
     // A large output through exec, and a large input.
     const out = Bun.spawn(
