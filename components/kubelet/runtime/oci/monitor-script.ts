@@ -3,8 +3,11 @@
 // CRI log, reaps the container, records the exit and OOM kills, then deletes the crun container.
 
 /**
- * Usage: `perl monitor.pl <stateDir> <logPath> <stdin 0|1> <syscalls> <hybrid 0|1> <oomFile> --
- * <crun argv ...>` (`syscalls` from oci-syscalls.ts; `hybrid`: hide the cgroup v2 mount from crun,
+ * Usage: `perl monitor.pl <stateDir> <logPath> <stdin 0|1> <console> <syscalls> <hybrid 0|1> <oomFile>
+ * -- <crun argv ...>` (`console`: for a tty container, the socket path crun sends the pty master to
+ * (--console-socket; received by a raw recvmsg, LP64 layout), then the log gets the pty's output, the
+ * stdin FIFO feeds it and `<stateDir>/resize` (a FIFO of "<cols> <rows>" lines) sizes it; "" without a
+ * tty. `syscalls` from oci-syscalls.ts; `hybrid`: hide the cgroup v2 mount from crun,
  * which refuses hybrid hierarchies; `oomFile`: the container's memory cgroup file with oom_kill, or
  * ""). The crun argv is run as `<argv> run --detach --pid-file <stateDir>/container.pid --bundle
  * <stateDir> <id>` (the id is the state dir's name); its errors go to <stateDir>/crun.log.
@@ -15,10 +18,10 @@
 export const monitorScript = `#!/usr/bin/perl
 use strict;
 
-my ($state, $log, $want_stdin, $sys, $hybrid, $oomfile, $sep, @crun) = @ARGV;
+my ($state, $log, $want_stdin, $console, $sys, $hybrid, $oomfile, $sep, @crun) = @ARGV;
 my %sys;
-@sys{qw(setsid prctl unshare mount umount2 clock_gettime exit_group)} = split /:/, $sys // '';
-die "usage: monitor.pl state log stdin syscalls hybrid oomfile -- crun...\\n"
+@sys{qw(setsid prctl unshare mount umount2 clock_gettime exit_group recvmsg)} = split /:/, $sys // '';
+die "usage: monitor.pl state log stdin console syscalls hybrid oomfile -- crun...\\n"
   unless defined $sep && $sep eq '--' && @crun && defined $sys{exit_group};
 (my $id = $state) =~ s{.*/}{};
 syscall($sys{setsid});
@@ -59,7 +62,7 @@ sub crun_error {
   close($fh);
   return @lines ? $lines[-1] : $_[0];
 }
-sub run_crun {
+sub start_crun {
   my ($out, $err, @args) = @_;
   my $pid = fork();
   return -1 unless defined $pid;
@@ -72,15 +75,54 @@ sub run_crun {
     exec { $crun[0] } @crun, "--log=file:$state/crun.log", @args;
     exit(127);
   }
+  return $pid;
+}
+sub run_crun {
+  my $pid = start_crun(@_);
+  return -1 if $pid < 0;
   waitpid($pid, 0);
   return $?;
 }
+# The pty master crun sends over the console socket (SCM_RIGHTS in a raw recvmsg).
+sub receive_master {
+  my ($conn) = @_;
+  my $data = "\\0" x 64;
+  my $cbuf = "\\0" x 64;
+  my $iov = pack('Q Q', unpack('Q', pack('p', $data)), length($data));
+  my $msg = pack('Q L x4 Q Q Q Q L x4', 0, 0, unpack('Q', pack('p', $iov)), 1, unpack('Q', pack('p', $cbuf)), length($cbuf), 0);
+  syscall($sys{recvmsg}, fileno($conn), $msg, 0) >= 0 or return undef;
+  my ($clen, $level, $type, $fd) = unpack('Q l l l', $cbuf);
+  return undef unless $level == 1 && $type == 1;
+  open(my $m, '+<&=', $fd) or return undef;
+  return $m;
+}
 
-pipe(my $out_r, my $out_w) or die "pipe: $!";
-pipe(my $err_r, my $err_w) or die "pipe: $!";
-my $rc = run_crun($out_w, $err_w, 'run', '--detach', '--pid-file', "$state/container.pid", '--bundle', $state, $id);
-close($out_w);
-close($err_w);
+my @run = ('run', '--detach', '--pid-file', "$state/container.pid", '--bundle', $state);
+my ($out_r, $out_w, $err_r, $err_w, $master, $rc);
+if ($console ne '') {
+  socket(my $srv, 1, 1, 0) or fail("cannot create the console socket: $!");
+  unlink($console);
+  bind($srv, pack('S Z108', 1, $console)) or fail("cannot bind the console socket $console: $!");
+  listen($srv, 1) or fail("cannot listen on the console socket: $!");
+  my $crun = start_crun(undef, undef, @run, '--console-socket', $console, $id);
+  fail("cannot fork crun: $!") if $crun < 0;
+  while (!defined $rc) {
+    my $rin = '';
+    vec($rin, fileno($srv), 1) = 1 unless $master;
+    my $n = select(my $rout = $rin, undef, undef, 0.05);
+    if ($n && $n > 0 && !$master && accept(my $conn, $srv)) { $master = receive_master($conn); close($conn); }
+    $rc = $? if waitpid($crun, 1) == $crun;
+  }
+  close($srv);
+  unlink($console);
+  fail("crun sent no terminal") if $rc == 0 && !$master;
+} else {
+  pipe($out_r, $out_w) or die "pipe: $!";
+  pipe($err_r, $err_w) or die "pipe: $!";
+  $rc = run_crun($out_w, $err_w, @run, $id);
+  close($out_w);
+  close($err_w);
+}
 if ($rc != 0) {
   fail(crun_error($rc == -1 ? "cannot fork crun: $!" : "crun exited with status " . ($rc >> 8)));
 }
@@ -97,7 +139,15 @@ syswrite($start, "ok\\n");
 close($start);
 
 open(my $logfh, '>>', $log) or die "open $log: $!";
-my %streams = (fileno($out_r) => ['stdout', $out_r, ''], fileno($err_r) => ['stderr', $err_r, '']);
+my %streams;
+my %inputs;
+if ($master) {
+  %streams = (fileno($master) => ['stdout', $master, '']);
+  if ($want_stdin && open(my $in, '+<', "$state/stdin")) { $inputs{fileno($in)} = ['stdin', $in]; }
+  if (open(my $rs, '+<', "$state/resize")) { $inputs{fileno($rs)} = ['resize', $rs, '']; }
+} else {
+  %streams = (fileno($out_r) => ['stdout', $out_r, ''], fileno($err_r) => ['stderr', $err_r, '']);
+}
 
 sub stamp {
   my ($s, $ns) = clock();
@@ -137,8 +187,19 @@ while (1) {
   last if defined $status && (!%streams || $wait <= 0);
   my $rin = '';
   vec($rin, $_, 1) = 1 for keys %streams;
-  my $n = %streams ? select(my $rout = $rin, undef, undef, $wait) : select(undef, undef, undef, $wait);
+  vec($rin, $_, 1) = 1 for (defined $status ? () : keys %inputs);
+  my $n = ($rin =~ /[^\\0]/) ? select(my $rout = $rin, undef, undef, $wait) : select(undef, undef, undef, $wait);
   next unless $n && $n > 0;
+  # Sizes before input: a program that reads its input and then asks its size sees the new one.
+  for my $fd (sort { ($inputs{$b}[0] eq 'resize') <=> ($inputs{$a}[0] eq 'resize') } keys %inputs) {
+    next unless vec($rout, $fd, 1);
+    my $in = $inputs{$fd};
+    my $got = sysread($in->[1], my $buf, 65536);
+    if (!$got) { delete $inputs{$fd}; next; }
+    if ($in->[0] eq 'stdin') { syswrite($master, $buf); next; }
+    $in->[2] .= $buf;
+    while ($in->[2] =~ s/^(\\d+) (\\d+)\\n//) { ioctl($master, 0x5414, pack('S4', $2, $1, 0, 0)); }
+  }
   for my $fd (keys %streams) {
     next unless vec($rout, $fd, 1);
     my $st = $streams{$fd};

@@ -3,6 +3,7 @@
 // (never created: bad user, bad argv) or StartError (crun refused: no such executable).
 
 import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
 import { launchContainer } from "../process/container-launcher.ts";
@@ -166,13 +167,15 @@ export async function startOciContainer(
     ),
     binds,
     ...(cgroupsPath !== undefined ? { cgroupsPath } : {}),
+    terminal: config.tty,
     ...(config.memoryLimitBytes !== undefined ? { memoryLimitBytes: config.memoryLimitBytes } : {}),
     ...(config.cpuLimitMillis !== undefined ? { cpuLimitMillis: config.cpuLimitMillis } : {}),
     ...(config.cpuRequestMillis !== undefined ? { cpuRequestMillis: config.cpuRequestMillis } : {}),
   });
   await writeFile(join(stateDir, "config.json"), JSON.stringify(spec));
-  if (config.stdin) {
-    const made = await runCommand(["mkfifo", "-m", "600", join(stateDir, "stdin")]);
+  const fifos = [...(config.stdin ? ["stdin"] : []), ...(config.tty ? ["resize"] : [])];
+  if (fifos.length > 0) {
+    const made = await runCommand(["mkfifo", "-m", "600", ...fifos.map((name) => join(stateDir, name))]);
     if (made.exitCode !== 0)
       return fail("CreateContainerError", `cannot create the stdin FIFO: ${made.stderr.trim()}`);
   }
@@ -183,6 +186,8 @@ export async function startOciContainer(
     stateDir,
     logPath,
     config.stdin ? "1" : "0",
+    // sockaddr_un holds 107 bytes: a short path, not one under the (deep) state dir.
+    config.tty ? join(tmpdir(), `kube-console-${id.slice(0, 16)}.sock`) : "",
     deps.syscalls,
     deps.crun.mode === "hybrid" ? "1" : "0",
     deps.cgroups.oomFile(id),

@@ -259,6 +259,29 @@ describeOci("OCI runtime (crun)", () => {
     await runtime.stopContainer(status.id, 0);
   });
 
+  test("a tty container gets a pty: attach feeds it, resizes it and reads its output", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const { status } = await run(
+      runtime,
+      ["sh", "-c", "test -t 0 && echo is-a-tty; read x; stty size; echo got:$x"],
+      {
+        tty: true,
+        stdin: true,
+      },
+    );
+    expect(status.state).toBe("running");
+    const attached = await runtime.attach(status.id);
+    attached.resize(50, 20);
+    attached.stdin?.write("hello\n");
+    const end = await exited(runtime, status.id);
+    expect(end.exitCode).toBe(0);
+    const log = await logText(end);
+    expect(log).toContain("is-a-tty");
+    expect(log).toContain("20 50");
+    expect(log).toContain("got:hello");
+    attached.kill();
+  });
+
   test("shareProcessNamespace: the pause process is PID 1 and containers see each other", async () => {
     const runtime = runtimes[0] ?? (await newRuntime());
     const { pod, status } = await run(runtime, ["sleep", "1000"], {}, { shareProcessNamespace: true });

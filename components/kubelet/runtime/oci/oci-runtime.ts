@@ -3,6 +3,7 @@
 // namespace on the node bridge (CRI RuntimeService over crun; state under <rootDir>/oci survives restarts).
 
 import { randomBytes } from "node:crypto";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NodeNetwork } from "../../network/node-network.ts";
@@ -83,6 +84,21 @@ export async function startOciRuntime(options: OciRuntimeOptions): Promise<OciRu
 }
 
 const newId = () => randomBytes(16).toString("hex");
+
+/** "<cols> <rows>" to a tty container's resize FIFO; never blocks (no reader: the monitor is gone). */
+function writeResize(path: string, width: number, height: number): void {
+  if (!(width > 0 && height > 0)) return;
+  try {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      writeSync(fd, `${Math.floor(width)} ${Math.floor(height)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // The container ended.
+  }
+}
 
 class OciRuntimeImpl implements OciRuntime {
   readonly name = "oci";
@@ -273,14 +289,16 @@ class OciRuntimeImpl implements OciRuntime {
       if (entry.end !== undefined) done();
       else entry.waiters.push(done);
     });
-    return startAttach({
+    const dir = this.#state.containerDir(containerId);
+    const attached = await startAttach({
       logPath: entry.record.logPath,
       tty: entry.record.config.tty,
       exited,
-      ...(entry.record.config.stdin
-        ? { stdinPath: join(this.#state.containerDir(containerId), "stdin") }
-        : {}),
+      ...(entry.record.config.stdin ? { stdinPath: join(dir, "stdin") } : {}),
     });
+    if (!entry.record.config.tty) return attached;
+    // The monitor sizes the container's pty from the lines written to its resize FIFO.
+    return { ...attached, resize: (width, height) => writeResize(join(dir, "resize"), width, height) };
   }
 
   async stats(containerId: string): Promise<ContainerStats | undefined> {

@@ -1,7 +1,16 @@
 // Linux syscall numbers the OCI container monitor calls through Perl's `syscall` (no modules: each
 // costs milliseconds per start), per CPU architecture (process.arch).
 
-const names = ["setsid", "prctl", "unshare", "mount", "umount2", "clock_gettime", "exit_group"] as const;
+const names = [
+  "setsid",
+  "prctl",
+  "unshare",
+  "mount",
+  "umount2",
+  "clock_gettime",
+  "exit_group",
+  "recvmsg",
+] as const;
 
 /** From the kernel's tables: arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h. */
 const tables: Record<string, Record<(typeof names)[number], number>> = {
@@ -13,8 +22,18 @@ const tables: Record<string, Record<(typeof names)[number], number>> = {
     umount2: 166,
     clock_gettime: 228,
     exit_group: 231,
+    recvmsg: 47,
   },
-  arm64: { setsid: 157, prctl: 167, unshare: 97, mount: 40, umount2: 39, clock_gettime: 113, exit_group: 94 },
+  arm64: {
+    setsid: 157,
+    prctl: 167,
+    unshare: 97,
+    mount: 40,
+    umount2: 39,
+    clock_gettime: 113,
+    exit_group: 94,
+    recvmsg: 212,
+  },
 };
 
 /** The monitor's `syscalls` argument ("112:157:..." in its order); throws on an unknown architecture. */
