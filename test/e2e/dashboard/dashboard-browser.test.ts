@@ -1,0 +1,205 @@
+// The built-in dashboard in a real browser (Debian's chromium, headless, through puppeteer-core)
+// against a real `kube server` over HTTPS: token login, a Deployment made by kubectl appearing
+// live, scaling it from the UI, pod logs, `echo hi` in the exec terminal, a ConfigMap's YAML
+// edited, bad input and an RBAC refusal shown with the API's message, and kubectl proxy's /ui.
+// Screenshots of the main views land in the test's temp dir (KT_DASHBOARD_SHOTS keeps them).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { type KubeServer, startKubeServer } from "../../harness/kube-server.ts";
+import { until } from "../../harness/until.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = process.getuid?.() === 0;
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium)
+  console.warn(`dashboard browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+if (!root) console.warn("dashboard browser tests skipped: kube server's kubelet needs root");
+
+describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube server", () => {
+  let server: KubeServer;
+  let browser: Browser;
+  let page: Page;
+  let ui = "";
+  let adminToken = "";
+  let viewerToken = "";
+  const shots = process.env.KT_DASHBOARD_SHOTS ?? mkdtempSync(join(tmpdir(), "kt-dashboard-shots-"));
+  const kubectl = (args: string[], stdin?: string) =>
+    server.kubectl(args, stdin === undefined ? undefined : { stdin });
+  const ok = async (args: string[], stdin?: string): Promise<string> => {
+    const r = await kubectl(args, stdin);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const shot = (name: string) =>
+    page.screenshot({ path: join(shots, `${name}.png`) as `${string}.png`, fullPage: true });
+  const text = (sel: string) => page.$eval(sel, (e) => e.textContent ?? "");
+  const goto = async (path: string) => {
+    await page.goto(`${ui}${path}`, { waitUntil: "domcontentloaded" });
+  };
+  const submit = async (sel: string) => {
+    await Promise.all([page.waitForNavigation({ waitUntil: "domcontentloaded" }), page.click(sel)]);
+  };
+  // Browser-side code as strings: the test's TypeScript has no DOM types.
+  const q = (sel: string) => `document.querySelector(${JSON.stringify(sel)})`;
+  const setValue = (sel: string, v: string) => page.evaluate(`${q(sel)}.value = ${JSON.stringify(v)}`);
+  const getValue = async (sel: string) => String(await page.evaluate(`${q(sel)}.value`));
+  const waitFor = (expr: string, timeout = 10_000) => page.waitForFunction(expr, { timeout });
+  const login = async (token: string) => {
+    await goto("/login");
+    await setValue("#token", token);
+    await submit("#login");
+  };
+  const setYaml = (yaml: string) => setValue("#yaml-text", yaml);
+
+  beforeAll(async () => {
+    server = await startKubeServer({ nodes: 1 });
+    const secure = (server.stderr().match(/apiserver: the Kubernetes API on (https:\/\/\S+)/) ?? [])[1];
+    if (!secure) throw new Error(`kube server printed no https URL:\n${server.stderr()}`);
+    ui = `${secure}/ui`;
+    // Seed 001's admin-user, and a viewer bound to the `view` ClusterRole.
+    await ok(["create", "namespace", "kubernetes-dashboard"]);
+    for (const [sa, role] of [
+      ["admin-user", "cluster-admin"],
+      ["viewer", "view"],
+    ] as const) {
+      await ok(["-n", "kubernetes-dashboard", "create", "serviceaccount", sa]);
+      await ok([
+        "create",
+        "clusterrolebinding",
+        `kt-${sa}`,
+        `--clusterrole=${role}`,
+        `--serviceaccount=kubernetes-dashboard:${sa}`,
+      ]);
+    }
+    adminToken = (await ok(["-n", "kubernetes-dashboard", "create", "token", "admin-user"])).trim();
+    viewerToken = (await ok(["-n", "kubernetes-dashboard", "create", "token", "viewer"])).trim();
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      acceptInsecureCerts: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
+    page = await browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (!process.env.KT_DASHBOARD_SHOTS) rmSync(shots, { recursive: true, force: true });
+    else console.log(`dashboard screenshots in ${shots}`);
+  }, 60_000);
+
+  test("without a token the browser is sent to the login page; a bad token is refused with the API's word", async () => {
+    await goto("/");
+    expect(page.url()).toBe(`${ui}/login`);
+    await login("not-a-token");
+    expect(await text(".error")).toBe("Unauthorized");
+    await login(adminToken);
+    expect(page.url()).toBe(`${ui}/`);
+    expect(await text("#whoami")).toBe("system:serviceaccount:kubernetes-dashboard:admin-user");
+    await shot("overview");
+  }, 30_000);
+
+  test("a Deployment created by kubectl appears live, and scaling it from the UI is seen by kubectl", async () => {
+    await goto("/r/apps/v1/deployments?ns=default");
+    expect(await text("main")).toContain("No resources found.");
+    const t0 = performance.now();
+    await ok(["create", "deployment", "web", "--image=hello", "--replicas=1"]);
+    await waitFor(`(${q("main table")}?.textContent ?? "").includes("web")`, 5000);
+    const delay = performance.now() - t0;
+    expect(delay).toBeLessThan(1000);
+    await shot("deployments");
+    await Promise.all([page.waitForNavigation(), page.click("main table a")]);
+    await setValue(".act-scale input[name=replicas]", "3");
+    await submit(".act-scale button");
+    expect((await ok(["get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"])).trim()).toBe("3");
+    // The page follows the rollout from the watch, without a reload.
+    await waitFor(`${q("#replicas")}?.textContent === "3/3"`, 30_000);
+    await shot("deployment");
+  }, 60_000);
+
+  test("a pod's logs stream in, and `echo hi` runs in the exec terminal", async () => {
+    await ok([
+      "run",
+      "talker",
+      "--image=busybox",
+      "--command",
+      "--",
+      "/bin/busybox",
+      "sh",
+      "-c",
+      "echo hello-from-logs; sleep 3600",
+    ]);
+    await until(
+      "talker Running",
+      async () =>
+        (await ok(["get", "pod", "talker", "-o", "jsonpath={.status.phase}"])) === "Running"
+          ? true
+          : undefined,
+      { timeoutMs: 30_000 },
+    );
+    await goto("/logs/default/talker");
+    await waitFor(`(${q("#logs")}?.textContent ?? "").includes("hello-from-logs")`);
+    await shot("logs");
+    await goto("/exec/default/talker");
+    await waitFor(`${q("#termstate")}?.textContent === "connected"`);
+    await page.type("#terminput", "echo hi");
+    await page.keyboard.press("Enter");
+    await waitFor(`/\\$ echo hi\\nhi\\n/.test(${q("#term")}?.textContent ?? "")`);
+    await shot("exec");
+  }, 60_000);
+
+  test("a ConfigMap's YAML is edited; bad YAML, an unknown kind and a stale resourceVersion show the API's message", async () => {
+    await ok(["create", "configmap", "cfg", "--from-literal=a=1"]);
+    await goto("/edit/core/v1/configmaps/default/cfg");
+    const original = await getValue("#yaml-text");
+    await setYaml(original.replace('a: "1"', 'a: "2"'));
+    await submit("#save");
+    expect((await ok(["get", "configmap", "cfg", "-o", "jsonpath={.data.a}"])).trim()).toBe("2");
+    // Stale: kubectl changes it while the form holds the old resourceVersion.
+    await goto("/edit/core/v1/configmaps/default/cfg");
+    const held = await getValue("#yaml-text");
+    await ok(["patch", "configmap", "cfg", "-p", '{"data":{"a":"3"}}']);
+    await setYaml(held.replace('a: "2"', 'a: "4"'));
+    await submit("#save");
+    expect(await text(".error")).toContain(
+      'Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again',
+    );
+    await setYaml("data: [unclosed");
+    await submit("#save");
+    expect(await text(".error")).not.toBe("");
+    expect((await ok(["get", "configmap", "cfg", "-o", "jsonpath={.data.a}"])).trim()).toBe("3");
+    await goto("/new?ns=default");
+    await setYaml("apiVersion: v1\nkind: Frobnicator\nmetadata:\n  name: x\n");
+    await submit("#create");
+    expect(await text(".error")).toBe('no matches for kind "Frobnicator" in version "v1"');
+    await shot("create-error");
+  }, 60_000);
+
+  test("a viewer sees actions disabled and is refused a create with the API's message", async () => {
+    await Promise.all([page.waitForNavigation(), page.click("header form[action$='/logout'] button")]);
+    await login(viewerToken);
+    await goto("/r/core/v1/configmaps/default/cfg");
+    expect(await page.evaluate(`${q(".act-delete button")}.disabled`)).toBe(true);
+    await goto("/new?ns=default");
+    await setYaml("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nope\n");
+    await submit("#create");
+    expect(await text(".error")).toBe(
+      'configmaps is forbidden: User "system:serviceaccount:kubernetes-dashboard:viewer" cannot create resource "configmaps" in API group "" in the namespace "default"',
+    );
+    expect((await kubectl(["get", "configmap", "nope"])).code).not.toBe(0);
+  }, 30_000);
+
+  test("phone width: the page fits the screen and still lists pods", async () => {
+    await page.setViewport({ width: 390, height: 844 });
+    await goto("/r/core/v1/pods?ns=default");
+    const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
+    expect(width).toBeLessThanOrEqual(390);
+    expect(await text("main")).toContain("talker");
+    await shot("phone-pods");
+  }, 30_000);
+});
