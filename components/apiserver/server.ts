@@ -233,7 +233,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   await bootstrap(ctx, endpoint);
   const apiServices = new ApiServiceController(ctx, log);
   ctx.aggregator = apiServices.aggregator;
-  await apiServices.start();
+  apiServices.start();
 
   const compaction = startCompaction(options.kv, options.compactionIntervalMs ?? 5 * 60_000, log);
   let resolveDone: () => void = () => undefined;
@@ -259,7 +259,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       security?.stop?.();
       if (compaction) clearInterval(compaction);
       crds?.stop();
-      apiServices.stop();
+      await apiServices.stop();
       admission.stop();
       await Promise.all([server?.stop(true), secure?.stop()]);
       resolveDone();

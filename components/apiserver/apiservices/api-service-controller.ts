@@ -44,6 +44,7 @@ async function discover(url: string, spec: ApiServiceSpec): Promise<{ status: nu
 export class ApiServiceController {
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<void> | undefined;
+  private stopped = false;
   /** Proxies requests for the Service-backed group/versions and lists their resources. */
   readonly aggregator: Aggregator;
 
@@ -63,19 +64,24 @@ export class ApiServiceController {
     };
   }
 
-  async start(): Promise<void> {
-    await this.sync();
+  /** The first pass runs in the background, so the apiserver's start does not wait for it. */
+  start(): void {
+    void this.sync();
     this.timer = setInterval(() => void this.sync(), this.intervalMs);
     this.timer.unref?.();
   }
 
-  stop(): void {
+  /** No more passes; resolves once the one in progress, if any, ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.running;
   }
 
   /** One pass; passes never overlap (a call during one waits for it). */
   sync(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.running ??= this.pass()
       .catch((err: unknown) => this.log(`apiservices: ${(err as Error).message}`))
       .finally(() => {

@@ -41,7 +41,12 @@ const available = async (name: string) =>
   );
 
 test("every built-in group/version has a local APIService, Available", async () => {
-  const list = await client.get<{ items: ApiService[] }>(APISERVICES);
+  // The first pass runs beside the apiserver's start.
+  const list = await until("the local APIServices", async () => {
+    const l = await client.get<{ items: ApiService[] }>(APISERVICES);
+    const done = l.items.some((i) => i.metadata.name === "v1.apiregistration.k8s.io");
+    return done && l.items.every((i) => i.status?.conditions) ? l : undefined;
+  });
   const names = list.items.map((i) => i.metadata.name);
   for (const n of ["v1.", "v1.apps", "v2.autoscaling", "v1.certificates.k8s.io", "v1.apiregistration.k8s.io"])
     expect(names).toContain(n);
