@@ -3,6 +3,11 @@
 // and `kube server` does, handing it the apiserver's own fetch handler.
 
 import { join } from "node:path";
+import {
+  DEFAULT_IMAGE_GC_POLICY,
+  ImageGcManager,
+  imagesInUse,
+} from "../components/kubelet/images/image-gc-manager.ts";
 import { createImageResolver } from "../components/kubelet/images/image-resolver.ts";
 import { OciImageSource } from "../components/kubelet/images/oci/oci-image-source.ts";
 import { type Kubelet, startKubelet } from "../components/kubelet/kubelet.ts";
@@ -36,6 +41,8 @@ export interface KubeletStarterOptions {
   registerNode: boolean;
   nodeLabels: Record<string, string>;
   imageDir?: string;
+  /** --image-gc-high-threshold / --image-gc-low-threshold (percent); absent: 85 / 80. */
+  imageGc?: { highThresholdPercent: number; lowThresholdPercent: number };
   /** auto: oci when root and crun exist, else process (saying what isolation is missing). */
   runtime: "process" | "fake" | "oci" | "auto";
   networking: "auto" | "host";
@@ -213,15 +220,12 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     log,
   });
   await server.ready;
+  const oci = new OciImageSource({ root: join(options.rootDir, "images") });
   kubelet = await startKubelet({
     nodeName: options.nodeName,
     rootDir: options.rootDir,
     runtime,
-    images: createImageResolver({
-      imageDir: options.imageDir,
-      kubeExecutable: kubeExecutable(),
-      oci: new OciImageSource({ root: join(options.rootDir, "images") }),
-    }),
+    images: createImageResolver({ imageDir: options.imageDir, kubeExecutable: kubeExecutable(), oci }),
     client,
     manifestPath: options.manifestPath,
     manifestUrl: options.manifestUrl,
@@ -242,6 +246,12 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     log,
   });
   const core = kubelet;
+  // Upstream's image GC: every 5 minutes, unused images go when the disk is past the high threshold.
+  const stopImageGc = new ImageGcManager({
+    store: oci.store,
+    policy: { ...DEFAULT_IMAGE_GC_POLICY, ...options.imageGc },
+    inUse: () => imagesInUse(core.pods()),
+  }).start(300_000, (message) => log(`image garbage collection failed: ${message}`));
   const components: Component[] = [server, core];
   return {
     ...core,
@@ -250,10 +260,12 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     podCIDR: runtime.podCIDR,
     done: Promise.race(components.map((c) => c.done)),
     async stop() {
+      stopImageGc();
       await core.stop();
       await server.stop();
     },
     async kill() {
+      stopImageGc();
       await core.kill();
       await server.stop();
     },

@@ -9,6 +9,7 @@ import { type ClientConfig, loadKubeconfig } from "../lib/client/kubeconfig.ts";
 import { parseServerList } from "./api-client-flags.ts";
 import { readFlagFile } from "./apiserver-security-flags.ts";
 import { parseDuration, parseIpAddress, parsePort, parsePositiveInt } from "./flag-values.ts";
+import { IMAGE_GC_FLAGS, parseImageGcFlags } from "./image-gc-flags.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { type KubeletStarterOptions, startKubeletStack } from "./kubelet-starter.ts";
 import { supervise } from "./supervise.ts";
@@ -89,6 +90,7 @@ export const kubeletCommand = defineKubeCommand({
       type: "string",
       description: "Directory of executables used as images before the embedded ones",
     },
+    ...IMAGE_GC_FLAGS,
     runtime: {
       type: "string",
       description:
@@ -174,6 +176,7 @@ export const kubeletCommand = defineKubeCommand({
       registerNode: args["register-node"] !== false,
       nodeLabels: parseLabels(args["node-labels"]),
       imageDir: args["image-dir"] ? resolve(args["image-dir"]) : undefined,
+      imageGc: parseImageGcFlags(args),
       runtime: runtime as "process" | "fake" | "oci" | "auto",
       networking: networking as "auto" | "host",
       podCIDR: args["pod-cidr"],
