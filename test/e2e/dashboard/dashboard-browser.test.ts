@@ -194,6 +194,43 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     expect((await kubectl(["get", "configmap", "nope"])).code).not.toBe(0);
   }, 30_000);
 
+  test("through kubectl proxy: /ui and seed 001's kubernetes-dashboard service path serve the UI as the proxy's user", async () => {
+    const proxy = Bun.spawn(["kubectl", "--kubeconfig", server.kubeconfig, "proxy", "--port=0"], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      const reader = proxy.stdout.getReader();
+      let out = "";
+      const port = await until(
+        "kubectl proxy to listen",
+        async () => {
+          const chunk = await reader.read();
+          out += new TextDecoder().decode(chunk.value ?? new Uint8Array());
+          return out.match(/Starting to serve on 127\.0\.0\.1:(\d+)/)?.[1];
+        },
+        { timeoutMs: 15_000 },
+      );
+      const base = `http://127.0.0.1:${port}`;
+      const redirect = await fetch(`${base}/ui`, { redirect: "manual" });
+      expect(redirect.status).toBe(301);
+      expect(redirect.headers.get("location")).toBe("/ui/");
+      const overview = await (await fetch(`${base}/ui/`)).text();
+      expect(overview).toContain("<h1>Overview");
+      expect(overview).not.toContain("log out");
+      const svc = "/api/v1/namespaces/kubernetes-dashboard/services/https:kubernetes-dashboard:/proxy/";
+      const viaService = await fetch(`${base}${svc}r/apps/v1/deployments?ns=default`);
+      expect(viaService.status).toBe(200);
+      const html = await viaService.text();
+      expect(html).toContain("<h1>Deployments");
+      expect(html).toContain(`href="${svc}r/core/v1/pods?ns=default"`);
+      expect(html).toContain('id="whoami">kubernetes-admin<');
+    } finally {
+      proxy.kill();
+      await proxy.exited;
+    }
+  }, 30_000);
+
   test("phone width: the page fits the screen and still lists pods", async () => {
     await page.setViewport({ width: 390, height: 844 });
     await goto("/r/core/v1/pods?ns=default");
