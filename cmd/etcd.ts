@@ -111,6 +111,8 @@ function tlsFiles(
 export const etcdCommand = defineKubeCommand({
   name: "etcd",
   description: "SQLite-backed key/value store that speaks the etcd v3 gRPC API",
+  // As etcd: ETCD_LISTEN_CLIENT_URLS, ETCD_DATA_DIR, ... (seed 004's /etc/etcd/etcd.conf).
+  envPrefix: "ETCD_",
   args: {
     "data-dir": {
       type: "string",

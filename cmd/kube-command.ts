@@ -4,6 +4,7 @@
 
 import type { ArgsDef, ParsedArgs } from "citty";
 import { parseArgs } from "citty";
+import { flagsFromEnv } from "./env-flags.ts";
 import { applyLegacyFlags, legacyArgs } from "./legacy-flags.ts";
 import { applyLogFlags, LOG_FLAGS } from "./log-flags.ts";
 
@@ -26,6 +27,8 @@ export interface KubeCommandDef<T extends ArgsDef> {
   description: string;
   args: T;
   passThroughArgs?: boolean;
+  /** Flags also read from the environment under this prefix (etcd: `ETCD_`); the command line wins. */
+  envPrefix?: string;
   run(args: ParsedArgs<T>, prog: string): number | Promise<number>;
 }
 
@@ -43,9 +46,12 @@ export function defineKubeCommand<const T extends ArgsDef>(def: KubeCommandDef<T
     description: def.description,
     args,
     passThroughArgs: def.passThroughArgs,
-    run: async (rawArgs, prog) => {
-      const parsed = parseArgs<T>(rawArgs, args as T);
+    run: async (given, prog) => {
       const log = (line: string): void => console.error(`${prog}: ${line}`);
+      const rawArgs = def.envPrefix
+        ? [...flagsFromEnv(def.args, def.envPrefix, given, process.env, log), ...given]
+        : given;
+      const parsed = parseArgs<T>(rawArgs, args as T);
       if (!def.passThroughArgs) {
         applyLogFlags(parsed as Record<string, unknown>, log);
         applyLegacyFlags(def.name, parsed as Record<string, unknown>, rawArgs, log);
