@@ -95,7 +95,9 @@ export class StatusError extends Error {
     const summary = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
     const details: StatusDetails = { name, kind: kind.kind, causes };
     if (kind.group) details.group = kind.group;
-    return StatusError.of(422, "Invalid", `${kind.kind} "${name}" is invalid: ${summary}`, details);
+    // Upstream NewInvalid names the GroupKind: "Deployment.apps", or just "Pod" in the core group.
+    const what = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
+    return StatusError.of(422, "Invalid", `${what} "${name}" is invalid: ${summary}`, details);
   }
 
   static badRequest(message: string): StatusError {

@@ -136,12 +136,12 @@ describe("TokenRequest", () => {
     const short = await call("POST", tokenPath("robot"), request({ expirationSeconds: 599 }));
     expect(short.status).toBe(422);
     expect(short.body.message).toBe(
-      'TokenRequest "" is invalid: spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes',
+      'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes',
     );
     const renamed = await call("POST", tokenPath("robot"), { ...request({}), metadata: { name: "other" } });
     expect(renamed.status).toBe(422);
     expect(renamed.body.message).toBe(
-      'TokenRequest "robot" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified',
+      'TokenRequest.authentication.k8s.io "robot" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified',
     );
     const missing = await call("POST", tokenPath("ghost"), request({}));
     expect(missing.status).toBe(404);
