@@ -132,6 +132,18 @@ describe("unpackLayer", () => {
     ).toContain('is below the symlink "up"');
   });
 
+  test("a directory entry over a symlink replaces the link: nothing outside is chmodded", async () => {
+    const outside = join(dir, "outside");
+    writeFileSync(outside, "");
+    const { out } = await unpack([
+      { name: "victim", type: "symlink", linkname: outside },
+      { name: "victim", type: "directory", mode: 0o777 },
+    ]);
+    expect(lstatSync(join(out, "victim")).isDirectory()).toBe(true);
+    expect(statSync(outside).isFile()).toBe(true);
+    expect(statSync(outside).mode & 0o777).not.toBe(0o777);
+  });
+
   test("a diff_id mismatch or a truncated stream is refused", async () => {
     const tar = await tarOf([{ name: "f", body: "data" }]);
     const blob = join(dir, "blob");

@@ -9,6 +9,7 @@ import {
   chown,
   lchown,
   link,
+  lstat,
   lutimes,
   mkdir,
   open,
@@ -131,7 +132,9 @@ export async function unpackLayer(blob: string, dir: string, diffId: string): Pr
         entry.resume();
         continue;
       }
-      if (header.type !== "directory") {
+      // Replace whatever is there, except a directory by a directory: never chmod through a symlink.
+      const existing = await lstat(target).catch(() => undefined);
+      if (existing && !(header.type === "directory" && existing.isDirectory())) {
         await rm(target, { recursive: true, force: true });
         symlinks.delete(rel);
       }
