@@ -312,6 +312,26 @@ describeOci("OCI runtime (crun)", () => {
       .stdout;
     expect(lines[0]).toBe((await runCommand(["hostname"])).stdout.trim());
     expect(lines.slice(1), lines.join("\n")).toEqual(host.trim().split("\n"));
+    // The host-PID pause's own child goes with the pod (no PID namespace or cgroup takes it).
+    const pause = (await runCommand(["pgrep", "-f", `sandboxes/${status.sandboxId}/pause`])).stdout.trim();
+    expect(pause).toMatch(/^\d+$/);
+    // Live members of the pause's process group (a killed one may stay a zombie until init reaps it).
+    const group = async () => {
+      const pids = (await runCommand(["pgrep", "-g", pause])).stdout.split("\n").filter(Boolean);
+      const states = await Promise.all(
+        pids.map((pid) =>
+          readFile(`/proc/${pid}/stat`, "utf8").then(
+            (stat) => stat.split(") ")[1]?.[0],
+            () => "X",
+          ),
+        ),
+      );
+      return pids.filter((_, i) => states[i] !== "Z" && states[i] !== "X");
+    };
+    expect((await group()).length).toBe(2);
+    await runtime.stopSandbox(status.sandboxId, 0);
+    await runtime.removeSandbox(status.sandboxId);
+    expect(await group()).toEqual([]);
     const isolated = await run(runtime, ["sh", "-c", script]);
     const own = (await logText(await exited(runtime, isolated.status.id))).split("\n");
     expect(own.slice(1).some((ns, i) => ns === host.trim().split("\n")[i])).toBe(false);

@@ -60,13 +60,15 @@ export function pauseAlive(sandbox: OciSandboxRecord): Promise<boolean> {
 
 /** Kills and deletes the pause container and its rootfs (idempotent). */
 export async function removePause(crun: CrunCommand, dir: string, sandbox: OciSandboxRecord): Promise<void> {
-  await crun.run(["delete", "--force", pauseId(sandbox.id)]);
+  // The pause leads its own process group (crun's setsid): killing the group also ends its sleep,
+  // which no PID namespace teardown (hostPID) or cgroup (the pause has none) would reach.
   if (sandbox.pausePid !== undefined && (await pauseAlive(sandbox))) {
     try {
-      process.kill(sandbox.pausePid, "SIGKILL");
+      process.kill(-sandbox.pausePid, "SIGKILL");
     } catch {
       // Gone.
     }
   }
+  await crun.run(["delete", "--force", pauseId(sandbox.id)]);
   await removeRootfs(join(dir, "pause"));
 }
