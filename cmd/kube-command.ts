@@ -48,9 +48,11 @@ export function defineKubeCommand<const T extends ArgsDef>(def: KubeCommandDef<T
     passThroughArgs: def.passThroughArgs,
     run: async (given, prog) => {
       const log = (line: string): void => console.error(`${prog}: ${line}`);
+      // klog's shorthand `-v=2` (citty would read "=2").
+      const argv = def.passThroughArgs ? given : given.map((a) => (a.startsWith("-v=") ? `-${a}` : a));
       const rawArgs = def.envPrefix
-        ? [...flagsFromEnv(def.args, def.envPrefix, given, process.env, log), ...given]
-        : given;
+        ? [...flagsFromEnv(def.args, def.envPrefix, argv, process.env, log), ...argv]
+        : argv;
       const parsed = parseArgs<T>(rawArgs, args as T);
       if (!def.passThroughArgs) {
         applyLogFlags(parsed as Record<string, unknown>, log);

@@ -74,3 +74,8 @@ test("the seeds' removed flags are declared on their commands", () => {
   expect(names["controller-manager"]).toContain("cluster-name");
   expect(names.apiserver).toContain("portal-net");
 });
+
+test("klog's shorthand -v=3 works too", async () => {
+  await run(["-v=3"]);
+  expect(verbosity()).toBe(3);
+});
