@@ -240,6 +240,9 @@ describeOci("OCI runtime (crun)", () => {
         .slice(1)
         .map((l) => l.trim()),
     ).toEqual(["1 sleep", expect.stringMatching(/^\d+ ps$/)]);
+    const stats = await runtime.stats(status.id);
+    expect(stats?.memoryWorkingSetBytes).toBeGreaterThan(0);
+    expect(stats?.cpuUsageNanos).toBeGreaterThan(0);
     const failing = await execText(runtime, status.id, ["sh", "-c", "exit 3"]);
     expect(failing.code).toBe(3);
     const tty = await runtime.exec(status.id, ["sh", "-c", "read line; stty size; echo got:$line"], {
