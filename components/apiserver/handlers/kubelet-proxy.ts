@@ -4,10 +4,12 @@
 // spliced to the kubelet's (http/upgrade-relay.ts); pods/proxy and
 // nodes/proxy and services/proxy as plain HTTP proxies to the pod IP, the kubelet or an endpoint.
 import { StatusError } from "../../../lib/errors/status-error.ts";
+import { statusResponse } from "../../../lib/errors/status-response.ts";
 import type { ResourceRequest } from "../api-context.ts";
-import { dialUpgrade } from "../http/upgrade-relay.ts";
+import { type BackendAnswer, dialUpgrade, responseOf, writeResponse } from "../http/upgrade-relay.ts";
 import { dialRelay, type RelaySocketData } from "../http/websocket-relay.ts";
 import { kubeletFetch, kubeletTls, kubeletWebSocket } from "./kubelet-client.ts";
+import { backendError, dialText } from "./kubelet-dial-error.ts";
 import { getPod, kubeletBase, nodeOf, noHost, validateContainer } from "./kubelet-location.ts";
 
 /** Subprotocol names a WHATWG WebSocket client cannot offer ("/" is not a token character), and the kubelet's alias. */
@@ -35,63 +37,44 @@ function isSpdy(req: Request): boolean {
 }
 
 /**
- * An upgrade (SPDY/3.1, or a websocket on the secure port): the same request to the kubelet on
- * its own connection; its answer is passed back, and after its 101 the client's connection is
- * spliced to the kubelet's byte for byte, with TCP's backpressure both ways. Undefined: a
- * websocket whose connection cannot be taken over (the caller relays messages instead).
+ * An upgrade (SPDY/3.1, or a websocket on the secure port) as upstream's UpgradeAwareHandler: the
+ * client's connection is taken over first (nothing reaches the kubelet twice), the same request
+ * goes to the kubelet on its own connection, a refusal is passed back, and after the kubelet's
+ * 101 the two connections are spliced byte for byte, with TCP's backpressure both ways.
+ * Undefined: a websocket whose connection cannot be taken over (the caller relays messages).
  */
 async function upgradeRelay(r: ResourceRequest, target: string): Promise<Response | undefined> {
-  let answer: Awaited<ReturnType<typeof dialUpgrade>>;
-  try {
-    answer = await dialUpgrade(target, r.req, kubeletTls(r.ctx));
-  } catch (err) {
-    throw backendError(err, target);
-  }
-  if (answer.status !== 101) {
-    const body = await answer.body();
-    const headers = new Headers();
-    const type = answer.headers.get("content-type");
-    if (type) headers.set("Content-Type", type);
-    return new Response(body, { status: answer.status, headers });
-  }
-  // The kubelet accepted (and starts nothing before the client's streams): a refusal above was
-  // passed back whatever the port; the splice needs a connection the front can hand over.
   const raw = r.ctx.takeOver?.(r.req);
+  const taken = () => new Response(null, { status: 204 }); // dropped by the front
   if (!raw) {
-    answer.close();
     if (isWebSocket(r.req)) return undefined;
+    // SPDY without a front: the kubelet starts nothing before the client's streams, so ask it,
+    // to pass its refusal back; if it would accept, say what is needed.
+    let answer: BackendAnswer;
+    try {
+      answer = await dialUpgrade(target, r.req, kubeletTls(r.ctx));
+    } catch (err) {
+      throw backendError(err, target);
+    }
+    if (answer.status !== 101) return responseOf(answer);
+    answer.close();
     throw StatusError.badRequest(
       `${r.info.subresource} over SPDY/3.1 needs the apiserver's secure port (its TLS front hands the connection over); use a websocket (v5.channel.k8s.io, v4.channel.k8s.io or SPDY/3.1+portforward.k8s.io) on this port`,
     );
   }
+  let answer: BackendAnswer;
+  try {
+    answer = await dialUpgrade(target, r.req, kubeletTls(r.ctx));
+  } catch (err) {
+    await writeResponse(raw, statusResponse(backendError(err, target)));
+    return taken();
+  }
+  if (answer.status !== 101) {
+    await writeResponse(raw, await responseOf(answer));
+    return taken();
+  }
   answer.splice(raw);
-  // The connection is the relay's now; the front drops whatever Bun.serve answers.
-  return new Response(null, { status: 204 });
-}
-
-/**
- * Go's text for a failed dial (what users of upstream search for), e.g. a kubelet that listens on
- * 127.0.0.1 only while its node advertises another address: "dial tcp 10.0.0.5:10250: connect:
- * connection refused". Undefined when the error is not a dial failure.
- */
-function dialText(target: string, err: unknown): string | undefined {
-  const code = (err as { code?: string }).code ?? "";
-  const message = (err as Error).message ?? "";
-  if (message.startsWith("dial tcp ")) return message;
-  const host = new URL(target).host;
-  if (code === "ECONNREFUSED" || code === "ConnectionRefused")
-    return `dial tcp ${host}: connect: connection refused`;
-  if (code === "ETIMEDOUT" || code === "TimeoutError" || code === "ConnectionTimedOut")
-    return `dial tcp ${host}: i/o timeout`;
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return `dial tcp ${host}: connect: no route to host`;
-  if (code === "EADDRNOTAVAIL") return `dial tcp ${host}: connect: cannot assign requested address`;
-  return undefined;
-}
-
-/** Upstream's proxy error: a 500 without a reason, which kubectl prints as "Error from server: ...". */
-function backendError(err: unknown, target?: string): StatusError {
-  const dial = target ? dialText(target, err) : undefined;
-  return StatusError.of(500, "", `error dialing backend: ${dial ?? (err as Error).message}`);
+  return taken();
 }
 
 /** Passes a response through, dropping headers that belong to the hop, not the content. */

@@ -227,3 +227,33 @@ export async function dialUpgrade(
     },
   };
 }
+
+/** The backend's answer to a refused upgrade, as a response of ours (status, type and body). */
+export async function responseOf(answer: BackendAnswer): Promise<Response> {
+  const body = await answer.body();
+  const headers = new Headers();
+  const type = answer.headers.get("content-type");
+  if (type) headers.set("Content-Type", type);
+  return new Response(body, { status: answer.status, headers });
+}
+
+const REASON_PHRASES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+/** Writes a response on a connection taken over from the front, then closes it. */
+export async function writeResponse(raw: RawConnection, res: Response): Promise<void> {
+  const body = new Uint8Array(await res.arrayBuffer());
+  const type = res.headers.get("content-type") ?? "text/plain; charset=utf-8";
+  const head =
+    `HTTP/1.1 ${res.status} ${REASON_PHRASES[res.status] ?? "Error"}\r\n` +
+    `Content-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+  raw.write(new TextEncoder().encode(head));
+  raw.write(body);
+  raw.end();
+}
