@@ -3,7 +3,6 @@
 // namespace on the node bridge (CRI RuntimeService over crun; state under <rootDir>/oci survives restarts).
 
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NodeNetwork } from "../../network/node-network.ts";
@@ -34,6 +33,7 @@ import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { installOciScripts } from "./oci-scripts.ts";
 import { monitorSyscalls } from "./oci-syscalls.ts";
 import { pauseAlive, removePause, startPause } from "./pause-container.ts";
+import { writeResize } from "./resize-fifo.ts";
 
 export interface OciRuntimeOptions {
   /** kubelet --root-dir: state in <rootDir>/oci/runtime, logs in <rootDir>/pods/<uid>/containers. */
@@ -84,21 +84,6 @@ export async function startOciRuntime(options: OciRuntimeOptions): Promise<OciRu
 }
 
 const newId = () => randomBytes(16).toString("hex");
-
-/** "<cols> <rows>" to a tty container's resize FIFO; never blocks (no reader: the monitor is gone). */
-function writeResize(path: string, width: number, height: number): void {
-  if (!(width > 0 && height > 0)) return;
-  try {
-    const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-    try {
-      writeSync(fd, `${Math.floor(width)} ${Math.floor(height)}\n`);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // The container ended.
-  }
-}
 
 class OciRuntimeImpl implements OciRuntime {
   readonly name = "oci";
