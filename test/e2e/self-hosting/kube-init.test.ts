@@ -189,6 +189,34 @@ describe.skipIf(!runnable)("kube init: a self-hosted control plane from static p
     expect(again[0]).not.toBe(pids[0]);
   }, 120_000);
 
+  test("kill -9 of etcd, the controller manager and the scheduler: each comes back, writes work", async () => {
+    const components: [string, string[]][] = [
+      ["etcd", ["etcd", "--listen-client-urls="]],
+      ["kube-controller-manager", ["controller-manager", "controller-manager.conf"]],
+      ["kube-scheduler", ["scheduler", "scheduler.conf"]],
+    ];
+    for (const [name, parts] of components) {
+      const before = (await mirrors())[`${name}-${node}`]?.restarts ?? 0;
+      const pids = pidsWith(kubeBinary, ...parts);
+      expect(pids).toHaveLength(1);
+      process.kill(pids[0] as number, "SIGKILL");
+      await until(
+        `${name} restarted`,
+        async () => {
+          const status = (await mirrors())[`${name}-${node}`];
+          return status && status.restarts > before && status.ready ? status : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 500 },
+      );
+      expect(pidsWith(kubeBinary, ...parts)).toHaveLength(1);
+    }
+    // The store came back with its data: a write and a read through the apiserver.
+    expect((await kubectl(["create", "configmap", "kt-after-kills", "--from-literal=k=v"])).code).toBe(0);
+    expect((await kubectl(["get", "configmap", "kt-after-kills", "-o", "jsonpath={.data.k}"])).stdout).toBe(
+      "v",
+    );
+  }, 300_000);
+
   test("editing a manifest upgrades that component (the scheduler gets --v=2)", async () => {
     const path = join(dir, "manifests", "kube-scheduler.yaml");
     writeFileSync(
