@@ -6,7 +6,13 @@
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { statusResponse } from "../../../lib/errors/status-response.ts";
 import type { ResourceRequest } from "../api-context.ts";
-import { type BackendAnswer, dialUpgrade, responseOf, writeResponse } from "../http/upgrade-relay.ts";
+import {
+  type BackendAnswer,
+  dialUpgrade,
+  responseOf,
+  withoutBearerProtocol,
+  writeResponse,
+} from "../http/upgrade-relay.ts";
 import { dialRelay, type RelaySocketData } from "../http/websocket-relay.ts";
 import { kubeletFetch, kubeletTls, kubeletWebSocket } from "./kubelet-client.ts";
 import { backendError, dialText } from "./kubelet-dial-error.ts";
@@ -153,7 +159,7 @@ async function streamRelay(r: ResourceRequest): Promise<Response> {
       `${info.subresource} needs the apiserver's HTTP server (websocket upgrade); the in-process handler cannot upgrade`,
     );
   }
-  const offered = (req.headers.get("sec-websocket-protocol") ?? "")
+  const offered = withoutBearerProtocol(req.headers.get("sec-websocket-protocol") ?? "")
     .split(",")
     .map((p) => p.trim())
     .filter(Boolean);

@@ -46,6 +46,10 @@ const upgradeRequest = () =>
       ["X-Stream-Protocol-Version", "v4.channel.k8s.io"],
       ["X-Stream-Protocol-Version", "v3.channel.k8s.io"],
       ["Authorization", "Bearer secret"],
+      [
+        "Sec-WebSocket-Protocol",
+        "v5.channel.k8s.io, base64url.bearer.authorization.k8s.io.c2VjcmV0, v4.channel.k8s.io",
+      ],
     ],
   });
 
@@ -58,7 +62,7 @@ async function eventually(what: string, check: () => boolean): Promise<void> {
 }
 
 describe("the SPDY upgrade relay", () => {
-  test("a refusal comes back as the backend's response; credentials are not forwarded", async () => {
+  test("a refusal comes back as the backend's response; credentials (the bearer subprotocol too) are not forwarded", async () => {
     const answer = await dialUpgrade(
       `http://127.0.0.1:${backend.port}/refuse?x=1`,
       upgradeRequest(),
@@ -71,6 +75,8 @@ describe("the SPDY upgrade relay", () => {
     expect(head).toStartWith("POST /refuse?x=1 HTTP/1.1\r\n");
     expect(head).toContain("x-stream-protocol-version: v4.channel.k8s.io, v3.channel.k8s.io\r\n");
     expect(head.toLowerCase()).not.toContain("authorization");
+    expect(head).toContain("sec-websocket-protocol: v5.channel.k8s.io, v4.channel.k8s.io\r\n");
+    expect(head).not.toContain("c2VjcmV0");
   });
 
   test("after a 101 the response head goes to the client and the bytes are spliced both ways", async () => {

@@ -28,6 +28,18 @@ export interface BackendAnswer {
   close(): void;
 }
 
+/** The subprotocol carrying a bearer token (upstream's websocket authenticator strips it too). */
+const BEARER_PROTOCOL_PREFIX = "base64url.bearer.authorization.k8s.io.";
+
+/** A Sec-WebSocket-Protocol list without the bearer-token protocol: the token is not the kubelet's. */
+export function withoutBearerProtocol(list: string): string {
+  return list
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p && !p.startsWith(BEARER_PROTOCOL_PREFIX))
+    .join(", ");
+}
+
 /** Request headers the upgrade needs; credentials and the rest stay with the apiserver. */
 const FORWARDED = [
   "upgrade",
@@ -157,8 +169,9 @@ export async function dialUpgrade(
   }
   const lines = [`${req.method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
   for (const name of FORWARDED) {
-    const value = req.headers.get(name);
-    if (value !== null) lines.push(`${name}: ${value}`);
+    let value = req.headers.get(name);
+    if (name === "sec-websocket-protocol" && value !== null) value = withoutBearerProtocol(value);
+    if (value) lines.push(`${name}: ${value}`);
   }
   if (req.method !== "GET") lines.push("Content-Length: 0");
   socket.write(`${lines.join("\r\n")}\r\n\r\n`);
