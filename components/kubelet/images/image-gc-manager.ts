@@ -22,6 +22,9 @@ export interface ImageGcPolicy {
   minAgeMs: number;
 }
 
+/** Temp files and unreferenced content older than this are a crash's leftovers, not work in progress. */
+const LEFTOVER_AGE_MS = 3_600_000;
+
 export const DEFAULT_IMAGE_GC_POLICY: ImageGcPolicy = {
   highThresholdPercent: 85,
   lowThresholdPercent: 80,
@@ -119,6 +122,8 @@ export class ImageGcManager {
 
   /** One collection pass (upstream GarbageCollect); throws ImageGcError when it cannot free enough. */
   async garbageCollect(): Promise<ImageGcResult> {
+    // What a crash left (temp files, content of no image) goes first, whatever the disk usage.
+    await this.options.store.sweep(this.now(), LEFTOVER_AGE_MS);
     const { capacityBytes, availableBytes } = await this.usage();
     if (capacityBytes <= 0) return { removed: [], freedBytes: 0 };
     const usagePercent = 100 - Math.floor((availableBytes * 100) / capacityBytes);

@@ -57,6 +57,22 @@ describe("ContentStore", () => {
     expect(readdirSync(join(dir, "tmp"))).toEqual([]);
   });
 
+  test("sweep removes old temp files and content no image uses, and keeps the rest", async () => {
+    const store = new ContentStore(dir);
+    const [kept, orphan] = [sha256Digest("kept"), sha256Digest("orphan")];
+    await store.writeBlob(kept, chunks("kept"));
+    await store.writeBlob(orphan, chunks("orphan"));
+    await store.put(image(sha256Digest("img"), [kept], [], ["docker.io/library/x:1"]));
+    const temp = await store.tempPath("blob");
+    await Bun.write(temp, "partial");
+    // Young leftovers stay (a pull may be writing them).
+    expect(await store.sweep(Date.now(), 60_000)).toBe(0);
+    expect(await store.sweep(Date.now() + 120_000, 60_000)).toBe(2);
+    expect(store.hasBlob(kept)).toBe(true);
+    expect(store.hasBlob(orphan)).toBe(false);
+    expect(readdirSync(join(dir, "tmp"))).toEqual([]);
+  });
+
   test("a digest that is not sha256 hex never becomes a path", () => {
     const store = new ContentStore(dir);
     expect(() => store.blobPath("sha256:../../etc/passwd")).toThrow("invalid digest");

@@ -4,7 +4,7 @@
 
 import { randomUUID } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DigestVerifier, digestHex } from "./digest.ts";
 import { unpackLayer } from "./layer-unpack.ts";
@@ -217,6 +217,41 @@ export class ContentStore {
       const image = images.get(id);
       if (image) image.lastUsedAt = now;
     });
+  }
+
+  /**
+   * Removes what a crash can leave: temp files, and blobs and layers no recorded image uses, all
+   * older than `minAgeMs` (so a pull or import in progress keeps its work). Returns entries removed.
+   */
+  async sweep(now: number, minAgeMs: number): Promise<number> {
+    const images = await this.list();
+    const used = new Set(
+      [...images.flatMap((i) => i.blobs), ...images.flatMap((i) => i.layers)].map((d) => d.slice(7)),
+    );
+    let removed = 0;
+    const old = async (path: string): Promise<boolean> => {
+      const info = await lstat(path).catch(() => undefined);
+      return info !== undefined && now - info.mtimeMs >= minAgeMs;
+    };
+    const dirs: [string, (name: string) => boolean][] = [
+      [join(this.root, "tmp"), () => true],
+      [join(this.root, "blobs", "sha256"), (name) => !used.has(name)],
+      [join(this.root, "layers", "sha256"), (name) => !used.has(name.replace(/\.json$/, ""))],
+    ];
+    for (const [dir, unused] of dirs) {
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        const path = join(dir, name);
+        // An unpacked layer keeps its tar's mtime: its age is that of the facts file written with it.
+        const age =
+          dir.endsWith("layers/sha256") && !name.endsWith(".json") && existsSync(`${path}.json`)
+            ? `${path}.json`
+            : path;
+        if (!unused(name) || !(await old(age))) continue;
+        await rm(path, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** Removes those of `blobs` and `layers` that no recorded image uses (a failed pull's leftovers). */
