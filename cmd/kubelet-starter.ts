@@ -260,12 +260,12 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
     podCIDR: runtime.podCIDR,
     done: Promise.race(components.map((c) => c.done)),
     async stop() {
-      stopImageGc();
+      await stopImageGc();
       await core.stop();
       await server.stop();
     },
     async kill() {
-      stopImageGc();
+      await stopImageGc();
       await core.kill();
       await server.stop();
     },

@@ -99,7 +99,7 @@ describe("ImageGcManager", () => {
       // 70% used by other things: under the high threshold now, so no failure is reported.
       expect(failures).toEqual([]);
     } finally {
-      stop();
+      await stop();
     }
   });
 

@@ -103,21 +103,25 @@ export class ImageGcManager {
 
   /**
    * Collects every `intervalMs` (upstream ImageGCPeriod, 5 min); a failure goes to `onFailure`
-   * (upstream records an ImageGCFailed Warning event on the Node). Returns the stop function.
+   * (upstream records an ImageGCFailed Warning event on the Node). Returns the (async) stop function.
    */
-  start(intervalMs = 300_000, onFailure: (message: string) => void = () => {}): () => void {
-    let running = false;
+  start(intervalMs = 300_000, onFailure: (message: string) => void = () => {}): () => Promise<void> {
+    let running: Promise<void> | undefined;
     const timer = setInterval(() => {
       if (running) return;
-      running = true;
-      this.garbageCollect()
+      running = this.garbageCollect()
+        .then(() => undefined)
         .catch((error: unknown) => onFailure((error as Error).message))
         .finally(() => {
-          running = false;
+          running = undefined;
         });
     }, intervalMs);
     timer.unref?.();
-    return () => clearInterval(timer);
+    // Stopping waits for a pass in progress, so nothing writes to the store afterwards.
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
   }
 
   /** One collection pass (upstream GarbageCollect); throws ImageGcError when it cannot free enough. */

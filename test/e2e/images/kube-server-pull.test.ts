@@ -54,10 +54,13 @@ describe.skipIf(missing !== undefined)("kube server pulls pod images from a regi
   }, 180_000);
 
   afterAll(async () => {
-    await server?.stop();
-    await open?.stop();
-    await secured?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    try {
+      await server?.stop();
+    } finally {
+      await open?.stop();
+      await secured?.stop();
+      if (work) rmSync(work, { recursive: true, force: true });
+    }
   });
 
   const pod = (name: string, image: string, extra: Record<string, unknown> = {}) =>

@@ -49,9 +49,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await open?.stop();
-  await secured?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  try {
+    await open?.stop();
+  } finally {
+    await secured?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  }
 });
 
 function resolverIn(dir: string) {
