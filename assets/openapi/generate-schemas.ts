@@ -20,7 +20,11 @@ const PACKAGES: Record<string, string> = {
   runtime: "io.k8s.apimachinery.pkg.runtime",
   version: "io.k8s.apimachinery.pkg.version",
   "apiextensions/v1": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
+  "apiregistration/v1": "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1",
 };
+
+/** Types kubernetes-types leaves out (the aggregator's), written in its style beside this file. */
+const EXTRA_TYPES = join(import.meta.dir, "extra-types");
 
 /**
  * Types whose JSON shape is not their TypeScript shape (upstream's custom OpenAPI definitions):
@@ -93,10 +97,12 @@ const EXTRA_GVKS: Record<string, GroupVersionKindRef> = {
 export function generateSchemas(): Schemas {
   const root = dirname(Bun.resolveSync("kubernetes-types/package.json", import.meta.dir));
   const schemas: Schemas = { [INT_OR_STRING]: INT_OR_STRING_SCHEMA };
-  for (const file of declarationFiles(root)) {
-    const text = readFileSync(join(root, file), "utf8");
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-    new ModuleReader(source, file.replace(/\.d\.ts$/, "")).read(schemas);
+  for (const dir of [root, EXTRA_TYPES]) {
+    for (const file of declarationFiles(dir)) {
+      const text = readFileSync(join(dir, file), "utf8");
+      const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+      new ModuleReader(source, file.replace(/\.d\.ts$/, "")).read(schemas);
+    }
   }
   return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
