@@ -8,7 +8,7 @@ SOURCES := $(shell find cmd components lib storage assets -type f -not -name '*.
 	package.json tsconfig.json
 
 .DEFAULT_GOAL := help
-.PHONY: help deps system-deps build build-arm64 run test check typecheck lint bench clean
+.PHONY: help deps system-deps build build-arm64 run test check typecheck lint bench bench-scale clean
 
 help: ## List the targets (default)
 	@echo "kube: Kubernetes as one small executable. Targets:"
@@ -65,6 +65,9 @@ check: typecheck lint test ## Typecheck, lint and test
 
 bench: deps build ## Run the benchmarks (bench/main.ts)
 	$(BUN) run bench/main.ts
+
+bench-scale: deps build ## Scale run: SCALE_NODES fake nodes (5000), SCALE_PODS pods (150000) via Deployments
+	$(BUN) run bench/scale.ts
 
 clean: ## Remove ./kube and build leftovers
 	rm -f kube kube-linux-arm64 .*.bun-build

@@ -174,10 +174,10 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
             kubeExecutable: kubeExecutable(),
           });
   log(
-    runtime.networking === "netns"
-      ? `runtime ${runtime.name}: each pod gets its own network namespace on pod CIDR ${runtime.podCIDR} (node IP ${runtime.nodeIP})`
-      : runtime.name === "fake"
-        ? `runtime fake: pods are reported running without processes (pod CIDR ${runtime.podCIDR ?? "none"})`
+    runtime.name === "fake"
+      ? `runtime fake: pods are reported running without processes (pod CIDR ${runtime.podCIDR ?? "none"})`
+      : runtime.networking === "netns"
+        ? `runtime ${runtime.name}: each pod gets its own network namespace on pod CIDR ${runtime.podCIDR} (node IP ${runtime.nodeIP})`
         : "runtime process: network namespaces are not available (not root?): pods share the host network",
   );
   let kubelet: Kubelet | undefined;

@@ -38,7 +38,7 @@ export interface ClusterOptions {
   resolvConf: string;
   imageDir?: string;
   /** The kubelets' container runtime (default process). */
-  runtime?: "process" | "oci" | "auto";
+  runtime?: "process" | "oci" | "auto" | "fake";
   proxyMode: "auto" | "nftables" | "userspace";
   /** The proxy's nftables table / dummy interface names, unique per data dir. */
   proxyName: string;

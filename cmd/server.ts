@@ -56,7 +56,7 @@ export interface ServerOptions {
   dnsPort: number;
   resolvConf: string;
   imageDir?: string;
-  runtime: "process" | "oci" | "auto";
+  runtime: "process" | "oci" | "auto" | "fake";
   proxyMode: "auto" | "nftables" | "userspace";
   disabled: Set<ServerPart>;
 }
@@ -230,8 +230,8 @@ function parseProxyMode(value: string): ServerOptions["proxyMode"] {
 }
 
 function parseRuntime(value: string): ServerOptions["runtime"] {
-  if (value !== "process" && value !== "oci" && value !== "auto")
-    throw new UsageError(`invalid --runtime "${value}": want process, oci or auto`);
+  if (value !== "process" && value !== "oci" && value !== "auto" && value !== "fake")
+    throw new UsageError(`invalid --runtime "${value}": want process, oci, auto or fake`);
   return value;
 }
 
@@ -312,7 +312,7 @@ export const serverCommand = defineKubeCommand({
     runtime: {
       type: "string",
       description:
-        "Container runtime: process (host processes in a netns), oci (crun), auto (oci when root and crun exist)",
+        "Container runtime: process (host processes in a netns), oci (crun), auto (oci when root and crun exist), fake (kwok-style: pods reported Running without processes, for scale tests)",
       default: "process",
     },
     "request-timeout": {

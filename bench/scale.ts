@@ -1,0 +1,387 @@
+// `make bench-scale`: the control plane at scale, kwok-style (`kube server --nodes N --runtime fake`):
+// SCALE_NODES fake nodes (5000) with leases, SCALE_PODS pods (150000) through Deployments, and
+// the figures of upstream's scalability SLOs (API p99 ≤ 1 s, LIST ≤ 30 s) and issue 17's targets.
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
+import { type KubeProcess, spawnKube } from "../test/harness/kube-process.ts";
+
+const NODES = Number(process.env.SCALE_NODES ?? 5000);
+const PODS = Number(process.env.SCALE_PODS ?? 150_000);
+const NAMESPACES = Number(process.env.SCALE_NAMESPACES ?? 50);
+const DEPLOYMENTS = Number(process.env.SCALE_DEPLOYMENTS ?? 10); // per namespace
+const LISTS = Number(process.env.SCALE_LISTS ?? 5);
+const TIMEOUT_MS = Number(process.env.SCALE_TIMEOUT_S ?? 1200) * 1000;
+
+function rssMiB(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return Number(match?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS of `pid` and every process below it (the fake runtime starts none; counted anyway). */
+function treeRssMiB(pid: number): number {
+  let total = rssMiB(pid);
+  try {
+    for (const task of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/))
+      if (task) total += treeRssMiB(Number(task));
+  } catch {
+    // gone
+  }
+  return total;
+}
+
+/** User+system CPU seconds of `pid` so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+}
+
+function fileMiB(path: string): number {
+  try {
+    return statSync(path).size / 1024 / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = TIMEOUT_MS): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    await Bun.sleep(500);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function startServer(dir: string, nodes = NODES): KubeProcess {
+  return spawnKube([
+    kubeBinary,
+    "server",
+    "--data-dir",
+    dir,
+    "--insecure-port",
+    "0",
+    "--secure-port",
+    "0",
+    "--listen-client-urls",
+    "http://127.0.0.1:0",
+    "--node-name",
+    "kt-scale",
+    "--nodes",
+    String(nodes),
+    "--runtime",
+    "fake",
+    // /24 per node: a /10 holds 16384 of them. No proxy or DNS: no network rules for 150k pods.
+    "--cluster-cidr",
+    "10.64.0.0/10",
+    "--service-cluster-ip-range",
+    "10.60.0.0/16",
+    "--disable",
+    "proxy,dns",
+  ]);
+}
+
+async function json<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  if (!response.ok)
+    throw new Error(`${init?.method ?? "GET"} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function readyNodes(url: string): Promise<number> {
+  const list = await json<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>(
+    `${url}/api/v1/nodes`,
+  );
+  return list.items.filter((n) =>
+    n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+  ).length;
+}
+
+/** The store's current revision (a LIST's resourceVersion). */
+async function revision(url: string): Promise<number> {
+  const list = await json<{ metadata: { resourceVersion: string } }>(`${url}/api/v1/namespaces?limit=1`);
+  return Number(list.metadata.resourceVersion);
+}
+
+/** Times one GET to its last byte, ms. */
+async function timedGet(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return performance.now() - started;
+}
+
+/** Pods seen created / bound / Running, from one cluster-wide watch. */
+interface PodProgress {
+  created: Set<string>;
+  bound: Set<string>;
+  running: Set<string>;
+  firstBound: number;
+  lastBound: number;
+  lastCreated: number;
+  stop(): void;
+}
+
+function watchPods(url: string, fromRV: number): PodProgress {
+  const progress: PodProgress = {
+    created: new Set(),
+    bound: new Set(),
+    running: new Set(),
+    firstBound: 0,
+    lastBound: 0,
+    lastCreated: 0,
+    stop: () => controller.abort(),
+  };
+  const controller = new AbortController();
+  const handle = (line: string): void => {
+    if (!line.trim()) return; // the server's first flush is a bare newline
+    const event = JSON.parse(line) as {
+      object?: {
+        metadata?: { name?: string; namespace?: string };
+        spec?: { nodeName?: string };
+        status?: { phase?: string };
+      };
+    };
+    const pod = event.object;
+    if (!pod?.metadata?.name) return;
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const now = performance.now();
+    if (!progress.created.has(key)) {
+      progress.created.add(key);
+      progress.lastCreated = now;
+    }
+    if (!progress.bound.has(key) && pod.spec?.nodeName) {
+      progress.bound.add(key);
+      if (!progress.firstBound) progress.firstBound = now;
+      progress.lastBound = now;
+    }
+    if (pod.status?.phase === "Running") progress.running.add(key);
+  };
+  void (async () => {
+    const response = await fetch(`${url}/api/v1/pods?watch=1&resourceVersion=${fromRV}`, {
+      signal: controller.signal,
+    });
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let rest = "";
+    for await (const chunk of response.body) {
+      rest += decoder.decode(chunk, { stream: true });
+      let newline = rest.indexOf("\n");
+      while (newline >= 0) {
+        handle(rest.slice(0, newline));
+        rest = rest.slice(newline + 1);
+        newline = rest.indexOf("\n");
+      }
+    }
+  })().catch((error: unknown) => {
+    if (!controller.signal.aborted) console.error(`scale: watch ended: ${String(error)}`);
+  });
+  return progress;
+}
+
+/** Every `periodMs`, a ConfigMap create (mutating latency) and the time until a watch delivers it. */
+function probe(url: string, periodMs = 200): { mutatingMs: number[]; watchMs: number[]; stop(): void } {
+  const result = { mutatingMs: [] as number[], watchMs: [] as number[], stop: () => {} };
+  const sent = new Map<string, number>();
+  const controller = new AbortController();
+  let seq = 0;
+  let running = true;
+  void (async () => {
+    const response = await fetch(`${url}/api/v1/namespaces/kt-probe/configmaps?watch=1&resourceVersion=0`, {
+      signal: controller.signal,
+    });
+    const decoder = new TextDecoder();
+    let rest = "";
+    for await (const chunk of response.body ?? []) {
+      rest += decoder.decode(chunk, { stream: true });
+      for (let nl = rest.indexOf("\n"); nl >= 0; nl = rest.indexOf("\n")) {
+        const name = /"name":"(p\d+)"/.exec(rest.slice(0, nl))?.[1];
+        rest = rest.slice(nl + 1);
+        const at = name ? sent.get(name) : undefined;
+        if (name && at !== undefined) {
+          result.watchMs.push(performance.now() - at);
+          sent.delete(name);
+        }
+      }
+    }
+  })().catch((error: unknown) => {
+    if (!controller.signal.aborted) console.error(`scale: watch ended: ${String(error)}`);
+  });
+  void (async () => {
+    while (running) {
+      const name = `p${seq++}`;
+      const started = performance.now();
+      sent.set(name, started);
+      const response = await fetch(`${url}/api/v1/namespaces/kt-probe/configmaps`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ metadata: { name }, data: { at: String(started) } }),
+      }).catch(() => undefined);
+      await response?.arrayBuffer();
+      if (response?.ok) result.mutatingMs.push(performance.now() - started);
+      await Bun.sleep(periodMs);
+    }
+  })();
+  result.stop = () => {
+    running = false;
+    controller.abort();
+  };
+  return result;
+}
+
+function deployment(name: string, replicas: number): object {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: "pause", image: "pause" }], terminationGracePeriodSeconds: 1 },
+      },
+    },
+  };
+}
+
+const ms = (v: number): string => `${v.toFixed(0)} ms`;
+const s = (v: number): string => `${(v / 1000).toFixed(1)} s`;
+
+export async function benchScale(): Promise<void> {
+  await ensureKubeBuilt();
+  const root = mkdtempSync(join(tmpdir(), "kt-bench-scale-"));
+  const dir = join(root, "data");
+  const log = (line: string): void => console.log(`scale: ${line}`);
+  let server: KubeProcess | undefined;
+  try {
+    // The reference: one fake node, idle (what a node costs is measured against it).
+    server = startServer(join(root, "one"), 1);
+    const url1 = (await server.waitFor(/the Kubernetes API on (http:\/\/\S+)/, 60_000))[1] as string;
+    await until("1 node Ready", async () => ((await readyNodes(url1)) === 1 ? true : undefined));
+    await Bun.sleep(5000);
+    const rssOne = rssMiB(server.pid);
+    server.kill("SIGTERM");
+    await server.exited;
+    server = undefined;
+
+    const started = performance.now();
+    server = startServer(dir);
+    const url = (await server.waitFor(/the Kubernetes API on (http:\/\/\S+)/, 60_000))[1] as string;
+    const apiUp = performance.now() - started;
+    await until(`${NODES} nodes Ready`, async () => ((await readyNodes(url)) === NODES ? true : undefined));
+    const nodesUp = performance.now() - started;
+    await Bun.sleep(5000);
+    const rssNodes = rssMiB(server.pid);
+    log(
+      `${NODES} fake nodes Ready ${s(nodesUp)} after start (API up at ${s(apiUp)}); RSS ${rssNodes.toFixed(0)} MiB (one node: ${rssOne.toFixed(0)} MiB): ${(((rssNodes - rssOne) * 1024) / Math.max(1, NODES - 1)).toFixed(1)} KiB per node`,
+    );
+
+    // Heartbeats: every write in a quiet window is a lease renewal or a node status update.
+    const window = 30_000;
+    const [rev0, cpu0] = [await revision(url), cpuSeconds(server.pid)];
+    await Bun.sleep(window);
+    const [rev1, cpu1] = [await revision(url), cpuSeconds(server.pid)];
+    log(
+      `node heartbeat load, idle: ${(((rev1 - rev0) * 1000) / window).toFixed(1)} writes/s (leases + node status), kube server CPU ${((((cpu1 - cpu0) * 1000) / window) * 100).toFixed(1)}% of one core`,
+    );
+
+    await json(`${url}/api/v1/namespaces`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ metadata: { name: "kt-probe" } }),
+    });
+    const replicas = Math.ceil(PODS / (NAMESPACES * DEPLOYMENTS));
+    const total = replicas * NAMESPACES * DEPLOYMENTS;
+    const watch = watchPods(url, await revision(url));
+    const probes = probe(url);
+    const createStart = performance.now();
+    const cpuStart = cpuSeconds(server.pid);
+    for (let n = 0; n < NAMESPACES; n++) {
+      const ns = `kt-scale-${n}`;
+      await json(`${url}/api/v1/namespaces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ metadata: { name: ns } }),
+      });
+      for (let d = 0; d < DEPLOYMENTS; d++)
+        await json(`${url}/apis/apps/v1/namespaces/${ns}/deployments`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(deployment(`d${d}`, replicas)),
+        });
+    }
+    let lastReport = performance.now();
+    await until(`${total} pods Running`, async () => {
+      if (performance.now() - lastReport > 30_000) {
+        lastReport = performance.now();
+        log(
+          `  ${s(lastReport - createStart)}: ${watch.created.size} created, ${watch.bound.size} bound, ${watch.running.size} Running, RSS ${rssMiB(server?.pid ?? 0).toFixed(0)} MiB`,
+        );
+      }
+      return watch.running.size >= total ? true : undefined;
+    });
+    const allRunning = performance.now() - createStart;
+    const cpuLoad = cpuSeconds(server.pid) - cpuStart;
+    probes.stop();
+    watch.stop();
+    log(
+      `${total} pods (${NAMESPACES} namespaces × ${DEPLOYMENTS} Deployments × ${replicas}): created ${(total / ((watch.lastCreated - createStart) / 1000)).toFixed(0)} pods/s, scheduled ${(total / ((watch.lastBound - watch.firstBound) / 1000)).toFixed(0)} pods/s (first → last binding), all Running ${s(allRunning)} after the first Deployment; kube server CPU ${cpuLoad.toFixed(0)} s (${((cpuLoad * 1000) / total).toFixed(2)} ms per pod)`,
+    );
+    log(
+      `during the load: ConfigMap create p50 ${ms(quantile(probes.mutatingMs, 0.5))} p99 ${ms(quantile(probes.mutatingMs, 0.99))} (n=${probes.mutatingMs.length}; SLO ≤ 1 s), create → watch event p50 ${ms(quantile(probes.watchMs, 0.5))} p99 ${ms(quantile(probes.watchMs, 0.99))}`,
+    );
+
+    await Bun.sleep(5000);
+    const rssPods = rssMiB(server.pid);
+    log(
+      `RSS with ${total} pods: kube server ${rssPods.toFixed(0)} MiB, total ${treeRssMiB(server.pid).toFixed(0)} MiB (target < 6 GiB); ${(((rssPods - rssNodes) * 1024) / total).toFixed(1)} KiB per pod stored; SQLite ${(fileMiB(join(dir, "db", "kube.db")) + fileMiB(join(dir, "db", "kube.db-wal"))).toFixed(0)} MiB (db + wal)`,
+    );
+
+    const all: number[] = [];
+    for (let i = 0; i < LISTS; i++) all.push(await timedGet(`${url}/api/v1/pods`));
+    const perNs: number[] = [];
+    for (let i = 0; i < 20 * LISTS; i++)
+      perNs.push(await timedGet(`${url}/api/v1/namespaces/kt-scale-${i % NAMESPACES}/pods`));
+    log(
+      `LIST all ${total} pods (JSON): p50 ${ms(quantile(all, 0.5))} p99 ${ms(quantile(all, 0.99))} (n=${all.length}; target < 5 s); per namespace (${replicas * DEPLOYMENTS} pods): p50 ${ms(quantile(perNs, 0.5))} p99 ${ms(quantile(perNs, 0.99))} (n=${perNs.length})`,
+    );
+
+    server.kill("SIGTERM");
+    await server.exited;
+    server = undefined;
+    const restartAt = performance.now();
+    server = startServer(dir);
+    const url2 = (await server.waitFor(/the Kubernetes API on (http:\/\/\S+)/, 120_000))[1] as string;
+    const restartApi = performance.now() - restartAt;
+    await until("all pods listed after restart", async () => {
+      const list = await json<{ items: unknown[] }>(`${url2}/api/v1/pods?limit=1`);
+      return list.items.length > 0 ? true : undefined;
+    });
+    await server.waitFor(/ready; Ctrl-C stops everything/, TIMEOUT_MS);
+    const restartReady = performance.now() - restartAt;
+    log(
+      `restart on that data dir: API serving ${s(restartApi)}, every component and ${NODES} kubelets ready ${s(restartReady)} (target < 30 s); RSS then ${rssMiB(server.pid).toFixed(0)} MiB`,
+    );
+  } finally {
+    if (server) {
+      server.kill("SIGTERM");
+      await server.exited;
+    }
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) await benchScale();
