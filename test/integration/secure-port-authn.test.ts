@@ -120,7 +120,7 @@ describe("the secure port", () => {
       const res = await get("/api/v1/namespaces/default/pods", who);
       expect(res.status).toBe(401);
       expect(await res.text()).toBe(
-        '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}',
+        '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}\n',
       );
     }
   });
