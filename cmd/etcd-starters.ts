@@ -4,6 +4,7 @@
 
 import { mkdir } from "node:fs/promises";
 import type { KV } from "../storage/kv.ts";
+import { startLazyEtcdFront } from "./lazy-etcd-front.ts";
 import { storeComponent } from "./store-component.ts";
 import type { Starter } from "./supervise.ts";
 
@@ -16,6 +17,8 @@ export interface EtcdStackOptions {
   /** Member name reported by the Cluster and Maintenance APIs. */
   name?: string;
   maxRequestBytes?: number;
+  /** Bind the client URLs now but load gRPC at the first client (kube server: nothing inside needs it). */
+  lazyFront?: boolean;
   /** Serving TLS for https:// client URLs; a function when it is known only later (kube server's PKI). */
   tls?: EtcdTlsFiles | (() => EtcdTlsFiles | undefined);
 }
@@ -51,20 +54,36 @@ export function etcdStarters(options: EtcdStackOptions): EtcdStack {
     kv = await openSqliteKV({ dataDir: options.dataDir, fsync: options.fsync });
     return storeComponent(kv);
   };
-  const serveEtcd: Starter = async () => {
+  const startFront = async (listenClientUrls: string[], advertiseClientUrls?: string[]) => {
     if (kv === undefined) throw new Error("the store must open before the etcd server starts");
     // grpc-js prints its own copy of errors kube already reports in one line (e.g. a port in use).
     const grpc = await import("@grpc/grpc-js");
     grpc.setLogVerbosity(grpc.logVerbosity.NONE);
     const { startEtcd } = await import("../components/etcd/server.ts");
     const tls = typeof options.tls === "function" ? options.tls() : options.tls;
-    const etcd = await startEtcd({
+    return startEtcd({
       kv,
-      listenClientUrls: options.listenClientUrls,
+      listenClientUrls,
+      ...(advertiseClientUrls === undefined ? {} : { advertiseClientUrls }),
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(options.maxRequestBytes === undefined ? {} : { maxRequestBytes: options.maxRequestBytes }),
       ...(tls === undefined ? {} : { tls }),
     });
+  };
+  const serveEtcd: Starter = async () => {
+    if (kv === undefined) throw new Error("the store must open before the etcd server starts");
+    if (options.lazyFront) {
+      const tls = typeof options.tls === "function" ? options.tls() : options.tls;
+      const https = options.listenClientUrls.find((url) => url.startsWith("https:"));
+      if (https && tls === undefined)
+        throw new Error(
+          `etcd: TLS key/cert (--cert-file, --key-file) must be provided for client url ${https} with HTTPS scheme`,
+        );
+      const front = await startLazyEtcdFront(options.listenClientUrls, startFront);
+      urls = front.urls;
+      return front;
+    }
+    const etcd = await startFront(options.listenClientUrls);
     etcd.ready.then(
       () => {
         urls = etcd.urls;
