@@ -135,8 +135,13 @@ describe("pause", () => {
       const proc = Bun.spawn(["/bin/sh", "-c", PAUSE_SCRIPT], { stdout: "pipe", stderr: "pipe" });
       try {
         await eventually(() => catchesSigterm(proc.pid));
+        // dash can miss a signal that lands between forking `sleep` and entering `wait` (seen
+        // about once in five runs under load): resend until it exits, as a kubelet's stop would
+        // end in SIGKILL anyway. What is checked is that the trap exits 0, silently.
         proc.kill(signal);
-        expect(await proc.exited).toBe(0);
+        const resend = setInterval(() => proc.kill(signal), 1000);
+        const code = await proc.exited.finally(() => clearInterval(resend));
+        expect(code).toBe(0);
         expect(await new Response(proc.stdout).text()).toBe("");
       } finally {
         proc.kill("SIGKILL");
