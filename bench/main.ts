@@ -2,6 +2,7 @@
 // one exists. Figures belong here, never in timed unit tests. BENCH=etcd,apiserver,kubelet picks some.
 import { benchApiserver } from "./apiserver.ts";
 import { benchContainers } from "./containers.ts";
+import { benchDashboard } from "./dashboard.ts";
 import { benchDns } from "./dns.ts";
 import { benchEtcd } from "./etcd.ts";
 import { benchKubelet } from "./kubelet.ts";
@@ -19,7 +20,7 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   process.exitCode = await child.exited;
 } else {
   const only = (
-    process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server,containers,self-hosting"
+    process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server,containers,self-hosting,dashboard"
   ).split(",");
   if (only.includes("etcd")) await benchEtcd();
   if (only.includes("apiserver")) await benchApiserver();
@@ -30,4 +31,5 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   if (only.includes("server")) await benchServer();
   if (only.includes("containers")) await benchContainers();
   if (only.includes("self-hosting")) await benchSelfHosting();
+  if (only.includes("dashboard")) await benchDashboard();
 }

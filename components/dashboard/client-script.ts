@@ -6,14 +6,16 @@ var P=document.body.getAttribute('data-prefix')||'/ui';
 var conn=document.getElementById('conn');
 function banner(t,color){if(!conn)return;conn.textContent=t;conn.style.background=color||'#9a6700';conn.style.display=t?'block':'none';}
 var pending=null;
+// Watches end with the page, so their connections do not hold the browser's per-host slots.
+var stop=new AbortController();addEventListener('pagehide',function(){stop.abort();});
 function refresh(){if(pending)return;pending=setTimeout(function(){pending=null;
-  fetch(location.href,{headers:{'X-Kube-Dashboard':'fragment'}}).then(function(r){return r.text();}).then(function(t){
+  fetch(location.href,{cache:'no-store',headers:{'X-Kube-Dashboard':'fragment'}}).then(function(r){return r.text();}).then(function(t){
     var d=new DOMParser().parseFromString(t,'text/html');var m=d.getElementById('main');var cur=document.getElementById('main');
     var a=document.activeElement;if(m&&cur&&!(a&&/INPUT|TEXTAREA|SELECT/.test(a.tagName)&&cur.contains(a))){cur.innerHTML=m.innerHTML;document.dispatchEvent(new Event('kube:refreshed'));}
-  }).catch(function(){});},120);}
+  }).catch(function(){setTimeout(refresh,500);});},120);}
 function watch(path,rv){var lost=false,retry=0;
   function go(){var u=P+'/k8s'+path+(path.indexOf('?')<0?'?':'&')+'watch=1&allowWatchBookmarks=true'+(rv?'&resourceVersion='+encodeURIComponent(rv):'');
-    fetch(u,{headers:{'X-Kube-Dashboard':'watch'}}).then(function(res){
+    fetch(u,{cache:'no-store',signal:stop.signal,headers:{'X-Kube-Dashboard':'watch'}}).then(function(res){
       if(res.status===410){rv='';refresh();return again(0);}
       if(!res.ok||!res.body)throw new Error('watch '+res.status);
       if(lost){lost=false;banner('Reconnected','#1a7f37');setTimeout(function(){banner('');},2000);refresh();}
@@ -25,7 +27,7 @@ function watch(path,rv){var lost=false,retry=0;
             if(ev.type==='ERROR'){rv='';refresh();}else if(ev.type!=='BOOKMARK')refresh();}catch(e){}}
         return pump();});}
       return pump();
-    }).catch(function(){lost=true;banner('Connection lost, reconnecting\u2026');again(Math.min(5000,500*(++retry)));});}
+    }).catch(function(){if(stop.signal.aborted)return;lost=true;banner('Connection lost, reconnecting\u2026');again(Math.min(5000,500*(++retry)));});}
   function again(ms){setTimeout(go,ms);}
   go();}
 document.querySelectorAll('[data-watch]').forEach(function(el){watch(el.getAttribute('data-watch'),el.getAttribute('data-rv'));});
@@ -34,7 +36,7 @@ var logs=document.getElementById('logs');
 if(logs){var lines=[],q=document.getElementById('logsearch');
   function draw(){var s=q&&q.value;var out=s?lines.filter(function(l){return l.indexOf(s)>=0;}):lines;logs.textContent=out.join('\n');logs.scrollTop=logs.scrollHeight;}
   if(q)q.addEventListener('input',draw);
-  fetch(logs.getAttribute('data-src'),{headers:{'X-Kube-Dashboard':'logs'}}).then(function(res){
+  fetch(logs.getAttribute('data-src'),{signal:stop.signal,headers:{'X-Kube-Dashboard':'logs'}}).then(function(res){
     if(!res.ok)return res.text().then(function(t){var m=t;try{m=JSON.parse(t).message;}catch(e){}logs.textContent='';var e=document.getElementById('logerr');e.textContent=m;e.style.display='block';});
     var rd=res.body.getReader(),dec=new TextDecoder(),buf='';
     function pump(){return rd.read().then(function(x){if(x.done){if(buf)lines.push(buf);draw();return;}

@@ -7,6 +7,8 @@ export interface Env {
   session: Session;
   /** True when there is a user to act as: a token, or an authenticated non-anonymous caller. */
   identified: boolean;
+  /** Starts fetching what the page header needs, so it overlaps the page's own API calls. */
+  prefetch: () => void;
   render: (o: Omit<PageOptions, "prefix" | "namespaces" | "user" | "loggedIn">) => Promise<Response>;
 }
 

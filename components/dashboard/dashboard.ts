@@ -62,6 +62,7 @@ export function createDashboard(): DashboardHandler {
   });
   app.use("*", async (c, next) => {
     if (!c.env.identified) return c.redirect(`${c.env.session.prefix}/login`, 303);
+    if (c.req.method === "GET") c.env.prefetch();
     return await next();
   });
   registerPages(app);
@@ -82,14 +83,16 @@ export function createDashboard(): DashboardHandler {
     const token = getCookieOf(req);
     const session: Session = { api: ctx.api, token, origin: url.origin, prefix: ctx.prefix };
     const anonymous = !ctx.user || ctx.user.username === "system:anonymous";
+    // The header's namespaces and user: fetched once, alongside the page's own requests.
+    let chrome: Promise<[KubeList | undefined, string | undefined]> | undefined;
+    const header = () =>
+      (chrome ??= Promise.all([apiJsonOr<KubeList>(session, "/api/v1/namespaces"), whoAmI(session)]));
     const env: Env = {
       session,
       identified: token !== undefined || !anonymous,
+      prefetch: () => void header(),
       render: async (o) => {
-        const [nsList, user] = await Promise.all([
-          apiJsonOr<KubeList>(session, "/api/v1/namespaces"),
-          whoAmI(session),
-        ]);
+        const [nsList, user] = await header();
         const html: Html = page({
           ...o,
           prefix: ctx.prefix,

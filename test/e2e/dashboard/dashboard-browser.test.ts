@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
+import { type IsolatedChromium, launchIsolatedChromium } from "../../harness/isolated-chromium.ts";
 import { type KubeServer, startKubeServer } from "../../harness/kube-server.ts";
 import { until } from "../../harness/until.ts";
 
@@ -20,6 +21,7 @@ if (!root) console.warn("dashboard browser tests skipped: kube server's kubelet 
 
 describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube server", () => {
   let server: KubeServer;
+  let chromium: IsolatedChromium | undefined;
   let browser: Browser;
   let page: Page;
   let ui = "";
@@ -76,18 +78,15 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     }
     adminToken = (await ok(["-n", "kubernetes-dashboard", "create", "token", "admin-user"])).trim();
     viewerToken = (await ok(["-n", "kubernetes-dashboard", "create", "token", "viewer"])).trim();
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptInsecureCerts: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-    });
+    // In a network namespace of its own: the kubelet's veths would otherwise abort its requests.
+    chromium = await launchIsolatedChromium(Number(new URL(secure).port));
+    browser = chromium.browser;
     page = await browser.newPage();
     await page.setViewport({ width: 1200, height: 800 });
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await server?.stop();
     if (!process.env.KT_DASHBOARD_SHOTS) rmSync(shots, { recursive: true, force: true });
     else console.log(`dashboard screenshots in ${shots}`);
