@@ -207,6 +207,9 @@ function runServer(options: ServerOptions): Promise<number> {
       log(`kubeconfig: export KUBECONFIG=${kubeconfig}`);
       log(`started in ${Math.round(performance.now() - started)} ms (ms to ready: ${timings.join(", ")})`);
       log("ready; Ctrl-C stops everything");
+      // Start-up garbage (module init, first lists) goes in one full collection once the
+      // informers settled; JSC's own collections leave it (idle RSS after 60 s: 94.4 -> 90.7 MiB).
+      setTimeout(() => Bun.gc(true), 2000).unref();
     },
   });
 }
