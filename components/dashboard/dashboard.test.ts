@@ -152,3 +152,68 @@ test("a cross-site form post is refused", async () => {
   expect(r.status).toBe(403);
   expect((await fetch(`${base}/api/v1/namespaces/default/configmaps/cm1`)).status).toBe(200);
 });
+
+test("metrics quantities print as kubectl top does", async () => {
+  const { cpu, memory } = await import("./views/overview.ts");
+  expect(cpu("1965811966n")).toBe("1966m");
+  expect(cpu("250m")).toBe("250m");
+  expect(cpu("2")).toBe("2000m");
+  expect(memory("2919840Ki")).toBe("2851Mi");
+  expect(memory("weird")).toBe("weird");
+});
+
+test("Secret values stay hidden until asked; rollout undo without history is refused; cordon sets unschedulable", async () => {
+  const secret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "s1" },
+    data: { password: btoa("hunter2") },
+  };
+  await fetch(`${base}/api/v1/namespaces/default/secrets`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(secret),
+  });
+  const hidden = await (await fetch(`${base}/ui/r/core/v1/secrets/default/s1`)).text();
+  expect(hidden).not.toContain("hunter2");
+  expect(hidden).not.toContain(btoa("hunter2"));
+  expect(hidden).toContain("7 bytes, hidden");
+  expect(await (await fetch(`${base}/ui/r/core/v1/secrets/default/s1?reveal=1`)).text()).toContain("hunter2");
+  const dep = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "solo" },
+    spec: {
+      selector: { matchLabels: { app: "solo" } },
+      template: {
+        metadata: { labels: { app: "solo" } },
+        spec: { containers: [{ name: "c", image: "busybox" }] },
+      },
+    },
+  };
+  await fetch(`${base}/apis/apps/v1/namespaces/default/deployments`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(dep),
+  });
+  const undo = await fetch(
+    `${base}/ui/action/undo`,
+    form({ group: "apps", version: "v1", resource: "deployments", namespace: "default", name: "solo" }),
+  );
+  expect(undo.status).toBe(400);
+  expect(await undo.text()).toContain("no rollout history found for deployment &quot;solo&quot;");
+  await fetch(`${base}/api/v1/nodes`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ metadata: { name: "kt-n1" } }),
+  });
+  const cordon = await fetch(
+    `${base}/ui/action/cordon`,
+    form({ version: "v1", resource: "nodes", name: "kt-n1" }),
+  );
+  expect(cordon.status).toBe(303);
+  const node = (await (await fetch(`${base}/api/v1/nodes/kt-n1`)).json()) as {
+    spec: { unschedulable?: boolean };
+  };
+  expect(node.spec.unschedulable).toBe(true);
+});

@@ -37,7 +37,7 @@ ${["Running", "Pending", "Succeeded", "Failed"].map((ph) => html`<div class="car
 ${(nodes?.items ?? []).map((n) => {
   const u = usage.get(n.metadata.name);
   return html`<tr><td>${n.metadata.name}</td><td class="${ready(n) ? "Ready" : "Failed"}">${ready(n) ? "Ready" : "NotReady"}${n.spec?.unschedulable ? ",SchedulingDisabled" : ""}</td>
-<td>${u ? str(u.cpu) : "–"}</td><td>${u ? str(u.memory) : "–"}</td><td>${pods.items.filter((p) => p.spec?.nodeName === n.metadata.name).length}</td><td>${age(n.metadata.creationTimestamp)}</td></tr>`;
+<td>${u ? cpu(str(u.cpu)) : "–"}</td><td>${u ? memory(str(u.memory)) : "–"}</td><td>${pods.items.filter((p) => p.spec?.nodeName === n.metadata.name).length}</td><td>${age(n.metadata.creationTimestamp)}</td></tr>`;
 })}</tbody></table></div>
 <h2>Recent warnings</h2>${
     warnings.length
@@ -48,4 +48,20 @@ ${(nodes?.items ?? []).map((n) => {
       : html`<p class="muted">No warnings.</p>`
   }`;
   return { body, watches: [{ path: `/api/v1${ns}/pods`, rv: pods.metadata.resourceVersion }] };
+}
+
+/** metrics.k8s.io CPU ("1965811966n", "250m", "2") as kubectl top prints it: millicores. */
+export function cpu(q: string): string {
+  const m = /^(\d+(?:\.\d+)?)(n|u|m)?$/.exec(q);
+  if (!m) return q;
+  const div = { n: 1e6, u: 1e3, m: 1, "": 1 / 1000 }[m[2] ?? ""] ?? 1;
+  return `${Math.round(Number(m[1]) / div)}m`;
+}
+
+/** Memory ("2919840Ki") in Mi, as kubectl top prints it. */
+export function memory(q: string): string {
+  const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(q);
+  if (!m) return q;
+  const bytes = Number(m[1]) * ({ Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[m[2] ?? ""] ?? 1);
+  return `${Math.round(bytes / 1024 ** 2)}Mi`;
 }
