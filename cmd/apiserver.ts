@@ -124,6 +124,9 @@ export const apiserverCommand = defineKubeCommand({
             : `SQLite in ${options.dataDir}`;
         log(`serving the Kubernetes API on ${api?.secureUrl} (storage: ${storage})`);
         log(
+          `dashboard: ${api?.secureUrl}/ui/ (log in with a ServiceAccount token, or through kubectl proxy)`,
+        );
+        log(
           `authorization: ${security.authorizationModes.join(",")}; anonymous requests ${security.anonymousAuth ? "allowed as system:anonymous" : "refused"}`,
         );
         if (api?.url) {

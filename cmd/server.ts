@@ -165,6 +165,9 @@ function runServer(options: ServerOptions): Promise<number> {
       log(
         `apiserver: the Kubernetes API on ${running.url} (plain HTTP, unauthenticated: every client may do everything)`,
       );
+    log(
+      `dashboard: ${loopbackUrl(secureUrl)}/ui/ (log in with a token: kubectl -n <namespace> create token <serviceaccount>; or through kubectl proxy: http://127.0.0.1:8001/ui/)`,
+    );
   };
   // Each component's time from its start to its readiness, for the ready line.
   const timed =
