@@ -65,6 +65,7 @@ export async function launchIsolatedChromium(port: number): Promise<IsolatedChro
     socket: {
       async open(client) {
         client.data = { pending: [] };
+        // The server may be down (a test stopping it): the browser sees the connection close.
         const up = await Bun.connect<Pipe>({
           hostname: "127.0.0.1",
           port,
@@ -78,7 +79,11 @@ export async function launchIsolatedChromium(port: number): Promise<IsolatedChro
               client.end();
             },
           },
-        });
+        }).catch(() => undefined);
+        if (!up) {
+          client.end();
+          return;
+        }
         client.data.peer = up;
         for (const c of client.data.pending.splice(0)) up.write(c);
       },
