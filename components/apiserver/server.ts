@@ -7,8 +7,6 @@ import { RESOURCES } from "../../lib/api/resources.ts";
 import type { Component } from "../../lib/component.ts";
 import { malformedRequest, serverErrorResponse } from "../../lib/errors/malformed-request.ts";
 import { type StatusCause, StatusError } from "../../lib/errors/status-error.ts";
-import type { RawConnection } from "../../lib/tls/raw-connection.ts";
-import { startTlsFront, type TlsFront } from "../../lib/tls/tls-front.ts";
 import type { KV } from "../../storage/kv.ts";
 import { KubeAdmission } from "./admission/admission.ts";
 import { withCertificateChecks } from "./admission/certificate-admission.ts";
@@ -37,6 +35,7 @@ import { decodeKubernetesProtobuf } from "./protobuf/decode-kubernetes-protobuf.
 import { ProtobufError } from "./protobuf/protobuf-error.ts";
 import type { KObject } from "./registry/object.ts";
 import { type Entry, Registry } from "./registry/registry.ts";
+import { type SecureServer, type SecureServingOptions, startSecureServer } from "./secure-server.ts";
 import type { ServiceAccountTokenOptions } from "./serviceaccount/token-options.ts";
 import { strategyFor } from "./strategies/strategy-table.ts";
 import { labelsAndAnnotations, objectName } from "./validation/names.ts";
@@ -92,16 +91,6 @@ export interface Security {
   /** What TokenReview authenticates with. */
   tokenReview?: { authenticator: Authenticator; apiAudiences: string[] };
   stop?(): void;
-}
-
-export interface SecureServingOptions {
-  bindAddress: string;
-  /** 0 picks a free port. */
-  port: number;
-  certPem: string;
-  keyPem: string;
-  /** Client certificates are asked for and verified against this bundle when given. */
-  clientCaPem?: string;
 }
 
 export interface Apiserver extends Component {
@@ -263,70 +252,6 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       admission.stop();
       await Promise.all([server?.stop(true), secure?.stop()]);
       resolveDone();
-    },
-  };
-}
-
-interface SecureServer {
-  front: TlsFront;
-  /** The client connection of a request the inner server received (`srv`), for an upgrade. */
-  takeOver(req: Request, srv: Server<RelaySocketData> | undefined): RawConnection | undefined;
-  stop(): Promise<void>;
-}
-
-/**
- * HTTPS: the TLS front (lib/tls) terminates and records the client's certificate; the inner
- * Bun.serve, on loopback only, puts it in the request context for the authentication filter.
- * A request that reaches the inner port directly has no peer, so it is anonymous.
- */
-function startSecureServer(
-  opts: SecureServingOptions,
-  chainHandler: FetchHandler,
-  receivedBy: WeakMap<Request, Server<RelaySocketData>>,
-  requestTimeoutMs: number | undefined,
-): SecureServer {
-  let front: TlsFront | undefined;
-  const inner: Server<RelaySocketData> = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch: (req, srv) => {
-      const malformed = malformedRequest(req);
-      if (malformed) return malformed;
-      receivedBy.set(req, srv);
-      if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
-      const port = srv.requestIP(req)?.port;
-      const peer = port === undefined ? undefined : front?.peerOf(port);
-      if (peer) contextOf(req).peer = peer;
-      return chainHandler(req);
-    },
-    websocket: relayWebSocket,
-    idleTimeout: 0,
-    development: false,
-    error: serverErrorResponse,
-  });
-  try {
-    front = startTlsFront({
-      hostname: opts.bindAddress,
-      port: opts.port,
-      certPem: opts.certPem,
-      keyPem: opts.keyPem,
-      ...(opts.clientCaPem ? { clientCaPem: opts.clientCaPem } : {}),
-      target: { hostname: "127.0.0.1", port: inner.port ?? 0 },
-    });
-  } catch (err) {
-    void inner.stop(true);
-    throw err;
-  }
-  const started = front;
-  return {
-    front: started,
-    takeOver(req, srv) {
-      const port = srv === inner ? inner.requestIP(req)?.port : undefined;
-      return port === undefined ? undefined : started.takeOver(port);
-    },
-    async stop() {
-      await started.stop();
-      await inner.stop(true);
     },
   };
 }
