@@ -7,7 +7,6 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NodeNetwork } from "../../network/node-network.ts";
 import { startAttach } from "../process/attach-process.ts";
-import { containerStatus } from "../process/container-status.ts";
 import { ContainerTable } from "../process/container-table.ts";
 import { createSandbox } from "../process/create-sandbox.ts";
 import { processAlive } from "../process/proc-stat.ts";
@@ -246,9 +245,7 @@ class OciRuntimeImpl implements OciRuntime {
   }
 
   async listContainers(sandboxId?: string): Promise<ContainerStatus[]> {
-    return [...this.#containers.entries.values()]
-      .filter((entry) => sandboxId === undefined || entry.record.config.sandboxId === sandboxId)
-      .map((entry) => containerStatus(entry.record, entry.end));
+    return this.#containers.statuses(sandboxId);
   }
 
   async exec(containerId: string, argv: string[], options: ExecOptions): Promise<ExecProcess> {

@@ -1,9 +1,9 @@
 // The process runtime's containers and its event listeners: each container's end found from its
 // state files and supervisor (CRI ContainerStatus over supervisor processes), waiters, events.
 
-import type { RuntimeEvent } from "../runtime.ts";
+import type { ContainerStatus, RuntimeEvent } from "../runtime.ts";
 import type { CgroupManager } from "./container-cgroup.ts";
-import type { ContainerEnd } from "./container-status.ts";
+import { type ContainerEnd, containerStatus } from "./container-status.ts";
 import { processAlive, signalGroup } from "./proc-stat.ts";
 import type { ContainerRecord, RuntimeState } from "./runtime-state.ts";
 
@@ -26,6 +26,13 @@ export class ContainerTable {
   ) {}
 
   /** The entry, or an error naming the missing container. */
+  /** The status of every container, or of one sandbox's (the runtime's listContainers). */
+  statuses(sandboxId?: string): ContainerStatus[] {
+    return [...this.entries.values()]
+      .filter((entry) => sandboxId === undefined || entry.record.config.sandboxId === sandboxId)
+      .map((entry) => containerStatus(entry.record, entry.end));
+  }
+
   get(id: string): ContainerEntry {
     const entry = this.entries.get(id);
     if (entry === undefined) throw new Error(`container "${id}" not found`);

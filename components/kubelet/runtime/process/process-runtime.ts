@@ -19,7 +19,6 @@ import type {
 } from "../runtime.ts";
 import { startAttach } from "./attach-process.ts";
 import { CgroupManager } from "./container-cgroup.ts";
-import { containerStatus } from "./container-status.ts";
 import { ContainerTable } from "./container-table.ts";
 import { createSandbox } from "./create-sandbox.ts";
 import { startExec } from "./exec-process.ts";
@@ -209,9 +208,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   async listContainers(sandboxId?: string): Promise<ContainerStatus[]> {
-    return [...this.#containers.entries.values()]
-      .filter((entry) => sandboxId === undefined || entry.record.config.sandboxId === sandboxId)
-      .map((entry) => containerStatus(entry.record, entry.end));
+    return this.#containers.statuses(sandboxId);
   }
 
   async exec(containerId: string, argv: string[], options: ExecOptions): Promise<ExecProcess> {
