@@ -42,6 +42,8 @@ export async function removeKubeletPods(
   nodeName: string,
   rootDir: string,
   kubelet?: KubeProcess,
+  /** Flags the kubelet ran with that decide where its pods are (`--runtime auto` or `oci`). */
+  extraArgs: string[] = [],
 ): Promise<void> {
   if (kubelet) {
     kubelet.kill("SIGTERM");
@@ -63,6 +65,7 @@ export async function removeKubeletPods(
     "--read-only-port",
     "0",
     "--stop-pods-on-exit",
+    ...extraArgs,
   ]);
   try {
     await sweeper.waitFor(/pods from before this start checked/, 30_000);

@@ -69,7 +69,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!dir) return;
-  await removeKubeletPods(node, join(dir, "root"), kubelet);
+  // The pods may be crun containers: the sweeper must look where --runtime auto put them.
+  await removeKubeletPods(node, join(dir, "root"), kubelet, ["--runtime", "auto"]);
   api?.kill("SIGTERM");
   await api?.exited;
   kubectl?.cleanup();
