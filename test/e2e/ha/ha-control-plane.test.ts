@@ -153,6 +153,7 @@ describe.skipIf(!realEtcdOrSkip("the HA control plane test"))(
         await proc.exited;
       }
       await etcd?.stop();
+      pki?.remove();
       rmSync(dir, { recursive: true, force: true });
     });
 
