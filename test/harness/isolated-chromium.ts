@@ -40,13 +40,17 @@ function drain(s: Socket<Pipe>): void {
 
 const FORWARDER = `
 const [port, sock, ready] = process.argv.slice(2);
+// A test stopping its server must not end the forwarder: later connections would be refused.
+process.on("uncaughtException", (e) => console.error("forwarder:", e && e.message));
+process.on("unhandledRejection", (e) => console.error("forwarder:", e && e.message));
 const relay = (from, data) => { const p = from.data.peer; if (!p) { from.data.pending.push(new Uint8Array(data)); return; } const n = p.write(data); if (n < data.length) p.data.pending.push(data.slice(n)); };
 const drain = (s) => { const q = s.data.pending.splice(0); for (let i = 0; i < q.length; i++) { const n = s.write(q[i]); if (n < q[i].length) { s.data.pending.unshift(q[i].slice(n), ...q.slice(i + 1)); return; } } };
 Bun.listen({ hostname: "127.0.0.1", port: Number(port), socket: {
   async open(client) { client.data = { pending: [] };
-    const up = await Bun.connect({ unix: sock, socket: { open(u) { u.data = { pending: [], peer: client }; }, data: relay, drain, close() { client.end(); } } });
+    const up = await Bun.connect({ unix: sock, socket: { open(u) { u.data = { pending: [], peer: client }; }, data: relay, drain, close() { client.end(); }, error() { client.end(); } } }).catch(() => undefined);
+    if (!up) { client.end(); return; }
     client.data.peer = up; for (const c of client.data.pending.splice(0)) up.write(c); },
-  data: relay, drain, close(client) { client.data.peer?.end(); } } });
+  data: relay, drain, close(client) { client.data.peer?.end(); }, error(client) { client.data.peer?.end(); } } });
 await Bun.write(ready, "ok");
 setInterval(() => { if (process.ppid === 1) process.exit(0); }, 500);
 `;

@@ -41,12 +41,19 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
   const goto = async (path: string) => {
     await page.goto(`${ui}${path}`, { waitUntil: "domcontentloaded" });
   };
+  // Clicked in the page, in one step: a live update may re-render <main> between puppeteer's
+  // finding an element and its click ("Node is detached from document").
   const submit = async (sel: string) => {
-    await Promise.all([page.waitForNavigation({ waitUntil: "domcontentloaded" }), page.click(sel)]);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: "domcontentloaded" }),
+      page.evaluate(`${q(sel)}.click()`),
+    ]);
   };
   // Browser-side code as strings: the test's TypeScript has no DOM types.
   const q = (sel: string) => `document.querySelector(${JSON.stringify(sel)})`;
-  const setValue = (sel: string, v: string) => page.evaluate(`${q(sel)}.value = ${JSON.stringify(v)}`);
+  // Focused first: the page does not re-render <main> under a focused field, so the value stays.
+  const setValue = (sel: string, v: string) =>
+    page.evaluate(`(() => { const e = ${q(sel)}; e.focus(); e.value = ${JSON.stringify(v)}; })()`);
   const getValue = async (sel: string) => String(await page.evaluate(`${q(sel)}.value`));
   const waitFor = (expr: string, timeout = 10_000) => page.waitForFunction(expr, { timeout });
   const login = async (token: string) => {
