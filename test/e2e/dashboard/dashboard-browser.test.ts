@@ -119,7 +119,7 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     const delay = performance.now() - t0;
     expect(delay).toBeLessThan(1000);
     await shot("deployments");
-    await Promise.all([page.waitForNavigation(), page.click("main table a")]);
+    await submit("main table a");
     await setValue(".act-scale input[name=replicas]", "3");
     await submit(".act-scale button");
     expect((await ok(["get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"])).trim()).toBe("3");
@@ -187,7 +187,7 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
   }, 60_000);
 
   test("a viewer sees actions disabled and is refused a create with the API's message", async () => {
-    await Promise.all([page.waitForNavigation(), page.click("header form[action$='/logout'] button")]);
+    await submit("header form[action$='/logout'] button");
     await login(viewerToken);
     await goto("/r/core/v1/configmaps/default/cfg");
     expect(await page.evaluate(`${q(".act-delete button")}.disabled`)).toBe(true);
