@@ -204,7 +204,10 @@ describe("usage errors: one line naming the problem and --help, exit 2", () => {
     [["etcd", "stray"], /^kube etcd: unexpected argument "stray"/],
     [["scheduler", "--leader-elect=maybe"], /^kube scheduler: invalid value "maybe" for --leader-elect/],
     [["version", "--short"], /^kube version: unknown flag: --short/],
-    [["kubelet", "--runtime", "docker"], /^kube kubelet: invalid --runtime "docker": want process, oci, auto or fake/],
+    [
+      ["kubelet", "--runtime", "docker"],
+      /^kube kubelet: invalid --runtime "docker": want process, oci, auto or fake/,
+    ],
     [
       ["kubelet", "--file-check-frequency", "soon"],
       /^kube kubelet: invalid value "soon" for --file-check-frequency/,

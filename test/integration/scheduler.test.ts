@@ -215,7 +215,12 @@ describe("kube scheduler without nodes", () => {
 
   beforeAll(async () => {
     cp = await startControlPlane({ nodes: [], log });
-    scheduler = await startScheduler({ client: cp.client, leaderElect: true, leaderElection: { retryPeriodMs: 200 }, log });
+    scheduler = await startScheduler({
+      client: cp.client,
+      leaderElect: true,
+      leaderElection: { retryPeriodMs: 200 },
+      log,
+    });
   }, 30_000);
 
   afterAll(async () => {

@@ -17,7 +17,12 @@ export function controllerRules(): Record<string, PolicyRule[]> {
         ["certificates.k8s.io"],
         ["certificatesigningrequests/status", "certificatesigningrequests/approval"],
       ),
-      rule(["approve"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/kube-apiserver-client-kubelet"]),
+      rule(
+        ["approve"],
+        ["certificates.k8s.io"],
+        ["signers"],
+        ["kubernetes.io/kube-apiserver-client-kubelet"],
+      ),
       rule(
         ["sign"],
         ["certificates.k8s.io"],
