@@ -43,6 +43,12 @@ export function hostGwRoutes(nodes: Node[], self: string): Map<string, string> {
   return routes;
 }
 
+/** What of a Node decides its route: its pod CIDRs and its InternalIP. */
+function routeFacts(node: Node): string {
+  const ip = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+  return `${(node.spec?.podCIDRs ?? [node.spec?.podCIDR ?? ""]).join(",")} via ${ip}`;
+}
+
 interface IpRoute {
   dst: string;
   gateway?: string;
@@ -54,9 +60,12 @@ export async function startHostGw(options: HostGwOptions): Promise<Component> {
   const nodes = new Informer<Node>({ client, path: "/api/v1/nodes", log });
   const stopping = new AbortController();
   let wake = Promise.withResolvers<void>();
+  // Nodes post status every few seconds: only a change of pod CIDR or address wakes a sync.
   nodes.addHandlers({
     onAdd: () => wake.resolve(),
-    onUpdate: () => wake.resolve(),
+    onUpdate: (before, after) => {
+      if (routeFacts(before) !== routeFacts(after)) wake.resolve();
+    },
     onDelete: () => wake.resolve(),
   });
   stopping.signal.addEventListener("abort", () => wake.resolve());
