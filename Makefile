@@ -14,7 +14,7 @@ help: ## List the targets (default)
 	@echo "kube: Kubernetes as one small executable. Targets:"
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-deps: node_modules/.package-lock.json system-deps ## Install npm packages (npm ci) and, if missing, etcd, etcdctl, ip, nft, openssl, the Python client, crun, skopeo, umoci, docker-registry, busybox-static, qemu-user-static, libc6-arm64-cross and chromium
+deps: node_modules/.package-lock.json system-deps ## Install npm packages (npm ci) and, if missing, etcd, etcdctl, ip, nft, openssl, the Python client, crun, skopeo, umoci, docker-registry, busybox-static, qemu-user-static, libc6-arm64-cross, chromium, uidmap, slirp4netns and passt
 
 # npm writes node_modules/.package-lock.json on every install: it is older than
 # package-lock.json exactly when node_modules is stale.
