@@ -1,11 +1,13 @@
 // DELETE of one object or a collection (wire spec §15): DeleteOptions from the body or the
 // query, checked as upstream does, then the registry's delete (preconditions, graceful deletion,
-// finalizers, propagation policies; registry/resource-store.ts) for each object.
+// finalizers, propagation policies; registry/resource-store.ts) for each object. The answer is
+// the object or a Success Status, as upstream's finalizeDelete (registry/finalize-delete.ts).
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { mediaType, parseJson, readBody } from "../http/body.ts";
 import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
+import { finalizeDelete } from "../registry/finalize-delete.ts";
 import { type DeleteOptions, deleteCollectionResource, deleteResource } from "../registry/resource-store.ts";
 import { present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
@@ -48,8 +50,11 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
 export async function deleteObject(r: ResourceRequest): Promise<Response> {
   const opts = await deleteOptions(r);
   const attrs = { dryRun: (opts.dryRun ?? []).length > 0, subresource: "", user: r.user };
-  const obj = await deleteResource(r.ctx, r.entry, r.info.namespace, r.info.name, opts, attrs);
-  return json(present(r.entry, obj), 200);
+  const result = await deleteResource(r.ctx, r.entry, r.info.namespace, r.info.name, opts, attrs);
+  // 202 when the object stays and the client asked for cascading deletion (upstream's DeleteResource).
+  const code = !result.deleted && opts.orphanDependents === false ? 202 : 200;
+  const answer = finalizeDelete(r.entry.info, result);
+  return json("status" in answer ? answer.status : present(r.entry, answer.object), code);
 }
 
 export async function deleteCollection(r: ResourceRequest): Promise<Response> {

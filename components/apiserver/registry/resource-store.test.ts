@@ -159,7 +159,8 @@ test("update: the last finalizer leaving a deleting object deletes it", async ()
   const obj = { ...cm("f"), metadata: { name: "f", finalizers: ["kt/hold"] } };
   await createResource(ctx, configmaps, "default", obj, OPTS);
   const marked = await deleteResource(ctx, configmaps, "default", "f", {});
-  expect(marked.metadata.deletionTimestamp).toBe("2026-01-02T03:04:05Z");
+  expect(marked.deleted).toBe(false);
+  expect(marked.obj.metadata.deletionTimestamp).toBe("2026-01-02T03:04:05Z");
   await updateResource(
     ctx,
     configmaps,

@@ -4,6 +4,7 @@
 // k8s.io/apiserver pkg/registry/generic/registry/store.go and pkg/registry/rest/delete.go.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { AdmissionAttributes } from "../admission/admission-interface.ts";
+import type { DeleteResult } from "./finalize-delete.ts";
 import { type KObject, rfc3339, type Stored } from "./object.ts";
 import { prepareCreate, prepareUpdate, settleNamespace } from "./prepare-write.ts";
 import type { Entry } from "./registry.ts";
@@ -95,6 +96,7 @@ export async function updateResource(
 /**
  * Delete one object: at once, or by marking it when a grace period or finalizers apply. With
  * `attrs`, admission may refuse the delete first (validateDelete sees the stored object).
+ * Returns the object as last seen and whether it is gone (upstream's Delete: obj, deleted).
  */
 export async function deleteResource(
   ctx: WriteContext,
@@ -103,7 +105,7 @@ export async function deleteResource(
   name: string,
   opts: DeleteOptions,
   attrs?: AdmissionAttributes,
-): Promise<Stored> {
+): Promise<DeleteResult> {
   if (attrs && ctx.admission.validateDelete) {
     const found = await entry.store.current(namespace, name);
     if (found) await ctx.admission.validateDelete(entry, found.obj, attrs);
@@ -149,7 +151,7 @@ export async function deleteResource(
       throw err;
     });
   if (result.deleted && !dryRun) await ctx.admission.deleted(entry, result.obj);
-  return result.obj;
+  return { obj: result.obj, deleted: result.deleted };
 }
 
 /**
@@ -166,9 +168,14 @@ export async function deleteCollectionResource(
   const items: Stored[] = [];
   for (const item of list.items) {
     try {
-      items.push(
-        await deleteResource(ctx, entry, item.metadata.namespace ?? "", item.metadata.name ?? "", opts),
+      const done = await deleteResource(
+        ctx,
+        entry,
+        item.metadata.namespace ?? "",
+        item.metadata.name ?? "",
+        opts,
       );
+      items.push(done.obj);
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 404)) throw err;
     }
