@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bridgeName } from "../../network/bridge.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerConfig, ContainerStatus, ExecOptions, Runtime, SandboxConfig } from "../runtime.ts";
 import { type OciRuntime, ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
@@ -20,11 +21,17 @@ let dir = "";
 let layer = "";
 let secret = "";
 const runtimes: OciRuntime[] = [];
+/** Every node name a runtime was started with: afterAll fails on (and removes) a bridge of any left. */
+const nodeNames = new Set<string>();
 
-async function newRuntime(rootDir = join(dir, "kubelet")): Promise<OciRuntime> {
+async function newRuntime(
+  rootDir = join(dir, "kubelet"),
+  nodeName = `kt-oci-${randomBytes(3).toString("hex")}`,
+): Promise<OciRuntime> {
+  nodeNames.add(nodeName);
   const runtime = await startOciRuntime({
     rootDir,
-    nodeName: `kt-oci-${randomBytes(3).toString("hex")}`,
+    nodeName,
     log: () => {},
   });
   runtimes.push(runtime);
@@ -80,6 +87,12 @@ afterAll(async () => {
       await runtime.close({ removeBridge: true });
     }
   }
+  const bridges: string[] = [];
+  for (const name of [...nodeNames].map(bridgeName)) {
+    if ((await runCommand(["ip", "link", "show", "dev", name])).exitCode === 0) bridges.push(name);
+  }
+  for (const name of bridges) await runCommand(["ip", "link", "del", "dev", name]);
+  expect(bridges).toEqual([]);
   if (dir !== "") {
     const mounts = await readFile("/proc/self/mountinfo", "utf8");
     expect(mounts).not.toContain(dir);
@@ -390,11 +403,13 @@ describeOci("OCI runtime (crun)", () => {
 
   test("a restarted runtime adopts running containers and pods", async () => {
     const root = join(dir, "adopt");
-    const first = await newRuntime(root);
+    // The same node name, as a restarting kubelet has: the bridge the pod hangs on is the one adopted.
+    const nodeName = `kt-oci-${randomBytes(3).toString("hex")}`;
+    const first = await newRuntime(root, nodeName);
     const { pod, status } = await run(first, ["sleep", "1000"]);
     await first.close();
     runtimes.splice(runtimes.indexOf(first), 1);
-    const second = await newRuntime(root);
+    const second = await newRuntime(root, nodeName);
     expect((await second.listSandboxes()).find((s) => s.id === pod.id)?.state).toBe("ready");
     expect((await second.listContainers()).find((c) => c.id === status.id)?.state).toBe("running");
     expect((await execText(second, status.id, ["echo", "still here"])).out).toBe("still here\n");
