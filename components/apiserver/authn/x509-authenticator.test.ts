@@ -99,4 +99,24 @@ describe("X509Authenticator", () => {
     const r = a.authenticate(request(new Uint8Array([1, 2, 3]), true));
     expect(r.kind).toBe("error");
   });
+
+  test("a connection's certificate is parsed once, yet its validity is checked on every request", () => {
+    let now = NOW;
+    const clock = new X509Authenticator(() => now);
+    const conn = request(client, true);
+    const peer = contextOf(conn).peer;
+    expect(clock.authenticate(conn).kind).toBe("ok");
+    // The next request on the same connection carries the same peer object (the front keeps it).
+    const later = new Request("https://kube/api");
+    if (peer) contextOf(later).peer = peer;
+    now = new Date("2030-01-01T00:00:00Z");
+    const r = clock.authenticate(later);
+    expect(r.kind === "error" && r.message).toContain("x509: certificate has expired or is not yet valid");
+    // Another connection's certificate is its own.
+    now = NOW;
+    expect(clock.authenticate(request(server, true)).kind).toBe("error");
+    expect(clock.authenticate(later).kind).toBe("ok");
+    const garbage = new Uint8Array([1, 2, 3]);
+    expect(clock.authenticate(request(garbage, true))).toEqual(clock.authenticate(request(garbage, true)));
+  });
 });

@@ -12,18 +12,21 @@ const UNKNOWN_AUTHORITY = "x509: certificate signed by unknown authority";
 export const CREDENTIAL_ID_KEY = "authentication.kubernetes.io/credential-id";
 
 export class X509Authenticator implements Authenticator {
+  /**
+   * Parsed leaves by the DER the TLS front hands over: one object per connection, so a keep-alive
+   * connection parses its certificate once (parsing was ~28% of a GET's CPU over TLS).
+   */
+  readonly #parsed = new WeakMap<Uint8Array, CertificateInfo | Error>();
+
   constructor(private readonly now: () => Date = () => new Date()) {}
 
   authenticate(req: Request): AuthResult {
     const peer = contextOf(req).peer;
     const leaf = peer?.chain[0];
     if (!peer || !leaf) return { kind: "none" };
-    let cert: CertificateInfo;
-    try {
-      cert = parseCertificate(leaf);
-    } catch (err) {
-      return { kind: "error", message: `x509: malformed certificate: ${(err as Error).message}` };
-    }
+    const cert = this.#parse(leaf);
+    if (cert instanceof Error)
+      return { kind: "error", message: `x509: malformed certificate: ${cert.message}` };
     const fail = (why: string): AuthResult => ({
       kind: "error",
       message: `verifying certificate ${identifier(cert)} failed: ${why}`,
@@ -49,6 +52,19 @@ export class X509Authenticator implements Authenticator {
         extra: { [CREDENTIAL_ID_KEY]: [`X509SHA256=${cert.fingerprint}`] },
       },
     };
+  }
+
+  #parse(leaf: Uint8Array): CertificateInfo | Error {
+    let cert = this.#parsed.get(leaf);
+    if (cert === undefined) {
+      try {
+        cert = parseCertificate(leaf);
+      } catch (err) {
+        cert = err as Error;
+      }
+      this.#parsed.set(leaf, cert);
+    }
+    return cert;
   }
 }
 
