@@ -207,7 +207,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     ctx.takeOver = (req) => front.takeOver(req, receivedBy.get(req));
   }
   const crdEntry = registry.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions");
-  const crds = crdEntry ? new CrdController(registry, crdEntry, now, log) : undefined;
+  const crds = crdEntry ? new CrdController(registry, crdEntry, ctx, log) : undefined;
   await crds?.start();
   const url = server ? `http://${formatHost(server.hostname ?? "127.0.0.1")}:${server.port}` : undefined;
   const secureUrl = secure ? `https://${formatHost(secure.front.hostname)}:${secure.front.port}` : undefined;

@@ -13,7 +13,7 @@ import type {
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ApiContext } from "../api-context.ts";
 import type { KObject } from "../registry/object.ts";
-import { createResource } from "../registry/resource-store.ts";
+import { createResource, updateResource } from "../registry/resource-store.ts";
 import { clusterRoles, eventsRule, rule } from "./bootstrap-cluster-roles.ts";
 import {
   controllerRoleBindings,
@@ -218,6 +218,7 @@ export async function ensureBootstrapPolicy(ctx: ApiContext): Promise<string[]> 
     ["clusterrolebindings", policy.clusterRoleBindings as unknown as KObject[], false],
     ["rolebindings", policy.roleBindings as unknown as KObject[], false],
   ];
+  const opts = { dryRun: false, manager: "kube-apiserver", subresource: "" };
   for (const [plural, objects, isRole] of sets) {
     const entry = ctx.registry.lookup(GROUP, "v1", plural);
     if (!entry) continue;
@@ -227,11 +228,7 @@ export async function ensureBootstrapPolicy(ctx: ApiContext): Promise<string[]> 
       const found = await entry.store.current(ns, name);
       if (!found) {
         try {
-          await createResource(ctx, entry, ns, structuredClone(want), {
-            dryRun: false,
-            manager: "kube-apiserver",
-            subresource: "",
-          });
+          await createResource(ctx, entry, ns, structuredClone(want), opts);
           changed.push(`created ${plural} ${ns ? `${ns}/` : ""}${name}`);
         } catch (err) {
           if (!(err instanceof StatusError && err.code === 409)) throw err;
@@ -239,10 +236,17 @@ export async function ensureBootstrapPolicy(ctx: ApiContext): Promise<string[]> 
         continue;
       }
       if (found.obj.metadata.annotations?.[AUTOUPDATE] === "false") continue;
-      const next = isRole ? reconcileRole(found.obj, want) : reconcileBinding(found.obj, want);
-      if (!next) continue;
-      await entry.store.update(ns, name, (cur) =>
-        cur ? ((isRole ? reconcileRole(cur, want) : reconcileBinding(cur, want)) ?? cur) : undefined,
+      const reconcile = isRole ? reconcileRole : reconcileBinding;
+      if (!reconcile(found.obj, want)) continue;
+      // Through the resource store, as any writer: validation, admission and managedFields.
+      await updateResource(
+        ctx,
+        entry,
+        ns,
+        name,
+        opts,
+        async (cur) => (cur ? { update: reconcile(cur, want) ?? cur } : { create: structuredClone(want) }),
+        false,
       );
       changed.push(`reconciled ${plural} ${ns ? `${ns}/` : ""}${name}`);
     }

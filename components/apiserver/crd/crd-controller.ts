@@ -4,12 +4,23 @@
 // apiserver, as upstream's apiextensions controllers do (establishing, finalizing).
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { bytes, prefixEnd } from "../../../storage/keys.ts";
-import { rfc3339, type Stored } from "../registry/object.ts";
+import { type KObject, rfc3339, type Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
+import { updateResource } from "../registry/resource-store.ts";
+import type { WriteContext } from "../registry/write-context.ts";
 import { type Crd, servedVersions } from "./crd-resources.ts";
 import { customResourceStrategy } from "./custom-resource-strategy.ts";
 
 const CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+// The apiserver's own writes, as upstream's apiextensions controllers make them.
+const MAIN = { dryRun: false, manager: "kube-apiserver", subresource: "" };
+const STATUS = { ...MAIN, subresource: "status" };
+
+interface CrdStatus {
+  conditions?: { type: string; status: string }[];
+  acceptedNames?: unknown;
+  storedVersions?: string[];
+}
 
 export class CrdController {
   private readonly served = new Map<string, { group: string; version: string; plural: string }[]>();
@@ -18,7 +29,7 @@ export class CrdController {
   constructor(
     private readonly registry: Registry,
     private readonly crds: Entry,
-    private readonly now: () => Date,
+    private readonly ctx: WriteContext,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -58,9 +69,16 @@ export class CrdController {
         rv = "";
       }
       if (rv === "" && !this.abort.signal.aborted) {
-        const list = await this.crds.store.list({ namespace: "" });
-        for (const crd of list.items) await this.sync(crd);
-        rv = list.resourceVersion;
+        try {
+          const list = await this.crds.store.list({ namespace: "" });
+          for (const crd of list.items) await this.sync(crd);
+          rv = list.resourceVersion;
+        } catch (err) {
+          // The store may be closing under a stopping apiserver: never an unhandled rejection.
+          if (this.abort.signal.aborted) return;
+          this.log(`crd controller: ${(err as Error).message}; retrying in 1s`);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
       }
     }
   }
@@ -106,43 +124,46 @@ export class CrdController {
     this.served.delete(name);
   }
 
-  /** Conditions NamesAccepted and Established, accepted names, stored versions, cleanup finalizer. */
+  /**
+   * The cleanup finalizer (a main-resource write), then conditions NamesAccepted and
+   * Established, accepted names and stored versions (a status write), each through the
+   * resource store and only when something changes (every write comes back as a watch event).
+   */
   private async establish(name: string): Promise<void> {
-    await this.crds.store.update("", name, (cur) => {
-      if (!cur) throw StatusError.notFound(this.crds.store.qualified, name);
-      const crd = cur as unknown as Crd;
-      const status = (cur.status ?? {}) as {
-        conditions?: { type: string; status: string }[];
-        acceptedNames?: unknown;
-        storedVersions?: string[];
-      };
-      const time = rfc3339(this.now());
-      const conditions = status.conditions ?? [];
-      for (const [type, reason, message] of [
-        ["NamesAccepted", "NoConflicts", "no conflicts found"],
-        ["Established", "InitialNamesAccepted", "the initial names have been accepted"],
-      ] as const) {
-        if (!conditions.some((c) => c.type === type && c.status === "True")) {
-          const rest = conditions.filter((c) => c.type !== type);
-          rest.push({ type, status: "True", lastTransitionTime: time, reason, message } as {
-            type: string;
-            status: string;
-          });
-          conditions.splice(0, conditions.length, ...rest);
-        }
-      }
-      status.conditions = conditions;
-      status.acceptedNames = crd.spec.names;
-      const storage = crd.spec.versions.find((v) => v.storage)?.name;
-      const stored = new Set(status.storedVersions ?? []);
-      if (storage) stored.add(storage);
-      status.storedVersions = [...stored];
-      cur.status = status;
-      const finalizers = new Set(cur.metadata.finalizers ?? []);
-      finalizers.add(CLEANUP_FINALIZER);
-      cur.metadata.finalizers = [...finalizers];
-      return cur;
-    });
+    const found = await this.crds.store.current("", name);
+    if (!found) throw StatusError.notFound(this.crds.store.qualified, name);
+    if (!(found.obj.metadata.finalizers ?? []).includes(CLEANUP_FINALIZER)) {
+      await this.write(name, MAIN, (cur) => {
+        const next = structuredClone(cur);
+        const finalizers = new Set(next.metadata.finalizers ?? []);
+        finalizers.add(CLEANUP_FINALIZER);
+        next.metadata.finalizers = [...finalizers];
+        return next;
+      });
+    }
+    const current = (await this.crds.store.current("", name))?.obj;
+    if (!current || JSON.stringify(established(current, this.ctx.now())) === JSON.stringify(current.status))
+      return;
+    await this.write(name, STATUS, (cur) => ({
+      ...structuredClone(cur),
+      status: established(cur, this.ctx.now()),
+    }));
+  }
+
+  /** A read-modify-write of CRD `name` through the resource store. */
+  private async write(name: string, opts: typeof MAIN, change: (cur: Stored) => KObject): Promise<void> {
+    await updateResource(
+      this.ctx,
+      this.crds,
+      "",
+      name,
+      opts,
+      async (cur) => {
+        if (!cur) throw StatusError.notFound(this.crds.store.qualified, name);
+        return { update: change(cur) };
+      },
+      false,
+    );
   }
 
   /** Delete every custom resource of the CRD, stop serving it, then drop the finalizer. */
@@ -150,16 +171,41 @@ export class CrdController {
     const prefix = bytes(`/registry/${crd.spec.group}/${crd.spec.names.plural}/`);
     await this.crds.store.kv.delete({ key: prefix, end: prefixEnd(prefix) });
     this.unserve(name);
-    await this.crds.store
-      .update("", name, (cur) => {
-        if (!cur) throw StatusError.notFound(this.crds.store.qualified, name);
-        const finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
-        if (finalizers.length === 0) return undefined;
-        cur.metadata.finalizers = finalizers;
-        return cur;
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof StatusError && err.code === 404)) throw err;
-      });
+    // The last finalizer leaving a deleting CRD deletes it (updateResource does that).
+    await this.write(name, MAIN, (cur) => {
+      const next = structuredClone(cur);
+      next.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
+      return next;
+    }).catch((err: unknown) => {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    });
   }
+}
+
+/** The status of an established CRD: both conditions True (times kept), names, stored versions. */
+function established(obj: Stored, now: Date): CrdStatus {
+  const crd = obj as unknown as Crd;
+  const status = structuredClone((obj.status ?? {}) as CrdStatus);
+  const time = rfc3339(now);
+  const conditions = status.conditions ?? [];
+  for (const [type, reason, message] of [
+    ["NamesAccepted", "NoConflicts", "no conflicts found"],
+    ["Established", "InitialNamesAccepted", "the initial names have been accepted"],
+  ] as const) {
+    if (!conditions.some((c) => c.type === type && c.status === "True")) {
+      const rest = conditions.filter((c) => c.type !== type);
+      rest.push({ type, status: "True", lastTransitionTime: time, reason, message } as {
+        type: string;
+        status: string;
+      });
+      conditions.splice(0, conditions.length, ...rest);
+    }
+  }
+  status.conditions = conditions;
+  status.acceptedNames = crd.spec.names;
+  const storage = crd.spec.versions.find((v) => v.storage)?.name;
+  const stored = new Set(status.storedVersions ?? []);
+  if (storage) stored.add(storage);
+  status.storedVersions = [...stored];
+  return status;
 }
