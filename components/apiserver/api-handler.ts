@@ -56,8 +56,10 @@ export function createApiHandler(deps: ApiHandlerDeps): FetchHandler {
       const user = contextOf(req).user;
       const authenticates = (deps.filters ?? []).length > 0;
       // A request with its own credentials is authenticated afresh; others act as `user`.
-      const api = (r: Request): Promise<Response> =>
-        handler(authenticates && r.headers.has("authorization") ? r : user ? withUser(r, user) : r);
+      const api = (r: Request): Promise<Response> => {
+        contextOf(r).receivedAs = contextOf(req).receivedAs ?? req;
+        return handler(authenticates && r.headers.has("authorization") ? r : user ? withUser(r, user) : r);
+      };
       return await route.handler(req, { api, prefix: route.prefix, user });
     }
     const info = contextOf(req).info ?? requestInfo(req.method, url);

@@ -130,12 +130,15 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     validateMeta,
     serviceAccountTokens: options.serviceAccountTokens,
   };
-  // A websocket upgrade must be done by the Bun server that received the request.
+  // A websocket upgrade must be done by the Bun server that received the request (for one an
+  // extra route made, the request it was made from).
   const receivedBy = new WeakMap<Request, Server<RelaySocketData>>();
+  const received = (req: Request): Request => contextOf(req).receivedAs ?? req;
   if (options.bindAddress !== undefined || options.secure) {
     ctx.upgrade = (req, data) =>
-      receivedBy.get(req)?.upgrade(req, { data, headers: { "Sec-WebSocket-Protocol": data.protocol } }) ??
-      false;
+      receivedBy
+        .get(received(req))
+        ?.upgrade(received(req), { data, headers: { "Sec-WebSocket-Protocol": data.protocol } }) ?? false;
   }
   for (const info of METRICS_RESOURCES) registry.add(info);
   if (options.kubeletClient) ctx.kubeletClient = options.kubeletClient;
@@ -204,7 +207,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   // SPDY/3.1 upgrades (exec, attach, port-forward): the TLS front hands the connection over.
   if (secure) {
     const front = secure;
-    ctx.takeOver = (req) => front.takeOver(req, receivedBy.get(req));
+    ctx.takeOver = (req) => front.takeOver(received(req), receivedBy.get(received(req)));
   }
   const crdEntry = registry.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions");
   const crds = crdEntry ? new CrdController(registry, crdEntry, ctx, log) : undefined;

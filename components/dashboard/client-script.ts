@@ -1,6 +1,7 @@
 // The small client layer, embedded as text and served at <prefix>/static/app.js: live updates
 // (watches streamed through the dashboard, then the page's main part re-rendered by the
-// server), reconnection with a banner, log streaming with search, and the exec terminal.
+// server), reconnection with a banner, and log streaming with search. The terminal, charts and YAML
+// editor are bundles of their own (client/, client-assets.ts).
 export const CLIENT_SCRIPT = String.raw`(function(){
 var P=document.body.getAttribute('data-prefix')||'/ui';
 var conn=document.getElementById('conn');
@@ -42,21 +43,4 @@ if(logs){var lines=[],q=document.getElementById('logsearch');
     function pump(){return rd.read().then(function(x){if(x.done){if(buf)lines.push(buf);draw();return;}
       buf+=dec.decode(x.value,{stream:true});var parts=buf.split('\n');buf=parts.pop();lines=lines.concat(parts);draw();return pump();});}
     return pump();});}
-// Exec: a websocket straight to the API's exec (v4/v5.channel.k8s.io), the token as upstream's
-// base64url.bearer.authorization.k8s.io subprotocol.
-var term=document.getElementById('term');
-if(term){var inp=document.getElementById('terminput'),st=document.getElementById('termstate');
-  var tok=term.getAttribute('data-token');var proto=['v5.channel.k8s.io','v4.channel.k8s.io'];
-  if(tok)proto.push('base64url.bearer.authorization.k8s.io.'+btoa(tok).replace(/\+/g,'-').replace(/\//g,'_').replace(/=+$/,''));
-  var ws=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+term.getAttribute('data-src'),proto);
-  ws.binaryType='arraybuffer';var dec2=new TextDecoder();
-  ws.onopen=function(){st.textContent='connected';inp.disabled=false;inp.focus();};
-  ws.onmessage=function(e){var b=new Uint8Array(e.data);if(!b.length)return;var ch=b[0],t=dec2.decode(b.subarray(1));
-    if(ch===3){try{var s=JSON.parse(t);if(s.status==='Success')return;t=s.message||t;}catch(x){}}
-    term.textContent+=t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g,'');term.scrollTop=term.scrollHeight;};
-  ws.onclose=function(){st.textContent='closed';inp.disabled=true;};
-  ws.onerror=function(){st.textContent='connection failed';};
-  inp.addEventListener('keydown',function(e){if(e.key!=='Enter')return;e.preventDefault();
-    var d=new TextEncoder().encode(inp.value+'\n');var m=new Uint8Array(d.length+1);m[0]=0;m.set(d,1);ws.send(m);
-    term.textContent+='$ '+inp.value+'\n';inp.value='';});}
 })();`;

@@ -49,7 +49,9 @@ test("/ui redirects to /ui/ and the overview renders from the API", async () => 
   const page = await (await fetch(`${base}/ui/`)).text();
   expect(page).toContain("<h1>Overview");
   expect(page).toContain('data-watch="/api/v1/pods"');
-  const js = await fetch(`${base}/ui/static/app.js`);
+  const src = /src="(\/ui\/static\/[0-9a-z]+\/app.js)"/.exec(page)?.[1];
+  expect(src).toBeDefined();
+  const js = await fetch(`${base}${src}`);
   expect(js.headers.get("content-type")).toContain("javascript");
 });
 

@@ -4,13 +4,13 @@
 import { Hono } from "hono";
 import { whoAmI } from "./access.ts";
 import { ApiError, type ApiFetch, apiJsonOr, apiRequest, type Session } from "./api-session.ts";
-import { CLIENT_SCRIPT } from "./client-script.ts";
+import { assetOf, assetResponse } from "./client-assets.ts";
 import type { App, Env } from "./dashboard-env.ts";
+import { execSocket, sameOrigin } from "./exec-socket.ts";
 import type { KubeList } from "./kube-object.ts";
 import { errorBox, type Html, page } from "./layout.ts";
 import { registerPages } from "./pages.ts";
 import { registerSessionRoutes, TOKEN_COOKIE } from "./session-routes.ts";
-import { STYLES } from "./styles.ts";
 
 export interface DashboardContext {
   /** Performs an API request as the /ui request's user, or as the token it carries. */
@@ -25,32 +25,29 @@ export type DashboardHandler = (req: Request, ctx: DashboardContext) => Promise<
 
 export function createDashboard(): DashboardHandler {
   const app: App = new Hono<{ Bindings: Env }>();
-  app.get("/static/app.js", (c) =>
-    c.body(CLIENT_SCRIPT, 200, {
-      "Content-Type": "text/javascript; charset=utf-8",
-      "Cache-Control": "max-age=300",
-    }),
-  );
-  app.get("/static/app.css", (c) =>
-    c.body(STYLES, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=300" }),
-  );
-  // Cross-site form posts and API calls are refused (the browser's cookie or kubectl proxy's
-  // credentials must not act for another site).
+  app.get("/static/:hash/:file", (c) => {
+    const a = assetOf(c.req.param("file"));
+    if (!a) return c.text("404 page not found", 404);
+    return assetResponse(a, c.req.param("hash"), c.req.header("accept-encoding") ?? "");
+  });
+  // Cross-site form posts, API calls and websockets are refused (the browser's cookie or kubectl
+  // proxy's credentials must not act for another site). The browser's Sec-Fetch-Site says so
+  // (kubectl proxy rewrites Host, so Origin cannot be compared there); else Origin and Host.
   app.use("*", async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD") return await next();
-    const origin = c.req.header("origin");
-    const site = c.req.header("sec-fetch-site");
-    if ((origin && new URL(origin).host !== c.req.header("host")) || site === "cross-site")
-      return c.text("cross-site request refused", 403);
+    const ws = c.req.header("upgrade")?.toLowerCase() === "websocket";
+    if ((c.req.method === "GET" || c.req.method === "HEAD") && !ws) return await next();
+    if (!sameOrigin(c.req.raw.headers)) return c.text("cross-site request refused", 403);
     return await next();
   });
   registerSessionRoutes(app);
   // The API itself under the session's identity: watches, log streams and client writes.
   app.all("/k8s/*", async (c) => {
-    if (c.req.method !== "GET" && !c.req.header("x-kube-dashboard"))
-      return c.text("X-Kube-Dashboard header required", 403);
     const url = new URL(c.req.url);
     const path = url.pathname.slice("/k8s".length) + url.search;
+    if (c.req.header("upgrade")?.toLowerCase() === "websocket")
+      return await execSocket(c.env.session, c.req.raw, path);
+    if (c.req.method !== "GET" && !c.req.header("x-kube-dashboard"))
+      return c.text("X-Kube-Dashboard header required", 403);
     const headers: Record<string, string> = {};
     for (const h of ["accept", "content-type"]) {
       const v = c.req.header(h);

@@ -3,6 +3,7 @@
 // re-renders on live updates.
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { type AssetName, assetUrl } from "./client-assets.ts";
 import { NAV_KINDS, uiPath } from "./resource-kinds.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -19,6 +20,8 @@ export interface PageOptions {
   /** API collection paths to watch, with the resourceVersion the page was rendered at. */
   watches?: Array<{ path: string; rv: string | undefined }>;
   active?: string;
+  /** The page's own bundles besides app.js (the terminal, the charts, the YAML editor). */
+  scripts?: AssetName[];
   body: Html;
 }
 
@@ -28,7 +31,7 @@ export function page(o: PageOptions): Html {
   const nsq = o.namespace ? `?ns=${encodeURIComponent(o.namespace)}` : "";
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${o.title} · kube</title><link rel="stylesheet" href="${p}/static/app.css"></head>
+<title>${o.title} · kube</title><link rel="stylesheet" href="${assetUrl(p, "app.css")}"></head>
 <body data-prefix="${p}">
 <header><a href="${p}/${nsq}"><b>kube</b> dashboard</a>
 <form method="get" action=""><select name="ns" onchange="this.form.submit()" aria-label="namespace">
@@ -52,7 +55,9 @@ ${sections.map(
 <main id="main">${(o.watches ?? []).map((w) => html`<span data-watch="${w.path}" data-rv="${w.rv ?? ""}" hidden></span>`)}
 ${o.body}</main></div>
 <div id="conn" role="status"></div>
-<script src="${p}/static/app.js" defer></script>
+<script src="${assetUrl(p, "app.js")}" defer></script>${(o.scripts ?? []).map(
+    (s) => html`<script src="${assetUrl(p, s)}" defer></script>`,
+  )}
 </body></html>`;
 }
 

@@ -2,9 +2,9 @@
 // edit and create, actions, logs, exec, a Deployment's graph.
 import { html } from "hono/html";
 import { runAction } from "./actions.ts";
-import { ApiError, apiJson, type Session } from "./api-session.ts";
+import { ApiError, apiJson, apiJsonOr, type Session } from "./api-session.ts";
 import type { App } from "./dashboard-env.ts";
-import type { KubeList, KubeObject } from "./kube-object.ts";
+import { type KubeList, type KubeObject, rec, str } from "./kube-object.ts";
 import { apiPath, navKind, type ResourceRef, uiPath } from "./resource-kinds.ts";
 import { detailView } from "./views/detail-view.ts";
 import { createForm, editableYaml, editForm } from "./views/edit-view.ts";
@@ -40,6 +40,7 @@ export function registerPages(app: App): void {
       watches: v.watches,
       active: "overview",
       namespace: ns,
+      ...(v.charts ? { scripts: ["charts.js" as const] } : {}),
     });
   });
   app.get("/r/:g/:v/:res", async (c) => {
@@ -82,6 +83,7 @@ export function registerPages(app: App): void {
       watches: [{ path: watchPath, rv: v.rv }],
       active: ref.resource,
       namespace: ns ?? "",
+      ...(v.charts ? { scripts: ["charts.js" as const] } : {}),
     });
   });
   const editRoute = "/edit/:g/:v/:res/:ns/:name";
@@ -99,6 +101,7 @@ export function registerPages(app: App): void {
       title: `Edit ${c.req.param("name")}`,
       body,
       namespace: nsOf(c.req.param("ns")) ?? "",
+      scripts: ["editor.js"],
     });
   });
   app.post(editRoute, async (c) => {
@@ -119,7 +122,12 @@ export function registerPages(app: App): void {
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       const body = editForm(`${s.prefix}${c.req.path}`, text, e.message, `Edit ${name}`);
-      const r = await c.env.render({ title: `Edit ${name}`, body, namespace: ns ?? "" });
+      const r = await c.env.render({
+        title: `Edit ${name}`,
+        body,
+        namespace: ns ?? "",
+        scripts: ["editor.js"],
+      });
       return new Response(r.body, { status: e.code, headers: r.headers });
     }
     return c.redirect(`${s.prefix}${uiPath(ref, ns, name)}`, 303);
@@ -129,6 +137,7 @@ export function registerPages(app: App): void {
       title: "Create",
       body: createForm(`${c.env.session.prefix}/new?ns=${c.req.query("ns") ?? ""}`, "", undefined, []),
       namespace: c.req.query("ns") ?? "",
+      scripts: ["editor.js"],
     }),
   );
   app.post("/new", async (c) => {
@@ -138,13 +147,19 @@ export function registerPages(app: App): void {
     const action = `${s.prefix}/new?ns=${c.req.query("ns") ?? ""}`;
     try {
       const made = await createFromYaml(s, text, ns);
-      return c.env.render({ title: "Create", body: createForm(action, "", undefined, made), namespace: ns });
+      return c.env.render({
+        title: "Create",
+        body: createForm(action, "", undefined, made),
+        namespace: ns,
+        scripts: ["editor.js"],
+      });
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       const r = await c.env.render({
         title: "Create",
         body: createForm(action, text, e.message, []),
         namespace: ns,
+        scripts: ["editor.js"],
       });
       return new Response(r.body, { status: e.code, headers: r.headers });
     }
@@ -173,13 +188,21 @@ export function registerPages(app: App): void {
     });
   });
   app.get("/exec/:ns/:name", async (c) => {
-    const p = await pod(c.env.session, c.req.param("ns"), c.req.param("name"));
-    const body = execView(c.env.session.prefix, p, c.env.session.token, new URL(c.req.url).searchParams);
+    const s = c.env.session;
+    const p = await pod(s, c.req.param("ns"), c.req.param("name"));
+    // Whether the node's runtime gives exec a pty (kube's process runtime does not).
+    const nodeName = typeof p.spec?.nodeName === "string" ? p.spec.nodeName : "";
+    const node = nodeName
+      ? await apiJsonOr<KubeObject>(s, `/api/v1/nodes/${encodeURIComponent(nodeName)}`)
+      : undefined;
+    const runtime = str(rec(rec(node?.status).nodeInfo).containerRuntimeVersion);
+    const body = execView(s.prefix, p, new URL(c.req.url).searchParams, runtime.startsWith("kube-process:"));
     return c.env.render({
       title: `Exec ${c.req.param("name")}`,
       body,
       active: "pods",
       namespace: c.req.param("ns"),
+      scripts: ["terminal.js"],
     });
   });
   app.get("/graph/:ns/:name", async (c) =>

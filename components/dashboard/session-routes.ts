@@ -6,9 +6,15 @@ import { loginView } from "./views/login-view.ts";
 
 export const TOKEN_COOKIE = "kube_dashboard_token";
 
-function cookie(s: Session, value: string, maxAge: number): string {
-  // No Secure flag: through `kubectl proxy` the browser speaks plain http to 127.0.0.1.
-  return `${TOKEN_COOKIE}=${encodeURIComponent(value)}; Path=${s.prefix}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`;
+/**
+ * The session cookie, Secure when the browser came over HTTPS. The server behind the TLS front
+ * sees plain http, so the browser's own Origin (sent with every POST) says which; through
+ * `kubectl proxy` it is http://127.0.0.1:8001 and the cookie must not be Secure there.
+ */
+export function sessionCookie(s: Session, headers: Headers, value: string, maxAge: number): string {
+  const from = headers.get("origin") ?? headers.get("referer") ?? "";
+  const secure = from.startsWith("https://") || headers.get("x-forwarded-proto") === "https";
+  return `${TOKEN_COOKIE}=${encodeURIComponent(value)}; Path=${s.prefix}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
 }
 
 export function registerSessionRoutes(app: App): void {
@@ -35,14 +41,17 @@ export function registerSessionRoutes(app: App): void {
     }
     return new Response(null, {
       status: 303,
-      headers: { Location: `${s.prefix}/`, "Set-Cookie": cookie(s, token, 12 * 3600) },
+      headers: {
+        Location: `${s.prefix}/`,
+        "Set-Cookie": sessionCookie(s, c.req.raw.headers, token, 12 * 3600),
+      },
     });
   });
   app.post("/logout", (c) => {
     const s = c.env.session;
     return new Response(null, {
       status: 303,
-      headers: { Location: `${s.prefix}/login`, "Set-Cookie": cookie(s, "", 0) },
+      headers: { Location: `${s.prefix}/login`, "Set-Cookie": sessionCookie(s, c.req.raw.headers, "", 0) },
     });
   });
 }

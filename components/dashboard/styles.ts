@@ -23,6 +23,9 @@ button:disabled{opacity:.45;cursor:not-allowed}button.danger{border-color:#c01c2
 input,select,textarea{font:inherit;padding:3px 6px;border:1px solid #b8c0cc;border-radius:4px}
 textarea{width:100%;min-height:360px;font-family:ui-monospace,monospace;font-size:13px}
 pre{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;overflow:auto;font-size:12.5px}
+.xterm-box{background:#111;border-radius:6px;padding:6px;height:60vh;min-height:240px}
+.chart{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:6px;margin:6px 0;min-height:60px;overflow:hidden}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:10px}
 pre.term{background:#111;color:#e6e6e6;min-height:260px;max-height:60vh;white-space:pre-wrap}
 .error{background:#fdecea;border:1px solid #f5c2c0;color:#8a1c14;padding:8px 12px;border-radius:6px;margin:8px 0;white-space:pre-wrap}
 .ok{background:#e7f6ec;border:1px solid #b7e1c3;padding:8px 12px;border-radius:6px;margin:8px 0}

@@ -30,6 +30,11 @@ export interface RequestContext {
   requestTimeoutMs?: number;
   /** A path served without authorization (an extra route such as /ui/ that acts only through the API). */
   alwaysAllow?: boolean;
+  /**
+   * The request the server received, when an extra route made this one from it (the dashboard's
+   * exec terminal): a websocket upgrade takes over that request's connection.
+   */
+  receivedAs?: Request;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

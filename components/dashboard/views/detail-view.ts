@@ -9,6 +9,7 @@ import { age, arr, type KubeList, type KubeObject, num, rec, str } from "../kube
 import type { Html } from "../layout.ts";
 import { apiPath, type ResourceRef } from "../resource-kinds.ts";
 import { actionForms } from "./action-forms.ts";
+import { metricsCharts } from "./metrics-charts.ts";
 
 export async function detailView(
   s: Session,
@@ -16,7 +17,7 @@ export async function detailView(
   namespace: string | undefined,
   name: string,
   reveal: boolean,
-): Promise<{ body: Html; rv: string | undefined; path: string }> {
+): Promise<{ body: Html; rv: string | undefined; path: string; charts: boolean }> {
   const path = apiPath(r, namespace, name);
   const obj = await apiJson<KubeObject>(s, path);
   const ns = namespace;
@@ -36,9 +37,21 @@ export async function detailView(
   if (r.resource === "secrets" && !reveal && obj.data) {
     shown.data = Object.fromEntries(Object.keys(obj.data).map((k) => [k, "••••••"]));
   }
+  // CPU and memory of a node, or of a pod's containers, while the page is open.
+  const chart =
+    r.group === "" && r.resource === "nodes"
+      ? { id: "node", path: `/apis/metrics.k8s.io/v1beta1/nodes/${encodeURIComponent(name)}`, title: name }
+      : r.group === "" && r.resource === "pods" && ns && obj.spec?.nodeName
+        ? {
+            id: "pod",
+            path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}`,
+            title: name,
+          }
+        : undefined;
   const body = html`<h1>${obj.kind ?? r.resource} <span id="objname">${name}</span>${ns ? html` <span class="muted">in ${ns}</span>` : ""}</h1>
 ${actionForms(s, r, obj, { canUpdate, canDelete, canExec, canScale })}
 ${summary(r, obj, reveal, s, path)}
+${chart ? metricsCharts([chart]) : ""}
 <h2>Events</h2>${
     mine.length
       ? html`<div class="scroll"><table><thead><tr><th>TYPE</th><th>REASON</th><th>MESSAGE</th><th>AGE</th></tr></thead><tbody>${mine.map(
@@ -48,7 +61,7 @@ ${summary(r, obj, reveal, s, path)}
       : html`<p class="muted">No events.</p>`
   }
 <h2>YAML</h2><pre id="yaml">${stringify(shown)}</pre>`;
-  return { body, rv: obj.metadata.resourceVersion, path };
+  return { body, rv: obj.metadata.resourceVersion, path, charts: chart !== undefined };
 }
 
 function summary(r: ResourceRef, obj: KubeObject, reveal: boolean, s: Session, path: string): Html {

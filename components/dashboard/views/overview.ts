@@ -4,11 +4,12 @@ import { html } from "hono/html";
 import { apiJson, apiJsonOr, type Session } from "../api-session.ts";
 import { age, type KubeList, type KubeObject, rec, str } from "../kube-object.ts";
 import type { Html } from "../layout.ts";
+import { metricsCharts } from "./metrics-charts.ts";
 
 export async function overviewView(
   s: Session,
   namespace: string,
-): Promise<{ body: Html; watches: Array<{ path: string; rv: string | undefined }> }> {
+): Promise<{ body: Html; watches: Array<{ path: string; rv: string | undefined }>; charts: boolean }> {
   const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
   const [nodes, pods, events, metrics] = await Promise.all([
     apiJsonOr<KubeList>(s, "/api/v1/nodes"),
@@ -33,6 +34,14 @@ export async function overviewView(
 <div class="cards"><div class="card" id="pod-count"><b>${pods.items.length}</b>pods</div>
 ${["Running", "Pending", "Succeeded", "Failed"].map((ph) => html`<div class="card ${ph}"><b>${phases.get(ph) ?? 0}</b>${ph}</div>`)}
 <div class="card"><b>${nodes ? nodes.items.filter(ready).length : "?"}/${nodes?.items.length ?? "?"}</b>nodes ready</div></div>
+${
+  metrics
+    ? metricsCharts([
+        { id: "nodes", path: "/apis/metrics.k8s.io/v1beta1/nodes", title: "Nodes" },
+        { id: "pods", path: `/apis/metrics.k8s.io/v1beta1${ns}/pods`, title: "Pods (top 8)" },
+      ])
+    : ""
+}
 <h2>Nodes</h2><div class="scroll"><table><thead><tr><th>NAME</th><th>STATUS</th><th>CPU</th><th>MEMORY</th><th>PODS</th><th>AGE</th></tr></thead><tbody>
 ${(nodes?.items ?? []).map((n) => {
   const u = usage.get(n.metadata.name);
@@ -47,7 +56,11 @@ ${(nodes?.items ?? []).map((n) => {
         )}</tbody></table></div>`
       : html`<p class="muted">No warnings.</p>`
   }`;
-  return { body, watches: [{ path: `/api/v1${ns}/pods`, rv: pods.metadata.resourceVersion }] };
+  return {
+    body,
+    watches: [{ path: `/api/v1${ns}/pods`, rv: pods.metadata.resourceVersion }],
+    charts: metrics !== undefined,
+  };
 }
 
 /** metrics.k8s.io CPU ("1965811966n", "250m", "2") as kubectl top prints it: millicores. */

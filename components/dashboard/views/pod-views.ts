@@ -21,26 +21,39 @@ export function logsView(prefix: string, pod: KubeObject, q: URLSearchParams): H
 <pre class="term" id="logs" data-src="${src}"><noscript>JavaScript streams the logs; without it: <a href="${src.replace("&follow=true", "")}">plain text</a></noscript></pre>`;
 }
 
-export function execView(
-  prefix: string,
-  pod: KubeObject,
-  token: string | undefined,
-  q: URLSearchParams,
-): Html {
+/** The shell a terminal opens when no command is given: bash if the image has it, else sh. */
+export const DEFAULT_SHELL = [
+  "sh",
+  "-c",
+  "TERM=xterm-256color; export TERM; command -v bash >/dev/null 2>&1 && exec bash; exec sh",
+];
+
+/**
+ * The exec terminal: xterm.js (terminal.js) on a websocket to the dashboard's /k8s route with
+ * tty=true. `localEcho`: the node's runtime gives exec no pty, so the terminal edits the line.
+ */
+export function execView(prefix: string, pod: KubeObject, q: URLSearchParams, localEcho: boolean): Html {
   const ns = pod.metadata.namespace ?? "";
   const name = pod.metadata.name ?? "";
   const containers = arr(pod.spec?.containers).map((c) => str(c.name));
   const container = q.get("container") || containers[0] || "";
-  const src = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}/exec?container=${encodeURIComponent(container)}&command=sh&stdin=true&stdout=true&stderr=true`;
+  const typed = (q.get("command") ?? "").trim();
+  const argv = typed ? typed.split(/\s+/) : DEFAULT_SHELL;
+  const query = new URLSearchParams({ container });
+  for (const a of argv) query.append("command", a);
+  for (const [k, v] of [
+    ["stdin", "true"],
+    ["stdout", "true"],
+    ["tty", "true"],
+  ] as const)
+    query.set(k, v);
+  const src = `${prefix}/k8s/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}/exec?${query}`;
   return html`<h1>Exec in <a href="${prefix}/r/core/v1/pods/${ns}/${name}">${name}</a> <span class="muted">(${container})</span></h1>
-${
-  token
-    ? ""
-    : html`<p class="muted">Exec opens a websocket to the API's exec endpoint with your login token. Without a token (e.g. through
-<code>kubectl proxy</code>, which refuses exec paths by default) <a href="${prefix}/login">log in with a token</a> or run
-<code>kubectl exec -it -n ${ns} ${name} -c ${container} -- sh</code>.</p>`
-}
-<p>Status: <span id="termstate">connecting…</span></p>
-<pre class="term" id="term" data-src="${src}" data-token="${token ?? ""}"></pre>
-<input id="terminput" style="width:100%;font-family:monospace" placeholder="type a command, Enter sends it" aria-label="command" disabled>`;
+<form method="get" class="bar"><select name="container" aria-label="container">${containers.map(
+    (c) => html`<option ${c === container ? "selected" : ""}>${c}</option>`,
+  )}</select><input name="command" value="${typed}" placeholder="command (default: a shell)" aria-label="command">
+<button>open</button><span>Status: <span id="termstate">connecting…</span></span></form>
+<div class="error" id="termerr" style="display:none"></div>
+<div class="xterm-box" id="term" data-src="${src}" data-echo="${localEcho ? "local" : "pty"}"><noscript>The terminal needs JavaScript; without it run
+<code>kubectl exec -it -n ${ns} ${name} -c ${container} -- sh</code>.</noscript></div>`;
 }

@@ -61,7 +61,21 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     await setValue("#token", token);
     await submit("#login");
   };
-  const setYaml = (yaml: string) => setValue("#yaml-text", yaml);
+  // The YAML is set in the CodeMirror editor (the textarea it covers follows it).
+  const setYaml = async (yaml: string) => {
+    await waitFor("window.kubeEditor !== undefined");
+    await page.evaluate(
+      `kubeEditor.dispatch({ changes: { from: 0, to: kubeEditor.state.doc.length, insert: ${JSON.stringify(yaml)} } })`,
+    );
+  };
+  const editorText = async () => String(await page.evaluate("kubeEditor.state.doc.toString()"));
+  // What the xterm terminal shows, line by line.
+  const termText = async () =>
+    String(
+      await page.evaluate(
+        "(() => { const b = kubeTerminal.buffer.active; const out = []; for (let i = 0; i < b.length; i++) out.push(b.getLine(i).translateToString(true)); return out.join('\\n'); })()",
+      ),
+    );
 
   beforeAll(async () => {
     server = await startKubeServer({ nodes: 1 });
@@ -151,24 +165,36 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     await goto("/logs/default/talker");
     await waitFor(`(${q("#logs")}?.textContent ?? "").includes("hello-from-logs")`);
     await shot("logs");
+    // The process runtime gives exec no pty: the terminal echoes and edits the line itself.
     await goto("/exec/default/talker");
     await waitFor(`${q("#termstate")}?.textContent === "connected"`);
-    await page.type("#terminput", "echo hi");
-    await page.keyboard.press("Enter");
-    await waitFor(`/\\$ echo hi\\nhi\\n/.test(${q("#term")}?.textContent ?? "")`);
+    expect(await page.evaluate(`${q("#term")}.getAttribute("data-echo")`)).toBe("local");
+    await page.keyboard.type("echo hi\r");
+    await until("hi in the terminal", async () => ((await termText()).match(/^hi$/m) ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    expect(await termText()).toContain("echo hi");
     await shot("exec");
   }, 60_000);
 
   test("a ConfigMap's YAML is edited; bad YAML, an unknown kind and a stale resourceVersion show the API's message", async () => {
     await ok(["create", "configmap", "cfg", "--from-literal=a=1"]);
     await goto("/edit/core/v1/configmaps/default/cfg");
-    const original = await getValue("#yaml-text");
-    await setYaml(original.replace('a: "1"', 'a: "2"'));
+    // Typed into the editor: the value "1" selected, then replaced from the keyboard.
+    await waitFor("window.kubeEditor !== undefined");
+    expect(await getValue("#yaml-text")).toBe(await editorText());
+    await page.evaluate(
+      `(() => { const at = kubeEditor.state.doc.toString().indexOf('a: "1"') + 3; kubeEditor.focus(); kubeEditor.dispatch({ selection: { anchor: at, head: at + 3 } }); })()`,
+    );
+    await page.keyboard.type('"2"');
+    expect(await editorText()).toContain('a: "2"');
+    expect(await getValue("#yaml-text")).toContain('a: "2"');
+    await shot("editor");
     await submit("#save");
     expect((await ok(["get", "configmap", "cfg", "-o", "jsonpath={.data.a}"])).trim()).toBe("2");
     // Stale: kubectl changes it while the form holds the old resourceVersion.
     await goto("/edit/core/v1/configmaps/default/cfg");
-    const held = await getValue("#yaml-text");
+    const held = await editorText();
     await ok(["patch", "configmap", "cfg", "-p", '{"data":{"a":"3"}}']);
     await setYaml(held.replace('a: "2"', 'a: "4"'));
     await submit("#save");
@@ -178,6 +204,9 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     await setYaml("data: [unclosed");
     await submit("#save");
     expect(await text(".error")).not.toBe("");
+    // The refused text comes back in the editor, as typed.
+    await waitFor("window.kubeEditor !== undefined");
+    expect(await editorText()).toBe("data: [unclosed");
     expect((await ok(["get", "configmap", "cfg", "-o", "jsonpath={.data.a}"])).trim()).toBe("3");
     await goto("/new?ns=default");
     await setYaml("apiVersion: v1\nkind: Frobnicator\nmetadata:\n  name: x\n");
