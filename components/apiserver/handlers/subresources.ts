@@ -8,7 +8,7 @@ import { json } from "../http/respond.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
 import { PatchError } from "../patch/patch-error.ts";
-import { bindPod as bind } from "../registry/bind-pod.ts";
+import { type Binding, bindPod as bind } from "../registry/bind-pod.ts";
 import { type Scale, scaleOf, updateScale } from "../registry/scale.ts";
 import { evictPod } from "./eviction.ts";
 import { checkFields, checkPatched, SCALE } from "./field-validation.ts";
@@ -44,7 +44,7 @@ export async function writeScale(r: ResourceRequest): Promise<Response> {
       ? parseJson(raw)
       : decodeObjectBody(raw, isPatch ? "application/json" : type);
   if (!isPatch) checkFields(r, body as Record<string, unknown>, SCALE);
-  const opts = writeOptions(r.req, r.url, "scale");
+  const opts = { ...writeOptions(r.req, r.url, "scale"), warnings: r.warnings };
   const scale = await updateScale(ctx, entry, info.namespace, info.name, opts, (current) => {
     let next: unknown;
     try {
@@ -65,14 +65,24 @@ export async function writeScale(r: ResourceRequest): Promise<Response> {
   return json(scale);
 }
 
-/** Bind a pod to a node: set spec.nodeName once, with a PodScheduled condition. */
+/**
+ * Bind a pod to a node: set spec.nodeName once, with a PodScheduled condition (admission and
+ * dry run as any create). The Binding names the pod; under pods/<name>/binding it must be <name>.
+ */
 export async function bindPod(r: ResourceRequest, podName?: string): Promise<Response> {
   const { ctx, info } = r;
-  const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf);
-  const name = podName ?? (body.metadata as { name?: string } | undefined)?.name ?? "";
-  const target = body.target as { kind?: string; name?: string } | undefined;
-  if (!name) throw StatusError.badRequest("a Binding needs metadata.name, the name of the pod to bind");
-  await bind(ctx, ctx.registry, info.namespace, name, target);
+  const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf) as Binding;
+  const bodyName = body.metadata?.name ?? "";
+  if (podName !== undefined && bodyName !== podName)
+    throw StatusError.badRequest("name in URL does not match name in Binding object");
+  if (!bodyName) throw StatusError.badRequest("a Binding needs metadata.name, the name of the pod to bind");
+  const bodyNamespace = body.metadata?.namespace;
+  if (bodyNamespace && bodyNamespace !== info.namespace)
+    throw StatusError.badRequest(
+      "the namespace of the provided object does not match the namespace sent on the request",
+    );
+  const { dryRun, user } = writeOptions(r.req, r.url, "binding");
+  await bind(ctx, ctx.registry, info.namespace, bodyName, body, { dryRun, ...(user ? { user } : {}) });
   return json(successStatus(201), 201);
 }
 

@@ -133,3 +133,43 @@ test("a dry run answers the Scale it would write and changes nothing", async () 
   );
   expect(bad.code).toBe(422);
 });
+
+test("admission sees an update of deployments/scale with the Scales, dry run or not, and may refuse it", async () => {
+  const seen: string[] = [];
+  const watching: WriteContext = {
+    ...ctx,
+    admission: {
+      ...ctx.admission,
+      update: async (entry, obj, old, attrs) => {
+        const replicas = (o: unknown) => (o as { spec: { replicas: number } }).spec.replicas;
+        seen.push(
+          `${entry.info.plural}/${attrs.subresource} ${obj.kind} ${replicas(old)}->${replicas(obj)} dryRun=${attrs.dryRun} user=${attrs.user?.username}`,
+        );
+        if (replicas(obj) > 5)
+          throw StatusError.forbidden({ group: "apps", resource: "deployments" }, "web", "too many");
+      },
+    },
+  };
+  const user = { username: "kt-user", groups: [] };
+  await updateScale(watching, deployments, "ns", "web", { ...OPTS, user }, (cur) => ({
+    ...cur,
+    spec: { replicas: 2 },
+  }));
+  await updateScale(watching, deployments, "ns", "web", { ...OPTS, dryRun: true, user }, (cur) => ({
+    ...cur,
+    spec: { replicas: 3 },
+  }));
+  expect(
+    (
+      await failure(
+        updateScale(watching, deployments, "ns", "web", OPTS, (cur) => ({ ...cur, spec: { replicas: 6 } })),
+      )
+    ).code,
+  ).toBe(403);
+  expect(seen).toEqual([
+    "deployments/scale Scale 1->2 dryRun=false user=kt-user",
+    "deployments/scale Scale 2->3 dryRun=true user=kt-user",
+    "deployments/scale Scale 2->6 dryRun=false user=undefined",
+  ]);
+  expect(((await deployments.store.get("ns", "web")).spec as { replicas: number }).replicas).toBe(2);
+});

@@ -1,5 +1,6 @@
 // The /scale subresource's view of its parent (autoscaling/v1 Scale, wire spec §13) and writing
-// it back: the new replicas go into the parent's spec (bumping its generation). Upstream:
+// it back: the new replicas go into the parent's spec (bumping its generation), after admission
+// of the <resource>/scale update; a dry run stops before the write. Upstream:
 // pkg/registry/apps/deployment/storage/storage.go ScaleREST, apiextensions' scale for CRDs.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { fromLabelSelector, type LabelSelector, selectorString } from "../../../lib/labels/selector.ts";
@@ -98,7 +99,7 @@ export async function updateScale(
     ({ obj: written } = await entry.store.update(
       namespace,
       name,
-      (cur) => {
+      async (cur) => {
         if (!cur) throw StatusError.notFound(entry.store.qualified, name);
         const next = change(scaleOf(cur, entry.scale));
         const rv = next.metadata?.resourceVersion;
@@ -118,6 +119,18 @@ export async function updateScale(
         setPath(parent, (entry.scale ?? BUILTIN_SCALE).specReplicasPath, replicas);
         // The writer's managedFields entry names the subresource, as upstream's `subresource: scale`.
         const prepared = prepareUpdate(ctx, entry, parent, cur, { ...opts, subresource: "scale" });
+        // Admission sees an update of <resource>/scale whose objects are the Scales, as upstream's.
+        await ctx.admission.update(
+          entry,
+          scaleOf(prepared as Stored, entry.scale) as unknown as KObject,
+          scaleOf(cur, entry.scale) as unknown as Stored,
+          {
+            dryRun: opts.dryRun,
+            subresource: "scale",
+            ...(opts.user ? { user: opts.user } : {}),
+            ...(opts.warnings ? { warnings: opts.warnings } : {}),
+          },
+        );
         if (opts.dryRun) {
           wouldStore = prepared as Stored;
           throw dryRun;
