@@ -38,6 +38,7 @@ export function startSecureServer(
   requestTimeoutMs: number | undefined,
 ): SecureServer {
   let front: TlsFront | undefined;
+  const askPeer = opts.clientCaPem !== undefined;
   const inner: Server<RelaySocketData> = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -46,13 +47,18 @@ export function startSecureServer(
       if (malformed) return malformed;
       receivedBy.set(req, srv);
       if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
-      const port = srv.requestIP(req)?.port;
-      const peer = port === undefined ? undefined : front?.peerOf(port);
-      if (peer) contextOf(req).peer = peer;
+      // Without a client CA there is no peer to look up (requestIP is a getpeername call).
+      if (askPeer) {
+        const port = srv.requestIP(req)?.port;
+        const peer = port === undefined ? undefined : front?.peerOf(port);
+        if (peer) contextOf(req).peer = peer;
+      }
       return chainHandler(req);
     },
     websocket: relayWebSocket,
+    // Watches and log follows stay open for as long as the client wants.
     idleTimeout: 0,
+    // Never Bun's development error page: what escapes the chain leaves as a Status.
     development: false,
     error: serverErrorResponse,
   });

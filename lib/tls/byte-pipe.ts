@@ -32,7 +32,7 @@ export class BytePipe {
     this.flush();
   }
 
-  /** Data from the source. Bun reuses the buffer, so a queued chunk is copied. */
+  /** Data from the source. Bun may reuse the buffer, so a queued chunk is copied (a Buffer's slice() is a view). */
   push(chunk: Uint8Array): void {
     if (this.#ended) return;
     if (this.#queue.length === 0 && this.#sink) {
@@ -40,7 +40,7 @@ export class BytePipe {
       if (n === chunk.length) return;
       chunk = chunk.subarray(Math.max(n, 0));
     }
-    this.#queue.push(chunk.slice());
+    this.#queue.push(new Uint8Array(chunk));
     this.#queued += chunk.length;
     if (this.#queued > HIGH_WATER && !this.#paused && this.#source) {
       this.#paused = true;

@@ -65,7 +65,7 @@ export class TakenOverConnection implements RawConnection {
 
   /** Front: bytes from the client. */
   received(bytes: Uint8Array): void {
-    const copy = bytes.slice();
+    const copy = new Uint8Array(bytes);
     if (this.#handlers) this.#handlers.data(copy);
     else this.#early.push(copy);
   }

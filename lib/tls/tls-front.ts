@@ -8,6 +8,7 @@
 import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
+import { unknownMethodVerdict } from "./unknown-method.ts";
 
 /** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
 export interface TlsPeer {
@@ -58,6 +59,8 @@ interface Conn {
   closed: boolean;
   /** Set once a handler took the client connection over (an upgrade). */
   raw?: TakenOverConnection;
+  /** The connection's first bytes until its method is known (undefined once it is). */
+  head?: Uint8Array;
   /** OpenSSL's verification error from the handshake, if any. */
   verifyError?: string;
   handshakeTimer?: ReturnType<typeof setTimeout>;
@@ -170,7 +173,12 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     socket: {
       open(client) {
         open.add(client);
-        const conn: Conn = { upstream: new BytePipe(), downstream: new BytePipe(), closed: false };
+        const conn: Conn = {
+          upstream: new BytePipe(),
+          downstream: new BytePipe(),
+          closed: false,
+          head: new Uint8Array(),
+        };
         conn.upstream.from(client);
         conn.downstream.to(client);
         client.data = conn;
@@ -195,6 +203,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       data(client, chunk) {
         const conn = client.data;
         if (conn?.raw) conn.raw.received(chunk);
+        else if (conn?.head) firstBytes(conn, chunk);
         else conn?.upstream.push(chunk);
       },
       drain(client) {
@@ -237,6 +246,27 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       byInnerPort.clear();
     },
   };
+}
+
+/** Holds a connection's first bytes until its method is known; a method Bun cannot parse is answered here. */
+function firstBytes(conn: Conn, chunk: Uint8Array): void {
+  const head = conn.head ?? new Uint8Array();
+  const bytes = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+  const verdict = unknownMethodVerdict(bytes);
+  if (verdict === "wait") {
+    conn.head = new Uint8Array(bytes);
+    return;
+  }
+  conn.head = undefined;
+  if (verdict === "pass") {
+    conn.upstream.push(bytes);
+    return;
+  }
+  // The inner server never sees the request: answer, close once it is written, then drop the
+  // inner connection (in this order: its close ends the pipe toward the client).
+  conn.downstream.push(verdict);
+  conn.downstream.end();
+  conn.upstream.end();
 }
 
 function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
