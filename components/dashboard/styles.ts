@@ -23,7 +23,8 @@ button:disabled{opacity:.45;cursor:not-allowed}button.danger{border-color:#c01c2
 input,select,textarea{font:inherit;padding:3px 6px;border:1px solid #b8c0cc;border-radius:4px}
 textarea{width:100%;min-height:360px;font-family:ui-monospace,monospace;font-size:13px}
 pre{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;overflow:auto;font-size:12.5px}
-.xterm-box{background:#111;border-radius:6px;padding:6px;height:60vh;min-height:240px}
+.xterm-box{background:#000;border-radius:6px;height:60vh;min-height:240px;overflow:hidden}.xterm-box .xterm{padding:6px;height:100%}
+.u-legend{font-size:11px}.u-legend .u-series{padding:0 4px}
 .chart{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:6px;margin:6px 0;min-height:60px;overflow:hidden}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:10px}
 pre.term{background:#111;color:#e6e6e6;min-height:260px;max-height:60vh;white-space:pre-wrap}

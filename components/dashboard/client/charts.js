@@ -106,10 +106,21 @@ function draw(c) {
           stroke: COLORS[i % COLORS.length],
           width: 1.5,
           points: { show: true, size: 4 },
-          value: (_u, v) => (v == null ? "–" : `${Math.round(v)}${unit}`),
+          value: (_u, v) => (v == null ? "–" : `${v < 10 ? v.toFixed(1) : Math.round(v)}${unit}`),
         })),
       ],
-      axes: [{}, { size: 60, values: (_u, vals) => vals.map((v) => `${Math.round(v)}${unit}`) }],
+      axes: [
+        {},
+        {
+          size: 64,
+          // As many decimals as the ticks' step needs (0.2m, 0.4m, ... for an idle pod).
+          values: (_u, vals) => {
+            const step = vals.length > 1 ? Math.abs(vals[1] - vals[0]) : 1;
+            const d = step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0;
+            return vals.map((v) => `${v.toFixed(d)}${unit}`);
+          },
+        },
+      ],
       scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
     },
     data,

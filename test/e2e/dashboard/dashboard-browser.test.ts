@@ -177,6 +177,33 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     await shot("exec");
   }, 60_000);
 
+  test("the overview and a pod's page chart CPU and memory from metrics.k8s.io, and a live re-render keeps the charts", async () => {
+    const points = (id: string) => `Number(${q(`#${id}`)}?.getAttribute("data-points") ?? 0)`;
+    await goto("/");
+    await waitFor(`${points("nodes-cpu")} >= 2 && ${points("pods-memory")} >= 2`, 20_000);
+    // A series per node, with values, drawn on a canvas.
+    const node = server.nodeNames[0] ?? "";
+    const series = (await page.evaluate(
+      `(() => { const c = kubeCharts.find((x) => x.el.id === "nodes-memory"); return Object.fromEntries([...c.series].map(([k, v]) => [k, v.filter((x) => x != null).length])); })()`,
+    )) as Record<string, number>;
+    expect(series[node]).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate(`${q("#nodes-cpu canvas")} !== null`)).toBe(true);
+    // A pod created meanwhile re-renders the overview; the charts and their samples stay.
+    const before = Number(await page.evaluate(points("nodes-cpu")));
+    const count = await text("#pod-count b");
+    await ok(["run", "kt-chart-pod", "--image=busybox", "--command", "--", "/bin/busybox", "sleep", "3600"]);
+    await waitFor(`${q("#pod-count b")}?.textContent !== ${JSON.stringify(count)}`);
+    await waitFor(`${points("nodes-cpu")} > ${before} && ${q("#nodes-cpu canvas")} !== null`, 15_000);
+    await shot("overview-charts");
+    await goto("/r/core/v1/pods/default/talker");
+    await waitFor(`${points("pod-memory")} >= 2`, 20_000);
+    const podSeries = (await page.evaluate(
+      `[...kubeCharts.find((x) => x.el.id === "pod-memory").series.keys()]`,
+    )) as string[];
+    expect(podSeries).toEqual(["talker"]);
+    await shot("pod-charts");
+  }, 60_000);
+
   test("a ConfigMap's YAML is edited; bad YAML, an unknown kind and a stale resourceVersion show the API's message", async () => {
     await ok(["create", "configmap", "cfg", "--from-literal=a=1"]);
     await goto("/edit/core/v1/configmaps/default/cfg");

@@ -120,7 +120,7 @@ describe.skipIf(missing !== undefined)("the dashboard's terminal against kube se
     else console.log(`dashboard terminal screenshots in ${shots}`);
   }, 60_000);
 
-  test("echo hi, stty size before and after a resize, Ctrl-C, colours", async () => {
+  test("echo hi, stty size, Ctrl-C, colours, and stty size after a resize of the window", async () => {
     await login((await ok(["-n", "kubernetes-dashboard", "create", "token", "admin-user"])).trim());
     await goto("/exec/default/kt-shell");
     await waitFor(`${q("#termstate")}?.textContent === "connected"`);
@@ -133,18 +133,11 @@ describe.skipIf(missing !== undefined)("the dashboard's terminal against kube se
     const [rows, cols] = await size();
     await page.keyboard.type("busybox stty size\r");
     await shows(`stty size ${rows} ${cols}`, (l) => l.includes(`${rows} ${cols}`));
-    await page.setViewport({ width: 700, height: 520 });
-    await until("the terminal to shrink", async () => ((await size())[1] < cols ? true : undefined), {
-      timeoutMs: 5000,
-    });
-    const [rows2, cols2] = await size();
-    expect(rows2).toBeLessThan(rows);
-    await page.keyboard.type("clear; busybox stty size\r");
-    await shows(`stty size ${rows2} ${cols2}`, (l) => l.includes(`${rows2} ${cols2}`));
-
     // Ctrl-C reaches the pty as an interrupt: sleep stops and the shell runs the next command.
     await page.keyboard.type("sleep 300; echo not-interrupted\r");
-    await Bun.sleep(300); // the sleep must have started for the interrupt to stop it
+    await until("sleep 300 running in the pod", async () =>
+      (await ok(["exec", "kt-shell", "--", "ps"])).includes("sleep 300") ? true : undefined,
+    );
     await page.keyboard.down("Control");
     await page.keyboard.press("c");
     await page.keyboard.up("Control");
@@ -160,6 +153,15 @@ describe.skipIf(missing !== undefined)("the dashboard's terminal against kube se
     );
     expect(red).toEqual([true, 1]);
     await page.screenshot({ path: join(shots, "terminal.png") as `${string}.png` });
+
+    await page.setViewport({ width: 700, height: 520 });
+    await until("the terminal to shrink", async () => ((await size())[1] < cols ? true : undefined), {
+      timeoutMs: 5000,
+    });
+    const [rows2, cols2] = await size();
+    expect(rows2).toBeLessThan(rows);
+    await page.keyboard.type("clear; busybox stty size\r");
+    await shows(`stty size ${rows2} ${cols2}`, (l) => l.includes(`${rows2} ${cols2}`));
 
     // exit ends the session with the process's status.
     await page.keyboard.type("exit 3\r");
