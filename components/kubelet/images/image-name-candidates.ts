@@ -32,7 +32,7 @@ export function repositoryOf(image: string): string {
  * Repositories that are kube itself, as the hyperkube image was (gcr.io/google_containers/
  * hyperkube, k8s.gcr.io/hyperkube-amd64, registry.k8s.io/hyperkube-arm64, ...): `kube` follows them.
  */
-const KUBE_ALIAS = /^hyperkube(-(amd64|arm64|arm|ppc64le|s390x))?$/;
+export const KUBE_ALIAS = /^hyperkube(-(amd64|arm64|arm|ppc64le|s390x))?$/;
 
 /** Candidate names, deduplicated, most specific first; empty for an empty reference. */
 export function imageNameCandidates(image: string): string[] {

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImagePullError } from "./image-pull-error.ts";
 import { createImageResolver } from "./image-resolver.ts";
+import { type ImageReference, referenceString } from "./oci/image-reference.ts";
+import type { OciImageSource } from "./oci/oci-image-source.ts";
 
 const kubeExecutable = ["/usr/bin/kube-test"];
 let dir = "";
@@ -141,5 +143,43 @@ describe("createImageResolver", () => {
       'image "hello2" not found: no --image-dir given and no embedded image',
     );
     expect((await pullError(() => resolver.resolve(""))).message).toBe('invalid image name ""');
+  });
+});
+
+describe("registry images named like a built-in", () => {
+  /** An OciImageSource with an empty store whose pulls are recorded and fail. */
+  function recordingSource(pulls: string[]): OciImageSource {
+    const source = {
+      find: async () => undefined,
+      pull: async (ref: ImageReference) => {
+        pulls.push(referenceString(ref));
+        throw new Error("manifest unknown");
+      },
+    };
+    return source as unknown as OciImageSource;
+  }
+
+  test("localhost:5000/x/busybox is pulled, not the embedded busybox", async () => {
+    const pulls: string[] = [];
+    const resolver = createImageResolver({ kubeExecutable, oci: recordingSource(pulls) });
+    const error = await pullError(() => resolver.resolve("localhost:5000/x/busybox"));
+    expect(error.message).toBe("manifest unknown");
+    expect(pulls).toEqual(["localhost:5000/x/busybox:latest"]);
+    await pullError(() => resolver.resolve("bitnami/nginx:1.27"));
+    expect(pulls.at(-1)).toBe("docker.io/bitnami/nginx:1.27");
+  });
+
+  test("Docker Hub's official names and upstream's pause stay built in, with no pull", async () => {
+    const pulls: string[] = [];
+    const resolver = createImageResolver({ kubeExecutable, oci: recordingSource(pulls) });
+    for (const image of [
+      "busybox",
+      "busybox:latest",
+      "docker.io/library/busybox:1.36",
+      "registry.k8s.io/pause:3.9",
+    ]) {
+      expect((await resolver.resolve(image)).source).toBe("embedded");
+    }
+    expect(pulls).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Secret } from "kubernetes-types/core/v1";
 import { embeddedImages } from "./embedded/embedded-images.ts";
+import { embeddedImageName } from "./embedded-image-name.ts";
 import { imageDirArchives } from "./image-dir-archives.ts";
 import { imageNameCandidates } from "./image-name-candidates.ts";
 import { ImagePullError } from "./image-pull-error.ts";
@@ -127,8 +128,11 @@ export function createImageResolver(options: ImageResolverOptions): ImageResolve
   };
 
   const fromEmbedded = (image: string): ResolvedImage | undefined => {
-    const candidates = imageNameCandidates(image);
-    const embedded = embeddedImages.find((e) => candidates.includes(e.name));
+    const name = embeddedImageName(
+      image,
+      embeddedImages.map((e) => e.name),
+    );
+    const embedded = embeddedImages.find((e) => e.name === name);
     if (embedded === undefined) return undefined;
     const base = { image, imageID: `kube://embedded/${embedded.name}`, source: "embedded" as const };
     switch (embedded.kind) {
