@@ -24,6 +24,7 @@ import {
 } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { writeKubeconfig } from "./kubeconfig-file.ts";
+import { rootlessGate } from "./rootless/rootless-mode.ts";
 import { clusterStarters, nodeNames } from "./server-cluster.ts";
 import { clusterPki, kubeletServingPair, loopbackUrl, serverSecurity } from "./server-pki.ts";
 import { type Starter, supervise } from "./supervise.ts";
@@ -338,10 +339,22 @@ export const serverCommand = defineKubeCommand({
       type: "string",
       description: `Comma-separated components not to run: ${SERVER_PARTS.join(", ")}`,
     },
+    rootless: {
+      type: "boolean",
+      description:
+        "Run as an ordinary user: kube in its own user, network and mount namespaces, slirp4netns for pods' traffic, the API and Service ports forwarded to 127.0.0.1 (default: on when not root; --no-rootless: pods share the host network)",
+    },
   },
-  run: (args) => {
+  run: async (args) => {
     const serviceRange = args["service-cluster-ip-range"];
     const nodes = parsePositiveInt("nodes", args.nodes);
+    const rootless = await rootlessGate({
+      flag: args.rootless,
+      dataDir: resolve(args["data-dir"] ?? defaultDataDir()),
+      securePort: parsePort("secure-port", args["secure-port"]),
+      resolvConf: resolve(args["resolv-conf"]),
+    });
+    if (rootless !== undefined) return rootless;
     return runServer({
       dataDir: resolve(args["data-dir"] ?? defaultDataDir()),
       listenClientUrls: parseUrlList("listen-client-urls", args["listen-client-urls"]),
