@@ -73,7 +73,7 @@ function query(options: object): string {
 export class ApiClient {
   /** Every apiserver this client may use, `server` first. */
   readonly servers: readonly string[];
-  #current = 0;
+  private current = 0;
   private readonly doFetch: FetchLike;
   private readonly userAgent: string;
   private readonly token: string | undefined;
@@ -104,7 +104,7 @@ export class ApiClient {
 
   /** The apiserver requests go to now (the first of `servers` until it fails). */
   get server(): string {
-    return this.servers[this.#current] as string;
+    return this.servers[this.current] as string;
   }
 
   /**
@@ -127,14 +127,14 @@ export class ApiClient {
       );
     if (this.servers.length === 1) return send(this.server);
     for (let tried = 1; ; tried++) {
-      const index = this.#current;
+      const index = this.current;
       try {
         return await send(this.servers[index] as string);
       } catch (error) {
         const retry = !init.signal?.aborted && (method === "GET" || connectionRefused(error));
         if (!retry || tried >= this.servers.length) throw error;
         // Another request may have moved on already: only advance from the server that failed.
-        if (this.#current === index) this.#current = (index + 1) % this.servers.length;
+        if (this.current === index) this.current = (index + 1) % this.servers.length;
       }
     }
   }

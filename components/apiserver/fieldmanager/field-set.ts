@@ -8,7 +8,7 @@ import type { FieldPath } from "./field-path.ts";
 const SEPARATOR = "\u0000";
 
 export class FieldSet {
-  readonly #members = new Map<string, FieldPath>();
+  private readonly members = new Map<string, FieldPath>();
 
   constructor(paths: Iterable<FieldPath> = []) {
     for (const path of paths) this.add(path);
@@ -26,45 +26,45 @@ export class FieldSet {
 
   /** Adds a member; `key` may be passed when the caller already has FieldSet.key(path). */
   add(path: FieldPath, key = FieldSet.key(path)): void {
-    this.#members.set(key, path);
+    this.members.set(key, path);
   }
 
   has(path: FieldPath): boolean {
-    return this.#members.has(FieldSet.key(path));
+    return this.members.has(FieldSet.key(path));
   }
 
   get size(): number {
-    return this.#members.size;
+    return this.members.size;
   }
 
   paths(): FieldPath[] {
-    return [...this.#members.values()];
+    return [...this.members.values()];
   }
 
   union(other: FieldSet): FieldSet {
-    const result = this.#copy((): boolean => true);
-    for (const [key, path] of other.#members) result.#members.set(key, path);
+    const result = this.copy((): boolean => true);
+    for (const [key, path] of other.members) result.members.set(key, path);
     return result;
   }
 
   difference(other: FieldSet): FieldSet {
-    return this.#copy((key) => !other.#members.has(key));
+    return this.copy((key) => !other.members.has(key));
   }
 
   intersection(other: FieldSet): FieldSet {
-    return this.#copy((key) => other.#members.has(key));
+    return this.copy((key) => other.members.has(key));
   }
 
-  #copy(keep: (key: string) => boolean): FieldSet {
+  private copy(keep: (key: string) => boolean): FieldSet {
     const result = new FieldSet();
-    for (const [key, path] of this.#members) if (keep(key)) result.#members.set(key, path);
+    for (const [key, path] of this.members) if (keep(key)) result.members.set(key, path);
     return result;
   }
 
   /** Members no other member lies under: values rather than containers of members. */
   leaves(): FieldPath[] {
     const parents = new Set<string>();
-    for (const key of this.#members.keys()) {
+    for (const key of this.members.keys()) {
       for (let end = key.lastIndexOf(SEPARATOR); end > 0; end = key.lastIndexOf(SEPARATOR, end - 1)) {
         const parent = key.slice(0, end);
         if (parents.has(parent)) break;
@@ -72,7 +72,7 @@ export class FieldSet {
       }
     }
     const result: FieldPath[] = [];
-    for (const [key, path] of this.#members) if (!parents.has(key)) result.push(path);
+    for (const [key, path] of this.members) if (!parents.has(key)) result.push(path);
     return result;
   }
 
