@@ -1,11 +1,11 @@
 // `make bench`, apiserver: `kube apiserver` (a separate process, embedded SQLite) driven from
-// this process, side by side over the insecure port (plain HTTP) and the secure port (TLS with
-// a client certificate, authenticated and authorized by RBAC as system:masters):
-// create/get/list throughput and latency at 1, 16 and 64 concurrent clients, p99 of creates at
-// a fixed 500 requests/s; then (insecure port) LIST of 10k pods (JSON and Table) and watch
-// fan-out to 1000 watchers.
+// this process, each row over the insecure port (plain HTTP) and right after over the secure port
+// (TLS with a client certificate, authenticated and authorized by RBAC as system:masters), with
+// their ratio: create/get/list at 1, 16 and 64 concurrent clients, creates at a fixed 500
+// requests/s; then (insecure port) LIST of 10k pods (JSON and Table) and watch fan-out to 1000
+// watchers (BENCH_APISERVER=requests leaves those two out).
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCertificateAuthority, issueCertificate } from "../lib/pki/issue-certificate.ts";
@@ -21,6 +21,27 @@ interface Stats {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The server's CPU time (all threads) per request, µs: less disturbed by a busy machine than req/s. */
+  cpuUs?: number;
+}
+
+/** CPU time (user + system, all threads) of process `pid` so far, ms (Linux: /proc, 10 ms ticks). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** `measure` with the server's CPU per request added. */
+async function withCpu(pid: number, measure: () => Promise<Stats>, count: () => number): Promise<Stats> {
+  const before = cpuMs(pid);
+  const start = count();
+  const stats = await measure();
+  const n = count() - start;
+  return { ...stats, cpuUs: n > 0 ? ((cpuMs(pid) - before) * 1000) / n : Number.NaN };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -48,7 +69,11 @@ async function run(workers: number, op: (w: number, i: number) => Promise<void>)
   };
 }
 
+/** Requests answered so far (for the CPU per request). */
+let answered = 0;
+
 async function ok(res: Response, what: string): Promise<void> {
+  answered++;
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
   await res.arrayBuffer();
 }
@@ -68,7 +93,7 @@ function pod(name: string): string {
 
 const json = { "Content-Type": "application/json" };
 
-type Row = [string, string, string, string];
+type Row = [string, string, string, string, string, string];
 
 /** One way in: the insecure port's URL, or the secure port's with a client certificate. */
 interface Target {
@@ -77,35 +102,35 @@ interface Target {
   tls?: { ca: string; cert: string; key: string };
 }
 
-/** create/get/list at 1..64 clients and creates at a steady 500/s through `target`. */
-async function requestRows(target: Target): Promise<Row[]> {
-  const call = (url: string, init: RequestInit = {}) =>
-    fetch(url, { ...init, ...(target.tls ? { tls: target.tls } : {}) });
-  const cms = `${target.url}/api/v1/namespaces/default/configmaps`;
-  const tag = target.tls ? "s" : "i";
-  const rows: Row[] = [];
-  const fmt = (s: Stats) => [s.perSecond.toFixed(0), s.p50.toFixed(2), s.p99.toFixed(2)] as const;
-  const name = (what: string, c: number) => `${what}, ${c} client${c > 1 ? "s" : ""} (${target.label})`;
-  for (const c of [1, 16, 64]) {
-    const create = await run(c, async (w, i) =>
-      ok(
-        await call(cms, { method: "POST", headers: json, body: configMap(`${tag}c${c}-${w}-${i}`) }),
-        "create",
-      ),
-    );
-    rows.push([name("create configmap", c), ...fmt(create)]);
-  }
-  for (const c of [1, 16, 64]) {
-    const get = await run(c, async (w) => ok(await call(`${cms}/${tag}c1-0-${w % 10}`), "get"));
-    rows.push([name("get configmap", c), ...fmt(get)]);
-  }
-  for (const c of [1, 16]) {
-    const list = await run(c, async () => ok(await call(`${cms}?limit=500`), "list"));
-    rows.push([name("list 500 configmaps", c), ...fmt(list)]);
-  }
-  // Creates at a fixed 500 requests/s: the latency a steady load sees.
-  console.error(`bench apiserver: steady 500/s (${target.label})`);
-  const steady: number[] = [];
+/** fetch through `target`, with its client certificate if it has one. */
+function caller(target: Target): (url: string, init?: RequestInit) => Promise<Response> {
+  return (url, init = {}) => fetch(url, { ...init, ...(target.tls ? { tls: target.tls } : {}) });
+}
+
+/** One operation at `clients` concurrent clients through `target`. */
+type Op = (target: Target, clients: number) => Promise<Stats>;
+
+const cmsOf = (t: Target) => `${t.url}/api/v1/namespaces/default/configmaps`;
+const tagOf = (t: Target) => (t.tls ? "s" : "i");
+
+const create: Op = (t, c) =>
+  run(c, async (w, i) =>
+    ok(
+      await caller(t)(cmsOf(t), {
+        method: "POST",
+        headers: json,
+        body: configMap(`${tagOf(t)}c${c}-${w}-${i}`),
+      }),
+      "create",
+    ),
+  );
+const get: Op = (t, c) =>
+  run(c, async (w) => ok(await caller(t)(`${cmsOf(t)}/${tagOf(t)}get-${w % 10}`), "get"));
+const list: Op = (t, c) => run(c, async () => ok(await caller(t)(`${cmsOf(t)}?limit=500`), "list"));
+
+/** Creates at a fixed 500 requests/s: the latency a steady load sees. */
+async function steady(t: Target): Promise<Stats> {
+  const latencies: number[] = [];
   const total = Math.round((RUN_MS / 1000) * 500);
   const t0 = performance.now();
   await Promise.all(
@@ -113,21 +138,60 @@ async function requestRows(target: Target): Promise<Row[]> {
       const due = t0 + i * 2;
       const wait = due - performance.now();
       if (wait > 0) await Bun.sleep(wait);
-      const t = performance.now();
+      const start = performance.now();
       await ok(
-        await call(cms, { method: "POST", headers: json, body: configMap(`${tag}steady-${i}`) }),
+        await caller(t)(cmsOf(t), {
+          method: "POST",
+          headers: json,
+          body: configMap(`${tagOf(t)}steady-${i}`),
+        }),
         "steady create",
       );
-      steady.push(performance.now() - t);
+      latencies.push(performance.now() - start);
     }),
   );
-  steady.sort((a, b) => a - b);
-  rows.push([
-    `create at a steady 500/s (${target.label})`,
-    (total / ((performance.now() - t0) / 1000)).toFixed(0),
-    percentile(steady, 50).toFixed(2),
-    percentile(steady, 99).toFixed(2),
-  ]);
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: total / ((performance.now() - t0) / 1000),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+/**
+ * create/get/list at 1..64 clients and creates at a steady 500/s, each row over the insecure
+ * port and then at once over TLS (side by side under the same load), with TLS/HTTP's ratio.
+ */
+async function requestRows(plain: Target, secure: Target, serverPid: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const fmt = (s: Stats) =>
+    [s.perSecond.toFixed(0), s.p50.toFixed(2), s.p99.toFixed(2), (s.cpuUs ?? Number.NaN).toFixed(0)] as const;
+  const pair = async (what: string, measure: (t: Target) => Promise<Stats>) => {
+    console.error(`bench apiserver: ${what}`);
+    const a = await withCpu(
+      serverPid,
+      () => measure(plain),
+      () => answered,
+    );
+    const b = await withCpu(
+      serverPid,
+      () => measure(secure),
+      () => answered,
+    );
+    rows.push([`${what} (${plain.label})`, ...fmt(a), ""]);
+    rows.push([`${what} (${secure.label})`, ...fmt(b), `${(b.perSecond / a.perSecond).toFixed(2)}x`]);
+  };
+  const clients = (c: number) => `${c} client${c > 1 ? "s" : ""}`;
+  for (const c of [1, 16, 64]) await pair(`create configmap, ${clients(c)}`, (t) => create(t, c));
+  for (const t of [plain, secure])
+    for (let i = 0; i < 10; i++)
+      await ok(
+        await caller(t)(cmsOf(t), { method: "POST", headers: json, body: configMap(`${tagOf(t)}get-${i}`) }),
+        "create",
+      );
+  for (const c of [1, 16, 64]) await pair(`get configmap, ${clients(c)}`, (t) => get(t, c));
+  for (const c of [1, 16]) await pair(`list 500 configmaps, ${clients(c)}`, (t) => list(t, c));
+  await pair("create at a steady 500/s", steady);
   return rows;
 }
 
@@ -152,14 +216,18 @@ export async function benchApiserver(): Promise<void> {
     // The serving certificate kube made itself is signed by <data-dir>/tls/ca.crt.
     const servingCa = await Bun.file(join(dir, "data", "tls", "ca.crt")).text();
     const rows: Row[] = [];
-    rows.push(...(await requestRows({ label: "HTTP", url })));
     rows.push(
-      ...(await requestRows({
-        label: "TLS+cert",
-        url: secureUrl,
-        tls: { ca: servingCa, cert: adminCert, key: adminKey.pem },
-      })),
+      ...(await requestRows(
+        { label: "HTTP", url },
+        { label: "TLS+cert", url: secureUrl, tls: { ca: servingCa, cert: adminCert, key: adminKey.pem } },
+        proc.pid,
+      )),
     );
+    // BENCH_APISERVER=requests: only the rows above (the TLS front's figures in about a minute).
+    if (process.env.BENCH_APISERVER === "requests") {
+      printRows(rows);
+      return;
+    }
 
     console.error("bench apiserver: 10k pods");
     // 10k pods, then LIST them whole.
@@ -189,6 +257,8 @@ export async function benchApiserver(): Promise<void> {
         (1000 / (percentile(times, 50) || 1)).toFixed(1),
         percentile(times, 50).toFixed(1),
         percentile(times, 99).toFixed(1),
+        "",
+        "",
       ]);
     }
 
@@ -200,18 +270,34 @@ export async function benchApiserver(): Promise<void> {
       "-",
       fanout.p50.toFixed(1),
       fanout.p99.toFixed(1),
+      "",
+      "",
     ]);
-
-    const header: Row = ["apiserver (embedded SQLite)", "req/s", "p50 ms", "p99 ms"];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
-    console.log(`\n${line(header)}`);
-    for (const r of rows) console.log(line(r));
+    printRows(rows);
   } finally {
     proc.kill("SIGTERM");
     await proc.exited;
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function printRows(rows: Row[]): void {
+  const header: Row = [
+    "apiserver (embedded SQLite)",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "server µs/req",
+    "TLS/HTTP",
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join("  ")
+      .trimEnd();
+  console.log(`\n${line(header)}`);
+  for (const r of rows) console.log(line(r));
 }
 
 async function watchFanout(
