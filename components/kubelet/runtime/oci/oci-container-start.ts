@@ -63,6 +63,12 @@ function mergedEnv(config: ContainerConfig): string[] {
   return [...env].map(([name, value]) => `${name}=${value}`);
 }
 
+/** The pod's /dev/shm for a container: the host's with hostIPC, else the sandbox's tmpfs (if any). */
+export function sandboxShm(sandbox: OciSandboxRecord): { shm?: { source: string; readOnly: boolean } } {
+  if (sandbox.hostIPC === true) return { shm: { source: "/dev/shm", readOnly: false } };
+  return sandbox.shm !== undefined ? { shm: { source: sandbox.shm, readOnly: false } } : {};
+}
+
 export async function startOciContainer(
   deps: OciStartDeps,
   id: string,
@@ -168,6 +174,7 @@ export async function startOciContainer(
     binds,
     ...(cgroupsPath !== undefined ? { cgroupsPath } : {}),
     terminal: config.tty,
+    ...sandboxShm(sandbox),
     ...(config.memoryLimitBytes !== undefined ? { memoryLimitBytes: config.memoryLimitBytes } : {}),
     ...(config.cpuLimitMillis !== undefined ? { cpuLimitMillis: config.cpuLimitMillis } : {}),
     ...(config.cpuRequestMillis !== undefined ? { cpuRequestMillis: config.cpuRequestMillis } : {}),

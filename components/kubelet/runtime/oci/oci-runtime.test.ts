@@ -313,6 +313,38 @@ describeOci("OCI runtime (crun)", () => {
     expect(status.state).toBe("running");
   });
 
+  test("the pod's containers share one /dev/shm (a 64 MiB tmpfs); another pod has its own; hostIPC has the host's", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const { pod, status } = await run(runtime, ["sh", "-c", "echo shared > /dev/shm/kt-x; sleep 1000"]);
+    expect(status.state).toBe("running");
+    const reader = await runtime.startContainer(
+      containerConfig(pod.id, ["sleep", "999"], { name: "reader" }),
+    );
+    let read = { out: "", err: "", code: 1 };
+    for (const deadline = Date.now() + 10_000; read.out !== "shared\n" && Date.now() < deadline; ) {
+      read = await execText(runtime, reader.id, ["cat", "/dev/shm/kt-x"]);
+      if (read.out !== "shared\n") await Bun.sleep(50);
+    }
+    expect(read.out).toBe("shared\n");
+    const mount = await execText(runtime, reader.id, ["grep", " /dev/shm ", "/proc/mounts"]);
+    expect(mount.out).toMatch(/^shm \/dev\/shm tmpfs rw,nosuid,nodev,noexec,.*size=65536k/);
+    const other = await run(runtime, ["sh", "-c", "cat /dev/shm/kt-x 2>/dev/null || echo absent"]);
+    expect(await logText(await exited(runtime, other.status.id))).toBe("absent");
+    const hostFile = `/dev/shm/kt-oci-${randomBytes(4).toString("hex")}`;
+    await writeFile(hostFile, "host\n");
+    try {
+      const host = await run(runtime, ["cat", hostFile], {}, { hostIPC: true });
+      expect(await logText(await exited(runtime, host.status.id))).toBe("host");
+    } finally {
+      await rm(hostFile, { force: true });
+    }
+    const shm = join(dir, "kubelet", "oci", "runtime", "sandboxes", pod.id, "shm");
+    expect(await readFile("/proc/self/mountinfo", "utf8")).toContain(` ${shm} `);
+    await runtime.stopSandbox(pod.id, 0);
+    await runtime.removeSandbox(pod.id);
+    expect(await readFile("/proc/self/mountinfo", "utf8")).not.toContain(` ${shm} `);
+  });
+
   test("hostNetwork, hostPID and hostIPC share the host's namespaces", async () => {
     const runtime = runtimes[0] ?? (await newRuntime());
     const script =

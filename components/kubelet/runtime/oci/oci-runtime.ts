@@ -33,6 +33,7 @@ import { installOciScripts } from "./oci-scripts.ts";
 import { monitorSyscalls } from "./oci-syscalls.ts";
 import { pauseAlive, removePause, startPause } from "./pause-container.ts";
 import { writeResize } from "./resize-fifo.ts";
+import { mountSandboxShm, unmountSandboxShm } from "./sandbox-shm.ts";
 
 export interface OciRuntimeOptions {
   /** kubelet --root-dir: state in <rootDir>/oci/runtime, logs in <rootDir>/pods/<uid>/containers. */
@@ -158,6 +159,7 @@ class OciRuntimeImpl implements OciRuntime {
       record.hostIPC = config.hostIPC === true;
       record.shareProcessNamespace = config.shareProcessNamespace === true;
       await writeFile(join(dir, "hostname"), `${config.hostname}\n`);
+      if (!record.hostIPC) record.shm = await mountSandboxShm(dir);
       await startPause(this.#crun, dir, record);
       await this.#state.saveSandbox(record);
     } catch (error) {
@@ -189,6 +191,7 @@ class OciRuntimeImpl implements OciRuntime {
 
   async #removeSandboxRecord(sandbox: OciSandboxRecord): Promise<void> {
     await removePause(this.#crun, this.#state.sandboxDir(sandbox.id), sandbox);
+    await unmountSandboxShm(this.#state.sandboxDir(sandbox.id));
     if (sandbox.netns !== undefined && sandbox.veth !== undefined) {
       await this.#network.detach({ netns: sandbox.netns, veth: sandbox.veth, ip: sandbox.ip });
     }

@@ -10,4 +10,6 @@ export interface OciSandboxRecord extends SandboxRecord {
   hostPID?: boolean;
   hostIPC?: boolean;
   shareProcessNamespace?: boolean;
+  /** The pod's /dev/shm tmpfs on the host (sandbox-shm.ts); absent with hostIPC. */
+  shm?: string;
 }

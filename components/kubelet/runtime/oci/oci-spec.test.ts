@@ -105,4 +105,26 @@ describe("buildSpec", () => {
     expect(spec.root).toEqual({ path: "/rootfs", readonly: true });
     expect(spec.hostname).toBe("web-0");
   });
+
+  test("/dev/shm: its own tmpfs, or a bind of the pod's shm (read-only for the pause)", () => {
+    const own = buildSpec(base).mounts.find((m) => m.destination === "/dev/shm");
+    expect(own).toEqual({
+      destination: "/dev/shm",
+      type: "tmpfs",
+      source: "shm",
+      options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
+    });
+    const pod = buildSpec({ ...base, shm: { source: "/state/sandboxes/s1/shm", readOnly: false } });
+    const shm = pod.mounts.filter((m) => m.destination === "/dev/shm");
+    expect(shm).toEqual([
+      {
+        destination: "/dev/shm",
+        type: "bind",
+        source: "/state/sandboxes/s1/shm",
+        options: ["rbind", "rprivate", "rw", "nosuid", "nodev", "noexec"],
+      },
+    ]);
+    const pause = buildSpec({ ...base, shm: { source: "/s", readOnly: true } });
+    expect(pause.mounts.find((m) => m.destination === "/dev/shm")?.options).toContain("ro");
+  });
 });

@@ -78,10 +78,12 @@ export interface SpecInput {
   cpuLimitMillis?: number;
   cpuRequestMillis?: number;
   terminal?: boolean;
+  /** A host directory bound at /dev/shm (the pod's shm, or the host's with hostIPC); absent: a tmpfs of its own. */
+  shm?: { source: string; readOnly: boolean };
 }
 
 /** containerd's default mounts: /proc, /dev (tmpfs, crun fills the default devices), pts, shm, mqueue, /sys. */
-function defaultMounts(privileged: boolean): OciMount[] {
+function defaultMounts(privileged: boolean, shm: SpecInput["shm"]): OciMount[] {
   return [
     { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
     {
@@ -96,12 +98,19 @@ function defaultMounts(privileged: boolean): OciMount[] {
       source: "devpts",
       options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
     },
-    {
-      destination: "/dev/shm",
-      type: "tmpfs",
-      source: "shm",
-      options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
-    },
+    shm !== undefined
+      ? {
+          destination: "/dev/shm",
+          type: "bind",
+          source: shm.source,
+          options: ["rbind", "rprivate", shm.readOnly ? "ro" : "rw", "nosuid", "nodev", "noexec"],
+        }
+      : {
+          destination: "/dev/shm",
+          type: "tmpfs",
+          source: "shm",
+          options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
+        },
     { destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"] },
     {
       destination: "/sys",
@@ -136,7 +145,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       noNewPrivileges: !input.privileged && input.allowPrivilegeEscalation === false,
     },
     root: { path: input.rootfs, readonly: input.readonlyRootfs },
-    mounts: [...defaultMounts(input.privileged), ...binds],
+    mounts: [...defaultMounts(input.privileged, input.shm), ...binds],
     linux: {
       namespaces: input.namespaces,
       resources: {

@@ -35,6 +35,10 @@ export async function startPause(crun: CrunCommand, dir: string, sandbox: OciSan
     namespaces: pauseNamespaces(sandbox),
     ...(sandbox.hostNetwork ? {} : { hostname: sandbox.hostname }),
     binds: rootfs.binds,
+    // containerd binds the pod's shm read-only into the sandbox container too.
+    ...(sandbox.shm !== undefined && sandbox.hostIPC !== true
+      ? { shm: { source: sandbox.shm, readOnly: true } }
+      : {}),
   });
   await writeFile(join(bundle, "config.json"), JSON.stringify(spec));
   const pidFile = join(bundle, "pid");
