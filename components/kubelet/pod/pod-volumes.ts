@@ -1,7 +1,8 @@
 // A pod's volumes on the host, under <root-dir>/pods/<uid>/volumes/<plugin>/<name> as upstream
 // lays them out (pkg/kubelet/kubelet_getters.go): emptyDir (tmpfs for medium Memory), hostPath
 // (type-checked by host-path-volume.ts), configMap, secret, downwardAPI and projected written
-// atomically (refreshed on every call), and the mounts a container gets.
+// atomically (refreshed on every call), fsGroup ownership (volume-ownership.ts), and the mounts a
+// container gets.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
@@ -11,6 +12,7 @@ import type { Mount } from "../runtime/runtime.ts";
 import { writeAtomically } from "./atomic-writer.ts";
 import { checkHostPath, HostPathError } from "./host-path-volume.ts";
 import type { ObjectSource } from "./object-source.ts";
+import { podFsGroup, setVolumeOwnership } from "./volume-ownership.ts";
 import { volumePayload } from "./volume-payload.ts";
 
 export class VolumeError extends Error {
@@ -51,6 +53,7 @@ export async function prepareVolumes(
   ips: { hostIP?: string; podIP?: string },
 ): Promise<PreparedVolumes> {
   const uid = pod.metadata?.uid ?? "";
+  const fsGroup = podFsGroup(pod);
   const paths = new Map<string, string>();
   let refreshAt = Number.POSITIVE_INFINITY;
   let refreshes = false;
@@ -67,6 +70,7 @@ export async function prepareVolumes(
       continue;
     }
     const dir = join(podDir(rootDir, uid), "volumes", pluginDir(volume), volume.name);
+    let fresh = !existsSync(dir);
     mkdirSync(dir, { recursive: true });
     paths.set(volume.name, dir);
     if (volume.emptyDir) {
@@ -75,7 +79,10 @@ export async function prepareVolumes(
         const result = spawnSync("mount", ["-t", "tmpfs", ...size, "tmpfs", dir]);
         if (result.status !== 0)
           throw new VolumeError(`mount tmpfs for ${volume.name}: ${String(result.stderr)}`);
+        fresh = true;
       }
+      // As upstream's emptyDir SetUpAt: ownership once, when the volume is set up.
+      if (fresh && fsGroup !== undefined) setOwnership(volume.name, dir, fsGroup, false);
       continue;
     }
     let result: Awaited<ReturnType<typeof volumePayload>>;
@@ -90,17 +97,29 @@ export async function prepareVolumes(
       throw new VolumeError(
         `volume "${volume.name}": this kind of volume is not supported by kube's kubelet`,
       );
+    let changed: boolean;
     try {
-      writeAtomically(dir, result.payload);
+      changed = writeAtomically(dir, result.payload);
     } catch (error) {
       throw new VolumeError(
         `MountVolume.SetUp failed for volume "${volume.name}" : ${(error as Error).message}`,
       );
     }
+    // configMap, secret, downwardAPI and projected volumes are read-only volumes upstream.
+    if ((changed || fresh) && fsGroup !== undefined) setOwnership(volume.name, dir, fsGroup, true);
     refreshAt = Math.min(refreshAt, result.refreshAt);
     refreshes = true;
   }
   return { paths, refreshAt, refreshes };
+}
+
+/** setVolumeOwnership with upstream's error text. */
+function setOwnership(name: string, dir: string, fsGroup: number, readOnly: boolean): void {
+  try {
+    setVolumeOwnership(dir, fsGroup, readOnly);
+  } catch (error) {
+    throw new VolumeError(`MountVolume.SetUp failed for volume "${name}" : ${(error as Error).message}`);
+  }
 }
 
 function isMountPoint(dir: string): boolean {
