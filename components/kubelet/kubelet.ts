@@ -10,6 +10,7 @@ import type { Component } from "../../lib/component.ts";
 import type { ImageResolver } from "./images/image-resolver.ts";
 import { startNodeAgent } from "./node/node-agent.ts";
 import { apiObjects } from "./pod/api-objects.ts";
+import { appArmorAdmission, appArmorEnabled } from "./pod/apparmor-admission.ts";
 import { Backoff } from "./pod/backoff.ts";
 import type { DnsSettings } from "./pod/etc-files.ts";
 import { eventRecorder } from "./pod/events.ts";
@@ -77,6 +78,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const { runtime, client, nodeName, log } = options;
   const now = options.now ?? (() => new Date());
   const workers = new Map<string, PodWorker>();
+  /** Pods the kubelet refused to run (upstream's rejectPod): Failed, never given a worker. */
+  const rejected = new Set<string>();
+  const appArmor = appArmorEnabled();
   // Every change a source makes to a pod goes to reconcileOne (the only place workers change).
   const config = new PodConfig((uid) => reconcileOne(uid));
   const statusManager = client ? new StatusManager(client, log) : undefined;
@@ -153,10 +157,31 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     const pod = config.get(uid);
     let worker = workers.get(uid);
     if (!pod) {
+      rejected.delete(uid);
       if (!worker) return;
       log(`pod ${podKey(worker.pod)} removed`);
       if (isStaticPod(worker.pod)) void mirrors.delete(worker.pod);
       terminateWorker(worker, isStaticPod(worker.pod) ? undefined : 1, false);
+      return;
+    }
+    if (!worker && !rejected.has(uid)) {
+      const rejection = appArmorAdmission(pod, appArmor);
+      if (rejection) {
+        rejected.add(uid);
+        log(`pod ${podKey(pod)} rejected: ${rejection.message}`);
+        events.record(pod, "Warning", rejection.reason, rejection.message);
+        reportStatus(pod, {
+          phase: "Failed",
+          reason: rejection.reason,
+          message: `Pod was rejected: ${rejection.message}`,
+        });
+      }
+    }
+    if (!worker && rejected.has(uid)) {
+      if (pod.metadata?.deletionTimestamp && statusManager)
+        void statusManager
+          .finishDeletion(pod)
+          .catch((error: Error) => log(`pod ${podKey(pod)}: ${error.message}`));
       return;
     }
     if (!worker) {
