@@ -220,3 +220,18 @@ test("delete of a collection deletes what the scope selects and nothing else; a 
   const again = await deleteCollectionResource(ctx, configmaps, { namespace: "default" }, {});
   expect(again.items).toEqual([]);
 });
+
+test("delete of a collection answers the objects as listed, a held one without its deletionTimestamp", async () => {
+  await createResource(
+    ctx,
+    configmaps,
+    "default",
+    { ...cm("held"), metadata: { name: "held", finalizers: ["kt/hold"] } },
+    OPTS,
+  );
+  const result = await deleteCollectionResource(ctx, configmaps, { namespace: "default" }, {});
+  expect(result.items.map((o) => [o.metadata.name, o.metadata.deletionTimestamp])).toEqual([
+    ["held", undefined],
+  ]);
+  expect((await configmaps.store.current("default", "held"))?.obj.metadata.deletionTimestamp).toBeString();
+});

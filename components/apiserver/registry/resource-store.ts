@@ -156,7 +156,8 @@ export async function deleteResource(
 
 /**
  * Delete every object of `scope` with `opts` (upstream's Store.DeleteCollection): objects gone
- * meanwhile are skipped; returns what was deleted or marked and the list's resourceVersion.
+ * meanwhile are skipped; returns the list it deleted from, as listed (upstream answers that
+ * list, not the objects as deleted or marked), and its resourceVersion.
  */
 export async function deleteCollectionResource(
   ctx: WriteContext,
@@ -165,22 +166,14 @@ export async function deleteCollectionResource(
   opts: DeleteOptions,
 ): Promise<{ items: Stored[]; resourceVersion: string }> {
   const list = await entry.store.list(scope);
-  const items: Stored[] = [];
   for (const item of list.items) {
     try {
-      const done = await deleteResource(
-        ctx,
-        entry,
-        item.metadata.namespace ?? "",
-        item.metadata.name ?? "",
-        opts,
-      );
-      items.push(done.obj);
+      await deleteResource(ctx, entry, item.metadata.namespace ?? "", item.metadata.name ?? "", opts);
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 404)) throw err;
     }
   }
-  return { items, resourceVersion: list.resourceVersion };
+  return { items: list.items, resourceVersion: list.resourceVersion };
 }
 
 /** The uid and resourceVersion preconditions of a delete, as upstream words their conflicts. */
