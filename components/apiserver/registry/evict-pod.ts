@@ -1,11 +1,12 @@
 // Evicting a pod (upstream pkg/registry/core/pod/storage/eviction.go): deletes it only when no
-// PodDisruptionBudget forbids it, counting the disruption in the budget's status first, so
-// `kubectl drain` respects budgets. Terminal and not-yet-running pods go at once.
+// PodDisruptionBudget forbids it, counting the disruption in the budget's status first (a status
+// write through the resource store, skipped in a dry run), so `kubectl drain` respects budgets.
+// Terminal and not-yet-running pods go at once.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { fromLabelSelector, type LabelSelector, matches } from "../../../lib/labels/selector.ts";
 import { type KObject, rfc3339, type Stored } from "./object.ts";
 import type { Entry, Registry } from "./registry.ts";
-import { type DeleteOptions, deleteResource } from "./resource-store.ts";
+import { type DeleteOptions, deleteResource, updateResource } from "./resource-store.ts";
 import type { WriteContext } from "./write-context.ts";
 
 interface PdbStatus {
@@ -59,11 +60,22 @@ export async function evictPod(
       );
     const budget = budgets[0];
     if (budget) {
-      await pdbs.store.update(
+      // The budget's status is written as upstream's loopback client writes it: an update of
+      // poddisruptionbudgets/status through the store; a dry run checks the budget, writes nothing.
+      const opts = {
+        dryRun: (options.dryRun ?? []).length > 0,
+        manager: "kube-apiserver",
+        subresource: "status",
+      };
+      const pdbName = budget.metadata.name ?? "";
+      await updateResource(
+        ctx,
+        pdbs,
         namespace,
-        budget.metadata.name ?? "",
-        (cur) => {
-          if (!cur) throw StatusError.notFound(pdbs.store.qualified, budget.metadata.name ?? "");
+        pdbName,
+        opts,
+        async (cur) => {
+          if (!cur) throw StatusError.notFound(pdbs.store.qualified, pdbName);
           const status = { ...((cur.status ?? {}) as PdbStatus) };
           if ((status.observedGeneration ?? 0) < (cur.metadata.generation ?? 0))
             throw tooManyRequests(
@@ -77,9 +89,9 @@ export async function evictPod(
             );
           status.disruptionsAllowed = (status.disruptionsAllowed ?? 0) - 1;
           status.disruptedPods = { ...status.disruptedPods, [name]: rfc3339(ctx.now()) };
-          return { ...(structuredClone(cur) as KObject), status } as KObject;
+          return { update: { ...(structuredClone(cur) as KObject), status } };
         },
-        { pinned: false },
+        false,
       );
     }
   }
