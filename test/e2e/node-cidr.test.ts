@@ -16,10 +16,14 @@ import {
   removeKubeletPods,
   startKubeletProcess,
 } from "../harness/kubelet.ts";
+import { leaseOctet } from "../harness/octet-lease.ts";
 import { until } from "../harness/until.ts";
 
 const root = process.getuid?.() === 0;
 const node = `kt${process.pid % 100000}-cidr`;
+// The cluster CIDR is leased, so a kube server's pods starting beside this test never share it.
+const cidrLease = leaseOctet(200, 250);
+const clusterOctet = cidrLease.octet;
 
 describe.skipIf(!root)("node pod CIDRs from the controller manager (seed 004)", () => {
   let dir: string;
@@ -42,7 +46,7 @@ describe.skipIf(!root)("node pod CIDRs from the controller manager (seed 004)", 
       "nodeipam",
       "--allocate-node-cidrs",
       "--cluster-cidr",
-      "10.213.0.0/16",
+      `10.${clusterOctet}.0.0/16`,
     ]);
     await controllers.waitFor(/started \d+ controllers/);
   });
@@ -54,6 +58,7 @@ describe.skipIf(!root)("node pod CIDRs from the controller manager (seed 004)", 
       await p?.exited;
     }
     rmSync(dir, { recursive: true, force: true });
+    cidrLease.release();
     expect(leftovers(node)).toEqual([]);
   });
 
@@ -65,7 +70,7 @@ describe.skipIf(!root)("node pod CIDRs from the controller manager (seed 004)", 
     });
     expect(kubelet.stderr()).toContain("waiting for the controller manager to give node");
     const n = (await (await fetch(`${url}/api/v1/nodes/${node}`)).json()) as Node;
-    expect(n.spec?.podCIDR).toMatch(/^10\.213\.\d+\.0\/24$/);
+    expect(n.spec?.podCIDR).toMatch(new RegExp(`^10\\.${clusterOctet}\\.\\d+\\.0/24$`));
     const prefix = n.spec?.podCIDR?.split(".").slice(0, 3).join(".");
     expect(n.status?.addresses?.find((a) => a.type === "InternalIP")?.address).toBe(`${prefix}.1`);
     await fetch(`${url}/api/v1/namespaces/default/pods`, {

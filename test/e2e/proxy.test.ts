@@ -13,6 +13,7 @@ import { ensureKubeBuilt } from "../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../harness/kube-process.ts";
 import { type Kubectl, kubectlFor } from "../harness/kubectl.ts";
 import { leftovers } from "../harness/kubelet.ts";
+import { leaseOctet } from "../harness/octet-lease.ts";
 import {
   type ProxyCluster,
   removeProxyState,
@@ -27,8 +28,9 @@ const tag = `kt${process.pid % 100000}`;
 const node = `${tag}-px`;
 const table = `kt-px${process.pid % 100000}`;
 const dummy = `kt-px${process.pid % 100000}`.slice(0, 15);
-const octet = 100 + Math.floor(Math.random() * 100);
-const range = `10.${octet}.0.0/16`;
+// Leased: a kube server started beside this test never gets the same service range.
+const rangeLease = leaseOctet(100, 199);
+const range = `10.${rangeLease.octet}.0.0/16`;
 
 const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) =>
   waitUntil(what, fn, { timeoutMs, intervalMs: 100 });
@@ -236,6 +238,7 @@ describe.skipIf(!root)("kube proxy", () => {
       await cluster?.stop();
     } finally {
       removeProxyState({ table, dummy, range });
+      rangeLease.release();
       kubectl?.cleanup();
       if (dir) rmSync(dir, { recursive: true, force: true });
     }

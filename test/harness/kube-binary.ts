@@ -13,7 +13,8 @@ let built: Promise<void> | undefined;
 /** Builds ./kube if its sources changed; once per test process. */
 export function ensureKubeBuilt(): Promise<void> {
   built ??= (async () => {
-    const make = Bun.spawn(["make", "--no-print-directory", "build"], {
+    // flock: test files running side by side (bun test --parallel) never build ./kube at once.
+    const make = Bun.spawn(["flock", join(repoRoot, "Makefile"), "make", "--no-print-directory", "build"], {
       cwd: repoRoot,
       stdout: "pipe",
       stderr: "pipe",

@@ -12,6 +12,7 @@ import { ensureKubeBuilt, kubeBinary } from "./kube-binary.ts";
 import { type KubeProcess, spawnKube } from "./kube-process.ts";
 import { type Kubectl, kubectlFor } from "./kubectl.ts";
 import { leftovers } from "./kubelet.ts";
+import { leaseOctet } from "./octet-lease.ts";
 import { until } from "./until.ts";
 
 export interface KubeServer {
@@ -59,30 +60,17 @@ function serverFlags(): string {
 
 const supports = (flag: string): boolean => serverFlags().includes(`--${flag} `);
 
-/** A second octet in [from, to] that no address or route on this host uses yet. */
-function freeOctet(from: number, to: number, taken: Set<number>): number {
-  const routes = spawnSync("ip", ["-4", "route", "show", "table", "all"], { encoding: "utf8" }).stdout ?? "";
-  const addrs = spawnSync("ip", ["-4", "-o", "addr"], { encoding: "utf8" }).stdout ?? "";
-  for (const m of `${routes}\n${addrs}`.matchAll(/\b10\.(\d+)\./g)) taken.add(Number(m[1]));
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const octet = from + Math.floor(Math.random() * (to - from + 1));
-    if (!taken.has(octet)) {
-      taken.add(octet);
-      return octet;
-    }
-  }
-  throw new Error(`no free 10.x.0.0/16 with x in ${from}..${to}`);
-}
-
 export async function startKubeServer(options: KubeServerOptions = {}): Promise<KubeServer> {
   await ensureKubeBuilt();
   const nodes = options.nodes ?? 1;
   const timeoutMs = options.timeoutMs ?? 45_000;
   const tag = `kt${process.pid % 10000}${Math.floor(Math.random() * 1000)}`;
   const dataDir = mkdtempSync(join(tmpdir(), "kt-server-"));
-  const taken = new Set<number>();
-  const serviceCIDR = `10.${freeOctet(100, 199, taken)}.0.0/16`;
-  const clusterCIDR = `10.${freeOctet(200, 250, taken)}.0.0/16`;
+  // Leased, not just free now: a cluster starting beside this one (another test file) gets others.
+  const serviceLease = leaseOctet(100, 199);
+  const clusterLease = leaseOctet(200, 250);
+  const serviceCIDR = `10.${serviceLease.octet}.0.0/16`;
+  const clusterCIDR = `10.${clusterLease.octet}.0.0/16`;
   const resolvConf = join(dataDir, "kt-resolv.conf");
   // The host's resolver is outside this machine: pods and the DNS forwarder may only ask loopback.
   writeFileSync(resolvConf, "nameserver 127.0.0.1\n");
@@ -194,6 +182,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       const names = new Set([...nodeNames, ...expectedNodeNames(tag, nodes)]);
       const left = removeLeftovers(dataDir, tag, [...names]);
       rmSync(dataDir, { recursive: true, force: true });
+      serviceLease.release();
+      clusterLease.release();
       if (left.length) throw new Error(`kube server left behind (now removed): ${left.join(", ")}`);
       if (failure) throw failure;
     },

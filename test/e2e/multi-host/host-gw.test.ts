@@ -14,6 +14,7 @@ import { ApiClient } from "../../../lib/client/api-client.ts";
 import { resource } from "../../../lib/client/resource-client.ts";
 import { ensureKubeBuilt, kubeBinary } from "../../harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../../harness/kube-process.ts";
+import { leaseOctet } from "../../harness/octet-lease.ts";
 import { makeTestPki, type TestPki } from "../../harness/openssl-pki.ts";
 import { until } from "../../harness/until.ts";
 
@@ -21,12 +22,14 @@ const root = process.getuid?.() === 0;
 const busybox = Bun.which("busybox");
 const tag = String(process.pid % 10000);
 const bridge = `kt-hb${tag}`;
+// The hosts' network (on a bridge of this namespace) is leased: no kube server beside this test takes it.
+const hostsLease = leaseOctet(200, 250);
 const hosts = [0, 1, 2].map((i) => ({
   ns: `kt-host${i}-${tag}`,
   veth: `kt-h${i}v${tag}`,
-  ip: `10.201.${Number(tag) % 200}.${10 + i}`,
+  ip: `10.${hostsLease.octet}.${Number(tag) % 200}.${10 + i}`,
 }));
-const gatewayIP = `10.201.${Number(tag) % 200}.1`;
+const gatewayIP = `10.${hostsLease.octet}.${Number(tag) % 200}.1`;
 const nodes = ["kt-hgw-a", "kt-hgw-b"];
 
 function ip(...args: string[]): string {
@@ -228,6 +231,7 @@ current-context: kt
     }
     for (const host of hosts) ipQuiet("netns", "del", host.ns);
     ipQuiet("link", "del", bridge);
+    hostsLease.release();
     pki?.remove();
     rmSync(dir, { recursive: true, force: true });
     expect(leaked).toEqual([]);
