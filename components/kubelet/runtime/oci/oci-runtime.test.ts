@@ -313,6 +313,22 @@ describeOci("OCI runtime (crun)", () => {
     expect(status.state).toBe("running");
   });
 
+  test("a pod without shareProcessNamespace has a lone sleep as its pause, named by its bundle", async () => {
+    const runtime = runtimes[0] ?? (await newRuntime());
+    const { pod } = await run(runtime, ["sleep", "1000"]);
+    const pids = (await runCommand(["pgrep", "-f", `sandboxes/${pod.id}/pause`])).stdout.trim().split("\n");
+    expect(pids).toHaveLength(1);
+    const cmdline = (await readFile(`/proc/${pids[0]}/cmdline`, "utf8")).split("\0").filter(Boolean);
+    expect(cmdline).toEqual([
+      join(dir, "kubelet", "oci", "runtime", "sandboxes", pod.id, "pause", "pause"),
+      "2147483647",
+    ]);
+    expect((await runCommand(["pgrep", "-P", pids[0] ?? ""])).stdout).toBe("");
+    await runtime.stopSandbox(pod.id, 0);
+    await runtime.removeSandbox(pod.id);
+    expect((await runCommand(["pgrep", "-f", `sandboxes/${pod.id}/pause`])).stdout).toBe("");
+  });
+
   test("the pod's containers share one /dev/shm (a 64 MiB tmpfs); another pod has its own; hostIPC has the host's", async () => {
     const runtime = runtimes[0] ?? (await newRuntime());
     const { pod, status } = await run(runtime, ["sh", "-c", "echo shared > /dev/shm/kt-x; sleep 1000"]);

@@ -1,9 +1,9 @@
 // The pod's pause container (CRI RunPodSandbox's infra container): PID 1 of the pod's PID namespace
-// (reaping orphans with shareProcessNamespace) holding its IPC and UTS namespaces, run by crun with
-// no capabilities, the RuntimeDefault seccomp profile and a read-only host-tools rootfs.
+// (reaping orphans with shareProcessNamespace; else a lone `sleep`) holding its IPC and UTS namespaces,
+// run by crun with no capabilities, the RuntimeDefault seccomp profile and a read-only host-tools rootfs.
 
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { PAUSE_SCRIPT } from "../../images/embedded/pause.ts";
 import { processAlive, processStartTime } from "../process/proc-stat.ts";
 import { prepareRootfs, removeRootfs } from "./container-rootfs.ts";
@@ -13,6 +13,24 @@ import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { buildSpec } from "./oci-spec.ts";
 import { runtimeDefaultProfile } from "./seccomp-profile.ts";
 
+/**
+ * What the pause runs. Alone in a PID namespace of its own it need not reap anything: one `sleep`
+ * (PID 1 ignores the signals it has no handler for; the pod's removal sends SIGKILL), reached by a
+ * link at the bundle's path inside its rootfs, so `ps` (and a test's leftover sweep) can tell whose
+ * pause it is. Otherwise (shareProcessNamespace, hostPID) the sh loop that reaps and ends on SIGTERM.
+ */
+async function pauseArgs(rootfs: string, bundle: string, sandbox: OciSandboxRecord): Promise<string[]> {
+  const sleep = Bun.which("sleep");
+  if (sandbox.hostPID === true || sandbox.shareProcessNamespace === true || sleep === null) {
+    // $0 names the bundle for the same reason.
+    return ["/bin/sh", "-c", PAUSE_SCRIPT, bundle];
+  }
+  const link = join(rootfs, bundle, "pause");
+  await mkdir(dirname(link), { recursive: true });
+  await symlink(sleep, link);
+  return [join(bundle, "pause"), "2147483647"];
+}
+
 /** crun's id of the pod's pause container. */
 export const pauseId = (sandboxId: string) => `pause-${sandboxId}`;
 
@@ -21,8 +39,7 @@ export async function startPause(crun: CrunCommand, dir: string, sandbox: OciSan
   const bundle = join(dir, "pause");
   const rootfs = await prepareRootfs(bundle, undefined, []);
   const spec = buildSpec({
-    // $0 names the bundle, so `ps` (and a test's leftover sweep) can tell whose pause this is.
-    args: ["/bin/sh", "-c", PAUSE_SCRIPT, bundle],
+    args: await pauseArgs(rootfs.path, bundle, sandbox),
     env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
     cwd: "/",
     user: { uid: 65535, gid: 65535, additionalGids: [] },
