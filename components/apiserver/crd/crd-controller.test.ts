@@ -76,3 +76,53 @@ test("deleting a CRD drops the finalizer through the store and the CRD is gone",
     return res.status === 404 ? true : undefined;
   });
 });
+
+test("a deleting CRD waits for instances with finalizers, refusing creates meanwhile", async () => {
+  await client.create(CRDS, crd("things", "Thing"));
+  await establishedCrd("things.kt.example.com");
+  const THINGS = "/apis/kt.example.com/v1/namespaces/default/things";
+  const thing = (name: string, finalizers?: string[]) => ({
+    apiVersion: "kt.example.com/v1",
+    kind: "Thing",
+    metadata: finalizers ? { name, finalizers } : { name },
+  });
+  await client.create(THINGS, thing("held", ["kt.example.com/hold"]));
+  await client.create(THINGS, thing("free"));
+  await client.delete(`${CRDS}/things.kt.example.com`);
+  const terminating = await until("the CRD terminating, the free instance gone", async () => {
+    const c = await client.get<Crd>(`${CRDS}/things.kt.example.com`);
+    const t = c.status?.conditions?.find((x) => x.type === "Terminating") as
+      | { status: string; reason: string; message: string }
+      | undefined;
+    const free = await fetch(`${api.url}${THINGS}/free`);
+    await free.body?.cancel();
+    return t && free.status === 404 ? t : undefined;
+  });
+  expect(terminating).toMatchObject({
+    status: "True",
+    reason: "InstanceDeletionInProgress",
+    message: "CustomResource deletion is in progress",
+  });
+  const held = await client.get<{ metadata: { deletionTimestamp?: string } }>(`${THINGS}/held`);
+  expect(held.metadata.deletionTimestamp).toBeString();
+  const refused = await fetch(`${api.url}${THINGS}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(thing("late")),
+  });
+  expect(refused.status).toBe(405);
+  expect(await refused.json()).toMatchObject({
+    reason: "MethodNotAllowed",
+    message: "create not allowed while custom resource definition is terminating",
+    details: { group: "kt.example.com", kind: "things" },
+  });
+
+  await client.patch(`${THINGS}/held`, { metadata: { finalizers: null } });
+  await until("the CRD gone once its last instance went", async () => {
+    const res = await fetch(`${api.url}${CRDS}/things.kt.example.com`);
+    await res.body?.cancel();
+    return res.status === 404 ? true : undefined;
+  });
+  const served = await client.get<{ resources: { name: string }[] }>("/apis/kt.example.com/v1");
+  expect(served.resources.map((r) => r.name)).not.toContain("things");
+});

@@ -3,11 +3,11 @@
 // deletion removes every custom resource before letting the CRD go. It runs inside the
 // apiserver, as upstream's apiextensions controllers do (establishing, finalizing).
 import { StatusError } from "../../../lib/errors/status-error.ts";
-import { bytes, prefixEnd } from "../../../storage/keys.ts";
 import { type KObject, rfc3339, type Stored } from "../registry/object.ts";
 import type { Entry, Registry } from "../registry/registry.ts";
 import { updateResource } from "../registry/resource-store.ts";
 import type { WriteContext } from "../registry/write-context.ts";
+import { deleteInstances, refusingCreates } from "./crd-finalizer.ts";
 import { type Crd, servedVersions } from "./crd-resources.ts";
 import { customResourceStrategy } from "./custom-resource-strategy.ts";
 
@@ -25,6 +25,9 @@ interface CrdStatus {
 export class CrdController {
   private readonly served = new Map<string, { group: string; version: string; plural: string }[]>();
   private readonly abort = new AbortController();
+  /** CRDs whose instances are being deleted, and the timers that look again at those left. */
+  private readonly finalizing = new Set<string>();
+  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly registry: Registry,
@@ -42,6 +45,8 @@ export class CrdController {
 
   stop(): void {
     this.abort.abort();
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
   }
 
   private async follow(resourceVersion: string): Promise<void> {
@@ -91,14 +96,15 @@ export class CrdController {
         await this.cleanup(crd, name);
         return;
       }
-      this.serve(crd, name);
+      this.serve(crd, name, false);
       await this.establish(name);
     } catch (err) {
       this.log(`crd controller: ${name}: ${(err as Error).message}`);
     }
   }
 
-  private serve(crd: Crd, name: string): void {
+  /** Register the served versions; a terminating CRD's refuse creates. */
+  private serve(crd: Crd, name: string, terminating: boolean): void {
     const versions = servedVersions(crd);
     const keep = new Set(versions.map((v) => `${v.info.group}/${v.info.version}/${v.info.plural}`));
     for (const old of this.served.get(name) ?? []) {
@@ -106,9 +112,10 @@ export class CrdController {
         this.registry.remove(old.group, old.version, old.plural);
     }
     for (const v of versions) {
+      const strategy = customResourceStrategy(v.version);
       this.registry.add(v.info, {
         prefix: v.prefix,
-        strategy: customResourceStrategy(v.version),
+        strategy: terminating ? refusingCreates(strategy, v.info.group, v.info.plural) : strategy,
         columns: v.version.additionalPrinterColumns ?? [],
         ...(v.version.subresources?.scale ? { scale: v.version.subresources.scale } : {}),
       });
@@ -166,19 +173,47 @@ export class CrdController {
     );
   }
 
-  /** Delete every custom resource of the CRD, stop serving it, then drop the finalizer. */
+  /**
+   * A deleting CRD: its instances are deleted through their store while it is still served
+   * (creates refused), so instances with finalizers wait for them to go; once none is left it
+   * stops serving and drops its finalizer, and the CRD is gone. Until then it looks again every
+   * second (an instance's finalizer leaving is no CRD event).
+   */
   private async cleanup(crd: Crd, name: string): Promise<void> {
-    const prefix = bytes(`/registry/${crd.spec.group}/${crd.spec.names.plural}/`);
-    await this.crds.store.kv.delete({ key: prefix, end: prefixEnd(prefix) });
-    this.unserve(name);
-    // The last finalizer leaving a deleting CRD deletes it (updateResource does that).
-    await this.write(name, MAIN, (cur) => {
-      const next = structuredClone(cur);
-      next.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
-      return next;
-    }).catch((err: unknown) => {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-    });
+    if (this.finalizing.has(name)) return;
+    this.finalizing.add(name);
+    try {
+      this.serve(crd, name, true);
+      const version = servedVersions(crd)[0];
+      const entry = version
+        ? this.registry.lookup(version.info.group, version.info.version, version.info.plural)
+        : undefined;
+      if (!(await deleteInstances(this.ctx, this.crds, crd, entry))) {
+        this.retryLater(name);
+        return;
+      }
+      this.unserve(name);
+      // The last finalizer leaving a deleting CRD deletes it (updateResource does that).
+      await this.write(name, MAIN, (cur) => {
+        const next = structuredClone(cur);
+        next.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
+        return next;
+      }).catch((err: unknown) => {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      });
+    } finally {
+      this.finalizing.delete(name);
+    }
+  }
+
+  private retryLater(name: string): void {
+    if (this.retries.has(name) || this.abort.signal.aborted) return;
+    const timer = setTimeout(async () => {
+      this.retries.delete(name);
+      const found = await this.crds.store.current("", name).catch(() => undefined);
+      if (found && !this.abort.signal.aborted) await this.sync(found.obj);
+    }, 1000);
+    this.retries.set(name, timer);
   }
 }
 
