@@ -3,6 +3,7 @@
 
 import { statfsSync } from "node:fs";
 import { runCommand } from "../../network/ip-command.ts";
+import { sealedBinary } from "./sealed-binary.ts";
 
 export type CgroupMode = "v1" | "v2" | "hybrid" | "none";
 
@@ -39,23 +40,36 @@ const hybridWrapper =
 const wrapperSyscalls: Record<string, string> = { x64: "272:165:166", arm64: "97:40:39" };
 
 export class CrunCommand {
+  /** crun on disk: what a monitor outliving this process runs (its final `crun delete`). */
   readonly binary: string;
   readonly stateRoot: string;
   readonly mode: CgroupMode;
+  /** What this process runs: the sealed copy once seal() made one, else `binary`. */
+  #exec: string;
 
   constructor(options: { binary?: string; stateRoot: string; mode?: CgroupMode }) {
     this.binary = options.binary ?? "crun";
+    this.#exec = this.binary;
     this.stateRoot = options.stateRoot;
     this.mode = options.mode ?? detectCgroupMode();
   }
 
-  /** crun with its global options (state root, cgroup driver). */
+  /** Runs crun from a sealed memfd from now on (sealed-binary.ts); false where that cannot be made. */
+  async seal(): Promise<boolean> {
+    const path = Bun.which(this.binary);
+    const sealed = path === null ? undefined : await sealedBinary(path);
+    if (sealed === undefined) return false;
+    this.#exec = sealed;
+    return true;
+  }
+
+  /** crun with its global options (state root, cgroup driver), as this process runs it. */
   get base(): string[] {
     return this.#base(this.mode !== "none");
   }
 
   #base(cgroups: boolean): string[] {
-    return [this.binary, "--root", this.stateRoot, `--cgroup-manager=${cgroups ? "cgroupfs" : "disabled"}`];
+    return [this.#exec, "--root", this.stateRoot, `--cgroup-manager=${cgroups ? "cgroupfs" : "disabled"}`];
   }
 
   /** The argv that runs `crun <args>` as the host's cgroup layout needs (`cgroups: false`: none made). */

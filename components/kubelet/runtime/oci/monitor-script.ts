@@ -4,7 +4,8 @@
 
 /**
  * Usage: `perl monitor.pl <stateDir> <logPath> <stdin 0|1> <console> <syscalls> <hybrid 0|1> <oomFile>
- * -- <crun argv ...>` (`console`: for a tty container, the socket path crun sends the pty master to
+ * <crunBinary> -- <crun argv ...>` (`crunBinary`: crun on disk for the final delete, the argv's first
+ * element being the kubelet's sealed copy, gone if the kubelet is; `console`: for a tty container, the socket path crun sends the pty master to
  * (--console-socket; received by a raw recvmsg, LP64 layout), then the log gets the pty's output, the
  * stdin FIFO feeds it and `<stateDir>/resize` (a FIFO of "<cols> <rows>" lines) sizes it; "" without a
  * tty. `syscalls` from oci-syscalls.ts; `hybrid`: hide the cgroup v2 mount from crun,
@@ -18,10 +19,10 @@
 export const monitorScript = `#!/usr/bin/perl
 use strict;
 
-my ($state, $log, $want_stdin, $console, $sys, $hybrid, $oomfile, $sep, @crun) = @ARGV;
+my ($state, $log, $want_stdin, $console, $sys, $hybrid, $oomfile, $crunbin, $sep, @crun) = @ARGV;
 my %sys;
 @sys{qw(setsid prctl unshare mount umount2 clock_gettime exit_group recvmsg)} = split /:/, $sys // '';
-die "usage: monitor.pl state log stdin console syscalls hybrid oomfile -- crun...\\n"
+die "usage: monitor.pl state log stdin console syscalls hybrid oomfile crunbin -- crun...\\n"
   unless defined $sep && $sep eq '--' && @crun && defined $sys{exit_group};
 (my $id = $state) =~ s{.*/}{};
 syscall($sys{setsid});
@@ -217,7 +218,9 @@ if ($oomfile ne '' && open(my $fh, '<', $oomfile)) {
   while (<$fh>) { $oom = $1 if /^oom_kill (\\d+)/; }
   close($fh);
 }
-# Kills what is left in the container's cgroup and removes it with crun's state.
+# Kills what is left in the container's cgroup and removes it with crun's state (crun on disk: the
+# kubelet that lent its sealed copy may be gone).
+$crun[0] = $crunbin;
 run_crun(undef, undef, 'delete', '--force', $id);
 1 while waitpid(-1, 1) > 0;
 my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);

@@ -198,6 +198,7 @@ export async function startOciContainer(
     deps.syscalls,
     deps.crun.mode === "hybrid" ? "1" : "0",
     deps.cgroups.oomFile(id),
+    deps.crun.binary,
     "--",
     ...deps.crun.base,
   ];

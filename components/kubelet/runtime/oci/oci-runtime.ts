@@ -67,6 +67,7 @@ export async function startOciRuntime(options: OciRuntimeOptions): Promise<OciRu
     stateRoot: join(state.root, "crun"),
     ...(options.crun !== undefined ? { binary: options.crun } : {}),
   });
+  const sealed = await crun.seal();
   const remembered = (await state.loadNetwork())?.podCIDR;
   const network = await NodeNetwork.start({
     nodeName: options.nodeName,
@@ -76,7 +77,7 @@ export async function startOciRuntime(options: OciRuntimeOptions): Promise<OciRu
   });
   await state.saveNetwork({ podCIDR: network.podCIDR, bridge: network.bridge });
   options.log(
-    `oci runtime: crun (cgroup ${crun.mode}), bridge ${network.bridge}, pod CIDR ${network.podCIDR}`,
+    `oci runtime: crun (cgroup ${crun.mode}${sealed ? ", sealed copy" : ""}), bridge ${network.bridge}, pod CIDR ${network.podCIDR}`,
   );
   const runtime = new OciRuntimeImpl(options, state, network, crun, new CgroupPaths(crun.mode));
   await runtime.adopt();
