@@ -88,7 +88,8 @@ export class KubeAdmission implements Admission {
     const dryRun = attrs.dryRun;
     await this.namespaceLifecycle(entry, obj);
     await this.nodeRestriction.create(entry, obj, attrs);
-    if (isCore(entry, "Pod")) await this.podDefaults(obj);
+    // ServiceAccount and Priority admission skip subresources (a Binding or an Eviction is no pod).
+    if (isCore(entry, "Pod") && attrs.subresource === "") await this.podDefaults(obj);
     await this.validatePodSecurity(entry, obj, undefined, attrs);
     if (isCore(entry, "Service")) await this.allocateService(obj, undefined, dryRun);
   }
@@ -148,11 +149,22 @@ export class KubeAdmission implements Admission {
       found.obj.metadata.deletionTimestamp ||
       (found.obj.status as { phase?: string } | undefined)?.phase === "Terminating"
     ) {
-      throw StatusError.forbidden(
+      const refused = StatusError.forbidden(
         { group: entry.info.group, resource: entry.info.plural },
         obj.metadata?.name ?? "",
         `unable to create new content in namespace ${ns} because it is being terminated`,
       );
+      // The NamespaceTerminating cause kubectl drain looks for (it then waits for the pod to go).
+      throw StatusError.of(refused.code, "Forbidden", refused.message, {
+        ...refused.status.details,
+        causes: [
+          {
+            reason: "NamespaceTerminating",
+            message: `namespace ${ns} is being terminated`,
+            field: "metadata.namespace",
+          },
+        ],
+      });
     }
   }
 
