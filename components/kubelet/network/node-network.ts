@@ -4,6 +4,7 @@
 import { cidrsOverlap, requireCidr } from "../../../lib/net/ipv4.ts";
 import { bridgeName, ensureBridge, removeBridge } from "./bridge.ts";
 import { HostLocalIpam } from "./host-local-ipam.ts";
+import { NetlinkPodNetwork } from "./netlink-pod-network.ts";
 import { hostPrefixes, pickFreeCidr } from "./pod-cidr.ts";
 import { netnsName, setupPodNetwork, teardownPodNetwork, vethName } from "./pod-network.ts";
 
@@ -28,6 +29,8 @@ export class NodeNetwork {
   readonly gateway: string;
   readonly #nodeName: string;
   readonly #ipam: HostLocalIpam;
+  /** In-process netlink; undefined: `ip -batch` processes (no libc, or KUBE_NETLINK=0). */
+  readonly #netlink: NetlinkPodNetwork | undefined;
 
   private constructor(nodeName: string, podCIDR: string, ipamDir: string) {
     this.#nodeName = nodeName;
@@ -35,6 +38,7 @@ export class NodeNetwork {
     this.bridge = bridgeName(nodeName);
     this.gateway = HostLocalIpam.gateway(podCIDR);
     this.#ipam = new HostLocalIpam(ipamDir, podCIDR);
+    this.#netlink = process.env.KUBE_NETLINK === "0" ? undefined : NetlinkPodNetwork.open();
   }
 
   /** Chooses the CIDR and brings the bridge up (idempotent: an existing bridge is reused). */
@@ -71,13 +75,15 @@ export class NodeNetwork {
       veth: vethName(key),
       ip: address,
     };
+    const spec = {
+      ...attachment,
+      bridge: this.bridge,
+      prefixLength: requireCidr(this.podCIDR).bits,
+      gateway: this.gateway,
+    };
     try {
-      await setupPodNetwork({
-        ...attachment,
-        bridge: this.bridge,
-        prefixLength: requireCidr(this.podCIDR).bits,
-        gateway: this.gateway,
-      });
+      if (this.#netlink !== undefined) this.#netlink.setup(spec);
+      else await setupPodNetwork(spec);
     } catch (error) {
       await this.#ipam.release(address);
       throw error;
@@ -86,7 +92,8 @@ export class NodeNetwork {
   }
 
   async detach(attachment: PodAttachment): Promise<void> {
-    await teardownPodNetwork(attachment.netns, attachment.veth);
+    if (this.#netlink !== undefined) this.#netlink.teardown(attachment.netns, attachment.veth);
+    else await teardownPodNetwork(attachment.netns, attachment.veth);
     await this.#ipam.release(attachment.ip);
   }
 

@@ -1,5 +1,6 @@
-// A pod's network (CNI bridge plugin, per sandbox): a named network namespace (`ip netns add`), a
-// veth pair with the host end on the node bridge and the pod end as eth0, lo up, a default route.
+// A pod's network (CNI bridge plugin, per sandbox) through `ip -batch` processes: a named network
+// namespace, a veth pair with the host end on the node bridge and the pod end as eth0, lo up, a
+// default route. The fallback where netlink-pod-network.ts's in-process path is unavailable.
 
 import { createHash } from "node:crypto";
 import { ip, ipBatch } from "./ip-command.ts";
