@@ -10,6 +10,18 @@ export interface Env {
   /** Starts fetching what the page header needs, so it overlaps the page's own API calls. */
   prefetch: () => void;
   render: (o: Omit<PageOptions, "prefix" | "namespaces" | "user" | "loggedIn">) => Promise<Response>;
+  /**
+   * Like render, but the page's header and navigation are sent at once, then `content` is made
+   * and sent (a slow list paints the page's frame first). A failure after the start is shown
+   * in the page (200), and an expired token's page sends the browser to the login.
+   */
+  stream: (o: StreamedPage, content: () => Promise<StreamedContent>) => Promise<Response>;
 }
+
+export type StreamedPage = Omit<
+  PageOptions,
+  "prefix" | "namespaces" | "user" | "loggedIn" | "body" | "watches"
+>;
+export type StreamedContent = Pick<PageOptions, "body" | "watches" | "scripts">;
 
 export type App = Hono<{ Bindings: Env }>;

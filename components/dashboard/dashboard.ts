@@ -2,13 +2,14 @@
 // kubernetes-dashboard Service's proxy path). Pages are rendered on the server from API
 // requests made as the browser session's token or the proxied user; RBAC decides everything.
 import { Hono } from "hono";
+import { html } from "hono/html";
 import { whoAmI } from "./access.ts";
 import { ApiError, type ApiFetch, apiJsonOr, apiRequest, type Session } from "./api-session.ts";
 import { assetOf, assetResponse } from "./client-assets.ts";
 import type { App, Env } from "./dashboard-env.ts";
 import { execSocket, sameOrigin } from "./exec-socket.ts";
 import type { KubeList } from "./kube-object.ts";
-import { errorBox, type Html, page } from "./layout.ts";
+import { errorBox, type Html, page, pageEnd, pageStart, watchSpans } from "./layout.ts";
 import { registerPages } from "./pages.ts";
 import { registerSessionRoutes, TOKEN_COOKIE } from "./session-routes.ts";
 
@@ -98,6 +99,48 @@ export function createDashboard(): DashboardHandler {
           loggedIn: token !== undefined,
         });
         return new Response(String(await html), { headers: { "Content-Type": "text/html; charset=utf-8" } });
+      },
+      stream: async (o, content) => {
+        const [nsList, user] = await header();
+        const start = String(
+          await pageStart({
+            ...o,
+            prefix: ctx.prefix,
+            namespaces: (nsList?.items ?? []).map((n) => n.metadata.name ?? ""),
+            user: user ?? ctx.user?.username,
+            loggedIn: token !== undefined,
+          }),
+        );
+        const rest = async (): Promise<string> => {
+          try {
+            const v = await content();
+            return String(
+              await html`${watchSpans(v.watches)}
+${v.body}${pageEnd(ctx.prefix, v.scripts)}`,
+            );
+          } catch (err) {
+            const e = err instanceof ApiError ? err : new ApiError(500, String(err), "InternalError");
+            const login = `${ctx.prefix}/login?expired=1`;
+            const away =
+              e.code === 401 && token ? html`<meta http-equiv="refresh" content="0;url=${login}">` : "";
+            return String(await html`${away}${errorBox(e.message)}${pageEnd(ctx.prefix, [])}`);
+          }
+        };
+        const enc = new TextEncoder();
+        // The page's own requests start once the frame is on its way (they share this thread).
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(enc.encode(start));
+            setImmediate(
+              () =>
+                void rest().then((text) => {
+                  controller.enqueue(enc.encode(text));
+                  controller.close();
+                }),
+            );
+          },
+        });
+        return new Response(body, { headers: { "Content-Type": "text/html; charset=utf-8" } });
       },
     };
     const inner = new Request(`${url.origin}${rest}${url.search}`, req);

@@ -26,6 +26,12 @@ export interface PageOptions {
 }
 
 export function page(o: PageOptions): Html {
+  return html`${pageStart(o)}${watchSpans(o.watches)}
+${o.body}${pageEnd(o.prefix, o.scripts)}`;
+}
+
+/** The page up to the opening of <main>: sent first when the page streams (see Env.stream). */
+export function pageStart(o: Omit<PageOptions, "body" | "watches" | "scripts">): Html {
   const p = o.prefix;
   const sections = ["Workloads", "Network", "Config", "Cluster"] as const;
   const nsq = o.namespace ? `?ns=${encodeURIComponent(o.namespace)}` : "";
@@ -52,11 +58,25 @@ ${sections.map(
         html`<a href="${p}${uiPath(k)}${k.namespaced ? nsq : ""}" class="${o.active === k.resource ? "on" : ""}">${k.title}</a>`,
     )}`,
 )}</nav>
-<main id="main">${(o.watches ?? []).map((w) => html`<span data-watch="${w.path}" data-rv="${w.rv ?? ""}" hidden></span>`)}
-${o.body}</main></div>
+<main id="main">`;
+}
+
+/** The collections the client watches, with the resourceVersion the page was rendered at. */
+export function watchSpans(watches: PageOptions["watches"]): Html {
+  return html`${(watches ?? []).map((w) => html`<span data-watch="${w.path}" data-rv="${w.rv ?? ""}" hidden></span>`)}`;
+}
+
+/** Scripts app.js loads once the page has painted (the charts need not delay the first paint). */
+const LAZY = new Set<AssetName>(["charts.js"]);
+
+/** The page from the end of <main>: the scripts. */
+export function pageEnd(prefix: string, scripts: PageOptions["scripts"]): Html {
+  return html`</main></div>
 <div id="conn" role="status"></div>
-<script src="${assetUrl(p, "app.js")}" defer></script>${(o.scripts ?? []).map(
-    (s) => html`<script src="${assetUrl(p, s)}" defer></script>`,
+<script src="${assetUrl(prefix, "app.js")}" defer></script>${(scripts ?? []).map((s) =>
+    LAZY.has(s)
+      ? html`<script data-lazy="${assetUrl(prefix, s)}"></script>`
+      : html`<script src="${assetUrl(prefix, s)}" defer></script>`,
   )}
 </body></html>`;
 }

@@ -33,15 +33,12 @@ const nsOf = (ns: string): string | undefined => (ns === "_" ? undefined : ns);
 export function registerPages(app: App): void {
   app.get("/", async (c) => {
     const ns = c.req.query("ns") ?? "";
-    const v = await overviewView(c.env.session, ns);
-    return c.env.render({
-      title: "Overview",
-      body: v.body,
-      watches: v.watches,
-      active: "overview",
-      namespace: ns,
-      ...(v.charts ? { scripts: ["charts.js" as const] } : {}),
-    });
+    // Streamed: listing every pod is the slow part of a large cluster's overview.
+    const content = async () => {
+      const v = await overviewView(c.env.session, ns);
+      return { body: v.body, watches: v.watches, ...(v.charts ? { scripts: ["charts.js" as const] } : {}) };
+    };
+    return c.env.stream({ title: "Overview", active: "overview", namespace: ns }, content);
   });
   app.get("/r/:g/:v/:res", async (c) => {
     const s = c.env.session;

@@ -175,13 +175,14 @@ if (els.length) {
   style.textContent = css;
   document.head.appendChild(style);
   for (const el of els) setup(el);
-  const interval = Number(els[0].getAttribute("data-interval")) || 5000;
-  const tick = () => {
-    for (const [src, list] of bySource) sample(src, list);
-  };
-  tick();
-  const timer = setInterval(tick, interval);
-  addEventListener("pagehide", () => clearInterval(timer));
+  // Each source at its own pace (a list of every pod's metrics costs the server a pod list).
+  const timers = [...bySource].map(([src, list]) => {
+    sample(src, list);
+    return setInterval(() => sample(src, list), Number(list[0].el.getAttribute("data-interval")) || 5000);
+  });
+  addEventListener("pagehide", () => {
+    for (const t of timers) clearInterval(t);
+  });
   // A live update re-renders <main>: the charts (and their samples so far) move into it.
   document.addEventListener("kube:refreshed", () => {
     for (const c of charts) {

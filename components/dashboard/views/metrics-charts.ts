@@ -9,13 +9,15 @@ export interface ChartSource {
   /** metrics.k8s.io path: a list, a NodeMetrics or a PodMetrics. */
   path: string;
   title: string;
+  /** How often to sample (ms); 5 s when not given. */
+  intervalMs?: number;
 }
 
-export function metricsCharts(sources: ChartSource[], intervalMs = 5000): Html {
+export function metricsCharts(sources: ChartSource[]): Html {
   return html`<div class="charts">${sources.flatMap((s) =>
     (["cpu", "memory"] as const).map(
       (m) =>
-        html`<div class="chart" id="${s.id}-${m}" data-metrics="${s.path}" data-measure="${m}" data-title="${s.title}" data-interval="${intervalMs}"><span class="muted">${s.title}: sampling ${m}…</span></div>`,
+        html`<div class="chart" id="${s.id}-${m}" data-metrics="${s.path}" data-measure="${m}" data-title="${s.title}" data-interval="${s.intervalMs ?? 5000}"><span class="muted">${s.title}: sampling ${m}…</span></div>`,
     ),
   )}</div>`;
 }
