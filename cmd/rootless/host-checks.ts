@@ -58,11 +58,37 @@ export function probeLoopbackPort(port: number): Promise<number | undefined> {
 export function cgroupLine(uid = process.getuid?.() ?? 0): string {
   if (!existsSync("/sys/fs/cgroup/cgroup.controllers"))
     return "cgroups v1 on this host (no delegated v2 subtree): cgroup limits are off";
+  const delegated = delegatedCgroup(uid);
+  return delegated
+    ? `cgroup v2 subtree ${delegated} is delegated, but kube does not use it yet: cgroup limits are off`
+    : "no delegated cgroup v2 subtree for this user: cgroup limits are off";
+}
+
+/** A delegated cgroup v2 subtree this user may write (systemd's user@UID.service). */
+function delegatedCgroup(uid: number): string | undefined {
+  if (!existsSync("/sys/fs/cgroup/cgroup.controllers")) return undefined;
   const delegated = `/sys/fs/cgroup/user.slice/user-${uid}.slice/user@${uid}.service`;
   try {
     accessSync(delegated, constants.W_OK);
-    return `cgroup v2 subtree ${delegated} is delegated, but kube does not use it yet: cgroup limits are off`;
+    return delegated;
   } catch {
-    return "no delegated cgroup v2 subtree for this user: cgroup limits are off";
+    return undefined;
   }
+}
+
+/**
+ * The runtime when --runtime is not given: crun (auto) where it runs rootless, which needs a
+ * delegated cgroup v2 subtree (on v1 or hybrid hosts crun fails to make the container's cgroups
+ * in a user namespace), else the process runtime; with the one line that says which.
+ */
+export function rootlessRuntime(uid = process.getuid?.() ?? 0): {
+  runtime: "auto" | "process";
+  line: string;
+} {
+  if (delegatedCgroup(uid) && Bun.which("crun"))
+    return { runtime: "auto", line: "runtime: OCI (crun, rootless) where it runs, else the process runtime" };
+  return {
+    runtime: "process",
+    line: "runtime: process (crun needs a delegated cgroup v2 subtree to run rootless; --runtime oci to try it anyway): containers see the host's files",
+  };
 }

@@ -4,7 +4,15 @@
 // works) and a resolv.conf that points out of the namespace, then runs as root would.
 
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, readlinkSync, writeFileSync, writeSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readlinkSync,
+  statfsSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { dirname, resolve } from "node:path";
 
 /** Set by the outer process in the inner's environment; fd 3 is the pipe between them. */
@@ -32,6 +40,40 @@ function resolvConfTarget(): string {
   }
 }
 
+const CGROUP2_MAGIC = 0x63677270;
+
+/**
+ * On a hybrid cgroup host crun refuses to run; as root kube unmounts /sys/fs/cgroup/unified in
+ * crun's own mount namespace, but in a user namespace that mount is locked (EPERM). A tmpfs over
+ * it hides it the same way, so crun sees cgroup v1 (where, rootless, it makes no cgroups).
+ */
+function hideUnifiedCgroup(): void {
+  try {
+    if (statfsSync("/sys/fs/cgroup/unified").type !== CGROUP2_MAGIC) return;
+  } catch {
+    return;
+  }
+  run(["mount", "-t", "tmpfs", "-o", "ro,size=4k", "kube-rootless-no-unified", "/sys/fs/cgroup/unified"]);
+}
+
+/**
+ * Pods' traffic to the outside (and to the host's 127.0.0.1 at 10.0.2.2) leaves through tap0 with
+ * the namespace's own address: slirp4netns answers only 10.0.2.100 (the bridge plugin's ipMasq).
+ */
+function masqueradeOutOfTap(): void {
+  writeFileSync("/proc/sys/net/ipv4/ip_forward", "1\n");
+  const ruleset = [
+    "table ip kube-rootless {",
+    "  chain postrouting {",
+    "    type nat hook postrouting priority srcnat; policy accept;",
+    '    oifname "tap0" masquerade',
+    "  }",
+    "}",
+  ].join("\n");
+  const r = spawnSync("nft", ["-f", "-"], { input: ruleset, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`rootless: nft (masquerade out of tap0) failed: ${r.stderr.trim()}`);
+}
+
 /**
  * Handshake with the outer process, then the private /run and resolv.conf. Resolves when the
  * network is attached; when the outer goes away (its end of the pipe closes), the inner stops
@@ -55,6 +97,7 @@ export async function enterRootlessInner(): Promise<void> {
   // /run belongs to the host's root: a tmpfs of our own holds /run/netns (ip netns) and crun's state.
   run(["mount", "-t", "tmpfs", "-o", "mode=755,nosuid,nodev", "kube-rootless-run", "/run"]);
   mkdirSync("/run/netns", { recursive: true });
+  hideUnifiedCgroup();
   const hostResolv = process.env[ROOTLESS_HOST_RESOLV_ENV];
   if (hostResolv && existsSync(hostResolv)) {
     if (resolvTarget.startsWith("/run/")) {
@@ -64,6 +107,7 @@ export async function enterRootlessInner(): Promise<void> {
       run(["mount", "--bind", hostResolv, "/etc/resolv.conf"]);
     }
   }
+  masqueradeOutOfTap();
   // The host's per-user runtime dir is under the hidden /run.
   delete process.env.XDG_RUNTIME_DIR;
 }

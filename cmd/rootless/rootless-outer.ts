@@ -15,6 +15,7 @@ import {
   cgroupLine,
   hasSubordinateIds,
   probeLoopbackPort,
+  rootlessRuntime,
   tunProblem,
   unprivilegedPortStart,
 } from "./host-checks.ts";
@@ -74,6 +75,7 @@ export async function runRootless(options: RootlessOptions): Promise<number> {
   rmSync(apiSocket, { force: true });
 
   const subordinate = hasSubordinateIds();
+  const runtime = rootlessRuntime();
   const unshare = [
     "unshare",
     ...(subordinate ? ["--map-auto"] : []),
@@ -95,7 +97,7 @@ export async function runRootless(options: RootlessOptions): Promise<number> {
     String(securePort),
     "--resolv-conf",
     dnsResolv,
-    ...(options.runtimeGiven ? [] : ["--runtime", "auto"]),
+    ...(options.runtimeGiven ? [] : ["--runtime", runtime.runtime]),
   ];
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -166,6 +168,7 @@ export async function runRootless(options: RootlessOptions): Promise<number> {
         `network: slirp4netns (${Math.round(performance.now() - tNet)} ms), pods reach the host's 127.0.0.1 at 10.0.2.2; API forwarded to 127.0.0.1:${securePort}; ${privilegedPortRule(unprivileged)}`,
       );
       log(cgroupLine());
+      if (!options.runtimeGiven) log(runtime.line);
       pipe.write("go\n");
     }
     return await innerExited;
