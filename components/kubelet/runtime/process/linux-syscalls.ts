@@ -11,6 +11,7 @@ const names = [
   "setresuid",
   "clock_gettime",
   "exit_group",
+  "sethostname",
 ] as const;
 
 /** From the kernel's syscall tables: arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h. */
@@ -25,6 +26,7 @@ const tables: Record<string, Record<(typeof names)[number], number>> = {
     setresuid: 117,
     clock_gettime: 228,
     exit_group: 231,
+    sethostname: 170,
   },
   arm64: {
     setsid: 157,
@@ -36,6 +38,7 @@ const tables: Record<string, Record<(typeof names)[number], number>> = {
     setresuid: 147,
     clock_gettime: 113,
     exit_group: 94,
+    sethostname: 161,
   },
 };
 

@@ -19,7 +19,7 @@ use strict;
 my ($state, $log, $want_stdin, $tty, $cgroups, $sys, $netns, $mntns, $hostname, $wd, $uid, $gid,
   $path, $nmounts, @rest) = @ARGV;
 my %sys;
-@sys{qw(setsid setns unshare mount setgroups setresgid setresuid clock_gettime exit_group)} = split /:/, $sys // '';
+@sys{qw(setsid setns unshare mount setgroups setresgid setresuid clock_gettime exit_group sethostname)} = split /:/, $sys // '';
 my @mounts = splice(@rest, 0, 3 * ($nmounts // 0));
 my @env = splice(@rest, 0, shift(@rest) // 0);
 my ($sep, @argv) = @rest;
@@ -87,9 +87,8 @@ if ($pid == 0) {
     syscall($sys{mount}, $none, $root, undef, 0x4000 | 0x40000, undef) == 0 or fail("cannot make / private: $!");
   }
   if ($hostname ne '') {
-    my $fh;
-    (open($fh, '>', '/proc/sys/kernel/hostname') && print({$fh} $hostname) && close($fh))
-      or fail("cannot set the hostname $hostname");
+    # sethostname(2): in a user namespace (rootless kube) /proc/sys/kernel/hostname is not writable.
+    syscall($sys{sethostname}, $hostname, length($hostname)) == 0 or fail("cannot set the hostname $hostname: $!");
   }
   while (my ($src, $dst, $mode) = splice(@mounts, 0, 3)) {
     -e $src or fail("mount source $src does not exist");
