@@ -1,8 +1,9 @@
 // `make bench`, containers (BENCH=containers): pod start latency with the OCI runtime (crun: rootfs,
 // namespaces, seccomp, a pause container per pod) beside the process runtime, for 1, 10 and 100
-// pause pods on one `kube kubelet`, and memory per running pause pod (RSS of its processes).
+// pause pods on one `kube kubelet`, memory per running pause pod (RSS of its processes) and CPU per
+// pod of the kubelet, its runtime and the pods (a cpuacct cgroup: steadier than wall time on a busy host).
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ociUnavailable } from "../components/kubelet/runtime/oci/oci-runtime.ts";
@@ -53,20 +54,55 @@ interface Figures {
   p99: number;
   allMs: number;
   rssPerPodKiB: number;
+  /** CPU ms per pod from the first create until all pods Running; undefined without cgroup v1 cpuacct. */
+  cpuPerPodMs: number | undefined;
+}
+
+const CGROUP_V1 = "/sys/fs/cgroup";
+
+/**
+ * A cgroup of its own in the v1 cpuacct and memory hierarchies for the kubelet: everything it starts
+ * (crun, monitors, supervisors, the pods, whose cgroups nest under its memory cgroup) is counted.
+ */
+function benchCgroup(name: string): { dirs: string[]; usageNanos: () => number } | undefined {
+  const cpu = join(CGROUP_V1, "cpuacct");
+  const memory = join(CGROUP_V1, "memory");
+  if (!existsSync(join(cpu, "cpuacct.usage")) || !existsSync(join(memory, "memory.usage_in_bytes")))
+    return undefined;
+  const dirs = [join(cpu, name), join(memory, name)];
+  for (const dir of dirs) mkdirSync(dir, { recursive: true });
+  return {
+    dirs,
+    usageNanos: () => Number(readFileSync(join(dirs[0] as string, "cpuacct.usage"), "utf8").trim()),
+  };
+}
+
+function removeCgroup(dirs: string[]): void {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+    } catch (error) {
+      console.log(`  (cgroup ${dir} left: ${(error as Error).message})`);
+    }
+  }
 }
 
 async function startPods(runtime: string, pods: number): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-containers-"));
+  const cgroup = benchCgroup(`kt-bench-${dir.split("-").at(-1)}`);
   const rootDir = join(dir, "kubelet");
   const api = spawnKube(apiserverArgv(join(dir, "db")));
   let kubelet: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     const node = `kt-bc-${runtime}`;
-    kubelet = spawnKube([
+    const argv = [
       ...[kubeBinary, "kubelet", "--api-servers", url, "--node-name", node, "--root-dir", rootDir],
       ...["--port", "0", "--read-only-port", "0", "--stop-pods-on-exit", "--runtime", runtime],
-    ]);
+    ];
+    // Joins the cgroup before exec, so the kubelet sees it as its own from its first line.
+    const enter = cgroup?.dirs.map((d) => `echo $$ > ${d}/cgroup.procs`).join(" && ");
+    kubelet = spawnKube(enter === undefined ? argv : ["sh", "-c", `${enter} && exec "$0" "$@"`, ...argv]);
     await kubelet.waitFor(/kubelet ready/, 30_000);
     const created = new Map<string, number>();
     const running = new Map<string, number>();
@@ -90,6 +126,7 @@ async function startPods(runtime: string, pods: number): Promise<Figures> {
         if (running.size >= pods) return;
       }
     })();
+    const cpuBefore = cgroup?.usageNanos() ?? 0;
     const start = performance.now();
     for (let i = 0; i < pods; i++) {
       const name = `bench-${i}`;
@@ -117,12 +154,19 @@ async function startPods(runtime: string, pods: number): Promise<Figures> {
       }),
     ]);
     const allMs = performance.now() - start;
+    const cpuPerPodMs = cgroup === undefined ? undefined : (cgroup.usageNanos() - cpuBefore) / 1e6 / pods;
     const latencies = [...created]
       .map(([name, t]) => (running.get(name) ?? Number.NaN) - t)
       .sort((a, b) => a - b);
     const rssPerPodKiB = podProcessesRssKiB(rootDir, kubelet.pid) / pods;
     (await watching).body?.cancel().catch(() => {});
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), allMs, rssPerPodKiB };
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      allMs,
+      rssPerPodKiB,
+      cpuPerPodMs,
+    };
   } finally {
     if (kubelet) {
       kubelet.kill("SIGTERM");
@@ -130,8 +174,14 @@ async function startPods(runtime: string, pods: number): Promise<Figures> {
     }
     api.kill("SIGTERM");
     await api.exited;
+    if (cgroup !== undefined) removeCgroup(cgroup.dirs);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The 1-minute load average, to read the figures beside. */
+function loadAverage(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ")[0] ?? "?";
 }
 
 export async function benchContainers(): Promise<void> {
@@ -144,16 +194,29 @@ export async function benchContainers(): Promise<void> {
   const counts = (process.env.BENCH_POD_COUNTS ?? "1,10,100").split(",").map(Number);
   const runtimes = missing === undefined ? ["process", "oci"] : ["process"];
   if (missing !== undefined) console.log(`containers: oci skipped (${missing})`);
-  console.log("containers: pause pods created one after another, create → Running (watch)");
+  const rounds = Number(process.env.BENCH_CONTAINER_ROUNDS ?? 1);
+  console.log(
+    `containers: pause pods created one after another, create → Running (watch); runtimes interleaved, ${rounds} round(s); load ${loadAverage()}`,
+  );
   for (const pods of counts) {
-    const row: string[] = [];
-    for (const runtime of runtimes) {
-      const f = await startPods(runtime, pods);
-      row.push(
-        `${runtime}: p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, all Running ${f.allMs.toFixed(0)} ms, ${(f.rssPerPodKiB / 1024).toFixed(1)} MiB RSS/pod`,
-      );
+    for (let round = 0; round < rounds; round++) {
+      const row: string[] = [];
+      const figures = new Map<string, Figures>();
+      for (const runtime of runtimes) {
+        const f = await startPods(runtime, pods);
+        figures.set(runtime, f);
+        const cpu = f.cpuPerPodMs === undefined ? "" : `, CPU ${f.cpuPerPodMs.toFixed(0)} ms/pod`;
+        row.push(
+          `${runtime}: p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, all Running ${f.allMs.toFixed(0)} ms${cpu}, ${(f.rssPerPodKiB / 1024).toFixed(1)} MiB RSS/pod`,
+        );
+      }
+      const [a, b] = [figures.get("process"), figures.get("oci")];
+      const ratio =
+        a && b
+          ? ` | oci-process p50 ${(b.p50 - a.p50).toFixed(0)} ms, all ×${(b.allMs / a.allMs).toFixed(2)}`
+          : "";
+      console.log(`  ${String(pods).padStart(3)} pods | ${row.join(" | ")}${ratio} (load ${loadAverage()})`);
     }
-    console.log(`  ${String(pods).padStart(3)} pods | ${row.join(" | ")}`);
   }
   console.log("  (targets: oci costs ≤ 30 ms per pod at p50 over process; 100 pods Running in < 3 s)");
 }
