@@ -219,3 +219,42 @@ test("Secret values stay hidden until asked; rollout undo without history is ref
   };
   expect(node.spec.unschedulable).toBe(true);
 });
+
+test("server-side apply from the editor: a conflict shows the API's message and applies nothing; force takes the field", async () => {
+  const cm = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "ssa1", namespace: "default" },
+    data: { a: "1" },
+  };
+  const made = await fetch(`${base}/api/v1/namespaces/default/configmaps?fieldManager=kt-other`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(cm),
+  });
+  expect(made.status).toBe(201);
+  const yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa1\ndata:\n  a: two\n";
+  const path = `${base}/ui/edit/core/v1/configmaps/default/ssa1`;
+  const conflict = await fetch(path, form({ yaml, mode: "apply" }));
+  expect(conflict.status).toBe(409);
+  const page = await conflict.text();
+  expect(page).toContain("Apply failed with 1 conflict: conflict with &quot;kt-other&quot;");
+  expect(page).toContain(".data.a");
+  // The form comes back with the text as typed, for the editor to show again.
+  expect(page).toContain("a: two\n</textarea>");
+  const get = async () =>
+    (
+      (await (await fetch(`${base}/api/v1/namespaces/default/configmaps/ssa1`)).json()) as {
+        data: { a: string };
+      }
+    ).data.a;
+  expect(await get()).toBe("1");
+  const forced = await fetch(path, form({ yaml, mode: "apply", force: "true" }));
+  expect(forced.status).toBe(303);
+  expect(await get()).toBe("two");
+  // YAML the API cannot read: its message, nothing changed.
+  const bad = await fetch(path, form({ yaml: "data: [unclosed", mode: "update" }));
+  expect(bad.status).toBe(400);
+  expect(await bad.text()).toContain('<div class="error" role="alert">error converting YAML to JSON: ');
+  expect(await get()).toBe("two");
+});

@@ -234,11 +234,24 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     );
     await setYaml("data: [unclosed");
     await submit("#save");
-    expect(await text(".error")).not.toBe("");
+    expect(await text(".error")).toStartWith("error converting YAML to JSON: ");
     // The refused text comes back in the editor, as typed.
     await waitFor("window.kubeEditor !== undefined");
     expect(await editorText()).toBe("data: [unclosed");
     expect((await ok(["get", "configmap", "cfg", "-o", "jsonpath={.data.a}"])).trim()).toBe("3");
+    // Server-side apply: kubectl's patch owns data.a, so the API reports the conflict; force takes it.
+    await goto("/edit/core/v1/configmaps/default/cfg");
+    await setYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: "5"\n');
+    await submit("#apply");
+    expect(await text(".error")).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: .data.a',
+    );
+    expect((await ok(["get", "configmap", "cfg", "-o", "jsonpath={.data.a}"])).trim()).toBe("3");
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: "domcontentloaded" }),
+      page.evaluate(`(() => { ${q("input[name=force]")}.checked = true; ${q("#apply")}.click(); })()`),
+    ]);
+    expect((await ok(["get", "configmap", "cfg", "-o", "jsonpath={.data.a}"])).trim()).toBe("5");
     await goto("/new?ns=default");
     await setYaml("apiVersion: v1\nkind: Frobnicator\nmetadata:\n  name: x\n");
     await submit("#create");
