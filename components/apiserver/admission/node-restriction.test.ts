@@ -61,3 +61,54 @@ test("only node users are restricted; a node without a name is refused", async (
     'nodes "n1" is forbidden: node "n1" is not allowed to set the following labels: node-role.kubernetes.io/control-plane',
   );
 });
+
+test("a node may evict only the pods bound to it (upstream's admitPodEviction), and bind none", async () => {
+  const stored: Record<string, KObject> = {
+    "ns/mine": { metadata: { name: "mine", namespace: "ns" }, spec: { nodeName: "n1" } },
+    "ns/theirs": { metadata: { name: "theirs", namespace: "ns" }, spec: { nodeName: "n2" } },
+  };
+  const registry = {
+    lookup: () => ({
+      store: {
+        current: async (ns: string, name: string) => {
+          const obj = stored[`${ns}/${name}`];
+          return obj ? { obj } : undefined;
+        },
+      },
+    }),
+  } as unknown as Registry;
+  const nr = new NodeRestriction(() => registry);
+  const pods = { info: { group: "", plural: "pods", namespaced: true } } as unknown as Entry;
+  const eviction = (name: string) =>
+    ({
+      apiVersion: "policy/v1",
+      kind: "Eviction",
+      metadata: { name, namespace: "ns" },
+    }) as unknown as KObject;
+  const n1 = { username: "system:node:n1", groups: ["system:nodes"] };
+  const as = (subresource: string) => ({ dryRun: false, subresource, user: n1 });
+  await nr.create(pods, eviction("mine"), as("eviction"));
+  const refused = (await nr
+    .create(pods, eviction("theirs"), as("eviction"))
+    .catch((e: unknown) => e)) as StatusError;
+  expect([refused.code, refused.message]).toEqual([
+    403,
+    'pods "theirs" is forbidden: node n1 can only evict pods with spec.nodeName set to itself',
+  ]);
+  const missing = (await nr
+    .create(pods, eviction("gone"), as("eviction"))
+    .catch((e: unknown) => e)) as StatusError;
+  expect([missing.code, missing.message]).toEqual([404, 'pods "gone" not found']);
+  const bound = (await nr
+    .create(pods, eviction("mine"), as("binding"))
+    .catch((e: unknown) => e)) as StatusError;
+  expect(bound.message).toBe(
+    "pods \"mine\" is forbidden: unexpected pod subresource \"binding\", only 'status' and 'eviction' are allowed",
+  );
+  // Anyone else is not NodeRestriction's business.
+  await nr.create(pods, eviction("theirs"), {
+    dryRun: false,
+    subresource: "eviction",
+    user: { username: "alice", groups: [] },
+  });
+});

@@ -117,7 +117,7 @@ export class NodeRestriction {
     if (node === undefined) return;
     const { group, plural } = entry.info;
     if (group === "" && plural === "pods") {
-      if (attrs.subresource !== "") return this.podSubresource(entry, obj, attrs);
+      if (attrs.subresource !== "") return this.podSubresource(entry, obj, attrs, node);
       return this.mirrorPod(entry, obj as unknown as Pod, node);
     }
     if (group === "" && plural === "nodes") {
@@ -157,7 +157,7 @@ export class NodeRestriction {
           );
         return;
       }
-      if (attrs.subresource !== "") return this.podSubresource(entry, obj, attrs);
+      if (attrs.subresource !== "") return this.podSubresource(entry, obj, attrs, node);
       throw forbidden(
         entry,
         obj,
@@ -211,13 +211,31 @@ export class NodeRestriction {
     return group === "coordination.k8s.io" && plural === "leases";
   }
 
-  private podSubresource(entry: Entry, obj: KObject, attrs: AdmissionAttributes): void {
-    if (attrs.subresource === "eviction" || attrs.subresource === "status") return;
+  private async podSubresource(
+    entry: Entry,
+    obj: KObject,
+    attrs: AdmissionAttributes,
+    node: string,
+  ): Promise<void> {
+    if (attrs.subresource === "status") return;
+    if (attrs.subresource === "eviction") return this.eviction(entry, obj, node);
     throw forbidden(
       entry,
       obj,
       `unexpected pod subresource ${JSON.stringify(attrs.subresource)}, only 'status' and 'eviction' are allowed`,
     );
+  }
+
+  /** upstream's admitPodEviction: a node may evict only the pods bound to it. */
+  private async eviction(entry: Entry, obj: KObject, node: string): Promise<void> {
+    const name = obj.metadata?.name ?? "";
+    if (!name) throw forbidden(entry, obj, "could not determine pod from request data");
+    const found = await this.registry()
+      .lookup("", "v1", "pods")
+      ?.store.current(obj.metadata?.namespace ?? "", name);
+    if (!found) throw StatusError.notFound({ group: "", resource: "pods" }, name);
+    if ((found.obj as unknown as Pod).spec?.nodeName !== node)
+      throw forbidden(entry, obj, `node ${node} can only evict pods with spec.nodeName set to itself`);
   }
 
   private async mirrorPod(entry: Entry, pod: Pod, node: string): Promise<void> {
