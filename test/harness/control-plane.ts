@@ -43,6 +43,11 @@ export async function startControlPlane(options: {
   controllers?: ControllerDescriptor[];
   /** Bind pending pods round-robin to the nodes (a stand-in for the scheduler). */
   binder?: boolean;
+  /**
+   * The fake kubelets' heartbeats: Lease duration (renewed every quarter of it; 40 s) and status
+   * period (10 s). Node lifecycle tests shorten both so a short grace period still outlasts them.
+   */
+  heartbeat?: { nodeLeaseDurationSeconds: number; nodeStatusUpdateFrequencyMs: number };
   log?: (line: string) => void;
 }): Promise<ControlPlane> {
   const log = options.log ?? (process.env.KT_DEBUG ? (line: string) => console.error(line) : () => {});
@@ -64,6 +69,7 @@ export async function startControlPlane(options: {
       client,
       kubeletPort: 10250,
       crashLoopBackoffMs: 100,
+      ...options.heartbeat,
       dns: { clusterDNS: [], clusterDomain: "cluster.local", hostResolvConf: "/etc/resolv.conf" },
       stopPodsOnExit: true,
       log: (line) => log(`${name}: ${line}`),

@@ -56,9 +56,11 @@ test("node lifecycle: a silent node goes Unknown and tainted, pods evicted by to
   cp = await startControlPlane({
     nodes: ["kt-n1", "kt-n2"],
     binder: true,
-    // The fake kubelets renew their leases every 10 s: the grace period must outlast that.
+    // The fake kubelets renew their leases and post status every second: a 4 s grace period
+    // outlasts that, so only a node whose kubelet stopped goes Unknown.
+    heartbeat: { nodeLeaseDurationSeconds: 4, nodeStatusUpdateFrequencyMs: 1000 },
     controllers: [
-      nodeLifecycleControllerWith({ gracePeriodMs: 16_000, monitorPeriodMs: 250 }),
+      nodeLifecycleControllerWith({ gracePeriodMs: 4_000, monitorPeriodMs: 250 }),
       taintEvictionController,
     ],
   });
