@@ -8,6 +8,7 @@ import * as k8s from "@kubernetes/client-node";
 import { ApiClient } from "../../../lib/client/api-client.ts";
 import { startTestApiserver, type TestApiserver } from "../../harness/apiserver.ts";
 import { type Kubectl, kubectlBinary, kubectlFor } from "../../harness/kubectl.ts";
+import { kubectlVersion } from "../streaming/kubectl-streams.ts";
 
 const HAVE_KUBECTL = kubectlBinary() !== null;
 const PYTHON = "/usr/bin/python3";
@@ -205,3 +206,45 @@ print(json.dumps([s.kind, s.status, s.details.kind, s.details.name]))
   expect(code, stderr).toBe(0);
   expect(JSON.parse(stdout)).toEqual(["Status", "Success", "configmaps", "kt-py"]);
 });
+
+for (const minor of [27, 33]) {
+  const bin = kubectlVersion(minor);
+  test.skipIf(!bin)(
+    `kubectl 1.${minor} delete --wait takes the uid from the Status and returns`,
+    async () => {
+      const name = `kt-wait-${minor}`;
+      await client.create("/apis/apps/v1/namespaces/default/deployments", {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name },
+        spec: {
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: "c", image: "busybox" }] },
+          },
+        },
+      });
+      const proc = Bun.spawn(
+        [
+          bin as string,
+          `--kubeconfig=${kubectl.kubeconfig}`,
+          "delete",
+          "deployment",
+          name,
+          "--wait=true",
+          "--timeout=20s",
+        ],
+        { stdout: "pipe", stderr: "pipe", env: { ...process.env, HOME: kubectl.dir } },
+      );
+      const [stdout, stderr, code] = await Promise.all([
+        new Response(proc.stdout).text(),
+        new Response(proc.stderr).text(),
+        proc.exited,
+      ]);
+      expect(code, stderr).toBe(0);
+      expect(stdout).toBe(`deployment.apps "${name}" deleted\n`);
+    },
+    30_000,
+  );
+}
