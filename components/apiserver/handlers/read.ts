@@ -43,6 +43,8 @@ export async function getObject(r: ResourceRequest): Promise<Response> {
   return json(obj);
 }
 
+const COMMA = new Uint8Array([0x2c]);
+
 export async function listObjects(r: ResourceRequest): Promise<Response> {
   const { entry, info, url, wanted, ctx } = r;
   const limitParam = url.searchParams.get("limit");
@@ -51,11 +53,12 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
     throw StatusError.badRequest(`invalid limit "${limitParam}": must be a non-negative integer`);
   validateListOptions(url.searchParams);
   const scope = selectionScope(entry, url, info.namespace);
-  // A plain JSON list of unconverted objects splices the stored JSON: no parse, no re-encode.
-  const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion && !scope.filter;
+  // A plain JSON list of unconverted objects splices the stored bytes: no re-encode, and no
+  // parse unless a selector must be tested.
+  const bytes = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
   const result = await entry.store.list({
     ...scope,
-    raw,
+    bytes,
     limit,
     continue: url.searchParams.get("continue") ?? undefined,
     resourceVersion: url.searchParams.get("resourceVersion") ?? undefined,
@@ -65,11 +68,15 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
   if (result.continue) metadata.continue = result.continue;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
   const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
-  if (result.raw) {
+  if (result.bytes) {
     const head = JSON.stringify({ kind: `${entry.info.kind}List`, apiVersion, metadata });
-    return new Response(`${head.slice(0, -1)},"items":[${result.raw.join(",")}]}\n`, {
-      headers: { "Content-Type": "application/json" },
-    });
+    const parts: (string | Uint8Array)[] = [`${head.slice(0, -1)},"items":[`];
+    for (const [i, item] of result.bytes.entries()) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(...item);
+    }
+    parts.push("]}\n");
+    return new Response(new Blob(parts), { headers: { "Content-Type": "application/json" } });
   }
   const items = result.items.map((o) => present(entry, o));
   if (wanted.table) {

@@ -6,6 +6,7 @@ import { matches, parseSelector, type Selector } from "../../../lib/labels/selec
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { Scope } from "../registry/store.ts";
+import { memberNeedle, storedPrefilter } from "../registry/stored-prefilter.ts";
 
 export function fieldsOf(entry: Entry, obj: KObject): Record<string, string> {
   return {
@@ -37,11 +38,53 @@ export function selectionScope(entry: Entry, url: URL, namespace: string): Scope
     }
   }
   if (labels.length === 0 && fields.length === 0) return { namespace };
+  const prefilter = storedPrefilter([...labelNeedles(labels), ...fieldNeedles(entry, fields)]);
   return {
     namespace,
     filtered: true,
+    ...(prefilter ? { prefilter } : {}),
     filter: (obj: Stored) =>
       matches(labels, obj.metadata.labels ?? undefined) &&
       (fields.length === 0 || matchesFields(fields, fieldsOf(entry, obj))),
   };
+}
+
+/**
+ * Field labels whose value is a string member of the stored object, copied verbatim (the
+ * strategies' `fields` read them with `str`), by the member's name: an equality on them needs
+ * that member's text in the stored JSON.
+ */
+const VERBATIM_FIELDS: Record<string, string> = {
+  "metadata.name": "name",
+  "metadata.namespace": "namespace",
+};
+const VERBATIM_POD_FIELDS: Record<string, string> = {
+  "spec.nodeName": "nodeName",
+  "spec.restartPolicy": "restartPolicy",
+  "spec.schedulerName": "schedulerName",
+  "spec.serviceAccountName": "serviceAccountName",
+  "status.phase": "phase",
+  "status.nominatedNodeName": "nominatedNodeName",
+};
+
+/** Text a matching object's stored JSON must hold, per `=`/`in`/`exists` label requirement. */
+function labelNeedles(labels: Selector): string[][] {
+  const groups: string[][] = [];
+  for (const r of labels) {
+    if (r.operator === "=" || r.operator === "in") groups.push(r.values.map((v) => memberNeedle(r.key, v)));
+    else if (r.operator === "exists" || r.operator === "gt" || r.operator === "lt")
+      groups.push([`${JSON.stringify(r.key)}:`]);
+  }
+  return groups;
+}
+
+/** The same for `field=value` on verbatim fields (an empty value also matches an absent field). */
+function fieldNeedles(entry: Entry, fields: FieldSelector): string[][] {
+  const pods = entry.info.group === "" && entry.info.plural === "pods";
+  const groups: string[][] = [];
+  for (const f of fields) {
+    const member = VERBATIM_FIELDS[f.field] ?? (pods ? VERBATIM_POD_FIELDS[f.field] : undefined);
+    if (f.operator === "=" && f.value !== "" && member) groups.push([memberNeedle(member, f.value)]);
+  }
+  return groups;
 }

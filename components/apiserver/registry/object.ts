@@ -37,6 +37,21 @@ export function objectJson(kv: KeyValue, revision = kv.modRevision): string {
   return `${METADATA_PREFIX}"resourceVersion":"${revision}"${rest.startsWith("}") ? "" : ","}${rest}`;
 }
 
+const PREFIX_BYTES = encoder.encode(METADATA_PREFIX);
+
+/**
+ * objectJson as UTF-8 parts to be concatenated (a response body of many objects is then copied
+ * once, never decoded to text and encoded back).
+ */
+export function objectJsonBytes(kv: KeyValue, revision = kv.modRevision): Uint8Array[] {
+  const v = kv.value;
+  for (let i = 0; i < PREFIX_BYTES.length; i++)
+    if (v[i] !== PREFIX_BYTES[i]) return [encoder.encode(JSON.stringify(decodeObject(kv, revision)))];
+  const rest = v.subarray(PREFIX_BYTES.length);
+  const empty = rest[0] === 0x7d; // "}": metadata had nothing but resourceVersion
+  return [encoder.encode(`${METADATA_PREFIX}"resourceVersion":"${revision}"${empty ? "" : ","}`), rest];
+}
+
 export function decodeObject(kv: KeyValue, revision = kv.modRevision): Stored {
   const obj = JSON.parse(decoder.decode(kv.value)) as Stored;
   obj.metadata ??= {};

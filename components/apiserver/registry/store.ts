@@ -9,8 +9,17 @@ import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
 import type { KeyValue, KV } from "../../../storage/kv.ts";
 import { isStale } from "../encryption/stale-values.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
-import { decodeObject, encodeObject, type KObject, objectJson, type Stored } from "./object.ts";
+import { listFromCache } from "./list-from-cache.ts";
+import {
+  decodeObject,
+  encodeObject,
+  type KObject,
+  objectJson,
+  objectJsonBytes,
+  type Stored,
+} from "./object.ts";
 import { type RawObjectEvent, toRawEvent, type WatchEventType } from "./raw-watch-event.ts";
+import type { StoredPrefilter } from "./stored-prefilter.ts";
 
 /** Which objects a list or watch wants (namespace, selectors as a predicate). */
 export interface Scope {
@@ -20,6 +29,8 @@ export interface Scope {
   filter?: (obj: Stored) => boolean;
   /** True when `filter` is not trivial (remainingItemCount is then unknown). */
   filtered?: boolean;
+  /** A byte-level pre-check of `filter` on the stored value: false means `filter` is false too. */
+  prefilter?: StoredPrefilter;
 }
 
 export interface ListOptions extends Scope {
@@ -30,12 +41,16 @@ export interface ListOptions extends Scope {
   resourceVersionMatch?: string;
   /** Return unfiltered items as stored JSON text (no parse); ignored when there is a filter. */
   raw?: boolean;
+  /** Return the items as UTF-8 JSON parts (objectJsonBytes; parsed only to test a filter). */
+  bytes?: boolean;
 }
 
 export interface ListResult {
   items: Stored[];
   /** With `raw`: the items as JSON text instead (items is then empty). */
   raw?: string[];
+  /** With `bytes`: each item as objectJsonBytes parts instead (items is then empty). */
+  bytes?: Uint8Array[][];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -141,15 +156,30 @@ export class Store {
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     let start = prefix;
     let revision = 0;
+    let pinned = false;
     if (options.continue) {
       const token = decodeContinue(options.continue, text(prefix));
       start = bytes(token.start);
       revision = token.rv;
     } else if (options.resourceVersionMatch === "Exact" && options.resourceVersion) {
       revision = Number(options.resourceVersion);
+      pinned = true;
     }
-    const items: Stored[] = [];
-    const raw: string[] | undefined = options.raw && !options.filter ? [] : undefined;
+    if (!pinned) {
+      const out = new ListOutput();
+      const cached = await listFromCache(this.kv, `${this.prefix}/`, {
+        continued: options.continue !== undefined,
+        resourceVersion: options.resourceVersion ?? "",
+        start,
+        end,
+        limit,
+        revision,
+        filtered: options.filtered === true,
+        emit: (kv, rev) => this.emit(options, out, kv, rev),
+      });
+      if (cached) return this.finish(options, { out, ...cached }, prefix);
+    }
+    const out = new ListOutput();
     let more = false;
     let nextKey: Uint8Array | undefined;
     let remaining: number | undefined;
@@ -157,21 +187,13 @@ export class Store {
       for (;;) {
         const page = await this.kv.range(
           { key: start, end },
-          {
-            limit:
-              limit > 0 ? Math.max(limit - (raw?.length ?? items.length), 1) * (options.filtered ? 2 : 1) : 0,
-            revision,
-          },
+          { limit: limit > 0 ? Math.max(limit - out.count, 1) * (options.filtered ? 2 : 1) : 0, revision },
         );
         if (revision === 0) revision = page.revision;
         for (let i = 0; i < page.kvs.length; i++) {
           const kv = page.kvs[i] as KeyValue;
-          if (raw) raw.push(objectJson(kv));
-          else {
-            const obj = decodeObject(kv);
-            if (!options.filter || options.filter(obj)) items.push(obj);
-          }
-          if (limit > 0 && (raw?.length ?? items.length) === limit) {
+          this.emit(options, out, kv, kv.modRevision);
+          if (limit > 0 && out.count === limit) {
             const rest = page.kvs.length - i - 1;
             more = rest > 0 || page.more;
             nextKey = keyAfter(kv.key);
@@ -185,8 +207,30 @@ export class Store {
     } catch (err) {
       throw mapStorageError(err, options.continue !== undefined);
     }
-    const result: ListResult = { items, resourceVersion: String(revision) };
-    if (raw) result.raw = raw;
+    return this.finish(options, { out, revision, more, nextKey, remaining }, prefix);
+  }
+
+  /** Adds `kv` to a list's output in the form asked for if it passes the filter; true if added. */
+  private emit(options: ListOptions, out: ListOutput, kv: KeyValue, revision: number): boolean {
+    if (options.prefilter && !options.prefilter(kv.value)) return false;
+    const obj = options.filter || !(options.raw || options.bytes) ? decodeObject(kv, revision) : undefined;
+    if (options.filter && !options.filter(obj as Stored)) return false;
+    if (options.bytes) out.bytes.push(objectJsonBytes(kv, revision));
+    else if (options.raw) out.raw.push(objectJson(kv, revision));
+    else out.items.push(obj as Stored);
+    out.count++;
+    return true;
+  }
+
+  private finish(
+    options: ListOptions,
+    page: { out: ListOutput; revision: number; more: boolean; nextKey?: Uint8Array; remaining?: number },
+    prefix: Uint8Array,
+  ): ListResult {
+    const { out, revision, more, nextKey, remaining } = page;
+    const result: ListResult = { items: out.items, resourceVersion: String(revision) };
+    if (options.raw && !options.bytes) result.raw = out.raw;
+    if (options.bytes) result.bytes = out.bytes;
     if (more && nextKey) {
       result.continue = encodeContinue(revision, text(nextKey), text(prefix));
       if (remaining !== undefined && remaining > 0) result.remainingItemCount = remaining;
@@ -215,6 +259,7 @@ export class Store {
         namespace: scope.namespace,
         filter: scope.filter,
         filtered: scope.filtered,
+        ...(scope.prefilter ? { prefilter: scope.prefilter } : {}),
         raw,
       });
       if (initial.raw) for (const json of initial.raw) yield { type: "ADDED", json };
@@ -238,6 +283,13 @@ export class Store {
           continue;
         }
         for (const event of batch.events) {
+          // Neither side can match the selector: no parse (toRawEvent would drop it too).
+          if (
+            scope.prefilter &&
+            !scope.prefilter(event.kv.value) &&
+            !(event.prevKv && scope.prefilter(event.prevKv.value))
+          )
+            continue;
           const out = raw
             ? toRawEvent(event.type, event.kv, event.prevKv, scope.filter)
             : toObjectEvent(event.type, event.kv, event.prevKv, scope.filter);
@@ -297,6 +349,14 @@ function mapStorageError(err: unknown, continuing: boolean): unknown {
     );
   }
   return err;
+}
+
+/** What a list collects, in the form its caller asked for. */
+class ListOutput {
+  readonly items: Stored[] = [];
+  readonly raw: string[] = [];
+  readonly bytes: Uint8Array[][] = [];
+  count = 0;
 }
 
 function keyAfter(key: Uint8Array): Uint8Array {

@@ -1,0 +1,161 @@
+// The live objects of one storage prefix in memory, kept current by one KV watch, so lists are
+// served without reading the store (upstream's cacher, k8s.io/apiserver pkg/storage/cacher).
+// It is exact or absent: a list waits until the cache has seen the store's current revision
+// (a progress request proves it), and any watch failure drops the cache (callers then read the KV).
+import { bytes, prefixEnd } from "../../../storage/keys.ts";
+import type { KeyValue, KV, Watch } from "../../../storage/kv.ts";
+
+/** One page of a cached range, as the KV's range would return it at `revision`. */
+export interface CachedPage {
+  kvs: KeyValue[];
+  /** Keys in [start, end) in all: the page plus what follows it. */
+  count: number;
+  revision: number;
+}
+
+/** How long a list waits for the cache to catch up before it reads the KV instead. */
+const SYNC_TIMEOUT_MS = 3000;
+
+const latin1 = (key: Uint8Array): string =>
+  Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
+
+export class WatchCache {
+  /** Every event up to this revision has been applied. */
+  revision = 0;
+  /** False once the watch failed or ended: the cache must not be used any more. */
+  live = true;
+  readonly ready: Promise<void>;
+  private readonly items = new Map<string, KeyValue>();
+  /** Keys in byte order (latin1 strings compare as their bytes do). */
+  private readonly sorted: string[] = [];
+  private readonly waiters: { target: number; resolve: () => void }[] = [];
+  private watch: Watch | undefined;
+
+  constructor(
+    private readonly kv: KV,
+    readonly prefix: string,
+  ) {
+    this.ready = this.start();
+    this.ready.catch(() => this.fail());
+  }
+
+  private async start(): Promise<void> {
+    const range = { key: bytes(this.prefix), end: prefixEnd(bytes(this.prefix)) };
+    const initial = await this.kv.range(range);
+    for (const kv of initial.kvs) {
+      const key = latin1(kv.key);
+      this.items.set(key, kv);
+      this.sorted.push(key);
+    }
+    this.revision = initial.revision;
+    const watch = this.kv.watch(range, { startRevision: initial.revision + 1 });
+    this.watch = watch;
+    void this.consume(watch);
+  }
+
+  private async consume(watch: Watch): Promise<void> {
+    try {
+      for await (const batch of watch) {
+        for (const event of batch.events) {
+          const key = latin1(event.kv.key);
+          if (event.type === "put") {
+            if (!this.items.has(key)) this.sorted.splice(this.insertionPoint(key), 0, key);
+            this.items.set(key, event.kv);
+          } else if (this.items.delete(key)) this.sorted.splice(this.insertionPoint(key), 1);
+        }
+        if (batch.revision > this.revision) this.revision = batch.revision;
+        this.wakeWaiters();
+      }
+    } catch {
+      // compacted, cancelled or closed: fall through
+    }
+    this.fail();
+  }
+
+  private fail(): void {
+    this.live = false;
+    this.watch?.close();
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+
+  private wakeWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i] as { target: number; resolve: () => void };
+      if (w.target <= this.revision) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Waits until every event up to `target` is applied; false if the cache cannot say so. */
+  async syncTo(target: number): Promise<boolean> {
+    await this.ready.catch(() => undefined);
+    if (!this.live) return false;
+    if (this.revision >= target) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      this.waiters.push({ target, resolve });
+      timer = setTimeout(resolve, SYNC_TIMEOUT_MS);
+      // Events of other prefixes do not reach this watch: a progress notification says how far it is.
+      this.watch?.requestProgress();
+    });
+    clearTimeout(timer);
+    return this.live && this.revision >= target;
+  }
+
+  /** Index of the first key >= `key`. */
+  private insertionPoint(key: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.sorted[mid] as string) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The objects in [start, end) in key order, at `revision`; at most `limit` (0: all) that pass
+   * `accept`, stopping there. Synchronous: no write can change the cache during it.
+   */
+  page(
+    start: Uint8Array,
+    end: Uint8Array,
+    limit: number,
+    accept: (kv: KeyValue) => boolean,
+  ): CachedPage & { more: boolean; scannedTo: number } {
+    const from = this.insertionPoint(latin1(start));
+    const to = this.insertionPoint(latin1(end));
+    const kvs: KeyValue[] = [];
+    let i = from;
+    for (; i < to; i++) {
+      if (limit > 0 && kvs.length === limit) break;
+      const kv = this.items.get(this.sorted[i] as string) as KeyValue;
+      if (accept(kv)) kvs.push(kv);
+    }
+    return { kvs, count: to - from, revision: this.revision, more: i < to, scannedTo: i - from };
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
+
+const caches = new WeakMap<KV, Map<string, WatchCache>>();
+
+/** The cache of `prefix` over `kv`, started on first use and shared by every Store of it. */
+export function watchCacheFor(kv: KV, prefix: string): WatchCache {
+  let byPrefix = caches.get(kv);
+  if (!byPrefix) {
+    byPrefix = new Map();
+    caches.set(kv, byPrefix);
+  }
+  let cache = byPrefix.get(prefix);
+  if (!cache?.live) {
+    cache = new WatchCache(kv, prefix);
+    byPrefix.set(prefix, cache);
+  }
+  return cache;
+}
