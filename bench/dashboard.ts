@@ -28,6 +28,14 @@ export async function benchDashboard(): Promise<void> {
     0,
   );
   console.log(`code added to the binary (minified dashboard + hono): ${(bytes / 1024).toFixed(0)} KiB`);
+  const { assetOf } = await import("../components/dashboard/client-assets.ts");
+  const assets = ["app.js", "app.css", "terminal.js", "charts.js", "editor.js"].map((n) => [
+    n,
+    assetOf(n)?.body.byteLength ?? 0,
+  ]);
+  console.log(
+    `browser assets embedded (terminal, charts and editor gzipped): ${assets.map(([n, b]) => `${n} ${(Number(b) / 1024).toFixed(0)} KiB`).join(", ")}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-dashboard-"));
   const kv = await openSqliteKV({ dataDir: dir });
   let loaded = false;
