@@ -5,7 +5,7 @@
 // container gets.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import type { Container, Pod, Volume } from "kubernetes-types/core/v1";
 import type { Mount } from "../runtime/runtime.ts";
@@ -81,6 +81,8 @@ export async function prepareVolumes(
           throw new VolumeError(`mount tmpfs for ${volume.name}: ${String(result.stderr)}`);
         fresh = true;
       }
+      // upstream's emptyDir is 0777 (setupDir chmods past the umask), so any user may write to it.
+      if (fresh) chmodSync(dir, 0o777);
       // As upstream's emptyDir SetUpAt: ownership once, when the volume is set up.
       if (fresh && fsGroup !== undefined) setOwnership(volume.name, dir, fsGroup, false);
       continue;

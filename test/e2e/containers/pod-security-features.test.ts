@@ -1,7 +1,7 @@
 // kube server with the OCI runtime (crun), driven by the real kubectl: fsGroup owns the pod's
-// volumes as upstream's SetVolumeOwnership and joins the container's groups; the pod's containers
-// share one /dev/shm; an AppArmor profile on a host without AppArmor is rejected as upstream's
-// kubelet does. Needs root, crun and the registry tools; skipped otherwise.
+// volumes as upstream's SetVolumeOwnership and joins the container's groups (an emptyDir is 0777
+// without it); the pod's containers share one /dev/shm; an AppArmor profile on a host without
+// AppArmor is rejected as upstream's kubelet does. Needs root, crun and the registry tools.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -110,7 +110,7 @@ describe.skipIf(missing !== undefined)("kube server --runtime oci: fsGroup, /dev
     expect(await exec("kt-fsgroup", "main", ["id"])).toBe(
       "uid=1000(app) gid=1000(app) groups=1000(app),2000\n",
     );
-    expect(await exec("kt-fsgroup", "main", ["busybox", "stat", "-c", "%g %a", "/data"])).toBe("2000 2775\n");
+    expect(await exec("kt-fsgroup", "main", ["busybox", "stat", "-c", "%g %a", "/data"])).toBe("2000 2777\n");
     // user 1000 writes through the group; the setgid dir gives the new file the fsGroup.
     await exec("kt-fsgroup", "main", ["busybox", "touch", "/data/written"]);
     expect(await exec("kt-fsgroup", "main", ["busybox", "stat", "-c", "%u %g", "/data/written"])).toBe(
@@ -121,7 +121,29 @@ describe.skipIf(missing !== undefined)("kube server --runtime oci: fsGroup, /dev
       "0 2000 440\n",
     );
     expect(await exec("kt-fsgroup", "main", ["cat", "/secret/key"])).toBe("value");
-  });
+  }, 120_000);
+
+  test("without fsGroup an emptyDir is 0777 as upstream's, so a non-root container can write to it", async () => {
+    await apply({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "kt-emptydir" },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+        containers: [{ name: "main", image, volumeMounts: [{ name: "data", mountPath: "/data" }] }],
+        volumes: [{ name: "data", emptyDir: {} }],
+      },
+    });
+    await phase("kt-emptydir", "Running");
+    expect(await exec("kt-emptydir", "main", ["busybox", "stat", "-c", "%u %g %a", "/data"])).toBe(
+      "0 0 777\n",
+    );
+    await exec("kt-emptydir", "main", ["busybox", "touch", "/data/written"]);
+    expect(await exec("kt-emptydir", "main", ["busybox", "stat", "-c", "%u %g", "/data/written"])).toBe(
+      "1000 1000\n",
+    );
+  }, 120_000);
 
   test("the pod's containers share one /dev/shm (64 MiB), another pod does not see it", async () => {
     await apply({
@@ -155,7 +177,7 @@ describe.skipIf(missing !== undefined)("kube server --runtime oci: fsGroup, /dev
     const mounts = await exec("kt-shm", "reader", ["cat", "/proc/mounts"]);
     expect(mounts).toMatch(/^shm \/dev\/shm tmpfs rw,nosuid,nodev,noexec,.*size=65536k/m);
     expect(await exec("kt-shm-other", "main", ["ls", "/dev/shm"])).toBe("");
-  });
+  }, 120_000);
 
   test.skipIf(appArmorEnabled())(
     "an AppArmor profile on a host without AppArmor: the pod is rejected with upstream's reason and message",
@@ -202,5 +224,6 @@ describe.skipIf(missing !== undefined)("kube server --runtime oci: fsGroup, /dev
       const deleted = await server.kubectl(["delete", "pod", "kt-apparmor", "--wait=true", "--timeout=30s"]);
       expect(deleted.code, deleted.stderr).toBe(0);
     },
+    120_000,
   );
 });
