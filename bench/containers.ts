@@ -149,8 +149,8 @@ async function startPods(runtime: string, pods: number): Promise<Figures> {
     }
     await Promise.race([
       reader,
-      Bun.sleep(120_000).then(() => {
-        throw new Error(`only ${running.size}/${pods} pods Running after 120 s`);
+      Bun.sleep(300_000).then(() => {
+        throw new Error(`only ${running.size}/${pods} pods Running after 300 s`);
       }),
     ]);
     const allMs = performance.now() - start;
