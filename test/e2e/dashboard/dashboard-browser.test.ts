@@ -11,6 +11,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { type IsolatedChromium, launchIsolatedChromium } from "../../harness/isolated-chromium.ts";
 import { type KubeServer, startKubeServer } from "../../harness/kube-server.ts";
 import { until } from "../../harness/until.ts";
+import { browserPage, execThrough, q } from "./browser-page.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = process.getuid?.() === 0;
@@ -35,70 +36,9 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
   };
-  const shot = (name: string) =>
-    page.screenshot({ path: join(shots, `${name}.png`) as `${string}.png`, fullPage: true });
-  const text = (sel: string) => page.$eval(sel, (e) => e.textContent ?? "");
-  const goto = async (path: string) => {
-    await page.goto(`${ui}${path}`, { waitUntil: "domcontentloaded" });
-  };
-  // Clicked in the page, in one step: a live update may re-render <main> between puppeteer's
-  // finding an element and its click ("Node is detached from document").
-  const submit = async (sel: string) => {
-    await Promise.all([
-      page.waitForNavigation({ waitUntil: "domcontentloaded" }),
-      page.evaluate(`${q(sel)}.click()`),
-    ]);
-  };
-  // Browser-side code as strings: the test's TypeScript has no DOM types.
-  const q = (sel: string) => `document.querySelector(${JSON.stringify(sel)})`;
-  // Focused first: the page does not re-render <main> under a focused field, so the value stays.
-  const setValue = (sel: string, v: string) =>
-    page.evaluate(`(() => { const e = ${q(sel)}; e.focus(); e.value = ${JSON.stringify(v)}; })()`);
-  const getValue = async (sel: string) => String(await page.evaluate(`${q(sel)}.value`));
-  const waitFor = (expr: string, timeout = 10_000) => page.waitForFunction(expr, { timeout });
-  const login = async (token: string) => {
-    await goto("/login");
-    await setValue("#token", token);
-    await submit("#login");
-  };
-  // The YAML is set in the CodeMirror editor (the textarea it covers follows it).
-  const setYaml = async (yaml: string) => {
-    await waitFor("window.kubeEditor !== undefined");
-    await page.evaluate(
-      `kubeEditor.dispatch({ changes: { from: 0, to: kubeEditor.state.doc.length, insert: ${JSON.stringify(yaml)} } })`,
-    );
-  };
-  const editorText = async () => String(await page.evaluate("kubeEditor.state.doc.toString()"));
-  // What the xterm terminal shows, line by line.
-  const termText = async () =>
-    String(
-      await page.evaluate(
-        "(() => { const b = kubeTerminal.buffer.active; const out = []; for (let i = 0; i < b.length; i++) out.push(b.getLine(i).translateToString(true)); return out.join('\\n'); })()",
-      ),
-    );
-
-  // `echo <word>` run through the dashboard's exec websocket route with Bun's WebSocket (as the
-  // caller kubectl proxy or the insecure port authenticated): what came back on stdout, and the Status.
-  const execThrough = (base: string, word: string) =>
-    new Promise<{ out: string; status: string }>((resolve, reject) => {
-      const path = `/ui/k8s/api/v1/namespaces/default/pods/talker/exec?command=echo&command=${word}&stdout=true`;
-      const ws = new WebSocket(`${base.replace(/^http/, "ws")}${path}`, ["v5.channel.k8s.io"]);
-      ws.binaryType = "arraybuffer";
-      let out = "";
-      let status = "";
-      const timer = setTimeout(() => ws.close(), 15_000);
-      ws.onmessage = (e) => {
-        const b = new Uint8Array(e.data as ArrayBuffer);
-        if (b[0] === 1) out += new TextDecoder().decode(b.subarray(1));
-        if (b[0] === 3)
-          status = (JSON.parse(new TextDecoder().decode(b.subarray(1))) as { status: string }).status;
-      };
-      ws.onerror = () => reject(new Error(`exec websocket to ${base} failed`));
-      ws.onclose = () => {
-        clearTimeout(timer);
-        resolve({ out, status });
-      };
-    });
+  const { waitFor, goto, submit, setValue, getValue, text, shot, login, setYaml, editorText, termLines } =
+    browserPage(() => ({ page, ui, shots }));
+  const termText = async () => (await termLines()).join("\n");
 
   beforeAll(async () => {
     server = await startKubeServer({ nodes: 1 });
@@ -346,8 +286,11 @@ describe.skipIf(!root || !haveChromium)("the dashboard in chromium against kube 
       expect(cookie).not.toContain("Secure");
       // The terminal's websocket through the proxy (its reject-paths cover only the API's own
       // exec paths), as the proxy's user; and on the insecure port (the Bun server's upgrade).
-      expect(await execThrough(base, "via-proxy")).toEqual({ out: "via-proxy\n", status: "Success" });
-      expect(await execThrough(server.url, "via-insecure")).toEqual({
+      expect(await execThrough(base, "talker", "via-proxy")).toEqual({
+        out: "via-proxy\n",
+        status: "Success",
+      });
+      expect(await execThrough(server.url, "talker", "via-insecure")).toEqual({
         out: "via-insecure\n",
         status: "Success",
       });

@@ -18,6 +18,7 @@ import {
   startRegistry,
 } from "../../harness/registry.ts";
 import { until } from "../../harness/until.ts";
+import { browserPage, q } from "./browser-page.ts";
 
 const missing =
   process.getuid?.() !== 0
@@ -40,21 +41,7 @@ describe.skipIf(missing !== undefined)("the dashboard's terminal against kube se
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
   };
-  const q = (sel: string) => `document.querySelector(${JSON.stringify(sel)})`;
-  const waitFor = (expr: string, timeout = 10_000) => page.waitForFunction(expr, { timeout });
-  const goto = (path: string) => page.goto(`${ui}${path}`, { waitUntil: "domcontentloaded" });
-  const login = async (token: string) => {
-    await goto("/login");
-    await Promise.all([
-      page.waitForNavigation({ waitUntil: "domcontentloaded" }),
-      page.evaluate(`(() => { ${q("#token")}.value = ${JSON.stringify(token)}; ${q("#login")}.click(); })()`),
-    ]);
-  };
-  // What the terminal shows, one string per line.
-  const lines = async (): Promise<string[]> =>
-    (await page.evaluate(
-      "(() => { const b = kubeTerminal.buffer.active; const out = []; for (let i = 0; i < b.length; i++) out.push(b.getLine(i).translateToString(true)); return out; })()",
-    )) as string[];
+  const { waitFor, goto, login, termLines: lines } = browserPage(() => ({ page, ui, shots }));
   const shows = (what: string, match: (lines: string[]) => boolean) =>
     until(what, async () => (match(await lines()) ? true : undefined), {
       timeoutMs: 15_000,
@@ -152,7 +139,7 @@ describe.skipIf(missing !== undefined)("the dashboard's terminal against kube se
       "(() => { const b = kubeTerminal.buffer.active; for (let i = b.length - 1; i >= 0; i--) { const l = b.getLine(i); if (l.translateToString(true) === 'kt-red') { const c = l.getCell(0); return [c.isFgPalette(), c.getFgColor()]; } } return null; })()",
     );
     expect(red).toEqual([true, 1]);
-    await page.screenshot({ path: join(shots, "terminal.png") as `${string}.png` });
+    await page.screenshot({ path: join(shots, "terminal.png") as `${string}.png` }); // the window, not the page
 
     await page.setViewport({ width: 700, height: 520 });
     await until("the terminal to shrink", async () => ((await size())[1] < cols ? true : undefined), {
