@@ -7,6 +7,7 @@ import { benchDns } from "./dns.ts";
 import { benchEtcd } from "./etcd.ts";
 import { benchKubelet } from "./kubelet.ts";
 import { benchProxy } from "./proxy.ts";
+import { benchRootless } from "./rootless.ts";
 import { benchScheduler } from "./scheduler.ts";
 import { benchSelfHosting } from "./self-hosting.ts";
 import { benchServer } from "./server.ts";
@@ -20,7 +21,8 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   process.exitCode = await child.exited;
 } else {
   const only = (
-    process.env.BENCH ?? "etcd,apiserver,kubelet,scheduler,proxy,server,containers,self-hosting,dashboard"
+    process.env.BENCH ??
+    "etcd,apiserver,kubelet,scheduler,proxy,server,containers,self-hosting,dashboard,rootless"
   ).split(",");
   if (only.includes("etcd")) await benchEtcd();
   if (only.includes("apiserver")) await benchApiserver();
@@ -32,4 +34,5 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   if (only.includes("containers")) await benchContainers();
   if (only.includes("self-hosting")) await benchSelfHosting();
   if (only.includes("dashboard")) await benchDashboard();
+  if (only.includes("rootless")) await benchRootless();
 }

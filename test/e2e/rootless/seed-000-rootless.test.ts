@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chownSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kubeBinary } from "../../harness/kube-binary.ts";
 import { until } from "../../harness/until.ts";
 import { recvOnly } from "../seeds/recv-only.ts";
 import {
@@ -119,6 +120,30 @@ describe.skipIf(!usable)("seed 000 rootless: an ordinary user's kube server", ()
     expect(log).toContain("cgroup limits are off");
     expect(log).toMatch(/kubelet \S+: runtime (oci|process): each pod gets its own network namespace/);
     expect(log).toContain(`export KUBECONFIG=${join(user.home, ".kube-server", "kubeconfig.yaml")}`);
+  });
+
+  test("a second server on the same host port fails at once with one line naming the flag", async () => {
+    const second = Bun.spawn(
+      [
+        "setpriv",
+        `--reuid=${user.uid}`,
+        `--regid=${user.gid}`,
+        "--init-groups",
+        "--",
+        kubeBinary,
+        "server",
+        "--data-dir",
+        join(user.home, "second"),
+        "--secure-port",
+        String(server?.apiPort),
+      ],
+      { stdout: "pipe", stderr: "pipe", env: { ...process.env, HOME: user.home } },
+    );
+    const [stderr, code] = await Promise.all([new Response(second.stderr).text(), second.exited]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `kube server: rootless: 127.0.0.1:${server?.apiPort} is in use on this host (another kube server?): choose another port with --secure-port`,
+    );
   });
 
   test("standalone kubelet: a static pod runs hello-<node> in its own netns; it answers hello", async () => {
