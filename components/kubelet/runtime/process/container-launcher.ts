@@ -1,5 +1,5 @@
-// Starts one container: spawns its supervisor (detached into its own session, stdio to a file so
-// the kubelet's death cannot reach it) and waits for its verdict on the start (the `start` file).
+// Starts one container: its supervisor (forked by the node's launcher, or spawned; its own session,
+// stdio to a file, so the kubelet's death cannot reach it), then its verdict on the start (`start`).
 
 import { closeSync, openSync } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { defaultPath } from "./launch-command.ts";
 import { processStartTime } from "./proc-stat.ts";
 import type { RuntimeState } from "./runtime-state.ts";
+import type { SupervisorLauncher } from "./supervisor-launcher.ts";
 
 export interface LaunchResult {
   supervisorPid: number;
@@ -21,6 +22,39 @@ export interface LaunchResult {
   startError?: string;
 }
 
+/**
+ * The supervisor, forked by the node's launcher when there is one (falling back to a spawn if it
+ * fails), else spawned detached with stdio to `output` so the kubelet's death cannot reach it.
+ */
+async function spawnSupervisor(
+  output: string,
+  argv: string[],
+  launcher: SupervisorLauncher | undefined,
+): Promise<{ pid: number; exited: Promise<number> }> {
+  if (launcher !== undefined) {
+    try {
+      return await launcher.launch(argv, output);
+    } catch {
+      // The launcher is gone or broken: spawn this one directly.
+    }
+  }
+  const fd = openSync(output, "a");
+  let proc: ReturnType<typeof Bun.spawn>;
+  try {
+    proc = Bun.spawn(argv, {
+      stdin: "ignore",
+      stdout: fd,
+      stderr: fd,
+      cwd: "/",
+      env: { PATH: defaultPath, LC_ALL: "C" },
+    });
+  } finally {
+    closeSync(fd);
+  }
+  proc.unref();
+  return { pid: proc.pid, exited: proc.exited };
+}
+
 /** How long a start may take before the container is reported running anyway. */
 const handshakeTimeoutMs = 10_000;
 
@@ -28,30 +62,19 @@ export async function launchContainer(
   state: RuntimeState,
   id: string,
   argv: string[],
+  launcher?: SupervisorLauncher,
 ): Promise<LaunchResult> {
   const dir = state.containerDir(id);
-  const output = openSync(join(dir, "supervisor.log"), "a");
-  let proc: ReturnType<typeof Bun.spawn>;
-  try {
-    proc = Bun.spawn(argv, {
-      stdin: "ignore",
-      stdout: output,
-      stderr: output,
-      cwd: "/",
-      env: { PATH: defaultPath, LC_ALL: "C" },
-    });
-  } finally {
-    closeSync(output);
-  }
-  proc.unref();
+  const spawned = await spawnSupervisor(join(dir, "supervisor.log"), argv, launcher);
   const result: LaunchResult = {
-    supervisorPid: proc.pid,
-    supervisorStartTime: await processStartTime(proc.pid),
-    supervisorExited: proc.exited,
+    supervisorPid: spawned.pid,
+    supervisorStartTime: await processStartTime(spawned.pid),
+    supervisorExited: spawned.exited,
   };
   let supervisorDone = false;
-  proc.exited.then(() => {
-    supervisorDone = true;
+  spawned.exited.then((code) => {
+    // NaN: the launcher ended, not the supervisor.
+    if (!Number.isNaN(code)) supervisorDone = true;
   });
   const deadline = Date.now() + handshakeTimeoutMs;
   let verdict: string | undefined;

@@ -29,6 +29,7 @@ import { processAlive, processGroupUsage, signalGroup } from "./proc-stat.ts";
 import { RuntimeState, type SandboxRecord } from "./runtime-state.ts";
 import { sandboxReady, sandboxStatus } from "./sandbox-status.ts";
 import { startContainer } from "./start-container.ts";
+import { SupervisorLauncher } from "./supervisor-launcher.ts";
 
 export interface ProcessRuntimeOptions {
   /** kubelet --root-dir: state in <rootDir>/runtime, logs in <rootDir>/pods/<uid>/containers. */
@@ -98,6 +99,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   readonly #sandboxes = new Map<string, SandboxRecord>();
   readonly #containers: ContainerTable;
   readonly #poller: ReturnType<typeof setInterval>;
+  readonly #launcher: SupervisorLauncher | undefined;
 
   constructor(
     options: ProcessRuntimeOptions,
@@ -114,6 +116,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     this.#privileged = privileged;
     this.#syscalls = syscalls;
     this.#containers = new ContainerTable(state, cgroups, options.log);
+    // KUBE_SUPERVISOR_LAUNCHER=0: spawn each supervisor from the kubelet (the path before the launcher).
+    this.#launcher =
+      process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new SupervisorLauncher(state.binDir);
     this.networking = network !== undefined ? "netns" : "host";
     this.nodeIP = network?.gateway ?? "127.0.0.1";
     this.podCIDR = network?.podCIDR;
@@ -181,6 +186,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       syscalls: this.#syscalls,
       kubeExecutable: this.#options.kubeExecutable ?? [],
       log: this.#options.log,
+      ...(this.#launcher !== undefined ? { launcher: this.#launcher } : {}),
     };
     return startContainer(deps, newId(), sandbox, config);
   }
@@ -261,6 +267,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /** Stops watching; pods keep running. The bridge goes when no sandbox is left (or on request). */
   async close(options: { removeBridge?: boolean } = {}): Promise<void> {
     clearInterval(this.#poller);
+    this.#launcher?.close();
     this.#containers.close();
     const podsLeft = [...this.#sandboxes.values()].some((s) => s.netns !== undefined);
     if (this.#network !== undefined && (options.removeBridge === true || !podsLeft)) {

@@ -12,6 +12,7 @@ import type { ContainerEntry, ContainerTable } from "./container-table.ts";
 import { kubeImageArgv } from "./kube-image-argv.ts";
 import { launchCommand } from "./launch-command.ts";
 import type { ContainerRecord, RuntimeState, SandboxRecord } from "./runtime-state.ts";
+import type { SupervisorLauncher } from "./supervisor-launcher.ts";
 
 export interface ContainerStartDeps {
   rootDir: string;
@@ -23,6 +24,8 @@ export interface ContainerStartDeps {
   /** How to run this kube (the kube image's `/hyperkube apiserver ...`); empty: not mapped. */
   kubeExecutable: string[];
   log: (line: string) => void;
+  /** The node's supervisor launcher (absent: a spawn per container). */
+  launcher?: SupervisorLauncher;
 }
 
 /** Starts one container of `sandbox` under a new id; a failure is reported in the status, not thrown. */
@@ -72,14 +75,17 @@ export async function startContainer(
     ...(sandbox.netns !== undefined ? { netns: sandbox.netns } : {}),
     ...(!sandbox.hostNetwork ? { hostname: sandbox.hostname } : {}),
   });
-  const launched = await launchContainer(state, id, argv);
+  const launched = await launchContainer(state, id, argv, deps.launcher);
   record.supervisorPid = launched.supervisorPid;
   if (launched.supervisorStartTime !== undefined) record.supervisorStartTime = launched.supervisorStartTime;
   if (launched.pid !== undefined) record.pid = launched.pid;
   if (launched.pidStartTime !== undefined) record.pidStartTime = launched.pidStartTime;
   if (launched.startError === undefined) record.startedAt = (launched.startedAt ?? new Date()).toISOString();
   await state.saveContainer(record);
-  launched.supervisorExited.then(() => containers.check(id));
+  // Still running after its "end": the launcher died, so its end is found by polling as after a restart.
+  launched.supervisorExited.then(async () => {
+    if (await containers.check(id)) entry.adopted = true;
+  });
   await containers.check(id);
   if (launched.startError !== undefined && entry.end?.startError === undefined)
     return fail(launched.startError);

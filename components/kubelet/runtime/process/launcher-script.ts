@@ -1,0 +1,62 @@
+// The node's supervisor launcher (a constant Perl script, one per kubelet): forks each container's
+// supervisor from an interpreter already running, instead of the kubelet spawning `perl` per container.
+
+/**
+ * Requests on stdin: `<n>\n` then n bytes of NUL-separated fields: request id, output file (the
+ * supervisor's stdout and stderr, appended), script path, the script's arguments. The forked child
+ * runs the script (supervisor.pl, unchanged: its own session, immune to the kubelet's and the
+ * launcher's death) with those arguments. Answers on stdout, one line each: `started <id> <pid>`,
+ * `failed <id> <message>`, and `exited <pid> <wait status>` when a supervisor ends. It exits at EOF
+ * (the kubelet is gone); the supervisors keep running, and a restarted kubelet adopts them.
+ */
+export const launcherScript = `#!/usr/bin/perl
+use strict;
+
+$SIG{INT} = 'IGNORE';
+$SIG{PIPE} = 'IGNORE';
+# Wakes the select below when a supervisor ends.
+$SIG{CHLD} = sub { };
+$| = 1;
+
+sub reap {
+  while ((my $pid = waitpid(-1, 1)) > 0) { print "exited $pid $?\\n"; }
+}
+
+sub launch {
+  my ($id, $out, $script, @args) = @_;
+  my $pid = fork();
+  if (!defined $pid) { print "failed $id fork: $!\\n"; return; }
+  if ($pid == 0) {
+    $SIG{$_} = 'DEFAULT' for qw(INT PIPE CHLD);
+    open(STDIN, '<', '/dev/null') or exit(125);
+    open(STDOUT, '>>', $out) or exit(125);
+    open(STDERR, '>&', \\*STDOUT) or exit(125);
+    $| = 1;
+    $0 = "supervisor.pl $args[0]";
+    @ARGV = @args;
+    do $script;
+    if ($@) { print STDERR $@; exit(1); }
+    exit(0);
+  }
+  print "started $id $pid\\n";
+}
+
+my $buf = '';
+while (1) {
+  reap();
+  my $rin = '';
+  vec($rin, fileno(STDIN), 1) = 1;
+  my $n = select(my $rout = $rin, undef, undef, 1);
+  reap();
+  next unless $n && $n > 0;
+  my $got = sysread(STDIN, $buf, 1 << 20, length $buf);
+  last unless $got;
+  while ($buf =~ /^(\\d+)\\n/) {
+    my ($len, $head) = ($1, length($1) + 1);
+    last if length($buf) < $head + $len;
+    my $request = substr($buf, $head, $len);
+    substr($buf, 0, $head + $len, '');
+    launch(split(/\\0/, $request, -1));
+  }
+}
+`;
