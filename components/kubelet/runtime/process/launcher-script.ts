@@ -34,6 +34,7 @@ sub launch {
     $| = 1;
     $0 = "supervisor.pl $args[0]";
     @ARGV = @args;
+    -r $script or do { print STDERR "cannot read $script: $!\n"; exit(127); };
     do $script;
     if ($@) { print STDERR $@; exit(1); }
     exit(0);

@@ -1,0 +1,83 @@
+// The launcher forks scripts with their arguments (spaces, newlines, empty strings intact), appends
+// their output to the given file, reports exit codes and signals; a killed launcher is replaced.
+import { afterEach, expect, test } from "bun:test";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installHelperScripts } from "./helper-scripts.ts";
+import { SupervisorLauncher } from "./supervisor-launcher.ts";
+
+const dirs: string[] = [];
+const launchers: SupervisorLauncher[] = [];
+afterEach(async () => {
+  for (const launcher of launchers.splice(0)) launcher.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function setup(): Promise<{ dir: string; launcher: SupervisorLauncher; script: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "kt-launcher-"));
+  dirs.push(dir);
+  await installHelperScripts(dir);
+  const script = join(dir, "echo.pl");
+  // Prints its arguments as JSON-ish lines, then exits with the first one (or is killed by a signal).
+  await writeFile(
+    script,
+    'use strict; my ($code, @rest) = @ARGV; print "[$_]\\n" for @rest; print STDERR "err\\n"; kill($1, $$) if $code =~ /^sig(\\d+)$/; exit($code);\n',
+  );
+  const launcher = new SupervisorLauncher(dir);
+  launchers.push(launcher);
+  return { dir, launcher, script };
+}
+
+test("forks the script with its arguments, output appended, exit codes and signals reported", async () => {
+  const { dir, launcher, script } = await setup();
+  const out = join(dir, "out.log");
+  await writeFile(out, "before\n");
+  const first = await launcher.launch(["perl", script, "3", "a b", "", "line1\nline2"], out);
+  expect(first.pid).toBeGreaterThan(0);
+  expect(await first.exited).toBe(3);
+  expect(await readFile(out, "utf8")).toBe("before\n[a b]\n[]\n[line1\nline2]\nerr\n");
+  const killed = await launcher.launch(["perl", script, "sig9"], join(dir, "k.log"));
+  expect(await killed.exited).toBe(137);
+  // Many at once: every request answered with its own pid.
+  const many = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => launcher.launch(["perl", script, `${i}`], join(dir, `m${i}.log`))),
+  );
+  expect(new Set(many.map((m) => m.pid)).size).toBe(20);
+  expect(await Promise.all(many.map((m) => m.exited))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+});
+
+test("a script that dies or is missing ends with an error in its output; bad argv is refused", async () => {
+  const { dir, launcher } = await setup();
+  const out = join(dir, "missing.log");
+  const missing = await launcher.launch(["perl", join(dir, "nope.pl")], out);
+  expect(await missing.exited).toBe(127);
+  expect(await readFile(out, "utf8")).toBe(
+    `cannot read ${join(dir, "nope.pl")}: No such file or directory\n`,
+  );
+  const dies = join(dir, "dies.pl");
+  await writeFile(dies, 'die "usage: dies.pl\\n";\n');
+  const died = await launcher.launch(["perl", dies], out);
+  expect(await died.exited).toBe(1);
+  expect(await readFile(out, "utf8")).toContain("usage: dies.pl");
+  await expect(launcher.launch(["sh", "-c", "true"], out)).rejects.toThrow(
+    "the launcher runs perl scripts only",
+  );
+});
+
+test("a killed launcher: running scripts' ends resolve NaN, the next launch starts a new launcher", async () => {
+  const { dir, launcher } = await setup();
+  const sleeper = join(dir, "sleep.pl");
+  await writeFile(sleeper, "sleep 30;\n");
+  const running = await launcher.launch(["perl", sleeper], join(dir, "s.log"));
+  const stat = await readFile(`/proc/${running.pid}/stat`, "utf8");
+  const launcherPid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]); // the parent
+
+  process.kill(launcherPid, "SIGKILL");
+  expect(Number.isNaN(await running.exited)).toBe(true);
+  process.kill(running.pid, "SIGKILL");
+  const script = join(dir, "seven.pl");
+  await writeFile(script, "exit(7);\n");
+  const next = await launcher.launch(["perl", script], join(dir, "n.log"));
+  expect(await next.exited).toBe(7);
+});
