@@ -31,9 +31,10 @@ function watch(path,rv){var lost=false,retry=0;
     }).catch(function(){if(stop.signal.aborted)return;lost=true;banner('Connection lost, reconnecting\u2026');again(Math.min(5000,500*(++retry)));});}
   function again(ms){setTimeout(go,ms);}
   go();}
-// Scripts that need not delay the first paint (the charts): loaded after the first frame.
-requestAnimationFrame(function(){setTimeout(function(){document.querySelectorAll('script[data-lazy]').forEach(function(s){
-  var e=document.createElement('script');e.src=s.getAttribute('data-lazy');document.body.appendChild(e);});},0);});
+// Scripts that need not delay the first paint (the charts): loaded once the browser is idle after it.
+addEventListener('load',function(){(window.requestIdleCallback||function(f){setTimeout(f,200);})(function(){
+  document.querySelectorAll('script[data-lazy]').forEach(function(s){
+    var e=document.createElement('script');e.src=s.getAttribute('data-lazy');document.body.appendChild(e);});},{timeout:1000});});
 document.querySelectorAll('[data-watch]').forEach(function(el){watch(el.getAttribute('data-watch'),el.getAttribute('data-rv'));});
 // Pod logs: streamed, optionally followed, filtered by a search box.
 var logs=document.getElementById('logs');
