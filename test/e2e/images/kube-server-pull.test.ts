@@ -1,6 +1,7 @@
 // `kube server` pulls images from a local registry for pods (process runtime: the pull, the
 // content store, the events and the waiting reasons are checked here; the OCI runtime runs the
-// rootfs): Pulling/Pulled events, ErrImagePull then ImagePullBackOff for an unknown tag, a private
+// rootfs): Pulling/Pulled events, a registry image named like a built-in pulled, ErrImagePull then
+// ImagePullBackOff for an unknown tag, a private
 // registry through imagePullSecrets, and a corrupt layer refused with nothing partial kept.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -47,6 +48,12 @@ describe.skipIf(missing !== undefined)("kube server pulls pod images from a regi
     open = await startRegistry();
     secured = await startRegistry({ auth });
     open.push(layout, "1", "kt/app:1");
+    // Named like the embedded busybox: still this registry's image (a file of its own: its own digest).
+    const named = buildBusyboxLayout(join(work, "named"), "1", {
+      files: { "kt-named.txt": "from the registry\n" },
+      cmd: ["sleep", "3600"],
+    });
+    open.push(named, "1", "kt/busybox:1");
     open.push(corrupt, "1", "kt/corrupt:1");
     secured.push(layout, "1", "kt/private:1");
     damageLastLayer(open, "kt/corrupt", corrupt);
@@ -126,6 +133,20 @@ describe.skipIf(missing !== undefined)("kube server pulls pod images from a regi
     expect(index).toBeDefined();
     const stored = JSON.parse(readFileSync(index ?? "", "utf8")) as { images: { references: string[] }[] };
     expect(stored.images.flatMap((i) => i.references)).toContain(`${open.host}/kt/app:1`);
+  }, 90_000);
+
+  test("a registry image named like a built-in (<registry>/kt/busybox) is pulled, not the embedded busybox", async () => {
+    const image = `${open.host}/kt/busybox:1`;
+    await create(pod("kt-named-busybox", image));
+    await until(
+      "pod kt-named-busybox Running",
+      async () => ((await view("kt-named-busybox")).status?.phase === "Running" ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect((await view("kt-named-busybox")).status?.containerStatuses?.[0]?.imageID).toStartWith(
+      `${open.host}/kt/busybox@sha256:`,
+    );
+    expect(await events("kt-named-busybox")).toContain(`Pulling: Pulling image "${image}"`);
   }, 90_000);
 
   test("an unknown tag: ErrImagePull with the registry's answer, then ImagePullBackOff", async () => {
