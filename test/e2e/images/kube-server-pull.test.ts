@@ -1,8 +1,8 @@
 // `kube server` pulls images from a local registry for pods (process runtime: the pull, the
 // content store, the events and the waiting reasons are checked here; the OCI runtime runs the
 // rootfs): Pulling/Pulled events, a registry image named like a built-in pulled, ErrImagePull then
-// ImagePullBackOff for an unknown tag, a private
-// registry through imagePullSecrets, and a corrupt layer refused with nothing partial kept.
+// ImagePullBackOff for an unknown tag, a private registry through imagePullSecrets, and a corrupt
+// layer refused with nothing partial kept.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
