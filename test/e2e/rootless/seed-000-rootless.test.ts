@@ -224,13 +224,46 @@ describe.skipIf(!usable)("seed 000 rootless: an ordinary user's kube server", ()
     for (const ip of ips) expect(await recvInNetns(ip)).toBe("hello world\n");
   }, 90_000);
 
-  test("a NodePort answers on the host's 127.0.0.1, forwarded as the Service appears and gone when it goes", async () => {
+  test("a NodePort answers on the host's 127.0.0.1, forwarded as the Service appears", async () => {
     expect((await kubectl(["expose", "deployment", "hello", "--type=NodePort", "--port=80"])).code).toBe(0);
     const nodePort = Number(
       (await kubectl(["get", "svc", "hello", "-o", "jsonpath={.spec.ports[0].nodePort}"])).stdout,
     );
     expect(nodePort).toBeGreaterThanOrEqual(30000);
     expect(await recvOnly("127.0.0.1", nodePort)).toBe("hello world\n");
+  }, 40_000);
+
+  test("a LoadBalancer's port 80 answers on the host's 127.0.0.1 at 10080 (the port rule); its forward goes with it", async () => {
+    const expose = [
+      "expose",
+      "deployment",
+      "hello",
+      "--name",
+      "hello-lb",
+      "--type=LoadBalancer",
+      "--port=80",
+    ];
+    expect((await kubectl(expose)).code).toBe(0);
+    await wait("hello-lb's ingress IP", async () => {
+      const r = await kubectl([
+        "get",
+        "svc",
+        "hello-lb",
+        "-o",
+        "jsonpath={.status.loadBalancer.ingress[0].ip}",
+      ]);
+      return r.stdout || undefined;
+    });
+    expect(await recvOnly("127.0.0.1", 10080)).toBe("hello world\n");
+    expect((await kubectl(["delete", "svc", "hello-lb"])).code).toBe(0);
+    await wait("127.0.0.1:10080 free again", async () => {
+      try {
+        Bun.listen({ hostname: "127.0.0.1", port: 10080, socket: { data() {} } }).stop(true);
+        return true;
+      } catch {
+        return undefined;
+      }
+    });
   }, 40_000);
 
   test("a pod resolves the Service by its DNS name", async () => {
