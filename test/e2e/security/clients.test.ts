@@ -22,13 +22,17 @@ interface RunResult {
   stderr: string;
 }
 
-function run(argv: string[], env: Record<string, string> = {}): RunResult {
-  const r = spawnSync(argv[0] as string, argv.slice(1), {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, ...env },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+/** Runs a client to its end (killed after 30 s); not spawnSync, so a test's runs go side by side. */
+async function run(argv: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }
 
 const PYTHON_SCRIPT = `
@@ -128,29 +132,43 @@ describe.skipIf(!root)(
       expect(config.users[0].user["client-certificate-data"]).toBeTruthy();
     });
 
-    test.skipIf(!havePython)("the Python client lists, creates and watches; 401 and 403 as upstream", () => {
-      const list = run([python, pyScript, server.kubeconfig, "list"]);
-      expect(list.stderr).toBe("");
-      expect(list.stdout).toContain("default kt-clients kube-node-lease kube-public kube-system");
-      const watched = run([python, pyScript, server.kubeconfig, "watch", "kt-clients"]);
-      expect(watched.stdout.trim(), watched.stderr).toBe("ADDED b");
-      expect(run([python, pyScript, badKubeconfig, "list"]).stdout.trim()).toBe("status 401 Unauthorized");
-      expect(run([python, pyScript, viewerKubeconfig, "list"]).stdout.trim()).toBe("status 403 Forbidden");
-    });
+    test.skipIf(!havePython)(
+      "the Python client lists, creates and watches; 401 and 403 as upstream",
+      async () => {
+        // Four independent client processes at once (each spends seconds importing the client).
+        const [list, watched, unauthorized, forbidden] = await Promise.all([
+          run([python, pyScript, server.kubeconfig, "list"]),
+          run([python, pyScript, server.kubeconfig, "watch", "kt-clients"]),
+          run([python, pyScript, badKubeconfig, "list"]),
+          run([python, pyScript, viewerKubeconfig, "list"]),
+        ]);
+        expect(list.stderr).toBe("");
+        expect(list.stdout).toContain("default kt-clients kube-node-lease kube-public kube-system");
+        expect(watched.stdout.trim(), watched.stderr).toBe("ADDED b");
+        expect(unauthorized.stdout.trim(), unauthorized.stderr).toBe("status 401 Unauthorized");
+        expect(forbidden.stdout.trim(), forbidden.stderr).toBe("status 403 Forbidden");
+      },
+      60_000,
+    );
 
     test.skipIf(!haveNode)(
       "@kubernetes/client-node lists, creates and watches; 401 and 403 as upstream",
-      () => {
+      async () => {
         const env = { NODE_PATH: join(repoRoot, "node_modules") };
-        const list = run(["node", nodeScript, server.kubeconfig, "list"], env);
+        const [list, watched, unauthorized, forbidden] = await Promise.all([
+          run(["node", nodeScript, server.kubeconfig, "list"], env),
+          run(["node", nodeScript, server.kubeconfig, "watch", "kt-clients"], env),
+          run(["node", nodeScript, badKubeconfig, "list"], env),
+          run(["node", nodeScript, viewerKubeconfig, "list"], env),
+        ]);
         expect(list.stdout, list.stderr).toContain(
           "default kt-clients kube-node-lease kube-public kube-system",
         );
-        const watched = run(["node", nodeScript, server.kubeconfig, "watch", "kt-clients"], env);
         expect(watched.stdout.trim(), watched.stderr).toBe("ADDED b");
-        expect(run(["node", nodeScript, badKubeconfig, "list"], env).stdout.trim()).toBe("status 401");
-        expect(run(["node", nodeScript, viewerKubeconfig, "list"], env).stdout.trim()).toBe("status 403");
+        expect(unauthorized.stdout.trim(), unauthorized.stderr).toBe("status 401");
+        expect(forbidden.stdout.trim(), forbidden.stderr).toBe("status 403");
       },
+      60_000,
     );
   },
 );
