@@ -16,6 +16,8 @@ export interface CachedListRequest {
   revision: number;
   /** With a filter remainingItemCount is unknown. */
   filtered: boolean;
+  /** Only objects with this string member can pass the filter (an equality on it). */
+  index?: { member: string; value: string };
   /** Adds an object to the output if it passes the filter; true if it did. */
   emit(kv: KeyValue, revision: number): boolean;
 }
@@ -52,6 +54,18 @@ export async function listFromCache(
   // From here on synchronous: the cache cannot move under the page.
   if (!cache.live) return undefined;
   const revision = cache.revision;
+  if (request.index) {
+    const { kvs, more } = cache.indexedPage(
+      request.index.member,
+      request.index.value,
+      request.start,
+      request.end,
+      request.limit,
+      (item) => request.emit(item, item.modRevision),
+    );
+    const last = kvs[kvs.length - 1];
+    return more && last ? { revision, more, nextKey: keyAfter(last.key) } : { revision, more: false };
+  }
   let last: KeyValue | undefined;
   const page = cache.page(request.start, request.end, request.limit, (item) => {
     if (!request.emit(item, item.modRevision)) return false;

@@ -31,6 +31,8 @@ export interface Scope {
   filtered?: boolean;
   /** A byte-level pre-check of `filter` on the stored value: false means `filter` is false too. */
   prefilter?: StoredPrefilter;
+  /** `filter` needs this string member to have this value (a watch cache may index it). */
+  index?: { member: string; value: string };
 }
 
 export interface ListOptions extends Scope {
@@ -175,6 +177,7 @@ export class Store {
         limit,
         revision,
         filtered: options.filtered === true,
+        ...(options.index ? { index: options.index } : {}),
         emit: (kv, rev) => this.emit(options, out, kv, rev),
       });
       if (cached) return this.finish(options, { out, ...cached }, prefix);

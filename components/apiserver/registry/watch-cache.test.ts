@@ -63,6 +63,16 @@ function selector(text: string): Pick<ListOptions, "filter" | "filtered" | "pref
   };
 }
 
+function byNode(node: string): Pick<ListOptions, "filter" | "filtered" | "prefilter" | "index"> {
+  const spec = (o: Stored): { nodeName?: string } => (o.spec ?? {}) as { nodeName?: string };
+  return {
+    filter: (o) => spec(o).nodeName === node,
+    filtered: true,
+    prefilter: storedPrefilter([[memberNeedle("nodeName", node)]]),
+    index: { member: "nodeName", value: node },
+  };
+}
+
 test("cached lists equal the store's: whole, per namespace, paged, filtered, bytes, while writing", async () => {
   let seed = 7;
   const rand = (n: number): number => {
@@ -105,7 +115,11 @@ test("cached lists equal the store's: whole, per namespace, paged, filtered, byt
         raw.direct.bytes?.map((p) => Buffer.concat(p).toString()),
       );
       // Page through with a limit; every page (and its continue token) the same.
-      for (const extra of [{}, selector("app=a0")]) {
+      for (const node of ["node1", "node3", "nonode"]) {
+        const indexed = await both({ namespace, ...byNode(node) });
+        expect(indexed.cached).toEqual(indexed.direct);
+      }
+      for (const extra of [{}, selector("app=a0"), byNode("node2")]) {
         let token: string | undefined;
         let pages = 0;
         do {

@@ -29,6 +29,8 @@ export class WatchCache {
   /** Keys in byte order (latin1 strings compare as their bytes do). */
   private readonly sorted: string[] = [];
   private readonly waiters: { target: number; resolve: () => void }[] = [];
+  /** Per indexed member name: its string values -> keys (see memberValues). */
+  private readonly indexes = new Map<string, MemberIndex>();
   private watch: Watch | undefined;
 
   constructor(
@@ -58,10 +60,13 @@ export class WatchCache {
       for await (const batch of watch) {
         for (const event of batch.events) {
           const key = latin1(event.kv.key);
+          const old = this.items.get(key);
           if (event.type === "put") {
-            if (!this.items.has(key)) this.sorted.splice(this.insertionPoint(key), 0, key);
+            if (!old) this.sorted.splice(this.insertionPoint(key), 0, key);
             this.items.set(key, event.kv);
           } else if (this.items.delete(key)) this.sorted.splice(this.insertionPoint(key), 1);
+          for (const index of this.indexes.values())
+            index.move(key, old?.value, event.type === "put" ? event.kv.value : undefined);
         }
         if (batch.revision > this.revision) this.revision = batch.revision;
         this.wakeWaiters();
@@ -138,10 +143,105 @@ export class WatchCache {
     return { kvs, count: to - from, revision: this.revision, more: i < to, scannedTo: i - from };
   }
 
+  /**
+   * Like page(), but visiting only objects whose stored JSON has `"member":"value"` (and those
+   * whose member text an index cannot read): the others cannot pass a filter that needs it.
+   */
+  indexedPage(
+    member: string,
+    value: string,
+    start: Uint8Array,
+    end: Uint8Array,
+    limit: number,
+    accept: (kv: KeyValue) => boolean,
+  ): { kvs: KeyValue[]; revision: number; more: boolean } {
+    let index = this.indexes.get(member);
+    if (!index) {
+      index = new MemberIndex(member);
+      for (const [key, kv] of this.items) index.move(key, undefined, kv.value);
+      this.indexes.set(member, index);
+    }
+    const from = latin1(start);
+    const to = latin1(end);
+    const candidates = index.candidates(value).filter((k) => k >= from && k < to);
+    candidates.sort();
+    const kvs: KeyValue[] = [];
+    let lastKey: string | undefined;
+    for (const key of candidates) {
+      if (limit > 0 && kvs.length === limit) break;
+      const kv = this.items.get(key) as KeyValue;
+      if (accept(kv)) {
+        kvs.push(kv);
+        lastKey = key;
+      }
+    }
+    // More: any key at all after the last one returned (the store's paging says the same).
+    const more =
+      limit > 0 &&
+      kvs.length === limit &&
+      lastKey !== undefined &&
+      this.insertionPoint(`${lastKey}\0`) < this.insertionPoint(to);
+    return { kvs, revision: this.revision, more };
+  }
+
   get size(): number {
     return this.items.size;
   }
 }
+
+/**
+ * Keys by the string values of one member name anywhere in the stored JSON (`"nodeName":"n1"`),
+ * read from the bytes without a parse. Values with escapes are not read: such objects go to a
+ * bucket every lookup includes. Only ever a superset of the objects whose member has the value.
+ */
+class MemberIndex {
+  private readonly byValue = new Map<string, Set<string>>();
+  private readonly needle: Buffer;
+
+  constructor(member: string) {
+    this.needle = Buffer.from(`${JSON.stringify(member)}:"`);
+  }
+
+  move(key: string, before: Uint8Array | undefined, after: Uint8Array | undefined): void {
+    if (before) for (const v of this.values(before)) this.byValue.get(v)?.delete(key);
+    if (after) {
+      for (const v of this.values(after)) {
+        let keys = this.byValue.get(v);
+        if (!keys) {
+          keys = new Set();
+          this.byValue.set(v, keys);
+        }
+        keys.add(key);
+      }
+    }
+  }
+
+  candidates(value: string): string[] {
+    return [...(this.byValue.get(value) ?? []), ...(this.byValue.get(UNREADABLE) ?? [])];
+  }
+
+  /** The member's string values in `value`; UNREADABLE when one holds an escape. */
+  private values(value: Uint8Array): string[] {
+    const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    // Another writer's layout may space its members: always a candidate.
+    if (buf.compare(KUBE_ENCODED, 0, KUBE_ENCODED.length, 0, Math.min(buf.length, KUBE_ENCODED.length)) !== 0)
+      return [UNREADABLE];
+    const out: string[] = [];
+    for (let at = buf.indexOf(this.needle); at >= 0; at = buf.indexOf(this.needle, at + 1)) {
+      const from = at + this.needle.length;
+      const close = buf.indexOf(0x22, from);
+      if (close < 0) break;
+      const slash = buf.indexOf(0x5c, from);
+      out.push(slash >= 0 && slash < close ? UNREADABLE : buf.toString("utf8", from, close));
+    }
+    return out;
+  }
+}
+
+const KUBE_ENCODED = Buffer.from('{"metadata":{');
+
+/** The bucket of objects whose member value an index could not read. */
+const UNREADABLE = "\0unreadable";
 
 const caches = new WeakMap<KV, Map<string, WatchCache>>();
 
