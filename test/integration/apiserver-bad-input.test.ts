@@ -163,9 +163,9 @@ test.each([
         headers: json,
         body: JSON.stringify({ metadata: { name: "v" } }),
       }),
-    400,
-    "BadRequest",
-    /fieldValidation must be one of/,
+    422,
+    "Invalid",
+    /^CreateOptions\.meta\.k8s\.io "" is invalid: fieldValidation: Unsupported value: "Loose"/,
   ],
 ] as const)("%s gets a clear Status", async (_name, send, code, reason, message) => {
   const res = await send();

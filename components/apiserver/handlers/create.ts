@@ -12,7 +12,10 @@ import { checkKind, writeOptions } from "./write.ts";
 
 export async function createObject(r: ResourceRequest): Promise<Response> {
   const { entry, info, ctx } = r;
-  const body = decodeBodyFor(entry, await readBody(r.req), mediaType(r.req), ctx.protobuf);
+  const raw = await readBody(r.req);
+  // Options are checked before the body is decoded, as upstream's create handler does.
+  const opts = { ...writeOptions(r.req, r.url), warnings: r.warnings };
+  const body = decodeBodyFor(entry, raw, mediaType(r.req), ctx.protobuf);
   checkFields(r, body);
   const obj = checkKind(entry, body);
   if (entry.info.namespaced && !info.namespace) {
@@ -20,9 +23,6 @@ export async function createObject(r: ResourceRequest): Promise<Response> {
       `the server could not find the requested resource: ${entry.info.plural} are namespaced; use /namespaces/<namespace>/${entry.info.plural}`,
     );
   }
-  const created = await createResource(ctx, entry, info.namespace, obj, {
-    ...writeOptions(r.req, r.url),
-    warnings: r.warnings,
-  });
+  const created = await createResource(ctx, entry, info.namespace, obj, opts);
   return json(present(entry, created), 201);
 }

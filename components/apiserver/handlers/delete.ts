@@ -2,13 +2,14 @@
 // query, checked as upstream does, then the registry's delete (preconditions, graceful deletion,
 // finalizers, propagation policies; registry/resource-store.ts) for each object. The answer is
 // the object or a Success Status, as upstream's finalizeDelete (registry/finalize-delete.ts).
-import { StatusError } from "../../../lib/errors/status-error.ts";
+import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { mediaType, parseJson, readBody } from "../http/body.ts";
 import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
 import { finalizeDelete } from "../registry/finalize-delete.ts";
 import { type DeleteOptions, deleteCollectionResource, deleteResource } from "../registry/resource-store.ts";
+import { dryRunCauses, optionsInvalid } from "./options-invalid.ts";
 import { present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
 
@@ -35,15 +36,27 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   if (g !== undefined && (!Number.isInteger(g) || g < 0)) {
     throw StatusError.badRequest(`invalid gracePeriodSeconds ${String(g)}: must be a non-negative integer`);
   }
-  const p = opts.propagationPolicy;
-  if (p !== undefined && !["Background", "Foreground", "Orphan"].includes(p)) {
+  if (opts.dryRun !== undefined && !Array.isArray(opts.dryRun))
     throw StatusError.badRequest(
-      `propagationPolicy "${p}" is not supported: use Background, Foreground or Orphan`,
+      `json: cannot unmarshal ${typeof opts.dryRun === "string" ? "string" : "value"} into Go struct field DeleteOptions.dryRun of type []string`,
     );
-  }
-  for (const d of opts.dryRun ?? []) {
-    if (d !== "All") throw StatusError.badRequest(`invalid dryRun value "${d}": only "All" is supported`);
-  }
+  // upstream's ValidateDeleteOptions: a 422 naming DeleteOptions.
+  const causes: StatusCause[] = [];
+  const p = opts.propagationPolicy;
+  if (p !== undefined && opts.orphanDependents !== undefined)
+    causes.push({
+      reason: "FieldValueInvalid",
+      message: `Invalid value: ${JSON.stringify(p)}: orphanDependents and deletionPropagation cannot be both set`,
+      field: "propagationPolicy",
+    });
+  if (p !== undefined && !["Background", "Foreground", "Orphan"].includes(p))
+    causes.push({
+      reason: "FieldValueNotSupported",
+      message: `Unsupported value: ${JSON.stringify(p)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
+      field: "propagationPolicy",
+    });
+  causes.push(...dryRunCauses(opts.dryRun ?? []));
+  if (causes.length > 0) throw optionsInvalid("DeleteOptions", causes);
   return opts;
 }
 

@@ -11,14 +11,10 @@ import { type TypeMismatch, typedDecode } from "../openapi/typed-decode.ts";
 
 const MODES = ["Ignore", "Warn", "Strict"];
 
+/** The fieldValidation directive (writeOptions refused other values); absent or empty: Warn. */
 export function validationMode(url: URL): string {
-  const mode = url.searchParams.get("fieldValidation") ?? "Warn";
-  if (!MODES.includes(mode)) {
-    throw StatusError.badRequest(
-      `fieldValidation: Invalid value: "${mode}": fieldValidation must be one of "Ignore", "Warn", or "Strict"`,
-    );
-  }
-  return mode;
+  const mode = url.searchParams.get("fieldValidation") || "Warn";
+  return MODES.includes(mode) ? mode : "Warn";
 }
 
 /** The type a body is decoded into: the resource's own, or a subresource's (autoscaling/v1 Scale). */

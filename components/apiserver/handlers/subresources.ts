@@ -38,13 +38,14 @@ export async function writeScale(r: ResourceRequest): Promise<Response> {
       "application/strategic-merge-patch+json",
     ]);
   }
+  // Options are checked before the body is decoded (Update/PatchOptions, as upstream's).
+  const opts = { ...writeOptions(r.req, r.url, "scale", isPatch ? type : undefined), warnings: r.warnings };
   // A JSON patch is a list of operations; every other body is an object (a Scale or a patch of one).
   const body =
     type === "application/json-patch+json"
       ? parseJson(raw)
       : decodeObjectBody(raw, isPatch ? "application/json" : type);
   if (!isPatch) checkFields(r, body as Record<string, unknown>, SCALE);
-  const opts = { ...writeOptions(r.req, r.url, "scale"), warnings: r.warnings };
   const scale = await updateScale(ctx, entry, info.namespace, info.name, opts, (current) => {
     let next: unknown;
     try {
@@ -71,7 +72,9 @@ export async function writeScale(r: ResourceRequest): Promise<Response> {
  */
 export async function bindPod(r: ResourceRequest, podName?: string): Promise<Response> {
   const { ctx, info } = r;
-  const body = decodeObjectBody(await readBody(r.req), mediaType(r.req), ctx.protobuf) as Binding;
+  const raw = await readBody(r.req);
+  const { dryRun, user } = writeOptions(r.req, r.url, "binding");
+  const body = decodeObjectBody(raw, mediaType(r.req), ctx.protobuf) as Binding;
   const bodyName = body.metadata?.name ?? "";
   if (podName !== undefined && bodyName !== podName)
     throw StatusError.badRequest("name in URL does not match name in Binding object");
@@ -81,7 +84,6 @@ export async function bindPod(r: ResourceRequest, podName?: string): Promise<Res
     throw StatusError.badRequest(
       "the namespace of the provided object does not match the namespace sent on the request",
     );
-  const { dryRun, user } = writeOptions(r.req, r.url, "binding");
   await bind(ctx, ctx.registry, info.namespace, bodyName, body, { dryRun, ...(user ? { user } : {}) });
   return json(successStatus(201), 201);
 }

@@ -38,7 +38,10 @@ export async function updateObject(r: ResourceRequest): Promise<Response> {
       "the server does not allow this method on the requested resource",
       {},
     );
-  const body = decodeBodyFor(entry, await readBody(r.req), mediaType(r.req), ctx.protobuf);
+  const raw = await readBody(r.req);
+  // Options are checked before the body is decoded, as upstream's update handler does.
+  const opts = { ...writeOptions(r.req, r.url, info.subresource), warnings: r.warnings };
+  const body = decodeBodyFor(entry, raw, mediaType(r.req), ctx.protobuf);
   checkFields(r, body);
   const next = checkKind(entry, body);
   const sentName = next.metadata?.name;
@@ -47,7 +50,6 @@ export async function updateObject(r: ResourceRequest): Promise<Response> {
       `the name of the object (${sentName}) does not match the name on the URL (${info.name})`,
     );
   }
-  const opts = { ...writeOptions(r.req, r.url, info.subresource), warnings: r.warnings };
   const pinned = next.metadata?.resourceVersion;
   let created = false;
   const result = await updateResource(
@@ -78,28 +80,9 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
   if (!PATCH_TYPES.includes(type)) throw StatusError.unsupportedMediaType(type, PATCH_TYPES);
   const raw = await readBody(r.req);
   const apply = type === "application/apply-patch+yaml";
-  const opts = { ...writeOptions(r.req, url, info.subresource), apply, warnings: r.warnings };
+  // PatchOptions: force only with apply, apply needs a fieldManager (a 422 as upstream's).
+  const opts = { ...writeOptions(r.req, url, info.subresource, type), apply, warnings: r.warnings };
   const force = queryBool(url.searchParams, "force");
-  if (apply && !url.searchParams.get("fieldManager")) {
-    throw StatusError.of(
-      422,
-      "Invalid",
-      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-      {
-        kind: "PatchOptions",
-        group: "meta.k8s.io",
-        causes: [
-          {
-            reason: "FieldValueRequired",
-            message: "Required value: is required for apply patch",
-            field: "fieldManager",
-          },
-        ],
-      },
-    );
-  }
-  if (!apply && url.searchParams.has("force"))
-    throw StatusError.badRequest("force is only allowed for apply patches");
   const patch = apply ? decodeObjectBody(raw, type) : parseJson(raw);
   if (apply) checkApplied(r, patch as Record<string, unknown>);
   // An apply to the main resource does not own status (upstream resets it before applying).

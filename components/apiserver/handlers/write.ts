@@ -1,23 +1,44 @@
 // The HTTP side every write shares: write options from the query (dryRun, fieldManager) and
 // the request's user, and checking the body's kind against the URL. What happens to the object
 // then is the registry's (registry/prepare-write.ts, registry/resource-store.ts).
-import { StatusError } from "../../../lib/errors/status-error.ts";
+import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import { contextOf } from "../filters/request-context.ts";
 import type { KObject } from "../registry/object.ts";
 import { servedApiVersion } from "../registry/prepare-write.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { WriteOptions } from "../registry/write-options.ts";
+import { type OptionsKind, optionsInvalid, writeOptionCauses } from "./options-invalid.ts";
 
-export function writeOptions(req: Request, url: URL, subresource = ""): WriteOptions {
-  const dryRun = url.searchParams.getAll("dryRun");
-  for (const d of dryRun) {
-    if (d !== "All") throw StatusError.badRequest(`invalid dryRun value "${d}": only "All" is supported`);
-  }
-  const manager = url.searchParams.get("fieldManager") ?? managerFromUserAgent(req.headers.get("user-agent"));
-  if (manager.length > 128)
-    throw StatusError.badRequest("fieldManager must not be longer than 128 characters");
+/**
+ * The options of a write from the query, validated as upstream's Create/Update/PatchOptions (a
+ * 422 before the body is decoded; `patchType` for a PATCH's apply-only rules), and the user.
+ */
+export function writeOptions(req: Request, url: URL, subresource = "", patchType?: string): WriteOptions {
+  const kind: OptionsKind =
+    req.method === "PUT" ? "UpdateOptions" : req.method === "PATCH" ? "PatchOptions" : "CreateOptions";
+  const causes: StatusCause[] = [];
+  if (
+    kind === "PatchOptions" &&
+    patchType !== "application/apply-patch+yaml" &&
+    url.searchParams.has("force")
+  )
+    causes.push({
+      reason: "FieldValueForbidden",
+      message: "Forbidden: may not be specified for non-apply patch",
+      field: "force",
+    });
+  if (patchType === "application/apply-patch+yaml" && !url.searchParams.get("fieldManager"))
+    causes.push({
+      reason: "FieldValueRequired",
+      message: "Required value: is required for apply patch",
+      field: "fieldManager",
+    });
+  causes.push(...writeOptionCauses(url, kind));
+  if (causes.length > 0) throw optionsInvalid(kind, causes);
+  const manager = url.searchParams.get("fieldManager") || managerFromUserAgent(req.headers.get("user-agent"));
   const user = contextOf(req).user;
-  return { dryRun: dryRun.length > 0, manager, subresource, ...(user ? { user } : {}) };
+  const dryRun = url.searchParams.getAll("dryRun").length > 0;
+  return { dryRun, manager, subresource, ...(user ? { user } : {}) };
 }
 
 function managerFromUserAgent(ua: string | null): string {

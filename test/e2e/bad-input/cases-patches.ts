@@ -132,8 +132,12 @@ export const PATCH_CASES: BadInputCase[] = [
   c("merge: a patch of a missing object", 404, "NotFound", (t) =>
     patch(t.api, `${NS}/configmaps/nope`, MERGE, {}),
   ),
-  c("merge: force on a non-apply patch", 400, "BadRequest", (t) =>
-    patch(t.api, `${KEEP}?force=true`, MERGE, {}),
+  c(
+    "merge: force on a non-apply patch",
+    422,
+    "Invalid",
+    (t) => patch(t.api, `${KEEP}?force=true`, MERGE, {}),
+    'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
   ),
   // strategic merge patch
   c("strategic: malformed", 400, "BadRequest", (t) => patch(t.api, KEEP, SMP, "{]")),

@@ -11,6 +11,13 @@ const bad = (name: string, run: BadInputCase["send"], message?: string | RegExp)
   reason: "BadRequest",
   ...(message === undefined ? {} : { message }),
 });
+const invalidOptions = (name: string, run: BadInputCase["send"], message: string): BadInputCase => ({
+  name,
+  send: run,
+  code: 422,
+  reason: "Invalid",
+  message,
+});
 const listOptions = (why: string) => `ListOptions.meta.k8s.io "" is invalid: ${why}`;
 const rvError = (rv: string, why = "invalid syntax") =>
   `invalid resource version: resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": ${why}`;
@@ -96,14 +103,26 @@ export const QUERY_CASES: BadInputCase[] = [
   bad("fieldSelector without operator", (t) => get(t.api, `${CMS}?fieldSelector=metadata.name`)),
   bad("fieldSelector on an unsupported field", (t) => get(t.api, `${CMS}?fieldSelector=spec.x%3Dy`)),
   bad("watch timeoutSeconds=abc", (t) => get(t.api, `${CMS}?watch=1&timeoutSeconds=abc`)),
-  bad(
+  // Write options are validated as upstream's Create/Patch/DeleteOptions: 422, not 400.
+  invalidOptions(
     "fieldValidation=Bogus",
     (t) => post(t.api, `${CMS}?fieldValidation=Bogus`, cm("fv")),
-    /fieldValidation/,
+    'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Bogus": supported values: "", "Ignore", "Strict", "Warn"',
   ),
-  bad("dryRun=Bogus", (t) => post(t.api, `${CMS}?dryRun=Bogus`, cm("dr"))),
-  bad("fieldManager over 128 characters", (t) =>
-    post(t.api, `${CMS}?fieldManager=${"m".repeat(200)}`, cm("fm")),
+  invalidOptions(
+    "dryRun=Bogus",
+    (t) => post(t.api, `${CMS}?dryRun=Bogus`, cm("dr")),
+    'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Bogus"}: supported values: "All"',
+  ),
+  invalidOptions(
+    "fieldManager over 128 characters",
+    (t) => post(t.api, `${CMS}?fieldManager=${"m".repeat(200)}`, cm("fm")),
+    'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes',
+  ),
+  invalidOptions(
+    "delete propagationPolicy=Sideways",
+    (t) => send(t.api, "DELETE", `${CMS}/keep?propagationPolicy=Sideways`),
+    'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
   ),
   bad("delete gracePeriodSeconds=abc", (t) => send(t.api, "DELETE", `${CMS}/keep?gracePeriodSeconds=abc`)),
   bad("delete with a malformed DeleteOptions body", (t) => send(t.api, "DELETE", `${CMS}/keep`, "{x")),
