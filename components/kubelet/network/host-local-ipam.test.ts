@@ -33,3 +33,16 @@ test("names fit the kernel's limits and ip netns' rules", () => {
     "kube-kt-node1-default-web_1-x-0a1b2c3d",
   );
 });
+
+test("allocations started together get distinct addresses without retrying each other's", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kt-"));
+  dirs.push(dir);
+  const ipam = new HostLocalIpam(dir, "10.88.8.0/24");
+  const got = await Promise.all(Array.from({ length: 100 }, (_, i) => ipam.allocate(`s${i}`)));
+  // Exactly .2 to .101: no address skipped, none tried twice.
+  expect([...got].sort((a, b) => Number(a.split(".")[3]) - Number(b.split(".")[3]))).toEqual(
+    Array.from({ length: 100 }, (_, i) => `10.88.8.${i + 2}`),
+  );
+  // Another instance (a second kubelet on the same dir) skips what is taken.
+  expect(await new HostLocalIpam(dir, "10.88.8.0/24").allocate("other")).toBe("10.88.8.102");
+});

@@ -10,6 +10,7 @@ export class HostLocalIpam {
   readonly #first: number;
   readonly #last: number;
   #next: number;
+  #dirReady = false;
 
   /** `cidr` "10.88.3.0/24": hands out .2 to .254 (.1 is the gateway, the last the broadcast). */
   constructor(dir: string, cidr: string) {
@@ -26,16 +27,23 @@ export class HostLocalIpam {
     return formatIpv4(requireCidr(cidr).network + 1);
   }
 
-  /** Reserves a free IP for `owner`, round-robin from the last one handed out (like host-local). */
+  /**
+   * Reserves a free IP for `owner`, round-robin from the last one handed out (like host-local).
+   * The cursor moves before each file is tried, so concurrent allocations try different addresses
+   * (they all tried the same one first, then the next: quadratic in the pods started together).
+   */
   async allocate(owner: string): Promise<string> {
-    await mkdir(this.#dir, { recursive: true });
+    if (!this.#dirReady) {
+      await mkdir(this.#dir, { recursive: true });
+      this.#dirReady = true;
+    }
     const count = this.#last - this.#first + 1;
     for (let i = 0; i < count; i++) {
-      const candidate = this.#first + ((this.#next - this.#first + i) % count);
+      const candidate = this.#next;
+      this.#next = candidate + 1 > this.#last ? this.#first : candidate + 1;
       const address = formatIpv4(candidate);
       try {
         await writeFile(join(this.#dir, address), owner, { flag: "wx" });
-        this.#next = candidate + 1 > this.#last ? this.#first : candidate + 1;
         return address;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
