@@ -1,7 +1,8 @@
 // `make bench`, rootless (BENCH=rootless): `kube server` as root beside rootless kube (an ordinary
 // `kt-` user: user+net+mount namespaces, slirp4netns), one node each, interleaved: time from spawn
 // to a Ready node, pod start p50/p99 of 10 pods, ClusterIP throughput (a client in the cluster's
-// network namespace reading from a pod), and pod -> host throughput (through slirp4netns when rootless).
+// network namespace reading from a pod), and pod -> host throughput (through slirp4netns when
+// rootless). Both use the process runtime, whose pods run bench/rootless-net.ts with bun.
 
 import { join } from "node:path";
 import { apiClientFor } from "../cmd/api-client-flags.ts";
@@ -13,6 +14,8 @@ import { ensureKubeBuilt } from "../test/harness/kube-binary.ts";
 import { startKubeServer } from "../test/harness/kube-server.ts";
 
 const PODS = 10;
+/** The throughput roles; pods of the process runtime see the host's files, so they run it with bun. */
+const NET = join(import.meta.dir, "rootless-net.ts");
 const BYTES = 256 * 1024 * 1024;
 
 interface Row {
@@ -82,7 +85,7 @@ async function measure(mode: string, cluster: Cluster, readyMs: number, startedM
   // ClusterIP: a pod sends zeros; a client where the cluster's IPs are reachable reads BYTES of them.
   await client.create(
     "/api/v1/namespaces/default/pods",
-    pod("bulk", "busybox", ["sh", "-c", "exec busybox nc -l -p 8080 < /dev/zero"]),
+    pod("bulk", "busybox", [process.execPath, NET, "serve", "8080"]),
   );
   await client.create("/api/v1/namespaces/default/services", {
     apiVersion: "v1",
@@ -95,13 +98,7 @@ async function measure(mode: string, cluster: Cluster, readyMs: number, startedM
     .spec.clusterIP;
   let clusterIpMBs = 0;
   for (let attempt = 0; attempt < 50 && clusterIpMBs === 0; attempt++) {
-    const r = cluster.inCluster([
-      process.execPath,
-      join(import.meta.dir, "rootless-read.ts"),
-      vip,
-      "80",
-      String(BYTES),
-    ]);
+    const r = cluster.inCluster([process.execPath, NET, "read", vip, "80", String(BYTES)]);
     clusterIpMBs = r.code === 0 ? Number(r.stdout.trim()) : 0;
     if (!clusterIpMBs) await Bun.sleep(100);
   }
@@ -125,8 +122,8 @@ async function measure(mode: string, cluster: Cluster, readyMs: number, startedM
       },
     },
   });
-  const sender = `head -c ${BYTES} /dev/zero | busybox nc ${cluster.hostFromPods} ${sink.port}`;
-  await client.create("/api/v1/namespaces/default/pods", pod("tohost", "busybox", ["sh", "-c", sender]));
+  const sender = [process.execPath, NET, "send", cluster.hostFromPods, String(sink.port), String(BYTES)];
+  await client.create("/api/v1/namespaces/default/pods", pod("tohost", "busybox", sender));
   await Promise.race([done.promise, Bun.sleep(60_000)]);
   sink.stop(true);
   const podToHostMBs = last ? BYTES / 1048576 / ((last - first) / 1000) : 0;
