@@ -1,6 +1,6 @@
 // The inner half of rootless kube (rootlesskit's child): `kube server` started by the outer
-// process in new user, network and mount namespaces. It tells the outer its namespaces exist,
-// waits until the user-mode network is attached, gives itself a private /run (so `ip netns`
+// process in new user, network and mount namespaces. It tells the outer its namespaces exist (the
+// outer attaches the user-mode network meanwhile), gives itself a private /run (so `ip netns`
 // works) and a resolv.conf that points out of the namespace, then runs as root would.
 
 import { spawnSync } from "node:child_process";
@@ -75,23 +75,16 @@ function masqueradeOutOfTap(): void {
 }
 
 /**
- * Handshake with the outer process, then the private /run and resolv.conf. Resolves when the
- * network is attached; when the outer goes away (its end of the pipe closes), the inner stops
- * as on Ctrl-C.
+ * Tells the outer process its namespaces exist (it attaches slirp4netns meanwhile: nothing here
+ * needs the network before pods do), then the private /run and resolv.conf. When the outer goes
+ * away (its end of the pipe closes), the inner stops as on Ctrl-C.
  */
 export async function enterRootlessInner(): Promise<void> {
   const pipe = createReadStream("", { fd: 3 });
-  const attached = new Promise<void>((ok, fail) => {
-    pipe.once("data", () => ok());
-    pipe.once("end", () =>
-      fail(new Error("rootless: the outer kube process went away before the network was attached")),
-    );
-    pipe.once("error", fail);
-  });
-  writeSync(3, "ns\n");
-  await attached;
   pipe.on("end", () => process.kill(process.pid, "SIGTERM"));
   pipe.on("error", () => process.kill(process.pid, "SIGTERM"));
+  pipe.resume();
+  writeSync(3, "ns\n");
 
   const resolvTarget = resolvConfTarget();
   // /run belongs to the host's root: a tmpfs of our own holds /run/netns (ip netns) and crun's state.

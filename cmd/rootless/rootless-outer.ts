@@ -137,16 +137,21 @@ export async function runRootless(options: RootlessOptions): Promise<number> {
     const lines = buffered.split("\n");
     buffered = lines.pop() ?? "";
     for (const line of lines) {
-      if (line === "kube server: ready; Ctrl-C stops everything" && network && !forwarder) {
-        forwarder = startForwarder(options.dataDir, network, unprivileged);
-        void forwarder.synced.then(() =>
-          log(
-            `ready in ${Math.round(performance.now() - t0)} ms; NodePorts and LoadBalancer ports follow the Services`,
-          ),
-        );
+      if (line === "kube server: ready; Ctrl-C stops everything") {
+        innerReady = true;
+        whenBothReady();
       }
     }
   });
+  // Ready once the inner server is and the network is attached (they start side by side).
+  let innerReady = false;
+  const whenBothReady = (): void => {
+    if (!innerReady || !network || forwarder) return;
+    forwarder = startForwarder(options.dataDir, network, unprivileged);
+    log(
+      `ready in ${Math.round(performance.now() - t0)} ms; NodePorts and LoadBalancer ports follow the Services`,
+    );
+  };
 
   try {
     const nsReady = await Promise.race([
@@ -169,7 +174,7 @@ export async function runRootless(options: RootlessOptions): Promise<number> {
       );
       log(cgroupLine());
       if (!options.runtimeGiven) log(runtime.line);
-      pipe.write("go\n");
+      whenBothReady();
     }
     return await innerExited;
   } catch (error) {
