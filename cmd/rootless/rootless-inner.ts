@@ -81,6 +81,9 @@ function masqueradeOutOfTap(): void {
  */
 export async function enterRootlessInner(): Promise<void> {
   const pipe = createReadStream("", { fd: 3 });
+  // The log goes through the outer: once it is gone, writes fail (EPIPE) and must not stop the
+  // orderly shutdown that removes the pods.
+  process.stderr.on("error", () => undefined);
   pipe.on("end", () => process.kill(process.pid, "SIGTERM"));
   pipe.on("error", () => process.kill(process.pid, "SIGTERM"));
   pipe.resume();
