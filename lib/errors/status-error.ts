@@ -1,6 +1,9 @@
 // One error type for the API: a StatusError carries a Kubernetes `Status` and is rendered in
 // one place. Constructors copy upstream's codes, reasons and message formats
-// (kubernetes/apimachinery pkg/api/errors/errors.go), which kubectl prints verbatim.
+// (kubernetes/apimachinery pkg/api/errors/errors.go), which kubectl prints verbatim; the Status
+// is kept in metav1.Status's field order with empty fields omitted (status-fields.ts).
+import { goQuote } from "./go-quote.ts";
+import { canonicalStatus } from "./status-fields.ts";
 
 export interface StatusCause {
   reason?: string;
@@ -38,8 +41,10 @@ const qualified = (q: Qualified) => (q.group ? `${q.resource}.${q.group}` : q.re
 
 export class StatusError extends Error {
   override name = "StatusError";
-  constructor(readonly status: Status) {
-    super(status.message ?? status.reason ?? `status ${status.code}`);
+  readonly status: Status;
+  constructor(status: Status) {
+    super(status.message || status.reason || `status ${status.code}`);
+    this.status = canonicalStatus(status);
   }
 
   get code(): number {
@@ -51,22 +56,27 @@ export class StatusError extends Error {
   }
 
   static of(code: number, reason: string, message: string, details?: StatusDetails): StatusError {
-    // Field order as upstream's encoder writes metav1.Status: details before code.
-    const status: Status = details
-      ? { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, details, code }
-      : { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code };
-    return new StatusError(status);
+    return new StatusError({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    });
   }
 
   static notFound(q: Qualified, name: string): StatusError {
-    return StatusError.of(404, "NotFound", `${qualified(q)} "${name}" not found`, detailsOf(q, name));
+    return StatusError.of(404, "NotFound", `${qualified(q)} ${goQuote(name)} not found`, detailsOf(q, name));
   }
 
   static alreadyExists(q: Qualified, name: string): StatusError {
     return StatusError.of(
       409,
       "AlreadyExists",
-      `${qualified(q)} "${name}" already exists`,
+      `${qualified(q)} ${goQuote(name)} already exists`,
       detailsOf(q, name),
     );
   }
@@ -75,7 +85,7 @@ export class StatusError extends Error {
     return StatusError.of(
       409,
       "Conflict",
-      `Operation cannot be fulfilled on ${qualified(q)} "${name}": ${why}`,
+      `Operation cannot be fulfilled on ${qualified(q)} ${goQuote(name)}: ${why}`,
       detailsOf(q, name),
     );
   }
@@ -89,24 +99,32 @@ export class StatusError extends Error {
     );
   }
 
-  /** 422 with one cause per field problem; kubectl prints the causes, not the message. */
+  /**
+   * 422 with one cause per field problem (kubectl prints the causes, not the message), as
+   * upstream's NewInvalid: the GroupKind ("Deployment.apps", a core kind bare), the name quoted as
+   * Go's %q, the problems as field.ErrorList's aggregate (repeated texts once, `[a, b]` for more
+   * than one); no name means no details name, and the message keeps `""`.
+   */
   static invalid(kind: { group: string; kind: string }, name: string, causes: StatusCause[]): StatusError {
-    const list = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? "")));
-    const summary = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
-    const details: StatusDetails = { name, kind: kind.kind, causes };
-    if (kind.group) details.group = kind.group;
-    // Upstream NewInvalid names the GroupKind: "Deployment.apps", or just "Pod" in the core group.
+    const list = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? ""))))];
     const what = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
-    return StatusError.of(422, "Invalid", `${what} "${name}" is invalid: ${summary}`, details);
+    const head = `${what} ${goQuote(name)} is invalid`;
+    const message =
+      list.length === 0 ? head : `${head}: ${list.length === 1 ? list[0] : `[${list.join(", ")}]`}`;
+    return StatusError.of(422, "Invalid", message, { name, group: kind.group, kind: kind.kind, causes });
   }
 
   static badRequest(message: string): StatusError {
     return StatusError.of(400, "BadRequest", message);
   }
 
+  /** upstream's NewForbidden: no resource is `forbidden: why`, no name leaves the name out. */
   static forbidden(q: Qualified, name: string, why: string): StatusError {
-    const what = name ? `${qualified(q)} "${name}"` : qualified(q);
-    return StatusError.of(403, "Forbidden", `${what} is forbidden: ${why}`, detailsOf(q, name));
+    const message =
+      !q.resource && !q.group
+        ? `forbidden: ${why}`
+        : `${name ? `${qualified(q)} ${goQuote(name)}` : qualified(q)} is forbidden: ${why}`;
+    return StatusError.of(403, "Forbidden", message, detailsOf(q, name));
   }
 
   /** 410: the requested resourceVersion was compacted away. */
@@ -152,11 +170,16 @@ export class StatusError extends Error {
 }
 
 function detailsOf(q: Qualified, name: string): StatusDetails {
-  return q.group ? { name, group: q.group, kind: q.resource } : { name, kind: q.resource };
+  return { name, group: q.group, kind: q.resource };
 }
 
 export function successStatus(code = 200, details?: StatusDetails): Status {
-  return details
-    ? { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details, code }
-    : { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code };
+  return canonicalStatus({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    ...(details ? { details } : {}),
+    code,
+  });
 }

@@ -1,7 +1,8 @@
 // The one StatusError -> HTTP Response renderer (DESIGN.md "Errors"), used by the apiserver
 // and the kubelet's server: any thrown value leaves as Kubernetes Status JSON with its code;
 // anything that is not a StatusError is a 500 InternalError (apimachinery's InternalError).
-import { type Status, type StatusCause, type StatusDetails, StatusError } from "./status-error.ts";
+import { type Status, StatusError } from "./status-error.ts";
+import { canonicalStatus } from "./status-fields.ts";
 
 /** A thrown value as a StatusError; unknown errors become 500 InternalError. */
 export function toStatusError(err: unknown): StatusError {
@@ -17,13 +18,7 @@ export function toStatusError(err: unknown): StatusError {
  * clients comparing bodies see the same bytes.
  */
 export function statusJson(status: Status): string {
-  const { kind, apiVersion, metadata, status: outcome, message, reason, details, code } = status;
-  const ordered: Record<string, unknown> = { kind, apiVersion, metadata, status: outcome };
-  if (message) ordered.message = message;
-  if (reason) ordered.reason = reason;
-  if (details) ordered.details = orderedDetails(details);
-  if (code) ordered.code = code;
-  return `${JSON.stringify(ordered).replace(/[<>&\u2028\u2029]/g, htmlEscape)}\n`;
+  return `${JSON.stringify(canonicalStatus(status)).replace(/[<>&\u2028\u2029]/g, htmlEscape)}\n`;
 }
 
 /** json.Encoder's default SetEscapeHTML(true): these characters leave as \uXXXX escapes. */
@@ -38,25 +33,4 @@ export function statusResponse(err: unknown, headers: Record<string, string> = {
     status: status.code,
     headers: { "Content-Type": "application/json", ...headers },
   });
-}
-
-/** metav1.StatusDetails in its Go field order, causes as metav1.StatusCause (reason, message, field). */
-function orderedDetails(details: StatusDetails): Record<string, unknown> {
-  const { name, group, kind, uid, causes, retryAfterSeconds } = details;
-  const ordered: Record<string, unknown> = {};
-  if (name) ordered.name = name;
-  if (group) ordered.group = group;
-  if (kind) ordered.kind = kind;
-  if (uid) ordered.uid = uid;
-  if (causes && causes.length > 0) ordered.causes = causes.map(orderedCause);
-  if (retryAfterSeconds) ordered.retryAfterSeconds = retryAfterSeconds;
-  return ordered;
-}
-
-function orderedCause(cause: StatusCause): Record<string, unknown> {
-  const ordered: Record<string, unknown> = {};
-  if (cause.reason) ordered.reason = cause.reason;
-  if (cause.message) ordered.message = cause.message;
-  if (cause.field) ordered.field = cause.field;
-  return ordered;
 }

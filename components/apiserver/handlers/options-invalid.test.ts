@@ -2,7 +2,8 @@
 // cause, one 422 naming the options kind, the values printed as Go prints them.
 import { expect, test } from "bun:test";
 import { StatusError } from "../../../lib/errors/status-error.ts";
-import { dryRunCauses, optionsInvalid, writeOptionCauses } from "./options-invalid.ts";
+import { statusJson } from "../../../lib/errors/status-response.ts";
+import { dryRunCauses, fieldManagerCauses, optionsInvalid, writeOptionCauses } from "./options-invalid.ts";
 import { writeOptions } from "./write.ts";
 
 const url = (q: string) => new URL(`http://kt/api/v1/namespaces/a/configmaps?${q}`);
@@ -91,5 +92,45 @@ test("dryRun causes and the DeleteOptions refusal", () => {
   expect(dryRunCauses(["All", "All"])).toEqual([]);
   expect(optionsInvalid("DeleteOptions", dryRunCauses(["x"])).message).toBe(
     'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"x"}: supported values: "All"',
+  );
+});
+
+test("a fieldManager with non-printable characters: one cause per character, as ValidateFieldManager", () => {
+  const err = refusal(new Request(url("fieldManager=kt%01a%C2%A0%E2%80%8B").href, { method: "POST" }));
+  const value = '"kt\\x01a\\u00a0\\u200b"';
+  expect(err.code).toBe(422);
+  expect(err.message).toBe(
+    `CreateOptions.meta.k8s.io "" is invalid: [fieldManager: Invalid value: ${value}: invalid character U+0001 (at position 2), fieldManager: Invalid value: ${value}: invalid character U+00A0 (at position 4), fieldManager: Invalid value: ${value}: invalid character U+200B (at position 6)]`,
+  );
+  expect(err.status.details?.causes?.[0]).toEqual({
+    reason: "FieldValueInvalid",
+    message: `Invalid value: ${value}: invalid character U+0001 (at position 2)`,
+    field: "fieldManager",
+  });
+  // Too long and non-printable: the length first, then the characters.
+  expect(fieldManagerCauses(`${"x".repeat(128)}\n`, "fieldManager").map((c) => c.reason)).toEqual([
+    "FieldValueTooLong",
+    "FieldValueInvalid",
+  ]);
+  // Printable non-ASCII is fine; a tab is not.
+  expect(fieldManagerCauses("kübectl ☃", "fieldManager")).toEqual([]);
+  expect(fieldManagerCauses("a\tb", "m")[0]?.message).toBe(
+    'Invalid value: "a\\tb": invalid character U+0009 (at position 1)',
+  );
+});
+
+test("the manager a user agent names: up to the first /, non-printable characters dropped, 128 bytes", () => {
+  const manager = (ua: string) =>
+    writeOptions(new Request(url("").href, { method: "POST", headers: { "user-agent": ua } }), url(""))
+      .manager;
+  expect(manager("kubectl/v1.33.0 (linux/amd64)")).toBe("kubectl");
+  expect(manager("k\x7ft\x01/1")).toBe("kt");
+  expect(manager(`${"é".repeat(70)}/1`)).toBe("é".repeat(64));
+});
+
+test("the bytes of an options refusal: details group, kind, causes (no name), as upstream", async () => {
+  const err = refusal(new Request(url("fieldManager=a%01").href, { method: "PUT" }));
+  expect(statusJson(err.status)).toBe(
+    '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"UpdateOptions.meta.k8s.io \\"\\" is invalid: fieldManager: Invalid value: \\"a\\\\x01\\": invalid character U+0001 (at position 1)","reason":"Invalid","details":{"group":"meta.k8s.io","kind":"UpdateOptions","causes":[{"reason":"FieldValueInvalid","message":"Invalid value: \\"a\\\\x01\\": invalid character U+0001 (at position 1)","field":"fieldManager"}]},"code":422}\n',
   );
 });

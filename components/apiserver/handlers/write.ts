@@ -1,6 +1,7 @@
 // The HTTP side every write shares: write options from the query (dryRun, fieldManager) and
 // the request's user, and checking the body's kind against the URL. What happens to the object
 // then is the registry's (registry/prepare-write.ts, registry/resource-store.ts).
+import { isPrint } from "../../../lib/errors/go-quote.ts";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import { contextOf } from "../filters/request-context.ts";
 import type { KObject } from "../registry/object.ts";
@@ -41,9 +42,21 @@ export function writeOptions(req: Request, url: URL, subresource = "", patchType
   return { dryRun, manager, subresource, ...(user ? { user } : {}) };
 }
 
+/**
+ * upstream's prefixFromUserAgent: the user agent up to its first "/", non-printable characters
+ * dropped, at most 128 bytes (kube's "unknown" when nothing is left).
+ */
 function managerFromUserAgent(ua: string | null): string {
-  const name = (ua ?? "unknown").split("/")[0] ?? "unknown";
-  return name.slice(0, 128) || "unknown";
+  let name = "";
+  let bytes = 0;
+  for (const ch of (ua ?? "").split("/")[0] ?? "") {
+    if (!isPrint(ch)) continue;
+    const size = new TextEncoder().encode(ch).length;
+    if (bytes + size > 128) break;
+    name += ch;
+    bytes += size;
+  }
+  return name || "unknown";
 }
 
 /**

@@ -33,15 +33,7 @@ export function validateListOptions(params: URLSearchParams): void {
   }
   if (params.has("sendInitialEvents"))
     forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list");
-  if (causes.length > 0) {
-    const list = causes.map((c) => `${c.field}: ${c.message}`);
-    const summary = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
-    throw StatusError.of(422, "Invalid", `ListOptions.meta.k8s.io "" is invalid: ${summary}`, {
-      group: "meta.k8s.io",
-      kind: "ListOptions",
-      causes,
-    });
-  }
+  if (causes.length > 0) throw StatusError.invalid({ group: "meta.k8s.io", kind: "ListOptions" }, "", causes);
   const problem = resourceVersionProblem(rv);
   if (problem) throw StatusError.badRequest(`invalid resource version: ${problem}`);
 }
