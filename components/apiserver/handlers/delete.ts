@@ -9,6 +9,7 @@ import { queryBool } from "../http/query-bool.ts";
 import { json } from "../http/respond.ts";
 import { finalizeDelete } from "../registry/finalize-delete.ts";
 import { type DeleteOptions, deleteCollectionResource, deleteResource } from "../registry/resource-store.ts";
+import { listQuery } from "./list-query.ts";
 import { dryRunCauses, optionsInvalid } from "./options-invalid.ts";
 import { present } from "./read.ts";
 import { selectionScope } from "./selection.ts";
@@ -70,17 +71,25 @@ export async function deleteObject(r: ResourceRequest): Promise<Response> {
   return json("status" in answer ? answer.status : present(r.entry, answer.object), code);
 }
 
+/**
+ * DELETE of a collection: the objects a LIST with the same query would return are deleted (with
+ * `limit`, that page only) and the answer is that list as listed, continue token included.
+ */
 export async function deleteCollection(r: ResourceRequest): Promise<Response> {
   const opts = await deleteOptions(r);
+  const query = listQuery(r.url);
   const scope = selectionScope(r.entry, r.url, r.info.namespace);
-  const { items, resourceVersion } = await deleteCollectionResource(r.ctx, r.entry, scope, opts);
+  const list = await deleteCollectionResource(r.ctx, r.entry, { ...scope, ...query }, opts);
+  const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
+  if (list.continue) metadata.continue = list.continue;
+  if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
   const apiVersion = r.entry.info.group
     ? `${r.entry.info.group}/${r.entry.info.version}`
     : r.entry.info.version;
   return json({
     kind: `${r.entry.info.kind}List`,
     apiVersion,
-    metadata: { resourceVersion },
-    items: items.map((item) => present(r.entry, item)),
+    metadata,
+    items: list.items.map((item) => present(r.entry, item)),
   });
 }

@@ -1,11 +1,10 @@
 // GET of one object and LIST of a collection, as JSON or as a Table (wire spec §6): list
 // paging with limit/continue, selectors, and resourceVersion semantics.
-import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
-import { validateListOptions } from "../http/list-options.ts";
 import { json } from "../http/respond.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
+import { listQuery } from "./list-query.ts";
 import { selectionScope } from "./selection.ts";
 
 /** The object as the served version shows it, with kind and apiVersion. */
@@ -47,23 +46,12 @@ const COMMA = new Uint8Array([0x2c]);
 
 export async function listObjects(r: ResourceRequest): Promise<Response> {
   const { entry, info, url, wanted, ctx } = r;
-  const limitParam = url.searchParams.get("limit");
-  const limit = limitParam ? Number(limitParam) : 0;
-  if (!Number.isInteger(limit) || limit < 0)
-    throw StatusError.badRequest(`invalid limit "${limitParam}": must be a non-negative integer`);
-  validateListOptions(url.searchParams);
+  const query = listQuery(url);
   const scope = selectionScope(entry, url, info.namespace);
   // A plain JSON list of unconverted objects splices the stored bytes: no re-encode, and no
   // parse unless a selector must be tested.
   const bytes = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
-  const result = await entry.store.list({
-    ...scope,
-    bytes,
-    limit,
-    continue: url.searchParams.get("continue") ?? undefined,
-    resourceVersion: url.searchParams.get("resourceVersion") ?? undefined,
-    resourceVersionMatch: url.searchParams.get("resourceVersionMatch") ?? undefined,
-  });
+  const result = await entry.store.list({ ...scope, bytes, ...query });
   const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) metadata.continue = result.continue;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;

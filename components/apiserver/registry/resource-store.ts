@@ -8,7 +8,7 @@ import type { DeleteResult } from "./finalize-delete.ts";
 import { type KObject, rfc3339, type Stored } from "./object.ts";
 import { prepareCreate, prepareUpdate, settleNamespace } from "./prepare-write.ts";
 import type { Entry } from "./registry.ts";
-import type { Scope } from "./store.ts";
+import type { ListOptions, ListResult } from "./store.ts";
 import type { WriteContext } from "./write-context.ts";
 import type { WriteOptions } from "./write-options.ts";
 
@@ -155,17 +155,20 @@ export async function deleteResource(
 }
 
 /**
- * Delete every object of `scope` with `opts` (upstream's Store.DeleteCollection): objects gone
- * meanwhile are skipped; returns the list it deleted from, as listed (upstream answers that
- * list, not the objects as deleted or marked), and its resourceVersion.
+ * Delete every object a list with `scope` returns, with `opts` (upstream's
+ * Store.DeleteCollection): with a limit only that page (upstream lists with the request's
+ * ListOptions and stops after one page when a limit was set). Objects gone meanwhile are
+ * skipped; returns the list it deleted from, as listed (upstream answers that list, not the
+ * objects as deleted or marked): items, resourceVersion, continue and remainingItemCount.
  */
 export async function deleteCollectionResource(
   ctx: WriteContext,
   entry: Entry,
-  scope: Scope,
+  scope: ListOptions,
   opts: DeleteOptions,
-): Promise<{ items: Stored[]; resourceVersion: string }> {
-  const list = await entry.store.list(scope);
+): Promise<Pick<ListResult, "items" | "resourceVersion" | "continue" | "remainingItemCount">> {
+  const { bytes: _b, raw: _r, ...options } = scope;
+  const list = await entry.store.list(options);
   for (const item of list.items) {
     try {
       await deleteResource(ctx, entry, item.metadata.namespace ?? "", item.metadata.name ?? "", opts);
@@ -173,7 +176,13 @@ export async function deleteCollectionResource(
       if (!(err instanceof StatusError && err.code === 404)) throw err;
     }
   }
-  return { items: list.items, resourceVersion: list.resourceVersion };
+  const { items, resourceVersion, continue: next, remainingItemCount } = list;
+  return {
+    items,
+    resourceVersion,
+    ...(next ? { continue: next } : {}),
+    ...(remainingItemCount !== undefined ? { remainingItemCount } : {}),
+  };
 }
 
 /** The uid and resourceVersion preconditions of a delete, as upstream words their conflicts. */
