@@ -24,6 +24,7 @@ import { bootstrap, reconcileEndpoints } from "./bootstrap.ts";
 import { codecFor } from "./conversion/codecs.ts";
 import { CrdController } from "./crd/crd-controller.ts";
 import type { ExtraRoute } from "./extra-route.ts";
+import { managedFieldsCauses } from "./fieldmanager/managed-fields-validation.ts";
 import type { Filter } from "./filters/chain.ts";
 import { contextOf, withUser } from "./filters/request-context.ts";
 import { METRICS_RESOURCES } from "./handlers/metrics-api.ts";
@@ -305,6 +306,7 @@ function validateMeta(entry: Entry, obj: KObject): StatusCause[] {
       ? custom(m.name as string)
       : objectName(m.name, m.generateName, entry.strategy.nameIsLabel === true)),
     ...labelsAndAnnotations(m),
+    ...managedFieldsCauses(m.managedFields),
   ];
 }
 

@@ -3,7 +3,8 @@
 import { expect, test } from "bun:test";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import { statusJson } from "../../../lib/errors/status-response.ts";
-import { dryRunCauses, fieldManagerCauses, optionsInvalid, writeOptionCauses } from "./options-invalid.ts";
+import { fieldManagerCauses } from "../fieldmanager/managed-fields-validation.ts";
+import { dryRunCauses, optionsInvalid, writeOptionCauses } from "./options-invalid.ts";
 import { writeOptions } from "./write.ts";
 
 const url = (q: string) => new URL(`http://kt/api/v1/namespaces/a/configmaps?${q}`);

@@ -120,6 +120,34 @@ export const QUERY_CASES: BadInputCase[] = [
     'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes',
   ),
   invalidOptions(
+    "fieldManager with a control character",
+    (t) => post(t.api, `${CMS}?fieldManager=kt%01`, cm("fmc")),
+    'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "kt\\x01": invalid character U+0001 (at position 2)',
+  ),
+  {
+    name: "managedFields naming a manager with a control character",
+    send: (t) =>
+      post(t.api, CMS, {
+        ...cm("mfc"),
+        metadata: {
+          name: "mfc",
+          managedFields: [
+            {
+              manager: "kt\u0007",
+              operation: "Update",
+              apiVersion: "v1",
+              fieldsType: "FieldsV1",
+              fieldsV1: {},
+            },
+          ],
+        },
+      }),
+    code: 422,
+    reason: "Invalid",
+    message:
+      'ConfigMap "mfc" is invalid: metadata.managedFields[0].manager: Invalid value: "kt\\a": invalid character U+0007 (at position 2)',
+  },
+  invalidOptions(
     "delete propagationPolicy=Sideways",
     (t) => send(t.api, "DELETE", `${CMS}/keep?propagationPolicy=Sideways`),
     'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
