@@ -114,3 +114,12 @@ test("a Success Status: details name, group, kind, uid; no message or reason", (
     '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}',
   );
 });
+
+test("an Invalid of no kind (a patch that decodes badly): details hold only the causes", () => {
+  const err = StatusError.invalid({ group: "", kind: "" }, "", [
+    { reason: "FieldValueInvalid", message: 'Invalid value: "{}": x', field: "patch" },
+  ]);
+  expect(both(err)).toBe(
+    '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":" \\"\\" is invalid: patch: Invalid value: \\"{}\\": x","reason":"Invalid","details":{"causes":[{"reason":"FieldValueInvalid","message":"Invalid value: \\"{}\\": x","field":"patch"}]},"code":422}\n',
+  );
+});

@@ -2,6 +2,7 @@
 // query, checked as upstream does, then the registry's delete (preconditions, graceful deletion,
 // finalizers, propagation policies; registry/resource-store.ts) for each object. The answer is
 // the object or a Success Status, as upstream's finalizeDelete (registry/finalize-delete.ts).
+import { goQuote } from "../../../lib/errors/go-quote.ts";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { mediaType, parseJson, readBody } from "../http/body.ts";
@@ -47,13 +48,13 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   if (p !== undefined && opts.orphanDependents !== undefined)
     causes.push({
       reason: "FieldValueInvalid",
-      message: `Invalid value: ${JSON.stringify(p)}: orphanDependents and deletionPropagation cannot be both set`,
+      message: `Invalid value: ${goQuote(p)}: orphanDependents and deletionPropagation cannot be both set`,
       field: "propagationPolicy",
     });
   if (p !== undefined && !["Background", "Foreground", "Orphan"].includes(p))
     causes.push({
       reason: "FieldValueNotSupported",
-      message: `Unsupported value: ${JSON.stringify(p)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
+      message: `Unsupported value: ${goQuote(p)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
       field: "propagationPolicy",
     });
   causes.push(...dryRunCauses(opts.dryRun ?? []));

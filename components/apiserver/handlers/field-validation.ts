@@ -3,6 +3,7 @@
 // Go decoder, unknown fields are dropped and, per mode, fail the request or come back as
 // `Warning: 299` headers. Upstream: k8s.io/apiserver pkg/endpoints/handlers/{create,update,
 // patch,rest}.go (transformDecodeError, fieldValidation) and sigs.k8s.io/json.
+import { goQuote } from "../../../lib/errors/go-quote.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { duplicateFieldsOf } from "../http/body.ts";
@@ -82,21 +83,11 @@ export function checkPatched(
   const shown = strategic ? goFormat(patch) : JSON.stringify(patched);
   const { apiVersion, kind } = bodyType(r, as);
   const { mismatch, unknown } = typedDecode(apiVersion, kind, patched);
+  // upstream's NewInvalid(schema.GroupKind{}, "", ...): no kind, so the message starts ` ""`.
   const invalid = (detail: string) =>
-    StatusError.of(
-      422,
-      "Invalid",
-      ` "" is invalid: patch: Invalid value: ${JSON.stringify(shown)}: ${detail}`,
-      {
-        causes: [
-          {
-            reason: "FieldValueInvalid",
-            message: `Invalid value: ${JSON.stringify(shown)}: ${detail}`,
-            field: "patch",
-          },
-        ],
-      },
-    );
+    StatusError.invalid({ group: "", kind: "" }, "", [
+      { reason: "FieldValueInvalid", message: `Invalid value: ${goQuote(shown)}: ${detail}`, field: "patch" },
+    ]);
   const tooDeep = valueDepthError(patched);
   if (tooDeep) throw invalid(tooDeep);
   if (mismatch) throw invalid(strategic ? converterMessage(mismatch) : goDecodeMessage(mismatch));

@@ -2,6 +2,7 @@
 // ValidateListOptions (apimachinery pkg/apis/meta/internalversion/validation) answers 422 for a
 // resourceVersionMatch without a resourceVersion, with continue, or of an unknown value; the
 // storage's ParseResourceVersion answers 400 for a resourceVersion that is not a uint64.
+import { goQuote } from "../../../lib/errors/go-quote.ts";
 import type { StatusCause } from "../../../lib/errors/status-error.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
 
@@ -24,7 +25,7 @@ export function validateListOptions(params: URLSearchParams): void {
     if (!MATCHES.includes(match)) {
       causes.push({
         reason: "FieldValueNotSupported",
-        message: `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""`,
+        message: `Unsupported value: ${goQuote(match)}: supported values: "Exact", "NotOlderThan", ""`,
         field: "resourceVersionMatch",
       });
     }
@@ -43,5 +44,5 @@ export function resourceVersionProblem(rv: string): string | undefined {
   if (rv === "" || rv === "0") return undefined;
   if (/^\d+$/.test(rv) && BigInt(rv) <= 18446744073709551615n) return undefined;
   const why = /^\d+$/.test(rv) ? "value out of range" : "invalid syntax";
-  return `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: ${why}`;
+  return `resourceVersion: Invalid value: ${goQuote(rv)}: strconv.ParseUint: parsing ${goQuote(rv)}: ${why}`;
 }
