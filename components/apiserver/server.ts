@@ -265,10 +265,7 @@ function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
     return decodeKubernetesProtobuf(body).object;
   } catch (err) {
     if (!(err instanceof ProtobufError)) throw err;
-    if (err.code === 415)
-      throw StatusError.unsupportedMediaType("application/vnd.kubernetes.protobuf", [
-        `application/json (${err.message})`,
-      ]);
+    if (err.code === 415) throw StatusError.unsupportedMediaType([`application/json (${err.message})`]);
     throw StatusError.badRequest(`the protobuf body could not be decoded: ${err.message}`);
   }
 }

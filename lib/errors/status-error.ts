@@ -141,16 +141,15 @@ export class StatusError extends Error {
     );
   }
 
-  static unsupportedMediaType(contentType: string, accepted: string[]): StatusError {
+  /**
+   * 415 as upstream's negotiation errUnsupportedMediaType: the message lists the accepted types;
+   * no details (the content type sent is not named).
+   */
+  static unsupportedMediaType(accepted: string[]): StatusError {
     return StatusError.of(
       415,
       "UnsupportedMediaType",
       `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
-      {
-        causes: [
-          { reason: "UnexpectedServerResponse", message: `unsupported content type "${contentType}"` },
-        ],
-      },
     );
   }
 

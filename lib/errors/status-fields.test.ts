@@ -123,3 +123,13 @@ test("an Invalid of no kind (a patch that decodes badly): details hold only the 
     '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":" \\"\\" is invalid: patch: Invalid value: \\"{}\\": x","reason":"Invalid","details":{"causes":[{"reason":"FieldValueInvalid","message":"Invalid value: \\"{}\\": x","field":"patch"}]},"code":422}\n',
   );
 });
+
+test("415 as a real apiserver answers it (kubernetes-client/python#866): no details", () => {
+  const err = StatusError.unsupportedMediaType([
+    "application/json-patch+json",
+    "application/merge-patch+json",
+  ]);
+  expect(both(err)).toBe(
+    '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json","reason":"UnsupportedMediaType","code":415}\n',
+  );
+});

@@ -21,7 +21,7 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   if (raw.length > 0) {
     const type = mediaType(r.req);
     if (type !== "" && type !== "application/json") {
-      throw StatusError.unsupportedMediaType(type, ["application/json"]);
+      throw StatusError.unsupportedMediaType(["application/json"]);
     }
     const parsed = parseJson(raw);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {

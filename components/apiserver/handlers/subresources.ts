@@ -32,7 +32,7 @@ export async function writeScale(r: ResourceRequest): Promise<Response> {
     type !== "application/json-patch+json" &&
     type !== "application/strategic-merge-patch+json"
   ) {
-    throw StatusError.unsupportedMediaType(type, [
+    throw StatusError.unsupportedMediaType([
       "application/json-patch+json",
       "application/merge-patch+json",
       "application/strategic-merge-patch+json",

@@ -77,7 +77,7 @@ export async function updateObject(r: ResourceRequest): Promise<Response> {
 export async function patchObject(r: ResourceRequest): Promise<Response> {
   const { entry, info, ctx, url } = r;
   const type = mediaType(r.req);
-  if (!PATCH_TYPES.includes(type)) throw StatusError.unsupportedMediaType(type, PATCH_TYPES);
+  if (!PATCH_TYPES.includes(type)) throw StatusError.unsupportedMediaType(PATCH_TYPES);
   const raw = await readBody(r.req);
   const apply = type === "application/apply-patch+yaml";
   // PatchOptions: force only with apply, apply needs a fieldManager (a 422 as upstream's).
@@ -94,10 +94,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
       ? patchMetaFor(servedApiVersion(entry), entry.info.kind)
       : undefined;
   if (type === "application/strategic-merge-patch+json" && !smpMeta) {
-    throw StatusError.unsupportedMediaType(
-      type,
-      PATCH_TYPES.filter((t) => !t.startsWith("application/strategic")),
-    );
+    throw StatusError.unsupportedMediaType(PATCH_TYPES.filter((t) => !t.startsWith("application/strategic")));
   }
   let created = false;
   const result = await updateResource(

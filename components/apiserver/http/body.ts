@@ -89,7 +89,7 @@ export function decodeObjectBody(
   } else if (type === "application/vnd.kubernetes.protobuf" && protobuf) {
     value = protobuf(body);
   } else {
-    throw StatusError.unsupportedMediaType(type, [
+    throw StatusError.unsupportedMediaType([
       "application/json",
       "application/yaml",
       "application/vnd.kubernetes.protobuf",
