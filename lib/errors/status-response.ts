@@ -1,8 +1,7 @@
 // The one StatusError -> HTTP Response renderer (DESIGN.md "Errors"), used by the apiserver
 // and the kubelet's server: any thrown value leaves as Kubernetes Status JSON with its code;
 // anything that is not a StatusError is a 500 InternalError (apimachinery's InternalError).
-import { type Status, StatusError } from "./status-error.ts";
-import { canonicalStatus } from "./status-fields.ts";
+import { canonicalStatus, type Status, StatusError } from "./status-error.ts";
 
 /** A thrown value as a StatusError; unknown errors become 500 InternalError. */
 export function toStatusError(err: unknown): StatusError {

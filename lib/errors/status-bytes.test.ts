@@ -3,8 +3,7 @@
 // as json.Encoder writes them) with today's message texts. The in-memory Status has the same
 // order, so any JSON.stringify of it (a watch's ERROR event) writes the same bytes.
 import { expect, test } from "bun:test";
-import { StatusError, successStatus } from "./status-error.ts";
-import { canonicalStatus } from "./status-fields.ts";
+import { canonicalStatus, StatusError, successStatus } from "./status-error.ts";
 import { statusJson } from "./status-response.ts";
 
 const both = (err: StatusError): string => {
