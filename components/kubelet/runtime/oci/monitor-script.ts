@@ -25,6 +25,8 @@ my %sys;
 die "usage: monitor.pl state log stdin console syscalls hybrid oomfile crunbin -- crun...\\n"
   unless defined $sep && $sep eq '--' && @crun && defined $sys{exit_group};
 (my $id = $state) =~ s{.*/}{};
+# Named in ps (and for a test's leftover sweep) as run directly or forked by the node's launcher.
+$0 = "monitor.pl $state";
 syscall($sys{setsid});
 # PR_SET_CHILD_SUBREAPER: the container's init becomes our child once crun run --detach exits.
 syscall($sys{prctl}, 36, 1, 0, 0, 0);

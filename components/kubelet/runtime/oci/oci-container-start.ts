@@ -11,6 +11,7 @@ import { containerStatus } from "../process/container-status.ts";
 import type { ContainerEntry, ContainerTable } from "../process/container-table.ts";
 import { defaultPath } from "../process/launch-command.ts";
 import type { ContainerRecord, RuntimeState } from "../process/runtime-state.ts";
+import type { SupervisorLauncher } from "../process/supervisor-launcher.ts";
 import type { ContainerConfig, ContainerStatus } from "../runtime.ts";
 import type { CgroupPaths } from "./cgroup-paths.ts";
 import { prepareRootfs, removeRootfs } from "./container-rootfs.ts";
@@ -33,6 +34,8 @@ export interface OciStartDeps {
   syscalls: string;
   /** Localhost seccomp profiles (`<rootDir>/seccomp`, as the kubelet's --seccomp-profile-root). */
   seccompRoot: string;
+  /** Forks the monitors from one long-lived perl (no interpreter start per container); absent: spawn. */
+  launcher?: SupervisorLauncher;
 }
 
 /** The kernel's limit on argv + envp (ARG_MAX with an 8 MiB stack), less what the loader needs. */
@@ -202,7 +205,7 @@ export async function startOciContainer(
     "--",
     ...deps.crun.base,
   ];
-  const launched = await launchContainer(state, id, argv);
+  const launched = await launchContainer(state, id, argv, deps.launcher);
   record.supervisorPid = launched.supervisorPid;
   if (launched.supervisorStartTime !== undefined) record.supervisorStartTime = launched.supervisorStartTime;
   if (launched.pid !== undefined) record.pid = launched.pid;

@@ -12,6 +12,7 @@ import { createSandbox } from "../process/create-sandbox.ts";
 import { processAlive } from "../process/proc-stat.ts";
 import { RuntimeState } from "../process/runtime-state.ts";
 import { sandboxReady, sandboxStatus } from "../process/sandbox-status.ts";
+import { SupervisorLauncher } from "../process/supervisor-launcher.ts";
 import type {
   ContainerConfig,
   ContainerStats,
@@ -100,6 +101,7 @@ class OciRuntimeImpl implements OciRuntime {
   readonly #containers: ContainerTable;
   readonly #poller: ReturnType<typeof setInterval>;
   readonly #syscalls = monitorSyscalls();
+  readonly #launcher: SupervisorLauncher | undefined;
   readonly #recvmsg = recvmsgSyscall();
 
   constructor(
@@ -115,6 +117,9 @@ class OciRuntimeImpl implements OciRuntime {
     this.#crun = crun;
     this.#cgroups = cgroups;
     this.#containers = new ContainerTable(state, undefined, options.log);
+    // As the process runtime's supervisors (KUBE_SUPERVISOR_LAUNCHER=0: a perl spawned per monitor).
+    this.#launcher =
+      process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new SupervisorLauncher(state.binDir);
     this.nodeIP = network.gateway;
     this.podCIDR = network.podCIDR;
     this.#poller = setInterval(() => void this.#containers.pollAdopted(), options.pollIntervalMs ?? 250);
@@ -214,6 +219,7 @@ class OciRuntimeImpl implements OciRuntime {
       binDir: this.#state.binDir,
       syscalls: this.#syscalls,
       seccompRoot: join(this.#options.rootDir, "seccomp"),
+      ...(this.#launcher !== undefined ? { launcher: this.#launcher } : {}),
     };
     return startOciContainer(deps, newId(), sandbox, config);
   }
@@ -301,6 +307,7 @@ class OciRuntimeImpl implements OciRuntime {
   /** Stops watching; pods keep running. The bridge goes when no sandbox is left (or on request). */
   async close(options: { removeBridge?: boolean } = {}): Promise<void> {
     clearInterval(this.#poller);
+    this.#launcher?.close();
     this.#containers.close();
     if (options.removeBridge === true || this.#sandboxes.size === 0) await this.#network.removeBridge();
   }
