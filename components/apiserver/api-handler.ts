@@ -94,7 +94,7 @@ async function nonResource(req: Request, url: URL, deps: ApiHandlerDeps): Promis
     resources: () => [...served.resources(), ...(deps.ctx.aggregator?.resources() ?? [])],
   };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    throw StatusError.methodNotAllowed(req.method.toLowerCase(), { group: "", resource: path });
+    throw StatusError.methodNotAllowed();
   }
   if (path === "/") return rootPathsResponse(registry.resources());
   if (path === "/version") return rawJson(versionInfo());

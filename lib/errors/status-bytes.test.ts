@@ -132,3 +132,9 @@ test("415 as a real apiserver answers it (kubernetes-client/python#866): no deta
     '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json","reason":"UnsupportedMediaType","code":415}\n',
   );
 });
+
+test("405 as kube-apiserver's go-restful error handler writes it: NewGenericServerResponse, empty details", () => {
+  expect(both(StatusError.methodNotAllowed())).toBe(
+    '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server does not allow this method on the requested resource","reason":"MethodNotAllowed","details":{},"code":405}\n',
+  );
+});

@@ -131,12 +131,16 @@ export class StatusError extends Error {
     return StatusError.of(410, "Expired", message);
   }
 
-  static methodNotAllowed(verb: string, q: Qualified): StatusError {
+  /**
+   * 405 as kube-apiserver answers a method its go-restful routes do not take on a path:
+   * NewGenericServerResponse(405, ...) for go-restful's ServiceError, so details are empty.
+   */
+  static methodNotAllowed(): StatusError {
     return StatusError.of(
       405,
       "MethodNotAllowed",
-      `the server does not allow this method on the requested resource`,
-      { group: q.group, kind: q.resource, causes: [{ message: `verb ${verb} is not supported` }] },
+      "the server does not allow this method on the requested resource",
+      {},
     );
   }
 

@@ -299,5 +299,5 @@ export async function kubeletSubresource(r: ResourceRequest): Promise<Response> 
   ) {
     return streamRelay(r);
   }
-  throw StatusError.methodNotAllowed(verb, { group: "", resource: `${resource}/${subresource}` });
+  throw StatusError.methodNotAllowed();
 }

@@ -150,7 +150,7 @@ async function nodeMetrics(r: ResourceRequest): Promise<Response> {
 export async function serveMetrics(r: ResourceRequest): Promise<Response> {
   const { verb, resource, subresource } = r.info;
   if ((verb !== "get" && verb !== "list") || subresource) {
-    throw StatusError.methodNotAllowed(verb, { group: METRICS_GROUP, resource });
+    throw StatusError.methodNotAllowed();
   }
   return resource === "pods" ? podMetrics(r) : nodeMetrics(r);
 }

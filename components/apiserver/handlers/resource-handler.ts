@@ -52,7 +52,6 @@ async function route(
   };
   if (info.group === METRICS_GROUP) return serveMetrics(r);
   const { verb, subresource } = info;
-  const q = entry.store.qualified;
   if (!entry.info.namespaced && info.namespace && entry.info.plural !== "namespaces")
     throw StatusError.notFoundPath();
 
@@ -83,10 +82,10 @@ async function route(
         if (verb === "create" && entry.info.plural === "serviceaccounts") return createTokenRequest(r);
         break;
     }
-    throw StatusError.methodNotAllowed(verb, { group: q.group, resource: `${q.resource}/${subresource}` });
+    throw StatusError.methodNotAllowed();
   }
 
-  if (!(entry.info.verbs as string[]).includes(verb)) throw StatusError.methodNotAllowed(verb, q);
+  if (!(entry.info.verbs as string[]).includes(verb)) throw StatusError.methodNotAllowed();
   if (entry.info.plural === "bindings" && entry.info.group === "") return bindPod(r);
   if (entry.info.plural === "componentstatuses" && entry.info.group === "") return componentStatuses(r);
   if (entry.info.verbs.length === 1 && verb === "create") return createReview(r);
@@ -100,7 +99,7 @@ async function route(
     case "watch":
       return watchObjects(r);
     case "create":
-      if (info.name) throw StatusError.methodNotAllowed(verb, q);
+      if (info.name) throw StatusError.methodNotAllowed();
       return createObject(r);
     case "update":
       return updateObject(r);
@@ -111,5 +110,5 @@ async function route(
     case "deletecollection":
       return deleteCollection(r);
   }
-  throw StatusError.methodNotAllowed(verb, q);
+  throw StatusError.methodNotAllowed();
 }

@@ -31,13 +31,7 @@ const PATCH_TYPES = [
 export async function updateObject(r: ResourceRequest): Promise<Response> {
   const { entry, info, ctx } = r;
   // PUT on a collection has no route upstream (go-restful's 405).
-  if (!info.name)
-    throw StatusError.of(
-      405,
-      "MethodNotAllowed",
-      "the server does not allow this method on the requested resource",
-      {},
-    );
+  if (!info.name) throw StatusError.methodNotAllowed();
   const raw = await readBody(r.req);
   // Options are checked before the body is decoded, as upstream's update handler does.
   const opts = { ...writeOptions(r.req, r.url, info.subresource), warnings: r.warnings };

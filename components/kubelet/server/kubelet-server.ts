@@ -80,7 +80,7 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
       return new Response("ok", { headers: { "Content-Type": "text/plain; charset=utf-8" } });
     // The read-only endpoints answer GET only (upstream registers them as GET routes: 405 else).
     if (READ_ONLY_PATHS.has(path.replace(/\/$/, "")) && method !== "GET" && method !== "HEAD")
-      throw StatusError.methodNotAllowed(method.toLowerCase(), { group: "", resource: path });
+      throw StatusError.methodNotAllowed();
     if (path === "/pods" || path === "/pods/") {
       return json({ kind: "PodList", apiVersion: "v1", metadata: {}, items: options.pods() });
     }

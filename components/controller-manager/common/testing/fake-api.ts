@@ -178,7 +178,7 @@ export class FakeApi {
         items.delete(action.key);
         return json(200, successStatus(200, { name: action.name, kind: action.resource }));
       default:
-        throw StatusError.methodNotAllowed(action.verb, q);
+        throw StatusError.methodNotAllowed();
     }
   }
 
