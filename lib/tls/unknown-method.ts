@@ -28,18 +28,12 @@ export function unknownMethodVerdict(head: Uint8Array): "pass" | "wait" | Uint8A
   return head.length > MAX_METHOD ? "pass" : "wait";
 }
 
-/** Upstream's serviceErrorHandler for go-restful's 405: NewGenericServerResponse(405, "405: Method Not Allowed"). */
+/**
+ * Upstream's serviceErrorHandler for go-restful's 405: NewGenericServerResponse(405, ...) with
+ * isUnexpectedResponse false, so the details carry no cause (`"details":{}`).
+ */
 function methodNotAllowed(): Uint8Array {
-  const body = statusJson(
-    StatusError.of(
-      405,
-      "MethodNotAllowed",
-      "the server does not allow this method on the requested resource",
-      {
-        causes: [{ reason: "UnexpectedServerResponse", message: "405: Method Not Allowed" }],
-      },
-    ).status,
-  );
+  const body = statusJson(StatusError.methodNotAllowed().status);
   const head =
     "HTTP/1.1 405 Method Not Allowed\r\n" +
     "Content-Type: application/json\r\n" +
