@@ -33,7 +33,7 @@ async function spawnSupervisor(
 ): Promise<{ pid: number; exited: Promise<number> }> {
   if (launcher !== undefined) {
     try {
-      return await launcher.launch(argv, output);
+      return await launcher.launch(argv, output, argv[1]?.endsWith("/supervisor.pl") ? "supervise" : "");
     } catch {
       // The launcher is gone or broken: spawn this one directly.
     }

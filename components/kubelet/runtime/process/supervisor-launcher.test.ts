@@ -47,6 +47,25 @@ test("forks the script with its arguments, output appended, exit codes and signa
   expect(await Promise.all(many.map((m) => m.exited))).toEqual(Array.from({ length: 20 }, (_, i) => i));
 });
 
+test("an entry: the script is loaded once in the launcher, each child calls the sub with its @ARGV", async () => {
+  const { dir, launcher } = await setup();
+  const script = join(dir, "entry.pl");
+  // Loading it (in the launcher) appends a line; running the entry prints the arguments.
+  await writeFile(
+    script,
+    `open(my $f, '>>', '${dir}/loads'); print $f "load\\n"; close($f);\nsub run { print "ran @ARGV\\n"; exit($ARGV[0]); }\nrun() unless caller;\n`,
+  );
+  const out = join(dir, "entry.log");
+  const first = await launcher.launch(["perl", script, "4", "x"], out, "run");
+  const second = await launcher.launch(["perl", script, "5", "y"], out, "run");
+  expect([await first.exited, await second.exited]).toEqual([4, 5]);
+  expect(await readFile(out, "utf8")).toBe("ran 4 x\nran 5 y\n");
+  expect(await readFile(join(dir, "loads"), "utf8")).toBe("load\n");
+  // An entry the script does not define: the child runs the whole script instead.
+  const other = await launcher.launch(["perl", script, "6"], join(dir, "other.log"), "nope");
+  expect(await other.exited).toBe(0);
+});
+
 test("a script that dies or is missing ends with an error in its output; bad argv is refused", async () => {
   const { dir, launcher } = await setup();
   const out = join(dir, "missing.log");

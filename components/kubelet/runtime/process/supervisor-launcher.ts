@@ -31,13 +31,16 @@ export class SupervisorLauncher {
     this.#binDir = binDir;
   }
 
-  /** Forks `perl <argv[1]> <argv[2..]>` (argv as launchCommand builds it) with stdout and stderr appended to `output`. */
-  async launch(argv: string[], output: string): Promise<LaunchedSupervisor> {
+  /**
+   * Forks `perl <argv[1]> <argv[2..]>` (argv as launchCommand builds it) with stdout and stderr
+   * appended to `output`; with `entry`, the script is loaded once and the child calls that sub.
+   */
+  async launch(argv: string[], output: string, entry = ""): Promise<LaunchedSupervisor> {
     const [, script, ...args] = argv;
     if (argv[0] !== "perl" || script === undefined) throw new Error("the launcher runs perl scripts only");
     const proc = this.#start();
     const id = `${++this.#seq}`;
-    const body = Buffer.from([id, output, script, ...args].join("\0"));
+    const body = Buffer.from([id, output, script, entry, ...args].join("\0"));
     const pid = await new Promise<number>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       try {

@@ -12,10 +12,14 @@
  * reader) and leaves in <stateDir>: `pid` ("<pid>\n", the container's pid = its pgid), `start` ("ok"
  * or "error <message>"), and finally `exit` ("<code> <oomKills> <unixNanos>\n").
  * Log lines: `<RFC3339Nano> <stream> <F|P> <text>`, P for a line cut at 16 KiB.
+ * Run as a program it supervises at once; loaded with `do` (launcher.pl) it only defines
+ * `supervise()`, which reads @ARGV and must run once per process (its named subs share its variables).
  */
 export const supervisorScript = `#!/usr/bin/perl
 use strict;
 
+# One call per process: the launcher loads this file once and calls supervise() in each forked child.
+sub supervise {
 my ($state, $log, $want_stdin, $tty, $cgroups, $sys, $netns, $mntns, $hostname, $wd, $uid, $gid,
   $path, $nmounts, @rest) = @ARGV;
 my %sys;
@@ -231,4 +235,7 @@ open(my $fh, '>', "$state/exit.tmp") or die "open exit: $!";
 printf $fh "%d %d %d%09d\\n", $code, $oom, $s, $ns;
 close($fh);
 rename("$state/exit.tmp", "$state/exit");
+}
+
+supervise() unless caller;
 `;
