@@ -64,7 +64,7 @@ const CGROUP_V1 = "/sys/fs/cgroup";
  * A cgroup of its own in the v1 cpuacct and memory hierarchies for the kubelet: everything it starts
  * (crun, monitors, supervisors, the pods, whose cgroups nest under its memory cgroup) is counted.
  */
-function benchCgroup(name: string): { dirs: string[]; usageNanos: () => number } | undefined {
+function benchCgroup(name: string): { name: string; dirs: string[]; usageNanos: () => number } | undefined {
   const cpu = join(CGROUP_V1, "cpuacct");
   const memory = join(CGROUP_V1, "memory");
   if (!existsSync(join(cpu, "cpuacct.usage")) || !existsSync(join(memory, "memory.usage_in_bytes")))
@@ -72,14 +72,22 @@ function benchCgroup(name: string): { dirs: string[]; usageNanos: () => number }
   const dirs = [join(cpu, name), join(memory, name)];
   for (const dir of dirs) mkdirSync(dir, { recursive: true });
   return {
+    name,
     dirs,
     usageNanos: () => Number(readFileSync(join(dirs[0] as string, "cpuacct.usage"), "utf8").trim()),
   };
 }
 
-function removeCgroup(dirs: string[]): void {
-  for (const dir of dirs) {
+/** Removes the bench cgroup from every v1 hierarchy (crun made it in each for the pods' cgroups). */
+function removeCgroup(name: string): void {
+  for (const controller of readdirSync(CGROUP_V1)) {
+    const dir = join(CGROUP_V1, controller, name);
+    if (!existsSync(dir)) continue;
     try {
+      // The pods' own groups are gone with the pods; an empty leftover child is removed first.
+      for (const child of readdirSync(dir, { withFileTypes: true })) {
+        if (child.isDirectory()) rmdirSync(join(dir, child.name));
+      }
       rmdirSync(dir);
     } catch (error) {
       console.log(`  (cgroup ${dir} left: ${(error as Error).message})`);
@@ -174,7 +182,7 @@ async function startPods(runtime: string, pods: number): Promise<Figures> {
     }
     api.kill("SIGTERM");
     await api.exited;
-    if (cgroup !== undefined) removeCgroup(cgroup.dirs);
+    if (cgroup !== undefined) removeCgroup(cgroup.name);
     rmSync(dir, { recursive: true, force: true });
   }
 }
