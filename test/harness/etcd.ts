@@ -37,16 +37,33 @@ export function realEtcdOrSkip(what: string): boolean {
   return false;
 }
 
-/** A port that was free a moment ago (etcd cannot listen on port 0 and report it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port that was free a moment ago, for servers that cannot listen on port 0 and report it (etcd,
+ * a static pod's apiserver). It is drawn at random below the kernel's ephemeral range
+ * (ip_local_port_range starts at 32768), so no port-0 listener or outgoing connection of another
+ * test can take it between this check and the server's bind; ports handed out are not repeated.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = FREE_PORT_FROM + Math.floor(Math.random() * (FREE_PORT_TO - FREE_PORT_FROM));
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${FREE_PORT_FROM} and ${FREE_PORT_TO}`);
+}
+
+const FREE_PORT_FROM = 20000;
+const FREE_PORT_TO = 32700;
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "0.0.0.0", () => server.close(() => resolve(true)));
   });
 }
 
