@@ -40,7 +40,7 @@ export function realEtcdOrSkip(what: string): boolean {
 /**
  * A port that was free a moment ago, for servers that cannot listen on port 0 and report it (etcd,
  * a static pod's apiserver). It is drawn at random below the kernel's ephemeral range
- * (ip_local_port_range starts at 32768), so no port-0 listener or outgoing connection of another
+ * (ip_local_port_range starts at 32768) and below the NodePort range (30000-32767), so no port-0 listener or outgoing connection of another
  * test can take it between this check and the server's bind; ports handed out are not repeated.
  */
 export async function freePort(): Promise<number> {
@@ -56,7 +56,7 @@ export async function freePort(): Promise<number> {
 }
 
 const FREE_PORT_FROM = 20000;
-const FREE_PORT_TO = 32700;
+const FREE_PORT_TO = 30000;
 const handedOut = new Set<number>();
 
 function canListen(port: number): Promise<boolean> {
