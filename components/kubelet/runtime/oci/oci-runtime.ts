@@ -26,7 +26,7 @@ import type {
 } from "../runtime.ts";
 import { CgroupPaths } from "./cgroup-paths.ts";
 import { removeRootfs } from "./container-rootfs.ts";
-import { CrunCommand } from "./crun-command.ts";
+import { CrunCommand, detectCgroupMode } from "./crun-command.ts";
 import { startOciContainer } from "./oci-container-start.ts";
 import { recvmsgSyscall, startOciExec } from "./oci-exec.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
@@ -34,6 +34,7 @@ import { installOciScripts } from "./oci-scripts.ts";
 import { monitorSyscalls } from "./oci-syscalls.ts";
 import { pauseAlive, removePause, startPause } from "./pause-container.ts";
 import { writeResize } from "./resize-fifo.ts";
+import { inUserNamespace, usableCgroupMode } from "./rootless-cgroups.ts";
 import { mountSandboxShm, unmountSandboxShm } from "./sandbox-shm.ts";
 
 export interface OciRuntimeOptions {
@@ -66,6 +67,7 @@ export async function startOciRuntime(options: OciRuntimeOptions): Promise<OciRu
   await installOciScripts(state.binDir);
   const crun = new CrunCommand({
     stateRoot: join(state.root, "crun"),
+    mode: usableCgroupMode(detectCgroupMode()),
     ...(options.crun !== undefined ? { binary: options.crun } : {}),
   });
   const sealed = await crun.seal();
@@ -78,7 +80,7 @@ export async function startOciRuntime(options: OciRuntimeOptions): Promise<OciRu
   });
   await state.saveNetwork({ podCIDR: network.podCIDR, bridge: network.bridge });
   options.log(
-    `oci runtime: crun (cgroup ${crun.mode}${sealed ? ", sealed copy" : ""}), bridge ${network.bridge}, pod CIDR ${network.podCIDR}`,
+    `oci runtime: crun (cgroup ${crun.mode === "none" && inUserNamespace() ? "none: in a user namespace, limits are off" : crun.mode}${sealed ? ", sealed copy" : ""}), bridge ${network.bridge}, pod CIDR ${network.podCIDR}`,
   );
   const runtime = new OciRuntimeImpl(options, state, network, crun, new CgroupPaths(crun.mode));
   await runtime.adopt();

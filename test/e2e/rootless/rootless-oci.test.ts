@@ -1,0 +1,120 @@
+// Rootless kube with the OCI runtime: an ordinary user's `kube server --runtime oci` runs a pod
+// through crun inside kube's user namespace, without cgroups (none are delegated on a v1 host): the
+// container sees its own rootfs, `ps` only the pod, `id` the requested user; mount is refused.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { until } from "../../harness/until.ts";
+import {
+  createTestUser,
+  processesOf,
+  type RootlessServer,
+  startRootlessServer,
+  type TestUser,
+  tempFilesOf,
+} from "./rootless-server.ts";
+
+const usable =
+  process.getuid?.() === 0 &&
+  ["useradd", "unshare", "newuidmap", "slirp4netns", "setpriv", "nsenter", "kubectl", "crun"].every((b) =>
+    Bun.which(b),
+  );
+
+const podJson = JSON.stringify({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "isolated" },
+  spec: {
+    terminationGracePeriodSeconds: 1,
+    securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+    containers: [
+      {
+        name: "main",
+        image: "busybox",
+        command: ["sleep", "3600"],
+        securityContext: { allowPrivilegeEscalation: false },
+      },
+    ],
+  },
+});
+
+describe.skipIf(!usable)("rootless kube server --runtime oci: containers are isolated", () => {
+  let user: TestUser;
+  let server: RootlessServer | undefined;
+  const kubectl = (args: string[], stdin?: string) =>
+    (server as RootlessServer).kubectl(args, stdin === undefined ? {} : { stdin });
+  const exec = (argv: string[]) => kubectl(["exec", "isolated", "--", ...argv]);
+
+  beforeAll(async () => {
+    user = createTestUser();
+    server = await startRootlessServer(user, ["--runtime", "oci"]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    if (user) user.remove();
+  }, 60_000);
+
+  test("crun runs in the user namespace with cgroup limits off, said at start", () => {
+    const log = server?.proc.stderr() ?? "";
+    expect(log).toContain("cgroup limits are off");
+    expect(log).toMatch(/oci runtime: crun \(cgroup none: in a user namespace, limits are off/);
+  });
+
+  test("the pod sees its own rootfs, only its processes, the requested user, no capabilities", async () => {
+    const created = await kubectl(["apply", "-f", "-"], podJson);
+    expect(created.code, created.stderr).toBe(0);
+    await until(
+      "pod isolated Running",
+      async () => {
+        const r = await kubectl(["get", "pod", "isolated", "-o", "jsonpath={.status.phase}"]);
+        return r.stdout === "Running" ? true : undefined;
+      },
+      {
+        timeoutMs: 25_000,
+        intervalMs: 150,
+        onTimeout: async () => {
+          console.error((await kubectl(["describe", "pod", "isolated"])).stdout);
+          console.error(server?.proc.stderr().split("\n").slice(-30).join("\n"));
+        },
+      },
+    );
+    // The user's home (kube's data dir with the CA key) is not in the container's rootfs.
+    const home = await exec(["ls", user.home]);
+    expect(home.code).not.toBe(0);
+    expect(home.stderr).toContain("No such file or directory");
+    const ls = await exec(["ls", "/"]);
+    expect(ls.stdout.split("\n")).toEqual(expect.arrayContaining(["bin", "dev", "etc", "proc", "sys"]));
+    // The built-in images run the host's tools (procps' ps) from a rootfs of their own.
+    const ps = await exec(["ps", "-e", "-o", "pid=,uid=,args="]);
+    const processes = ps.stdout.trim().split("\n");
+    expect(processes).toHaveLength(2);
+    expect(processes[0]).toMatch(/^\s*1\s+1000\s+sleep 3600$/);
+    expect(processes[1]).toMatch(/ps -e -o pid=,uid=,args=$/);
+    expect((await exec(["id", "-u"])).stdout).toBe("1000\n");
+    const mount = await exec(["mount", "-t", "tmpfs", "none", "/etc"]);
+    expect(mount.code).not.toBe(0);
+    expect(mount.stderr).toMatch(/permission denied|must be superuser/);
+    const status = await exec(["cat", "/proc/self/status"]);
+    expect(status.stdout).toContain("CapEff:\t0000000000000000");
+    expect(status.stdout).toContain("NoNewPrivs:\t1");
+    expect(status.stdout).toContain("Seccomp:\t2");
+    // Seen from the host, the container's uid 1000 is one of the user's subordinate ids.
+    const sleeping = processesOf(user.uid, user.sub).find((line) => line.endsWith(" sleep 3600"));
+    expect(sleeping, processesOf(user.uid, user.sub).join("\n")).toBeDefined();
+  }, 40_000);
+
+  test("Ctrl-C leaves no process and no temp file of the user", async () => {
+    expect(await (server as RootlessServer).stop()).toBe(0);
+    // The pause (detached by crun, so the host's init's child) may be a zombie for a moment.
+    await until(
+      "no process of the user",
+      async () => (processesOf(user.uid, user.sub).length === 0 ? true : undefined),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        onTimeout: async () => console.error(processesOf(user.uid, user.sub).join("\n")),
+      },
+    );
+    expect(tempFilesOf(user.uid)).toEqual([]);
+  }, 40_000);
+});
