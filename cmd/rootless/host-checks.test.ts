@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { hasSubordinateIds, probeLoopbackPort } from "./host-checks.ts";
+import { hasSubordinateIds, probeLoopbackPort, rootlessRuntime } from "./host-checks.ts";
 
 test("subordinate ids: both files must name the user (by name or uid) with a count", () => {
   const files = (subuid: string, subgid: string) => (path: string) =>
@@ -20,4 +20,13 @@ test("a taken loopback port is reported taken; port 0 gives a free one", async (
   } finally {
     server.stop(true);
   }
+});
+
+test("the rootless default runtime: auto (crun in the user namespace) with crun on PATH, else process; one line each", () => {
+  const withCrun = rootlessRuntime(true);
+  expect(withCrun.runtime).toBe("auto");
+  expect(withCrun.line).toContain("OCI (crun, rootless");
+  const without = rootlessRuntime(false);
+  expect(without.runtime).toBe("process");
+  expect(without.line).toContain("no crun on PATH");
 });

@@ -60,7 +60,7 @@ export function cgroupLine(uid = process.getuid?.() ?? 0): string {
     return "cgroups v1 on this host (no delegated v2 subtree): cgroup limits are off";
   const delegated = delegatedCgroup(uid);
   return delegated
-    ? `cgroup v2 subtree ${delegated} is delegated, but kube does not use it yet: cgroup limits are off`
+    ? `cgroup v2 subtree ${delegated} is delegated: the OCI runtime sets limits when kube's parent cgroup is writable (inside it), else cgroup limits are off`
     : "no delegated cgroup v2 subtree for this user: cgroup limits are off";
 }
 
@@ -77,18 +77,21 @@ function delegatedCgroup(uid: number): string | undefined {
 }
 
 /**
- * The runtime when --runtime is not given: crun (auto) where it runs rootless, which needs a
- * delegated cgroup v2 subtree (on v1 or hybrid hosts crun fails to make the container's cgroups
- * in a user namespace), else the process runtime; with the one line that says which.
+ * The runtime when --runtime is not given: auto, which is crun where it is on PATH (inside the user
+ * namespace it makes no cgroups unless a delegated v2 subtree is writable), else the process
+ * runtime; with the one line that says which.
  */
-export function rootlessRuntime(uid = process.getuid?.() ?? 0): {
+export function rootlessRuntime(hasCrun = Bun.which("crun") !== null): {
   runtime: "auto" | "process";
   line: string;
 } {
-  if (delegatedCgroup(uid) && Bun.which("crun"))
-    return { runtime: "auto", line: "runtime: OCI (crun, rootless) where it runs, else the process runtime" };
+  if (hasCrun)
+    return {
+      runtime: "auto",
+      line: "runtime: OCI (crun, rootless, in the user namespace): containers get their own rootfs, PID/IPC/UTS/mount namespaces, capabilities and seccomp",
+    };
   return {
     runtime: "process",
-    line: "runtime: process (crun needs a delegated cgroup v2 subtree to run rootless; --runtime oci to try it anyway): containers see the host's files",
+    line: "runtime: process (no crun on PATH): containers see the host's files",
   };
 }

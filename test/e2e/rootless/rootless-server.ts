@@ -48,6 +48,24 @@ export function processesOf(uid: number, sub?: { start: number; count: number })
   return out;
 }
 
+/**
+ * processesOf once none are left, or what is still there after `timeoutMs`: crun detaches a
+ * pause container from kube (its parent is the host's init), so once killed it stays a zombie
+ * until that init reaps it.
+ */
+export async function processesLeft(
+  uid: number,
+  sub?: { start: number; count: number },
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = processesOf(uid, sub);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await Bun.sleep(100);
+  }
+}
+
 export function createTestUser(): TestUser {
   const name = `kt-rl${process.pid % 10000}${Math.floor(Math.random() * 100)}`;
   sh(["useradd", "-m", "-s", "/bin/sh", name]);

@@ -12,7 +12,7 @@ import { until } from "../../harness/until.ts";
 import { recvOnly } from "../seeds/recv-only.ts";
 import {
   createTestUser,
-  processesOf,
+  processesLeft,
   type RootlessServer,
   startRootlessServer,
   type TestUser,
@@ -118,7 +118,13 @@ describe.skipIf(!usable)("seed 000 rootless: an ordinary user's kube server", ()
       /rootless: network: slirp4netns .*ports below \d+ \(net\.ipv4\.ip_unprivileged_port_start\)/,
     );
     expect(log).toContain("cgroup limits are off");
-    expect(log).toMatch(/kubelet \S+: runtime (oci|process): each pod gets its own network namespace/);
+    // crun on PATH: the OCI runtime inside the user namespace (no cgroups: none are delegated).
+    const runtime = Bun.which("crun") ? "oci" : "process";
+    expect(log).toMatch(
+      new RegExp(`kubelet \\S+: runtime ${runtime}: each pod gets its own network namespace`),
+    );
+    if (runtime === "oci")
+      expect(log).toContain("rootless: runtime: OCI (crun, rootless, in the user namespace)");
     expect(log).toContain(`export KUBECONFIG=${join(user.home, ".kube-server", "kubeconfig.yaml")}`);
   });
 
@@ -182,7 +188,7 @@ describe.skipIf(!usable)("seed 000 rootless: an ordinary user's kube server", ()
     const old = server as RootlessServer;
     expect(await old.stop()).toBe(0);
     expect(existsSync(`/proc/${old.innerPid}`)).toBe(false);
-    expect(processesOf(user.uid, user.sub)).toEqual([]);
+    expect(await processesLeft(user.uid, user.sub)).toEqual([]);
     server = await startRootlessServer(user, ["--nodes", "3"]);
     const ip = await wait("the bound pod Running again", () => podPhaseIP("bound"));
     expect(await recvInNetns(ip)).toBe("hello\n");
@@ -293,7 +299,7 @@ describe.skipIf(!usable)("seed 000 rootless: an ordinary user's kube server", ()
     expect(await running.stop()).toBe(0);
     expect(running.proc.stderr()).toContain("kube server: stopped");
     expect(existsSync(`/proc/${running.innerPid}`)).toBe(false);
-    expect(processesOf(user.uid, user.sub)).toEqual([]);
+    expect(await processesLeft(user.uid, user.sub)).toEqual([]);
     expect(tempFilesOf(user.uid)).toEqual([]);
     // The host ports are free again.
     for (const port of [running.apiPort, nodePort]) {
