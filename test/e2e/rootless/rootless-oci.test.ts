@@ -3,6 +3,8 @@
 // container sees its own rootfs, `ps` only the pod, `id` the requested user; mount is refused.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import type { OciSpec } from "../../../components/kubelet/runtime/oci/oci-spec.ts";
 import { until } from "../../harness/until.ts";
 import {
   createTestUser,
@@ -33,6 +35,8 @@ const podJson = JSON.stringify({
         image: "busybox",
         command: ["sleep", "3600"],
         securityContext: { allowPrivilegeEscalation: false },
+        // No cgroups in the user namespace: the limits are off, and the pod still starts.
+        resources: { limits: { memory: "64Mi", cpu: "500m" } },
       },
     ],
   },
@@ -99,6 +103,17 @@ describe.skipIf(!usable)("rootless kube server --runtime oci: containers are iso
     expect(status.stdout).toContain("CapEff:\t0000000000000000");
     expect(status.stdout).toContain("NoNewPrivs:\t1");
     expect(status.stdout).toContain("Seccomp:\t2");
+    // The container's OCI spec holds no cgroup path and no limits (none would apply).
+    const specs = [...new Bun.Glob("**/config.json").scanSync({ cwd: user.home, absolute: true, dot: true })]
+      .map((file) => JSON.parse(readFileSync(file, "utf8")) as OciSpec)
+      .filter((spec) => spec.process.args.join(" ") === "sleep 3600");
+    // (kube's bundle and crun's copy of it in its state root)
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) {
+      expect(spec.linux.cgroupsPath).toBeUndefined();
+      expect(spec.linux.resources.memory).toBeUndefined();
+      expect(spec.linux.resources.cpu).toBeUndefined();
+    }
     // Seen from the host, the container's uid 1000 is one of the user's subordinate ids.
     const sleeping = processesOf(user.uid, user.sub).find((line) => line.endsWith(" sleep 3600"));
     expect(sleeping, processesOf(user.uid, user.sub).join("\n")).toBeDefined();

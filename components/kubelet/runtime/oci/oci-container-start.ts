@@ -19,7 +19,7 @@ import { resolveUser, UnknownUserError } from "./container-user.ts";
 import type { CrunCommand } from "./crun-command.ts";
 import { containerNamespaces } from "./namespaces.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
-import { buildSpec } from "./oci-spec.ts";
+import { buildSpec, type SpecInput } from "./oci-spec.ts";
 import { mkdirInRootfs, readRootfsFile } from "./rootfs-paths.ts";
 import { seccompFor } from "./seccomp-choice.ts";
 
@@ -70,6 +70,17 @@ function mergedEnv(config: ContainerConfig): string[] {
 export function sandboxShm(sandbox: OciSandboxRecord): { shm?: { source: string; readOnly: boolean } } {
   if (sandbox.hostIPC === true) return { shm: { source: "/dev/shm", readOnly: false } };
   return sandbox.shm !== undefined ? { shm: { source: sandbox.shm, readOnly: false } } : {};
+}
+
+/** The pod spec's CPU and memory limits as buildSpec takes them. */
+function cgroupLimits(
+  config: Pick<SpecInput, "memoryLimitBytes" | "cpuLimitMillis" | "cpuRequestMillis">,
+): Pick<SpecInput, "memoryLimitBytes" | "cpuLimitMillis" | "cpuRequestMillis"> {
+  return {
+    ...(config.memoryLimitBytes !== undefined ? { memoryLimitBytes: config.memoryLimitBytes } : {}),
+    ...(config.cpuLimitMillis !== undefined ? { cpuLimitMillis: config.cpuLimitMillis } : {}),
+    ...(config.cpuRequestMillis !== undefined ? { cpuRequestMillis: config.cpuRequestMillis } : {}),
+  };
 }
 
 export async function startOciContainer(
@@ -178,9 +189,8 @@ export async function startOciContainer(
     ...(cgroupsPath !== undefined ? { cgroupsPath } : {}),
     terminal: config.tty,
     ...sandboxShm(sandbox),
-    ...(config.memoryLimitBytes !== undefined ? { memoryLimitBytes: config.memoryLimitBytes } : {}),
-    ...(config.cpuLimitMillis !== undefined ? { cpuLimitMillis: config.cpuLimitMillis } : {}),
-    ...(config.cpuRequestMillis !== undefined ? { cpuRequestMillis: config.cpuRequestMillis } : {}),
+    // Without a cgroup (rootless kube without a delegated subtree) no limit applies: none in the spec.
+    ...(cgroupsPath !== undefined ? cgroupLimits(config) : {}),
   });
   await writeFile(join(stateDir, "config.json"), JSON.stringify(spec));
   const fifos = [...(config.stdin ? ["stdin"] : []), ...(config.tty ? ["resize"] : [])];
