@@ -2,7 +2,8 @@
 // `kt-` user: user+net+mount namespaces, slirp4netns), one node each, interleaved: time from spawn
 // to a Ready node, pod start p50/p99 of 10 pods, ClusterIP throughput (a client in the cluster's
 // network namespace reading from a pod), and pod -> host throughput (through slirp4netns when
-// rootless). Both use the process runtime, whose pods run bench/rootless-net.ts with bun.
+// rootless). Both use the process runtime (rootless would default to crun), whose pods run
+// bench/rootless-net.ts with bun from the host's files.
 
 import { join } from "node:path";
 import { apiClientFor } from "../cmd/api-client-flags.ts";
@@ -168,7 +169,7 @@ async function rootlessRun(): Promise<Row> {
   const user = createTestUser();
   try {
     const t0 = performance.now();
-    const server = await startRootlessServer(user, ["--nodes", "1"]);
+    const server = await startRootlessServer(user, ["--nodes", "1", "--runtime", "process"]);
     const config = loadKubeconfig(join(user.home, ".kube-server", "kubeconfig.yaml"));
     const client = apiClientFor(config, "bench-rootless");
     for (;;) {
