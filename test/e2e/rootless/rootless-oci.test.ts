@@ -1,10 +1,13 @@
-// Rootless kube with the OCI runtime: an ordinary user's `kube server --runtime oci` runs a pod
-// through crun inside kube's user namespace, without cgroups (none are delegated on a v1 host): the
-// container sees its own rootfs, `ps` only the pod, `id` the requested user; mount is refused.
-
+// Rootless kube with the OCI runtime: an ordinary user's `kube server --runtime oci` runs pods
+// through crun inside kube's user namespace, without cgroups (none are delegated on a v1 host): a
+// built-in image's own rootfs, `ps` only the pod, `id` the requested user, mount refused, no
+// capabilities; an OCI image from --image-dir on an overlay mounted in the namespace.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { OciSpec } from "../../../components/kubelet/runtime/oci/oci-spec.ts";
+import { buildBusyboxLayout } from "../../harness/registry.ts";
 import { until } from "../../harness/until.ts";
 import {
   createTestUser,
@@ -18,8 +21,8 @@ import {
 
 const usable =
   process.getuid?.() === 0 &&
-  ["useradd", "unshare", "newuidmap", "slirp4netns", "setpriv", "nsenter", "kubectl", "crun"].every((b) =>
-    Bun.which(b),
+  ["useradd", "unshare", "newuidmap", "slirp4netns", "setpriv", "nsenter", "kubectl", "crun", "umoci"].every(
+    (b) => Bun.which(b),
   );
 
 const podJson = JSON.stringify({
@@ -51,7 +54,24 @@ describe.skipIf(!usable)("rootless kube server --runtime oci: containers are iso
 
   beforeAll(async () => {
     user = createTestUser();
-    server = await startRootlessServer(user, ["--runtime", "oci"]);
+    // An OCI image (busybox layers) in --image-dir, readable by the user: its rootfs is an overlay
+    // mounted inside the user namespace.
+    buildBusyboxLayout(join(user.shared, "images", "isolated"), "1", {
+      files: {
+        "etc/passwd": "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n",
+        "etc/group": "root:x:0:\napp:x:1000:\n",
+        "image-file.txt": "from the image\n",
+      },
+      cmd: ["sleep", "3600"],
+    });
+    // umoci writes its blobs 0600.
+    spawnSync("chmod", ["-R", "a+rX", join(user.shared, "images")]);
+    server = await startRootlessServer(user, [
+      "--runtime",
+      "oci",
+      "--image-dir",
+      join(user.shared, "images"),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -117,6 +137,49 @@ describe.skipIf(!usable)("rootless kube server --runtime oci: containers are iso
     // Seen from the host, the container's uid 1000 is one of the user's subordinate ids.
     const sleeping = processesOf(user.uid, user.sub).find((line) => line.endsWith(" sleep 3600"));
     expect(sleeping, processesOf(user.uid, user.sub).join("\n")).toBeDefined();
+  }, 40_000);
+
+  test("an OCI image's layers are the rootfs (an overlay in the user namespace); the user from the image's /etc/passwd", async () => {
+    const image = JSON.stringify({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "layered" },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        securityContext: { runAsUser: 1000 },
+        containers: [{ name: "main", image: "isolated:1" }],
+      },
+    });
+    const created = await kubectl(["apply", "-f", "-"], image);
+    expect(created.code, created.stderr).toBe(0);
+    await until(
+      "pod layered Running",
+      async () => {
+        const r = await kubectl(["get", "pod", "layered", "-o", "jsonpath={.status.phase}"]);
+        return r.stdout === "Running" ? true : undefined;
+      },
+      {
+        timeoutMs: 25_000,
+        intervalMs: 150,
+        onTimeout: async () => {
+          console.error((await kubectl(["describe", "pod", "layered"])).stdout);
+          console.error(server?.proc.stderr().split("\n").slice(-30).join("\n"));
+        },
+      },
+    );
+    const run = (argv: string[]) => kubectl(["exec", "layered", "--", ...argv]);
+    expect((await run(["cat", "/image-file.txt"])).stdout).toBe("from the image\n");
+    // Only the image's files: no /usr of the host.
+    expect((await run(["ls", "/usr"])).code).not.toBe(0);
+    expect((await run(["id"])).stdout).toBe("uid=1000(app) gid=1000(app) groups=1000(app)\n");
+    const processes = (await run(["ps"])).stdout.trim().split("\n").slice(1);
+    expect(processes).toHaveLength(2);
+    expect(processes[0]).toMatch(/^\s*1 app\s+sleep 3600$/);
+    // The layers keep their owners inside the user namespace (root's file), so uid 1000 may not write it.
+    expect((await run(["ls", "-ln", "/image-file.txt"])).stdout).toMatch(/^-rw-r--r--\s+1 0\s+0\s+15 /);
+    const write = await run(["sh", "-c", "echo changed > /image-file.txt"]);
+    expect(write.code).not.toBe(0);
+    expect(write.stderr).toContain("Permission denied");
   }, 40_000);
 
   test("Ctrl-C leaves no process and no temp file of the user", async () => {
