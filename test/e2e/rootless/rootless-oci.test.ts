@@ -2,6 +2,7 @@
 // through crun inside kube's user namespace, without cgroups (none are delegated on a v1 host): a
 // built-in image's own rootfs, `ps` only the pod, `id` the requested user, mount refused, no
 // capabilities; an OCI image from --image-dir on an overlay mounted in the namespace.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -4,6 +4,7 @@
 
 import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
+import { release } from "node:os";
 import { join } from "node:path";
 import { NodeNetwork } from "../../network/node-network.ts";
 import { startAttach } from "../process/attach-process.ts";
@@ -34,7 +35,7 @@ import { installOciScripts } from "./oci-scripts.ts";
 import { monitorSyscalls } from "./oci-syscalls.ts";
 import { pauseAlive, removePause, startPause } from "./pause-container.ts";
 import { writeResize } from "./resize-fifo.ts";
-import { inUserNamespace, usableCgroupMode } from "./rootless-cgroups.ts";
+import { inUserNamespace, usableCgroupMode, userNamespaceProblem } from "./rootless-cgroups.ts";
 import { mountSandboxShm, unmountSandboxShm } from "./sandbox-shm.ts";
 
 export interface OciRuntimeOptions {
@@ -55,6 +56,10 @@ export interface OciRuntime extends Runtime {
 /** Why the OCI runtime cannot run here (not root, no crun, no `ip netns`), or undefined when it can. */
 export async function ociUnavailable(crun = "crun"): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return "not root";
+  if (inUserNamespace()) {
+    const problem = userNamespaceProblem(release());
+    if (problem !== undefined) return problem;
+  }
   if (Bun.which(crun) === null) return `no ${crun} on PATH`;
   if (Bun.which("ip") === null) return "no ip (iproute2) on PATH";
   return undefined;

@@ -1,7 +1,7 @@
 // rootless-cgroups.ts: the user namespace test on uid_map text, and which cgroup mode crun gets.
 
 import { describe, expect, test } from "bun:test";
-import { inUserNamespace, usableCgroupMode } from "./rootless-cgroups.ts";
+import { inUserNamespace, usableCgroupMode, userNamespaceProblem } from "./rootless-cgroups.ts";
 
 describe("inUserNamespace", () => {
   test("the initial namespace maps the whole range", () => {
@@ -51,4 +51,12 @@ describe("usableCgroupMode", () => {
     });
     expect(asked[0]?.startsWith("/kt-cgroup/memory/")).toBe(true);
   });
+});
+
+test("userNamespaceProblem: overlayfs in a user namespace needs Linux 5.11", () => {
+  expect(userNamespaceProblem("6.18.0-kt")).toBeUndefined();
+  expect(userNamespaceProblem("5.11.0")).toBeUndefined();
+  expect(userNamespaceProblem("5.10.0-28-amd64")).toContain("cannot mount overlayfs in a user namespace");
+  expect(userNamespaceProblem("4.19.0")).toContain("5.11+");
+  expect(userNamespaceProblem("garbage")).toContain("5.11+");
 });

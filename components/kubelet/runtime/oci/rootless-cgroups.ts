@@ -1,6 +1,6 @@
-// The cgroups crun may make for kube's containers: inside a user namespace (rootless kube) only
-// where the cgroup under which they go is writable (a delegated v2 subtree), else none, and crun
-// runs with --cgroup-manager=disabled (as rootless podman does with cgroups v1).
+// What crun may do for kube inside a user namespace (rootless kube): make cgroups only where the
+// parent cgroup is writable (a delegated v2 subtree), else none (--cgroup-manager=disabled, as
+// rootless podman on cgroup v1); image layers need overlayfs there, which Linux 5.11+ allows.
 
 import { accessSync, constants, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +22,13 @@ export function inUserNamespace(uidMap?: string): boolean {
     .split("\n")
     .map((row) => row.trim().split(/\s+/).map(Number));
   return !(rows.length === 1 && rows[0]?.[0] === 0 && rows[0]?.[1] === 0 && rows[0]?.[2] === 4294967295);
+}
+
+/** Why crun cannot run pods in this user namespace (image layers need overlayfs there: Linux 5.11+). */
+export function userNamespaceProblem(release: string): string | undefined {
+  const [major = 0, minor = 0] = release.split(/[.-]/).map(Number);
+  if (major > 5 || (major === 5 && minor >= 11)) return undefined;
+  return `Linux ${release} cannot mount overlayfs in a user namespace (5.11+ can)`;
 }
 
 /** `mode`, or "none" when kube runs in a user namespace and may not write the containers' parent cgroup. */
