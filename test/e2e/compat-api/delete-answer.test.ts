@@ -8,6 +8,7 @@ import * as k8s from "@kubernetes/client-node";
 import { ApiClient } from "../../../lib/client/api-client.ts";
 import { startTestApiserver, type TestApiserver } from "../../harness/apiserver.ts";
 import { type Kubectl, kubectlBinary, kubectlFor } from "../../harness/kubectl.ts";
+import { runProcess } from "../../harness/run-process.ts";
 import { kubectlVersion } from "../streaming/kubectl-streams.ts";
 
 const HAVE_KUBECTL = kubectlBinary() !== null;
@@ -195,14 +196,7 @@ c.host = sys.argv[1]
 s = client.CoreV1Api(client.ApiClient(c)).delete_namespaced_config_map("kt-py", "default")
 print(json.dumps([s.kind, s.status, s.details.kind, s.details.name]))
 `;
-  const proc = Bun.spawn([PYTHON, "-c", script, api.url], { stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  clearTimeout(timer);
+  const { stdout, stderr, code } = await runProcess([PYTHON, "-c", script, api.url]);
   expect(code, stderr).toBe(0);
   expect(JSON.parse(stdout)).toEqual(["Status", "Success", "configmaps", "kt-py"]);
 });

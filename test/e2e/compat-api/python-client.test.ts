@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { startTestApiserver, type TestApiserver } from "../../harness/apiserver.ts";
+import { runProcess } from "../../harness/run-process.ts";
 
 const PYTHON = "/usr/bin/python3";
 const HAVE_PYTHON = spawnSync(PYTHON, ["-c", "import kubernetes"]).status === 0;
@@ -47,14 +48,7 @@ print(json.dumps(out))
 test.skipIf(!HAVE_PYTHON)(
   "force=True takes a conflicting field over; watch=True is a watch",
   async () => {
-    const proc = Bun.spawn([PYTHON, "-c", SCRIPT, api.url], { stdout: "pipe", stderr: "pipe" });
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    clearTimeout(timer);
+    const { stdout, stderr, code } = await runProcess([PYTHON, "-c", SCRIPT, api.url]);
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       conflict: [409, "Conflict"],

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import * as k8s from "@kubernetes/client-node";
 import { type KubeServer, startKubeServer } from "../../harness/kube-server.ts";
+import { runProcess } from "../../harness/run-process.ts";
 import { until } from "../../harness/until.ts";
 
 const root = process.getuid?.() === 0;
@@ -180,14 +181,9 @@ describe.skipIf(!root)("client libraries: watch, exec, logs and port-forward", (
     async () => {
       const script = join(dir, "client.py");
       writeFileSync(script, PY_SCRIPT);
-      const proc = Bun.spawn([PYTHON, script, server.kubeconfig], { stdout: "pipe", stderr: "pipe" });
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-      const [stdout, stderr, code] = await Promise.all([
-        new Response(proc.stdout).text(),
-        new Response(proc.stderr).text(),
-        proc.exited,
-      ]);
-      clearTimeout(timer);
+      const { stdout, stderr, code } = await runProcess([PYTHON, script, server.kubeconfig], {
+        timeoutMs: 60_000,
+      });
       expect(code, stderr).toBe(0);
       const result = JSON.parse(stdout) as Record<string, unknown>;
       expect(result.exec).toBe("out\nerr\n");
