@@ -12,19 +12,19 @@ interface DiscoveredResource {
 }
 
 export class ResourcePaths {
-  readonly #client: ApiClient;
-  readonly #groups = new Map<string, DiscoveredResource[]>();
+  private readonly client: ApiClient;
+  private readonly groups = new Map<string, DiscoveredResource[]>();
 
   constructor(client: ApiClient) {
-    this.#client = client;
+    this.client = client;
   }
 
   /** The object's path; throws naming the kind when the API does not serve it. */
   async objectPath(apiVersion: string, kind: string, name: string, namespace: unknown): Promise<string> {
     const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    let resource = (await this.#resources(base, false)).find((r) => r.kind === kind);
+    let resource = (await this.resources(base, false)).find((r) => r.kind === kind);
     // A CRD created a moment ago: read discovery again before giving up.
-    resource ??= (await this.#resources(base, true)).find((r) => r.kind === kind);
+    resource ??= (await this.resources(base, true)).find((r) => r.kind === kind);
     if (!resource) throw new Error(`the API serves no kind ${kind} in ${apiVersion}`);
     const ns = typeof namespace === "string" && namespace ? namespace : "default";
     const { group, version } = parseApiVersion(apiVersion);
@@ -34,17 +34,17 @@ export class ResourcePaths {
     );
   }
 
-  async #resources(base: string, refresh: boolean): Promise<DiscoveredResource[]> {
-    const cached = this.#groups.get(base);
+  private async resources(base: string, refresh: boolean): Promise<DiscoveredResource[]> {
+    const cached = this.groups.get(base);
     if (cached && !refresh) return cached;
     let resources: DiscoveredResource[] = [];
     try {
-      const list = await this.#client.get<{ resources?: DiscoveredResource[] }>(base);
+      const list = await this.client.get<{ resources?: DiscoveredResource[] }>(base);
       resources = (list.resources ?? []).filter((r) => !r.name.includes("/"));
     } catch {
       // an unknown group/version: no resources
     }
-    this.#groups.set(base, resources);
+    this.groups.set(base, resources);
     return resources;
   }
 }

@@ -19,25 +19,24 @@ export interface NftablesProxierOptions {
 export class NftablesProxier implements Proxier {
   readonly mode = "nftables";
   readonly describe: string;
-  #contents: TableContents | undefined;
-  #lastFull = 0;
+  private contents: TableContents | undefined;
+  private lastFull = 0;
 
   constructor(private readonly options: NftablesProxierOptions) {
     this.describe = `table ip ${options.table}`;
   }
 
   async sync(ports: readonly ServicePort[]): Promise<void> {
-    const full =
-      !this.#contents || Date.now() - this.#lastFull > (this.options.fullSyncIntervalMs ?? 300_000);
-    const rendered = renderRuleset({ ...this.options, ports }, full ? undefined : this.#contents);
-    this.#contents = undefined;
+    const full = !this.contents || Date.now() - this.lastFull > (this.options.fullSyncIntervalMs ?? 300_000);
+    const rendered = renderRuleset({ ...this.options, ports }, full ? undefined : this.contents);
+    this.contents = undefined;
     await mustRun(["nft", "-f", "-"], rendered.text);
-    this.#contents = rendered.contents;
-    if (full) this.#lastFull = Date.now();
+    this.contents = rendered.contents;
+    if (full) this.lastFull = Date.now();
   }
 
   async cleanup(): Promise<void> {
-    this.#contents = undefined;
+    this.contents = undefined;
     await runHostCommand(["nft", "delete", "table", "ip", this.options.table]);
   }
 }

@@ -6,17 +6,17 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import type { EndpointPicker } from "./endpoint-picker.ts";
 
 export class TcpRelay {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
 
   private constructor(server: Server) {
-    this.#server = server;
+    this.server = server;
   }
 
   static listen(host: string, port: number, picker: EndpointPicker): Promise<TcpRelay> {
     const server = createServer({ allowHalfOpen: true, noDelay: true });
     const relay = new TcpRelay(server);
-    server.on("connection", (client) => relay.#splice(client, picker));
+    server.on("connection", (client) => relay.splice(client, picker));
     return new Promise((resolve, reject) => {
       server.once("error", reject);
       server.listen({ host, port }, () => {
@@ -27,7 +27,7 @@ export class TcpRelay {
     });
   }
 
-  #splice(client: Socket, picker: EndpointPicker): void {
+  private splice(client: Socket, picker: EndpointPicker): void {
     const endpoint = picker.pick(client.remoteAddress ?? "");
     if (!endpoint) {
       client.resetAndDestroy();
@@ -39,13 +39,13 @@ export class TcpRelay {
       allowHalfOpen: true,
       noDelay: true,
     });
-    this.#sockets.add(client);
-    this.#sockets.add(upstream);
+    this.sockets.add(client);
+    this.sockets.add(upstream);
     const fail = (): void => {
       client.destroy();
       upstream.destroy();
     };
-    const forget = (socket: Socket) => () => this.#sockets.delete(socket);
+    const forget = (socket: Socket) => () => this.sockets.delete(socket);
     client.on("error", fail).on("close", forget(client));
     upstream.on("error", fail).on("close", forget(upstream));
     client.pipe(upstream);
@@ -53,7 +53,7 @@ export class TcpRelay {
   }
 
   close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -15,18 +15,18 @@ interface Flow {
 }
 
 export class UdpRelay {
-  readonly #server: Socket;
-  readonly #flows = new Map<string, Flow>();
-  readonly #sweeper: ReturnType<typeof setInterval>;
+  private readonly server: Socket;
+  private readonly flows = new Map<string, Flow>();
+  private readonly sweeper: ReturnType<typeof setInterval>;
 
   private constructor(
     server: Socket,
     private readonly picker: EndpointPicker,
   ) {
-    this.#server = server;
-    this.#sweeper = setInterval(() => this.#sweep(), IDLE_MS / 2);
-    this.#sweeper.unref?.();
-    server.on("message", (message, from) => this.#forward(message, from));
+    this.server = server;
+    this.sweeper = setInterval(() => this.sweep(), IDLE_MS / 2);
+    this.sweeper.unref?.();
+    server.on("message", (message, from) => this.forward(message, from));
   }
 
   static listen(host: string, port: number, picker: EndpointPicker): Promise<UdpRelay> {
@@ -41,31 +41,31 @@ export class UdpRelay {
     });
   }
 
-  #forward(message: Buffer, from: RemoteInfo): void {
+  private forward(message: Buffer, from: RemoteInfo): void {
     const key = `${from.address}:${from.port}`;
-    let flow = this.#flows.get(key);
+    let flow = this.flows.get(key);
     if (!flow) {
       const endpoint = this.picker.pick(from.address);
       if (!endpoint) return;
       const socket = createSocket({ type: "udp4" });
-      socket.on("error", () => this.#close(key));
+      socket.on("error", () => this.closeFlow(key));
       socket.on("message", (reply, replyFrom) => {
         if (replyFrom.address !== endpoint.ip || replyFrom.port !== endpoint.port) return;
-        const current = this.#flows.get(key);
+        const current = this.flows.get(key);
         if (current) current.lastUsed = Date.now();
-        this.#server.send(reply, from.port, from.address);
+        this.server.send(reply, from.port, from.address);
       });
       flow = { socket, endpoint, lastUsed: Date.now() };
-      this.#flows.set(key, flow);
+      this.flows.set(key, flow);
     }
     flow.lastUsed = Date.now();
     flow.socket.send(message, flow.endpoint.port, flow.endpoint.ip);
   }
 
-  #close(key: string): void {
-    const flow = this.#flows.get(key);
+  private closeFlow(key: string): void {
+    const flow = this.flows.get(key);
     if (!flow) return;
-    this.#flows.delete(key);
+    this.flows.delete(key);
     try {
       flow.socket.close();
     } catch {
@@ -73,14 +73,14 @@ export class UdpRelay {
     }
   }
 
-  #sweep(): void {
+  private sweep(): void {
     const now = Date.now();
-    for (const [key, flow] of this.#flows) if (now - flow.lastUsed > IDLE_MS) this.#close(key);
+    for (const [key, flow] of this.flows) if (now - flow.lastUsed > IDLE_MS) this.closeFlow(key);
   }
 
   close(): Promise<void> {
-    clearInterval(this.#sweeper);
-    for (const key of [...this.#flows.keys()]) this.#close(key);
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    clearInterval(this.sweeper);
+    for (const key of [...this.flows.keys()]) this.closeFlow(key);
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -36,15 +36,15 @@ export class UserspaceProxier implements Proxier {
   readonly mode = "userspace";
   readonly describe: string;
   /** Addresses on the interface; undefined until the interface was (re)created. */
-  #addresses: Set<string> | undefined;
-  readonly #listeners = new Map<string, Listener>();
+  private addresses: Set<string> | undefined;
+  private readonly listeners = new Map<string, Listener>();
 
   constructor(private readonly options: UserspaceProxierOptions) {
     this.describe = `interface ${options.interfaceName}`;
   }
 
   async sync(ports: readonly ServicePort[]): Promise<void> {
-    await this.#syncAddresses(new Set(ports.map((p) => p.clusterIP)));
+    await this.syncAddresses(new Set(ports.map((p) => p.clusterIP)));
     const wanted = new Map<string, WantedListener>();
     const want = (p: ServicePort, host: string, port: number, endpoints: ProxyEndpoint[]) => {
       if (endpoints.length === 0) return;
@@ -59,14 +59,14 @@ export class UserspaceProxier implements Proxier {
       if (p.nodePort)
         for (const host of this.options.nodePortAddresses ?? ["0.0.0.0"]) want(p, host, p.nodePort, external);
     }
-    for (const [key, listener] of this.#listeners) {
+    for (const [key, listener] of this.listeners) {
       if (wanted.has(key)) continue;
-      this.#listeners.delete(key);
+      this.listeners.delete(key);
       await listener.relay.close();
     }
     const failures: string[] = [];
     for (const [key, w] of wanted) {
-      let listener = this.#listeners.get(key);
+      let listener = this.listeners.get(key);
       if (!listener) {
         const picker = new EndpointPicker();
         try {
@@ -75,7 +75,7 @@ export class UserspaceProxier implements Proxier {
               ? await TcpRelay.listen(w.host, w.port, picker)
               : await UdpRelay.listen(w.host, w.port, picker);
           listener = { picker, relay };
-          this.#listeners.set(key, listener);
+          this.listeners.set(key, listener);
         } catch (error) {
           failures.push(`listen ${key}: ${(error as Error).message}`);
           continue;
@@ -86,9 +86,9 @@ export class UserspaceProxier implements Proxier {
     if (failures.length) throw new Error(failures.join("; "));
   }
 
-  async #syncAddresses(wanted: Set<string>): Promise<void> {
+  private async syncAddresses(wanted: Set<string>): Promise<void> {
     const name = this.options.interfaceName;
-    if (!this.#addresses) {
+    if (!this.addresses) {
       // A previous run's interface goes with every address it held.
       await runHostCommand(["ip", "link", "del", "dev", name]);
       // Kernels without the dummy module get a port-less bridge: as inert, and always built in.
@@ -97,9 +97,9 @@ export class UserspaceProxier implements Proxier {
       await mustRun(["ip", "link", "set", "dev", name, "up"]);
       if (this.options.serviceCIDR)
         await mustRun(["ip", "route", "replace", "unreachable", this.options.serviceCIDR]);
-      this.#addresses = new Set();
+      this.addresses = new Set();
     }
-    const current = this.#addresses;
+    const current = this.addresses;
     const commands: string[] = [];
     for (const ip of wanted) if (!current.has(ip)) commands.push(`address add ${ip}/32 dev ${name}`);
     for (const ip of current) if (!wanted.has(ip)) commands.push(`address del ${ip}/32 dev ${name}`);
@@ -107,16 +107,16 @@ export class UserspaceProxier implements Proxier {
     try {
       await mustRun(["ip", "-batch", "-"], `${commands.join("\n")}\n`);
     } catch (error) {
-      this.#addresses = undefined;
+      this.addresses = undefined;
       throw error;
     }
-    this.#addresses = new Set(wanted);
+    this.addresses = new Set(wanted);
   }
 
   async cleanup(): Promise<void> {
-    for (const listener of this.#listeners.values()) await listener.relay.close();
-    this.#listeners.clear();
-    this.#addresses = undefined;
+    for (const listener of this.listeners.values()) await listener.relay.close();
+    this.listeners.clear();
+    this.addresses = undefined;
     await runHostCommand(["ip", "link", "del", "dev", this.options.interfaceName]);
     if (this.options.serviceCIDR)
       await runHostCommand(["ip", "route", "del", "unreachable", this.options.serviceCIDR]);

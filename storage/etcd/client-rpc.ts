@@ -21,7 +21,7 @@ export function serviceError(code: grpc.status, details: string): grpc.ServiceEr
 }
 
 export class EtcdRpc {
-  #closed = false;
+  private isClosed = false;
   /** The highest store revision any response has shown this client (see ClientWatch). */
   seenRevision = 0;
 
@@ -32,11 +32,11 @@ export class EtcdRpc {
   ) {}
 
   get closed(): boolean {
-    return this.#closed;
+    return this.isClosed;
   }
 
   unary<Res>(service: EtcdService, name: string, request: object, context: ErrorContext = {}): Promise<Res> {
-    if (this.#closed) return Promise.reject(new StoreClosedError());
+    if (this.isClosed) return Promise.reject(new StoreClosedError());
     const definition = method(service, name);
     return new Promise<Res>((resolve, reject) => {
       this.client.makeUnaryRequest(
@@ -70,7 +70,7 @@ export class EtcdRpc {
   }
 
   close(): void {
-    this.#closed = true;
+    this.isClosed = true;
     this.client.close();
   }
 }
