@@ -13,6 +13,10 @@ const NAMESPACES = Number(process.env.SCALE_NAMESPACES ?? 50);
 const DEPLOYMENTS = Number(process.env.SCALE_DEPLOYMENTS ?? 10); // per namespace
 const LISTS = Number(process.env.SCALE_LISTS ?? 5);
 const TIMEOUT_MS = Number(process.env.SCALE_TIMEOUT_S ?? 1200) * 1000;
+/** Another kube executable to measure (an older build, for A/B); default ./kube, built if stale. */
+const KUBE = process.env.SCALE_KUBE;
+/** A directory: the loaded server (not the one-node reference) writes a CPU profile there on exit. */
+const PROFILE_DIR = process.env.SCALE_PROFILE_DIR;
 
 function rssMiB(pid: number): number {
   try {
@@ -65,31 +69,36 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 function startServer(dir: string, nodes = NODES): KubeProcess {
-  return spawnKube([
-    kubeBinary,
-    "server",
-    "--data-dir",
-    dir,
-    "--insecure-port",
-    "0",
-    "--secure-port",
-    "0",
-    "--listen-client-urls",
-    "http://127.0.0.1:0",
-    "--node-name",
-    "kt-scale",
-    "--nodes",
-    String(nodes),
-    "--runtime",
-    "fake",
-    // /24 per node: a /10 holds 16384 of them. No proxy or DNS: no network rules for 150k pods.
-    "--cluster-cidr",
-    "10.64.0.0/10",
-    "--service-cluster-ip-range",
-    "10.60.0.0/16",
-    "--disable",
-    "proxy,dns",
-  ]);
+  const profile =
+    PROFILE_DIR && nodes === NODES ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : undefined;
+  return spawnKube(
+    [
+      KUBE ?? kubeBinary,
+      "server",
+      "--data-dir",
+      dir,
+      "--insecure-port",
+      "0",
+      "--secure-port",
+      "0",
+      "--listen-client-urls",
+      "http://127.0.0.1:0",
+      "--node-name",
+      "kt-scale",
+      "--nodes",
+      String(nodes),
+      "--runtime",
+      "fake",
+      // /24 per node: a /10 holds 16384 of them. No proxy or DNS: no network rules for 150k pods.
+      "--cluster-cidr",
+      "10.64.0.0/10",
+      "--service-cluster-ip-range",
+      "10.60.0.0/16",
+      "--disable",
+      "proxy,dns",
+    ],
+    profile,
+  );
 }
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
@@ -261,7 +270,7 @@ const ms = (v: number): string => `${v.toFixed(0)} ms`;
 const s = (v: number): string => `${(v / 1000).toFixed(1)} s`;
 
 export async function benchScale(): Promise<void> {
-  await ensureKubeBuilt();
+  if (!KUBE) await ensureKubeBuilt();
   const root = mkdtempSync(join(tmpdir(), "kt-bench-scale-"));
   const dir = join(root, "data");
   const log = (line: string): void => console.log(`scale: ${line}`);

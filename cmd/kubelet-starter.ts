@@ -162,7 +162,7 @@ export async function startKubeletStack(options: KubeletStarterOptions): Promise
   const runtimeName = await chooseRuntime(options.runtime, log);
   const runtime: Runtime =
     runtimeName === "fake"
-      ? createFakeRuntime({ podCIDR })
+      ? createFakeRuntime({ podCIDR, stateFile: join(options.rootDir, "fake-runtime.json") })
       : runtimeName === "oci"
         ? await startOciRuntime({ rootDir: options.rootDir, nodeName: options.nodeName, podCIDR, log })
         : await startProcessRuntime({

@@ -7,7 +7,11 @@ import { join } from "node:path";
 import { nodeUser, systemUser, USERS, type UserInfo } from "../components/apiserver/authn/user-info.ts";
 import { ApiClient, type FetchLike } from "../lib/client/api-client.ts";
 import { type KubeletTls, startKubeletStack } from "./kubelet-starter.ts";
+import { startConcurrently } from "./start-concurrently.ts";
 import type { Starter } from "./supervise.ts";
+
+/** With --nodes N --runtime fake, how many kubelets come up at once (each registers its Node). */
+const KUBELET_START_CONCURRENCY = 32;
 
 export interface ClusterOptions {
   dataDir: string;
@@ -142,12 +146,14 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
         maxPods: 110,
         nodeLeaseDurationSeconds: 40,
         nodeStatusUpdateFrequencyMs: 10_000,
-        // Ctrl-C leaves nothing running; a crash leaves pods the next start adopts.
-        stopPodsOnExit: true,
+        // Ctrl-C leaves nothing running; a crash leaves pods the next start adopts. Fake pods
+        // are only state the fake runtime keeps on disk: the next start adopts them (a real
+        // kubelet leaves its pods running on exit too), and stopping 150k of them took minutes.
+        stopPodsOnExit: (options.runtime ?? "process") !== "fake",
         configureCbr0: true,
         log: prefixed(`kubelet ${nodeName}`),
       });
-      if (firstNodeIP === undefined) {
+      if (index === 0) {
         firstNodeIP = stack.nodeIP;
         // Pods reach the API through the `kubernetes` Service, whose endpoint is this address.
         if (stack.podCIDR) await options.advertise?.(stack.nodeIP);
@@ -208,7 +214,13 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
   const parts: [string, Starter[]][] = [
     ["controller-manager", [controllerManager]],
     ["scheduler", [scheduler]],
-    ["kubelet", options.nodeNames.map(kubelet)],
+    [
+      "kubelet",
+      // Fake nodes (no network, no processes) come up side by side; real ones in order.
+      options.runtime !== "fake" || options.nodeNames.length === 1
+        ? options.nodeNames.map(kubelet)
+        : [startConcurrently("kubelets", options.nodeNames.map(kubelet), KUBELET_START_CONCURRENCY)],
+    ],
     ["proxy", [proxy]],
     ["dns", [dns]],
     ["manifests", [manifests]],

@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ContainerConfig, RuntimeEvent, SandboxConfig } from "../runtime.ts";
 import { createFakeRuntime } from "./fake-runtime.ts";
 
@@ -204,5 +207,75 @@ describe("createFakeRuntime", () => {
     );
     expect(elapsedMs).toBeLessThan(2_000);
     expect(perPodBytes).toBeLessThan(10_000);
+  });
+
+  describe("with a state file", () => {
+    const withDir = async (fn: (file: string) => Promise<void>): Promise<void> => {
+      const dir = mkdtempSync(join(tmpdir(), "kt-fake-state-"));
+      try {
+        await fn(join(dir, "node", "fake-runtime.json"));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    test("a restarted runtime finds the pods, IPs, IDs and times of the last one (adoption)", async () => {
+      await withDir(async (stateFile) => {
+        const clock = new Date("2025-01-02T03:04:05Z");
+        const first = createFakeRuntime({ podCIDR: "10.88.3.0/24", stateFile, now: () => clock });
+        const a = await first.runSandbox(sandboxConfig("a"));
+        const b = await first.runSandbox(sandboxConfig("b"));
+        const app = await first.startContainer(containerConfig(a.id));
+        const done = await first.startContainer(containerConfig(b.id, "job"));
+        first.exit(done.id, 3);
+        await first.close();
+
+        const later = new Date("2025-01-02T04:00:00Z");
+        const second = createFakeRuntime({ podCIDR: "10.88.3.0/24", stateFile, now: () => later });
+        expect(await second.listSandboxes()).toEqual([a, b]);
+        const containers = await second.listContainers(a.id);
+        expect(containers).toEqual([app]);
+        expect(containers[0]?.startedAt).toEqual(clock);
+        const [exited] = await second.listContainers(b.id);
+        expect(exited).toMatchObject({ state: "exited", exitCode: 3, reason: "Error", finishedAt: clock });
+        // Adopted IPs and IDs are not handed out again; the same UID keeps its sandbox.
+        const c = await second.runSandbox(sandboxConfig("c"));
+        expect(c.ip).toBe("10.88.3.4");
+        expect([a.id, b.id]).not.toContain(c.id);
+        expect((await second.runSandbox(sandboxConfig("a"))).id).toBe(a.id);
+        const next = await second.startContainer(containerConfig(c.id));
+        expect([app.id, done.id]).not.toContain(next.id);
+        // A removed pod stays removed after the next restart; its IP is free again.
+        await second.removeSandbox(a.id);
+        await second.close();
+        const third = createFakeRuntime({ podCIDR: "10.88.3.0/24", stateFile });
+        expect((await third.listSandboxes()).map((s) => s.uid)).toEqual(["b", "c"]);
+        expect((await third.runSandbox(sandboxConfig("d"))).ip).toBe("10.88.3.2");
+        await third.close();
+      });
+    });
+
+    test("changes reach the file without a close (a crash loses at most the last seconds)", async () => {
+      await withDir(async (stateFile) => {
+        const runtime = createFakeRuntime({ stateFile, saveDelayMs: 200 });
+        await runtime.runSandbox(sandboxConfig("a"));
+        expect(existsSync(stateFile)).toBe(false);
+        const deadline = Date.now() + 4000;
+        while (!existsSync(stateFile) && Date.now() < deadline) await Bun.sleep(100);
+        expect(JSON.parse(readFileSync(stateFile, "utf8")).sandboxes[0].uid).toBe("a");
+        await runtime.close();
+      });
+    });
+
+    test("no file: an empty runtime; a damaged or foreign file: an error naming it", async () => {
+      await withDir(async (stateFile) => {
+        expect(await createFakeRuntime({ stateFile }).listSandboxes()).toEqual([]);
+        await createFakeRuntime({ stateFile }).close();
+        writeFileSync(stateFile, '{"version":1,"sandboxes":[');
+        expect(() => createFakeRuntime({ stateFile })).toThrow(`${stateFile}: unreadable fake runtime state`);
+        writeFileSync(stateFile, JSON.stringify({ version: 7, sandboxes: [], containers: [] }));
+        expect(() => createFakeRuntime({ stateFile })).toThrow(`${stateFile}: not a fake runtime state`);
+      });
+    });
   });
 });

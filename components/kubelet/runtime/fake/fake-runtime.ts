@@ -1,6 +1,7 @@
 // The fake runtime behind `kube kubelet --runtime=fake`, kwok-style (kubernetes-sigs/kwok
 // pkg/kwok/controllers): no processes; sandboxes get IPs from the pod CIDR and containers run
-// at once and forever, until stopped or until a test calls exit(). Cheap: 5000 pods in memory.
+// at once and forever, until stopped or until a test calls exit(). Cheap: 5000 pods in memory;
+// with a state file they outlive the kubelet, which adopts them after a restart.
 
 import type {
   ContainerConfig,
@@ -13,6 +14,7 @@ import type {
   SandboxStatus,
 } from "../runtime.ts";
 import { createFakeProcess } from "./fake-process.ts";
+import { loadFakeState, saveFakeState } from "./fake-state.ts";
 import { createIpPool } from "./ip-pool.ts";
 
 export interface FakeRuntimeOptions {
@@ -22,6 +24,13 @@ export interface FakeRuntimeOptions {
   podCIDR?: string;
   /** The clock for createdAt/startedAt/finishedAt and stats timestamps. */
   now?: () => Date;
+  /**
+   * Where sandboxes and containers are kept (kube's <root-dir>/fake-runtime.json): written a few
+   * seconds after a change and on close, read at start. Absent: in memory only.
+   */
+  stateFile?: string;
+  /** How long after a change the state file is written; changes meanwhile share the write (5 s). */
+  saveDelayMs?: number;
 }
 
 export interface FakeExitOptions {
@@ -59,6 +68,40 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   const listeners = new Set<(event: RuntimeEvent) => void>();
   let serial = 0;
 
+  const { stateFile } = options;
+  const saved = stateFile ? loadFakeState(stateFile) : undefined;
+  if (saved) {
+    serial = saved.serial;
+    for (const status of saved.sandboxes) {
+      if (!status.hostNetwork) pool.claim(status.ip);
+      sandboxes.set(status.id, { status, containers: new Set() });
+      sandboxByUid.set(status.uid, status.id);
+    }
+    for (const status of saved.containers) {
+      const sandbox = sandboxes.get(status.sandboxId);
+      if (!sandbox) continue;
+      containers.set(status.id, { status });
+      sandbox.containers.add(status.id);
+    }
+  }
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const save = (): void => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (!stateFile) return;
+    saveFakeState(stateFile, {
+      serial,
+      sandboxes: [...sandboxes.values()].map((s) => s.status),
+      containers: [...containers.values()].map((c) => c.status),
+    });
+  };
+  /** Every change: the file follows within saveDelayMs. */
+  const changed = (): void => {
+    if (!stateFile || saveTimer) return;
+    saveTimer = setTimeout(save, options.saveDelayMs ?? 5000);
+    saveTimer.unref?.();
+  };
+
   const emit = (event: RuntimeEvent): void => {
     for (const listener of listeners) listener(event);
   };
@@ -82,6 +125,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     if (exitOptions.message !== undefined) status.message = exitOptions.message;
     for (const waiter of container.waiters ?? []) waiter(code);
     container.waiters = undefined;
+    changed();
     emit({ type: "container-exited", sandboxId: status.sandboxId, containerId: status.id });
   };
 
@@ -113,6 +157,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       };
       sandboxes.set(status.id, { status, containers: new Set() });
       sandboxByUid.set(config.uid, status.id);
+      changed();
       return copySandbox(status);
     },
 
@@ -121,6 +166,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       if (sandbox === undefined) return;
       for (const containerId of sandbox.containers) await stopContainer(containerId, gracePeriodSeconds);
       sandbox.status.state = "notready";
+      changed();
     },
 
     removeSandbox: async (id) => {
@@ -133,6 +179,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       if (!sandbox.status.hostNetwork) pool.release(sandbox.status.ip);
       sandboxes.delete(id);
       if (sandboxByUid.get(sandbox.status.uid) === id) sandboxByUid.delete(sandbox.status.uid);
+      changed();
     },
 
     listSandboxes: async () => [...sandboxes.values()].map((s) => copySandbox(s.status)),
@@ -158,6 +205,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       };
       containers.set(id, { status });
       sandbox.containers.add(id);
+      changed();
       return copyContainer(status);
     },
 
@@ -169,6 +217,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       finish(container, 137);
       containers.delete(id);
       sandboxes.get(container.status.sandboxId)?.containers.delete(id);
+      changed();
     },
 
     listContainers: async (sandboxId) => {
@@ -205,6 +254,8 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     },
 
     close: async () => {
+      // What runs now is what the next start finds (a real runtime's pods outlive the kubelet).
+      save();
       emit({ type: "closed" });
       listeners.clear();
     },

@@ -26,6 +26,22 @@ describe("createIpPool", () => {
     expect(pool.allocate()).toBe("10.244.1.0");
   });
 
+  test("claimed IPs (adopted pods) are never handed out; claims outside the CIDR are ignored", () => {
+    const pool = createIpPool("10.88.3.0/29");
+    pool.claim("10.88.3.3");
+    pool.claim("10.88.3.5");
+    pool.claim("10.88.4.2");
+    pool.claim("10.88.3.0");
+    expect([pool.allocate(), pool.allocate(), pool.allocate()]).toEqual([
+      "10.88.3.2",
+      "10.88.3.4",
+      "10.88.3.6",
+    ]);
+    expect(() => pool.allocate()).toThrow("has no free IP (5 in use)");
+    pool.release("10.88.3.3");
+    expect(pool.allocate()).toBe("10.88.3.3");
+  });
+
   test("rejects what is not an IPv4 CIDR", () => {
     for (const cidr of ["10.0.0.0", "10.0.0/8", "10.0.0.0/31", "fd00::/64", "10.0.0.256/24", "x/8"]) {
       expect(() => createIpPool(cidr)).toThrow(`invalid pod CIDR "${cidr}"`);

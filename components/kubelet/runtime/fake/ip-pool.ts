@@ -9,6 +9,8 @@ export interface IpPool {
   /** The next free IP; throws when the CIDR is exhausted. */
   allocate(): string;
   release(ip: string): void;
+  /** Marks `ip` taken (a pod adopted after a restart keeps its IP); outside the CIDR: ignored. */
+  claim(ip: string): void;
 }
 
 /** Throws for anything but an IPv4 CIDR with room for at least one pod (prefix up to /30). */
@@ -27,10 +29,18 @@ export function createIpPool(cidr: string): IpPool {
   return {
     cidr,
     allocate: () => {
+      while (next <= last && inUse.has(next)) next++; // claimed by an adopted pod
       const value = free.pop() ?? (next <= last ? next++ : undefined);
       if (value === undefined) throw new Error(`pod CIDR ${cidr} has no free IP (${inUse.size} in use)`);
       inUse.add(value);
       return formatIpv4(value);
+    },
+    claim: (ip) => {
+      const value = parseIpv4(ip);
+      if (value === undefined || value < first || value > last || inUse.has(value)) return;
+      inUse.add(value);
+      const at = free.indexOf(value);
+      if (at >= 0) free.splice(at, 1);
     },
     release: (ip) => {
       const value = parseIpv4(ip);
