@@ -31,7 +31,11 @@ export interface TlsFrontOptions {
   clientCaPem?: string;
   /** The plain server to forward to (bound to loopback). */
   target: { hostname: string; port: number };
-  /** A connection that has not finished its TLS handshake by then is closed. Default 10 s. */
+  /**
+   * A connection that has not finished its TLS handshake by then is closed. Default 32 s: Go's
+   * server takes the smallest of its read timeouts, and upstream's secure serving sets only
+   * ReadHeaderTimeout (32 s). 10 s killed handshakes that an overloaded server was slow to finish.
+   */
   handshakeTimeoutMs?: number;
 }
 
@@ -75,6 +79,8 @@ interface PeerCertificateDetail {
   raw?: Uint8Array;
   issuerCertificate?: PeerCertificateDetail;
 }
+
+const HANDSHAKE_TIMEOUT_MS = 32_000;
 
 export function startTlsFront(options: TlsFrontOptions): TlsFront {
   const peers = new Map<number, TlsPeer>();
@@ -187,7 +193,10 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
           return;
         }
         // A peer that connects and never finishes a handshake would hold the socket forever.
-        conn.handshakeTimer = setTimeout(() => client.terminate(), options.handshakeTimeoutMs ?? 10_000);
+        conn.handshakeTimer = setTimeout(
+          () => client.terminate(),
+          options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+        );
       },
       handshake(client, success, verifyError) {
         const conn = client.data;
