@@ -34,15 +34,15 @@ export interface RawSink {
 
 /** The front's side of a taken-over connection: it feeds `received` and `closed`. */
 export class TakenOverConnection implements RawConnection {
-  #handlers: RawConnectionHandlers | undefined;
-  #early: Uint8Array[] = [];
-  #closed = false;
-  #notified = false;
+  private handlers: RawConnectionHandlers | undefined;
+  private early: Uint8Array[] = [];
+  private isClosed = false;
+  private notified = false;
 
   constructor(private readonly sink: RawSink) {}
 
   write(bytes: Uint8Array): void {
-    if (!this.#closed) this.sink.write(bytes);
+    if (!this.isClosed) this.sink.write(bytes);
   }
 
   end(): void {
@@ -58,33 +58,33 @@ export class TakenOverConnection implements RawConnection {
   }
 
   start(handlers: RawConnectionHandlers): void {
-    this.#handlers = handlers;
-    for (const b of this.#early.splice(0)) handlers.data(b);
-    if (this.#closed) this.#notifyClosed();
+    this.handlers = handlers;
+    for (const b of this.early.splice(0)) handlers.data(b);
+    if (this.isClosed) this.notifyClosed();
   }
 
   /** Front: bytes from the client. */
   received(bytes: Uint8Array): void {
     const copy = new Uint8Array(bytes);
-    if (this.#handlers) this.#handlers.data(copy);
-    else this.#early.push(copy);
+    if (this.handlers) this.handlers.data(copy);
+    else this.early.push(copy);
   }
 
   /** Front: the client went away. */
   closed(): void {
-    this.#closed = true;
-    if (this.#handlers) this.#notifyClosed();
+    this.isClosed = true;
+    if (this.handlers) this.notifyClosed();
   }
 
   /** Front: the write queue toward the client crossed the high-water mark, or drained. */
   behind(paused: boolean): void {
-    if (paused) this.#handlers?.pause?.();
-    else this.#handlers?.resume?.();
+    if (paused) this.handlers?.pause?.();
+    else this.handlers?.resume?.();
   }
 
-  #notifyClosed(): void {
-    if (this.#notified) return;
-    this.#notified = true;
-    this.#handlers?.close();
+  private notifyClosed(): void {
+    if (this.notified) return;
+    this.notified = true;
+    this.handlers?.close();
   }
 }
