@@ -5,7 +5,6 @@
 // CreateContainerError. Needs root, crun and the registry tools; skipped otherwise.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -188,13 +187,20 @@ describe.skipIf(missing !== undefined)("kube server --runtime oci: containers ar
     const kubectl = Bun.which("kubectl") ?? "kubectl";
     // `script` gives kubectl a terminal of its own, so it asks for a tty and sends its size.
     const inner = `stty cols 77 rows 22; ${kubectl} --kubeconfig=${server.kubectl.kubeconfig} exec -it kt-tty -- sh -c 'test -t 0 && echo is-a-tty; stty size'`;
-    const result = spawnSync("script", ["-qec", inner, "/dev/null"], {
-      encoding: "utf8",
-      timeout: 60_000,
-      input: "",
+    // stdin stays open until the session ends: at EOF, script would end kubectl's input and
+    // the shell could lose its terminal before `stty size` runs.
+    const proc = Bun.spawn(["script", "-qec", inner, "/dev/null"], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
     });
-    expect(result.stdout).toContain("is-a-tty");
-    expect(result.stdout).toContain("22 77");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
+    const stdout = await new Response(proc.stdout).text();
+    await proc.exited;
+    clearTimeout(timer);
+    proc.stdin.end();
+    expect(stdout).toContain("is-a-tty");
+    expect(stdout).toContain("22 77");
   }, 120_000);
 
   test("an image user missing from its /etc/passwd: CreateContainerError with the message", async () => {
