@@ -1,9 +1,9 @@
-// Records Events about API objects for controllers and the scheduler (client-go tools/record):
-// core/v1 Events with upstream's reasons, posted best-effort; a repeat of the same event within
-// ten minutes bumps its count instead of creating another (the recorder's aggregation).
+// Records Events about API objects for controllers, the scheduler and the kubelet (client-go
+// tools/record): core/v1 Events with upstream's reasons, queued to an EventSink (never awaited); a
+// repeat of the same event within ten minutes bumps its count instead of creating another.
 
 import type { ApiClient } from "../client/api-client.ts";
-import { resource } from "../client/resource-client.ts";
+import { EventSink } from "./event-sink.ts";
 
 export interface EventTarget {
   apiVersion?: string;
@@ -14,7 +14,8 @@ export interface EventTarget {
 export type EventType = "Normal" | "Warning";
 
 export interface EventRecorder {
-  event(object: EventTarget, type: EventType, reason: string, message: string): void;
+  /** `fieldPath` names the part of the object (a pod's container: `spec.containers{web}`). */
+  event(object: EventTarget, type: EventType, reason: string, message: string, fieldPath?: string): void;
 }
 
 interface Recorded {
@@ -36,31 +37,37 @@ export function createEventRecorder(options: {
   host?: string;
   log?: (line: string) => void;
   now?: () => Date;
+  /** Shared by the recorders of one process part; default: one of its own. */
+  sink?: EventSink;
 }): EventRecorder {
   const { client, component } = options;
   const now = options.now ?? (() => new Date());
+  const sink = options.sink ?? new EventSink({ client, ...(options.log ? { log: options.log } : {}) });
   const recent = new Map<string, Recorded>();
   return {
-    event(object, type, reason, message) {
+    event(object, type, reason, message, fieldPath) {
       const meta = object.metadata ?? {};
       const namespace = meta.namespace || "default";
-      const key = `${meta.uid}/${type}/${reason}/${message}`;
+      const key = `${meta.uid}/${fieldPath ?? ""}/${type}/${reason}/${message}`;
       const time = now();
       const old = recent.get(key);
       if (recent.size > 4096) recent.clear();
-      const events = resource(client, "events").namespace(namespace);
       if (old && time.getTime() - old.at < 600_000) {
         old.count++;
         old.at = time.getTime();
-        events
-          .patch(old.name, { count: old.count, lastTimestamp: seconds(time) })
-          .catch((error: Error) => options.log?.(`event ${reason}: ${error.message}`));
+        sink.write({
+          namespace,
+          reason,
+          patch: { name: old.name, body: { count: old.count, lastTimestamp: seconds(time) } },
+        });
         return;
       }
       const name = `${meta.name}.${(time.getTime() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
       recent.set(key, { name, namespace, count: 1, firstTimestamp: seconds(time), at: time.getTime() });
-      events
-        .create({
+      sink.write({
+        namespace,
+        reason,
+        create: {
           apiVersion: "v1",
           kind: "Event",
           metadata: { name, namespace },
@@ -71,18 +78,19 @@ export function createEventRecorder(options: {
             namespace: meta.namespace,
             uid: meta.uid,
             resourceVersion: meta.resourceVersion,
+            ...(fieldPath !== undefined ? { fieldPath } : {}),
           },
           reason,
           message,
           type,
-          source: { component, host: options.host },
+          source: { component, ...(options.host !== undefined ? { host: options.host } : {}) },
           firstTimestamp: seconds(time),
           lastTimestamp: seconds(time),
           count: 1,
           reportingComponent: component,
           reportingInstance: options.host ?? "",
-        })
-        .catch((error: Error) => options.log?.(`event ${reason}: ${error.message}`));
+        },
+      });
     },
   };
 }

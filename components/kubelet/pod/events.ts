@@ -1,12 +1,11 @@
 // Events the kubelet records about pods (Pulled, Created, Started, Killing, BackOff, Failed,
-// Unhealthy, FailedMount), posted to the API best-effort; standalone, they go to the log.
+// Unhealthy, FailedMount), queued to the API best-effort; standalone, they go to the log.
 // Upstream: pkg/kubelet/events/event.go reasons; client-go tools/record.
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { ApiClient } from "../../../lib/client/api-client.ts";
-import { resource } from "../../../lib/client/resource-client.ts";
+import { createEventRecorder } from "../../../lib/events/event-recorder.ts";
 import { containerFieldPath } from "./container-field-path.ts";
-import { rfc3339 } from "./pod-status.ts";
 
 export type EventType = "Normal" | "Warning";
 
@@ -34,46 +33,20 @@ export function eventRecorder(options: {
   target?: (pod: Pod) => Pod | undefined;
 }): EventRecorder {
   const { client, nodeName, log, now } = options;
+  // Upstream's kubelet: one broadcaster, its events written one at a time behind the pod's own
+  // writes (status), never awaited by a pod worker; repeats become count bumps.
+  const api = client
+    ? createEventRecorder({ client, component: "kubelet", host: nodeName, log, now })
+    : undefined;
   return {
     record(pod, type, reason, message, fieldPath) {
       const name = pod.metadata?.name ?? "";
       const namespace = pod.metadata?.namespace ?? "default";
       log(`event ${type} ${reason} pod ${namespace}/${name}: ${message}`);
       const target = options.target ? options.target(pod) : pod;
-      if (!client || !target) return;
-      const time = rfc3339(now());
-      const event = {
-        apiVersion: "v1",
-        kind: "Event",
-        metadata: {
-          name: `${name}.${(Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`,
-          namespace,
-        },
-        involvedObject: {
-          apiVersion: "v1",
-          kind: "Pod",
-          name: target.metadata?.name,
-          namespace,
-          uid: target.metadata?.uid,
-          resourceVersion: target.metadata?.resourceVersion,
-          fieldPath,
-        },
-        reason,
-        message,
-        type,
-        source: { component: "kubelet", host: nodeName },
-        firstTimestamp: time,
-        lastTimestamp: time,
-        count: 1,
-        reportingComponent: "kubelet",
-        reportingInstance: nodeName,
-      };
-      resource(client, "events")
-        .namespace(namespace)
-        .create(event)
-        .catch((error: Error) => {
-          log(`event ${reason} for pod ${namespace}/${name} not recorded: ${error.message}`);
-        });
+      if (!api || !target) return;
+      const metadata = { ...target.metadata, namespace };
+      api.event({ apiVersion: "v1", kind: "Pod", metadata }, type, reason, message, fieldPath);
     },
   };
 }
