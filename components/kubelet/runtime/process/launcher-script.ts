@@ -8,8 +8,11 @@
  * launcher loads an entry's script once; the forked child calls the entry (or runs the script) with
  * those arguments in @ARGV: supervisor.pl, in its own session, immune to the kubelet's and the
  * launcher's death. Answers on stdout, one line each: `started <id> <pid>`,
- * `failed <id> <message>`, and `exited <pid> <wait status>` when a supervisor ends. It exits at EOF
- * (the kubelet is gone); the supervisors keep running, and a restarted kubelet adopts them.
+ * `failed <id> <message>`, and `exited <pid> <wait status>` when a supervisor ends. An id starting
+ * with `r` asks for `ready <id>` too: the child gets a dup of stdout as `$main::ready_fh` (with
+ * `$main::ready_id`), and supervisor.pl writes the line once its container execed or failed, so the
+ * kubelet needs no polling. It exits at EOF (the kubelet is gone); the supervisors keep running, and
+ * a restarted kubelet adopts them.
  */
 export const launcherScript = `#!/usr/bin/perl
 use strict;
@@ -43,6 +46,11 @@ sub launch {
   if (!defined $pid) { print "failed $id fork: $!\\n"; return; }
   if ($pid == 0) {
     $SIG{$_} = 'DEFAULT' for qw(INT PIPE CHLD);
+    # Above fd 2, so close-on-exec: the container never holds the kubelet's pipe.
+    if ($id =~ /^r/ && open(my $ready, '>&', *STDOUT)) {
+      $main::ready_fh = $ready;
+      $main::ready_id = $id;
+    }
     open(STDIN, '<', '/dev/null') or exit(125);
     open(STDOUT, '>>', $out) or exit(125);
     open(STDERR, '>&', \\*STDOUT) or exit(125);

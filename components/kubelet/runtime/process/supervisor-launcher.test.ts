@@ -100,3 +100,40 @@ test("a killed launcher: running scripts' ends resolve NaN, the next launch star
   const next = await launcher.launch(["perl", script], join(dir, "n.log"));
   expect(await next.exited).toBe(7);
 });
+
+test("ready asked for: the child holds the launcher's stdout as $main::ready_fh and its line resolves ready", async () => {
+  const { dir, launcher } = await setup();
+  const script = join(dir, "ready.pl");
+  // Says ready (when it may), then waits for its go file before exiting with 0 (7: no ready handle).
+  await writeFile(
+    script,
+    `sub run {
+  my $had = defined $main::ready_fh ? 1 : 0;
+  if ($had) { syswrite($main::ready_fh, "ready $main::ready_id\\n"); close($main::ready_fh); }
+  select(undef, undef, undef, 0.01) until -e $ARGV[0];
+  exit($had ? 0 : 7);
+}\n`,
+  );
+  const go = join(dir, "go");
+  const asked = await launcher.launch(["perl", script, go], join(dir, "r.log"), "run", { ready: true });
+  const notAsked = await launcher.launch(["perl", script, go], join(dir, "n.log"), "run");
+  expect(notAsked.ready).toBeUndefined();
+  // Ready while the script still runs: it waits for the go file.
+  expect(await asked.ready).toBe(true);
+  await writeFile(go, "");
+  expect(await asked.exited).toBe(0);
+  expect(await notAsked.exited).toBe(7);
+});
+
+test("ready asked for, the launcher killed first: ready resolves false", async () => {
+  const { dir, launcher } = await setup();
+  const script = join(dir, "silent.pl");
+  await writeFile(script, "sub run { sleep 5; exit 0; }\n");
+  const launched = await launcher.launch(["perl", script], join(dir, "s.log"), "run", { ready: true });
+  const launcherPid = Number(
+    (await readFile(`/proc/${launched.pid}/stat`, "utf8")).split(") ")[1]?.split(" ")[1],
+  );
+  process.kill(launcherPid, "SIGKILL");
+  expect(await launched.ready).toBe(false);
+  process.kill(launched.pid, "SIGKILL");
+});

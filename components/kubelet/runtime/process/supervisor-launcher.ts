@@ -11,6 +11,11 @@ export interface LaunchedSupervisor {
   pid: number;
   /** The exit code; NaN when the launcher ended first (the supervisor may still run). */
   exited: Promise<number>;
+  /**
+   * With `ready` asked for: resolves true when supervisor.pl said its container execed (or failed
+   * to), false when the launcher ended first; then polling the state files is the way to know.
+   */
+  ready?: Promise<boolean>;
 }
 
 interface Pending {
@@ -19,53 +24,63 @@ interface Pending {
 }
 
 export class SupervisorLauncher {
-  readonly #binDir: string;
-  #proc: Subprocess<"pipe", "pipe", "ignore"> | undefined;
-  #seq = 0;
-  readonly #pending = new Map<string, Pending>();
-  readonly #exits = new Map<number, (code: number) => void>();
+  private proc: Subprocess<"pipe", "pipe", "ignore"> | undefined;
+  private seq = 0;
+  private readonly pending = new Map<string, Pending>();
+  private readonly exits = new Map<number, (code: number) => void>();
+  private readonly readies = new Map<string, (ready: boolean) => void>();
   /** Ends reported before their `started` line was read (not expected, but never lost). */
-  readonly #early = new Map<number, number>();
+  private readonly early = new Map<number, number>();
 
-  constructor(binDir: string) {
-    this.#binDir = binDir;
-  }
+  constructor(private readonly binDir: string) {}
 
   /**
    * Forks `perl <argv[1]> <argv[2..]>` (argv as launchCommand builds it) with stdout and stderr
    * appended to `output`; with `entry`, the script is loaded once and the child calls that sub.
    */
-  async launch(argv: string[], output: string, entry = ""): Promise<LaunchedSupervisor> {
+  async launch(
+    argv: string[],
+    output: string,
+    entry = "",
+    options: { ready?: boolean } = {},
+  ): Promise<LaunchedSupervisor> {
     const [, script, ...args] = argv;
     if (argv[0] !== "perl" || script === undefined) throw new Error("the launcher runs perl scripts only");
-    const proc = this.#start();
-    const id = `${++this.#seq}`;
+    const proc = this.start();
+    const id = `${options.ready ? "r" : ""}${++this.seq}`;
+    const ready = options.ready
+      ? new Promise<boolean>((resolve) => this.readies.set(id, resolve))
+      : undefined;
     const body = Buffer.from([id, output, script, entry, ...args].join("\0"));
     const pid = await new Promise<number>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject });
       try {
         proc.stdin.write(`${body.length}\n`);
         proc.stdin.write(body);
         proc.stdin.flush();
       } catch (error) {
-        this.#pending.delete(id);
+        this.pending.delete(id);
         reject(error as Error);
       }
+    }).catch((error: Error) => {
+      this.readies.get(id)?.(false);
+      this.readies.delete(id);
+      throw error;
     });
     const exited = new Promise<number>((resolve) => {
-      const early = this.#early.get(pid);
+      const early = this.early.get(pid);
       if (early !== undefined) {
-        this.#early.delete(pid);
+        this.early.delete(pid);
         resolve(early);
-      } else this.#exits.set(pid, resolve);
+      } else this.exits.set(pid, resolve);
     });
-    return { pid, exited };
+    return ready ? { pid, exited, ready } : { pid, exited };
   }
 
   /** Closes the launcher's stdin: it exits; supervisors keep running. */
   close(): void {
-    const proc = this.#proc;
-    this.#proc = undefined;
+    const proc = this.proc;
+    this.proc = undefined;
     try {
       proc?.stdin.end();
     } catch {
@@ -73,9 +88,9 @@ export class SupervisorLauncher {
     }
   }
 
-  #start(): Subprocess<"pipe", "pipe", "ignore"> {
-    if (this.#proc !== undefined) return this.#proc;
-    const proc = Bun.spawn(["perl", join(this.#binDir, "launcher.pl")], {
+  private start(): Subprocess<"pipe", "pipe", "ignore"> {
+    if (this.proc !== undefined) return this.proc;
+    const proc = Bun.spawn(["perl", join(this.binDir, "launcher.pl")], {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "ignore",
@@ -83,56 +98,68 @@ export class SupervisorLauncher {
       env: { PATH: defaultPath, LC_ALL: "C" },
     });
     proc.unref();
-    this.#proc = proc;
-    void this.#read(proc);
+    this.proc = proc;
+    void this.read(proc);
     return proc;
   }
 
-  async #read(proc: Subprocess<"pipe", "pipe", "ignore">): Promise<void> {
+  private async read(proc: Subprocess<"pipe", "pipe", "ignore">): Promise<void> {
     const decoder = new TextDecoder();
     let buffer = "";
-    try {
-      for await (const chunk of proc.stdout) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-          this.#line(buffer.slice(0, nl));
-          buffer = buffer.slice(nl + 1);
+    const drained = (async () => {
+      try {
+        for await (const chunk of proc.stdout) {
+          buffer += decoder.decode(chunk, { stream: true });
+          for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+            this.line(buffer.slice(0, nl));
+            buffer = buffer.slice(nl + 1);
+          }
         }
+      } catch {
+        // The launcher went away; handled below.
       }
-    } catch {
-      // The launcher went away; handled below.
-    }
+    })();
+    // A supervisor not yet past its exec still holds the pipe (its ready line): the launcher's
+    // exit, plus a moment for the lines it wrote, ends the launcher without waiting for that.
+    await Promise.race([drained, proc.exited.then(() => Bun.sleep(200))]);
     await proc.exited;
-    if (this.#proc === proc) this.#proc = undefined;
-    for (const [id, pending] of this.#pending) {
-      this.#pending.delete(id);
+    if (this.proc === proc) this.proc = undefined;
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
       pending.reject(new Error("the supervisor launcher ended"));
     }
-    for (const [pid, resolve] of this.#exits) {
-      this.#exits.delete(pid);
+    for (const [pid, resolve] of this.exits) {
+      this.exits.delete(pid);
       resolve(Number.NaN);
+    }
+    for (const [id, resolve] of this.readies) {
+      this.readies.delete(id);
+      resolve(false);
     }
   }
 
-  #line(line: string): void {
+  private line(line: string): void {
     const [kind, first, rest] = line.split(" ", 3) as [string, string | undefined, string | undefined];
     if (kind === "started" && first !== undefined) {
-      this.#pending.get(first)?.resolve(Number(rest));
-      this.#pending.delete(first);
+      this.pending.get(first)?.resolve(Number(rest));
+      this.pending.delete(first);
     } else if (kind === "failed" && first !== undefined) {
-      this.#pending
+      this.pending
         .get(first)
         ?.reject(new Error(`the supervisor launcher could not fork: ${line.slice(8 + first.length)}`));
-      this.#pending.delete(first);
+      this.pending.delete(first);
+    } else if (kind === "ready" && first !== undefined) {
+      this.readies.get(first)?.(true);
+      this.readies.delete(first);
     } else if (kind === "exited" && first !== undefined) {
       const pid = Number(first);
       const status = Number(rest);
       const code = status & 127 ? 128 + (status & 127) : status >> 8;
-      const resolve = this.#exits.get(pid);
+      const resolve = this.exits.get(pid);
       if (resolve !== undefined) {
-        this.#exits.delete(pid);
+        this.exits.delete(pid);
         resolve(code);
-      } else this.#early.set(pid, code);
+      } else this.early.set(pid, code);
     }
   }
 }

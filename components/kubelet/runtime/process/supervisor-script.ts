@@ -67,9 +67,12 @@ sub mkpath {
   return 1;
 }
 
+# Close-on-exec (above fd 2): its EOF says the child execed the container or ended.
+pipe(my $exec_r, my $exec_w) or die "pipe: $!";
 my $pid = fork();
 die "fork: $!" unless defined $pid;
 if ($pid == 0) {
+  close($exec_r);
   syscall($sys{setsid});
   $SIG{$_} = 'DEFAULT' for qw(PIPE HUP INT TERM CHLD);
   for my $cg (@cgroups) {
@@ -150,6 +153,15 @@ close($err_w) if $err_w;
   close($fh);
   rename("$state/pid.tmp", "$state/pid");
 }
+close($exec_w);
+# Forked by launcher.pl with a ready line asked for: the start file is final once the exec pipe ends.
+if ($main::ready_fh) {
+  sysread($exec_r, my $ignored, 1);
+  syswrite($main::ready_fh, "ready $main::ready_id\n");
+  close($main::ready_fh);
+  undef $main::ready_fh;
+}
+close($exec_r);
 
 open(my $logfh, '>>', $log) or die "open $log: $!";
 my %streams = (fileno($out_r) => ['stdout', $out_r, '']);
