@@ -111,3 +111,43 @@ test.skipIf(!root)("failures name the step in ip's words and leave nothing behin
   expect(existsSync(`/run/netns/${pod.netns}`)).toBe(true);
   expect(() => network.setup({ ...pod, bridge, ip: "10.251.78.300" })).toThrow();
 });
+
+test.skipIf(!root)(
+  "release: the namespace goes, the kernel takes the veth with it; a held namespace's veth is deleted",
+  async () => {
+    await ip("link", "add", "name", bridge, "type", "bridge");
+    const network = NetlinkPodNetwork.open();
+    if (network === undefined) throw new Error("netlink unavailable");
+    const pods = [1, 2, 3].map((n) => ({
+      netns: `kt-nl-${tag}-r${n}`,
+      veth: `kt-nlv${tag}r${n}`,
+      bridge,
+      ip: `10.251.79.${10 + n}`,
+      prefixLength: 24,
+      gateway: "10.251.79.1",
+    }));
+    for (const pod of pods) {
+      made.push(pod);
+      network.setup(pod);
+    }
+    const [held, ...free] = pods as [(typeof pods)[0], ...(typeof pods)[0][]];
+    // A process inside the first namespace keeps it (and its veth) alive after its mount went.
+    const holder = Bun.spawn(["ip", "netns", "exec", held.netns, "sleep", "30"], { stdout: "ignore" });
+    try {
+      for (let i = 0; i < 100 && !(await ip("netns", "pids", held.netns)).trim(); i++) await Bun.sleep(10);
+      await Promise.all(free.map((pod) => network.release(pod.netns, pod.veth)));
+      for (const pod of free) {
+        expect(existsSync(`/run/netns/${pod.netns}`)).toBe(false);
+        expect((await runCommand(["ip", "link", "show", "dev", pod.veth])).exitCode).not.toBe(0);
+      }
+      await network.release(held.netns, held.veth, 200);
+      expect(existsSync(`/run/netns/${held.netns}`)).toBe(false);
+      expect((await runCommand(["ip", "link", "show", "dev", held.veth])).exitCode).not.toBe(0);
+      // Twice is fine.
+      await network.release(held.netns, held.veth, 200);
+    } finally {
+      holder.kill("SIGKILL");
+      await holder.exited;
+    }
+  },
+);

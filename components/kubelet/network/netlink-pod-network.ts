@@ -14,15 +14,15 @@ import { netnsSyscalls } from "./netns-syscalls.ts";
 import type { PodNetworkSpec } from "./pod-network.ts";
 import { ENODEV, NetlinkError, RouteSocket } from "./route-socket.ts";
 
-export class NetlinkPodNetwork {
-  readonly #netns: NamedNetns;
-  /** The long-lived socket in the kubelet's namespace (host ends, the bridge). */
-  readonly #host: RouteSocket;
+/** How long release() lets the kernel take before it deletes the veth itself. */
+const RELEASE_TIMEOUT_MS = 5000;
 
-  private constructor(netns: NamedNetns, host: RouteSocket) {
-    this.#netns = netns;
-    this.#host = host;
-  }
+export class NetlinkPodNetwork {
+  private constructor(
+    private readonly netns: NamedNetns,
+    /** The long-lived socket in the kubelet's namespace (host ends, the bridge). */
+    private readonly host: RouteSocket,
+  ) {}
 
   /** Undefined where libc's calls are not available (the caller then spawns `ip`). */
   static open(): NetlinkPodNetwork | undefined {
@@ -37,9 +37,9 @@ export class NetlinkPodNetwork {
 
   /** Builds the namespace and its plumbing; on failure undoes what it made and throws. */
   setup(spec: PodNetworkSpec): void {
-    const host = this.#host;
+    const host = this.host;
     const master = host.linkIndex(spec.bridge);
-    const made = this.#netns.create(spec.netns);
+    const made = this.netns.create(spec.netns);
     try {
       let seq = host.nextSeq();
       host.request(
@@ -74,15 +74,48 @@ export class NetlinkPodNetwork {
     }
   }
 
-  /** Deletes the veth, then the namespace; either may already be gone. */
+  /** Deletes the veth, then the namespace; either may already be gone. Blocks: see release(). */
   teardown(netns: string, veth: string): void {
-    const seq = this.#host.nextSeq();
     try {
-      this.#host.request(delLinkMessage(seq, veth), seq, `ip link del dev ${veth}`);
+      this.deleteLink(veth);
+    } finally {
+      this.netns.remove(netns);
+    }
+  }
+
+  /**
+   * A pod's network, gone without blocking this thread: a `link del` here held the JS thread
+   * 30-50 ms per pod (rtnetlink runs it inside send(), under RTNL, through synchronize_net).
+   * Removing the namespace's mount drops its last reference, and the kernel's own cleanup worker
+   * destroys it — batching pods that go together — with its eth0 and so the veth's host end.
+   * Resolves once the host end is gone; when something still holds the namespace (a process left
+   * in it) after `timeoutMs`, the veth is deleted here.
+   */
+  async release(netns: string, veth: string, timeoutMs = RELEASE_TIMEOUT_MS): Promise<void> {
+    this.netns.remove(netns);
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 5; this.hasLink(veth); delay = Math.min(delay * 2, 50)) {
+      if (Date.now() >= deadline) return this.deleteLink(veth);
+      await Bun.sleep(delay);
+    }
+  }
+
+  private hasLink(name: string): boolean {
+    try {
+      this.host.linkIndex(name);
+      return true;
+    } catch (error) {
+      if (error instanceof NetlinkError && error.errno === ENODEV) return false;
+      throw error;
+    }
+  }
+
+  private deleteLink(veth: string): void {
+    const seq = this.host.nextSeq();
+    try {
+      this.host.request(delLinkMessage(seq, veth), seq, `ip link del dev ${veth}`);
     } catch (error) {
       if (!(error instanceof NetlinkError && error.errno === ENODEV)) throw error;
-    } finally {
-      this.#netns.remove(netns);
     }
   }
 }

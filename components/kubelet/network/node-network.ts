@@ -27,18 +27,18 @@ export class NodeNetwork {
   readonly podCIDR: string;
   readonly bridge: string;
   readonly gateway: string;
-  readonly #nodeName: string;
-  readonly #ipam: HostLocalIpam;
+  private readonly nodeName: string;
+  private readonly ipam: HostLocalIpam;
   /** In-process netlink; undefined: `ip -batch` processes (no libc, or KUBE_NETLINK=0). */
-  readonly #netlink: NetlinkPodNetwork | undefined;
+  private readonly netlink: NetlinkPodNetwork | undefined;
 
   private constructor(nodeName: string, podCIDR: string, ipamDir: string) {
-    this.#nodeName = nodeName;
+    this.nodeName = nodeName;
     this.podCIDR = podCIDR;
     this.bridge = bridgeName(nodeName);
     this.gateway = HostLocalIpam.gateway(podCIDR);
-    this.#ipam = new HostLocalIpam(ipamDir, podCIDR);
-    this.#netlink = process.env.KUBE_NETLINK === "0" ? undefined : NetlinkPodNetwork.open();
+    this.ipam = new HostLocalIpam(ipamDir, podCIDR);
+    this.netlink = process.env.KUBE_NETLINK === "0" ? undefined : NetlinkPodNetwork.open();
   }
 
   /** Chooses the CIDR and brings the bridge up (idempotent: an existing bridge is reused). */
@@ -69,9 +69,9 @@ export class NodeNetwork {
    * netns name, so a pod's next sandbox never clashes with a stopped one not yet removed.
    */
   async attach(key: string, namespace: string, pod: string): Promise<PodAttachment> {
-    const address = await this.#ipam.allocate(key);
+    const address = await this.ipam.allocate(key);
     const attachment = {
-      netns: netnsName(this.#nodeName, namespace, pod, key),
+      netns: netnsName(this.nodeName, namespace, pod, key),
       veth: vethName(key),
       ip: address,
     };
@@ -82,25 +82,25 @@ export class NodeNetwork {
       gateway: this.gateway,
     };
     try {
-      if (this.#netlink !== undefined) this.#netlink.setup(spec);
+      if (this.netlink !== undefined) this.netlink.setup(spec);
       else await setupPodNetwork(spec);
     } catch (error) {
-      await this.#ipam.release(address);
+      await this.ipam.release(address);
       throw error;
     }
     return attachment;
   }
 
   async detach(attachment: PodAttachment): Promise<void> {
-    if (this.#netlink !== undefined) this.#netlink.teardown(attachment.netns, attachment.veth);
+    if (this.netlink !== undefined) await this.netlink.release(attachment.netns, attachment.veth);
     else await teardownPodNetwork(attachment.netns, attachment.veth);
-    await this.#ipam.release(attachment.ip);
+    await this.ipam.release(attachment.ip);
   }
 
   /** IPs held by owners not in `live` (sandboxes that vanished while the kubelet was away). */
   async releaseOrphans(live: Set<string>): Promise<void> {
-    for (const [address, owner] of await this.#ipam.list()) {
-      if (!live.has(owner)) await this.#ipam.release(address);
+    for (const [address, owner] of await this.ipam.list()) {
+      if (!live.has(owner)) await this.ipam.release(address);
     }
   }
 
