@@ -1,7 +1,8 @@
 // `make bench`, kubelet: pod startup latency — BENCH_PODS (100) pods created together through the
 // API → Running observed by a watch — p50/p99 on one `kube kubelet` (process runtime, a netns per
-// pod), the kube-side CPU per pod start, and memory per running pod. BENCH_KUBELET_AB=1 also runs
-// the spawn path (an `ip` per pod, a perl per container) interleaved, for before/after figures.
+// pod), the kube-side CPU per pod start, the API requests per pod, and memory per running pod.
+// BENCH_KUBELET_AB=1 also runs the spawn path (an `ip` per pod, a perl per container) interleaved;
+// BENCH_KUBELET_A=<kube> BENCH_KUBELET_B=<kube> interleaves two kubelet builds against one apiserver.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,6 +59,21 @@ function podProcessesCpuMs(rootDir: string, kubeletPid: number): number {
   return total;
 }
 
+/** apiserver_request_total summed by verb, resource and subresource (without the watch). */
+async function requestCounts(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(
+    /^apiserver_request_total\{verb="(\w+)",group="[^"]*",resource="([^"]*)",subresource="([^"]*)",code="\d+"\} (\d+)$/gm,
+  )) {
+    const [, verb, resource, subresource, n] = match;
+    if (verb === "WATCH") continue;
+    const key = `${verb} ${resource}${subresource ? `/${subresource}` : ""}`;
+    counts.set(key, (counts.get(key) ?? 0) + Number(n));
+  }
+  return counts;
+}
+
 interface Figures {
   p50: number;
   p99: number;
@@ -67,18 +83,26 @@ interface Figures {
   podCpu: number;
   memPerPodMiB: number;
   rss: [number, number];
+  /** Requests per pod by "VERB resource/subresource", the bench's own creates included. */
+  requests: Map<string, number>;
 }
 
-async function startPods(image: string, runtime: string, env: Record<string, string>): Promise<Figures> {
+async function startPods(
+  image: string,
+  runtime: string,
+  env: Record<string, string>,
+  binary = kubeBinary,
+): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-kubelet-"));
   const rootDir = join(dir, "kubelet");
-  const api = spawnKube(apiserverArgv(join(dir, "db")));
+  const [, ...apiArgs] = apiserverArgv(join(dir, "db"));
+  const api = spawnKube([process.env.BENCH_APISERVER ?? kubeBinary, ...apiArgs]);
   let kubelet: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     kubelet = spawnKube(
       [
-        ...[kubeBinary, "kubelet", "--api-servers", url, "--node-name", "kt-bench", "--root-dir", rootDir],
+        ...[binary, "kubelet", "--api-servers", url, "--node-name", "kt-bench", "--root-dir", rootDir],
         ...["--port", "0", "--read-only-port", "0", "--stop-pods-on-exit", "--runtime", runtime],
       ],
       env,
@@ -87,6 +111,7 @@ async function startPods(image: string, runtime: string, env: Record<string, str
     const memBefore = memAvailableKiB();
     const rssBefore = rssKiB(kubelet.pid);
     const cpuBefore = { kubelet: cpuMs(kubelet.pid), api: cpuMs(api.pid) };
+    const requestsBefore = await requestCounts(url);
     const created = new Map<string, number>();
     const running = new Map<string, number>();
     // Not awaited here: Bun's fetch resolves at the first body byte, and no pod exists yet.
@@ -140,6 +165,14 @@ async function startPods(image: string, runtime: string, env: Record<string, str
       }),
     ]);
     const allMs = performance.now() - start;
+    // The status writes and events of the last pods may still be on their way.
+    await Bun.sleep(1000);
+    const requestsAfter = await requestCounts(url);
+    const requests = new Map<string, number>();
+    for (const [key, n] of requestsAfter) {
+      const per = (n - (requestsBefore.get(key) ?? 0)) / PODS;
+      if (per >= 0.05) requests.set(key, per);
+    }
     const latencies = [...created]
       .map(([name, t]) => (running.get(name) ?? Number.NaN) - t)
       .sort((a, b) => a - b);
@@ -152,6 +185,7 @@ async function startPods(image: string, runtime: string, env: Record<string, str
       podCpu: podProcessesCpuMs(rootDir, kubelet.pid) / PODS,
       memPerPodMiB: (memBefore - memAvailableKiB()) / PODS / 1024,
       rss: [rssBefore / 1024, rssKiB(kubelet.pid) / 1024],
+      requests,
     };
     (await watching).body?.cancel().catch(() => {});
     return figures;
@@ -170,7 +204,8 @@ function describe(f: Figures): string {
   return (
     `create → Running p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, all Running ${f.allMs.toFixed(0)} ms; ` +
     `CPU per pod start: kubelet ${f.kubeletCpu.toFixed(1)} ms (with its ip children), apiserver ${f.apiserverCpu.toFixed(1)} ms, ` +
-    `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program)`
+    `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program)\n    requests per pod: ` +
+    [...f.requests].map(([key, n]) => `${key} ${n.toFixed(2)}`).join(", ")
   );
 }
 
@@ -185,6 +220,16 @@ export async function benchKubelet(
   await ensureKubeBuilt();
   const how = TOGETHER ? "created together" : "created one after another";
   console.log(`kubelet: pod startup (${PODS} pods, image ${image}, ${runtime} runtime, ${how})`);
+  const a = process.env.BENCH_KUBELET_A;
+  const b = process.env.BENCH_KUBELET_B;
+  if (a && b) {
+    // Two kubelet builds, interleaved, each against the same apiserver build.
+    for (let round = 1; round <= Number(process.env.BENCH_ROUNDS ?? 2); round++) {
+      console.log(`  round ${round}, A ${a}: ${describe(await startPods(image, runtime, {}, a))}`);
+      console.log(`  round ${round}, B ${b}: ${describe(await startPods(image, runtime, {}, b))}`);
+    }
+    return;
+  }
   if (process.env.BENCH_KUBELET_AB === "1") {
     // The spawn path (before issue 17's work) and today's, interleaved on the same machine state.
     const spawnPath = { KUBE_NETLINK: "0", KUBE_SUPERVISOR_LAUNCHER: "0" };
