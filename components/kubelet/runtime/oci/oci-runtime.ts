@@ -37,6 +37,7 @@ import { pauseAlive, removePause, startPause } from "./pause-container.ts";
 import { writeResize } from "./resize-fifo.ts";
 import { inUserNamespace, usableCgroupMode, userNamespaceProblem } from "./rootless-cgroups.ts";
 import { mountSandboxShm, unmountSandboxShm } from "./sandbox-shm.ts";
+import { terminate } from "./term-redelivery.ts";
 
 export interface OciRuntimeOptions {
   /** kubelet --root-dir: state in <rootDir>/oci/runtime, logs in <rootDir>/pods/<uid>/containers. */
@@ -242,8 +243,12 @@ class OciRuntimeImpl implements OciRuntime {
         // Gone.
       }
     };
-    if (pid !== undefined && (await processAlive(pid, pidStartTime))) signal("SIGTERM");
-    if (await this.#containers.waitEnd(entry, gracePeriodSeconds * 1000)) return;
+    const ended = this.#containers.waitEnd(entry, gracePeriodSeconds * 1000);
+    // The container's process is its PID namespace's init: a SIGTERM it has no handler for yet is
+    // dropped by the kernel, so it is sent again once the handler is there (term-redelivery.ts).
+    if (pid !== undefined && (await processAlive(pid, pidStartTime)))
+      void terminate(pid, pidStartTime, ended);
+    if (await ended) return;
     await this.#crun.run(["kill", "--all", id, "KILL"]);
     if (pid !== undefined && (await processAlive(pid, pidStartTime))) signal("SIGKILL");
     if (await this.#containers.waitEnd(entry, 10_000)) return;
