@@ -1,11 +1,14 @@
-// The data directory of the SQLite KV: where the database lives, and who holds it. SQLite's
-// exclusive lock is the real guard; the owner file only lets a second process name the holder.
+// The data directory of the SQLite KV: where the database lives, and who holds it. An exclusive
+// SQLite lock on kube.lock is the real guard (the database itself stays shared with the WAL
+// checkpointer's connection); the owner file only lets a second process name the holder.
 // Every file in it is 0600 whatever the umask: the database holds Secrets and tokens.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { StoreLockedError } from "../errors.ts";
+import type { Database, OpenDatabase } from "./driver.ts";
 
 export const DB_FILE = "kube.db";
+const LOCK_FILE = "kube.lock";
 const OWNER_FILE = "owner";
 
 /** SQLite's companions of the database file; it creates them with the database file's mode. */
@@ -20,10 +23,29 @@ export function prepareDataDir(dataDir: string): string {
   // Created here rather than by SQLite (which uses 0644 less the umask); SQLite then gives the
   // WAL and journal files the database file's mode. chmod as well: the umask may take bits away.
   closeSync(openSync(path, "a", FILE_MODE));
-  for (const file of [path, ...SIDE_FILES.map((suffix) => path + suffix)]) {
+  closeSync(openSync(join(dataDir, LOCK_FILE), "a", FILE_MODE));
+  for (const file of [path, join(dataDir, LOCK_FILE), ...SIDE_FILES.map((suffix) => path + suffix)]) {
     if (existsSync(file)) chmodSync(file, FILE_MODE);
   }
   return path;
+}
+
+/**
+ * Takes the data dir for this process: an exclusive lock on kube.lock (an empty SQLite file),
+ * held until the returned connection closes, or released by the OS when the process dies.
+ * Another holder, in this process or another, makes it throw lockedError.
+ */
+export function lockDataDir(dataDir: string, open: OpenDatabase): Database {
+  const lock = open(join(dataDir, LOCK_FILE));
+  try {
+    lock.exec("PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
+  } catch (err) {
+    lock.close();
+    const code = (err as { code?: string }).code;
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") throw lockedError(dataDir);
+    throw err;
+  }
+  return lock;
 }
 
 /** Record this process as the holder (called once the lock is taken). */

@@ -1,6 +1,7 @@
 // The ~50-line seam between the SQLite KV and a SQLite binding: the KV uses only this, so the
 // storage package can run on bun:sqlite (driver-bun.ts) or on Node with better-sqlite3, whose
-// synchronous API has the same shape.
+// synchronous API has the same shape (a checkpointer thread is optional: without one SQLite
+// checkpoints inside a commit).
 
 /** A bound parameter: SQLite's storage classes as JavaScript values. */
 export type SqlValue = number | bigint | string | Uint8Array | null;
@@ -26,3 +27,23 @@ export interface Database {
 
 /** Opens a database file; `driver-bun.ts` is the default implementation. */
 export type OpenDatabase = (path: string) => Database;
+
+/** What a PASSIVE checkpoint reports: frames in the WAL, and how many of them are in the database. */
+export interface CheckpointResult {
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * Checkpoints of a database's WAL from another thread (its own connection): the fsyncs of a
+ * checkpoint then never stop the event loop. One checkpoint at a time.
+ */
+export interface WalCheckpointer {
+  /** A PASSIVE checkpoint: copies what no reader needs, never waits for writers. */
+  checkpoint(): Promise<CheckpointResult>;
+  /** Closes the connection and ends the thread. */
+  close(): Promise<void>;
+}
+
+/** Starts a checkpointer for the database at `path`; `fsync`: synchronous=FULL as the writer's. */
+export type OpenCheckpointer = (path: string, fsync: boolean) => WalCheckpointer;

@@ -16,6 +16,8 @@ export interface GroupCommitDeps {
   persistRevision: (rev: number) => void;
   closed: () => boolean;
   publish: (events: WatchEvent[], rev: number) => void;
+  /** After each group: how many of its writes made a revision. */
+  committed?: (writes: number) => void;
 }
 
 interface Queued {
@@ -26,6 +28,7 @@ interface Queued {
 
 export class GroupCommit {
   private readonly pending: Queued[] = [];
+  private holds = 0;
 
   constructor(private readonly deps: GroupCommitDeps) {}
 
@@ -33,12 +36,24 @@ export class GroupCommit {
   enqueue<T>(fn: (w: Writer) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      if (this.pending.length === 1 && this.holds === 0) setImmediate(() => this.flush());
     });
   }
 
-  /** Commit what is queued now (close calls it so queued writes are not lost). */
-  flush(): void {
+  /** Queued writes wait until the returned release is called (they are not refused). */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0 && this.pending.length > 0) setImmediate(() => this.flush());
+    };
+  }
+
+  /** Commit what is queued now, unless held (close forces it so queued writes are not lost). */
+  flush(force = false): void {
+    if (this.holds > 0 && !force) return;
     const { db, stmt } = this.deps;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
@@ -71,6 +86,7 @@ export class GroupCommit {
       for (const op of batch) op.reject(err);
       return;
     }
+    this.deps.committed?.(outcomes.reduce((n, o) => n + (o.ok && o.w.sub > 0 ? 1 : 0), 0));
     for (const [i, op] of batch.entries()) {
       const o = outcomes[i] as { ok: boolean; value: unknown; w: Writer };
       if (!o.ok) {

@@ -35,20 +35,21 @@ CREATE TABLE IF NOT EXISTS meta (
 `;
 
 /**
- * Connection settings. WAL with exclusive locking: one process owns the file (a second one
- * gets SQLITE_BUSY at once) and no shared-memory index is needed. synchronous=NORMAL writes
+ * Connection settings. WAL (data-dir.ts's lock file keeps out other processes; the WAL
+ * checkpointer thread has a connection of its own, and with it SQLite's checkpoints inside a
+ * commit are off: `backgroundCheckpoints`). synchronous=NORMAL writes
  * each commit to the WAL before returning (survives a crash of the process); FULL also fsyncs
  * it (survives power loss). New files get 8 KiB pages: with 4 KiB ones any value over ~1 KB (a
  * pod is 1.5-3 KB) spills into an overflow page of its own, one more page per write to the WAL
  * (existing files keep their page size). The file is read through mmap: overflow pages are
  * otherwise read with one pread each, bypassing SQLite's page cache.
  */
-export function pragmas(fsync: boolean): string {
+export function pragmas(fsync: boolean, backgroundCheckpoints: boolean): string {
   return `
 PRAGMA busy_timeout = 0;
 PRAGMA page_size = 8192;
-PRAGMA locking_mode = EXCLUSIVE;
 PRAGMA journal_mode = WAL;
+PRAGMA wal_autocheckpoint = ${backgroundCheckpoints ? 0 : 1000};
 PRAGMA synchronous = ${fsync ? "FULL" : "NORMAL"};
 PRAGMA journal_size_limit = 67108864;
 PRAGMA cache_size = -32768;

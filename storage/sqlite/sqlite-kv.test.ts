@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { runKvConformance } from "../conformance.ts";
 import { StorageError, StoreLockedError, WatchCancelledError } from "../errors.ts";
 import { bytes, prefixRange, text } from "../keys.ts";
+import type { WalCheckpointer } from "./driver.ts";
 import { openSqliteKV } from "./sqlite-kv.ts";
 
 const dirs: string[] = [];
@@ -168,6 +169,59 @@ describe("sqlite KV", () => {
     await expect(kv.put(bytes("/a"), bytes("1"))).rejects.toThrow(/store is closed/);
   });
 
+  test("the WAL is checkpointed into the database by the checkpointer thread while writes go on", async () => {
+    const dir = tempDir();
+    const kv = await openSqliteKV({ dataDir: dir });
+    const size = () => statSync(join(dir, "kube.db")).size;
+    await kv.put(bytes("/first"), bytes("x"));
+    const before = size();
+    const value = bytes("v".repeat(2000));
+    // SQLite's own checkpoints are off: only the thread's copy makes the database file grow.
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; i < 60; i++) await kv.put(bytes(`/k/${w}/${i}`), value);
+      }),
+    );
+    const deadline = Date.now() + 10_000;
+    while (size() <= before && Date.now() < deadline) await Bun.sleep(20);
+    expect(size()).toBeGreaterThan(before);
+    expect((await kv.range(prefixRange(bytes("/k/")), { countOnly: true })).count).toBe(480);
+    await kv.close();
+    const again = await openSqliteKV({ dataDir: dir });
+    expect((await again.range(prefixRange(bytes("/k/")), { countOnly: true })).count).toBe(480);
+    await again.close();
+  });
+
+  test("with a checkpointer, commits never checkpoint: only the checkpointer copies the WAL", async () => {
+    const dir = tempDir();
+    let calls = 0;
+    const idle: WalCheckpointer = {
+      checkpoint: async () => {
+        calls++;
+        return { log: 0, checkpointed: 0 };
+      },
+      close: async () => {},
+    };
+    const kv = await openSqliteKV({ dataDir: dir, openCheckpointer: () => idle });
+    await kv.put(bytes("/first"), bytes("x"));
+    const before = statSync(join(dir, "kube.db")).size;
+    const value = bytes("v".repeat(2000));
+    for (let i = 0; i < 600; i++) await kv.put(bytes(`/k/${i}`), value);
+    expect(calls).toBeGreaterThan(0);
+    expect(statSync(join(dir, "kube.db")).size).toBe(before);
+    await kv.close();
+  });
+
+  test("without a checkpointer thread SQLite checkpoints inside commits", async () => {
+    const dir = tempDir();
+    const kv = await openSqliteKV({ dataDir: dir, openCheckpointer: null });
+    const before = statSync(join(dir, "kube.db")).size;
+    const value = bytes("v".repeat(2000));
+    for (let i = 0; i < 400; i++) await kv.put(bytes(`/k/${i}`), value);
+    expect(statSync(join(dir, "kube.db")).size).toBeGreaterThan(before);
+    await kv.close();
+  });
+
   test("data files are 0600 whatever the umask and the data dir's mode, and old ones are tightened", async () => {
     const dir = tempDir();
     chmodSync(dir, 0o777);
@@ -177,7 +231,7 @@ describe("sqlite KV", () => {
       const kv = await openSqliteKV({ dataDir: dir });
       await kv.put(bytes("/secret"), bytes("s3cr3t"));
       expect(existsSync(join(dir, "kube.db-wal"))).toBe(true);
-      for (const file of ["kube.db", "kube.db-wal", "owner"])
+      for (const file of ["kube.db", "kube.db-wal", "kube.db-shm", "kube.lock", "owner"])
         expect([file, mode(file)]).toEqual([file, "600"]);
       await kv.close();
       // A database an older kube left world-readable is made private on the next open.

@@ -1,7 +1,8 @@
 // The KV contract on SQLite: etcd v3 semantics (one revision per transaction, create/mod
 // revisions and versions per key, history until compaction, leases) over the log/head tables
-// of schema.ts. One process owns the database; reads.ts, writes.ts, group-commit.ts and
-// compaction.ts hold the parts, this file the store's state, lifecycle, watches and leases.
+// of schema.ts. One process owns the database; reads.ts, writes.ts, group-commit.ts,
+// wal-checkpoints.ts and compaction.ts hold the parts, this file the store's state,
+// lifecycle, watches and leases.
 import { statSync } from "node:fs";
 import {
   CompactedError,
@@ -29,14 +30,16 @@ import type {
 } from "../kv.ts";
 import { validateKey, validateTxn } from "../semantics.ts";
 import { WatchHub } from "../watch-hub.ts";
+import { openBunCheckpointer } from "./checkpointer-bun.ts";
 import { removeHistory } from "./compaction.ts";
-import { lockedError, prepareDataDir, recordOwner } from "./data-dir.ts";
-import type { Database, OpenDatabase, Statement } from "./driver.ts";
+import { lockDataDir, lockedError, prepareDataDir, recordOwner } from "./data-dir.ts";
+import type { Database, OpenCheckpointer, OpenDatabase, Statement } from "./driver.ts";
 import { openBunDatabase } from "./driver-bun.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { LeaseTable } from "./lease-table.ts";
 import { SqliteReads } from "./reads.ts";
 import { pragmas, SCHEMA, SCHEMA_VERSION } from "./schema.ts";
+import { WalCheckpoints } from "./wal-checkpoints.ts";
 import { SqliteWrites, type Writer } from "./writes.ts";
 
 export interface SqliteKVOptions {
@@ -53,6 +56,11 @@ export interface SqliteKVOptions {
   /** Revisions removed per compaction transaction. */
   compactBatch?: number;
   openDatabase?: OpenDatabase;
+  /**
+   * Checkpoints the WAL on another thread (default with the default driver: a bun:sqlite
+   * Worker); null, or a custom openDatabase without one: SQLite checkpoints inside commits.
+   */
+  openCheckpointer?: OpenCheckpointer | null;
 }
 
 export async function openSqliteKV(options: SqliteKVOptions): Promise<SqliteKV> {
@@ -77,18 +85,28 @@ export class SqliteKV implements KV {
     hasLease: (id) => this.leaseTable.has(id),
   });
   private readonly commits: GroupCommit;
+  private readonly checkpoints: WalCheckpoints | undefined;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private compacting: Promise<void> = Promise.resolve();
 
   static open(options: SqliteKVOptions): SqliteKV {
     const path = prepareDataDir(options.dataDir);
+    const open = options.openDatabase ?? openBunDatabase;
+    const checkpointer =
+      options.openCheckpointer === undefined
+        ? options.openDatabase
+          ? null
+          : openBunCheckpointer
+        : options.openCheckpointer;
+    const lock = lockDataDir(options.dataDir, open);
     let db: Database | undefined;
     try {
-      db = (options.openDatabase ?? openBunDatabase)(path);
-      db.exec(pragmas(options.fsync === true));
+      db = open(path);
+      db.exec(pragmas(options.fsync === true, checkpointer !== null));
       db.exec(SCHEMA);
     } catch (err) {
       db?.close();
+      lock.close();
       const code = (err as { code?: string }).code;
       if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") throw lockedError(options.dataDir);
       if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
@@ -99,17 +117,20 @@ export class SqliteKV implements KV {
       throw err;
     }
     recordOwner(options.dataDir);
-    return new SqliteKV(db, path, options);
+    return new SqliteKV(db, lock, path, options, checkpointer);
   }
 
   private constructor(
     private readonly db: Database,
+    private readonly lock: Database,
     private readonly path: string,
     options: SqliteKVOptions,
+    checkpointer: OpenCheckpointer | null,
   ) {
     const schema = this.meta("schema");
     if (schema > SCHEMA_VERSION) {
       db.close();
+      lock.close();
       throw new StorageError(
         `${path} has schema ${schema}, newer than this kube's ${SCHEMA_VERSION}; upgrade kube`,
       );
@@ -134,7 +155,19 @@ export class SqliteKV implements KV {
       persistRevision: (rev) => this.setMeta("revision", rev),
       closed: () => this.closed,
       publish: (events, rev) => this.hub.publish(events, rev),
+      committed: (writes) => this.checkpoints?.committed(writes),
     });
+    if (checkpointer) {
+      const fsync = options.fsync === true;
+      this.checkpoints = new WalCheckpoints({
+        open: () => checkpointer(path, fsync),
+        hold: () => this.commits.hold(),
+        fallBack: (error) => {
+          console.error(`sqlite: WAL checkpoints move back into commits: ${String(error)}`);
+          if (!this.closed) this.db.exec("PRAGMA wal_autocheckpoint = 1000");
+        },
+      });
+    }
     this.hub = new WatchHub(
       {
         revision: () => this.rev,
@@ -288,12 +321,15 @@ export class SqliteKV implements KV {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.commits.flush();
+    this.commits.flush(true);
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.hub.close();
     await this.compacting.catch(() => undefined);
+    // The checkpointer's connection closes first: the last one to close checkpoints the WAL.
+    await this.checkpoints?.close();
     this.db.close();
+    this.lock.close();
   }
 
   private assertOpen(): void {

@@ -1,0 +1,80 @@
+// When the SQLite KV's WAL is checkpointed, with a checkpointer thread (driver.ts): every few
+// hundred writes a PASSIVE checkpoint in the background while writes go on. SQLite starts the
+// WAL over only when a write begins with every frame checkpointed, which a checkpoint racing a
+// steady writer never leaves it: while the WAL is large, short checkpoints of what came
+// meanwhile follow (one that no write overlaps lets the WAL restart); only past a hard limit do
+// writes wait (the event loop does not) for one.
+import type { WalCheckpointer } from "./driver.ts";
+
+export interface WalCheckpointsDeps {
+  /** Starts the checkpointer (lazily, at the first checkpoint). */
+  open: () => WalCheckpointer;
+  /** Holds commits until the returned release is called. */
+  hold: () => () => void;
+  /** The checkpointer failed: SQLite is to checkpoint inside commits again. */
+  fallBack: (error: unknown) => void;
+  /** Writes between background checkpoints (SQLite's own default is every 1000 frames). */
+  everyWrites?: number;
+  /** WAL frames past which short checkpoints follow a background one, to let the WAL restart. */
+  restartFrames?: number;
+  /** WAL frames past which writes wait for a checkpoint, so that the WAL restarts. */
+  limitFrames?: number;
+}
+
+/** Short checkpoints tried after a background one while the WAL stays large. */
+const RESTART_TRIES = 4;
+
+export class WalCheckpoints {
+  private writes = 0;
+  private running: Promise<void> | undefined;
+  private checkpointer: WalCheckpointer | undefined;
+  private stopped = false;
+  private readonly everyWrites: number;
+  private readonly restartFrames: number;
+  private readonly limitFrames: number;
+
+  constructor(private readonly deps: WalCheckpointsDeps) {
+    this.everyWrites = deps.everyWrites ?? 250;
+    this.restartFrames = deps.restartFrames ?? 2000;
+    this.limitFrames = deps.limitFrames ?? 8000;
+  }
+
+  /** After a commit that wrote `writes` revisions. */
+  committed(writes: number): void {
+    this.writes += writes;
+    if (this.stopped || this.running || this.writes < this.everyWrites) return;
+    this.writes = 0;
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Waits for a running checkpoint and ends the checkpointer (before the database closes). */
+  async close(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+    await this.checkpointer?.close();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      this.checkpointer ??= this.deps.open();
+      let log = (await this.checkpointer.checkpoint()).log;
+      for (let i = 0; i < RESTART_TRIES && log >= this.restartFrames && !this.stopped; i++) {
+        const next = (await this.checkpointer.checkpoint()).log;
+        if (next < log) return; // a write started the WAL over
+        log = next;
+      }
+      if (this.stopped || log < this.limitFrames) return;
+      const release = this.deps.hold();
+      try {
+        await this.checkpointer.checkpoint();
+      } finally {
+        release();
+      }
+    } catch (error) {
+      this.stopped = true;
+      this.deps.fallBack(error);
+    }
+  }
+}
