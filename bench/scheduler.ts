@@ -76,7 +76,10 @@ const ownCpuSeconds = (): number => {
 
 async function benchSize(nodes: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-scheduler-"));
-  const api = spawnKube(apiserverArgv(join(dir, "db")));
+  const argv = apiserverArgv(join(dir, "db"));
+  // BENCH_KUBE: another build of kube to compare against (e.g. a copy of the previous one).
+  if (process.env.BENCH_KUBE) argv[0] = process.env.BENCH_KUBE;
+  const api = spawnKube(argv);
   let scheduler: Awaited<ReturnType<typeof startScheduler>> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
@@ -90,11 +93,15 @@ async function benchSize(nodes: number): Promise<void> {
       kind: "Namespace",
       metadata: { name: "kt-baseline" },
     });
+    const baseApiCpu = cpuSeconds(api.pid);
+    const baseOwnCpu = ownCpuSeconds();
     const baseStart = performance.now();
     await inParallel(PODS, CREATORS, (i) =>
       client.create("/api/v1/namespaces/kt-baseline/pods", pod(i, "kt-nobody")),
     );
     const baselineMs = performance.now() - baseStart;
+    const createApiMs = ((cpuSeconds(api.pid) - baseApiCpu) * 1000) / PODS;
+    const creatorMs = ((ownCpuSeconds() - baseOwnCpu) * 1000) / PODS;
     scheduler = await startScheduler({ client, leaderElect: false, log: () => {} });
     const s = scheduler.current();
     if (!s) throw new Error("the scheduler did not start");
@@ -112,8 +119,10 @@ async function benchSize(nodes: number): Promise<void> {
     console.log(
       `  ${String(nodes).padStart(5)} nodes: ${PODS} pods bound in ${totalMs.toFixed(0)} ms = ${((PODS * 1000) / totalMs).toFixed(0)} pods/s (creates done after ${createdMs.toFixed(0)} ms; the same creates alone: ${((PODS * 1000) / baselineMs).toFixed(0)}/s; ${nodes} nodes created in ${nodesMs.toFixed(0)} ms)`,
     );
+    const apiMs = ((cpuSeconds(api.pid) - apiCpu) * 1000) / PODS;
+    const ownMs = ((ownCpuSeconds() - ownCpu) * 1000) / PODS;
     console.log(
-      `         cpu meanwhile: apiserver ${(cpuSeconds(api.pid) - apiCpu).toFixed(1)} s, scheduler + pod creators ${(ownCpuSeconds() - ownCpu).toFixed(1)} s`,
+      `         cpu per pod: apiserver ${apiMs.toFixed(2)} ms (create alone ${createApiMs.toFixed(2)}), scheduler ~${(ownMs - creatorMs).toFixed(2)} ms (bench process ${ownMs.toFixed(2)} less the creators' ${creatorMs.toFixed(2)})`,
     );
   } finally {
     await scheduler?.stop();

@@ -20,6 +20,18 @@ const isTerminal = (pod: Pod) => pod.status?.phase === "Succeeded" || pod.status
 const keyOf = (pod: Pod) => `${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name ?? ""}`;
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
+/** Whether two label maps hold the same pairs (every bound pod's status update asks this). */
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b?.[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
 export function podEventHandlers(s: Scheduler): InformerHandlers<Pod> {
   const pending = (pod: Pod) => {
     if (!s.responsibleFor(pod)) return;
@@ -57,14 +69,14 @@ export function podEventHandlers(s: Scheduler): InformerHandlers<Pod> {
           s.nominator.remove(key);
         }
         s.cache.addPod(pod);
-        if (json(old.metadata?.labels) !== json(pod.metadata?.labels))
+        if (!sameLabels(old.metadata?.labels, pod.metadata?.labels))
           s.queue.moveAllToActiveOrBackoff(ASSIGNED_POD_ADD);
         return;
       }
       const info = pending(pod);
       if (!info) return;
       const relevant =
-        json(old.spec) !== json(pod.spec) || json(old.metadata?.labels) !== json(pod.metadata?.labels);
+        !sameLabels(old.metadata?.labels, pod.metadata?.labels) || json(old.spec) !== json(pod.spec);
       s.queue.update(info, relevant);
     },
     onDelete(pod) {
@@ -78,7 +90,7 @@ export function podEventHandlers(s: Scheduler): InformerHandlers<Pod> {
 
 function schedulingRelevant(old: Node, node: Node): boolean {
   return (
-    json(old.metadata?.labels) !== json(node.metadata?.labels) ||
+    !sameLabels(old.metadata?.labels, node.metadata?.labels) ||
     json(old.spec?.taints) !== json(node.spec?.taints) ||
     old.spec?.unschedulable !== node.spec?.unschedulable ||
     json(old.status?.allocatable) !== json(node.status?.allocatable)

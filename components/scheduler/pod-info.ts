@@ -57,8 +57,21 @@ function term(pod: Pod, t: PodAffinityTerm, weight: number): AffinityTerm {
 const weighted = (pod: Pod, terms: WeightedPodAffinityTerm[] | undefined): AffinityTerm[] =>
   (terms ?? []).map((w) => term(pod, w.podAffinityTerm, w.weight));
 
-export function newPodInfo(pod: Pod): PodInfo {
+/**
+ * The PodInfo of `pod`. With `previous` of the same uid (upstream PodInfo.Update), the parts of
+ * the spec that cannot change (priority, host ports, affinity terms) are taken from it; labels
+ * and requests (in-place resize) are read again.
+ */
+export function newPodInfo(pod: Pod, previous?: PodInfo): PodInfo {
   const meta = pod.metadata ?? {};
+  if (previous && meta.uid !== undefined && previous.pod.metadata?.uid === meta.uid)
+    return {
+      ...previous,
+      pod,
+      labels: meta.labels ?? {},
+      requests: podRequests(pod),
+      nonZero: podNonZeroRequests(pod),
+    };
   const hostPorts: HostPort[] = [];
   for (const c of pod.spec?.containers ?? []) {
     for (const p of c.ports ?? []) {

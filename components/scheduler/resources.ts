@@ -20,14 +20,38 @@ export function emptyResources(): Resources {
   return { milliCPU: 0, memory: 0, ephemeralStorage: 0, scalar: {} };
 }
 
+/**
+ * Parsed quantities by text: a cluster's pods repeat a handful of strings ("100m", "128Mi"), and
+ * the exact parse (BigInt) was the scheduler's largest cost per pod after the cycle itself.
+ */
+const milliCache = new Map<string | number, number>();
+const unitCache = new Map<string | number, number>();
+const CACHE_LIMIT = 4096;
+
+function cached(
+  cache: Map<string | number, number>,
+  value: string | number,
+  parse: typeof milliValue,
+): number {
+  let n = cache.get(value);
+  if (n === undefined) {
+    n = parse(value, 0);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(value, n);
+  }
+  return n;
+}
+
 /** Resources of a ResourceList ({cpu: "1", memory: "1Gi", pods: "110", ...}); `pods` is left out. */
 export function resourcesOf(list: Record<string, string | number> | undefined): Resources {
   const out = emptyResources();
-  for (const [name, value] of Object.entries(list ?? {})) {
-    if (name === "cpu") out.milliCPU = milliValue(value, 0);
-    else if (name === "memory") out.memory = unitValue(value, 0);
-    else if (name === "ephemeral-storage") out.ephemeralStorage = unitValue(value, 0);
-    else if (name !== "pods") out.scalar[name] = unitValue(value, 0);
+  if (!list) return out;
+  for (const name in list) {
+    const value = list[name] as string | number;
+    if (name === "cpu") out.milliCPU = cached(milliCache, value, milliValue);
+    else if (name === "memory") out.memory = cached(unitCache, value, unitValue);
+    else if (name === "ephemeral-storage") out.ephemeralStorage = cached(unitCache, value, unitValue);
+    else if (name !== "pods") out.scalar[name] = cached(unitCache, value, unitValue);
   }
   return out;
 }
@@ -36,16 +60,20 @@ export function addResources(into: Resources, other: Resources, sign = 1): void 
   into.milliCPU += sign * other.milliCPU;
   into.memory += sign * other.memory;
   into.ephemeralStorage += sign * other.ephemeralStorage;
-  for (const [name, value] of Object.entries(other.scalar))
-    into.scalar[name] = (into.scalar[name] ?? 0) + sign * value;
+  for (const name in other.scalar)
+    into.scalar[name] = (into.scalar[name] ?? 0) + sign * (other.scalar[name] as number);
 }
 
 function maxResources(into: Resources, other: Resources): void {
   into.milliCPU = Math.max(into.milliCPU, other.milliCPU);
   into.memory = Math.max(into.memory, other.memory);
   into.ephemeralStorage = Math.max(into.ephemeralStorage, other.ephemeralStorage);
-  for (const [name, value] of Object.entries(other.scalar))
-    into.scalar[name] = Math.max(into.scalar[name] ?? 0, value);
+  for (const name in other.scalar)
+    into.scalar[name] = Math.max(into.scalar[name] ?? 0, other.scalar[name] as number);
+}
+
+function copyResources(r: Resources): Resources {
+  return { ...r, scalar: { ...r.scalar } };
 }
 
 /** The pod's effective requests (upstream resourcehelper.PodRequests). */
@@ -61,7 +89,7 @@ export function podRequests(pod: Pod): Resources {
       addResources(sidecars, requests);
       addResources(total, requests);
     } else {
-      const atStart = structuredClone(sidecars);
+      const atStart = copyResources(sidecars);
       addResources(atStart, requests);
       maxResources(initMax, atStart);
     }
@@ -78,8 +106,14 @@ export function podNonZeroRequests(pod: Pod): { milliCPU: number; memory: number
   const one = (c: Container) => {
     const requests = c.resources?.requests as Record<string, string> | undefined;
     return {
-      milliCPU: requests?.cpu !== undefined ? milliValue(requests.cpu, 0) : DEFAULT_MILLI_CPU_REQUEST,
-      memory: requests?.memory !== undefined ? unitValue(requests.memory, 0) : DEFAULT_MEMORY_REQUEST,
+      milliCPU:
+        requests?.cpu !== undefined
+          ? cached(milliCache, requests.cpu, milliValue)
+          : DEFAULT_MILLI_CPU_REQUEST,
+      memory:
+        requests?.memory !== undefined
+          ? cached(unitCache, requests.memory, unitValue)
+          : DEFAULT_MEMORY_REQUEST,
     };
   };
   for (const c of pod.spec?.containers ?? []) {
@@ -93,7 +127,7 @@ export function podNonZeroRequests(pod: Pod): { milliCPU: number; memory: number
     memory = Math.max(memory, r.memory);
   }
   const overhead = pod.spec?.overhead as Record<string, string> | undefined;
-  if (overhead?.cpu) milliCPU += milliValue(overhead.cpu, 0);
-  if (overhead?.memory) memory += unitValue(overhead.memory, 0);
+  if (overhead?.cpu) milliCPU += cached(milliCache, overhead.cpu, milliValue);
+  if (overhead?.memory) memory += cached(unitCache, overhead.memory, unitValue);
   return { milliCPU, memory };
 }

@@ -41,9 +41,11 @@ export class SchedulerCache implements ClusterView {
   addNode(node: Node): void {
     const name = node.metadata?.name ?? "";
     const info = this.byName.get(name);
+    // A known node's update (a heartbeat, every node every few seconds) keeps the node list.
+    const known = info?.node !== undefined;
     if (info) info.setNode(node);
     else this.byName.set(name, new NodeInfo(name, node));
-    this.list = undefined;
+    if (!known) this.list = undefined;
   }
 
   removeNode(name: string): void {
@@ -57,7 +59,10 @@ export class SchedulerCache implements ClusterView {
 
   /** A bound pod seen by the informer (add or update); confirms an assumed pod. */
   addPod(pod: Pod): void {
-    const info = newPodInfo(pod);
+    const meta = pod.metadata ?? {};
+    const key = `${meta.namespace ?? "default"}/${meta.name ?? ""}`;
+    const where = this.podNode.get(key);
+    const info = newPodInfo(pod, where === undefined ? undefined : this.byName.get(where)?.pods.get(key));
     this.assumed.delete(info.key);
     this.place(info, pod.spec?.nodeName ?? "");
   }

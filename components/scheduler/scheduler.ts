@@ -5,7 +5,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../lib/client/api-client.ts";
-import { resource } from "../../lib/client/resource-client.ts";
+import { type ResourceClient, resource } from "../../lib/client/resource-client.ts";
 import { createEventRecorder, type EventRecorder } from "../../lib/events/event-recorder.ts";
 import { fitErrorMessage } from "./fit-error.ts";
 import { Nominator } from "./nominator.ts";
@@ -50,6 +50,8 @@ export class Scheduler {
   private bindingsInFlight = 0;
   private readonly bindingDone: Array<() => void> = [];
   private readonly pendingBindings = new Set<Promise<void>>();
+  /** The pods resource per namespace (a binding, a status patch per pod). */
+  private readonly podClients = new Map<string, ResourceClient<Pod>>();
   /** Pods bound so far (for logs and benchmarks). */
   bound = 0;
 
@@ -142,8 +144,7 @@ export class Scheduler {
     for (const victim of victims) {
       const meta = victim.pod.metadata ?? {};
       if (meta.deletionTimestamp) continue;
-      resource(this.client, "pods")
-        .namespace(victim.namespace)
+      this.pods(victim.namespace)
         .delete(meta.name ?? "")
         .then(() =>
           this.recorder.event(
@@ -166,14 +167,12 @@ export class Scheduler {
     const name = qp.info.pod.metadata?.name ?? "";
     this.bindingsInFlight++;
     try {
-      await resource(this.client, "pods")
-        .namespace(namespace)
-        .createSubresource(name, "binding", {
-          apiVersion: "v1",
-          kind: "Binding",
-          metadata: { name, namespace, uid: qp.info.pod.metadata?.uid },
-          target: { apiVersion: "v1", kind: "Node", name: nodeName },
-        });
+      await this.pods(namespace).createSubresource(name, "binding", {
+        apiVersion: "v1",
+        kind: "Binding",
+        metadata: { name, namespace, uid: qp.info.pod.metadata?.uid },
+        target: { apiVersion: "v1", kind: "Node", name: nodeName },
+      });
       this.bound++;
       this.nominator.remove(key);
       this.queue.done(key);
@@ -233,12 +232,21 @@ export class Scheduler {
       ],
     };
     if (nominationChanges) status.nominatedNodeName = nominated || null;
-    resource(this.client, "pods")
-      .namespace(qp.info.namespace)
+    this.pods(qp.info.namespace)
       .patch(pod.metadata?.name ?? "", { status }, "strategic", "status")
       .catch((e: Error) => {
         if (!isStatus(e, 404)) this.log(`updating the status of ${qp.info.key}: ${e.message}`);
       });
+  }
+
+  private pods(namespace: string): ResourceClient<Pod> {
+    let client = this.podClients.get(namespace);
+    if (!client) {
+      client = resource<Pod>(this.client, "pods").namespace(namespace);
+      if (this.podClients.size >= 1024) this.podClients.clear();
+      this.podClients.set(namespace, client);
+    }
+    return client;
   }
 
   /** Stops scheduling; bindings already started finish. */

@@ -40,8 +40,20 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentage?: number)
   return Math.max(100, Math.floor((numAllNodes * p) / 100));
 }
 
+/** The first failing filter's status on `node` (with the plugin's name), or SUCCESS. */
+function filterNode(filters: FilterPlugin[], state: CycleState, pod: PodInfo, node: NodeInfo): Status {
+  for (let i = 0; i < filters.length; i++) {
+    const plugin = filters[i] as FilterPlugin;
+    const status = plugin.filter(state, pod, node);
+    if (status.code === "Success") continue;
+    return isRejected(status) ? { ...status, plugin: plugin.name } : status;
+  }
+  return SUCCESS;
+}
+
 export class SchedulingAlgorithm {
   private nextStartNodeIndex = 0;
+  private totals = new Float64Array(0);
 
   constructor(
     private readonly profile: Profile,
@@ -70,24 +82,29 @@ export class SchedulingAlgorithm {
       }
       active.push(plugin);
     }
-    const fits = (node: NodeInfo) => this.runFilters(active, state, pod, node);
-
     const nominated = pod.pod.status?.nominatedNodeName;
     const nominatedNode = nominated ? this.cache.nodeInfo(nominated) : undefined;
-    if (nominatedNode && fits(nominatedNode) === SUCCESS)
+    if (nominatedNode && this.runFilters(active, state, pod, nominatedNode) === SUCCESS)
       return { node: nominatedNode.name, evaluated: 1, feasible: 1, cycle };
 
+    // The hot loop: a window of nodes from where the last cycle stopped, no allocation per node
+    // unless it fails; nominations are looked up only when some pod is nominated anywhere.
     const feasible: NodeInfo[] = [];
-    const want = numFeasibleNodesToFind(nodes.length, this.options.percentageOfNodesToScore);
+    const count = nodes.length;
+    const want = numFeasibleNodesToFind(count, this.options.percentageOfNodesToScore);
+    const nominations = this.nominations.any();
+    let next = this.nextStartNodeIndex % count;
     let processed = 0;
-    const start = this.nextStartNodeIndex % nodes.length;
-    for (; processed < nodes.length && feasible.length < want; processed++) {
-      const node = nodes[(start + processed) % nodes.length] as NodeInfo;
-      const status = fits(node);
+    for (; processed < count && feasible.length < want; processed++) {
+      const node = nodes[next] as NodeInfo;
+      if (++next === count) next = 0;
+      const status = nominations
+        ? this.runFilters(active, state, pod, node)
+        : filterNode(active, state, pod, node);
       if (status === SUCCESS) feasible.push(node);
       else nodeStatuses.set(node.name, status);
     }
-    this.nextStartNodeIndex = (start + processed) % nodes.length;
+    this.nextStartNodeIndex = next;
     if (feasible.length === 0) return { fitError: { numAllNodes: nodes.length, nodeStatuses }, cycle };
     const node =
       feasible.length === 1 ? (feasible[0] as NodeInfo).name : this.selectHost(state, pod, feasible);
@@ -105,28 +122,33 @@ export class SchedulingAlgorithm {
         for (const p of others) target.addPod(p);
       }
     }
-    for (const plugin of filters) {
-      const status = plugin.filter(state, pod, target);
-      if (status.code === "Success") continue;
-      return isRejected(status) ? { ...status, plugin: plugin.name } : status;
-    }
-    return SUCCESS;
+    return filterNode(filters, state, pod, target);
   }
 
   private selectHost(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): string {
-    const totals = new Float64Array(nodes.length);
-    const scores: number[] = new Array(nodes.length);
+    const count = nodes.length;
+    // One buffer for the sums, kept across cycles; raw scores need an array of their own only
+    // for a plugin that normalizes them.
+    if (this.totals.length < count) this.totals = new Float64Array(Math.max(count, this.totals.length * 2));
+    const totals = this.totals;
+    totals.fill(0, 0, count);
     for (const plugin of this.profile.scores) {
       if (plugin.preScore && plugin.preScore(state, pod, nodes, this.cache).code === "Skip") continue;
-      for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);
-      plugin.normalize?.(state, scores);
-      for (let i = 0; i < nodes.length; i++)
-        totals[i] = (totals[i] as number) + (scores[i] as number) * plugin.weight;
+      const weight = plugin.weight;
+      if (!plugin.normalize) {
+        for (let i = 0; i < count; i++)
+          totals[i] = (totals[i] as number) + plugin.score(state, pod, nodes[i] as NodeInfo) * weight;
+        continue;
+      }
+      const scores: number[] = new Array(count);
+      for (let i = 0; i < count; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);
+      plugin.normalize(state, scores);
+      for (let i = 0; i < count; i++) totals[i] = (totals[i] as number) + (scores[i] as number) * weight;
     }
     const random = this.options.random ?? Math.random;
     let best = 0;
     let ties = 1;
-    for (let i = 1; i < nodes.length; i++) {
+    for (let i = 1; i < count; i++) {
       const t = totals[i] as number;
       if (t > (totals[best] as number)) {
         best = i;

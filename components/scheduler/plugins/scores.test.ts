@@ -38,6 +38,11 @@ describe("TaintToleration score", () => {
     const tolerant = testPod("p", { tolerations: [{ operator: "Exists" }] });
     expect(scores(taintTolerationScore, tolerant, [soft(0), soft(2)])).toEqual([100, 100]);
   });
+
+  test("is skipped when no node has a PreferNoSchedule taint (all would score alike)", () => {
+    const hard = testNode("h", {}, { spec: { taints: [{ key: "k", effect: "NoSchedule" }] } });
+    expect(scores(taintTolerationScore, testPod("p"), [testNode("a"), hard])).toBe("skip");
+  });
 });
 
 describe("NodeAffinity score", () => {

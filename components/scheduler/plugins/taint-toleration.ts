@@ -3,8 +3,9 @@
 // fewer is better (normalized in reverse).
 
 import type { Taint, Toleration } from "kubernetes-types/core/v1";
+import type { NodeInfo } from "../node-info.ts";
 import { defaultNormalize, type FilterPlugin, type ScorePlugin } from "../plugin.ts";
-import { SUCCESS, unresolvable } from "../status.ts";
+import { SKIP, SUCCESS, unresolvable } from "../status.ts";
 import { tolerated } from "../tolerations.ts";
 
 export function untoleratedTaintMessage(taint: Taint): string {
@@ -24,10 +25,16 @@ export const taintTolerationFilter: FilterPlugin = {
 
 const SCORE_STATE = "TaintToleration/score";
 
+const hasPreferNoSchedule = (node: NodeInfo): boolean =>
+  node.taints.length > 0 && node.taints.some((t) => t.effect === "PreferNoSchedule");
+
 export const taintTolerationScore: ScorePlugin = {
   name: "TaintToleration",
   weight: 3,
-  preScore(state, pod) {
+  preScore(state, pod, nodes) {
+    // No feasible node has a PreferNoSchedule taint: every node scores the same, which cannot
+    // change the choice (upstream scores them all alike; skipping saves a pass per cycle).
+    if (!nodes.some(hasPreferNoSchedule)) return SKIP;
     const tolerations = pod.pod.spec?.tolerations ?? [];
     state.set(
       SCORE_STATE,
