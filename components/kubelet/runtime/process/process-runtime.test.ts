@@ -3,9 +3,11 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PAUSE_SCRIPT } from "../../images/embedded/pause.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerConfig, ContainerStatus, Runtime, SandboxStatus } from "../runtime.ts";
 import { processStartTime } from "./proc-stat.ts";
@@ -234,6 +236,38 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
     await runtime.stopContainer(polite.id, 30);
     expect(performance.now() - t0).toBeLessThan(5000);
     expect((await exited(runtime, polite.id)).exitCode).toBe(143);
+  });
+
+  test("the pause image's argv: one process named /pause in the pod's netns, no sh or sleep; TERM ends it with 0", async () => {
+    const runtime = await newRuntime();
+    const sandbox = await runtime.runSandbox(sandboxConfig("pause"));
+    const status = await runtime.startContainer(
+      containerConfig(sandbox.id, "pause", ["/bin/sh", "-c", PAUSE_SCRIPT], { image: "pause" }),
+    );
+    expect(status.state).toBe("running");
+    const pid = status.pid ?? 0;
+    expect(pid).toBeGreaterThan(0);
+    expect((await readFile(`/proc/${pid}/cmdline`, "utf8")).replace(/\0+$/, "")).toBe("/pause");
+    // Nothing forked: the container's process group is the pause alone.
+    const group = (await readdir("/proc")).filter(
+      (entry) =>
+        /^\d+$/.test(entry) &&
+        (() => {
+          try {
+            const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+            return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pid;
+          } catch {
+            return false;
+          }
+        })(),
+    );
+    expect(group).toEqual([`${pid}`]);
+    const netns = await runCommand(["ip", "netns", "identify", `${pid}`]);
+    expect(netns.stdout.trim()).toBe(sandbox.netns ?? "");
+    await runtime.stopContainer(status.id, 5);
+    const end = await exited(runtime, status.id);
+    expect(end.exitCode).toBe(0);
+    expect(end.reason).toBe("Completed");
   });
 
   test("exit codes, start errors and CRI log lines", async () => {

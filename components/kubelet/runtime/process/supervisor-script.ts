@@ -4,7 +4,7 @@
 /**
  * Usage: `perl supervisor.pl <stateDir> <logPath> <stdin 0|1> <tty 0|1> <cgroupDirs ":"-joined>
  * <syscalls> <netns> <mntns 0|1> <hostname> <workingDir> <uid> <gid> <PATH> <n> (<host> <container>
- * <rw|ro>){n} <m> (<K=V>){m} -- <argv>` (empty strings for what is unset; `syscalls` from
+ * <rw|ro>){n} <m> (<K=V>){m} --|--pause <argv>` (empty strings for what is unset; `syscalls` from
  * linux-syscalls.ts). The forked child does what nsenter, unshare, mount, setpriv and `env -i` did,
  * with raw syscalls and no Perl module (a module costs milliseconds per start), then execs argv:
  * it fails like runc when argv[0] is missing or not executable.
@@ -28,7 +28,10 @@ my @mounts = splice(@rest, 0, 3 * ($nmounts // 0));
 my @env = splice(@rest, 0, shift(@rest) // 0);
 my ($sep, @argv) = @rest;
 die "usage: supervisor.pl state log stdin tty cgroups syscalls netns mntns hostname wd uid gid path n mounts m env -- argv\\n"
-  unless defined $sep && $sep eq '--' && @argv && defined $sys{exit_group};
+  unless defined $sep && ($sep eq '--' || $sep eq '--pause') && @argv && defined $sys{exit_group};
+# '--pause': the argv is the pause image's (wait, exit 0 on TERM or INT); this child does that
+# itself after the same set-up, as upstream's /pause binary would, instead of exec'ing sh and sleep.
+my $pause = $sep eq '--pause';
 # Our own session: the kubelet's process group, terminal and death do not reach us.
 syscall($sys{setsid});
 $SIG{PIPE} = 'IGNORE';
@@ -73,6 +76,7 @@ my $pid = fork();
 die "fork: $!" unless defined $pid;
 if ($pid == 0) {
   close($exec_r);
+  close($main::ready_fh) if $main::ready_fh;
   syscall($sys{setsid});
   $SIG{$_} = 'DEFAULT' for qw(PIPE HUP INT TERM CHLD);
   for my $cg (@cgroups) {
@@ -120,6 +124,14 @@ if ($pid == 0) {
     syscall($sys{setgroups}, 0, undef) == 0 or fail("cannot clear the supplementary groups: $!");
     if ($gid ne '') { my $g = $gid + 0; syscall($sys{setresgid}, $g, $g, $g) == 0 or fail("cannot set group $gid: $!"); }
     if ($uid ne '') { my $u = $uid + 0; syscall($sys{setresuid}, $u, $u, $u) == 0 or fail("cannot set user $uid: $!"); }
+  }
+  if ($pause) {
+    syswrite($start, "ok\n");
+    close($start);
+    close($exec_w);
+    $0 = '/pause';
+    $SIG{TERM} = $SIG{INT} = sub { syscall($sys{exit_group}, 0); };
+    sleep while 1;
   }
   my $cmd = $argv[0];
   my $exe;
