@@ -165,9 +165,15 @@ async function startPods(
       }),
     ]);
     const allMs = performance.now() - start;
-    // The status writes and events of the last pods may still be on their way.
-    await Bun.sleep(1000);
-    const requestsAfter = await requestCounts(url);
+    // The status writes and events of the last pods may still be on their way (events go one at
+    // a time, behind the status writes): wait until the request counts stand still, at most 30 s.
+    let requestsAfter = await requestCounts(url);
+    for (let still = 0, waited = 0; still < 2 && waited < 30_000; waited += 500) {
+      await Bun.sleep(500);
+      const now = await requestCounts(url);
+      still = [...now].every(([key, n]) => requestsAfter.get(key) === n) ? still + 1 : 0;
+      requestsAfter = now;
+    }
     const requests = new Map<string, number>();
     for (const [key, n] of requestsAfter) {
       const per = (n - (requestsBefore.get(key) ?? 0)) / PODS;
