@@ -46,6 +46,7 @@ export function startSecureServer(
       const malformed = malformedRequest(req);
       if (malformed) return malformed;
       receivedBy.set(req, srv);
+      contextOf(req).overSocket = true;
       if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
       // Without a client CA there is no peer to look up (requestIP is a getpeername call).
       if (askPeer) {

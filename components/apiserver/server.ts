@@ -190,6 +190,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
         const malformed = malformedRequest(req);
         if (malformed) return malformed;
         receivedBy.set(req, srv);
+        contextOf(req).overSocket = true;
         if (options.requestTimeoutMs !== undefined)
           contextOf(req).requestTimeoutMs = options.requestTimeoutMs;
         return chainHandler(withUser(req, UNSECURED_USER));

@@ -35,6 +35,8 @@ export interface RequestContext {
    * exec terminal): a websocket upgrade takes over that request's connection.
    */
   receivedAs?: Request;
+  /** A Bun server received it (not an in-process caller): a large body streams to the socket. */
+  overSocket?: boolean;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

@@ -1,11 +1,14 @@
 // GET of one object and LIST of a collection, as JSON or as a Table (wire spec §6): list
 // paging with limit/continue, selectors, and resourceVersion semantics.
 import type { ResourceRequest } from "../api-context.ts";
+import { contextOf } from "../filters/request-context.ts";
 import { json } from "../http/respond.ts";
 import type { KObject } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
+import { jsonListBody } from "./json-list-body.ts";
 import { listQuery } from "./list-query.ts";
 import { selectionScope } from "./selection.ts";
+import { streamedResponse } from "./streamed-body.ts";
 
 /** The object as the served version shows it, with kind and apiVersion. */
 export function present(entry: Entry, obj: KObject): KObject {
@@ -42,29 +45,26 @@ export async function getObject(r: ResourceRequest): Promise<Response> {
   return json(obj);
 }
 
-const COMMA = new Uint8Array([0x2c]);
-
 export async function listObjects(r: ResourceRequest): Promise<Response> {
   const { entry, info, url, wanted, ctx } = r;
   const query = listQuery(url);
   const scope = selectionScope(entry, url, info.namespace);
   // A plain JSON list of unconverted objects splices the stored bytes: no re-encode, and no
   // parse unless a selector must be tested.
-  const bytes = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
-  const result = await entry.store.list({ ...scope, bytes, ...query });
+  const plain = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
+  const result = await entry.store.list({ ...scope, kvs: plain, ...query });
   const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) metadata.continue = result.continue;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
   const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
-  if (result.bytes) {
+  if (result.kvs) {
     const head = JSON.stringify({ kind: `${entry.info.kind}List`, apiVersion, metadata });
-    const parts: (string | Uint8Array)[] = [`${head.slice(0, -1)},"items":[`];
-    for (const [i, item] of result.bytes.entries()) {
-      if (i > 0) parts.push(COMMA);
-      parts.push(...item);
-    }
-    parts.push("]}\n");
-    return new Response(new Blob(parts), { headers: { "Content-Type": "application/json" } });
+    const kvs = result.kvs;
+    return streamedResponse(
+      (w) => jsonListBody(w, `${head.slice(0, -1)},"items":[`, kvs),
+      { "Content-Type": "application/json" },
+      contextOf(r.req).overSocket === true,
+    );
   }
   const items = result.items.map((o) => present(entry, o));
   if (wanted.table) {

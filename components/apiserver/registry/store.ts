@@ -45,6 +45,8 @@ export interface ListOptions extends Scope {
   raw?: boolean;
   /** Return the items as UTF-8 JSON parts (objectJsonBytes; parsed only to test a filter). */
   bytes?: boolean;
+  /** Return the stored key-values themselves (parsed only to test a filter); wins over the others. */
+  kvs?: boolean;
 }
 
 export interface ListResult {
@@ -53,6 +55,8 @@ export interface ListResult {
   raw?: string[];
   /** With `bytes`: each item as objectJsonBytes parts instead (items is then empty). */
   bytes?: Uint8Array[][];
+  /** With `kvs`: the items as stored (the watch cache's own objects, immutable; value lacks resourceVersion). */
+  kvs?: KeyValue[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -216,9 +220,13 @@ export class Store {
   /** Adds `kv` to a list's output in the form asked for if it passes the filter; true if added. */
   private emit(options: ListOptions, out: ListOutput, kv: KeyValue, revision: number): boolean {
     if (options.prefilter && !options.prefilter(kv.value)) return false;
-    const obj = options.filter || !(options.raw || options.bytes) ? decodeObject(kv, revision) : undefined;
+    const obj =
+      options.filter || !(options.raw || options.bytes || options.kvs)
+        ? decodeObject(kv, revision)
+        : undefined;
     if (options.filter && !options.filter(obj as Stored)) return false;
-    if (options.bytes) out.bytes.push(objectJsonBytes(kv, revision));
+    if (options.kvs) out.kvs.push(kv);
+    else if (options.bytes) out.bytes.push(objectJsonBytes(kv, revision));
     else if (options.raw) out.raw.push(objectJson(kv, revision));
     else out.items.push(obj as Stored);
     out.count++;
@@ -234,6 +242,7 @@ export class Store {
     const result: ListResult = { items: out.items, resourceVersion: String(revision) };
     if (options.raw && !options.bytes) result.raw = out.raw;
     if (options.bytes) result.bytes = out.bytes;
+    if (options.kvs) result.kvs = out.kvs;
     if (more && nextKey) {
       result.continue = encodeContinue(revision, text(nextKey), text(prefix));
       if (remaining !== undefined && remaining > 0) result.remainingItemCount = remaining;
@@ -359,6 +368,7 @@ class ListOutput {
   readonly items: Stored[] = [];
   readonly raw: string[] = [];
   readonly bytes: Uint8Array[][] = [];
+  readonly kvs: KeyValue[] = [];
   count = 0;
 }
 
