@@ -128,3 +128,34 @@ test("reconciliation adds missing rules, selectors, labels and subjects; keeps a
     { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "system:masters" },
   ]);
 });
+
+test("reconciliation of what the policy stored changes nothing; each single difference is still found", () => {
+  for (const role of [...policy.clusterRoles, ...policy.roles] as unknown as KObject[])
+    expect(reconcileRole(structuredClone(role), role)).toBeUndefined();
+  for (const binding of [...policy.clusterRoleBindings, ...policy.roleBindings] as unknown as KObject[])
+    expect(reconcileBinding(structuredClone(binding), binding)).toBeUndefined();
+  const want = byName("system:kube-dns") as unknown as KObject;
+  // The same permissions written another way: no text match, but covered.
+  const reordered = structuredClone(want);
+  reordered.rules = [...(want.rules as object[])].reverse();
+  expect(reconcileRole(reordered, want)).toBeUndefined();
+  const unlabelled = structuredClone(want);
+  delete (unlabelled.metadata as { labels?: unknown }).labels;
+  expect(reconcileRole(unlabelled, want)?.metadata?.labels).toEqual(want.metadata?.labels);
+  const unannotated = structuredClone(want);
+  delete (unannotated.metadata as { annotations?: unknown }).annotations;
+  expect(reconcileRole(unannotated, want)?.metadata?.annotations).toEqual(want.metadata?.annotations);
+  const aggregated = policy.clusterRoles.find((r) => r.aggregationRule) as unknown as KObject;
+  const noSelectors = { ...structuredClone(aggregated), aggregationRule: { clusterRoleSelectors: [] } };
+  expect(reconcileRole(noSelectors as KObject, aggregated)?.aggregationRule).toEqual(
+    aggregated.aggregationRule,
+  );
+  const crb = policy.clusterRoleBindings.find(
+    (b) => b.metadata?.name === "cluster-admin",
+  ) as unknown as KObject;
+  const otherRef = {
+    ...structuredClone(crb),
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+  };
+  expect(reconcileBinding(otherRef as KObject, crb)?.roleRef).toEqual(crb.roleRef);
+});
