@@ -1,6 +1,7 @@
 // Group commit for the SQLite KV: writes queued in the same turn of the event loop commit in one
 // BEGIN IMMEDIATE (one WAL write, one fsync with --fsync), each inside a savepoint so that a
-// failing write rolls back alone; callers are answered and watchers see events only after commit.
+// failing write rolls back alone (a write alone needs none: the transaction is its savepoint);
+// callers are answered and watchers see events only after commit.
 import { StoreClosedError } from "../errors.ts";
 import type { WatchEvent } from "../kv.ts";
 import type { Database, Statement } from "./driver.ts";
@@ -12,8 +13,6 @@ export interface GroupCommitDeps {
   /** The store's revision in memory; `setRevision` moves it as each write of a group commits. */
   revision: () => number;
   setRevision: (rev: number) => void;
-  /** Records the revision in the database (inside the group's transaction). */
-  persistRevision: (rev: number) => void;
   closed: () => boolean;
   publish: (events: WatchEvent[], rev: number) => void;
   /** After each group: how many of its writes made a revision. */
@@ -63,23 +62,25 @@ export class GroupCommit {
     }
     const before = this.deps.revision();
     const outcomes: { ok: boolean; value: unknown; w: Writer }[] = [];
+    // One write alone fails by rolling the whole transaction back (the catch below).
+    const alone = batch.length === 1;
     try {
       db.immediate(() => {
         for (const op of batch) {
           const w: Writer = { rev: this.deps.revision() + 1, sub: 0, events: [] };
-          stmt("SAVEPOINT write").run();
+          if (!alone) stmt("SAVEPOINT write").run();
           try {
             const value = op.fn(w);
-            stmt("RELEASE write").run();
+            if (!alone) stmt("RELEASE write").run();
             if (w.sub > 0) this.deps.setRevision(w.rev);
             outcomes.push({ ok: true, value, w });
           } catch (err) {
+            if (alone) throw err;
             stmt("ROLLBACK TO write").run();
             stmt("RELEASE write").run();
             outcomes.push({ ok: false, value: err, w });
           }
         }
-        if (this.deps.revision() !== before) this.deps.persistRevision(this.deps.revision());
       });
     } catch (err) {
       this.deps.setRevision(before);

@@ -2,7 +2,8 @@
 // (key, rev) because etcd forbids two writes to one key in a transaction), a `head` index
 // pointing at each live key's latest row, the lease table, and counters in `meta`.
 
-export const SCHEMA_VERSION = 1;
+/** 2: the store's revision is the log's newest (or the compact revision), not meta.revision. */
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (

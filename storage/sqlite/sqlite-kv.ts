@@ -138,11 +138,13 @@ export class SqliteKV implements KV {
     if (schema === 0) {
       // A new store is at revision 1, as a new etcd is: the first write gets 2, and no
       // resourceVersion is ever "0", which Kubernetes clients read as "any version".
-      this.setMeta("schema", SCHEMA_VERSION);
       this.setMeta("revision", 1);
     }
-    this.rev = this.meta("revision");
+    // Schema 2 keeps meta.revision only as a floor (written on close, not on every commit): a
+    // kube of schema 1, which would trust it, refuses the file.
+    if (schema < SCHEMA_VERSION) this.setMeta("schema", SCHEMA_VERSION);
     this.compacted = this.meta("compact");
+    this.rev = Math.max(this.meta("revision"), this.compacted, this.lastLogRevision());
     this.compactBatch = options.compactBatch ?? 1000;
     this.leaseTable = new LeaseTable(db, options.now ?? Date.now);
     this.commits = new GroupCommit({
@@ -152,7 +154,6 @@ export class SqliteKV implements KV {
       setRevision: (rev) => {
         this.rev = rev;
       },
-      persistRevision: (rev) => this.setMeta("revision", rev),
       closed: () => this.closed,
       publish: (events, rev) => this.hub.publish(events, rev),
       committed: (writes) => this.checkpoints?.committed(writes),
@@ -328,6 +329,7 @@ export class SqliteKV implements KV {
     await this.compacting.catch(() => undefined);
     // The checkpointer's connection closes first: the last one to close checkpoints the WAL.
     await this.checkpoints?.close();
+    this.setMeta("revision", this.rev);
     this.db.close();
     this.lock.close();
   }
@@ -343,6 +345,14 @@ export class SqliteKV implements KV {
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /**
+   * The newest revision in the log. Every revision is written as log rows, and compaction
+   * removes rows only below the compact revision, so with that it is the store's revision.
+   */
+  private lastLogRevision(): number {
+    return (this.stmt("SELECT MAX(rev) AS r FROM log").get()?.r as number | null) ?? 0;
   }
 
   private meta(name: string): number {

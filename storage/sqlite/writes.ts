@@ -24,6 +24,8 @@ export interface Writer {
   rev: number;
   sub: number;
   events: WatchEvent[];
+  /** The live row a compare of this write just read, for a put of the same key to reuse. */
+  known?: { key: Uint8Array; kv: KeyValue | undefined };
 }
 
 export interface SqliteWritesDeps {
@@ -39,7 +41,9 @@ export class SqliteWrites {
 
   put(w: Writer, key: Uint8Array, value: Uint8Array, options: PutOptions): PutResult {
     validateKey(key);
-    const cur = this.deps.reads.current(key);
+    const known = w.known;
+    w.known = undefined;
+    const cur = known && sameKey(known.key, key) ? known.kv : this.deps.reads.current(key);
     if ((options.ignoreValue || options.ignoreLease) && !cur) {
       throw new StorageError("etcdserver: key not found");
     }
@@ -62,6 +66,7 @@ export class SqliteWrites {
   }
 
   delete(w: Writer, range: KeyRange, prevKv: boolean): DeleteResult {
+    w.known = undefined;
     const found = this.deps.reads.range(range, {}, this.seen(w)).kvs;
     const tombstone = this.deps.stmt("INSERT INTO log VALUES (?, ?, ?, x'', 0, ?, 0, 0, 1)");
     const unhead = this.deps.stmt("DELETE FROM head WHERE key = ?");
@@ -82,16 +87,24 @@ export class SqliteWrites {
   }
 
   txn(w: Writer, compare: Compare[], success: TxnOp[], failure: TxnOp[]): TxnResult {
-    // Only a value comparison needs the value (large ones live in overflow pages).
-    const succeeded = compare.every((c) =>
-      evaluateCompare(
-        c,
-        this.deps.reads.range({ key: c.key, end: c.end }, { keysOnly: c.target !== "value" }, this.seen(w))
-          .kvs,
-      ),
-    );
+    const succeeded = compare.every((c) => evaluateCompare(c, this.compared(w, c)));
     const results = (succeeded ? success : failure).map((op) => this.op(w, op));
     return { succeeded, revision: this.seen(w), results };
+  }
+
+  /**
+   * The live rows a compare reads. One key (the apiserver's create and compare-and-swap) is
+   * read whole and remembered for a put of it that follows; a range needs the value only for a
+   * value comparison (large ones live in overflow pages).
+   */
+  private compared(w: Writer, c: Compare): KeyValue[] {
+    if (c.end === undefined || c.end.length === 0) {
+      const kv = this.deps.reads.current(c.key);
+      w.known = { key: c.key, kv };
+      return kv ? [kv] : [];
+    }
+    return this.deps.reads.range({ key: c.key, end: c.end }, { keysOnly: c.target !== "value" }, this.seen(w))
+      .kvs;
   }
 
   /** The revision a write reports: its own once it changed something, else the store's. */
@@ -111,4 +124,11 @@ export class SqliteWrites {
         return { type: "txn", result: this.txn(w, op.compare, op.success, op.failure) };
     }
   }
+}
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
