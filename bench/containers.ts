@@ -95,17 +95,17 @@ function removeCgroup(name: string): void {
   }
 }
 
-async function startPods(runtime: string, pods: number): Promise<Figures> {
+async function startPods(runtime: string, pods: number, binary = kubeBinary): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-containers-"));
   const cgroup = benchCgroup(`kt-bench-${dir.split("-").at(-1)}`);
   const rootDir = join(dir, "kubelet");
-  const api = spawnKube(apiserverArgv(join(dir, "db")));
+  const api = spawnKube([binary, ...apiserverArgv(join(dir, "db")).slice(1)]);
   let kubelet: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
     const node = `kt-bc-${runtime}`;
     const argv = [
-      ...[kubeBinary, "kubelet", "--api-servers", url, "--node-name", node, "--root-dir", rootDir],
+      ...[binary, "kubelet", "--api-servers", url, "--node-name", node, "--root-dir", rootDir],
       ...["--port", "0", "--read-only-port", "0", "--stop-pods-on-exit", "--runtime", runtime],
     ];
     // Joins the cgroup before exec, so the kubelet sees it as its own from its first line.
@@ -200,7 +200,10 @@ export async function benchContainers(): Promise<void> {
   const missing = await ociUnavailable();
   await ensureKubeBuilt();
   const counts = (process.env.BENCH_POD_COUNTS ?? "1,10,100").split(",").map(Number);
-  const runtimes = missing === undefined ? ["process", "oci"] : ["process"];
+  // BENCH_CONTAINERS_BASELINE=<another kube binary>: its oci row too, interleaved (before/after).
+  const baseline = process.env.BENCH_CONTAINERS_BASELINE;
+  const runtimes =
+    missing === undefined ? ["process", "oci", ...(baseline ? ["oci@baseline"] : [])] : ["process"];
   if (missing !== undefined) console.log(`containers: oci skipped (${missing})`);
   const rounds = Number(process.env.BENCH_CONTAINER_ROUNDS ?? 1);
   console.log(
@@ -211,7 +214,10 @@ export async function benchContainers(): Promise<void> {
       const row: string[] = [];
       const figures = new Map<string, Figures>();
       for (const runtime of runtimes) {
-        const f = await startPods(runtime, pods);
+        const f =
+          runtime === "oci@baseline" && baseline
+            ? await startPods("oci", pods, baseline)
+            : await startPods(runtime, pods);
         figures.set(runtime, f);
         const cpu = f.cpuPerPodMs === undefined ? "" : `, CPU ${f.cpuPerPodMs.toFixed(0)} ms/pod`;
         row.push(

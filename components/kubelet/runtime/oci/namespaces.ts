@@ -1,6 +1,6 @@
 // The Linux namespaces of a pod's pause container and of its containers (containerd's CRI
 // sandbox and container namespace options): network from the pod's netns, IPC and UTS shared
-// through the pause, PID per container unless shareProcessNamespace, host ones for hostPID/IPC/Network.
+// (pinned files or the pause's), PID per container unless shareProcessNamespace, host ones for hostPID/IPC/Network.
 
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import type { OciNamespace } from "./oci-spec.ts";
@@ -20,7 +20,7 @@ export function pauseNamespaces(sandbox: OciSandboxRecord): OciNamespace[] {
 }
 
 /**
- * A container's: its own mount (and PID unless shared) namespace, the pause's IPC, UTS and PID;
+ * A container's: its own mount (and PID unless shared) namespace, the pod's IPC and UTS, the pause's PID;
  * with `targetPid` (kubectl debug --target) the PID namespace of that container's process.
  */
 export function containerNamespaces(sandbox: OciSandboxRecord, targetPid?: number): OciNamespace[] {
@@ -35,9 +35,12 @@ export function containerNamespaces(sandbox: OciSandboxRecord, targetPid?: numbe
           : { type: "pid" },
     );
   }
-  if (sandbox.hostIPC !== true)
-    spaces.push(pause !== undefined ? { type: "ipc", path: `/proc/${pause}/ns/ipc` } : { type: "ipc" });
-  if (!sandbox.hostNetwork)
-    spaces.push(pause !== undefined ? { type: "uts", path: `/proc/${pause}/ns/uts` } : { type: "uts" });
+  const shared = (type: "ipc" | "uts"): OciNamespace => {
+    const pinned = sandbox.namespaces?.[type];
+    if (pinned !== undefined) return { type, path: pinned };
+    return pause !== undefined ? { type, path: `/proc/${pause}/ns/${type}` } : { type };
+  };
+  if (sandbox.hostIPC !== true) spaces.push(shared("ipc"));
+  if (!sandbox.hostNetwork) spaces.push(shared("uts"));
   return spaces;
 }

@@ -313,20 +313,49 @@ describeOci("OCI runtime (crun)", () => {
     expect(status.state).toBe("running");
   });
 
-  test("a pod without shareProcessNamespace has a lone sleep as its pause, named by its bundle", async () => {
+  test("a pod without shareProcessNamespace has no pause process: its IPC and UTS namespaces are pinned files its containers share", async () => {
     const runtime = runtimes[0] ?? (await newRuntime());
-    const { pod } = await run(runtime, ["sleep", "1000"]);
-    const pids = (await runCommand(["pgrep", "-f", `sandboxes/${pod.id}/pause`])).stdout.trim().split("\n");
-    expect(pids).toHaveLength(1);
-    const cmdline = (await readFile(`/proc/${pids[0]}/cmdline`, "utf8")).split("\0").filter(Boolean);
-    expect(cmdline).toEqual([
-      join(dir, "kubelet", "oci", "runtime", "sandboxes", pod.id, "pause", "pause"),
-      "2147483647",
+    const ownBefore = await runCommand([
+      "readlink",
+      `/proc/${process.pid}/ns/ipc`,
+      `/proc/${process.pid}/ns/uts`,
     ]);
-    expect((await runCommand(["pgrep", "-P", pids[0] ?? ""])).stdout).toBe("");
+    const hostname = (await runCommand(["hostname"])).stdout;
+    const { pod, status } = await run(runtime, ["sleep", "1000"]);
+    const second = await runtime.startContainer(
+      containerConfig(pod.id, ["sleep", "999"], { name: "second" }),
+    );
+    expect((await runCommand(["pgrep", "-f", `sandboxes/${pod.id}/pause`])).stdout).toBe("");
+    const nsDir = join(dir, "kubelet", "oci", "runtime", "sandboxes", pod.id, "ns");
+    const mounts = await readFile("/proc/self/mountinfo", "utf8");
+    expect(mounts).toContain(` ${join(nsDir, "ipc")} `);
+    expect(mounts).toContain(` ${join(nsDir, "uts")} `);
+    // Both containers are in the pinned namespaces (the nsfs inode behind each file).
+    const pinned = await runCommand(["stat", "-L", "-c", "%i", join(nsDir, "ipc"), join(nsDir, "uts")]);
+    const [ipcInode, utsInode] = pinned.stdout.trim().split("\n");
+    for (const id of [status.id, second.id]) {
+      const seen = await execText(runtime, id, [
+        "sh",
+        "-c",
+        "ls -l /proc/self/ns/ipc /proc/self/ns/uts; hostname",
+      ]);
+      expect(seen.out).toContain(`ipc:[${ipcInode}]`);
+      expect(seen.out).toContain(`uts:[${utsInode}]`);
+      expect(seen.out.trim().split("\n").at(-1)).toBe(pod.name);
+    }
+    // The kubelet's thread is back in its own namespaces, with its own hostname.
+    const ownAfter = await runCommand([
+      "readlink",
+      `/proc/${process.pid}/ns/ipc`,
+      `/proc/${process.pid}/ns/uts`,
+    ]);
+    expect(ownAfter.stdout).toBe(ownBefore.stdout);
+    expect(ownAfter.stdout).not.toContain(`ipc:[${ipcInode}]`);
+    expect((await runCommand(["hostname"])).stdout).toBe(hostname);
     await runtime.stopSandbox(pod.id, 0);
     await runtime.removeSandbox(pod.id);
-    expect((await runCommand(["pgrep", "-f", `sandboxes/${pod.id}/pause`])).stdout).toBe("");
+    expect(await readFile("/proc/self/mountinfo", "utf8")).not.toContain(nsDir);
+    expect((await runtime.listSandboxes()).find((s) => s.id === pod.id)).toBeUndefined();
   });
 
   test("the pod's containers share one /dev/shm (a 64 MiB tmpfs); another pod has its own; hostIPC has the host's", async () => {

@@ -33,7 +33,8 @@ import { recvmsgSyscall, startOciExec } from "./oci-exec.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { installOciScripts } from "./oci-scripts.ts";
 import { monitorSyscalls } from "./oci-syscalls.ts";
-import { pauseAlive, removePause, startPause } from "./pause-container.ts";
+import { removePause, sandboxAlive, startPause } from "./pause-container.ts";
+import { canPinNamespaces, pinNamespaces } from "./pinned-namespaces.ts";
 import { writeResize } from "./resize-fifo.ts";
 import { inUserNamespace, usableCgroupMode, userNamespaceProblem } from "./rootless-cgroups.ts";
 import { mountSandboxShm, unmountSandboxShm } from "./sandbox-shm.ts";
@@ -100,17 +101,17 @@ class OciRuntimeImpl implements OciRuntime {
   readonly networking = "netns" as const;
   readonly nodeIP: string;
   readonly podCIDR: string | undefined;
-  readonly #options: OciRuntimeOptions;
-  readonly #state: RuntimeState;
-  readonly #network: NodeNetwork;
-  readonly #crun: CrunCommand;
-  readonly #cgroups: CgroupPaths;
-  readonly #sandboxes = new Map<string, OciSandboxRecord>();
-  readonly #containers: ContainerTable;
-  readonly #poller: ReturnType<typeof setInterval>;
-  readonly #syscalls = monitorSyscalls();
-  readonly #launcher: SupervisorLauncher | undefined;
-  readonly #recvmsg = recvmsgSyscall();
+  private readonly options: OciRuntimeOptions;
+  private readonly state: RuntimeState;
+  private readonly network: NodeNetwork;
+  private readonly crun: CrunCommand;
+  private readonly cgroups: CgroupPaths;
+  private readonly sandboxes = new Map<string, OciSandboxRecord>();
+  private readonly containers: ContainerTable;
+  private readonly poller: ReturnType<typeof setInterval>;
+  private readonly syscalls = monitorSyscalls();
+  private readonly launcher: SupervisorLauncher | undefined;
+  private readonly recvmsg = recvmsgSyscall();
 
   constructor(
     options: OciRuntimeOptions,
@@ -119,122 +120,130 @@ class OciRuntimeImpl implements OciRuntime {
     crun: CrunCommand,
     cgroups: CgroupPaths,
   ) {
-    this.#options = options;
-    this.#state = state;
-    this.#network = network;
-    this.#crun = crun;
-    this.#cgroups = cgroups;
-    this.#containers = new ContainerTable(state, undefined, options.log);
+    this.options = options;
+    this.state = state;
+    this.network = network;
+    this.crun = crun;
+    this.cgroups = cgroups;
+    this.containers = new ContainerTable(state, undefined, options.log);
     // As the process runtime's supervisors (KUBE_SUPERVISOR_LAUNCHER=0: a perl spawned per monitor).
-    this.#launcher =
+    this.launcher =
       process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new SupervisorLauncher(state.binDir);
     this.nodeIP = network.gateway;
     this.podCIDR = network.podCIDR;
-    this.#poller = setInterval(() => void this.#containers.pollAdopted(), options.pollIntervalMs ?? 250);
+    this.poller = setInterval(() => void this.containers.pollAdopted(), options.pollIntervalMs ?? 250);
   }
 
   /** Loads what a previous run left: sandboxes (with their pause), containers, IP allocations. */
   async adopt(): Promise<void> {
-    const containers = this.#containers.entries;
-    for (const record of (await this.#state.loadSandboxes()) as OciSandboxRecord[]) {
-      this.#sandboxes.set(record.id, record);
+    const containers = this.containers.entries;
+    for (const record of (await this.state.loadSandboxes()) as OciSandboxRecord[]) {
+      this.sandboxes.set(record.id, record);
     }
-    for (const record of await this.#state.loadContainers()) {
+    for (const record of await this.state.loadContainers()) {
       containers.set(record.id, { record, adopted: true, waiters: [] });
-      await this.#containers.check(record.id);
+      await this.containers.check(record.id);
     }
-    await this.#network.releaseOrphans(new Set(this.#sandboxes.keys()));
-    if (this.#sandboxes.size + containers.size > 0) {
-      this.#options.log(
-        `oci runtime: adopted ${this.#sandboxes.size} sandboxes, ${containers.size} containers`,
+    await this.network.releaseOrphans(new Set(this.sandboxes.keys()));
+    if (this.sandboxes.size + containers.size > 0) {
+      this.options.log(
+        `oci runtime: adopted ${this.sandboxes.size} sandboxes, ${containers.size} containers`,
       );
     }
   }
 
-  async #ready(record: OciSandboxRecord): Promise<boolean> {
-    return sandboxReady(record) && (await pauseAlive(record));
+  private async ready(record: OciSandboxRecord): Promise<boolean> {
+    return sandboxReady(record) && (await sandboxAlive(record));
   }
 
-  async #status(record: OciSandboxRecord): Promise<SandboxStatus> {
+  private async status(record: OciSandboxRecord): Promise<SandboxStatus> {
     const status = sandboxStatus(record);
-    if (status.state === "ready" && !(await pauseAlive(record))) status.state = "notready";
+    if (status.state === "ready" && !(await sandboxAlive(record))) status.state = "notready";
     return status;
   }
 
   async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
-    for (const existing of this.#sandboxes.values()) {
-      if (existing.uid === config.uid && (await this.#ready(existing))) return this.#status(existing);
+    for (const existing of this.sandboxes.values()) {
+      if (existing.uid === config.uid && (await this.ready(existing))) return this.status(existing);
     }
     const id = newId();
-    const record: OciSandboxRecord = await createSandbox(this.#state, this.#network, this.nodeIP, id, config);
-    const dir = this.#state.sandboxDir(id);
+    const record: OciSandboxRecord = await createSandbox(this.state, this.network, this.nodeIP, id, config);
+    const dir = this.state.sandboxDir(id);
     try {
       record.hostPID = config.hostPID === true;
       record.hostIPC = config.hostIPC === true;
       record.shareProcessNamespace = config.shareProcessNamespace === true;
       await writeFile(join(dir, "hostname"), `${config.hostname}\n`);
       if (!record.hostIPC) record.shm = await mountSandboxShm(dir);
-      await startPause(this.#crun, dir, record);
-      await this.#state.saveSandbox(record);
+      // A process holds the pod's namespaces only where one must (a PID 1 to share, hostPID's
+      // reaper); else they are pinned: no crun run, no pause process per pod.
+      if (!record.shareProcessNamespace && !record.hostPID && canPinNamespaces()) {
+        record.namespaces = pinNamespaces(dir, {
+          ipc: !record.hostIPC,
+          uts: !config.hostNetwork,
+          hostname: config.hostname,
+        });
+      } else await startPause(this.crun, dir, record);
+      await this.state.saveSandbox(record);
     } catch (error) {
-      await this.#removeSandboxRecord(record);
+      await this.removeSandboxRecord(record);
       throw error;
     }
-    this.#sandboxes.set(id, record);
-    return this.#status(record);
+    this.sandboxes.set(id, record);
+    return this.status(record);
   }
 
   async stopSandbox(id: string, gracePeriodSeconds: number): Promise<void> {
-    const sandbox = this.#sandbox(id);
-    const running = [...this.#containers.entries.values()].filter((c) => c.record.config.sandboxId === id);
+    const sandbox = this.sandbox(id);
+    const running = [...this.containers.entries.values()].filter((c) => c.record.config.sandboxId === id);
     await Promise.all(running.map((c) => this.stopContainer(c.record.id, gracePeriodSeconds)));
-    await removePause(this.#crun, this.#state.sandboxDir(id), sandbox);
+    await removePause(this.crun, this.state.sandboxDir(id), sandbox);
     sandbox.stopped = true;
-    await this.#state.saveSandbox(sandbox);
+    await this.state.saveSandbox(sandbox);
   }
 
   async removeSandbox(id: string): Promise<void> {
-    const sandbox = this.#sandboxes.get(id);
+    const sandbox = this.sandboxes.get(id);
     if (sandbox === undefined) return;
-    for (const entry of [...this.#containers.entries.values()]) {
+    for (const entry of [...this.containers.entries.values()]) {
       if (entry.record.config.sandboxId === id) await this.removeContainer(entry.record.id);
     }
-    await this.#removeSandboxRecord(sandbox);
-    this.#sandboxes.delete(id);
+    await this.removeSandboxRecord(sandbox);
+    this.sandboxes.delete(id);
   }
 
-  async #removeSandboxRecord(sandbox: OciSandboxRecord): Promise<void> {
-    await removePause(this.#crun, this.#state.sandboxDir(sandbox.id), sandbox);
-    await unmountSandboxShm(this.#state.sandboxDir(sandbox.id));
+  private async removeSandboxRecord(sandbox: OciSandboxRecord): Promise<void> {
+    await removePause(this.crun, this.state.sandboxDir(sandbox.id), sandbox);
+    await unmountSandboxShm(this.state.sandboxDir(sandbox.id));
     if (sandbox.netns !== undefined && sandbox.veth !== undefined) {
-      await this.#network.detach({ netns: sandbox.netns, veth: sandbox.veth, ip: sandbox.ip });
+      await this.network.detach({ netns: sandbox.netns, veth: sandbox.veth, ip: sandbox.ip });
     }
-    await this.#state.removeSandbox(sandbox.id);
+    await this.state.removeSandbox(sandbox.id);
   }
 
   async listSandboxes(): Promise<SandboxStatus[]> {
-    return Promise.all([...this.#sandboxes.values()].map((record) => this.#status(record)));
+    return Promise.all([...this.sandboxes.values()].map((record) => this.status(record)));
   }
 
   async startContainer(config: ContainerConfig): Promise<ContainerStatus> {
-    const sandbox = this.#sandbox(config.sandboxId);
+    const sandbox = this.sandbox(config.sandboxId);
     const deps = {
-      rootDir: this.#options.rootDir,
-      state: this.#state,
-      containers: this.#containers,
-      crun: this.#crun,
-      cgroups: this.#cgroups,
-      binDir: this.#state.binDir,
-      syscalls: this.#syscalls,
-      seccompRoot: join(this.#options.rootDir, "seccomp"),
-      ...(this.#launcher !== undefined ? { launcher: this.#launcher } : {}),
+      rootDir: this.options.rootDir,
+      state: this.state,
+      containers: this.containers,
+      crun: this.crun,
+      cgroups: this.cgroups,
+      binDir: this.state.binDir,
+      syscalls: this.syscalls,
+      seccompRoot: join(this.options.rootDir, "seccomp"),
+      ...(this.launcher !== undefined ? { launcher: this.launcher } : {}),
     };
     return startOciContainer(deps, newId(), sandbox, config);
   }
 
   async stopContainer(id: string, gracePeriodSeconds: number): Promise<void> {
-    const entry = this.#containers.get(id);
-    if (!(await this.#containers.check(id))) return;
+    const entry = this.containers.get(id);
+    if (!(await this.containers.check(id))) return;
     const { pid, pidStartTime } = entry.record;
     const signal = (name: NodeJS.Signals) => {
       try {
@@ -243,42 +252,42 @@ class OciRuntimeImpl implements OciRuntime {
         // Gone.
       }
     };
-    const ended = this.#containers.waitEnd(entry, gracePeriodSeconds * 1000);
+    const ended = this.containers.waitEnd(entry, gracePeriodSeconds * 1000);
     // The container's process is its PID namespace's init: a SIGTERM it has no handler for yet is
     // dropped by the kernel, so it is sent again once the handler is there (term-redelivery.ts).
     if (pid !== undefined && (await processAlive(pid, pidStartTime)))
       void terminate(pid, pidStartTime, ended);
     if (await ended) return;
-    await this.#crun.run(["kill", "--all", id, "KILL"]);
+    await this.crun.run(["kill", "--all", id, "KILL"]);
     if (pid !== undefined && (await processAlive(pid, pidStartTime))) signal("SIGKILL");
-    if (await this.#containers.waitEnd(entry, 10_000)) return;
-    this.#options.log(`container ${entry.record.config.name} (${id}) did not end after SIGKILL`);
+    if (await this.containers.waitEnd(entry, 10_000)) return;
+    this.options.log(`container ${entry.record.config.name} (${id}) did not end after SIGKILL`);
   }
 
   async removeContainer(id: string): Promise<void> {
-    const entry = this.#containers.entries.get(id);
+    const entry = this.containers.entries.get(id);
     if (entry === undefined) return;
-    if (await this.#containers.check(id)) await this.stopContainer(id, 0);
-    await this.#crun.run(["delete", "--force", id]);
-    await removeRootfs(this.#state.containerDir(id));
-    await this.#state.removeContainer(id);
+    if (await this.containers.check(id)) await this.stopContainer(id, 0);
+    await this.crun.run(["delete", "--force", id]);
+    await removeRootfs(this.state.containerDir(id));
+    await this.state.removeContainer(id);
     await rm(entry.record.logPath, { force: true });
-    this.#containers.entries.delete(id);
+    this.containers.entries.delete(id);
   }
 
   async listContainers(sandboxId?: string): Promise<ContainerStatus[]> {
-    return this.#containers.statuses(sandboxId);
+    return this.containers.statuses(sandboxId);
   }
 
   async exec(containerId: string, argv: string[], options: ExecOptions): Promise<ExecProcess> {
-    await this.#containers.runningPid(containerId, "exec in");
+    await this.containers.runningPid(containerId, "exec in");
     return startOciExec(
       {
-        crun: this.#crun,
+        crun: this.crun,
         id: containerId,
-        stateDir: this.#state.containerDir(containerId),
-        binDir: this.#state.binDir,
-        recvmsgSyscall: this.#recvmsg,
+        stateDir: this.state.containerDir(containerId),
+        binDir: this.state.binDir,
+        recvmsgSyscall: this.recvmsg,
       },
       argv,
       options,
@@ -286,14 +295,14 @@ class OciRuntimeImpl implements OciRuntime {
   }
 
   async attach(containerId: string): Promise<ExecProcess> {
-    await this.#containers.runningPid(containerId, "attach to");
-    const entry = this.#containers.get(containerId);
+    await this.containers.runningPid(containerId, "attach to");
+    const entry = this.containers.get(containerId);
     const exited = new Promise<number>((resolve) => {
       const done = () => resolve(entry.end?.exit.exitCode ?? 0);
       if (entry.end !== undefined) done();
       else entry.waiters.push(done);
     });
-    const dir = this.#state.containerDir(containerId);
+    const dir = this.state.containerDir(containerId);
     const attached = await startAttach({
       logPath: entry.record.logPath,
       tty: entry.record.config.tty,
@@ -306,26 +315,26 @@ class OciRuntimeImpl implements OciRuntime {
   }
 
   async stats(containerId: string): Promise<ContainerStats | undefined> {
-    const entry = this.#containers.entries.get(containerId);
+    const entry = this.containers.entries.get(containerId);
     if (entry === undefined || entry.end !== undefined || entry.record.pid === undefined) return undefined;
-    const usage = await this.#cgroups.stats(containerId);
+    const usage = await this.cgroups.stats(containerId);
     return usage === undefined ? undefined : { ...usage, timestamp: new Date() };
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {
-    return this.#containers.subscribe(listener);
+    return this.containers.subscribe(listener);
   }
 
   /** Stops watching; pods keep running. The bridge goes when no sandbox is left (or on request). */
   async close(options: { removeBridge?: boolean } = {}): Promise<void> {
-    clearInterval(this.#poller);
-    this.#launcher?.close();
-    this.#containers.close();
-    if (options.removeBridge === true || this.#sandboxes.size === 0) await this.#network.removeBridge();
+    clearInterval(this.poller);
+    this.launcher?.close();
+    this.containers.close();
+    if (options.removeBridge === true || this.sandboxes.size === 0) await this.network.removeBridge();
   }
 
-  #sandbox(id: string): OciSandboxRecord {
-    const sandbox = this.#sandboxes.get(id);
+  private sandbox(id: string): OciSandboxRecord {
+    const sandbox = this.sandboxes.get(id);
     if (sandbox === undefined) throw new Error(`pod sandbox "${id}" not found`);
     return sandbox;
   }

@@ -1,6 +1,6 @@
-// The pod's pause container (CRI RunPodSandbox's infra container): PID 1 of the pod's PID namespace
-// (reaping orphans with shareProcessNamespace; else a lone `sleep`) holding its IPC and UTS namespaces,
-// run by crun with no capabilities, the RuntimeDefault seccomp profile and a read-only host-tools rootfs.
+// The pod's pause container (CRI RunPodSandbox's infra container), only where a pod needs a process
+// to hold a namespace (shareProcessNamespace: PID 1 reaping orphans; hostPID), run by crun with no
+// capabilities, RuntimeDefault seccomp and a read-only host-tools rootfs; else the namespaces are pinned.
 
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -11,6 +11,7 @@ import type { CrunCommand } from "./crun-command.ts";
 import { pauseNamespaces } from "./namespaces.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { buildSpec } from "./oci-spec.ts";
+import { namespacesPinned, unpinNamespaces } from "./pinned-namespaces.ts";
 import { runtimeDefaultProfile } from "./seccomp-profile.ts";
 
 /**
@@ -73,17 +74,22 @@ export async function startPause(crun: CrunCommand, dir: string, sandbox: OciSan
   if (startTime !== undefined) sandbox.pauseStartTime = startTime;
 }
 
-/** True while the pause process of `sandbox` runs. */
-export function pauseAlive(sandbox: OciSandboxRecord): Promise<boolean> {
+/** True while the sandbox holds its namespaces: they are pinned, or its pause process runs. */
+export function sandboxAlive(sandbox: OciSandboxRecord): Promise<boolean> {
+  if (sandbox.namespaces !== undefined) return Promise.resolve(namespacesPinned(sandbox.namespaces));
   if (sandbox.pausePid === undefined) return Promise.resolve(false);
   return processAlive(sandbox.pausePid, sandbox.pauseStartTime);
 }
 
-/** Kills and deletes the pause container and its rootfs (idempotent). */
+/** Kills and deletes the pause container and its rootfs, or unpins the namespaces (idempotent). */
 export async function removePause(crun: CrunCommand, dir: string, sandbox: OciSandboxRecord): Promise<void> {
+  if (sandbox.namespaces !== undefined) {
+    unpinNamespaces(dir);
+    return;
+  }
   // The pause leads its own process group (crun's setsid): killing the group also ends its sleep,
   // which no PID namespace teardown (hostPID) or cgroup (the pause has none) would reach.
-  if (sandbox.pausePid !== undefined && (await pauseAlive(sandbox))) {
+  if (sandbox.pausePid !== undefined && (await sandboxAlive(sandbox))) {
     try {
       process.kill(-sandbox.pausePid, "SIGKILL");
     } catch {
