@@ -1,20 +1,22 @@
 // WATCH: a chunked stream of {"type","object"} lines, one per event, flushed as it happens
 // (wire spec §7): from a resourceVersion or from "now" with the current objects as ADDED,
 // selector transitions, Table events (columns on the first only), bookmarks, timeoutSeconds,
-// and a 410 ERROR event when the requested revision was compacted.
+// and a 410 ERROR event when the requested revision was compacted. Served by the watch cache
+// when it can (cached-watch-stream.ts), else by a watch of the store.
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { queryBool } from "../http/query-bool.ts";
 import type { KObject } from "../registry/object.ts";
-import { partialMetadata, present } from "./read.ts";
+import { cachedWatchResponse } from "./cached-watch-stream.ts";
 import { selectionScope } from "./selection.ts";
+import { bookmarkLine, watchLineEncoder } from "./watch-line.ts";
 import { watchTimeoutMs } from "./watch-timeout.ts";
 
 const BOOKMARK_EVERY_MS = 60_000;
 const encoder = new TextEncoder();
 
 export async function watchObjects(r: ResourceRequest): Promise<Response> {
-  const { entry, info, url, wanted, ctx } = r;
+  const { entry, info, url, wanted } = r;
   const rv = url.searchParams.get("resourceVersion") ?? "";
   if (rv !== "" && !/^\d+$/.test(rv))
     throw StatusError.badRequest(`invalid resource version "${rv}": must be a number`);
@@ -24,12 +26,6 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
     throw StatusError.badRequest(`invalid timeoutSeconds "${timeoutParam}"`);
   const bookmarks = queryBool(url.searchParams, "allowWatchBookmarks");
   const scope = selectionScope(entry, url, info.namespace);
-  if (info.name) {
-    const name = info.name;
-    const inner = scope.filter;
-    scope.filter = (o) => o.metadata.name === name && (!inner || inner(o));
-    scope.filtered = true;
-  }
 
   const abort = new AbortController();
   // An in-process client may hand over a request that was aborted before it got here.
@@ -37,8 +33,24 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
   else r.req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const timeoutMs = watchTimeoutMs(timeout);
   const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
+  abort.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
   // Plain JSON events of a kind stored as served: the stored text, spliced (as lists do).
   const raw = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
+  const cached = await cachedWatchResponse(r, {
+    scope,
+    resourceVersion: rv,
+    raw,
+    bookmarkEveryMs: bookmarks ? BOOKMARK_EVERY_MS : 0,
+    signal: abort.signal,
+  });
+  if (cached) return cached;
+
+  if (info.name) {
+    const name = info.name;
+    const inner = scope.filter;
+    scope.filter = (o) => o.metadata.name === name && (!inner || inner(o));
+    scope.filtered = true;
+  }
   const events = entry.store.watch({
     ...scope,
     raw,
@@ -46,10 +58,8 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
     signal: abort.signal,
     progressEveryMs: bookmarks ? BOOKMARK_EVERY_MS : 0,
   });
-  let first = true;
-  const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
+  const encode = watchLineEncoder(r);
   const close = () => {
-    if (timer) clearTimeout(timer);
     abort.abort();
     void events.return(undefined);
   };
@@ -82,34 +92,16 @@ export async function watchObjects(r: ResourceRequest): Promise<Response> {
         const ev = next.value as { type: string; object?: KObject; json?: string; revision?: number };
         let line: string;
         if (ev.json !== undefined) {
-          line = `{"type":"${ev.type}","object":${ev.json}}`;
+          line = `{"type":"${ev.type}","object":${ev.json}}\n`;
         } else if (ev.type === "PROGRESS") {
           if (!bookmarks) continue;
-          line = JSON.stringify({
-            type: "BOOKMARK",
-            object: { kind: entry.info.kind, apiVersion, metadata: { resourceVersion: String(ev.revision) } },
-          });
+          line = bookmarkLine(r, ev.revision ?? 0);
         } else if (ev.type === "ERROR") {
-          line = JSON.stringify({ type: "ERROR", object: ev.object });
+          line = `${JSON.stringify({ type: "ERROR", object: ev.object })}\n`;
         } else {
-          const obj = present(entry, ev.object as KObject);
-          let object: unknown = obj;
-          if (wanted.table) {
-            object = ctx.toTable({
-              entry,
-              objects: [obj],
-              wanted,
-              includeObject: url.searchParams.get("includeObject") ?? "Metadata",
-              noHeaders: !first,
-              listMeta: { resourceVersion: obj.metadata?.resourceVersion },
-            });
-          } else if (wanted.partial) {
-            object = partialMetadata(obj, wanted.tableVersion);
-          }
-          first = false;
-          line = JSON.stringify({ type: ev.type, object });
+          line = encode(ev.type, ev.object as KObject);
         }
-        controller.enqueue(encoder.encode(`${line}\n`));
+        controller.enqueue(encoder.encode(line));
         return;
       }
     },

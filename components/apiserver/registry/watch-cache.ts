@@ -2,8 +2,12 @@
 // served without reading the store (upstream's cacher, k8s.io/apiserver pkg/storage/cacher).
 // It is exact or absent: a list waits until the cache has seen the store's current revision
 // (a progress request proves it), and any watch failure drops the cache (callers then read the KV).
+// Its watchers get each tick's events from memory (CacheFanout), as upstream's cacher serves watches.
 import { bytes, prefixEnd } from "../../../storage/keys.ts";
 import type { KeyValue, KV, Watch } from "../../../storage/kv.ts";
+import { CacheEvent } from "./cache-event.ts";
+import { CacheFanout, type CacheSubscriber } from "./cache-fanout.ts";
+import { MemberIndex } from "./member-index.ts";
 
 /** One page of a cached range, as the KV's range would return it at `revision`. */
 export interface CachedPage {
@@ -32,6 +36,10 @@ export class WatchCache {
   /** Per indexed member name: its string values -> keys (see memberValues). */
   private readonly indexes = new Map<string, MemberIndex>();
   private watch: Watch | undefined;
+  private readonly fanout = new CacheFanout(0);
+  /** Events applied but not yet handed to watchers (they go out together, once per tick). */
+  private pending: CacheEvent[] = [];
+  private dispatchScheduled = false;
 
   constructor(
     private readonly kv: KV,
@@ -50,6 +58,7 @@ export class WatchCache {
       this.sorted.push(key);
     }
     this.revision = initial.revision;
+    this.fanout.windowStart = initial.revision + 1;
     const watch = this.kv.watch(range, { startRevision: initial.revision + 1 });
     this.watch = watch;
     void this.consume(watch);
@@ -61,6 +70,7 @@ export class WatchCache {
         for (const event of batch.events) {
           const key = latin1(event.kv.key);
           const old = this.items.get(key);
+          if (event.type === "put" || old) this.pending.push(new CacheEvent(event.type, key, event.kv, old));
           if (event.type === "put") {
             if (!old) this.sorted.splice(this.insertionPoint(key), 0, key);
             this.items.set(key, event.kv);
@@ -69,6 +79,7 @@ export class WatchCache {
             index.move(key, old?.value, event.type === "put" ? event.kv.value : undefined);
         }
         if (batch.revision > this.revision) this.revision = batch.revision;
+        this.scheduleDispatch();
         this.wakeWaiters();
       }
     } catch {
@@ -81,6 +92,45 @@ export class WatchCache {
     this.live = false;
     this.watch?.close();
     for (const w of this.waiters.splice(0)) w.resolve();
+    this.pending = [];
+    this.fanout.end();
+  }
+
+  /** One dispatch per tick: a burst of commits reaches each watcher as one write. */
+  private scheduleDispatch(): void {
+    if (this.dispatchScheduled || !this.live) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      if (!this.live) return;
+      const events = this.pending;
+      this.pending = [];
+      this.fanout.dispatch(events, this.revision, Date.now());
+    });
+  }
+
+  /**
+   * Adds a watcher (see CacheFanout.subscribe): false when the cache is not live or its window
+   * does not reach back to `sub.from`, and the watch must be served from the store.
+   */
+  subscribe(sub: CacheSubscriber): boolean {
+    return this.live && this.fanout.subscribe(sub);
+  }
+
+  unsubscribe(sub: CacheSubscriber): void {
+    this.fanout.unsubscribe(sub);
+  }
+
+  /** `sub` gets a bookmark once the cache knows it is current (a progress request). */
+  requestBookmark(sub: CacheSubscriber): void {
+    if (!this.live) return;
+    this.fanout.requestBookmark(sub);
+    this.watch?.requestProgress();
+  }
+
+  /** Watchers now. */
+  get watchers(): number {
+    return this.fanout.size;
   }
 
   private wakeWaiters(): void {
@@ -188,60 +238,6 @@ export class WatchCache {
     return this.items.size;
   }
 }
-
-/**
- * Keys by the string values of one member name anywhere in the stored JSON (`"nodeName":"n1"`),
- * read from the bytes without a parse. Values with escapes are not read: such objects go to a
- * bucket every lookup includes. Only ever a superset of the objects whose member has the value.
- */
-class MemberIndex {
-  private readonly byValue = new Map<string, Set<string>>();
-  private readonly needle: Buffer;
-
-  constructor(member: string) {
-    this.needle = Buffer.from(`${JSON.stringify(member)}:"`);
-  }
-
-  move(key: string, before: Uint8Array | undefined, after: Uint8Array | undefined): void {
-    if (before) for (const v of this.values(before)) this.byValue.get(v)?.delete(key);
-    if (after) {
-      for (const v of this.values(after)) {
-        let keys = this.byValue.get(v);
-        if (!keys) {
-          keys = new Set();
-          this.byValue.set(v, keys);
-        }
-        keys.add(key);
-      }
-    }
-  }
-
-  candidates(value: string): string[] {
-    return [...(this.byValue.get(value) ?? []), ...(this.byValue.get(UNREADABLE) ?? [])];
-  }
-
-  /** The member's string values in `value`; UNREADABLE when one holds an escape. */
-  private values(value: Uint8Array): string[] {
-    const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    // Another writer's layout may space its members: always a candidate.
-    if (buf.compare(KUBE_ENCODED, 0, KUBE_ENCODED.length, 0, Math.min(buf.length, KUBE_ENCODED.length)) !== 0)
-      return [UNREADABLE];
-    const out: string[] = [];
-    for (let at = buf.indexOf(this.needle); at >= 0; at = buf.indexOf(this.needle, at + 1)) {
-      const from = at + this.needle.length;
-      const close = buf.indexOf(0x22, from);
-      if (close < 0) break;
-      const slash = buf.indexOf(0x5c, from);
-      out.push(slash >= 0 && slash < close ? UNREADABLE : buf.toString("utf8", from, close));
-    }
-    return out;
-  }
-}
-
-const KUBE_ENCODED = Buffer.from('{"metadata":{');
-
-/** The bucket of objects whose member value an index could not read. */
-const UNREADABLE = "\0unreadable";
 
 const caches = new WeakMap<KV, Map<string, WatchCache>>();
 

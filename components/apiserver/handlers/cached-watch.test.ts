@@ -1,0 +1,190 @@
+// WATCH served by the watch cache against the same watch served by the store (the reference):
+// from a revision in the cache's window, from now (unset) and from "0", per namespace and across
+// namespaces, with label and field selectors and their transitions, by name, as Tables; pods of
+// one node through the nodeName index; the cache's answer only when it can give the store's.
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openSqliteKV, type SqliteKV } from "../../../storage/sqlite/sqlite-kv.ts";
+import { watchFromCache } from "../registry/cached-watch.ts";
+import { watchCacheFor } from "../registry/watch-cache.ts";
+import { type Apiserver, startApiserver } from "../server.ts";
+
+let dir: string;
+let kv: SqliteKV;
+let api: Apiserver;
+const aborts: AbortController[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "kt-"));
+  kv = await openSqliteKV({ dataDir: join(dir, "db"), leaseCheckIntervalMs: 0 });
+  api = await startApiserver({ kv, compactionIntervalMs: 0 });
+});
+
+afterEach(async () => {
+  watchFromCache.enabled = true;
+  try {
+    for (const a of aborts.splice(0)) a.abort();
+    await api.stop();
+    await kv.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function call(method: string, path: string, body?: object): Promise<Response> {
+  const res = await api.handler(
+    new Request(`http://x${path}`, {
+      method,
+      headers: { "Content-Type": "application/json" },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    }),
+  );
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+interface Event {
+  type: string;
+  object: { metadata?: { name?: string; resourceVersion?: string }; rows?: unknown[] };
+}
+
+/** Opens a watch (with the cache on or off); `until(name)` reads events up to one naming `name`. */
+async function open(path: string, cached: boolean, accept = "application/json") {
+  watchFromCache.enabled = cached;
+  const abort = new AbortController();
+  aborts.push(abort);
+  const res = await api.handler(
+    new Request(`http://x${path}`, { signal: abort.signal, headers: { Accept: accept } }),
+  );
+  watchFromCache.enabled = true;
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buf = "";
+  return async (name: string): Promise<Event[]> => {
+    const out: Event[] = [];
+    for (;;) {
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        const ev = JSON.parse(line) as Event;
+        out.push(ev);
+        const rowName = (ev.object.rows?.[0] as { object?: Event["object"] } | undefined)?.object?.metadata
+          ?.name;
+        if ((ev.object.metadata?.name ?? rowName) === name) return out;
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done && name === "") return out;
+      if (done) throw new Error(`watch ${path} ended after ${JSON.stringify(out)}`);
+      buf += decoder.decode(value, { stream: true });
+    }
+  };
+}
+
+const cm = (name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, labels },
+  data,
+});
+
+const summary = (e: Event) => {
+  const row = e.object.rows?.[0] as { object?: Event["object"] } | undefined;
+  const meta = e.object.metadata?.name ? e.object.metadata : row?.object?.metadata;
+  return `${e.type} ${meta?.name} ${meta?.resourceVersion}`;
+};
+
+/** A Table's AGE is relative to when the event was encoded; from now, its columns came with "early". */
+const normalized = (events: Event[], fromNow: boolean) =>
+  JSON.stringify(events, (k, v) => (fromNow && k === "columnDefinitions" ? undefined : v)).replace(
+    /"\d+s"/g,
+    '"age"',
+  );
+
+const configmaps = (ns: string) => (ns ? `/api/v1/namespaces/${ns}/configmaps` : "/api/v1/configmaps");
+
+test("the cache's watches give the store's events: revisions, now, 0, namespaces, selectors, names, Tables", async () => {
+  await call("POST", "/api/v1/namespaces", { metadata: { name: "other" } });
+  const early = (
+    (await (await call("POST", configmaps("default"), cm("early", { app: "web" }))).json()) as Event["object"]
+  ).metadata?.resourceVersion;
+  const list = (await (await call("GET", configmaps(""))).json()) as {
+    metadata: { resourceVersion: string };
+  };
+  const rv = list.metadata.resourceVersion;
+  const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+  const queries: { path: string; accept?: string }[] = [];
+  for (const ns of ["default", ""])
+    for (const from of [`resourceVersion=${rv}`, "", "resourceVersion=0"])
+      for (const sel of ["", "&labelSelector=app%3Dweb", "&fieldSelector=metadata.name%21%3Db"])
+        queries.push({ path: `${configmaps(ns)}?watch=true&${from}${sel}` });
+  queries.push({ path: `${configmaps("default")}?watch=true&resourceVersion=${rv}`, accept: TABLE });
+  queries.push({ path: `${configmaps("default")}?watch=true`, accept: TABLE });
+  // The store's watch from now starts only when its stream is first read, so the reference for
+  // unset and "0" is the store's watch from `rv` after the one object there was at `rv`.
+  const opened = [];
+  for (const q of queries) {
+    const fromNow = !q.path.includes(`resourceVersion=${rv}`);
+    const reference = fromNow
+      ? q.path.replace(/watch=true(&resourceVersion=0)?/, `watch=true&resourceVersion=${rv}`)
+      : q.path;
+    opened.push({
+      q,
+      fromNow,
+      cache: await open(q.path, true, q.accept),
+      store: await open(reference, false, q.accept),
+    });
+  }
+  expect(watchCacheFor(kv, "/registry/configmaps/").watchers).toBe(queries.length);
+
+  await call("POST", configmaps("default"), cm("a", { app: "web" }));
+  await call("POST", configmaps("default"), cm("b", { app: "db" }));
+  await call("PUT", `${configmaps("default")}/a`, cm("a", { app: "web" }, { k: "v" }));
+  await call("PUT", `${configmaps("default")}/b`, cm("b", { app: "web" }));
+  await call("PUT", `${configmaps("default")}/a`, cm("a", { app: "db" }));
+  await call("DELETE", `${configmaps("default")}/b`);
+  await call("DELETE", `${configmaps("default")}/a`);
+  await call("POST", configmaps("other"), cm("c", { app: "web" }));
+  await call("POST", configmaps("default"), cm("zz-end", { app: "web" }));
+
+  for (const { q, fromNow, cache, store } of opened) {
+    const want = await store("zz-end");
+    const got = await cache("zz-end");
+    if (fromNow) expect(summary(got.shift() as Event)).toBe(`ADDED early ${early}`);
+    expect({ q, events: got.map(summary) }).toEqual({ q, events: want.map(summary) });
+    expect(normalized(got, fromNow)).toBe(normalized(want, fromNow));
+  }
+  // Opened after the writes, from the old revision: replayed from the cache's window.
+  for (const q of queries.filter((x) => x.path.includes(`resourceVersion=${rv}`))) {
+    const fromWindow = await (await open(q.path, true, q.accept))("zz-end");
+    const want = await (await open(q.path, false, q.accept))("zz-end");
+    expect({ q, events: fromWindow.map(summary) }).toEqual({ q, events: want.map(summary) });
+    expect(normalized(fromWindow, false)).toBe(normalized(want, false));
+  }
+  // One object by name.
+  const byName = `${configmaps("default")}/zz-end?watch=true&resourceVersion=${rv}`;
+  expect(await (await open(byName, true))("zz-end")).toEqual(await (await open(byName, false))("zz-end"));
+});
+
+test("a revision from before the cache started, and a compacted one, are the store's answers", async () => {
+  await call("POST", configmaps("default"), cm("old"));
+  const first = (await (await call("GET", `${configmaps("default")}/old`)).json()) as Event["object"];
+  // The cache starts now, after "old" was written.
+  await call("POST", configmaps("default"), cm("newer"));
+  await call("GET", configmaps("default"));
+  const before = Number(first.metadata?.resourceVersion) - 1;
+  const events = await (await open(`${configmaps("default")}?watch=true&resourceVersion=${before}`, true))(
+    "newer",
+  );
+  expect(events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(["ADDED old", "ADDED newer"]);
+  await kv.compact(Number(first.metadata?.resourceVersion) + 1);
+  const gone = await open(`${configmaps("default")}?watch=true&resourceVersion=${before}`, true);
+  expect(await gone("")).toEqual([
+    { type: "ERROR", object: expect.objectContaining({ code: 410, reason: "Expired" }) as Event["object"] },
+  ]);
+});
