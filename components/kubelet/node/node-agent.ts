@@ -1,6 +1,7 @@
 // Keeps this kubelet's Node alive in the API (upstream kubelet_node_status.go and
 // pkg/kubelet/nodelease): registers the Node (or adopts an existing one), renews its Lease in
-// kube-node-lease every 10 s, and posts node status when it changes or every minute.
+// kube-node-lease every 10 s, and posts node status when it changes or every 5 minutes (upstream's
+// nodeStatusReportFrequency); both timers jitter by up to 4 % as upstream's, so nodes spread out.
 
 import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Node } from "kubernetes-types/core/v1";
@@ -13,6 +14,11 @@ export interface NodeAgent {
   readonly registered: Promise<void>;
   stop(): void;
 }
+
+/** Upstream's nodeStatusReportFrequency: an unchanged status is posted this often. */
+const STATUS_REPORT_MS = 300_000;
+/** wait.JitterUntil's factor in upstream's lease controller and kubelet status loop. */
+const JITTER = 0.04;
 
 function microTime(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
@@ -87,23 +93,35 @@ export function startNodeAgent(options: {
       ...status,
       conditions: status.conditions?.map((c) => [c.type, c.status]),
     });
-    if (comparable === lastPosted && Date.now() - lastPostTime < 60_000) return;
+    if (comparable === lastPosted && Date.now() - lastPostTime < STATUS_REPORT_MS) return;
     node = await nodes.patch(name, { status }, "merge", "status");
     lastPosted = comparable;
     lastPostTime = Date.now();
   };
 
+  // Upstream's lease controller: an Update of the last Lease it wrote (no patch to apply: 5000
+  // nodes renew 500 times a second); a conflict or a missing Lease reads or creates it again.
+  let lease: Lease | undefined;
   const renewLease = async (): Promise<void> => {
     const spec = {
       holderIdentity: name,
       leaseDurationSeconds: options.leaseDurationSeconds,
       renewTime: microTime(now()),
     };
+    if (lease) {
+      try {
+        lease = await leases.update({ ...lease, spec: { ...lease.spec, ...spec } });
+        return;
+      } catch (error) {
+        lease = undefined;
+        if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
+      }
+    }
     try {
-      await leases.patch(name, { spec });
+      lease = await leases.patch(name, { spec });
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
-      await leases.create({
+      lease = await leases.create({
         apiVersion: "coordination.k8s.io/v1",
         kind: "Lease",
         metadata: {
@@ -125,7 +143,7 @@ export function startNodeAgent(options: {
         log(`node ${name}: ${what} failed: ${(error as Error).message}`);
         if (isStatus(error, 404) && what === "status update") await register();
       }
-      if (!stopped) after(ms, () => void tick());
+      if (!stopped) after(ms * (1 + JITTER * Math.random()), () => void tick());
     };
     void tick();
   };

@@ -35,6 +35,35 @@ function osImage(): string {
 const goArch = (): string =>
   ({ x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386" })[arch() as string] ?? arch();
 
+interface HostInfo {
+  cpus: string;
+  memoryKi: string;
+  machineID: string;
+  systemUUID: string;
+  bootID: string;
+  osImage: string;
+}
+
+/** Host facts are read at most once a minute per process: 5000 fake nodes share one reading. */
+const HOST_INFO_TTL_MS = 60_000;
+let hostInfoCache: { info: HostInfo; at: number } | undefined;
+
+function hostInfo(): HostInfo {
+  const now = performance.now();
+  if (hostInfoCache && now - hostInfoCache.at < HOST_INFO_TTL_MS) return hostInfoCache.info;
+  const machineID = readOr("/etc/machine-id", "");
+  const info: HostInfo = {
+    cpus: String(cpus().length),
+    memoryKi: `${Math.floor(totalmem() / 1024)}Ki`,
+    machineID,
+    systemUUID: readOr("/sys/class/dmi/id/product_uuid", machineID),
+    bootID: readOr("/proc/sys/kernel/random/boot_id", ""),
+    osImage: osImage(),
+  };
+  hostInfoCache = { info, at: now };
+  return info;
+}
+
 export function nodeLabels(facts: Pick<NodeFacts, "nodeName" | "labels">): Record<string, string> {
   return {
     "beta.kubernetes.io/arch": goArch(),
@@ -71,10 +100,10 @@ export function nodeStatus(
   now: string,
   previous?: Node["status"],
 ): NonNullable<Node["status"]> {
-  const memoryKi = `${Math.floor(totalmem() / 1024)}Ki`;
+  const host = hostInfo();
   const capacity = {
-    cpu: String(cpus().length),
-    memory: memoryKi,
+    cpu: host.cpus,
+    memory: host.memoryKi,
     pods: String(facts.maxPods),
     "ephemeral-storage": "10Gi",
     "hugepages-2Mi": "0",
@@ -89,11 +118,11 @@ export function nodeStatus(
     ],
     daemonEndpoints: { kubeletEndpoint: { Port: facts.kubeletPort } },
     nodeInfo: {
-      machineID: readOr("/etc/machine-id", ""),
-      systemUUID: readOr("/sys/class/dmi/id/product_uuid", readOr("/etc/machine-id", "")),
-      bootID: readOr("/proc/sys/kernel/random/boot_id", ""),
+      machineID: host.machineID,
+      systemUUID: host.systemUUID,
+      bootID: host.bootID,
       kernelVersion: release(),
-      osImage: osImage(),
+      osImage: host.osImage,
       containerRuntimeVersion: `kube-${facts.runtimeName}://${kubeVersion.slice(1)}`,
       kubeletVersion: kubernetesVersion.gitVersion,
       kubeProxyVersion: kubernetesVersion.gitVersion,

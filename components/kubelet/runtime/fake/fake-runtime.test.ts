@@ -255,15 +255,17 @@ describe("createFakeRuntime", () => {
       });
     });
 
-    test("changes reach the file without a close (a crash loses at most the last seconds)", async () => {
+    test("the file is taken at start: a crash (no close) leaves no stale pods for the next start", async () => {
       await withDir(async (stateFile) => {
-        const runtime = createFakeRuntime({ stateFile, saveDelayMs: 200 });
-        await runtime.runSandbox(sandboxConfig("a"));
+        const first = createFakeRuntime({ stateFile });
+        await first.runSandbox(sandboxConfig("a"));
         expect(existsSync(stateFile)).toBe(false);
-        const deadline = Date.now() + 4000;
-        while (!existsSync(stateFile) && Date.now() < deadline) await Bun.sleep(100);
+        await first.close();
         expect(JSON.parse(readFileSync(stateFile, "utf8")).sandboxes[0].uid).toBe("a");
-        await runtime.close();
+        const crashed = createFakeRuntime({ stateFile });
+        expect((await crashed.listSandboxes()).map((s) => s.uid)).toEqual(["a"]);
+        expect(existsSync(stateFile)).toBe(false);
+        expect(await createFakeRuntime({ stateFile }).listSandboxes()).toEqual([]);
       });
     });
 

@@ -2,7 +2,7 @@
 // real runtime's state outlives the kubelet (crun's state dir, the process runtime's pods): a
 // restarted fake kubelet finds its pods running and adopts them instead of starting them again.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ContainerStatus, SandboxStatus } from "../runtime.ts";
 
@@ -18,8 +18,11 @@ const VERSION = 1;
 const date = (value: unknown): Date | undefined =>
   typeof value === "string" || typeof value === "number" ? new Date(value) : undefined;
 
-/** The state a previous fake runtime saved at `path`; undefined when there is none. */
-export function loadFakeState(path: string): FakeState | undefined {
+/**
+ * The state a previous fake runtime saved at `path`, removing the file: what runs from now on is
+ * in memory until the next close saves it. Undefined when there is none.
+ */
+export function takeFakeState(path: string): FakeState | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -34,6 +37,7 @@ export function loadFakeState(path: string): FakeState | undefined {
   }
   if (raw.version !== VERSION || !Array.isArray(raw.sandboxes) || !Array.isArray(raw.containers))
     throw new Error(`${path}: not a fake runtime state (version ${VERSION})`);
+  rmSync(path, { force: true });
   return {
     serial: Number(raw.serial) || 0,
     sandboxes: raw.sandboxes.map((s) => ({ ...s, createdAt: date(s.createdAt) ?? new Date(0) })),
