@@ -75,6 +75,20 @@ test("a body that stalls ends with upstream's 504 at the request timeout", async
   expect(performance.now() - t0).toBeLessThan(2000);
 });
 
+test("a body with a declared length is read whole, and ends with 504 when it stalls", async () => {
+  const text = '{"a":1}';
+  const whole = new Request("http://x/", { method: "POST", body: text, headers: { "Content-Length": "7" } });
+  expect(parseJson(await readBody(whole))).toEqual({ a: 1 });
+  const stalled = new Request("http://x/", {
+    method: "POST",
+    body: new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined) }),
+    headers: { "Content-Length": "100" },
+    duplex: "half",
+  } as RequestInit);
+  contextOf(stalled).requestTimeoutMs = 50;
+  expect((await failure(readBody(stalled))).code).toBe(504);
+});
+
 test("a byte-order mark is refused as Go's decoder refuses it", () => {
   expect(() => parseJson(new TextEncoder().encode('\ufeff{"a":1}'))).toThrow(StatusError);
 });

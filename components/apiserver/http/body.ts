@@ -31,12 +31,23 @@ export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Ui
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw StatusError.tooLarge(limit);
   if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
   const timeoutMs = contextOf(req).requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeoutMs);
   });
+  // A declared length within the limit is read whole, without a ReadableStream and its reader
+  // (profile of 500 creates/s: the stream machinery was ~7% of the apiserver's CPU samples).
+  if (req.headers.has("content-length")) {
+    try {
+      const whole = await Promise.race([req.bytes(), expired]);
+      if (whole === "timeout") throw requestTimeout();
+      return whole;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
