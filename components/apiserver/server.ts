@@ -32,7 +32,7 @@ import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts"
 import type { KubeletClientConfig } from "./kubelet-client-config.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { toTable } from "./printers/to-table.ts";
-import { decodeKubernetesProtobuf } from "./protobuf/decode-kubernetes-protobuf.ts";
+import type * as ProtobufDecoding from "./protobuf/decode-kubernetes-protobuf.ts";
 import { ProtobufError } from "./protobuf/protobuf-error.ts";
 import type { KObject } from "./registry/object.ts";
 import { type Entry, Registry } from "./registry/registry.ts";
@@ -261,9 +261,14 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   };
 }
 
+let protobufDecoding: typeof ProtobufDecoding | undefined;
+
 function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
+  // protobufjs (with long's WebAssembly) and the Kubernetes .proto texts load on the first
+  // protobuf body, which an idle cluster never receives (a synchronous require: the decoder is sync).
+  protobufDecoding ??= require("./protobuf/decode-kubernetes-protobuf.ts") as typeof ProtobufDecoding;
   try {
-    return decodeKubernetesProtobuf(body).object;
+    return protobufDecoding.decodeKubernetesProtobuf(body).object;
   } catch (err) {
     if (!(err instanceof ProtobufError)) throw err;
     if (err.code === 415) throw StatusError.unsupportedMediaType([`application/json (${err.message})`]);
