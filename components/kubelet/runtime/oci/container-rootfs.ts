@@ -7,6 +7,7 @@ import { lstat, mkdir, readlink, rm, symlink, writeFile } from "node:fs/promises
 import { join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ImageRootfs } from "../runtime.ts";
+import { mountCalls } from "./mount-calls.ts";
 
 export interface PreparedRootfs {
   /** The directory given to crun as root.path. */
@@ -41,8 +42,12 @@ async function overlayRootfs(dir: string, rootfs: ImageRootfs): Promise<Prepared
       throw new Error(`layer path ${layer} cannot be an overlay lowerdir`);
   }
   const options = `lowerdir=${layers.join(":")},upperdir=${upper},workdir=${work}`;
-  const result = await runCommand(["mount", "-t", "overlay", "overlay", "-o", options, merged]);
-  if (result.exitCode !== 0) throw new Error(`cannot mount the image's layers: ${result.stderr.trim()}`);
+  const ffi = mountCalls();
+  if (ffi === null || ffi.mount("overlay", merged, "overlay", 0, options) !== 0) {
+    // The mount command's message (or no glibc to call): one exec, only then.
+    const result = await runCommand(["mount", "-t", "overlay", "overlay", "-o", options, merged]);
+    if (result.exitCode !== 0) throw new Error(`cannot mount the image's layers: ${result.stderr.trim()}`);
+  }
   return { path: merged, binds: [], mounted: true };
 }
 
@@ -82,7 +87,8 @@ export function prepareRootfs(
 /** Unmounts the overlay (if any) and removes the writable layer; refuses to remove a still-mounted tree. */
 export async function removeRootfs(dir: string): Promise<void> {
   const merged = join(dir, "merged");
-  if (await isMountPoint(merged)) {
+  const ffi = mountCalls();
+  if ((await isMountPoint(merged)) && (ffi === null || ffi.umount2(merged, 0) !== 0)) {
     const result = await runCommand(["umount", merged]);
     if (result.exitCode !== 0 && (await isMountPoint(merged))) {
       const lazy = await runCommand(["umount", "-l", merged]);

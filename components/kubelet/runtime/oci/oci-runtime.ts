@@ -3,6 +3,7 @@
 // namespace on the node bridge (CRI RuntimeService over crun; state under <rootDir>/oci survives restarts).
 
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { release } from "node:os";
 import { join } from "node:path";
@@ -268,7 +269,8 @@ class OciRuntimeImpl implements OciRuntime {
     const entry = this.containers.entries.get(id);
     if (entry === undefined) return;
     if (await this.containers.check(id)) await this.stopContainer(id, 0);
-    await this.crun.run(["delete", "--force", id]);
+    // The monitor deletes crun's container when it ends: no crun (and wrapper) exec then.
+    if (existsSync(join(this.crun.stateRoot, id))) await this.crun.run(["delete", "--force", id]);
     await removeRootfs(this.state.containerDir(id));
     await this.state.removeContainer(id);
     await rm(entry.record.logPath, { force: true });

@@ -2,14 +2,13 @@
 // made by unshare(2) on the kubelet's own thread, kept by bind mounts of their nsfs files under the
 // sandbox's state dir, the thread put back with setns(2); the containers join them by path.
 
-import { dlopen, FFIType, read } from "bun:ffi";
+import { dlopen, FFIType } from "bun:ffi";
 import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { MNT_DETACH, MS_BIND, mountCalls } from "./mount-calls.ts";
 
 const CLONE_NEWUTS = 0x04000000;
 const CLONE_NEWIPC = 0x08000000;
-const MS_BIND = 0x1000;
-const MNT_DETACH = 0x2;
 /** statfs f_type of a namespace file (include/uapi/linux/magic.h). */
 const NSFS_MAGIC = 0x6e736673;
 
@@ -17,39 +16,23 @@ interface NamespaceCalls {
   unshare(flags: number): number;
   setns(fd: number, type: number): number;
   sethostname(name: Buffer, length: number): number;
-  bind(source: string, target: string): number;
-  umount2(target: string, flags: number): number;
-  errno(): number;
 }
 
 let calls: NamespaceCalls | null | undefined;
 
 function namespaceCalls(): NamespaceCalls | null {
   if (calls !== undefined) return calls;
-  const c = (text: string) => Buffer.from(`${text}\0`);
   try {
     const lib = dlopen("libc.so.6", {
       unshare: { args: [FFIType.i32], returns: FFIType.i32 },
       setns: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
       sethostname: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
-      mount: {
-        args: [FFIType.cstring, FFIType.cstring, FFIType.ptr, FFIType.u64, FFIType.ptr],
-        returns: FFIType.i32,
-      },
-      umount2: { args: [FFIType.cstring, FFIType.i32], returns: FFIType.i32 },
-      __errno_location: { args: [], returns: FFIType.ptr },
     });
     const s = lib.symbols;
     calls = {
       unshare: (flags) => s.unshare(flags) as number,
       setns: (fd, type) => s.setns(fd, type) as number,
       sethostname: (name, length) => s.sethostname(name, length) as number,
-      bind: (source, target) => s.mount(c(source), c(target), null, MS_BIND, null) as number,
-      umount2: (target, flags) => s.umount2(c(target), flags) as number,
-      errno: () => {
-        const at = s.__errno_location();
-        return at === null ? 0 : read.i32(at);
-      },
     };
   } catch {
     calls = null;
@@ -65,7 +48,7 @@ export interface PinnedNamespaces {
 
 /** True when the kubelet can pin namespaces here (glibc for bun:ffi); else the pause container does. */
 export function canPinNamespaces(): boolean {
-  return namespaceCalls() !== null;
+  return namespaceCalls() !== null && mountCalls() !== null;
 }
 
 /**
@@ -77,7 +60,8 @@ export function pinNamespaces(
   want: { ipc: boolean; uts: boolean; hostname?: string },
 ): PinnedNamespaces {
   const ffi = namespaceCalls();
-  if (ffi === null) throw new Error("cannot pin the pod's namespaces: no libc to call");
+  const mounts = mountCalls();
+  if (ffi === null || mounts === null) throw new Error("cannot pin the pod's namespaces: no libc to call");
   const types = [...(want.ipc ? (["ipc"] as const) : []), ...(want.uts ? (["uts"] as const) : [])];
   if (types.length === 0) return {};
   const nsDir = join(dir, "ns");
@@ -87,18 +71,19 @@ export function pinNamespaces(
   let failure: string | undefined;
   try {
     const flags = (want.ipc ? CLONE_NEWIPC : 0) | (want.uts ? CLONE_NEWUTS : 0);
-    if (ffi.unshare(flags) !== 0) throw new Error(`cannot create the pod's namespaces: errno ${ffi.errno()}`);
+    if (ffi.unshare(flags) !== 0)
+      throw new Error(`cannot create the pod's namespaces: errno ${mounts.errno()}`);
     try {
       if (want.uts && want.hostname !== undefined) {
         const name = Buffer.from(want.hostname);
         if (ffi.sethostname(name, name.length) !== 0)
-          failure = `cannot set the pod's hostname: errno ${ffi.errno()}`;
+          failure = `cannot set the pod's hostname: errno ${mounts.errno()}`;
       }
       for (const type of failure === undefined ? types : []) {
         const target = join(nsDir, type);
         writeFileSync(target, "");
-        if (ffi.bind(`/proc/thread-self/ns/${type}`, target) !== 0) {
-          failure = `cannot pin the pod's ${type} namespace at ${target}: errno ${ffi.errno()}`;
+        if (mounts.mount(`/proc/thread-self/ns/${type}`, target, null, MS_BIND, null) !== 0) {
+          failure = `cannot pin the pod's ${type} namespace at ${target}: errno ${mounts.errno()}`;
           break;
         }
         pinned[type] = target;
@@ -107,7 +92,7 @@ export function pinNamespaces(
       // Back to the kubelet's own namespaces before anything else runs on this thread.
       types.forEach((type, i) => {
         if (ffi.setns(saved[i] as number, type === "ipc" ? CLONE_NEWIPC : CLONE_NEWUTS) !== 0) {
-          throw new Error(`cannot return to the kubelet's ${type} namespace: errno ${ffi.errno()}`);
+          throw new Error(`cannot return to the kubelet's ${type} namespace: errno ${mounts.errno()}`);
         }
       });
     }
@@ -137,7 +122,7 @@ export function namespacesPinned(pinned: PinnedNamespaces): boolean {
 /** Unmounts (lazily) and removes the sandbox's pinned namespaces; idempotent. */
 export function unpinNamespaces(dir: string): void {
   const nsDir = join(dir, "ns");
-  const ffi = namespaceCalls();
+  const ffi = mountCalls();
   for (const type of ["ipc", "uts"]) {
     const path = join(nsDir, type);
     // Stacked binds (a retry after a crash) come off one by one.
