@@ -188,3 +188,51 @@ test("a revision from before the cache started, and a compacted one, are the sto
     { type: "ERROR", object: expect.objectContaining({ code: 410, reason: "Expired" }) as Event["object"] },
   ]);
 });
+
+test("pods of one node through the nodeName index: binding brings a pod in, deletion takes it out", async () => {
+  const pods = "/api/v1/namespaces/default/pods";
+  const pod = (name: string, nodeName?: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name },
+    spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: "c", image: "busybox" }] },
+  });
+  await call("POST", pods, pod("on-n1", "n1"));
+  const list = (await (await call("GET", pods)).json()) as { metadata: { resourceVersion: string } };
+  const opened = [];
+  for (const path of ["/api/v1/pods", pods]) {
+    const query = `${path}?watch=true&fieldSelector=spec.nodeName%3Dn1`;
+    const fromRv = `${query}&resourceVersion=${list.metadata.resourceVersion}`;
+    opened.push({
+      fromNow: await open(query, true),
+      cache: await open(fromRv, true),
+      store: await open(fromRv, false),
+    });
+  }
+  await call("POST", pods, pod("pending"));
+  await call("POST", pods, pod("on-n2", "n2"));
+  await call("POST", `${pods}/pending/binding`, {
+    apiVersion: "v1",
+    kind: "Binding",
+    metadata: { name: "pending" },
+    target: { kind: "Node", name: "n1" },
+  });
+  await call("DELETE", `${pods}/on-n1?gracePeriodSeconds=0`);
+  await call("POST", pods, pod("zz-end", "n1"));
+  for (const { fromNow, cache, store } of opened) {
+    const got = await cache("zz-end");
+    expect(got.map(summary)).toEqual([
+      expect.stringMatching(/^ADDED pending /),
+      expect.stringMatching(/^DELETED on-n1 /),
+      expect.stringMatching(/^ADDED zz-end /),
+    ]);
+    expect(got).toEqual(await store("zz-end"));
+    expect(await fromNow("zz-end")).toEqual([
+      expect.objectContaining({
+        type: "ADDED",
+        object: expect.objectContaining({ spec: expect.objectContaining({ nodeName: "n1" }) }),
+      }),
+      ...got,
+    ]);
+  }
+});
