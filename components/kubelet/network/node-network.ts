@@ -29,8 +29,11 @@ export class NodeNetwork {
   readonly gateway: string;
   private readonly nodeName: string;
   private readonly ipam: HostLocalIpam;
-  /** In-process netlink; undefined: `ip -batch` processes (no libc, or KUBE_NETLINK=0). */
-  private readonly netlink: NetlinkPodNetwork | undefined;
+  /**
+   * In-process netlink, opened at the first pod (libc through bun:ffi: ~5-8 ms of CPU a node
+   * without pods never needs); null: `ip -batch` processes (no libc, or KUBE_NETLINK=0).
+   */
+  private opened: NetlinkPodNetwork | null | undefined;
 
   private constructor(nodeName: string, podCIDR: string, ipamDir: string) {
     this.nodeName = nodeName;
@@ -38,7 +41,12 @@ export class NodeNetwork {
     this.bridge = bridgeName(nodeName);
     this.gateway = HostLocalIpam.gateway(podCIDR);
     this.ipam = new HostLocalIpam(ipamDir, podCIDR);
-    this.netlink = process.env.KUBE_NETLINK === "0" ? undefined : NetlinkPodNetwork.open();
+  }
+
+  private get netlink(): NetlinkPodNetwork | undefined {
+    if (this.opened === undefined)
+      this.opened = (process.env.KUBE_NETLINK === "0" ? undefined : NetlinkPodNetwork.open()) ?? null;
+    return this.opened ?? undefined;
   }
 
   /** Chooses the CIDR and brings the bridge up (idempotent: an existing bridge is reused). */
