@@ -1,14 +1,16 @@
 // GET of one object and LIST of a collection, as JSON or as a Table (wire spec §6): list
 // paging with limit/continue, selectors, and resourceVersion semantics.
+import type { KeyValue } from "../../../storage/kv.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { contextOf } from "../filters/request-context.ts";
 import { json } from "../http/respond.ts";
-import type { KObject } from "../registry/object.ts";
+import { decodeObject, type KObject } from "../registry/object.ts";
 import type { Entry } from "../registry/registry.ts";
 import { jsonListBody } from "./json-list-body.ts";
 import { listQuery } from "./list-query.ts";
 import { selectionScope } from "./selection.ts";
 import { streamedResponse } from "./streamed-body.ts";
+import { tableListResponse } from "./table-list.ts";
 
 /** The object as the served version shows it, with kind and apiVersion. */
 export function present(entry: Entry, obj: KObject): KObject {
@@ -52,11 +54,17 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
   // A plain JSON list of unconverted objects splices the stored bytes: no re-encode, and no
   // parse unless a selector must be tested.
   const plain = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
-  const result = await entry.store.list({ ...scope, kvs: plain, ...query });
+  // A Table joins rows cached per stored object (table-list.ts): no parse unless a row is new.
+  const result = await entry.store.list({ ...scope, kvs: plain || wanted.table, ...query });
   const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) metadata.continue = result.continue;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
   const apiVersion = entry.info.group ? `${entry.info.group}/${entry.info.version}` : entry.info.version;
+  if (result.kvs && wanted.table) {
+    const { resourceVersion, continue: next, remainingItemCount } = result;
+    const decode = (kv: KeyValue): KObject => present(entry, decodeObject(kv));
+    return tableListResponse(r, result.kvs, decode, { resourceVersion, continue: next, remainingItemCount });
+  }
   if (result.kvs) {
     const head = JSON.stringify({ kind: `${entry.info.kind}List`, apiVersion, metadata });
     const kvs = result.kvs;

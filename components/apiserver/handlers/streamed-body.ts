@@ -15,8 +15,8 @@ const copy = Buffer.prototype.copy as (
 ) => number;
 
 export interface BodyWriter {
-  /** `bytes[from..]`. */
-  bytes(bytes: Uint8Array, from?: number): void;
+  /** `bytes[from..to)`. */
+  bytes(bytes: Uint8Array, from?: number, to?: number): void;
   /** UTF-8 text. */
   text(text: string): void;
 }
@@ -27,10 +27,10 @@ class ChunkWriter implements BodyWriter {
   /** Filled chunks not yet written. */
   readonly ready: Buffer[] = [];
 
-  bytes(bytes: Uint8Array, from = 0): void {
+  bytes(bytes: Uint8Array, from = 0, to = bytes.length): void {
     let start = from;
-    while (start < bytes.length) {
-      const n = Math.min(bytes.length - start, CHUNK - this.at);
+    while (start < to) {
+      const n = Math.min(to - start, CHUNK - this.at);
       // Buffer's copy takes a source range: no subarray view per piece.
       copy.call(bytes, this.buf, this.at, start, start + n);
       this.at += n;
@@ -75,16 +75,32 @@ class ChunkWriter implements BodyWriter {
   }
 }
 
-/** Collects the pieces for one Blob: for a caller in this process, which reads the body whole. */
+/**
+ * Collects the pieces for one Blob, for a caller in this process, which reads the body whole; runs
+ * of text are joined first (a Blob of many small strings costs far more than of one).
+ */
 class PartsWriter implements BodyWriter {
-  readonly parts: (Uint8Array | string)[] = [];
+  private readonly parts: (Uint8Array | string)[] = [];
+  private texts: string[] = [];
 
-  bytes(bytes: Uint8Array, from = 0): void {
-    this.parts.push(from === 0 ? bytes : bytes.subarray(from));
+  bytes(bytes: Uint8Array, from = 0, to = bytes.length): void {
+    this.joinTexts();
+    this.parts.push(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to));
   }
 
   text(text: string): void {
-    this.parts.push(text);
+    this.texts.push(text);
+  }
+
+  blob(): Blob {
+    this.joinTexts();
+    return new Blob(this.parts);
+  }
+
+  private joinTexts(): void {
+    if (this.texts.length === 0) return;
+    this.parts.push(this.texts.join(""));
+    this.texts = [];
   }
 }
 
@@ -103,7 +119,7 @@ export function streamedResponse(
     const parts = new PartsWriter();
     const pieces = produce(parts);
     while (!pieces.next().done);
-    return new Response(new Blob(parts.parts), { headers });
+    return new Response(parts.blob(), { headers });
   }
   const writer = new ChunkWriter();
   const pieces = produce(writer);

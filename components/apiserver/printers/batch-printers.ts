@@ -2,7 +2,7 @@
 // Upstream: pkg/printers/internalversion/printers.go (printJob, printCronJob).
 
 import type { CronJob, Job, JobCondition } from "kubernetes-types/batch/v1";
-import { age, parseTimestamp } from "./age.ts";
+import { age, elapsedSince, parseTimestamp } from "./age.ts";
 import { columnDescriptions } from "./column-descriptions.ts";
 import { ageColumn, column, containersColumn, imagesColumn, nameColumn } from "./columns.ts";
 import { definePrinter } from "./define-printer.ts";
@@ -36,7 +36,7 @@ function jobDuration(job: Job, now: Date): string {
   const start = parseTimestamp(job.status?.startTime);
   if (start === undefined) return "";
   const end = parseTimestamp(job.status?.completionTime);
-  return humanDuration((end ?? now.getTime()) - start);
+  return end === undefined ? elapsedSince(start, now) : humanDuration(end - start);
 }
 
 export const jobPrinter = definePrinter<Job>(

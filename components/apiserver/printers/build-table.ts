@@ -29,16 +29,27 @@ function rowObject(obj: object, include: IncludeObject, apiVersion: string): obj
   return { kind: "PartialObjectMetadata", apiVersion, metadata };
 }
 
+/** One object's row; `apiVersion` is the Table's (meta.k8s.io/v1). */
+export function tableRow(
+  printer: Printer,
+  obj: object,
+  now: Date,
+  include: IncludeObject,
+  apiVersion: string,
+): TableRow {
+  const printed = printer.print(obj, now);
+  const row: TableRow = { cells: printed.cells };
+  if (printed.conditions) row.conditions = printed.conditions;
+  row.object = rowObject(obj, include, apiVersion);
+  return row;
+}
+
 export function buildTable(printer: Printer, request: TableRequest): Table {
   const apiVersion = `meta.k8s.io/${request.tableVersion ?? "v1"}`;
   const include = request.includeObject ?? "Metadata";
-  const rows: TableRow[] = request.objects.map((obj) => {
-    const printed = printer.print(obj, request.now);
-    const row: TableRow = { cells: printed.cells };
-    if (printed.conditions) row.conditions = printed.conditions;
-    row.object = rowObject(obj, include, apiVersion);
-    return row;
-  });
+  const rows: TableRow[] = request.objects.map((obj) =>
+    tableRow(printer, obj, request.now, include, apiVersion),
+  );
   const metadata: Table["metadata"] = {};
   if (request.resourceVersion) metadata.resourceVersion = request.resourceVersion;
   if (request.continue) metadata.continue = request.continue;

@@ -2,11 +2,10 @@
 // Upstream: pkg/printers/internalversion/printers.go (printPod): the STATUS reason rules are kept in order.
 
 import type { Container, ContainerStatus, Pod, PodCondition } from "kubernetes-types/core/v1";
-import { age, parseTimestamp } from "./age.ts";
+import { age, elapsedSince, parseTimestamp } from "./age.ts";
 import { columnDescriptions } from "./column-descriptions.ts";
 import { ageColumn, column, nameColumn } from "./columns.ts";
 import { definePrinter } from "./define-printer.ts";
-import { humanDuration } from "./human-duration.ts";
 import type { TableRowCondition } from "./table-types.ts";
 
 const podSuccessConditions: TableRowCondition[] = [
@@ -154,7 +153,7 @@ export const podPrinter = definePrinter<Pod>(
     const s = summarize(pod);
     let restarts = String(s.restarts);
     if (s.restarts !== 0 && Number.isFinite(s.lastRestart)) {
-      restarts = `${s.restarts} (${humanDuration(now.getTime() - s.lastRestart)} ago)`;
+      restarts = `${s.restarts} (${elapsedSince(s.lastRestart, now)} ago)`;
     }
     const phase = pod.status?.phase;
     const conditions =

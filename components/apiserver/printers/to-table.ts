@@ -6,7 +6,7 @@ import type { CustomResourceColumnDefinition } from "kubernetes-types/apiextensi
 import { buildTable, type TableRequest } from "./build-table.ts";
 import { customResourcePrinter } from "./custom-resource-table.ts";
 import { printerFor } from "./printer-for.ts";
-import type { Table } from "./table-types.ts";
+import type { Printer, Table } from "./table-types.ts";
 
 export interface ToTableInput extends TableRequest {
   /** The objects' apiVersion, e.g. "v1" or "apps/v1"; its group selects the printer. */
@@ -21,9 +21,26 @@ export interface ToTableInput extends TableRequest {
 }
 
 export function toTable(input: ToTableInput): Table {
-  if (input.customResourceColumns)
-    return buildTable(customResourcePrinter(input.customResourceColumns), input);
+  return buildTable(tablePrinter(input), input);
+}
+
+/** A CRD version's printer per columns list, so that its cached rows (cached-rows.ts) are found again. */
+const customPrinters = new WeakMap<readonly CustomResourceColumnDefinition[], Printer>();
+
+/** The printer toTable uses for `input`'s kind. */
+export function tablePrinter(
+  input: Pick<ToTableInput, "apiVersion" | "kind" | "customResourceColumns">,
+): Printer {
+  const columns = input.customResourceColumns;
+  if (columns) {
+    let printer = customPrinters.get(columns);
+    if (!printer) {
+      printer = customResourcePrinter(columns);
+      customPrinters.set(columns, printer);
+    }
+    return printer;
+  }
   const slash = input.apiVersion.indexOf("/");
   const group = slash < 0 ? "" : input.apiVersion.slice(0, slash);
-  return buildTable(printerFor(group, input.kind), input);
+  return printerFor(group, input.kind);
 }

@@ -1,0 +1,34 @@
+// A `now` for printing a Table row once and showing it at many times: elapsed-time text (AGE,
+// "5m ago") printed against it is a placeholder holding the start instant, which a cached row
+// fills in per list. Reading the time any other way marks the row as not cacheable.
+
+/** Placeholder text: MARK, the start instant in ms, END. Private-use characters. */
+export const MARK = "\uE000";
+export const END = "\uE001";
+
+export class DeferredNow extends Date {
+  /** A printer read the time itself: its cells hold that instant, so the row must be printed per list. */
+  readDirectly = false;
+  /** Placeholders handed out. */
+  placeholders = 0;
+
+  constructor() {
+    super(0);
+  }
+
+  override getTime(): number {
+    this.readDirectly = true;
+    return super.getTime();
+  }
+
+  override valueOf(): number {
+    this.readDirectly = true;
+    return super.valueOf();
+  }
+
+  /** The text standing for `humanDuration(now - fromMs)`. */
+  placeholder(fromMs: number): string {
+    this.placeholders++;
+    return `${MARK}${fromMs}${END}`;
+  }
+}
