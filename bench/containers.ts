@@ -1,5 +1,5 @@
 // `make bench`, containers (BENCH=containers): pod start latency with the OCI runtime (crun: rootfs,
-// namespaces, seccomp, a pause container per pod) beside the process runtime, for 1, 10 and 100
+// namespaces, seccomp; the pod's IPC/UTS namespaces pinned, no pause) beside the process runtime, for 1, 10 and 100
 // pause pods on one `kube kubelet`, memory per running pause pod (RSS of its processes) and CPU per
 // pod of the kubelet, its runtime and the pods (a cpuacct cgroup: steadier than wall time on a busy host).
 

@@ -45,11 +45,11 @@ export class CrunCommand {
   readonly stateRoot: string;
   readonly mode: CgroupMode;
   /** What this process runs: the sealed copy once seal() made one, else `binary`. */
-  #exec: string;
+  private exec: string;
 
   constructor(options: { binary?: string; stateRoot: string; mode?: CgroupMode }) {
     this.binary = options.binary ?? "crun";
-    this.#exec = this.binary;
+    this.exec = this.binary;
     this.stateRoot = options.stateRoot;
     this.mode = options.mode ?? detectCgroupMode();
   }
@@ -59,22 +59,22 @@ export class CrunCommand {
     const path = Bun.which(this.binary);
     const sealed = path === null ? undefined : await sealedBinary(path);
     if (sealed === undefined) return false;
-    this.#exec = sealed;
+    this.exec = sealed;
     return true;
   }
 
   /** crun with its global options (state root, cgroup driver), as this process runs it. */
   get base(): string[] {
-    return this.#base(this.mode !== "none");
+    return this.baseFor(this.mode !== "none");
   }
 
-  #base(cgroups: boolean): string[] {
-    return [this.#exec, "--root", this.stateRoot, `--cgroup-manager=${cgroups ? "cgroupfs" : "disabled"}`];
+  private baseFor(cgroups: boolean): string[] {
+    return [this.exec, "--root", this.stateRoot, `--cgroup-manager=${cgroups ? "cgroupfs" : "disabled"}`];
   }
 
   /** The argv that runs `crun <args>` as the host's cgroup layout needs (`cgroups: false`: none made). */
   argv(args: string[], options: { cgroups?: boolean } = {}): string[] {
-    const crun = [...this.#base(this.mode !== "none" && options.cgroups !== false), ...args];
+    const crun = [...this.baseFor(this.mode !== "none" && options.cgroups !== false), ...args];
     if (this.mode !== "hybrid") return crun;
     return ["perl", "-e", hybridWrapper, wrapperSyscalls[process.arch] ?? "", ...crun];
   }
