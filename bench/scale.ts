@@ -1,7 +1,7 @@
 // `make bench-scale`: the control plane at scale, kwok-style (`kube server --nodes N --runtime fake`):
 // SCALE_NODES fake nodes (5000) with leases, SCALE_PODS pods (150000) through Deployments, and
 // the figures of upstream's scalability SLOs (API p99 ≤ 1 s, LIST ≤ 30 s) and issue 17's targets.
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
@@ -15,8 +15,18 @@ const LISTS = Number(process.env.SCALE_LISTS ?? 5);
 const TIMEOUT_MS = Number(process.env.SCALE_TIMEOUT_S ?? 1200) * 1000;
 /** Another kube executable to measure (an older build, for A/B); default ./kube, built if stale. */
 const KUBE = process.env.SCALE_KUBE;
-/** A directory: the loaded server (not the one-node reference) writes a CPU profile there on exit. */
+/** A directory: the loaded server (not the one-node reference) writes a CPU profile there on exit;
+ * SCALE_BUN_OPTIONS: more BUN_OPTIONS for it (e.g. --preload of a heap-statistics hook). */
 const PROFILE_DIR = process.env.SCALE_PROFILE_DIR;
+/** A file prefix: the loaded server's log goes to <prefix>-load.log and <prefix>-restart.log. */
+const LOG_PREFIX = process.env.SCALE_LOG;
+
+/** Stops `server` (SIGTERM), keeping its log under SCALE_LOG if set. */
+async function stopServer(server: KubeProcess, phase: string): Promise<void> {
+  server.kill("SIGTERM");
+  await server.exited;
+  if (LOG_PREFIX) writeFileSync(`${LOG_PREFIX}-${phase}.log`, server.stderr());
+}
 
 function rssMiB(pid: number): number {
   try {
@@ -69,8 +79,13 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 function startServer(dir: string, nodes = NODES): KubeProcess {
-  const profile =
-    PROFILE_DIR && nodes === NODES ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : undefined;
+  const bunOptions = [
+    PROFILE_DIR ? `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` : "",
+    process.env.SCALE_BUN_OPTIONS ?? "",
+  ]
+    .join(" ")
+    .trim();
+  const env = nodes === NODES && bunOptions ? { BUN_OPTIONS: bunOptions } : undefined;
   return spawnKube(
     [
       KUBE ?? kubeBinary,
@@ -97,7 +112,7 @@ function startServer(dir: string, nodes = NODES): KubeProcess {
       "--disable",
       "proxy,dns",
     ],
-    profile,
+    env,
   );
 }
 
@@ -368,8 +383,7 @@ export async function benchScale(): Promise<void> {
       `LIST all ${total} pods (JSON): p50 ${ms(quantile(all, 0.5))} p99 ${ms(quantile(all, 0.99))} (n=${all.length}; target < 5 s); per namespace (${replicas * DEPLOYMENTS} pods): p50 ${ms(quantile(perNs, 0.5))} p99 ${ms(quantile(perNs, 0.99))} (n=${perNs.length})`,
     );
 
-    server.kill("SIGTERM");
-    await server.exited;
+    await stopServer(server, "load");
     server = undefined;
     const restartAt = performance.now();
     server = startServer(dir);
@@ -390,10 +404,7 @@ export async function benchScale(): Promise<void> {
       }; RSS then ${rssMiB(server.pid).toFixed(0)} MiB`,
     );
   } finally {
-    if (server) {
-      server.kill("SIGTERM");
-      await server.exited;
-    }
+    if (server) await stopServer(server, "restart");
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -53,6 +53,9 @@ export interface WatchEvent<T> {
 
 export type PatchType = "merge" | "strategic" | "json" | "apply";
 
+/** client-go's default maxRetries for a 429 (or 5xx) that carries Retry-After. */
+const MAX_RETRIES = 10;
+
 const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
   merge: "application/merge-patch+json",
   strategic: "application/strategic-merge-patch+json",
@@ -146,11 +149,22 @@ export class ApiClient {
     contentType?: string,
     signal?: AbortSignal,
   ): Promise<T> {
-    const response = await this.raw(method, path, {
+    const init = {
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       contentType,
       signal,
-    });
+    };
+    let response = await this.raw(method, path, init);
+    // client-go (rest.Request, maxRetries 10): a 429 with Retry-After was not processed, so any
+    // request is sent again after that wait (here with up to 50 % jitter, so a crowd spreads).
+    for (let retries = 0; response.status === 429 && retries < MAX_RETRIES && !signal?.aborted; retries++) {
+      const header = response.headers.get("retry-after");
+      const after = header === null || header.trim() === "" ? Number.NaN : Number(header);
+      if (!(after >= 0)) break;
+      await response.arrayBuffer();
+      await new Promise((r) => setTimeout(r, Math.min(after, 10) * 1000 * (1 + Math.random() / 2)));
+      response = await this.raw(method, path, init);
+    }
     const text = await response.text();
     if (!response.ok) throw decodeError(response.status, text, method, path);
     return (text ? JSON.parse(text) : {}) as T;
