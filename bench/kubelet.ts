@@ -67,7 +67,7 @@ async function requestCounts(url: string): Promise<Map<string, number>> {
     /^apiserver_request_total\{verb="(\w+)",group="[^"]*",resource="([^"]*)",subresource="([^"]*)",code="\d+"\} (\d+)$/gm,
   )) {
     const [, verb, resource, subresource, n] = match;
-    if (verb === "WATCH") continue;
+    if (verb === "WATCH" || resource === "") continue; // the bench's own /metrics reads
     const key = `${verb} ${resource}${subresource ? `/${subresource}` : ""}`;
     counts.set(key, (counts.get(key) ?? 0) + Number(n));
   }
@@ -85,6 +85,8 @@ interface Figures {
   rss: [number, number];
   /** Requests per pod by "VERB resource/subresource", the bench's own creates included. */
   requests: Map<string, number>;
+  /** SIGTERM (--stop-pods-on-exit) to the kubelet's exit: every pod stopped and torn down. */
+  teardownMs: number;
 }
 
 async function startPods(
@@ -192,8 +194,13 @@ async function startPods(
       memPerPodMiB: (memBefore - memAvailableKiB()) / PODS / 1024,
       rss: [rssBefore / 1024, rssKiB(kubelet.pid) / 1024],
       requests,
+      teardownMs: 0,
     };
     (await watching).body?.cancel().catch(() => {});
+    const stopping = performance.now();
+    kubelet.kill("SIGTERM");
+    await kubelet.exited;
+    figures.teardownMs = performance.now() - stopping;
     return figures;
   } finally {
     if (kubelet) {
@@ -210,7 +217,7 @@ function describe(f: Figures): string {
   return (
     `create → Running p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, all Running ${f.allMs.toFixed(0)} ms; ` +
     `CPU per pod start: kubelet ${f.kubeletCpu.toFixed(1)} ms (with its ip children), apiserver ${f.apiserverCpu.toFixed(1)} ms, ` +
-    `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program)\n    requests per pod: ` +
+    `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program); all stopped and removed in ${f.teardownMs.toFixed(0)} ms\n    requests per pod: ` +
     [...f.requests].map(([key, n]) => `${key} ${n.toFixed(2)}`).join(", ")
   );
 }
