@@ -11,6 +11,12 @@ import { testPod } from "./plugins/test-fixtures.ts";
 import { Scheduler } from "./scheduler.ts";
 
 let scheduler: Scheduler | undefined;
+
+/** A handler the scheduler must have registered. */
+function must<F>(handler: F | undefined): F {
+  if (!handler) throw new Error("handler missing");
+  return handler;
+}
 afterEach(() => scheduler?.stop());
 
 function newScheduler(): Scheduler {
@@ -49,27 +55,28 @@ const node = (labels: Record<string, string>, heartbeat: string): Node => ({
 describe("scheduler event handlers", () => {
   test("a bound pod's labels changing moves pods waiting on inter-pod affinity; reordering does not", async () => {
     const s = newScheduler();
-    const pods = podEventHandlers(s);
+    const onUpdate = must(podEventHandlers(s).onUpdate);
     await parked(s, "InterPodAffinity");
-    pods.onUpdate(bound({ app: "web", tier: "a" }), bound({ tier: "a", app: "web" }));
-    pods.onUpdate(bound({ app: "web" }, "Pending"), bound({ app: "web" }, "Running"));
+    onUpdate(bound({ app: "web", tier: "a" }), bound({ tier: "a", app: "web" }));
+    onUpdate(bound({ app: "web" }, "Pending"), bound({ app: "web" }, "Running"));
     expect(s.queue.where("default/waiting")).toBe("unschedulable");
-    pods.onUpdate(bound({ app: "web" }), bound({ app: "db" }));
+    onUpdate(bound({ app: "web" }), bound({ app: "db" }));
     expect(s.queue.where("default/waiting")).toBe("backoff");
-    pods.onUpdate(bound({ app: "db" }), bound({}));
+    onUpdate(bound({ app: "db" }), bound({}));
     expect(s.cache.nodeInfo("a")).toBeUndefined();
     expect(s.cache.nodeOf("default/web")).toBe("a");
   });
 
   test("a node heartbeat keeps waiting pods parked; a label change moves them", async () => {
     const s = newScheduler();
-    const nodes = nodeEventHandlers(s);
-    nodes.onAdd(node({ zone: "z1" }, "t0"));
+    const handlers = nodeEventHandlers(s);
+    const onUpdate = must(handlers.onUpdate);
+    must(handlers.onAdd)(node({ zone: "z1" }, "t0"));
     await parked(s, "NodeAffinity");
-    nodes.onUpdate(node({ zone: "z1" }, "t0"), node({ zone: "z1" }, "t1"));
+    onUpdate(node({ zone: "z1" }, "t0"), node({ zone: "z1" }, "t1"));
     expect(s.queue.where("default/waiting")).toBe("unschedulable");
     expect(s.cache.nodes().map((n) => n.name)).toEqual(["a"]);
-    nodes.onUpdate(node({ zone: "z1" }, "t1"), node({ zone: "z2" }, "t2"));
+    onUpdate(node({ zone: "z1" }, "t1"), node({ zone: "z2" }, "t2"));
     expect(s.queue.where("default/waiting")).toBe("backoff");
     expect(s.cache.nodeInfo("a")?.labels).toEqual({ zone: "z2" });
   });
