@@ -217,7 +217,7 @@ function describe(f: Figures): string {
   return (
     `create → Running p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, all Running ${f.allMs.toFixed(0)} ms; ` +
     `CPU per pod start: kubelet ${f.kubeletCpu.toFixed(1)} ms (with its ip children), apiserver ${f.apiserverCpu.toFixed(1)} ms, ` +
-    `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program); all stopped and removed in ${f.teardownMs.toFixed(0)} ms\n    requests per pod: ` +
+    `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program); all stopped and removed in ${f.teardownMs.toFixed(0)} ms; ${f.memPerPodMiB.toFixed(1)} MiB per running pod\n    requests per pod: ` +
     [...f.requests].map(([key, n]) => `${key} ${n.toFixed(2)}`).join(", ")
   );
 }
