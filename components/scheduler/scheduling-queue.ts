@@ -31,6 +31,13 @@ type Where = "active" | "backoff" | "unschedulable" | "inflight";
 const before = (a: QueuedPod, b: QueuedPod): boolean =>
   a.info.priority !== b.info.priority ? a.info.priority > b.info.priority : a.timestamp < b.timestamp;
 
+/** Whether an event for `plugins` may help a pod rejected by `rejected` (empty: any event may). */
+function helps(plugins: ReadonlySet<string>, rejected: Set<string>): boolean {
+  if (rejected.size === 0) return true;
+  for (const p of rejected) if (plugins.has(p)) return true;
+  return false;
+}
+
 export class SchedulingQueue {
   private readonly heap: QueuedPod[] = [];
   private readonly entries = new Map<string, { where: Where; qp: QueuedPod; since: number }>();
@@ -134,10 +141,11 @@ export class SchedulingQueue {
    * moves those rejected by one of `plugins` (all of them when `plugins` is undefined).
    */
   moveAllToActiveOrBackoff(plugins?: ReadonlySet<string>): void {
-    for (const entry of [...this.entries.values()]) {
+    // No copy of the entries: requeueing only replaces the value of a key already there, which a
+    // Map iteration tolerates (this runs per node added and per bound pod added).
+    for (const entry of this.entries.values()) {
       if (entry.where !== "unschedulable") continue;
-      const rejected = entry.qp.unschedulablePlugins;
-      if (plugins && rejected.size && ![...rejected].some((p) => plugins.has(p))) continue;
+      if (plugins && !helps(plugins, entry.qp.unschedulablePlugins)) continue;
       this.requeue(entry.qp);
     }
     this.moveRequestCycle = this.schedulingCycle;
