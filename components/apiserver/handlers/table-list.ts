@@ -49,7 +49,7 @@ export function tableListResponse(
     function* (w) {
       w.text(head);
       let written = 0;
-      for (const _ of writeCachedRows(w, shape, kvs, decode, now)) {
+      for (const _ of writeCachedRows(w, shape, kvs, decode, now, (kv) => kv.value)) {
         if (++written < kvs.length) w.text(",");
         yield;
       }

@@ -103,3 +103,43 @@ test("a printer that reads the clock itself is printed per list", () => {
     );
   }
 });
+
+test("rows share the stored object's metadata bytes instead of holding a copy", () => {
+  const shape: RowShape = {
+    printer: podPrinter,
+    include: "Metadata",
+    tableApiVersion: "meta.k8s.io/v1",
+    objectVersion: "v1",
+  };
+  const pod = {
+    metadata: { name: "shared", uid: "u1", creationTimestamp: "2026-01-01T00:00:00Z" },
+    spec: {},
+  };
+  const stored = Buffer.from(JSON.stringify({ metadata: pod.metadata, spec: {} }));
+  const decoded = { ...pod, metadata: { ...pod.metadata, resourceVersion: "7" } };
+  const now = new Date(started + 1000);
+  const write = (): string => {
+    let text = "";
+    const sink: RowSink = {
+      bytes: (b, from = 0, to = b.length) => {
+        text += Buffer.from(b.subarray(from, to)).toString();
+      },
+      text: (t) => {
+        text += t;
+      },
+    };
+    for (const _ of writeCachedRows(
+      sink,
+      shape,
+      [decoded],
+      (o) => o,
+      now,
+      () => stored,
+    ));
+    return text;
+  };
+  expect(write()).toBe(JSON.stringify(tableRow(podPrinter, decoded, now, "Metadata", "meta.k8s.io/v1")));
+  // Items never change; this one does, to show where the row's metadata comes from.
+  stored.write("u2", stored.indexOf('"u1"') + 1);
+  expect(write()).toContain('"uid":"u2"');
+});

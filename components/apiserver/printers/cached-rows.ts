@@ -7,12 +7,16 @@ import { DeferredNow, END, MARK } from "./deferred-now.ts";
 import { humanDuration } from "./human-duration.ts";
 import type { Printer } from "./table-types.ts";
 
-/** A row's JSON text as UTF-8, with holes where the time since froms[i] goes (byte offsets). */
+/**
+ * A row's JSON text as UTF-8, less what its inserts put back at their byte offsets: the time
+ * since an instant, or a range of the stored object (its metadata, kept there already).
+ */
 interface RowTemplate {
   bytes: Buffer;
-  holes: number[];
-  froms: number[];
+  inserts: Insert[];
 }
+
+type Insert = { at: number; since: number } | { at: number; source: Uint8Array; from: number; to: number };
 
 /** Where rows are written: a response body (handlers/streamed-body.ts). */
 export interface RowSink {
@@ -62,6 +66,8 @@ export function* writeCachedRows<K extends object>(
   items: readonly K[],
   decode: (item: K) => object,
   now: Date,
+  /** The item's stored JSON, when it begins `{"metadata":{` and lacks resourceVersion: rows share its metadata bytes. */
+  stored?: (item: K) => Uint8Array,
 ): Generator<void> {
   const templates = templatesFor(shape);
   const nowMs = now.getTime();
@@ -70,20 +76,20 @@ export function* writeCachedRows<K extends object>(
     let obj: object | undefined;
     if (template === undefined) {
       obj = decode(item);
-      template = compile(shape, obj);
+      template = compile(shape, obj, stored?.(item));
       templates.set(item, template);
     }
     if (template === null) {
       obj ??= decode(item);
       sink.text(JSON.stringify(tableRow(shape.printer, obj, now, shape.include, shape.tableApiVersion)));
     } else {
-      const { bytes, holes, froms } = template;
+      const { bytes, inserts } = template;
       let at = 0;
-      for (let i = 0; i < holes.length; i++) {
-        const hole = holes[i] as number;
-        sink.bytes(bytes, at, hole);
-        sink.text(humanDuration(nowMs - (froms[i] as number)));
-        at = hole;
+      for (const insert of inserts) {
+        sink.bytes(bytes, at, insert.at);
+        if ("since" in insert) sink.text(humanDuration(nowMs - insert.since));
+        else sink.bytes(insert.source, insert.from, insert.to);
+        at = insert.at;
       }
       sink.bytes(bytes, at, bytes.length);
     }
@@ -91,7 +97,7 @@ export function* writeCachedRows<K extends object>(
   }
 }
 
-function compile(shape: RowShape, obj: object): RowTemplate | null {
+function compile(shape: RowShape, obj: object, stored: Uint8Array | undefined): RowTemplate | null {
   const clock = new DeferredNow();
   const text = JSON.stringify(tableRow(shape.printer, obj, clock, shape.include, shape.tableApiVersion));
   if (clock.readDirectly) return null;
@@ -99,19 +105,55 @@ function compile(shape: RowShape, obj: object): RowTemplate | null {
   // The object's own text holds the placeholder character: its holes cannot be told apart.
   if (pieces.length - 1 !== clock.placeholders) return null;
   const parts = [Buffer.from(pieces[0] as string)];
-  const holes: number[] = [];
-  const froms: number[] = [];
+  const inserts: Insert[] = [];
   let at = (parts[0] as Buffer).length;
   for (let i = 1; i < pieces.length; i++) {
     const piece = pieces[i] as string;
     const end = piece.indexOf(END);
-    const from = Number(piece.slice(0, end));
-    if (end < 0 || !Number.isFinite(from)) return null;
+    const since = Number(piece.slice(0, end));
+    if (end < 0 || !Number.isFinite(since)) return null;
     const part = Buffer.from(piece.slice(end + 1));
-    holes.push(at);
-    froms.push(from);
+    inserts.push({ at, since });
     parts.push(part);
     at += part.length;
   }
-  return { bytes: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), holes, froms };
+  const bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  return (stored && shareMetadata(bytes, inserts, obj, stored)) ?? { bytes, inserts };
+}
+
+const STORED_HEAD = Buffer.from('{"metadata":{');
+
+/**
+ * The template with the stored metadata's members cut out of its bytes and inserted from `stored`
+ * instead, when the row holds them verbatim (its PartialObjectMetadata or object); else undefined.
+ */
+function shareMetadata(
+  bytes: Buffer,
+  inserts: Insert[],
+  obj: object,
+  stored: Uint8Array,
+): RowTemplate | undefined {
+  const metadata = (obj as { metadata?: Record<string, unknown> }).metadata;
+  if (!metadata || stored.length <= STORED_HEAD.length) return undefined;
+  for (let i = 0; i < STORED_HEAD.length; i++) if (stored[i] !== STORED_HEAD[i]) return undefined;
+  const { resourceVersion: _, ...rest } = metadata;
+  // The stored metadata is JSON.stringify of these members: `{` + members + `}` at offset 12.
+  const text = Buffer.from(JSON.stringify(rest));
+  const from = STORED_HEAD.length;
+  const to = from + text.length - 2;
+  if (to <= from || to + 1 > stored.length) return undefined;
+  const storedText = Buffer.from(stored.buffer, stored.byteOffset + from - 1, text.length);
+  if (!storedText.equals(text)) return undefined;
+  const members = storedText.subarray(1, -1);
+  const cut = bytes.lastIndexOf(members);
+  if (cut < 0 || inserts.some((insert) => insert.at > cut && insert.at < cut + members.length))
+    return undefined;
+  const kept = Buffer.concat([bytes.subarray(0, cut), bytes.subarray(cut + members.length)]);
+  const before: Insert[] = [];
+  const after: Insert[] = [];
+  for (const insert of inserts) {
+    if (insert.at <= cut) before.push(insert);
+    else after.push({ ...insert, at: insert.at - members.length });
+  }
+  return { bytes: kept, inserts: [...before, { at: cut, source: stored, from, to }, ...after] };
 }
