@@ -16,13 +16,16 @@ self.onmessage = (event) => {
       postMessage({ id: m.id });
       return;
     }
-    if (!db) {
-      db = new Database(m.path);
-      db.exec("PRAGMA busy_timeout = 0; PRAGMA synchronous = " + (m.fsync ? "FULL" : "NORMAL"));
-    }
+    // Open for this checkpoint only: the writer takes its exclusive lock back in between.
+    db = new Database(m.path);
+    db.exec("PRAGMA busy_timeout = 0; PRAGMA synchronous = " + (m.fsync ? "FULL" : "NORMAL"));
     const row = db.query("PRAGMA wal_checkpoint(PASSIVE)").get();
+    db.close();
+    db = undefined;
     postMessage({ id: m.id, log: row.log, checkpointed: row.checkpointed });
   } catch (err) {
+    try { db?.close(); } catch {}
+    db = undefined;
     postMessage({ id: m.id, error: String(err && err.message ? err.message : err) });
   }
 };

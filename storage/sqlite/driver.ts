@@ -35,8 +35,9 @@ export interface CheckpointResult {
 }
 
 /**
- * Checkpoints of a database's WAL from another thread (its own connection): the fsyncs of a
- * checkpoint then never stop the event loop. One checkpoint at a time.
+ * Checkpoints of a database's WAL from another thread (a connection of its own for each, so the
+ * writer may hold its exclusive lock in between): the fsyncs of a checkpoint then never stop the
+ * event loop. One checkpoint at a time.
  */
 export interface WalCheckpointer {
   /** A PASSIVE checkpoint: copies what no reader needs, never waits for writers. */

@@ -36,9 +36,10 @@ CREATE TABLE IF NOT EXISTS meta (
 `;
 
 /**
- * Connection settings. WAL (data-dir.ts's lock file keeps out other processes; the WAL
- * checkpointer thread has a connection of its own, and with it SQLite's checkpoints inside a
- * commit are off: `backgroundCheckpoints`). synchronous=NORMAL writes
+ * Connection settings. WAL, entered with a shared-memory index so that the WAL checkpointer
+ * thread's connection can be let in (the KV then sets locking_mode=EXCLUSIVE, and NORMAL only
+ * while the thread checkpoints; data-dir.ts's lock file keeps out other processes); with the
+ * thread SQLite's checkpoints inside a commit are off (`backgroundCheckpoints`). synchronous=NORMAL writes
  * each commit to the WAL before returning (survives a crash of the process); FULL also fsyncs
  * it (survives power loss). New files get 8 KiB pages: with 4 KiB ones any value over ~1 KB (a
  * pod is 1.5-3 KB) spills into an overflow page of its own, one more page per write to the WAL

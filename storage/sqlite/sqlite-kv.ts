@@ -104,6 +104,9 @@ export class SqliteKV implements KV {
       db = open(path);
       db.exec(pragmas(options.fsync === true, checkpointer !== null));
       db.exec(SCHEMA);
+      // Exclusive after WAL is entered with shared memory: the checkpointer's connection can be
+      // let in (locking_mode=NORMAL) for a checkpoint, and the lock taken back after it.
+      db.exec("PRAGMA locking_mode = EXCLUSIVE");
     } catch (err) {
       db?.close();
       lock.close();
@@ -163,6 +166,8 @@ export class SqliteKV implements KV {
       this.checkpoints = new WalCheckpoints({
         open: () => checkpointer(path, fsync),
         hold: () => this.commits.hold(),
+        share: () => this.lockingMode("NORMAL"),
+        own: () => this.lockingMode("EXCLUSIVE"),
         fallBack: (error) => {
           console.error(`sqlite: WAL checkpoints move back into commits: ${String(error)}`);
           if (!this.closed) this.db.exec("PRAGMA wal_autocheckpoint = 1000");
@@ -345,6 +350,18 @@ export class SqliteKV implements KV {
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /** Sets the connection's locking mode; the read that follows takes or drops the lock now. */
+  private lockingMode(mode: "NORMAL" | "EXCLUSIVE"): void {
+    if (this.closed) return;
+    try {
+      this.db.exec(`PRAGMA locking_mode = ${mode}`);
+      this.meta("schema");
+    } catch (err) {
+      // Still shared: transactions take their locks one by one, which is only slower.
+      console.error(`sqlite: locking mode ${mode}: ${String(err)}`);
+    }
   }
 
   /**

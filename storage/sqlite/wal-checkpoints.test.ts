@@ -1,5 +1,6 @@
 // WalCheckpoints' policy with a scripted checkpointer: when a background checkpoint starts, when
-// writes are held for one, and the fall back to SQLite's own checkpoints when the thread fails.
+// writes are held for one, the writer's lock shared only around checkpoints, and the fall back
+// to SQLite's own checkpoints when the thread fails.
 import { describe, expect, test } from "bun:test";
 import type { CheckpointResult, WalCheckpointer } from "./driver.ts";
 import { WalCheckpoints } from "./wal-checkpoints.ts";
@@ -38,6 +39,8 @@ function policy(cp: WalCheckpointer, events: string[]) {
       events.push("hold");
       return () => events.push("release");
     },
+    share: () => events.push("share"),
+    own: () => events.push("own"),
     fallBack: (e) => events.push(`fallback ${String(e)}`),
     everyWrites: 10,
     restartFrames: 100,
@@ -60,7 +63,7 @@ describe("WAL checkpoints", () => {
     p.committed(10);
     expect(s.calls).toEqual(["checkpoint", "checkpoint"]);
     await s.step();
-    expect(events).toEqual([]);
+    expect(events).toEqual(["share", "own", "share", "own"]);
   });
 
   test("a large WAL gets short checkpoints; one that lets the WAL restart ends the round without a hold", async () => {
@@ -72,7 +75,7 @@ describe("WAL checkpoints", () => {
     await s.step(); // 520: grew, try again
     await s.step(); // 30: a write restarted the WAL
     expect(s.calls.length).toBe(3);
-    expect(events).toEqual([]);
+    expect(events).toEqual(["share", "own"]);
   });
 
   test("past the limit after the tries, writes are held for one checkpoint and released after it", async () => {
@@ -81,10 +84,10 @@ describe("WAL checkpoints", () => {
     const p = policy(s.cp, events);
     p.committed(10);
     for (let i = 0; i < 5; i++) await s.step();
-    expect(events).toEqual(["hold"]);
+    expect(events).toEqual(["share", "hold"]);
     expect(s.calls.length).toBe(6);
     await s.step();
-    expect(events).toEqual(["hold", "release"]);
+    expect(events).toEqual(["share", "hold", "release", "own"]);
     await p.close();
     expect(s.calls.at(-1)).toBe("close");
   });
@@ -96,7 +99,7 @@ describe("WAL checkpoints", () => {
     s.fail(new Error("boom"));
     p.committed(10);
     for (let i = 0; i < 5; i++) await Promise.resolve();
-    expect(events).toEqual(["fallback Error: boom"]);
+    expect(events).toEqual(["share", "own", "fallback Error: boom"]);
     p.committed(100);
     expect(s.calls).toEqual(["checkpoint"]);
   });
