@@ -12,6 +12,7 @@ import { maintenanceService } from "./maintenance-service.ts";
 import { memberIdentity } from "./member-identity.ts";
 import { withRequestSizes } from "./request-size.ts";
 import { serviceContext } from "./service-context.ts";
+import { withEncodedWatchResponses } from "./watch-encoding.ts";
 import { watchService } from "./watch-service.ts";
 
 export interface EtcdServerOptions {
@@ -127,7 +128,7 @@ export async function startEtcd(options: EtcdServerOptions): Promise<EtcdServer>
 
   const services = etcdServices();
   server.addService(withRequestSizes(services.KV.service), kvService(ctx));
-  server.addService(withRequestSizes(services.Watch.service), watchService(ctx));
+  server.addService(withEncodedWatchResponses(withRequestSizes(services.Watch.service)), watchService(ctx));
   server.addService(withRequestSizes(services.Lease.service), leaseService(ctx));
   server.addService(withRequestSizes(services.Maintenance.service), maintenanceService(ctx));
   server.addService(withRequestSizes(services.Cluster.service), clusterService(ctx));

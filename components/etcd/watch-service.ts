@@ -3,19 +3,19 @@
 // (etcd-io/etcd server/etcdserver/api/v3rpc/watch.go: recvLoop and sendLoop).
 import type * as grpc from "@grpc/grpc-js";
 import { CompactedError, WatchCancelledError } from "../../storage/errors.ts";
-import { keyValueToWire } from "../../storage/etcd/convert.ts";
+import { etcdServices } from "../../storage/etcd/proto.ts";
 import {
   type Int64,
   num,
   plainBytes,
-  type WireEvent,
   type WireWatchCreateRequest,
   type WireWatchRequest,
   type WireWatchResponse,
 } from "../../storage/etcd/wire.ts";
-import type { EventType, Watch, WatchEvent } from "../../storage/kv.ts";
+import type { EventType, Watch } from "../../storage/kv.ts";
 import { currentRevision, type ServiceContext } from "./service-context.ts";
 import { writeMessage } from "./stream-write.ts";
+import { type EncodedWatchResponse, eventToWire, WatchResponseEncoder } from "./watch-encoding.ts";
 import { fragmentEvents } from "./watch-fragments.ts";
 
 type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
@@ -31,14 +31,6 @@ interface ActiveWatch {
   timer?: ReturnType<typeof setInterval>;
 }
 
-function eventToWire(event: WatchEvent): WireEvent {
-  return {
-    type: event.type === "put" ? "PUT" : "DELETE",
-    kv: keyValueToWire(event.kv),
-    ...(event.prevKv ? { prev_kv: keyValueToWire(event.prevKv) } : {}),
-  };
-}
-
 /** The state of one Watch RPC. */
 class WatchStream {
   private readonly watches = new Map<number, ActiveWatch>();
@@ -50,6 +42,7 @@ class WatchStream {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly call: WatchCall,
+    private readonly encoder: WatchResponseEncoder,
   ) {}
 
   enqueue(req: WireWatchRequest): void {
@@ -69,7 +62,7 @@ class WatchStream {
   }
 
   /** Writes one response, waiting while the transport's buffer is full. */
-  private send(res: WireWatchResponse): Promise<void> {
+  private send(res: WireWatchResponse | EncodedWatchResponse): Promise<void> {
     if (this.closed) return Promise.resolve();
     return writeMessage(this.call, res);
   }
@@ -131,8 +124,13 @@ class WatchStream {
         for await (const batch of active.watch) {
           active.sentSinceTick = true;
           const header = this.ctx.header(batch.revision);
+          if (!active.fragment || batch.events.length <= 1) {
+            // The same event bytes for every watcher of this change (see watch-encoding.ts).
+            await this.send(this.encoder.encode(header, batch.revision, num(id), batch.events));
+            continue;
+          }
           const events = batch.events.map(eventToWire);
-          const parts = active.fragment ? fragmentEvents(events, this.ctx.maxRequestBytes) : [events];
+          const parts = fragmentEvents(events, this.ctx.maxRequestBytes);
           for (const [i, part] of parts.entries()) {
             const fragment = i < parts.length - 1;
             await this.send({ header, watch_id: id, events: part, ...(fragment ? { fragment } : {}) });
@@ -197,9 +195,12 @@ class WatchStream {
 }
 
 export function watchService(ctx: ServiceContext): grpc.UntypedServiceImplementation {
+  const encoder = new WatchResponseEncoder(
+    etcdServices().Watch.service.Watch?.responseSerialize as (message: Partial<WireWatchResponse>) => Buffer,
+  );
   return {
     Watch: (call: WatchCall) => {
-      const stream = new WatchStream(ctx, call);
+      const stream = new WatchStream(ctx, call, encoder);
       const untrack = ctx.track(() => {
         stream.close();
         call.end();
