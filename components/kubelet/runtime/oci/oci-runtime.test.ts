@@ -510,12 +510,16 @@ describeOci("OCI runtime (crun)", () => {
     const before = await readFile(`/proc/${monitors[0]}/mountinfo`, "utf8");
     expect(before).toContain(gone.pod.netns ?? "no netns");
     expect(before).toContain(gone.status.id);
+    // Its pinned IPC and UTS namespaces too.
+    const pins = `sandboxes/${gone.pod.id}/ns/`;
+    expect(before).toContain(`${pins}ipc`);
     await runtime.stopSandbox(gone.pod.id, 0);
     await runtime.removeSandbox(gone.pod.id);
     for (const pid of [...monitors, `${keeper.status.pid}`]) {
       const mounts = await readFile(`/proc/${pid}/mountinfo`, "utf8");
       expect(mounts).not.toContain(gone.pod.netns ?? "no netns");
       expect(mounts).not.toContain(gone.status.id);
+      expect(mounts).not.toContain(pins);
     }
     await runtime.stopContainer(keeper.status.id, 0);
   });
