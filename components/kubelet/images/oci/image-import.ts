@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline, type Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import type * as Zlib from "node:zlib";
 import { extract } from "tar-stream";
 import type { ContentStore } from "./content-store.ts";
 import { checkDigest, sha256Digest } from "./digest.ts";
@@ -14,6 +14,9 @@ import { parseImageConfig } from "./image-config.ts";
 import { type Descriptor, parseManifest, selectPlatform } from "./image-manifest.ts";
 import { type ImageReference, parseImageReference, referenceString } from "./image-reference.ts";
 import type { StoredImage } from "./stored-image.ts";
+
+/** node:zlib loads at first use, not with every kube process (the bundle links static imports at start). */
+const zlib = (): typeof Zlib => require("node:zlib") as typeof Zlib;
 
 const REF_NAME = "org.opencontainers.image.ref.name";
 const CONTAINERD_NAME = "io.containerd.image.name";
@@ -152,7 +155,7 @@ async function tarEntries(path: string): Promise<Readable> {
   await file.read(head, 0, 2, 0);
   await file.close();
   const raw = createReadStream(path);
-  return head[0] === 0x1f && head[1] === 0x8b ? pipeline(raw, createGunzip(), () => {}) : raw;
+  return head[0] === 0x1f && head[1] === 0x8b ? pipeline(raw, zlib().createGunzip(), () => {}) : raw;
 }
 
 /** Imports a `docker save` or OCI archive (tar, optionally gzipped). */

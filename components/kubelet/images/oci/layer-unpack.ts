@@ -20,10 +20,13 @@ import {
 } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { pipeline, type Readable } from "node:stream";
-import { createGunzip, createZstdDecompress } from "node:zlib";
+import type * as Zlib from "node:zlib";
 import { type Extract, extract, type Header } from "tar-stream";
 import { DigestVerifier } from "./digest.ts";
 import { mknod, S_IFBLK, S_IFCHR, S_IFIFO, setxattr } from "./file-system-calls.ts";
+
+/** node:zlib loads at first use, not with every kube process (the bundle links static imports at start). */
+const zlib = (): typeof Zlib => require("node:zlib") as typeof Zlib;
 
 /** A layer that is malformed or tries to write outside its directory. */
 export class LayerError extends Error {
@@ -61,7 +64,7 @@ async function decompressed(path: string): Promise<Readable> {
   const kind = await sniff(path);
   const raw = createReadStream(path);
   if (kind === "tar") return raw;
-  const inflate = kind === "gzip" ? createGunzip() : createZstdDecompress();
+  const inflate = kind === "gzip" ? zlib().createGunzip() : zlib().createZstdDecompress();
   return pipeline(raw, inflate, () => {});
 }
 

@@ -2,8 +2,12 @@
 // compressed with zlib and the SPDY/3 dictionary as ONE stream per direction for the whole
 // connection, flushed with Z_SYNC_FLUSH after each block. Node's one-shot zlib calls cannot
 // keep that state, so each direction holds a streaming deflate or inflate.
-import { constants, createDeflate, createInflate, type Deflate, type Inflate } from "node:zlib";
+import type * as Zlib from "node:zlib";
+import type { Deflate, Inflate } from "node:zlib";
 import { SPDY3_DICTIONARY } from "./dictionary.ts";
+
+/** node:zlib loads at first use, not with every kube process (the bundle links static imports at start). */
+const zlib = (): typeof Zlib => require("node:zlib") as typeof Zlib;
 
 export type SpdyHeaders = Record<string, string>;
 
@@ -57,7 +61,7 @@ function runFlushed(stream: Deflate | Inflate, input: Uint8Array): Promise<Buffe
     stream.on("data", onData);
     stream.once("error", onError);
     stream.write(input);
-    stream.flush(constants.Z_SYNC_FLUSH, () => {
+    stream.flush(zlib().constants.Z_SYNC_FLUSH, () => {
       stream.off("data", onData);
       stream.off("error", onError);
       resolve(Buffer.concat(chunks));
@@ -67,7 +71,7 @@ function runFlushed(stream: Deflate | Inflate, input: Uint8Array): Promise<Buffe
 
 /** Compresses outgoing header blocks (one per connection direction). Calls must not overlap. */
 export class HeaderCompressor {
-  private readonly deflate = createDeflate({ dictionary: SPDY3_DICTIONARY });
+  private readonly deflate = zlib().createDeflate({ dictionary: SPDY3_DICTIONARY });
 
   async compress(headers: SpdyHeaders): Promise<Uint8Array> {
     return runFlushed(this.deflate, encodeHeaders(headers));
@@ -80,7 +84,7 @@ export class HeaderCompressor {
 
 /** Decompresses incoming header blocks, in arrival order. Calls must not overlap. */
 export class HeaderDecompressor {
-  private readonly inflate = createInflate({ dictionary: SPDY3_DICTIONARY });
+  private readonly inflate = zlib().createInflate({ dictionary: SPDY3_DICTIONARY });
 
   async decompress(block: Uint8Array): Promise<SpdyHeaders> {
     if (block.length === 0) return {};
