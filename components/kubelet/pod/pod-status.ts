@@ -62,6 +62,15 @@ function terminated(c: ContainerStatus) {
   };
 }
 
+/** The image ID the API already shows for this very container (adopted after a kubelet restart, no pull). */
+function adoptedImageID(inputs: StatusInputs, name: string, latest: ContainerStatus | undefined): string {
+  if (!latest) return "";
+  const previous = inputs.previous;
+  const all = [...(previous?.containerStatuses ?? []), ...(previous?.initContainerStatuses ?? [])];
+  const same = all.find((c) => c.name === name && c.containerID === `kube://${latest.id}`);
+  return same?.imageID ?? "";
+}
+
 function containerStatus(
   spec: Container,
   attempts: ContainerStatus[] | undefined,
@@ -75,7 +84,7 @@ function containerStatus(
   const status: ApiContainerStatus = {
     name: spec.name,
     image: spec.image ?? "",
-    imageID: inputs.imageIDs.get(spec.image ?? "") ?? "",
+    imageID: inputs.imageIDs.get(spec.image ?? "") ?? adoptedImageID(inputs, spec.name, latest),
     ready: false,
     restartCount: latest?.attempt ?? 0,
     started: false,

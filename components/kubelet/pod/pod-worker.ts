@@ -273,7 +273,9 @@ export class PodWorker {
       hostIP: this.deps.hostIP(),
       imageIDs: this.imageIDs,
       now: this.deps.now(),
-      previous: this.status,
+      // Upstream: the status manager's cached status, else the API's (a restarted kubelet keeps
+      // the start and transition times of the pods it adopts).
+      previous: this.status ?? this.pod.status,
     });
     this.status = status;
     this.deps.reportStatus(this.pod, status);
