@@ -1,6 +1,6 @@
 // A response body produced piece by piece into reused 256 KiB chunks: a small body is one buffer,
 // a large one (a LIST of 10k pods, 17 MB) streams through Bun's direct ReadableStream, whose writes
-// copy. Fresh memory is what large bodies cost here (page faults, ~4x the copy itself).
+// copy. Fresh memory is what large bodies cost here: faulting in 17 MB takes ~60 ms of CPU, the copy ~3.
 
 const CHUNK = 256 * 1024;
 /** Free chunk buffers, kept warm for the next body. */
