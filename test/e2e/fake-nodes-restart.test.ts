@@ -66,7 +66,7 @@ test("a restarted fake cluster adopts its pods: same containers and IPs, no rest
     }),
   });
   expect(response.status).toBe(201);
-  const before = await until("6 pods Running", runningPods, 60_000);
+  const before = await until("6 pods Running", runningPods, { timeoutMs: 60_000 });
   expect(new Set([...before.values()].map((p) => p.node)).size).toBeGreaterThan(1);
   const startedBefore = await until("6 Started events", async () =>
     (await started()) === 6 ? 6 : undefined,
@@ -89,7 +89,7 @@ test("a restarted fake cluster adopts its pods: same containers and IPs, no rest
       }
       return true;
     },
-    60_000,
+    { timeoutMs: 60_000 },
   );
   // A status write or a restarted container would show within a moment of the sync.
   await Bun.sleep(2000);
