@@ -54,8 +54,15 @@ export class EventSink {
       return;
     }
     this.queue.push(event);
-    this.running ??= this.drain().finally(() => {
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.drain().finally(() => {
       this.running = undefined;
+      // A write between the drain's last look at the queue and here is not left behind.
+      if (this.queue.length > 0) this.kick();
     });
   }
 
