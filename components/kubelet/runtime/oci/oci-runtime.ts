@@ -177,8 +177,9 @@ class OciRuntimeImpl implements OciRuntime {
       await writeFile(join(dir, "hostname"), `${config.hostname}\n`);
       if (!record.hostIPC) record.shm = await mountSandboxShm(dir);
       // A process holds the pod's namespaces only where one must (a PID 1 to share, hostPID's
-      // reaper); else they are pinned: no crun run, no pause process per pod.
-      if (!record.shareProcessNamespace && !record.hostPID && canPinNamespaces()) {
+      // reaper); else they are pinned: no crun run, no pause process per pod. Not yet in a user
+      // namespace (rootless kube): there a restarted server failed to remove such a sandbox (EBUSY).
+      if (!record.shareProcessNamespace && !record.hostPID && !inUserNamespace() && canPinNamespaces()) {
         record.namespaces = pinNamespaces(dir, {
           ipc: !record.hostIPC,
           uts: !config.hostNetwork,
