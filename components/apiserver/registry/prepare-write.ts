@@ -87,7 +87,7 @@ export function prepareUpdate(
     spec.finalizers = (next.spec as { finalizers?: unknown } | undefined)?.finalizers ?? [];
     out.spec = spec;
   } else if (opts.subresource === "status") {
-    out = { ...structuredClone(old), status: next.status };
+    out = withStatus(old, next.status);
     const m = meta(out);
     const nm = next.metadata ?? {};
     // Upstream lets status writers keep labels and annotations in sync, nothing else.
@@ -131,6 +131,18 @@ export function prepareUpdate(
   validate(ctx, entry, out, old);
   if (!opts.apply) m.managedFields = managedFields(entry, old, out, opts, now);
   m.resourceVersion = om.resourceVersion;
+  return out;
+}
+
+/**
+ * A copy of `old` with `status` in its place (last when `old` has none): the old status, which a
+ * status write replaces whole, is not cloned (a Pod's is most of the object).
+ */
+function withStatus(old: Stored, status: unknown): KObject {
+  const out: KObject = {};
+  for (const [key, value] of Object.entries(old))
+    out[key] = key === "status" ? status : structuredClone(value);
+  if (!("status" in old)) out.status = status;
   return out;
 }
 

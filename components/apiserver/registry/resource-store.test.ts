@@ -235,3 +235,30 @@ test("delete of a collection answers the objects as listed, a held one without i
   ]);
   expect((await configmaps.store.current("default", "held"))?.obj.metadata.deletionTimestamp).toBeString();
 });
+
+test("a status update replaces status in its place and keeps everything else of the stored object", async () => {
+  await createResource(
+    ctx,
+    namespaces,
+    "",
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: "s" } },
+    OPTS,
+  );
+  const before = await namespaces.store.get("", "s");
+  const status = { phase: "Active", conditions: [{ type: "X", status: "True" }] };
+  const updated = await updateResource(
+    ctx,
+    namespaces,
+    "",
+    "s",
+    { ...OPTS, subresource: "status" },
+    async (cur) => ({ update: { ...(cur as Stored), spec: { finalizers: [] }, status } }),
+    false,
+  );
+  expect(updated.status).toEqual(status);
+  expect(Object.keys(updated)).toEqual(Object.keys(before));
+  expect(updated.spec).toEqual(before.spec); // a status write changes status only
+  const stored = await namespaces.store.get("", "s");
+  expect(stored.status).toEqual(status);
+  expect(stored.metadata.uid).toBe(before.metadata.uid);
+});
