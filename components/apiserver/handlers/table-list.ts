@@ -8,6 +8,7 @@ import { json } from "../http/respond.ts";
 import { buildTable, type IncludeObject } from "../printers/build-table.ts";
 import { type RowShape, writeCachedRows } from "../printers/cached-rows.ts";
 import { tablePrinter } from "../printers/to-table.ts";
+import { asCachedKeyValues } from "../registry/list-from-cache.ts";
 import { streamedResponse } from "./streamed-body.ts";
 
 /** `decode`: a stored object as the served version shows it (read.ts: present). */
@@ -45,11 +46,13 @@ export function tableListResponse(
   if (kvs.length === 0 || !empty.endsWith('"rows":[]}')) return json(table);
   const head = empty.slice(0, -"]}".length);
   const shape: RowShape = { printer, include, tableApiVersion: table.apiVersion, objectVersion };
+  // Pages the store answered (continue tokens after a write) use the rows cached for the cache's objects.
+  const items = asCachedKeyValues(entry.store.kv, `${entry.store.prefix}/`, kvs);
   return streamedResponse(
     function* (w) {
       w.text(head);
       let written = 0;
-      for (const _ of writeCachedRows(w, shape, kvs, decode, now, (kv) => kv.value)) {
+      for (const _ of writeCachedRows(w, shape, items, decode, now, (kv) => kv.value)) {
         if (++written < kvs.length) w.text(",");
         yield;
       }

@@ -80,6 +80,25 @@ export async function listFromCache(
   return out;
 }
 
+/**
+ * Each item read from the store replaced by the watch cache's own KeyValue when the cache holds it
+ * at the same revision (the same object then), so memos keyed by the cache's objects (cached Table
+ * rows) serve pages the store answered too: continue pages after a write. Items the cache
+ * already gave come back as they are.
+ */
+export function asCachedKeyValues(kv: KV, prefix: string, items: readonly KeyValue[]): readonly KeyValue[] {
+  if (!listCache.enabled || items.length === 0) return items;
+  const cache = watchCacheFor(kv, prefix);
+  if (!cache.live) return items;
+  const cachedOf = (item: KeyValue): KeyValue | undefined => {
+    const found = cache.page(item.key, keyAfter(item.key), 1, () => true).kvs[0];
+    return found && found.modRevision === item.modRevision ? found : undefined;
+  };
+  const first = items[0] as KeyValue;
+  if (cachedOf(first) === first) return items;
+  return items.map((item) => cachedOf(item) ?? item);
+}
+
 function keyAfter(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length + 1);
   out.set(key);
