@@ -7,6 +7,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { type ApiClient, isStatus } from "../../lib/client/api-client.ts";
 import { type ResourceClient, resource } from "../../lib/client/resource-client.ts";
 import { createEventRecorder, type EventRecorder } from "../../lib/events/event-recorder.ts";
+import { EventSink } from "../../lib/events/event-sink.ts";
 import { fitErrorMessage } from "./fit-error.ts";
 import { Nominator } from "./nominator.ts";
 import type { PodInfo } from "./pod-info.ts";
@@ -69,11 +70,19 @@ export class Scheduler {
     this.algorithm = new SchedulingAlgorithm(options.profile, this.cache, this.nominator, {
       percentageOfNodesToScore: options.percentageOfNodesToScore,
     });
+    // Upstream's scheduler records through tools/events, a goroutine per event: a burst of
+    // bindings is not dropped behind one write at a time.
+    const sink = new EventSink({
+      client: this.client,
+      concurrency: 16,
+      log: this.log,
+    });
     this.recorder = createEventRecorder({
       client: this.client,
       component: this.name,
       log: this.log,
       now: this.now,
+      sink,
     });
   }
 

@@ -70,6 +70,21 @@ describe("EventSink", () => {
     expect(api.maxInFlight()).toBe(1);
   });
 
+  test("concurrency N keeps N writes in flight (the scheduler's sink) and sends them all", async () => {
+    const api = fakeApi();
+    const sink = new EventSink({ client: api.client, concurrency: 3 });
+    for (let i = 0; i < 7; i++) sink.write(event(`e${i}`));
+    const idle = sink.idle();
+    for (let i = 0; i < 100 && api.seen.length < 3; i++) await Bun.sleep(1);
+    expect(api.seen.length).toBe(3);
+    while (await api.release());
+    await idle;
+    expect(api.seen.map((s) => (s.body.metadata as { name: string }).name).sort()).toEqual(
+      Array.from({ length: 7 }, (_, i) => `e${i}`),
+    );
+    expect(api.maxInFlight()).toBe(3);
+  });
+
   test("a full queue drops the newest and says so", async () => {
     const api = fakeApi();
     const lines: string[] = [];

@@ -1,6 +1,7 @@
 // Where recorded Events go (client-go tools/record EventBroadcaster + StartRecordingToSink): a
 // bounded queue (1000, newest dropped when full) written by one request at a time, so events never
 // compete with the writes they describe; errors the API answered are not retried, others up to 12 tries.
+// `concurrency` > 1 writes that many at once (tools/events, the scheduler's: a goroutine per event).
 
 import type { ApiClient } from "../client/api-client.ts";
 import { resource } from "../client/resource-client.ts";
@@ -27,20 +28,24 @@ export interface EventSinkOptions {
   log?: (line: string) => void;
   maxQueued?: number;
   retryMs?: number;
+  /** Writes in flight at once; default 1 (tools/record). */
+  concurrency?: number;
 }
 
 export class EventSink {
   private readonly queue: EventWrite[] = [];
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private stopped = false;
   private dropped = 0;
-  private wake: (() => void) | undefined;
+  private readonly sleepers = new Set<() => void>();
   private readonly maxQueued: number;
   private readonly retryMs: number;
+  private readonly concurrency: number;
 
   constructor(private readonly options: EventSinkOptions) {
     this.maxQueued = options.maxQueued ?? MAX_QUEUED;
     this.retryMs = options.retryMs ?? RETRY_MS;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   /** Queues one write; never waits. A full queue drops it (upstream: DropIfChannelFull). */
@@ -58,24 +63,25 @@ export class EventSink {
   }
 
   private kick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
+    if (this.running.size >= this.concurrency || this.stopped) return;
+    const drain: Promise<void> = this.drain().finally(() => {
+      this.running.delete(drain);
       // A write between the drain's last look at the queue and here is not left behind.
       if (this.queue.length > 0) this.kick();
     });
+    this.running.add(drain);
   }
 
   /** Resolves once every queued write was sent (or given up). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running.size > 0) await Promise.all(this.running);
   }
 
   /** Drops what is queued; a write in flight finishes. */
   stop(): void {
     this.stopped = true;
     this.queue.length = 0;
-    this.wake?.();
+    for (const wake of this.sleepers) wake();
   }
 
   private async drain(): Promise<void> {
@@ -94,10 +100,13 @@ export class EventSink {
           // The first retry is jittered so many recorders do not come back at once (upstream).
           const delay = tries === 1 ? Math.random() * this.retryMs : this.retryMs;
           await new Promise<void>((resolve) => {
-            this.wake = resolve;
-            setTimeout(resolve, delay).unref?.();
+            const wake = () => {
+              this.sleepers.delete(wake);
+              resolve();
+            };
+            this.sleepers.add(wake);
+            setTimeout(wake, delay).unref?.();
           });
-          this.wake = undefined;
         }
       }
     }
