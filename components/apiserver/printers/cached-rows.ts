@@ -104,56 +104,57 @@ function compile(shape: RowShape, obj: object, stored: Uint8Array | undefined): 
   const pieces = text.split(MARK);
   // The object's own text holds the placeholder character: its holes cannot be told apart.
   if (pieces.length - 1 !== clock.placeholders) return null;
-  const parts = [Buffer.from(pieces[0] as string)];
-  const inserts: Insert[] = [];
-  let at = (parts[0] as Buffer).length;
+  // Text between inserts, and per insert the instant it counts from (NaN: the shared stored range).
+  const texts = [pieces[0] as string];
+  const sinces: number[] = [];
   for (let i = 1; i < pieces.length; i++) {
     const piece = pieces[i] as string;
     const end = piece.indexOf(END);
     const since = Number(piece.slice(0, end));
     if (end < 0 || !Number.isFinite(since)) return null;
-    const part = Buffer.from(piece.slice(end + 1));
-    inserts.push({ at, since });
-    parts.push(part);
-    at += part.length;
+    sinces.push(since);
+    texts.push(piece.slice(end + 1));
   }
-  const bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-  return (stored && shareMetadata(bytes, inserts, obj, stored)) ?? { bytes, inserts };
+  const shared = stored ? sharedMetadata(texts[texts.length - 1] as string, stored) : undefined;
+  if (shared) {
+    const last = texts.pop() as string;
+    texts.push(last.slice(0, shared.at), last.slice(shared.at + shared.length));
+    sinces.push(Number.NaN);
+  }
+  const bytes = Buffer.from(texts.join(""));
+  const inserts: Insert[] = [];
+  let at = 0;
+  for (let i = 0; i < sinces.length; i++) {
+    at += Buffer.byteLength(texts[i] as string);
+    const since = sinces[i] as number;
+    if (!Number.isNaN(since)) inserts.push({ at, since });
+    else if (stored && shared)
+      inserts.push({ at, source: stored, from: STORED_HEAD.length, to: STORED_HEAD.length + shared.length });
+  }
+  return { bytes, inserts };
 }
 
 const STORED_HEAD = Buffer.from('{"metadata":{');
+const METADATA = '"metadata":{';
 
 /**
- * The template with the stored metadata's members cut out of its bytes and inserted from `stored`
- * instead, when the row holds them verbatim (its PartialObjectMetadata or object); else undefined.
+ * Where the row's object metadata (the last text, after every hole) repeats the stored object's
+ * metadata members verbatim: the ASCII text from its `"metadata":{` that equals the stored bytes
+ * after theirs. Rows then insert that range of the stored value instead of keeping a copy.
  */
-function shareMetadata(
-  bytes: Buffer,
-  inserts: Insert[],
-  obj: object,
-  stored: Uint8Array,
-): RowTemplate | undefined {
-  const metadata = (obj as { metadata?: Record<string, unknown> }).metadata;
-  if (!metadata || stored.length <= STORED_HEAD.length) return undefined;
+function sharedMetadata(last: string, stored: Uint8Array): { at: number; length: number } | undefined {
+  if (stored.length <= STORED_HEAD.length) return undefined;
   for (let i = 0; i < STORED_HEAD.length; i++) if (stored[i] !== STORED_HEAD[i]) return undefined;
-  const { resourceVersion: _, ...rest } = metadata;
-  // The stored metadata is JSON.stringify of these members: `{` + members + `}` at offset 12.
-  const text = Buffer.from(JSON.stringify(rest));
-  const from = STORED_HEAD.length;
-  const to = from + text.length - 2;
-  if (to <= from || to + 1 > stored.length) return undefined;
-  const storedText = Buffer.from(stored.buffer, stored.byteOffset + from - 1, text.length);
-  if (!storedText.equals(text)) return undefined;
-  const members = storedText.subarray(1, -1);
-  const cut = bytes.lastIndexOf(members);
-  if (cut < 0 || inserts.some((insert) => insert.at > cut && insert.at < cut + members.length))
-    return undefined;
-  const kept = Buffer.concat([bytes.subarray(0, cut), bytes.subarray(cut + members.length)]);
-  const before: Insert[] = [];
-  const after: Insert[] = [];
-  for (const insert of inserts) {
-    if (insert.at <= cut) before.push(insert);
-    else after.push({ ...insert, at: insert.at - members.length });
+  const object = last.lastIndexOf('"object":');
+  const found = object < 0 ? -1 : last.indexOf(METADATA, object);
+  if (found < 0) return undefined;
+  const at = found + METADATA.length;
+  let length = 0;
+  const max = Math.min(last.length - at, stored.length - STORED_HEAD.length);
+  while (length < max) {
+    const c = last.charCodeAt(at + length);
+    if (c >= 0x80 || c !== stored[STORED_HEAD.length + length]) break;
+    length++;
   }
-  return { bytes: kept, inserts: [...before, { at: cut, source: stored, from, to }, ...after] };
+  return length > 0 ? { at, length } : undefined;
 }
