@@ -4,7 +4,15 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bridgeName } from "../../components/kubelet/network/bridge.ts";
@@ -235,6 +243,8 @@ function removeLeftovers(dataDir: string, tag: string, nodeNames: string[]): str
       // already gone
     }
   }
+  const mounts = mountsUnder(dataDir);
+  for (const point of mounts) spawnSync("umount", ["-l", point]);
   const netns = leftovers(tag);
   for (const name of netns) spawnSync("ip", ["netns", "del", name]);
   const bridges = nodeNames.map(bridgeName).filter(linkExists);
@@ -246,6 +256,7 @@ function removeLeftovers(dataDir: string, tag: string, nodeNames: string[]): str
   for (const name of links) spawnSync("ip", ["link", "del", "dev", name]);
   return [
     ...processes.map((p) => `process ${p.pid} (${p.args})`),
+    ...mounts.map((m) => `mount ${m}`),
     ...netns.map((n) => `netns ${n}`),
     ...bridges.map((b) => `bridge ${b}`),
     ...tables.map((t) => `nft table ${t}`),
@@ -260,12 +271,31 @@ function processesMentioning(dir: string): { pid: number; args: string }[] {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     try {
       const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
-      if (args.includes(dir)) found.push({ pid: Number(pid), args: args.slice(0, 120) });
+      // An OCI container's command line names nothing of ours; its root is a rootfs in `dir`.
+      if (args.includes(dir) || rootOf(pid).startsWith(`${dir}/`))
+        found.push({ pid: Number(pid), args: args.slice(0, 120) });
     } catch {
       // exited while we looked
     }
   }
   return found;
+}
+
+function rootOf(pid: string): string {
+  try {
+    return readlinkSync(`/proc/${pid}/root`);
+  } catch {
+    return "";
+  }
+}
+
+/** Mount points under `dir` (image overlays, shm, pinned namespaces, volumes), deepest first. */
+function mountsUnder(dir: string): string[] {
+  const points = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[4] ?? "")
+    .filter((point) => point.startsWith(`${dir}/`));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
 function linkExists(name: string): boolean {
