@@ -58,7 +58,8 @@ async function createPod(i: number): Promise<void> {
   clock = T0 + i * 1000;
   // One label holds the cached rows' placeholder character: that row must still print right.
   const labels: Record<string, string> = { app: i % 2 ? "odd" : "even" };
-  const annotations = i === 7 ? { note: "\uE000123\uE001" } : undefined;
+  const annotations =
+    i === 7 ? { note: "\u0001123\u0002" } : i === 11 ? { note: "\\u0001123\\u0002" } : undefined;
   const pod = {
     apiVersion: "v1",
     kind: "Pod",

@@ -42,7 +42,7 @@ const pods = Array.from({ length: 5 }, (_, i) => ({
   metadata: {
     name: `p${i}`,
     creationTimestamp: new Date(started + i * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
-    labels: i === 3 ? { odd: "\uE000-\uE001" } : {},
+    labels: i === 3 ? { odd: "\u0001-\u0002", text: "\\u0001x\\u0002" } : {},
   },
   spec: { containers: [{ name: "c" }] },
   status: {

@@ -101,7 +101,7 @@ function compile(shape: RowShape, obj: object, stored: Uint8Array | undefined): 
   const clock = new DeferredNow();
   const text = JSON.stringify(tableRow(shape.printer, obj, clock, shape.include, shape.tableApiVersion));
   if (clock.readDirectly) return null;
-  const pieces = text.split(MARK);
+  const pieces = text.split(MARK_JSON);
   // The object's own text holds the placeholder character: its holes cannot be told apart.
   if (pieces.length - 1 !== clock.placeholders) return null;
   // Text between inserts, and per insert the instant it counts from (NaN: the shared stored range).
@@ -109,11 +109,11 @@ function compile(shape: RowShape, obj: object, stored: Uint8Array | undefined): 
   const sinces: number[] = [];
   for (let i = 1; i < pieces.length; i++) {
     const piece = pieces[i] as string;
-    const end = piece.indexOf(END);
+    const end = piece.indexOf(END_JSON);
     const since = Number(piece.slice(0, end));
     if (end < 0 || !Number.isFinite(since)) return null;
     sinces.push(since);
-    texts.push(piece.slice(end + 1));
+    texts.push(piece.slice(end + END_JSON.length));
   }
   const shared = stored ? sharedMetadata(texts[texts.length - 1] as string, stored) : undefined;
   if (shared) {
@@ -134,6 +134,9 @@ function compile(shape: RowShape, obj: object, stored: Uint8Array | undefined): 
   return { bytes, inserts };
 }
 
+/** The placeholder's marks as they appear in JSON text. */
+const MARK_JSON = JSON.stringify(MARK).slice(1, -1);
+const END_JSON = JSON.stringify(END).slice(1, -1);
 const STORED_HEAD = Buffer.from('{"metadata":{');
 const METADATA = '"metadata":{';
 

@@ -2,9 +2,12 @@
 // "5m ago") printed against it is a placeholder holding the start instant, which a cached row
 // fills in per list. Reading the time any other way marks the row as not cacheable.
 
-/** Placeholder text: MARK, the start instant in ms, END. Private-use characters. */
-export const MARK = "\uE000";
-export const END = "\uE001";
+/**
+ * Placeholder text: MARK, the start instant in ms, END. Control characters: JSON.stringify writes
+ * them as the ASCII escapes `\u0001` and `\u0002`, so a row's text stays one byte per character.
+ */
+export const MARK = "\u0001";
+export const END = "\u0002";
 
 export class DeferredNow extends Date {
   /** A printer read the time itself: its cells hold that instant, so the row must be printed per list. */
