@@ -51,11 +51,18 @@ export function computeHash(template: PodTemplateSpec | undefined, collisionCoun
   return safeEncode(String(hash));
 }
 
+/** The template without its hash label and creationTimestamp: shallow copies, never a deep clone
+ * (structuredClone here was 1 % of a 500-node/15k-pod profile; equalIgnoreHash runs per sync). */
 function withoutHash(template: PodTemplateSpec | undefined): unknown {
-  const copy = structuredClone(template ?? {});
-  if (copy.metadata?.labels) delete copy.metadata.labels[POD_TEMPLATE_HASH];
-  if (copy.metadata) delete (copy.metadata as { creationTimestamp?: unknown }).creationTimestamp;
-  return copy;
+  if (!template?.metadata) return template ?? {};
+  const { creationTimestamp: _, ...metadata } = template.metadata as {
+    creationTimestamp?: unknown;
+  } & NonNullable<PodTemplateSpec["metadata"]>;
+  if (metadata.labels && POD_TEMPLATE_HASH in metadata.labels) {
+    const { [POD_TEMPLATE_HASH]: _hash, ...labels } = metadata.labels;
+    metadata.labels = labels;
+  }
+  return { ...template, metadata };
 }
 
 /** Two templates are the same but for the pod-template-hash label (upstream EqualIgnoreHash). */
