@@ -253,6 +253,12 @@ describe("architecture", () => {
     expect(bare).toEqual([]);
   });
 
+  test("one private-member style: TypeScript `private`, no `#` fields", async () => {
+    const hash = /^\s+(?:static\s+)?(?:readonly\s+)?(?:async\s+)?#[A-Za-z_]\w*\s*[=:;(<!?]|this\.#[A-Za-z_]/m;
+    const using = (await sources()).filter((file) => hash.test(file.text)).map((file) => file.path);
+    expect(using).toEqual([]);
+  });
+
   test("only cmd/main.ts calls process.exit", async () => {
     const callers = (await sources())
       // Tests may end a child they spawn abruptly (a crash without close).

@@ -6,20 +6,20 @@ import { join } from "node:path";
 import { cidrSize, formatIpv4, requireCidr } from "../../../lib/net/ipv4.ts";
 
 export class HostLocalIpam {
-  readonly #dir: string;
-  readonly #first: number;
-  readonly #last: number;
-  #next: number;
-  #dirReady = false;
+  private readonly dir: string;
+  private readonly first: number;
+  private readonly last: number;
+  private next: number;
+  private dirReady = false;
 
   /** `cidr` "10.88.3.0/24": hands out .2 to .254 (.1 is the gateway, the last the broadcast). */
   constructor(dir: string, cidr: string) {
     const prefix = requireCidr(cidr);
     if (prefix.bits > 30) throw new Error(`pod CIDR ${cidr} is too small (at most /30)`);
-    this.#dir = dir;
-    this.#first = prefix.network + 2;
-    this.#last = prefix.network + cidrSize(prefix) - 2;
-    this.#next = this.#first;
+    this.dir = dir;
+    this.first = prefix.network + 2;
+    this.last = prefix.network + cidrSize(prefix) - 2;
+    this.next = this.first;
   }
 
   /** The gateway (first usable) address of the range. */
@@ -33,17 +33,17 @@ export class HostLocalIpam {
    * (they all tried the same one first, then the next: quadratic in the pods started together).
    */
   async allocate(owner: string): Promise<string> {
-    if (!this.#dirReady) {
-      await mkdir(this.#dir, { recursive: true });
-      this.#dirReady = true;
+    if (!this.dirReady) {
+      await mkdir(this.dir, { recursive: true });
+      this.dirReady = true;
     }
-    const count = this.#last - this.#first + 1;
+    const count = this.last - this.first + 1;
     for (let i = 0; i < count; i++) {
-      const candidate = this.#next;
-      this.#next = candidate + 1 > this.#last ? this.#first : candidate + 1;
+      const candidate = this.next;
+      this.next = candidate + 1 > this.last ? this.first : candidate + 1;
       const address = formatIpv4(candidate);
       try {
-        await writeFile(join(this.#dir, address), owner, { flag: "wx" });
+        await writeFile(join(this.dir, address), owner, { flag: "wx" });
         return address;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -53,7 +53,7 @@ export class HostLocalIpam {
   }
 
   async release(address: string): Promise<void> {
-    await rm(join(this.#dir, address), { force: true });
+    await rm(join(this.dir, address), { force: true });
   }
 
   /** The allocations: IP -> owner. */
@@ -61,13 +61,13 @@ export class HostLocalIpam {
     const result = new Map<string, string>();
     let names: string[] = [];
     try {
-      names = await readdir(this.#dir);
+      names = await readdir(this.dir);
     } catch {
       return result;
     }
     for (const name of names) {
       try {
-        result.set(name, (await readFile(join(this.#dir, name), "utf8")).trim());
+        result.set(name, (await readFile(join(this.dir, name), "utf8")).trim());
       } catch {
         // Released concurrently.
       }

@@ -20,14 +20,14 @@ export const ENOENT = 2;
 export const ENODEV = 19;
 
 export class RouteSocket {
-  readonly #sys: NetnsSyscalls;
-  readonly #fd: number;
-  readonly #buffer = new Uint8Array(65536);
-  #seq = 1;
+  private readonly sys: NetnsSyscalls;
+  private readonly fd: number;
+  private readonly buffer = new Uint8Array(65536);
+  private seq = 1;
 
   private constructor(sys: NetnsSyscalls, fd: number) {
-    this.#sys = sys;
-    this.#fd = fd;
+    this.sys = sys;
+    this.fd = fd;
   }
 
   /** A socket in the calling thread's current network namespace. */
@@ -42,40 +42,39 @@ export class RouteSocket {
 
   /** The next sequence number, for the message about to be sent. */
   nextSeq(): number {
-    this.#seq = (this.#seq % 0x7fffffff) + 1;
-    return this.#seq;
+    this.seq = (this.seq % 0x7fffffff) + 1;
+    return this.seq;
   }
 
   /** Sends `message` (built with `seq`) and waits for its ack; throws NetlinkError naming `what`. */
   request(message: Uint8Array, seq: number, what: string): void {
-    const error = this.#exchange(message, seq, what).error;
-    if (error !== undefined && error !== 0) throw new NetlinkError(what, -error, this.#sys.describe(-error));
+    const error = this.exchange(message, seq, what).error;
+    if (error !== undefined && error !== 0) throw new NetlinkError(what, -error, this.sys.describe(-error));
   }
 
   /** The index of link `name` in this socket's namespace. */
   linkIndex(name: string): number {
     const seq = this.nextSeq();
-    const reply = this.#exchange(getLinkMessage(seq, name), seq, `ip link show dev ${name}`);
+    const reply = this.exchange(getLinkMessage(seq, name), seq, `ip link show dev ${name}`);
     if (reply.error !== undefined && reply.error !== 0)
-      throw new NetlinkError(`ip link show dev ${name}`, -reply.error, this.#sys.describe(-reply.error));
+      throw new NetlinkError(`ip link show dev ${name}`, -reply.error, this.sys.describe(-reply.error));
     if (reply.index === undefined) throw new Error(`ip link show dev ${name}: no link in the answer`);
     return reply.index;
   }
 
   close(): void {
-    this.#sys.close(this.#fd);
+    this.sys.close(this.fd);
   }
 
-  #exchange(message: Uint8Array, seq: number, what: string): { error?: number; index?: number } {
-    if (this.#sys.send(this.#fd, message) !== message.length) {
-      throw new Error(`${what}: netlink send failed: ${this.#sys.describe(this.#sys.errno())}`);
+  private exchange(message: Uint8Array, seq: number, what: string): { error?: number; index?: number } {
+    if (this.sys.send(this.fd, message) !== message.length) {
+      throw new Error(`${what}: netlink send failed: ${this.sys.describe(this.sys.errno())}`);
     }
     // Skip answers to earlier requests (none are left unread, but a stray one must not confuse us).
     for (let attempt = 0; attempt < 16; attempt++) {
-      const got = this.#sys.recv(this.#fd, this.#buffer);
-      if (got < 0)
-        throw new Error(`${what}: netlink receive failed: ${this.#sys.describe(this.#sys.errno())}`);
-      for (const reply of parseReplies(this.#buffer.subarray(0, got))) {
+      const got = this.sys.recv(this.fd, this.buffer);
+      if (got < 0) throw new Error(`${what}: netlink receive failed: ${this.sys.describe(this.sys.errno())}`);
+      for (const reply of parseReplies(this.buffer.subarray(0, got))) {
         if (reply.seq !== seq) continue;
         if (reply.type === NLMSG_ERROR) return { error: reply.error ?? 0 };
         if (reply.type === RTM_NEWLINK) return reply.index !== undefined ? { index: reply.index } : {};

@@ -15,10 +15,10 @@ export interface CgroupLimits {
 
 /** The usable controllers: their directory (this process's cgroup) where we may create children. */
 export class CgroupManager {
-  readonly #parents: Map<Controller, string>;
+  private readonly parents: Map<Controller, string>;
 
   private constructor(parents: Map<Controller, string>) {
-    this.#parents = parents;
+    this.parents = parents;
   }
 
   /** Probes each controller by creating and removing a child group; logs once what is unusable. */
@@ -51,18 +51,18 @@ export class CgroupManager {
   }
 
   get usable(): boolean {
-    return this.#parents.size > 0;
+    return this.parents.size > 0;
   }
 
   /** Paths the container's group would have (whether or not it exists). */
   paths(containerId: string): string[] {
-    return [...this.#parents.values()].map((parent) => join(parent, `kube-${containerId}`));
+    return [...this.parents.values()].map((parent) => join(parent, `kube-${containerId}`));
   }
 
   /** Creates the groups and writes the limits; returns the directories (the supervisor joins them). */
   async create(containerId: string, limits: CgroupLimits): Promise<string[]> {
     const dirs: string[] = [];
-    for (const [controller, parent] of this.#parents) {
+    for (const [controller, parent] of this.parents) {
       const dir = join(parent, `kube-${containerId}`);
       await mkdir(dir, { recursive: true });
       dirs.push(dir);
@@ -108,8 +108,8 @@ export class CgroupManager {
   async stats(
     containerId: string,
   ): Promise<{ cpuUsageNanos: number; memoryWorkingSetBytes: number } | undefined> {
-    const memory = this.#parents.get("memory");
-    const cpuacct = this.#parents.get("cpuacct");
+    const memory = this.parents.get("memory");
+    const cpuacct = this.parents.get("cpuacct");
     if (memory === undefined || cpuacct === undefined) return undefined;
     const group = `kube-${containerId}`;
     try {

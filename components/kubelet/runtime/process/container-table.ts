@@ -17,7 +17,7 @@ export interface ContainerEntry {
 
 export class ContainerTable {
   readonly entries = new Map<string, ContainerEntry>();
-  readonly #listeners = new Set<(event: RuntimeEvent) => void>();
+  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
 
   constructor(
     private readonly state: RuntimeState,
@@ -99,18 +99,18 @@ export class ContainerTable {
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Sends `closed` and forgets every listener. */
   close(): void {
     this.emit({ type: "closed" });
-    this.#listeners.clear();
+    this.listeners.clear();
   }
 
   emit(event: RuntimeEvent): void {
-    for (const listener of this.#listeners) {
+    for (const listener of this.listeners) {
       try {
         listener(event);
       } catch (error) {

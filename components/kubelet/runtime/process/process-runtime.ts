@@ -90,16 +90,16 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   readonly networking: "netns" | "host";
   readonly nodeIP: string;
   readonly podCIDR: string | undefined;
-  readonly #options: ProcessRuntimeOptions;
-  readonly #state: RuntimeState;
-  readonly #network: NodeNetwork | undefined;
-  readonly #cgroups: CgroupManager | undefined;
-  readonly #privileged: boolean;
-  readonly #syscalls: string;
-  readonly #sandboxes = new Map<string, SandboxRecord>();
-  readonly #containers: ContainerTable;
-  readonly #poller: ReturnType<typeof setInterval>;
-  readonly #launcher: SupervisorLauncher | undefined;
+  private readonly options: ProcessRuntimeOptions;
+  private readonly state: RuntimeState;
+  private readonly network: NodeNetwork | undefined;
+  private readonly cgroups: CgroupManager | undefined;
+  private readonly privileged: boolean;
+  private readonly syscalls: string;
+  private readonly sandboxes = new Map<string, SandboxRecord>();
+  private readonly containers: ContainerTable;
+  private readonly poller: ReturnType<typeof setInterval>;
+  private readonly launcher: SupervisorLauncher | undefined;
 
   constructor(
     options: ProcessRuntimeOptions,
@@ -109,135 +109,135 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     privileged: boolean,
     syscalls: string,
   ) {
-    this.#options = options;
-    this.#state = state;
-    this.#network = network;
-    this.#cgroups = cgroups;
-    this.#privileged = privileged;
-    this.#syscalls = syscalls;
-    this.#containers = new ContainerTable(state, cgroups, options.log);
+    this.options = options;
+    this.state = state;
+    this.network = network;
+    this.cgroups = cgroups;
+    this.privileged = privileged;
+    this.syscalls = syscalls;
+    this.containers = new ContainerTable(state, cgroups, options.log);
     // KUBE_SUPERVISOR_LAUNCHER=0: spawn each supervisor from the kubelet (the path before the launcher).
-    this.#launcher =
+    this.launcher =
       process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new SupervisorLauncher(state.binDir);
     this.networking = network !== undefined ? "netns" : "host";
     this.nodeIP = network?.gateway ?? "127.0.0.1";
     this.podCIDR = network?.podCIDR;
-    this.#poller = setInterval(() => void this.#containers.pollAdopted(), options.pollIntervalMs ?? 250);
+    this.poller = setInterval(() => void this.containers.pollAdopted(), options.pollIntervalMs ?? 250);
   }
 
   /** Loads what a previous run left: sandboxes, containers (running or ended), IP allocations. */
   async adopt(): Promise<void> {
-    const containers = this.#containers.entries;
-    for (const record of await this.#state.loadSandboxes()) this.#sandboxes.set(record.id, record);
-    for (const record of await this.#state.loadContainers()) {
+    const containers = this.containers.entries;
+    for (const record of await this.state.loadSandboxes()) this.sandboxes.set(record.id, record);
+    for (const record of await this.state.loadContainers()) {
       containers.set(record.id, { record, adopted: true, waiters: [] });
-      await this.#containers.check(record.id);
+      await this.containers.check(record.id);
     }
-    await this.#network?.releaseOrphans(new Set(this.#sandboxes.keys()));
-    if (this.#sandboxes.size + containers.size > 0) {
-      this.#options.log(
-        `process runtime: adopted ${this.#sandboxes.size} sandboxes, ${containers.size} containers`,
+    await this.network?.releaseOrphans(new Set(this.sandboxes.keys()));
+    if (this.sandboxes.size + containers.size > 0) {
+      this.options.log(
+        `process runtime: adopted ${this.sandboxes.size} sandboxes, ${containers.size} containers`,
       );
     }
   }
 
   async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
-    for (const existing of this.#sandboxes.values()) {
+    for (const existing of this.sandboxes.values()) {
       if (existing.uid === config.uid && sandboxReady(existing)) return sandboxStatus(existing);
     }
-    const record = await createSandbox(this.#state, this.#network, this.nodeIP, newId(), config);
-    this.#sandboxes.set(record.id, record);
+    const record = await createSandbox(this.state, this.network, this.nodeIP, newId(), config);
+    this.sandboxes.set(record.id, record);
     return sandboxStatus(record);
   }
 
   async stopSandbox(id: string, gracePeriodSeconds: number): Promise<void> {
-    const sandbox = this.#sandbox(id);
-    const running = [...this.#containers.entries.values()].filter((c) => c.record.config.sandboxId === id);
+    const sandbox = this.sandbox(id);
+    const running = [...this.containers.entries.values()].filter((c) => c.record.config.sandboxId === id);
     await Promise.all(running.map((c) => this.stopContainer(c.record.id, gracePeriodSeconds)));
     sandbox.stopped = true;
-    await this.#state.saveSandbox(sandbox);
+    await this.state.saveSandbox(sandbox);
   }
 
   async removeSandbox(id: string): Promise<void> {
-    const sandbox = this.#sandboxes.get(id);
+    const sandbox = this.sandboxes.get(id);
     if (sandbox === undefined) return;
-    for (const entry of [...this.#containers.entries.values()]) {
+    for (const entry of [...this.containers.entries.values()]) {
       if (entry.record.config.sandboxId === id) await this.removeContainer(entry.record.id);
     }
-    if (sandbox.netns !== undefined && sandbox.veth !== undefined && this.#network !== undefined) {
-      await this.#network.detach({ netns: sandbox.netns, veth: sandbox.veth, ip: sandbox.ip });
+    if (sandbox.netns !== undefined && sandbox.veth !== undefined && this.network !== undefined) {
+      await this.network.detach({ netns: sandbox.netns, veth: sandbox.veth, ip: sandbox.ip });
     }
-    await this.#state.removeSandbox(id);
-    this.#sandboxes.delete(id);
+    await this.state.removeSandbox(id);
+    this.sandboxes.delete(id);
   }
 
   async listSandboxes(): Promise<SandboxStatus[]> {
-    return [...this.#sandboxes.values()].map((record) => sandboxStatus(record));
+    return [...this.sandboxes.values()].map((record) => sandboxStatus(record));
   }
 
   async startContainer(config: ContainerConfig): Promise<ContainerStatus> {
-    const sandbox = this.#sandbox(config.sandboxId);
+    const sandbox = this.sandbox(config.sandboxId);
     const deps = {
-      rootDir: this.#options.rootDir,
-      state: this.#state,
-      containers: this.#containers,
-      cgroups: this.#cgroups,
-      privileged: this.#privileged,
-      syscalls: this.#syscalls,
-      kubeExecutable: this.#options.kubeExecutable ?? [],
-      log: this.#options.log,
-      ...(this.#launcher !== undefined ? { launcher: this.#launcher } : {}),
+      rootDir: this.options.rootDir,
+      state: this.state,
+      containers: this.containers,
+      cgroups: this.cgroups,
+      privileged: this.privileged,
+      syscalls: this.syscalls,
+      kubeExecutable: this.options.kubeExecutable ?? [],
+      log: this.options.log,
+      ...(this.launcher !== undefined ? { launcher: this.launcher } : {}),
     };
     return startContainer(deps, newId(), sandbox, config);
   }
 
   async stopContainer(id: string, gracePeriodSeconds: number): Promise<void> {
-    const entry = this.#containers.get(id);
-    if (!(await this.#containers.check(id))) return;
+    const entry = this.containers.get(id);
+    if (!(await this.containers.check(id))) return;
     const { pid, pidStartTime } = entry.record;
     if (pid !== undefined && (await processAlive(pid, pidStartTime))) signalGroup(pid, "SIGTERM");
-    if (await this.#containers.waitEnd(entry, gracePeriodSeconds * 1000)) return;
+    if (await this.containers.waitEnd(entry, gracePeriodSeconds * 1000)) return;
     if (pid !== undefined && (await processAlive(pid, pidStartTime))) signalGroup(pid, "SIGKILL");
-    await this.#cgroups?.killAll(id);
-    if (await this.#containers.waitEnd(entry, 10_000)) return;
-    this.#options.log(`container ${entry.record.config.name} (${id}) did not end after SIGKILL`);
+    await this.cgroups?.killAll(id);
+    if (await this.containers.waitEnd(entry, 10_000)) return;
+    this.options.log(`container ${entry.record.config.name} (${id}) did not end after SIGKILL`);
   }
 
   async removeContainer(id: string): Promise<void> {
-    const entry = this.#containers.entries.get(id);
+    const entry = this.containers.entries.get(id);
     if (entry === undefined) return;
-    if (await this.#containers.check(id)) await this.stopContainer(id, 0);
-    await this.#cgroups?.remove(id);
-    await this.#state.removeContainer(id);
+    if (await this.containers.check(id)) await this.stopContainer(id, 0);
+    await this.cgroups?.remove(id);
+    await this.state.removeContainer(id);
     await rm(entry.record.logPath, { force: true });
-    this.#containers.entries.delete(id);
+    this.containers.entries.delete(id);
   }
 
   async listContainers(sandboxId?: string): Promise<ContainerStatus[]> {
-    return this.#containers.statuses(sandboxId);
+    return this.containers.statuses(sandboxId);
   }
 
   async exec(containerId: string, argv: string[], options: ExecOptions): Promise<ExecProcess> {
-    const pid = await this.#containers.runningPid(containerId, "exec in");
-    const config = this.#containers.get(containerId).record.config;
+    const pid = await this.containers.runningPid(containerId, "exec in");
+    const config = this.containers.get(containerId).record.config;
     return startExec(
       {
-        binDir: this.#state.binDir,
-        syscalls: this.#syscalls,
-        cgroupDirs: this.#cgroups?.paths(containerId) ?? [],
+        binDir: this.state.binDir,
+        syscalls: this.syscalls,
+        cgroupDirs: this.cgroups?.paths(containerId) ?? [],
         pid,
         config,
-        privileged: this.#privileged,
+        privileged: this.privileged,
       },
       // `kubectl exec <kube image pod> -- /hyperkube version` runs this kube, as the start did.
-      kubeImageArgv(config.image, argv, this.#options.kubeExecutable ?? []),
+      kubeImageArgv(config.image, argv, this.options.kubeExecutable ?? []),
       options,
     );
   }
 
   async attach(containerId: string): Promise<ExecProcess> {
-    await this.#containers.runningPid(containerId, "attach to");
-    const entry = this.#containers.get(containerId);
+    await this.containers.runningPid(containerId, "attach to");
+    const entry = this.containers.get(containerId);
     const exited = new Promise<number>((resolve) => {
       const done = () => resolve(entry.end?.exit.exitCode ?? 0);
       if (entry.end !== undefined) done();
@@ -248,35 +248,35 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       tty: entry.record.config.tty,
       exited,
       ...(entry.record.config.stdin
-        ? { stdinPath: join(this.#state.containerDir(containerId), "stdin") }
+        ? { stdinPath: join(this.state.containerDir(containerId), "stdin") }
         : {}),
     });
   }
 
   async stats(containerId: string): Promise<ContainerStats | undefined> {
-    const entry = this.#containers.entries.get(containerId);
+    const entry = this.containers.entries.get(containerId);
     if (entry === undefined || entry.end !== undefined || entry.record.pid === undefined) return undefined;
-    const usage = (await this.#cgroups?.stats(containerId)) ?? (await processGroupUsage(entry.record.pid));
+    const usage = (await this.cgroups?.stats(containerId)) ?? (await processGroupUsage(entry.record.pid));
     return usage === undefined ? undefined : { ...usage, timestamp: new Date() };
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {
-    return this.#containers.subscribe(listener);
+    return this.containers.subscribe(listener);
   }
 
   /** Stops watching; pods keep running. The bridge goes when no sandbox is left (or on request). */
   async close(options: { removeBridge?: boolean } = {}): Promise<void> {
-    clearInterval(this.#poller);
-    this.#launcher?.close();
-    this.#containers.close();
-    const podsLeft = [...this.#sandboxes.values()].some((s) => s.netns !== undefined);
-    if (this.#network !== undefined && (options.removeBridge === true || !podsLeft)) {
-      await this.#network.removeBridge();
+    clearInterval(this.poller);
+    this.launcher?.close();
+    this.containers.close();
+    const podsLeft = [...this.sandboxes.values()].some((s) => s.netns !== undefined);
+    if (this.network !== undefined && (options.removeBridge === true || !podsLeft)) {
+      await this.network.removeBridge();
     }
   }
 
-  #sandbox(id: string): SandboxRecord {
-    const sandbox = this.#sandboxes.get(id);
+  private sandbox(id: string): SandboxRecord {
+    const sandbox = this.sandboxes.get(id);
     if (sandbox === undefined) throw new Error(`pod sandbox "${id}" not found`);
     return sandbox;
   }
