@@ -21,7 +21,8 @@ let dir: string;
 const components: Component[] = [];
 const refusals: string[] = [];
 const logTo = (who: string) => (line: string) => {
-  if (/forbidden|cannot /i.test(line)) refusals.push(`${who}: ${line}`);
+  // A denial (403 text, NodeRestriction); a 409 "cannot be fulfilled" is a stale cache, retried.
+  if (/forbidden|cannot (?!be fulfilled)/i.test(line)) refusals.push(`${who}: ${line}`);
   if (process.env.KT_DEBUG) console.error(`${who}: ${line}`);
 };
 

@@ -96,11 +96,15 @@ export class WatchCache {
     this.fanout.end();
   }
 
-  /** One dispatch per tick: a burst of commits reaches each watcher as one write. */
+  /**
+   * One dispatch per store batch (a group commit), in a microtask: watchers get the events before
+   * the writers' responses are sent, as from the store's own watch. setImmediate let a controller
+   * read its write's answer and act on a stale informer first (409s on every Deployment rollout).
+   */
   private scheduleDispatch(): void {
     if (this.dispatchScheduled || !this.live) return;
     this.dispatchScheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.dispatchScheduled = false;
       if (!this.live) return;
       const events = this.pending;
