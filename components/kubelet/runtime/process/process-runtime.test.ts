@@ -1,7 +1,7 @@
 // The process runtime against the real kernel: network namespaces, veths, bridges, mounts, cgroups.
 // Needs root and `ip netns`; skipped (with a message) otherwise. Everything made is removed afterwards.
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -17,6 +17,10 @@ const isRoot = process.getuid?.() === 0 && (await runCommand(["ip", "netns", "li
 if (!isRoot) console.warn("process-runtime.test.ts: skipped, needs root and `ip netns` (network namespaces)");
 
 const bun = process.execPath;
+// Real processes and namespaces: under load a test outlives bun's 5 s default, and a test abandoned
+// mid-way (a child kubelet still starting pods) would leave them behind after afterEach ran.
+setDefaultTimeout(30_000);
+
 const runtimes: ProcessRuntime[] = [];
 const dirs: string[] = [];
 
