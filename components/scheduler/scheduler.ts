@@ -71,10 +71,11 @@ export class Scheduler {
       percentageOfNodesToScore: options.percentageOfNodesToScore,
     });
     // Upstream's scheduler records through tools/events, a goroutine per event: a burst of
-    // bindings is not dropped behind one write at a time.
+    // bindings is not dropped behind one write at a time (nor behind a 1000-event queue).
     const sink = new EventSink({
       client: this.client,
       concurrency: 16,
+      maxQueued: 100_000,
       log: this.log,
     });
     this.recorder = createEventRecorder({
