@@ -51,8 +51,7 @@ export class WatchResponseEncoder {
     watchId: number,
     events: readonly WatchEvent[],
   ): EncodedWatchResponse {
-    if (this.header?.revision !== revision)
-      this.header = { revision, bytes: this.serialize({ header }) };
+    if (this.header?.revision !== revision) this.header = { revision, bytes: this.serialize({ header }) };
     const parts: Buffer[] = [this.header.bytes, watchIdField(watchId)];
     for (const event of events) parts.push(this.eventField(event));
     return new EncodedWatchResponse(Buffer.concat(parts));
