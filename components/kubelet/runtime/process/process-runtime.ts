@@ -97,6 +97,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private readonly privileged: boolean;
   private readonly syscalls: string;
   private readonly sandboxes = new Map<string, SandboxRecord>();
+  private readonly removals = new Map<string, Promise<void>>();
   private readonly containers: ContainerTable;
   private readonly poller: ReturnType<typeof setInterval>;
   private readonly launcher: SupervisorLauncher | undefined;
@@ -155,10 +156,25 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const running = [...this.containers.entries.values()].filter((c) => c.record.config.sandboxId === id);
     await Promise.all(running.map((c) => this.stopContainer(c.record.id, gracePeriodSeconds)));
     sandbox.stopped = true;
+    // Removed meanwhile (a forced stop): writing it back would bring its directory back.
+    if (this.sandboxes.get(id) !== sandbox || this.removals.has(id)) return;
     await this.state.saveSandbox(sandbox);
   }
 
-  async removeSandbox(id: string): Promise<void> {
+  /**
+   * A pod worker and a second Ctrl-C's killAllPods may remove one sandbox at once: the second
+   * call waits for the first instead of detaching the network again.
+   */
+  removeSandbox(id: string): Promise<void> {
+    let removal = this.removals.get(id);
+    if (removal === undefined) {
+      removal = this.removeSandboxOnce(id).finally(() => this.removals.delete(id));
+      this.removals.set(id, removal);
+    }
+    return removal;
+  }
+
+  private async removeSandboxOnce(id: string): Promise<void> {
     const sandbox = this.sandboxes.get(id);
     if (sandbox === undefined) return;
     for (const entry of [...this.containers.entries.values()]) {

@@ -44,9 +44,13 @@ export interface ExitRecord {
   finishedAt: Date;
 }
 
+let writes = 0;
+
+/** Written whole or not at all; each write has its own temp file, so two at once both land. */
 async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  const tmp = `${path}.${process.pid}.${++writes}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(tmp, path);
 }
 
 async function readJsonDir<T>(dir: string, file: string): Promise<T[]> {
