@@ -4,9 +4,14 @@
 
 import type { EmbeddedImage } from "./embedded-image.ts";
 
-/** The script: wait forever in the background `sleep`; SIGTERM/SIGINT end it (and the sleep) with 0. */
+/**
+ * The script: wait forever in the background `sleep`; SIGTERM/SIGINT end it (and the sleep) with 0.
+ * The trap kills the sleep with SIGKILL: a SIGTERM that lands while the forked child is still the
+ * shell (between fork and exec) runs the inherited trap handler and is lost, and the sleep would
+ * outlive the pause holding its stdout open (a test reading that pipe waited forever).
+ */
 export const PAUSE_SCRIPT =
-  "trap 'kill $! 2>/dev/null; exit 0' TERM INT; while :; do sleep 2147483647 & wait $!; done";
+  "trap 'kill -9 $! 2>/dev/null; exit 0' TERM INT; while :; do sleep 2147483647 & wait $!; done";
 
 export const pauseImage: EmbeddedImage = {
   name: "pause",
