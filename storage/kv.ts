@@ -136,6 +136,12 @@ export interface Watch extends AsyncIterable<WatchBatch> {
   /** Ask for a progress notification: an empty batch carrying the current revision. */
   requestProgress(): void;
   close(): void;
+  /**
+   * The batches already queued for the iterator, taken synchronously (they are then not
+   * iterated). A store whose writes publish before they resolve offers it, so that a consumer
+   * can handle every write committed together before any writer's caller resumes.
+   */
+  takeQueued?(): WatchBatch[];
 }
 
 export interface LeaseGrant {

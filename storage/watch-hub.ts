@@ -118,6 +118,12 @@ class Watcher implements Watch {
     this.notify();
   }
 
+  takeQueued(): WatchBatch[] {
+    const batches = this.queue.splice(0);
+    for (const batch of batches) this.pending -= batch.events.length;
+    return batches;
+  }
+
   requestProgress(): void {
     if (this.closed) return;
     this.queue.push({ events: [], revision: this.source.revision() });

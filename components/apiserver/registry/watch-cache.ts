@@ -4,7 +4,7 @@
 // (a progress request proves it), and any watch failure drops the cache (callers then read the KV).
 // Its watchers get each tick's events from memory (CacheFanout), as upstream's cacher serves watches.
 import { bytes, prefixEnd } from "../../../storage/keys.ts";
-import type { KeyValue, KV, Watch } from "../../../storage/kv.ts";
+import type { KeyValue, KV, Watch, WatchBatch } from "../../../storage/kv.ts";
 import { CacheEvent } from "./cache-event.ts";
 import { CacheFanout, type CacheSubscriber } from "./cache-fanout.ts";
 import { MemberIndex } from "./member-index.ts";
@@ -66,19 +66,11 @@ export class WatchCache {
 
   private async consume(watch: Watch): Promise<void> {
     try {
-      for await (const batch of watch) {
-        for (const event of batch.events) {
-          const key = latin1(event.kv.key);
-          const old = this.items.get(key);
-          if (event.type === "put" || old) this.pending.push(new CacheEvent(event.type, key, event.kv, old));
-          if (event.type === "put") {
-            if (!old) this.sorted.splice(this.insertionPoint(key), 0, key);
-            this.items.set(key, event.kv);
-          } else if (this.items.delete(key)) this.sorted.splice(this.insertionPoint(key), 1);
-          for (const index of this.indexes.values())
-            index.move(key, old?.value, event.type === "put" ? event.kv.value : undefined);
-        }
-        if (batch.revision > this.revision) this.revision = batch.revision;
+      for await (const first of watch) {
+        // Every batch the store has queued already (writes committed together): all of them go
+        // out in this tick's dispatch, before any of their writers' callers resume.
+        const queued = watch.takeQueued?.();
+        for (const batch of queued && queued.length > 0 ? [first, ...queued] : [first]) this.apply(batch);
         this.scheduleDispatch();
         this.wakeWaiters();
       }
@@ -86,6 +78,22 @@ export class WatchCache {
       // compacted, cancelled or closed: fall through
     }
     this.fail();
+  }
+
+  /** Applies one store batch to the items, the indexes and the pending events. */
+  private apply(batch: WatchBatch): void {
+    for (const event of batch.events) {
+      const key = latin1(event.kv.key);
+      const old = this.items.get(key);
+      if (event.type === "put" || old) this.pending.push(new CacheEvent(event.type, key, event.kv, old));
+      if (event.type === "put") {
+        if (!old) this.sorted.splice(this.insertionPoint(key), 0, key);
+        this.items.set(key, event.kv);
+      } else if (this.items.delete(key)) this.sorted.splice(this.insertionPoint(key), 1);
+      for (const index of this.indexes.values())
+        index.move(key, old?.value, event.type === "put" ? event.kv.value : undefined);
+    }
+    if (batch.revision > this.revision) this.revision = batch.revision;
   }
 
   private fail(): void {
@@ -241,9 +249,23 @@ export class WatchCache {
   get size(): number {
     return this.items.size;
   }
+
+  /**
+   * (Added by helper A for Store.update: upstream GuaranteedUpdate's cachedExistingObject.) The
+   * cached key-value of `key`, possibly behind the store: callers must guard on its modRevision.
+   */
+  cached(key: Uint8Array): KeyValue | undefined {
+    return this.live ? this.items.get(latin1(key)) : undefined;
+  }
 }
 
 const caches = new WeakMap<KV, Map<string, WatchCache>>();
+
+/** (Added by helper A.) The live cache of `prefix` over `kv` if one is running; never starts one. */
+export function runningWatchCache(kv: KV, prefix: string): WatchCache | undefined {
+  const cache = caches.get(kv)?.get(prefix);
+  return cache?.live ? cache : undefined;
+}
 
 /** The cache of `prefix` over `kv`, started on first use and shared by every Store of it. */
 export function watchCacheFor(kv: KV, prefix: string): WatchCache {
