@@ -2,6 +2,7 @@
 // line by line so tests can wait for a log line (never a fixed sleep), stopped by its own PID.
 
 import type { Subprocess } from "bun";
+import { readPipe } from "./pipe-reader.ts";
 
 export interface KubeProcess {
   readonly pid: number;
@@ -22,20 +23,21 @@ export function spawnKube(argv: string[], env?: Record<string, string>): KubePro
     stderr: "pipe",
     env: { ...process.env, ...env },
   });
-  let text = "";
   const listeners = new Set<() => void>();
   const notify = (): void => {
     for (const listener of listeners) listener();
   };
-  const decoder = new TextDecoder();
-  const pump = async (stream: ReadableStream<Uint8Array>): Promise<void> => {
-    for await (const chunk of stream) {
-      text += decoder.decode(chunk, { stream: true });
-      notify();
-    }
-  };
-  const drained = Promise.all([pump(proc.stderr), new Response(proc.stdout).arrayBuffer()]);
-  const exited = drained.then(() => proc.exited);
+  const stderr = readPipe(proc.stderr, notify);
+  const stdout = readPipe(proc.stdout);
+  let held = "";
+  // The exit waits for the end of both pipes (so stderr() holds every line), but at most 5 s:
+  // a leftover grandchild holding them must fail the test's own checks, not hang it.
+  const exited = proc.exited.then(async (code) => {
+    const [ended] = await Promise.all([stderr.settle(5000), stdout.settle(5000)]);
+    if (!ended) held = "\n(stderr still held open 5 s after the exit: a leftover process?)";
+    return code;
+  });
+  const text = (): string => stderr.text() + held;
   exited.then(notify, notify);
   let done = false;
   exited.finally(() => {
@@ -44,7 +46,7 @@ export function spawnKube(argv: string[], env?: Record<string, string>): KubePro
 
   return {
     pid: proc.pid,
-    stderr: () => text,
+    stderr: text,
     exited,
     kill: (signal = "SIGTERM") => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
@@ -52,13 +54,13 @@ export function spawnKube(argv: string[], env?: Record<string, string>): KubePro
     waitFor: (pattern, timeoutMs = 15_000) =>
       new Promise((resolve, reject) => {
         const check = (): void => {
-          const match = text.match(pattern);
+          const match = text().match(pattern);
           if (match) finish(() => resolve(match));
           else if (done)
-            finish(() => reject(new Error(`exited before printing ${pattern}; stderr:\n${text}`)));
+            finish(() => reject(new Error(`exited before printing ${pattern}; stderr:\n${text()}`)));
         };
         const timer = setTimeout(
-          () => finish(() => reject(new Error(`timed out waiting for ${pattern}; stderr:\n${text}`))),
+          () => finish(() => reject(new Error(`timed out waiting for ${pattern}; stderr:\n${text()}`))),
           timeoutMs,
         );
         const finish = (settle: () => void): void => {
