@@ -20,6 +20,7 @@ import {
 } from "./object.ts";
 import { type RawObjectEvent, toRawEvent, type WatchEventType } from "./raw-watch-event.ts";
 import type { StoredPrefilter } from "./stored-prefilter.ts";
+import { runningWatchCache } from "./watch-cache.ts";
 
 /** Which objects a list or watch wants (namespace, selectors as a predicate). */
 export interface Scope {
@@ -124,6 +125,10 @@ export class Store {
    * Read-modify-write with compare-and-swap, retried on races. `mutate` gets the current
    * object (undefined if absent) and returns the object to store, or undefined to delete it.
    * When the caller pinned a resourceVersion, a race is a 409 instead of a retry.
+   * The first try takes the object from the running watch cache when it holds the key (upstream
+   * GuaranteedUpdate's cachedExistingObject): no storage read, guarded by its modRevision. When
+   * that copy would decide the answer (`mutate` throws, or nothing would change), the store is
+   * read first: the same revision stands, a newer one is tried again.
    */
   async update(
     namespace: string,
@@ -132,11 +137,26 @@ export class Store {
     options: { pinned?: boolean } = {},
   ): Promise<{ obj: Stored; created: boolean; deleted: boolean }> {
     const key = this.key(namespace, name);
+    let cached = runningWatchCache(this.kv, `${this.prefix}/`)?.cached(key);
+    // The store's read already made for the next try (absent: none).
+    let read: { kv: KeyValue | undefined } | undefined;
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
-      const found = (await this.kv.range({ key })).kvs[0];
+      // `current`: the state is the store's own read (upstream's origStateIsCurrent).
+      const current = cached === undefined;
+      const found: KeyValue | undefined = cached ?? (read ? read.kv : (await this.kv.range({ key })).kvs[0]);
+      cached = undefined;
+      read = undefined;
       // `mutate` gets its own parse of the stored JSON; the stored object is parsed again only
       // when it is the answer (a delete or no change).
-      const next = await mutate(found ? decodeObject(found) : undefined);
+      let next: KObject | undefined;
+      try {
+        next = await mutate(found ? decodeObject(found) : undefined);
+      } catch (err) {
+        if (current) throw err;
+        read = { kv: (await this.kv.range({ key })).kvs[0] };
+        if (read.kv?.modRevision === found?.modRevision) throw err;
+        continue; // a stale copy's verdict: try the store's object
+      }
       const guard = [{ key, target: "mod" as const, result: "=" as const, value: found?.modRevision ?? 0 }];
       if (next === undefined) {
         if (!found) throw StatusError.notFound(this.qualified, name);
@@ -146,12 +166,18 @@ export class Store {
       } else {
         const value = encodeObject(next);
         // A value under an old encryption key is rewritten even when unchanged (key rotation).
-        if (found && sameBytes(found.value, value) && !isStale(found))
-          return { obj: decodeObject(found), created: false, deleted: false };
+        if (found && sameBytes(found.value, value) && !isStale(found)) {
+          if (current) return { obj: decodeObject(found), created: false, deleted: false };
+          // A cached copy carries no stale mark: the store's read decides.
+          read = { kv: (await this.kv.range({ key })).kvs[0] };
+          if (read.kv && read.kv.modRevision === found.modRevision && !isStale(read.kv))
+            return { obj: decodeObject(read.kv), created: false, deleted: false };
+          continue;
+        }
         const t = await this.kv.txn(guard, [{ type: "put", key, value }], []);
         if (t.succeeded) return { obj: withVersion(next, t.revision), created: !found, deleted: false };
       }
-      if (options.pinned) throw StatusError.modified(this.qualified, name);
+      if (options.pinned && current) throw StatusError.modified(this.qualified, name);
     }
     throw StatusError.conflict(this.qualified, name, "too many concurrent writers; try again");
   }
