@@ -9,6 +9,15 @@ import { bootstrapPolicy } from "./bootstrap-policy.ts";
 import { RbacAuthorizer } from "./rbac-authorizer.ts";
 import { reconcileBinding, reconcileRole } from "./reconcile-policy.ts";
 
+/** Milliseconds `run` took, not counting time this process waited for a CPU on a loaded machine. */
+function busyMs(run: () => void): number {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(cpu);
+  return Math.min(performance.now() - wall, (used.user + used.system) / 1000);
+}
+
 const policy = bootstrapPolicy();
 const byName = (name: string) => policy.clusterRoles.find((r) => r.metadata?.name === name) as ClusterRole;
 
@@ -97,9 +106,12 @@ test("one decision with the whole default policy loaded", () => {
   for (const attrs of cases) {
     for (let i = 0; i < 20000; i++) a.authorize(attrs);
     const runs = 50000;
-    const t = performance.now();
-    for (let i = 0; i < runs; i++) a.authorize(attrs);
-    const us = ((performance.now() - t) * 1000) / runs;
+    const us =
+      (busyMs(() => {
+        for (let i = 0; i < runs; i++) a.authorize(attrs);
+      }) *
+        1000) /
+      runs;
     console.log(`${attrs.user.username} ${attrs.verb} ${attrs.resource}: ${us.toFixed(2)} µs`);
     expect(us).toBeLessThan(50);
   }

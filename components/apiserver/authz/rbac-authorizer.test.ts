@@ -8,6 +8,15 @@ import type { Attributes } from "./authorizer.ts";
 import { covers, ruleAllows } from "./policy-rule.ts";
 import { RbacAuthorizer } from "./rbac-authorizer.ts";
 
+/** Milliseconds `run` took, not counting time this process waited for a CPU on a loaded machine. */
+function busyMs(run: () => void): number {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(cpu);
+  return Math.min(performance.now() - wall, (used.user + used.system) / 1000);
+}
+
 const G = "rbac.authorization.k8s.io";
 const alice: UserInfo = { username: "alice", groups: ["devs", "system:authenticated"] };
 
@@ -237,9 +246,12 @@ describe("RbacAuthorizer", () => {
     const attrs = res(alice, "delete", "pods");
     const runs = 20000;
     for (let n = 0; n < runs; n++) a.authorize(attrs); // warm up the JIT
-    const start = performance.now();
-    for (let n = 0; n < runs; n++) a.authorize(attrs);
-    const micros = ((performance.now() - start) * 1000) / runs;
+    const micros =
+      (busyMs(() => {
+        for (let n = 0; n < runs; n++) a.authorize(attrs);
+      }) *
+        1000) /
+      runs;
     console.log(`RBAC decision (denied, full walk): ${micros.toFixed(2)} µs`);
     expect(micros).toBeLessThan(50);
   });
