@@ -20,6 +20,11 @@ export class SqliteReads {
     if (at > current) throw new FutureRevisionError(at, current);
     if (at > 0 && at < this.compacted()) throw new CompactedError(at, this.compacted());
     const historic = at > 0 && at < current;
+    if (!historic && !options.countOnly && (range.end === undefined || range.end.length === 0)) {
+      // One live key (the apiserver's get and compare-and-swap read): no join, no count query.
+      const kv = this.current(range.key, options.keysOnly === true);
+      return { kvs: kv ? [kv] : [], more: false, count: kv ? 1 : 0, revision: current };
+    }
     const limit = options.limit ?? 0;
     const sorted = needsSort(options);
     const cond = rangeCondition(historic ? "key" : "h.key", range);
@@ -51,11 +56,16 @@ export class SqliteReads {
     return { kvs, more, count, revision: current };
   }
 
-  /** The live row of one key, with its value. */
-  current(key: Uint8Array): KeyValue | undefined {
+  /**
+   * The live row of one key, with its value (unless `keysOnly`). A subquery on head, not a join:
+   * measured in bun:sqlite (5000 keys of 1.6 KB, CPU per read under load 15), 13-21 us against
+   * 24-61 us for the join, and 6.5-8 us against 16-23 us for an absent key (every create).
+   */
+  current(key: Uint8Array, keysOnly = false): KeyValue | undefined {
     const row = this.stmt(
-      `SELECT l.key AS key, value, create_rev, l.rev AS rev, version, l.lease AS lease
-       FROM head h JOIN log l ON l.key = h.key AND l.rev = h.rev WHERE h.key = ?`,
+      keysOnly
+        ? "SELECT key, x'' AS value, create_rev, rev, version, lease FROM log WHERE key = ?1 AND rev = (SELECT rev FROM head WHERE key = ?1)"
+        : "SELECT key, value, create_rev, rev, version, lease FROM log WHERE key = ?1 AND rev = (SELECT rev FROM head WHERE key = ?1)",
     ).get(key);
     return row ? toKeyValue(row) : undefined;
   }

@@ -33,6 +33,46 @@ runKvConformance("sqlite", async () => {
 });
 
 describe("sqlite KV", () => {
+  test("a one-key range (its own query): latest version, absent, deleted, keys only, count, limit", async () => {
+    const kv = await openSqliteKV({ dataDir: tempDir() });
+    try {
+      const lease = await kv.leaseGrant(100);
+      await kv.put(bytes("/k"), bytes("v1"));
+      await kv.put(bytes("/k0"), bytes("other"));
+      const second = await kv.put(bytes("/k"), bytes("v2"), { lease: lease.id });
+      const one = await kv.range({ key: bytes("/k") });
+      expect(one.kvs.map((x) => [text(x.key), text(x.value), x.version, x.lease, x.modRevision])).toEqual([
+        ["/k", "v2", 2, lease.id, second.revision],
+      ]);
+      expect(one.kvs[0]?.createRevision).toBe(second.revision - 2);
+      expect([one.count, one.more, one.revision]).toEqual([1, false, second.revision]);
+      const keys = await kv.range({ key: bytes("/k") }, { keysOnly: true, limit: 1 });
+      expect(keys.kvs.map((x) => [text(x.key), x.value.length, x.version])).toEqual([["/k", 0, 2]]);
+      expect((await kv.range({ key: bytes("/k") }, { countOnly: true })).count).toBe(1);
+      expect((await kv.range({ key: bytes("/absent") })).kvs).toEqual([]);
+      // An older revision still reads through the log.
+      expect(
+        text(
+          (await kv.range({ key: bytes("/k") }, { revision: second.revision - 1 })).kvs[0]?.value ??
+            bytes(""),
+        ),
+      ).toBe("v1");
+      await kv.delete({ key: bytes("/k") });
+      const gone = await kv.range({ key: bytes("/k") });
+      expect([gone.kvs.length, gone.count]).toEqual([0, 0]);
+      // A compare-and-swap on it reads the same row.
+      const t = await kv.txn(
+        [{ key: bytes("/k0"), target: "version", result: "=", value: 1 }],
+        [{ type: "put", key: bytes("/k0"), value: bytes("x") }],
+        [],
+      );
+      expect(t.succeeded).toBe(true);
+      expect((await kv.range({ key: bytes("/k0") })).kvs[0]?.version).toBe(2);
+    } finally {
+      await kv.close();
+    }
+  });
+
   test("data survives close and reopen: revision, values, compaction point, leases", async () => {
     const dir = tempDir();
     const kv = await openSqliteKV({ dataDir: dir });
