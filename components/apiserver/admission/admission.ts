@@ -64,7 +64,7 @@ export class KubeAdmission implements Admission {
       ? new PodSecurityAdmission({
           config: options.podSecurity,
           namespaceLabels: async (name) => {
-            const found = await options.registry().lookup("", "v1", "namespaces")?.store.current("", name);
+            const found = await options.registry().lookup("", "v1", "namespaces")?.store.lookup("", name);
             return found ? (found.obj.metadata.labels ?? {}) : undefined;
           },
           listPods: async (namespace) => {
@@ -177,9 +177,9 @@ export class KubeAdmission implements Admission {
         pod.spec.serviceAccountName = pod.spec.serviceAccount;
       await admitServiceAccount(pod, obj.metadata?.namespace ?? "", {
         getServiceAccount: async (ns, name) =>
-          (await serviceAccounts?.store.current(ns, name))?.obj as ServiceAccount | undefined,
+          (await serviceAccounts?.store.lookup(ns, name))?.obj as ServiceAccount | undefined,
         serviceAccountControllerRuns: async () =>
-          (await serviceAccounts?.store.current("kube-system", "default")) !== undefined,
+          (await serviceAccounts?.store.lookup("kube-system", "default")) !== undefined,
       });
     }
     const spec = (obj.spec ?? {}) as {

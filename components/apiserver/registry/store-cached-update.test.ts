@@ -196,3 +196,21 @@ test("an error on a current cached copy is answered after one read, mutate calle
   expect(calls).toBe(1);
   expect(reads).toBe(1);
 });
+
+test("lookup reads the watch cache's copy, and the store for what the cache has not seen", async () => {
+  const created = await store.create("ns", "a", cm({ k: "1" }));
+  expect((await store.lookup("ns", "a"))?.obj.data).toEqual({ k: "1" }); // starts the cache
+  await cacheAt(Number(created.metadata.resourceVersion));
+  reads = 0;
+  const hit = await store.lookup("ns", "a");
+  expect([hit?.obj.data, hit?.obj.metadata.resourceVersion, reads]).toEqual([
+    { k: "1" },
+    created.metadata.resourceVersion,
+    0,
+  ]);
+  holdCache();
+  await store.create("ns", "b", { ...cm({ k: "b" }), metadata: { name: "b", namespace: "ns" } });
+  expect((await store.lookup("ns", "b"))?.obj.data).toEqual({ k: "b" });
+  expect(reads).toBe(1);
+  expect(await store.lookup("ns", "none")).toBeUndefined();
+});

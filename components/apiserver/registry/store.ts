@@ -20,7 +20,7 @@ import {
 } from "./object.ts";
 import { type RawObjectEvent, toRawEvent, type WatchEventType } from "./raw-watch-event.ts";
 import type { StoredPrefilter } from "./stored-prefilter.ts";
-import { runningWatchCache } from "./watch-cache.ts";
+import { runningWatchCache, watchCacheFor } from "./watch-cache.ts";
 
 /** Which objects a list or watch wants (namespace, selectors as a predicate). */
 export interface Scope {
@@ -101,6 +101,17 @@ export class Store {
     const r = await this.kv.range({ key: this.key(namespace, name) });
     const kv = r.kvs[0];
     return kv ? { obj: decodeObject(kv), kv } : undefined;
+  }
+
+  /**
+   * A lookup for the server's own use (admission's ServiceAccount and namespace reads), as
+   * upstream's plugins read through listers: the watch cache's copy (the cache is started on
+   * first use), else the store. It may trail the store by a moment, as a lister does; an object
+   * the cache has not seen is read from the store.
+   */
+  async lookup(namespace: string, name: string): Promise<{ obj: Stored; kv: KeyValue } | undefined> {
+    const kv = watchCacheFor(this.kv, `${this.prefix}/`).cached(this.key(namespace, name));
+    return kv ? { obj: decodeObject(kv), kv } : this.current(namespace, name);
   }
 
   async get(namespace: string, name: string): Promise<Stored> {
