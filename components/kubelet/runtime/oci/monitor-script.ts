@@ -19,6 +19,8 @@
 export const monitorScript = `#!/usr/bin/perl
 use strict;
 
+# One call per process: the launcher loads this file once and calls monitor() in each forked child.
+sub monitor {
 my ($state, $log, $want_stdin, $console, $sys, $hybrid, $oomfile, $crunbin, $sep, @crun) = @ARGV;
 my %sys;
 @sys{qw(setsid prctl unshare mount umount2 clock_gettime exit_group recvmsg)} = split /:/, $sys // '';
@@ -44,10 +46,18 @@ sub clock {
 sub now { my ($s, $ns) = clock(); return $s + $ns / 1e9; }
 
 open(my $start, '>', "$state/start") or die "open $state/start: $!";
+# Forked by launcher.pl with a ready line asked for: says the start file is final (no polling).
+sub ready {
+  return unless $main::ready_fh;
+  syswrite($main::ready_fh, "ready $main::ready_id\\n");
+  close($main::ready_fh);
+  undef $main::ready_fh;
+}
 sub fail {
   truncate($start, 0);
   sysseek($start, 0, 0);
   syswrite($start, "error $_[0]\\n");
+  ready();
   syscall($sys{exit_group}, 128);
 }
 if ($hybrid) {
@@ -70,6 +80,7 @@ sub start_crun {
   my $pid = fork();
   return -1 unless defined $pid;
   if ($pid == 0) {
+    close($main::ready_fh) if $main::ready_fh;
     $SIG{$_} = 'DEFAULT' for qw(PIPE HUP INT TERM CHLD);
     if ($want_stdin && $out) { open(STDIN, '+<', "$state/stdin") or exit(125); }
     else { open(STDIN, '<', '/dev/null') or exit(125); }
@@ -93,7 +104,10 @@ sub receive_master {
   my $cbuf = "\\0" x 64;
   my $iov = pack('Q Q', unpack('Q', pack('p', $data)), length($data));
   my $msg = pack('Q L x4 Q Q Q Q L x4', 0, 0, unpack('Q', pack('p', $iov)), 1, unpack('Q', pack('p', $cbuf)), length($cbuf), 0);
-  syscall($sys{recvmsg}, fileno($conn), $msg, 0) >= 0 or return undef;
+  # Retried on EINTR: crun's exit (SIGCHLD) often lands while its message is read.
+  my $got;
+  do { $got = syscall($sys{recvmsg}, fileno($conn), $msg, 0); } while ($got < 0 && $! == 4);
+  return undef if $got < 0;
   my ($clen, $level, $type, $fd) = unpack('Q l l l', $cbuf);
   return undef unless $level == 1 && $type == 1;
   open(my $m, '+<&=', $fd) or return undef;
@@ -116,6 +130,12 @@ if ($console ne '') {
     if ($n && $n > 0 && !$master && accept(my $conn, $srv)) { $master = receive_master($conn); close($conn); }
     $rc = $? if waitpid($crun, 1) == $crun;
   }
+  # crun sent the master before it exited: a connection still queued (its exit woke us first).
+  if (!$master) {
+    my $rin = '';
+    vec($rin, fileno($srv), 1) = 1;
+    if (select(my $rout = $rin, undef, undef, 0) > 0 && accept(my $conn, $srv)) { $master = receive_master($conn); close($conn); }
+  }
   close($srv);
   unlink($console);
   fail("crun sent no terminal") if $rc == 0 && !$master;
@@ -129,6 +149,16 @@ if ($console ne '') {
 if ($rc != 0) {
   fail(crun_error($rc == -1 ? "cannot fork crun: $!" : "crun exited with status " . ($rc >> 8)));
 }
+# The FIFOs open before the start is told: a resize written right after it has a reader.
+my %streams;
+my %inputs;
+if ($master) {
+  %streams = (fileno($master) => ['stdout', $master, '']);
+  if ($want_stdin && open(my $in, '+<', "$state/stdin")) { $inputs{fileno($in)} = ['stdin', $in]; }
+  if (open(my $rs, '+<', "$state/resize")) { $inputs{fileno($rs)} = ['resize', $rs, '']; }
+} else {
+  %streams = (fileno($out_r) => ['stdout', $out_r, ''], fileno($err_r) => ['stderr', $err_r, '']);
+}
 my $pid;
 if (open(my $fh, '<', "$state/container.pid")) { $pid = <$fh>; close($fh); }
 $pid = defined $pid && $pid =~ /(\\d+)/ ? $1 : fail("crun wrote no container pid");
@@ -140,17 +170,9 @@ $pid = defined $pid && $pid =~ /(\\d+)/ ? $1 : fail("crun wrote no container pid
 }
 syswrite($start, "ok\\n");
 close($start);
+ready();
 
 open(my $logfh, '>>', $log) or die "open $log: $!";
-my %streams;
-my %inputs;
-if ($master) {
-  %streams = (fileno($master) => ['stdout', $master, '']);
-  if ($want_stdin && open(my $in, '+<', "$state/stdin")) { $inputs{fileno($in)} = ['stdin', $in]; }
-  if (open(my $rs, '+<', "$state/resize")) { $inputs{fileno($rs)} = ['resize', $rs, '']; }
-} else {
-  %streams = (fileno($out_r) => ['stdout', $out_r, ''], fileno($err_r) => ['stderr', $err_r, '']);
-}
 
 sub stamp {
   my ($s, $ns) = clock();
@@ -231,4 +253,6 @@ open(my $fh, '>', "$state/exit.tmp") or die "open exit: $!";
 printf $fh "%d %d %d%09d\\n", $code, $oom, $s, $ns;
 close($fh);
 rename("$state/exit.tmp", "$state/exit");
+}
+monitor() unless caller;
 `;

@@ -14,7 +14,6 @@ import { createSandbox } from "../process/create-sandbox.ts";
 import { processAlive } from "../process/proc-stat.ts";
 import { RuntimeState } from "../process/runtime-state.ts";
 import { sandboxReady, sandboxStatus } from "../process/sandbox-status.ts";
-import { SupervisorLauncher } from "../process/supervisor-launcher.ts";
 import type {
   ContainerConfig,
   ContainerStats,
@@ -29,6 +28,7 @@ import type {
 import { CgroupPaths } from "./cgroup-paths.ts";
 import { removeRootfs } from "./container-rootfs.ts";
 import { CrunCommand, detectCgroupMode } from "./crun-command.ts";
+import { MonitorLauncher } from "./monitor-launcher.ts";
 import { startOciContainer } from "./oci-container-start.ts";
 import { recvmsgSyscall, startOciExec } from "./oci-exec.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
@@ -111,7 +111,7 @@ class OciRuntimeImpl implements OciRuntime {
   private readonly containers: ContainerTable;
   private readonly poller: ReturnType<typeof setInterval>;
   private readonly syscalls = monitorSyscalls();
-  private readonly launcher: SupervisorLauncher | undefined;
+  private readonly launcher: MonitorLauncher | undefined;
   private readonly recvmsg = recvmsgSyscall();
 
   constructor(
@@ -129,7 +129,7 @@ class OciRuntimeImpl implements OciRuntime {
     this.containers = new ContainerTable(state, undefined, options.log);
     // As the process runtime's supervisors (KUBE_SUPERVISOR_LAUNCHER=0: a perl spawned per monitor).
     this.launcher =
-      process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new SupervisorLauncher(state.binDir);
+      process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new MonitorLauncher(state.binDir);
     this.nodeIP = network.gateway;
     this.podCIDR = network.podCIDR;
     this.poller = setInterval(() => void this.containers.pollAdopted(), options.pollIntervalMs ?? 250);
