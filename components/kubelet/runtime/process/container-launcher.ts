@@ -2,8 +2,7 @@
 // stdio to a file, so the kubelet's death cannot reach it), then its verdict on the start (`start`):
 // told by the launcher's `ready` line, else polled.
 
-import { closeSync, openSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { closeSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { defaultPath } from "./launch-command.ts";
 import { processStartTime } from "./proc-stat.ts";
@@ -118,7 +117,7 @@ export async function launchContainer(
     if (startTime !== undefined) result.pidStartTime = startTime;
   }
   if (verdict === "ok") {
-    result.startedAt = (await stat(join(dir, "start"))).mtime;
+    result.startedAt = statSync(join(dir, "start")).mtime;
   } else if (verdict?.startsWith("error ")) {
     result.startError = verdict.slice("error ".length);
   } else if (verdict !== "ok" && supervisorDone && (await state.readExit(id)) === undefined) {

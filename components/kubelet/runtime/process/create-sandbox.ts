@@ -1,7 +1,7 @@
 // The process runtime's sandbox creation (CRI RunPodSandbox): a state directory with the pod's
 // hosts and resolv.conf, and a network namespace on the node bridge unless hostNetwork.
 
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NodeNetwork } from "../../network/node-network.ts";
 import type { SandboxConfig } from "../runtime.ts";
@@ -16,9 +16,10 @@ export async function createSandbox(
   config: SandboxConfig,
 ): Promise<SandboxRecord> {
   const dir = state.sandboxDir(id);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, "hosts"), config.hostsFile);
-  await writeFile(join(dir, "resolv.conf"), config.resolvConf);
+  // Synchronous: small local files (see runtime-state.ts's writeJson).
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "hosts"), config.hostsFile);
+  writeFileSync(join(dir, "resolv.conf"), config.resolvConf);
   const record: SandboxRecord = {
     id,
     uid: config.uid,

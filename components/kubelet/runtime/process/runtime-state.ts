@@ -1,7 +1,8 @@
 // The process runtime's persisted state under <rootDir>/runtime: what a restarted kubelet reads to
 // adopt the sandboxes and containers a previous run left running (the role of containerd's metadata).
 
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ContainerConfig } from "../runtime.ts";
 
@@ -46,11 +47,16 @@ export interface ExitRecord {
 
 let writes = 0;
 
-/** Written whole or not at all; each write has its own temp file, so two at once both land. */
-async function writeJson(path: string, value: unknown): Promise<void> {
+/**
+ * Written whole or not at all; each write has its own temp file, so two at once both land.
+ * Synchronous, as the other small state-file reads and writes here: a Bun fs promise costs the JS
+ * thread ~3x the CPU of the syscall done inline (a thread-pool hop and a wake-up per call; 2000
+ * mkdir+write+rename+failed read: 0.28-0.38 ms vs 0.09-0.13 ms each), and these are local files.
+ */
+function writeJson(path: string, value: unknown): void {
   const tmp = `${path}.${process.pid}.${++writes}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, path);
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, path);
 }
 
 async function readJsonDir<T>(dir: string, file: string): Promise<T[]> {
@@ -95,13 +101,13 @@ export class RuntimeState {
   }
 
   async saveSandbox(record: SandboxRecord): Promise<void> {
-    await mkdir(this.sandboxDir(record.id), { recursive: true });
-    await writeJson(join(this.sandboxDir(record.id), "sandbox.json"), record);
+    mkdirSync(this.sandboxDir(record.id), { recursive: true });
+    writeJson(join(this.sandboxDir(record.id), "sandbox.json"), record);
   }
 
   async saveContainer(record: ContainerRecord): Promise<void> {
-    await mkdir(this.containerDir(record.id), { recursive: true });
-    await writeJson(join(this.containerDir(record.id), "container.json"), record);
+    mkdirSync(this.containerDir(record.id), { recursive: true });
+    writeJson(join(this.containerDir(record.id), "container.json"), record);
   }
 
   loadSandboxes(): Promise<SandboxRecord[]> {
@@ -122,12 +128,11 @@ export class RuntimeState {
 
   /** The supervisor's `exit` file, or undefined while the container runs. */
   async readExit(id: string): Promise<ExitRecord | undefined> {
+    const path = join(this.containerDir(id), "exit");
+    // Absent while the container runs (the common case): asked without a thrown ENOENT.
+    if (!existsSync(path)) return undefined;
     try {
-      const [code = "", oom = "0", nanos = "0"] = (
-        await readFile(join(this.containerDir(id), "exit"), "utf8")
-      )
-        .trim()
-        .split(" ");
+      const [code = "", oom = "0", nanos = "0"] = readFileSync(path, "utf8").trim().split(" ");
       return { exitCode: Number(code), oomKills: Number(oom), finishedAt: new Date(Number(nanos) / 1e6) };
     } catch {
       return undefined;
@@ -136,8 +141,10 @@ export class RuntimeState {
 
   /** A small state file of the container (`pid`, `start`), trimmed, or undefined when absent. */
   async readContainerFile(id: string, name: string): Promise<string | undefined> {
+    const path = join(this.containerDir(id), name);
+    if (!existsSync(path)) return undefined;
     try {
-      return (await readFile(join(this.containerDir(id), name), "utf8")).trim();
+      return readFileSync(path, "utf8").trim();
     } catch {
       return undefined;
     }
@@ -156,6 +163,6 @@ export class RuntimeState {
 
   async saveNetwork(network: { podCIDR: string; bridge: string }): Promise<void> {
     await mkdir(this.root, { recursive: true });
-    await writeJson(join(this.root, "network.json"), network);
+    writeJson(join(this.root, "network.json"), network);
   }
 }

@@ -1,7 +1,7 @@
 // The process runtime's container start (CRI CreateContainer + StartContainer): state and log
 // files, the stdin FIFO, cgroup limits, then the supervisor launch; failures become StartError.
 
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerConfig, ContainerStatus } from "../runtime.ts";
@@ -41,9 +41,10 @@ export async function startContainer(
   const record: ContainerRecord = { id, config, createdAt: new Date().toISOString(), logPath };
   const entry: ContainerEntry = { record, waiters: [] };
   containers.entries.set(id, entry);
-  await mkdir(stateDir, { recursive: true });
-  await mkdir(dirname(logPath), { recursive: true });
-  await writeFile(logPath, "", { flag: "a" });
+  // Synchronous: small local files (see runtime-state.ts's writeJson).
+  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(dirname(logPath), { recursive: true });
+  writeFileSync(logPath, "", { flag: "a" });
   const fail = async (message: string) => {
     record.startError = { reason: "StartError", message, at: new Date().toISOString() };
     await state.saveContainer(record);
