@@ -152,3 +152,37 @@ test("stop() ends an informer whose LIST is never answered (the LIST gets the ab
   expect(await Promise.race([informer.stop().then(() => "stopped"), timeout])).toBe("stopped");
   expect(listAborted).toBe(true);
 });
+
+test("cached objects lose managedFields unless keepManagedFields (TransformStripManagedFields)", async () => {
+  const withFields = (name: string, rv: string) => {
+    const p = pod("a", name, rv) as Pod & { metadata: { managedFields?: unknown[] } };
+    p.metadata.managedFields = [{ manager: "kubectl", operation: "Update" }];
+    return p;
+  };
+  for (const keep of [false, true]) {
+    const api = scriptedApi([list("5", [withFields("p1", "4")])]);
+    const seen: Pod[] = [];
+    const informer = new Informer<Pod>({
+      client: api.client,
+      path: "/api/v1/pods",
+      keepManagedFields: keep,
+      onAdd: (p) => seen.push(p),
+      onUpdate: (_old, p) => seen.push(p),
+    });
+    informer.start();
+    try {
+      await informer.synced;
+      await api.watching;
+      api.push("MODIFIED", withFields("p1", "6"));
+      await until(() => seen.length === 2);
+      for (const p of [...seen, ...informer.list()]) expect("managedFields" in p.metadata).toBe(keep);
+      expect(informer.get("a/p1")?.metadata).toMatchObject({
+        name: "p1",
+        namespace: "a",
+        resourceVersion: "6",
+      });
+    } finally {
+      await informer.stop();
+    }
+  }
+});

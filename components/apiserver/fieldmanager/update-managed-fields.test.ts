@@ -178,6 +178,32 @@ describe("updateManagedFields", () => {
     expect((result.metadata as JsonObject).managedFields).toEqual(entries);
   });
 
+  test("a write without managedFields (absent or empty) keeps the live ones (upstream decodeLiveOrNew)", () => {
+    const created = updateManagedFields(undefined, deployment(), "creator", "Update", "apps/v1", {
+      meta,
+      now: t1,
+    });
+    for (const managedFields of [undefined, []]) {
+      const after = structuredClone(created);
+      const m = after.metadata as JsonObject;
+      if (managedFields === undefined) delete m.managedFields;
+      else m.managedFields = managedFields;
+      (after.spec as JsonObject).replicas = 2;
+      const updated = updateManagedFields(created, after, "controller", "Update", "apps/v1", {
+        meta,
+        now: t2,
+      });
+      expect(readManagedFields(updated).map((e) => e.manager)).toEqual(["creator", "controller"]);
+      expect(fieldsOf(updated, "controller")).toEqual({ "f:spec": { "f:replicas": {} } });
+      // Nothing else changed: the live entries come back as they were.
+      const same = structuredClone(created);
+      delete (same.metadata as JsonObject).managedFields;
+      expect(
+        updateManagedFields(created, same, "controller", "Update", "apps/v1", { meta, now: t2 }),
+      ).toEqual(created);
+    }
+  });
+
   test("without patch meta, lists are owned whole", () => {
     const obj = updateManagedFields(
       undefined,

@@ -62,9 +62,22 @@ export function updateManagedFields(
 ): JsonObject {
   if (!isJsonObject(after)) throw PatchError.badRequest("invalid JSON document");
   // Neither input is mutated: `next` is a shallow copy whose metadata is replaced when written.
-  const next: JsonObject = { ...after };
+  let next: JsonObject = { ...after };
   const prev = isJsonObject(before) ? before : undefined;
-  const requested = managedFieldsOf(next);
+  let requested = managedFieldsOf(next);
+  // A write without managedFields (absent or empty) keeps the live ones, so a client that drops
+  // them (an informer's stripped copy) deletes nothing: upstream's decodeLiveOrNew.
+  const live = managedFieldsOf(prev);
+  if (
+    live !== undefined &&
+    (requested === undefined || (Array.isArray(requested) && requested.length === 0))
+  ) {
+    next = {
+      ...next,
+      metadata: { ...(isJsonObject(next.metadata) ? next.metadata : {}), managedFields: live },
+    };
+    requested = live;
+  }
   if (
     prev
       ? !jsonEqual(managedFieldsOf(prev) ?? null, requested ?? null)
