@@ -36,9 +36,15 @@ test("header, watch ID and events concatenated equal the whole response encoded"
     [0, [put]],
     [1, [put, del]],
     [300, [plain, del]],
+    [127, [plain]],
+    [128, [plain]],
+    [4095, [put]],
+    [4096, [put]],
     [2 ** 40, [del]],
   ] as const) {
     const whole = serialize({ header, watch_id: id, events: events.map(eventToWire) });
+    expect(encoder.encode(header, 1234567890123, id, events).bytes).toEqual(whole);
+    // Again: the shared event bytes and the remembered ID field give the same response.
     expect(encoder.encode(header, 1234567890123, id, events).bytes).toEqual(whole);
   }
 });

@@ -52,7 +52,18 @@ export class WatchResponseEncoder {
     events: readonly WatchEvent[],
   ): EncodedWatchResponse {
     if (this.header?.revision !== revision) this.header = { revision, bytes: this.serialize({ header }) };
-    const parts: Buffer[] = [this.header.bytes, watchIdField(watchId)];
+    const head = this.header.bytes;
+    const id = watchIdField(watchId);
+    if (events.length === 1) {
+      // One event (nearly always): one allocation, three copies.
+      const event = this.eventField(events[0] as WatchEvent);
+      const out = Buffer.allocUnsafe(head.length + id.length + event.length);
+      head.copy(out, 0);
+      id.copy(out, head.length);
+      event.copy(out, head.length + id.length);
+      return new EncodedWatchResponse(out);
+    }
+    const parts: Buffer[] = [head, id];
     for (const event of events) parts.push(this.eventField(event));
     return new EncodedWatchResponse(Buffer.concat(parts));
   }
@@ -73,8 +84,23 @@ export class WatchResponseEncoder {
   }
 }
 
+/** watchIdField's bytes per small watch ID (a stream's IDs count up from 0). */
+const idFields: Buffer[] = [];
+
 /** Field 2 (watch_id, int64) as a varint; present even when 0, as protobufjs writes a set field. */
 function watchIdField(id: number): Buffer {
+  if (id >= 0 && id < 4096) {
+    let field = idFields[id];
+    if (!field) {
+      field = encodeWatchIdField(id);
+      idFields[id] = field;
+    }
+    return field;
+  }
+  return encodeWatchIdField(id);
+}
+
+function encodeWatchIdField(id: number): Buffer {
   const out = [0x10];
   let n = BigInt.asUintN(64, BigInt(id));
   while (n >= 0x80n) {

@@ -13,9 +13,10 @@ import {
   type WireWatchResponse,
 } from "../../storage/etcd/wire.ts";
 import type { EventType, Watch } from "../../storage/kv.ts";
+import { DirectStreamWriter } from "./direct-stream-write.ts";
 import { currentRevision, type ServiceContext } from "./service-context.ts";
 import { writeMessage } from "./stream-write.ts";
-import { type EncodedWatchResponse, eventToWire, WatchResponseEncoder } from "./watch-encoding.ts";
+import { EncodedWatchResponse, eventToWire, WatchResponseEncoder } from "./watch-encoding.ts";
 import { fragmentEvents } from "./watch-fragments.ts";
 
 type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
@@ -38,12 +39,16 @@ class WatchStream {
   private closed = false;
   /** Requests are handled one at a time, in order, so responses keep the order of requests. */
   private queue: Promise<void> = Promise.resolve();
+  private readonly direct: DirectStreamWriter;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly call: WatchCall,
     private readonly encoder: WatchResponseEncoder,
-  ) {}
+    private readonly serialize: (res: Partial<WireWatchResponse>) => Buffer,
+  ) {
+    this.direct = new DirectStreamWriter(call);
+  }
 
   enqueue(req: WireWatchRequest): void {
     this.queue = this.queue.then(() => this.handle(req)).catch((err: unknown) => this.fail(err));
@@ -64,7 +69,8 @@ class WatchStream {
   /** Writes one response, waiting while the transport's buffer is full. */
   private send(res: WireWatchResponse | EncodedWatchResponse): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return writeMessage(this.call, res);
+    const bytes = res instanceof EncodedWatchResponse ? res.bytes : this.serialize(res);
+    return this.direct.write(bytes) ?? writeMessage(this.call, res);
   }
 
   private async handle(req: WireWatchRequest): Promise<void> {
@@ -195,12 +201,13 @@ class WatchStream {
 }
 
 export function watchService(ctx: ServiceContext): grpc.UntypedServiceImplementation {
-  const encoder = new WatchResponseEncoder(
-    etcdServices().Watch.service.Watch?.responseSerialize as (message: Partial<WireWatchResponse>) => Buffer,
-  );
+  const serialize = etcdServices().Watch.service.Watch?.responseSerialize as (
+    message: Partial<WireWatchResponse>,
+  ) => Buffer;
+  const encoder = new WatchResponseEncoder(serialize);
   return {
     Watch: (call: WatchCall) => {
-      const stream = new WatchStream(ctx, call, encoder);
+      const stream = new WatchStream(ctx, call, encoder, serialize);
       const untrack = ctx.track(() => {
         stream.close();
         call.end();
