@@ -364,14 +364,15 @@ function toObjectEvent(
   prevKv: KeyValue | undefined,
   filter: ((obj: Stored) => boolean) | undefined,
 ): ObjectEvent | undefined {
-  const prev = prevKv ? decodeObject(prevKv, kv.modRevision) : undefined;
   if (type === "delete") {
+    const prev = prevKv ? decodeObject(prevKv, kv.modRevision) : undefined;
     if (!prev || (filter && !filter(prev))) return undefined;
     return { type: "DELETED", object: prev };
   }
   const cur = decodeObject(kv);
-  const now = !filter || filter(cur);
-  const before = prev !== undefined && (!filter || filter(prev));
+  if (!filter) return { type: prevKv ? "MODIFIED" : "ADDED", object: cur }; // no parse of the old one
+  const now = filter(cur);
+  const before = prevKv !== undefined && filter(decodeObject(prevKv, kv.modRevision));
   if (now) return { type: before ? "MODIFIED" : "ADDED", object: cur };
   if (before) return { type: "DELETED", object: cur };
   return undefined;
