@@ -47,11 +47,26 @@ export function writeOptions(req: Request, url: URL, subresource = "", patchType
  * dropped, at most 128 bytes (kube's "unknown" when nothing is left).
  */
 function managerFromUserAgent(ua: string | null): string {
+  const key = ua ?? "";
+  let name = managers.get(key);
+  if (name === undefined) {
+    name = managerName(key);
+    // A client sends the same agent on every request: remember a few.
+    if (managers.size >= 64) managers.clear();
+    managers.set(key, name);
+  }
+  return name;
+}
+
+const managers = new Map<string, string>();
+const utf8 = new TextEncoder();
+
+function managerName(ua: string): string {
   let name = "";
   let bytes = 0;
-  for (const ch of (ua ?? "").split("/")[0] ?? "") {
+  for (const ch of ua.split("/")[0] ?? "") {
     if (!isPrint(ch)) continue;
-    const size = new TextEncoder().encode(ch).length;
+    const size = utf8.encode(ch).length;
     if (bytes + size > 128) break;
     name += ch;
     bytes += size;
