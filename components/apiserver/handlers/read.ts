@@ -9,6 +9,7 @@ import type { Entry } from "../registry/registry.ts";
 import { jsonListBody } from "./json-list-body.ts";
 import { listQuery } from "./list-query.ts";
 import { selectionScope } from "./selection.ts";
+import { labelOnlyScope } from "./stored-labels.ts";
 import { streamedResponse } from "./streamed-body.ts";
 import { tableListResponse } from "./table-list.ts";
 
@@ -55,7 +56,9 @@ export async function listObjects(r: ResourceRequest): Promise<Response> {
   // parse unless a selector must be tested.
   const plain = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
   // A Table joins rows cached per stored object (table-list.ts): no parse unless a row is new.
-  const result = await entry.store.list({ ...scope, kvs: plain || wanted.table, ...query });
+  const stored = plain || wanted.table;
+  const listScope = stored ? labelOnlyScope(scope, url) : scope;
+  const result = await entry.store.list({ ...listScope, kvs: stored, ...query });
   const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) metadata.continue = result.continue;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
