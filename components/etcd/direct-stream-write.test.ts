@@ -84,3 +84,38 @@ test("created, 2000 events of two watches (1 MB) and cancel arrive in order, wri
   expect(directStreamWrites.count - before).toBeGreaterThanOrEqual(1000);
   call.cancel();
 }, 60_000);
+
+test("a client that goes away in the middle of a burst leaves the server serving other watches", async () => {
+  const method = etcdServices().Watch.service.Watch;
+  if (!method) throw new Error("no Watch method");
+  const open = () => {
+    const call = client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+    ) as grpc.ClientDuplexStream<WireWatchRequest, WireWatchResponse>;
+    call.on("error", () => {});
+    return call;
+  };
+  const leaving = open();
+  let seen = 0;
+  leaving.on("data", () => {
+    if (++seen === 10) leaving.cancel();
+  });
+  leaving.write({ create_request: { key: bytes("/gone/"), range_end: bytes("/gone0") } });
+  const value = bytes("v".repeat(2000));
+  await target.kv.put(bytes("/gone/first"), value);
+  await Promise.all(Array.from({ length: 300 }, (_, i) => target.kv.put(bytes(`/gone/${i}`), value)));
+  // Another stream still gets its created response and an event.
+  const staying = open();
+  const got: WireWatchResponse[] = [];
+  staying.on("data", (res: WireWatchResponse) => got.push(res));
+  staying.write({ create_request: { key: bytes("/stay") } });
+  for (let i = 0; i < 200 && got.length < 1; i++) await Bun.sleep(25);
+  await target.kv.put(bytes("/stay"), bytes("x"));
+  for (let i = 0; i < 200 && got.length < 2; i++) await Bun.sleep(25);
+  expect(
+    got.map((r) => (r.created ? "created" : r.events.map((e) => text(e.kv?.key ?? bytes(""))).join())),
+  ).toEqual(["created", "/stay"]);
+  staying.cancel();
+}, 60_000);

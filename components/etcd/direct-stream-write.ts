@@ -17,6 +17,7 @@ interface Http2Like {
   write(chunk: Buffer): boolean;
   destroyed: boolean;
   closed: boolean;
+  writableEnded: boolean;
   once(event: string, listener: () => void): unknown;
   off(event: string, listener: () => void): unknown;
 }
@@ -63,7 +64,8 @@ export class DirectStreamWriter {
       this.direct = true;
     }
     const stream = base.stream;
-    if (base.cancelled || stream.destroyed || stream.closed) return Promise.resolve();
+    // As grpc-js's checkCancelled, and never a write after the end (the status is out).
+    if (base.cancelled || stream.destroyed || stream.closed || stream.writableEnded) return DONE;
     const frame = Buffer.allocUnsafe(message.length + 5);
     frame[0] = 0; // not compressed
     frame.writeUInt32BE(message.length, 1);
