@@ -1,6 +1,6 @@
 // The real kubectl against `kube apiserver`, on embedded SQLite and on a real etcd 3.4: every
 // command of the wire spec that needs no kubelet, asserting what kubectl prints.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { connectEtcd } from "../../storage/etcd/client.ts";
 import type { KV } from "../../storage/kv.ts";
 import { startTestApiserver, type TestApiserver } from "../harness/apiserver.ts";
@@ -56,6 +56,9 @@ function backends(): { name: string; open: () => Promise<{ kv?: KV; close: () =>
   }
   return list;
 }
+
+// Each test runs a dozen kubectl processes: 8-9 s at a load of 15 on 2 cores, 30 s at a load of 30.
+setDefaultTimeout(90_000);
 
 for (const backend of backends()) {
   describe(`kubectl against kube apiserver (${backend.name})`, () => {

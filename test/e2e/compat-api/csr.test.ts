@@ -1,7 +1,7 @@
 // CertificateSigningRequests with the real kubectl and openssl: create, `kubectl certificate
 // approve` (the approval subresource), the csrsigning controller issuing from the cluster CA, a
 // certificate openssl verifies, deny, the per-signer checks (Failed), and bad requests refused.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +17,8 @@ import { startTestApiserver, type TestApiserver } from "../../harness/apiserver.
 import { type Kubectl, kubectlBinary, kubectlFor } from "../../harness/kubectl.ts";
 import { until } from "../../harness/until.ts";
 
+// kubectl and openssl processes per test: 24 s at a load of 30 on 2 cores.
+setDefaultTimeout(90_000);
 const HAVE_KUBECTL = kubectlBinary() !== null;
 const CSRS = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
 let api: TestApiserver;
