@@ -90,11 +90,16 @@ describe.skipIf(missing.length > 0)("kube-linux-arm64 under qemu-aarch64-static"
     kubectl = kubectlFor(`http://127.0.0.1:${port}`);
     const ns = await kubectl(["get", "namespaces", "-o", "name"], { timeoutMs: 60_000 });
     expect(ns.stdout).toContain("namespace/kube-system");
-    expect((await kubectl(["create", "configmap", "kt-edge", "--from-literal=arch=arm64"])).code).toBe(0);
-    const read = await kubectl(["get", "configmap", "kt-edge", "-o", "jsonpath={.data.arch}"]);
+    // Each call is slow under emulation (the create fetches the OpenAPI schema to validate): one
+    // went past kubectl's default 30 s at a load of 25 on 2 cores.
+    const create = ["create", "configmap", "kt-edge", "--from-literal=arch=arm64"];
+    expect((await kubectl(create, { timeoutMs: 90_000 })).code).toBe(0);
+    const read = await kubectl(["get", "configmap", "kt-edge", "-o", "jsonpath={.data.arch}"], {
+      timeoutMs: 90_000,
+    });
     expect(read.stdout).toBe("arm64");
     apiserver.kill("SIGINT");
     expect(await apiserver.exited).toBe(0);
     apiserver = undefined;
-  }, 300_000);
+  }, 600_000);
 });
