@@ -1,6 +1,6 @@
-// A label-selected list of stored forms (JSON or Table) tested on the stored bytes: only each
-// object's metadata is parsed (a pod's is a fifth of it), once per stored revision, instead of the
-// whole object on every list (upstream's cacher filters its decoded objects the same way).
+// A label-selected list of stored forms (JSON or Table) tested on the stored bytes: each object's
+// labels are read from its metadata once per stored revision and kept, instead of the whole object
+// parsed on every list (upstream's cacher filters its decoded objects the same way).
 import { parseFieldSelector } from "../../../lib/fields/selector.ts";
 import { matches, parseSelector } from "../../../lib/labels/selector.ts";
 import type { Scope } from "../registry/store.ts";
