@@ -214,3 +214,18 @@ test("lookup reads the watch cache's copy, and the store for what the cache has 
   expect(reads).toBe(1);
   expect(await store.lookup("ns", "none")).toBeUndefined();
 });
+
+test("lookup shares one frozen parse per cached version; a new version is parsed again", async () => {
+  const created = await store.create("ns", "a", cm({ k: "1" }));
+  await store.lookup("ns", "a");
+  await cacheAt(Number(created.metadata.resourceVersion));
+  const one = await store.lookup("ns", "a");
+  expect((await store.lookup("ns", "a"))?.obj).toBe(one?.obj as Stored);
+  expect(Object.isFrozen(one?.obj.data)).toBe(true);
+  expect(() => {
+    (one?.obj.data as Record<string, string>).k = "changed";
+  }).toThrow();
+  const next = await store.update("ns", "a", (cur) => ({ ...(cur as Stored), data: { k: "2" } }));
+  await cacheAt(Number(next.obj.metadata.resourceVersion));
+  expect((await store.lookup("ns", "a"))?.obj.data).toEqual({ k: "2" });
+});

@@ -107,11 +107,18 @@ export class Store {
    * A lookup for the server's own use (admission's ServiceAccount and namespace reads), as
    * upstream's plugins read through listers: the watch cache's copy (the cache is started on
    * first use), else the store. It may trail the store by a moment, as a lister does; an object
-   * the cache has not seen is read from the store.
+   * the cache has not seen is read from the store. A cached object is parsed once per version
+   * and shared, deeply frozen: callers only read it (a write to it throws).
    */
   async lookup(namespace: string, name: string): Promise<{ obj: Stored; kv: KeyValue } | undefined> {
     const kv = watchCacheFor(this.kv, `${this.prefix}/`).cached(this.key(namespace, name));
-    return kv ? { obj: decodeObject(kv), kv } : this.current(namespace, name);
+    if (!kv) return this.current(namespace, name);
+    let obj = lookedUp.get(kv);
+    if (!obj) {
+      obj = deepFreeze(decodeObject(kv));
+      lookedUp.set(kv, obj);
+    }
+    return { obj, kv };
   }
 
   async get(namespace: string, name: string): Promise<Stored> {
@@ -414,6 +421,17 @@ function keyAfter(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length + 1);
   out.set(key);
   return out;
+}
+
+/** Store.lookup's parsed objects, per cached key-value (each version is a new one). */
+const lookedUp = new WeakMap<KeyValue, Stored>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function withVersion(obj: KObject, revision: number): Stored {
