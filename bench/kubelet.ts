@@ -1,6 +1,7 @@
 // `make bench`, kubelet: pod startup latency — BENCH_PODS (100) pods created together through the
 // API → Running observed by a watch — p50/p99 on one `kube kubelet` (process runtime, a netns per
-// pod), the kube-side CPU per pod start, the API requests per pod, and memory per running pod.
+// pod), the kube-side CPU per pod start, the API requests per pod, memory per running pod, and the
+// phases of a start (kubelet-phases.ts: sandbox, container, supervisor fork, exec, Running).
 // BENCH_KUBELET_AB=1 also runs the spawn path (an `ip` per pod, a perl per container) interleaved;
 // BENCH_KUBELET_A=<kube> BENCH_KUBELET_B=<kube> interleaves two kubelet builds against one apiserver.
 
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
+import { podStartPhases } from "./kubelet-phases.ts";
 
 const PODS = Number(process.env.BENCH_PODS ?? 100);
 const TOGETHER = process.env.BENCH_CREATE !== "serial";
@@ -87,6 +89,8 @@ interface Figures {
   requests: Map<string, number>;
   /** SIGTERM (--stop-pods-on-exit) to the kubelet's exit: every pod stopped and torn down. */
   teardownMs: number;
+  /** p50/p99 of each phase of a pod start (kubelet-phases.ts). */
+  phases: string;
 }
 
 async function startPods(
@@ -195,6 +199,7 @@ async function startPods(
       rss: [rssBefore / 1024, rssKiB(kubelet.pid) / 1024],
       requests,
       teardownMs: 0,
+      phases: podStartPhases(join(rootDir, "runtime"), created, running),
     };
     (await watching).body?.cancel().catch(() => {});
     const stopping = performance.now();
@@ -218,7 +223,8 @@ function describe(f: Figures): string {
     `create → Running p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, all Running ${f.allMs.toFixed(0)} ms; ` +
     `CPU per pod start: kubelet ${f.kubeletCpu.toFixed(1)} ms (with its ip children), apiserver ${f.apiserverCpu.toFixed(1)} ms, ` +
     `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program); all stopped and removed in ${f.teardownMs.toFixed(0)} ms; ${f.memPerPodMiB.toFixed(1)} MiB per running pod\n    requests per pod: ` +
-    [...f.requests].map(([key, n]) => `${key} ${n.toFixed(2)}`).join(", ")
+    [...f.requests].map(([key, n]) => `${key} ${n.toFixed(2)}`).join(", ") +
+    `\n    phases p50/p99 ms after the create request: ${f.phases}`
   );
 }
 
