@@ -272,6 +272,24 @@ describeOci("OCI runtime (crun)", () => {
     expect(out).toContain("33 91");
     expect(out).toContain("got:hello");
     expect(out).toContain("\r\n");
+    // A command that reads its terminal's size at once sees the client's first resize: the exec
+    // starts with it (process.consoleSize), not on a 0x0 pty resized a moment later.
+    const sized = await runtime.exec(status.id, ["stty", "size"], { stdin: false, tty: true });
+    sized.resize(100, 40);
+    let sizedOut = "";
+    sized.stdout.on("data", (chunk: Buffer) => {
+      sizedOut += chunk.toString();
+    });
+    expect(await sized.exited).toBe(0);
+    expect(sizedOut.trim()).toBe("40 100");
+    // Without any resize the exec still starts (after a short wait), on crun's default size.
+    const unsized = await runtime.exec(status.id, ["echo", "no-size"], { stdin: false, tty: true });
+    let unsizedOut = "";
+    unsized.stdout.on("data", (chunk: Buffer) => {
+      unsizedOut += chunk.toString();
+    });
+    expect(await unsized.exited).toBe(0);
+    expect(unsizedOut).toContain("no-size");
     await runtime.stopContainer(status.id, 0);
   });
 

@@ -20,6 +20,8 @@ export interface OciNamespace {
 
 export interface OciProcess {
   terminal: boolean;
+  /** The pty's size before the process starts (with terminal). */
+  consoleSize?: { width: number; height: number };
   user: { uid: number; gid: number; additionalGids: number[] };
   args: string[];
   env: string[];
