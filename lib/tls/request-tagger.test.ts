@@ -68,15 +68,6 @@ describe("RequestTagger", () => {
     expect(run(GET, 0, t)).toBe(GET);
   });
 
-  test("an h2c upgrade offer (never taken) keeps the stream framed", () => {
-    const t = tagger();
-    const h2c = "GET / HTTP/1.1\r\nUpgrade: h2c\r\nHTTP2-Settings: AAA\r\n\r\n";
-    expect(run(h2c + GET, 0, t)).toBe(
-      `GET / HTTP/1.1\r\n${LINE}Upgrade: h2c\r\nHTTP2-Settings: AAA\r\n\r\n${TAGGED_GET}`,
-    );
-    expect(t.raw).toBe(false);
-  });
-
   test("streams it cannot frame go raw and untagged (the inner server refuses them)", () => {
     for (const head of [
       "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",

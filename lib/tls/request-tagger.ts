@@ -139,14 +139,7 @@ export class RequestTagger {
       } else if (name === "transfer-encoding") {
         chunked = true;
         if (!/(^|,)\s*chunked\s*$/i.test(l.slice(colon + 1))) bad = true;
-      } else if (name === "upgrade") {
-        // h2c is never switched to here (Bun.serve answers in HTTP/1.1): the stream stays framed.
-        upgrade ||=
-          l
-            .slice(colon + 1)
-            .trim()
-            .toLowerCase() !== "h2c";
-      }
+      } else if (name === "upgrade") upgrade = true;
     }
     if (bad || (chunked && length !== undefined)) this.state = { kind: "raw" };
     else if (upgrade) this.state = { kind: "raw" };
