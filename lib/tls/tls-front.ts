@@ -7,14 +7,15 @@
 // Without a certificate the front is plain TCP (the same takeover for plain HTTP servers).
 // With a unix-socket target there is no peer port: every request head gets a header naming its
 // connection (with a per-front secret, any client-sent copy dropped), read by `connectionOf(req)`.
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Socket, SocketHandler, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
-import { ConnectionTag, FRONT_CONNECTION_HEADER } from "./connection-tag.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
 import { RequestTagger } from "./request-tagger.ts";
 import { unknownMethodVerdict } from "./unknown-method.ts";
 
-export { FRONT_CONNECTION_HEADER };
+/** The header the front puts in each request over a unix-socket hop: `<secret>:<connection id>`. */
+export const FRONT_CONNECTION_HEADER = "x-kube-front-connection";
 
 /** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
 export interface TlsPeer {
@@ -113,7 +114,8 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
   const idOfPort = new Map<number, number>();
   const target = options.target;
   const unix = "unix" in target ? target.unix : undefined;
-  const tag = new ConnectionTag();
+  const secret = randomBytes(16).toString("hex");
+  const secretBytes = Buffer.from(secret, "latin1");
   let nextId = 1;
   const pair =
     options.certPem !== undefined && options.keyPem !== undefined
@@ -128,6 +130,17 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     peers.delete(conn.id);
     byId.delete(conn.id);
     if (conn.innerPort !== undefined) idOfPort.delete(conn.innerPort);
+  };
+
+  const connectionOf = (req: Request): number | undefined => {
+    const value = req.headers.get(FRONT_CONNECTION_HEADER);
+    if (value === null) return undefined;
+    req.headers.delete(FRONT_CONNECTION_HEADER);
+    const colon = value.indexOf(":");
+    if (colon !== secret.length) return undefined;
+    if (!timingSafeEqual(Buffer.from(value.slice(0, colon), "latin1"), secretBytes)) return undefined;
+    const digits = value.slice(colon + 1);
+    return /^\d{1,15}$/.test(digits) ? Number(digits) : undefined;
   };
 
   const takeOver = (id: number): RawConnection | undefined => {
@@ -218,7 +231,9 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         const id = nextId++;
         const conn: Conn = {
           id,
-          ...(unix !== undefined ? { tagger: new RequestTagger(FRONT_CONNECTION_HEADER, tag.line(id)) } : {}),
+          ...(unix !== undefined
+            ? { tagger: new RequestTagger(FRONT_CONNECTION_HEADER, tagLine(secret, id)) }
+            : {}),
           upstream: new BytePipe(),
           downstream: new BytePipe(),
           closed: false,
@@ -290,7 +305,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       const id = idOfPort.get(port);
       return id === undefined ? undefined : takeOver(id);
     },
-    connectionOf: (req) => tag.read(req),
+    connectionOf,
     peerOfConnection: (id) => peers.get(id),
     takeOverConnection: takeOver,
     get connections() {
@@ -326,6 +341,10 @@ function firstBytes(conn: Conn, chunk: Uint8Array): void {
   conn.downstream.push(verdict);
   conn.downstream.end();
   conn.upstream.end();
+}
+
+function tagLine(secret: string, id: number): Uint8Array {
+  return Buffer.from(`${FRONT_CONNECTION_HEADER}: ${secret}:${id}\r\n`, "latin1");
 }
 
 function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
