@@ -1,7 +1,6 @@
 // Secure serving: the TLS front (lib/tls) terminates TLS and records the client's certificate;
-// the inner Bun.serve, on an abstract unix socket, puts it in the request context for the
-// authentication filter, and hands a request's raw client connection to an upgrade (SPDY, websockets).
-import { randomUUID } from "node:crypto";
+// the inner Bun.serve, on loopback only, puts it in the request context for the authentication
+// filter, and hands a request's raw client connection to an upgrade (SPDY, websockets) on request.
 import type { Server } from "bun";
 import { malformedRequest, serverErrorResponse } from "../../lib/errors/malformed-request.ts";
 import type { RawConnection } from "../../lib/tls/raw-connection.ts";
@@ -9,8 +8,6 @@ import { startTlsFront, type TlsFront } from "../../lib/tls/tls-front.ts";
 import type { FetchHandler } from "./api-handler.ts";
 import { contextOf } from "./filters/request-context.ts";
 import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
-
-const NO_IDLE_TIMEOUT: object = { idleTimeout: 0 };
 
 export interface SecureServingOptions {
   bindAddress: string;
@@ -31,10 +28,8 @@ export interface SecureServer {
 
 /**
  * HTTPS: the TLS front (lib/tls) terminates and records the client's certificate; the inner
- * Bun.serve, on an abstract unix socket (cheaper than a loopback TCP hop), learns each request's
- * connection from the front's header and puts its certificate in the request context for the
- * authentication filter. A request that reaches the inner socket directly, or with a header the
- * front did not write, has no peer, so it is anonymous.
+ * Bun.serve, on loopback only, puts it in the request context for the authentication filter.
+ * A request that reaches the inner port directly has no peer, so it is anonymous.
  */
 export function startSecureServer(
   opts: SecureServingOptions,
@@ -43,30 +38,27 @@ export function startSecureServer(
   requestTimeoutMs: number | undefined,
 ): SecureServer {
   let front: TlsFront | undefined;
-  // The connection each request came through (for an upgrade's takeover).
-  const connectionOf = new WeakMap<Request, number>();
-  const unix = `\0kube-apiserver-${randomUUID()}`;
+  const askPeer = opts.clientCaPem !== undefined;
   const inner: Server<RelaySocketData> = Bun.serve({
-    unix,
+    hostname: "127.0.0.1",
+    port: 0,
     fetch: (req, srv) => {
-      // Read (and removed) before anything else sees the request's headers.
-      const id = front?.connectionOf(req);
       const malformed = malformedRequest(req);
       if (malformed) return malformed;
       receivedBy.set(req, srv);
       contextOf(req).overSocket = true;
       if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
-      if (id !== undefined) {
-        connectionOf.set(req, id);
-        const peer = front?.peerOfConnection(id);
+      // Without a client CA there is no peer to look up (requestIP is a getpeername call).
+      if (askPeer) {
+        const port = srv.requestIP(req)?.port;
+        const peer = port === undefined ? undefined : front?.peerOf(port);
         if (peer) contextOf(req).peer = peer;
       }
       return chainHandler(req);
     },
     websocket: relayWebSocket,
-    // Watches and log follows stay open for as long as the client wants (Bun honours idleTimeout
-    // on a unix socket too, though its types leave it out there).
-    ...NO_IDLE_TIMEOUT,
+    // Watches and log follows stay open for as long as the client wants.
+    idleTimeout: 0,
     // Never Bun's development error page: what escapes the chain leaves as a Status.
     development: false,
     error: serverErrorResponse,
@@ -78,7 +70,7 @@ export function startSecureServer(
       certPem: opts.certPem,
       keyPem: opts.keyPem,
       ...(opts.clientCaPem ? { clientCaPem: opts.clientCaPem } : {}),
-      target: { unix },
+      target: { hostname: "127.0.0.1", port: inner.port ?? 0 },
     });
   } catch (err) {
     void inner.stop(true);
@@ -88,8 +80,8 @@ export function startSecureServer(
   return {
     front: started,
     takeOver(req, srv) {
-      const id = srv === inner ? connectionOf.get(req) : undefined;
-      return id === undefined ? undefined : started.takeOverConnection(id);
+      const port = srv === inner ? inner.requestIP(req)?.port : undefined;
+      return port === undefined ? undefined : started.takeOver(port);
     },
     async stop() {
       await started.stop();

@@ -8,7 +8,6 @@ import { createCertificateAuthority, issueCertificate } from "../../lib/pki/issu
 import { parseCertificate } from "../../lib/pki/parse-certificate.ts";
 import { certificatesFromPem } from "../../lib/pki/pem.ts";
 import { generatePrivateKey } from "../../lib/pki/private-key.ts";
-import { FRONT_CONNECTION_HEADER } from "../../lib/tls/tls-front.ts";
 import { openSqliteKV } from "../../storage/sqlite/sqlite-kv.ts";
 import { kubectlBinary, kubectlWithKubeconfig } from "../../test/harness/kubectl.ts";
 import { GROUPS } from "./authn/user-info.ts";
@@ -44,14 +43,10 @@ const strangerCert = await issueCertificate({
 
 /** What the chain saw, per request path. */
 const seen = new Map<string, PeerCertificate | null>();
-/** Paths whose request still carried the front's connection header when it reached the chain. */
-const sawFrontHeader = new Set<string>();
 /** The test's stand-in for the authentication filter: a verified certificate's CN is the user. */
 const certUser: Filter = (next) => async (req) => {
   // In-process and insecure-port requests carry their user already.
   if (contextOf(req).user) return next(req);
-  if (req.headers.has(FRONT_CONNECTION_HEADER))
-    sawFrontHeader.add(new URL(req.url).pathname + new URL(req.url).search);
   const peer = contextOf(req).peer;
   seen.set(new URL(req.url).pathname + new URL(req.url).search, peer ?? null);
   if (!peer?.authorized || !peer.chain[0]) {
@@ -122,57 +117,6 @@ describe("secure serving", () => {
     const res = await fetch(`${api.secureUrl}/version?c=1`, tls());
     expect(res.status).toBe(401);
     expect(seen.get("/version?c=1")).toBeNull();
-  });
-
-  test("a client-sent front connection header is dropped: it neither forges a peer nor loses one", async () => {
-    // Ids are small counters: a forger would try the ones in use, with any secret.
-    for (let id = 1; id <= 20; id++) {
-      const forged = { [FRONT_CONNECTION_HEADER]: `${"0".repeat(32)}:${id}` };
-      const res = await fetch(`${api.secureUrl}/version?f=${id}`, { ...tls(), headers: forged });
-      expect(res.status).toBe(401);
-      expect(seen.get(`/version?f=${id}`)).toBeNull();
-    }
-    const res = await fetch(`${api.secureUrl}/api/v1/namespaces?g=1`, {
-      ...tls(adminCert),
-      headers: { [FRONT_CONNECTION_HEADER]: "forged:1" },
-    });
-    expect(res.status).toBe(200);
-    expect(seen.get("/api/v1/namespaces?g=1")?.authorized).toBe(true);
-    expect([...sawFrontHeader]).toEqual([]);
-  });
-
-  test("pipelined requests on one connection (a body between them) each carry the certificate", async () => {
-    const body = `GET /version?smuggled=1 HTTP/1.1\r\nHost: x\r\n${FRONT_CONNECTION_HEADER}: x:1\r\n\r\n`;
-    const url = new URL(api.secureUrl ?? "");
-    const requests =
-      "GET /api/v1/namespaces?p=1 HTTP/1.1\r\nHost: x\r\n\r\n" +
-      `POST /api/v1/namespaces/default/configmaps?p=2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}` +
-      "GET /api/v1/namespaces?p=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    const answer = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      Bun.connect({
-        hostname: url.hostname,
-        port: Number(url.port),
-        tls: { ca: ca.certPem, cert: adminCert, key: adminKey.pem, serverName: "localhost" },
-        socket: {
-          handshake: (s) => void s.write(requests),
-          data: (_s, d) => {
-            out += d.toString("latin1");
-          },
-          close: () => resolve(out),
-          error: (_s, e) => reject(e),
-        },
-      }).catch(reject);
-    });
-    expect(answer.match(/^HTTP\/1\.1 \d+/gm)).toEqual(["HTTP/1.1 200", "HTTP/1.1 415", "HTTP/1.1 200"]);
-    for (const p of [
-      "/api/v1/namespaces?p=1",
-      "/api/v1/namespaces/default/configmaps?p=2",
-      "/api/v1/namespaces?p=3",
-    ]) {
-      expect(seen.get(p)?.authorized).toBe(true);
-    }
-    expect(seen.has("/version?smuggled=1")).toBe(false);
   });
 
   test("the insecure port keeps its user and has no peer", async () => {

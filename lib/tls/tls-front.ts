@@ -5,17 +5,10 @@
 // asks `peerOf(remotePort)` what the TLS stack saw of the client on that connection, and may
 // `takeOver(remotePort)` the client connection for an upgrade Bun.serve cannot do (SPDY/3.1).
 // Without a certificate the front is plain TCP (the same takeover for plain HTTP servers).
-// With a unix-socket target there is no peer port: every request head gets a header naming its
-// connection (with a per-front secret, any client-sent copy dropped), read by `connectionOf(req)`.
-import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { Socket, SocketHandler, TCPSocketListener } from "bun";
+import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
-import { RequestTagger } from "./request-tagger.ts";
 import { unknownMethodVerdict } from "./unknown-method.ts";
-
-/** The header the front puts in each request over a unix-socket hop: `<secret>:<connection id>`. */
-export const FRONT_CONNECTION_HEADER = "x-kube-front-connection";
 
 /** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
 export interface TlsPeer {
@@ -36,12 +29,8 @@ export interface TlsFrontOptions {
   keyPem?: string;
   /** CA bundle client certificates are verified against; without it no certificate is asked for. */
   clientCaPem?: string;
-  /**
-   * The plain server to forward to: on loopback TCP (connections known by the inner connection's
-   * local port), or a unix socket (a loopback TCP send does the receiver's TCP work too; connections
-   * known by the header the front puts in every request).
-   */
-  target: { hostname: string; port: number } | { unix: string };
+  /** The plain server to forward to (bound to loopback). */
+  target: { hostname: string; port: number };
   /**
    * A connection that has not finished its TLS handshake by then is closed. Default 32 s: Go's
    * server takes the smallest of its read timeouts, and upstream's secure serving sets only
@@ -56,15 +45,6 @@ export interface TlsFront {
   /** The client's certificate for the inner connection from this local port (undefined: none, or not through the front). */
   peerOf(port: number): TlsPeer | undefined;
   /**
-   * Unix-socket target: the connection a request came through, from the front's header (which it
-   * removes from the request); undefined when absent or not the front's (a forged one).
-   */
-  connectionOf(req: Request): number | undefined;
-  /** The client's certificate on a connection `connectionOf` named. */
-  peerOfConnection(id: number): TlsPeer | undefined;
-  /** `takeOver` for a connection `connectionOf` named. */
-  takeOverConnection(id: number): RawConnection | undefined;
-  /**
    * Hands the client connection whose inner connection comes from this local port to the
    * caller: the inner connection is closed (whatever the inner server answers is dropped) and the
    * caller writes the upgrade's response and owns the bytes. Undefined: no such connection.
@@ -76,10 +56,7 @@ export interface TlsFront {
 }
 
 interface Conn {
-  id: number;
   upstream: BytePipe;
-  /** Unix-socket target: tags each request with the connection's id. */
-  tagger?: RequestTagger;
   downstream: BytePipe;
   inner?: Socket<InnerData>;
   innerPort?: number;
@@ -106,17 +83,9 @@ interface PeerCertificateDetail {
 const HANDSHAKE_TIMEOUT_MS = 32_000;
 
 export function startTlsFront(options: TlsFrontOptions): TlsFront {
-  /** By connection id. */
   const peers = new Map<number, TlsPeer>();
   const open = new Set<Socket<Conn | undefined>>();
-  const byId = new Map<number, { conn: Conn; client: Socket<Conn | undefined> }>();
-  /** TCP target: the inner connection's local port to the connection id. */
-  const idOfPort = new Map<number, number>();
-  const target = options.target;
-  const unix = "unix" in target ? target.unix : undefined;
-  const secret = randomBytes(16).toString("hex");
-  const secretBytes = Buffer.from(secret, "latin1");
-  let nextId = 1;
+  const byInnerPort = new Map<number, { conn: Conn; client: Socket<Conn | undefined> }>();
   const pair =
     options.certPem !== undefined && options.keyPem !== undefined
       ? { cert: options.certPem, key: options.keyPem }
@@ -127,24 +96,14 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
   const closeConn = (conn: Conn) => {
     if (conn.closed) return;
     conn.closed = true;
-    peers.delete(conn.id);
-    byId.delete(conn.id);
-    if (conn.innerPort !== undefined) idOfPort.delete(conn.innerPort);
+    if (conn.innerPort !== undefined) {
+      peers.delete(conn.innerPort);
+      byInnerPort.delete(conn.innerPort);
+    }
   };
 
-  const connectionOf = (req: Request): number | undefined => {
-    const value = req.headers.get(FRONT_CONNECTION_HEADER);
-    if (value === null) return undefined;
-    req.headers.delete(FRONT_CONNECTION_HEADER);
-    const colon = value.indexOf(":");
-    if (colon !== secret.length) return undefined;
-    if (!timingSafeEqual(Buffer.from(value.slice(0, colon), "latin1"), secretBytes)) return undefined;
-    const digits = value.slice(colon + 1);
-    return /^\d{1,15}$/.test(digits) ? Number(digits) : undefined;
-  };
-
-  const takeOver = (id: number): RawConnection | undefined => {
-    const entry = byId.get(id);
+  const takeOver = (port: number): RawConnection | undefined => {
+    const entry = byInnerPort.get(port);
     if (!entry || entry.conn.raw) return undefined;
     const { conn, client } = entry;
     const raw = new TakenOverConnection({
@@ -165,46 +124,38 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     return raw;
   };
 
-  const innerHandler: SocketHandler<InnerData> = {
-    data: (s, chunk) => {
-      if (!s.data.conn.raw) s.data.conn.downstream.push(chunk);
-    },
-    drain: (s) => s.data.conn.upstream.flush(),
-    end: (s) => {
-      if (!s.data.conn.raw) s.data.conn.downstream.end();
-    },
-    close: (s) => {
-      if (!s.data.conn.raw) s.data.conn.downstream.end();
-      closeConn(s.data.conn);
-    },
-    error: (s) => {
-      if (!s.data.conn.raw) s.data.client.end();
-    },
-  };
-
   const connectInner = async (client: Socket<Conn | undefined>, conn: Conn) => {
     try {
-      const data: InnerData = { conn, client };
-      const inner =
-        unix !== undefined
-          ? await Bun.connect<InnerData>({ unix, data, socket: innerHandler })
-          : await Bun.connect<InnerData>({
-              ...(target as { hostname: string; port: number }),
-              data,
-              socket: innerHandler,
-            });
+      const inner = await Bun.connect<InnerData>({
+        hostname: options.target.hostname,
+        port: options.target.port,
+        data: { conn, client },
+        socket: {
+          data: (s, chunk) => {
+            if (!s.data.conn.raw) s.data.conn.downstream.push(chunk);
+          },
+          drain: (s) => s.data.conn.upstream.flush(),
+          end: (s) => {
+            if (!s.data.conn.raw) s.data.conn.downstream.end();
+          },
+          close: (s) => {
+            if (!s.data.conn.raw) s.data.conn.downstream.end();
+            closeConn(s.data.conn);
+          },
+          error: (s) => {
+            if (!s.data.conn.raw) s.data.client.end();
+          },
+        },
+      });
       if (conn.closed) {
         inner.end();
         return;
       }
       conn.inner = inner;
-      if (unix === undefined) {
-        conn.innerPort = inner.localPort;
-        idOfPort.set(inner.localPort, conn.id);
-      }
-      byId.set(conn.id, { conn, client });
+      conn.innerPort = inner.localPort;
+      byInnerPort.set(inner.localPort, { conn, client });
       const peer = requestCert ? peerOf(client, conn.verifyError) : undefined;
-      if (peer) peers.set(conn.id, peer);
+      if (peer) peers.set(inner.localPort, peer);
       conn.downstream.from(inner);
       conn.upstream.to(inner);
     } catch {
@@ -228,12 +179,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     socket: {
       open(client) {
         open.add(client);
-        const id = nextId++;
         const conn: Conn = {
-          id,
-          ...(unix !== undefined
-            ? { tagger: new RequestTagger(FRONT_CONNECTION_HEADER, tagLine(secret, id)) }
-            : {}),
           upstream: new BytePipe(),
           downstream: new BytePipe(),
           closed: false,
@@ -267,7 +213,6 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         const conn = client.data;
         if (conn?.raw) conn.raw.received(chunk);
         else if (conn?.head) firstBytes(conn, chunk);
-        else if (conn?.tagger) conn.upstream.push(conn.tagger.feed(chunk));
         else conn?.upstream.push(chunk);
       },
       drain(client) {
@@ -297,17 +242,8 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
   return {
     hostname: listener.hostname,
     port: listener.port,
-    peerOf: (port) => {
-      const id = idOfPort.get(port);
-      return id === undefined ? undefined : peers.get(id);
-    },
-    takeOver: (port) => {
-      const id = idOfPort.get(port);
-      return id === undefined ? undefined : takeOver(id);
-    },
-    connectionOf,
-    peerOfConnection: (id) => peers.get(id),
-    takeOverConnection: takeOver,
+    peerOf: (port) => peers.get(port),
+    takeOver,
     get connections() {
       return open.size;
     },
@@ -316,8 +252,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       for (const client of open) client.terminate();
       open.clear();
       peers.clear();
-      byId.clear();
-      idOfPort.clear();
+      byInnerPort.clear();
     },
   };
 }
@@ -333,7 +268,7 @@ function firstBytes(conn: Conn, chunk: Uint8Array): void {
   }
   conn.head = undefined;
   if (verdict === "pass") {
-    conn.upstream.push(conn.tagger ? conn.tagger.feed(bytes) : bytes);
+    conn.upstream.push(bytes);
     return;
   }
   // The inner server never sees the request: answer, close once it is written, then drop the
@@ -341,10 +276,6 @@ function firstBytes(conn: Conn, chunk: Uint8Array): void {
   conn.downstream.push(verdict);
   conn.downstream.end();
   conn.upstream.end();
-}
-
-function tagLine(secret: string, id: number): Uint8Array {
-  return Buffer.from(`${FRONT_CONNECTION_HEADER}: ${secret}:${id}\r\n`, "latin1");
 }
 
 function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
