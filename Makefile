@@ -59,7 +59,7 @@ run: deps build ## Build and start `./kube server` (data: /var/lib/kube as root,
 TEST_JOBS ?= 2
 
 test: deps build ## Run the whole test suite (bun test) against the freshly built ./kube; TEST_JOBS=N for N processes
-	$(BUN) test --timeout 30000 $(if $(filter-out 1,$(TEST_JOBS)),--parallel=$(TEST_JOBS))
+	$(BUN) test --timeout 60000 $(if $(filter-out 1,$(TEST_JOBS)),--parallel=$(TEST_JOBS))
 
 typecheck: node_modules/.package-lock.json ## tsc --noEmit
 	$(BUN) run typecheck
