@@ -178,16 +178,39 @@ describe("updateManagedFields", () => {
     expect((result.metadata as JsonObject).managedFields).toEqual(entries);
   });
 
-  test("a write without managedFields (absent or empty) keeps the live ones (upstream decodeLiveOrNew)", () => {
+  test("`[]` or `[{}]` resets managedFields; the write's own changes are recorded afresh (upstream isResetManagedFields)", () => {
     const created = updateManagedFields(undefined, deployment(), "creator", "Update", "apps/v1", {
       meta,
       now: t1,
     });
-    for (const managedFields of [undefined, []]) {
+    for (const reset of [[], [{}]]) {
+      const same = structuredClone(created);
+      (same.metadata as JsonObject).managedFields = reset;
+      const cleared = updateManagedFields(created, same, "controller", "Update", "apps/v1", {
+        meta,
+        now: t2,
+      });
+      expect(Object.hasOwn(cleared.metadata as JsonObject, "managedFields")).toBe(false);
+      const changed = structuredClone(created);
+      (changed.metadata as JsonObject).managedFields = reset;
+      (changed.spec as JsonObject).replicas = 2;
+      const updated = updateManagedFields(created, changed, "controller", "Update", "apps/v1", {
+        meta,
+        now: t2,
+      });
+      expect(readManagedFields(updated).map((e) => e.manager)).toEqual(["controller"]);
+      expect(fieldsOf(updated, "controller")).toEqual({ "f:spec": { "f:replicas": {} } });
+    }
+  });
+
+  test("a write without managedFields keeps the live ones (upstream decodeLiveOrNew)", () => {
+    const created = updateManagedFields(undefined, deployment(), "creator", "Update", "apps/v1", {
+      meta,
+      now: t1,
+    });
+    {
       const after = structuredClone(created);
-      const m = after.metadata as JsonObject;
-      if (managedFields === undefined) delete m.managedFields;
-      else m.managedFields = managedFields;
+      delete (after.metadata as JsonObject).managedFields;
       (after.spec as JsonObject).replicas = 2;
       const updated = updateManagedFields(created, after, "controller", "Update", "apps/v1", {
         meta,

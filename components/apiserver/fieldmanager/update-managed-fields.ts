@@ -44,6 +44,14 @@ function membersOf(nodes: Map<string, FieldNode>): FieldSet {
   return set;
 }
 
+/** Upstream's reset request: an empty list, or a list of one empty entry. */
+function isReset(requested: JsonValue | undefined): boolean {
+  if (!Array.isArray(requested)) return false;
+  if (requested.length === 0) return true;
+  const [only] = requested;
+  return requested.length === 1 && isJsonObject(only) && Object.keys(only).length === 0;
+}
+
 function managedFieldsOf(obj: JsonObject | undefined): JsonValue | undefined {
   return isJsonObject(obj?.metadata) ? obj.metadata.managedFields : undefined;
 }
@@ -63,15 +71,18 @@ export function updateManagedFields(
   if (!isJsonObject(after)) throw PatchError.badRequest("invalid JSON document");
   // Neither input is mutated: `next` is a shallow copy whose metadata is replaced when written.
   let next: JsonObject = { ...after };
-  const prev = isJsonObject(before) ? before : undefined;
+  let prev = isJsonObject(before) ? before : undefined;
   let requested = managedFieldsOf(next);
-  // A write without managedFields (absent or empty) keeps the live ones, so a client that drops
-  // them (an informer's stripped copy) deletes nothing: upstream's decodeLiveOrNew.
   const live = managedFieldsOf(prev);
-  if (
-    live !== undefined &&
-    (requested === undefined || (Array.isArray(requested) && requested.length === 0))
-  ) {
+  if (isReset(requested)) {
+    // `[]` or `[{}]` clears them (upstream isResetManagedFields); this write's own changes are
+    // then recorded afresh, and a write that changes nothing else leaves none.
+    next = withoutManagedFields(next);
+    prev = prev === undefined ? undefined : withoutManagedFields(prev);
+    requested = undefined;
+  } else if (requested === undefined && live !== undefined) {
+    // A write without managedFields keeps the live ones, so a client that drops them (an
+    // informer's stripped copy) deletes nothing: upstream's decodeLiveOrNew.
     next = {
       ...next,
       metadata: { ...(isJsonObject(next.metadata) ? next.metadata : {}), managedFields: live },
