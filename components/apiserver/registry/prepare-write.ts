@@ -55,8 +55,10 @@ export function prepareCreate(ctx: WriteContext, entry: Entry, obj: KObject, opt
   if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
   entry.strategy.defaults?.(obj);
   entry.strategy.prepareForCreate?.(obj, { now, subresource: "", ...(opts.user ? { user: opts.user } : {}) });
-  validate(ctx, entry, obj, undefined);
+  // managedFields first, then validation, as upstream's field manager runs before BeforeCreate:
+  // a reset (`[{}]`) is never judged as an entry.
   if (!opts.apply) m.managedFields = managedFields(entry, undefined, obj, opts, now);
+  validate(ctx, entry, obj, undefined);
 }
 
 /**
@@ -128,8 +130,8 @@ export function prepareUpdate(
     if (specChanged(out, old) || metaBump) m.generation += 1;
   } else if (om.generation !== undefined) m.generation = om.generation;
   else delete m.generation;
-  validate(ctx, entry, out, old);
   if (!opts.apply) m.managedFields = managedFields(entry, old, out, opts, now);
+  validate(ctx, entry, out, old);
   m.resourceVersion = om.resourceVersion;
   return out;
 }

@@ -96,6 +96,37 @@ for (const { version, bin } of found) {
       expect((await kubectl(["apply", "-f", path])).stdout).toBe(`deployment.apps/${name} configured\n`);
     });
 
+    test("managedFields: a write without them keeps them; [{}] (the documented reset) clears them", async () => {
+      const name = `kt-mf-${tag}`;
+      expect((await kubectl(["create", "configmap", name, "--from-literal=a=1"])).code).toBe(0);
+      expect((await kubectl(["label", "configmap", name, "x=y"])).code).toBe(0);
+      const managers = async (): Promise<string[] | undefined> => {
+        const got = JSON.parse(
+          (await kubectl(["get", "configmap", name, "-o", "json", "--show-managed-fields"])).stdout,
+        );
+        return got.metadata.managedFields?.map((e: { manager: string }) => e.manager);
+      };
+      expect(await managers()).toEqual(["kubectl-create", "kubectl-label"]);
+      // A replace from a copy without managedFields (as an informer's stripped copy) erases nothing.
+      const live = JSON.parse((await kubectl(["get", "configmap", name, "-o", "json"])).stdout);
+      live.data.a = "2";
+      delete live.metadata.managedFields;
+      const replaced = await kubectl(["replace", "-f", file("mf.json", JSON.stringify(live))]);
+      expect(replaced.code).toBe(0);
+      expect(await managers()).toEqual(["kubectl-create", "kubectl-label", "kubectl-replace"]);
+      const reset = await kubectl([
+        "patch",
+        "configmap",
+        name,
+        "--type=merge",
+        "-p",
+        '{"metadata":{"managedFields":[{}]}}',
+      ]);
+      expect(reset.stderr).toBe("");
+      expect(reset.code).toBe(0);
+      expect(await managers()).toBeUndefined();
+    });
+
     test("a server-side apply conflict is 409 with kubectl's --force-conflicts advice", async () => {
       const name = `kt-ssa-${tag}`;
       const path = file("ssa.yaml", DEPLOYMENT.replaceAll("NAME", name));
