@@ -3,20 +3,12 @@
 // whole policy loaded.
 import { expect, test } from "bun:test";
 import type { ClusterRole } from "kubernetes-types/rbac/v1";
+import { busyMs } from "../../../test/harness/busy-ms.ts";
 import type { KObject, Stored } from "../registry/object.ts";
 import type { Attributes } from "./authorizer.ts";
 import { bootstrapPolicy } from "./bootstrap-policy.ts";
 import { RbacAuthorizer } from "./rbac-authorizer.ts";
 import { reconcileBinding, reconcileRole } from "./reconcile-policy.ts";
-
-/** Milliseconds `run` took, not counting time this process waited for a CPU on a loaded machine. */
-function busyMs(run: () => void): number {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(cpu);
-  return Math.min(performance.now() - wall, (used.user + used.system) / 1000);
-}
 
 const policy = bootstrapPolicy();
 const byName = (name: string) => policy.clusterRoles.find((r) => r.metadata?.name === name) as ClusterRole;

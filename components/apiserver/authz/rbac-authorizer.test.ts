@@ -2,20 +2,12 @@
 // subjects of every kind, RoleBindings to Roles and ClusterRoles, missing roles as reasons.
 import { describe, expect, test } from "bun:test";
 import type { PolicyRule } from "kubernetes-types/rbac/v1";
+import { busyMs } from "../../../test/harness/busy-ms.ts";
 import type { UserInfo } from "../authn/user-info.ts";
 import type { Stored } from "../registry/object.ts";
 import type { Attributes } from "./authorizer.ts";
 import { covers, ruleAllows } from "./policy-rule.ts";
 import { RbacAuthorizer } from "./rbac-authorizer.ts";
-
-/** Milliseconds `run` took, not counting time this process waited for a CPU on a loaded machine. */
-function busyMs(run: () => void): number {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(cpu);
-  return Math.min(performance.now() - wall, (used.user + used.system) / 1000);
-}
 
 const G = "rbac.authorization.k8s.io";
 const alice: UserInfo = { username: "alice", groups: ["devs", "system:authenticated"] };

@@ -1,14 +1,6 @@
 import { expect, test } from "bun:test";
+import { busyMs } from "../../../test/harness/busy-ms.ts";
 import { jsonDepthError, MAX_JSON_DEPTH, MAX_OBJECT_DEPTH, valueDepthError } from "./json-depth.ts";
-
-/** Milliseconds `run` took, not counting time this process waited for a CPU on a loaded machine. */
-function busyMs(run: () => void): number {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(cpu);
-  return Math.min(performance.now() - wall, (used.user + used.system) / 1000);
-}
 
 test("nesting up to Go's 10000 levels passes; one more is Go's error", () => {
   const ok = "[".repeat(MAX_JSON_DEPTH) + "]".repeat(MAX_JSON_DEPTH);
