@@ -4,11 +4,12 @@
 // pkg/registry/generic/registry/store.go; the per-kind rules live in a Strategy.
 import type { ResourceInfo } from "../../../lib/api/resources.ts";
 import { StatusError } from "../../../lib/errors/status-error.ts";
-import { CompactedError, FutureRevisionError } from "../../../storage/errors.ts";
+import { CompactedError } from "../../../storage/errors.ts";
 import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
 import type { KeyValue, KV } from "../../../storage/kv.ts";
 import { isStale } from "../encryption/stale-values.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
+import { frozenObjectOf } from "./frozen-object.ts";
 import { listFromCache } from "./list-from-cache.ts";
 import {
   decodeObject,
@@ -19,6 +20,7 @@ import {
   type Stored,
 } from "./object.ts";
 import { type RawObjectEvent, toRawEvent, type WatchEventType } from "./raw-watch-event.ts";
+import { expiredStatus, mapStorageError } from "./storage-status.ts";
 import type { StoredPrefilter } from "./stored-prefilter.ts";
 import { runningWatchCache, watchCacheFor } from "./watch-cache.ts";
 
@@ -113,12 +115,7 @@ export class Store {
   async lookup(namespace: string, name: string): Promise<{ obj: Stored; kv: KeyValue } | undefined> {
     const kv = watchCacheFor(this.kv, `${this.prefix}/`).cached(this.key(namespace, name));
     if (!kv) return this.current(namespace, name);
-    let obj = lookedUp.get(kv);
-    if (!obj) {
-      obj = deepFreeze(decodeObject(kv));
-      lookedUp.set(kv, obj);
-    }
-    return { obj, kv };
+    return { obj: frozenObjectOf(kv), kv };
   }
 
   async get(namespace: string, name: string): Promise<Stored> {
@@ -385,29 +382,6 @@ function toObjectEvent(
   return undefined;
 }
 
-function expiredStatus(requested: number, compacted: number): KObject {
-  return StatusError.expired(`too old resource version: ${requested} (${compacted})`)
-    .status as unknown as KObject;
-}
-
-function mapStorageError(err: unknown, continuing: boolean): unknown {
-  if (err instanceof CompactedError) {
-    return continuing
-      ? StatusError.expired(
-          "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
-        )
-      : StatusError.expired(`too old resource version: ${err.requested} (${err.compacted})`);
-  }
-  if (err instanceof FutureRevisionError) {
-    return StatusError.of(
-      504,
-      "Timeout",
-      `Too large resource version: ${err.requested}, current: ${err.current}`,
-    );
-  }
-  return err;
-}
-
 /** What a list collects, in the form its caller asked for. */
 class ListOutput {
   readonly items: Stored[] = [];
@@ -421,17 +395,6 @@ function keyAfter(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length + 1);
   out.set(key);
   return out;
-}
-
-/** Store.lookup's parsed objects, per cached key-value (each version is a new one). */
-const lookedUp = new WeakMap<KeyValue, Stored>();
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 function withVersion(obj: KObject, revision: number): Stored {
