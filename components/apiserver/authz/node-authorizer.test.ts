@@ -5,7 +5,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { UserInfo } from "../authn/user-info.ts";
 import type { Stored } from "../registry/object.ts";
 import type { Attributes } from "./authorizer.ts";
-import { NodeAuthorizer, nodeIdentity } from "./node-authorizer.ts";
+import { NodeAuthorizer, nodeIdentity, type PodEdges, podEdges } from "./node-authorizer.ts";
 import { podReferences } from "./pod-references.ts";
 
 const n1: UserInfo = { username: "system:node:n1", groups: ["system:nodes", "system:authenticated"] };
@@ -26,12 +26,27 @@ function attrs(user: UserInfo, verb: string, resource: string, more: Partial<Att
   };
 }
 
-function pod(name: string, node: string | undefined, spec: Partial<Pod["spec"]> = {}): Stored {
+function stored(name: string, node: string | undefined, spec: Partial<Pod["spec"]> = {}): Stored {
   return {
     metadata: { name, namespace: "ns" },
     spec: { nodeName: node, containers: [{ name: "c" }], ...spec },
   } as unknown as Stored;
 }
+
+/** The edges the authorizer's cache keeps of a bound pod. */
+function pod(name: string, node: string, spec: Partial<Pod["spec"]> = {}): PodEdges {
+  const edges = podEdges(stored(name, node, spec));
+  if (!edges) throw new Error("a bound pod has edges");
+  return edges;
+}
+
+test("the cache keeps a bound pod's node and references, nothing of an unbound one", () => {
+  expect(podEdges(stored("p", undefined, { serviceAccountName: "sa" }))).toBeUndefined();
+  const edges = podEdges(
+    stored("p", "n1", { serviceAccountName: "sa", volumes: [{ name: "v", secret: { secretName: "s" } }] }),
+  );
+  expect(edges).toEqual({ node: "n1", refs: ["secret:ns/s", "serviceaccount:ns/sa"] });
+});
 
 test("node identity", () => {
   expect(nodeIdentity(n1)).toBe("n1");

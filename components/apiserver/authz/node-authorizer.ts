@@ -1,9 +1,11 @@
 // The Node authorizer: a kubelet (`system:node:<name>` in system:nodes) may read the Secrets,
 // ConfigMaps, PVCs, PVs and ServiceAccount tokens of the pods bound to its node, its own Lease,
 // and what upstream's NodeRules grant; no opinion otherwise. Upstream:
-// plugin/pkg/auth/authorizer/node/node_authorizer.go (the graph is a reference count per node).
+// plugin/pkg/auth/authorizer/node/node_authorizer.go (the graph is a reference count per node;
+// its caches keep each bound pod's edges and each bound claim's volume name, never the objects).
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import { GROUPS, type UserInfo } from "../authn/user-info.ts";
+import type { Stored } from "../registry/object.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { Attributes, Authorizer, AuthorizerResult, UserRules } from "./authorizer.ts";
 import { nodeRules } from "./bootstrap-cluster-roles.ts";
@@ -20,14 +22,31 @@ export function nodeIdentity(user: UserInfo): string | undefined {
   return user.username.startsWith(NODE_PREFIX) ? user.username.slice(NODE_PREFIX.length) : "";
 }
 
+/** What the graph keeps of a pod bound to a node: the node and what the pod refers to. */
+export interface PodEdges {
+  readonly node: string;
+  readonly refs: readonly string[];
+}
+
+/** A pod's edges; undefined for an unbound pod (it gives its node nothing yet). */
+export function podEdges(obj: Stored): PodEdges | undefined {
+  const pod = obj as unknown as Pod;
+  const node = pod.spec?.nodeName;
+  return node ? { node, refs: podReferences(pod) } : undefined;
+}
+
+/** The PersistentVolume a claim is bound to, if any (what `get persistentvolumes` follows). */
+const claimVolume = (obj: Stored): string | undefined =>
+  (obj as unknown as PersistentVolumeClaim).spec?.volumeName || undefined;
+
 const noOpinion = (reason: string): AuthorizerResult => ({ decision: "noOpinion", reason });
 const ALLOW: AuthorizerResult = { decision: "allow" };
 
 export class NodeAuthorizer implements Authorizer {
   /** node name -> reference key -> how many of its pods refer to it */
   private readonly refs = new Map<string, Map<string, number>>();
-  private caches: WatchedObjects[] = [];
-  private claims: WatchedObjects | undefined;
+  private caches: { stop(): void }[] = [];
+  private claims: WatchedObjects<string> | undefined;
 
   static async start(registry: Registry, log?: (line: string) => void): Promise<NodeAuthorizer> {
     const authz = new NodeAuthorizer();
@@ -35,9 +54,11 @@ export class NodeAuthorizer implements Authorizer {
     const pvcs = registry.lookup("", "v1", "persistentvolumeclaims");
     if (!pods || !pvcs)
       throw new Error("the Node authorizer needs pods and persistentvolumeclaims to be served");
-    authz.claims = new WatchedObjects(pvcs.store, undefined, log);
-    authz.caches = [new WatchedObjects(pods.store, (c) => authz.onPod(c), log), authz.claims];
-    await Promise.all(authz.caches.map((c) => c.start()));
+    const claims = new WatchedObjects(pvcs.store, undefined, log, claimVolume);
+    const edges = new WatchedObjects(pods.store, (c) => authz.onPod(c), log, podEdges);
+    authz.claims = claims;
+    authz.caches = [edges, claims];
+    await Promise.all([edges.start(), claims.start()]);
     return authz;
   }
 
@@ -46,26 +67,27 @@ export class NodeAuthorizer implements Authorizer {
   }
 
   /** Keeps the per-node reference counts (what upstream's graph populator does). */
-  onPod(change: Change): void {
-    const count = (pod: Pod, delta: number): void => {
-      const node = pod.spec?.nodeName;
-      if (!node) return;
+  onPod(change: Change<PodEdges>): void {
+    const count = ({ node, refs: keys }: PodEdges, delta: number): void => {
       let refs = this.refs.get(node);
       if (!refs) {
         refs = new Map();
         this.refs.set(node, refs);
       }
-      for (const key of podReferences(pod)) {
+      for (const key of keys) {
         const n = (refs.get(key) ?? 0) + delta;
         if (n > 0) refs.set(key, n);
         else refs.delete(key);
       }
       if (refs.size === 0) this.refs.delete(node);
     };
-    if (change.type === "delete") count(change.obj as unknown as Pod, -1);
+    if (change.type === "delete") count(change.obj, -1);
     else {
-      if (change.old) count(change.old as unknown as Pod, -1);
-      count(change.obj as unknown as Pod, 1);
+      const { obj, old } = change;
+      // A status write changes no edge: nothing to count.
+      if (old && old.node === obj.node && old.refs.join() === obj.refs.join()) return;
+      if (old) count(old, -1);
+      count(change.obj, 1);
     }
   }
 
@@ -77,8 +99,7 @@ export class NodeAuthorizer implements Authorizer {
     for (const key of refs.keys()) {
       if (!key.startsWith("pvc:")) continue;
       const [ns, claim] = key.slice(4).split("/") as [string, string];
-      const pvc = this.claims?.get(ns, claim) as unknown as PersistentVolumeClaim | undefined;
-      if (pvc?.spec?.volumeName === name) return true;
+      if (this.claims?.get(ns, claim) === name) return true;
     }
     return false;
   }

@@ -5,25 +5,32 @@ import type { Stored } from "../registry/object.ts";
 import type { Store } from "../registry/store.ts";
 
 /**
- * `obj` without metadata.managedFields, sharing the rest. No authorizer reads them, and the
- * Node authorizer holds every pod: with them a cached pod is about half again as large.
+ * `obj` without metadata.managedFields, sharing the rest (the default projection): no authorizer
+ * reads them, and with them a cached object is about half again as large.
  */
-function withoutManagedFields(obj: Stored): Stored {
+export function withoutManagedFields(obj: Stored): Stored {
   if (obj.metadata.managedFields === undefined) return obj;
   const { managedFields: _dropped, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }
 
-export type Change = { type: "set"; obj: Stored; old?: Stored } | { type: "delete"; obj: Stored };
+export type Change<T = Stored> = { type: "set"; obj: T; old?: T } | { type: "delete"; obj: T };
 
-export class WatchedObjects {
-  readonly objects = new Map<string, Stored>();
+/**
+ * What a cache keeps of an object; undefined keeps nothing (as if the object were deleted).
+ * The Node authorizer keeps a pod's edges (node and references), not the pod, as upstream's graph.
+ */
+export type Projection<T> = (obj: Stored) => T | undefined;
+
+export class WatchedObjects<T = Stored> {
+  readonly objects = new Map<string, T>();
   private readonly abort = new AbortController();
 
   constructor(
     private readonly store: Store,
-    private readonly onChange: (change: Change) => void = () => undefined,
+    private readonly onChange: (change: Change<T>) => void = () => undefined,
     private readonly log: (line: string) => void = () => undefined,
+    private readonly project: Projection<T> = withoutManagedFields as unknown as Projection<T>,
   ) {}
 
   /** Resolves once the first list is in the cache; changes follow until stop(). */
@@ -36,7 +43,7 @@ export class WatchedObjects {
     this.abort.abort();
   }
 
-  get(namespace: string, name: string): Stored | undefined {
+  get(namespace: string, name: string): T | undefined {
     return this.objects.get(namespace ? `${namespace}/${name}` : name);
   }
 
@@ -46,17 +53,20 @@ export class WatchedObjects {
   }
 
   private set(full: Stored): void {
-    const obj = withoutManagedFields(full);
-    const key = this.keyOf(obj);
+    const key = this.keyOf(full);
+    const obj = this.project(full);
+    if (obj === undefined) {
+      this.removeKey(key);
+      return;
+    }
     const old = this.objects.get(key);
     this.objects.set(key, obj);
     this.onChange(old ? { type: "set", obj, old } : { type: "set", obj });
   }
 
-  private remove(obj: Stored): void {
-    const key = this.keyOf(obj);
+  private removeKey(key: string): void {
     const old = this.objects.get(key);
-    if (!old) return;
+    if (old === undefined) return;
     this.objects.delete(key);
     this.onChange({ type: "delete", obj: old });
   }
@@ -68,7 +78,7 @@ export class WatchedObjects {
       seen.add(this.keyOf(obj));
       this.set(obj);
     }
-    for (const [key, obj] of [...this.objects]) if (!seen.has(key)) this.remove(obj);
+    for (const key of [...this.objects.keys()]) if (!seen.has(key)) this.removeKey(key);
     return list.resourceVersion;
   }
 
@@ -88,7 +98,7 @@ export class WatchedObjects {
           }
           const obj = ev.object as Stored;
           rv = obj.metadata.resourceVersion ?? rv;
-          if (ev.type === "DELETED") this.remove(obj);
+          if (ev.type === "DELETED") this.removeKey(this.keyOf(obj));
           else this.set(obj);
         }
       } catch (err) {
