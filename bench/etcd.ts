@@ -2,7 +2,8 @@
 // gRPC client (storage/etcd/client.ts) from this process, in the same durability class:
 // kube etcd --fsync against etcd (which fsyncs its WAL), plus kube etcd's default
 // (crash-safe, no fsync) as a third column. Each figure is a fixed-time run; watch latency
-// is put-to-event time across 100 watchers.
+// is put-to-event time across 100 watchers. Then etcd's own check, `etcdctl check perf --load=s`
+// (60 s each; BENCH_ETCD_CHECK_PERF=0 skips it), against kube etcd --fsync and etcd 3.4.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,11 +15,13 @@ import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
 
 const RUN_MS = Number(process.env.BENCH_MS ?? 3000);
+const CHECK_PERF = process.env.BENCH_ETCD_CHECK_PERF !== "0";
 const VALUE = bytes("x".repeat(256));
 
 interface Target {
   name: string;
   kv: KV;
+  endpoint: string;
   stop: () => Promise<void>;
 }
 
@@ -40,6 +43,7 @@ async function kubeEtcd(fsync: boolean): Promise<Target> {
   return {
     name: fsync ? "kube etcd --fsync" : "kube etcd",
     kv,
+    endpoint,
     stop: async () => {
       await kv.close();
       proc.kill("SIGTERM");
@@ -55,6 +59,7 @@ async function realEtcd(): Promise<Target> {
   return {
     name: "etcd 3.4",
     kv,
+    endpoint: etcd.endpoint,
     stop: async () => {
       await kv.close();
       await etcd.stop();
@@ -135,14 +140,46 @@ async function measure(t: Target): Promise<Record<string, number>> {
 
 export async function benchEtcd(): Promise<void> {
   const results: { name: string; figures: Record<string, number> }[] = [];
+  const checks: string[] = [];
   for (const open of [() => kubeEtcd(true), realEtcd, () => kubeEtcd(false)]) {
     const t = await open();
     try {
       results.push({ name: t.name, figures: await measure(t) });
+      if (CHECK_PERF && t.name !== "kube etcd") checks.push(`${t.name}: ${await checkPerf(t.endpoint)}`);
     } finally {
       await t.stop();
     }
   }
+  printTable(results);
+  if (checks.length > 0) {
+    console.log("\netcdctl check perf --load=s (60 s, 50 clients, 150 writes/s target):");
+    for (const c of checks) console.log(`  ${c}`);
+  }
+}
+
+/** `etcdctl check perf --load=s` against `endpoint`: its verdict lines, joined. */
+async function checkPerf(endpoint: string): Promise<string> {
+  const proc = Bun.spawn(["etcdctl", `--endpoints=${endpoint}`, "check", "perf", "--load=s"], {
+    env: { ...process.env, ETCDCTL_API: "3" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  // The progress bar redraws with \r; the verdicts are the PASS/FAIL lines after it.
+  const verdicts = `${out}\n${err}`
+    .split(/[\r\n]+/)
+    .map((l) => l.replace(/^.*%\s*(?:\d+m\d+s)?\s*/, "").trim())
+    .filter((l) => /^(PASS|FAIL)/.test(l));
+  return verdicts.length > 0
+    ? verdicts.join("; ")
+    : `etcdctl exited ${code}: ${err.trim().split("\n").pop()}`;
+}
+
+function printTable(results: { name: string; figures: Record<string, number> }[]): void {
   const [kube, etcd, kubeDefault] = results;
   if (!kube || !etcd || !kubeDefault) return;
   const rows = Object.keys(kube.figures);
