@@ -37,6 +37,7 @@ import type { Database, OpenCheckpointer, OpenDatabase, Statement } from "./driv
 import { openBunDatabase } from "./driver-bun.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { LeaseTable } from "./lease-table.ts";
+import { migrateLog } from "./migrate-log.ts";
 import { SqliteReads } from "./reads.ts";
 import { pragmas, SCHEMA, SCHEMA_VERSION } from "./schema.ts";
 import { WalCheckpoints } from "./wal-checkpoints.ts";
@@ -101,6 +102,7 @@ export class SqliteKV implements KV {
     const lock = lockDataDir(options.dataDir, open);
     let db: Database | undefined;
     try {
+      migrateLog(open, path);
       db = open(path);
       db.exec(pragmas(options.fsync === true, checkpointer !== null));
       db.exec(SCHEMA);

@@ -18,6 +18,7 @@ import { evaluateCompare, validateKey } from "../semantics.ts";
 import type { Statement } from "./driver.ts";
 import type { SqliteReads } from "./reads.ts";
 import { EMPTY } from "./rows.ts";
+import { LOG_COLUMNS } from "./schema.ts";
 
 /** The write in progress: its revision, the next sub-revision, and the events it makes. */
 export interface Writer {
@@ -58,7 +59,7 @@ export class SqliteWrites {
       lease,
     };
     this.deps
-      .stmt("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)")
+      .stmt(`INSERT INTO log (${LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`)
       .run(key, w.rev, w.sub++, kv.value, kv.createRevision, cur?.modRevision ?? 0, kv.version, lease);
     this.deps.stmt("INSERT OR REPLACE INTO head VALUES (?, ?, ?)").run(key, w.rev, lease);
     w.events.push(cur ? { type: "put", kv, prevKv: cur } : { type: "put", kv });
@@ -68,7 +69,7 @@ export class SqliteWrites {
   delete(w: Writer, range: KeyRange, prevKv: boolean): DeleteResult {
     w.known = undefined;
     const found = this.deps.reads.range(range, {}, this.seen(w)).kvs;
-    const tombstone = this.deps.stmt("INSERT INTO log VALUES (?, ?, ?, x'', 0, ?, 0, 0, 1)");
+    const tombstone = this.deps.stmt(`INSERT INTO log (${LOG_COLUMNS}) VALUES (?, ?, ?, x'', 0, ?, 0, 0, 1)`);
     const unhead = this.deps.stmt("DELETE FROM head WHERE key = ?");
     for (const cur of found) {
       tombstone.run(cur.key, w.rev, w.sub++, cur.modRevision);
