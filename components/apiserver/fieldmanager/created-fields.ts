@@ -1,15 +1,11 @@
 // createdFieldsV1: the FieldsV1 a manager owns after creating an object, built in one walk. It is
 // what updateManagedFields computes with no previous object (every member of fieldNodesOf plus the
-// maps the write created), without the FieldSet algebra; object-fields.ts holds the rules.
+// maps the write created), without the FieldSet algebra; object-fields.ts holds the rules. The
+// result is built directly (no intermediate tree): it runs on every create.
 
 import { isJsonObject, type JsonObject, type JsonValue } from "../patch/json-value.ts";
 import { fieldMeta, listKind, type PatchMeta } from "../patch/patch-meta.ts";
 import { itemElement } from "./field-path.ts";
-
-interface TreeNode {
-  member: boolean;
-  children: Map<string, TreeNode>;
-}
 
 // The same sets as object-fields.ts and update-managed-fields.ts.
 const unmanagedRoot = new Set(["apiVersion", "kind"]);
@@ -37,90 +33,104 @@ const implicit = new Set([
 
 /** The FieldsV1 of every field `obj` sets, or undefined when it sets none. */
 export function createdFieldsV1(obj: JsonObject, meta: PatchMeta | undefined): JsonObject | undefined {
-  const root = newNode(false);
-  for (const [name, value] of Object.entries(obj)) {
+  const children: Child[] = [];
+  for (const name in obj) {
+    const value = obj[name] as JsonValue;
     if (value === null || unmanagedRoot.has(name)) continue;
     const child = fieldMeta(meta, name);
-    if (name === "metadata" && isJsonObject(value)) {
-      walkObject(value, child, record(root, "f:metadata", false), unmanagedMetadata);
-    } else {
-      walkValue(value, child, root, `f:${name}`);
-    }
+    const fields =
+      name === "metadata" && isJsonObject(value)
+        ? node(false, objectChildren(value, child, unmanagedMetadata))
+        : valueFields(value, child, name);
+    if (fields) children.push([`f:${name}`, fields]);
   }
-  return finish(root);
+  return node(false, children);
 }
 
-function newNode(member: boolean): TreeNode {
-  return { member, children: new Map() };
+/** A path element with the FieldsV1 below it. */
+type Child = [string, JsonObject];
+
+/**
+ * FieldsV1 of a node: `{}` for a member without children, else `.` (when a member) and the
+ * children sorted by element text, as FieldSet.toFieldsV1; undefined: nothing owned there.
+ */
+function node(member: boolean, children: Child[]): JsonObject | undefined {
+  if (children.length === 0) return member ? {} : undefined;
+  if (children.length > 1) children.sort(byElement);
+  const out: JsonObject = {};
+  if (member) out["."] = {};
+  for (const [element, fields] of children) out[element] = fields;
+  return out;
 }
 
-function record(parent: TreeNode, element: string, member: boolean): TreeNode {
-  const existing = parent.children.get(element);
-  if (existing) {
-    existing.member ||= member;
-    return existing;
+function objectChildren(obj: JsonObject, meta: PatchMeta | undefined, skip?: ReadonlySet<string>): Child[] {
+  const children: Child[] = [];
+  for (const name in obj) {
+    const value = obj[name] as JsonValue;
+    if (value === null || skip?.has(name)) continue;
+    const fields = valueFields(value, fieldMeta(meta, name), name);
+    if (fields) children.push([`f:${name}`, fields]);
   }
-  const node = newNode(member);
-  parent.children.set(element, node);
-  return node;
+  return children;
 }
 
-function walkObject(
-  obj: JsonObject,
-  meta: PatchMeta | undefined,
-  parent: TreeNode,
-  skip?: ReadonlySet<string>,
-): void {
-  for (const [name, value] of Object.entries(obj)) {
-    if (value !== null && !skip?.has(name)) walkValue(value, fieldMeta(meta, name), parent, `f:${name}`);
-  }
-}
-
-function walkValue(value: JsonValue, meta: PatchMeta | undefined, parent: TreeNode, element: string): void {
+/** The FieldsV1 below field `name` holding `value`. */
+function valueFields(value: JsonValue, meta: PatchMeta | undefined, name: string): JsonObject | undefined {
   if (isJsonObject(value)) {
-    if (meta?.atomic || Object.keys(value).length === 0) {
-      record(parent, element, true);
-    } else {
-      // A map the write created is a member itself (`.`), unless Go has it implicitly.
-      const created = element.startsWith("f:") && !implicit.has(element.slice(2));
-      walkObject(value, meta, record(parent, element, created));
-    }
-    return;
+    if (meta?.atomic || isEmpty(value)) return {};
+    // A map the write created is a member itself (`.`), unless Go has it implicitly.
+    return node(!implicit.has(name), objectChildren(value, meta));
   }
-  if (!Array.isArray(value)) {
-    record(parent, element, true);
-    return;
-  }
+  if (!Array.isArray(value)) return {};
   const kind = listKind(meta);
-  const elements = value.map((item, index) => itemElement(item, index, meta));
-  if (kind.type === "atomic" || value.length === 0 || elements.some((e) => e.startsWith("i:"))) {
-    record(parent, element, true);
-    return;
+  if (kind.type === "atomic" || value.length === 0) return {};
+  const elements: string[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const element = itemElement(value[index] as JsonValue, index, meta);
+    if (element.startsWith("i:")) return {};
+    elements.push(element);
   }
-  const list = record(parent, element, false);
-  value.forEach((item, index) => {
-    const node = record(list, elements[index] as string, true);
-    if (kind.type === "map" && isJsonObject(item)) walkObject(item, meta, node);
-  });
+  const items: Child[] = [];
+  let repeats = false;
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index] as JsonValue;
+    const element = elements[index] as string;
+    const fields = kind.type === "map" && isJsonObject(item) ? node(true, objectChildren(item, meta)) : {};
+    if (!repeats && elements.indexOf(element) !== index) repeats = true;
+    items.push([element, fields ?? {}]);
+  }
+  return node(false, repeats ? mergeRepeated(items) : items);
 }
 
-/** FieldsV1 of a node: `.` for a member with children, children sorted; nothing without members. */
-function finish(node: TreeNode): JsonObject | undefined {
-  const result: JsonObject = {};
-  const keys = [...node.children.keys()].sort(compareElements);
-  let any = false;
-  for (const key of keys) {
-    const child = finish(node.children.get(key) as TreeNode);
-    if (child === undefined) continue;
-    if (!any && node.member) result["."] = {};
-    any = true;
-    result[key] = child;
+/** Items of a list that share an element (two entries with one key) are one node, merged. */
+function mergeRepeated(items: Child[]): Child[] {
+  const merged = new Map<string, JsonObject>();
+  for (const [element, fields] of items) {
+    const seen = merged.get(element);
+    merged.set(element, seen ? merge(seen, fields) : fields);
   }
-  if (any) return result;
-  return node.member ? {} : undefined;
+  return [...merged];
+}
+
+/** Two FieldsV1 trees of one node as one: a member in either, the union of their children. */
+function merge(a: JsonObject, b: JsonObject): JsonObject {
+  const member = isEmpty(a) || isEmpty(b) || "." in a || "." in b;
+  const children = new Map<string, JsonObject>();
+  for (const tree of [a, b])
+    for (const [element, fields] of Object.entries(tree)) {
+      if (element === ".") continue;
+      const seen = children.get(element);
+      children.set(element, seen ? merge(seen, fields as JsonObject) : (fields as JsonObject));
+    }
+  return node(member, [...children]) ?? {};
+}
+
+function isEmpty(obj: JsonObject): boolean {
+  for (const _ in obj) return false;
+  return true;
 }
 
 /** By element text, as FieldSet.toFieldsV1 (children never are ".", which is placed first above). */
-function compareElements(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function byElement(a: Child, b: Child): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }

@@ -17,3 +17,13 @@ test("no false positives: same keys in sibling objects, keys inside strings, esc
   expect(duplicateFields('{"metadata":{"name":"x","labels":{"a":"1"}},"data":{"a":"1"}}')).toEqual([]);
   expect(duplicateFields("[]")).toEqual([]);
 });
+
+test("objects past 16 keys, keys after nested objects, escapes in values, arrays of arrays", () => {
+  const many = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`).join(",");
+  expect(duplicateFields(`{${many},"k3":1,"k39":2,"z":{${many}}}`)).toEqual(["k3", "k39"]);
+  expect(duplicateFields(`{"o":{${many},"k0":{"k0":1,"k0":2}}}`)).toEqual(["o.k0", "o.k0.k0"]);
+  expect(duplicateFields('{"a":{"b":1},"c":[{"b":1}],"b":2,"a":3}')).toEqual(["a"]);
+  expect(duplicateFields('{"s":"x\\\\","t":"\\"}{[","s":1}')).toEqual(["s"]);
+  expect(duplicateFields('[[{"a":1}],[{"a":1},{"a":1,"a":2}]]')).toEqual(["[1][1].a"]);
+  expect(duplicateFields('{"a":1,"b":"unterminated')).toEqual([]);
+});
