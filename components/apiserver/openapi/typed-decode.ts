@@ -4,6 +4,7 @@
 // field, which is removed from the object (upstream drops what its structs do not hold).
 import { refName, type Schema } from "../../../assets/openapi/schema.ts";
 import { parseApiVersion } from "../../../lib/api/resources.ts";
+import { type Ctx, ctxRoot, fieldsOf, pathOf } from "./decode-path.ts";
 import { SchemaCatalog } from "./schema-catalog.ts";
 
 /** The first value Go could not decode, with the context Go's UnmarshalTypeError prints. */
@@ -79,14 +80,22 @@ interface Resolved {
   name: string | undefined;
 }
 
-interface Ctx {
-  struct: string;
-  fields: string[];
-  path: string;
-}
+/** Resolved schemas of each catalog, by the schema object they start from, until the catalog changes. */
+const resolvedCache = new WeakMap<SchemaCatalog, { revision: number; bySchema: WeakMap<Schema, Resolved> }>();
 
-function ctxRoot(): Ctx {
-  return { struct: "", fields: [], path: "" };
+/** resolve() for a schema reached without a name (a property, an item, a map value), memoised. */
+function resolveSchema(catalog: SchemaCatalog, schema: Schema): Resolved {
+  let cache = resolvedCache.get(catalog);
+  if (!cache || cache.revision !== catalog.revision) {
+    cache = { revision: catalog.revision, bySchema: new WeakMap() };
+    resolvedCache.set(catalog, cache);
+  }
+  let resolved = cache.bySchema.get(schema);
+  if (!resolved) {
+    resolved = resolve(catalog, { schema, name: undefined });
+    cache.bySchema.set(schema, resolved);
+  }
+  return resolved;
 }
 
 function resolve(catalog: SchemaCatalog, r: Resolved): Resolved {
@@ -150,8 +159,8 @@ class Walker {
       value,
       goType,
       struct: ctx.struct,
-      field: ctx.fields.join("."),
-      path: ctx.path,
+      field: fieldsOf(ctx),
+      path: pathOf(ctx),
       ...(custom !== undefined ? { custom } : {}),
     };
   }
@@ -245,10 +254,9 @@ class Walker {
     }
     const items = r.schema.items;
     if (!items) return;
-    const item = resolve(this.catalog, { schema: items, name: undefined });
-    value.forEach((v, i) => {
-      this.value(item, v, { ...ctx, path: `${ctx.path}[${i}]` });
-    });
+    const item = resolveSchema(this.catalog, items);
+    for (let index = 0; index < value.length; index++)
+      this.value(item, value[index], { parent: ctx, step: "index", key: "", index, struct: ctx.struct });
   }
 
   private object(r: Resolved, value: unknown, ctx: Ctx): void {
@@ -261,10 +269,9 @@ class Walker {
     const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
     const extra = schema.additionalProperties;
     const embedded = schema["x-kubernetes-embedded-resource"] === true;
-    const structName = name === undefined ? ctx.struct : (name.split(".").pop() ?? "");
+    const structName = name === undefined ? ctx.struct : name.slice(name.lastIndexOf(".") + 1);
     for (const key of Object.keys(obj)) {
       const child = obj[key];
-      const path = ctx.path === "" ? key : `${ctx.path}.${key}`;
       const property =
         schema.properties && Object.hasOwn(schema.properties, key)
           ? schema.properties[key]
@@ -272,15 +279,24 @@ class Walker {
             ? EMBEDDED[key]
             : undefined;
       if (property) {
-        this.value(resolve(this.catalog, { schema: property, name: undefined }), child, {
+        this.value(resolveSchema(this.catalog, property), child, {
+          parent: ctx,
+          step: "field",
+          key,
+          index: 0,
           struct: structName,
-          fields: [...ctx.fields, key],
-          path,
         });
       } else if (typeof extra === "object") {
-        this.value(resolve(this.catalog, { schema: extra, name: undefined }), child, { ...ctx, path });
+        this.value(resolveSchema(this.catalog, extra), child, {
+          parent: ctx,
+          step: "key",
+          key,
+          index: 0,
+          struct: ctx.struct,
+        });
       } else if (!preserve && extra !== true && (schema.properties || schema.type === "object")) {
-        this.unknown.push(path);
+        const at = pathOf(ctx);
+        this.unknown.push(at === "" ? key : `${at}.${key}`);
         delete obj[key];
       }
     }
