@@ -56,7 +56,7 @@ type Child = [string, JsonObject];
  */
 function node(member: boolean, children: Child[]): JsonObject | undefined {
   if (children.length === 0) return member ? {} : undefined;
-  if (children.length > 1) children.sort(byElement);
+  if (children.length > 1) sortChildren(children);
   const out: JsonObject = {};
   if (member) out["."] = {};
   for (const [element, fields] of children) out[element] = fields;
@@ -130,7 +130,24 @@ function isEmpty(obj: JsonObject): boolean {
   return true;
 }
 
-/** By element text, as FieldSet.toFieldsV1 (children never are ".", which is placed first above). */
+/**
+ * By element text, as FieldSet.toFieldsV1 (children never are ".", which is placed first above):
+ * an insertion sort for the few children most objects have (Array.prototype.sort with a
+ * comparator was 2% of a pod create's profile).
+ */
+function sortChildren(children: Child[]): void {
+  if (children.length > 24) {
+    children.sort(byElement);
+    return;
+  }
+  for (let i = 1; i < children.length; i++) {
+    const child = children[i] as Child;
+    let j = i - 1;
+    for (; j >= 0 && (children[j] as Child)[0] > child[0]; j--) children[j + 1] = children[j] as Child;
+    children[j + 1] = child;
+  }
+}
+
 function byElement(a: Child, b: Child): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }

@@ -43,7 +43,13 @@ export function checkFields(
   types: Record<string, JsonType>,
 ): StatusCause[] {
   if (!obj) return [];
+  // Runs for most objects of every write: no entries array, and a field's path only for a cause.
   const out: StatusCause[] = [];
-  for (const [key, type] of Object.entries(types)) out.push(...checkType(`${path}.${key}`, obj[key], type));
+  for (const key in types) {
+    const value = obj[key];
+    const type = types[key] as JsonType;
+    if (value !== undefined && value !== null && !hasType(value, type))
+      out.push(typeInvalid(`${path}.${key}`, value, type));
+  }
   return out;
 }
