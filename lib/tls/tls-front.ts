@@ -7,18 +7,13 @@
 // Without a certificate the front is plain TCP (the same takeover for plain HTTP servers).
 import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
+import { FastPath, type FrontFetch } from "./fast-path.ts";
+import { PipeSink } from "./pipe-sink.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
+import { peerOf, type TlsPeer } from "./tls-peer.ts";
 import { unknownMethodVerdict } from "./unknown-method.ts";
 
-/** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
-export interface TlsPeer {
-  /** DER of the leaf certificate, then the intermediates the client sent. */
-  chain: Uint8Array[];
-  /** True when the chain verified against the client CA. */
-  authorized: boolean;
-  /** OpenSSL's code when not authorized, e.g. "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY". */
-  authorizationError?: string;
-}
+export type { TlsPeer };
 
 export interface TlsFrontOptions {
   hostname: string;
@@ -37,6 +32,18 @@ export interface TlsFrontOptions {
    * ReadHeaderTimeout (32 s). 10 s killed handshakes that an overloaded server was slow to finish.
    */
   handshakeTimeoutMs?: number;
+  /**
+   * When given, requests without an upgrade and with no body or a Content-Length one are answered
+   * by this handler in the front's process (no inner hop); the first other request hands the
+   * connection to the inner server. `error` answers what `fetch` throws; a body not all there
+   * `bodyTimeoutMs` (default 60 s) after its head is answered `bodyTimeout()`.
+   */
+  fetch?: FrontFetch<TlsPeer>;
+  error?: (err: unknown) => Response;
+  bodyTimeoutMs?: number;
+  bodyTimeout?: () => Response;
+  /** Requests whose responses are finite (read whole rather than streamed; see FastPathOptions). */
+  wholeBody?: (req: Request) => boolean;
 }
 
 export interface TlsFront {
@@ -68,16 +75,14 @@ interface Conn {
   /** OpenSSL's verification error from the handshake, if any. */
   verifyError?: string;
   handshakeTimer?: ReturnType<typeof setTimeout>;
+  /** Set while the front answers this connection's requests itself. */
+  fast?: FastPath<TlsPeer>;
+  sink?: PipeSink;
 }
 
 interface InnerData {
   conn: Conn;
   client: Socket<Conn | undefined>;
-}
-
-interface PeerCertificateDetail {
-  raw?: Uint8Array;
-  issuerCertificate?: PeerCertificateDetail;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 32_000;
@@ -163,6 +168,38 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     }
   };
 
+  /** After the handshake: answer requests here when a handler is given, else hop to the inner server. */
+  const serve = (client: Socket<Conn | undefined>, conn: Conn) => {
+    const { fetch } = options;
+    if (!fetch) {
+      void connectInner(client, conn);
+      return;
+    }
+    conn.sink = new PipeSink(conn.downstream);
+    conn.fast = new FastPath<TlsPeer>({
+      fetch,
+      error: options.error ?? (() => new Response("Internal Server Error", { status: 500 })),
+      bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
+      bodyTimeout: options.bodyTimeout ?? (() => new Response("Request Timeout", { status: 408 })),
+      ...(options.wholeBody ? { whole: options.wholeBody } : {}),
+      connection: { peer: requestCert ? peerOf(client, conn.verifyError) : undefined },
+      scheme: tls ? "https" : "http",
+      sink: conn.sink,
+      end: () => conn.downstream.end(),
+      cut: () => client.terminate(),
+      pause: () => client.pause(),
+      resume: () => client.resume(),
+      handOff: (bytes, answered) => {
+        conn.fast = undefined;
+        conn.sink = undefined;
+        if (answered > 0) conn.head = undefined;
+        if (conn.head) firstBytes(conn, bytes);
+        else conn.upstream.push(bytes);
+        void connectInner(client, conn);
+      },
+    });
+  };
+
   const listener: TCPSocketListener<Conn | undefined> = Bun.listen<Conn | undefined>({
     hostname: options.hostname,
     port: options.port,
@@ -189,7 +226,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         conn.downstream.to(client);
         client.data = conn;
         if (!tls) {
-          void connectInner(client, conn);
+          serve(client, conn);
           return;
         }
         // A peer that connects and never finishes a handshake would hold the socket forever.
@@ -207,11 +244,12 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         }
         const code = (verifyError as (Error & { code?: string }) | null)?.code ?? verifyError?.message;
         if (code) conn.verifyError = code;
-        void connectInner(client, conn);
+        serve(client, conn);
       },
       data(client, chunk) {
         const conn = client.data;
         if (conn?.raw) conn.raw.received(chunk);
+        else if (conn?.fast) conn.fast.received(chunk);
         else if (conn?.head) firstBytes(conn, chunk);
         else conn?.upstream.push(chunk);
       },
@@ -221,6 +259,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       end(client) {
         const conn = client.data;
         if (conn?.raw) conn.raw.closed();
+        else if (conn?.fast) conn.fast.inputEnded();
         else conn?.upstream.end();
       },
       close(client) {
@@ -228,6 +267,8 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         const conn = client.data;
         if (!conn) return;
         conn.raw?.closed();
+        conn.fast?.closed();
+        conn.sink?.close();
         clearTimeout(conn.handshakeTimer);
         conn.upstream.end();
         if (conn.inner) conn.inner.end();
@@ -276,19 +317,4 @@ function firstBytes(conn: Conn, chunk: Uint8Array): void {
   conn.downstream.push(verdict);
   conn.downstream.end();
   conn.upstream.end();
-}
-
-function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
-  const detailed = client as unknown as {
-    getPeerCertificate(detailed: boolean): PeerCertificateDetail | undefined;
-  };
-  const detail = detailed.getPeerCertificate(true);
-  if (!detail?.raw) return undefined;
-  const chain: Uint8Array[] = [];
-  for (let c: PeerCertificateDetail | undefined = detail; c?.raw; c = c.issuerCertificate) {
-    chain.push(new Uint8Array(c.raw));
-    if (c.issuerCertificate === c || chain.length > 10) break;
-  }
-  const authorized = client.authorized;
-  return { chain, authorized, ...(!authorized ? { authorizationError: verifyError ?? "UNKNOWN" } : {}) };
 }

@@ -1,0 +1,34 @@
+// What a TLS server socket's handshake saw of the client's certificate, read from Bun's socket
+// (node:tls's getPeerCertificate(true): the leaf, then each issuer the client sent).
+import type { Socket } from "bun";
+
+/** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
+export interface TlsPeer {
+  /** DER of the leaf certificate, then the intermediates the client sent. */
+  chain: Uint8Array[];
+  /** True when the chain verified against the client CA. */
+  authorized: boolean;
+  /** OpenSSL's code when not authorized, e.g. "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY". */
+  authorizationError?: string;
+}
+
+interface PeerCertificateDetail {
+  raw?: Uint8Array;
+  issuerCertificate?: PeerCertificateDetail;
+}
+
+/** The client's certificate chain on `client` (undefined: it sent none). */
+export function peerOf<T>(client: Socket<T>, verifyError: string | undefined): TlsPeer | undefined {
+  const detailed = client as unknown as {
+    getPeerCertificate(detailed: boolean): PeerCertificateDetail | undefined;
+  };
+  const detail = detailed.getPeerCertificate(true);
+  if (!detail?.raw) return undefined;
+  const chain: Uint8Array[] = [];
+  for (let c: PeerCertificateDetail | undefined = detail; c?.raw; c = c.issuerCertificate) {
+    chain.push(new Uint8Array(c.raw));
+    if (c.issuerCertificate === c || chain.length > 10) break;
+  }
+  const authorized = client.authorized;
+  return { chain, authorized, ...(!authorized ? { authorizationError: verifyError ?? "UNKNOWN" } : {}) };
+}
