@@ -1,7 +1,7 @@
-// Per-container cgroup v1 groups (kubelet's container manager, cgroupfs driver, flattened): one
-// `kube-<id>` group per controller under this process's own cgroup, with the pod spec's limits.
-
+// Per-container cgroup v1 groups (kubelet's container manager, cgroupfs driver): one `kube-<id>`
+// group per controller under the node's pods group (upstream's kubepods) in this process's cgroup.
 import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 const controllers = ["memory", "cpu", "cpuacct"] as const;
@@ -16,13 +16,25 @@ export interface CgroupLimits {
 /** The usable controllers: their directory (this process's cgroup) where we may create children. */
 export class CgroupManager {
   private readonly parents: Map<Controller, string>;
+  /** The pods group's directories (removed on close when empty), if one was made. */
+  private readonly podsGroups: string[];
 
-  private constructor(parents: Map<Controller, string>) {
+  private constructor(parents: Map<Controller, string>, podsGroups: string[]) {
     this.parents = parents;
+    this.podsGroups = podsGroups;
   }
 
-  /** Probes each controller by creating and removing a child group; logs once what is unusable. */
-  static async detect(log: (line: string) => void, root = "/sys/fs/cgroup"): Promise<CgroupManager> {
+  /**
+   * Probes each controller by creating and removing a child group; logs once what is unusable. With `podsGroup`, the containers' groups go under that group of each controller (made here),
+   * whose cpu.shares is the node's CPUs (1024 each) as upstream's kubepods: a burst of pod starts
+   * (a hundred supervisors and containers runnable at once) then competes with the kubelet and
+   * the apiserver as one weight instead of a hundred, which starved both for seconds.
+   */
+  static async detect(
+    log: (line: string) => void,
+    root = "/sys/fs/cgroup",
+    podsGroup?: string,
+  ): Promise<CgroupManager> {
     const parents = new Map<Controller, string>();
     let self = "";
     try {
@@ -47,7 +59,37 @@ export class CgroupManager {
     if (missing.length > 0) {
       log(`cgroup v1 controllers ${missing.join(", ")} not writable: containers run without those limits`);
     }
-    return new CgroupManager(parents);
+    const made: string[] = [];
+    if (podsGroup !== undefined) {
+      const nested = new Map<Controller, string>();
+      try {
+        for (const [controller, parent] of parents) {
+          const dir = join(parent, podsGroup);
+          await mkdir(dir, { recursive: true });
+          made.push(dir);
+          nested.set(controller, dir);
+          if (controller === "cpu")
+            await writeFile(join(dir, "cpu.shares"), `${1024 * availableParallelism()}`);
+        }
+        for (const [controller, dir] of nested) parents.set(controller, dir);
+      } catch (error) {
+        log(
+          `cgroup pods group ${podsGroup} not usable (${(error as Error).message}): containers' groups are flat`,
+        );
+        for (const dir of made.splice(0)) await rmdir(dir).catch(() => undefined);
+      }
+    }
+    return new CgroupManager(parents, made);
+  }
+
+  /** The pods group's directories, one per controller (empty without one). */
+  get podsGroupDirs(): readonly string[] {
+    return this.podsGroups;
+  }
+
+  /** Removes the pods group when no process is left in it (pods left running keep it). */
+  async close(): Promise<void> {
+    for (const dir of this.podsGroups) await rmdir(dir).catch(() => undefined);
   }
 
   get usable(): boolean {

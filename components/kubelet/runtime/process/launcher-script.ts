@@ -12,7 +12,8 @@
  * with `r` asks for `ready <id>` too: the child gets a dup of stdout as `$main::ready_fh` (with
  * `$main::ready_id`), and supervisor.pl writes the line once its container execed or failed, so the
  * kubelet needs no polling. It exits at EOF (the kubelet is gone); the supervisors keep running, and
- * a restarted kubelet adopts them.
+ * a restarted kubelet adopts them. Its arguments: cgroup directories each forked
+ * child moves itself into first (the node's pods group), while the launcher stays where it is.
  */
 export const launcherScript = `#!/usr/bin/perl
 use strict;
@@ -22,6 +23,8 @@ $SIG{PIPE} = 'IGNORE';
 # Wakes the select below when a supervisor ends.
 $SIG{CHLD} = sub { };
 $| = 1;
+# The pods group's directories (one per cgroup controller): each child joins them.
+my @groups = @ARGV;
 
 sub reap {
   while ((my $pid = waitpid(-1, 1)) > 0) { print "exited $pid $?\\n"; }
@@ -46,6 +49,9 @@ sub launch {
   if (!defined $pid) { print "failed $id fork: $!\\n"; return; }
   if ($pid == 0) {
     $SIG{$_} = 'DEFAULT' for qw(INT PIPE CHLD);
+    for my $group (@groups) {
+      if (open(my $procs, '>', "$group/cgroup.procs")) { print $procs "$$\n"; close $procs; }
+    }
     # Above fd 2, so close-on-exec: the container never holds the kubelet's pipe.
     if ($id =~ /^r/ && open(my $ready, '>&', *STDOUT)) {
       $main::ready_fh = $ready;

@@ -1,7 +1,7 @@
 // The process runtime: pods as real Linux processes, one network namespace per pod on a node bridge
 // (CRI RuntimeService semantics over supervisor processes; state under <rootDir>/runtime survives restarts).
 
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
@@ -76,7 +76,9 @@ export async function startProcessRuntime(options: ProcessRuntimeOptions): Promi
   } else {
     options.log(`process runtime: host networking (${privileged ? "asked for" : "not root"})`);
   }
-  const cgroups = privileged ? await CgroupManager.detect(options.log) : undefined;
+  // The node's pods group (upstream's kubepods), one per root dir: a restarted kubelet finds it again.
+  const podsGroup = `kubepods-${createHash("sha1").update(options.rootDir).digest("hex").slice(0, 8)}`;
+  const cgroups = privileged ? await CgroupManager.detect(options.log, undefined, podsGroup) : undefined;
   if (!privileged) options.log("process runtime: not root: no cgroups, mounts or runAsUser");
   const runtime = new ProcessRuntimeImpl(options, state, network, cgroups, privileged, syscalls);
   await runtime.adopt();
@@ -119,7 +121,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     this.containers = new ContainerTable(state, cgroups, options.log);
     // KUBE_SUPERVISOR_LAUNCHER=0: spawn each supervisor from the kubelet (the path before the launcher).
     this.launcher =
-      process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new SupervisorLauncher(state.binDir);
+      process.env.KUBE_SUPERVISOR_LAUNCHER === "0"
+        ? undefined
+        : new SupervisorLauncher(state.binDir, cgroups?.podsGroupDirs);
     this.networking = network !== undefined ? "netns" : "host";
     this.nodeIP = network?.gateway ?? "127.0.0.1";
     this.podCIDR = network?.podCIDR;
@@ -283,8 +287,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /** Stops watching; pods keep running. The bridge goes when no sandbox is left (or on request). */
   async close(options: { removeBridge?: boolean } = {}): Promise<void> {
     clearInterval(this.poller);
-    this.launcher?.close();
+    await this.launcher?.close();
     this.containers.close();
+    await this.cgroups?.close();
     const podsLeft = [...this.sandboxes.values()].some((s) => s.netns !== undefined);
     if (this.network !== undefined && (options.removeBridge === true || !podsLeft)) {
       await this.network.removeBridge();

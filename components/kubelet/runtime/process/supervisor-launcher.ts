@@ -32,7 +32,14 @@ export class SupervisorLauncher {
   /** Ends reported before their `started` line was read (not expected, but never lost). */
   private readonly early = new Map<number, number>();
 
-  constructor(private readonly binDir: string) {}
+  constructor(
+    private readonly binDir: string,
+    /**
+     * Cgroup directories each supervisor moves itself into once forked (the node's pods group);
+     * the launcher stays in the kubelet's, so a burst of busy supervisors cannot starve it.
+     */
+    private readonly cgroupDirs: readonly string[] = [],
+  ) {}
 
   /**
    * Forks `perl <argv[1]> <argv[2..]>` (argv as launchCommand builds it) with stdout and stderr
@@ -77,8 +84,8 @@ export class SupervisorLauncher {
     return ready ? { pid, exited, ready } : { pid, exited };
   }
 
-  /** Closes the launcher's stdin: it exits; supervisors keep running. */
-  close(): void {
+  /** Closes the launcher's stdin: it exits (resolves then, at most 2 s); supervisors keep running. */
+  async close(): Promise<void> {
     const proc = this.proc;
     this.proc = undefined;
     try {
@@ -86,11 +93,12 @@ export class SupervisorLauncher {
     } catch {
       // Already gone.
     }
+    if (proc !== undefined) await Promise.race([proc.exited, Bun.sleep(2000)]);
   }
 
   private start(): Subprocess<"pipe", "pipe", "ignore"> {
     if (this.proc !== undefined) return this.proc;
-    const proc = Bun.spawn(["perl", join(this.binDir, "launcher.pl")], {
+    const proc = Bun.spawn(["perl", join(this.binDir, "launcher.pl"), ...this.cgroupDirs], {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "ignore",
