@@ -109,7 +109,9 @@ export class FastPath<Peer> {
   }
 
   private consume(n: number): void {
-    this.pending = this.joined().subarray(n);
+    const bytes = this.joined();
+    // Nothing left: drop the buffer (a view of it would keep a big body alive).
+    this.pending = n >= bytes.length ? EMPTY : bytes.subarray(n);
     this.size -= n;
     if (this.paused && this.size <= HOLD_BYTES) {
       this.paused = false;
