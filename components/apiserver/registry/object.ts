@@ -3,6 +3,7 @@
 // (upstream's APIObjectVersioner does the same with etcd's mod_revision).
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import type { KeyValue } from "../../../storage/kv.ts";
+import { encodeParts } from "./encoded-object.ts";
 
 /** ObjectMeta without kubernetes-types' readonly marks: the server is who sets those fields. */
 export type Meta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
@@ -22,6 +23,8 @@ const decoder = new TextDecoder();
 
 /** Stored JSON starts with metadata, so a list can splice resourceVersion in without parsing. */
 export function encodeObject(obj: KObject): Uint8Array {
+  const parts = encodeParts(obj);
+  if (parts) return parts.value;
   const { resourceVersion: _, ...metadata } = obj.metadata ?? {};
   const { metadata: _m, ...rest } = obj;
   return encoder.encode(JSON.stringify({ metadata, ...rest }));

@@ -9,6 +9,7 @@ import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
 import type { KeyValue, KV } from "../../../storage/kv.ts";
 import { isStale } from "../encryption/stale-values.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
+import { encodeParts, rememberEncoding } from "./encoded-object.ts";
 import { frozenObjectOf } from "./frozen-object.ts";
 import { listFromCache } from "./list-from-cache.ts";
 import {
@@ -127,13 +128,16 @@ export class Store {
   /** Store a new object; 409 AlreadyExists if the name is taken. */
   async create(namespace: string, name: string, obj: KObject): Promise<Stored> {
     const key = this.key(namespace, name);
+    const parts = encodeParts(obj);
     const t = await this.kv.txn(
       [{ key, target: "mod", result: "=", value: 0 }],
-      [{ type: "put", key, value: encodeObject(obj) }],
+      [{ type: "put", key, value: parts ? parts.value : encodeObject(obj) }],
       [],
     );
     if (!t.succeeded) throw StatusError.alreadyExists(this.qualified, name);
-    return withVersion(obj, t.revision);
+    const created = withVersion(obj, t.revision);
+    if (parts) rememberEncoding(created, parts);
+    return created;
   }
 
   /**

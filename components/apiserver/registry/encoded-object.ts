@@ -1,0 +1,78 @@
+// The stored JSON of an object built from two JSON.stringify calls, metadata and the rest, byte
+// for byte what one call over `{metadata, ...rest}` writes; the parts then give a create's
+// response without stringifying the object again. Two calls are no slower than one: a pod's
+// managedFields keys (`k:{"name":"c"}`) need escaping, which takes JSC's stringify off its fast
+// path for the whole call; split, only metadata's call pays it.
+import type { KObject } from "./object.ts";
+
+/** An object's stored encoding and the JSON texts it was made of. */
+export interface EncodedObject {
+  value: Uint8Array;
+  /** metadata's JSON, without resourceVersion. */
+  metadata: string;
+  /** The JSON of every field but metadata, apiVersion and kind, in the object's order. */
+  others: string;
+  /** metadata held a resourceVersion (its place in a response is then its own). */
+  hadVersion: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The split encoding, when `obj` has metadata and its apiVersion, kind and metadata come before
+ * its other fields (as clients write them; the stored text is the same); undefined otherwise.
+ */
+export function encodeParts(obj: KObject): EncodedObject | undefined {
+  let head = "";
+  let past = false;
+  let hasMetadata = false;
+  for (const key in obj) {
+    if (key === "metadata") {
+      if (past) return undefined;
+      hasMetadata = true;
+    } else if (key === "apiVersion" || key === "kind") {
+      if (past) return undefined;
+      const value = JSON.stringify(obj[key]);
+      if (value !== undefined) head += `,"${key}":${value}`;
+    } else past = true;
+  }
+  // Without metadata a served copy gets it last (withVersion adds it): not this layout.
+  if (!hasMetadata) return undefined;
+  const { resourceVersion, ...meta } = obj.metadata ?? {};
+  const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = obj;
+  const metadata = JSON.stringify(meta);
+  const others = JSON.stringify(rest);
+  const text = `{"metadata":${metadata}${head}${others === "{}" ? "}" : `,${others.slice(1)}`}`;
+  return { value: encoder.encode(text), metadata, others, hadVersion: resourceVersion !== undefined };
+}
+
+/**
+ * `JSON.stringify` of the object as served, `{apiVersion, kind, ...}` with metadata's
+ * resourceVersion last (as withVersion adds it), from its parts; undefined when metadata had a
+ * resourceVersion of its own.
+ */
+export function servedJson(
+  encoded: EncodedObject,
+  apiVersion: string,
+  kind: string,
+  revision: number,
+): string | undefined {
+  if (encoded.hadVersion) return undefined;
+  const { metadata, others } = encoded;
+  const version = `"resourceVersion":"${revision}"}`;
+  const meta = metadata === "{}" ? `{${version}` : `${metadata.slice(0, -1)},${version}`;
+  const tail = others === "{}" ? "}" : `,${others.slice(1)}`;
+  return `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},"metadata":${meta}${tail}`;
+}
+
+const encodings = new WeakMap<object, EncodedObject>();
+
+/** Keep `encoded` with `obj` (the object a write returns) for its response. */
+export function rememberEncoding(obj: object, encoded: EncodedObject): void {
+  encodings.set(obj, encoded);
+}
+
+/** The encoding a write kept with `obj`, if any. */
+export function encodingOf(obj: object): EncodedObject | undefined {
+  return encodings.get(obj);
+}
