@@ -116,12 +116,14 @@ const WHOLE_LIST_LIMIT = 500;
  * are neither a watch, a log follow, a proxy (any of which may stream for minutes) nor a list
  * without a `limit` of at most 500 (a big list streams in chunks over a socket).
  */
-function finiteResponse(req: Request): boolean {
-  if (req.method !== "GET" && req.method !== "HEAD") return true;
-  const url = new URL(req.url);
-  const path = url.pathname;
-  const query = url.searchParams;
-  if (path.includes("/watch/") || path.includes("/proxy") || path.endsWith("/log")) return false;
+function finiteResponse(method: string, target: string): boolean {
+  const mark = target.indexOf("?");
+  const path = mark < 0 ? target : target.slice(0, mark);
+  if (path.includes("/proxy")) return false;
+  if (method !== "GET" && method !== "HEAD") return true;
+  if (path.includes("/watch/") || path.endsWith("/log")) return false;
+  if (mark < 0) return !isCollection(path);
+  const query = new URLSearchParams(target.slice(mark + 1));
   const watch = query.get("watch");
   if ((watch !== null && watch !== "false" && watch !== "0") || query.has("follow")) return false;
   const limit = Number(query.get("limit") ?? "0");

@@ -53,7 +53,7 @@ const front = startTlsFront({
   bodyTimeout: () => new Response("body timeout", { status: 504 }),
   error: (err) =>
     new Response(`failed: ${err instanceof Error ? err.message : String(err)}`, { status: 500 }),
-  wholeBody: (req) => new URL(req.url).pathname === "/whole",
+  wholeBody: (_method, target) => target === "/whole",
   async fetch(req, connection) {
     const url = new URL(req.url);
     switch (url.pathname) {

@@ -25,8 +25,11 @@ export interface FastPathOptions<Peer> {
   /** A body that has not all arrived this long after its head is answered `bodyTimeout()` (then the connection closes). */
   bodyTimeoutMs: number;
   bodyTimeout: () => Response;
-  /** True when the response to `req` is finite (no watch, no follow): it is read whole, not as a stream. */
-  whole?: (req: Request) => boolean;
+  /**
+   * True when the response to this request is finite and quick (no watch, no follow): it is read
+   * whole rather than as a stream, and the request gets no abort signal (nothing to stop early).
+   */
+  whole?: (method: string, target: string) => boolean;
   connection: FrontConnection<Peer>;
   /** "https" or "http", for the request's URL. */
   scheme: string;
@@ -176,12 +179,14 @@ export class FastPath<Peer> {
 
   /** Answers one request; false when the connection is to end after it. */
   private async answer(head: RequestHead, body: Uint8Array | undefined): Promise<boolean> {
-    const abort = new AbortController();
+    const whole = this.options.whole?.(head.method, head.target) === true;
+    // A signal costs a few µs per request: only what may run long (a watch, a follow) gets one.
+    const abort = whole ? undefined : new AbortController();
     this.current = abort;
     const req = new Request(`${this.options.scheme}://${head.host}${head.target}`, {
       method: head.method,
       headers: head.headers,
-      signal: abort.signal,
+      ...(abort ? { signal: abort.signal } : {}),
       ...(body ? { body } : {}),
     });
     let res: Response;
@@ -193,7 +198,7 @@ export class FastPath<Peer> {
     const writeOptions = {
       head: head.method === "HEAD",
       close: head.close,
-      whole: this.options.whole?.(req) === true,
+      whole,
     };
     try {
       await writeResponse(res, this.options.sink, writeOptions);

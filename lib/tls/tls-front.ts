@@ -43,7 +43,7 @@ export interface TlsFrontOptions {
   bodyTimeoutMs?: number;
   bodyTimeout?: () => Response;
   /** Requests whose responses are finite (read whole rather than streamed; see FastPathOptions). */
-  wholeBody?: (req: Request) => boolean;
+  wholeBody?: (method: string, target: string) => boolean;
 }
 
 export interface TlsFront {
