@@ -42,9 +42,23 @@ export function createdFieldsV1(obj: JsonObject, meta: PatchMeta | undefined): J
       name === "metadata" && isJsonObject(value)
         ? node(false, objectChildren(value, child, unmanagedMetadata))
         : valueFields(value, child, name);
-    if (fields) children.push([`f:${name}`, fields]);
+    if (fields) children.push([fieldElement(name), fields]);
   }
   return node(false, children);
+}
+
+/**
+ * `f:<name>`, one string per field name (at most 4096 kept): the same flat string each time
+ * sorts and becomes a property key faster than a fresh concatenation.
+ */
+const fieldElements = new Map<string, string>();
+function fieldElement(name: string): string {
+  let element = fieldElements.get(name);
+  if (element === undefined) {
+    element = `f:${name}`;
+    if (fieldElements.size < 4096) fieldElements.set(name, element);
+  }
+  return element;
 }
 
 /** A path element with the FieldsV1 below it. */
@@ -69,7 +83,7 @@ function objectChildren(obj: JsonObject, meta: PatchMeta | undefined, skip?: Rea
     const value = obj[name] as JsonValue;
     if (value === null || skip?.has(name)) continue;
     const fields = valueFields(value, fieldMeta(meta, name), name);
-    if (fields) children.push([`f:${name}`, fields]);
+    if (fields) children.push([fieldElement(name), fields]);
   }
   return children;
 }
