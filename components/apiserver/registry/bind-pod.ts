@@ -5,7 +5,7 @@
 // storage.go BindingREST (Create, assignPod, setPodNodeAndMetadata).
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { UserInfo } from "../authn/user-info.ts";
-import { type KObject, meta, rfc3339, type Stored } from "./object.ts";
+import { copyJson, type KObject, meta, rfc3339, type Stored } from "./object.ts";
 import type { Registry } from "./registry.ts";
 import type { WriteContext } from "./write-context.ts";
 
@@ -50,7 +50,7 @@ export async function bindPod(
   // Admission sees a create of pods/binding whose object is the Binding (NamespaceLifecycle
   // refuses it in a terminating namespace, NodeRestriction refuses it from a node).
   const admitted = {
-    ...structuredClone(binding),
+    ...copyJson(binding),
     metadata: { ...binding.metadata, name, namespace },
   } as KObject;
   await ctx.admission.create(pods, admitted, {

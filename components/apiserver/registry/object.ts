@@ -62,6 +62,14 @@ export function decodeObject(kv: KeyValue, revision = kv.modRevision): Stored {
   return obj;
 }
 
+/**
+ * A deep copy of a value that came from JSON (a stored object, a request body): a JSON round
+ * trip, about 4x cheaper than structuredClone in Bun (2 vs 8 us for a Binding).
+ */
+export function copyJson<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
 export function meta(obj: KObject): Meta {
   obj.metadata ??= {};
   return obj.metadata;

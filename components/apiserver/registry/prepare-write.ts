@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import { updateManagedFields } from "../fieldmanager/update-managed-fields.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
-import { type KObject, type Meta, meta, rfc3339, type Stored } from "./object.ts";
+import { copyJson, type KObject, type Meta, meta, rfc3339, type Stored } from "./object.ts";
 import type { Entry } from "./registry.ts";
 import type { WriteContext } from "./write-context.ts";
 import type { WriteOptions } from "./write-options.ts";
@@ -84,7 +84,7 @@ export function prepareUpdate(
     if (nm.labels !== undefined) m.labels = nm.labels;
     if (nm.annotations !== undefined) m.annotations = nm.annotations;
   } else if (opts.subresource === "finalize") {
-    out = structuredClone(old);
+    out = copyJson(old);
     const spec = (out.spec ?? {}) as { finalizers?: unknown };
     spec.finalizers = (next.spec as { finalizers?: unknown } | undefined)?.finalizers ?? [];
     out.spec = spec;
@@ -99,7 +99,7 @@ export function prepareUpdate(
     out = next;
     if (hasStatus) {
       if (old.status === undefined) delete out.status;
-      else out.status = structuredClone(old.status);
+      else out.status = copyJson(old.status);
     }
   }
   const m = meta(out);
@@ -142,8 +142,7 @@ export function prepareUpdate(
  */
 function withStatus(old: Stored, status: unknown): KObject {
   const out: KObject = {};
-  for (const [key, value] of Object.entries(old))
-    out[key] = key === "status" ? status : structuredClone(value);
+  for (const [key, value] of Object.entries(old)) out[key] = key === "status" ? status : copyJson(value);
   if (!("status" in old)) out.status = status;
   return out;
 }
