@@ -1,7 +1,9 @@
 // At most N requests at once, reads and writes counted apart: upstream's WithMaxInFlightLimit
 // (--max-requests-inflight 400, --max-mutating-requests-inflight 200). Long-running requests
 // (watch, proxy, exec, attach, logs, port-forward) are not counted; system:masters always passes.
-// Over the limit: 429, Retry-After: 1, upstream's plain-text body.
+// Over the limit: 429, Retry-After: 1, upstream's plain-text body. A node's heartbeat (its Lease
+// and Node, from system:nodes) has seats of its own, as APF's system-node-high flow schema
+// gives them the node-high priority level: a workload flood cannot 429 nodes into NotReady.
 import { GROUPS } from "../authn/user-info.ts";
 import { type RequestInfo, requestInfo } from "../request-info.ts";
 import type { Filter } from "./chain.ts";
@@ -12,6 +14,8 @@ export interface MaxInFlightOptions {
   maxRequestsInFlight?: number;
   /** Writes at once; 0: unlimited. Default 200. */
   maxMutatingRequestsInFlight?: number;
+  /** Node heartbeats (system:nodes on leases and nodes) at once, apart from the rest. Default 100. */
+  maxNodeHeartbeatsInFlight?: number;
 }
 
 const NON_MUTATING = new Set(["get", "list", "watch"]);
@@ -36,17 +40,38 @@ export function tooManyRequestsResponse(): Response {
   });
 }
 
+/**
+ * What upstream's system-node-high flow schema matches: a system:nodes member on nodes (and
+ * nodes/status) or on leases (of kube-node-lease, where node leases live).
+ */
+export function isNodeHeartbeat(info: RequestInfo, groups: readonly string[] | undefined): boolean {
+  if (!info.isResourceRequest || !groups?.includes(GROUPS.nodes)) return false;
+  if (info.group === "" && info.resource === "nodes") return true;
+  return (
+    info.group === "coordination.k8s.io" &&
+    info.resource === "leases" &&
+    info.namespace === "kube-node-lease"
+  );
+}
+
+type Seats = "read" | "write" | "node";
+
 export function withMaxInFlight(options: MaxInFlightOptions = {}): Filter {
-  const limits = {
+  const limits: Record<Seats, number> = {
     read: options.maxRequestsInFlight ?? 400,
     write: options.maxMutatingRequestsInFlight ?? 200,
+    node: options.maxNodeHeartbeatsInFlight ?? 100,
   };
-  const inFlight = { read: 0, write: 0 };
+  const inFlight: Record<Seats, number> = { read: 0, write: 0, node: 0 };
   return (next) => async (req) => {
     const ctx = contextOf(req);
     const info = ctx.info ?? requestInfo(req.method, new URL(req.url));
     if (isLongRunning(info)) return await next(req);
-    const kind = NON_MUTATING.has(info.verb) ? "read" : "write";
+    const kind: Seats = isNodeHeartbeat(info, ctx.user?.groups)
+      ? "node"
+      : NON_MUTATING.has(info.verb)
+        ? "read"
+        : "write";
     const limit = limits[kind];
     if (limit === 0) return await next(req);
     if (inFlight[kind] >= limit) {
