@@ -155,21 +155,30 @@ export async function writeResponse(res: Response, sink: ResponseSink, options: 
   writeWhole(sink, head, options.head ? [] : gathered, options.head ? 0 : size);
 }
 
-/** A head and its body: one write when small, else the head and then each piece as it is (no copy). */
+/**
+ * A head and its body in as few writes (TLS records and syscalls) as copying little allows: the
+ * head with the body's first 16 KiB, then the rest of the body as it is.
+ */
 function writeWhole(sink: ResponseSink, head: Uint8Array, pieces: Uint8Array[], size: number): void {
-  if (size >= COPY_BELOW) {
-    sink.write(head);
-    for (const piece of pieces) sink.write(piece);
-    return;
-  }
-  const out = new Uint8Array(head.byteLength + size);
+  const copied = Math.min(size, COPY_BELOW);
+  const out = new Uint8Array(head.byteLength + copied);
   out.set(head);
   let at = head.byteLength;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
+  let i = 0;
+  for (; i < pieces.length && at < out.length; i++) {
+    const piece = pieces[i] as Uint8Array;
+    const take = Math.min(piece.byteLength, out.length - at);
+    out.set(take === piece.byteLength ? piece : piece.subarray(0, take), at);
+    at += take;
+    if (take < piece.byteLength) {
+      sink.write(out);
+      sink.write(piece.subarray(take));
+      for (i++; i < pieces.length; i++) sink.write(pieces[i] as Uint8Array);
+      return;
+    }
   }
   sink.write(out);
+  for (; i < pieces.length; i++) sink.write(pieces[i] as Uint8Array);
 }
 
 /** A stream's chunk as bytes: streams may yield strings and any buffer, as Bun.serve takes them. */
