@@ -36,3 +36,10 @@ test("a parsed value is measured the same way; stored objects stay two levels un
   expect(jsonDepthError(JSON.stringify({ items: [{ x: deep }] }))).toMatch(/exceeded max depth$/);
   expect(jsonDepthError(JSON.stringify({ items: [deep] }))).toBeUndefined();
 });
+
+test("text no longer than the limit passes unscanned; one bracket more is refused", () => {
+  expect(jsonDepthError("[[[[[", 5)).toBeUndefined();
+  expect(jsonDepthError("[[[[[", 4)).toBe("invalid character '[' exceeded max depth");
+  expect(jsonDepthError('{"a":{"b":[1]}}', 3)).toBeUndefined();
+  expect(jsonDepthError('{"a":{"b":[{}]}}', 3)).toBe("invalid character '{' exceeded max depth");
+});
