@@ -76,19 +76,21 @@ export function startSecureServer(
       target: { hostname: "127.0.0.1", port: inner.port ?? 0 },
       // Requests without an upgrade or a chunked body skip the inner hop: the front builds the
       // Request and writes the Response itself, with the connection's certificate as the peer.
-      fetch: (req, connection) => {
-        const malformed = malformedRequest(req);
-        if (malformed) return malformed;
-        contextOf(req).overSocket = true;
-        if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
-        if (connection.peer) contextOf(req).peer = connection.peer;
-        return chainHandler(req);
+      handler: {
+        fetch: (req, connection) => {
+          const malformed = malformedRequest(req);
+          if (malformed) return malformed;
+          contextOf(req).overSocket = true;
+          if (requestTimeoutMs !== undefined) contextOf(req).requestTimeoutMs = requestTimeoutMs;
+          if (connection.peer) contextOf(req).peer = connection.peer;
+          return chainHandler(req);
+        },
+        error: serverErrorResponse,
+        // The body of a request the front answers is read before the handler runs: its timeout too.
+        bodyTimeoutMs: requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        bodyTimeout: () => statusResponse(requestTimeout()),
+        whole: finiteResponse,
       },
-      error: serverErrorResponse,
-      // The body of a request the front answers is read before the handler runs: its timeout too.
-      bodyTimeoutMs: requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      bodyTimeout: () => statusResponse(requestTimeout()),
-      wholeBody: finiteResponse,
     });
   } catch (err) {
     void inner.stop(true);

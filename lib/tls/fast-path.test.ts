@@ -49,47 +49,49 @@ const front = startTlsFront({
   keyPem: serverKey.pem,
   clientCaPem: ca.certPem,
   target: { hostname: "127.0.0.1", port: inner.port ?? 0 },
-  bodyTimeoutMs: 300,
-  bodyTimeout: () => new Response("body timeout", { status: 504 }),
-  error: (err) =>
-    new Response(`failed: ${err instanceof Error ? err.message : String(err)}`, { status: 500 }),
-  wholeBody: (_method, target) => target === "/whole",
-  async fetch(req, connection) {
-    const url = new URL(req.url);
-    switch (url.pathname) {
-      case "/peer": {
-        const peer: TlsPeer | undefined = connection.peer;
-        return Response.json(peer ? { ...peer, chain: peer.chain.map((c) => sha(c)) } : null);
+  handler: {
+    bodyTimeoutMs: 300,
+    bodyTimeout: () => new Response("body timeout", { status: 504 }),
+    error: (err) =>
+      new Response(`failed: ${err instanceof Error ? err.message : String(err)}`, { status: 500 }),
+    whole: (_method, target) => target === "/whole",
+    async fetch(req, connection) {
+      const url = new URL(req.url);
+      switch (url.pathname) {
+        case "/peer": {
+          const peer: TlsPeer | undefined = connection.peer;
+          return Response.json(peer ? { ...peer, chain: peer.chain.map((c) => sha(c)) } : null);
+        }
+        case "/slow":
+          await Bun.sleep(Number(url.searchParams.get("ms") ?? "50"));
+          return new Response(`slow ${url.search}`);
+        case "/echo":
+          return new Response(`${req.method} ${sha(await req.arrayBuffer())}`, { headers: { "x-kt": "1" } });
+        case "/big":
+        case "/whole":
+          return new Response(BIG);
+        case "/throw":
+          throw new Error("boom");
+        case "/stream": {
+          req.signal.addEventListener("abort", () => {
+            stream.aborted = true;
+          });
+          const body = new ReadableStream<string>({
+            start(controller) {
+              stream.push = (s) => controller.enqueue(s);
+              stream.close = () => controller.close();
+            },
+            cancel() {
+              stream.cancelled = true;
+            },
+          });
+          return new Response(body, { headers: { "content-type": "application/json" } });
+        }
+        case "/empty":
+          return new Response(null, { status: 204 });
       }
-      case "/slow":
-        await Bun.sleep(Number(url.searchParams.get("ms") ?? "50"));
-        return new Response(`slow ${url.search}`);
-      case "/echo":
-        return new Response(`${req.method} ${sha(await req.arrayBuffer())}`, { headers: { "x-kt": "1" } });
-      case "/big":
-      case "/whole":
-        return new Response(BIG);
-      case "/throw":
-        throw new Error("boom");
-      case "/stream": {
-        req.signal.addEventListener("abort", () => {
-          stream.aborted = true;
-        });
-        const body = new ReadableStream<string>({
-          start(controller) {
-            stream.push = (s) => controller.enqueue(s);
-            stream.close = () => controller.close();
-          },
-          cancel() {
-            stream.cancelled = true;
-          },
-        });
-        return new Response(body, { headers: { "content-type": "application/json" } });
-      }
-      case "/empty":
-        return new Response(null, { status: 204 });
-    }
-    return new Response("not found", { status: 404 });
+      return new Response("not found", { status: 404 });
+    },
   },
 });
 afterAll(async () => {

@@ -18,18 +18,23 @@ export type FrontFetch<Peer> = (
   connection: FrontConnection<Peer>,
 ) => Response | Promise<Response>;
 
-export interface FastPathOptions<Peer> {
+/** The in-process handler a front answers its fast-path requests with. */
+export interface FrontHandler<Peer> {
   fetch: FrontFetch<Peer>;
-  /** The answer when `fetch` throws (Bun.serve's `error`). */
-  error: (err: unknown) => Response;
-  /** A body that has not all arrived this long after its head is answered `bodyTimeout()` (then the connection closes). */
-  bodyTimeoutMs: number;
-  bodyTimeout: () => Response;
+  /** The answer when `fetch` throws (Bun.serve's `error`; default a plain 500). */
+  error?: (err: unknown) => Response;
+  /** A body not all there this long (default 60 s) after its head is answered `bodyTimeout()` (default 408), then the connection closes. */
+  bodyTimeoutMs?: number;
+  bodyTimeout?: () => Response;
   /**
    * True when the response to this request is finite and quick (no watch, no follow): it is read
    * whole rather than as a stream, and the request gets no abort signal (nothing to stop early).
    */
   whole?: (method: string, target: string) => boolean;
+}
+
+export interface FastPathOptions<Peer> {
+  handler: FrontHandler<Peer>;
   connection: FrontConnection<Peer>;
   /** "https" or "http", for the request's URL. */
   scheme: string;
@@ -142,7 +147,10 @@ export class FastPath<Peer> {
         if (bytes.length < total) {
           // The body is on its way: wait for all of it (at most the body timeout).
           this.need = total;
-          this.bodyTimer ??= setTimeout(() => this.bodyTimedOut(), this.options.bodyTimeoutMs);
+          this.bodyTimer ??= setTimeout(
+            () => this.bodyTimedOut(),
+            this.options.handler.bodyTimeoutMs ?? 60_000,
+          );
           break;
         }
         clearTimeout(this.bodyTimer);
@@ -171,15 +179,20 @@ export class FastPath<Peer> {
     this.bodyTimer = undefined;
     if (this.finished || this.busy) return;
     this.finished = true;
-    void writeResponse(this.options.bodyTimeout(), this.options.sink, { head: false, close: true }).then(
+    const answer = this.options.handler.bodyTimeout?.() ?? new Response("Request Timeout", { status: 408 });
+    void writeResponse(answer, this.options.sink, { head: false, close: true }).then(
       () => this.options.end(),
       () => this.options.cut(),
     );
   }
 
+  private failed(err: unknown): Response {
+    return this.options.handler.error?.(err) ?? new Response("Internal Server Error", { status: 500 });
+  }
+
   /** Answers one request; false when the connection is to end after it. */
   private async answer(head: RequestHead, body: Uint8Array | undefined): Promise<boolean> {
-    const whole = this.options.whole?.(head.method, head.target) === true;
+    const whole = this.options.handler.whole?.(head.method, head.target) === true;
     // A signal costs a few µs per request: only what may run long (a watch, a follow) gets one.
     const abort = whole ? undefined : new AbortController();
     this.current = abort;
@@ -191,9 +204,9 @@ export class FastPath<Peer> {
     });
     let res: Response;
     try {
-      res = await this.options.fetch(req, this.options.connection);
+      res = await this.options.handler.fetch(req, this.options.connection);
     } catch (err) {
-      res = this.options.error(err);
+      res = this.failed(err);
     }
     const writeOptions = {
       head: head.method === "HEAD",
@@ -207,7 +220,7 @@ export class FastPath<Peer> {
         this.options.cut();
         return false;
       }
-      await writeResponse(this.options.error(err), this.options.sink, writeOptions);
+      await writeResponse(this.failed(err), this.options.sink, writeOptions);
     } finally {
       this.current = undefined;
     }

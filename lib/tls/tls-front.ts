@@ -1,13 +1,13 @@
 // A TLS terminator in front of a plain HTTP server on 127.0.0.1: Bun.serve cannot tell a handler
 // the client's certificate, so this front accepts TLS (asking for a client certificate and
-// verifying it against the client CA if given: upstream's VerifyClientCertIfGiven), opens one
-// plain connection to the inner server per TLS connection and pipes both ways. The inner server
-// asks `peerOf(remotePort)` what the TLS stack saw of the client on that connection, and may
-// `takeOver(remotePort)` the client connection for an upgrade Bun.serve cannot do (SPDY/3.1).
-// Without a certificate the front is plain TCP (the same takeover for plain HTTP servers).
+// verifying it against the client CA if given: upstream's VerifyClientCertIfGiven). With a
+// `handler` it answers plain requests itself (fast-path.ts); the rest of a connection from its
+// first upgrade or chunked body on, or all of it without a handler, is piped to the inner server,
+// which asks `peerOf(remotePort)` what the TLS stack saw and may `takeOver(remotePort)` the client
+// connection for an upgrade Bun.serve cannot do (SPDY/3.1). Without a certificate it is plain TCP.
 import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
-import { FastPath, type FrontFetch } from "./fast-path.ts";
+import { FastPath, type FrontHandler } from "./fast-path.ts";
 import { PipeSink } from "./pipe-sink.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
 import { peerOf, type TlsPeer } from "./tls-peer.ts";
@@ -35,15 +35,9 @@ export interface TlsFrontOptions {
   /**
    * When given, requests without an upgrade and with no body or a Content-Length one are answered
    * by this handler in the front's process (no inner hop); the first other request hands the
-   * connection to the inner server. `error` answers what `fetch` throws; a body not all there
-   * `bodyTimeoutMs` (default 60 s) after its head is answered `bodyTimeout()`.
+   * connection to the inner server.
    */
-  fetch?: FrontFetch<TlsPeer>;
-  error?: (err: unknown) => Response;
-  bodyTimeoutMs?: number;
-  bodyTimeout?: () => Response;
-  /** Requests whose responses are finite (read whole rather than streamed; see FastPathOptions). */
-  wholeBody?: (method: string, target: string) => boolean;
+  handler?: FrontHandler<TlsPeer>;
 }
 
 export interface TlsFront {
@@ -170,18 +164,14 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
 
   /** After the handshake: answer requests here when a handler is given, else hop to the inner server. */
   const serve = (client: Socket<Conn | undefined>, conn: Conn) => {
-    const { fetch } = options;
-    if (!fetch) {
+    const { handler } = options;
+    if (!handler) {
       void connectInner(client, conn);
       return;
     }
     conn.sink = new PipeSink(conn.downstream);
     conn.fast = new FastPath<TlsPeer>({
-      fetch,
-      error: options.error ?? (() => new Response("Internal Server Error", { status: 500 })),
-      bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
-      bodyTimeout: options.bodyTimeout ?? (() => new Response("Request Timeout", { status: 408 })),
-      ...(options.wholeBody ? { whole: options.wholeBody } : {}),
+      handler,
       connection: { peer: requestCert ? peerOf(client, conn.verifyError) : undefined },
       scheme: tls ? "https" : "http",
       sink: conn.sink,
