@@ -2,11 +2,12 @@
 // cache reads. What watchers share (the parsed object a selector reads, the encoded watch line)
 // is made once per event for all of them and dropped once the event is delivered.
 import type { KeyValue } from "../../../storage/kv.ts";
-import { decodeObject, objectJson, type Stored } from "./object.ts";
+import { decodeObject, objectJsonBytes, type Stored } from "./object.ts";
 import type { WatchEventType } from "./raw-watch-event.ts";
 import type { StoredPrefilter } from "./stored-prefilter.ts";
 
 const encoder = new TextEncoder();
+const TAIL = encoder.encode("}\n");
 
 export class CacheEvent {
   private shared: { obj?: Stored; prev?: Stored; lines?: Partial<Record<WatchEventType, Uint8Array>> } = {};
@@ -57,7 +58,20 @@ export class CacheEvent {
     let line = lines[type];
     if (!line) {
       const source = type === "DELETED" && this.type === "delete" && this.prevKv ? this.prevKv : this.kv;
-      line = encoder.encode(`{"type":"${type}","object":${objectJson(source, this.revision)}}\n`);
+      // The stored bytes are copied in as they are, never decoded to text and encoded back.
+      const parts = [
+        encoder.encode(`{"type":"${type}","object":`),
+        ...objectJsonBytes(source, this.revision),
+        TAIL,
+      ];
+      let length = 0;
+      for (const part of parts) length += part.length;
+      line = new Uint8Array(length);
+      let at = 0;
+      for (const part of parts) {
+        line.set(part, at);
+        at += part.length;
+      }
       lines[type] = line;
     }
     return line;
