@@ -21,6 +21,7 @@ import { containerNamespaces } from "./namespaces.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { buildSpec, type SpecInput } from "./oci-spec.ts";
 import { mkdirInRootfs, readRootfsFile } from "./rootfs-paths.ts";
+import type { SeccompBpfCache } from "./seccomp-bpf-cache.ts";
 import { seccompFor } from "./seccomp-choice.ts";
 
 export interface OciStartDeps {
@@ -36,6 +37,8 @@ export interface OciStartDeps {
   seccompRoot: string;
   /** Forks the monitors from one long-lived perl (no interpreter start per container); absent: spawn. */
   launcher?: SupervisorLauncher;
+  /** Seccomp filters crun already compiled, passed back instead of compiling them again. */
+  seccompBpf?: SeccompBpfCache;
 }
 
 /** The kernel's limit on argv + envp (ARG_MAX with an 8 MiB stack), less what the loader needs. */
@@ -192,6 +195,9 @@ export async function startOciContainer(
     // Without a cgroup (rootless kube without a delegated subtree) no limit applies: none in the spec.
     ...(cgroupsPath !== undefined ? cgroupLimits(config) : {}),
   });
+  const profile = spec.linux.seccomp;
+  const compiled = profile === undefined ? undefined : deps.seccompBpf?.annotation(profile);
+  if (compiled !== undefined) spec.annotations = { ...spec.annotations, ...compiled };
   await writeFile(join(stateDir, "config.json"), JSON.stringify(spec));
   const fifos = [...(config.stdin ? ["stdin"] : []), ...(config.tty ? ["resize"] : [])];
   if (fifos.length > 0) {
@@ -221,6 +227,9 @@ export async function startOciContainer(
   if (launched.pid !== undefined) record.pid = launched.pid;
   if (launched.pidStartTime !== undefined) record.pidStartTime = launched.pidStartTime;
   if (launched.startError === undefined) record.startedAt = (launched.startedAt ?? new Date()).toISOString();
+  // The first start with this profile: keep what crun compiled (its file goes with the container).
+  if (launched.startError === undefined && profile !== undefined && compiled === undefined)
+    await deps.seccompBpf?.learn(profile, id);
   await state.saveContainer(record);
   launched.supervisorExited.then(() => containers.check(id));
   await containers.check(id);

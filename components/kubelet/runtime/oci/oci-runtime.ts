@@ -39,6 +39,7 @@ import { canPinNamespaces, pinNamespaces } from "./pinned-namespaces.ts";
 import { writeResize } from "./resize-fifo.ts";
 import { inUserNamespace, usableCgroupMode, userNamespaceProblem } from "./rootless-cgroups.ts";
 import { mountSandboxShm, unmountSandboxShm } from "./sandbox-shm.ts";
+import { SeccompBpfCache } from "./seccomp-bpf-cache.ts";
 import { terminate } from "./term-redelivery.ts";
 
 export interface OciRuntimeOptions {
@@ -113,6 +114,7 @@ class OciRuntimeImpl implements OciRuntime {
   private readonly syscalls = monitorSyscalls();
   private readonly launcher: MonitorLauncher | undefined;
   private readonly recvmsg = recvmsgSyscall();
+  private readonly seccompBpf: SeccompBpfCache;
 
   constructor(
     options: OciRuntimeOptions,
@@ -126,6 +128,7 @@ class OciRuntimeImpl implements OciRuntime {
     this.network = network;
     this.crun = crun;
     this.cgroups = cgroups;
+    this.seccompBpf = new SeccompBpfCache(crun.stateRoot);
     this.containers = new ContainerTable(state, undefined, options.log);
     // As the process runtime's supervisors (KUBE_SUPERVISOR_LAUNCHER=0: a perl spawned per monitor).
     this.launcher =
@@ -239,6 +242,7 @@ class OciRuntimeImpl implements OciRuntime {
       syscalls: this.syscalls,
       seccompRoot: join(this.options.rootDir, "seccomp"),
       ...(this.launcher !== undefined ? { launcher: this.launcher } : {}),
+      ...(process.env.KUBE_OCI_SECCOMP_CACHE === "0" ? {} : { seccompBpf: this.seccompBpf }),
     };
     return startOciContainer(deps, newId(), sandbox, config);
   }

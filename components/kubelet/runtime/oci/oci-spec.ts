@@ -43,6 +43,8 @@ export interface OciSpec {
   root: { path: string; readonly: boolean };
   hostname?: string;
   mounts: OciMount[];
+  /** Runtime-specific settings (crun's `run.oci.*`). */
+  annotations?: Record<string, string>;
   linux: {
     namespaces: OciNamespace[];
     cgroupsPath?: string;
