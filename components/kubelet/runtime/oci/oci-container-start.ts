@@ -20,6 +20,7 @@ import type { CrunCommand } from "./crun-command.ts";
 import { containerNamespaces } from "./namespaces.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { buildSpec, type SpecInput } from "./oci-spec.ts";
+import { hostToolsArgv } from "./pause-program.ts";
 import { mkdirInRootfs, readRootfsFile } from "./rootfs-paths.ts";
 import type { SeccompBpfCache } from "./seccomp-bpf-cache.ts";
 import { seccompFor } from "./seccomp-choice.ts";
@@ -172,7 +173,7 @@ export async function startOciContainer(
   ];
   const cgroupsPath = deps.cgroups.cgroupsPath(id);
   const spec = buildSpec({
-    args: config.argv,
+    args: config.rootfs === undefined ? hostToolsArgv(config.argv) : config.argv,
     env,
     cwd,
     user,
