@@ -1,5 +1,6 @@
 // The phases of a pod start in the process runtime, from the kubelet's own state files (sandbox and
-// container records, the supervisor's and the container's /proc start times): where the time goes.
+// container records, the supervisor's and the container's /proc start times): where the time goes;
+// and the apiserver's own latency for a kind of request, from its request-duration histogram.
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -81,4 +82,33 @@ export function podStartPhases(
       return `${name} ${percentile(sorted, 50).toFixed(0)}/${percentile(sorted, 99).toFixed(0)}`;
     })
     .join(", ");
+}
+
+/** Cumulative bucket counts (le -> count) of apiserver_request_duration_seconds for one request kind. */
+export function durationBuckets(
+  metrics: string,
+  verb: string,
+  resource: string,
+  subresource: string,
+): Map<string, number> {
+  const buckets = new Map<string, number>();
+  const labels = `verb="${verb}",group="",resource="${resource}",subresource="${subresource}"`;
+  for (const match of metrics.matchAll(
+    /^apiserver_request_duration_seconds_bucket\{(.*),le="([^"]+)"\} (\d+)$/gm,
+  )) {
+    if (match[1] === labels) buckets.set(match[2] as string, Number(match[3]));
+  }
+  return buckets;
+}
+
+/**
+ * The apiserver's own latency for the requests between two snapshots of durationBuckets: the p50
+ * and p99 as the upper bounds of their buckets ("≤ 0.4 s"), or "none" when no request was made.
+ */
+export function bucketPercentiles(before: Map<string, number>, after: Map<string, number>): string {
+  const rows = [...after].map(([le, n]) => [le, n - (before.get(le) ?? 0)] as const);
+  const total = rows.find(([le]) => le === "+Inf")?.[1] ?? 0;
+  if (total === 0) return "none";
+  const bound = (p: number) => rows.find(([, n]) => n >= Math.ceil((total * p) / 100))?.[0] ?? "+Inf";
+  return `p50 ≤ ${bound(50)} s, p99 ≤ ${bound(99)} s`;
 }

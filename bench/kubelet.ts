@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
-import { podStartPhases } from "./kubelet-phases.ts";
+import { bucketPercentiles, durationBuckets, podStartPhases } from "./kubelet-phases.ts";
 
 const PODS = Number(process.env.BENCH_PODS ?? 100);
 const TOGETHER = process.env.BENCH_CREATE !== "serial";
@@ -91,6 +91,8 @@ interface Figures {
   teardownMs: number;
   /** p50/p99 of each phase of a pod start (kubelet-phases.ts). */
   phases: string;
+  /** The apiserver's own p50/p99 for the kubelet's status writes (its histogram's buckets). */
+  statusWrites: string;
 }
 
 async function startPods(
@@ -118,6 +120,9 @@ async function startPods(
     const rssBefore = rssKiB(kubelet.pid);
     const cpuBefore = { kubelet: cpuMs(kubelet.pid), api: cpuMs(api.pid) };
     const requestsBefore = await requestCounts(url);
+    const statusBuckets = async () =>
+      durationBuckets(await (await fetch(`${url}/metrics`)).text(), "PATCH", "pods", "status");
+    const statusBefore = await statusBuckets();
     const created = new Map<string, number>();
     const running = new Map<string, number>();
     // Not awaited here: Bun's fetch resolves at the first body byte, and no pod exists yet.
@@ -200,6 +205,7 @@ async function startPods(
       requests,
       teardownMs: 0,
       phases: podStartPhases(join(rootDir, "runtime"), created, running),
+      statusWrites: bucketPercentiles(statusBefore, await statusBuckets()),
     };
     (await watching).body?.cancel().catch(() => {});
     const stopping = performance.now();
@@ -224,7 +230,8 @@ function describe(f: Figures): string {
     `CPU per pod start: kubelet ${f.kubeletCpu.toFixed(1)} ms (with its ip children), apiserver ${f.apiserverCpu.toFixed(1)} ms, ` +
     `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program); all stopped and removed in ${f.teardownMs.toFixed(0)} ms; ${f.memPerPodMiB.toFixed(1)} MiB per running pod\n    requests per pod: ` +
     [...f.requests].map(([key, n]) => `${key} ${n.toFixed(2)}`).join(", ") +
-    `\n    phases p50/p99 ms after the create request: ${f.phases}`
+    `\n    phases p50/p99 ms after the create request: ${f.phases}; ` +
+    `status PATCH in the apiserver ${f.statusWrites}`
   );
 }
 
