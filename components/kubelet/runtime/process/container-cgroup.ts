@@ -1,6 +1,6 @@
 // Per-container cgroup v1 groups (kubelet's container manager, cgroupfs driver): one `kube-<id>`
 // group per controller under the node's pods group (upstream's kubepods) in this process's cgroup.
-import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
@@ -87,9 +87,24 @@ export class CgroupManager {
     return this.podsGroups;
   }
 
-  /** Removes the pods group when no process is left in it (pods left running keep it). */
+  /**
+   * Removes the pods group once no pod is left in it: pods left running keep it (the next kubelet
+   * adopts them); the supervisors of pods just stopped leave it as they exit, waited for up to 1 s.
+   */
   async close(): Promise<void> {
-    for (const dir of this.podsGroups) await rmdir(dir).catch(() => undefined);
+    for (const dir of this.podsGroups) {
+      for (let waited = 0; ; waited += 20) {
+        try {
+          await rmdir(dir);
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EBUSY" || waited >= 1000) break;
+          const pods = await readdir(dir).catch(() => []);
+          if (pods.some((name) => name.startsWith("kube-"))) break;
+          await Bun.sleep(20);
+        }
+      }
+    }
   }
 
   get usable(): boolean {

@@ -105,4 +105,49 @@ describe.skipIf(!usable)("the node's pods cgroup (root, cgroup v1)", () => {
     runtimes.splice(0);
     expect(existsSync(join(cpuRoot, group))).toBe(false);
   });
+
+  test("a pod left running keeps the group; the next runtime on that root dir finds it again", async () => {
+    const rootDir = await mkdtemp(join(tmpdir(), "kt-pods-cgroup-"));
+    dirs.push(rootDir);
+    const nodeName = `kt-${randomBytes(3).toString("hex")}`;
+    const first = await startProcessRuntime({ rootDir, nodeName, log: () => {} });
+    const sandbox = await first.runSandbox({
+      uid: randomBytes(8).toString("hex"),
+      name: "kept",
+      namespace: "default",
+      hostNetwork: false,
+      hostname: "kept",
+      hostsFile: "127.0.0.1 localhost\n",
+      resolvConf: "nameserver 127.0.0.53\n",
+      labels: {},
+    });
+    const status = await first.startContainer({
+      sandboxId: sandbox.id,
+      name: "c",
+      attempt: 0,
+      image: "host",
+      argv: ["sleep", "30"],
+      env: [],
+      mounts: [],
+      stdin: false,
+      tty: false,
+      labels: {},
+    });
+    const { pid } = JSON.parse(
+      readFileSync(join(rootDir, "runtime", "containers", status.id, "container.json"), "utf8"),
+    ) as { pid: number };
+    const group = (cpuGroup(pid) ?? "").replace(/\/kube-[0-9a-f]+$/, "");
+    expect(group).toMatch(/\/kubepods-[0-9a-f]{8}$/);
+    await first.close();
+    expect(existsSync(join(cpuRoot, group))).toBe(true);
+
+    const second = await startProcessRuntime({ rootDir, nodeName, log: () => {} });
+    runtimes.push(second);
+    expect((await second.listContainers()).find((c) => c.id === status.id)?.state).toBe("running");
+    await second.stopSandbox(sandbox.id, 0);
+    await second.removeSandbox(sandbox.id);
+    await second.close({ removeBridge: true });
+    runtimes.splice(0);
+    expect(existsSync(join(cpuRoot, group))).toBe(false);
+  });
 });
