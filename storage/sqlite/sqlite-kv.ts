@@ -40,7 +40,7 @@ import { LeaseTable } from "./lease-table.ts";
 import { migrateLog } from "./migrate-log.ts";
 import { SqliteReads } from "./reads.ts";
 import { pragmas, SCHEMA, SCHEMA_VERSION } from "./schema.ts";
-import { WalCheckpoints } from "./wal-checkpoints.ts";
+import { WAL_LIMIT_BYTES, WAL_RESTART_BYTES, WalCheckpoints } from "./wal-checkpoints.ts";
 import { SqliteWrites, type Writer } from "./writes.ts";
 
 export interface SqliteKVOptions {
@@ -165,7 +165,12 @@ export class SqliteKV implements KV {
     });
     if (checkpointer) {
       const fsync = options.fsync === true;
+      // The WAL's limits in bytes, as they were in frames of 8 KiB pages (new files have 4 KiB
+      // pages: the same frame counts held writes for a checkpoint twice as often).
+      const pageSize = Number(db.prepare("PRAGMA page_size").all()[0]?.page_size) || 8192;
       this.checkpoints = new WalCheckpoints({
+        restartFrames: Math.ceil(WAL_RESTART_BYTES / pageSize),
+        limitFrames: Math.ceil(WAL_LIMIT_BYTES / pageSize),
         open: () => checkpointer(path, fsync),
         hold: () => this.commits.hold(),
         share: () => this.lockingMode("NORMAL"),

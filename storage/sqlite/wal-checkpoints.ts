@@ -27,6 +27,11 @@ export interface WalCheckpointsDeps {
   limitFrames?: number;
 }
 
+/** WAL bytes past which short checkpoints follow a background one (2000 frames of 8 KiB). */
+export const WAL_RESTART_BYTES = 2000 * 8192;
+/** WAL bytes past which writes wait for a checkpoint (8000 frames of 8 KiB). */
+export const WAL_LIMIT_BYTES = 8000 * 8192;
+
 /** Short checkpoints tried after a background one while the WAL stays large. */
 const RESTART_TRIES = 4;
 
