@@ -61,7 +61,7 @@ describe("withMaxInFlight", () => {
     expect((await again).status).toBe(200);
   });
 
-  test("a node's lease and Node have seats of their own; its other requests share the rest", async () => {
+  test("a node's lease and Node have seats of their own and wait in line; its other requests share the rest", async () => {
     const h = held();
     const serve = chain(
       h.handler,
@@ -69,29 +69,37 @@ describe("withMaxInFlight", () => {
         maxRequestsInFlight: 1,
         maxMutatingRequestsInFlight: 1,
         maxNodeHeartbeatsInFlight: 1,
+        nodeHeartbeatQueueLength: 1,
       }),
     );
     const nodes = [GROUPS.nodes];
     const running = [serve(req("GET", "/api/v1/pods")), serve(req("POST", "/api/v1/namespaces/a/pods"))];
     expect((await serve(req("POST", "/api/v1/namespaces/a/events", nodes))).status).toBe(429);
     expect((await serve(req("GET", "/api/v1/namespaces/a/secrets/s", nodes))).status).toBe(429);
+    // A lease elsewhere is ordinary work.
+    expect(
+      (await serve(req("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/x", nodes))).status,
+    ).toBe(429);
     // Reads and writes are full: a node still renews its lease...
     const lease = serve(
       req("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n1", nodes),
     );
-    // ...but one heartbeat at a time here: its status update waits for no seat and is refused.
-    expect((await serve(req("PATCH", "/api/v1/nodes/n1/status", nodes))).status).toBe(429);
-    // A lease elsewhere, or a non-node on a lease, is ordinary work.
-    expect(
-      (await serve(req("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/x", nodes))).status,
-    ).toBe(429);
+    // ...its status update waits for the one heartbeat seat; one more than the line holds is refused.
+    const status = serve(req("PATCH", "/api/v1/nodes/n1/status", nodes));
+    expect((await serve(req("PATCH", "/api/v1/nodes/n2/status", nodes))).status).toBe(429);
     await Bun.sleep(0);
     expect(h.waiting.length).toBe(3);
     h.release();
     for (const r of await Promise.all([...running, lease])) expect(r.status).toBe(200);
-    const status = serve(req("PATCH", "/api/v1/nodes/n1/status", nodes));
+    // The lease's seat went to the waiting status update.
     await Bun.sleep(0);
+    expect(h.waiting.length).toBe(1);
     h.release();
     expect((await status).status).toBe(200);
+    // Every seat is free again.
+    const again = serve(req("PATCH", "/api/v1/nodes/n1/status", nodes));
+    await Bun.sleep(0);
+    h.release();
+    expect((await again).status).toBe(200);
   });
 });

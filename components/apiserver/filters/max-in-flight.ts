@@ -3,7 +3,8 @@
 // (watch, proxy, exec, attach, logs, port-forward) are not counted; system:masters always passes.
 // Over the limit: 429, Retry-After: 1, upstream's plain-text body. A node's heartbeat (its Lease
 // and Node, from system:nodes) has seats of its own, as APF's system-node-high flow schema
-// gives them the node-high priority level: a workload flood cannot 429 nodes into NotReady.
+// gives them the node-high priority level, and waits in line for one when they are taken (APF
+// queues; 64 queues of 50 there): a workload flood cannot 429 nodes into NotReady.
 import { GROUPS } from "../authn/user-info.ts";
 import { type RequestInfo, requestInfo } from "../request-info.ts";
 import type { Filter } from "./chain.ts";
@@ -16,6 +17,8 @@ export interface MaxInFlightOptions {
   maxMutatingRequestsInFlight?: number;
   /** Node heartbeats (system:nodes on leases and nodes) at once, apart from the rest. Default 100. */
   maxNodeHeartbeatsInFlight?: number;
+  /** Node heartbeats waiting for a seat before one more is refused. Default 3200 (APF's 64 × 50). */
+  nodeHeartbeatQueueLength?: number;
 }
 
 const NON_MUTATING = new Set(["get", "list", "watch"]);
@@ -48,9 +51,7 @@ export function isNodeHeartbeat(info: RequestInfo, groups: readonly string[] | u
   if (!info.isResourceRequest || !groups?.includes(GROUPS.nodes)) return false;
   if (info.group === "" && info.resource === "nodes") return true;
   return (
-    info.group === "coordination.k8s.io" &&
-    info.resource === "leases" &&
-    info.namespace === "kube-node-lease"
+    info.group === "coordination.k8s.io" && info.resource === "leases" && info.namespace === "kube-node-lease"
   );
 }
 
@@ -63,6 +64,9 @@ export function withMaxInFlight(options: MaxInFlightOptions = {}): Filter {
     node: options.maxNodeHeartbeatsInFlight ?? 100,
   };
   const inFlight: Record<Seats, number> = { read: 0, write: 0, node: 0 };
+  const queueLength = options.nodeHeartbeatQueueLength ?? 3200;
+  /** Heartbeats waiting for a seat, first come first served: a finishing one hands its seat on. */
+  const queued: (() => void)[] = [];
   return (next) => async (req) => {
     const ctx = contextOf(req);
     const info = ctx.info ?? requestInfo(req.method, new URL(req.url));
@@ -77,13 +81,15 @@ export function withMaxInFlight(options: MaxInFlightOptions = {}): Filter {
     if (inFlight[kind] >= limit) {
       // A system:masters member (an admin, the loopback client) always gets an answer.
       if (ctx.user?.groups.includes(GROUPS.masters)) return await next(req);
-      return tooManyRequestsResponse();
-    }
-    inFlight[kind]++;
+      if (kind !== "node" || queued.length >= queueLength) return tooManyRequestsResponse();
+      await new Promise<void>((resolve) => queued.push(resolve));
+    } else inFlight[kind]++;
     try {
       return await next(req);
     } finally {
-      inFlight[kind]--;
+      const waiter = kind === "node" ? queued.shift() : undefined;
+      if (waiter) waiter();
+      else inFlight[kind]--;
     }
   };
 }
