@@ -3,7 +3,6 @@
 // response without stringifying the object again. Two calls are no slower than one: a pod's
 // managedFields keys (`k:{"name":"c"}`) need escaping, which takes JSC's stringify off its fast
 // path for the whole call; split, only metadata's call pays it.
-import type { KObject } from "./object.ts";
 
 /** An object's stored encoding and the JSON texts it was made of. */
 export interface EncodedObject {
@@ -16,13 +15,19 @@ export interface EncodedObject {
   hadVersion: boolean;
 }
 
+/** What encodeParts reads of an object (object.ts's KObject fits; a type of its own keeps the two files apart). */
+interface Encodable {
+  metadata?: { resourceVersion?: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
 const encoder = new TextEncoder();
 
 /**
  * The split encoding, when `obj` has metadata and its apiVersion, kind and metadata come before
  * its other fields (as clients write them; the stored text is the same); undefined otherwise.
  */
-export function encodeParts(obj: KObject): EncodedObject | undefined {
+export function encodeParts(obj: Encodable): EncodedObject | undefined {
   let head = "";
   let past = false;
   let hasMetadata = false;
