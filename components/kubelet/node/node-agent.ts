@@ -1,7 +1,7 @@
 // Keeps this kubelet's Node alive in the API (upstream kubelet_node_status.go and
 // pkg/kubelet/nodelease): registers the Node (or adopts an existing one), renews its Lease in
-// kube-node-lease every 10 s, and posts node status when it changes or every 5 minutes (upstream's
-// nodeStatusReportFrequency); both timers jitter by up to 4 % as upstream's, so nodes spread out.
+// kube-node-lease every 10 s, and posts node status when it differs from the API's Node or every
+// 5 minutes (upstream's nodeStatusReportFrequency); both timers jitter by up to 4 % as upstream's.
 
 import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Node } from "kubernetes-types/core/v1";
@@ -19,6 +19,25 @@ export interface NodeAgent {
 const STATUS_REPORT_MS = 300_000;
 /** wait.JitterUntil's factor in upstream's lease controller and kubelet status loop. */
 const JITTER = 0.04;
+
+type NodeStatus = NonNullable<Node["status"]>;
+
+/** Conditions as upstream's nodeStatusHasChanged compares them: without their times, by type. */
+function conditionFacts(status: Node["status"]): string[][] {
+  return (status?.conditions ?? [])
+    .map((c) => [c.type, c.status, c.reason ?? "", c.message ?? ""])
+    .sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+}
+
+/** Whether the API's status already holds every field this kubelet sets (`wanted`), conditions without their times. */
+export function statusMatches(api: Node["status"], wanted: NodeStatus): boolean {
+  for (const key of Object.keys(wanted) as (keyof NodeStatus)[]) {
+    if (key === "conditions") {
+      if (!Bun.deepEquals(conditionFacts(api), conditionFacts(wanted))) return false;
+    } else if (!Bun.deepEquals(api?.[key], wanted[key])) return false;
+  }
+  return true;
+}
 
 function microTime(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
@@ -85,17 +104,17 @@ export function startNodeAgent(options: {
     }
   };
 
-  let lastPosted = "";
   let lastPostTime = 0;
+  // Upstream's tryUpdateNodeStatus: every tick reads the Node as the API holds it (from its cache,
+  // resourceVersion=0) and patches when what this kubelet would set differs from it, so a status
+  // another writer changed (the node lifecycle controller's Ready=Unknown after missed heartbeats)
+  // is answered within a tick rather than at the next 5-minute report.
   const postStatus = async (): Promise<void> => {
-    const status = nodeStatus(facts, seconds(now()), node?.status);
-    const comparable = JSON.stringify({
-      ...status,
-      conditions: status.conditions?.map((c) => [c.type, c.status]),
-    });
-    if (comparable === lastPosted && Date.now() - lastPostTime < STATUS_REPORT_MS) return;
+    const current = await client.get<Node>(`${nodes.path(name)}?resourceVersion=0`);
+    const status = nodeStatus(facts, seconds(now()), current.status);
+    const unchanged = statusMatches(current.status, status);
+    if (unchanged && Date.now() - lastPostTime < STATUS_REPORT_MS) return;
     node = await nodes.patch(name, { status }, "merge", "status");
-    lastPosted = comparable;
     lastPostTime = Date.now();
   };
 

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import type { Node } from "kubernetes-types/core/v1";
+import { ApiClient } from "../../../lib/client/api-client.ts";
+import { until } from "../../../test/harness/until.ts";
+import { type NodeAgent, startNodeAgent, statusMatches } from "./node-agent.ts";
+import { nodeStatus } from "./node-object.ts";
+
+/** A fake API holding one Node (merge patches of its status applied) and its Lease. */
+function fakeApi() {
+  const calls = { gets: 0, statusPatches: 0, leaseWrites: 0 };
+  let node: Node | undefined;
+  const client = new ApiClient({
+    server: "http://api.invalid",
+    fetch: async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname.includes("/leases")) {
+        calls.leaseWrites++;
+        const body = (request.method === "GET" ? {} : await request.json()) as Record<string, unknown>;
+        return Response.json({
+          ...body,
+          metadata: { name: "n1", namespace: "kube-node-lease", resourceVersion: "1" },
+        });
+      }
+      if (request.method === "POST") {
+        node = { ...((await request.json()) as Node), metadata: { name: "n1", uid: "u1" } };
+        return Response.json(node, { status: 201 });
+      }
+      if (request.method === "GET") {
+        calls.gets++;
+        return Response.json(node);
+      }
+      if (request.method === "PATCH" && url.pathname.endsWith("/status")) {
+        calls.statusPatches++;
+        const patch = (await request.json()) as Node;
+        node = { ...node, status: { ...node?.status, ...patch.status } };
+        return Response.json(node);
+      }
+      return Response.json({ kind: "Status", code: 404 }, { status: 404 });
+    },
+  });
+  return {
+    client,
+    calls,
+    node: () => node,
+    /** What the node lifecycle controller does to a node whose heartbeats stopped. */
+    markUnknown() {
+      for (const c of node?.status?.conditions ?? []) {
+        c.status = "Unknown";
+        c.reason = "NodeStatusUnknown";
+        c.message = "Kubelet stopped posting node status.";
+      }
+    },
+  };
+}
+
+const facts = {
+  nodeName: "n1",
+  nodeIP: "10.0.0.1",
+  kubeletPort: 10250,
+  podCIDR: undefined,
+  labels: {},
+  maxPods: 110,
+  runtimeName: "fake",
+};
+
+let agent: NodeAgent | undefined;
+afterEach(() => agent?.stop());
+
+describe("node agent status", () => {
+  test("a Ready=Unknown set by another writer is answered at the next tick, an unchanged status is not re-posted", async () => {
+    const api = fakeApi();
+    agent = startNodeAgent({
+      client: api.client,
+      facts,
+      register: true,
+      leaseDurationSeconds: 40,
+      statusIntervalMs: 10,
+      now: () => new Date(),
+      log: () => {},
+    });
+    await agent.registered;
+    expect(api.calls.statusPatches).toBe(1);
+    // Ticks read the Node and, with nothing changed, write nothing.
+    const gets = api.calls.gets;
+    await until("five status ticks", () => (api.calls.gets >= gets + 5 ? true : undefined));
+    expect(api.calls.statusPatches).toBe(1);
+
+    api.markUnknown();
+    await until("Ready=True posted again", () =>
+      api.node()?.status?.conditions?.find((c) => c.type === "Ready")?.status === "True" ? true : undefined,
+    );
+    expect(api.calls.statusPatches).toBe(2);
+    const ready = api.node()?.status?.conditions?.find((c) => c.type === "Ready");
+    expect(ready?.reason).toBe("KubeletReady");
+  });
+
+  test("statusMatches compares the fields the kubelet sets, conditions without their times or order", () => {
+    const wanted = nodeStatus(facts, "2026-01-01T00:00:00Z");
+    const later = nodeStatus(facts, "2026-01-01T00:05:00Z");
+    expect(statusMatches(wanted, later)).toBe(true);
+    expect(statusMatches({ ...wanted, conditions: [...(wanted.conditions ?? [])].reverse() }, later)).toBe(
+      true,
+    );
+    // Fields another writer owns (the attach/detach controller's volumesAttached) do not count.
+    expect(statusMatches({ ...wanted, volumesAttached: [{ name: "v", devicePath: "/d" }] }, later)).toBe(
+      true,
+    );
+    expect(statusMatches(undefined, later)).toBe(false);
+    expect(statusMatches({ ...wanted, addresses: [] }, later)).toBe(false);
+    const unknown = (wanted.conditions ?? []).map((c) =>
+      c.type === "Ready" ? { ...c, status: "Unknown" } : c,
+    );
+    expect(statusMatches({ ...wanted, conditions: unknown }, later)).toBe(false);
+  });
+});
