@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { bridgeName } from "../../network/bridge.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerStatus } from "../runtime.ts";
+import { testSandboxConfig } from "../testing/test-sandbox.ts";
 import { ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
 
 const dirs: string[] = [];
@@ -52,16 +53,7 @@ describeOci("devices cgroup", () => {
     let sandboxId: string | undefined;
     try {
       const name = `kt-${randomBytes(3).toString("hex")}`;
-      const pod = await runtime.runSandbox({
-        uid: randomBytes(8).toString("hex"),
-        name,
-        namespace: "default",
-        hostNetwork: false,
-        hostname: name,
-        hostsFile: "127.0.0.1 localhost\n",
-        resolvConf: "nameserver 127.0.0.53\n",
-        labels: {},
-      });
+      const pod = await runtime.runSandbox(testSandboxConfig(name));
       sandboxId = pod.id;
       const run = async (container: string, privileged: boolean): Promise<string> => {
         const started = await runtime.startContainer({

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PAUSE_SCRIPT } from "../../images/embedded/pause.ts";
 import { bridgeName } from "../../network/bridge.ts";
 import { runCommand } from "../../network/ip-command.ts";
+import { testSandboxConfig } from "../testing/test-sandbox.ts";
 import { ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
 import { hostToolsArgv, staticElf } from "./pause-program.ts";
 
@@ -50,16 +51,7 @@ describeOci("with crun", () => {
     const runtime = await startOciRuntime({ rootDir, nodeName, log: () => {} });
     try {
       const name = `kt-${randomBytes(3).toString("hex")}`;
-      const pod = await runtime.runSandbox({
-        uid: randomBytes(8).toString("hex"),
-        name,
-        namespace: "default",
-        hostNetwork: false,
-        hostname: name,
-        hostsFile: "127.0.0.1 localhost\n",
-        resolvConf: "nameserver 127.0.0.53\n",
-        labels: {},
-      });
+      const pod = await runtime.runSandbox(testSandboxConfig(name));
       const status = await runtime.startContainer({
         sandboxId: pod.id,
         name: "pause",

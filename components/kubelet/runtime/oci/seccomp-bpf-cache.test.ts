@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { bridgeName } from "../../network/bridge.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerConfig, ExecProcess } from "../runtime.ts";
+import { testSandboxConfig } from "../testing/test-sandbox.ts";
 import { type OciRuntime, ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
 import { SECCOMP_BPF_ANNOTATION, SeccompBpfCache } from "./seccomp-bpf-cache.ts";
 import { runtimeDefaultProfile } from "./seccomp-profile.ts";
@@ -81,16 +82,7 @@ describeOci("with crun", () => {
     const runtime = await startOciRuntime({ rootDir, nodeName, log: () => {} });
     try {
       const name = `kt-${randomBytes(3).toString("hex")}`;
-      const pod = await runtime.runSandbox({
-        uid: randomBytes(8).toString("hex"),
-        name,
-        namespace: "default",
-        hostNetwork: false,
-        hostname: name,
-        hostsFile: "127.0.0.1 localhost\n",
-        resolvConf: "nameserver 127.0.0.53\n",
-        labels: {},
-      });
+      const pod = await runtime.runSandbox(testSandboxConfig(name));
       const busybox = Bun.which("busybox") as string;
       const config = (container: string): ContainerConfig => ({
         sandboxId: pod.id,

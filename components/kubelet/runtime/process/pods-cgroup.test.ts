@@ -9,6 +9,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
+import { testSandboxConfig } from "../testing/test-sandbox.ts";
 import { type ProcessRuntime, startProcessRuntime } from "./process-runtime.ts";
 
 /** The cpu controller's path of a process (cgroup v1), e.g. "/kubepods-0a1b2c3d/kube-<id>". */
@@ -57,16 +58,7 @@ describe.skipIf(!usable)("the node's pods cgroup (root, cgroup v1)", () => {
       log: () => {},
     });
     runtimes.push(runtime);
-    const sandbox = await runtime.runSandbox({
-      uid: randomBytes(8).toString("hex"),
-      name: "grouped",
-      namespace: "default",
-      hostNetwork: false,
-      hostname: "grouped",
-      hostsFile: "127.0.0.1 localhost\n",
-      resolvConf: "nameserver 127.0.0.53\n",
-      labels: {},
-    });
+    const sandbox = await runtime.runSandbox(testSandboxConfig("grouped"));
     const status = await runtime.startContainer({
       sandboxId: sandbox.id,
       name: "c",
@@ -111,16 +103,7 @@ describe.skipIf(!usable)("the node's pods cgroup (root, cgroup v1)", () => {
     dirs.push(rootDir);
     const nodeName = `kt-${randomBytes(3).toString("hex")}`;
     const first = await startProcessRuntime({ rootDir, nodeName, log: () => {} });
-    const sandbox = await first.runSandbox({
-      uid: randomBytes(8).toString("hex"),
-      name: "kept",
-      namespace: "default",
-      hostNetwork: false,
-      hostname: "kept",
-      hostsFile: "127.0.0.1 localhost\n",
-      resolvConf: "nameserver 127.0.0.53\n",
-      labels: {},
-    });
+    const sandbox = await first.runSandbox(testSandboxConfig("kept"));
     const status = await first.startContainer({
       sandboxId: sandbox.id,
       name: "c",
