@@ -218,7 +218,10 @@ export async function benchApiserver(): Promise<void> {
     usage: "client",
   });
   writeFileSync(join(dir, "client-ca.crt"), ca.certPem);
-  const proc = spawnKube(apiserverArgv(join(dir, "data"), "--client-ca-file", join(dir, "client-ca.crt")));
+  const argv = apiserverArgv(join(dir, "data"), "--client-ca-file", join(dir, "client-ca.crt"));
+  // BENCH_KUBE=<kube>: another build's apiserver (an A/B of the same rows, one run after the other).
+  if (process.env.BENCH_KUBE) argv[0] = process.env.BENCH_KUBE;
+  const proc = spawnKube(argv);
   try {
     const [, secureUrl = ""] = await proc.waitFor(/serving the Kubernetes API on (https:\/\/\S+)/);
     const [, url = ""] = await proc.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/);
