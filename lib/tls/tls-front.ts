@@ -1,19 +1,24 @@
 // A TLS terminator in front of a plain HTTP server on 127.0.0.1: Bun.serve cannot tell a handler
 // the client's certificate, so this front accepts TLS (asking for a client certificate and
-// verifying it against the client CA if given: upstream's VerifyClientCertIfGiven). With a
-// `handler` it answers plain requests itself (fast-path.ts); the rest of a connection from its
-// first upgrade or chunked body on, or all of it without a handler, is piped to the inner server,
-// which asks `peerOf(remotePort)` what the TLS stack saw and may `takeOver(remotePort)` the client
-// connection for an upgrade Bun.serve cannot do (SPDY/3.1). Without a certificate it is plain TCP.
+// verifying it against the client CA if given: upstream's VerifyClientCertIfGiven), opens one
+// plain connection to the inner server per TLS connection and pipes both ways. The inner server
+// asks `peerOf(remotePort)` what the TLS stack saw of the client on that connection, and may
+// `takeOver(remotePort)` the client connection for an upgrade Bun.serve cannot do (SPDY/3.1).
+// Without a certificate the front is plain TCP (the same takeover for plain HTTP servers).
 import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
-import { FastPath, type FrontHandler } from "./fast-path.ts";
-import { PipeSink } from "./pipe-sink.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
-import { peerOf, type TlsPeer } from "./tls-peer.ts";
 import { unknownMethodVerdict } from "./unknown-method.ts";
 
-export type { TlsPeer };
+/** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
+export interface TlsPeer {
+  /** DER of the leaf certificate, then the intermediates the client sent. */
+  chain: Uint8Array[];
+  /** True when the chain verified against the client CA. */
+  authorized: boolean;
+  /** OpenSSL's code when not authorized, e.g. "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY". */
+  authorizationError?: string;
+}
 
 export interface TlsFrontOptions {
   hostname: string;
@@ -32,12 +37,6 @@ export interface TlsFrontOptions {
    * ReadHeaderTimeout (32 s). 10 s killed handshakes that an overloaded server was slow to finish.
    */
   handshakeTimeoutMs?: number;
-  /**
-   * When given, requests without an upgrade and with no body or a Content-Length one are answered
-   * by this handler in the front's process (no inner hop); the first other request hands the
-   * connection to the inner server.
-   */
-  handler?: FrontHandler<TlsPeer>;
 }
 
 export interface TlsFront {
@@ -69,14 +68,16 @@ interface Conn {
   /** OpenSSL's verification error from the handshake, if any. */
   verifyError?: string;
   handshakeTimer?: ReturnType<typeof setTimeout>;
-  /** Set while the front answers this connection's requests itself. */
-  fast?: FastPath<TlsPeer>;
-  sink?: PipeSink;
 }
 
 interface InnerData {
   conn: Conn;
   client: Socket<Conn | undefined>;
+}
+
+interface PeerCertificateDetail {
+  raw?: Uint8Array;
+  issuerCertificate?: PeerCertificateDetail;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 32_000;
@@ -162,34 +163,6 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     }
   };
 
-  /** After the handshake: answer requests here when a handler is given, else hop to the inner server. */
-  const serve = (client: Socket<Conn | undefined>, conn: Conn) => {
-    const { handler } = options;
-    if (!handler) {
-      void connectInner(client, conn);
-      return;
-    }
-    conn.sink = new PipeSink(conn.downstream);
-    conn.fast = new FastPath<TlsPeer>({
-      handler,
-      connection: { peer: requestCert ? peerOf(client, conn.verifyError) : undefined },
-      scheme: tls ? "https" : "http",
-      sink: conn.sink,
-      end: () => conn.downstream.end(),
-      cut: () => client.terminate(),
-      pause: () => client.pause(),
-      resume: () => client.resume(),
-      handOff: (bytes, answered) => {
-        conn.fast = undefined;
-        conn.sink = undefined;
-        if (answered > 0) conn.head = undefined;
-        if (conn.head) firstBytes(conn, bytes);
-        else conn.upstream.push(bytes);
-        void connectInner(client, conn);
-      },
-    });
-  };
-
   const listener: TCPSocketListener<Conn | undefined> = Bun.listen<Conn | undefined>({
     hostname: options.hostname,
     port: options.port,
@@ -216,7 +189,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         conn.downstream.to(client);
         client.data = conn;
         if (!tls) {
-          serve(client, conn);
+          void connectInner(client, conn);
           return;
         }
         // A peer that connects and never finishes a handshake would hold the socket forever.
@@ -234,12 +207,11 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         }
         const code = (verifyError as (Error & { code?: string }) | null)?.code ?? verifyError?.message;
         if (code) conn.verifyError = code;
-        serve(client, conn);
+        void connectInner(client, conn);
       },
       data(client, chunk) {
         const conn = client.data;
         if (conn?.raw) conn.raw.received(chunk);
-        else if (conn?.fast) conn.fast.received(chunk);
         else if (conn?.head) firstBytes(conn, chunk);
         else conn?.upstream.push(chunk);
       },
@@ -249,7 +221,6 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       end(client) {
         const conn = client.data;
         if (conn?.raw) conn.raw.closed();
-        else if (conn?.fast) conn.fast.inputEnded();
         else conn?.upstream.end();
       },
       close(client) {
@@ -257,8 +228,6 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         const conn = client.data;
         if (!conn) return;
         conn.raw?.closed();
-        conn.fast?.closed();
-        conn.sink?.close();
         clearTimeout(conn.handshakeTimer);
         conn.upstream.end();
         if (conn.inner) conn.inner.end();
@@ -307,4 +276,19 @@ function firstBytes(conn: Conn, chunk: Uint8Array): void {
   conn.downstream.push(verdict);
   conn.downstream.end();
   conn.upstream.end();
+}
+
+function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
+  const detailed = client as unknown as {
+    getPeerCertificate(detailed: boolean): PeerCertificateDetail | undefined;
+  };
+  const detail = detailed.getPeerCertificate(true);
+  if (!detail?.raw) return undefined;
+  const chain: Uint8Array[] = [];
+  for (let c: PeerCertificateDetail | undefined = detail; c?.raw; c = c.issuerCertificate) {
+    chain.push(new Uint8Array(c.raw));
+    if (c.issuerCertificate === c || chain.length > 10) break;
+  }
+  const authorized = client.authorized;
+  return { chain, authorized, ...(!authorized ? { authorizationError: verifyError ?? "UNKNOWN" } : {}) };
 }
