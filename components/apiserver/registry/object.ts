@@ -23,8 +23,11 @@ const decoder = new TextDecoder();
 
 /** Stored JSON starts with metadata, so a list can splice resourceVersion in without parsing. */
 export function encodeObject(obj: KObject): Uint8Array {
-  const parts = encodeParts(obj);
-  if (parts) return parts.value;
+  return encodeParts(obj)?.value ?? encodeWhole(obj);
+}
+
+/** encodeObject in one stringify call, for an object whose layout encodeParts does not take. */
+export function encodeWhole(obj: KObject): Uint8Array {
   const { resourceVersion: _, ...metadata } = obj.metadata ?? {};
   const { metadata: _m, ...rest } = obj;
   return encoder.encode(JSON.stringify({ metadata, ...rest }));

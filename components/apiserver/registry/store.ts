@@ -15,6 +15,7 @@ import { listFromCache } from "./list-from-cache.ts";
 import {
   decodeObject,
   encodeObject,
+  encodeWhole,
   type KObject,
   objectJson,
   objectJsonBytes,
@@ -131,7 +132,7 @@ export class Store {
     const parts = encodeParts(obj);
     const t = await this.kv.txn(
       [{ key, target: "mod", result: "=", value: 0 }],
-      [{ type: "put", key, value: parts ? parts.value : encodeObject(obj) }],
+      [{ type: "put", key, value: parts ? parts.value : encodeWhole(obj) }],
       [],
     );
     if (!t.succeeded) throw StatusError.alreadyExists(this.qualified, name);
