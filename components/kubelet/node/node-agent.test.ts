@@ -113,3 +113,66 @@ describe("node agent status", () => {
     expect(statusMatches({ ...wanted, conditions: unknown }, later)).toBe(false);
   });
 });
+
+describe("node agent lease", () => {
+  test("renewals update the last Lease written, sent without its managedFields (the live ones are kept)", async () => {
+    const bodies: { method: string; body: Record<string, unknown> }[] = [];
+    let rv = 0;
+    const client = new ApiClient({
+      server: "http://api.invalid",
+      fetch: async (request) => {
+        const url = new URL(request.url);
+        if (url.pathname.includes("/leases")) {
+          const body = (await request.json()) as { metadata?: object; spec?: object };
+          bodies.push({ method: request.method, body });
+          if (request.method === "PATCH")
+            return Response.json({ kind: "Status", code: 404 }, { status: 404 });
+          rv++;
+          return Response.json(
+            {
+              ...body,
+              metadata: {
+                ...body.metadata,
+                resourceVersion: String(rv),
+                managedFields: [{ manager: "kubelet", operation: "Update", fieldsV1: { "f:spec": {} } }],
+              },
+            },
+            { status: request.method === "POST" ? 201 : 200 },
+          );
+        }
+        if (request.method === "POST")
+          return Response.json({ metadata: { name: "n1", uid: "u1" } }, { status: 201 });
+        if (request.method === "GET") return Response.json({ metadata: { name: "n1", uid: "u1" } });
+        return Response.json({ metadata: { name: "n1", uid: "u1" } });
+      },
+    });
+    agent = startNodeAgent({
+      client,
+      facts,
+      register: true,
+      leaseDurationSeconds: 0.04,
+      statusIntervalMs: 60_000,
+      now: () => new Date(),
+      log: () => {},
+    });
+    await agent.registered;
+    await until("three renewals", () =>
+      bodies.filter((b) => b.method === "PUT").length >= 3 ? true : undefined,
+    );
+    agent.stop();
+    expect(bodies.slice(0, 2).map((b) => b.method)).toEqual(["PATCH", "POST"]);
+    const puts = bodies.filter((b) => b.method === "PUT");
+    for (const [i, put] of puts.entries()) {
+      const meta = put.body.metadata as {
+        managedFields?: unknown;
+        resourceVersion?: string;
+        ownerReferences?: unknown;
+      };
+      expect(meta.managedFields).toBeUndefined();
+      // Each renewal is an Update of the Lease the previous write returned.
+      expect(meta.resourceVersion).toBe(String(i + 1));
+      expect(meta.ownerReferences).toEqual([{ apiVersion: "v1", kind: "Node", name: "n1", uid: "u1" }]);
+      expect((put.body.spec as { holderIdentity?: string }).holderIdentity).toBe("n1");
+    }
+  });
+});

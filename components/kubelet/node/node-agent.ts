@@ -120,7 +120,14 @@ export function startNodeAgent(options: {
 
   // Upstream's lease controller: an Update of the last Lease it wrote (no patch to apply: 5000
   // nodes renew 500 times a second); a conflict or a missing Lease reads or creates it again.
+  // The Lease is kept and sent without managedFields: an update without them keeps the live
+  // ones (upstream's decodeLiveOrNew), and the body the apiserver decodes and checks is half.
   let lease: Lease | undefined;
+  const keep = (written: Lease): Lease => {
+    if (!written.metadata?.managedFields) return written;
+    const { managedFields: _dropped, ...metadata } = written.metadata;
+    return { ...written, metadata };
+  };
   const renewLease = async (): Promise<void> => {
     const spec = {
       holderIdentity: name,
@@ -129,7 +136,7 @@ export function startNodeAgent(options: {
     };
     if (lease) {
       try {
-        lease = await leases.update({ ...lease, spec: { ...lease.spec, ...spec } });
+        lease = keep(await leases.update({ ...lease, spec: { ...lease.spec, ...spec } }));
         return;
       } catch (error) {
         lease = undefined;
@@ -137,19 +144,21 @@ export function startNodeAgent(options: {
       }
     }
     try {
-      lease = await leases.patch(name, { spec });
+      lease = keep(await leases.patch(name, { spec }));
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
-      lease = await leases.create({
-        apiVersion: "coordination.k8s.io/v1",
-        kind: "Lease",
-        metadata: {
-          name,
-          namespace: "kube-node-lease",
-          ownerReferences: nodeUid ? [{ apiVersion: "v1", kind: "Node", name, uid: nodeUid }] : undefined,
-        },
-        spec,
-      } satisfies Lease);
+      lease = keep(
+        await leases.create({
+          apiVersion: "coordination.k8s.io/v1",
+          kind: "Lease",
+          metadata: {
+            name,
+            namespace: "kube-node-lease",
+            ownerReferences: nodeUid ? [{ apiVersion: "v1", kind: "Node", name, uid: nodeUid }] : undefined,
+          },
+          spec,
+        } satisfies Lease),
+      );
     }
   };
 
