@@ -22,10 +22,14 @@ const PROFILE_DIR = process.env.SCALE_PROFILE_DIR;
 const LOG_PREFIX = process.env.SCALE_LOG;
 
 /** Stops `server` (SIGTERM), keeping its log under SCALE_LOG if set. */
-async function stopServer(server: KubeProcess, phase: string): Promise<void> {
+/** SIGTERM (the orderly stop) and the ms it took to exit. */
+async function stopServer(server: KubeProcess, phase: string): Promise<number> {
+  const started = performance.now();
   server.kill("SIGTERM");
   await server.exited;
+  const took = performance.now() - started;
   if (LOG_PREFIX) writeFileSync(`${LOG_PREFIX}-${phase}.log`, server.stderr());
+  return took;
 }
 
 /** A /proc/<pid>/status field in MiB: VmRSS, or RssAnon (the heap: RSS without the mapped files). */
@@ -447,8 +451,11 @@ export async function benchScale(): Promise<void> {
       `LIST all ${stored} pods (JSON): p50 ${ms(quantile(all, 0.5))} p99 ${ms(quantile(all, 0.99))} (n=${all.length}; target < 5 s); per namespace (${replicas * DEPLOYMENTS} pods): p50 ${ms(quantile(perNs, 0.5))} p99 ${ms(quantile(perNs, 0.99))} (n=${perNs.length})`,
     );
 
-    await stopServer(server, "load");
+    const stopMs = await stopServer(server, "load");
     server = undefined;
+    log(
+      `SIGTERM of the loaded server: exited in ${s(stopMs)} (every kubelet, controller and the store closed)`,
+    );
     const restartAt = performance.now();
     server = startServer(dir);
     const url2 = (await server.waitFor(/the Kubernetes API on (http:\/\/\S+)/, 120_000))[1] as string;

@@ -3,7 +3,7 @@ import type { Node } from "kubernetes-types/core/v1";
 import { ApiClient } from "../../../lib/client/api-client.ts";
 import { until } from "../../../test/harness/until.ts";
 import { type NodeAgent, startNodeAgent, statusMatches } from "./node-agent.ts";
-import { nodeStatus } from "./node-object.ts";
+import { nodeLabels, nodeStatus } from "./node-object.ts";
 
 /** A fake API holding one Node (merge patches of its status applied) and its Lease. */
 function fakeApi() {
@@ -174,5 +174,58 @@ describe("node agent lease", () => {
       expect(meta.ownerReferences).toEqual([{ apiVersion: "v1", kind: "Node", name: "n1", uid: "u1" }]);
       expect((put.body.spec as { holderIdentity?: string }).holderIdentity).toBe("n1");
     }
+  });
+});
+
+describe("node agent registration", () => {
+  /** An API where the Node exists already (a restart): counts the PATCHes of its metadata. */
+  function existingNode(labels: Record<string, string>, podCIDR?: string) {
+    const metaPatches: unknown[] = [];
+    const node: Node = { metadata: { name: "n1", uid: "u1", labels }, spec: podCIDR ? { podCIDR } : {} };
+    const client = new ApiClient({
+      server: "http://api.invalid",
+      fetch: async (request) => {
+        const url = new URL(request.url);
+        if (url.pathname.includes("/leases")) return Response.json({ metadata: { name: "n1" } });
+        if (request.method === "POST")
+          return Response.json({ kind: "Status", code: 409, reason: "AlreadyExists" }, { status: 409 });
+        if (request.method === "PATCH" && !url.pathname.endsWith("/status")) {
+          const patch = (await request.json()) as Node;
+          metaPatches.push(patch);
+          node.metadata = { ...node.metadata, labels: { ...patch.metadata?.labels } };
+          if (patch.spec) node.spec = { ...node.spec, ...patch.spec };
+        }
+        return Response.json(node);
+      },
+    });
+    return { client, metaPatches, node };
+  }
+  const start = (client: ApiClient, podCIDR?: string): NodeAgent =>
+    startNodeAgent({
+      client,
+      facts: { ...facts, podCIDR },
+      register: true,
+      leaseDurationSeconds: 40,
+      statusIntervalMs: 60_000,
+      now: () => new Date(),
+      log: () => {},
+    });
+
+  test("an existing Node whose labels and pod CIDR already match is not patched (a restart writes no metadata)", async () => {
+    const api = existingNode({ ...nodeLabels(facts), extra: "kept" }, "10.64.1.0/24");
+    agent = start(api.client, "10.64.1.0/24");
+    await agent.registered;
+    expect(api.metaPatches).toEqual([]);
+  });
+
+  test("an existing Node missing a default label or its pod CIDR is patched, other labels kept", async () => {
+    const labels = nodeLabels(facts);
+    const { "kubernetes.io/os": _missing, ...rest } = labels;
+    const api = existingNode({ ...rest, extra: "kept" });
+    agent = start(api.client, "10.64.2.0/24");
+    await agent.registered;
+    expect(api.metaPatches).toHaveLength(1);
+    expect(api.node.metadata?.labels).toEqual({ ...labels, extra: "kept" });
+    expect(api.node.spec?.podCIDR).toBe("10.64.2.0/24");
   });
 });

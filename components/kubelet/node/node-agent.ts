@@ -84,11 +84,19 @@ export function startNodeAgent(options: {
             const existing = await nodes.get(name);
             const labels = { ...existing.metadata?.labels, ...nodeLabels(facts) };
             const podCIDR = existing.spec?.podCIDR ?? facts.podCIDR;
-            node = await nodes.patch(name, {
-              metadata: { labels },
-              spec: podCIDR && !existing.spec?.podCIDR ? { podCIDR, podCIDRs: [podCIDR] } : undefined,
-            });
-            log(`node ${name} already registered; updating it`);
+            // Upstream's tryRegisterWithAPIServer patches the existing Node only when its labels
+            // need reconciling (updateDefaultLabels): a restart of 5000 nodes writes none.
+            const setCIDR = podCIDR !== undefined && !existing.spec?.podCIDR;
+            if (setCIDR || !Bun.deepEquals(labels, existing.metadata?.labels ?? {})) {
+              node = await nodes.patch(name, {
+                metadata: { labels },
+                spec: setCIDR ? { podCIDR, podCIDRs: [podCIDR] } : undefined,
+              });
+              log(`node ${name} already registered; updating it`);
+            } else {
+              node = existing;
+              log(`node ${name} already registered`);
+            }
           }
         } else {
           node = await nodes.get(name);
