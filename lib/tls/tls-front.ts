@@ -39,6 +39,20 @@ export interface TlsFrontOptions {
   handshakeTimeoutMs?: number;
 }
 
+/** How a front on a Worker (tls-front-worker.ts) tells its owner thread about its connections. */
+export interface TlsFrontHooks {
+  /** The inner connection from this local port carries a client's bytes from now on; called before its first byte. */
+  opened(innerPort: number, peer: TlsPeer | undefined): void;
+  /** That inner connection is gone. */
+  closed(innerPort: number): void;
+  /** Non-zero (a token naming the claim) once the owner thread claimed this connection for a takeover; read on every chunk. */
+  claimed(innerPort: number): number;
+  /** The connection was taken over here because of that claim. */
+  takenOver(token: number, raw: RawConnection): void;
+  /** The number of open client connections changed. */
+  count(open: number): void;
+}
+
 export interface TlsFront {
   hostname: string;
   port: number;
@@ -82,7 +96,7 @@ interface PeerCertificateDetail {
 
 const HANDSHAKE_TIMEOUT_MS = 32_000;
 
-export function startTlsFront(options: TlsFrontOptions): TlsFront {
+export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): TlsFront {
   const peers = new Map<number, TlsPeer>();
   const open = new Set<Socket<Conn | undefined>>();
   const byInnerPort = new Map<number, { conn: Conn; client: Socket<Conn | undefined> }>();
@@ -99,6 +113,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     if (conn.innerPort !== undefined) {
       peers.delete(conn.innerPort);
       byInnerPort.delete(conn.innerPort);
+      hooks?.closed(conn.innerPort);
     }
   };
 
@@ -124,6 +139,17 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     return raw;
   };
 
+  /** With hooks: the owner thread claimed this connection, so take it over here before any byte moves. */
+  const claimedNow = (conn: Conn): boolean => {
+    const port = conn.innerPort;
+    const token = conn.raw || !hooks || port === undefined ? 0 : hooks.claimed(port);
+    if (token === 0 || port === undefined) return conn.raw !== undefined;
+    // The token first: taking over ends the inner connection, which may free its port at once.
+    const raw = takeOver(port);
+    if (raw) hooks?.takenOver(token, raw);
+    return true;
+  };
+
   const connectInner = async (client: Socket<Conn | undefined>, conn: Conn) => {
     try {
       const inner = await Bun.connect<InnerData>({
@@ -132,14 +158,14 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
         data: { conn, client },
         socket: {
           data: (s, chunk) => {
-            if (!s.data.conn.raw) s.data.conn.downstream.push(chunk);
+            if (!claimedNow(s.data.conn)) s.data.conn.downstream.push(chunk);
           },
           drain: (s) => s.data.conn.upstream.flush(),
           end: (s) => {
-            if (!s.data.conn.raw) s.data.conn.downstream.end();
+            if (!claimedNow(s.data.conn)) s.data.conn.downstream.end();
           },
           close: (s) => {
-            if (!s.data.conn.raw) s.data.conn.downstream.end();
+            if (!claimedNow(s.data.conn)) s.data.conn.downstream.end();
             closeConn(s.data.conn);
           },
           error: (s) => {
@@ -156,6 +182,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       byInnerPort.set(inner.localPort, { conn, client });
       const peer = requestCert ? peerOf(client, conn.verifyError) : undefined;
       if (peer) peers.set(inner.localPort, peer);
+      hooks?.opened(inner.localPort, peer);
       conn.downstream.from(inner);
       conn.upstream.to(inner);
     } catch {
@@ -179,6 +206,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
     socket: {
       open(client) {
         open.add(client);
+        hooks?.count(open.size);
         const conn: Conn = {
           upstream: new BytePipe(),
           downstream: new BytePipe(),
@@ -211,7 +239,7 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       },
       data(client, chunk) {
         const conn = client.data;
-        if (conn?.raw) conn.raw.received(chunk);
+        if (conn && claimedNow(conn)) conn.raw?.received(chunk);
         else if (conn?.head) firstBytes(conn, chunk);
         else conn?.upstream.push(chunk);
       },
@@ -220,11 +248,12 @@ export function startTlsFront(options: TlsFrontOptions): TlsFront {
       },
       end(client) {
         const conn = client.data;
-        if (conn?.raw) conn.raw.closed();
+        if (conn && claimedNow(conn)) conn.raw?.closed();
         else conn?.upstream.end();
       },
       close(client) {
         open.delete(client);
+        hooks?.count(open.size);
         const conn = client.data;
         if (!conn) return;
         conn.raw?.closed();
