@@ -38,7 +38,8 @@ function baseCall(call: unknown): BaseCall | undefined {
   return undefined;
 }
 
-const DONE: Promise<void> = Promise.resolve();
+/** What write returns when the frame went out at once (or the stream is gone): nothing to wait for. */
+export const WRITTEN: Promise<void> = Promise.resolve();
 
 /** Frames written this way (tests check that the path is taken). */
 export const directStreamWrites = { count: 0 };
@@ -65,13 +66,13 @@ export class DirectStreamWriter {
     }
     const stream = base.stream;
     // As grpc-js's checkCancelled, and never a write after the end (the status is out).
-    if (base.cancelled || stream.destroyed || stream.closed || stream.writableEnded) return DONE;
+    if (base.cancelled || stream.destroyed || stream.closed || stream.writableEnded) return WRITTEN;
     const frame = Buffer.allocUnsafe(message.length + 5);
     frame[0] = 0; // not compressed
     frame.writeUInt32BE(message.length, 1);
     message.copy(frame, 5);
     directStreamWrites.count++;
-    if (stream.write(frame)) return DONE;
+    if (stream.write(frame)) return WRITTEN;
     return new Promise((resolve) => {
       const events = ["drain", "close", "error"];
       const done = () => {

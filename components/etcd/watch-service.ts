@@ -12,17 +12,31 @@ import {
   type WireWatchRequest,
   type WireWatchResponse,
 } from "../../storage/etcd/wire.ts";
-import type { EventType, Watch } from "../../storage/kv.ts";
-import { DirectStreamWriter } from "./direct-stream-write.ts";
+import type { EventType, Watch, WatchBatch } from "../../storage/kv.ts";
+import { DirectStreamWriter, WRITTEN } from "./direct-stream-write.ts";
 import { currentRevision, type ServiceContext } from "./service-context.ts";
 import { writeMessage } from "./stream-write.ts";
 import { EncodedWatchResponse, eventToWire, WatchResponseEncoder } from "./watch-encoding.ts";
+import { type Membership, type SharedWatchSpec, WatchFanout } from "./watch-fanout.ts";
 import { fragmentEvents } from "./watch-fragments.ts";
 
 type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
 
+/** Events a watch fed by a shared store watch may have waiting for its stream before it leaves. */
+const MAX_MEMBER_BACKLOG = 10_000;
+
 interface ActiveWatch {
-  watch: Watch;
+  /** Its own store watch; unset while it is fed by a shared one (`shared`). */
+  watch?: Watch;
+  shared?: Membership;
+  /** Batches from the shared watch waiting for the stream (a send is in flight). */
+  backlog: WatchBatch[];
+  backlogEvents: number;
+  sending: boolean;
+  /** The revision after the newest event taken; where it goes on alone if it has to. */
+  next: number;
+  /** Set: once the backlog is sent, it goes on alone from this revision. */
+  aloneFrom?: number;
   /** Opens the store watch again from a revision, to resume after the store cut it off. */
   reopen: (startRevision: number) => Watch;
   /** Split responses over the request size limit (the watcher asked for fragment). */
@@ -46,6 +60,7 @@ class WatchStream {
     private readonly call: WatchCall,
     private readonly encoder: WatchResponseEncoder,
     private readonly serialize: (res: Partial<WireWatchResponse>) => Buffer,
+    private readonly fanout: WatchFanout,
   ) {
     this.direct = new DirectStreamWriter(call);
   }
@@ -107,40 +122,109 @@ class WatchStream {
     // "From now" means after the revision the created response reports, so nothing falls between.
     const reopen = (startRevision: number) =>
       this.ctx.kv.watch({ key, end }, { startRevision, prevKv: req.prev_kv === true, filters });
+    const from = start > 0 ? start : current + 1;
     const active: ActiveWatch = {
-      watch: reopen(start > 0 ? start : current + 1),
+      backlog: [],
+      backlogEvents: 0,
+      // Until the created response is out, what the shared watch hands over waits.
+      sending: true,
+      next: from,
       reopen,
       fragment: req.fragment === true,
       sentSinceTick: false,
     };
+    const spec: SharedWatchSpec = { key, end, prevKv: req.prev_kv === true, filters };
+    active.shared = this.fanout.join(spec, {
+      start: from,
+      deliver: (batch) => this.take(id, active, batch),
+      detach: (next) => this.goAlone(id, active, next),
+    });
+    if (!active.shared) active.watch = reopen(from);
     this.watches.set(id, active);
     await this.send({ header, watch_id: id, created: true, events: [] });
     if (req.progress_notify) {
       active.timer = setInterval(() => {
-        if (!active.sentSinceTick) active.watch.requestProgress();
+        if (!active.sentSinceTick) (active.shared ?? active.watch)?.requestProgress();
         active.sentSinceTick = false;
       }, this.ctx.progressNotifyIntervalMs);
     }
+    if (active.watch) void this.pump(id, active);
+    else this.drain(id, active);
+  }
+
+  /** A batch from the shared watch: sent now if the stream is free, else kept in order. */
+  private take(id: number, active: ActiveWatch, batch: WatchBatch): void {
+    if (this.watches.get(id) !== active || !active.shared) return;
+    const last = batch.events[batch.events.length - 1];
+    if (last) active.next = last.kv.modRevision + 1;
+    if (active.sending || active.backlog.length > 0) {
+      active.backlog.push(batch);
+      active.backlogEvents += batch.events.length;
+      // Too far behind: it stops taking from the shared watch and catches up alone afterwards.
+      if (active.backlogEvents > MAX_MEMBER_BACKLOG) this.goAlone(id, active, active.next);
+      return;
+    }
+    const sent = this.sendBatch(id, active, batch);
+    if (sent !== WRITTEN) {
+      active.sending = true;
+      void sent.then(() => this.drain(id, active));
+    }
+  }
+
+  /** Sends what waited, in order, then goes on taking batches as they come (or alone). */
+  private drain(id: number, active: ActiveWatch): void {
+    active.sending = false;
+    while (this.watches.get(id) === active) {
+      const batch = active.backlog.shift();
+      if (!batch) break;
+      active.backlogEvents -= batch.events.length;
+      const sent = this.sendBatch(id, active, batch);
+      if (sent !== WRITTEN) {
+        active.sending = true;
+        void sent.then(() => this.drain(id, active));
+        return;
+      }
+    }
+    if (active.aloneFrom === undefined || this.watches.get(id) !== active) return;
+    active.watch = active.reopen(active.aloneFrom);
+    active.aloneFrom = undefined;
     void this.pump(id, active);
+  }
+
+  /** Leaves the shared watch; once its backlog is out, the watch reads the store alone from `next`. */
+  private goAlone(id: number, active: ActiveWatch, next: number): void {
+    active.shared?.leave();
+    active.shared = undefined;
+    active.aloneFrom = next;
+    if (!active.sending) this.drain(id, active);
+  }
+
+  /** One batch as a response (or fragments); WRITTEN when it all went out at once. */
+  private sendBatch(id: Int64, active: ActiveWatch, batch: WatchBatch): Promise<void> {
+    active.sentSinceTick = true;
+    const header = this.ctx.header(batch.revision);
+    if (!active.fragment || batch.events.length <= 1) {
+      // The same event bytes for every watcher of this change (see watch-encoding.ts).
+      return this.send(this.encoder.encode(header, batch.revision, num(id), batch.events));
+    }
+    const events = batch.events.map(eventToWire);
+    const parts = fragmentEvents(events, this.ctx.maxRequestBytes);
+    return (async () => {
+      for (const [i, part] of parts.entries()) {
+        const fragment = i < parts.length - 1;
+        await this.send({ header, watch_id: id, events: part, ...(fragment ? { fragment } : {}) });
+      }
+    })();
   }
 
   private async pump(id: Int64, active: ActiveWatch): Promise<void> {
     for (;;) {
+      const watch = active.watch;
+      if (!watch) return;
       try {
-        for await (const batch of active.watch) {
-          active.sentSinceTick = true;
-          const header = this.ctx.header(batch.revision);
-          if (!active.fragment || batch.events.length <= 1) {
-            // The same event bytes for every watcher of this change (see watch-encoding.ts).
-            await this.send(this.encoder.encode(header, batch.revision, num(id), batch.events));
-            continue;
-          }
-          const events = batch.events.map(eventToWire);
-          const parts = fragmentEvents(events, this.ctx.maxRequestBytes);
-          for (const [i, part] of parts.entries()) {
-            const fragment = i < parts.length - 1;
-            await this.send({ header, watch_id: id, events: part, ...(fragment ? { fragment } : {}) });
-          }
+        for await (const batch of watch) {
+          const sent = this.sendBatch(id, active, batch);
+          if (sent !== WRITTEN) await sent;
         }
         return;
       } catch (err) {
@@ -171,7 +255,11 @@ class WatchStream {
 
   private stopWatch(active: ActiveWatch): void {
     if (active.timer) clearInterval(active.timer);
-    active.watch.close();
+    active.watch?.close();
+    active.shared?.leave();
+    active.shared = undefined;
+    active.backlog = [];
+    active.aloneFrom = undefined;
   }
 
   private forget(id: number): void {
@@ -196,7 +284,7 @@ class WatchStream {
       await this.send({ header: await this.ctx.currentHeader(), watch_id: -1, events: [] });
       return;
     }
-    for (const active of this.watches.values()) active.watch.requestProgress();
+    for (const active of this.watches.values()) (active.shared ?? active.watch)?.requestProgress();
   }
 }
 
@@ -205,9 +293,10 @@ export function watchService(ctx: ServiceContext): grpc.UntypedServiceImplementa
     message: Partial<WireWatchResponse>,
   ) => Buffer;
   const encoder = new WatchResponseEncoder(serialize);
+  const fanout = new WatchFanout(ctx.kv);
   return {
     Watch: (call: WatchCall) => {
-      const stream = new WatchStream(ctx, call, encoder, serialize);
+      const stream = new WatchStream(ctx, call, encoder, serialize, fanout);
       const untrack = ctx.track(() => {
         stream.close();
         call.end();
