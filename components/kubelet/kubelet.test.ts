@@ -2,7 +2,7 @@
 // a pod's sync, or the container runtime closed under it), as lib/component.ts requires.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createImageResolver, type ImageResolver } from "./images/image-resolver.ts";
@@ -82,5 +82,39 @@ describe("kubelet done", () => {
     await kubelet.ready;
     await runtime.close();
     expect(await outcome(kubelet.done)).toBe("rejected: the container runtime closed while the kubelet runs");
+  });
+});
+
+describe("kubelet on the fake runtime", () => {
+  test("its pods run without files on disk: no /etc/hosts, resolv.conf or volume directories (kwok-style)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kt-kubelet-fake-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const manifests = join(dir, "manifests");
+    mkdirSync(manifests);
+    writeFileSync(
+      join(manifests, "web.yaml"),
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {volumes: [{name: scratch, emptyDir: {}}], containers: [{name: app, image: hello, volumeMounts: [{name: scratch, mountPath: /data}]}]}\n",
+    );
+    const runtime = createFakeRuntime();
+    expect(runtime.podFiles).toBe(false);
+    const root = join(dir, "root");
+    const kubelet = await startKubelet({
+      nodeName: "kt-node",
+      rootDir: root,
+      runtime,
+      images: createImageResolver({ kubeExecutable: ["kube"] }),
+      manifestPath: manifests,
+      fileCheckFrequencyMs: 50,
+      dns: { clusterDNS: [], clusterDomain: "cluster.local", hostResolvConf: "/etc/resolv.conf" },
+      log: () => {},
+    });
+    cleanups.push(async () => {
+      await kubelet.stopAllPods();
+      await kubelet.stop();
+    });
+    await kubelet.ready;
+    while (!(await runtime.listContainers()).some((c) => c.state === "running")) await Bun.sleep(5);
+    const files = existsSync(root) ? readdirSync(root, { recursive: true }).map(String) : [];
+    expect(files.filter((f) => /(^|\/)(hosts|resolv\.conf|volumes)$/.test(f))).toEqual([]);
   });
 });

@@ -190,11 +190,14 @@ function millis(cpu: string | number | undefined): number | undefined {
 /** The pod's /etc/hosts and /etc/resolv.conf, mounted into every container as upstream does. */
 function etcMounts(ctx: ContainerStartContext, sandbox: SandboxStatus) {
   const dir = join(podDir(ctx.rootDir, ctx.uid), "etc");
-  mkdirSync(dir, { recursive: true });
   const hosts = join(dir, "hosts");
   const resolv = join(dir, "resolv.conf");
-  writeFileSync(hosts, hostsFile(ctx.pod, sandbox.ip, ctx.dns.clusterDomain));
-  writeFileSync(resolv, resolvConf(ctx.pod, ctx.dns));
+  // A runtime whose containers open no files (fake) gets the mounts without the files.
+  if (ctx.runtime.podFiles !== false) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(hosts, hostsFile(ctx.pod, sandbox.ip, ctx.dns.clusterDomain));
+    writeFileSync(resolv, resolvConf(ctx.pod, ctx.dns));
+  }
   return [
     { hostPath: hosts, containerPath: "/etc/hosts", readOnly: false },
     { hostPath: resolv, containerPath: "/etc/resolv.conf", readOnly: false },

@@ -2,7 +2,7 @@
 // CA, namespace) written atomically and renewed when the token manager says so (injected clock),
 // configMap/secret items and modes, and upstream's errors for missing objects and keys.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConfigMap, Pod, Secret } from "kubernetes-types/core/v1";
@@ -172,4 +172,26 @@ test("missing objects and keys fail with upstream's words unless optional", asyn
   ).rejects.toThrow("references non-existent secret key: zz");
   const ok = await fail({ name: "v", configMap: { name: "nope", optional: true } });
   expect(ok.paths.has("v")).toBe(true);
+});
+
+test("without files (the fake runtime): sources are resolved and fail as upstream, nothing is written or refreshed", async () => {
+  const { objects, requests } = source(() => T0);
+  const volumes = [
+    kubeApiAccess,
+    { name: "cfg", configMap: { name: "app" } },
+    { name: "scratch", emptyDir: {} },
+    { name: "host", hostPath: { path: join(root, "no-such-dir"), type: "Directory" } },
+  ];
+  const prepared = await prepareVolumes(root, pod(volumes), objects, {}, false);
+  expect([...prepared.paths.keys()]).toEqual(["kube-api-access-x7k2p", "cfg", "scratch", "host"]);
+  expect(prepared.paths.get("host")).toBe(join(root, "no-such-dir"));
+  expect(prepared.refreshes).toBe(false);
+  expect(prepared.refreshAt).toBe(Number.POSITIVE_INFINITY);
+  // The token is still requested, bound to the pod, as the pod's API identity.
+  expect(requests).toHaveLength(1);
+  expect(readdirSync(root)).toEqual([]);
+  await expect(
+    prepareVolumes(root, pod([{ name: "v", configMap: { name: "nope" } }]), objects, {}, false),
+  ).rejects.toThrow('MountVolume.SetUp failed for volume "v" : configmap "nope" not found');
+  expect(readdirSync(root)).toEqual([]);
 });

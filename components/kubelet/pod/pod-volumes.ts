@@ -44,13 +44,16 @@ export interface PreparedVolumes {
 /**
  * Sets up every volume of the pod and (re)writes the contents of configMap, secret,
  * downwardAPI and projected volumes through the atomic writer, so calling it again refreshes
- * them; an unchanged volume is not touched.
+ * them; an unchanged volume is not touched. With `writeFiles` false (a runtime whose containers
+ * open no files) each source is still resolved, so a missing one fails the same way, but nothing
+ * is created on disk, host paths are not checked, and nothing needs refreshing.
  */
 export async function prepareVolumes(
   rootDir: string,
   pod: Pod,
   objects: ObjectSource,
   ips: { hostIP?: string; podIP?: string },
+  writeFiles = true,
 ): Promise<PreparedVolumes> {
   const uid = pod.metadata?.uid ?? "";
   const fsGroup = podFsGroup(pod);
@@ -60,6 +63,10 @@ export async function prepareVolumes(
   for (const volume of pod.spec?.volumes ?? []) {
     if (volume.hostPath) {
       const path = volume.hostPath.path;
+      if (!writeFiles) {
+        paths.set(volume.name, path);
+        continue;
+      }
       try {
         checkHostPath(path, volume.hostPath.type ?? "");
       } catch (error) {
@@ -70,6 +77,15 @@ export async function prepareVolumes(
       continue;
     }
     const dir = join(podDir(rootDir, uid), "volumes", pluginDir(volume), volume.name);
+    if (!writeFiles && volume.emptyDir) {
+      paths.set(volume.name, dir);
+      continue;
+    }
+    if (!writeFiles) {
+      paths.set(volume.name, dir);
+      await resolvedPayload(pod, volume, objects, ips);
+      continue;
+    }
     let fresh = !existsSync(dir);
     mkdirSync(dir, { recursive: true });
     paths.set(volume.name, dir);
@@ -87,18 +103,7 @@ export async function prepareVolumes(
       if (fresh && fsGroup !== undefined) setOwnership(volume.name, dir, fsGroup, false);
       continue;
     }
-    let result: Awaited<ReturnType<typeof volumePayload>>;
-    try {
-      result = await volumePayload(pod, volume, { objects, ips });
-    } catch (error) {
-      throw new VolumeError(
-        `MountVolume.SetUp failed for volume "${volume.name}" : ${(error as Error).message}`,
-      );
-    }
-    if (!result)
-      throw new VolumeError(
-        `volume "${volume.name}": this kind of volume is not supported by kube's kubelet`,
-      );
+    const result = await resolvedPayload(pod, volume, objects, ips);
     let changed: boolean;
     try {
       changed = writeAtomically(dir, result.payload);
@@ -113,6 +118,26 @@ export async function prepareVolumes(
     refreshes = true;
   }
   return { paths, refreshAt, refreshes };
+}
+
+/** A volume's contents from its sources, or upstream's MountVolume.SetUp error. */
+async function resolvedPayload(
+  pod: Pod,
+  volume: Volume,
+  objects: ObjectSource,
+  ips: { hostIP?: string; podIP?: string },
+): Promise<NonNullable<Awaited<ReturnType<typeof volumePayload>>>> {
+  let result: Awaited<ReturnType<typeof volumePayload>>;
+  try {
+    result = await volumePayload(pod, volume, { objects, ips });
+  } catch (error) {
+    throw new VolumeError(
+      `MountVolume.SetUp failed for volume "${volume.name}" : ${(error as Error).message}`,
+    );
+  }
+  if (!result)
+    throw new VolumeError(`volume "${volume.name}": this kind of volume is not supported by kube's kubelet`);
+  return result;
 }
 
 /** setVolumeOwnership with upstream's error text. */

@@ -180,10 +180,13 @@ export class PodWorker {
     const sandbox = await this.ensureSandbox();
     if (!this.volumes || clock.now() >= this.volumesRefreshAt) {
       try {
-        const prepared = await prepareVolumes(this.deps.rootDir, pod, this.deps.objects, {
-          hostIP: this.deps.hostIP(),
-          podIP: sandbox.ip,
-        });
+        const prepared = await prepareVolumes(
+          this.deps.rootDir,
+          pod,
+          this.deps.objects,
+          { hostIP: this.deps.hostIP(), podIP: sandbox.ip },
+          this.deps.runtime.podFiles !== false,
+        );
         this.volumes = prepared.paths;
         const resync = prepared.refreshes ? clock.now() + VOLUME_RESYNC_MS : Number.POSITIVE_INFINITY;
         // At least a second away, so a token due in the past cannot spin the worker.

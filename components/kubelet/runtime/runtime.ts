@@ -185,6 +185,12 @@ export interface Runtime {
   readonly nodeIP: string;
   /** The pod CIDR in use (e.g. "10.88.3.0/24"); undefined in "host" mode. */
   readonly podCIDR: string | undefined;
+  /**
+   * False for a runtime whose containers open no files (the fake, kwok-style runtime): the kubelet
+   * still resolves each volume's sources (a missing ConfigMap is a FailedMount as upstream) but
+   * writes no volume contents, /etc/hosts or resolv.conf for its pods. Absent means true.
+   */
+  readonly podFiles?: boolean;
 
   runSandbox(config: SandboxConfig): Promise<SandboxStatus>;
   /** Stops every container in the sandbox (grace period in seconds, then SIGKILL). */

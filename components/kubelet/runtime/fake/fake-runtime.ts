@@ -128,6 +128,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   return {
     name: "fake",
     networking: "netns",
+    podFiles: false,
     nodeIP,
     podCIDR: pool.cidr,
 
