@@ -99,8 +99,11 @@ export function updateManagedFields(
   const { meta } = options;
   if (!prev) return created(next, manager, operation, apiVersion, options);
   if (jsonEqual(withoutManagedFields(prev), withoutManagedFields(next))) return next;
-  const beforeNodes = fieldNodesOf(prev, meta);
-  const afterNodes = fieldNodesOf(next, meta);
+  // Top-level fields both sides hold equal add no node to `changed` or `removed` (a field's
+  // nodes depend on its value alone): a status write walks status, not spec and metadata.
+  const [beforeView, afterView] = differingFields(prev, next);
+  const beforeNodes = fieldNodesOf(beforeView, meta);
+  const afterNodes = fieldNodesOf(afterView, meta);
   const beforeSet = membersOf(beforeNodes);
   const afterSet = membersOf(afterNodes);
   const leaves = new Set(afterSet.leaves().map(FieldSet.key));
@@ -154,6 +157,23 @@ export function updateManagedFields(
   if (!mine && fields.size > 0) result.push(updated);
   writeManagedFields(next, result);
   return next;
+}
+
+/**
+ * Copies of `a` and `b` without the top-level fields they hold equal, in their order; the
+ * objects themselves when a key could not be copied as a plain property (`__proto__`).
+ */
+function differingFields(a: JsonObject, b: JsonObject): [JsonObject, JsonObject] {
+  if (Object.hasOwn(a, "__proto__") || Object.hasOwn(b, "__proto__")) return [a, b];
+  const equal = new Set<string>();
+  for (const key in a) if (Object.hasOwn(b, key) && jsonEqual(a[key], b[key])) equal.add(key);
+  if (equal.size === 0) return [a, b];
+  const keep = (obj: JsonObject): JsonObject => {
+    const out: JsonObject = {};
+    for (const key in obj) if (!equal.has(key)) out[key] = obj[key] as JsonValue;
+    return out;
+  };
+  return [keep(a), keep(b)];
 }
 
 /**
