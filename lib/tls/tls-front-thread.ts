@@ -28,6 +28,14 @@ interface Running {
   port: number;
 }
 
+/**
+ * The Worker's module. In a `bun build --compile` binary, import.meta.url names the binary at the
+ * root of its embedded files, where the Worker is only if the build lists
+ * lib/tls/tls-front-worker.ts as a second entry point (next to cmd/main.ts).
+ */
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? new URL("./lib/tls/tls-front-worker.ts", import.meta.url).href
+  : new URL("./tls-front-worker.ts", import.meta.url).href;
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -51,7 +59,7 @@ export async function startTlsFrontInWorker(options: ThreadTlsFrontOptions): Pro
   const spawn = (port: number) =>
     new Promise<Running>((resolve, reject) => {
       const buffers = newPeerTableBuffers();
-      const worker = new Worker(new URL("./tls-front-worker.ts", import.meta.url).href);
+      const worker = new Worker(WORKER_URL);
       let started = false;
       const fail = (err: Error) => {
         if (started) return;
