@@ -3,14 +3,10 @@
 import { StatusError } from "../../../lib/errors/status-error.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { mediaType, readBody } from "../http/body.ts";
-import { json } from "../http/respond.ts";
-import { encodingOf, servedJson } from "../registry/encoded-object.ts";
-import { servedApiVersion } from "../registry/prepare-write.ts";
 import { createResource } from "../registry/resource-store.ts";
 import { decodeBodyFor } from "./decode-error.ts";
 import { checkFields } from "./field-validation.ts";
-import { present } from "./read.ts";
-import { checkKind, writeOptions } from "./write.ts";
+import { checkKind, writeOptions, writtenResponse } from "./write.ts";
 
 export async function createObject(r: ResourceRequest): Promise<Response> {
   const { entry, info, ctx } = r;
@@ -26,12 +22,5 @@ export async function createObject(r: ResourceRequest): Promise<Response> {
     );
   }
   const created = await createResource(ctx, entry, info.namespace, obj, opts);
-  // The stored encoding's parts make the response without a second stringify of the object.
-  const encoded = entry.codec ? undefined : encodingOf(created);
-  const text =
-    encoded &&
-    servedJson(encoded, servedApiVersion(entry), entry.info.kind, Number(created.metadata.resourceVersion));
-  if (text !== undefined)
-    return new Response(`${text}\n`, { status: 201, headers: { "Content-Type": "application/json" } });
-  return json(present(entry, created), 201);
+  return writtenResponse(entry, created, 201);
 }

@@ -7,7 +7,6 @@ import { ApplyConflictError } from "../fieldmanager/apply-conflict-error.ts";
 import { applyServerSide } from "../fieldmanager/server-side-apply.ts";
 import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.ts";
 import { queryBool } from "../http/query-bool.ts";
-import { json } from "../http/respond.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
@@ -19,7 +18,7 @@ import { updateResource } from "../registry/resource-store.ts";
 import { decodeBodyFor } from "./decode-error.ts";
 import { checkApplied, checkFields, checkPatched } from "./field-validation.ts";
 import { present } from "./read.ts";
-import { checkKind, checkName, writeOptions } from "./write.ts";
+import { checkKind, checkName, writeOptions, writtenResponse } from "./write.ts";
 
 const PATCH_TYPES = [
   "application/json-patch+json",
@@ -65,7 +64,7 @@ export async function updateObject(r: ResourceRequest): Promise<Response> {
     },
     pinned !== undefined,
   );
-  return json(present(entry, result), created ? 201 : 200);
+  return writtenResponse(entry, result, created ? 201 : 200);
 }
 
 export async function patchObject(r: ResourceRequest): Promise<Response> {
@@ -158,7 +157,7 @@ export async function patchObject(r: ResourceRequest): Promise<Response> {
     },
     false,
   );
-  return json(present(entry, result), created ? 201 : 200);
+  return writtenResponse(entry, result, created ? 201 : 200);
 }
 
 /** A patch engine's error as a Status with its own code and reason. */

@@ -4,11 +4,14 @@
 import { isPrint } from "../../../lib/errors/go-quote.ts";
 import { type StatusCause, StatusError } from "../../../lib/errors/status-error.ts";
 import { contextOf } from "../filters/request-context.ts";
-import type { KObject } from "../registry/object.ts";
+import { json } from "../http/respond.ts";
+import { encodingOf, servedJson } from "../registry/encoded-object.ts";
+import type { KObject, Stored } from "../registry/object.ts";
 import { servedApiVersion } from "../registry/prepare-write.ts";
 import type { Entry } from "../registry/registry.ts";
 import type { WriteOptions } from "../registry/write-options.ts";
 import { type OptionsKind, optionsInvalid, writeOptionCauses } from "./options-invalid.ts";
+import { present } from "./read.ts";
 
 /**
  * The options of a write from the query, validated as upstream's Create/Update/PatchOptions (a
@@ -114,4 +117,19 @@ export function checkKind(entry: Entry, body: Record<string, unknown>): KObject 
   }
   const obj = { ...body, apiVersion: want, kind: entry.info.kind } as KObject;
   return entry.codec ? entry.codec.toStorage(obj) : obj;
+}
+
+/**
+ * The response to a write: the stored encoding's parts make the JSON without a second stringify
+ * of the object (the metadata's managedFields take JSC's stringify off its fast path), else
+ * the object as served.
+ */
+export function writtenResponse(entry: Entry, obj: Stored, status: number): Response {
+  const encoded = entry.codec ? undefined : encodingOf(obj);
+  const text =
+    encoded &&
+    servedJson(encoded, servedApiVersion(entry), entry.info.kind, Number(obj.metadata.resourceVersion));
+  if (text !== undefined)
+    return new Response(`${text}\n`, { status, headers: { "Content-Type": "application/json" } });
+  return json(present(entry, obj), status);
 }

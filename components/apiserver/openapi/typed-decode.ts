@@ -58,19 +58,21 @@ let builtinCatalog: SchemaCatalog | undefined;
 
 /**
  * Check `obj` (the body in the served version) against the schema of `apiVersion`/`kind` and
- * remove its unknown fields in place. A kind without a schema passes unchanged.
+ * remove its unknown fields in place (`keepUnknown`: only report them; the result is the same).
+ * A kind without a schema passes unchanged.
  */
 export function typedDecode(
   apiVersion: string,
   kind: string,
   obj: Record<string, unknown>,
   catalog?: SchemaCatalog,
+  options: { keepUnknown?: boolean } = {},
 ): TypedDecodeResult {
   builtinCatalog ??= new SchemaCatalog();
   const schemas = catalog ?? builtinCatalog;
   const name = schemas.kindSchemaName({ ...parseApiVersion(apiVersion), kind });
   const schema = name === undefined ? undefined : schemas.schema(name);
-  const walker = new Walker(schemas);
+  const walker = new Walker(schemas, options.keepUnknown === true);
   if (schema && name !== undefined) walker.value(resolve(schemas, { schema, name }), obj, ctxRoot());
   return { mismatch: walker.mismatch, unknown: walker.unknown };
 }
@@ -123,7 +125,10 @@ class Walker {
   mismatch: TypeMismatch | undefined;
   readonly unknown: string[] = [];
 
-  constructor(private readonly catalog: SchemaCatalog) {}
+  constructor(
+    private readonly catalog: SchemaCatalog,
+    private readonly keepUnknown = false,
+  ) {}
 
   goType(r: Resolved): string {
     const { schema, name } = r;
@@ -297,7 +302,7 @@ class Walker {
       } else if (!preserve && extra !== true && (schema.properties || schema.type === "object")) {
         const at = pathOf(ctx);
         this.unknown.push(at === "" ? key : `${at}.${key}`);
-        delete obj[key];
+        if (!this.keepUnknown) delete obj[key];
       }
     }
   }

@@ -41,10 +41,50 @@ test("a create's response is JSON.stringify of the served object, resourceVersio
   );
 });
 
-test("other layouts fall back: a field before metadata, no metadata, a resourceVersion of its own", () => {
+test("other layouts fall back: a field before metadata, no metadata, a resourceVersion before other members", () => {
   expect(encodeParts({ spec: {}, metadata: { name: "p" } })).toBeUndefined();
   expect(encodeParts({ apiVersion: "v1", data: {}, kind: "ConfigMap", metadata: {} })).toBeUndefined();
   expect(encodeParts({ apiVersion: "v1", kind: "ConfigMap", data: {} })).toBeUndefined();
-  const versioned = encodeParts({ metadata: { name: "p", resourceVersion: "3" }, data: {} });
+  const versioned = encodeParts({ metadata: { resourceVersion: "3", name: "p" }, data: {} });
   expect(versioned && servedJson(versioned, "v1", "ConfigMap", 4)).toBeUndefined();
+});
+
+test("an update's response: a resourceVersion last in metadata (read back, then written) stays last", () => {
+  const versioned = encodeParts({ metadata: { name: "p", resourceVersion: "3" }, data: {} });
+  expect(versioned && servedJson(versioned, "v1", "ConfigMap", 4)).toBe(
+    '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"p","resourceVersion":"4"},"data":{}}',
+  );
+});
+
+test("servedJson is JSON.stringify of the served object for any place of resourceVersion, or undefined", () => {
+  let seed = 11;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const members = ["name", "labels", "managedFields", "uid", "annotations"];
+  let answered = 0;
+  for (let i = 0; i < 2000; i++) {
+    const metadata: Record<string, unknown> = {};
+    for (const key of members)
+      if (random() < 0.6)
+        metadata[key] = key === "managedFields" ? pod.metadata?.managedFields : { [key]: 'a"b' };
+    const at = Math.floor(random() * (Object.keys(metadata).length + 2));
+    const ordered: Record<string, unknown> = {};
+    Object.keys(metadata).forEach((key, index) => {
+      if (index === at) ordered.resourceVersion = "9";
+      ordered[key] = metadata[key];
+    });
+    if (at === Object.keys(metadata).length) ordered.resourceVersion = "9";
+    const obj = { apiVersion: "v1", kind: "Pod", metadata: ordered, spec: { n: i } } as KObject;
+    const encoded = encodeParts(obj);
+    if (!encoded) throw new Error("no parts");
+    const served = { ...obj, metadata: { ...obj.metadata, resourceVersion: "10" } };
+    const { apiVersion: _a, kind: _k, ...rest } = served;
+    const text = servedJson(encoded, "v1", "Pod", 10);
+    if (text === undefined) continue;
+    answered++;
+    expect(text).toBe(JSON.stringify({ apiVersion: "v1", kind: "Pod", ...rest }));
+  }
+  expect(answered).toBeGreaterThan(500);
 });

@@ -13,6 +13,8 @@ export interface EncodedObject {
   others: string;
   /** metadata held a resourceVersion (its place in a response is then its own). */
   hadVersion: boolean;
+  /** That resourceVersion was metadata's last member (an update's, read back and written). */
+  versionLast: boolean;
 }
 
 /** What encodeParts reads of an object (object.ts's KObject fits; a type of its own keeps the two files apart). */
@@ -48,13 +50,26 @@ export function encodeParts(obj: Encodable): EncodedObject | undefined {
   const metadata = JSON.stringify(meta);
   const others = JSON.stringify(rest);
   const text = `{"metadata":${metadata}${head}${others === "{}" ? "}" : `,${others.slice(1)}`}`;
-  return { value: encoder.encode(text), metadata, others, hadVersion: resourceVersion !== undefined };
+  const hadVersion = resourceVersion !== undefined;
+  return {
+    value: encoder.encode(text),
+    metadata,
+    others,
+    hadVersion,
+    versionLast: hadVersion && lastKey(obj.metadata) === "resourceVersion",
+  };
+}
+
+function lastKey(obj: object | undefined): string | undefined {
+  let last: string | undefined;
+  for (const key in obj) last = key;
+  return last;
 }
 
 /**
  * `JSON.stringify` of the object as served, `{apiVersion, kind, ...}` with metadata's
- * resourceVersion last (as withVersion adds it), from its parts; undefined when metadata had a
- * resourceVersion of its own.
+ * resourceVersion last (as withVersion adds it, or keeps it where it was), from its parts;
+ * undefined when metadata had a resourceVersion of its own before other members.
  */
 export function servedJson(
   encoded: EncodedObject,
@@ -62,7 +77,7 @@ export function servedJson(
   kind: string,
   revision: number,
 ): string | undefined {
-  if (encoded.hadVersion) return undefined;
+  if (encoded.hadVersion && !encoded.versionLast) return undefined;
   const { metadata, others } = encoded;
   const version = `"resourceVersion":"${revision}"}`;
   const meta = metadata === "{}" ? `{${version}` : `${metadata.slice(0, -1)},${version}`;

@@ -14,7 +14,6 @@ import { frozenObjectOf } from "./frozen-object.ts";
 import { listFromCache } from "./list-from-cache.ts";
 import {
   decodeObject,
-  encodeObject,
   encodeWhole,
   type KObject,
   objectJson,
@@ -184,7 +183,8 @@ export class Store {
         if (t.succeeded)
           return { obj: withVersion(decodeObject(found), t.revision), created: false, deleted: true };
       } else {
-        const value = encodeObject(next);
+        const parts = encodeParts(next);
+        const value = parts ? parts.value : encodeWhole(next);
         // A value under an old encryption key is rewritten even when unchanged (key rotation).
         if (found && sameBytes(found.value, value) && !isStale(found)) {
           if (current) return { obj: decodeObject(found), created: false, deleted: false };
@@ -195,7 +195,12 @@ export class Store {
           continue;
         }
         const t = await this.kv.txn(guard, [{ type: "put", key, value }], []);
-        if (t.succeeded) return { obj: withVersion(next, t.revision), created: !found, deleted: false };
+        if (t.succeeded) {
+          const obj = withVersion(next, t.revision);
+          // The response is made from the stored parts (handlers/update.ts), as a create's.
+          if (parts) rememberEncoding(obj, parts);
+          return { obj, created: !found, deleted: false };
+        }
       }
       if (options.pinned && current) throw StatusError.modified(this.qualified, name);
     }
