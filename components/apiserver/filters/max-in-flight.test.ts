@@ -61,7 +61,7 @@ describe("withMaxInFlight", () => {
     expect((await again).status).toBe(200);
   });
 
-  test("a node's lease and Node have seats of their own and wait in line; its other requests share the rest", async () => {
+  test("a node's lease and Node have seats of their own and wait in line", async () => {
     const h = held();
     const serve = chain(
       h.handler,
@@ -70,15 +70,14 @@ describe("withMaxInFlight", () => {
         maxMutatingRequestsInFlight: 1,
         maxNodeHeartbeatsInFlight: 1,
         nodeHeartbeatQueueLength: 1,
+        maxNodeRequestsInFlight: 0,
       }),
     );
     const nodes = [GROUPS.nodes];
     const running = [serve(req("GET", "/api/v1/pods")), serve(req("POST", "/api/v1/namespaces/a/pods"))];
-    expect((await serve(req("POST", "/api/v1/namespaces/a/events", nodes))).status).toBe(429);
-    expect((await serve(req("GET", "/api/v1/namespaces/a/secrets/s", nodes))).status).toBe(429);
-    // A lease elsewhere is ordinary work.
+    // Another user's lease is ordinary work.
     expect(
-      (await serve(req("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/x", nodes))).status,
+      (await serve(req("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n1"))).status,
     ).toBe(429);
     // Reads and writes are full: a node still renews its lease...
     const lease = serve(
@@ -101,5 +100,47 @@ describe("withMaxInFlight", () => {
     await Bun.sleep(0);
     h.release();
     expect((await again).status).toBe(200);
+  });
+
+  test("a node's other requests (pod status, events, reads) have seats and a line of their own, apart from everyone else's", async () => {
+    const h = held();
+    const serve = chain(
+      h.handler,
+      withMaxInFlight({
+        maxRequestsInFlight: 1,
+        maxMutatingRequestsInFlight: 1,
+        maxNodeHeartbeatsInFlight: 1,
+        maxNodeRequestsInFlight: 1,
+        nodeRequestQueueLength: 2,
+      }),
+    );
+    const nodes = [GROUPS.nodes];
+    // Everyone else's seats are full; a node's pod status write still gets the node seat.
+    const others = [serve(req("GET", "/api/v1/pods")), serve(req("POST", "/api/v1/namespaces/a/pods"))];
+    const first = serve(req("PATCH", "/api/v1/namespaces/a/pods/p/status", nodes));
+    // The next ones (a write and a read, a lease outside kube-node-lease) wait in line...
+    const second = serve(req("POST", "/api/v1/namespaces/a/events", nodes));
+    const third = serve(req("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/x", nodes));
+    // ...and one more than the line holds is refused.
+    expect((await serve(req("GET", "/api/v1/namespaces/a/secrets/s", nodes))).status).toBe(429);
+    // The node's heartbeat is not behind them.
+    const lease = serve(
+      req("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n1", nodes),
+    );
+    // The others' limits do not count node requests: a user's write still gets 429.
+    expect((await serve(req("POST", "/api/v1/namespaces/a/pods"))).status).toBe(429);
+    await Bun.sleep(0);
+    expect(h.waiting.length).toBe(4);
+    h.release();
+    for (const r of await Promise.all([...others, first, lease])) expect(r.status).toBe(200);
+    // Seats are handed on in order: the event, then the lease elsewhere.
+    await Bun.sleep(0);
+    expect(h.waiting.length).toBe(1);
+    h.release();
+    expect((await second).status).toBe(200);
+    await Bun.sleep(0);
+    expect(h.waiting.length).toBe(1);
+    h.release();
+    expect((await third).status).toBe(200);
   });
 });

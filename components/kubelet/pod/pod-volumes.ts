@@ -11,7 +11,7 @@ import type { Container, Pod, Volume } from "kubernetes-types/core/v1";
 import type { Mount } from "../runtime/runtime.ts";
 import { writeAtomically } from "./atomic-writer.ts";
 import { checkHostPath, HostPathError } from "./host-path-volume.ts";
-import type { ObjectSource } from "./object-source.ts";
+import type { ObjectSource, ServiceAccountToken } from "./object-source.ts";
 import { podFsGroup, setVolumeOwnership } from "./volume-ownership.ts";
 import { volumePayload } from "./volume-payload.ts";
 
@@ -45,8 +45,10 @@ export interface PreparedVolumes {
  * Sets up every volume of the pod and (re)writes the contents of configMap, secret,
  * downwardAPI and projected volumes through the atomic writer, so calling it again refreshes
  * them; an unchanged volume is not touched. With `writeFiles` false (a runtime whose containers
- * open no files) each source is still resolved, so a missing one fails the same way, but nothing
- * is created on disk, host paths are not checked, and nothing needs refreshing.
+ * open no files) each ConfigMap and Secret source is still resolved, so a missing one fails the
+ * same way, but nothing is created on disk, host paths are not checked, no token is requested
+ * (nothing would read it: a restart of 1000 fake nodes sent 20k TokenRequests at once), and
+ * nothing needs refreshing.
  */
 export async function prepareVolumes(
   rootDir: string,
@@ -83,7 +85,7 @@ export async function prepareVolumes(
     }
     if (!writeFiles) {
       paths.set(volume.name, dir);
-      await resolvedPayload(pod, volume, objects, ips);
+      await resolvedPayload(pod, volume, { ...objects, serviceAccountToken: async () => NO_TOKEN }, ips);
       continue;
     }
     let fresh = !existsSync(dir);
@@ -119,6 +121,9 @@ export async function prepareVolumes(
   }
   return { paths, refreshAt, refreshes };
 }
+
+/** The token a volume nobody reads gets instead of a TokenRequest. */
+const NO_TOKEN: ServiceAccountToken = { token: "", refreshAt: new Date(8.64e15) };
 
 /** A volume's contents from its sources, or upstream's MountVolume.SetUp error. */
 async function resolvedPayload(
