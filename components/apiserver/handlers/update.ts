@@ -9,6 +9,7 @@ import { decodeObjectBody, mediaType, parseJson, readBody } from "../http/body.t
 import { queryBool } from "../http/query-bool.ts";
 import { patchMetaFor } from "../patch/builtin-patch-meta.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
+import { cloneJson } from "../patch/json-value.ts";
 import { applyMergePatch } from "../patch/merge-patch.ts";
 import { PatchError } from "../patch/patch-error.ts";
 import { applyStrategicMergePatch } from "../patch/strategic-merge-patch.ts";
@@ -56,11 +57,11 @@ export async function updateObject(r: ResourceRequest): Promise<Response> {
         if (!entry.strategy.allowCreateOnUpdate || opts.subresource)
           throw StatusError.notFound(entry.store.qualified, info.name);
         created = true;
-        return { create: structuredClone(next) };
+        return { create: cloneJson(next) };
       }
       if (pinned && pinned !== cur.metadata.resourceVersion)
         throw StatusError.modified(entry.store.qualified, info.name);
-      return { update: structuredClone(next) };
+      return { update: cloneJson(next) };
     },
     pinned !== undefined,
   );

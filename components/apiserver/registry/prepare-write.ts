@@ -131,7 +131,7 @@ export function prepareUpdate(
   } else if (om.generation !== undefined) m.generation = om.generation;
   else delete m.generation;
   if (!opts.apply) m.managedFields = managedFields(entry, old, out, opts, now);
-  validate(ctx, entry, out, old);
+  validate(ctx, entry, out, old, opts.subresource);
   m.resourceVersion = om.resourceVersion;
   return out;
 }
@@ -173,12 +173,23 @@ function specChanged(a: KObject, b: KObject): boolean {
   return strip(a) !== strip(b);
 }
 
-function validate(ctx: WriteContext, entry: Entry, obj: KObject, old: Stored | undefined): void {
+function validate(
+  ctx: WriteContext,
+  entry: Entry,
+  obj: KObject,
+  old: Stored | undefined,
+  subresource = "",
+): void {
   const causes: StatusCause[] = [...ctx.validateMeta(entry, obj)];
-  if (!old) causes.push(...(entry.strategy.validate?.(obj) ?? []));
+  const strategy = entry.strategy;
+  if (!old) causes.push(...(strategy.validate?.(obj) ?? []));
   else {
-    causes.push(...(entry.strategy.validate?.(obj) ?? []));
-    causes.push(...(entry.strategy.validateUpdate?.(obj, old) ?? []));
+    if (subresource === "status" && strategy.validateStatusUpdate)
+      causes.push(...strategy.validateStatusUpdate(obj, old));
+    else {
+      causes.push(...(strategy.validate?.(obj) ?? []));
+      causes.push(...(strategy.validateUpdate?.(obj, old) ?? []));
+    }
     if (old.metadata.uid && obj.metadata?.uid && obj.metadata.uid !== old.metadata.uid) {
       causes.push({ reason: "FieldValueInvalid", field: "metadata.uid", message: "field is immutable" });
     }

@@ -42,6 +42,12 @@ export interface Strategy {
   validate?(obj: KObject): StatusCause[];
   /** Problems with an update, e.g. immutable fields (`field is immutable`). */
   validateUpdate?(obj: KObject, old: Stored): StatusCause[];
+  /**
+   * A status subresource write's checks in place of validate + validateUpdate (upstream's
+   * status strategy ValidateUpdate, e.g. ValidatePodStatusUpdate: the spec, which such a
+   * write cannot change, is not validated again).
+   */
+  validateStatusUpdate?(obj: KObject, old: Stored): StatusCause[];
   /** Field-selector values beyond metadata.name and metadata.namespace. */
   fields?(obj: KObject): Record<string, string>;
   /** Seconds of graceful deletion for this object, given the requested grace period. */

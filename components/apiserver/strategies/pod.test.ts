@@ -288,3 +288,18 @@ test("status addresses reported by a kubelet", () => {
     'status.podIPs[1].ip: Invalid value: "bad": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
   ]);
 });
+
+test("a status write checks the status as ValidatePodStatusUpdate does, not the unchanged spec again", () => {
+  const old = create(runBody) as Stored;
+  const next = structuredClone(old);
+  next.status = { phase: "Running", podIP: "10.244.0.5", podIPs: [{ ip: "10.244.0.5" }, { ip: "bad" }] };
+  const found = (podStrategy.validateStatusUpdate?.(next, old) ?? []).map((c) => `${c.field}: ${c.message}`);
+  expect(found).toEqual([
+    'status.podIPs[1].ip: Invalid value: "bad": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+  ]);
+  next.status = { phase: "Running", podIP: "10.244.0.5", podIPs: [{ ip: "10.244.0.5" }] };
+  expect(podStrategy.validateStatusUpdate?.(next, old)).toEqual([]);
+  // A spec that differs from the stored one (no status write makes one) is validated in full.
+  (next.spec as { containers: unknown[] }).containers = [];
+  expect(podStrategy.validateStatusUpdate?.(next, old).map((c) => c.field)).toContain("spec.containers");
+});

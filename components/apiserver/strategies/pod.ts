@@ -8,7 +8,7 @@ import type { KObject, Stored } from "../registry/object.ts";
 import type { Strategy } from "../registry/strategy.ts";
 import { duplicate, forbidden, invalid } from "../validation/field-errors.ts";
 import { ipAddress } from "../validation/ip-address.ts";
-import { child, ensure, isObject, type JsonObject, list, str } from "../validation/json.ts";
+import { child, ensure, isObject, type JsonObject, jsonEqual, list, str } from "../validation/json.ts";
 import { dns1123Subdomain } from "../validation/names.ts";
 import { validatePodSpec } from "../validation/pod-spec-validation.ts";
 import { validatePodSpecUpdate } from "../validation/pod-update.ts";
@@ -48,6 +48,14 @@ function validateStatusIPs(status: JsonObject | undefined): StatusCause[] {
 function validatePod(obj: KObject): StatusCause[] {
   if (obj.spec !== undefined && !isObject(obj.spec)) return checkType("spec", obj.spec, "object");
   return [...validatePodSpec("spec", obj.spec ?? {}), ...validateStatusIPs(child(obj, "status"))];
+}
+
+function validatePodUpdate(obj: KObject, old: Stored): StatusCause[] {
+  const out: StatusCause[] = [];
+  const spec = child(obj, "spec");
+  const oldSpec = child(old, "spec");
+  if (spec && oldSpec) out.push(...validatePodSpecUpdate(spec, oldSpec));
+  return out;
 }
 
 export const podStrategy: Strategy = {
@@ -93,13 +101,12 @@ export const podStrategy: Strategy = {
     if (status && oldQos) status.qosClass = oldQos;
   },
   validate: validatePod,
-  validateUpdate(obj, old) {
-    const out: StatusCause[] = [];
-    const spec = child(obj, "spec");
-    const oldSpec = child(old, "spec");
-    if (spec && oldSpec) out.push(...validatePodSpecUpdate(spec, oldSpec));
-    return out;
+  validateStatusUpdate(obj, old) {
+    // The spec is the stored one (prepareUpdate keeps it): validated when it was written.
+    if (!jsonEqual(obj.spec, old.spec)) return [...validatePod(obj), ...validatePodUpdate(obj, old)];
+    return validateStatusIPs(child(obj, "status"));
   },
+  validateUpdate: validatePodUpdate,
   fields(obj) {
     const spec = child(obj, "spec");
     const status = child(obj, "status");
