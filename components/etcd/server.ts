@@ -29,6 +29,8 @@ export interface EtcdServerOptions {
   version?: string;
   /** Idle interval after which watches asking for progress_notify get one (etcd: 10 minutes). */
   progressNotifyIntervalMs?: number;
+  /** Events a watch fed by a shared store watch may have waiting for its stream (default 10k). */
+  maxWatchBacklog?: number;
   /** Serving certificate and key for https:// client URLs, as etcd's --cert-file and --key-file. */
   tls?: EtcdServerTls;
 }
@@ -128,7 +130,10 @@ export async function startEtcd(options: EtcdServerOptions): Promise<EtcdServer>
 
   const services = etcdServices();
   server.addService(withRequestSizes(services.KV.service), kvService(ctx));
-  server.addService(withEncodedWatchResponses(withRequestSizes(services.Watch.service)), watchService(ctx));
+  server.addService(
+    withEncodedWatchResponses(withRequestSizes(services.Watch.service)),
+    watchService(ctx, options.maxWatchBacklog),
+  );
   server.addService(withRequestSizes(services.Lease.service), leaseService(ctx));
   server.addService(withRequestSizes(services.Maintenance.service), maintenanceService(ctx));
   server.addService(withRequestSizes(services.Cluster.service), clusterService(ctx));

@@ -208,3 +208,63 @@ test("a watcher the store cuts off for falling behind resumes invisibly, as etcd
     await rm(dir, { recursive: true, force: true });
   }
 }, 30_000);
+
+test("a watcher backed up past its share of a shared store watch catches up alone; one sharing it goes on", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kt-watch-service-"));
+  // The watch that leaves the shared one is then cut off by the store too, and resumes again.
+  const store = await openSqliteKV({ dataDir: dir, maxWatchPending: 20 });
+  const server = await startEtcd({
+    kv: store,
+    listenClientUrls: ["http://127.0.0.1:0"],
+    maxWatchBacklog: 20,
+  });
+  const client = new grpc.Client(
+    (server.urls[0] ?? "").replace("http://", ""),
+    grpc.credentials.createInsecure(),
+  );
+  // Its own connection: a paused stream holds back HTTP/2's connection window for the others.
+  const other = new grpc.Client(
+    (server.urls[0] ?? "").replace("http://", ""),
+    grpc.credentials.createInsecure(),
+    { "grpc.use_local_subchannel_pool": 1 },
+  );
+  const range = { key: bytes("/shared/"), range_end: bytes("/shared0") };
+  const keysOf = async (w: RawWatch, total: number) => {
+    const seen: string[] = [];
+    while (seen.length < total) {
+      const res = await w.next();
+      expect(res.canceled ?? false).toBe(false);
+      seen.push(...res.events.map((e) => text(e.kv?.key ?? bytes(""))));
+    }
+    return seen;
+  };
+  try {
+    const slow = new RawWatch(client);
+    const fast = new RawWatch(other);
+    slow.send({ create_request: range });
+    fast.send({ create_request: range });
+    expect((await slow.next()).created).toBe(true);
+    expect((await fast.next()).created).toBe(true);
+    slow.call.pause();
+    const value = new Uint8Array(4096).fill(120);
+    const total = 400;
+    const expected = Array.from({ length: total }, (_, i) => `/shared/${i}`);
+    for (let i = 0; i < total; i++) await store.put(bytes(`/shared/${i}`), value);
+    // The fast one has every event while the slow one still reads nothing.
+    expect(await keysOf(fast, total)).toEqual(expected);
+    slow.call.resume();
+    expect(await keysOf(slow, total)).toEqual(expected);
+    // Both go on with what comes next.
+    await store.put(bytes("/shared/after"), value);
+    expect(await keysOf(slow, 1)).toEqual(["/shared/after"]);
+    expect(await keysOf(fast, 1)).toEqual(["/shared/after"]);
+    slow.close();
+    fast.close();
+  } finally {
+    client.close();
+    other.close();
+    await server.stop();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 30_000);

@@ -23,7 +23,7 @@ import { fragmentEvents } from "./watch-fragments.ts";
 type WatchCall = grpc.ServerDuplexStream<WireWatchRequest, WireWatchResponse>;
 
 /** Events a watch fed by a shared store watch may have waiting for its stream before it leaves. */
-const MAX_MEMBER_BACKLOG = 10_000;
+const DEFAULT_MAX_BACKLOG = 10_000;
 
 interface ActiveWatch {
   /** Its own store watch; unset while it is fed by a shared one (`shared`). */
@@ -61,6 +61,7 @@ class WatchStream {
     private readonly encoder: WatchResponseEncoder,
     private readonly serialize: (res: Partial<WireWatchResponse>) => Buffer,
     private readonly fanout: WatchFanout,
+    private readonly maxBacklog: number,
   ) {
     this.direct = new DirectStreamWriter(call);
   }
@@ -161,7 +162,7 @@ class WatchStream {
       active.backlog.push(batch);
       active.backlogEvents += batch.events.length;
       // Too far behind: it stops taking from the shared watch and catches up alone afterwards.
-      if (active.backlogEvents > MAX_MEMBER_BACKLOG) this.goAlone(id, active, active.next);
+      if (active.backlogEvents > this.maxBacklog) this.goAlone(id, active, active.next);
       return;
     }
     const sent = this.sendBatch(id, active, batch);
@@ -288,7 +289,10 @@ class WatchStream {
   }
 }
 
-export function watchService(ctx: ServiceContext): grpc.UntypedServiceImplementation {
+export function watchService(
+  ctx: ServiceContext,
+  maxBacklog = DEFAULT_MAX_BACKLOG,
+): grpc.UntypedServiceImplementation {
   const serialize = etcdServices().Watch.service.Watch?.responseSerialize as (
     message: Partial<WireWatchResponse>,
   ) => Buffer;
@@ -296,7 +300,7 @@ export function watchService(ctx: ServiceContext): grpc.UntypedServiceImplementa
   const fanout = new WatchFanout(ctx.kv);
   return {
     Watch: (call: WatchCall) => {
-      const stream = new WatchStream(ctx, call, encoder, serialize, fanout);
+      const stream = new WatchStream(ctx, call, encoder, serialize, fanout, maxBacklog);
       const untrack = ctx.track(() => {
         stream.close();
         call.end();
