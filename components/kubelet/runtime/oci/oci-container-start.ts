@@ -20,7 +20,7 @@ import type { CrunCommand } from "./crun-command.ts";
 import { containerNamespaces } from "./namespaces.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { buildSpec, type SpecInput } from "./oci-spec.ts";
-import { hostToolsArgv } from "./pause-program.ts";
+import { hostToolsProgram } from "./pause-program.ts";
 import { mkdirInRootfs, readRootfsFile } from "./rootfs-paths.ts";
 import type { SeccompBpfCache } from "./seccomp-bpf-cache.ts";
 import { seccompFor } from "./seccomp-choice.ts";
@@ -172,8 +172,14 @@ export async function startOciContainer(
     ...config.mounts.map((m) => ({ source: m.hostPath, destination: m.containerPath, readOnly: m.readOnly })),
   ];
   const cgroupsPath = deps.cgroups.cgroupsPath(id);
+  let args = config.argv;
+  try {
+    if (config.rootfs === undefined) args = await hostToolsProgram(config.argv, rootfs.path);
+  } catch (error) {
+    return fail("CreateContainerError", (error as Error).message);
+  }
   const spec = buildSpec({
-    args: config.rootfs === undefined ? hostToolsArgv(config.argv) : config.argv,
+    args,
     env,
     cwd,
     user,

@@ -1,8 +1,9 @@
-// The pause script's program for host-tools images: busybox only when static, other argv untouched.
+// The pause script's program for host-tools images: the pause ELF written into the rootfs, else busybox
+// only when static; other argv untouched.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, readlink, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PAUSE_SCRIPT } from "../../images/embedded/pause.ts";
@@ -10,7 +11,8 @@ import { bridgeName } from "../../network/bridge.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import { testSandboxConfig } from "../testing/test-sandbox.ts";
 import { ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
-import { hostToolsArgv, staticElf } from "./pause-program.ts";
+import { pauseElf } from "./pause-elf.ts";
+import { hostToolsArgv, hostToolsProgram, PAUSE_PATH, staticElf } from "./pause-program.ts";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -26,6 +28,28 @@ test("the pause script runs under a static busybox; any other argv is left as it
   expect(hostToolsArgv(["/bin/sh", "-c", PAUSE_SCRIPT, "extra"], "/usr/bin/busybox")).toHaveLength(4);
 });
 
+test("hostToolsProgram writes the pause ELF into the rootfs for the pause script alone", async () => {
+  const rootfs = await mkdtemp(join(tmpdir(), "kt-pause-rootfs-"));
+  dirs.push(rootfs);
+  const elf = pauseElf("x64") as Uint8Array;
+  expect(await hostToolsProgram(["/bin/sh", "-c", `${PAUSE_SCRIPT}; echo`], rootfs, elf)).toEqual([
+    "/bin/sh",
+    "-c",
+    `${PAUSE_SCRIPT}; echo`,
+  ]);
+  expect(await readdir(rootfs)).toEqual([]);
+  expect(await hostToolsProgram(["/bin/sh", "-c", PAUSE_SCRIPT], rootfs, elf)).toEqual([PAUSE_PATH]);
+  expect(Buffer.compare(await readFile(join(rootfs, PAUSE_PATH)), Buffer.from(elf))).toBe(0);
+  expect((await stat(join(rootfs, PAUSE_PATH))).mode & 0o777).toBe(0o755);
+  // No ELF for this CPU: the script as hostToolsArgv runs it.
+  const fallback = await hostToolsProgram(["/bin/sh", "-c", PAUSE_SCRIPT], join(rootfs, "none"), null);
+  expect(fallback.at(-1)).toBe(PAUSE_SCRIPT);
+  // A rootfs that cannot be written: the error is thrown (the start turns it into CreateContainerError).
+  await expect(
+    hostToolsProgram(["/bin/sh", "-c", PAUSE_SCRIPT], join(rootfs, "none"), elf),
+  ).rejects.toThrow();
+});
+
 test("staticElf: a dynamically linked program, a script and a missing file are not static", () => {
   expect(staticElf(Bun.which("sh") as string)).toBe(false);
   expect(staticElf("/etc/hostname")).toBe(false);
@@ -38,12 +62,11 @@ test("staticElf: a dynamically linked program, a script and a missing file are n
     expect(staticElf(busybox)).toBe(true);
 });
 
-const busybox = Bun.which("busybox");
-const usable = (await ociUnavailable()) === undefined && busybox !== null && staticElf(busybox);
+const usable = (await ociUnavailable()) === undefined && pauseElf() !== undefined;
 const describeOci = usable ? describe : describe.skip;
 
 describeOci("with crun", () => {
-  test("a pause-image container runs busybox, and a SIGTERM ends it with 0 at once", async () => {
+  test("a pause-image container runs the pause ELF alone, and a SIGTERM ends it with 0 at once", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kt-pause-program-"));
     dirs.push(dir);
     const rootDir = join(dir, "kubelet");
@@ -69,16 +92,25 @@ describeOci("with crun", () => {
       const spec = JSON.parse(
         await readFile(join(rootDir, "oci", "runtime", "containers", status.id, "config.json"), "utf8"),
       );
-      expect(spec.process.args).toEqual([busybox, "sh", "-c", PAUSE_SCRIPT]);
+      expect(spec.process.args).toEqual([PAUSE_PATH]);
+      // One process in the container (no sh, no sleep child): the ELF, tiny.
+      const pid = (await runtime.listContainers(pod.id)).find((c) => c.id === status.id)?.pid as number;
+      expect(await readlink(`/proc/${pid}/exe`)).toBe(PAUSE_PATH);
+      expect((await readFile(`/proc/${pid}/task/${pid}/children`, "utf8")).trim()).toBe("");
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, "utf8"))?.[1]);
+      expect(rss).toBeLessThan(64);
       const started = Date.now();
       await runtime.stopContainer(status.id, 30);
       expect(Date.now() - started).toBeLessThan(5000);
       const end = (await runtime.listContainers(pod.id)).find((c) => c.id === status.id);
       expect(end?.state).toBe("exited");
       expect(end?.exitCode).toBe(0);
-      await runtime.stopSandbox(pod.id, 0);
-      await runtime.removeSandbox(pod.id);
     } finally {
+      // Also after a failed expect: no pause, monitor or mount may outlive the test.
+      for (const sandbox of await runtime.listSandboxes()) {
+        await runtime.stopSandbox(sandbox.id, 0);
+        await runtime.removeSandbox(sandbox.id);
+      }
       await runtime.close({ removeBridge: true });
       const left = await runCommand(["ip", "link", "show", "dev", bridgeName(nodeName)]);
       if (left.exitCode === 0) await runCommand(["ip", "link", "del", "dev", bridgeName(nodeName)]);
