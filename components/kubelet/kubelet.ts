@@ -21,6 +21,7 @@ import { removeOrphanedPods } from "./pod/orphaned-pods.ts";
 import { podChanged } from "./pod/pod-changed.ts";
 import { podKey } from "./pod/pod-key.ts";
 import { PodWorker } from "./pod/pod-worker.ts";
+import { PodResync } from "./pod-resync.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { type ApiPodSource, watchApiPods } from "./sources/api-source.ts";
 import { type PodSource, watchManifestDir } from "./sources/file-source.ts";
@@ -28,6 +29,9 @@ import { PodConfig } from "./sources/pod-config.ts";
 import { isMirrorPod, isStaticPod } from "./sources/static-pod.ts";
 import { pollManifestUrl } from "./sources/url-source.ts";
 import { StatusManager } from "./status-manager.ts";
+
+/** Upstream's --sync-frequency default: the longest a pod worker goes without a sync. */
+const SYNC_FREQUENCY_MS = 60_000;
 
 export interface KubeletOptions {
   nodeName: string;
@@ -303,9 +307,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       return crash(new Error("the container runtime closed while the kubelet runs"));
     for (const worker of workers.values()) if (worker.sandboxId === event.sandboxId) worker.kick();
   });
+  // Upstream's --sync-frequency (1m): each worker syncs at least once a minute (runtime events and
+  // its own timers wake it sooner), the workers spread over the minute rather than all at once.
+  const periodic = new PodResync(workers, SYNC_FREQUENCY_MS, 1000);
   const resync = setInterval(() => {
-    for (const worker of workers.values()) worker.kick();
-  }, 10_000);
+    for (const worker of periodic.due()) worker.kick();
+  }, periodic.tickMs);
 
   const stopAllPods = async (): Promise<void> => {
     await Promise.all([...workers.values()].map((w) => w.terminate(2)));
