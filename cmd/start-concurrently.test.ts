@@ -76,4 +76,36 @@ describe("startConcurrently", () => {
     p.finish("c1", new Error("c1 crashed"));
     await expect(all.done).rejects.toThrow("c1 crashed");
   });
+
+  test("a stop asked for while kubelets come up ends the start: no new start, the started ones stop", async () => {
+    let begun = 0;
+    const stopped: string[] = [];
+    const never =
+      (i: number): Starter =>
+      async () => {
+        begun++;
+        return {
+          name: `k${i}`,
+          ready: new Promise<void>(() => {}), // never Ready, as a kubelet under a registration storm
+          done: new Promise<void>(() => {}),
+          stop: async () => {
+            stopped.push(`k${i}`);
+          },
+        };
+      };
+    const stop = Promise.withResolvers<"stop">();
+    const starting = startConcurrently(
+      "kubelets",
+      Array.from({ length: 20 }, (_, i) => never(i)),
+      4,
+    )(stop.promise);
+    while (begun < 4) await Bun.sleep(1);
+    stop.resolve("stop");
+    const all = await starting;
+    expect(begun).toBe(4);
+    const ready = await Promise.race([all.ready.then(() => "ready"), Bun.sleep(20).then(() => "not ready")]);
+    expect(ready).toBe("not ready");
+    await all.stop();
+    expect(stopped.sort()).toEqual(["k0", "k1", "k2", "k3"]);
+  });
 });

@@ -5,8 +5,11 @@
 import type { Component } from "../lib/component.ts";
 import { verbose } from "../lib/log/verbosity.ts";
 
-/** Starts one component; it may rely on everything started before it being ready. */
-export type Starter = () => Promise<Component>;
+/**
+ * Starts one component; it may rely on everything started before it being ready. `stopping`
+ * settles when a stop is asked for: a starter that waits long (many kubelets) gives up on it.
+ */
+export type Starter = (stopping?: Promise<"stop">) => Promise<Component>;
 
 export interface SuperviseOptions {
   /** Prefix of every log line, e.g. "kube etcd". */
@@ -116,7 +119,7 @@ async function startAll(
   onComponentReady: (name: string) => void,
 ): Promise<boolean> {
   for (const start of starters) {
-    const component = await start();
+    const component = await start(stopping);
     running.push(component);
     // A crash is reported through the race in supervise(); never as an unhandled rejection.
     component.done.catch(() => {});
