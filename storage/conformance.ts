@@ -275,6 +275,14 @@ export function runKvConformance(name: string, open: () => Promise<KvUnderTest>)
         ),
       ).toMatch(/duplicate key/);
       expect(String(await failure(kv.put(new Uint8Array(0), v("1"))))).toMatch(/key is not provided/);
+      // A branch of one operation is checked too (it takes a shorter path).
+      for (const op of [
+        { type: "put", key: new Uint8Array(0), value: v("1") },
+        { type: "delete", key: new Uint8Array(0) },
+        { type: "range", key: new Uint8Array(0) },
+      ] as const) {
+        expect(String(await failure(kv.txn([], [], [op])))).toMatch(/key is not provided/);
+      }
       expect((await kv.range(all)).count).toBe(0);
       expect((await kv.range({ key: k("x") })).revision).toBe(before);
     });

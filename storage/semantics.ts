@@ -18,8 +18,15 @@ export function validateTxn(compare: Compare[], success: TxnOp[], failure: TxnOp
     throw new InvalidArgumentError("etcdserver: too many operations in txn request");
   }
   for (const c of compare) validateKey(c.key);
-  checkIntervals(success);
-  checkIntervals(failure);
+  checkBranch(success);
+  checkBranch(failure);
+}
+
+/** A branch of at most one put, delete or range (the apiserver's writes) can repeat no key. */
+function checkBranch(ops: TxnOp[]): void {
+  const only = ops[0];
+  if (ops.length > 1 || only?.type === "txn") checkIntervals(ops);
+  else if (only) validateKey(only.key);
 }
 
 type Interval = { key: Uint8Array; end?: Uint8Array };
