@@ -323,9 +323,24 @@ describeOci("OCI runtime (crun)", () => {
       containerConfig(pod.id, ["sleep", "999"], { name: "second" }),
     );
     const ps = await execText(runtime, second.id, ["ps", "-o", "pid,args"]);
-    expect(ps.out).toMatch(/^\s*1 \/bin\/sh -c trap/m);
+    // PID 1 is the pause (the ELF at its bundle's path), which reaps the pod's orphans.
+    expect(ps.out).toMatch(/^\s*1 \/\S+\/pause\/pause$/m);
     expect(ps.out).toContain("sleep 1000");
     expect(ps.out).toContain("sleep 999");
+    // A container whose main process exits at once leaves an orphan, reparented to PID 1 (killed
+    // with the container, or ending by itself): the pause reaps it, no zombie stays.
+    const third = await runtime.startContainer(
+      containerConfig(pod.id, ["sh", "-c", "sleep 0.3 & exit 0"], { name: "third" }),
+    );
+    await exited(runtime, third.id);
+    const states = async () =>
+      (await execText(runtime, second.id, ["sh", "-c", "cat /proc/[0-9]*/stat"])).out
+        .split("\n")
+        .filter((line) => line.includes("(sleep)"))
+        .map((line) => line.slice(line.lastIndexOf(")") + 2, line.lastIndexOf(")") + 3));
+    const deadline = Date.now() + 10_000;
+    while ((await states()).length > 2 && Date.now() < deadline) await Bun.sleep(50);
+    expect(await states()).toEqual(["S", "S"]);
     await runtime.stopSandbox(pod.id, 0);
     expect((await runtime.listContainers(pod.id)).every((c) => c.state === "exited")).toBe(true);
     expect(status.state).toBe("running");
@@ -423,7 +438,8 @@ describeOci("OCI runtime (crun)", () => {
       .stdout;
     expect(lines[0]).toBe((await runCommand(["hostname"])).stdout.trim());
     expect(lines.slice(1), lines.join("\n")).toEqual(host.trim().split("\n"));
-    // The host-PID pause's own child goes with the pod (no PID namespace or cgroup takes it).
+    // The host-PID pause goes with the pod (no PID namespace or cgroup takes it); it is one process
+    // (the pause ELF; the sh fallback also had a sleep child).
     const pause = (await runCommand(["pgrep", "-f", `sandboxes/${status.sandboxId}/pause`])).stdout.trim();
     expect(pause).toMatch(/^\d+$/);
     // Live members of the pause's process group (a killed one may stay a zombie until init reaps it).
@@ -439,7 +455,7 @@ describeOci("OCI runtime (crun)", () => {
       );
       return pids.filter((_, i) => states[i] !== "Z" && states[i] !== "X");
     };
-    expect((await group()).length).toBe(2);
+    expect(await group()).toEqual([pause]);
     await runtime.stopSandbox(status.sandboxId, 0);
     await runtime.removeSandbox(status.sandboxId);
     expect(await group()).toEqual([]);

@@ -11,24 +11,33 @@ import type { CrunCommand } from "./crun-command.ts";
 import { pauseNamespaces } from "./namespaces.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { buildSpec } from "./oci-spec.ts";
+import { pauseElf } from "./pause-elf.ts";
 import { namespacesPinned, unpinNamespaces } from "./pinned-namespaces.ts";
 import { runtimeDefaultProfile } from "./seccomp-profile.ts";
 
 /**
- * What the pause runs. Alone in a PID namespace of its own it need not reap anything: one `sleep`
- * (PID 1 ignores the signals it has no handler for; the pod's removal sends SIGKILL), reached by a
- * link at the bundle's path inside its rootfs, so `ps` (and a test's leftover sweep) can tell whose
- * pause it is. Otherwise (shareProcessNamespace, hostPID) the sh loop that reaps and ends on SIGTERM.
+ * What the pause runs: the pause ELF (pause-elf.ts: reaps orphans as PID 1 of a shared PID namespace,
+ * SIGTERM ends it with 0), copied to the bundle's path inside its rootfs, so `ps` (and a test's
+ * leftover sweep) can tell whose pause it is. Without one for this CPU (or KUBE_OCI_PAUSE_ELF=0):
+ * alone in a PID namespace of its own, one `sleep` (PID 1 ignores the signals it has no handler for;
+ * the pod's removal sends SIGKILL) linked at that path; else (shareProcessNamespace, hostPID) the sh
+ * loop that reaps and ends on SIGTERM.
  */
 async function pauseArgs(rootfs: string, bundle: string, sandbox: OciSandboxRecord): Promise<string[]> {
+  const elf = process.env.KUBE_OCI_PAUSE_ELF === "0" ? undefined : pauseElf();
+  const path = join(rootfs, bundle, "pause");
+  if (elf !== undefined) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, elf, { mode: 0o755 });
+    return [join(bundle, "pause")];
+  }
   const sleep = Bun.which("sleep");
   if (sandbox.hostPID === true || sandbox.shareProcessNamespace === true || sleep === null) {
     // $0 names the bundle for the same reason.
     return ["/bin/sh", "-c", PAUSE_SCRIPT, bundle];
   }
-  const link = join(rootfs, bundle, "pause");
-  await mkdir(dirname(link), { recursive: true });
-  await symlink(sleep, link);
+  await mkdir(dirname(path), { recursive: true });
+  await symlink(sleep, path);
   return [join(bundle, "pause"), "2147483647"];
 }
 
@@ -87,8 +96,8 @@ export async function removePause(crun: CrunCommand, dir: string, sandbox: OciSa
     unpinNamespaces(dir);
     return;
   }
-  // The pause leads its own process group (crun's setsid): killing the group also ends its sleep,
-  // which no PID namespace teardown (hostPID) or cgroup (the pause has none) would reach.
+  // The pause leads its own process group (crun's setsid): killing the group also ends a sleep of
+  // its (no ELF), which no PID namespace teardown (hostPID) or cgroup (the pause has none) would reach.
   if (sandbox.pausePid !== undefined && (await sandboxAlive(sandbox))) {
     try {
       process.kill(-sandbox.pausePid, "SIGKILL");
