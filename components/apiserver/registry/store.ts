@@ -119,6 +119,15 @@ export class Store {
     return { obj: frozenObjectOf(kv), kv };
   }
 
+  /**
+   * The watch cache's key-value of an object (started on first use), for a GET with
+   * resourceVersion=0, which upstream's cacher answers from memory; undefined when the cache
+   * does not hold it (not yet running, or no such object: the store decides).
+   */
+  cachedValue(namespace: string, name: string): KeyValue | undefined {
+    return watchCacheFor(this.kv, `${this.prefix}/`).cached(this.key(namespace, name));
+  }
+
   async get(namespace: string, name: string): Promise<Stored> {
     const found = await this.current(namespace, name);
     if (!found) throw StatusError.notFound(this.qualified, name);
