@@ -229,3 +229,58 @@ describe("node agent registration", () => {
     expect(api.node.spec?.podCIDR).toBe("10.64.2.0/24");
   });
 });
+
+describe("node agent lease at start", () => {
+  test("the Lease is renewed while registration still waits, and gets its Node owner once the Node is known", async () => {
+    const leaseBodies: { method: string; owners: unknown }[] = [];
+    let releaseNode!: () => void;
+    const nodeCreated = new Promise<void>((r) => {
+      releaseNode = r;
+    });
+    const client = new ApiClient({
+      server: "http://api.invalid",
+      fetch: async (request) => {
+        const url = new URL(request.url);
+        if (url.pathname.includes("/leases")) {
+          const body = (await request.json()) as { metadata?: { ownerReferences?: unknown } };
+          leaseBodies.push({ method: request.method, owners: body.metadata?.ownerReferences });
+          if (request.method === "PATCH")
+            return Response.json({ kind: "Status", code: 404 }, { status: 404 });
+          return Response.json(
+            {
+              ...body,
+              metadata: { ...body.metadata, name: "n1", resourceVersion: String(leaseBodies.length) },
+            },
+            { status: request.method === "POST" ? 201 : 200 },
+          );
+        }
+        if (request.method === "POST") {
+          await nodeCreated;
+          return Response.json({ metadata: { name: "n1", uid: "u1" } }, { status: 201 });
+        }
+        return Response.json({ metadata: { name: "n1", uid: "u1" } });
+      },
+    });
+    agent = startNodeAgent({
+      client,
+      facts,
+      register: true,
+      leaseDurationSeconds: 0.04,
+      statusIntervalMs: 60_000,
+      now: () => new Date(),
+      log: () => {},
+    });
+    await until("renewals before the Node exists", () =>
+      leaseBodies.filter((b) => b.method === "PUT").length >= 2 ? true : undefined,
+    );
+    expect(leaseBodies.every((b) => b.owners === undefined)).toBe(true);
+    releaseNode();
+    await agent.registered;
+    const seen = leaseBodies.length;
+    await until("a renewal after registration", () =>
+      leaseBodies.slice(seen).some((b) => b.method === "PUT") ? true : undefined,
+    );
+    const after = leaseBodies.slice(seen).find((b) => b.method === "PUT");
+    expect(after?.owners).toEqual([{ apiVersion: "v1", kind: "Node", name: "n1", uid: "u1" }]);
+  });
+});

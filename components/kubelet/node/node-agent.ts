@@ -131,6 +131,7 @@ export function startNodeAgent(options: {
   // The Lease is kept and sent without managedFields: an update without them keeps the live
   // ones (upstream's decodeLiveOrNew), and the body the apiserver decodes and checks is half.
   let lease: Lease | undefined;
+  const nodeOwner = (uid: string) => ({ apiVersion: "v1", kind: "Node", name, uid });
   const keep = (written: Lease): Lease => {
     if (!written.metadata?.managedFields) return written;
     const { managedFields: _dropped, ...metadata } = written.metadata;
@@ -143,8 +144,13 @@ export function startNodeAgent(options: {
       renewTime: microTime(now()),
     };
     if (lease) {
+      // A Lease written before the Node was known gets its owner now (upstream's setNodeOwnerFunc).
+      const metadata =
+        nodeUid && !lease.metadata?.ownerReferences?.length
+          ? { ...lease.metadata, ownerReferences: [nodeOwner(nodeUid)] }
+          : lease.metadata;
       try {
-        lease = keep(await leases.update({ ...lease, spec: { ...lease.spec, ...spec } }));
+        lease = keep(await leases.update({ ...lease, metadata, spec: { ...lease.spec, ...spec } }));
         return;
       } catch (error) {
         lease = undefined;
@@ -162,7 +168,7 @@ export function startNodeAgent(options: {
           metadata: {
             name,
             namespace: "kube-node-lease",
-            ownerReferences: nodeUid ? [{ apiVersion: "v1", kind: "Node", name, uid: nodeUid }] : undefined,
+            ownerReferences: nodeUid ? [nodeOwner(nodeUid)] : undefined,
           },
           spec,
         } satisfies Lease),
@@ -184,8 +190,11 @@ export function startNodeAgent(options: {
     void tick();
   };
 
+  // Upstream's kubelet Run starts the lease controller at once, beside registration: a restarted
+  // node's Lease is renewed before its (slower) registration and status round trips, so the node
+  // lifecycle controller's grace period does not run out while 5000 kubelets come back.
+  every((options.leaseDurationSeconds * 1000) / 4, renewLease, "lease renewal");
   const registered = register().then(() => {
-    every((options.leaseDurationSeconds * 1000) / 4, renewLease, "lease renewal");
     every(options.statusIntervalMs, postStatus, "status update");
   });
   return {
