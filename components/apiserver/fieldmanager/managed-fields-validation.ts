@@ -6,13 +6,17 @@ import type { StatusCause } from "../../../lib/errors/status-error.ts";
 
 const FIELD_MANAGER_MAX_BYTES = 128;
 const SUBRESOURCE_MAX_BYTES = 256;
-const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+const utf8Length = (s: string) => Buffer.byteLength(s, "utf8");
+/** Printable ASCII (U+0020-U+007E, each printable for Go's unicode.IsPrint), one byte a rune. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * ValidateFieldManager: at most 128 bytes, and every rune printable (unicode.IsPrint), each
  * other one a cause naming it as Go's %#U and its byte offset.
  */
 export function fieldManagerCauses(manager: string, field: string): StatusCause[] {
+  // Every manager name a client sends (checked on every write, for each managedFields entry).
+  if (manager.length <= FIELD_MANAGER_MAX_BYTES && PRINTABLE_ASCII.test(manager)) return [];
   const causes: StatusCause[] = [];
   if (utf8Length(manager) > FIELD_MANAGER_MAX_BYTES)
     causes.push({
