@@ -9,9 +9,11 @@ import { openSqliteKV, type SqliteKV } from "../../../storage/sqlite/sqlite-kv.t
 import type { UserInfo } from "../authn/user-info.ts";
 import type { KObject } from "../registry/object.ts";
 import { type Entry, Registry } from "../registry/registry.ts";
+import { storedPrefilter } from "../registry/stored-prefilter.ts";
 import { strategyFor } from "../strategies/strategy-table.ts";
 import type { Attributes } from "./authorizer.ts";
-import { NodeAuthorizer } from "./node-authorizer.ts";
+import { NodeAuthorizer, podEdges } from "./node-authorizer.ts";
+import { WatchedObjects } from "./watched-objects.ts";
 
 let dir: string;
 let kv: SqliteKV;
@@ -104,4 +106,35 @@ test("edges follow the store: list, bind, unbind, claim binding and delete", asy
   await eventually(() => !can(node("n1"), "get", "configmaps", "cm"));
   expect(can(node("n2"), "list", "configmaps", "cm")).toBe(true);
   expect(can(node("n2"), "get", "persistentvolumes", "pv1", "")).toBe(true);
+});
+
+test("a cache with a prefilter parses only the objects that pass it (unbound pods are not parsed for the graph)", async () => {
+  const pods = (registry.lookup("", "v1", "pods") as Entry).store;
+  await pods.create("ns", "listed-unbound", pod("listed-unbound", undefined));
+  await pods.create("ns", "listed-bound", pod("listed-bound", "n1"));
+  const projected: string[] = [];
+  const cache = new WatchedObjects(
+    pods,
+    undefined,
+    undefined,
+    (obj) => {
+      projected.push(obj.metadata.name ?? "");
+      return podEdges(obj);
+    },
+    storedPrefilter([['"nodeName":"']]),
+  );
+  await cache.start();
+  try {
+    await pods.create("ns", "later", pod("later", undefined));
+    await pods.update("ns", "later", (cur) => ({ ...pod("later", undefined), metadata: cur?.metadata }));
+    await pods.update("ns", "later", (cur) => ({ ...pod("later", "n2"), metadata: cur?.metadata }));
+    await eventually(() => cache.get("ns", "later") !== undefined);
+    expect(projected).toEqual(["listed-bound", "later"]);
+    expect(cache.get("ns", "later")).toEqual({ node: "n2", refs: expect.any(Array) });
+    // Its deletion still reaches the cache (the old value names the node).
+    await pods.update("ns", "later", () => undefined);
+    await eventually(() => cache.get("ns", "later") === undefined);
+  } finally {
+    cache.stop();
+  }
 });

@@ -3,6 +3,7 @@
 // it, as upstream's RBAC and Node authorizers are fed by shared informers.
 import type { Stored } from "../registry/object.ts";
 import type { Store } from "../registry/store.ts";
+import type { StoredPrefilter } from "../registry/stored-prefilter.ts";
 
 /**
  * `obj` without metadata.managedFields, sharing the rest (the default projection): no authorizer
@@ -31,6 +32,12 @@ export class WatchedObjects<T = Stored> {
     private readonly onChange: (change: Change<T>) => void = () => undefined,
     private readonly log: (line: string) => void = () => undefined,
     private readonly project: Projection<T> = withoutManagedFields as unknown as Projection<T>,
+    /**
+     * Objects whose stored bytes fail it (new and old value) are never parsed: they project to
+     * nothing. The Node authorizer skips unbound pods so (upstream's graph_populator returns early
+     * for a pod without spec.nodeName).
+     */
+    private readonly prefilter?: StoredPrefilter,
   ) {}
 
   /** Resolves once the first list is in the cache; changes follow until stop(). */
@@ -72,7 +79,10 @@ export class WatchedObjects<T = Stored> {
   }
 
   private async relist(): Promise<string> {
-    const list = await this.store.list({ namespace: "" });
+    const list = await this.store.list({
+      namespace: "",
+      ...(this.prefilter ? { prefilter: this.prefilter } : {}),
+    });
     const seen = new Set<string>();
     for (const obj of list.items) {
       seen.add(this.keyOf(obj));
@@ -90,6 +100,7 @@ export class WatchedObjects<T = Stored> {
           namespace: "",
           resourceVersion: rv,
           signal: this.abort.signal,
+          ...(this.prefilter ? { prefilter: this.prefilter } : {}),
         })) {
           if (ev.type === "PROGRESS" || ev.type === "BOOKMARK") continue;
           if (ev.type === "ERROR") {
