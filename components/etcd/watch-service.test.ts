@@ -268,3 +268,40 @@ test("a watcher backed up past its share of a shared store watch catches up alon
     await rm(dir, { recursive: true, force: true });
   }
 }, 30_000);
+
+test("a progress request on one stream is answered there only, also when its watch shares a store watch", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kt-watch-service-"));
+  const store = await openSqliteKV({ dataDir: dir });
+  const server = await startEtcd({ kv: store, listenClientUrls: ["http://127.0.0.1:0"] });
+  const address = (server.urls[0] ?? "").replace("http://", "");
+  const clients = [0, 1].map(
+    (i) =>
+      new grpc.Client(address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": i }),
+  );
+  try {
+    const [a, b] = clients.map((c) => new RawWatch(c)) as [RawWatch, RawWatch];
+    for (const w of [a, b]) {
+      w.send({ create_request: { key: bytes("/p/"), range_end: bytes("/p0") } });
+      expect((await w.next()).created).toBe(true);
+    }
+    const { revision } = await store.put(bytes("/q/outside"), bytes("1"));
+    a.send({ progress_request: {} });
+    const progress = await a.next();
+    expect([num(progress.watch_id), progress.events.length, num(progress.header?.revision)]).toEqual([
+      0,
+      0,
+      revision,
+    ]);
+    await store.put(bytes("/p/1"), bytes("1"));
+    // b's next response is the event: no progress response went to it.
+    for (const w of [a, b])
+      expect((await w.next()).events.map((e) => text(e.kv?.key ?? bytes("")))).toEqual(["/p/1"]);
+    a.close();
+    b.close();
+  } finally {
+    for (const c of clients) c.close();
+    await server.stop();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

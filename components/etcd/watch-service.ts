@@ -37,6 +37,8 @@ interface ActiveWatch {
   next: number;
   /** Set: once the backlog is sent, it goes on alone from this revision. */
   aloneFrom?: number;
+  /** A progress response was asked for and has not gone out (it is asked again when going alone). */
+  progressAsked: boolean;
   /** Opens the store watch again from a revision, to resume after the store cut it off. */
   reopen: (startRevision: number) => Watch;
   /** Split responses over the request size limit (the watcher asked for fragment). */
@@ -130,6 +132,7 @@ class WatchStream {
       // Until the created response is out, what the shared watch hands over waits.
       sending: true,
       next: from,
+      progressAsked: false,
       reopen,
       fragment: req.fragment === true,
       sentSinceTick: false,
@@ -143,9 +146,10 @@ class WatchStream {
     if (!active.shared) active.watch = reopen(from);
     this.watches.set(id, active);
     await this.send({ header, watch_id: id, created: true, events: [] });
-    if (req.progress_notify) {
+    // (A watch cancelled while the created response went out gets no timer.)
+    if (req.progress_notify && this.watches.get(id) === active) {
       active.timer = setInterval(() => {
-        if (!active.sentSinceTick) (active.shared ?? active.watch)?.requestProgress();
+        if (!active.sentSinceTick) this.requestProgress(active);
         active.sentSinceTick = false;
       }, this.ctx.progressNotifyIntervalMs);
     }
@@ -158,6 +162,7 @@ class WatchStream {
     if (this.watches.get(id) !== active || !active.shared) return;
     const last = batch.events[batch.events.length - 1];
     if (last) active.next = last.kv.modRevision + 1;
+    else active.progressAsked = false;
     if (active.sending || active.backlog.length > 0) {
       active.backlog.push(batch);
       active.backlogEvents += batch.events.length;
@@ -189,7 +194,21 @@ class WatchStream {
     if (active.aloneFrom === undefined || this.watches.get(id) !== active) return;
     active.watch = active.reopen(active.aloneFrom);
     active.aloneFrom = undefined;
+    if (active.progressAsked) {
+      active.progressAsked = false;
+      active.watch.requestProgress();
+    }
     void this.pump(id, active);
+  }
+
+  /** Asks the watch's source for a progress batch (the shared watch answers this member only). */
+  private requestProgress(active: ActiveWatch): void {
+    if (active.shared) {
+      active.progressAsked = true;
+      active.shared.requestProgress();
+    } else if (active.watch) active.watch.requestProgress();
+    // Between leaving the shared watch and reading alone: asked once it reads alone.
+    else active.progressAsked = true;
   }
 
   /** Leaves the shared watch; once its backlog is out, the watch reads the store alone from `next`. */
@@ -285,7 +304,7 @@ class WatchStream {
       await this.send({ header: await this.ctx.currentHeader(), watch_id: -1, events: [] });
       return;
     }
-    for (const active of this.watches.values()) (active.shared ?? active.watch)?.requestProgress();
+    for (const active of this.watches.values()) this.requestProgress(active);
   }
 }
 
