@@ -2,8 +2,10 @@
 // gRPC client (storage/etcd/client.ts) from this process, in the same durability class:
 // kube etcd --fsync against etcd (which fsyncs its WAL), plus kube etcd's default
 // (crash-safe, no fsync) as a third column. Each figure is a fixed-time run; watch latency
-// is put-to-event time across 100 watchers. Then etcd's own check, `etcdctl check perf --load=s`
+// is put-to-event time across 100 watchers (BENCH_ETCD_WATCH_PUTS puts, 1000: its p99 is then
+// the 10th slowest put, not the 2nd). Then etcd's own check, `etcdctl check perf --load=s`
 // (60 s each; BENCH_ETCD_CHECK_PERF=0 skips it), against kube etcd --fsync and etcd 3.4.
+// BENCH_KUBE=<kube>: another build's kube etcd (an A/B of the same rows, as the apiserver bench).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +18,7 @@ import { spawnKube } from "../test/harness/kube-process.ts";
 
 const RUN_MS = Number(process.env.BENCH_MS ?? 3000);
 const CHECK_PERF = process.env.BENCH_ETCD_CHECK_PERF !== "0";
+const WATCH_PUTS = Number(process.env.BENCH_ETCD_WATCH_PUTS ?? 1000);
 const VALUE = bytes("x".repeat(256));
 
 interface Target {
@@ -26,10 +29,10 @@ interface Target {
 }
 
 async function kubeEtcd(fsync: boolean): Promise<Target> {
-  await ensureKubeBuilt();
+  if (!process.env.BENCH_KUBE) await ensureKubeBuilt();
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-etcd-"));
   const argv = [
-    kubeBinary,
+    process.env.BENCH_KUBE ?? kubeBinary,
     "etcd",
     "--data-dir",
     join(dir, "data"),
@@ -93,7 +96,7 @@ function percentile(sorted: number[], p: number): number {
 /** p50/p99 milliseconds from a put to its event at each of 100 watchers. */
 async function watchLatency(kv: KV, prefix: string): Promise<{ p50: number; p99: number }> {
   const watchers = 100;
-  const puts = 200;
+  const puts = WATCH_PUTS;
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   const watches = Array.from({ length: watchers }, () => kv.watch(prefixRange(bytes(prefix))));
