@@ -59,7 +59,7 @@ export async function startTlsFrontInWorker(options: ThreadTlsFrontOptions): Pro
   const spawn = (port: number) =>
     new Promise<Running>((resolve, reject) => {
       const buffers = newPeerTableBuffers();
-      const worker = new Worker(WORKER_URL);
+      const worker = new Worker(WORKER_URL, { name: "kube-tls-front" });
       let started = false;
       const fail = (err: Error) => {
         if (started) return;
