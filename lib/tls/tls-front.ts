@@ -8,17 +8,10 @@
 import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
+import { peerOf, type TlsPeer } from "./tls-peer.ts";
 import { unknownMethodVerdict } from "./unknown-method.ts";
 
-/** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
-export interface TlsPeer {
-  /** DER of the leaf certificate, then the intermediates the client sent. */
-  chain: Uint8Array[];
-  /** True when the chain verified against the client CA. */
-  authorized: boolean;
-  /** OpenSSL's code when not authorized, e.g. "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY". */
-  authorizationError?: string;
-}
+export type { TlsPeer } from "./tls-peer.ts";
 
 export interface TlsFrontOptions {
   hostname: string;
@@ -87,11 +80,6 @@ interface Conn {
 interface InnerData {
   conn: Conn;
   client: Socket<Conn | undefined>;
-}
-
-interface PeerCertificateDetail {
-  raw?: Uint8Array;
-  issuerCertificate?: PeerCertificateDetail;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 32_000;
@@ -305,19 +293,4 @@ function firstBytes(conn: Conn, chunk: Uint8Array): void {
   conn.downstream.push(verdict);
   conn.downstream.end();
   conn.upstream.end();
-}
-
-function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
-  const detailed = client as unknown as {
-    getPeerCertificate(detailed: boolean): PeerCertificateDetail | undefined;
-  };
-  const detail = detailed.getPeerCertificate(true);
-  if (!detail?.raw) return undefined;
-  const chain: Uint8Array[] = [];
-  for (let c: PeerCertificateDetail | undefined = detail; c?.raw; c = c.issuerCertificate) {
-    chain.push(new Uint8Array(c.raw));
-    if (c.issuerCertificate === c || chain.length > 10) break;
-  }
-  const authorized = client.authorized;
-  return { chain, authorized, ...(!authorized ? { authorizationError: verifyError ?? "UNKNOWN" } : {}) };
 }
