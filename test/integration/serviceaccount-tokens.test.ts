@@ -76,7 +76,7 @@ beforeAll(async () => {
   kubelet = await startKubelet({
     nodeName: node,
     rootDir: join(dir, "root"),
-    runtime: createFakeRuntime({ podCIDR: "10.251.0.0/24", nodeIP: "127.0.0.1" }),
+    runtime: createFakeRuntime({ podCIDR: "10.251.0.0/24", nodeIP: "127.0.0.1", podFiles: true }),
     images: createImageResolver({ kubeExecutable: ["kube"] }),
     client,
     dns: { clusterDNS: [], clusterDomain: "cluster.local", hostResolvConf: "/etc/resolv.conf" },

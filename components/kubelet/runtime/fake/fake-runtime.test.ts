@@ -41,6 +41,11 @@ async function text(stream: NodeJS.ReadableStream | undefined): Promise<string> 
 }
 
 describe("createFakeRuntime", () => {
+  test("podFiles: off by default (a kwok-style node writes no volume files), on when asked", () => {
+    expect(createFakeRuntime().podFiles).toBe(false);
+    expect(createFakeRuntime({ podFiles: true }).podFiles).toBe(true);
+  });
+
   test("sandboxes get IPs from the pod CIDR; hostNetwork pods get the node IP", async () => {
     const runtime = createFakeRuntime({ podCIDR: "10.88.3.0/24", nodeIP: "192.0.2.10" });
     expect(runtime.name).toBe("fake");

@@ -30,6 +30,12 @@ export interface FakeRuntimeOptions {
    * close) loses the pods as a node's reboot would. Absent: in memory only.
    */
   stateFile?: string;
+  /**
+   * Whether the kubelet writes its pods' volume contents, /etc/hosts and resolv.conf and requests
+   * their tokens, as for a runtime whose containers read them (default false: a kwok-style node
+   * at scale, whose containers open no file; a test of those files sets true).
+   */
+  podFiles?: boolean;
 }
 
 export interface FakeExitOptions {
@@ -128,7 +134,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   return {
     name: "fake",
     networking: "netns",
-    podFiles: false,
+    podFiles: options.podFiles ?? false,
     nodeIP,
     podCIDR: pool.cidr,
 
