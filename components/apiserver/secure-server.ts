@@ -1,11 +1,10 @@
-// Secure serving: the TLS front (lib/tls, on a Worker thread by default) terminates TLS and records
-// the client's certificate; the inner Bun.serve, on loopback only, puts it in the request context
-// for the authentication filter, and hands a request's raw client connection to an upgrade (SPDY).
+// Secure serving: the TLS front (lib/tls) terminates TLS and records the client's certificate;
+// the inner Bun.serve, on loopback only, puts it in the request context for the authentication
+// filter, and hands a request's raw client connection to an upgrade (SPDY, websockets) on request.
 import type { Server } from "bun";
 import { malformedRequest, serverErrorResponse } from "../../lib/errors/malformed-request.ts";
 import type { RawConnection } from "../../lib/tls/raw-connection.ts";
-import { startTlsFront, type TlsFront, type TlsFrontOptions } from "../../lib/tls/tls-front.ts";
-import { startTlsFrontInWorker } from "../../lib/tls/tls-front-thread.ts";
+import { startTlsFront, type TlsFront } from "../../lib/tls/tls-front.ts";
 import type { FetchHandler } from "./api-handler.ts";
 import { contextOf } from "./filters/request-context.ts";
 import { type RelaySocketData, relayWebSocket } from "./http/websocket-relay.ts";
@@ -18,11 +17,6 @@ export interface SecureServingOptions {
   keyPem: string;
   /** Client certificates are asked for and verified against this bundle when given. */
   clientCaPem?: string;
-  /**
-   * TLS on a Worker thread (default), so encryption and the piping use another core than the
-   * apiserver's; false keeps the front on this thread.
-   */
-  frontInWorker?: boolean;
 }
 
 export interface SecureServer {
@@ -37,12 +31,12 @@ export interface SecureServer {
  * Bun.serve, on loopback only, puts it in the request context for the authentication filter.
  * A request that reaches the inner port directly has no peer, so it is anonymous.
  */
-export async function startSecureServer(
+export function startSecureServer(
   opts: SecureServingOptions,
   chainHandler: FetchHandler,
   receivedBy: WeakMap<Request, Server<RelaySocketData>>,
   requestTimeoutMs: number | undefined,
-): Promise<SecureServer> {
+): SecureServer {
   let front: TlsFront | undefined;
   const askPeer = opts.clientCaPem !== undefined;
   const inner: Server<RelaySocketData> = Bun.serve({
@@ -70,22 +64,14 @@ export async function startSecureServer(
     error: serverErrorResponse,
   });
   try {
-    const frontOptions: TlsFrontOptions = {
+    front = startTlsFront({
       hostname: opts.bindAddress,
       port: opts.port,
       certPem: opts.certPem,
       keyPem: opts.keyPem,
       ...(opts.clientCaPem ? { clientCaPem: opts.clientCaPem } : {}),
       target: { hostname: "127.0.0.1", port: inner.port ?? 0 },
-    };
-    front =
-      opts.frontInWorker === false
-        ? startTlsFront(frontOptions)
-        : // A binary built without the Worker's entry point (see the Makefile) keeps TLS on this thread.
-          await startTlsFrontInWorker(frontOptions).catch((err: unknown) => {
-            console.warn(`TLS front on this thread: its Worker did not start (${String(err)})`);
-            return startTlsFront(frontOptions);
-          });
+    });
   } catch (err) {
     void inner.stop(true);
     throw err;

@@ -205,7 +205,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
     });
   }
   if (options.secure)
-    secure = await startSecureServer(options.secure, chainHandler, receivedBy, options.requestTimeoutMs);
+    secure = startSecureServer(options.secure, chainHandler, receivedBy, options.requestTimeoutMs);
   // SPDY/3.1 upgrades (exec, attach, port-forward): the TLS front hands the connection over.
   if (secure) {
     const front = secure;

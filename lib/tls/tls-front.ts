@@ -8,10 +8,17 @@
 import type { Socket, TCPSocketListener } from "bun";
 import { BytePipe } from "./byte-pipe.ts";
 import { type RawConnection, TakenOverConnection } from "./raw-connection.ts";
-import { peerOf, type TlsPeer } from "./tls-peer.ts";
 import { unknownMethodVerdict } from "./unknown-method.ts";
 
-export type { TlsPeer } from "./tls-peer.ts";
+/** What the TLS stack saw of the client's certificate (structurally the apiserver's PeerCertificate). */
+export interface TlsPeer {
+  /** DER of the leaf certificate, then the intermediates the client sent. */
+  chain: Uint8Array[];
+  /** True when the chain verified against the client CA. */
+  authorized: boolean;
+  /** OpenSSL's code when not authorized, e.g. "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY". */
+  authorizationError?: string;
+}
 
 export interface TlsFrontOptions {
   hostname: string;
@@ -30,20 +37,6 @@ export interface TlsFrontOptions {
    * ReadHeaderTimeout (32 s). 10 s killed handshakes that an overloaded server was slow to finish.
    */
   handshakeTimeoutMs?: number;
-}
-
-/** How a front on a Worker (tls-front-worker.ts) tells its owner thread about its connections. */
-export interface TlsFrontHooks {
-  /** The inner connection from this local port carries a client's bytes from now on; called before its first byte. */
-  opened(innerPort: number, peer: TlsPeer | undefined): void;
-  /** That inner connection is gone. */
-  closed(innerPort: number): void;
-  /** Non-zero (a token naming the claim) once the owner thread claimed this connection for a takeover; read on every chunk. */
-  claimed(innerPort: number): number;
-  /** The connection was taken over here because of that claim. */
-  takenOver(token: number, raw: RawConnection): void;
-  /** The number of open client connections changed. */
-  count(open: number): void;
 }
 
 export interface TlsFront {
@@ -82,9 +75,14 @@ interface InnerData {
   client: Socket<Conn | undefined>;
 }
 
+interface PeerCertificateDetail {
+  raw?: Uint8Array;
+  issuerCertificate?: PeerCertificateDetail;
+}
+
 const HANDSHAKE_TIMEOUT_MS = 32_000;
 
-export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): TlsFront {
+export function startTlsFront(options: TlsFrontOptions): TlsFront {
   const peers = new Map<number, TlsPeer>();
   const open = new Set<Socket<Conn | undefined>>();
   const byInnerPort = new Map<number, { conn: Conn; client: Socket<Conn | undefined> }>();
@@ -101,7 +99,6 @@ export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): 
     if (conn.innerPort !== undefined) {
       peers.delete(conn.innerPort);
       byInnerPort.delete(conn.innerPort);
-      hooks?.closed(conn.innerPort);
     }
   };
 
@@ -127,17 +124,6 @@ export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): 
     return raw;
   };
 
-  /** With hooks: the owner thread claimed this connection, so take it over here before any byte moves. */
-  const claimedNow = (conn: Conn): boolean => {
-    const port = conn.innerPort;
-    const token = conn.raw || !hooks || port === undefined ? 0 : hooks.claimed(port);
-    if (token === 0 || port === undefined) return conn.raw !== undefined;
-    // The token first: taking over ends the inner connection, which may free its port at once.
-    const raw = takeOver(port);
-    if (raw) hooks?.takenOver(token, raw);
-    return true;
-  };
-
   const connectInner = async (client: Socket<Conn | undefined>, conn: Conn) => {
     try {
       const inner = await Bun.connect<InnerData>({
@@ -146,14 +132,14 @@ export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): 
         data: { conn, client },
         socket: {
           data: (s, chunk) => {
-            if (!claimedNow(s.data.conn)) s.data.conn.downstream.push(chunk);
+            if (!s.data.conn.raw) s.data.conn.downstream.push(chunk);
           },
           drain: (s) => s.data.conn.upstream.flush(),
           end: (s) => {
-            if (!claimedNow(s.data.conn)) s.data.conn.downstream.end();
+            if (!s.data.conn.raw) s.data.conn.downstream.end();
           },
           close: (s) => {
-            if (!claimedNow(s.data.conn)) s.data.conn.downstream.end();
+            if (!s.data.conn.raw) s.data.conn.downstream.end();
             closeConn(s.data.conn);
           },
           error: (s) => {
@@ -170,7 +156,6 @@ export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): 
       byInnerPort.set(inner.localPort, { conn, client });
       const peer = requestCert ? peerOf(client, conn.verifyError) : undefined;
       if (peer) peers.set(inner.localPort, peer);
-      hooks?.opened(inner.localPort, peer);
       conn.downstream.from(inner);
       conn.upstream.to(inner);
     } catch {
@@ -194,7 +179,6 @@ export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): 
     socket: {
       open(client) {
         open.add(client);
-        hooks?.count(open.size);
         const conn: Conn = {
           upstream: new BytePipe(),
           downstream: new BytePipe(),
@@ -227,7 +211,7 @@ export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): 
       },
       data(client, chunk) {
         const conn = client.data;
-        if (conn && claimedNow(conn)) conn.raw?.received(chunk);
+        if (conn?.raw) conn.raw.received(chunk);
         else if (conn?.head) firstBytes(conn, chunk);
         else conn?.upstream.push(chunk);
       },
@@ -236,12 +220,11 @@ export function startTlsFront(options: TlsFrontOptions, hooks?: TlsFrontHooks): 
       },
       end(client) {
         const conn = client.data;
-        if (conn && claimedNow(conn)) conn.raw?.closed();
+        if (conn?.raw) conn.raw.closed();
         else conn?.upstream.end();
       },
       close(client) {
         open.delete(client);
-        hooks?.count(open.size);
         const conn = client.data;
         if (!conn) return;
         conn.raw?.closed();
@@ -293,4 +276,19 @@ function firstBytes(conn: Conn, chunk: Uint8Array): void {
   conn.downstream.push(verdict);
   conn.downstream.end();
   conn.upstream.end();
+}
+
+function peerOf(client: Socket<Conn | undefined>, verifyError: string | undefined): TlsPeer | undefined {
+  const detailed = client as unknown as {
+    getPeerCertificate(detailed: boolean): PeerCertificateDetail | undefined;
+  };
+  const detail = detailed.getPeerCertificate(true);
+  if (!detail?.raw) return undefined;
+  const chain: Uint8Array[] = [];
+  for (let c: PeerCertificateDetail | undefined = detail; c?.raw; c = c.issuerCertificate) {
+    chain.push(new Uint8Array(c.raw));
+    if (c.issuerCertificate === c || chain.length > 10) break;
+  }
+  const authorized = client.authorized;
+  return { chain, authorized, ...(!authorized ? { authorizationError: verifyError ?? "UNKNOWN" } : {}) };
 }
