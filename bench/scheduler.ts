@@ -20,6 +20,9 @@ import { spawnKube } from "../test/harness/kube-process.ts";
 
 const SIZES = (process.env.BENCH_NODES ?? "100,1000,5000").split(",").map(Number);
 const PODS = Number(process.env.BENCH_PODS ?? 3000);
+// Pods already bound across the nodes before the cycle bench (as a Deployment's ReplicaSet makes
+// them): the scale run's binding rate fell as bound pods grew, which empty nodes never show.
+const BOUND = (process.env.BENCH_BOUND_PODS ?? "0,30000").split(",").map(Number);
 const CREATORS = 32;
 
 async function inParallel(
@@ -80,7 +83,7 @@ const ownCpuSeconds = (): number => {
   return (usage.user + usage.system) / 1e6;
 };
 
-async function benchSize(nodes: number): Promise<void> {
+async function benchSize(nodes: number, bound: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-scheduler-"));
   const argv = apiserverArgv(join(dir, "db"));
   // BENCH_KUBE: another build of kube to compare against (e.g. a copy of the previous one).
@@ -93,6 +96,22 @@ async function benchSize(nodes: number): Promise<void> {
     const nodesStart = performance.now();
     await inParallel(nodes, CREATORS, (i) => client.create("/api/v1/nodes", node(i)));
     const nodesMs = performance.now() - nodesStart;
+    // Pods already bound (created with spec.nodeName, as a ReplicaSet's pods once scheduled).
+    if (bound) {
+      await client.create("/api/v1/namespaces", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: "kt-bound" },
+      });
+      await inParallel(bound, CREATORS, (i) => {
+        const p = boundPod(i, `kt-bench-node-${i % nodes}`);
+        const { uid: _uid, ...metadata } = p.metadata ?? {};
+        return client.create("/api/v1/namespaces/kt-bound/pods", {
+          ...p,
+          metadata: { ...metadata, namespace: "kt-bound" },
+        });
+      });
+    }
     // Baseline: the same creates with no scheduler interested (the apiserver's own ceiling).
     await client.create("/api/v1/namespaces", {
       apiVersion: "v1",
@@ -130,7 +149,7 @@ async function benchSize(nodes: number): Promise<void> {
     }
     const totalMs = performance.now() - start;
     console.log(
-      `  ${String(nodes).padStart(5)} nodes: ${PODS} pods bound in ${totalMs.toFixed(0)} ms = ${((PODS * 1000) / totalMs).toFixed(0)} pods/s (creates done after ${createdMs.toFixed(0)} ms; the same creates alone: ${((PODS * 1000) / baselineMs).toFixed(0)}/s; ${nodes} nodes created in ${nodesMs.toFixed(0)} ms)`,
+      `  ${String(nodes).padStart(5)} nodes, ${bound} pods bound before: ${PODS} pods bound in ${totalMs.toFixed(0)} ms = ${((PODS * 1000) / totalMs).toFixed(0)} pods/s (creates done after ${createdMs.toFixed(0)} ms; the same creates alone: ${((PODS * 1000) / baselineMs).toFixed(0)}/s; ${nodes} nodes created in ${nodesMs.toFixed(0)} ms)`,
     );
     const apiMs = ((cpuSeconds(api.pid) - apiCpu) * 1000) / PODS;
     const ownMs = ((ownCpuSeconds() - ownCpu) * 1000) / PODS;
@@ -145,13 +164,45 @@ async function benchSize(nodes: number): Promise<void> {
   }
 }
 
+/** A pod of one of 10 Deployments' ReplicaSets (labels, ownerReference, requests), bound to `nodeName`. */
+function boundPod(i: number, nodeName: string): Pod {
+  const app = `bench-rs-${i % 10}`;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: `kt-bound-${i}`,
+      namespace: "default",
+      uid: `kt-bound-${i}`,
+      labels: { app, "pod-template-hash": "5d4f8c7b9" },
+      ownerReferences: [
+        {
+          apiVersion: "apps/v1",
+          kind: "ReplicaSet",
+          name: `${app}-5d4f8c7b9`,
+          uid: `kt-rs-${i % 10}`,
+          controller: true,
+        },
+      ],
+    },
+    spec: {
+      nodeName,
+      schedulerName: "default-scheduler",
+      containers: [{ name: "c", image: "pause", resources: { requests: { cpu: "10m", memory: "16Mi" } } }],
+    },
+    status: { phase: "Running" },
+  };
+}
+
 /**
  * The scheduling cycle alone, no API: the same nodes and pods, each pod filtered, scored and
- * assumed on its node, as the scheduler does between a pop and its binding. CPU per pod.
+ * assumed on its node, as the scheduler does between a pop and its binding. CPU per pod, with
+ * `bound` pods already bound round-robin across the nodes.
  */
-function cycleCpuMs(nodes: number): number {
+export function cycleCpuMs(nodes: number, bound: number): number {
   const cache = new SchedulerCache();
   for (let i = 0; i < nodes; i++) cache.addNode(node(i) as Node);
+  for (let i = 0; i < bound; i++) cache.addPod(boundPod(i, `kt-bench-node-${i % nodes}`));
   const algorithm = new SchedulingAlgorithm(defaultProfile(), cache, new Nominator());
   const start = ownCpuSeconds();
   for (let i = 0; i < PODS; i++) {
@@ -166,15 +217,17 @@ function cycleCpuMs(nodes: number): number {
 }
 
 export async function benchScheduler(): Promise<void> {
-  await ensureKubeBuilt();
+  if (!process.env.BENCH_KUBE) await ensureKubeBuilt();
   console.log(
     `scheduler: pods scheduled per second (${PODS} pods, 100m/128Mi each, created by ${CREATORS} clients; first create → last binding; target 2000 pods/s at 5000 nodes, upstream CI floor 270)`,
   );
   for (const nodes of SIZES) {
-    const ms = cycleCpuMs(nodes);
-    console.log(
-      `  ${String(nodes).padStart(5)} nodes: the scheduling cycle alone (filter, score, assume; no API) ${ms.toFixed(3)} ms CPU per pod`,
-    );
-    await benchSize(nodes);
+    for (const bound of BOUND) {
+      const ms = cycleCpuMs(nodes, bound);
+      console.log(
+        `  ${String(nodes).padStart(5)} nodes, ${bound} pods bound: the scheduling cycle alone (filter, score, assume; no API) ${ms.toFixed(3)} ms CPU per pod`,
+      );
+    }
+    for (const bound of BOUND) await benchSize(nodes, bound);
   }
 }
