@@ -17,6 +17,7 @@ import {
   writeManagedFields,
 } from "./managed-fields-entry.ts";
 import { type FieldNode, fieldNodesOf } from "./object-fields.ts";
+import { ownLeavesWrite } from "./own-leaves-write.ts";
 
 export interface UpdateManagedFieldsOptions {
   /** The kind's patch meta, so keyed lists are tracked per item; without it lists are atomic. */
@@ -102,6 +103,15 @@ export function updateManagedFields(
   // Top-level fields both sides hold equal add no node to `changed` or `removed` (a field's
   // nodes depend on its value alone): a status write walks status, not spec and metadata.
   const [beforeView, afterView] = differingFields(prev, next);
+  // No field added or removed and only the writer's own leaves changed: its entry's time moves.
+  const time = formatTime(options.now ?? new Date());
+  const { subresource } = options;
+  const writer = { manager, operation, apiVersion, subresource, time };
+  const fast = ownLeavesWrite(beforeView, afterView, readManagedFields(prev), writer, meta);
+  if (fast) {
+    writeManagedFields(next, fast);
+    return next;
+  }
   const beforeNodes = fieldNodesOf(beforeView, meta);
   const afterNodes = fieldNodesOf(afterView, meta);
   const beforeSet = membersOf(beforeNodes);
