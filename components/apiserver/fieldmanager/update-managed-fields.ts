@@ -99,10 +99,12 @@ export function updateManagedFields(
   }
   const { meta } = options;
   if (!prev) return created(next, manager, operation, apiVersion, options);
-  if (jsonEqual(withoutManagedFields(prev), withoutManagedFields(next))) return next;
   // Top-level fields both sides hold equal add no node to `changed` or `removed` (a field's
   // nodes depend on its value alone): a status write walks status, not spec and metadata.
-  const [beforeView, afterView] = differingFields(prev, next);
+  // (managedFields are equal on both sides here, and no field node counts them.)
+  const views = differingFields(withoutManagedFields(prev), withoutManagedFields(next));
+  if (!views) return next;
+  const [beforeView, afterView] = views;
   // No field added or removed and only the writer's own leaves changed: its entry's time moves.
   const time = formatTime(options.now ?? new Date());
   const { subresource } = options;
@@ -170,13 +172,20 @@ export function updateManagedFields(
 }
 
 /**
- * Copies of `a` and `b` without the top-level fields they hold equal, in their order; the
- * objects themselves when a key could not be copied as a plain property (`__proto__`).
+ * Copies of `a` and `b` without the top-level fields they hold equal, in their order (the
+ * objects themselves when a key could not be copied as a plain property, `__proto__`), or
+ * undefined when the two are equal.
  */
-function differingFields(a: JsonObject, b: JsonObject): [JsonObject, JsonObject] {
-  if (Object.hasOwn(a, "__proto__") || Object.hasOwn(b, "__proto__")) return [a, b];
+function differingFields(a: JsonObject, b: JsonObject): [JsonObject, JsonObject] | undefined {
+  if (Object.hasOwn(a, "__proto__") || Object.hasOwn(b, "__proto__"))
+    return jsonEqual(a, b) ? undefined : [a, b];
   const equal = new Set<string>();
-  for (const key in a) if (Object.hasOwn(b, key) && jsonEqual(a[key], b[key])) equal.add(key);
+  let keysOfA = 0;
+  for (const key in a) {
+    keysOfA++;
+    if (Object.hasOwn(b, key) && jsonEqual(a[key], b[key])) equal.add(key);
+  }
+  if (equal.size === keysOfA && Object.keys(b).length === keysOfA) return undefined;
   if (equal.size === 0) return [a, b];
   const keep = (obj: JsonObject): JsonObject => {
     const out: JsonObject = {};
