@@ -3,7 +3,8 @@
 // pod), the kube-side CPU per pod start, the API requests per pod, memory per running pod, and the
 // phases of a start (kubelet-phases.ts: sandbox, container, supervisor fork, exec, Running).
 // BENCH_KUBELET_AB=1 also runs the spawn path (an `ip` per pod, a perl per container) interleaved;
-// BENCH_KUBELET_A=<kube> BENCH_KUBELET_B=<kube> interleaves two kubelet builds against one apiserver.
+// BENCH_KUBELET_A=<kube> BENCH_KUBELET_B=<kube> interleaves two kubelet builds against one apiserver
+// (BENCH_KUBELET_APISERVER=<kube>: its build; not BENCH_APISERVER, which picks the apiserver bench's rows).
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,7 +105,7 @@ async function startPods(
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-kubelet-"));
   const rootDir = join(dir, "kubelet");
   const [, ...apiArgs] = apiserverArgv(join(dir, "db"));
-  const api = spawnKube([process.env.BENCH_APISERVER ?? kubeBinary, ...apiArgs]);
+  const api = spawnKube([process.env.BENCH_KUBELET_APISERVER ?? kubeBinary, ...apiArgs]);
   let kubelet: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
@@ -244,7 +245,7 @@ export async function benchKubelet(
     return;
   }
   // Two given kubelet builds and an apiserver build: ./kube is neither needed nor built.
-  if (!(process.env.BENCH_KUBELET_A && process.env.BENCH_KUBELET_B && process.env.BENCH_APISERVER))
+  if (!(process.env.BENCH_KUBELET_A && process.env.BENCH_KUBELET_B && process.env.BENCH_KUBELET_APISERVER))
     await ensureKubeBuilt();
   const how = TOGETHER ? "created together" : "created one after another";
   console.log(`kubelet: pod startup (${PODS} pods, image ${image}, ${runtime} runtime, ${how})`);
