@@ -105,7 +105,13 @@ async function startPods(
   const dir = mkdtempSync(join(tmpdir(), "kt-bench-kubelet-"));
   const rootDir = join(dir, "kubelet");
   const [, ...apiArgs] = apiserverArgv(join(dir, "db"));
-  const api = spawnKube([process.env.BENCH_KUBELET_APISERVER ?? kubeBinary, ...apiArgs]);
+  let api: ReturnType<typeof spawnKube>;
+  try {
+    api = spawnKube([process.env.BENCH_KUBELET_APISERVER ?? kubeBinary, ...apiArgs]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true }); // a binary that does not exist leaves nothing behind
+    throw error;
+  }
   let kubelet: ReturnType<typeof spawnKube> | undefined;
   try {
     const url = (await api.waitFor(/serving the Kubernetes API on (http:\/\/\S+)/))[1] as string;
