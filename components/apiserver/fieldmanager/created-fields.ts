@@ -6,20 +6,8 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "../patch/json-value.ts";
 import { fieldMeta, listKind, type PatchMeta } from "../patch/patch-meta.ts";
 import { itemElement } from "./field-path.ts";
+import { unmanagedMetadata, unmanagedRoot } from "./object-fields.ts";
 
-// The same sets as object-fields.ts and update-managed-fields.ts.
-const unmanagedRoot = new Set(["apiVersion", "kind"]);
-const unmanagedMetadata = new Set([
-  "name",
-  "namespace",
-  "creationTimestamp",
-  "selfLink",
-  "uid",
-  "clusterName",
-  "generation",
-  "managedFields",
-  "resourceVersion",
-]);
 /** Struct-like fields that exist implicitly in Go: never members of their own (as in updateManagedFields). */
 const implicit = new Set([
   "metadata",

@@ -15,8 +15,9 @@ export interface FieldNode {
   member: boolean;
 }
 
-const unmanagedRoot = new Set(["apiVersion", "kind"]);
-const unmanagedMetadata = new Set([
+/** Never managed: apiVersion and kind at the root, the server's own metadata (stripmeta.go). */
+export const unmanagedRoot: ReadonlySet<string> = new Set(["apiVersion", "kind"]);
+export const unmanagedMetadata: ReadonlySet<string> = new Set([
   "name",
   "namespace",
   "creationTimestamp",

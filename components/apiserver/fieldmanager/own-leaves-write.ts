@@ -6,6 +6,7 @@ import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from "../pat
 import { fieldMeta, listKind, type PatchMeta } from "../patch/patch-meta.ts";
 import { itemElement } from "./field-path.ts";
 import { entryFields, type ManagedFieldsEntry } from "./managed-fields-entry.ts";
+import { unmanagedMetadata, unmanagedRoot } from "./object-fields.ts";
 
 /** What updateManagedFields knows of the writer. */
 export interface OwnLeavesWriter {
@@ -15,19 +16,6 @@ export interface OwnLeavesWriter {
   subresource: string | undefined;
   time: string;
 }
-
-const unmanagedRoot = new Set(["apiVersion", "kind"]);
-const unmanagedMetadata = new Set([
-  "name",
-  "namespace",
-  "creationTimestamp",
-  "selfLink",
-  "uid",
-  "clusterName",
-  "generation",
-  "managedFields",
-  "resourceVersion",
-]);
 
 /** Signals a difference in the field tree's shape: the full path must decide. */
 const SHAPE = Symbol("shape");
