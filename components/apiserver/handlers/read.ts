@@ -3,7 +3,7 @@
 import type { KeyValue } from "../../../storage/kv.ts";
 import type { ResourceRequest } from "../api-context.ts";
 import { contextOf } from "../filters/request-context.ts";
-import { json } from "../http/respond.ts";
+import { json, jsonText } from "../http/respond.ts";
 import { decodeObject, type KObject } from "../registry/object.ts";
 import { servedApiVersion } from "../registry/prepare-write.ts";
 import type { Entry } from "../registry/registry.ts";
@@ -39,8 +39,7 @@ export async function getObject(r: ResourceRequest): Promise<Response> {
     const plain = !wanted.table && !wanted.partial && !entry.codec && !entry.info.storageVersion;
     const kv = plain ? entry.store.cachedValue(info.namespace, info.name) : undefined;
     const text = kv && servedObjectJson(kv.value, kv.modRevision, servedApiVersion(entry), entry.info.kind);
-    if (text !== undefined)
-      return new Response(`${text}\n`, { headers: { "Content-Type": "application/json" } });
+    if (text !== undefined) return jsonText(text);
   }
   const obj = present(entry, await entry.store.get(info.namespace, info.name));
   if (wanted.table) {

@@ -5,10 +5,12 @@
 const JSON_TYPE = "application/json";
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(`${JSON.stringify(body)}\n`, {
-    status,
-    headers: { "Content-Type": JSON_TYPE, ...headers },
-  });
+  return jsonText(JSON.stringify(body), status, headers);
+}
+
+/** The response `json` gives for a body already encoded (e.g. spliced from stored text). */
+export function jsonText(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(`${text}\n`, { status, headers: { "Content-Type": JSON_TYPE, ...headers } });
 }
 
 /**
