@@ -126,11 +126,13 @@ if ($pid == 0) {
     if ($uid ne '') { my $u = $uid + 0; syscall($sys{setresuid}, $u, $u, $u) == 0 or fail("cannot set user $uid: $!"); }
   }
   if ($pause) {
-    syswrite($start, "ok\n");
-    close($start);
-    close($exec_w);
+    # Named and TERM-ready before the start is reported: a caller reading /proc/PID/cmdline or
+    # stopping the pod right after the start sees the pause, not this script.
     $0 = '/pause';
     $SIG{TERM} = $SIG{INT} = sub { syscall($sys{exit_group}, 0); };
+    syswrite($start, "ok\\n");
+    close($start);
+    close($exec_w);
     sleep while 1;
   }
   my $cmd = $argv[0];
