@@ -26,6 +26,11 @@ const subCommands: Record<string, Loader> = {
   image: () => import("./image.ts").then((m) => m.imageCommand),
 };
 
+/** Internal subcommands kube runs itself with, left out of --help. */
+const internalCommands: Record<string, Loader> = {
+  "server-nodes": () => import("./server-nodes.ts").then((m) => m.serverNodesCommand),
+};
+
 /** Executable names that run one component directly, as the upstream binaries are named. */
 const multicallNames: Record<string, string> = {
   etcd: "etcd",
@@ -69,7 +74,7 @@ async function rootHelp(): Promise<string> {
 }
 
 async function runSubcommand(name: string, prog: string, args: string[]): Promise<number> {
-  const load = subCommands[name];
+  const load = subCommands[name] ?? internalCommands[name];
   if (load === undefined) throw new UsageError(`unknown command "${name}"`);
   const command = await load();
   if (wantsHelp(args)) {
@@ -113,7 +118,7 @@ function resolveInvocation(argv0: string, args: string[]): Invocation {
   // Hyperkube also accepted the upstream binary names as commands: `kube kube-apiserver`.
   const name = multicallNames[first] ?? first;
   const prog = `kube ${name}`;
-  if (first.startsWith("-") || subCommands[name] === undefined) {
+  if (first.startsWith("-") || (subCommands[name] ?? internalCommands[name]) === undefined) {
     const problem = first.startsWith("-")
       ? `unknown flag: ${first.split("=")[0]}`
       : `unknown command "${first}"`;

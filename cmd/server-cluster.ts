@@ -2,11 +2,12 @@
 // manager, the scheduler, one kubelet per node, the proxy and the cluster DNS, each talking to
 // the apiserver through its in-process handler instead of a socket.
 
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { nodeUser, systemUser, USERS, type UserInfo } from "../components/apiserver/authn/user-info.ts";
 import { ApiClient, type FetchLike } from "../lib/client/api-client.ts";
-import { type KubeletTls, startKubeletStack } from "./kubelet-starter.ts";
+import { type ClusterKubeletSettings, clusterKubelet } from "./cluster-kubelet.ts";
+import type { KubeletTls } from "./kubelet-starter.ts";
+import { serverNodesProcess } from "./server-nodes-process.ts";
 import { startConcurrently } from "./start-concurrently.ts";
 import type { Starter } from "./supervise.ts";
 
@@ -23,6 +24,10 @@ export interface ClusterOptions {
   fetchAs: (user: UserInfo) => FetchLike;
   /** A node's kubelet serving certificate for its addresses, signed by the cluster CA. */
   kubeletServingCert: (node: string, addresses: string[]) => Promise<KubeletTls | undefined>;
+  /** Where the fake nodes' process signs their serving pairs (the cluster CA's dir and the API's SANs). */
+  kubeletPki: () => { dir: string; serverSans: string[] } | undefined;
+  /** Fake nodes (--nodes N --runtime fake) in this process rather than in `kube server-nodes` (tests, A/B). */
+  nodesInProcess?: boolean;
   /** The cluster CA (kube-root-ca.crt) and the ServiceAccount signing key (legacy token Secrets). */
   controllerSecrets: () => {
     rootCA?: string;
@@ -117,54 +122,51 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     });
   };
 
+  // Read when a kubelet starts: the server URL is known once the apiserver runs.
+  const settings = (): ClusterKubeletSettings => ({
+    dataDir: options.dataDir,
+    server: options.server(),
+    imageDir: options.imageDir,
+    runtime: options.runtime ?? "process",
+    // Without the cluster DNS (not root, or --disable dns) pods use the host's resolvers.
+    clusterDNS: leftOut.has("dns") ? [] : [options.clusterDNS],
+    clusterDomain: options.clusterDomain,
+    resolvConf: options.resolvConf,
+  });
+  const firstNode = async (nodeIP: string, podCIDR: string | undefined): Promise<void> => {
+    firstNodeIP = nodeIP;
+    // Pods reach the API through the `kubernetes` Service, whose endpoint is this address.
+    if (podCIDR) await options.advertise?.(nodeIP);
+  };
   const kubelet =
     (nodeName: string, index: number): Starter =>
-    async () => {
-      const rootDir = join(options.dataDir, "kubelet", nodeName);
-      const manifestPath = index === 0 ? join(options.dataDir, "pod-manifests") : undefined;
-      await mkdir(rootDir, { recursive: true });
-      if (manifestPath) await mkdir(manifestPath, { recursive: true });
-      const stack = await startKubeletStack({
+    (stopping) =>
+      clusterKubelet(
+        settings(),
         nodeName,
-        rootDir,
-        api: { server: options.server() },
-        fetch: options.fetchAs(nodeUser(nodeName)),
-        servingCert: (addresses) => options.kubeletServingCert(nodeName, addresses),
-        manifestPath,
-        fileCheckFrequencyMs: 20_000,
-        registerNode: true,
-        nodeLabels: {},
-        imageDir: options.imageDir,
-        runtime: options.runtime ?? "process",
-        networking: "auto",
-        port: 0,
-        readOnlyPort: 0,
-        // Without the cluster DNS (not root, or --disable dns) pods use the host's resolvers.
-        clusterDNS: leftOut.has("dns") ? [] : [options.clusterDNS],
-        clusterDomain: options.clusterDomain,
-        resolvConf: options.resolvConf,
-        maxPods: 110,
-        nodeLeaseDurationSeconds: 40,
-        nodeStatusUpdateFrequencyMs: 10_000,
-        // Ctrl-C leaves nothing running; a crash leaves pods the next start adopts. Fake pods
-        // are only state the fake runtime keeps on disk: the next start adopts them (a real
-        // kubelet leaves its pods running on exit too), and stopping 150k of them took minutes.
-        stopPodsOnExit: (options.runtime ?? "process") !== "fake",
-        configureCbr0: true,
-        log: prefixed(`kubelet ${nodeName}`),
-      });
-      if (index === 0) {
-        firstNodeIP = stack.nodeIP;
-        // Pods reach the API through the `kubernetes` Service, whose endpoint is this address.
-        if (stack.podCIDR) await options.advertise?.(stack.nodeIP);
-      }
-      summary.push(
-        `node ${nodeName}: pod CIDR ${stack.podCIDR ?? "host network"}, node IP ${stack.nodeIP}${
-          manifestPath ? `, static pods from ${manifestPath}` : ""
-        }`,
-      );
-      return stack;
-    };
+        index,
+        {
+          fetch: options.fetchAs(nodeUser(nodeName)),
+          servingCert: (addresses) => options.kubeletServingCert(nodeName, addresses),
+          log: prefixed(`kubelet ${nodeName}`),
+        },
+        async (stack, line) => {
+          if (index === 0) await firstNode(stack.nodeIP, stack.podCIDR);
+          summary.push(line);
+        },
+      )(stopping);
+  // Many fake nodes run in a process of their own (the second core); one, or real ones, in this one.
+  const fakeNodesProcess = (): Starter => (stopping) =>
+    serverNodesProcess({
+      settings: settings(),
+      nodeNames: options.nodeNames,
+      fetchAs: options.fetchAs,
+      pki: options.kubeletPki,
+      concurrency: KUBELET_START_CONCURRENCY,
+      firstNode,
+      summary: (lines) => summary.push(...lines),
+      log: prefixed("kubelets"),
+    })(stopping);
 
   const proxy: Starter = async () => {
     const { startProxy } = await import("../components/proxy/proxy.ts");
@@ -219,7 +221,9 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
       // Fake nodes (no network, no processes) come up side by side; real ones in order.
       options.runtime !== "fake" || options.nodeNames.length === 1
         ? options.nodeNames.map(kubelet)
-        : [startConcurrently("kubelets", options.nodeNames.map(kubelet), KUBELET_START_CONCURRENCY)],
+        : options.nodesInProcess
+          ? [startConcurrently("kubelets", options.nodeNames.map(kubelet), KUBELET_START_CONCURRENCY)]
+          : [fakeNodesProcess()],
     ],
     ["proxy", [proxy]],
     ["dns", [dns]],

@@ -76,6 +76,22 @@ export function serverSecurity(options: ServerPkiOptions, pki: ClusterPki): Secu
   });
 }
 
+/** Where kubelet serving pairs are signed, with the apiserver SANs that keep its own pair current. */
+export function kubeletPkiSpec(
+  options: ServerPkiOptions,
+  pki: ClusterPki | undefined,
+): { dir: string; serverSans: string[] } | undefined {
+  if (!pki) return undefined;
+  return {
+    dir: pki.dir,
+    serverSans: servingSans({
+      serviceClusterIpRange: options.serviceClusterIpRange,
+      clusterDomain: options.clusterDomain,
+      extra: options.advertiseAddress ? [options.advertiseAddress] : [],
+    }),
+  };
+}
+
 /** A node's kubelet serving certificate for the addresses it has now (reissued when they change). */
 export async function kubeletServingPair(
   options: ServerPkiOptions,
@@ -83,13 +99,10 @@ export async function kubeletServingPair(
   node: string,
   addresses: string[],
 ): Promise<{ certPem: string; keyPem: string; clientCaPem: string } | undefined> {
-  if (!pki) return undefined;
-  const updated = await ensureClusterPki(pki.dir, {
-    serverSans: servingSans({
-      serviceClusterIpRange: options.serviceClusterIpRange,
-      clusterDomain: options.clusterDomain,
-      extra: options.advertiseAddress ? [options.advertiseAddress] : [],
-    }),
+  const spec = kubeletPkiSpec(options, pki);
+  if (!spec) return undefined;
+  const updated = await ensureClusterPki(spec.dir, {
+    serverSans: spec.serverSans,
     clients: [],
     kubeletServing: [{ node, addresses }],
   });

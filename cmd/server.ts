@@ -26,7 +26,7 @@ import { defineKubeCommand } from "./kube-command.ts";
 import { writeKubeconfig } from "./kubeconfig-file.ts";
 import { rootlessGate } from "./rootless/rootless-mode.ts";
 import { clusterStarters, nodeNames } from "./server-cluster.ts";
-import { clusterPki, kubeletServingPair, loopbackUrl, serverSecurity } from "./server-pki.ts";
+import { clusterPki, kubeletPkiSpec, kubeletServingPair, loopbackUrl, serverSecurity } from "./server-pki.ts";
 import { type Starter, supervise } from "./supervise.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -120,6 +120,7 @@ function runServer(options: ServerOptions): Promise<number> {
     fetch: () => apiserver().handler,
     fetchAs: (user) => apiserver().handlerFor(user),
     kubeletServingCert: (node, addresses) => kubeletServingPair(options, pki, node, addresses),
+    kubeletPki: () => kubeletPkiSpec(options, pki),
     controllerSecrets: () =>
       pki
         ? {

@@ -1,0 +1,113 @@
+// `kube server-nodes` (internal, not in --help): kube server's fake nodes in a process of their
+// own, on the second core, so 5000 kubelets' own work (their informers, pod workers, status
+// building, JSON) leaves the apiserver's thread. Started by cmd/server-nodes-process.ts only.
+
+import { ensureClusterPki } from "../lib/pki/ensure-cluster-pki.ts";
+import { clusterKubelet } from "./cluster-kubelet.ts";
+import { defineKubeCommand } from "./kube-command.ts";
+import type { KubeletTls } from "./kubelet-starter.ts";
+import {
+  bridgeFetch,
+  parseServerNodesConfig,
+  type ServerNodesConfig,
+  type ServerNodesReport,
+} from "./server-nodes-protocol.ts";
+import { startConcurrently } from "./start-concurrently.ts";
+
+function report(message: ServerNodesReport): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+/** The config (stdin's first line) and a promise of stdin's end (the server is gone or done). */
+async function readStdin(): Promise<{ config: ServerNodesConfig; ended: Promise<void> }> {
+  const reader = Bun.stdin.stream().getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("kube server-nodes: stdin ended before the config (run by kube server only)");
+    text += decoder.decode(value, { stream: true });
+    const end = text.indexOf("\n");
+    if (end < 0) continue;
+    const config = parseServerNodesConfig(text.slice(0, end));
+    const ended = (async () => {
+      while (!(await reader.read()).done) {}
+    })().catch(() => undefined);
+    return { config, ended };
+  }
+}
+
+/** A node's kubelet serving pair from the cluster CA, as the server process would sign it. */
+function servingCert(
+  pki: ServerNodesConfig["pki"],
+  node: string,
+): (addresses: string[]) => Promise<KubeletTls | undefined> {
+  return async (addresses) => {
+    if (!pki) return undefined;
+    const updated = await ensureClusterPki(pki.dir, {
+      serverSans: pki.serverSans,
+      clients: [],
+      kubeletServing: [{ node, addresses }],
+    });
+    const pair = updated.kubeletServing[node];
+    return pair ? { certPem: pair.certPem, keyPem: pair.keyPem, clientCaPem: updated.ca.certPem } : undefined;
+  };
+}
+
+export async function runServerNodes(): Promise<number> {
+  const log = (line: string): void => console.error(`kube server: ${line}`);
+  const stopping = Promise.withResolvers<"stop">();
+  const stop = (): void => stopping.resolve("stop");
+  process.on("SIGTERM", stop);
+  // Ctrl-C reaches the whole process group: the server stops this process in its own order.
+  process.on("SIGINT", () => undefined);
+  const { config, ended } = await readStdin();
+  void ended.then(stop);
+  const summary: string[] = [];
+  const starters = config.nodeNames.map((name, index) =>
+    clusterKubelet(
+      { ...config.settings, server: config.bridge.url },
+      name,
+      index,
+      {
+        fetch: bridgeFetch(config.bridge, name),
+        servingCert: servingCert(config.pki, name),
+        log: (line) => log(`kubelet ${name}: ${line}`),
+      },
+      async (stack, line) => {
+        summary.push(line);
+        if (index === 0) report({ type: "first-node", nodeIP: stack.nodeIP, podCIDR: stack.podCIDR });
+      },
+    ),
+  );
+  let kubelets: Awaited<ReturnType<ReturnType<typeof startConcurrently>>>;
+  try {
+    kubelets = await startConcurrently("kubelets", starters, config.concurrency)(stopping.promise);
+  } catch (error) {
+    log(`fake nodes failed to start: ${(error as Error).message}`);
+    return 1;
+  }
+  const crashed = kubelets.done.then(
+    () => "crashed" as const,
+    (error: Error) => {
+      log(`a fake node stopped: ${error.message}`);
+      return "crashed" as const;
+    },
+  );
+  if (
+    (await Promise.race([kubelets.ready.then(() => "ready" as const), stopping.promise, crashed])) === "ready"
+  ) {
+    report({ type: "ready", summary });
+  }
+  const outcome = await Promise.race([stopping.promise, crashed]);
+  await kubelets.stop().catch((error: Error) => log(`stopping the fake nodes: ${error.message}`));
+  return outcome === "stop" ? 0 : 1;
+}
+
+export const serverNodesCommand = defineKubeCommand({
+  name: "server-nodes",
+  description:
+    "kube server's fake nodes in their own process (internal: kube server --nodes N --runtime fake)",
+  args: {},
+  run: () => runServerNodes(),
+});
