@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { nodeUser, systemUser, USERS, type UserInfo } from "../components/apiserver/authn/user-info.ts";
 import { ApiClient, type FetchLike } from "../lib/client/api-client.ts";
+import type { Component } from "../lib/component.ts";
 import { type ClusterKubeletSettings, clusterKubelet } from "./cluster-kubelet.ts";
 import type { KubeletTls } from "./kubelet-starter.ts";
 import { serverNodesProcess } from "./server-nodes-process.ts";
@@ -90,6 +91,10 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     leftOut.add("proxy").add("dns");
   }
   let firstNodeIP: string | undefined;
+  // This server's kubelets restart with it (at 5000 nodes in about a minute): the node lifecycle
+  // controller judges heartbeats only once they run, so no node goes Unknown and no pod NotReady
+  // while they come back (upstream's kubelets keep running through a control-plane restart).
+  const kubeletsUp = Promise.withResolvers<void>();
 
   const controllerManager: Starter = async () => {
     const { startControllerManager } = await import("../components/controller-manager/controller-manager.ts");
@@ -106,6 +111,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
         nodeMonitorGracePeriodMs: 40_000,
         podEvictionTimeoutMs: 300_000,
         workers: 5,
+        nodeHealthStart: kubeletsUp.promise,
         ...options.controllerSecrets(),
       },
       log: prefixed("controller-manager"),
@@ -229,6 +235,27 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
     ["dns", [dns]],
     ["manifests", [manifests]],
   ];
+  const kubeletStarters = parts.find(([name]) => name === "kubelet")?.[1] ?? [];
+  if (leftOut.has("kubelet") || kubeletStarters.length === 0) kubeletsUp.resolve();
+  else {
+    // The gate opens once every kubelet starter's component is ready.
+    let waiting = kubeletStarters.length;
+    const opened = (component: Component): Component => {
+      void component.ready.then(
+        () => {
+          if (--waiting === 0) kubeletsUp.resolve();
+        },
+        () => undefined,
+      );
+      return component;
+    };
+    const gated = kubeletStarters.map(
+      (start): Starter =>
+        async (stopping) =>
+          opened(await start(stopping)),
+    );
+    kubeletStarters.splice(0, kubeletStarters.length, ...gated);
+  }
   return {
     starters: parts.filter(([name]) => !leftOut.has(name)).flatMap(([, starters]) => starters),
     summary: () => summary,

@@ -30,6 +30,11 @@ export interface ControllerOptions {
   clusterSigningKey?: string;
   /** `--cluster-signing-duration` in ms (default one year). */
   clusterSigningDurationMs?: number;
+  /**
+   * Node health is judged only once this settles (kube server: its own kubelets restart with it
+   * and take a while at thousands of nodes); each node's grace period starts then. Absent: at once.
+   */
+  nodeHealthStart?: Promise<void>;
 }
 
 export interface ControllerContext {

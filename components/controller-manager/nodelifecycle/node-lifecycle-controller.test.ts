@@ -3,11 +3,12 @@
 // NodeNotReady and its pods not ready; sync(name) keeps the not-ready/unreachable taints in line.
 import { afterEach, expect, test } from "bun:test";
 import type { Node, Pod } from "kubernetes-types/core/v1";
+import { until } from "../../../test/harness/until.ts";
 import {
   type TestControllerContext,
   testControllerContext,
 } from "../common/testing/test-controller-context.ts";
-import { NodeLifecycleController } from "./node-lifecycle-controller.ts";
+import { NodeLifecycleController, nodeLifecycleControllerWith } from "./node-lifecycle-controller.ts";
 
 let t: TestControllerContext;
 afterEach(() => t?.close());
@@ -79,4 +80,39 @@ test("sync leaves a Ready node without taints alone", async () => {
   const controller = await start(node("True"), new Date("2026-01-01T00:00:10Z"));
   await controller.sync("n1");
   expect(t.api.writes()).toEqual([]);
+});
+
+test("with nodeHealthStart, no node is judged before it settles, and each grace period starts then", async () => {
+  // A restart: the node's last heartbeat is old, and its kubelet is still coming back.
+  const gate = Promise.withResolvers<void>();
+  t = testControllerContext({
+    now: new Date("2026-01-01T00:00:10Z"),
+    options: { nodeHealthStart: gate.promise },
+  });
+  t.api.seed("/api/v1/nodes", node("True"));
+  t.api.seed("/api/v1/pods", pod);
+  const running = await nodeLifecycleControllerWith({ gracePeriodMs: 40_000, monitorPeriodMs: 10 }).start(
+    t.context,
+  );
+  try {
+    await t.synced();
+    // Without the gate the first pass (at 00:00:10) starts the grace: Unknown by 00:01:00.
+    t.clock.setTime(new Date("2026-01-01T00:01:00Z"));
+    await Bun.sleep(100);
+    expect(t.api.writes("nodes")).toEqual([]);
+    gate.resolve();
+    await until("the first health pass", async () =>
+      t.logs.some((l) => l.includes("grace period starts now")) ? true : undefined,
+    );
+    await Bun.sleep(50);
+    t.clock.setTime(new Date("2026-01-01T00:01:39Z"));
+    await Bun.sleep(50);
+    expect(t.api.writes("nodes")).toEqual([]);
+    t.clock.setTime(new Date("2026-01-01T00:01:41Z"));
+    const written = await until("the node marked Unknown", async () => t.api.writes("nodes")[0]);
+    const ready = (written.body as Node | undefined)?.status?.conditions?.find((c) => c.type === "Ready");
+    expect(ready?.status).toBe("Unknown");
+  } finally {
+    await running.stop();
+  }
 });

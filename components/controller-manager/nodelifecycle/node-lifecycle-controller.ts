@@ -200,7 +200,20 @@ function startNodeLifecycle(context: ControllerContext, options: NodeLifecycleOp
     });
   };
   return runQueueController(context, controller, {
-    onSynced: tick,
+    // Not awaited: the taint workers run meanwhile; only the health passes wait for the start.
+    onSynced: () => {
+      const start = context.options.nodeHealthStart;
+      if (!start) return tick();
+      context.log("node health: waiting for this server's kubelets to start before judging heartbeats");
+      void start.then(
+        () => {
+          if (stopped) return;
+          context.log("node health: kubelets started; every node's grace period starts now");
+          tick();
+        },
+        () => undefined,
+      );
+    },
     onStop: async () => {
       stopped = true;
       clearTimeout(timer);
