@@ -36,6 +36,7 @@ function setup() {
   const events: string[] = [];
   const crashes: Error[] = [];
   let status: PodStatus | undefined;
+  let reports = 0;
   const pod: Pod = {
     metadata: { name: "web", namespace: "default", uid: "uid-1" },
     spec: { restartPolicy: "Always", containers: [{ name: "app", image: "hello" }] },
@@ -54,6 +55,7 @@ function setup() {
     clock,
     reportStatus: (_pod, s) => {
       status = s;
+      reports++;
     },
     crash: (error) => crashes.push(error),
   });
@@ -66,7 +68,7 @@ function setup() {
     await new Promise((resolve) => setImmediate(resolve));
     await worker.idle();
   };
-  return { clock, runtime, worker, events, crashes, app, running, settle };
+  return { clock, runtime, worker, events, crashes, app, running, settle, reports: () => reports };
 }
 
 describe("PodWorker crash-loop back-off", () => {
@@ -149,6 +151,57 @@ describe("PodWorker crash-loop back-off", () => {
     clock.step(600_000);
     await settle();
     expect(await running()).toBeUndefined();
+  });
+});
+
+describe("PodWorker status reports", () => {
+  test("a resync of a steady pod neither rebuilds nor reports its status; a change does", async () => {
+    const { clock, runtime, worker, app, running, settle, reports } = setup();
+    worker.kick();
+    await settle();
+    expect(app()?.state?.running).toBeDefined();
+    const first = reports();
+    const steady = worker.status;
+    // The periodic resync, a minute apart, with nothing changed in the runtime.
+    for (let i = 0; i < 3; i++) {
+      clock.step(60_000);
+      worker.kick();
+      await settle();
+    }
+    expect(reports()).toBe(first);
+    expect(worker.status).toBe(steady);
+
+    // The container exits: the next sync computes and reports the new status.
+    runtime.exit((await running())?.id ?? "", 1);
+    worker.kick();
+    await settle();
+    expect(reports()).toBeGreaterThan(first);
+    expect(app()?.restartCount).toBe(1);
+    const afterRestart = reports();
+    worker.kick();
+    await settle();
+    expect(reports()).toBe(afterRestart);
+
+    // A new spec (an update from the API) is computed against once.
+    worker.update({
+      ...worker.pod,
+      spec: { ...worker.pod.spec, containers: worker.pod.spec?.containers ?? [] },
+    });
+    await settle();
+    expect(reports()).toBe(afterRestart + 1);
+    worker.kick();
+    await settle();
+    expect(reports()).toBe(afterRestart + 1);
+  });
+
+  test("termination reports the final status even when nothing else changed", async () => {
+    const { worker, app, settle, reports } = setup();
+    worker.kick();
+    await settle();
+    const before = reports();
+    await worker.terminate(0);
+    expect(reports()).toBe(before + 1);
+    expect(app()?.state?.terminated).toBeDefined();
   });
 });
 

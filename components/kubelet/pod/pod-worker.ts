@@ -19,6 +19,7 @@ import { podKey } from "./pod-key.ts";
 import { podStatus, type Waiting } from "./pod-status.ts";
 import { prepareVolumes, removePodDir } from "./pod-volumes.ts";
 import { isProgrammingError } from "./programming-error.ts";
+import { statusInputsKey } from "./status-inputs.ts";
 import { TerminationMessages } from "./termination-messages.ts";
 
 export interface PodWorkerDeps {
@@ -63,6 +64,9 @@ export class PodWorker {
   private terminating: Promise<void> | undefined;
   /** Set by halt(): no sync starts any more (the kubelet is exiting), the pod is left as it is. */
   private halted = false;
+  /** What `status` was computed from (spec and statusInputsKey): an unchanged sync reports nothing. */
+  private reportedSpec: Pod["spec"];
+  private reportedKey: string | undefined;
   status: PodStatus | undefined;
 
   constructor(
@@ -265,7 +269,22 @@ export class PodWorker {
     );
   }
 
-  private report(containers: ContainerStatus[]): void {
+  /**
+   * Computes and reports the status, unless nothing it depends on changed since the last report
+   * (the periodic resync of a steady pod: no rebuild, no write); `force` for the final one.
+   */
+  private report(containers: ContainerStatus[], force = false): void {
+    const hostIP = this.deps.hostIP();
+    const key = statusInputsKey({
+      sandbox: this.sandbox,
+      containers,
+      waiting: this.waiting,
+      ready: this.probes.ready,
+      started: this.probes.started,
+      imageIDs: this.imageIDs,
+      hostIP,
+    });
+    if (!force && this.status && this.reportedSpec === this.pod.spec && this.reportedKey === key) return;
     const status = podStatus({
       pod: this.pod,
       sandbox: this.sandbox,
@@ -273,7 +292,7 @@ export class PodWorker {
       waiting: this.waiting,
       ready: this.probes.ready,
       started: this.probes.started,
-      hostIP: this.deps.hostIP(),
+      hostIP,
       imageIDs: this.imageIDs,
       now: this.deps.now(),
       // Upstream: the status manager's cached status, else the API's (a restarted kubelet keeps
@@ -281,6 +300,8 @@ export class PodWorker {
       previous: this.status ?? this.pod.status,
     });
     this.status = status;
+    this.reportedSpec = this.pod.spec;
+    this.reportedKey = key;
     this.deps.reportStatus(this.pod, status);
   }
 
@@ -308,7 +329,7 @@ export class PodWorker {
         if (grace > 0) await this.runPreStopHooks(containers, grace);
         const left = Math.max(0, grace - Math.floor((this.deps.clock.now() - started) / 1000));
         await runtime.stopSandbox(sandbox.id, left);
-        this.report(await runtime.listContainers(sandbox.id));
+        this.report(await runtime.listContainers(sandbox.id), true);
         for (const c of await runtime.listContainers(sandbox.id)) await runtime.removeContainer(c.id);
         await runtime.removeSandbox(sandbox.id);
       }
