@@ -1,7 +1,8 @@
 // Group commit for the SQLite KV: writes queued in the same turn of the event loop commit in one
-// BEGIN IMMEDIATE (one WAL write, one fsync with --fsync), each inside a savepoint so that a
-// failing write rolls back alone (a write alone needs none: the transaction is its savepoint);
-// callers are answered and watchers see events only after commit.
+// BEGIN IMMEDIATE (one WAL write, one fsync with --fsync); callers are answered and watchers see
+// events only after commit. A failing write rolls back alone: a group first runs without
+// savepoints (writes rarely throw), and if one throws, the group is rolled back and run again
+// with each write inside a savepoint (a write alone needs none: the transaction is its savepoint).
 import { StoreClosedError } from "../errors.ts";
 import type { WatchEvent } from "../kv.ts";
 import type { Database, Statement } from "./driver.ts";
@@ -23,7 +24,17 @@ interface Queued {
   fn: (w: Writer) => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+  /** `fn` changes nothing but the database (and its Writer): it may run again after a rollback. */
+  rerunnable: boolean;
 }
+
+type Outcome = { ok: boolean; value: unknown; w: Writer };
+
+/** How a group runs: one write alone; several without savepoints (first try); several each in one. */
+type Mode = "alone" | "optimistic" | "savepoints";
+
+/** Thrown out of an optimistic group when one of its writes throws: run it again with savepoints. */
+const RERUN = new Error("group commit: rerun with savepoints");
 
 export class GroupCommit {
   private readonly pending: Queued[] = [];
@@ -31,10 +42,14 @@ export class GroupCommit {
 
   constructor(private readonly deps: GroupCommitDeps) {}
 
-  /** Queue `fn` as one write at its own new revision; settles after the group commits. */
-  enqueue<T>(fn: (w: Writer) => T): Promise<T> {
+  /**
+   * Queue `fn` as one write at its own new revision; settles after the group commits.
+   * `rerunnable: false`: `fn` changes state outside the database, so its group never runs twice.
+   */
+  enqueue<T>(fn: (w: Writer) => T, options: { rerunnable?: boolean } = {}): Promise<T> {
+    const rerunnable = options.rerunnable ?? true;
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject, rerunnable });
       if (this.pending.length === 1 && this.holds === 0) setImmediate(() => this.flush());
     });
   }
@@ -53,7 +68,6 @@ export class GroupCommit {
   /** Commit what is queued now, unless held (close forces it so queued writes are not lost). */
   flush(force = false): void {
     if (this.holds > 0 && !force) return;
-    const { db, stmt } = this.deps;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     if (this.deps.closed()) {
@@ -61,35 +75,28 @@ export class GroupCommit {
       return;
     }
     const before = this.deps.revision();
-    const outcomes: { ok: boolean; value: unknown; w: Writer }[] = [];
-    // One write alone fails by rolling the whole transaction back (the catch below).
-    const alone = batch.length === 1;
+    let mode: Mode = batch.length === 1 ? "alone" : "savepoints";
+    if (mode === "savepoints" && batch.every((op) => op.rerunnable)) mode = "optimistic";
+    let outcomes: Outcome[];
     try {
-      db.immediate(() => {
-        for (const op of batch) {
-          const w: Writer = { rev: this.deps.revision() + 1, sub: 0, events: [] };
-          if (!alone) stmt("SAVEPOINT write").run();
-          try {
-            const value = op.fn(w);
-            if (!alone) stmt("RELEASE write").run();
-            if (w.sub > 0) this.deps.setRevision(w.rev);
-            outcomes.push({ ok: true, value, w });
-          } catch (err) {
-            if (alone) throw err;
-            stmt("ROLLBACK TO write").run();
-            stmt("RELEASE write").run();
-            outcomes.push({ ok: false, value: err, w });
-          }
-        }
-      });
+      outcomes = this.run(batch, mode);
     } catch (err) {
       this.deps.setRevision(before);
-      for (const op of batch) op.reject(err);
-      return;
+      if (err !== RERUN) {
+        for (const op of batch) op.reject(err);
+        return;
+      }
+      try {
+        outcomes = this.run(batch, "savepoints");
+      } catch (err) {
+        this.deps.setRevision(before);
+        for (const op of batch) op.reject(err);
+        return;
+      }
     }
     this.deps.committed?.(outcomes.reduce((n, o) => n + (o.ok && o.w.sub > 0 ? 1 : 0), 0));
     for (const [i, op] of batch.entries()) {
-      const o = outcomes[i] as { ok: boolean; value: unknown; w: Writer };
+      const o = outcomes[i] as Outcome;
       if (!o.ok) {
         op.reject(o.value);
         continue;
@@ -97,5 +104,32 @@ export class GroupCommit {
       if (o.w.sub > 0) this.deps.publish(o.w.events, o.w.rev);
       op.resolve(o.value);
     }
+  }
+
+  /** The group in one transaction: each write's outcome, or a throw once it is rolled back. */
+  private run(batch: Queued[], mode: Mode): Outcome[] {
+    const { db, stmt } = this.deps;
+    const outcomes: Outcome[] = [];
+    db.immediate(() => {
+      for (const op of batch) {
+        const w: Writer = { rev: this.deps.revision() + 1, sub: 0, events: [] };
+        if (mode === "savepoints") stmt("SAVEPOINT write").run();
+        try {
+          const value = op.fn(w);
+          if (mode === "savepoints") stmt("RELEASE write").run();
+          if (w.sub > 0) this.deps.setRevision(w.rev);
+          outcomes.push({ ok: true, value, w });
+        } catch (err) {
+          // One write alone fails by rolling the whole transaction back; without savepoints, what
+          // it wrote before it threw cannot be undone alone: the group runs again with them.
+          if (mode === "alone") throw err;
+          if (mode === "optimistic") throw RERUN;
+          stmt("ROLLBACK TO write").run();
+          stmt("RELEASE write").run();
+          outcomes.push({ ok: false, value: err, w });
+        }
+      }
+    });
+    return outcomes;
   }
 }

@@ -221,9 +221,9 @@ export class SqliteKV implements KV {
   }
 
   /** One write at its own new revision, committed with the others of this turn (group-commit.ts). */
-  private write<T>(fn: (w: Writer) => T): Promise<T> {
+  private write<T>(fn: (w: Writer) => T, options: { rerunnable?: boolean } = {}): Promise<T> {
     this.assertOpen();
-    return this.commits.enqueue(fn);
+    return this.commits.enqueue(fn, options);
   }
 
   // ---- watch and compaction ---------------------------------------------------------------
@@ -265,10 +265,14 @@ export class SqliteKV implements KV {
   async leaseRevoke(id: number): Promise<void> {
     this.assertOpen();
     if (!this.leaseTable.has(id)) throw new LeaseNotFoundError(id);
-    await this.write((w) => {
-      for (const key of this.leaseKeys(id)) this.writes.delete(w, { key }, false);
-      this.leaseTable.drop(id);
-    });
+    // Not run twice: dropping the lease from memory would change a put of the group run again.
+    await this.write(
+      (w) => {
+        for (const key of this.leaseKeys(id)) this.writes.delete(w, { key }, false);
+        this.leaseTable.drop(id);
+      },
+      { rerunnable: false },
+    );
   }
 
   async leaseKeepAlive(id: number): Promise<number> {
