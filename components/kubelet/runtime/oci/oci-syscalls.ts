@@ -10,6 +10,8 @@ const names = [
   "clock_gettime",
   "exit_group",
   "recvmsg",
+  "dup3",
+  "rt_sigaction",
 ] as const;
 
 /** From the kernel's tables: arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h. */
@@ -23,6 +25,8 @@ const tables: Record<string, Record<(typeof names)[number], number>> = {
     clock_gettime: 228,
     exit_group: 231,
     recvmsg: 47,
+    dup3: 292,
+    rt_sigaction: 13,
   },
   arm64: {
     setsid: 157,
@@ -33,6 +37,8 @@ const tables: Record<string, Record<(typeof names)[number], number>> = {
     clock_gettime: 113,
     exit_group: 94,
     recvmsg: 212,
+    dup3: 24,
+    rt_sigaction: 134,
   },
 };
 
