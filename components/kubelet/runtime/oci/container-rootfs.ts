@@ -16,10 +16,33 @@ export interface PreparedRootfs {
   binds: Array<{ source: string; destination: string; readOnly: boolean }>;
   /** True for an overlay mount that must be unmounted before the directory is removed. */
   mounted: boolean;
+  /** /etc/passwd and /etc/group as written here (a host-tools rootfs): no need to read them back. */
+  written?: { passwd: string; group: string };
 }
 
 /** Host directories a host-executable image sees, read-only; symlinks (merged /usr) are copied as links. */
 const hostSystemDirs = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"];
+
+const PASSWD = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+const GROUP = "root:x:0:\nnogroup:x:65534:\n";
+
+type HostEntry = { path: string; link: string } | { path: string; dir: true };
+
+/** The host system dirs' layout (which are links, which dirs): looked up once per process, not per container. */
+let hostLayout: Promise<HostEntry[]> | undefined;
+
+function hostSystemLayout(): Promise<HostEntry[]> {
+  hostLayout ??= (async () => {
+    const entries: HostEntry[] = [];
+    for (const path of hostSystemDirs) {
+      const info = await lstat(path).catch(() => undefined);
+      if (info?.isSymbolicLink()) entries.push({ path, link: await readlink(path) });
+      else if (info?.isDirectory()) entries.push({ path, dir: true });
+    }
+    return entries;
+  })();
+  return hostLayout;
+}
 
 /** Mounts the overlay for `rootfs` under `dir` (lower: the layers, top-most first). */
 async function overlayRootfs(dir: string, rootfs: ImageRootfs): Promise<PreparedRootfs> {
@@ -56,23 +79,18 @@ async function hostToolsRootfs(dir: string, imageFiles: string[]): Promise<Prepa
   const root = join(dir, "rootfs");
   await mkdir(join(root, "etc"), { recursive: true });
   await mkdir(join(root, "tmp"), { recursive: true, mode: 0o1777 });
-  await writeFile(
-    join(root, "etc", "passwd"),
-    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-  );
-  await writeFile(join(root, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
+  await writeFile(join(root, "etc", "passwd"), PASSWD);
+  await writeFile(join(root, "etc", "group"), GROUP);
   const binds: PreparedRootfs["binds"] = [];
-  for (const path of hostSystemDirs) {
-    const info = await lstat(path).catch(() => undefined);
-    if (info === undefined) continue;
-    if (info.isSymbolicLink()) await symlink(await readlink(path), join(root, path));
-    else if (info.isDirectory()) binds.push({ source: path, destination: path, readOnly: true });
+  for (const entry of await hostSystemLayout()) {
+    if ("link" in entry) await symlink(entry.link, join(root, entry.path));
+    else binds.push({ source: entry.path, destination: entry.path, readOnly: true });
   }
   for (const file of imageFiles) {
     if (hostSystemDirs.some((d) => file === d || file.startsWith(`${d}/`))) continue;
     binds.push({ source: file, destination: file, readOnly: true });
   }
-  return { path: root, binds, mounted: false };
+  return { path: root, binds, mounted: false, written: { passwd: PASSWD, group: GROUP } };
 }
 
 /** Builds the container's rootfs under `dir` (its state directory). */

@@ -122,8 +122,8 @@ export async function startOciContainer(
   }
   let user: ReturnType<typeof resolveUser>;
   try {
-    const passwd = await readRootfsFile(rootfs.path, "/etc/passwd");
-    const group = await readRootfsFile(rootfs.path, "/etc/group");
+    const passwd = rootfs.written?.passwd ?? (await readRootfsFile(rootfs.path, "/etc/passwd"));
+    const group = rootfs.written?.group ?? (await readRootfsFile(rootfs.path, "/etc/group"));
     user = resolveUser(
       {
         ...(config.rootfs?.user !== undefined ? { imageUser: config.rootfs.user } : {}),
