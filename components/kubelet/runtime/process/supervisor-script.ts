@@ -162,10 +162,11 @@ close($start);
 close($out_w);
 close($err_w) if $err_w;
 {
-  open(my $fh, '>', "$state/pid.tmp") or die "open pid: $!";
-  print $fh "$pid\\n";
+  # One write(2) into a new file: a reader sees it empty (not yet) or whole, so no temp file
+  # and rename are needed.
+  open(my $fh, '>', "$state/pid") or die "open pid: $!";
+  syswrite($fh, "$pid\\n");
   close($fh);
-  rename("$state/pid.tmp", "$state/pid");
 }
 close($exec_w);
 # Forked by launcher.pl with a ready line asked for: the start file is final once the exec pipe ends.
