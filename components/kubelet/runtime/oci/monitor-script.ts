@@ -36,7 +36,11 @@ $SIG{PIPE} = 'IGNORE';
 $SIG{HUP} = 'IGNORE';
 $SIG{INT} = 'IGNORE';
 $SIG{TERM} = 'IGNORE';
-$SIG{CHLD} = sub { };
+# SIGCHLD writes a byte here: Perl runs the handler between ops, so a child that ends just before the
+# main loop's select still wakes it, and the loop blocks without a timeout while the container runs.
+pipe(my $wake_r, my $wake_w) or die "pipe: $!";
+fcntl($_, 4, 2048) for $wake_r, $wake_w; # F_SETFL, O_NONBLOCK
+$SIG{CHLD} = sub { syswrite($wake_w, 'x'); };
 
 my $tsbuf = "\\0" x 16;
 sub clock {
@@ -215,13 +219,14 @@ while (1) {
       if ($r == $pid) { $status = $?; $deadline = now() + 2; last; }
     }
   }
-  my $wait = defined $status ? $deadline - now() : 1;
+  my $wait = defined $status ? $deadline - now() : undef;
   last if defined $status && (!%streams || $wait <= 0);
   my $rin = '';
   vec($rin, $_, 1) = 1 for keys %streams;
-  vec($rin, $_, 1) = 1 for (defined $status ? () : keys %inputs);
-  my $n = ($rin =~ /[^\\0]/) ? select(my $rout = $rin, undef, undef, $wait) : select(undef, undef, undef, $wait);
+  vec($rin, $_, 1) = 1 for (defined $status ? () : (keys %inputs, fileno($wake_r)));
+  my $n = select(my $rout = $rin, undef, undef, $wait);
   next unless $n && $n > 0;
+  sysread($wake_r, my $woken, 512) if vec($rout, fileno($wake_r), 1);
   # Sizes before input: a program that reads its input and then asks its size sees the new one.
   for my $fd (sort { ($inputs{$b}[0] eq 'resize') <=> ($inputs{$a}[0] eq 'resize') } keys %inputs) {
     next unless vec($rout, $fd, 1);

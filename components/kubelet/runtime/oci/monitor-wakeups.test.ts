@@ -1,0 +1,104 @@
+// The OCI container monitor (monitor-script.ts) sleeps while its container runs (no timer: an idle
+// node of 100 pods had 100 wakeups a second) and still notices an exit at once, also one whose
+// output pipe an orphan keeps open (no EOF: only SIGCHLD's self-pipe wakes it). Needs root and crun.
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bridgeName } from "../../network/bridge.ts";
+import { runCommand } from "../../network/ip-command.ts";
+import type { ContainerConfig, ContainerStatus } from "../runtime.ts";
+import { type OciRuntime, ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
+
+const busybox = Bun.which("busybox");
+const unavailable = (await ociUnavailable()) ?? (busybox === null ? "no busybox" : undefined);
+if (unavailable !== undefined) console.warn(`monitor-wakeups.test.ts: skipped (${unavailable})`);
+const testOci = unavailable === undefined ? test : test.skip;
+
+let dir = "";
+let runtime: OciRuntime | undefined;
+const nodeName = `kt-ocw-${randomBytes(3).toString("hex")}`;
+
+beforeAll(async () => {
+  if (unavailable !== undefined) return;
+  dir = await mkdtemp(join(tmpdir(), "kt-ocw-"));
+  await mkdir(join(dir, "layer", "bin"), { recursive: true });
+  await copyFile(busybox as string, join(dir, "layer", "bin", "busybox"));
+  for (const applet of ["sh", "sleep"]) await symlink("busybox", join(dir, "layer", "bin", applet));
+  runtime = await startOciRuntime({ rootDir: join(dir, "kubelet"), nodeName, log: () => {} });
+});
+
+afterAll(async () => {
+  if (runtime !== undefined) {
+    try {
+      for (const sandbox of await runtime.listSandboxes()) {
+        await runtime.stopSandbox(sandbox.id, 0);
+        await runtime.removeSandbox(sandbox.id);
+      }
+    } finally {
+      await runtime.close({ removeBridge: true });
+    }
+  }
+  if ((await runCommand(["ip", "link", "show", "dev", bridgeName(nodeName)])).exitCode === 0)
+    await runCommand(["ip", "link", "del", "dev", bridgeName(nodeName)]);
+  if (dir !== "") await rm(dir, { recursive: true, force: true });
+}, 60_000);
+
+async function start(argv: string[], shareProcessNamespace: boolean): Promise<ContainerStatus> {
+  const oci = runtime as OciRuntime;
+  const name = `kt-${randomBytes(3).toString("hex")}`;
+  const pod = await oci.runSandbox({
+    ...{ uid: randomBytes(8).toString("hex"), name, namespace: "default", hostNetwork: false },
+    ...{ hostname: name, hostsFile: "127.0.0.1 localhost\n", resolvConf: "", labels: {} },
+    shareProcessNamespace,
+  });
+  const config: ContainerConfig = {
+    ...{ sandboxId: pod.id, name: "c", attempt: 0, image: "kt-busybox", argv, env: [], mounts: [] },
+    ...{ stdin: false, tty: false, labels: {}, rootfs: { layers: [join(dir, "layer")], env: [] } },
+  };
+  return oci.startContainer(config);
+}
+
+/** Seconds until the runtime reports the container exited (throws after `limit`). */
+async function secondsToExit(id: string, limit: number): Promise<number> {
+  const begin = performance.now();
+  for (;;) {
+    const status = (await (runtime as OciRuntime).listContainers()).find((c) => c.id === id);
+    if (status?.state === "exited") return (performance.now() - begin) / 1000;
+    if (performance.now() - begin > limit * 1000)
+      throw new Error(`container ${id} did not exit in ${limit} s`);
+    await Bun.sleep(20);
+  }
+}
+
+/** Context switches of the container's monitor (each wakeup is one). */
+async function monitorSwitches(id: string): Promise<number> {
+  const pid = (await runCommand(["pgrep", "-f", `^monitor.pl .*/${id}$`])).stdout.trim();
+  expect(pid).toMatch(/^\d+$/);
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const count = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(status)?.[1]);
+  return count("voluntary_ctxt_switches") + count("nonvoluntary_ctxt_switches");
+}
+
+testOci("an idle monitor does not wake up; a stopped container is seen at once", async () => {
+  const status = await start(["sleep", "1000"], false);
+  expect(status.state).toBe("running");
+  await Bun.sleep(300);
+  const before = await monitorSwitches(status.id);
+  await Bun.sleep(2500);
+  // The old loop woke every second (select with a 1 s timeout): 2 or 3 switches here.
+  expect(await monitorSwitches(status.id)).toBe(before);
+  await (runtime as OciRuntime).stopContainer(status.id, 0);
+  expect(await secondsToExit(status.id, 5)).toBeLessThan(2);
+});
+
+testOci("an exit is seen while an orphan still holds the container's output open", async () => {
+  // With a shared PID namespace the orphaned sleep outlives sh and keeps stdout open: no EOF, only
+  // SIGCHLD tells the monitor (it then drains output for 2 s and removes what is left).
+  const status = await start(["sh", "-c", "sleep 60 & exit 3"], true);
+  expect(await secondsToExit(status.id, 10)).toBeLessThan(10);
+  const end = (await (runtime as OciRuntime).listContainers()).find((c) => c.id === status.id);
+  expect(end?.exitCode).toBe(3);
+});
