@@ -64,8 +64,16 @@ test("a node silent past the grace period goes Unknown; its pods are marked not 
   expect(t.events.map((e) => e.reason)).toEqual(["NodeNotReady", "NodeNotReady"]);
 });
 
-test("sync puts the unreachable taints on a node whose Ready is Unknown", async () => {
-  const controller = await start(node("Unknown"), new Date("2026-01-01T00:00:10Z"));
+test("sync puts the unreachable taints on a node whose Ready is Unknown (its zone's first token)", async () => {
+  // A Ready node beside it: with every node not Ready the controller taints none (master disruption).
+  const other = node("True");
+  t = testControllerContext({ now: new Date("2026-01-01T00:00:10Z") });
+  t.api.seed("/api/v1/nodes", node("Unknown"));
+  t.api.seed("/api/v1/nodes", { ...other, metadata: { name: "n2", uid: "uid-n2" } });
+  const controller = new NodeLifecycleController(t.context, { gracePeriodMs: 40_000 });
+  await controller.start();
+  await t.synced();
+  await controller.monitorNodeHealth();
   await controller.sync("n1");
   const taints = (t.api.writes("nodes")[0]?.body as Node | undefined)?.spec?.taints?.map(
     (x) => `${x.key}:${x.effect}`,
@@ -115,4 +123,71 @@ test("with nodeHealthStart, no node is judged before it settles, and each grace 
   } finally {
     await running.stop();
   }
+});
+
+const named = (name: string, ready: string, taints: Node["spec"] = {}): Node => ({
+  ...node(ready),
+  metadata: { name, uid: `uid-${name}` },
+  spec: taints,
+});
+
+async function startNodes(nodes: Node[]): Promise<NodeLifecycleController> {
+  t = testControllerContext({ now: new Date("2026-01-01T00:00:10Z") });
+  for (const n of nodes) t.api.seed("/api/v1/nodes", n);
+  const controller = new NodeLifecycleController(t.context, { gracePeriodMs: 40_000 });
+  await controller.start();
+  await t.synced();
+  await controller.monitorNodeHealth();
+  return controller;
+}
+
+const taintKeys = (name: string): string[] | undefined =>
+  (t.api.writes("nodes").find((w) => w.name === name)?.body as Node | undefined)?.spec?.taints
+    ?.map((x) => `${x.key}:${x.effect}`)
+    .sort();
+
+test("every node not Ready (master disruption): their NoExecute taints go, NoSchedule ones stay", async () => {
+  const unreachable = {
+    taints: [
+      { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded: "2026-01-01T00:00:00Z" },
+      { key: "node.kubernetes.io/unreachable", effect: "NoSchedule" },
+    ],
+  };
+  const controller = await startNodes([
+    named("n1", "Unknown", unreachable),
+    named("n2", "Unknown", unreachable),
+  ]);
+  expect(t.logs.some((l) => l.includes("Entering master disruption mode"))).toBe(true);
+  await controller.sync("n1");
+  expect(taintKeys("n1")).toEqual(["node.kubernetes.io/unreachable:NoSchedule"]);
+});
+
+test("NoExecute taints at the zone's rate: one at once, the next one 10 s later (0.1 per second)", async () => {
+  const nodes = [named("n1", "Unknown"), named("n2", "Unknown")];
+  for (let i = 3; i <= 10; i++) nodes.push(named(`n${i}`, "True"));
+  const controller = await startNodes(nodes);
+  await controller.sync("n1");
+  expect(taintKeys("n1")).toEqual([
+    "node.kubernetes.io/unreachable:NoExecute",
+    "node.kubernetes.io/unreachable:NoSchedule",
+  ]);
+  await controller.sync("n2");
+  expect(taintKeys("n2")).toEqual(["node.kubernetes.io/unreachable:NoSchedule"]);
+  t.clock.setTime(new Date("2026-01-01T00:00:20Z"));
+  const writes = t.api.writes("nodes").length;
+  await controller.sync("n2");
+  expect(t.api.writes("nodes").length).toBe(writes + 1);
+  const last = t.api.writes("nodes").at(-1)?.body as Node | undefined;
+  expect(last?.spec?.taints?.map((x) => x.effect).sort()).toEqual(["NoExecute", "NoSchedule"]);
+});
+
+test("a small zone mostly not Ready (partial disruption) gets no NoExecute taint", async () => {
+  const controller = await startNodes([
+    named("n1", "Unknown"),
+    named("n2", "Unknown"),
+    named("n3", "Unknown"),
+    named("n4", "True"),
+  ]);
+  await controller.sync("n1");
+  expect(taintKeys("n1")).toEqual(["node.kubernetes.io/unreachable:NoSchedule"]);
 });

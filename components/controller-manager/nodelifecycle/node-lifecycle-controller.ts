@@ -15,13 +15,30 @@ import { WorkQueue } from "../../../lib/workqueue/work-queue.ts";
 import { podReadyCondition } from "../common/pod-predicates.ts";
 import { type ControllerRun, runQueueController } from "../common/run-controller.ts";
 import type { ControllerContext, ControllerDescriptor } from "../controller.ts";
-import { readyCondition, reconcileTaints, unknownConditions } from "./node-taints.ts";
+import {
+  type NoExecuteMode,
+  readyCondition,
+  reconcileTaints,
+  unknownConditions,
+  wantsNoExecuteAdded,
+} from "./node-taints.ts";
+import {
+  computeZoneState,
+  DEFAULT_DISRUPTION_RATES,
+  type DisruptionRates,
+  TokenBucket,
+  type ZoneState,
+  zoneOf,
+  zoneTaintRate,
+} from "./zone-disruption.ts";
 
 export interface NodeLifecycleOptions {
   /** Overrides ControllerOptions.nodeMonitorGracePeriodMs (tests). */
   gracePeriodMs?: number;
   /** `--node-monitor-period`: how often node health is checked (default 5 s). */
   monitorPeriodMs?: number;
+  /** The NoExecute tainting rates per zone state (upstream's flag defaults). */
+  rates?: Partial<DisruptionRates>;
 }
 
 interface NodeHealth {
@@ -45,12 +62,18 @@ export class NodeLifecycleController {
   private readonly pods: Informer<Pod>;
   private readonly recorder: EventRecorder;
   readonly gracePeriodMs: number;
+  private readonly rates: DisruptionRates;
+  /** Per zone: its state at the last health pass and its NoExecute tainting limiter. */
+  private readonly zones = new Map<string, { state: ZoneState; limiter: TokenBucket }>();
+  /** Every zone fully disrupted: no node is tainted NoExecute (upstream's master disruption mode). */
+  private masterDisruption = false;
 
   constructor(
     private readonly context: ControllerContext,
     options: NodeLifecycleOptions = {},
   ) {
     this.gracePeriodMs = options.gracePeriodMs ?? context.options.nodeMonitorGracePeriodMs;
+    this.rates = { ...DEFAULT_DISRUPTION_RATES, ...options.rates };
     this.nodes = context.informers.for<Node>("/api/v1/nodes");
     this.leases = context.informers.for<Lease>(
       "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
@@ -86,6 +109,57 @@ export class NodeLifecycleController {
           ),
         ),
     );
+    this.handleDisruption(now);
+  }
+
+  /** Upstream handleDisruption: zone states from the nodes' Ready conditions, and their rates. */
+  private handleDisruption(now: number): void {
+    const nodes = this.nodes.list();
+    const byZone = new Map<string, (string | undefined)[]>();
+    for (const node of nodes) {
+      const zone = zoneOf(node);
+      const statuses = byZone.get(zone) ?? [];
+      statuses.push(readyCondition(node)?.status);
+      byZone.set(zone, statuses);
+    }
+    const states = new Map<string, ZoneState>();
+    for (const [zone, statuses] of byZone)
+      states.set(zone, computeZoneState(statuses, this.rates.unhealthyZoneThreshold));
+    const allFull = states.size > 0 && [...states.values()].every((s) => s === "FullDisruption");
+    if (allFull !== this.masterDisruption) {
+      this.masterDisruption = allFull;
+      this.context.log(
+        allFull
+          ? "Controller detected that all Nodes are not-Ready. Entering master disruption mode."
+          : "Controller detected that some Nodes are Ready. Exiting master disruption mode.",
+      );
+      // Leaving it, every node gets a fresh grace period (upstream resets the probe timestamps).
+      if (!allFull) for (const health of this.health.values()) health.probeTimestamp = now;
+      for (const node of nodes) if (node.metadata?.name) this.queue.add(node.metadata.name);
+    }
+    for (const [zone, state] of states) {
+      const rate = zoneTaintRate(state, byZone.get(zone)?.length ?? 0, this.rates);
+      const known = this.zones.get(zone);
+      if (!known) this.zones.set(zone, { state, limiter: new TokenBucket(rate, 1, now) });
+      else if (known.state !== state) {
+        this.context.log(`zone "${zone}" is now in state ${state}: NoExecute taints at ${rate} per second`);
+        known.state = state;
+        known.limiter.setRate(rate, now);
+      }
+    }
+    for (const zone of this.zones.keys()) if (!states.has(zone)) this.zones.delete(zone);
+  }
+
+  /** How this sync may move the node's NoExecute taints (upstream's rate-limited NoExecute tainter). */
+  private noExecuteMode(node: Node, name: string, at: string): NoExecuteMode {
+    if (this.masterDisruption) return "remove";
+    if (!wantsNoExecuteAdded(node, at)) return "add";
+    const zone = this.zones.get(zoneOf(node));
+    if (zone?.limiter.tryTake(this.now())) return "add";
+    // No token (or no health pass yet to know the zone): NoSchedule now, NoExecute later.
+    const rate = zone?.limiter.rate ?? 0;
+    this.queue.addAfter(name, rate > 0 ? Math.ceil(1000 / rate) : 5000);
+    return "keep";
   }
 
   private observe(node: Node, now: number): NodeHealth {
@@ -172,7 +246,8 @@ export class NodeLifecycleController {
   async sync(name: string): Promise<void> {
     const node = this.nodes.get(name);
     if (!node) return;
-    const taints = reconcileTaints(node, seconds(this.now()));
+    const at = seconds(this.now());
+    const taints = reconcileTaints(node, at, this.noExecuteMode(node, name, at));
     if (!taints) return;
     const updated: Node = { ...node, spec: { ...node.spec, taints } };
     try {

@@ -79,14 +79,37 @@ function managed(taint: Taint): boolean {
   return false;
 }
 
+const same = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
+
+/** Whether the node's conditions want a not-ready/unreachable NoExecute taint it does not have yet. */
+export function wantsNoExecuteAdded(node: Node, now: string): boolean {
+  const current = node.spec?.taints ?? [];
+  return wantedTaints(node, now).some((w) => w.effect === "NoExecute" && !current.some((t) => same(w, t)));
+}
+
+/**
+ * How the controller's NoExecute taints move in a reconcile: "add" follows the conditions, "keep"
+ * adds none (the zone's tainting rate is spent; ones no longer wanted still go), "remove" drops
+ * them all (upstream's master disruption mode: every node is not Ready).
+ */
+export type NoExecuteMode = "add" | "keep" | "remove";
+
 /**
  * The node's taints with the controller's own (not-ready, unreachable, pressure, unschedulable)
  * made to follow its conditions; taints that stay keep their timeAdded. Undefined when unchanged.
  */
-export function reconcileTaints(node: Node, now: string): Taint[] | undefined {
+export function reconcileTaints(
+  node: Node,
+  now: string,
+  noExecute: NoExecuteMode = "add",
+): Taint[] | undefined {
   const current = node.spec?.taints ?? [];
-  const wanted = wantedTaints(node, now);
-  const same = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
+  const wanted = wantedTaints(node, now).filter(
+    (w) =>
+      w.effect !== "NoExecute" ||
+      noExecute === "add" ||
+      (noExecute === "keep" && current.some((t) => same(w, t))),
+  );
   const kept = current.filter((t) => !managed(t) || wanted.some((w) => same(w, t)));
   const added = wanted.filter((w) => !current.some((t) => same(w, t)));
   if (added.length === 0 && kept.length === current.length) return undefined;
