@@ -115,6 +115,8 @@ class OciRuntimeImpl implements OciRuntime {
   private readonly launcher: MonitorLauncher | undefined;
   private readonly recvmsg = recvmsgSyscall();
   private readonly seccompBpf: SeccompBpfCache;
+  /** When each sandbox's pinned namespaces were last found in place (see alive). */
+  private readonly pinsSeen = new WeakMap<OciSandboxRecord, number>();
 
   constructor(
     options: OciRuntimeOptions,
@@ -162,8 +164,21 @@ class OciRuntimeImpl implements OciRuntime {
 
   private async status(record: OciSandboxRecord): Promise<SandboxStatus> {
     const status = sandboxStatus(record);
-    if (status.state === "ready" && !(await sandboxAlive(record))) status.state = "notready";
+    if (status.state === "ready" && !(await this.alive(record))) status.state = "notready";
     return status;
+  }
+
+  /**
+   * sandboxAlive, with pinned namespaces found in place remembered for a second: listSandboxes runs
+   * for every new pod, and a statfs of every pod's pins each time made a burst of n pods O(n²).
+   */
+  private async alive(record: OciSandboxRecord): Promise<boolean> {
+    if (record.namespaces === undefined) return sandboxAlive(record);
+    const now = performance.now();
+    if (now - (this.pinsSeen.get(record) ?? Number.NEGATIVE_INFINITY) < 1000) return true;
+    const alive = await sandboxAlive(record);
+    if (alive) this.pinsSeen.set(record, now);
+    return alive;
   }
 
   async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {

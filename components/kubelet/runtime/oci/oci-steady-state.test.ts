@@ -1,6 +1,8 @@
-// The OCI container monitor (monitor-script.ts) sleeps while its container runs (no timer: an idle
-// node of 100 pods had 100 wakeups a second) and still notices an exit at once, also one whose
-// output pipe an orphan keeps open (no EOF: only SIGCHLD's self-pipe wakes it). Needs root and crun.
+// What a node's running pods cost the OCI runtime: a container's monitor (monitor-script.ts) sleeps
+// while its container runs (no timer: an idle node of 100 pods had 100 wakeups a second) and still
+// notices an exit at once, also one whose output pipe an orphan keeps open (no EOF: only SIGCHLD wakes
+// it); listSandboxes checks pinned namespaces at most once a second each, and still sees them lost.
+// Needs root and crun.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
@@ -14,7 +16,7 @@ import { type OciRuntime, ociUnavailable, startOciRuntime } from "./oci-runtime.
 
 const busybox = Bun.which("busybox");
 const unavailable = (await ociUnavailable()) ?? (busybox === null ? "no busybox" : undefined);
-if (unavailable !== undefined) console.warn(`monitor-wakeups.test.ts: skipped (${unavailable})`);
+if (unavailable !== undefined) console.warn(`oci-steady-state.test.ts: skipped (${unavailable})`);
 const testOci = unavailable === undefined ? test : test.skip;
 
 let dir = "";
@@ -46,7 +48,10 @@ afterAll(async () => {
   if (dir !== "") await rm(dir, { recursive: true, force: true });
 }, 60_000);
 
-async function start(argv: string[], shareProcessNamespace: boolean): Promise<ContainerStatus> {
+async function start(
+  argv: string[],
+  shareProcessNamespace: boolean,
+): Promise<ContainerStatus & { podId: string }> {
   const oci = runtime as OciRuntime;
   const name = `kt-${randomBytes(3).toString("hex")}`;
   const pod = await oci.runSandbox({
@@ -58,7 +63,7 @@ async function start(argv: string[], shareProcessNamespace: boolean): Promise<Co
     ...{ sandboxId: pod.id, name: "c", attempt: 0, image: "kt-busybox", argv, env: [], mounts: [] },
     ...{ stdin: false, tty: false, labels: {}, rootfs: { layers: [join(dir, "layer")], env: [] } },
   };
-  return oci.startContainer(config);
+  return { ...(await oci.startContainer(config)), podId: pod.id };
 }
 
 /** Seconds until the runtime reports the container exited (throws after `limit`). */
@@ -101,4 +106,19 @@ testOci("an exit is seen while an orphan still holds the container's output open
   expect(await secondsToExit(status.id, 10)).toBeLessThan(10);
   const end = (await (runtime as OciRuntime).listContainers()).find((c) => c.id === status.id);
   expect(end?.exitCode).toBe(3);
+});
+
+testOci("a sandbox whose pinned namespaces are unmounted turns notready", async () => {
+  const oci = runtime as OciRuntime;
+  const { podId } = await start(["sleep", "1000"], false);
+  const state = async () => (await oci.listSandboxes()).find((s) => s.id === podId)?.state;
+  expect(await state()).toBe("ready");
+  const ipc = join(dir, "kubelet", "oci", "runtime", "sandboxes", podId, "ns", "ipc");
+  expect(await readFile("/proc/self/mountinfo", "utf8")).toContain(ipc);
+  expect((await runCommand(["umount", "-l", ipc])).exitCode).toBe(0);
+  // Found in place at most a second ago is taken as still there: within ~1 s it is seen gone.
+  const begin = performance.now();
+  while ((await state()) === "ready" && performance.now() - begin < 5000) await Bun.sleep(50);
+  expect(await state()).toBe("notready");
+  expect(performance.now() - begin).toBeLessThan(2000);
 });
