@@ -3,6 +3,7 @@
 import { afterAll, expect, test } from "bun:test";
 import type { UserInfo } from "../components/apiserver/authn/user-info.ts";
 import { startServerNodesBridge } from "./server-nodes-bridge.ts";
+import { maxHttpRequests } from "./server-nodes-process.ts";
 import {
   bridgeFetch,
   NODE_HEADER,
@@ -86,4 +87,11 @@ test("the child's config is checked before it is used", () => {
   expect(() => parseServerNodesConfig(JSON.stringify({ ...config, nodeNames: [1] }))).toThrow(
     "not a server's",
   );
+});
+
+test("the fake nodes' process may hold a watch per node and what the open-file limit leaves, at most 1024 more", () => {
+  expect(maxHttpRequests(5000, 20_000)).toBe(5000 + 1024);
+  expect(maxHttpRequests(5000, 16_000)).toBe(5000 + 488);
+  expect(maxHttpRequests(5000, 1024)).toBe(5000 + 64);
+  expect(maxHttpRequests(2, 1024)).toBe(2 + 506);
 });

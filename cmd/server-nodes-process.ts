@@ -6,6 +6,7 @@
 // hands the request to the apiserver's in-process handler as that node.
 
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { UserInfo } from "../components/apiserver/authn/user-info.ts";
 import type { FetchLike } from "../lib/client/api-client.ts";
 import type { Component } from "../lib/component.ts";
@@ -30,6 +31,27 @@ export interface ServerNodesProcessOptions {
   log: (line: string) => void;
   /** How this executable runs itself (tests: bun and cmd/main.ts); default kubeExecutable(). */
   executable?: string[];
+}
+
+/** The soft limit on open files of this process (which the child inherits), from /proc. */
+function openFileLimit(): number | undefined {
+  try {
+    const match = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * BUN_CONFIG_MAX_HTTP_REQUESTS for the child: Bun's fetch holds at most that many requests (each a
+ * socket) at once, 256 by default, while every node keeps its pod watch open. Beside the watches
+ * it gets what the open-file limit leaves after two listening sockets per kubelet server, at most
+ * 1024: uncapped (65000), a 5000-node run hit EMFILE (limit 20000) and its heartbeats failed.
+ */
+export function maxHttpRequests(nodes: number, fileLimit = openFileLimit() ?? 1024): number {
+  const spare = fileLimit - 3 * nodes - 512;
+  return nodes + Math.max(64, Math.min(1024, spare));
 }
 
 /** Graceful stop of the child before it is killed. */
@@ -67,8 +89,10 @@ export function serverNodesProcess(options: ServerNodesProcessOptions): Starter 
         stdin: "pipe",
         stdout: "pipe",
         stderr: "inherit",
-        // Bun's fetch holds at most 256 requests open by default: every node keeps a watch open.
-        env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65000" },
+        env: {
+          ...process.env,
+          BUN_CONFIG_MAX_HTTP_REQUESTS: String(maxHttpRequests(options.nodeNames.length)),
+        },
       },
     );
     child.stdin.write(`${JSON.stringify(config)}\n`);
