@@ -32,9 +32,8 @@ function scripted(logs: number[]) {
   return { cp, calls, step, fail: (e: Error) => (failNext = e) };
 }
 
-function policy(cp: WalCheckpointer, events: string[], now: () => number = () => 0) {
+function policy(cp: WalCheckpointer, events: string[]) {
   return new WalCheckpoints({
-    now,
     open: () => cp,
     hold: () => {
       events.push("hold");
@@ -65,39 +64,6 @@ describe("WAL checkpoints", () => {
     expect(s.calls).toEqual(["checkpoint", "checkpoint"]);
     await s.step();
     expect(events).toEqual(["share", "own", "share", "own"]);
-  });
-
-  test("after a run of d ms the next waits 3d (at most 1 s) with the lock held, unless 8x everyWrites writes came", async () => {
-    const s = scripted([50, 50, 50, 50]);
-    const events: string[] = [];
-    let clock = 1000;
-    const p = policy(s.cp, events, () => clock);
-    p.committed(10);
-    clock += 100; // the run takes 100 ms
-    await s.step();
-    expect(events).toEqual(["share", "own"]);
-    clock += 299;
-    p.committed(10);
-    expect(s.calls.length).toBe(1); // 299 ms after a 100 ms run: not yet
-    clock += 1;
-    p.committed(1);
-    expect(s.calls.length).toBe(2); // 300 ms: the next run starts
-    clock += 2000; // a run of 2 s: the pause is 1 s, not 6
-    await s.step();
-    clock += 999;
-    p.committed(10);
-    expect(s.calls.length).toBe(2);
-    clock += 1;
-    p.committed(0);
-    expect(s.calls.length).toBe(3);
-    clock += 1000; // a run of 1 s again; then many writes end the pause early
-    await s.step();
-    for (let i = 0; i < 7; i++) p.committed(10);
-    expect(s.calls.length).toBe(3); // 70 writes: still paused
-    p.committed(10);
-    expect(s.calls.length).toBe(4); // 80 = 8 x everyWrites
-    await s.step();
-    expect(events).toEqual(["share", "own", "share", "own", "share", "own", "share", "own"]);
   });
 
   test("a large WAL gets short checkpoints; one that lets the WAL restart ends the round without a hold", async () => {

@@ -5,9 +5,7 @@
 // WAL over only when a write begins with every frame checkpointed, which a checkpoint racing a
 // steady writer never leaves it: while the WAL is large, short checkpoints of what came
 // meanwhile follow (one that no write overlaps lets the WAL restart); only past a hard limit do
-// writes wait (the event loop does not) for one. A run's fsyncs make it long (200-300 ms under
-// load), so the next starts only after three times as long with the lock held (at most 1 s, and
-// at most eight times `everyWrites` writes: the WAL grows by some 40 MB at most meanwhile).
+// writes wait (the event loop does not) for one.
 import type { WalCheckpointer } from "./driver.ts";
 
 export interface WalCheckpointsDeps {
@@ -27,8 +25,6 @@ export interface WalCheckpointsDeps {
   restartFrames?: number;
   /** WAL frames past which writes wait for a checkpoint, so that the WAL restarts. */
   limitFrames?: number;
-  /** Milliseconds, for the pause between runs (performance.now). */
-  now?: () => number;
 }
 
 /** WAL bytes past which short checkpoints follow a background one (2000 frames of 8 KiB). */
@@ -39,17 +35,6 @@ export const WAL_LIMIT_BYTES = 8000 * 8192;
 /** Short checkpoints tried after a background one while the WAL stays large. */
 const RESTART_TRIES = 4;
 
-/**
- * After a run of `d` ms, the next one starts no sooner than `PAUSE_FACTOR * d` ms later (at most
- * MAX_PAUSE_MS): the writer keeps its exclusive lock at least three quarters of the time. Every
- * 250 writes alone, a steady writer was in shared mode for 77-97% of its commits (bun:sqlite,
- * 12000 creates, 1 and 32 to a commit), paying lock calls on every transaction and point read.
- */
-const PAUSE_FACTOR = 3;
-const MAX_PAUSE_MS = 1000;
-/** The pause ends early once this many times `everyWrites` writes have come. */
-const MAX_PAUSE_RUNS = 8;
-
 export class WalCheckpoints {
   private writes = 0;
   private running: Promise<void> | undefined;
@@ -58,28 +43,20 @@ export class WalCheckpoints {
   private readonly everyWrites: number;
   private readonly restartFrames: number;
   private readonly limitFrames: number;
-  private readonly now: () => number;
-  /** No run starts before this time (the pause after the last one). */
-  private notBefore = 0;
 
   constructor(private readonly deps: WalCheckpointsDeps) {
     this.everyWrites = deps.everyWrites ?? 250;
     this.restartFrames = deps.restartFrames ?? 2000;
     this.limitFrames = deps.limitFrames ?? 8000;
-    this.now = deps.now ?? (() => performance.now());
   }
 
   /** After a commit that wrote `writes` revisions. */
   committed(writes: number): void {
     this.writes += writes;
     if (this.stopped || this.running || this.writes < this.everyWrites) return;
-    const started = this.now();
-    if (started < this.notBefore && this.writes < this.everyWrites * MAX_PAUSE_RUNS) return;
     this.writes = 0;
     this.running = this.run().finally(() => {
       this.running = undefined;
-      const ended = this.now();
-      this.notBefore = ended + Math.min((ended - started) * PAUSE_FACTOR, MAX_PAUSE_MS);
     });
   }
 
