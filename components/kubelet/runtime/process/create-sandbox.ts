@@ -1,8 +1,8 @@
-// The process runtime's sandbox creation (CRI RunPodSandbox): a state directory with the pod's
-// hosts and resolv.conf, and a network namespace on the node bridge unless hostNetwork.
+// The process runtime's sandbox creation (CRI RunPodSandbox): a state directory whose record keeps
+// the pod's hosts and resolv.conf (sandbox-etc-files.ts writes them once a container needs them),
+// and a network namespace on the node bridge unless hostNetwork.
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync } from "node:fs";
 import type { NodeNetwork } from "../../network/node-network.ts";
 import type { SandboxConfig } from "../runtime.ts";
 import type { RuntimeState, SandboxRecord } from "./runtime-state.ts";
@@ -18,8 +18,6 @@ export async function createSandbox(
   const dir = state.sandboxDir(id);
   // Synchronous: small local files (see runtime-state.ts's writeJson).
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "hosts"), config.hostsFile);
-  writeFileSync(join(dir, "resolv.conf"), config.resolvConf);
   const record: SandboxRecord = {
     id,
     uid: config.uid,
@@ -30,6 +28,8 @@ export async function createSandbox(
     ip: nodeIP,
     createdAt: new Date().toISOString(),
     labels: config.labels,
+    hostsFile: config.hostsFile,
+    resolvConf: config.resolvConf,
   };
   try {
     if (!config.hostNetwork && network !== undefined) {

@@ -21,6 +21,12 @@ export interface SandboxRecord {
   labels: Record<string, string>;
   /** Set by stopSandbox: the sandbox is "notready" until removed. */
   stopped?: boolean;
+  /**
+   * The pod's hosts and resolv.conf contents: written to the sandbox directory only when a
+   * container mounts no /etc/hosts or /etc/resolv.conf of its own (the kubelet always gives its own).
+   */
+  hostsFile?: string;
+  resolvConf?: string;
 }
 
 export interface ContainerRecord {

@@ -12,6 +12,7 @@ import type { ContainerEntry, ContainerTable } from "./container-table.ts";
 import { kubeImageArgv } from "./kube-image-argv.ts";
 import { launchCommand } from "./launch-command.ts";
 import type { ContainerRecord, RuntimeState, SandboxRecord } from "./runtime-state.ts";
+import { sandboxEtcFiles } from "./sandbox-etc-files.ts";
 import type { SupervisorLauncher } from "./supervisor-launcher.ts";
 
 export interface ContainerStartDeps {
@@ -71,8 +72,7 @@ export async function startContainer(
     cgroupDirs,
     config: { ...config, argv: kubeImageArgv(config.image, config.argv, deps.kubeExecutable) },
     privileged: deps.privileged,
-    hostsFile: join(state.sandboxDir(sandbox.id), "hosts"),
-    resolvConf: join(state.sandboxDir(sandbox.id), "resolv.conf"),
+    ...sandboxEtcFiles(state.sandboxDir(sandbox.id), sandbox, config.mounts),
     ...(sandbox.netns !== undefined ? { netns: sandbox.netns } : {}),
     ...(!sandbox.hostNetwork ? { hostname: sandbox.hostname } : {}),
   });
