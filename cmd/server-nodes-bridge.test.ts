@@ -1,38 +1,52 @@
 // The fake nodes' bridge: only the token's holder gets through, only as a node of this server,
-// and a kubelet's transport (bridgeFetch) arrives as that node with its method, path and body.
+// and a kubelet's transport arrives as that node with its method, path, body; streamed bodies
+// (watches) arrive chunk by chunk, and a cancelled one ends on the server's side.
 import { afterAll, expect, test } from "bun:test";
 import type { UserInfo } from "../components/apiserver/authn/user-info.ts";
+import { until } from "../test/harness/until.ts";
 import { startServerNodesBridge } from "./server-nodes-bridge.ts";
-import { maxHttpRequests } from "./server-nodes-process.ts";
-import {
-  bridgeFetch,
-  NODE_HEADER,
-  parseServerNodesConfig,
-  type ServerNodesConfig,
-  TOKEN_HEADER,
-} from "./server-nodes-protocol.ts";
+import { BridgeClient } from "./server-nodes-client.ts";
+import { FrameReader, frame } from "./server-nodes-frames.ts";
+import { parseServerNodesConfig, type ServerNodesConfig } from "./server-nodes-protocol.ts";
 
 const seen: { user: UserInfo; method: string; path: string; body: string }[] = [];
+let watchCancelled = false;
 const token = "a".repeat(64);
 const bridge = startServerNodesBridge({
   nodeNames: ["n1", "n2"],
   token,
   fetchAs: (user) => async (request) => {
-    seen.push({
-      user,
-      method: request.method,
-      path: new URL(request.url).pathname + new URL(request.url).search,
-      body: await request.text(),
-    });
-    return Response.json({ kind: "Lease" });
+    const url = new URL(request.url);
+    if (url.pathname === "/watch") {
+      request.signal.addEventListener("abort", () => {
+        watchCancelled = true;
+      });
+      let n = 0;
+      return new Response(
+        new ReadableStream({
+          pull: async (c) => {
+            await Bun.sleep(5);
+            c.enqueue(new TextEncoder().encode(`event ${n++}\n`));
+          },
+          cancel: () => {
+            watchCancelled = true;
+          },
+        }),
+      );
+    }
+    seen.push({ user, method: request.method, path: url.pathname + url.search, body: await request.text() });
+    return Response.json({ kind: "Lease" }, { headers: { "x-seen": "1" } });
   },
 });
 const url = `http://127.0.0.1:${bridge.port}`;
-afterAll(() => bridge.stop(true));
+const client = await BridgeClient.connect(url, token);
+afterAll(() => {
+  client.close();
+  bridge.stop();
+});
 
 test("a kubelet's request arrives as its node, with its method, path, query and body", async () => {
-  const fetchAs = bridgeFetch({ url, token }, "n2");
-  const response = await fetchAs(
+  const response = await client.fetchAs("n2")(
     new Request(`${url}/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n2?x=1`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
@@ -40,6 +54,7 @@ test("a kubelet's request arrives as its node, with its method, path, query and 
     }),
   );
   expect(response.status).toBe(200);
+  expect(response.headers.get("x-seen")).toBe("1");
   expect(await response.json()).toEqual({ kind: "Lease" });
   expect(seen.at(-1)).toEqual({
     user: { username: "system:node:n2", groups: ["system:nodes", "system:authenticated"] },
@@ -49,21 +64,56 @@ test("a kubelet's request arrives as its node, with its method, path, query and 
   });
 });
 
-test("no token, a wrong token or a node not of this server: 401 Unauthorized, the handler never called", async () => {
+test("many requests at once over the one connection each get their own answer", async () => {
   const before = seen.length;
-  const cases: Record<string, string>[] = [
-    { [NODE_HEADER]: "n1" },
-    { [NODE_HEADER]: "n1", [TOKEN_HEADER]: "b".repeat(64) },
-    { [NODE_HEADER]: "n1", [TOKEN_HEADER]: "short" },
-    { [NODE_HEADER]: "n3", [TOKEN_HEADER]: token },
-    { [TOKEN_HEADER]: token },
-  ];
-  for (const headers of cases) {
-    const response = await fetch(`${url}/api/v1/nodes/n1`, { headers });
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
-  }
+  const bodies = await Promise.all(
+    Array.from({ length: 200 }, async (_, i) => {
+      const r = await client.fetchAs(i % 2 ? "n1" : "n2")(
+        new Request(`${url}/p/${i}`, { method: "POST", body: "x".repeat(i * 100) }),
+      );
+      return r.json();
+    }),
+  );
+  expect(bodies.every((b) => (b as { kind: string }).kind === "Lease")).toBe(true);
+  expect(new Set(seen.slice(before).map((s) => s.path)).size).toBe(200);
+  expect(seen.slice(before).find((s) => s.path === "/p/150")?.body.length).toBe(15000);
+});
+
+test("a streamed body arrives in chunks; aborting it cancels the stream on the server", async () => {
+  const abort = new AbortController();
+  const response = await client.fetchAs("n1")(new Request(`${url}/watch`, { signal: abort.signal }));
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  expect(first).toStartWith("event 0");
+  abort.abort();
+  await expect(reader.read()).rejects.toThrow();
+  await until("the server's stream cancelled", () => (watchCancelled ? true : undefined));
+});
+
+test("a node not of this server: 401 Unauthorized, the handler never called", async () => {
+  const before = seen.length;
+  const response = await client.fetchAs("n3")(new Request(`${url}/api/v1/nodes/n3`));
+  expect(response.status).toBe(401);
+  expect(await response.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
   expect(seen.length).toBe(before);
+});
+
+test("a wrong token: the bridge closes the connection and nothing is handled", async () => {
+  const before = seen.length;
+  const wrong = await BridgeClient.connect(url, "b".repeat(64));
+  await expect(wrong.fetchAs("n1")(new Request(`${url}/api/v1/nodes/n1`))).rejects.toThrow("closed");
+  await wrong.closed;
+  expect(seen.length).toBe(before);
+});
+
+test("frames survive any cut of the byte stream", () => {
+  const got: string[] = [];
+  const reader = new FrameReader((type, id, payload) =>
+    got.push(`${type}/${id}/${new TextDecoder().decode(payload)}`),
+  );
+  const bytes = new Uint8Array([...frame(5, 7, "hello"), ...frame(6, 7), ...frame(4, 8, "{}")]);
+  for (const b of bytes) reader.push(new Uint8Array([b]));
+  expect(got).toEqual(["5/7/hello", "6/7/", "4/8/{}"]);
 });
 
 test("the child's config is checked before it is used", () => {
@@ -87,11 +137,4 @@ test("the child's config is checked before it is used", () => {
   expect(() => parseServerNodesConfig(JSON.stringify({ ...config, nodeNames: [1] }))).toThrow(
     "not a server's",
   );
-});
-
-test("the fake nodes' process may hold a watch per node and what the open-file limit leaves, at most 1024 more", () => {
-  expect(maxHttpRequests(5000, 20_000)).toBe(5000 + 1024);
-  expect(maxHttpRequests(5000, 16_000)).toBe(5000 + 488);
-  expect(maxHttpRequests(5000, 1024)).toBe(5000 + 64);
-  expect(maxHttpRequests(2, 1024)).toBe(2 + 506);
 });

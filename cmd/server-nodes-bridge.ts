@@ -1,42 +1,122 @@
-// The loopback bridge between kube server's apiserver and its fake nodes' process: an HTTP port on
-// 127.0.0.1 where a request carrying the secret token acts as the node it names (system:node:<n>),
-// handed to the apiserver's in-process handler; anything else is a 401 Status.
+// The loopback bridge between kube server's apiserver and its fake nodes' process: a TCP port on
+// 127.0.0.1 whose connections first show the secret token, then carry multiplexed requests
+// (cmd/server-nodes-frames.ts), each acting as the node it names (system:node:<n>) through the
+// apiserver's in-process handler; a node not of this server gets a 401 Status.
 
 import { timingSafeEqual } from "node:crypto";
+import type { Socket } from "bun";
 import { nodeUser, type UserInfo } from "../components/apiserver/authn/user-info.ts";
 import type { FetchLike } from "../lib/client/api-client.ts";
 import { StatusError } from "../lib/errors/status-error.ts";
 import { statusResponse } from "../lib/errors/status-response.ts";
-import { NODE_HEADER, TOKEN_HEADER } from "./server-nodes-protocol.ts";
+import { FRAME, FrameReader, FrameWriter, frame, parseRequestPayload } from "./server-nodes-frames.ts";
 
-/** The loopback bridge: a request with the token acts as the node it names, else 401. */
+export interface ServerNodesBridge {
+  port: number;
+  stop(): void;
+}
+
+interface Connection {
+  authed: boolean;
+  reader: FrameReader;
+  writer: FrameWriter;
+  /** Streams in flight: abort one when the child cancels it or the connection closes. */
+  streams: Map<number, AbortController>;
+}
+
 export function startServerNodesBridge(options: {
   nodeNames: string[];
   fetchAs: (user: UserInfo) => FetchLike;
   token: string;
-}): ReturnType<typeof Bun.serve> {
+}): ServerNodesBridge {
   const expected = Buffer.from(options.token);
   const names = new Set(options.nodeNames);
   const handlers = new Map<string, FetchLike>();
-  const unauthorized = (): Response => statusResponse(StatusError.of(401, "Unauthorized", "Unauthorized"));
-  return Bun.serve({
+  const handlerFor = (node: string): FetchLike => {
+    let handler = handlers.get(node);
+    if (!handler) {
+      handler = options.fetchAs(nodeUser(node));
+      handlers.set(node, handler);
+    }
+    return handler;
+  };
+
+  const respond = async (conn: Connection, id: number, response: Response, abort: AbortController) => {
+    conn.writer.send(
+      frame(FRAME.head, id, JSON.stringify({ s: response.status, h: Object.fromEntries(response.headers) })),
+    );
+    if (response.body) {
+      const reader = response.body.getReader();
+      abort.signal.addEventListener("abort", () => void reader.cancel().catch(() => undefined), {
+        once: true,
+      });
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || abort.signal.aborted) break;
+        if (value.length > 0) conn.writer.send(frame(FRAME.data, id, value));
+      }
+    }
+    if (!abort.signal.aborted) conn.writer.send(frame(FRAME.end, id));
+  };
+
+  const onRequest = (conn: Connection, id: number, payload: Uint8Array): void => {
+    const { head, body } = parseRequestPayload(payload);
+    const abort = new AbortController();
+    conn.streams.set(id, abort);
+    const response = names.has(head.n)
+      ? handlerFor(head.n)(
+          new Request(`http://kube${head.u}`, {
+            method: head.m,
+            headers: head.h,
+            body: head.m === "GET" || head.m === "HEAD" || body.length === 0 ? undefined : body,
+            signal: abort.signal,
+          }),
+        )
+      : Promise.resolve(statusResponse(StatusError.of(401, "Unauthorized", "Unauthorized")));
+    void response
+      .then((r) => respond(conn, id, r, abort))
+      .catch((error: Error) => {
+        if (!abort.signal.aborted) conn.writer.send(frame(FRAME.error, id, error.message));
+      })
+      .finally(() => conn.streams.delete(id));
+  };
+
+  const server = Bun.listen<Connection>({
     hostname: "127.0.0.1",
     port: 0,
-    // Watches stay open for minutes with nothing to send.
-    idleTimeout: 0,
-    development: false,
-    fetch: (request) => {
-      const given = Buffer.from(request.headers.get(TOKEN_HEADER) ?? "");
-      const node = request.headers.get(NODE_HEADER) ?? "";
-      if (given.length !== expected.length || !timingSafeEqual(given, expected) || !names.has(node))
-        return unauthorized();
-      let handler = handlers.get(node);
-      if (!handler) {
-        handler = options.fetchAs(nodeUser(node));
-        handlers.set(node, handler);
-      }
-      return handler(request);
+    socket: {
+      open(socket: Socket<Connection>) {
+        const conn: Connection = {
+          authed: false,
+          streams: new Map(),
+          writer: new FrameWriter((bytes) => socket.write(bytes)),
+          reader: new FrameReader((type, id, payload) => {
+            if (!conn.authed) {
+              const given = Buffer.from(payload);
+              if (
+                type !== FRAME.hello ||
+                given.length !== expected.length ||
+                !timingSafeEqual(given, expected)
+              )
+                socket.end();
+              else conn.authed = true;
+            } else if (type === FRAME.request) onRequest(conn, id, payload);
+            else if (type === FRAME.cancel) conn.streams.get(id)?.abort();
+          }),
+        };
+        socket.data = conn;
+      },
+      data(socket, chunk) {
+        socket.data.reader.push(chunk);
+      },
+      drain(socket) {
+        socket.data.writer.drain();
+      },
+      close(socket) {
+        for (const abort of socket.data.streams.values()) abort.abort();
+        socket.data.streams.clear();
+      },
     },
-    error: (error) => statusResponse(error),
   });
+  return { port: server.port, stop: () => server.stop(true) };
 }

@@ -1,12 +1,11 @@
 // kube server's fake nodes (--nodes N --runtime fake) in a child process, `kube server-nodes`, so
 // they run on the second core: a 1000-node / 6000-pod profile had the kubelets' own work (node
 // agents, pod workers, their API clients, TLS listeners and certificates) at ~25 % of the thread
-// that also serves the API. The kubelets reach the apiserver through a loopback bridge: an HTTP
-// port on 127.0.0.1 that takes a node name and a secret token (sent on the child's stdin) and
-// hands the request to the apiserver's in-process handler as that node.
+// that also serves the API. The kubelets reach the apiserver through a loopback bridge: one TCP
+// connection on 127.0.0.1, opened with a secret token (sent on the child's stdin), carrying every
+// request multiplexed, each handed to the apiserver's in-process handler as the node it names.
 
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { UserInfo } from "../components/apiserver/authn/user-info.ts";
 import type { FetchLike } from "../lib/client/api-client.ts";
 import type { Component } from "../lib/component.ts";
@@ -31,27 +30,6 @@ export interface ServerNodesProcessOptions {
   log: (line: string) => void;
   /** How this executable runs itself (tests: bun and cmd/main.ts); default kubeExecutable(). */
   executable?: string[];
-}
-
-/** The soft limit on open files of this process (which the child inherits), from /proc. */
-function openFileLimit(): number | undefined {
-  try {
-    const match = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * BUN_CONFIG_MAX_HTTP_REQUESTS for the child: Bun's fetch holds at most that many requests (each a
- * socket) at once, 256 by default, while every node keeps its pod watch open. Beside the watches
- * it gets what the open-file limit leaves after two listening sockets per kubelet server, at most
- * 1024: uncapped (65000), a 5000-node run hit EMFILE (limit 20000) and its heartbeats failed.
- */
-export function maxHttpRequests(nodes: number, fileLimit = openFileLimit() ?? 1024): number {
-  const spare = fileLimit - 3 * nodes - 512;
-  return nodes + Math.max(64, Math.min(1024, spare));
 }
 
 /** Graceful stop of the child before it is killed. */
@@ -89,10 +67,6 @@ export function serverNodesProcess(options: ServerNodesProcessOptions): Starter 
         stdin: "pipe",
         stdout: "pipe",
         stderr: "inherit",
-        env: {
-          ...process.env,
-          BUN_CONFIG_MAX_HTTP_REQUESTS: String(maxHttpRequests(options.nodeNames.length)),
-        },
       },
     );
     child.stdin.write(`${JSON.stringify(config)}\n`);
@@ -111,7 +85,7 @@ export function serverNodesProcess(options: ServerNodesProcessOptions): Starter 
     }).catch(() => undefined);
     const done = child.exited.then(async (code) => {
       await reports;
-      bridge.stop(true);
+      bridge.stop();
       if (!stopping) {
         const error = new Error(`the fake nodes' process (kube server-nodes) exited with status ${code}`);
         ready.reject(error);

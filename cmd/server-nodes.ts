@@ -6,8 +6,8 @@ import { ensureClusterPki } from "../lib/pki/ensure-cluster-pki.ts";
 import { clusterKubelet } from "./cluster-kubelet.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import type { KubeletTls } from "./kubelet-starter.ts";
+import { BridgeClient } from "./server-nodes-client.ts";
 import {
-  bridgeFetch,
   parseServerNodesConfig,
   type ServerNodesConfig,
   type ServerNodesReport,
@@ -99,6 +99,9 @@ async function run(log: (line: string) => void): Promise<number> {
   process.on("SIGINT", () => undefined);
   const { config, ended } = await readStdin();
   void ended.then(stop);
+  const bridge = await BridgeClient.connect(config.bridge.url, config.bridge.token);
+  // The server closed the bridge: it is gone or stopping; nothing works without it.
+  void bridge.closed.then(stop);
   const summary: string[] = [];
   const starters = config.nodeNames.map((name, index) =>
     clusterKubelet(
@@ -106,7 +109,7 @@ async function run(log: (line: string) => void): Promise<number> {
       name,
       index,
       {
-        fetch: bridgeFetch(config.bridge, name),
+        fetch: bridge.fetchAs(name),
         servingCert: servingCert(config.pki, name),
         log: (line) => log(`kubelet ${name}: ${line}`),
       },
@@ -137,6 +140,7 @@ async function run(log: (line: string) => void): Promise<number> {
   }
   const outcome = await Promise.race([stopping.promise, crashed]);
   await kubelets.stop().catch((error: Error) => log(`stopping the fake nodes: ${error.message}`));
+  bridge.close();
   return outcome === "stop" ? 0 : 1;
 }
 
