@@ -35,6 +35,6 @@ export function parseServerNodesConfig(text: string): ServerNodesConfig {
     typeof config.settings?.dataDir !== "string" ||
     typeof config.concurrency !== "number"
   )
-    throw new Error("kube server-nodes: its config (the first line of stdin) is not a server's");
+    throw new Error("its config (the first line of stdin) is not a server's");
   return config as ServerNodesConfig;
 }

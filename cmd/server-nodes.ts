@@ -53,7 +53,7 @@ async function readStdin(): Promise<{ config: ServerNodesConfig; ended: Promise<
   let text = "";
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) throw new Error("kube server-nodes: stdin ended before the config (run by kube server only)");
+    if (done) throw new Error("stdin ended before the config (kube server runs this command itself)");
     text += decoder.decode(value, { stream: true });
     const end = text.indexOf("\n");
     if (end < 0) continue;
