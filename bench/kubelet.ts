@@ -7,7 +7,7 @@
 // (BENCH_KUBELET_APISERVER=<kube>: its build; not BENCH_APISERVER, which picks the apiserver bench's rows).
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
@@ -238,7 +238,9 @@ function describe(f: Figures): string {
     `pod processes ${f.podCpu.toFixed(1)} ms (supervisor, program); all stopped and removed in ${f.teardownMs.toFixed(0)} ms; ${f.memPerPodMiB.toFixed(1)} MiB per running pod\n    requests per pod: ` +
     [...f.requests].map(([key, n]) => `${key} ${n.toFixed(2)}`).join(", ") +
     `\n    phases p50/p99 ms after the create request: ${f.phases}; ` +
-    `status PATCH in the apiserver ${f.statusWrites}`
+    `status PATCH in the apiserver ${f.statusWrites}; load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" ")}`
   );
 }
 
