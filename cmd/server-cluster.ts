@@ -9,7 +9,6 @@ import type { Component } from "../lib/component.ts";
 import { type ClusterKubeletSettings, clusterKubelet } from "./cluster-kubelet.ts";
 import type { KubeletTls } from "./kubelet-starter.ts";
 import { serverNodesProcess } from "./server-nodes-process.ts";
-import { startConcurrently } from "./start-concurrently.ts";
 import type { Starter } from "./supervise.ts";
 
 /** With --nodes N --runtime fake, how many kubelets come up at once (each registers its Node). */
@@ -27,8 +26,6 @@ export interface ClusterOptions {
   kubeletServingCert: (node: string, addresses: string[]) => Promise<KubeletTls | undefined>;
   /** Where the fake nodes' process signs their serving pairs (the cluster CA's dir and the API's SANs). */
   kubeletPki: () => { dir: string; serverSans: string[] } | undefined;
-  /** Fake nodes (--nodes N --runtime fake) in this process rather than in `kube server-nodes` (tests, A/B). */
-  nodesInProcess?: boolean;
   /** The cluster CA (kube-root-ca.crt) and the ServiceAccount signing key (legacy token Secrets). */
   controllerSecrets: () => {
     rootCA?: string;
@@ -227,9 +224,7 @@ export function clusterStarters(options: ClusterOptions): ClusterStack {
       // Fake nodes (no network, no processes) come up side by side; real ones in order.
       options.runtime !== "fake" || options.nodeNames.length === 1
         ? options.nodeNames.map(kubelet)
-        : options.nodesInProcess
-          ? [startConcurrently("kubelets", options.nodeNames.map(kubelet), KUBELET_START_CONCURRENCY)]
-          : [fakeNodesProcess()],
+        : [fakeNodesProcess()],
     ],
     ["proxy", [proxy]],
     ["dns", [dns]],
