@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { bridgeName } from "../../network/bridge.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerConfig, ContainerStatus, ExecOptions, Runtime, SandboxConfig } from "../runtime.ts";
+import { removeTestRuntime } from "../testing/remove-test-runtime.ts";
 import { type OciRuntime, ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
 
 const busybox = Bun.which("busybox");
@@ -78,14 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const runtime of runtimes.splice(0).reverse()) {
-    try {
-      for (const sandbox of await runtime.listSandboxes()) {
-        await runtime.stopSandbox(sandbox.id, 0);
-        await runtime.removeSandbox(sandbox.id);
-      }
-    } finally {
-      await runtime.close({ removeBridge: true });
-    }
+    await removeTestRuntime(runtime);
   }
   const bridges: string[] = [];
   for (const name of [...nodeNames].map(bridgeName)) {

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { bridgeName } from "../../network/bridge.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerConfig, ContainerStatus } from "../runtime.ts";
+import { removeTestRuntime } from "../testing/remove-test-runtime.ts";
 import { type OciRuntime, ociUnavailable, startOciRuntime } from "./oci-runtime.ts";
 
 const busybox = Bun.which("busybox");
@@ -34,14 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (runtime !== undefined) {
-    try {
-      for (const sandbox of await runtime.listSandboxes()) {
-        await runtime.stopSandbox(sandbox.id, 0);
-        await runtime.removeSandbox(sandbox.id);
-      }
-    } finally {
-      await runtime.close({ removeBridge: true });
-    }
+    await removeTestRuntime(runtime);
   }
   if ((await runCommand(["ip", "link", "show", "dev", bridgeName(nodeName)])).exitCode === 0)
     await runCommand(["ip", "link", "del", "dev", bridgeName(nodeName)]);

@@ -9,6 +9,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
+import { removeTestRuntime } from "../testing/remove-test-runtime.ts";
 import { testSandboxConfig } from "../testing/test-sandbox.ts";
 import { type ProcessRuntime, startProcessRuntime } from "./process-runtime.ts";
 
@@ -34,14 +35,7 @@ const dirs: string[] = [];
 
 afterEach(async () => {
   for (const runtime of runtimes.splice(0)) {
-    try {
-      for (const sandbox of await runtime.listSandboxes()) {
-        await runtime.stopSandbox(sandbox.id, 0);
-        await runtime.removeSandbox(sandbox.id);
-      }
-    } finally {
-      await runtime.close({ removeBridge: true });
-    }
+    await removeTestRuntime(runtime);
   }
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { PAUSE_SCRIPT } from "../../images/embedded/pause.ts";
 import { runCommand } from "../../network/ip-command.ts";
 import type { ContainerConfig, ContainerStatus, Runtime, SandboxStatus } from "../runtime.ts";
+import { removeTestRuntime } from "../testing/remove-test-runtime.ts";
 import { processStartTime } from "./proc-stat.ts";
 import { type ProcessRuntime, startProcessRuntime } from "./process-runtime.ts";
 
@@ -42,14 +43,7 @@ async function newRuntime(rootDir?: string, nodeName = `kt-${randomBytes(3).toSt
 
 afterEach(async () => {
   for (const runtime of runtimes.splice(0).reverse()) {
-    try {
-      for (const sandbox of await runtime.listSandboxes()) {
-        await runtime.stopSandbox(sandbox.id, 0);
-        await runtime.removeSandbox(sandbox.id);
-      }
-    } finally {
-      await runtime.close({ removeBridge: true });
-    }
+    await removeTestRuntime(runtime);
   }
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
