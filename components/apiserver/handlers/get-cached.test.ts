@@ -2,34 +2,19 @@
 // GET from the store answers, the newest version once the cache has it, a 404 for what is gone,
 // and Tables and PartialObjectMetadata as before.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openSqliteKV, type SqliteKV } from "../../../storage/sqlite/sqlite-kv.ts";
+import { startTestApiserver, type TestApiserver } from "../../../test/harness/apiserver.ts";
 import { until } from "../../../test/harness/until.ts";
-import { type Apiserver, startApiserver } from "../server.ts";
 
-let dir: string;
-let kv: SqliteKV;
-let api: Apiserver;
+let server: TestApiserver;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "kt-"));
-  kv = await openSqliteKV({ dataDir: join(dir, "db"), leaseCheckIntervalMs: 0 });
-  api = await startApiserver({ kv, compactionIntervalMs: 0 });
+  server = await startTestApiserver();
 });
 
-afterEach(async () => {
-  try {
-    await api.stop();
-    await kv.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterEach(() => server.stop());
 
 function call(method: string, path: string, body?: object, headers: Record<string, string> = {}) {
-  return api.handler(
+  return server.apiserver.handler(
     new Request(`http://x${path}`, {
       method,
       headers: { "Content-Type": "application/merge-patch+json", ...headers },
