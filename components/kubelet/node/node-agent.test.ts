@@ -64,6 +64,19 @@ const facts = {
 };
 
 let agent: NodeAgent | undefined;
+
+/** An agent that registers and renews its Lease every ~10 ms (a 40 ms lease), status rarely. */
+function startLeaseAgent(client: ApiClient): NodeAgent {
+  return startNodeAgent({
+    client,
+    facts,
+    register: true,
+    leaseDurationSeconds: 0.04,
+    statusIntervalMs: 60_000,
+    now: () => new Date(),
+    log: () => {},
+  });
+}
 afterEach(() => agent?.stop());
 
 describe("node agent status", () => {
@@ -146,15 +159,7 @@ describe("node agent lease", () => {
         return Response.json({ metadata: { name: "n1", uid: "u1" } });
       },
     });
-    agent = startNodeAgent({
-      client,
-      facts,
-      register: true,
-      leaseDurationSeconds: 0.04,
-      statusIntervalMs: 60_000,
-      now: () => new Date(),
-      log: () => {},
-    });
+    agent = startLeaseAgent(client);
     await agent.registered;
     await until("three renewals", () =>
       bodies.filter((b) => b.method === "PUT").length >= 3 ? true : undefined,
@@ -261,15 +266,7 @@ describe("node agent lease at start", () => {
         return Response.json({ metadata: { name: "n1", uid: "u1" } });
       },
     });
-    agent = startNodeAgent({
-      client,
-      facts,
-      register: true,
-      leaseDurationSeconds: 0.04,
-      statusIntervalMs: 60_000,
-      now: () => new Date(),
-      log: () => {},
-    });
+    agent = startLeaseAgent(client);
     await until("renewals before the Node exists", () =>
       leaseBodies.filter((b) => b.method === "PUT").length >= 2 ? true : undefined,
     );
