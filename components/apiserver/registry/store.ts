@@ -8,22 +8,20 @@ import { CompactedError } from "../../../storage/errors.ts";
 import { bytes, prefixEnd, text } from "../../../storage/keys.ts";
 import type { KeyValue, KV } from "../../../storage/kv.ts";
 import { isStale } from "../encryption/stale-values.ts";
-import { decodeContinue, encodeContinue } from "./continue-token.ts";
+import { decodeContinue } from "./continue-token.ts";
 import { encodeParts, rememberEncoding } from "./encoded-object.ts";
 import { frozenObjectOf } from "./frozen-object.ts";
 import { listFromCache } from "./list-from-cache.ts";
-import {
-  decodeObject,
-  encodeWhole,
-  type KObject,
-  objectJson,
-  objectJsonBytes,
-  type Stored,
-} from "./object.ts";
-import { type RawObjectEvent, toRawEvent, type WatchEventType } from "./raw-watch-event.ts";
+import { collect, ListOutput, type ListResult, listResult } from "./list-output.ts";
+import { decodeObject, encodeWhole, type KObject, type Stored } from "./object.ts";
+import { type ObjectEvent, toObjectEvent } from "./object-watch-event.ts";
+import { type RawObjectEvent, toRawEvent } from "./raw-watch-event.ts";
 import { expiredStatus, mapStorageError } from "./storage-status.ts";
 import type { StoredPrefilter } from "./stored-prefilter.ts";
 import { runningWatchCache, watchCacheFor } from "./watch-cache.ts";
+
+export type { ListResult } from "./list-output.ts";
+export type { ObjectEvent } from "./object-watch-event.ts";
 
 /** Which objects a list or watch wants (namespace, selectors as a predicate). */
 export interface Scope {
@@ -51,24 +49,6 @@ export interface ListOptions extends Scope {
   bytes?: boolean;
   /** Return the stored key-values themselves (parsed only to test a filter); wins over the others. */
   kvs?: boolean;
-}
-
-export interface ListResult {
-  items: Stored[];
-  /** With `raw`: the items as JSON text instead (items is then empty). */
-  raw?: string[];
-  /** With `bytes`: each item as objectJsonBytes parts instead (items is then empty). */
-  bytes?: Uint8Array[][];
-  /** With `kvs`: the items as stored (the watch cache's own objects, immutable; value lacks resourceVersion). */
-  kvs?: KeyValue[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export interface ObjectEvent {
-  type: WatchEventType;
-  object: KObject;
 }
 
 export type WatchScope = Scope & { resourceVersion?: string; signal?: AbortSignal; progressEveryMs?: number };
@@ -242,9 +222,9 @@ export class Store {
         revision,
         filtered: options.filtered === true,
         ...(options.index ? { index: options.index } : {}),
-        emit: (kv, rev) => this.emit(options, out, kv, rev),
+        emit: (kv, rev) => collect(options, out, kv, rev),
       });
-      if (cached) return this.finish(options, { out, ...cached }, prefix);
+      if (cached) return listResult(options, { out, ...cached }, prefix);
     }
     const out = new ListOutput();
     let more = false;
@@ -259,7 +239,7 @@ export class Store {
         if (revision === 0) revision = page.revision;
         for (let i = 0; i < page.kvs.length; i++) {
           const kv = page.kvs[i] as KeyValue;
-          this.emit(options, out, kv, kv.modRevision);
+          collect(options, out, kv, kv.modRevision);
           if (limit > 0 && out.count === limit) {
             const rest = page.kvs.length - i - 1;
             more = rest > 0 || page.more;
@@ -274,40 +254,7 @@ export class Store {
     } catch (err) {
       throw mapStorageError(err, options.continue !== undefined);
     }
-    return this.finish(options, { out, revision, more, nextKey, remaining }, prefix);
-  }
-
-  /** Adds `kv` to a list's output in the form asked for if it passes the filter; true if added. */
-  private emit(options: ListOptions, out: ListOutput, kv: KeyValue, revision: number): boolean {
-    if (options.prefilter && !options.prefilter(kv.value)) return false;
-    const obj =
-      options.filter || !(options.raw || options.bytes || options.kvs)
-        ? decodeObject(kv, revision)
-        : undefined;
-    if (options.filter && !options.filter(obj as Stored)) return false;
-    if (options.kvs) out.kvs.push(kv);
-    else if (options.bytes) out.bytes.push(objectJsonBytes(kv, revision));
-    else if (options.raw) out.raw.push(objectJson(kv, revision));
-    else out.items.push(obj as Stored);
-    out.count++;
-    return true;
-  }
-
-  private finish(
-    options: ListOptions,
-    page: { out: ListOutput; revision: number; more: boolean; nextKey?: Uint8Array; remaining?: number },
-    prefix: Uint8Array,
-  ): ListResult {
-    const { out, revision, more, nextKey, remaining } = page;
-    const result: ListResult = { items: out.items, resourceVersion: String(revision) };
-    if (options.raw && !options.bytes) result.raw = out.raw;
-    if (options.bytes) result.bytes = out.bytes;
-    if (options.kvs) result.kvs = out.kvs;
-    if (more && nextKey) {
-      result.continue = encodeContinue(revision, text(nextKey), text(prefix));
-      if (remaining !== undefined && remaining > 0) result.remainingItemCount = remaining;
-    }
-    return result;
+    return listResult(options, { out, revision, more, nextKey, remaining }, prefix);
   }
 
   /**
@@ -379,35 +326,6 @@ export class Store {
       watch.close();
     }
   }
-}
-
-function toObjectEvent(
-  type: "put" | "delete",
-  kv: KeyValue,
-  prevKv: KeyValue | undefined,
-  filter: ((obj: Stored) => boolean) | undefined,
-): ObjectEvent | undefined {
-  if (type === "delete") {
-    const prev = prevKv ? decodeObject(prevKv, kv.modRevision) : undefined;
-    if (!prev || (filter && !filter(prev))) return undefined;
-    return { type: "DELETED", object: prev };
-  }
-  const cur = decodeObject(kv);
-  if (!filter) return { type: prevKv ? "MODIFIED" : "ADDED", object: cur }; // no parse of the old one
-  const now = filter(cur);
-  const before = prevKv !== undefined && filter(decodeObject(prevKv, kv.modRevision));
-  if (now) return { type: before ? "MODIFIED" : "ADDED", object: cur };
-  if (before) return { type: "DELETED", object: cur };
-  return undefined;
-}
-
-/** What a list collects, in the form its caller asked for. */
-class ListOutput {
-  readonly items: Stored[] = [];
-  readonly raw: string[] = [];
-  readonly bytes: Uint8Array[][] = [];
-  readonly kvs: KeyValue[] = [];
-  count = 0;
 }
 
 function keyAfter(key: Uint8Array): Uint8Array {
