@@ -97,19 +97,62 @@ export class FrameReader {
   }
 }
 
-/** Writes frames to a socket in order, keeping what the socket did not take until it drains. */
+/** Frames up to this size are copied into one write with their neighbours; larger ones go alone. */
+const COALESCE_MAX = 64 * 1024;
+
+/**
+ * Writes frames to a socket in order, keeping what the socket did not take until it drains.
+ * Frames sent in one turn of the event loop leave in one write at its end (setImmediate): a
+ * socket write per frame (a response's head, body and end are three) was ~11 % of the server
+ * thread's samples while 1000 fake kubelets restarted.
+ */
 export class FrameWriter {
   private queue: Uint8Array[] = [];
+  private corked: Uint8Array[] = [];
+  private scheduled = false;
 
   constructor(private readonly write: (bytes: Uint8Array) => number) {}
 
   send(bytes: Uint8Array): void {
-    if (this.queue.length > 0) {
-      this.queue.push(bytes);
-      return;
+    this.corked.push(bytes);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes what was sent in this turn now (the queue keeps what the socket does not take). */
+  flush(): void {
+    this.scheduled = false;
+    const frames = this.corked;
+    if (frames.length === 0) return;
+    this.corked = [];
+    let group: Uint8Array[] = [];
+    let groupBytes = 0;
+    const emit = (bytes: Uint8Array): void => {
+      if (this.queue.length > 0) {
+        this.queue.push(bytes);
+        return;
+      }
+      const written = Math.max(0, this.write(bytes));
+      if (written < bytes.length) this.queue.push(bytes.subarray(written));
+    };
+    const emitGroup = (): void => {
+      if (group.length === 0) return;
+      emit(group.length === 1 ? (group[0] as Uint8Array) : Buffer.concat(group, groupBytes));
+      group = [];
+      groupBytes = 0;
+    };
+    for (const bytes of frames) {
+      if (bytes.length > COALESCE_MAX) {
+        emitGroup();
+        emit(bytes);
+      } else {
+        group.push(bytes);
+        groupBytes += bytes.length;
+        if (groupBytes >= COALESCE_MAX) emitGroup();
+      }
     }
-    const written = Math.max(0, this.write(bytes));
-    if (written < bytes.length) this.queue.push(bytes.subarray(written));
+    emitGroup();
   }
 
   /** The socket can take more (its drain event). */
