@@ -1,6 +1,7 @@
 // Compaction's row removal for the SQLite KV: every log row below the compact revision that a
 // later row of its key (at or below it) supersedes, and every tombstone, goes in small
 // transactions with a yield between them, so writers are never held up for long (kine's lesson).
+import { whenWritable } from "./busy-retry.ts";
 import type { Database, Statement } from "./driver.ts";
 
 export async function removeHistory(
@@ -17,7 +18,7 @@ export async function removeHistory(
   );
   for (let lo = first; lo <= upTo && !closed(); lo += batch) {
     const hi = Math.min(lo + batch, upTo + 1);
-    db.immediate(() => remove.run(lo, hi, upTo));
+    await whenWritable(() => db.immediate(() => remove.run(lo, hi, upTo)));
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (!closed()) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");

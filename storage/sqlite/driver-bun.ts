@@ -1,6 +1,6 @@
 // The bun:sqlite implementation of the driver seam (storage/sqlite/driver.ts).
 import { Database as BunDatabase } from "bun:sqlite";
-import type { Database, SqlRow, SqlValue, Statement } from "./driver.ts";
+import { type Database, type SqlRow, type SqlValue, type Statement, WriteLockBusyError } from "./driver.ts";
 
 export function openBunDatabase(path: string): Database {
   const db = new BunDatabase(path, { create: true, strict: true });
@@ -25,7 +25,13 @@ export function openBunDatabase(path: string): Database {
     immediate: (fn) => {
       begin ??= statement("BEGIN IMMEDIATE");
       commit ??= statement("COMMIT");
-      begin.run();
+      try {
+        begin.run();
+      } catch (err) {
+        // SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY, BUSY_TIMEOUT).
+        if ((err as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw new WriteLockBusyError(err);
+        throw err;
+      }
       try {
         const result = fn();
         commit.run();

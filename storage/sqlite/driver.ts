@@ -20,9 +20,25 @@ export interface Database {
   exec(sql: string): void;
   /** Compile once, run many times. */
   prepare(sql: string): Statement;
-  /** Run `fn` inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws. */
+  /**
+   * Run `fn` inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws. Throws
+   * WriteLockBusyError, before `fn` runs, when another connection holds the write lock.
+   */
   immediate<T>(fn: () => T): T;
   close(): void;
+}
+
+/**
+ * BEGIN IMMEDIATE found the WAL's write lock taken by another connection, and nothing ran. In
+ * kube that connection is its own checkpointer thread's: one that reads the wal-index header
+ * while a commit writes it takes the write lock to read it again (SQLite's walIndexReadHdr), for
+ * microseconds, or for a time slice when the thread is preempted. Callers try again (busy-retry.ts).
+ */
+export class WriteLockBusyError extends Error {
+  override name = "WriteLockBusyError";
+  constructor(override readonly cause: unknown) {
+    super(`database is locked: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
 }
 
 /** Opens a database file; `driver-bun.ts` is the default implementation. */

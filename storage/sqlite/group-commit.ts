@@ -3,9 +3,11 @@
 // events only after commit. A failing write rolls back alone: a group first runs without
 // savepoints (writes rarely throw), and if one throws, the group is rolled back and run again
 // with each write inside a savepoint (a write alone needs none: the transaction is its savepoint).
+// A group that finds the write lock taken waits and tries again (busy-retry.ts), first in line.
 import { StoreClosedError } from "../errors.ts";
 import type { WatchEvent } from "../kv.ts";
-import type { Database, Statement } from "./driver.ts";
+import { BusyBackoff } from "./busy-retry.ts";
+import { type Database, type Statement, WriteLockBusyError } from "./driver.ts";
 import type { Writer } from "./writes.ts";
 
 export interface GroupCommitDeps {
@@ -18,6 +20,8 @@ export interface GroupCommitDeps {
   publish: (events: WatchEvent[], rev: number) => void;
   /** After each group: how many of its writes made a revision. */
   committed?: (writes: number) => void;
+  /** How long a group waits for a write lock taken by another connection before it fails. */
+  busyBudgetMs?: number;
 }
 
 interface Queued {
@@ -39,8 +43,11 @@ const RERUN = new Error("group commit: rerun with savepoints");
 export class GroupCommit {
   private readonly pending: Queued[] = [];
   private holds = 0;
+  private readonly busy: BusyBackoff;
 
-  constructor(private readonly deps: GroupCommitDeps) {}
+  constructor(private readonly deps: GroupCommitDeps) {
+    this.busy = new BusyBackoff(deps.busyBudgetMs);
+  }
 
   /**
    * Queue `fn` as one write at its own new revision; settles after the group commits.
@@ -82,6 +89,7 @@ export class GroupCommit {
       outcomes = this.run(batch, mode);
     } catch (err) {
       this.deps.setRevision(before);
+      if (this.retryLater(batch, err)) return;
       if (err !== RERUN) {
         for (const op of batch) op.reject(err);
         return;
@@ -90,10 +98,12 @@ export class GroupCommit {
         outcomes = this.run(batch, "savepoints");
       } catch (err) {
         this.deps.setRevision(before);
+        if (this.retryLater(batch, err)) return;
         for (const op of batch) op.reject(err);
         return;
       }
     }
+    this.busy.reset();
     this.deps.committed?.(outcomes.reduce((n, o) => n + (o.ok && o.w.sub > 0 ? 1 : 0), 0));
     for (const [i, op] of batch.entries()) {
       const o = outcomes[i] as Outcome;
@@ -104,6 +114,20 @@ export class GroupCommit {
       if (o.w.sub > 0) this.deps.publish(o.w.events, o.w.rev);
       op.resolve(o.value);
     }
+  }
+
+  /**
+   * The lock was taken before any write of `batch` ran: it goes back to the head of the queue
+   * (its writes keep their order before later ones) and is tried again after a pause. False once
+   * the busy budget is spent, or for any other error.
+   */
+  private retryLater(batch: Queued[], err: unknown): boolean {
+    if (!(err instanceof WriteLockBusyError)) return false;
+    const pause = this.busy.next();
+    if (pause === undefined) return false;
+    this.pending.unshift(...batch);
+    setTimeout(() => this.flush(), pause);
+    return true;
   }
 
   /** The group in one transaction: each write's outcome, or a throw once it is rolled back. */

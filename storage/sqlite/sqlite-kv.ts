@@ -30,6 +30,7 @@ import type {
 } from "../kv.ts";
 import { validateKey, validateTxn } from "../semantics.ts";
 import { WatchHub } from "../watch-hub.ts";
+import { whenWritable } from "./busy-retry.ts";
 import { openBunCheckpointer } from "./checkpointer-bun.ts";
 import { removeHistory } from "./compaction.ts";
 import { lockDataDir, lockedError, prepareDataDir, recordOwner } from "./data-dir.ts";
@@ -240,8 +241,12 @@ export class SqliteKV implements KV {
     if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
     // From now on reads and watches below `revision` fail; the rows go in small batches so
     // that writers are never held up for long (kine's lesson), one compaction at a time.
-    this.db.immediate(() => this.setMeta("compact", revision));
-    this.compacted = revision;
+    await whenWritable(() => {
+      // Tried again only if the lock was taken: a compaction beyond it may have come meanwhile.
+      if (revision <= this.compacted) return;
+      this.db.immediate(() => this.setMeta("compact", revision));
+      this.compacted = revision;
+    });
     const previous = this.compacting;
     this.compacting = previous.then(() =>
       removeHistory(
@@ -259,7 +264,7 @@ export class SqliteKV implements KV {
 
   async leaseGrant(ttl: number, id = 0): Promise<LeaseGrant> {
     this.assertOpen();
-    return this.db.immediate(() => this.leaseTable.grant(ttl, id));
+    return whenWritable(() => this.db.immediate(() => this.leaseTable.grant(ttl, id)));
   }
 
   async leaseRevoke(id: number): Promise<void> {
