@@ -96,7 +96,7 @@ export async function cachedWatchResponse(
     {
       namespace: scope.namespace,
       resourceVersion: options.resourceVersion,
-      ...(r.info.name ? { name: r.info.name } : {}),
+      ...(r.info.name ? { name: r.info.name } : scope.name !== undefined ? { name: scope.name } : {}),
       ...(scope.index ? { index: scope.index } : {}),
     },
     sink,

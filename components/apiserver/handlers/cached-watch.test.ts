@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteKV, type SqliteKV } from "../../../storage/sqlite/sqlite-kv.ts";
 import { watchFromCache } from "../registry/cached-watch.ts";
+import { listCache } from "../registry/list-from-cache.ts";
 import { watchCacheFor } from "../registry/watch-cache.ts";
 import { type Apiserver, startApiserver } from "../server.ts";
 
@@ -24,6 +25,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   watchFromCache.enabled = true;
+  listCache.enabled = true;
   try {
     for (const a of aborts.splice(0)) a.abort();
     await api.stop();
@@ -234,5 +236,67 @@ test("pods of one node through the nodeName index: binding brings a pod in, dele
       }),
       ...got,
     ]);
+  }
+});
+
+test("a metadata.name field selector watches and lists one object (a kubelet's Node informer), as the store does", async () => {
+  await call("POST", "/api/v1/namespaces", { metadata: { name: "other" } });
+  const nodes = "/api/v1/nodes";
+  const node = (name: string, labels: Record<string, string> = {}) => ({
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name, labels },
+  });
+  const rv = ((await (await call("GET", nodes)).json()) as { metadata: { resourceVersion: string } }).metadata
+    .resourceVersion;
+  const n1 = "fieldSelector=metadata.name%3Dn1";
+  const b = "fieldSelector=metadata.name%3Db";
+  const watches = [
+    { path: `${nodes}?watch=true&resourceVersion=${rv}&${n1}`, name: "n1", times: 2 },
+    { path: `${configmaps("default")}?watch=true&resourceVersion=${rv}&${b}`, name: "b", times: 2 },
+    // Across namespaces a name is no one key: the cache watches the range.
+    { path: `${configmaps("")}?watch=true&resourceVersion=${rv}&${b}`, name: "b", times: 3 },
+  ];
+  const opened = [];
+  for (const w of watches)
+    opened.push({ w, cache: await open(w.path, true), store: await open(w.path, false) });
+  const fromNow = await open(`${nodes}?watch=true&${n1}`, true);
+
+  await call("POST", nodes, node("n1"));
+  await call("POST", nodes, node("n2"));
+  await call("POST", nodes, node("n10"));
+  await call("POST", configmaps("default"), cm("b"));
+  await call("POST", configmaps("other"), cm("b"));
+  await call("POST", configmaps("default"), cm("c"));
+  await call("PUT", `${nodes}/n2`, node("n2", { x: "1" }));
+  await call("PUT", `${nodes}/n10`, node("n10", { x: "1" }));
+  await call("PUT", `${nodes}/n1`, node("n1", { x: "1" }));
+  await call("PUT", `${configmaps("default")}/b`, cm("b", { x: "1" }));
+
+  for (const { w, cache, store } of opened) {
+    const got: Event[] = [];
+    const want: Event[] = [];
+    for (let i = 0; i < w.times; i++) {
+      got.push(...(await cache(w.name)));
+      want.push(...(await store(w.name)));
+    }
+    expect({ w: w.path, events: got.map(summary) }).toEqual({ w: w.path, events: want.map(summary) });
+    expect(got.every((e) => e.object.metadata?.name === w.name)).toBe(true);
+  }
+  expect((await fromNow("n1")).map((e) => e.type)).toEqual(["ADDED"]);
+  expect((await fromNow("n1")).map((e) => e.type)).toEqual(["MODIFIED"]);
+
+  const names = async (path: string) =>
+    ((await (await call("GET", path)).json()) as { items: Event["object"][] }).items.map(
+      (o) => `${(o.metadata as { namespace?: string }).namespace ?? ""}/${o.metadata?.name}`,
+    );
+  for (const cached of [true, false]) {
+    listCache.enabled = cached;
+    expect(await names(`${nodes}?${n1}`)).toEqual(["/n1"]);
+    expect(await names(`${nodes}?${n1}&resourceVersion=0`)).toEqual(["/n1"]);
+    expect(await names(`${nodes}?${n1},metadata.name%3Dn2`)).toEqual([]);
+    expect(await names(`${nodes}?fieldSelector=metadata.name%3Dnone`)).toEqual([]);
+    expect(await names(`${configmaps("default")}?${b}`)).toEqual(["default/b"]);
+    expect(await names(`${configmaps("")}?${b}`)).toEqual(["default/b", "other/b"]);
   }
 });

@@ -44,6 +44,7 @@ export function selectionScope(entry: Entry, url: URL, namespace: string): Scope
     filtered: true,
     ...(prefilter ? { prefilter } : {}),
     ...indexHint(entry, fields),
+    ...nameHint(entry, fields, namespace),
     filter: (obj: Stored) =>
       matches(labels, obj.metadata.labels ?? undefined) &&
       (fields.length === 0 || matchesFields(fields, fieldsOf(entry, obj))),
@@ -73,6 +74,16 @@ function indexHint(entry: Entry, fields: FieldSelector): { index?: { member: str
   if (entry.info.group !== "" || entry.info.plural !== "pods") return {};
   const byNode = fields.find((f) => f.field === "spec.nodeName" && f.operator === "=" && f.value !== "");
   return byNode ? { index: { member: "nodeName", value: byNode.value } } : {};
+}
+
+/**
+ * A metadata.name equality names one key when the namespace is known (a kubelet's Node informer,
+ * an informer on one ConfigMap): a watch cache can watch that key alone.
+ */
+function nameHint(entry: Entry, fields: FieldSelector, namespace: string): { name?: string } {
+  if (entry.store.resource.namespaced && namespace === "") return {};
+  const byName = fields.find((f) => f.field === "metadata.name" && f.operator === "=" && f.value !== "");
+  return byName ? { name: byName.value } : {};
 }
 
 /** Text a matching object's stored JSON must hold, per `=`/`in`/`exists` label requirement. */

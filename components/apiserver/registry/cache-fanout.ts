@@ -1,7 +1,8 @@
 // The watchers of one watch cache and the window of its recent events (upstream's cacher
 // dispatchEvents and watchCache's cyclic buffer): each tick's events are handed to every
 // watcher whose range holds them in one pass, watchers of one node found through an index on
-// spec.nodeName as upstream's trigger function does, and a watch from a revision still in the
+// spec.nodeName as upstream's trigger function does, watchers of one object (a name in the path
+// or a metadata.name field selector) by its key, and a watch from a revision still in the
 // window replays it from memory.
 import type { CacheEvent } from "./cache-event.ts";
 import { memberNeedle, memberValues, UNREADABLE } from "./member-index.ts";
@@ -44,8 +45,16 @@ class RangeGroup {
   }
 }
 
+/** A range of exactly one key: [key, key + "\0"). */
+const oneKey = (start: string, end: string): boolean =>
+  end.length === start.length + 1 && end === `${start}\0`;
+
 export class CacheFanout {
   private readonly groups = new Map<string, RangeGroup>();
+  /** The groups of more than one key, dispatched by a range check each... */
+  private readonly spans = new Set<RangeGroup>();
+  /** ...and those of one key (a kubelet's watch of its Node), found by the event's key. */
+  private readonly byKey = new Map<string, RangeGroup>();
   private readonly window: { event: CacheEvent; at: number }[] = [];
   private windowHead = 0;
   private readonly wantBookmark = new Set<CacheSubscriber>();
@@ -81,6 +90,8 @@ export class CacheFanout {
     if (!group) {
       group = new RangeGroup(sub.start, sub.end);
       this.groups.set(rangeKey, group);
+      if (oneKey(sub.start, sub.end)) this.byKey.set(sub.start, group);
+      else this.spans.add(group);
     }
     if (sub.index) {
       let byMember = group.indexed.get(sub.index.member);
@@ -113,7 +124,11 @@ export class CacheFanout {
       if (byMember?.byValue.size === 0) group.indexed.delete(sub.index.member);
     } else removed = group.plain.delete(sub);
     if (removed) this.size--;
-    if (group.empty) this.groups.delete(rangeKey);
+    if (group.empty) {
+      this.groups.delete(rangeKey);
+      this.spans.delete(group);
+      if (this.byKey.get(group.start) === group) this.byKey.delete(group.start);
+    }
   }
 
   /** `sub` gets a bookmark at the next dispatch. */
@@ -124,7 +139,8 @@ export class CacheFanout {
   /** Hands one tick's events (revision order) to their watchers, then keeps them in the window. */
   dispatch(events: readonly CacheEvent[], revision: number, now: number): void {
     if (events.length > 0 && this.size > 0) {
-      for (const group of this.groups.values()) this.dispatchGroup(group, events);
+      for (const group of this.spans) this.dispatchGroup(group, events);
+      if (this.byKey.size > 0) this.dispatchByKey(events);
     }
     for (const e of events) {
       e.release();
@@ -147,9 +163,29 @@ export class CacheFanout {
         for (const subs of byMember.byValue.values()) all.push(...subs);
     }
     this.groups.clear();
+    this.spans.clear();
+    this.byKey.clear();
     this.wantBookmark.clear();
     this.size = 0;
     for (const sub of all) sub.ended();
+  }
+
+  /** One-key groups: a lookup per event, not a range check per group (5000 kubelets, 5000 groups). */
+  private dispatchByKey(events: readonly CacheEvent[]): void {
+    if (events.length === 1) {
+      const group = this.byKey.get((events[0] as CacheEvent).key);
+      if (group) this.dispatchGroup(group, events);
+      return;
+    }
+    const per = new Map<RangeGroup, CacheEvent[]>();
+    for (const e of events) {
+      const group = this.byKey.get(e.key);
+      if (!group) continue;
+      const list = per.get(group);
+      if (list) list.push(e);
+      else per.set(group, [e]);
+    }
+    for (const [group, list] of per) this.dispatchGroup(group, list);
   }
 
   private dispatchGroup(group: RangeGroup, events: readonly CacheEvent[]): void {

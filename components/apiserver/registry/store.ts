@@ -35,6 +35,8 @@ export interface Scope {
   prefilter?: StoredPrefilter;
   /** `filter` needs this string member to have this value (a watch cache may index it). */
   index?: { member: string; value: string };
+  /** `filter` holds only the object of this name in `namespace` (a watch cache may watch its key). */
+  name?: string;
 }
 
 export interface ListOptions extends Scope {
@@ -198,9 +200,11 @@ export class Store {
 
   async list(options: ListOptions): Promise<ListResult> {
     const prefix = this.scopePrefix(options.namespace);
-    const end = prefixEnd(prefix);
+    // A metadata.name equality: only that key can hold a match.
+    const only = options.name !== undefined ? this.key(options.namespace, options.name) : undefined;
+    const end = only ? keyAfter(only) : prefixEnd(prefix);
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
-    let start = prefix;
+    let start = only ?? prefix;
     let revision = 0;
     let pinned = false;
     if (options.continue) {
