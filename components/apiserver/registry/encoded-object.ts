@@ -15,6 +15,12 @@ export interface EncodedObject {
   hadVersion: boolean;
   /** That resourceVersion was metadata's last member (an update's, read back and written). */
   versionLast: boolean;
+  /**
+   * Where in `metadata` a resourceVersion that had later members goes back (a Go client's update
+   * sends it after uid, and the managedFields an update keeps come after it): the length of the
+   * JSON of the members before it, less its closing brace.
+   */
+  versionAt?: number;
 }
 
 /** What encodeParts reads of an object (object.ts's KObject fits; a type of its own keeps the two files apart). */
@@ -51,13 +57,10 @@ export function encodeParts(obj: Encodable): EncodedObject | undefined {
   const others = JSON.stringify(rest);
   const text = `{"metadata":${metadata}${head}${others === "{}" ? "}" : `,${others.slice(1)}`}`;
   const hadVersion = resourceVersion !== undefined;
-  return {
-    value: encoder.encode(text),
-    metadata,
-    others,
-    hadVersion,
-    versionLast: hadVersion && lastKey(obj.metadata) === "resourceVersion",
-  };
+  const versionLast = hadVersion && lastKey(obj.metadata) === "resourceVersion";
+  const encoded: EncodedObject = { value: encoder.encode(text), metadata, others, hadVersion, versionLast };
+  if (hadVersion && !versionLast) encoded.versionAt = versionOffset(obj.metadata as Record<string, unknown>);
+  return encoded;
 }
 
 function lastKey(obj: object | undefined): string | undefined {
@@ -67,9 +70,22 @@ function lastKey(obj: object | undefined): string | undefined {
 }
 
 /**
+ * The offset in metadata's JSON (without resourceVersion) where resourceVersion stood: the JSON
+ * of the members before it is a prefix of that text but for its closing brace, as stringify
+ * writes members in the same order and skips the same undefined ones.
+ */
+function versionOffset(metadata: Record<string, unknown>): number {
+  const before: Record<string, unknown> = {};
+  for (const key in metadata) {
+    if (key === "resourceVersion") break;
+    before[key] = metadata[key];
+  }
+  return JSON.stringify(before).length - 1;
+}
+
+/**
  * `JSON.stringify` of the object as served, `{apiVersion, kind, ...}` with metadata's
- * resourceVersion last (as withVersion adds it, or keeps it where it was), from its parts;
- * undefined when metadata had a resourceVersion of its own before other members.
+ * resourceVersion last (as withVersion adds it), or where it was; from its parts.
  */
 export function servedJson(
   encoded: EncodedObject,
@@ -77,10 +93,16 @@ export function servedJson(
   kind: string,
   revision: number,
 ): string | undefined {
-  if (encoded.hadVersion && !encoded.versionLast) return undefined;
   const { metadata, others } = encoded;
-  const version = `"resourceVersion":"${revision}"}`;
-  const meta = metadata === "{}" ? `{${version}` : `${metadata.slice(0, -1)},${version}`;
+  const version = `"resourceVersion":"${revision}"`;
+  // Last (added, or last where it was), or back in its place.
+  const at = !encoded.hadVersion || encoded.versionLast ? metadata.length - 1 : encoded.versionAt;
+  if (at === undefined) return undefined;
+  const before = at > 1;
+  const after = at < metadata.length - 1;
+  const meta = before
+    ? `${metadata.slice(0, at)},${version}${metadata.slice(at)}`
+    : `{${version}${after ? "," : ""}${metadata.slice(1)}`;
   const tail = others === "{}" ? "}" : `,${others.slice(1)}`;
   return `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},"metadata":${meta}${tail}`;
 }
