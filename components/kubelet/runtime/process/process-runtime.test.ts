@@ -268,6 +268,40 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
     expect(end.reason).toBe("Completed");
   });
 
+  test("the pause is one process (its own supervisor): killed by a signal its end is 137, not lost", async () => {
+    const runtime = await newRuntime();
+    const sandbox = await runtime.runSandbox(sandboxConfig("pause-kill"));
+    const status = await runtime.startContainer(
+      containerConfig(sandbox.id, "pause", ["/bin/sh", "-c", PAUSE_SCRIPT], { image: "pause" }),
+    );
+    expect(status.state).toBe("running");
+    const pid = status.pid ?? 0;
+    // No supervisor above it: its parent is the node's launcher, a perl not in its process group.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    expect((await readFile(`/proc/${parent}/cmdline`, "utf8")).split("\0")[1]).toEndWith("/launcher.pl");
+    process.kill(pid, "SIGKILL");
+    const end = await exited(runtime, status.id);
+    expect(end.exitCode).toBe(137);
+    expect(end.reason).toBe("Error");
+  });
+
+  test("a pause with stdin keeps its supervisor (the one-process pause has no stdin)", async () => {
+    const runtime = await newRuntime();
+    const sandbox = await runtime.runSandbox(sandboxConfig("pause-stdin"));
+    const status = await runtime.startContainer(
+      containerConfig(sandbox.id, "pause", ["/bin/sh", "-c", PAUSE_SCRIPT], { image: "pause", stdin: true }),
+    );
+    expect(status.state).toBe("running");
+    const pid = status.pid ?? 0;
+    expect((await readFile(`/proc/${pid}/cmdline`, "utf8")).replace(/\0+$/, "")).toBe("/pause");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    expect(await readFile(`/proc/${parent}/cmdline`, "utf8")).toStartWith("supervisor.pl");
+    await runtime.stopContainer(status.id, 5);
+    expect((await exited(runtime, status.id)).exitCode).toBe(0);
+  });
+
   test("exit codes, start errors and CRI log lines", async () => {
     const runtime = await newRuntime();
     const sandbox = await runtime.runSandbox(sandboxConfig("exits"));

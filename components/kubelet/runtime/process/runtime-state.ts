@@ -163,6 +163,18 @@ export class RuntimeState {
     }
   }
 
+  /**
+   * Records an end the supervisor could not (a one-process pause killed by a signal: its wait
+   * status, from the launcher, is the container's), unless it recorded one itself.
+   */
+  writeExit(id: string, exitCode: number, finishedAt = new Date()): void {
+    const path = join(this.containerDir(id), "exit");
+    if (existsSync(path)) return;
+    const nanos = BigInt(finishedAt.getTime()) * 1_000_000n;
+    writeFileSync(`${path}.${process.pid}.tmp`, `${exitCode} 0 ${nanos}\n`);
+    renameSync(`${path}.${process.pid}.tmp`, path);
+  }
+
   /** A small state file of the container (`pid`, `start`), trimmed, or undefined when absent. */
   async readContainerFile(id: string, name: string): Promise<string | undefined> {
     const path = join(this.containerDir(id), name);

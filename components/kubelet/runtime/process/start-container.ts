@@ -84,7 +84,10 @@ export async function startContainer(
   if (launched.startError === undefined) record.startedAt = (launched.startedAt ?? new Date()).toISOString();
   await state.saveContainer(record);
   // Still running after its "end": the launcher died, so its end is found by polling as after a restart.
-  launched.supervisorExited.then(async () => {
+  launched.supervisorExited.then(async (code) => {
+    // A one-process pause (its supervisor is the container) killed by a signal recorded no end.
+    if (!Number.isNaN(code) && record.pid !== undefined && record.pid === record.supervisorPid)
+      state.writeExit(id, code);
     if (await containers.check(id)) entry.adopted = true;
   });
   await containers.check(id);

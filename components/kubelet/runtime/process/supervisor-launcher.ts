@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { defaultPath } from "./launch-command.ts";
+import { launcherSyscalls } from "./linux-syscalls.ts";
 
 /** A supervisor the launcher forked: its pid, and its wait status turned into an exit code. */
 export interface LaunchedSupervisor {
@@ -98,7 +99,8 @@ export class SupervisorLauncher {
 
   private start(): Subprocess<"pipe", "pipe", "ignore"> {
     if (this.proc !== undefined) return this.proc;
-    const proc = Bun.spawn(["perl", join(this.binDir, "launcher.pl"), ...this.cgroupDirs], {
+    const argv = ["perl", join(this.binDir, "launcher.pl"), launcherSyscalls(), ...this.cgroupDirs];
+    const proc = Bun.spawn(argv, {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "ignore",
