@@ -1,7 +1,8 @@
 // `make bench`, kube server: cold start (process spawn → the node Ready in the API, polled every
 // 5 ms), over BENCH_STARTS runs on fresh data dirs, and resident memory of the one process idle
 // after start and with BENCH_SERVER_PODS pause pods (a Deployment) running. Targets: Ready in
-// under 500 ms; under 64 MiB idle (issue 17; k3s idles around 500 MB).
+// under 500 ms; under 64 MiB idle (issue 17; k3s idles around 500 MB). BENCH_KUBE=<kube> runs
+// another build; BENCH_KUBE_BASELINE=<kube> interleaves its cold starts with this build's (an A/B).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,9 +24,12 @@ function rssParts(pid: number): string {
 
 // Ranges outside those the tests pick at random (10.100-250.0.0/16), so a test cluster running
 // meanwhile never holds rules for our node and pod addresses.
-function startServer(dir: string): KubeProcess {
+const KUBE = process.env.BENCH_KUBE ?? kubeBinary;
+const BASELINE = process.env.BENCH_KUBE_BASELINE;
+
+function startServer(dir: string, binary = KUBE): KubeProcess {
   return spawnKube([
-    kubeBinary,
+    binary,
     "server",
     "--data-dir",
     dir,
@@ -83,18 +87,46 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/** BENCH_KUBE_BASELINE's cold starts, each run just before one of this build's (printed first). */
+async function baselineStarts(root: string): Promise<void> {
+  const both: Record<string, number[]> = { baseline: [], this: [] };
+  for (let run = 0; run < STARTS; run++) {
+    for (const [name, binary] of [
+      ["baseline", BASELINE],
+      ["this", KUBE],
+    ] as const) {
+      const dir = join(root, `ab-${name}-${run}`);
+      const started = performance.now();
+      const server = startServer(dir, binary);
+      try {
+        const url = await apiURL(server);
+        await poll("the node Ready", () => nodeReady(url));
+        both[name]?.push(performance.now() - started);
+      } finally {
+        await stop(server);
+      }
+    }
+  }
+  const line = (values: number[] = []) =>
+    `median ${median(values).toFixed(0)} ms (${values.map((ms) => ms.toFixed(0)).join(" / ")})`;
+  console.log(
+    `server: cold start A/B, interleaved: baseline ${line(both.baseline)}; this build ${line(both.this)}`,
+  );
+}
+
 export async function benchServer(): Promise<void> {
   if (process.getuid?.() !== 0) {
     console.log("server: skipped (needs root for pod network namespaces)");
     return;
   }
-  await ensureKubeBuilt();
+  if (!process.env.BENCH_KUBE) await ensureKubeBuilt();
   const root = mkdtempSync(join(tmpdir(), "kt-bench-server-"));
   // Non-cluster names go to a resolver on loopback that is not there: never off the machine.
   await Bun.write(join(root, "resolv.conf"), "nameserver 127.0.0.1\n");
   const readyMs: number[] = [];
   let server: KubeProcess | undefined;
   try {
+    if (BASELINE) await baselineStarts(root);
     for (let run = 0; run < STARTS; run++) {
       const dir = join(root, `run${run}`);
       const started = performance.now();
