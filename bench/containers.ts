@@ -214,12 +214,17 @@ export async function benchContainers(): Promise<void> {
     return;
   }
   const missing = await ociUnavailable();
-  await ensureKubeBuilt();
+  // BENCH_CONTAINERS_KUBE=<kube binary>: that build instead of this tree's ./kube (not rebuilt).
+  const binary = process.env.BENCH_CONTAINERS_KUBE || kubeBinary;
+  if (binary === kubeBinary) await ensureKubeBuilt();
   const counts = (process.env.BENCH_POD_COUNTS ?? "1,10,100").split(",").map(Number);
   // BENCH_CONTAINERS_BASELINE=<another kube binary>: its oci row too, interleaved (before/after).
   const baseline = process.env.BENCH_CONTAINERS_BASELINE;
-  const runtimes =
-    missing === undefined ? ["process", "oci", ...(baseline ? ["oci@baseline"] : [])] : ["process"];
+  // BENCH_CONTAINERS_RUNTIMES=oci,oci@baseline: only those rows (default: all that can run).
+  const only = process.env.BENCH_CONTAINERS_RUNTIMES?.split(",");
+  const runtimes = (
+    missing === undefined ? ["process", "oci", ...(baseline ? ["oci@baseline"] : [])] : ["process"]
+  ).filter((r) => only === undefined || only.includes(r));
   if (missing !== undefined) console.log(`containers: oci skipped (${missing})`);
   const rounds = Number(process.env.BENCH_CONTAINER_ROUNDS ?? 1);
   console.log(
@@ -233,7 +238,7 @@ export async function benchContainers(): Promise<void> {
         const f =
           runtime === "oci@baseline" && baseline
             ? await startPods("oci", pods, baseline)
-            : await startPods(runtime, pods);
+            : await startPods(runtime, pods, binary);
         figures.set(runtime, f);
         const cpu =
           f.cpuPerPodMs === undefined

@@ -6,10 +6,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runCommand } from "../../network/ip-command.ts";
-import { launchContainer } from "../process/container-launcher.ts";
+import { type LaunchResult, launchContainer } from "../process/container-launcher.ts";
 import { containerStatus } from "../process/container-status.ts";
 import type { ContainerEntry, ContainerTable } from "../process/container-table.ts";
 import { defaultPath } from "../process/launch-command.ts";
+import { processStartTime } from "../process/proc-stat.ts";
 import type { ContainerRecord, RuntimeState } from "../process/runtime-state.ts";
 import type { SupervisorLauncher } from "../process/supervisor-launcher.ts";
 import type { ContainerConfig, ContainerStatus } from "../runtime.ts";
@@ -18,6 +19,7 @@ import { prepareRootfs, removeRootfs } from "./container-rootfs.ts";
 import { resolveUser, UnknownUserError } from "./container-user.ts";
 import type { CrunCommand } from "./crun-command.ts";
 import { containerNamespaces } from "./namespaces.ts";
+import type { NodeMonitor } from "./node-monitor.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
 import { buildSpec, type SpecInput } from "./oci-spec.ts";
 import { hostToolsProgram } from "./pause-program.ts";
@@ -40,6 +42,37 @@ export interface OciStartDeps {
   launcher?: SupervisorLauncher;
   /** Seccomp filters crun already compiled, passed back instead of compiling them again. */
   seccompBpf?: SeccompBpfCache;
+  /** The node's monitor for containers without a terminal or stdin; absent: a monitor each. */
+  nodeMonitor?: NodeMonitor;
+}
+
+/** Runs crun through the node's monitor (no process of the container's own besides crun's). */
+async function launchMonitored(
+  deps: OciStartDeps & { nodeMonitor: NodeMonitor },
+  id: string,
+  stateDir: string,
+  logPath: string,
+): Promise<LaunchResult> {
+  const started = await deps.nodeMonitor.start({
+    stateDir,
+    logPath,
+    oomFile: deps.cgroups.oomFile(id),
+    crunBinary: deps.crun.binary,
+    crunArgv: deps.crun.base,
+  });
+  const result: LaunchResult = {
+    supervisorPid: started.monitorPid,
+    supervisorStartTime: started.monitorStartTime,
+    supervisorExited: started.exited,
+  };
+  if (started.startError !== undefined) return { ...result, startError: started.startError };
+  result.startedAt = new Date();
+  if (started.pid !== undefined) {
+    result.pid = started.pid;
+    const startTime = await processStartTime(started.pid);
+    if (startTime !== undefined) result.pidStartTime = startTime;
+  }
+  return result;
 }
 
 /** The kernel's limit on argv + envp (ARG_MAX with an 8 MiB stack), less what the loader needs. */
@@ -228,7 +261,11 @@ export async function startOciContainer(
     "--",
     ...deps.crun.base,
   ];
-  const launched = await launchContainer(state, id, argv, deps.launcher);
+  const { nodeMonitor } = deps;
+  const launched =
+    nodeMonitor !== undefined && !config.stdin && !config.tty && nodeMonitor.available
+      ? await launchMonitored({ ...deps, nodeMonitor }, id, stateDir, logPath)
+      : await launchContainer(state, id, argv, deps.launcher);
   record.supervisorPid = launched.supervisorPid;
   if (launched.supervisorStartTime !== undefined) record.supervisorStartTime = launched.supervisorStartTime;
   if (launched.pid !== undefined) record.pid = launched.pid;

@@ -530,9 +530,14 @@ describeOci("OCI runtime (crun)", () => {
     // The keeper's monitor starts after the other pod's netns and overlay exist (its mount namespace copies them).
     const gone = await run(runtime, ["sleep", "1000"]);
     const keeper = await run(runtime, ["sleep", "1000"]);
-    const monitors = (await runCommand(["pgrep", "-f", `monitor.pl .*${keeper.status.id}`])).stdout
-      .trim()
-      .split("\n");
+    // The keeper's monitor: the node's (its crun children make the mount namespaces) or its own.
+    const record = JSON.parse(
+      await readFile(
+        join(dir, "kubelet", "oci", "runtime", "containers", keeper.status.id, "container.json"),
+        "utf8",
+      ),
+    ) as { supervisorPid: number };
+    const monitors = [String(record.supervisorPid)];
     expect(monitors[0]).toMatch(/^\d+$/);
     // Before the removal the keeper's monitor does see them (so the check below can fail).
     const before = await readFile(`/proc/${monitors[0]}/mountinfo`, "utf8");

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { release } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { NodeNetwork } from "../../network/node-network.ts";
 import { startAttach } from "../process/attach-process.ts";
 import { ContainerTable } from "../process/container-table.ts";
@@ -29,6 +29,7 @@ import { CgroupPaths } from "./cgroup-paths.ts";
 import { removeRootfs } from "./container-rootfs.ts";
 import { CrunCommand, detectCgroupMode } from "./crun-command.ts";
 import { MonitorLauncher } from "./monitor-launcher.ts";
+import { NodeMonitor } from "./node-monitor.ts";
 import { startOciContainer } from "./oci-container-start.ts";
 import { recvmsgSyscall, startOciExec } from "./oci-exec.ts";
 import type { OciSandboxRecord } from "./oci-sandbox-record.ts";
@@ -113,6 +114,7 @@ class OciRuntimeImpl implements OciRuntime {
   private readonly poller: ReturnType<typeof setInterval>;
   private readonly syscalls = monitorSyscalls();
   private readonly launcher: MonitorLauncher | undefined;
+  private readonly nodeMonitor: NodeMonitor | undefined;
   private readonly recvmsg = recvmsgSyscall();
   private readonly seccompBpf: SeccompBpfCache;
   /** When each sandbox's pinned namespaces were last found in place (see alive). */
@@ -135,6 +137,16 @@ class OciRuntimeImpl implements OciRuntime {
     // As the process runtime's supervisors (KUBE_SUPERVISOR_LAUNCHER=0: a perl spawned per monitor).
     this.launcher =
       process.env.KUBE_SUPERVISOR_LAUNCHER === "0" ? undefined : new MonitorLauncher(state.binDir);
+    // One monitor for the containers without a terminal or stdin (KUBE_OCI_NODE_MONITOR=0: one each).
+    this.nodeMonitor =
+      process.env.KUBE_OCI_NODE_MONITOR === "0"
+        ? undefined
+        : new NodeMonitor(
+            state.binDir,
+            this.syscalls,
+            crun.mode === "hybrid",
+            dirname(state.containerDir("-")),
+          );
     this.nodeIP = network.gateway;
     this.podCIDR = network.podCIDR;
     this.poller = setInterval(() => void this.containers.pollAdopted(), options.pollIntervalMs ?? 250);
@@ -257,6 +269,7 @@ class OciRuntimeImpl implements OciRuntime {
       syscalls: this.syscalls,
       seccompRoot: join(this.options.rootDir, "seccomp"),
       ...(this.launcher !== undefined ? { launcher: this.launcher } : {}),
+      ...(this.nodeMonitor !== undefined ? { nodeMonitor: this.nodeMonitor } : {}),
       ...(process.env.KUBE_OCI_SECCOMP_CACHE === "0" ? {} : { seccompBpf: this.seccompBpf }),
     };
     return startOciContainer(deps, newId(), sandbox, config);
@@ -351,6 +364,7 @@ class OciRuntimeImpl implements OciRuntime {
   async close(options: { removeBridge?: boolean } = {}): Promise<void> {
     clearInterval(this.poller);
     this.launcher?.close();
+    this.nodeMonitor?.close();
     this.containers.close();
     if (options.removeBridge === true || this.sandboxes.size === 0) await this.network.removeBridge();
   }
