@@ -51,9 +51,15 @@ export function supervisorSyscalls(arch: string = process.arch): string {
   return names.map((name) => table[name]).join(":");
 }
 
-/** launcher.pl's first argument: rt_sigaction, openat, write, close, dup3 for this architecture. */
+/**
+ * launcher.pl's first argument: rt_sigaction, openat, write, close, dup3, sched_setaffinity,
+ * sched_getaffinity for this architecture.
+ */
 export function launcherSyscalls(arch: string = process.arch): string {
-  const numbers: Record<string, string> = { x64: "13:257:1:3:292", arm64: "134:56:64:57:24" };
+  const numbers: Record<string, string> = {
+    x64: "13:257:1:3:292:203:204",
+    arm64: "134:56:64:57:24:122:123",
+  };
   const found = numbers[arch];
   if (found === undefined) {
     throw new Error(`the process runtime knows no syscall numbers for the ${arch} architecture (x64, arm64)`);
