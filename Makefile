@@ -39,7 +39,7 @@ ARM64_BUN = $(ARM64_BUN_DIR)/package/bin/bun
 build-arm64: kube-linux-arm64 ## Build ./kube-linux-arm64 (bun build --compile --target=bun-linux-arm64)
 
 kube-linux-arm64: $(SOURCES) node_modules/.package-lock.json $(ARM64_BUN)
-	$(BUN) build cmd/main.ts --compile --minify --format=esm --target=bun-linux-arm64 \
+	$(BUN) build cmd/main.ts --compile --splitting --minify --format=esm --target=bun-linux-arm64 \
 		--compile-executable-path=$(ARM64_BUN) --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
 		--outfile $@
 

@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import { kubernetesVersion, kubeVersion } from "../lib/version.ts";
 import { checkArgs } from "./check-args.ts";
+import { reexecWithJitOptions } from "./jit-options.ts";
 import type { KubeCommand } from "./kube-command.ts";
 import { renderHelp } from "./render-help.ts";
 import { UsageError } from "./usage-error.ts";
@@ -88,6 +89,8 @@ async function runSubcommand(name: string, prog: string, args: string[]): Promis
 interface Invocation {
   /** Names the program in messages: "kube", "kube etcd", "kube-apiserver". */
   prog: string;
+  /** The subcommand that runs, unless help was asked for. */
+  command?: string;
   run: () => Promise<number>;
 }
 
@@ -95,7 +98,10 @@ interface Invocation {
 function resolveInvocation(argv0: string, args: string[]): Invocation {
   const invokedAs = basename(argv0);
   const direct = multicallNames[invokedAs];
-  if (direct !== undefined) return { prog: invokedAs, run: () => runSubcommand(direct, invokedAs, args) };
+  if (direct !== undefined) {
+    const command = wantsHelp(args) ? undefined : direct;
+    return { prog: invokedAs, command, run: () => runSubcommand(direct, invokedAs, args) };
+  }
   const [first, ...rest] = args;
   if (first === undefined || helpFlags.has(first)) {
     return {
@@ -127,7 +133,7 @@ function resolveInvocation(argv0: string, args: string[]): Invocation {
       run: () => Promise.reject(new UsageError(problem)),
     };
   }
-  return { prog, run: () => runSubcommand(name, prog, rest) };
+  return { prog, command: wantsHelp(rest) ? undefined : name, run: () => runSubcommand(name, prog, rest) };
 }
 
 function exitCodeFor(prog: string, error: unknown): number {
@@ -141,4 +147,5 @@ function exitCodeFor(prog: string, error: unknown): number {
 }
 
 const invocation = resolveInvocation(process.argv0, process.argv.slice(2));
+if (invocation.command !== undefined) reexecWithJitOptions(invocation.command);
 process.exit(await invocation.run().catch((error: unknown) => exitCodeFor(invocation.prog, error)));
