@@ -8,6 +8,7 @@ import type { KeyValue, KV, Watch, WatchBatch } from "../../../storage/kv.ts";
 import { CacheEvent } from "./cache-event.ts";
 import { CacheFanout, type CacheSubscriber } from "./cache-fanout.ts";
 import { MemberIndex } from "./member-index.ts";
+import { SortedKeys } from "./sorted-keys.ts";
 
 /** One page of a cached range, as the KV's range would return it at `revision`. */
 export interface CachedPage {
@@ -31,7 +32,7 @@ export class WatchCache {
   readonly ready: Promise<void>;
   private readonly items = new Map<string, KeyValue>();
   /** Keys in byte order (latin1 strings compare as their bytes do). */
-  private readonly sorted: string[] = [];
+  private sorted = new SortedKeys();
   private readonly waiters: { target: number; resolve: () => void }[] = [];
   /** Per indexed member name: its string values -> keys (see memberValues). */
   private readonly indexes = new Map<string, MemberIndex>();
@@ -52,11 +53,14 @@ export class WatchCache {
   private async start(): Promise<void> {
     const range = { key: bytes(this.prefix), end: prefixEnd(bytes(this.prefix)) };
     const initial = await this.kv.range(range);
+    const keys: string[] = [];
     for (const kv of initial.kvs) {
       const key = latin1(kv.key);
       this.items.set(key, kv);
-      this.sorted.push(key);
+      keys.push(key);
     }
+    // The store's range is in key order.
+    this.sorted = SortedKeys.of(keys);
     this.revision = initial.revision;
     this.fanout.windowStart = initial.revision + 1;
     const watch = this.kv.watch(range, { startRevision: initial.revision + 1 });
@@ -87,9 +91,9 @@ export class WatchCache {
       const old = this.items.get(key);
       if (event.type === "put" || old) this.pending.push(new CacheEvent(event.type, key, event.kv, old));
       if (event.type === "put") {
-        if (!old) this.sorted.splice(this.insertionPoint(key), 0, key);
+        if (!old) this.sorted.insert(key);
         this.items.set(key, event.kv);
-      } else if (this.items.delete(key)) this.sorted.splice(this.insertionPoint(key), 1);
+      } else if (this.items.delete(key)) this.sorted.delete(key);
       for (const index of this.indexes.values())
         index.move(key, old?.value, event.type === "put" ? event.kv.value : undefined);
     }
@@ -173,14 +177,7 @@ export class WatchCache {
 
   /** Index of the first key >= `key`. */
   private insertionPoint(key: string): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.sorted[mid] as string) < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.sorted.lowerBound(key);
   }
 
   /**
@@ -196,12 +193,12 @@ export class WatchCache {
     const from = this.insertionPoint(latin1(start));
     const to = this.insertionPoint(latin1(end));
     const kvs: KeyValue[] = [];
-    let i = from;
-    for (; i < to; i++) {
-      if (limit > 0 && kvs.length === limit) break;
-      const kv = this.items.get(this.sorted[i] as string) as KeyValue;
+    const i = this.sorted.scan(from, to, (key) => {
+      if (limit > 0 && kvs.length === limit) return false;
+      const kv = this.items.get(key) as KeyValue;
       if (accept(kv)) kvs.push(kv);
-    }
+      return true;
+    });
     return { kvs, count: to - from, revision: this.revision, more: i < to, scannedTo: i - from };
   }
 
