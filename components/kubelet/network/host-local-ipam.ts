@@ -1,7 +1,8 @@
 // Pod IP allocation in the style of CNI's host-local IPAM plugin: one file per allocated IP (named
 // by the IP, holding the owner's ID) in a directory that survives restarts; `O_EXCL` makes it atomic.
 
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { cidrSize, formatIpv4, requireCidr } from "../../../lib/net/ipv4.ts";
 
@@ -31,10 +32,12 @@ export class HostLocalIpam {
    * Reserves a free IP for `owner`, round-robin from the last one handed out (like host-local).
    * The cursor moves before each file is tried, so concurrent allocations try different addresses
    * (they all tried the same one first, then the next: quadratic in the pods started together).
+   * Synchronous (a small local file): a Bun fs promise costs the JS thread ~3x the syscall, and
+   * a burst's first allocations each made the directory before one had finished.
    */
   async allocate(owner: string): Promise<string> {
     if (!this.dirReady) {
-      await mkdir(this.dir, { recursive: true });
+      mkdirSync(this.dir, { recursive: true });
       this.dirReady = true;
     }
     const count = this.last - this.first + 1;
@@ -43,7 +46,7 @@ export class HostLocalIpam {
       this.next = candidate + 1 > this.last ? this.first : candidate + 1;
       const address = formatIpv4(candidate);
       try {
-        await writeFile(join(this.dir, address), owner, { flag: "wx" });
+        writeFileSync(join(this.dir, address), owner, { flag: "wx" });
         return address;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

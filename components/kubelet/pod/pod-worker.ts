@@ -153,7 +153,9 @@ export class PodWorker {
   private async ensureSandbox(): Promise<SandboxStatus> {
     if (this.sandbox) return this.sandbox;
     const { runtime } = this.deps;
-    const existing = (await runtime.listSandboxes()).find((s) => s.uid === this.uid);
+    const existing = runtime.podSandbox
+      ? await runtime.podSandbox(this.uid)
+      : (await runtime.listSandboxes()).find((s) => s.uid === this.uid);
     if (existing) {
       this.sandbox = existing;
       return existing;

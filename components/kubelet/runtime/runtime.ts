@@ -199,6 +199,11 @@ export interface Runtime {
   removeSandbox(id: string): Promise<void>;
   /** Every sandbox this runtime holds, including those adopted from a previous kubelet run. */
   listSandboxes(): Promise<SandboxStatus[]>;
+  /**
+   * A pod's sandbox by its uid, without listing every sandbox (a new pod's worker asks once: a
+   * burst of n pods listed n sandboxes n times). Absent: the kubelet filters listSandboxes().
+   */
+  podSandbox?(uid: string): Promise<SandboxStatus | undefined>;
 
   /** Creates and starts a container; a failure to start is reported as an exited status. */
   startContainer(config: ContainerConfig): Promise<ContainerStatus>;

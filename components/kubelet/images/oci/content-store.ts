@@ -3,7 +3,7 @@
 // directory per diff_id shared by every container; an index of images by reference.
 
 import { randomUUID } from "node:crypto";
-import { createWriteStream, existsSync } from "node:fs";
+import { createWriteStream, existsSync, statSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DigestVerifier, digestHex } from "./digest.ts";
@@ -143,10 +143,18 @@ export class ContentStore {
     return work;
   }
 
-  /** The index, read again when another process (`kube image import`) replaced images.json. */
+  /**
+   * The index, read again when another process (`kube image import`) replaced images.json. The
+   * stat is inline: it runs for every pod start, and a Bun fs promise costs the thread more.
+   */
   private async load(): Promise<Map<string, StoredImage>> {
     const path = join(this.root, "images.json");
-    const info = await stat(path).catch(() => undefined);
+    let info: ReturnType<typeof statSync> | undefined;
+    try {
+      info = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      // Unreadable: as absent.
+    }
     const version = info ? `${info.mtimeMs}:${info.ino}:${info.size}` : "";
     if (this.index && version === this.indexVersion) return this.index;
     const images = new Map<string, StoredImage>();

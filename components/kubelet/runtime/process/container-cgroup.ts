@@ -1,5 +1,6 @@
 // Per-container cgroup v1 groups (kubelet's container manager, cgroupfs driver): one `kube-<id>`
 // group per controller under the node's pods group (upstream's kubepods) in this process's cgroup.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -116,26 +117,29 @@ export class CgroupManager {
     return [...this.parents.values()].map((parent) => join(parent, `kube-${containerId}`));
   }
 
-  /** Creates the groups and writes the limits; returns the directories (the supervisor joins them). */
+  /**
+   * Creates the groups and writes the limits; returns the directories (the supervisor joins them).
+   * Synchronous: cgroupfs is in memory, and a Bun fs promise costs the JS thread more than the call.
+   */
   async create(containerId: string, limits: CgroupLimits): Promise<string[]> {
     const dirs: string[] = [];
     for (const [controller, parent] of this.parents) {
       const dir = join(parent, `kube-${containerId}`);
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       dirs.push(dir);
       if (controller === "memory" && limits.memoryLimitBytes !== undefined) {
-        await writeFile(join(dir, "memory.limit_in_bytes"), `${limits.memoryLimitBytes}`);
+        writeFileSync(join(dir, "memory.limit_in_bytes"), `${limits.memoryLimitBytes}`);
       }
       if (controller === "cpu") {
         if (limits.cpuRequestMillis !== undefined) {
           const shares = Math.max(2, Math.floor((limits.cpuRequestMillis * 1024) / 1000));
-          await writeFile(join(dir, "cpu.shares"), `${shares}`);
+          writeFileSync(join(dir, "cpu.shares"), `${shares}`);
         }
         if (limits.cpuLimitMillis !== undefined) {
           const period = 100_000;
-          await writeFile(join(dir, "cpu.cfs_period_us"), `${period}`);
+          writeFileSync(join(dir, "cpu.cfs_period_us"), `${period}`);
           const quota = Math.max(1000, Math.floor((limits.cpuLimitMillis * period) / 1000));
-          await writeFile(join(dir, "cpu.cfs_quota_us"), `${quota}`);
+          writeFileSync(join(dir, "cpu.cfs_quota_us"), `${quota}`);
         }
       }
     }

@@ -30,7 +30,12 @@ async function spawnSupervisor(
   output: string,
   argv: string[],
   launcher: SupervisorLauncher | undefined,
-): Promise<{ pid: number; exited: Promise<number>; ready?: Promise<boolean> }> {
+): Promise<{
+  pid: number;
+  exited: Promise<number>;
+  ready?: Promise<boolean>;
+  readyPid?: Promise<number | undefined>;
+}> {
   if (launcher !== undefined) {
     try {
       // supervisor.pl says when its container execed; other scripts (the OCI monitor) are polled.
@@ -79,7 +84,11 @@ export async function launchContainer(
     if (!Number.isNaN(code)) supervisorDone = true;
   });
   const deadline = Date.now() + handshakeTimeoutMs;
+  let saidReady = false;
   if (spawned.ready !== undefined) {
+    spawned.ready.then((ok) => {
+      saidReady = ok;
+    });
     // One wake-up instead of polling the start file (100 containers starting together polled
     // ~10 files/ms); a launcher that died first leaves the polling below to find out.
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -92,6 +101,9 @@ export async function launchContainer(
     ]);
     clearTimeout(timer);
   }
+  // supervisor.pl names its container's pid in the ready line instead of writing a pid file
+  // (resolved with the ready line itself, so never waited for beyond it).
+  const readyPid = saidReady && spawned.readyPid !== undefined ? await spawned.readyPid : undefined;
   let verdict: string | undefined;
   for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 10)) {
     verdict = await state.readContainerFile(id, "start");
@@ -104,7 +116,7 @@ export async function launchContainer(
   }
   // The child may report its start before the supervisor has written its pid: wait for the pid
   // too, or the container would stay "created" (never running) in every later status.
-  let pidText = await state.readContainerFile(id, "pid");
+  let pidText = readyPid !== undefined ? `${readyPid}` : await state.readContainerFile(id, "pid");
   for (let delay = 2; (pidText === undefined || pidText === "") && verdict === "ok" && !supervisorDone; ) {
     if (Date.now() >= deadline) break;
     await Bun.sleep(delay);

@@ -268,6 +268,25 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
     expect(end.reason).toBe("Completed");
   });
 
+  test("podSandbox finds a pod's sandbox by uid (also after a restart), none once removed", async () => {
+    const dir = await tempDir();
+    const runtime = await newRuntime(dir);
+    const a = sandboxConfig("by-uid-a", { hostNetwork: true });
+    const b = sandboxConfig("by-uid-b", { hostNetwork: true });
+    const first = await runtime.runSandbox(a);
+    const second = await runtime.runSandbox(b);
+    expect((await runtime.podSandbox?.(a.uid))?.id).toBe(first.id);
+    expect((await runtime.podSandbox?.(b.uid))?.id).toBe(second.id);
+    expect(await runtime.podSandbox?.("no-such-uid")).toBeUndefined();
+    // The same uid asks again: the ready sandbox, not a new one.
+    expect((await runtime.runSandbox(a)).id).toBe(first.id);
+    const restarted = await newRuntime(dir);
+    expect((await restarted.podSandbox?.(b.uid))?.id).toBe(second.id);
+    await restarted.removeSandbox(first.id);
+    expect(await restarted.podSandbox?.(a.uid)).toBeUndefined();
+    expect((await restarted.listSandboxes()).map((s) => s.id)).toEqual([second.id]);
+  });
+
   test("the pause is one process (its own supervisor): killed by a signal its end is 137, not lost", async () => {
     const runtime = await newRuntime();
     const sandbox = await runtime.runSandbox(sandboxConfig("pause-kill"));

@@ -99,6 +99,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private readonly privileged: boolean;
   private readonly syscalls: string;
   private readonly sandboxes = new Map<string, SandboxRecord>();
+  /** Sandbox ids by pod uid, in creation order (as listSandboxes lists them). */
+  private readonly byUid = new Map<string, Set<string>>();
   private readonly removals = new Map<string, Promise<void>>();
   private readonly containers: ContainerTable;
   private readonly poller: ReturnType<typeof setInterval>;
@@ -133,7 +135,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /** Loads what a previous run left: sandboxes, containers (running or ended), IP allocations. */
   async adopt(): Promise<void> {
     const containers = this.containers.entries;
-    for (const record of await this.state.loadSandboxes()) this.sandboxes.set(record.id, record);
+    for (const record of await this.state.loadSandboxes()) this.addSandbox(record);
     for (const record of await this.state.loadContainers()) {
       containers.set(record.id, { record, adopted: true, waiters: [] });
       await this.containers.check(record.id);
@@ -147,11 +149,12 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
-    for (const existing of this.sandboxes.values()) {
-      if (existing.uid === config.uid && sandboxReady(existing)) return sandboxStatus(existing);
+    for (const id of this.byUid.get(config.uid) ?? []) {
+      const existing = this.sandboxes.get(id);
+      if (existing !== undefined && sandboxReady(existing)) return sandboxStatus(existing);
     }
     const record = await createSandbox(this.state, this.network, this.nodeIP, newId(), config);
-    this.sandboxes.set(record.id, record);
+    this.addSandbox(record);
     return sandboxStatus(record);
   }
 
@@ -189,10 +192,23 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     }
     await this.state.removeSandbox(id);
     this.sandboxes.delete(id);
+    const ids = this.byUid.get(sandbox.uid);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byUid.delete(sandbox.uid);
   }
 
   async listSandboxes(): Promise<SandboxStatus[]> {
     return [...this.sandboxes.values()].map((record) => sandboxStatus(record));
+  }
+
+  async podSandbox(uid: string): Promise<SandboxStatus | undefined> {
+    const ids = this.byUid.get(uid);
+    if (ids === undefined) return undefined;
+    for (const id of ids) {
+      const record = this.sandboxes.get(id);
+      if (record !== undefined) return sandboxStatus(record);
+    }
+    return undefined;
   }
 
   async startContainer(config: ContainerConfig): Promise<ContainerStatus> {
@@ -294,6 +310,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     if (this.network !== undefined && (options.removeBridge === true || !podsLeft)) {
       await this.network.removeBridge();
     }
+  }
+
+  private addSandbox(record: SandboxRecord): void {
+    this.sandboxes.set(record.id, record);
+    const ids = this.byUid.get(record.uid) ?? new Set<string>();
+    ids.add(record.id);
+    this.byUid.set(record.uid, ids);
   }
 
   private sandbox(id: string): SandboxRecord {

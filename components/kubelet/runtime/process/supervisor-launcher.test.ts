@@ -121,9 +121,24 @@ test("ready asked for: the child holds the launcher's stdout as $main::ready_fh 
   expect(notAsked.ready).toBeUndefined();
   // Ready while the script still runs: it waits for the go file.
   expect(await asked.ready).toBe(true);
+  // A ready line without a pid (the OCI monitor's): none reported.
+  expect(await asked.readyPid).toBeUndefined();
   await writeFile(go, "");
   expect(await asked.exited).toBe(0);
   expect(await notAsked.exited).toBe(7);
+});
+
+test("a ready line naming a pid (supervisor.pl's): readyPid is that pid", async () => {
+  const { dir, launcher } = await setup();
+  const script = join(dir, "pid.pl");
+  await writeFile(
+    script,
+    `sub run { syswrite($main::ready_fh, "ready $main::ready_id 4242\\n"); exit 0; }\n`,
+  );
+  const launched = await launcher.launch(["perl", script], join(dir, "p.log"), "run", { ready: true });
+  expect(await launched.ready).toBe(true);
+  expect(await launched.readyPid).toBe(4242);
+  expect(await launched.exited).toBe(0);
 });
 
 test("ready asked for, the launcher killed first: ready resolves false", async () => {

@@ -17,6 +17,8 @@ export interface LaunchedSupervisor {
    * to), false when the launcher ended first; then polling the state files is the way to know.
    */
   ready?: Promise<boolean>;
+  /** The container's pid when the `ready` line named it (`ready <id> <pid>`, supervisor.pl's). */
+  readyPid?: Promise<number | undefined>;
 }
 
 interface Pending {
@@ -29,7 +31,7 @@ export class SupervisorLauncher {
   private seq = 0;
   private readonly pending = new Map<string, Pending>();
   private readonly exits = new Map<number, (code: number) => void>();
-  private readonly readies = new Map<string, (ready: boolean) => void>();
+  private readonly readies = new Map<string, (ready: boolean, pid?: number) => void>();
   /** Ends reported before their `started` line was read (not expected, but never lost). */
   private readonly early = new Map<number, number>();
 
@@ -56,8 +58,16 @@ export class SupervisorLauncher {
     if (argv[0] !== "perl" || script === undefined) throw new Error("the launcher runs perl scripts only");
     const proc = this.start();
     const id = `${options.ready ? "r" : ""}${++this.seq}`;
+    let readyPid: Promise<number | undefined> | undefined;
     const ready = options.ready
-      ? new Promise<boolean>((resolve) => this.readies.set(id, resolve))
+      ? new Promise<boolean>((resolve) => {
+          readyPid = new Promise((resolvePid) =>
+            this.readies.set(id, (ok, pid) => {
+              resolve(ok);
+              resolvePid(pid);
+            }),
+          );
+        })
       : undefined;
     const body = Buffer.from([id, output, script, entry, ...args].join("\0"));
     const pid = await new Promise<number>((resolve, reject) => {
@@ -82,7 +92,7 @@ export class SupervisorLauncher {
         resolve(early);
       } else this.exits.set(pid, resolve);
     });
-    return ready ? { pid, exited, ready } : { pid, exited };
+    return ready && readyPid ? { pid, exited, ready, readyPid } : { pid, exited };
   }
 
   /** Closes the launcher's stdin: it exits (resolves then, at most 2 s); supervisors keep running. */
@@ -159,7 +169,7 @@ export class SupervisorLauncher {
         ?.reject(new Error(`the supervisor launcher could not fork: ${line.slice(8 + first.length)}`));
       this.pending.delete(first);
     } else if (kind === "ready" && first !== undefined) {
-      this.readies.get(first)?.(true);
+      this.readies.get(first)?.(true, rest !== undefined && /^\d+$/.test(rest) ? Number(rest) : undefined);
       this.readies.delete(first);
     } else if (kind === "exited" && first !== undefined) {
       const pid = Number(first);

@@ -70,6 +70,22 @@ sub mkpath {
   return 1;
 }
 
+# The pid file, one write(2) into a new file: a reader sees it empty (not yet) or whole.
+sub write_pid {
+  open(my $fh, '>', "$state/pid") or die "open pid: $!";
+  syswrite($fh, "$_[0]\\n");
+  close($fh);
+}
+# Forked by launcher.pl with a ready line asked for: \`ready <id> <pid>\` once the start file is
+# final, instead of a pid file (one inode less per start). False when there is no one to tell.
+sub ready {
+  return 0 unless $main::ready_fh;
+  my $told = syswrite($main::ready_fh, "ready $main::ready_id $_[0]\\n");
+  close($main::ready_fh);
+  undef $main::ready_fh;
+  return $told;
+}
+
 # The container's own set-up, in the process that becomes the container: its cgroups, the pod's
 # netns, its mount and UTS namespaces, the mounts, cwd, user. Stdio is the caller's.
 my $setup = sub {
@@ -136,18 +152,9 @@ if ($pause && !$want_stdin && !$tty) {
     syscall($sys{exit_group}, 0);
   };
   $SIG{CHLD} = 'DEFAULT';
-  {
-    open(my $fh, '>', "$state/pid") or fail("open pid: $!");
-    syswrite($fh, "$$\\n");
-    close($fh);
-  }
   syswrite($start, "ok\\n");
   close($start);
-  if ($main::ready_fh) {
-    syswrite($main::ready_fh, "ready $main::ready_id\n");
-    close($main::ready_fh);
-    undef $main::ready_fh;
-  }
+  write_pid($$) unless ready($$);
   sleep while 1;
 }
 
@@ -201,20 +208,12 @@ if ($pid == 0) {
 close($start);
 close($out_w);
 close($err_w) if $err_w;
-{
-  # One write(2) into a new file: a reader sees it empty (not yet) or whole, so no temp file
-  # and rename are needed.
-  open(my $fh, '>', "$state/pid") or die "open pid: $!";
-  syswrite($fh, "$pid\\n");
-  close($fh);
-}
+write_pid($pid) unless $main::ready_fh;
 close($exec_w);
-# Forked by launcher.pl with a ready line asked for: the start file is final once the exec pipe ends.
+# The start file is final once the exec pipe ends.
 if ($main::ready_fh) {
   sysread($exec_r, my $ignored, 1);
-  syswrite($main::ready_fh, "ready $main::ready_id\n");
-  close($main::ready_fh);
-  undef $main::ready_fh;
+  write_pid($pid) unless ready($pid);
 }
 close($exec_r);
 
