@@ -32,14 +32,18 @@ die "usage: supervisor.pl state log stdin tty cgroups syscalls netns mntns hostn
 # '--pause': the argv is the pause image's (wait, exit 0 on TERM or INT); this child does that
 # itself after the same set-up, as upstream's /pause binary would, instead of exec'ing sh and sleep.
 my $pause = $sep eq '--pause';
+# The pause without stdin or terminal is this process itself (below): no pipes, no handlers.
+my $single = $pause && !$want_stdin && !$tty;
 # Our own session: the kubelet's process group, terminal and death do not reach us.
 syscall($sys{setsid});
 $SIG{PIPE} = 'IGNORE';
-$SIG{HUP} = 'IGNORE';
-$SIG{INT} = 'IGNORE';
-$SIG{TERM} = 'IGNORE';
-# Wakes the select below when the container ends.
-$SIG{CHLD} = sub { };
+unless ($single) {
+  $SIG{HUP} = 'IGNORE';
+  $SIG{INT} = 'IGNORE';
+  $SIG{TERM} = 'IGNORE';
+  # Wakes the select below when the container ends.
+  $SIG{CHLD} = sub { };
+}
 my @cgroups = grep { length } split /:/, $cgroups;
 
 my $tsbuf = "\\0" x 16;
@@ -50,9 +54,9 @@ sub clock {
 sub now { my ($s, $ns) = clock(); return $s + $ns / 1e9; }
 
 open(my $start, '>', "$state/start") or die "open $state/start: $!";
-pipe(my $out_r, my $out_w) or die "pipe: $!";
-my ($err_r, $err_w);
-pipe($err_r, $err_w) or die "pipe: $!" unless $tty;
+my ($out_r, $out_w, $err_r, $err_w);
+pipe($out_r, $out_w) or die "pipe: $!" unless $single;
+pipe($err_r, $err_w) or die "pipe: $!" unless $tty || $single;
 
 sub fail {
   truncate($start, 0);
@@ -137,9 +141,7 @@ my $setup = sub {
 # upstream's /pause is one process: no second fork, whose copy-on-write faults and fork were
 # ~40% of a supervisor's CPU in a 100-pod start (perf). Its end is its own: TERM or INT records
 # exit 0; a kill is seen by the kubelet through the launcher's wait status.
-if ($pause && !$want_stdin && !$tty) {
-  close($out_r); close($out_w);
-  ($err_r, $err_w) = ();
+if ($single) {
   $setup->();
   $0 = '/pause';
   $SIG{TERM} = $SIG{INT} = sub {
@@ -151,7 +153,6 @@ if ($pause && !$want_stdin && !$tty) {
     }
     syscall($sys{exit_group}, 0);
   };
-  $SIG{CHLD} = 'DEFAULT';
   syswrite($start, "ok\\n");
   close($start);
   write_pid($$) unless ready($$);
