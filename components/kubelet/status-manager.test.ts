@@ -56,6 +56,26 @@ describe("StatusManager", () => {
     expect(patches).toHaveLength(1);
   });
 
+  test("conditions the kubelet builds with lastProbeTime: null match stored ones without it", async () => {
+    const { manager, patches } = recording();
+    const withNull = {
+      ...running,
+      conditions: [{ ...running.conditions![0]!, lastProbeTime: null as unknown as string }],
+    };
+    // The apiserver drops the null: the stored condition has no lastProbeTime at all.
+    manager.set(pod(running), withNull);
+    await settle();
+    expect(patches).toEqual([]);
+    // A real difference beside the null is still written.
+    const other = recording();
+    other.manager.set(pod(running), {
+      ...withNull,
+      conditions: [{ ...withNull.conditions[0]!, status: "False" }],
+    });
+    await settle();
+    expect(other.patches).toHaveLength(1);
+  });
+
   test("a status that differs in any field the kubelet writes is written", async () => {
     const { manager, patches } = recording();
     manager.set(pod({ ...running, podIP: "10.88.3.9" }), running);
