@@ -5,10 +5,18 @@ import { until } from "../../../test/harness/until.ts";
 import { type NodeAgent, startNodeAgent, statusMatches } from "./node-agent.ts";
 import { nodeLabels, nodeStatus } from "./node-object.ts";
 
-/** A fake API holding one Node (merge patches of its status applied) and its Lease. */
+/** A fake API holding one Node (merge patches of its status applied, list and watch of it) and its Lease. */
 function fakeApi() {
-  const calls = { gets: 0, statusPatches: 0, leaseWrites: 0 };
+  const calls = { gets: 0, statusPatches: 0, leaseWrites: 0, lists: 0 };
   let node: Node | undefined;
+  let version = 1;
+  const watchers = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  const changed = (type: "ADDED" | "MODIFIED") => {
+    version++;
+    if (node) node = { ...node, metadata: { ...node.metadata, resourceVersion: String(version) } };
+    const line = new TextEncoder().encode(`${JSON.stringify({ type, object: node })}\n`);
+    for (const w of watchers) w.enqueue(line);
+  };
   const client = new ApiClient({
     server: "http://api.invalid",
     fetch: async (request) => {
@@ -21,8 +29,30 @@ function fakeApi() {
           metadata: { name: "n1", namespace: "kube-node-lease", resourceVersion: "1" },
         });
       }
+      if (request.method === "GET" && url.pathname === "/api/v1/nodes") {
+        expect(url.searchParams.get("fieldSelector")).toBe("metadata.name=n1");
+        if (url.searchParams.get("watch") !== "true") {
+          calls.lists++;
+          return Response.json({ metadata: { resourceVersion: String(version) }, items: node ? [node] : [] });
+        }
+        let self: ReadableStreamDefaultController<Uint8Array> | undefined;
+        const body = new ReadableStream<Uint8Array>({
+          start: (controller) => {
+            self = controller;
+            watchers.add(controller);
+          },
+          cancel: () => {
+            if (self) watchers.delete(self);
+          },
+        });
+        request.signal.addEventListener("abort", () => {
+          if (self) watchers.delete(self);
+        });
+        return new Response(body);
+      }
       if (request.method === "POST") {
         node = { ...((await request.json()) as Node), metadata: { name: "n1", uid: "u1" } };
+        changed("ADDED");
         return Response.json(node, { status: 201 });
       }
       if (request.method === "GET") {
@@ -33,6 +63,7 @@ function fakeApi() {
         calls.statusPatches++;
         const patch = (await request.json()) as Node;
         node = { ...node, status: { ...node?.status, ...patch.status } };
+        changed("MODIFIED");
         return Response.json(node);
       }
       return Response.json({ kind: "Status", code: 404 }, { status: 404 });
@@ -49,9 +80,15 @@ function fakeApi() {
         c.reason = "NodeStatusUnknown";
         c.message = "Kubelet stopped posting node status.";
       }
+      changed("MODIFIED");
     },
   };
 }
+
+/** The node informer's list and watch, which these fakes do not serve (it retries; ticks GET instead). */
+const nodeCollection = (request: Request) =>
+  request.method === "GET" && new URL(request.url).pathname === "/api/v1/nodes";
+const notServed = () => Response.json({ kind: "Status", code: 404 }, { status: 404 });
 
 const facts = {
   nodeName: "n1",
@@ -80,23 +117,30 @@ function startLeaseAgent(client: ApiClient): NodeAgent {
 afterEach(() => agent?.stop());
 
 describe("node agent status", () => {
-  test("a Ready=Unknown set by another writer is answered at the next tick, an unchanged status is not re-posted", async () => {
+  test("a Ready=Unknown set by another writer is answered at the next tick, an unchanged status is not re-posted; ticks read the Node from the informer, not with a GET", async () => {
     const api = fakeApi();
+    let ticks = 0;
     agent = startNodeAgent({
       client: api.client,
       facts,
       register: true,
       leaseDurationSeconds: 40,
       statusIntervalMs: 10,
-      now: () => new Date(),
+      now: () => {
+        ticks++;
+        return new Date();
+      },
       log: () => {},
     });
     await agent.registered;
     expect(api.calls.statusPatches).toBe(1);
-    // Ticks read the Node and, with nothing changed, write nothing.
+    await until("the node informer listed", () => (api.calls.lists > 0 ? true : undefined));
+    // Ticks read the Node and, with nothing changed, write nothing; none of them GETs it.
     const gets = api.calls.gets;
-    await until("five status ticks", () => (api.calls.gets >= gets + 5 ? true : undefined));
+    const seen = ticks;
+    await until("ten status ticks", () => (ticks >= seen + 10 ? true : undefined));
     expect(api.calls.statusPatches).toBe(1);
+    expect(api.calls.gets).toBe(gets);
 
     api.markUnknown();
     await until("Ready=True posted again", () =>
@@ -134,6 +178,7 @@ describe("node agent lease", () => {
     const client = new ApiClient({
       server: "http://api.invalid",
       fetch: async (request) => {
+        if (nodeCollection(request)) return notServed();
         const url = new URL(request.url);
         if (url.pathname.includes("/leases")) {
           const body = (await request.json()) as { metadata?: object; spec?: object };
@@ -190,6 +235,7 @@ describe("node agent registration", () => {
     const client = new ApiClient({
       server: "http://api.invalid",
       fetch: async (request) => {
+        if (nodeCollection(request)) return notServed();
         const url = new URL(request.url);
         if (url.pathname.includes("/leases")) return Response.json({ metadata: { name: "n1" } });
         if (request.method === "POST")
@@ -245,6 +291,7 @@ describe("node agent lease at start", () => {
     const client = new ApiClient({
       server: "http://api.invalid",
       fetch: async (request) => {
+        if (nodeCollection(request)) return notServed();
         const url = new URL(request.url);
         if (url.pathname.includes("/leases")) {
           const body = (await request.json()) as { metadata?: { ownerReferences?: unknown } };
