@@ -558,7 +558,9 @@ export async function benchScale(): Promise<void> {
     log(`whole run ${s(performance.now() - runStart)} (target < 20 minutes)`);
   } finally {
     if (server) await stopServer(server, "restart");
-    rmSync(root, { recursive: true, force: true });
+    // SCALE_KEEP_DIR=1 keeps the data dir (a loaded cluster to restart and profile again).
+    if (process.env.SCALE_KEEP_DIR === "1") log(`data dir kept: ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }
 
