@@ -6,7 +6,7 @@ import type { UserInfo } from "../components/apiserver/authn/user-info.ts";
 import { until } from "../test/harness/until.ts";
 import { startServerNodesBridge } from "./server-nodes-bridge.ts";
 import { BridgeClient } from "./server-nodes-client.ts";
-import { FrameReader, frame } from "./server-nodes-frames.ts";
+import { FrameReader, frame, streamsResponse } from "./server-nodes-frames.ts";
 import { parseServerNodesConfig, type ServerNodesConfig } from "./server-nodes-protocol.ts";
 
 const seen: { user: UserInfo; method: string; path: string; body: string }[] = [];
@@ -34,6 +34,8 @@ const bridge = startServerNodesBridge({
         }),
       );
     }
+    if (url.pathname === "/empty") return new Response(null, { status: 204, headers: { "x-empty": "1" } });
+    if (url.pathname === "/big") return new Response("x".repeat(300_000));
     seen.push({ user, method: request.method, path: url.pathname + url.search, body: await request.text() });
     return Response.json({ kind: "Lease" }, { headers: { "x-seen": "1" } });
   },
@@ -81,7 +83,9 @@ test("many requests at once over the one connection each get their own answer", 
 
 test("a streamed body arrives in chunks; aborting it cancels the stream on the server", async () => {
   const abort = new AbortController();
-  const response = await client.fetchAs("n1")(new Request(`${url}/watch`, { signal: abort.signal }));
+  const response = await client.fetchAs("n1")(
+    new Request(`${url}/watch?watch=true`, { signal: abort.signal }),
+  );
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const first = new TextDecoder().decode((await reader.read()).value);
   expect(first).toStartWith("event 0");
@@ -137,4 +141,25 @@ test("the child's config is checked before it is used", () => {
   expect(() => parseServerNodesConfig(JSON.stringify({ ...config, nodeNames: [1] }))).toThrow(
     "not a server's",
   );
+});
+
+test("a response that does not stream arrives whole: a null-body status, a body larger than a socket write", async () => {
+  const empty = await client.fetchAs("n1")(new Request(`${url}/empty`));
+  expect(empty.status).toBe(204);
+  expect(empty.headers.get("x-empty")).toBe("1");
+  expect(empty.body).toBeNull();
+  const big = await client.fetchAs("n1")(new Request(`${url}/big`));
+  expect((await big.text()).length).toBe(300_000);
+});
+
+test("watches and followed logs stream; other requests are answered whole", () => {
+  expect(streamsResponse("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1&watch=true")).toBe(true);
+  expect(streamsResponse("/api/v1/nodes?watch=1&allowWatchBookmarks=true")).toBe(true);
+  expect(streamsResponse("/api/v1/watch/namespaces/a/configmaps")).toBe(true);
+  expect(streamsResponse("/api/v1/namespaces/a/pods/p/log?follow=true")).toBe(true);
+  expect(streamsResponse("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1")).toBe(false);
+  expect(streamsResponse("/api/v1/nodes/n1?resourceVersion=0")).toBe(false);
+  expect(streamsResponse("/api/v1/namespaces/watch/pods?watch=false")).toBe(false);
+  expect(streamsResponse("/apis/apps/v1/watch/deployments")).toBe(true);
+  expect(streamsResponse("/api/v1/namespaces/a/configmaps/watch")).toBe(false);
 });

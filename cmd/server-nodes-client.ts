@@ -8,6 +8,7 @@ import {
   FrameReader,
   FrameWriter,
   frame,
+  parseRequestPayload,
   type ResponseHead,
   requestPayload,
 } from "./server-nodes-frames.ts";
@@ -119,7 +120,11 @@ export class BridgeClient {
   private onFrame(type: number, id: number, payload: Uint8Array): void {
     const entry = this.pending.get(id);
     if (!entry) return;
-    if (type === FRAME.head) {
+    if (type === FRAME.full) {
+      this.pending.delete(id);
+      const { head, body } = parseRequestPayload<ResponseHead>(payload);
+      entry.resolve(new Response(NULL_BODY.has(head.s) ? null : body, { status: head.s, headers: head.h }));
+    } else if (type === FRAME.head) {
       const head = JSON.parse(new TextDecoder().decode(payload)) as ResponseHead;
       const body = NULL_BODY.has(head.s)
         ? null

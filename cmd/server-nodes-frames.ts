@@ -18,6 +18,8 @@ export const FRAME = {
   end: 6,
   /** server -> child: the request or its body failed (a message). */
   error: 7,
+  /** server -> child: a whole response: u32 length of its JSON head {s, h}, the head, the body. */
+  full: 8,
 } as const;
 
 export interface RequestHead {
@@ -53,8 +55,8 @@ export function frame(
   return out;
 }
 
-/** A request frame's payload: the JSON head's length, the head, the body. */
-export function requestPayload(head: RequestHead, body: Uint8Array): Uint8Array {
+/** A request (or whole response) frame's payload: the JSON head's length, the head, the body. */
+export function requestPayload(head: RequestHead | ResponseHead, body: Uint8Array): Uint8Array {
   const json = encoder.encode(JSON.stringify(head));
   const out = new Uint8Array(4 + json.length + body.length);
   new DataView(out.buffer).setUint32(0, json.length);
@@ -63,10 +65,22 @@ export function requestPayload(head: RequestHead, body: Uint8Array): Uint8Array 
   return out;
 }
 
-export function parseRequestPayload(payload: Uint8Array): { head: RequestHead; body: Uint8Array } {
+export function parseRequestPayload<H = RequestHead>(payload: Uint8Array): { head: H; body: Uint8Array } {
   const length = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0);
-  const head = JSON.parse(new TextDecoder().decode(payload.subarray(4, 4 + length))) as RequestHead;
+  const head = JSON.parse(new TextDecoder().decode(payload.subarray(4, 4 + length))) as H;
   return { head, body: payload.subarray(4 + length) };
+}
+
+/**
+ * Whether a request's response streams until the caller stops it (a watch, a followed log):
+ * those go as head, data and end frames; any other response is read whole and sent as one frame.
+ */
+export function streamsResponse(pathAndQuery: string): boolean {
+  const q = pathAndQuery.indexOf("?");
+  const path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+  // The deprecated watch paths: /api/v1/watch/..., /apis/<group>/<version>/watch/...
+  if (/^\/(api\/[^/]+|apis\/[^/]+\/[^/]+)\/watch(\/|$)/.test(path)) return true;
+  return q >= 0 && /[?&](watch|follow)=(true|1)(&|$)/.test(pathAndQuery.slice(q));
 }
 
 /** Cuts a byte stream into frames, across chunk boundaries. */
