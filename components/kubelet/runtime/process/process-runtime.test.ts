@@ -287,6 +287,26 @@ describe.skipIf(!isRoot)("process runtime (root, real namespaces)", () => {
     expect((await restarted.listSandboxes()).map((s) => s.id)).toEqual([second.id]);
   });
 
+  test("a container directory without a record (a start cut short): its processes end and it goes", async () => {
+    const dir = await tempDir();
+    const runtime = await newRuntime(dir);
+    const sandbox = await runtime.runSandbox(sandboxConfig("orphan", { hostNetwork: true }));
+    const status = await runtime.startContainer(
+      containerConfig(sandbox.id, "c", ["/bin/sh", "-c", "sleep 1000"]),
+    );
+    expect(status.state).toBe("running");
+    const pid = status.pid ?? 0;
+    const stateDir = join(dir, "runtime", "containers", status.id);
+    // What a kubelet dying between the launch and the record's save leaves.
+    await rm(join(stateDir, "container.json"));
+    const restarted = await newRuntime(dir);
+    expect((await restarted.listContainers()).map((c) => c.id)).not.toContain(status.id);
+    await waitFor("the orphan's process to end", async () =>
+      (await processStartTime(pid)) === undefined ? true : undefined,
+    );
+    expect(await readdir(join(dir, "runtime", "containers"))).not.toContain(status.id);
+  });
+
   test("the pause is one process (its own supervisor): killed by a signal its end is 137, not lost", async () => {
     const runtime = await newRuntime();
     const sandbox = await runtime.runSandbox(sandboxConfig("pause-kill"));

@@ -140,6 +140,14 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       containers.set(record.id, { record, adopted: true, waiters: [] });
       await this.containers.check(record.id);
     }
+    // A directory without a record: a start the previous kubelet did not finish (the record is
+    // saved after the launch). Its processes, found by its cgroups, are ended and it goes.
+    for (const id of await this.state.containerIds()) {
+      if (containers.has(id)) continue;
+      await this.cgroups?.killAll(id);
+      await this.cgroups?.remove(id);
+      await this.state.removeContainer(id);
+    }
     await this.network?.releaseOrphans(new Set(this.sandboxes.keys()));
     if (this.sandboxes.size + containers.size > 0) {
       this.options.log(

@@ -136,6 +136,11 @@ export class RuntimeState {
     return readJsonDir<SandboxRecord>(join(this.root, "sandboxes"), "sandbox.json");
   }
 
+  /** The ids of every container directory, with a record or not (a start cut short). */
+  async containerIds(): Promise<string[]> {
+    return readdir(join(this.root, "containers")).catch(() => []);
+  }
+
   loadContainers(): Promise<ContainerRecord[]> {
     return readJsonDir<ContainerRecord>(join(this.root, "containers"), "container.json");
   }

@@ -63,7 +63,9 @@ export async function startContainer(
   } catch (error) {
     deps.log(`container ${config.name}: cgroup limits not applied: ${(error as Error).message}`);
   }
-  await state.saveContainer(record);
+  // The record is saved once, after the launch (one file created, no temp file and rename); a
+  // kubelet that dies in between leaves a directory without a record, whose processes a
+  // restarted kubelet ends (ProcessRuntime's adopt: orphaned container directories).
   const argv = launchCommand({
     binDir: state.binDir,
     syscalls: deps.syscalls,
