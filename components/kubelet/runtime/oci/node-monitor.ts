@@ -95,6 +95,11 @@ export class NodeMonitor {
     };
   }
 
+  /** Starts the monitor ahead of the first container (its Perl start is then off that pod's path). */
+  prestart(): void {
+    this.ensure();
+  }
+
   /** Closes the monitor's stdin: it takes no more containers and ends after its last one. */
   close(): void {
     const running = this.running;

@@ -147,6 +147,7 @@ class OciRuntimeImpl implements OciRuntime {
             crun.mode === "hybrid",
             dirname(state.containerDir("-")),
           );
+    this.nodeMonitor?.prestart();
     this.nodeIP = network.gateway;
     this.podCIDR = network.podCIDR;
     this.poller = setInterval(() => void this.containers.pollAdopted(), options.pollIntervalMs ?? 250);
