@@ -9,9 +9,8 @@
  * fields `run`, the container's state dir (its name is crun's id), log path, OOM file (or ""),
  * crun on disk (for the final delete), then crun's argv with its global options. Answers on
  * stdout: `ready <id> ok <pid>` or `ready <id> error <message>` once crun exited, and `exited <id>`
- * once the container's exit is recorded. Leaves in the state dir what monitor.pl does (`start`,
- * `exit`: "<code> <oomKills> <unixNanos>\n"; the pid is on the ready line), so a restarted kubelet
- * adopts either. At EOF
+ * once the container's exit is recorded. Leaves in the state dir what monitor.pl does (`pid`,
+ * `start`, `exit`: "<code> <oomKills> <unixNanos>\n"), so a restarted kubelet adopts either. At EOF
  * (the kubelet is gone) it takes no more requests and exits once its last container is recorded.
  * One fork per container (the child makes raw syscalls and execs crun) instead of a launcher fork
  * plus a monitor process and its fork: each page a forked Perl writes is a copy-on-write fault.
@@ -140,9 +139,11 @@ sub run_done {
   return start_failed($c, "crun wrote no container pid") unless defined $pid && $pid =~ /(\\d+)/;
   $pid = $1;
   $c->{pid} = $pid;
-  # The kubelet has the pid from the ready line (and keeps it in the container's record): one file
-  # written here, not pid and start each through a temp file and a rename (ext4 journal work).
-  if (open(my $fh, '>', "$c->{state}/start")) { print $fh "ok\\n"; close($fh); }
+  # The kubelet has the pid from the ready line (and keeps it in the container's record): no temp
+  # file and rename for these two (ext4 journal work), nobody reads them half-written.
+  for (['pid', "$pid\\n"], ['start', "ok\\n"]) {
+    if (open(my $fh, '>', "$c->{state}/$_->[0]")) { print $fh $_->[1]; close($fh); }
+  }
   $inits{$pid} = $c;
   if (my $gone = delete $early{$pid}) { ended($c, $gone->[0]); }
   say_line("ready $c->{id} ok $pid");
