@@ -4,12 +4,12 @@
 import { expect, test } from "bun:test";
 import { bytes } from "../../../storage/keys.ts";
 import { CacheEvent } from "./cache-event.ts";
-import { CacheFanout, type CacheSubscriber } from "./cache-fanout.ts";
+import { CacheFanout, type CacheSubscriber, eventBytes, WINDOW_LIMITS } from "./cache-fanout.ts";
 
-function put(key: string, rev: number): CacheEvent {
+function put(key: string, rev: number, size = 0): CacheEvent {
   const kv = {
     key: bytes(key),
-    value: bytes(`{"v":${rev}}`),
+    value: bytes(`{"v":${rev}${size > 0 ? `,"pad":"${"x".repeat(size)}"` : ""}}`),
     createRevision: rev,
     modRevision: rev,
     version: 1,
@@ -96,4 +96,51 @@ test("5000 one-key watchers: an event reaches its one watcher without a check pe
   expect(subs[4321]?.got).toEqual(["/registry/minions/n4321@2"]);
   expect(subs.filter((s) => s.got.length > 0).length).toBe(1);
   expect(reads).toBeLessThan(10);
+});
+
+test("the window is bounded by bytes as well as by count; a watch from before it is not served", () => {
+  const limits = { ...WINDOW_LIMITS, min: 3, maxBytes: 10 * 1200 };
+  const fanout = new CacheFanout(1, limits);
+  const current = subscriber("/registry/pods/", "/registry/pods0");
+  expect(fanout.subscribe(current.sub)).toBe(true);
+  // 1000-byte objects: about 10 fit (each also counts its key and records).
+  for (let rev = 2; rev <= 41; rev++)
+    fanout.dispatch([put(`/registry/pods/ns/p${rev % 7}`, rev, 1000)], rev, 0);
+  // The current watcher got every event all the same.
+  expect(current.got.length).toBe(40);
+  const { events, bytes, held } = fanout.windowSize;
+  expect(bytes).toBeLessThanOrEqual(limits.maxBytes);
+  expect(bytes).toBeGreaterThan(limits.maxBytes - 1300);
+  expect(events).toBe(Math.floor(limits.maxBytes / eventBytes(put("/registry/pods/ns/p1", 40, 1000))));
+  // Passed entries are emptied, not only skipped: the array holds nothing it no longer serves.
+  expect(held).toBe(events);
+  const first = 42 - events;
+  expect(fanout.windowStart).toBe(first);
+  // From the window's first revision: replayed from memory, in order; one before it: the store's.
+  const late = subscriber("/registry/pods/", "/registry/pods0", first);
+  expect(fanout.subscribe(late.sub)).toBe(true);
+  expect(late.got).toEqual([
+    Array.from({ length: events }, (_, i) => `/registry/pods/ns/p${(first + i) % 7}@${first + i}`).join(" "),
+  ]);
+  expect(fanout.subscribe(subscriber("/registry/pods/", "/registry/pods0", first - 1).sub)).toBe(false);
+});
+
+test("the window keeps its minimum however large the events, and fresh small events up to its count", () => {
+  const fanout = new CacheFanout(1, { ...WINDOW_LIMITS, min: 4, maxBytes: 100, maxEvents: 50 });
+  for (let rev = 2; rev <= 11; rev++)
+    fanout.dispatch([put(`/registry/pods/ns/big${rev}`, rev, 5000)], rev, 0);
+  expect(fanout.windowSize.events).toBe(4);
+  expect(fanout.windowStart).toBe(8);
+  // A delete counts the object it removed.
+  const big = put("/registry/pods/ns/big11", 11, 5000);
+  const tombstone = { ...big.kv, value: new Uint8Array(0), modRevision: 12 };
+  const del = new CacheEvent("delete", big.key, tombstone, big.kv);
+  expect(eventBytes(del)).toBe(eventBytes(big));
+  const small = new CacheFanout(1, { ...WINDOW_LIMITS, min: 4, maxEvents: 50 });
+  for (let rev = 2; rev <= 81; rev++) small.dispatch([put(`/registry/leases/n${rev}`, rev)], rev, rev * 1000);
+  expect(small.windowSize).toEqual({ events: 50, bytes: expect.any(Number) as number, held: 50 });
+  // Older than freshMs: down to the minimum.
+  small.dispatch([put("/registry/leases/n0", 82)], 82, 82_000 + WINDOW_LIMITS.freshMs + 1);
+  expect(small.windowSize.events).toBe(4);
+  expect(small.windowStart).toBe(79);
 });

@@ -24,11 +24,41 @@ export interface CacheSubscriber {
   ended(): void;
 }
 
-/** Events kept for watches from a past revision: at least this many... */
-const WINDOW_MIN = 100;
-/** ...and those younger than this (upstream's eventFreshDuration), up to WINDOW_MAX. */
-const WINDOW_FRESH_MS = 75_000;
-const WINDOW_MAX = 10_240;
+/**
+ * Events kept for watches from a past revision: at least `min`, and those younger than `freshMs`
+ * (upstream's eventFreshDuration) while the window holds at most `maxEvents` and `maxBytes` (the
+ * stored bytes of each event's object plus a share for its records: 10,240 Node events of 6 KB
+ * were 64 MB). A watch from a revision before the window is the store's (its history, or 410
+ * Expired once compacted).
+ */
+export interface WindowLimits {
+  min: number;
+  freshMs: number;
+  maxEvents: number;
+  maxBytes: number;
+}
+
+export const WINDOW_LIMITS: WindowLimits = {
+  min: 100,
+  freshMs: 75_000,
+  maxEvents: 10_240,
+  maxBytes: 16 * 1024 * 1024,
+};
+
+/** What an event's records (CacheEvent, KeyValue, typed arrays, key text) take besides its bytes. */
+const EVENT_OVERHEAD = 200;
+
+/** The bytes an event keeps alive: the object it put, or for a delete the last one. */
+export function eventBytes(e: CacheEvent): number {
+  const value = e.type === "delete" ? e.prevKv?.value : e.kv.value;
+  return (value?.byteLength ?? 0) + e.key.length + EVENT_OVERHEAD;
+}
+
+interface WindowEntry {
+  event: CacheEvent;
+  at: number;
+  bytes: number;
+}
 
 /** Watchers of one key range: the plain ones, and per indexed member those by value. */
 class RangeGroup {
@@ -55,15 +85,28 @@ export class CacheFanout {
   private readonly spans = new Set<RangeGroup>();
   /** ...and those of one key (a kubelet's watch of its Node), found by the event's key. */
   private readonly byKey = new Map<string, RangeGroup>();
-  private readonly window: { event: CacheEvent; at: number }[] = [];
+  /** Entries before windowHead are emptied (undefined) as they leave, so nothing holds their objects. */
+  private readonly window: (WindowEntry | undefined)[] = [];
   private windowHead = 0;
+  /** eventBytes of the window's events. */
+  private windowBytes = 0;
   private readonly wantBookmark = new Set<CacheSubscriber>();
   /** Every event at or after this revision is in the window. */
   windowStart: number;
   size = 0;
 
-  constructor(startRevision: number) {
+  constructor(
+    startRevision: number,
+    private readonly limits: WindowLimits = WINDOW_LIMITS,
+  ) {
     this.windowStart = startRevision;
+  }
+
+  /** The window's events and their eventBytes, and the entries its array still holds (tests). */
+  get windowSize(): { events: number; bytes: number; held: number } {
+    let held = 0;
+    for (const entry of this.window) if (entry) held++;
+    return { events: this.window.length - this.windowHead, bytes: this.windowBytes, held };
   }
 
   /**
@@ -74,7 +117,7 @@ export class CacheFanout {
     if (sub.from < this.windowStart) return false;
     const replay: CacheEvent[] = [];
     for (let i = this.windowHead; i < this.window.length; i++) {
-      const { event } = this.window[i] as { event: CacheEvent };
+      const { event } = this.window[i] as WindowEntry;
       if (
         event.revision >= sub.from &&
         event.key >= sub.start &&
@@ -144,7 +187,9 @@ export class CacheFanout {
     }
     for (const e of events) {
       e.release();
-      this.window.push({ event: e, at: now });
+      const bytes = eventBytes(e);
+      this.windowBytes += bytes;
+      this.window.push({ event: e, at: now, bytes });
     }
     this.trim(now);
     if (this.wantBookmark.size > 0) {
@@ -216,10 +261,15 @@ export class CacheFanout {
   }
 
   private trim(now: number): void {
-    while (this.window.length - this.windowHead > WINDOW_MIN) {
-      const oldest = this.window[this.windowHead] as { event: CacheEvent; at: number };
-      if (this.window.length - this.windowHead <= WINDOW_MAX && now - oldest.at < WINDOW_FRESH_MS) break;
+    const { min, freshMs, maxEvents, maxBytes } = this.limits;
+    while (this.window.length - this.windowHead > min) {
+      const oldest = this.window[this.windowHead] as WindowEntry;
+      const count = this.window.length - this.windowHead;
+      if (count <= maxEvents && this.windowBytes <= maxBytes && now - oldest.at < freshMs) break;
+      // Emptied, not only passed: the array keeps up to as many passed slots as live ones.
+      this.window[this.windowHead] = undefined;
       this.windowHead++;
+      this.windowBytes -= oldest.bytes;
       this.windowStart = oldest.event.revision + 1;
     }
     // Compact the array now and then instead of shifting on every event.
