@@ -176,8 +176,13 @@ export class RuntimeState {
     const path = join(this.containerDir(id), "exit");
     if (existsSync(path)) return;
     const nanos = BigInt(finishedAt.getTime()) * 1_000_000n;
-    writeFileSync(`${path}.${process.pid}.tmp`, `${exitCode} 0 ${nanos}\n`);
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    try {
+      writeFileSync(`${path}.${process.pid}.tmp`, `${exitCode} 0 ${nanos}\n`);
+      renameSync(`${path}.${process.pid}.tmp`, path);
+    } catch (error) {
+      // The container was removed meanwhile (its directory is gone): nothing left to record.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
 
   /** A small state file of the container (`pid`, `start`), trimmed, or undefined when absent. */

@@ -88,8 +88,13 @@ export async function startContainer(
   // Still running after its "end": the launcher died, so its end is found by polling as after a restart.
   launched.supervisorExited.then(async (code) => {
     // A one-process pause (its supervisor is the container) killed by a signal recorded no end.
-    if (!Number.isNaN(code) && record.pid !== undefined && record.pid === record.supervisorPid)
-      state.writeExit(id, code);
+    if (!Number.isNaN(code) && record.pid !== undefined && record.pid === record.supervisorPid) {
+      try {
+        state.writeExit(id, code);
+      } catch (error) {
+        deps.log(`container ${config.name}: cannot record its exit: ${(error as Error).message}`);
+      }
+    }
     if (await containers.check(id)) entry.adopted = true;
   });
   await containers.check(id);

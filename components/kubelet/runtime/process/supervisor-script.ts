@@ -32,8 +32,9 @@ die "usage: supervisor.pl state log stdin tty cgroups syscalls netns mntns hostn
 # '--pause': the argv is the pause image's (wait, exit 0 on TERM or INT); this child does that
 # itself after the same set-up, as upstream's /pause binary would, instead of exec'ing sh and sleep.
 my $pause = $sep eq '--pause';
-# The pause without stdin or terminal is this process itself (below): no pipes, no handlers.
-my $single = $pause && !$want_stdin && !$tty;
+# The pause without stdin or terminal is this process itself (below): no pipes, no handlers. Not
+# with a user to become: it then could not write its exit record into the state directory.
+my $single = $pause && !$want_stdin && !$tty && $uid eq '' && $gid eq '';
 # Our own session: the kubelet's process group, terminal and death do not reach us.
 syscall($sys{setsid});
 $SIG{PIPE} = 'IGNORE';
