@@ -89,6 +89,11 @@ function fakeApi() {
 const nodeCollection = (request: Request) =>
   request.method === "GET" && new URL(request.url).pathname === "/api/v1/nodes";
 const notServed = () => Response.json({ kind: "Status", code: 404 }, { status: 404 });
+/** The node informer's list and watch on a cluster without the Node yet (the watch stays quiet). */
+const noNodeYet = (request: Request) =>
+  new URL(request.url).searchParams.get("watch") === "true"
+    ? new Response(new ReadableStream({ start: () => undefined }))
+    : Response.json({ metadata: { resourceVersion: "1" }, items: [] });
 
 const facts = {
   nodeName: "n1",
@@ -178,7 +183,7 @@ describe("node agent lease", () => {
     const client = new ApiClient({
       server: "http://api.invalid",
       fetch: async (request) => {
-        if (nodeCollection(request)) return notServed();
+        if (nodeCollection(request)) return noNodeYet(request);
         const url = new URL(request.url);
         if (url.pathname.includes("/leases")) {
           const body = (await request.json()) as { metadata?: object; spec?: object };
@@ -229,14 +234,22 @@ describe("node agent lease", () => {
 
 describe("node agent registration", () => {
   /** An API where the Node exists already (a restart): counts the PATCHes of its metadata. */
-  function existingNode(labels: Record<string, string>, podCIDR?: string) {
+  /** `listed`: the node informer's list shows the Node (its watch then stays open, quiet). */
+  function existingNode(labels: Record<string, string>, podCIDR?: string, listed = false) {
     const metaPatches: unknown[] = [];
+    const requests: string[] = [];
     const node: Node = { metadata: { name: "n1", uid: "u1", labels }, spec: podCIDR ? { podCIDR } : {} };
     const client = new ApiClient({
       server: "http://api.invalid",
       fetch: async (request) => {
-        if (nodeCollection(request)) return notServed();
         const url = new URL(request.url);
+        if (nodeCollection(request)) {
+          if (!listed) return notServed();
+          if (url.searchParams.get("watch") === "true")
+            return new Response(new ReadableStream({ start: () => undefined }));
+          return Response.json({ metadata: { resourceVersion: "5" }, items: [node] });
+        }
+        if (!url.pathname.includes("/leases")) requests.push(`${request.method} ${url.pathname}`);
         if (url.pathname.includes("/leases")) return Response.json({ metadata: { name: "n1" } });
         if (request.method === "POST")
           return Response.json({ kind: "Status", code: 409, reason: "AlreadyExists" }, { status: 409 });
@@ -249,7 +262,7 @@ describe("node agent registration", () => {
         return Response.json(node);
       },
     });
-    return { client, metaPatches, node };
+    return { client, metaPatches, node, requests };
   }
   const start = (client: ApiClient, podCIDR?: string): NodeAgent =>
     startNodeAgent({
@@ -266,6 +279,14 @@ describe("node agent registration", () => {
     const api = existingNode({ ...nodeLabels(facts), extra: "kept" }, "10.64.1.0/24");
     agent = start(api.client, "10.64.1.0/24");
     await agent.registered;
+    expect(api.metaPatches).toEqual([]);
+  });
+
+  test("a Node the informer's first list shows is adopted without a POST or a GET (a restart)", async () => {
+    const api = existingNode({ ...nodeLabels(facts) }, "10.64.1.0/24", true);
+    agent = start(api.client, "10.64.1.0/24");
+    await agent.registered;
+    expect(api.requests.filter((r) => !r.endsWith("/status"))).toEqual([]);
     expect(api.metaPatches).toEqual([]);
   });
 

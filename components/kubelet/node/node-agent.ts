@@ -18,6 +18,8 @@ export interface NodeAgent {
 
 /** Upstream's nodeStatusReportFrequency: an unchanged status is posted this often. */
 const STATUS_REPORT_MS = 300_000;
+/** How long registration waits for the Node informer's first list before it creates the Node. */
+const LIST_WAIT_MS = 1000;
 /** wait.JitterUntil's factor in upstream's lease controller and kubelet status loop. */
 const JITTER = 0.04;
 
@@ -99,30 +101,46 @@ export function startNodeAgent(options: {
     timers.add(timer);
   };
 
+  /** The Node from the informer's first list, waiting for it at most a second (undefined: not there). */
+  const listedNode = async (): Promise<Node | undefined> => {
+    await Promise.race([nodeInformer.synced, new Promise<void>((r) => after(LIST_WAIT_MS, r))]);
+    return nodeInformer.get(name);
+  };
+
+  /**
+   * An existing Node: upstream's tryRegisterWithAPIServer patches it only when its labels need
+   * reconciling (updateDefaultLabels) or it lacks the pod CIDR: a restart of 5000 nodes writes none.
+   */
+  const adopt = async (existing: Node): Promise<Node> => {
+    const labels = { ...existing.metadata?.labels, ...nodeLabels(facts) };
+    const podCIDR = existing.spec?.podCIDR ?? facts.podCIDR;
+    const setCIDR = podCIDR !== undefined && !existing.spec?.podCIDR;
+    if (setCIDR || !Bun.deepEquals(labels, existing.metadata?.labels ?? {})) {
+      log(`node ${name} already registered; updating it`);
+      return nodes.patch(name, {
+        metadata: { labels },
+        spec: setCIDR ? { podCIDR, podCIDRs: [podCIDR] } : undefined,
+      });
+    }
+    log(`node ${name} already registered`);
+    return existing;
+  };
+
   const register = async (): Promise<void> => {
     for (let attempt = 0; !stopped; attempt++) {
       try {
         if (options.register) {
-          try {
-            node = await nodes.create(nodeObject(facts, seconds(now())));
-            log(`node ${name} registered`);
-          } catch (error) {
-            if (!isStatus(error, 409)) throw error;
-            const existing = await nodes.get(name);
-            const labels = { ...existing.metadata?.labels, ...nodeLabels(facts) };
-            const podCIDR = existing.spec?.podCIDR ?? facts.podCIDR;
-            // Upstream's tryRegisterWithAPIServer patches the existing Node only when its labels
-            // need reconciling (updateDefaultLabels): a restart of 5000 nodes writes none.
-            const setCIDR = podCIDR !== undefined && !existing.spec?.podCIDR;
-            if (setCIDR || !Bun.deepEquals(labels, existing.metadata?.labels ?? {})) {
-              node = await nodes.patch(name, {
-                metadata: { labels },
-                spec: setCIDR ? { podCIDR, podCIDRs: [podCIDR] } : undefined,
-              });
-              log(`node ${name} already registered; updating it`);
-            } else {
-              node = existing;
-              log(`node ${name} already registered`);
+          // A restart: the informer's first list shows the Node, so no POST that would answer
+          // 409 and no GET after it (upstream creates first; the outcome is the same).
+          const known = attempt === 0 ? await listedNode() : undefined;
+          if (known) node = await adopt(known);
+          else {
+            try {
+              node = await nodes.create(nodeObject(facts, seconds(now())));
+              log(`node ${name} registered`);
+            } catch (error) {
+              if (!isStatus(error, 409)) throw error;
+              node = await adopt(await nodes.get(name));
             }
           }
         } else {
