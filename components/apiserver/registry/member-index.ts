@@ -2,6 +2,8 @@
 // read from the bytes without a parse: the watch cache's index for lists by node, and the value
 // reader its fan-out uses to find the watchers of one node (upstream's cacher trigger index).
 
+import { indexOfBytes, startsWithBytes, utf8Text } from "./byte-text.ts";
+
 /** The bucket of objects whose member value could not be read (an escape, another layout). */
 export const UNREADABLE = "\0unreadable";
 
@@ -14,17 +16,15 @@ export function memberNeedle(member: string): Buffer {
 
 /** The string values of the member `needle` names in `value`; UNREADABLE when one holds an escape. */
 export function memberValues(needle: Buffer, value: Uint8Array): string[] {
-  const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   // Another writer's layout may space its members: always a candidate.
-  if (buf.compare(KUBE_ENCODED, 0, KUBE_ENCODED.length, 0, Math.min(buf.length, KUBE_ENCODED.length)) !== 0)
-    return [UNREADABLE];
+  if (!startsWithBytes(value, KUBE_ENCODED)) return [UNREADABLE];
   const out: string[] = [];
-  for (let at = buf.indexOf(needle); at >= 0; at = buf.indexOf(needle, at + 1)) {
+  for (let at = indexOfBytes(value, needle); at >= 0; at = indexOfBytes(value, needle, at + 1)) {
     const from = at + needle.length;
-    const close = buf.indexOf(0x22, from);
+    const close = indexOfBytes(value, 0x22, from);
     if (close < 0) break;
-    const slash = buf.indexOf(0x5c, from);
-    out.push(slash >= 0 && slash < close ? UNREADABLE : buf.toString("utf8", from, close));
+    const slash = indexOfBytes(value, 0x5c, from);
+    out.push(slash >= 0 && slash < close ? UNREADABLE : utf8Text(value, from, close));
   }
   return out;
 }

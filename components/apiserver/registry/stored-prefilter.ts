@@ -2,6 +2,8 @@
 // text an equality requirement must produce cannot match, so a list or watch skips it without a
 // parse. Conservative: it only ever rejects what the full predicate would reject too.
 
+import { includesBytes, startsWithBytes } from "./byte-text.ts";
+
 /** `true`: the object may match (parse and test it); `false`: it cannot match. */
 export type StoredPrefilter = (value: Uint8Array) => boolean;
 
@@ -18,13 +20,8 @@ export function storedPrefilter(groups: string[][]): StoredPrefilter | undefined
   const compiled = groups.filter((g) => g.length > 0).map((g) => g.map((needle) => Buffer.from(needle)));
   if (compiled.length === 0) return undefined;
   return (value) => {
-    const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    if (
-      buf.length < KUBE_ENCODED.length ||
-      buf.compare(KUBE_ENCODED, 0, KUBE_ENCODED.length, 0, KUBE_ENCODED.length) !== 0
-    )
-      return true;
-    for (const group of compiled) if (!group.some((needle) => buf.includes(needle))) return false;
+    if (!startsWithBytes(value, KUBE_ENCODED)) return true;
+    for (const group of compiled) if (!group.some((needle) => includesBytes(value, needle))) return false;
     return true;
   };
 }

@@ -5,6 +5,7 @@
 // Its watchers get each tick's events from memory (CacheFanout), as upstream's cacher serves watches.
 import { bytes, prefixEnd } from "../../../storage/keys.ts";
 import type { KeyValue, KV, Watch, WatchBatch } from "../../../storage/kv.ts";
+import { latin1Text } from "./byte-text.ts";
 import { CacheEvent } from "./cache-event.ts";
 import { CacheFanout, type CacheSubscriber } from "./cache-fanout.ts";
 import { MemberIndex } from "./member-index.ts";
@@ -21,8 +22,7 @@ export interface CachedPage {
 /** How long a list waits for the cache to catch up before it reads the KV instead. */
 const SYNC_TIMEOUT_MS = 3000;
 
-const latin1 = (key: Uint8Array): string =>
-  Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
+const latin1 = latin1Text;
 
 export class WatchCache {
   /** Every event up to this revision has been applied. */
