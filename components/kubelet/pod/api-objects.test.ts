@@ -58,6 +58,29 @@ describe("apiObjects", () => {
     expect(api.requests).not.toContain("/api/v1/services");
   });
 
+  test("pods asking for one object at once share one GET (each its own copy); a later ask reads again", async () => {
+    const api = scriptedApi({
+      "/api/v1/namespaces/ns/configmaps/ca": {
+        kind: "ConfigMap",
+        metadata: { name: "ca" },
+        data: { c: "x" },
+      },
+    });
+    const { objects, stop } = apiObjects(api.client, () => {});
+    cleanups.push(stop);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => objects.configMap("ns", "ca")));
+    expect(answers.map((a) => a?.data)).toEqual(Array.from({ length: 20 }, () => ({ c: "x" })));
+    expect(api.requests.filter((r) => r.endsWith("/configmaps/ca"))).toHaveLength(1);
+    // Copies: one pod changing its object does not change another's.
+    (answers[0]?.data as Record<string, string>).c = "changed";
+    expect(answers[1]?.data).toEqual({ c: "x" });
+    // Missing objects are shared too (undefined), and nothing is cached once answered.
+    await Promise.all([objects.secret("ns", "nope"), objects.secret("ns", "nope")]);
+    expect(api.requests.filter((r) => r.endsWith("/secrets/nope"))).toHaveLength(1);
+    await objects.configMap("ns", "ca");
+    expect(api.requests.filter((r) => r.endsWith("/configmaps/ca"))).toHaveLength(2);
+  });
+
   test("Services are listed on first use, then served from the watch cache", async () => {
     const api = scriptedApi({
       "/api/v1/services": {
