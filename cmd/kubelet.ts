@@ -12,6 +12,7 @@ import { parseDuration, parseIpAddress, parsePort, parsePositiveInt } from "./fl
 import { IMAGE_GC_FLAGS, parseImageGcFlags } from "./image-gc-flags.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { type KubeletStarterOptions, startKubeletStack } from "./kubelet-starter.ts";
+import { lineLog } from "./line-log.ts";
 import { supervise } from "./supervise.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -138,7 +139,7 @@ export const kubeletCommand = defineKubeCommand({
     },
   },
   run: async (args, prog) => {
-    const log = (line: string): void => console.error(`${prog}: ${line}`);
+    const { log } = lineLog(prog);
     let stopSignal = "";
     const nodeName = (args["hostname-override"] ?? args["node-name"] ?? hostname()).toLowerCase();
     let manifestPath = args["pod-manifest-path"];

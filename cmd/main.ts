@@ -7,6 +7,7 @@ import { kubernetesVersion, kubeVersion } from "../lib/version.ts";
 import { checkArgs } from "./check-args.ts";
 import { reexecWithJitOptions } from "./jit-options.ts";
 import type { KubeCommand } from "./kube-command.ts";
+import { flushLineLogs } from "./line-log.ts";
 import { renderHelp } from "./render-help.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -137,6 +138,7 @@ function resolveInvocation(argv0: string, args: string[]): Invocation {
 }
 
 function exitCodeFor(prog: string, error: unknown): number {
+  flushLineLogs();
   if (error instanceof UsageError) {
     console.error(`${prog}: ${error.message}; see '${prog} --help'`);
     return 2;

@@ -24,6 +24,7 @@ import {
 } from "./flag-values.ts";
 import { defineKubeCommand } from "./kube-command.ts";
 import { writeKubeconfig } from "./kubeconfig-file.ts";
+import { lineLog } from "./line-log.ts";
 import { rootlessGate } from "./rootless/rootless-mode.ts";
 import { clusterStarters, nodeNames } from "./server-cluster.ts";
 import { clusterPki, kubeletPkiSpec, kubeletServingPair, loopbackUrl, serverSecurity } from "./server-pki.ts";
@@ -87,7 +88,7 @@ function runServer(options: ServerOptions): Promise<number> {
           }
         : undefined,
   });
-  const log = (line: string): void => console.error(`kube server: ${line}`);
+  const { log } = lineLog("kube server");
   const names = nodeNames(options.nodeName, options.nodes);
   let pki: ClusterPki | undefined;
   const api = apiserverStarters({
