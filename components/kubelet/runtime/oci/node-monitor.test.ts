@@ -122,6 +122,11 @@ testOci(
     const running = await start(first, ["sleep", "1000"]);
     const pid = await monitorPid(running.id);
     const startTime = await processStartTime(pid);
+    // The monitor runs at nice -5 (as root), its containers at 0.
+    const nice = async (of: number) =>
+      Number((await readFile(`/proc/${of}/stat`, "utf8")).split(") ")[1]?.split(" ")[16]);
+    expect(await nice(pid)).toBe(-5);
+    expect(await nice(running.pid as number)).toBe(0);
     await first.close();
     runtimes.splice(runtimes.indexOf(first), 1);
     expect(await processAlive(pid, startTime)).toBe(true);

@@ -12,6 +12,7 @@ const names = [
   "recvmsg",
   "dup3",
   "rt_sigaction",
+  "setpriority",
 ] as const;
 
 /** From the kernel's tables: arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h. */
@@ -27,6 +28,7 @@ const tables: Record<string, Record<(typeof names)[number], number>> = {
     recvmsg: 47,
     dup3: 292,
     rt_sigaction: 13,
+    setpriority: 141,
   },
   arm64: {
     setsid: 157,
@@ -39,6 +41,7 @@ const tables: Record<string, Record<(typeof names)[number], number>> = {
     recvmsg: 212,
     dup3: 24,
     rt_sigaction: 134,
+    setpriority: 140,
   },
 };
 
