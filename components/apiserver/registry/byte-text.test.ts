@@ -41,9 +41,11 @@ test("reading keys and objects gives them no ArrayBuffer of their own", () => {
   for (const key of keys) chars += latin1Text(key).length;
   for (const value of values) chars += indexOfBytes(value, needle) + (startsWithBytes(value, needle) ? 1 : 0);
   expect(chars).toBeGreaterThan(0);
-  expect(count() - before).toBeLessThan(100);
-  // The way it was: an ArrayBuffer per array read.
+  const after = count();
+  expect(after - before).toBeLessThan(100);
+  // The way it was: an ArrayBuffer per array read (the count from just before this loop: other
+  // garbage of the process collected meanwhile made a count from `before` 1998 once in CI).
   for (const key of keys) chars += Buffer.from(key.buffer, key.byteOffset, key.byteLength).length;
-  expect(count() - before).toBeGreaterThanOrEqual(2000);
+  expect(count() - after).toBeGreaterThanOrEqual(1900);
   expect(keys.length + values.length).toBe(4000);
 });
