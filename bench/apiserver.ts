@@ -14,6 +14,7 @@ import { generatePrivateKey } from "../lib/pki/private-key.ts";
 import { apiserverArgv } from "../test/harness/apiserver-argv.ts";
 import { ensureKubeBuilt } from "../test/harness/kube-binary.ts";
 import { spawnKube } from "../test/harness/kube-process.ts";
+import { curlPath, curlTime } from "./curl-time.ts";
 
 const RUN_MS = Number(process.env.BENCH_MS ?? 3000);
 const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
@@ -279,33 +280,6 @@ export async function benchApiserver(): Promise<void> {
   }
 }
 
-/** curl on PATH: a client that is not Bun, reading the body as kubectl's Go client does (no decode). */
-const curl = Bun.which("curl");
-
-/** One LIST by curl: the wall time curl measures (request sent → last byte read), ms. */
-async function curlList(url: string, accept: string): Promise<number> {
-  const argv = [
-    curl ?? "curl",
-    "-sS",
-    "-f",
-    "-o",
-    "/dev/null",
-    "-w",
-    "%{time_total}",
-    "-H",
-    `Accept: ${accept}`,
-    url,
-  ];
-  const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`list pods by curl: exit ${code}: ${err}`);
-  return Number(out) * 1000;
-}
-
 /**
  * LIST of the 10k pods, JSON and Table, read by curl and by Bun's fetch in turn (7 rounds): p50/p99
  * wall per client and the server's CPU per list (over both). Bun's fetch spends ~2.5x the CPU on a
@@ -324,14 +298,14 @@ async function listRows(pods: string, serverPid: number): Promise<Row[]> {
     await ok(await fetch(pods, { headers: { Accept: accept } }), "warm-up list");
     const cpuBefore = cpuMs(serverPid);
     for (let i = 0; i < rounds; i++) {
-      if (curl) times.curl.push(await curlList(pods, accept));
+      if (curlPath) times.curl.push(await curlTime(pods, accept));
       const t = performance.now();
       const res = await fetch(pods, { headers: { Accept: accept } });
       if (!res.ok) throw new Error(`list pods: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
       times.fetch.push(performance.now() - t);
     }
-    const cpuPerList = ((cpuMs(serverPid) - cpuBefore) * 1000) / (rounds * (curl ? 2 : 1));
+    const cpuPerList = ((cpuMs(serverPid) - cpuBefore) * 1000) / (rounds * (curlPath ? 2 : 1));
     for (const client of ["curl", "fetch"] as const) {
       const sorted = times[client].sort((a, b) => a - b);
       if (sorted.length === 0) continue;

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureKubeBuilt, kubeBinary } from "../test/harness/kube-binary.ts";
 import { type KubeProcess, spawnKube } from "../test/harness/kube-process.ts";
+import { curlTime } from "./curl-time.ts";
 
 const NODES = Number(process.env.SCALE_NODES ?? 5000);
 const PODS = Number(process.env.SCALE_PODS ?? 150_000);
@@ -233,25 +234,6 @@ async function timedGet(url: string): Promise<number> {
   await response.arrayBuffer();
   if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
   return performance.now() - started;
-}
-
-/**
- * A GET read by curl (a client that is not Bun, reading the body as kubectl's Go client does): Bun's
- * fetch spends ~200 ms of CPU on any chunked 17 MB body (bench/apiserver.ts), so a LIST of all pods
- * timed with fetch measures fetch. Milliseconds, curl's own time_total.
- */
-async function curlGet(url: string): Promise<number> {
-  const proc = Bun.spawn(["curl", "-sS", "-f", "-o", "/dev/null", "-w", "%{time_total}", url], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`curl ${url}: exit ${code}: ${err.trim()}`);
-  return Number(out) * 1000;
 }
 
 /** Pods seen created / bound / Running, from one cluster-wide watch. */
@@ -521,7 +503,7 @@ export async function benchScale(): Promise<void> {
     const all: number[] = [];
     const allCurl: number[] = [];
     for (let i = 0; i < LISTS; i++) {
-      allCurl.push(await curlGet(`${url}/api/v1/pods`));
+      allCurl.push(await curlTime(`${url}/api/v1/pods`));
       all.push(await timedGet(`${url}/api/v1/pods`));
     }
     const perNs: number[] = [];
